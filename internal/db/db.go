@@ -1,0 +1,231 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect names the SQL engine behind a DB.
+type Dialect string
+
+// The two engines danchu runs on.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the database handle shared by every store. It is safe for concurrent use.
+type DB struct {
+	*sql.DB
+	Dialect Dialect
+	// Target is the DSN with any password removed, for logs and messages.
+	Target string
+	// Now is the clock stores use for timestamps; tests may replace it.
+	Now func() time.Time
+
+	ids *IDGenerator
+}
+
+// ConfigError is a configuration problem the operator must fix. Its message is
+// one line in Vietnamese followed by the same in English.
+type ConfigError struct{ VI, EN string }
+
+func (e *ConfigError) Error() string { return e.VI + " / " + e.EN }
+
+// Options tune Open.
+type Options struct {
+	// Node distinguishes the processes that share one database, so that the IDs
+	// they generate never collide (0–1023).
+	Node int
+	// MaxOpenConns caps the PostgreSQL pool (default 20).
+	MaxOpenConns int
+}
+
+// Open connects to the database named by dsn and checks that it answers.
+//
+//	sqlite:PATH            a SQLite file (created if missing), e.g. sqlite:./danchu-data/danchu.db
+//	postgres://… or postgresql://…   a PostgreSQL server
+func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
+	ids, err := NewIDGenerator(opt.Node)
+	if err != nil {
+		return nil, err
+	}
+	d := &DB{Now: time.Now, ids: ids}
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
+		if path == "" {
+			return nil, &ConfigError{
+				VI: "thiếu đường dẫn tệp SQLite trong --db (ví dụ sqlite:./danchu-data/danchu.db)",
+				EN: "missing SQLite file path in --db (e.g. sqlite:./danchu-data/danchu.db)",
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+			return nil, &ConfigError{
+				VI: fmt.Sprintf("không tạo được thư mục cho tệp SQLite %s: %v — hãy chọn --db ở nơi có quyền ghi", path, err),
+				EN: fmt.Sprintf("cannot create the folder of SQLite file %s: %v — choose a writable --db", path, err),
+			}
+		}
+		d.Dialect, d.Target = SQLite, "sqlite:"+path
+		d.DB, err = sql.Open("sqlite", sqliteDSN(path))
+		if err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		d.Dialect, d.Target = Postgres, redact(dsn)
+		d.DB, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, &ConfigError{
+				VI: fmt.Sprintf("DSN PostgreSQL không hợp lệ (%v) — dạng đúng: postgres://user:pass@host:5432/db", err),
+				EN: fmt.Sprintf("invalid PostgreSQL DSN (%v) — expected postgres://user:pass@host:5432/db", err),
+			}
+		}
+		n := opt.MaxOpenConns
+		if n <= 0 {
+			n = 20
+		}
+		d.SetMaxOpenConns(n)
+		d.SetMaxIdleConns(n)
+		d.SetConnMaxIdleTime(5 * time.Minute)
+	default:
+		scheme, _, _ := strings.Cut(dsn, ":")
+		return nil, &ConfigError{
+			VI: fmt.Sprintf("không hỗ trợ loại cơ sở dữ liệu %q trong --db; dùng sqlite:ĐƯỜNG_DẪN hoặc postgres://…", scheme),
+			EN: fmt.Sprintf("unsupported database scheme %q in --db; use sqlite:PATH or postgres://…", scheme),
+		}
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := d.PingContext(pctx); err != nil {
+		d.Close()
+		if d.Dialect == Postgres {
+			return nil, &ConfigError{
+				VI: fmt.Sprintf("không kết nối được PostgreSQL %s (%v) — kiểm tra máy chủ đang chạy và --db", d.Target, shortErr(err)),
+				EN: fmt.Sprintf("cannot reach PostgreSQL %s (%v) — check the server is running and --db", d.Target, shortErr(err)),
+			}
+		}
+		return nil, &ConfigError{
+			VI: fmt.Sprintf("không mở được tệp SQLite %s (%v) — kiểm tra quyền ghi", d.Target, err),
+			EN: fmt.Sprintf("cannot open SQLite file %s (%v) — check it is writable", d.Target, err),
+		}
+	}
+	if d.Dialect == SQLite {
+		// A read of the journal mode proves the file is a writable database.
+		var mode string
+		if err := d.QueryRowContext(pctx, "pragma journal_mode").Scan(&mode); err != nil || mode != "wal" {
+			d.Close()
+			return nil, &ConfigError{
+				VI: fmt.Sprintf("tệp SQLite %s không dùng được (journal_mode=%s, %v) — kiểm tra quyền ghi thư mục", d.Target, mode, err),
+				EN: fmt.Sprintf("SQLite file %s is unusable (journal_mode=%s, %v) — check the folder is writable", d.Target, mode, err),
+			}
+		}
+	}
+	return d, nil
+}
+
+// sqliteDSN sets the pragmas on every connection: busy_timeout must come before
+// journal_mode so that switching to WAL waits for a busy file instead of failing.
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
+func shortErr(err error) string {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Message
+	}
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && len(s) > 160 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// NewID returns a new time-ordered ID, unique across the nodes sharing the database.
+func (d *DB) NewID() int64 { return d.ids.Next() }
+
+// NowMillis returns the current time as epoch milliseconds, the stored form of timestamps.
+func (d *DB) NowMillis() int64 { return d.Now().UnixMilli() }
+
+// RunInTx runs fn in a transaction and commits it, or rolls back if fn fails.
+// Serialization failures (PostgreSQL 40001/40P01, SQLite BUSY) are retried.
+func (d *DB) RunInTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	const attempts = 5
+	var err error
+	for i := 0; i < attempts; i++ {
+		if i > 0 {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(i*i*10) * time.Millisecond):
+			}
+		}
+		err = d.runOnce(ctx, fn)
+		if err == nil || !retryable(err) {
+			return err
+		}
+	}
+	return err
+}
+
+func (d *DB) runOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := d.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		code := sqErr.Code() & 0xff
+		return code == sqlite3.SQLITE_BUSY || code == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// IsUniqueViolation reports whether err is a unique-constraint failure on either engine.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}

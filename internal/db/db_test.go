@@ -1,0 +1,180 @@
+package db_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"danchu/internal/db"
+)
+
+// columns lists "table.column" for every table of the schema d is migrated into.
+func columns(t *testing.T, d *db.DB) []string {
+	t.Helper()
+	q := `select m.name || '.' || p.name from sqlite_master m, pragma_table_info(m.name) p
+	      where m.type = 'table' and m.name not like 'sqlite_%'`
+	if d.Dialect == db.Postgres {
+		q = `select table_name || '.' || column_name from information_schema.columns
+		     where table_schema = current_schema()`
+	}
+	rows, err := d.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(cols)
+	return cols
+}
+
+func TestSchemasMatch(t *testing.T) {
+	sq, err := db.Migrations(db.SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg, err := db.Migrations(db.Postgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sq) != len(pg) {
+		t.Fatalf("%d sqlite migrations, %d postgres", len(sq), len(pg))
+	}
+	for i := range sq {
+		if sq[i].Name != pg[i].Name {
+			t.Errorf("migration %d: sqlite %s, postgres %s", i+1, sq[i].Name, pg[i].Name)
+		}
+	}
+	a := columns(t, db.OpenTest(t, db.SQLite))
+	b := columns(t, db.OpenTest(t, db.Postgres))
+	if !slices.Equal(a, b) {
+		t.Errorf("schemas differ:\nsqlite:   %v\npostgres: %v", a, b)
+	}
+	if !slices.Contains(a, "units.path") {
+		t.Errorf("schema has no units.path: %v", a)
+	}
+}
+
+func TestEngine(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		t.Run("MigrateTwiceAppliesNothing", func(t *testing.T) {
+			applied, err := d.Migrate(ctx)
+			if err != nil || len(applied) != 0 {
+				t.Fatalf("second Migrate applied %v, err %v", applied, err)
+			}
+		})
+		t.Run("PlaceholdersBindByNumber", func(t *testing.T) {
+			var a, b string
+			if err := d.QueryRow("select $2, $1", "first", "second").Scan(&a, &b); err != nil {
+				t.Fatal(err)
+			}
+			if a != "second" || b != "first" {
+				t.Fatalf("got %q %q", a, b)
+			}
+		})
+		t.Run("RollbackOnError", func(t *testing.T) {
+			boom := errors.New("boom")
+			err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+				if _, err := tx.Exec(`insert into units (id, name, name_folded, type, path, depth, valid_from, created_at, updated_at)
+					values (1, 'x', 'x', 'tinh', '/1/', 0, '2025-07-01', 0, 0)`); err != nil {
+					return err
+				}
+				return boom
+			})
+			if !errors.Is(err, boom) {
+				t.Fatalf("RunInTx error = %v, want boom", err)
+			}
+			var n int
+			if err := d.QueryRow("select count(*) from units").Scan(&n); err != nil || n != 0 {
+				t.Fatalf("units after rollback = %d (%v), want 0", n, err)
+			}
+		})
+		t.Run("UniqueViolationDetected", func(t *testing.T) {
+			ins := `insert into units (id, code, name, name_folded, type, path, depth, valid_from, created_at, updated_at)
+				values ($1, '01', 'x', 'x', 'tinh', '/1/', 0, '2025-07-01', 0, 0)`
+			if _, err := d.Exec(ins, d.NewID()); err != nil {
+				t.Fatal(err)
+			}
+			_, err := d.Exec(ins, d.NewID())
+			if !db.IsUniqueViolation(err) {
+				t.Fatalf("duplicate code error = %v, want a unique violation", err)
+			}
+		})
+		t.Run("ForeignKeysEnforced", func(t *testing.T) {
+			_, err := d.Exec(`insert into units (id, name, name_folded, type, parent_id, path, depth, valid_from, created_at, updated_at)
+				values ($1, 'x', 'x', 'xa', 999, '/1/', 1, '2025-07-01', 0, 0)`, d.NewID())
+			if err == nil {
+				t.Fatal("insert with unknown parent succeeded")
+			}
+		})
+	})
+}
+
+func TestOpenErrors(t *testing.T) {
+	ctx := context.Background()
+	// A regular file where a folder should be: unwritable even for root.
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, dsn, want string
+	}{
+		{"UnknownScheme", "mysql://localhost/x", "unsupported database scheme"},
+		{"EmptySQLitePath", "sqlite:", "missing SQLite file path"},
+		{"UnreachablePostgres", "postgres://nobody@127.0.0.1:1/x?sslmode=disable&connect_timeout=2", "cannot reach PostgreSQL"},
+		{"UnwritableSQLite", "sqlite:" + filepath.Join(notDir, "x.db"), "writable"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d, err := db.Open(ctx, tt.dsn, db.Options{})
+			if err == nil {
+				d.Close()
+				t.Fatal("Open succeeded")
+			}
+			var ce *db.ConfigError
+			if !errors.As(err, &ce) {
+				t.Fatalf("error %T %v is not a ConfigError", err, err)
+			}
+			if !strings.Contains(ce.EN, tt.want) || ce.VI == "" || strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error = %q, want one line containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestIDsIncreaseAndDifferByNode(t *testing.T) {
+	g0, _ := db.NewIDGenerator(0)
+	g1, _ := db.NewIDGenerator(1)
+	seen := map[int64]bool{}
+	var last int64
+	for i := 0; i < 20000; i++ {
+		a, b := g0.Next(), g1.Next()
+		if a <= last {
+			t.Fatalf("id %d not above %d", a, last)
+		}
+		last = a
+		if seen[a] || seen[b] || a == b {
+			t.Fatalf("duplicate id at %d", i)
+		}
+		seen[a], seen[b] = true, true
+	}
+	if _, err := db.NewIDGenerator(1024); err == nil {
+		t.Fatal("node 1024 accepted")
+	}
+}

@@ -1,0 +1,235 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Each runs fn as two subtests, "sqlite" and "postgres", each on a fresh migrated
+// database. PostgreSQL comes from DANCHU_TEST_POSTGRES (a DSN) or, failing that, from
+// a throwaway cluster the harness starts itself; if neither works the postgres half
+// is skipped loudly, or fails when DANCHU_REQUIRE_POSTGRES=1.
+func Each(t *testing.T, fn func(t *testing.T, d *DB)) {
+	t.Helper()
+	t.Run(string(SQLite), func(t *testing.T) { fn(t, OpenTest(t, SQLite)) })
+	t.Run(string(Postgres), func(t *testing.T) { fn(t, OpenTest(t, Postgres)) })
+}
+
+// EachB is Each for benchmarks.
+func EachB(b *testing.B, fn func(b *testing.B, d *DB)) {
+	b.Helper()
+	b.Run(string(SQLite), func(b *testing.B) { fn(b, OpenTest(b, SQLite)) })
+	b.Run(string(Postgres), func(b *testing.B) { fn(b, OpenTest(b, Postgres)) })
+}
+
+// OpenTest returns a fresh, migrated database of the given dialect that is removed
+// when the test ends.
+func OpenTest(tb testing.TB, dialect Dialect) *DB {
+	tb.Helper()
+	ctx := context.Background()
+	var dsn string
+	var drop func()
+	switch dialect {
+	case SQLite:
+		dsn = "sqlite:" + filepath.Join(tb.TempDir(), "test.db")
+	case Postgres:
+		admin, base, err := testPostgres()
+		if err != nil {
+			if os.Getenv("DANCHU_REQUIRE_POSTGRES") == "1" {
+				tb.Fatalf("PostgreSQL required (DANCHU_REQUIRE_POSTGRES=1) but unavailable: %v", err)
+			}
+			announceSkip(err)
+			tb.Skipf("PostgreSQL half SKIPPED: %v", err)
+		}
+		schema := fmt.Sprintf("t_%d_%d", os.Getpid(), schemaSeq.Add(1))
+		if _, err := admin.ExecContext(ctx, "create schema "+schema); err != nil {
+			tb.Fatalf("create test schema: %v", err)
+		}
+		drop = func() { _, _ = admin.ExecContext(ctx, "drop schema "+schema+" cascade") }
+		u, _ := url.Parse(base)
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		dsn = u.String()
+	default:
+		tb.Fatalf("unknown dialect %q", dialect)
+	}
+	d, err := Open(ctx, dsn, Options{MaxOpenConns: 8})
+	if err != nil {
+		tb.Fatalf("open test database: %v", err)
+	}
+	tb.Cleanup(func() {
+		d.Close()
+		if drop != nil {
+			drop()
+		}
+	})
+	if _, err := d.Migrate(ctx); err != nil {
+		tb.Fatalf("migrate test database: %v", err)
+	}
+	return d
+}
+
+var (
+	schemaSeq  atomic.Int64
+	pgOnce     sync.Once
+	pgAdmin    *sql.DB
+	pgBase     string
+	pgErr      error
+	skipOnce   sync.Once
+	startLimit = 60 * time.Second
+)
+
+// testPostgres returns an admin connection and the DSN of the test server, starting
+// a throwaway cluster on first use when DANCHU_TEST_POSTGRES is not set.
+func testPostgres() (*sql.DB, string, error) {
+	pgOnce.Do(func() {
+		pgBase = os.Getenv("DANCHU_TEST_POSTGRES")
+		if pgBase == "" {
+			pgBase, pgErr = startThrowawayCluster()
+			if pgErr != nil {
+				return
+			}
+		}
+		pgAdmin, pgErr = sql.Open("pgx", pgBase)
+		if pgErr != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := pgAdmin.PingContext(ctx); err != nil {
+			pgErr = fmt.Errorf("cannot reach %s: %w", redact(pgBase), err)
+		}
+	})
+	return pgAdmin, pgBase, pgErr
+}
+
+// announceSkip makes the skip visible even when go test hides passing output.
+func announceSkip(err error) {
+	skipOnce.Do(func() {
+		msg := fmt.Sprintf("\n!!! danchu: PostgreSQL half of the store tests SKIPPED (%v).\n"+
+			"!!! Set DANCHU_TEST_POSTGRES=postgres://… or install PostgreSQL; DANCHU_REQUIRE_POSTGRES=1 turns this into a failure.\n\n", err)
+		fmt.Fprint(os.Stderr, msg)
+		if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+			fmt.Fprint(tty, msg)
+			tty.Close()
+		}
+	})
+}
+
+// startThrowawayCluster runs initdb and pg_ctl in a temporary folder on a free port
+// (as the postgres system user when running as root), and leaves a watchdog that
+// stops the server and removes the folder once this test process has exited.
+func startThrowawayCluster() (string, error) {
+	bin, err := postgresBinDir()
+	if err != nil {
+		return "", err
+	}
+	dir, err := os.MkdirTemp("", "danchu-pg-")
+	if err != nil {
+		return "", err
+	}
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			os.RemoveAll(dir)
+			return "", fmt.Errorf("running as root and no postgres system user to run the cluster: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(dir, uid, gid); err != nil {
+			os.RemoveAll(dir)
+			return "", err
+		}
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	run := func(name string, args ...string) error {
+		cmd := exec.Command(filepath.Join(bin, name), args...)
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %w: %s", name, err, lastLines(string(out), 3))
+		}
+		return nil
+	}
+	data := filepath.Join(dir, "data")
+	if err := run("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-N"); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	port, err := freePort()
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+	if err := run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", strconv.Itoa(int(startLimit.Seconds())), "start"); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	script := fmt.Sprintf(`while [ -d /proc/%d ]; do sleep 1; done; %q -D %q -m immediate stop >/dev/null 2>&1; rm -rf %q`,
+		os.Getpid(), filepath.Join(bin, "pg_ctl"), data, dir)
+	w := exec.Command("/bin/sh", "-c", script)
+	w.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setsid: true}
+	if err := w.Start(); err != nil {
+		_ = run("pg_ctl", "-D", data, "-m", "immediate", "stop")
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("start cluster watchdog: %w", err)
+	}
+	_ = w.Process.Release()
+	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), nil
+}
+
+// postgresBinDir finds initdb on PATH or in the newest /usr/lib/postgresql/*/bin.
+func postgresBinDir() (string, error) {
+	if p, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(p), nil
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	sort.Slice(dirs, func(i, j int) bool { return pgVersion(dirs[i]) > pgVersion(dirs[j]) })
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", errors.New("no initdb on PATH or in /usr/lib/postgresql/*/bin")
+}
+
+func pgVersion(binDir string) int {
+	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(binDir)))
+	return v
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, " | ")
+}
