@@ -1,0 +1,234 @@
+package org
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+)
+
+// Type is the kind of a unit, spelled as in the official list's type column.
+type Type string
+
+// Unit types. Provinces and communes follow QĐ 19/2025/QĐ-TTg; villages and
+// residential groups sit under a commune (LDC 10/2022 Art 2); agencies and
+// enterprises attach to a territorial unit (LDC chapters III–IV).
+const (
+	Province         Type = "tinh"
+	City             Type = "thanh-pho"
+	Commune          Type = "xa"
+	Ward             Type = "phuong"
+	SpecialZone      Type = "dac-khu"
+	Village          Type = "thon"
+	ResidentialGroup Type = "to-dan-pho"
+	Agency           Type = "co-quan"
+	Enterprise       Type = "doanh-nghiep"
+)
+
+// Level is a type's place in the territorial hierarchy.
+type Level int
+
+// Territorial levels; agencies and enterprises are Attached.
+const (
+	Attached      Level = 0
+	ProvinceLevel Level = 1
+	CommuneLevel  Level = 2
+	VillageLevel  Level = 3
+)
+
+var typeInfo = map[Type]struct {
+	level Level
+	label string
+}{
+	Province:         {ProvinceLevel, "Tỉnh"},
+	City:             {ProvinceLevel, "Thành phố"},
+	Commune:          {CommuneLevel, "Xã"},
+	Ward:             {CommuneLevel, "Phường"},
+	SpecialZone:      {CommuneLevel, "Đặc khu"},
+	Village:          {VillageLevel, "Thôn"},
+	ResidentialGroup: {VillageLevel, "Tổ dân phố"},
+	Agency:           {Attached, "Cơ quan, đơn vị"},
+	Enterprise:       {Attached, "Doanh nghiệp"},
+}
+
+// Valid reports whether t is a known type.
+func (t Type) Valid() bool { _, ok := typeInfo[t]; return ok }
+
+// Level returns the territorial level of t.
+func (t Type) Level() Level { return typeInfo[t].level }
+
+// Label returns the Vietnamese name of t.
+func (t Type) Label() string { return typeInfo[t].label }
+
+// ProvinceTypes, CommuneTypes and VillageTypes list the types of each level.
+var (
+	ProvinceTypes = []Type{Province, City}
+	CommuneTypes  = []Type{Commune, Ward, SpecialZone}
+	VillageTypes  = []Type{Village, ResidentialGroup}
+)
+
+// AllowedParent reports whether a unit of type child may sit under one of type
+// parent ("" for none): provinces are roots, communes under a province, villages
+// under a commune (two-tier local government from 01/07/2025: no district level),
+// agencies under any unit or agency, enterprises under a territorial unit.
+func AllowedParent(child, parent Type) bool {
+	switch child.Level() {
+	case ProvinceLevel:
+		return parent == ""
+	case CommuneLevel:
+		return parent.Level() == ProvinceLevel
+	case VillageLevel:
+		return parent.Level() == CommuneLevel
+	}
+	switch child {
+	case Agency:
+		return parent != "" && parent != Enterprise
+	case Enterprise:
+		return parent != "" && parent.Level() != Attached
+	}
+	return false
+}
+
+// DateLayout is the stored form of civil dates (valid_from, valid_to).
+const DateLayout = "2006-01-02"
+
+// OfficialListDate is when the units of QĐ 19/2025/QĐ-TTg came into force.
+const OfficialListDate = "2025-07-01"
+
+// Unit is a province, commune, village, agency or enterprise as it was between
+// ValidFrom (inclusive) and ValidTo (exclusive, empty while in force).
+type Unit struct {
+	ID        int64
+	Code      string
+	Name      string
+	Type      Type
+	ParentID  int64
+	Path      string // "/id/…/id/" from the root down to this unit
+	Depth     int
+	ValidFrom string
+	ValidTo   string
+}
+
+// Current reports whether the unit is in force.
+func (u Unit) Current() bool { return u.ValidTo == "" }
+
+// Validate checks the unit's own fields (parent rules need the parent: AllowedParent).
+func (u Unit) Validate() error {
+	f := map[string]string{}
+	if strings.TrimSpace(u.Name) == "" {
+		f["name"] = "Tên đơn vị không được để trống."
+	} else if utf8.RuneCountInString(u.Name) > 200 {
+		f["name"] = "Tên đơn vị dài quá 200 ký tự."
+	}
+	if !u.Type.Valid() {
+		f["type"] = fmt.Sprintf("Loại đơn vị %q không có; dùng một trong: tinh, thanh-pho, xa, phuong, dac-khu, thon, to-dan-pho, co-quan, doanh-nghiep.", u.Type)
+	} else if u.Type.Level() != Attached && u.Code == "" {
+		f["code"] = "Đơn vị hành chính phải có mã."
+	}
+	if len(u.Code) > 32 || strings.ContainsAny(u.Code, " \t\r\n/") {
+		f["code"] = "Mã đơn vị không được có khoảng trắng hay dấu /, tối đa 32 ký tự."
+	}
+	if _, err := time.Parse(DateLayout, u.ValidFrom); err != nil {
+		f["valid_from"] = "Ngày hiệu lực phải có dạng YYYY-MM-DD."
+	}
+	if len(f) > 0 {
+		return apperr.Invalid("Thông tin đơn vị chưa đúng.", f)
+	}
+	return nil
+}
+
+// Household is one household of a village's register. Its representative votes
+// for it: one ballot per household (LDC Art 18(2), Art 19(3)).
+type Household struct {
+	ID                 int64
+	VillageID          int64
+	Code               string
+	HeadName           string
+	Address            string
+	Members            int
+	RepresentativeName string
+	Active             bool
+}
+
+// Validate checks a household's fields.
+func (h Household) Validate() error {
+	f := map[string]string{}
+	if h.Code == "" || len(h.Code) > 32 || strings.ContainsAny(h.Code, " \t\r\n/") {
+		f["code"] = "Mã hộ phải có, không có khoảng trắng, tối đa 32 ký tự."
+	}
+	if strings.TrimSpace(h.HeadName) == "" {
+		f["head_name"] = "Phải có họ tên chủ hộ."
+	}
+	if strings.TrimSpace(h.Address) == "" {
+		f["address"] = "Phải có địa chỉ."
+	}
+	if h.Members < 1 || h.Members > 100 {
+		f["members"] = "Số nhân khẩu phải từ 1 đến 100."
+	}
+	if strings.TrimSpace(h.RepresentativeName) == "" {
+		f["representative_name"] = "Phải có họ tên người đại diện hộ."
+	}
+	for k, v := range map[string]string{"head_name": h.HeadName, "address": h.Address, "representative_name": h.RepresentativeName} {
+		if utf8.RuneCountInString(v) > 200 {
+			f[k] = "Dài quá 200 ký tự."
+		}
+	}
+	if len(f) > 0 {
+		return apperr.Invalid("Thông tin hộ gia đình chưa đúng.", f)
+	}
+	return nil
+}
+
+// childPath is the materialised path of a unit with id under a parent with path.
+func childPath(parentPath string, id int64) string {
+	if parentPath == "" {
+		parentPath = "/"
+	}
+	return fmt.Sprintf("%s%d/", parentPath, id)
+}
+
+// pathUpperBound is the smallest string above every path that starts with p: paths
+// hold digits and '/', and '0' follows '/', so the range [p, bound) is the subtree
+// and both engines answer it from the path index.
+func pathUpperBound(p string) string { return p[:len(p)-1] + "0" }
+
+// Reorganization is a resolution that ends one or more units and puts one new unit
+// in their place from a date: a rename (one unit) or a merge (several). Records made
+// before keep pointing at the old units, which stay readable as they were.
+type Reorganization struct {
+	From          []int64
+	To            Unit  // Code, Name, Type of the new unit
+	ParentID      int64 // parent of the new unit; 0 keeps the parent of the first From unit
+	EffectiveFrom string
+	Resolution    string // the resolution's number, e.g. "1680/NQ-UBTVQH15"
+}
+
+// Validate checks the reorganization against the units it ends (as stored).
+func (r Reorganization) Validate(from []Unit) error {
+	f := map[string]string{}
+	if len(r.From) == 0 {
+		f["from"] = "Phải chọn ít nhất một đơn vị được sắp xếp."
+	}
+	if strings.TrimSpace(r.Resolution) == "" {
+		f["resolution"] = "Phải ghi số nghị quyết hoặc quyết định sắp xếp."
+	}
+	eff, err := time.Parse(DateLayout, r.EffectiveFrom)
+	if err != nil {
+		f["effective_from"] = "Ngày hiệu lực phải có dạng YYYY-MM-DD."
+	}
+	for _, u := range from {
+		if !u.Current() {
+			f["from"] = fmt.Sprintf("%s %s đã hết hiệu lực từ %s.", u.Type.Label(), u.Name, u.ValidTo)
+		} else if u.Type.Level() != r.To.Type.Level() {
+			f["from"] = fmt.Sprintf("%s %s không cùng cấp với đơn vị mới.", u.Type.Label(), u.Name)
+		} else if from, _ := time.Parse(DateLayout, u.ValidFrom); err == nil && !eff.After(from) {
+			f["effective_from"] = fmt.Sprintf("Ngày hiệu lực phải sau ngày %s bắt đầu hiệu lực (%s).", u.Name, u.ValidFrom)
+		}
+	}
+	if len(f) > 0 {
+		return apperr.Invalid("Thông tin sắp xếp đơn vị chưa đúng.", f)
+	}
+	return nil
+}

@@ -1,0 +1,282 @@
+package org
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/db"
+)
+
+// Service is the use cases of units and households. The read methods come from
+// the embedded Store; every write goes through a method here, in one transaction.
+type Service struct {
+	*Store
+	db *db.DB
+}
+
+// NewService returns the service on d.
+func NewService(d *db.DB) *Service { return &Service{Store: NewStore(d), db: d} }
+
+// ImportUnits loads an official list of units (columns code, name, type,
+// parent_code, optional valid_from) all or nothing: any bad line is reported in an
+// *ImportError with its line number and nothing is written. progress, if not nil,
+// is told how many units are written so far.
+func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(done, total int)) (ImportResult, error) {
+	t, err := readCSV(r, "code", "name", "type")
+	if err != nil {
+		return ImportResult{}, err
+	}
+	res := ImportResult{ByType: map[Type]int{}}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		existing, err := unitsIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		plan, lineErrs := planUnits(t, existing)
+		if len(lineErrs) > 0 {
+			return &ImportError{Lines: lineErrs}
+		}
+		paths := map[string]string{}
+		for code, u := range existing {
+			paths[code] = u.Path
+		}
+		ids := map[string]int64{}
+		for code, u := range existing {
+			ids[code] = u.ID
+		}
+		us := make([]Unit, len(plan))
+		for i, p := range plan {
+			u := p.Unit
+			u.ID = s.db.NewID()
+			if p.parentCode != "" {
+				u.ParentID = ids[p.parentCode]
+			}
+			u.Path = childPath(paths[p.parentCode], u.ID)
+			if u.Code != "" {
+				ids[u.Code], paths[u.Code] = u.ID, u.Path
+			}
+			us[i] = u
+			res.ByType[u.Type]++
+		}
+		res.Written = len(us)
+		return insertUnits(ctx, tx, s.db, us, func(done int) {
+			if progress != nil {
+				progress(done, len(us))
+			}
+		})
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import units: %w", err)
+	}
+	return res, nil
+}
+
+// ImportHouseholds loads a village's household register (columns code, head_name,
+// address, members, representative_name, optional active), all or nothing.
+func (s *Service) ImportHouseholds(ctx context.Context, villageCode string, r io.Reader) (ImportResult, error) {
+	t, err := readCSV(r, "code", "head_name", "address", "members", "representative_name")
+	if err != nil {
+		return ImportResult{}, err
+	}
+	var res ImportResult
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		v, err := findUnit(ctx, tx, "code = $1 and "+current, villageCode)
+		if err != nil {
+			return apperr.NotFound("Không có thôn, tổ dân phố nào đang hiệu lực mang mã %s.", villageCode)
+		}
+		if v.Type.Level() != VillageLevel {
+			return apperr.Invalid(fmt.Sprintf("Mã %s là %s %s, không phải thôn hay tổ dân phố: sổ hộ gia đình chỉ lập theo thôn, tổ dân phố.", villageCode, v.Type.Label(), v.Name), nil)
+		}
+		existing, err := householdCodes(ctx, tx, v.ID)
+		if err != nil {
+			return err
+		}
+		hs, lineErrs := planHouseholds(t, v.ID, existing)
+		if len(lineErrs) > 0 {
+			return &ImportError{Lines: lineErrs}
+		}
+		for i := range hs {
+			hs[i].ID = s.db.NewID()
+		}
+		res.Written = len(hs)
+		return insertHouseholds(ctx, tx, s.db, hs)
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("import households of %s: %w", villageCode, err)
+	}
+	return res, nil
+}
+
+func householdCodes(ctx context.Context, tx *sql.Tx, villageID int64) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, "select code from households where village_id = $1", villageID)
+	if err != nil {
+		return nil, fmt.Errorf("household codes: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		m[c] = true
+	}
+	return m, rows.Err()
+}
+
+// CreateUnit adds one unit under parentID (0 for a province) and returns it.
+func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit, error) {
+	if u.ValidFrom == "" {
+		u.ValidFrom = s.db.Now().In(vietnam).Format(DateLayout)
+	}
+	u.Name = strings.TrimSpace(u.Name)
+	if err := u.Validate(); err != nil {
+		return Unit{}, err
+	}
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var parent Unit
+		if parentID != 0 {
+			var err error
+			if parent, err = findUnit(ctx, tx, "id = $1 and "+current, parentID); err != nil {
+				return apperr.NotFound("Không có đơn vị cha đang hiệu lực.")
+			}
+		}
+		if !AllowedParent(u.Type, parent.Type) {
+			return apperr.Invalid(fmt.Sprintf("%s không thể trực thuộc %s.", u.Type.Label(), orNone(parent.Type.Label())), nil)
+		}
+		u.ID, u.ParentID = s.db.NewID(), parentID
+		u.Path, u.Depth = childPath(parent.Path, u.ID), parent.Depth+1
+		if parentID == 0 {
+			u.Depth = 0
+		}
+		err := insertUnits(ctx, tx, s.db, []Unit{u}, nil)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("Mã %s đã được dùng cho một đơn vị đang hiệu lực.", u.Code)
+		}
+		return err
+	})
+	if err != nil {
+		return Unit{}, fmt.Errorf("create unit %q: %w", u.Name, err)
+	}
+	return u, nil
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(không có đơn vị cha)"
+	}
+	return s
+}
+
+// AddHouseholds adds households to a village's register.
+func (s *Service) AddHouseholds(ctx context.Context, villageID int64, hs []Household) error {
+	for i := range hs {
+		if err := hs[i].Validate(); err != nil {
+			return fmt.Errorf("household %d: %w", i+1, err)
+		}
+		hs[i].ID, hs[i].VillageID = s.db.NewID(), villageID
+	}
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		v, err := findUnit(ctx, tx, "id = $1 and "+current, villageID)
+		if err != nil {
+			return err
+		}
+		if v.Type.Level() != VillageLevel {
+			return apperr.Invalid("Sổ hộ gia đình chỉ lập theo thôn, tổ dân phố.", nil)
+		}
+		err = insertHouseholds(ctx, tx, s.db, hs)
+		if db.IsUniqueViolation(err) {
+			return apperr.Conflict("Mã hộ đã có trong sổ của thôn.")
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("add households to %d: %w", villageID, err)
+	}
+	return nil
+}
+
+// vietnam is the time zone legal dates are read in.
+var vietnam = time.FixedZone("ICT", 7*3600)
+
+// Reorganize carries out a merge or rename: the From units end on EffectiveFrom,
+// the new unit begins that day under the same parent, their units in force move
+// under it (with their subtrees) and so do the households of merged villages.
+func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error) {
+	to := r.To
+	to.ValidFrom = r.EffectiveFrom
+	if err := to.Validate(); err != nil {
+		return Unit{}, err
+	}
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var from []Unit
+		for _, id := range r.From {
+			u, err := findUnit(ctx, tx, "id = $1", id)
+			if err != nil {
+				return err
+			}
+			from = append(from, u)
+		}
+		if err := r.Validate(from); err != nil {
+			return err
+		}
+		parentID := r.ParentID
+		if parentID == 0 {
+			parentID = from[0].ParentID
+		}
+		var parent Unit
+		if parentID != 0 {
+			var err error
+			if parent, err = findUnit(ctx, tx, "id = $1 and "+current, parentID); err != nil {
+				return err
+			}
+		}
+		if !AllowedParent(to.Type, parent.Type) {
+			return apperr.Invalid(fmt.Sprintf("%s không thể trực thuộc %s.", to.Type.Label(), orNone(parent.Type.Label())), nil)
+		}
+		for _, u := range from {
+			if _, err := tx.ExecContext(ctx, "update units set valid_to = $1, updated_at = $2 where id = $3", r.EffectiveFrom, s.db.NowMillis(), u.ID); err != nil {
+				return fmt.Errorf("close unit %d: %w", u.ID, err)
+			}
+		}
+		to.ID, to.ParentID = s.db.NewID(), parentID
+		to.Path, to.Depth = childPath(parent.Path, to.ID), 0
+		if parentID != 0 {
+			to.Depth = parent.Depth + 1
+		}
+		if err := insertUnits(ctx, tx, s.db, []Unit{to}, nil); err != nil {
+			if db.IsUniqueViolation(err) {
+				return apperr.Conflict("Mã %s đang được một đơn vị khác dùng.", to.Code)
+			}
+			return err
+		}
+		for _, u := range from {
+			if _, err := tx.ExecContext(ctx, "insert into unit_successions (from_id, to_id, effective_from, resolution) values ($1, $2, $3, $4)",
+				u.ID, to.ID, r.EffectiveFrom, strings.TrimSpace(r.Resolution)); err != nil {
+				return fmt.Errorf("record succession: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, "update units set parent_id = $1 where parent_id = $2 and "+current, to.ID, u.ID); err != nil {
+				return fmt.Errorf("move children of %d: %w", u.ID, err)
+			}
+			// The subtree in force now hangs below the new unit.
+			if _, err := tx.ExecContext(ctx, `update units set path = cast($1 as text) || substr(path, $2), depth = depth + $3
+				where path > $4 and path < $5 and `+current,
+				to.Path, len(u.Path)+1, to.Depth-u.Depth, u.Path, pathUpperBound(u.Path)); err != nil {
+				return fmt.Errorf("move subtree of %d: %w", u.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, "update households set village_id = $1, updated_at = $2 where village_id = $3", to.ID, s.db.NowMillis(), u.ID); err != nil {
+				return fmt.Errorf("move households of %d: %w", u.ID, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Unit{}, fmt.Errorf("reorganize %v: %w", r.From, err)
+	}
+	return to, nil
+}

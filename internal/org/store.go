@@ -1,0 +1,294 @@
+package org
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/db"
+	"danchu/internal/search"
+)
+
+// Store is the SQL of units and households, the same text on SQLite and PostgreSQL.
+type Store struct{ db *db.DB }
+
+// NewStore returns a store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+const unitCols = `id, coalesce(code, ''), name, type, coalesce(parent_id, 0), path, depth, valid_from, coalesce(valid_to, '')`
+
+// current is the condition for units in force.
+const current = `valid_to is null`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanUnit(s scanner) (Unit, error) {
+	var u Unit
+	err := s.Scan(&u.ID, &u.Code, &u.Name, &u.Type, &u.ParentID, &u.Path, &u.Depth, &u.ValidFrom, &u.ValidTo)
+	return u, err
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func queryUnits(ctx context.Context, q querier, query string, args ...any) ([]Unit, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var us []Unit
+	for rows.Next() {
+		u, err := scanUnit(rows)
+		if err != nil {
+			return nil, err
+		}
+		us = append(us, u)
+	}
+	return us, rows.Err()
+}
+
+func findUnit(ctx context.Context, q querier, where string, args ...any) (Unit, error) {
+	u, err := scanUnit(q.QueryRowContext(ctx, "select "+unitCols+" from units where "+where, args...))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Unit{}, apperr.NotFound("Không tìm thấy đơn vị.")
+	}
+	return u, err
+}
+
+// UnitByID returns the unit with id, in force or not.
+func (s *Store) UnitByID(ctx context.Context, id int64) (Unit, error) {
+	u, err := findUnit(ctx, s.db, "id = $1", id)
+	if err != nil {
+		return Unit{}, fmt.Errorf("unit %d: %w", id, err)
+	}
+	return u, nil
+}
+
+// UnitByCode returns the unit in force with the official code.
+func (s *Store) UnitByCode(ctx context.Context, code string) (Unit, error) {
+	u, err := findUnit(ctx, s.db, "code = $1 and "+current, code)
+	if err != nil {
+		return Unit{}, fmt.Errorf("unit code %q: %w", code, err)
+	}
+	return u, nil
+}
+
+// Children returns the units in force directly under id, by name.
+func (s *Store) Children(ctx context.Context, id int64) ([]Unit, error) {
+	us, err := queryUnits(ctx, s.db, "select "+unitCols+" from units where parent_id = $1 and "+current+" order by name_folded", id)
+	if err != nil {
+		return nil, fmt.Errorf("children of unit %d: %w", id, err)
+	}
+	return us, nil
+}
+
+// Descendants returns every unit in force below u (its subtree without u), by path.
+func (s *Store) Descendants(ctx context.Context, u Unit) ([]Unit, error) {
+	us, err := queryUnits(ctx, s.db, "select "+unitCols+" from units where path > $1 and path < $2 and "+current+" order by path",
+		u.Path, pathUpperBound(u.Path))
+	if err != nil {
+		return nil, fmt.Errorf("descendants of unit %d: %w", u.ID, err)
+	}
+	return us, nil
+}
+
+// Ancestors returns the units above u, from the root down (as recorded in its path).
+func (s *Store) Ancestors(ctx context.Context, u Unit) ([]Unit, error) {
+	ids := strings.Split(strings.Trim(u.Path, "/"), "/")
+	ids = ids[:len(ids)-1]
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i] = "$" + strconv.Itoa(i+1)
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("ancestors of unit %d: bad path %q", u.ID, u.Path)
+		}
+		args[i] = n
+	}
+	us, err := queryUnits(ctx, s.db, "select "+unitCols+" from units where id in ("+strings.Join(ph, ",")+") order by depth", args...)
+	if err != nil {
+		return nil, fmt.Errorf("ancestors of unit %d: %w", u.ID, err)
+	}
+	return us, nil
+}
+
+// UnitsOfTypes returns the units in force of the given types, by code.
+func (s *Store) UnitsOfTypes(ctx context.Context, types ...Type) ([]Unit, error) {
+	ph := make([]string, len(types))
+	args := make([]any, len(types))
+	for i, t := range types {
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), string(t)
+	}
+	us, err := queryUnits(ctx, s.db, "select "+unitCols+" from units where type in ("+strings.Join(ph, ",")+") and "+current+" order by code", args...)
+	if err != nil {
+		return nil, fmt.Errorf("units of types %v: %w", types, err)
+	}
+	return us, nil
+}
+
+// Search returns up to limit units in force whose folded name contains the folded
+// query, provinces before communes before villages, then by name.
+func (s *Store) Search(ctx context.Context, query string, limit int) ([]Unit, error) {
+	q := search.Fold(query)
+	if q == "" {
+		return nil, nil
+	}
+	q = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)
+	us, err := queryUnits(ctx, s.db, "select "+unitCols+` from units
+		where name_folded like $1 escape '\' and `+current+` order by depth, name_folded limit $2`, "%"+q+"%", limit)
+	if err != nil {
+		return nil, fmt.Errorf("search units %q: %w", query, err)
+	}
+	return us, nil
+}
+
+// CountByType returns how many units in force there are of each type.
+func (s *Store) CountByType(ctx context.Context) (map[Type]int, error) {
+	rows, err := s.db.QueryContext(ctx, "select type, count(*) from units where "+current+" group by type")
+	if err != nil {
+		return nil, fmt.Errorf("count units: %w", err)
+	}
+	defer rows.Close()
+	m := map[Type]int{}
+	for rows.Next() {
+		var t Type
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, err
+		}
+		m[t] = n
+	}
+	return m, rows.Err()
+}
+
+// insertUnits writes units whose ID, Path and Depth are set, in batches.
+func insertUnits(ctx context.Context, tx *sql.Tx, d *db.DB, us []Unit, progress func(done int)) error {
+	const batch = 200 // 10 columns each: well under both engines' parameter limits
+	now := d.NowMillis()
+	for start := 0; start < len(us); start += batch {
+		end := min(start+batch, len(us))
+		var b strings.Builder
+		b.WriteString("insert into units (id, code, name, name_folded, type, parent_id, path, depth, valid_from, created_at, updated_at) values ")
+		args := make([]any, 0, (end-start)*10)
+		for i, u := range us[start:end] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+10)
+			args = append(args, u.ID, nullString(u.Code), u.Name, search.Fold(u.Name), string(u.Type), nullInt(u.ParentID), u.Path, u.Depth, u.ValidFrom, now)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert units %d–%d: %w", start+1, end, err)
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	return nil
+}
+
+// insertHouseholds writes households whose ID is set, in batches.
+func insertHouseholds(ctx context.Context, tx *sql.Tx, d *db.DB, hs []Household) error {
+	const batch = 200
+	now := d.NowMillis()
+	for start := 0; start < len(hs); start += batch {
+		end := min(start+batch, len(hs))
+		var b strings.Builder
+		b.WriteString("insert into households (id, village_id, code, head_name, address, members, representative_name, active, created_at, updated_at) values ")
+		args := make([]any, 0, (end-start)*9)
+		for i, h := range hs[start:end] {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			n := len(args)
+			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+9)
+			args = append(args, h.ID, h.VillageID, h.Code, h.HeadName, h.Address, h.Members, h.RepresentativeName, h.Active, now)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert households %d–%d: %w", start+1, end, err)
+		}
+	}
+	return nil
+}
+
+// Successors returns the units that took over from id by a reorganization.
+func (s *Store) Successors(ctx context.Context, id int64) ([]Unit, error) {
+	us, err := queryUnits(ctx, s.db, "select "+unitCols+" from units where id in (select to_id from unit_successions where from_id = $1) order by name_folded", id)
+	if err != nil {
+		return nil, fmt.Errorf("successors of %d: %w", id, err)
+	}
+	return us, nil
+}
+
+const householdCols = `id, village_id, code, head_name, address, members, representative_name, active`
+
+// Households returns the register of a village, by code.
+func (s *Store) Households(ctx context.Context, villageID int64) ([]Household, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+householdCols+" from households where village_id = $1 order by code", villageID)
+	if err != nil {
+		return nil, fmt.Errorf("households of %d: %w", villageID, err)
+	}
+	defer rows.Close()
+	var hs []Household
+	for rows.Next() {
+		var h Household
+		if err := rows.Scan(&h.ID, &h.VillageID, &h.Code, &h.HeadName, &h.Address, &h.Members, &h.RepresentativeName, &h.Active); err != nil {
+			return nil, err
+		}
+		hs = append(hs, h)
+	}
+	return hs, rows.Err()
+}
+
+// HouseholdCounts returns the number of active households of each of the given units' villages.
+func (s *Store) HouseholdCounts(ctx context.Context, villageIDs []int64) (map[int64]int, error) {
+	m := map[int64]int{}
+	if len(villageIDs) == 0 {
+		return m, nil
+	}
+	ph := make([]string, len(villageIDs))
+	args := make([]any, len(villageIDs))
+	for i, id := range villageIDs {
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
+	}
+	rows, err := s.db.QueryContext(ctx, "select village_id, count(*) from households where active and village_id in ("+strings.Join(ph, ",")+") group by village_id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("count households: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		m[id] = n
+	}
+	return m, rows.Err()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullInt(n int64) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
