@@ -86,3 +86,9 @@ func MessageOf(err error) string {
 	}
 	return "Đã có lỗi trong hệ thống. Vui lòng thử lại sau ít phút."
 }
+
+// ConfigError is a configuration problem the operator must fix before danchu can
+// start. Its message is one line: Vietnamese, then the same in English.
+type ConfigError struct{ VI, EN string }
+
+func (e *ConfigError) Error() string { return e.VI + " / " + e.EN }

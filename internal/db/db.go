@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"danchu/internal/apperr"
+
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"modernc.org/sqlite"
@@ -38,12 +40,6 @@ type DB struct {
 	ids *IDGenerator
 }
 
-// ConfigError is a configuration problem the operator must fix. Its message is
-// one line in Vietnamese followed by the same in English.
-type ConfigError struct{ VI, EN string }
-
-func (e *ConfigError) Error() string { return e.VI + " / " + e.EN }
-
 // Options tune Open.
 type Options struct {
 	// Node distinguishes the processes that share one database, so that the IDs
@@ -67,13 +63,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
 		if path == "" {
-			return nil, &ConfigError{
+			return nil, &apperr.ConfigError{
 				VI: "thiếu đường dẫn tệp SQLite trong --db (ví dụ sqlite:./danchu-data/danchu.db)",
 				EN: "missing SQLite file path in --db (e.g. sqlite:./danchu-data/danchu.db)",
 			}
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-			return nil, &ConfigError{
+			return nil, &apperr.ConfigError{
 				VI: fmt.Sprintf("không tạo được thư mục cho tệp SQLite %s: %v — hãy chọn --db ở nơi có quyền ghi", path, err),
 				EN: fmt.Sprintf("cannot create the folder of SQLite file %s: %v — choose a writable --db", path, err),
 			}
@@ -87,7 +83,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		d.Dialect, d.Target = Postgres, redact(dsn)
 		d.DB, err = sql.Open("pgx", dsn)
 		if err != nil {
-			return nil, &ConfigError{
+			return nil, &apperr.ConfigError{
 				VI: fmt.Sprintf("DSN PostgreSQL không hợp lệ (%v) — dạng đúng: postgres://user:pass@host:5432/db", err),
 				EN: fmt.Sprintf("invalid PostgreSQL DSN (%v) — expected postgres://user:pass@host:5432/db", err),
 			}
@@ -101,7 +97,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		d.SetConnMaxIdleTime(5 * time.Minute)
 	default:
 		scheme, _, _ := strings.Cut(dsn, ":")
-		return nil, &ConfigError{
+		return nil, &apperr.ConfigError{
 			VI: fmt.Sprintf("không hỗ trợ loại cơ sở dữ liệu %q trong --db; dùng sqlite:ĐƯỜNG_DẪN hoặc postgres://…", scheme),
 			EN: fmt.Sprintf("unsupported database scheme %q in --db; use sqlite:PATH or postgres://…", scheme),
 		}
@@ -111,12 +107,12 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if err := d.PingContext(pctx); err != nil {
 		d.Close()
 		if d.Dialect == Postgres {
-			return nil, &ConfigError{
+			return nil, &apperr.ConfigError{
 				VI: fmt.Sprintf("không kết nối được PostgreSQL %s (%v) — kiểm tra máy chủ đang chạy và --db", d.Target, shortErr(err)),
 				EN: fmt.Sprintf("cannot reach PostgreSQL %s (%v) — check the server is running and --db", d.Target, shortErr(err)),
 			}
 		}
-		return nil, &ConfigError{
+		return nil, &apperr.ConfigError{
 			VI: fmt.Sprintf("không mở được tệp SQLite %s (%v) — kiểm tra quyền ghi", d.Target, err),
 			EN: fmt.Sprintf("cannot open SQLite file %s (%v) — check it is writable", d.Target, err),
 		}
@@ -126,7 +122,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		var mode string
 		if err := d.QueryRowContext(pctx, "pragma journal_mode").Scan(&mode); err != nil || mode != "wal" {
 			d.Close()
-			return nil, &ConfigError{
+			return nil, &apperr.ConfigError{
 				VI: fmt.Sprintf("tệp SQLite %s không dùng được (journal_mode=%s, %v) — kiểm tra quyền ghi thư mục", d.Target, mode, err),
 				EN: fmt.Sprintf("SQLite file %s is unusable (journal_mode=%s, %v) — check the folder is writable", d.Target, mode, err),
 			}

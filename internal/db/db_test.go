@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"danchu/internal/apperr"
 	"danchu/internal/db"
 )
 
@@ -147,7 +148,7 @@ func TestOpenErrors(t *testing.T) {
 				d.Close()
 				t.Fatal("Open succeeded")
 			}
-			var ce *db.ConfigError
+			var ce *apperr.ConfigError
 			if !errors.As(err, &ce) {
 				t.Fatalf("error %T %v is not a ConfigError", err, err)
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"danchu/internal/apperr"
 )
 
 // idEpoch is the start of danchu's ID clock; 41 bits of milliseconds from it last until 2094.
@@ -30,7 +32,7 @@ type IDGenerator struct {
 // NewIDGenerator returns a generator for node (0–1023).
 func NewIDGenerator(node int) (*IDGenerator, error) {
 	if node < 0 || node > maxNode {
-		return nil, &ConfigError{
+		return nil, &apperr.ConfigError{
 			VI: fmt.Sprintf("số nút DANCHU_NODE=%d không hợp lệ; phải từ 0 đến %d", node, maxNode),
 			EN: fmt.Sprintf("invalid DANCHU_NODE=%d; must be 0 to %d", node, maxNode),
 		}

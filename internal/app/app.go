@@ -1,0 +1,138 @@
+// Package app wires danchu together: configuration → database → services → web
+// server, and the command line. It is the only package that imports every other.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/config"
+	"danchu/internal/db"
+	"danchu/internal/org"
+	"danchu/internal/web"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// App is a running danchu: its database, services and HTTP server.
+type App struct {
+	Config *config.Config
+	DB     *db.DB
+	Units  *org.Service
+	Log    *slog.Logger
+
+	handler http.Handler
+	srv     *http.Server
+	ln      net.Listener
+}
+
+// NewLogger returns the structured logger for format "text" or "json".
+func NewLogger(w io.Writer, format string) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}
+
+// Open connects to the database, migrates it and builds the services.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	if err := cfg.CheckDataDir(); err != nil {
+		return nil, err
+	}
+	d, err := db.Open(ctx, cfg.DB, db.Options{Node: cfg.Node})
+	if err != nil {
+		return nil, err
+	}
+	applied, err := d.Migrate(ctx)
+	if err != nil {
+		d.Close()
+		return nil, fmt.Errorf("migrate %s: %w", d.Target, err)
+	}
+	if len(applied) > 0 {
+		log.Info("schema migrated", "db", d.Target, "applied", applied)
+	}
+	return &App{Config: cfg, DB: d, Units: org.NewService(d), Log: log}, nil
+}
+
+// Handler builds the web server with every capability's routes.
+func (a *App) Handler() (http.Handler, error) {
+	if a.handler != nil {
+		return a.handler, nil
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(a.DB.DB, string(a.DB.Dialect)))
+	s, err := web.NewServer(a.Log, reg, a.DB.PingContext)
+	if err != nil {
+		return nil, err
+	}
+	if err := org.RegisterRoutes(s, a.Units); err != nil {
+		return nil, err
+	}
+	a.handler = s.Handler()
+	return a.handler, nil
+}
+
+// Listen opens the listening socket, so that a port in use is reported before
+// anything else starts.
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.Config.Addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return &apperr.ConfigError{
+				VI: fmt.Sprintf("cổng %s đang được chương trình khác dùng — dừng chương trình đó hoặc chọn --addr khác", a.Config.Addr),
+				EN: fmt.Sprintf("address %s is already in use — stop the other program or choose another --addr", a.Config.Addr),
+			}
+		}
+		return &apperr.ConfigError{
+			VI: fmt.Sprintf("không mở được địa chỉ nghe %s (%v) — kiểm tra --addr", a.Config.Addr, err),
+			EN: fmt.Sprintf("cannot listen on %s (%v) — check --addr", a.Config.Addr, err),
+		}
+	}
+	a.ln = ln
+	return nil
+}
+
+// URL is the address the server listens on, once Listen has succeeded.
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// Serve answers requests until ctx ends, then stops accepting, lets requests in
+// flight finish (up to 20 s) and returns.
+func (a *App) Serve(ctx context.Context) error {
+	h, err := a.Handler()
+	if err != nil {
+		return err
+	}
+	a.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	errc := make(chan error, 1)
+	go func() { errc <- a.srv.Serve(a.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: finishing requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := a.srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,312 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/config"
+	"danchu/internal/demo"
+	"danchu/internal/org"
+)
+
+// Version is set at build time with -ldflags "-X danchu/internal/app.Version=…".
+var Version = "dev"
+
+const usage = `danchu — thực hiện dân chủ ở cơ sở / grassroots democracy
+
+Cách dùng / usage:
+  danchu serve [--addr A] [--db DSN] [--data-dir D] [--demo]   chạy máy chủ web / run the web server
+  danchu migrate [--db DSN]                                   cập nhật lược đồ CSDL / migrate the schema
+  danchu seed --demo [--db DSN]                               nạp dữ liệu mẫu / load demo data
+  danchu import units FILE.csv [--db DSN]                     nhập danh mục đơn vị hành chính / import units
+  danchu import households VILLAGE_CODE FILE.csv [--db DSN]   nhập sổ hộ gia đình của thôn / import households
+  danchu version                                              phiên bản / version
+
+Mỗi lệnh có -h. Each command has -h.
+`
+
+// Main runs the command line and returns the exit status: 0 done, 1 failed,
+// 2 bad usage or configuration.
+func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	var err error
+	switch cmd {
+	case "serve":
+		err = runServe(ctx, rest, stdout, stderr, getenv)
+	case "migrate":
+		err = runMigrate(ctx, rest, stdout, stderr, getenv)
+	case "seed":
+		err = runSeed(ctx, rest, stdout, stderr, getenv)
+	case "import":
+		err = runImport(ctx, rest, stdout, stderr, getenv)
+	case "version":
+		fmt.Fprintln(stdout, "danchu", versionString())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "danchu: không có lệnh %q / unknown command %q\n\n%s", cmd, cmd, usage)
+		return 2
+	}
+	return report(stderr, err)
+}
+
+// report prints err as one line and returns the exit status it deserves.
+func report(stderr io.Writer, err error) int {
+	var ce *apperr.ConfigError
+	var ie *org.ImportError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.As(err, &ce):
+		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(ce.Error()))
+		return 2
+	case errors.As(err, &ie):
+		for i, l := range ie.Lines {
+			if i == 50 {
+				fmt.Fprintf(stderr, "… và %d dòng lỗi khác / and %d more\n", len(ie.Lines)-50, len(ie.Lines)-50)
+				break
+			}
+			fmt.Fprintf(stderr, "dòng %d: %s\n", l.Line, l.Message)
+		}
+		fmt.Fprintf(stderr, "danchu: tệp có %d dòng lỗi, không ghi gì vào cơ sở dữ liệu / %d bad lines, nothing written\n", len(ie.Lines), len(ie.Lines))
+		return 1
+	}
+	if apperr.CodeOf(err) != apperr.CodeInternal {
+		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(err.Error()))
+		return 1
+	}
+	fmt.Fprintf(stderr, "danchu: lỗi / error: %s\n", oneLine(err.Error()))
+	return 1
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+var errUsage = errors.New("usage")
+
+func versionString() string {
+	if Version != "dev" {
+		return Version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return "dev-" + s.Value[:12]
+			}
+		}
+	}
+	return Version
+}
+
+// flags parses a subcommand's flags; positional arguments may come before them.
+func flags(name, synopsis string, args []string, stderr io.Writer, getenv func(string) string, extra func(*flag.FlagSet)) (*config.Config, []string, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg := config.Register(fs, getenv)
+	if extra != nil {
+		extra(fs)
+	}
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Cách dùng / usage: danchu %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, nil, err
+			}
+			return nil, nil, errUsage
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return cfg, pos, nil
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var withDemo bool
+	cfg, pos, err := flags("serve", "serve [flags]", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.BoolVar(&withDemo, "demo", false, "load demo data into an empty database")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		fmt.Fprintf(stderr, "danchu serve: thừa tham số %q / unexpected argument\n", pos[0])
+		return errUsage
+	}
+	log := NewLogger(stderr, cfg.LogFormat)
+	a, err := Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	if withDemo {
+		if err := seedDemo(ctx, a, stdout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "danchu %s — CSDL / database: %s\nMở / open %s (Ctrl+C để dừng / to stop)\n", versionString(), a.DB.Target, a.URL())
+	if withDemo {
+		fmt.Fprintf(stdout, "  Thành phố Huế:  %s/tinh/46\n  Xã Đan Điền (3 thôn, 300 hộ mẫu / demo households): %s/xa/%s\n", a.URL(), a.URL(), demo.CommuneCode)
+	}
+	return a.Serve(ctx)
+}
+
+func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
+	sum, err := demo.Load(ctx, a.Units)
+	if err != nil {
+		return err
+	}
+	if !sum.Loaded {
+		fmt.Fprintln(stdout, "Dữ liệu mẫu: CSDL đã có dữ liệu, không nạp thêm / demo data: database not empty, nothing loaded")
+		return nil
+	}
+	fmt.Fprintf(stdout, "Dữ liệu mẫu / demo data: %d đơn vị / units, %d hộ gia đình / households\n", sum.Units, sum.Households)
+	fmt.Fprintln(stdout, "  Tài khoản mẫu cho cán bộ sẽ có khi có chức năng đăng nhập / demo official accounts arrive with sign-in")
+	return nil
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, pos, err := flags("migrate", "migrate [--db DSN]", args, stderr, getenv, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return errUsage
+	}
+	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintf(stdout, "Lược đồ đã cập nhật / schema up to date: %s\n", a.DB.Target)
+	return nil
+}
+
+func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var withDemo bool
+	cfg, _, err := flags("seed", "seed --demo [--db DSN]", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.BoolVar(&withDemo, "demo", false, "load demo data into an empty database")
+	})
+	if err != nil {
+		return err
+	}
+	if !withDemo {
+		fmt.Fprintln(stderr, "danchu seed: cần --demo / needs --demo")
+		return errUsage
+	}
+	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return seedDemo(ctx, a, stdout)
+}
+
+func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, pos, err := flags("import", "import units FILE.csv | import households VILLAGE_CODE FILE.csv [--db DSN]", args, stderr, getenv, nil)
+	if err != nil {
+		return err
+	}
+	kind := ""
+	if len(pos) > 0 {
+		kind = pos[0]
+	}
+	switch {
+	case kind == "units" && len(pos) == 2, kind == "households" && len(pos) == 3:
+	default:
+		fmt.Fprintln(stderr, "Cách dùng / usage: danchu import units FILE.csv | danchu import households VILLAGE_CODE FILE.csv")
+		return errUsage
+	}
+	f, err := os.Open(pos[len(pos)-1])
+	if err != nil {
+		return &apperr.ConfigError{VI: fmt.Sprintf("không mở được tệp %s (%v)", pos[len(pos)-1], err), EN: fmt.Sprintf("cannot open file %s", pos[len(pos)-1])}
+	}
+	defer f.Close()
+	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if kind == "households" {
+		res, err := a.Units.ImportHouseholds(ctx, pos[1], f)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "Đã nhập / imported %d hộ gia đình / households vào / into %s\n", res.Written, pos[1])
+		return nil
+	}
+	bar := newProgress(stderr)
+	res, err := a.Units.ImportUnits(ctx, f, bar.update)
+	bar.done()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã nhập / imported %d đơn vị / units:\n", res.Written)
+	for _, t := range []org.Type{org.Province, org.City, org.Commune, org.Ward, org.SpecialZone, org.Village, org.ResidentialGroup, org.Agency, org.Enterprise} {
+		if n := res.ByType[t]; n > 0 {
+			fmt.Fprintf(stdout, "  %-16s %6d\n", t.Label(), n)
+		}
+	}
+	fmt.Fprintf(stdout, "  tỉnh, thành phố / provinces: %d; xã, phường, đặc khu / communes: %d\n",
+		res.ByType[org.Province]+res.ByType[org.City], res.ByType[org.Commune]+res.ByType[org.Ward]+res.ByType[org.SpecialZone])
+	return nil
+}
+
+// progress draws a bar on a terminal and nothing elsewhere.
+type progress struct {
+	w    io.Writer
+	on   bool
+	last int
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	on := false
+	if ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			on = true
+		}
+	}
+	return &progress{w: w, on: on}
+}
+
+func (p *progress) update(done, total int) {
+	if !p.on || total == 0 {
+		return
+	}
+	pct := done * 100 / total
+	if pct == p.last && done != total {
+		return
+	}
+	p.last = pct
+	const width = 30
+	fill := pct * width / 100
+	fmt.Fprintf(p.w, "\rĐang ghi / writing [%s%s] %3d%% %d/%d", strings.Repeat("#", fill), strings.Repeat(".", width-fill), pct, done, total)
+}
+
+func (p *progress) done() {
+	if p.on && p.last > 0 {
+		fmt.Fprintln(p.w)
+	}
+}

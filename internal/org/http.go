@@ -1,0 +1,194 @@
+package org
+
+import (
+	"embed"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+// handlers serve the public pages of units: home, search, province, commune, village.
+type handlers struct {
+	svc                *Service
+	web                *web.Server
+	home, unit, search *web.Page
+}
+
+// RegisterRoutes adds the public unit pages to s.
+func RegisterRoutes(s *web.Server, svc *Service) error {
+	if err := s.AddCatalog(files); err != nil {
+		return fmt.Errorf("org catalog: %w", err)
+	}
+	h := &handlers{svc: svc, web: s}
+	var err error
+	for name, p := range map[string]**web.Page{"home": &h.home, "unit": &h.unit, "search": &h.search} {
+		if *p, err = s.Page(files, "templates/"+name+".html", "templates/searchform.tmpl"); err != nil {
+			return err
+		}
+	}
+	s.HandleFunc("GET /{$}", h.showHome)
+	s.HandleFunc("GET /tim-kiem", h.showSearch)
+	s.HandleFunc("GET /tinh/{code}", h.showUnit(ProvinceLevel))
+	s.HandleFunc("GET /xa/{code}", h.showUnit(CommuneLevel))
+	s.HandleFunc("GET /thon/{code}", h.showUnit(VillageLevel))
+	return nil
+}
+
+// UnitURL is the public page of a territorial unit.
+func UnitURL(u Unit) string {
+	switch u.Type.Level() {
+	case ProvinceLevel:
+		return "/tinh/" + u.Code
+	case CommuneLevel:
+		return "/xa/" + u.Code
+	case VillageLevel:
+		return "/thon/" + u.Code
+	}
+	return ""
+}
+
+// unitRow is a unit as a line of a list.
+type unitRow struct {
+	Name, Kind, URL, Note string
+}
+
+func rows(us []Unit, note func(Unit) string) []unitRow {
+	out := make([]unitRow, len(us))
+	for i, u := range us {
+		out[i] = unitRow{Name: u.Name, Kind: u.Type.Label(), URL: UnitURL(u)}
+		if note != nil {
+			out[i].Note = note(u)
+		}
+	}
+	return out
+}
+
+func (h *handlers) showHome(w http.ResponseWriter, r *http.Request) {
+	ps, err := h.svc.UnitsOfTypes(r.Context(), ProvinceTypes...)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.web.Render(w, r, h.home, "", struct {
+		Query     string
+		Provinces []unitRow
+	}{"", rows(ps, nil)})
+}
+
+const maxQuery = 100
+
+func (h *handlers) showSearch(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > maxQuery {
+		h.web.Error(w, r, apperr.Invalid(h.web.T(r, "org.search.too_long", maxQuery), nil))
+		return
+	}
+	var hits []Unit
+	if q != "" {
+		var err error
+		if hits, err = h.svc.Search(r.Context(), q, 50); err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+	}
+	parents, err := h.svc.parentNames(r, hits)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.web.Render(w, r, h.search, h.web.T(r, "org.search.title"), struct {
+		Query string
+		Hits  []unitRow
+	}{q, rows(hits, func(u Unit) string { return parents[u.ParentID] })})
+}
+
+// parentNames returns the names of the parents of us, by ID.
+func (s *Service) parentNames(r *http.Request, us []Unit) (map[int64]string, error) {
+	m := map[int64]string{}
+	for _, u := range us {
+		if u.ParentID == 0 || m[u.ParentID] != "" {
+			continue
+		}
+		p, err := s.UnitByID(r.Context(), u.ParentID)
+		if err != nil {
+			return nil, err
+		}
+		m[u.ParentID] = p.Name
+	}
+	return m, nil
+}
+
+// unitPage is the data of a province, commune or village page.
+type unitPage struct {
+	Unit       Unit
+	Kind       string
+	Crumbs     []unitRow
+	Children   []unitRow
+	ChildKind  string // message key naming the children
+	Households int
+	IsVillage  bool
+}
+
+func (h *handlers) showUnit(level Level) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u, err := h.svc.UnitByCode(ctx, r.PathValue("code"))
+		if err == nil && u.Type.Level() != level {
+			// The code exists at another level: send the reader to its own page.
+			http.Redirect(w, r, UnitURL(u), http.StatusMovedPermanently)
+			return
+		}
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		anc, err := h.svc.Ancestors(ctx, u)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		kids, err := h.svc.Children(ctx, u.ID)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
+		switch level {
+		case ProvinceLevel:
+			p.ChildKind = "org.unit.communes"
+			p.Children = rows(kids, nil)
+		case CommuneLevel:
+			p.ChildKind = "org.unit.villages"
+			ids := make([]int64, len(kids))
+			for i, k := range kids {
+				ids[i] = k.ID
+			}
+			counts, err := h.svc.HouseholdCounts(ctx, ids)
+			if err != nil {
+				h.web.Error(w, r, err)
+				return
+			}
+			p.Children = rows(kids, func(k Unit) string {
+				if n := counts[k.ID]; n > 0 {
+					return h.web.T(r, "org.unit.households_n", n)
+				}
+				return ""
+			})
+		case VillageLevel:
+			counts, err := h.svc.HouseholdCounts(ctx, []int64{u.ID})
+			if err != nil {
+				h.web.Error(w, r, err)
+				return
+			}
+			p.Households = counts[u.ID]
+		}
+		h.web.Render(w, r, h.unit, u.Name, p)
+	}
+}

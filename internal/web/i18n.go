@@ -1,0 +1,103 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+)
+
+// Languages the pages are written in; Vietnamese is the default.
+const (
+	LangVI = "vi"
+	LangEN = "en"
+)
+
+// Catalog maps a language to message keys to text.
+type Catalog map[string]map[string]string
+
+// loadCatalog reads locales/vi.json and locales/en.json from fsys.
+func loadCatalog(fsys fs.FS) (Catalog, error) {
+	c := Catalog{}
+	for _, lang := range []string{LangVI, LangEN} {
+		b, err := fs.ReadFile(fsys, "locales/"+lang+".json")
+		if err != nil {
+			return nil, fmt.Errorf("read catalog %s: %w", lang, err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("parse catalog %s: %w", lang, err)
+		}
+		c[lang] = m
+	}
+	for k := range c[LangVI] {
+		if _, ok := c[LangEN][k]; !ok {
+			return nil, fmt.Errorf("catalog: key %q has no English text", k)
+		}
+	}
+	for k := range c[LangEN] {
+		if _, ok := c[LangVI][k]; !ok {
+			return nil, fmt.Errorf("catalog: key %q has no Vietnamese text", k)
+		}
+	}
+	return c, nil
+}
+
+// merge adds other's keys to c, refusing a key defined twice.
+func (c Catalog) merge(other Catalog) error {
+	for lang, m := range other {
+		if c[lang] == nil {
+			c[lang] = map[string]string{}
+		}
+		for k, v := range m {
+			if _, dup := c[lang][k]; dup {
+				return fmt.Errorf("catalog: key %q defined twice", k)
+			}
+			c[lang][k] = v
+		}
+	}
+	return nil
+}
+
+// T returns the text of key in lang, formatted with args; a missing key shows as
+// the key itself so that it is noticed.
+func (c Catalog) T(lang, key string, args ...any) string {
+	s, ok := c[lang][key]
+	if !ok {
+		s, ok = c[LangVI][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+const langCookie = "lang"
+
+// requestLang is the language chosen by the lang cookie, Vietnamese otherwise.
+func requestLang(r *http.Request) string {
+	if c, err := r.Cookie(langCookie); err == nil && c.Value == LangEN {
+		return LangEN
+	}
+	return LangVI
+}
+
+// switchLang sets the language cookie and returns to the page the person was on.
+func switchLang(w http.ResponseWriter, r *http.Request) {
+	lang := LangVI
+	if r.URL.Query().Get("lang") == LangEN {
+		lang = LangEN
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	next := r.URL.Query().Get("next")
+	// Only local paths: "//host" or "/\host" would leave the site.
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}

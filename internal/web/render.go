@@ -1,0 +1,132 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+)
+
+//go:embed templates static locales
+var shellFS embed.FS
+
+// Renderer turns page templates into HTML on the shared base layout. Pages are
+// parsed once at start-up.
+type Renderer struct {
+	base    *template.Template
+	catalog Catalog
+	assets  map[string]string // file name -> URL with its content hash
+}
+
+// View is what every page template receives as its dot.
+type View struct {
+	Lang      string
+	Path      string // the current URL path and query, for the language switch
+	RequestID string
+	Title     string
+	Data      any
+}
+
+func newRenderer() (*Renderer, error) {
+	cat, err := loadCatalog(shellFS)
+	if err != nil {
+		return nil, err
+	}
+	r := &Renderer{catalog: cat, assets: map[string]string{}}
+	entries, err := fs.ReadDir(shellFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(shellFS, "static/"+e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		r.assets[e.Name()] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + e.Name()
+	}
+	r.base, err = template.New("base").Funcs(r.funcs()).ParseFS(shellFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse base templates: %w", err)
+	}
+	return r, nil
+}
+
+func (r *Renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"t": r.catalog.T,
+		"asset": func(name string) (string, error) {
+			u, ok := r.assets[name]
+			if !ok {
+				return "", fmt.Errorf("no static asset %q", name)
+			}
+			return u, nil
+		},
+		"langURL": func(v View) string {
+			other := LangEN
+			if v.Lang == LangEN {
+				other = LangVI
+			}
+			return "/ngon-ngu?lang=" + other + "&next=" + url.QueryEscape(v.Path)
+		},
+	}
+}
+
+// AddCatalog merges a capability's locales/vi.json and locales/en.json.
+func (r *Renderer) AddCatalog(fsys fs.FS) error {
+	c, err := loadCatalog(fsys)
+	if err != nil {
+		return err
+	}
+	return r.catalog.merge(c)
+}
+
+// T translates key for the language of request req.
+func (r *Renderer) T(req *http.Request, key string, args ...any) string {
+	return r.catalog.T(requestLang(req), key, args...)
+}
+
+// Page is one parsed page: the base layout plus a template that defines "content".
+type Page struct {
+	tpl *template.Template
+}
+
+// Page parses files from fsys on the base layout: one defines "content", the
+// others the partials it uses.
+func (r *Renderer) Page(fsys fs.FS, files ...string) (*Page, error) {
+	t, err := r.base.Clone()
+	if err != nil {
+		return nil, err
+	}
+	for _, file := range files {
+		b, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, fmt.Errorf("read page %s: %w", file, err)
+		}
+		if _, err := t.New(path.Base(file)).Parse(string(b)); err != nil {
+			return nil, fmt.Errorf("parse page %s: %w", file, err)
+		}
+	}
+	return &Page{tpl: t}, nil
+}
+
+// execute renders the page into a buffer first, so that a template error becomes
+// a clean 500 rather than half a page.
+func (p *Page) execute(w http.ResponseWriter, status int, v View) error {
+	var buf bytes.Buffer
+	if err := p.tpl.ExecuteTemplate(&buf, "base", v); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", v.Lang)
+	w.WriteHeader(status)
+	_, err := buf.WriteTo(w)
+	return err
+}

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"time"
+
+	"danchu/internal/apperr"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Server is the HTTP shell: capabilities register their routes on it and render
+// their pages with its Renderer.
+type Server struct {
+	*Renderer
+	mux      *http.ServeMux
+	log      *slog.Logger
+	ready    func(context.Context) error
+	errPage  *Page
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+// NewServer returns a server logging to log, with /readyz answered by ready and
+// /metrics served from reg (the application's own registry).
+func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Context) error) (*Server, error) {
+	r, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready}
+	s.errPage, err = r.Page(shellFS, "templates/error.page")
+	if err != nil {
+		return nil, err
+	}
+	s.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "danchu_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+	}, []string{"route", "method", "code"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "danchu_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
+		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route"})
+	reg.MustRegister(s.requests, s.latency)
+
+	static, _ := fs.Sub(shellFS, "static")
+	files := http.FileServerFS(static)
+	s.mux.HandleFunc("GET /static/{hash}/{file}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/" + r.PathValue("file")
+		files.ServeHTTP(w, r2)
+	})
+	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := s.ready(ctx); err != nil {
+			s.log.Warn("not ready", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("database unavailable\n"))
+			return
+		}
+		w.Write([]byte("ok\n"))
+	})
+	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	s.mux.HandleFunc("GET /ngon-ngu", switchLang)
+	s.mux.HandleFunc("/", s.NotFound)
+	return s, nil
+}
+
+// HandleFunc registers a handler for a ServeMux pattern such as "GET /xa/{code}".
+func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
+
+// Handler returns the mux wrapped in the middleware, outermost first: request log
+// and metrics, panic recovery, security headers, cross-origin protection.
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	h = http.NewCrossOriginProtection().Handler(h)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	return s.observe(h)
+}
+
+// Render writes a page with status 200.
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, title string, data any) {
+	s.RenderStatus(w, r, p, http.StatusOK, title, data)
+}
+
+// RenderStatus writes a page with the given status.
+func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, p *Page, status int, title string, data any) {
+	v := View{Lang: requestLang(r), Path: r.URL.RequestURI(), RequestID: requestID(r), Title: title, Data: data}
+	if err := p.execute(w, status, v); err != nil {
+		s.log.Error("render page", "err", err, "path", r.URL.Path, "request_id", v.RequestID)
+		http.Error(w, "500 internal error", http.StatusInternalServerError)
+	}
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Status  int
+	Heading string
+	Message string
+}
+
+// Error answers with the status that err's code maps to and a safe message; the
+// detail of an internal error goes to the log only.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	status := StatusOf(err)
+	ev := errorView{Status: status, Message: apperr.MessageOf(err)}
+	switch status {
+	case http.StatusNotFound:
+		ev.Heading = s.T(r, "error.404.title")
+	case http.StatusInternalServerError:
+		s.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", requestID(r))
+		ev.Heading, ev.Message = s.T(r, "error.500.title"), s.T(r, "error.500.body")
+	default:
+		ev.Heading = s.T(r, "error."+strconv.Itoa(status)+".title")
+	}
+	s.RenderStatus(w, r, s.errPage, status, ev.Heading, ev)
+}
+
+// StatusOf maps a coded error to its HTTP status.
+func StatusOf(err error) int {
+	switch apperr.CodeOf(err) {
+	case apperr.CodeInvalid:
+		return http.StatusBadRequest
+	case apperr.CodeNotFound:
+		return http.StatusNotFound
+	case apperr.CodeForbidden:
+		return http.StatusForbidden
+	case apperr.CodeConflict:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// NotFound renders the friendly 404 page.
+func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
+	s.Error(w, r, apperr.NotFound("%s", s.T(r, "error.404.body")))
+}
+
+type ctxKey int
+
+const requestIDKey ctxKey = 0
+
+func requestID(r *http.Request) string {
+	id, _ := r.Context().Value(requestIDKey).(string)
+	return id
+}
+
+// statusWriter remembers the status a handler wrote.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// observe gives each request an ID, logs it and counts it by route pattern.
+func (s *Server) observe(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		var b [8]byte
+		rand.Read(b[:])
+		id := hex.EncodeToString(b[:])
+		w.Header().Set("X-Request-ID", id)
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		route := r.Pattern
+		if route == "" || route == "/" {
+			route = "unmatched"
+		}
+		d := time.Since(start)
+		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
+		s.latency.WithLabelValues(route).Observe(d.Seconds())
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			slog.String("route", route), slog.Int("status", sw.status), slog.Duration("duration", d), slog.String("request_id", id))
+	})
+}
+
+// recoverer turns a panic into the 500 page and a log line with the stack.
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "value", v, "stack", string(debug.Stack()), "request_id", requestID(r))
+				s.Error(w, r, errors.New("panic"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders allows no inline script, no framing, and no outside resources.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+		next.ServeHTTP(w, r)
+	})
+}
