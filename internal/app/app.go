@@ -63,7 +63,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	if len(applied) > 0 {
 		log.Info("schema migrated", "db", d.Target, "applied", applied)
 	}
-	return &App{Config: cfg, DB: d, Units: org.NewService(d), Log: log}, nil
+	return New(cfg, d, log), nil
+}
+
+// New builds the services on an open, migrated database.
+func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
+	return &App{Config: cfg, DB: d, Units: org.NewService(d), Log: log}
 }
 
 // Handler builds the web server with every capability's routes.

@@ -1,0 +1,262 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"danchu/internal/app"
+	"danchu/internal/config"
+	"danchu/internal/db"
+	"danchu/internal/demo"
+)
+
+// newSite returns a test server over the demo data on d.
+func newSite(t *testing.T, d *db.DB) *httptest.Server {
+	t.Helper()
+	a := app.New(&config.Config{}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := demo.Load(context.Background(), a.Units); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func get(t *testing.T, c *http.Client, url string) (*http.Response, string) {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
+}
+
+func TestPublicPages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		srv := newSite(t, d)
+		c := srv.Client()
+		tests := []struct {
+			name, path string
+			status     int
+			want       []string
+			notWant    []string
+		}{
+			{"Home", "/", 200, []string{"Thành phố Huế", "Thành phố Hà Nội", `action="/tim-kiem"`, `lang="vi"`}, nil},
+			{"Province", "/tinh/46", 200, []string{"Xã Đan Điền", "Phường Phú Xuân", "Xã, phường, đặc khu"}, nil},
+			{"Commune", "/xa/19885", 200, []string{"Thôn Đông Phước", "Thôn Tây Hòa", "Thôn Nam Thanh", `href="/tinh/46"`}, nil},
+			{"Village", "/thon/19885-02", 200, []string{"Thôn Tây Hòa", "Số hộ gia đình trong sổ"}, []string{"Số 1,"}},
+			{"SearchWithoutAccents", "/tim-kiem?q=dan+dien", 200, []string{`href="/xa/19885"`, "Thành phố Huế"}, nil},
+			{"SearchNothing", "/tim-kiem?q=zzzz", 200, []string{"Không tìm thấy đơn vị nào"}, nil},
+			{"SearchEscapesHTML", "/tim-kiem?q=%3Cscript%3Ealert(1)%3C/script%3E", 200, []string{"&lt;script&gt;"}, []string{"<script>"}},
+			{"SearchTooLong", "/tim-kiem?q=" + strings.Repeat("a", 101), 400, []string{"dài quá 100 ký tự"}, nil},
+			{"UnknownCommune", "/xa/99999", 404, []string{"Không tìm thấy đơn vị"}, nil},
+			{"UnknownPath", "/khong-co", 404, []string{"Không tìm thấy trang", "Về trang chủ"}, nil},
+			{"Healthz", "/healthz", 200, []string{"ok"}, nil},
+			{"Readyz", "/readyz", 200, []string{"ok"}, nil},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				resp, body := get(t, c, srv.URL+tt.path)
+				if resp.StatusCode != tt.status {
+					t.Fatalf("status %d, want %d; body %.300s", resp.StatusCode, tt.status, body)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(body, w) {
+						t.Errorf("body lacks %q", w)
+					}
+				}
+				for _, w := range tt.notWant {
+					if strings.Contains(body, w) {
+						t.Errorf("body has %q", w)
+					}
+				}
+				if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") && len(body) > 60<<10 {
+					t.Errorf("page is %d bytes, over the 60 KB budget", len(body))
+				}
+			})
+		}
+	})
+}
+
+func TestSecurityHeadersAndRedirects(t *testing.T) {
+	srv := newSite(t, db.OpenTest(t, db.SQLite))
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, _ := get(t, noFollow, srv.URL+"/")
+	for h, want := range map[string]string{
+		"Content-Security-Policy": "frame-ancestors 'none'",
+		"X-Content-Type-Options":  "nosniff",
+		"Referrer-Policy":         "same-origin",
+	} {
+		if got := resp.Header.Get(h); !strings.Contains(got, want) {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP allows inline code: %s", csp)
+	}
+	// A commune code under the province prefix goes to the commune page.
+	resp, _ = get(t, noFollow, srv.URL+"/tinh/19885")
+	if resp.StatusCode != http.StatusMovedPermanently || resp.Header.Get("Location") != "/xa/19885" {
+		t.Errorf("/tinh/19885 → %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// The language switch stays on the site.
+	for next, want := range map[string]string{"/xa/19885": "/xa/19885", "//evil.example": "/", "https://evil.example": "/"} {
+		resp, _ = get(t, noFollow, srv.URL+"/ngon-ngu?lang=en&next="+next)
+		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
+			t.Errorf("switch next=%s → %d %q, want %q", next, resp.StatusCode, resp.Header.Get("Location"), want)
+		}
+	}
+}
+
+func TestEnglish(t *testing.T) {
+	srv := newSite(t, db.OpenTest(t, db.SQLite))
+	req, _ := http.NewRequest("GET", srv.URL+"/xa/19885", nil)
+	req.AddCookie(&http.Cookie{Name: "lang", Value: "en"})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if body := string(b); !strings.Contains(body, "Villages and residential groups") || !strings.Contains(body, `lang="en"`) {
+		t.Errorf("English page lacks English text: %.500s", body)
+	}
+}
+
+func TestMetrics(t *testing.T) {
+	srv := newSite(t, db.OpenTest(t, db.SQLite))
+	get(t, srv.Client(), srv.URL+"/xa/19885")
+	get(t, srv.Client(), srv.URL+"/khong-co")
+	_, body := get(t, srv.Client(), srv.URL+"/metrics")
+	for _, want := range []string{
+		`danchu_http_requests_total{code="200",method="GET",route="GET /xa/{code}"} 1`,
+		`danchu_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
+		`danchu_http_request_duration_seconds_bucket{route="GET /xa/{code}"`,
+		`go_sql_open_connections{db_name="sqlite"}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+func TestReadyzFailsWithoutDatabase(t *testing.T) {
+	d := db.OpenTest(t, db.SQLite)
+	srv := newSite(t, d)
+	d.Close()
+	resp, _ := get(t, srv.Client(), srv.URL+"/readyz")
+	if resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("readyz with closed database = %d", resp.StatusCode)
+	}
+}
+
+func run(t *testing.T, ctx context.Context, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := app.Main(ctx, args, &out, &errb, func(string) string { return "" })
+	return code, out.String(), errb.String()
+}
+
+func TestCommandLine(t *testing.T) {
+	dir := t.TempDir()
+	dbFlag := "--db=sqlite:" + filepath.Join(dir, "x.db")
+	ctx := context.Background()
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("code,name,type,parent_code\n01,Tỉnh A,tinh,\n02,,tinh,\n"), 0o600)
+	hh := filepath.Join(dir, "hh.csv")
+	os.WriteFile(hh, []byte("code,head_name,address,members,representative_name\nH1,Lê Văn A,Số 1,3,Lê Văn A\n"), 0o600)
+	tests := []struct {
+		name      string
+		args      []string
+		code      int
+		stdout    string
+		stderr    string
+		oneLineEr bool
+	}{
+		{"NoCommand", nil, 2, "", "Cách dùng", false},
+		{"UnknownCommand", []string{"fly"}, 2, "", "unknown command", false},
+		{"Version", []string{"version"}, 0, "danchu ", "", false},
+		{"Help", []string{"serve", "-h"}, 0, "", "-addr", false},
+		{"UnknownScheme", []string{"migrate", "--db=mysql://x"}, 2, "", "unsupported database scheme", true},
+		{"UnreachablePostgres", []string{"migrate", "--db=postgres://u@127.0.0.1:1/x?sslmode=disable"}, 2, "", "cannot reach PostgreSQL", true},
+		{"UnwritableDataDir", []string{"migrate", dbFlag, "--data-dir=" + filepath.Join(bad, "sub")}, 2, "", "cannot write to data folder", true},
+		{"Migrate", []string{"migrate", dbFlag, "--data-dir=" + dir}, 0, "schema up to date", "", false},
+		{"ImportBadFile", []string{"import", "units", bad, dbFlag, "--data-dir=" + dir}, 1, "", "dòng 3: name:", false},
+		{"ImportMissingFile", []string{"import", "units", filepath.Join(dir, "none.csv"), dbFlag}, 2, "", "cannot open file", true},
+		{"ImportUsage", []string{"import", "villages", bad}, 2, "", "usage", false},
+		{"Seed", []string{"seed", "--demo", dbFlag, "--data-dir=" + dir}, 0, "3358 đơn vị", "", false},
+		{"SeedAgainLoadsNothing", []string{"seed", "--demo", dbFlag, "--data-dir=" + dir}, 0, "không nạp thêm", "", false},
+		{"ImportHouseholds", []string{"import", "households", "19885-01", hh, dbFlag, "--data-dir=" + dir}, 0, "imported 1 hộ", "", false},
+		{"ImportHouseholdsUnknownVillage", []string{"import", "households", "nope", hh, dbFlag, "--data-dir=" + dir}, 1, "", "mã nope", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(t, ctx, tt.args...)
+			if code != tt.code || !strings.Contains(out, tt.stdout) || !strings.Contains(errs, tt.stderr) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if tt.oneLineEr {
+				if lines := strings.Split(strings.TrimSpace(errs), "\n"); len(lines) != 1 || !strings.Contains(errs, " / ") {
+					t.Errorf("want one Vietnamese / English line, got %q", errs)
+				}
+			}
+		})
+	}
+	// The bad import wrote nothing, so a good import of the official list still works.
+	code, out, errs := run(t, ctx, "import", "units", filepath.Join("..", "org", "data", "units-2025.csv"), "--db=sqlite:"+filepath.Join(dir, "fresh.db"), "--data-dir="+dir)
+	if code != 0 || !strings.Contains(out, "provinces: 34; xã, phường, đặc khu / communes: 3321") {
+		t.Fatalf("official import: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestServeStopsGracefully(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, &config.Config{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(dir, "x.db"), DataDir: dir, LogFormat: "text"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	resp, body := get(t, http.DefaultClient, a.URL()+"/healthz")
+	if resp.StatusCode != 200 || body != "ok\n" {
+		t.Fatalf("healthz = %d %q", resp.StatusCode, body)
+	}
+	// A second server on the same port is refused with a clear message.
+	code, _, errs := run(t, context.Background(), "serve", "--addr="+strings.TrimPrefix(a.URL(), "http://"), "--db=sqlite:"+filepath.Join(dir, "y.db"), "--data-dir="+dir)
+	if code != 2 || !strings.Contains(errs, "already in use") {
+		t.Errorf("port in use: exit %d, %q", code, errs)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Serve after cancel: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("server did not stop")
+	}
+	if _, err := http.Get(a.URL() + "/healthz"); err == nil {
+		t.Error("server still answers after shutdown")
+	}
+	a.Close()
+}
