@@ -73,6 +73,12 @@ func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(do
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import units: %w", err)
 	}
+	// A bulk import changes the table's statistics: refresh them so that the planner
+	// keeps using the path index for subtrees (PostgreSQL otherwise scans until
+	// autovacuum gets round to it).
+	if _, err := s.db.ExecContext(ctx, "analyze units"); err != nil {
+		return res, fmt.Errorf("analyze units after import: %w", err)
+	}
 	return res, nil
 }
 
