@@ -172,55 +172,26 @@ func (s *Store) CountByType(ctx context.Context) (map[Type]int, error) {
 	return m, rows.Err()
 }
 
-// insertUnits writes units whose ID, Path and Depth are set, in batches.
+// insertUnits writes units whose ID, Path and Depth are set.
 func insertUnits(ctx context.Context, tx *sql.Tx, d *db.DB, us []Unit, progress func(done int)) error {
-	const batch = 200 // 10 columns each: well under both engines' parameter limits
 	now := d.NowMillis()
-	for start := 0; start < len(us); start += batch {
-		end := min(start+batch, len(us))
-		var b strings.Builder
-		b.WriteString("insert into units (id, code, name, name_folded, type, parent_id, path, depth, valid_from, created_at, updated_at) values ")
-		args := make([]any, 0, (end-start)*10)
-		for i, u := range us[start:end] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			n := len(args)
-			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+10, n+10)
-			args = append(args, u.ID, nullString(u.Code), u.Name, search.Fold(u.Name), string(u.Type), nullInt(u.ParentID), u.Path, u.Depth, u.ValidFrom, now)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("insert units %d–%d: %w", start+1, end, err)
-		}
-		if progress != nil {
-			progress(end)
-		}
-	}
-	return nil
+	return db.InsertBatches(ctx, tx, "units",
+		[]string{"id", "code", "name", "name_folded", "type", "parent_id", "path", "depth", "valid_from", "created_at", "updated_at"},
+		len(us), func(i int) []any {
+			u := us[i]
+			return []any{u.ID, nullString(u.Code), u.Name, search.Fold(u.Name), string(u.Type), nullInt(u.ParentID), u.Path, u.Depth, u.ValidFrom, now, now}
+		}, progress)
 }
 
-// insertHouseholds writes households whose ID is set, in batches.
+// insertHouseholds writes households whose ID is set.
 func insertHouseholds(ctx context.Context, tx *sql.Tx, d *db.DB, hs []Household) error {
-	const batch = 200
 	now := d.NowMillis()
-	for start := 0; start < len(hs); start += batch {
-		end := min(start+batch, len(hs))
-		var b strings.Builder
-		b.WriteString("insert into households (id, village_id, code, head_name, address, members, representative_name, active, created_at, updated_at) values ")
-		args := make([]any, 0, (end-start)*9)
-		for i, h := range hs[start:end] {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			n := len(args)
-			fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d,$%d)", n+1, n+2, n+3, n+4, n+5, n+6, n+7, n+8, n+9, n+9)
-			args = append(args, h.ID, h.VillageID, h.Code, h.HeadName, h.Address, h.Members, h.RepresentativeName, h.Active, now)
-		}
-		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("insert households %d–%d: %w", start+1, end, err)
-		}
-	}
-	return nil
+	return db.InsertBatches(ctx, tx, "households",
+		[]string{"id", "village_id", "code", "head_name", "address", "members", "representative_name", "active", "created_at", "updated_at"},
+		len(hs), func(i int) []any {
+			h := hs[i]
+			return []any{h.ID, h.VillageID, h.Code, h.HeadName, h.Address, h.Members, h.RepresentativeName, h.Active, now, now}
+		}, nil)
 }
 
 // Successors returns the units that took over from id by a reorganization.

@@ -1,0 +1,48 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// InsertBatches writes n rows into table with multi-row inserts of up to 100 rows
+// (parameter counts stay far below both engines' limits, and SQLite's parse time
+// grows with the number of $N names). row(i) gives the values of row i in the
+// order of cols; done, if not nil, is told how many rows are written so far.
+func InsertBatches(ctx context.Context, tx *sql.Tx, table string, cols []string, n int, row func(i int) []any, done func(int)) error {
+	const batch = 100
+	head := "insert into " + table + " (" + strings.Join(cols, ", ") + ") values "
+	for start := 0; start < n; start += batch {
+		end := min(start+batch, n)
+		var b strings.Builder
+		b.WriteString(head)
+		args := make([]any, 0, (end-start)*len(cols))
+		for i := start; i < end; i++ {
+			vals := row(i)
+			if len(vals) != len(cols) {
+				return fmt.Errorf("insert %s: row %d has %d values for %d columns", table, i, len(vals), len(cols))
+			}
+			if i > start {
+				b.WriteByte(',')
+			}
+			b.WriteByte('(')
+			for j := range vals {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "$%d", len(args)+j+1)
+			}
+			b.WriteByte(')')
+			args = append(args, vals...)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return fmt.Errorf("insert %s rows %d–%d: %w", table, start+1, end, err)
+		}
+		if done != nil {
+			done(end)
+		}
+	}
+	return nil
+}
