@@ -1,6 +1,7 @@
 package org
 
 import (
+	"context"
 	"embed"
 	"fmt"
 	"net/http"
@@ -98,7 +99,7 @@ func (h *handlers) showSearch(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	parents, err := h.svc.parentNames(r, hits)
+	parents, err := h.svc.parentNames(r.Context(), hits)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -110,13 +111,13 @@ func (h *handlers) showSearch(w http.ResponseWriter, r *http.Request) {
 }
 
 // parentNames returns the names of the parents of us, by ID.
-func (s *Service) parentNames(r *http.Request, us []Unit) (map[int64]string, error) {
+func (s *Service) parentNames(ctx context.Context, us []Unit) (map[int64]string, error) {
 	m := map[int64]string{}
 	for _, u := range us {
 		if u.ParentID == 0 || m[u.ParentID] != "" {
 			continue
 		}
-		p, err := s.UnitByID(r.Context(), u.ParentID)
+		p, err := s.UnitByID(ctx, u.ParentID)
 		if err != nil {
 			return nil, err
 		}

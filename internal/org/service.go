@@ -31,34 +31,27 @@ func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(do
 	if err != nil {
 		return ImportResult{}, err
 	}
-	res := ImportResult{ByType: map[Type]int{}}
+	var res ImportResult
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		existing, err := unitsIndex(ctx, tx)
+		res = ImportResult{ByType: map[Type]int{}} // a retried transaction starts the count again
+		placed, err := unitsIndex(ctx, tx)
 		if err != nil {
 			return err
 		}
-		plan, lineErrs := planUnits(t, existing)
+		plan, lineErrs := planUnits(t, placed)
 		if len(lineErrs) > 0 {
 			return &ImportError{Lines: lineErrs}
 		}
-		paths := map[string]string{}
-		for code, u := range existing {
-			paths[code] = u.Path
-		}
-		ids := map[string]int64{}
-		for code, u := range existing {
-			ids[code] = u.ID
-		}
+		// Parents come first in plan, so each parent is placed before its children.
 		us := make([]Unit, len(plan))
 		for i, p := range plan {
 			u := p.Unit
 			u.ID = s.db.NewID()
-			if p.parentCode != "" {
-				u.ParentID = ids[p.parentCode]
-			}
-			u.Path = childPath(paths[p.parentCode], u.ID)
+			parent := placed[p.parentCode] // zero Unit for a province
+			u.ParentID = parent.ID
+			u.Path = childPath(parent.Path, u.ID)
 			if u.Code != "" {
-				ids[u.Code], paths[u.Code] = u.ID, u.Path
+				placed[u.Code] = u
 			}
 			us[i] = u
 			res.ByType[u.Type]++

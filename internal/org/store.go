@@ -223,7 +223,7 @@ func (s *Store) Households(ctx context.Context, villageID int64) ([]Household, e
 	return hs, rows.Err()
 }
 
-// HouseholdCounts returns the number of active households of each of the given units' villages.
+// HouseholdCounts returns the number of active households of each of the given villages.
 func (s *Store) HouseholdCounts(ctx context.Context, villageIDs []int64) (map[int64]int, error) {
 	m := map[int64]int{}
 	if len(villageIDs) == 0 {
