@@ -44,29 +44,47 @@ func nationalTree(b *testing.B, s *org.Service) {
 	}
 }
 
-// BenchmarkDescendants: the subtree of a province on the national tree.
+// BenchmarkDescendants: the subtree of a province on the national tree, straight
+// from SQL and from the process's tree snapshot checked against the database on
+// every call (TreeMaxAge 0: one version read per query, the strictest setting).
 // Target ≤ 2 ms per query (issue 2).
 func BenchmarkDescendants(b *testing.B) {
 	db.EachB(b, func(b *testing.B, d *db.DB) {
 		ctx := context.Background()
 		s := org.NewService(d)
+		s.SetTreeMaxAge(0)
 		nationalTree(b, s)
+		b.Run("load-snapshot", func(b *testing.B) {
+			for b.Loop() {
+				fresh := org.NewService(d)
+				t, err := fresh.Tree(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(float64(t.Len()), "units")
+			}
+		})
 		for _, code := range []string{"46", "01", "79"} {
 			p, err := s.UnitByCode(ctx, code)
 			if err != nil {
 				b.Fatal(err)
 			}
-			b.Run(code, func(b *testing.B) {
-				var n int
-				for b.Loop() {
-					us, err := s.Descendants(ctx, p)
-					if err != nil {
-						b.Fatal(err)
+			for _, src := range []struct {
+				name string
+				get  func(context.Context, org.Unit) ([]org.Unit, error)
+			}{{"sql", s.Store.Descendants}, {"snapshot", s.Descendants}} {
+				b.Run(src.name+"/"+code, func(b *testing.B) {
+					var n int
+					for b.Loop() {
+						us, err := src.get(ctx, p)
+						if err != nil {
+							b.Fatal(err)
+						}
+						n = len(us)
 					}
-					n = len(us)
-				}
-				b.ReportMetric(float64(n), "units")
-			})
+					b.ReportMetric(float64(n), "units")
+				})
+			}
 		}
 	})
 }

@@ -112,16 +112,15 @@ func (h *handlers) showSearch(w http.ResponseWriter, r *http.Request) {
 
 // parentNames returns the names of the parents of us, by ID.
 func (s *Service) parentNames(ctx context.Context, us []Unit) (map[int64]string, error) {
+	t, err := s.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
 	m := map[int64]string{}
 	for _, u := range us {
-		if u.ParentID == 0 || m[u.ParentID] != "" {
-			continue
+		if p, ok := t.Unit(u.ParentID); ok {
+			m[u.ParentID] = p.Name
 		}
-		p, err := s.UnitByID(ctx, u.ParentID)
-		if err != nil {
-			return nil, err
-		}
-		m[u.ParentID] = p.Name
 	}
 	return m, nil
 }

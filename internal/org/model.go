@@ -2,6 +2,7 @@ package org
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -187,6 +188,20 @@ func childPath(parentPath string, id int64) string {
 		parentPath = "/"
 	}
 	return fmt.Sprintf("%s%d/", parentPath, id)
+}
+
+// ancestorIDs returns the IDs above the unit with path p, from the root down.
+func ancestorIDs(p string) ([]int64, error) {
+	parts := strings.Split(strings.Trim(p, "/"), "/")
+	ids := make([]int64, 0, len(parts)-1)
+	for _, s := range parts[:len(parts)-1] {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("bad unit path %q", p)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // pathUpperBound is the smallest string above every path that starts with p: paths

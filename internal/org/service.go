@@ -16,11 +16,55 @@ import (
 // the embedded Store; every write goes through a method here, in one transaction.
 type Service struct {
 	*Store
-	db *db.DB
+	db   *db.DB
+	tree *treeCache
 }
 
+// TreeMaxAge is how long a process trusts its snapshot of the unit tree before it
+// checks the database for changes made by another process.
+const TreeMaxAge = time.Second
+
 // NewService returns the service on d.
-func NewService(d *db.DB) *Service { return &Service{Store: NewStore(d), db: d} }
+func NewService(d *db.DB) *Service {
+	return &Service{Store: NewStore(d), db: d, tree: newTreeCache(d, TreeMaxAge)}
+}
+
+// SetTreeMaxAge changes TreeMaxAge for this service (0: check on every read). Call it
+// before the service is shared.
+func (s *Service) SetTreeMaxAge(d time.Duration) { s.tree.maxAge = d }
+
+// Tree returns the current snapshot of the unit tree.
+func (s *Service) Tree(ctx context.Context) (*Tree, error) { return s.tree.get(ctx) }
+
+// Descendants returns every unit in force below u, by path, from the tree snapshot.
+func (s *Service) Descendants(ctx context.Context, u Unit) ([]Unit, error) {
+	t, err := s.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.Descendants(u.ID), nil
+}
+
+// Ancestors returns the units above u, from the root down, from the tree snapshot.
+func (s *Service) Ancestors(ctx context.Context, u Unit) ([]Unit, error) {
+	t, err := s.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.Ancestors(u.ID), nil
+}
+
+// changeUnits runs fn in a transaction that also raises the units version, and
+// drops this process's snapshot once it is over.
+func (s *Service) changeUnits(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	defer s.tree.invalidate()
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return bumpUnitsVersion(ctx, tx)
+	})
+}
 
 // ImportUnits loads an official list of units (columns code, name, type,
 // parent_code, optional valid_from) all or nothing: any bad line is reported in an
@@ -32,7 +76,7 @@ func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(do
 		return ImportResult{}, err
 	}
 	var res ImportResult
-	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	err = s.changeUnits(ctx, func(tx *sql.Tx) error {
 		res = ImportResult{ByType: map[Type]int{}} // a retried transaction starts the count again
 		placed, err := unitsIndex(ctx, tx)
 		if err != nil {
@@ -137,7 +181,7 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit,
 	if err := u.Validate(); err != nil {
 		return Unit{}, err
 	}
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	err := s.changeUnits(ctx, func(tx *sql.Tx) error {
 		var parent Unit
 		if parentID != 0 {
 			var err error
@@ -212,7 +256,7 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 	if err := to.Validate(); err != nil {
 		return Unit{}, err
 	}
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	err := s.changeUnits(ctx, func(tx *sql.Tx) error {
 		var from []Unit
 		for _, id := range r.From {
 			u, err := findUnit(ctx, tx, "id = $1", id)

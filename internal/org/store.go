@@ -101,20 +101,17 @@ func (s *Store) Descendants(ctx context.Context, u Unit) ([]Unit, error) {
 
 // Ancestors returns the units above u, from the root down (as recorded in its path).
 func (s *Store) Ancestors(ctx context.Context, u Unit) ([]Unit, error) {
-	ids := strings.Split(strings.Trim(u.Path, "/"), "/")
-	ids = ids[:len(ids)-1]
+	ids, err := ancestorIDs(u.Path)
+	if err != nil {
+		return nil, fmt.Errorf("ancestors of unit %d: %w", u.ID, err)
+	}
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	ph := make([]string, len(ids))
 	args := make([]any, len(ids))
 	for i, id := range ids {
-		ph[i] = "$" + strconv.Itoa(i+1)
-		n, err := strconv.ParseInt(id, 10, 64)
-		if err != nil {
-			return nil, fmt.Errorf("ancestors of unit %d: bad path %q", u.ID, u.Path)
-		}
-		args[i] = n
+		ph[i], args[i] = "$"+strconv.Itoa(i+1), id
 	}
 	us, err := queryUnits(ctx, s.db, "select "+unitCols+" from units where id in ("+strings.Join(ph, ",")+") order by depth", args...)
 	if err != nil {
