@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/audit"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/org"
@@ -28,6 +29,7 @@ type App struct {
 	Config *config.Config
 	DB     *db.DB
 	Units  *org.Service
+	Audit  *audit.Service
 	Log    *slog.Logger
 
 	handler http.Handler
@@ -68,7 +70,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 
 // New builds the services on an open, migrated database.
 func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
-	return &App{Config: cfg, DB: d, Units: org.NewService(d), Log: log}
+	return &App{Config: cfg, DB: d, Units: org.NewService(d), Audit: audit.NewService(d), Log: log}
 }
 
 // Handler builds the web server with every capability's routes.
@@ -84,6 +86,9 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
+		return nil, err
+	}
+	if err := audit.RegisterRoutes(s, a.Audit); err != nil {
 		return nil, err
 	}
 	a.handler = s.Handler()

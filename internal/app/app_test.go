@@ -3,6 +3,8 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"danchu/internal/app"
+	"danchu/internal/audit"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
@@ -259,4 +262,102 @@ func TestServeStopsGracefully(t *testing.T) {
 		t.Error("server still answers after shutdown")
 	}
 	a.Close()
+}
+
+// `danchu verify` on both engines: OK on an intact chain, exit 1 naming the entry
+// someone changed directly in the database.
+func TestVerifyCommand(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := audit.NewService(d)
+		for i := range 5 {
+			if _, err := s.AppendOne(ctx, audit.Record{Kind: "disclosure.posted", ObjectType: "disclosure", ObjectID: fmt.Sprint(i), Summary: "Đăng công khai"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		args := []string{"verify", "--db=" + d.DSN(), "--data-dir=" + t.TempDir()}
+		code, out, errs := run(t, ctx, args...)
+		if code != 0 || !strings.Contains(out, "public record OK: 5 mục") {
+			t.Fatalf("verify intact: exit %d\n%s%s", code, out, errs)
+		}
+		disable := "drop trigger public_record_no_update"
+		if d.Dialect == db.Postgres {
+			disable = "alter table public_record disable trigger user"
+		}
+		if _, err := d.Exec(disable); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Exec("update public_record set content = replace(content, 'Đăng', 'Gỡ') where seq = 3"); err != nil {
+			t.Fatal(err)
+		}
+		code, out, errs = run(t, ctx, args...)
+		if code != 1 || !strings.Contains(errs, "entry 3:") || !strings.Contains(errs, "content was altered") {
+			t.Fatalf("verify tampered: exit %d\n%s%s", code, out, errs)
+		}
+		t.Logf("danchu verify after tampering: %s", strings.TrimSpace(errs))
+	})
+}
+
+func TestPublicRecordPages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		srv := newSite(t, d)
+		s := audit.NewService(d)
+		ctx := context.Background()
+		for i, sum := range []string{"Đăng công khai dự toán 2026", "<script>alert(1)</script>", "Trả lời 12 góp ý"} {
+			if _, err := s.AppendOne(ctx, audit.Record{Kind: "test.kind", ObjectType: "x", ObjectID: fmt.Sprint(i), Summary: sum}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, head, _ := s.Head(ctx)
+		c := srv.Client()
+		for _, tt := range []struct {
+			path    string
+			status  int
+			want    []string
+			notWant []string
+		}{
+			{"/minh-bach", 200, []string{"Sổ công khai minh bạch", head, "Trả lời 12 góp ý", `href="/minh-bach/1"`, "&lt;script&gt;"}, []string{"<script>"}},
+			{"/minh-bach/2", 200, []string{"Mục 2 của sổ công khai", `href="/minh-bach/1"`, "Mã băm mục trước"}, []string{"<script>"}},
+			{"/minh-bach/99", 404, []string{"không có mục số 99"}, nil},
+			{"/minh-bach/abc", 404, []string{"Không tìm thấy trang"}, nil},
+			{"/minh-bach?truoc=abc", 400, []string{"truoc phải là số nguyên dương"}, nil},
+			{"/minh-bach.json?so=-1", 400, []string{"so phải là số nguyên dương"}, nil},
+		} {
+			resp, body := get(t, c, srv.URL+tt.path)
+			if resp.StatusCode != tt.status {
+				t.Errorf("%s: status %d, want %d", tt.path, resp.StatusCode, tt.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("%s: no %q", tt.path, w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(body, w) {
+					t.Errorf("%s: has %q", tt.path, w)
+				}
+			}
+		}
+		// Anyone can recompute the chain from the export.
+		resp, body := get(t, c, srv.URL+"/minh-bach.json?tu=1&so=2")
+		var page struct {
+			Entries []struct {
+				Content     string `json:"content"`
+				ContentHash string `json:"content_hash"`
+				PrevHash    string `json:"prev_hash"`
+				Hash        string `json:"hash"`
+			} `json:"entries"`
+			Next int64 `json:"next"`
+		}
+		if err := json.Unmarshal([]byte(body), &page); err != nil || resp.StatusCode != 200 || len(page.Entries) != 2 || page.Next != 3 {
+			t.Fatalf("export page: %d %v %s", resp.StatusCode, err, body)
+		}
+		prev := audit.GenesisHash
+		for _, e := range page.Entries {
+			if e.PrevHash != prev || audit.Sum(e.Content) != e.ContentHash || audit.ChainHash(prev, e.ContentHash) != e.Hash {
+				t.Fatalf("exported entry does not check out: %+v", e)
+			}
+			prev = e.Hash
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"danchu/internal/apperr"
+	"danchu/internal/audit"
 	"danchu/internal/config"
 	"danchu/internal/demo"
 	"danchu/internal/org"
@@ -27,6 +28,7 @@ Cách dùng / usage:
   danchu seed --demo [--db DSN]                               nạp dữ liệu mẫu / load demo data
   danchu import units FILE.csv [--db DSN]                     nhập danh mục đơn vị hành chính / import units
   danchu import households VILLAGE_CODE FILE.csv [--db DSN]   nhập sổ hộ gia đình của thôn / import households
+  danchu verify [--db DSN]                                    kiểm tra chuỗi băm của sổ công khai / check the public record's hash chain
   danchu version                                              phiên bản / version
 
 Mỗi lệnh có -h. Each command has -h.
@@ -50,6 +52,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runSeed(ctx, rest, stdout, stderr, getenv)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr, getenv)
+	case "verify":
+		err = runVerify(ctx, rest, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "danchu", versionString())
 	case "help", "-h", "--help":
@@ -65,7 +69,11 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 func report(stderr io.Writer, err error) int {
 	var ce *apperr.ConfigError
 	var ie *org.ImportError
+	var pe *audit.Problem
 	switch {
+	case errors.As(err, &pe):
+		fmt.Fprintf(stderr, "danchu verify: SAI / BROKEN — %s\n", pe.Error())
+		return 1
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.Is(err, errUsage):
@@ -221,6 +229,27 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	defer a.Close()
 	return seedDemo(ctx, a, stdout)
+}
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	cfg, pos, err := flags("verify", "verify [--db DSN]", args, stderr, getenv, nil)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return errUsage
+	}
+	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, head, err := a.Audit.Verify(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Sổ công khai đúng / public record OK: %d mục / entries, mã băm đầu chuỗi / head hash %s\n", n, head)
+	return nil
 }
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

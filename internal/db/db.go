@@ -38,7 +38,12 @@ type DB struct {
 	Now func() time.Time
 
 	ids *IDGenerator
+	dsn string
 }
+
+// DSN is the connection string as given, credentials included: for starting
+// another process on the same database (tests), never for logs.
+func (d *DB) DSN() string { return d.dsn }
 
 // Options tune Open.
 type Options struct {
@@ -58,7 +63,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &DB{Now: time.Now, ids: ids}
+	d := &DB{Now: time.Now, ids: ids, dsn: dsn}
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")

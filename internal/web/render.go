@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"time"
 )
 
 //go:embed templates static locales
@@ -68,6 +69,7 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return u, nil
 		},
+		"datetime": FormatMillis,
 		"langURL": func(v View) string {
 			other := LangEN
 			if v.Lang == LangEN {
@@ -130,3 +132,10 @@ func (p *Page) execute(w http.ResponseWriter, status int, v View) error {
 	_, err := buf.WriteTo(w)
 	return err
 }
+
+// Vietnam is the time zone of every date and time shown (UTC+7, no summer time).
+var Vietnam = time.FixedZone("ICT", 7*3600)
+
+// FormatMillis shows a stored timestamp (epoch milliseconds) as Vietnamese local
+// time, dd/mm/yyyy hh:mm.
+func FormatMillis(ms int64) string { return time.UnixMilli(ms).In(Vietnam).Format("02/01/2006 15:04") }

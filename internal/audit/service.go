@@ -1,0 +1,259 @@
+package audit
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"danchu/internal/apperr"
+	"danchu/internal/db"
+)
+
+// Outcomes of an audited action.
+const (
+	OK     = "ok"
+	Denied = "denied"
+)
+
+// Entry is one line of the audit log.
+type Entry struct {
+	ID         int64
+	At         int64 // milliseconds
+	ActorID    int64
+	ActorName  string
+	Role       string
+	UnitID     int64
+	Action     string
+	ObjectType string
+	ObjectID   string
+	BeforeHash string
+	AfterHash  string
+	Outcome    string
+	IP         string
+	RequestID  string
+	Detail     string
+}
+
+// Service writes and reads the audit log and the public record.
+type Service struct{ db *db.DB }
+
+// NewService returns the service on d.
+func NewService(d *db.DB) *Service { return &Service{db: d} }
+
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Log appends e to the audit log, inside tx when the action has one (so that the
+// action and its record stand or fall together), on its own otherwise (tx nil).
+func (s *Service) Log(ctx context.Context, tx *sql.Tx, e Entry) error {
+	var q execer = s.db
+	if tx != nil {
+		q = tx
+	}
+	if e.Outcome == "" {
+		e.Outcome = OK
+	}
+	if e.At == 0 {
+		e.At = s.db.NowMillis()
+	}
+	_, err := q.ExecContext(ctx, `insert into audit_log (id, at, actor_id, actor_name, role, unit_id, action, object_type, object_id,
+		before_hash, after_hash, outcome, ip, request_id, detail) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		s.db.NewID(), e.At, e.ActorID, e.ActorName, e.Role, nullID(e.UnitID), e.Action, e.ObjectType, e.ObjectID,
+		e.BeforeHash, e.AfterHash, e.Outcome, e.IP, e.RequestID, e.Detail)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	return nil
+}
+
+// Entries returns the audit entries of units whose path starts with unitPath (every
+// unit when it is ""), newest first, older than beforeID when it is not 0.
+func (s *Service) Entries(ctx context.Context, unitPath string, beforeID int64, limit int) ([]Entry, error) {
+	q := `select a.id, a.at, a.actor_id, a.actor_name, a.role, coalesce(a.unit_id, 0), a.action, a.object_type, a.object_id,
+		a.before_hash, a.after_hash, a.outcome, a.ip, a.request_id, a.detail from audit_log a`
+	args := []any{}
+	where := " where (cast($1 as bigint) = 0 or a.id < $1)"
+	args = append(args, beforeID)
+	if unitPath != "" {
+		q += " join units u on u.id = a.unit_id"
+		where += " and u.path >= $2 and u.path < $3"
+		args = append(args, unitPath, unitPath[:len(unitPath)-1]+"0")
+	}
+	args = append(args, limit)
+	rows, err := s.db.QueryContext(ctx, q+where+fmt.Sprintf(" order by a.id desc limit $%d", len(args)), args...)
+	if err != nil {
+		return nil, fmt.Errorf("read audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []Entry
+	for rows.Next() {
+		var e Entry
+		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Role, &e.UnitID, &e.Action, &e.ObjectType, &e.ObjectID,
+			&e.BeforeHash, &e.AfterHash, &e.Outcome, &e.IP, &e.RequestID, &e.Detail); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Append adds r to the public record inside tx and returns it sealed. Appends
+// queue on the head row (its update locks it until tx ends), so concurrent
+// processes extend one chain and never fork it.
+func (s *Service) Append(ctx context.Context, tx *sql.Tx, r Record) (Record, error) {
+	if r.At == 0 {
+		r.At = s.db.NowMillis()
+	}
+	if r.Data != nil && !json.Valid(r.Data) {
+		return r, fmt.Errorf("public record %s: data is not JSON", r.Kind)
+	}
+	var prev string
+	if err := tx.QueryRowContext(ctx, "update public_record_head set seq = seq + 1 where id = 1 returning seq, hash").Scan(&r.Seq, &prev); err != nil {
+		return r, fmt.Errorf("public record head: %w", err)
+	}
+	r, err := seal(r, prev)
+	if err != nil {
+		return r, err
+	}
+	if _, err := tx.ExecContext(ctx, `insert into public_record (seq, at, unit_id, kind, object_type, object_id, summary, content,
+		content_hash, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		r.Seq, r.At, nullID(r.UnitID), r.Kind, r.ObjectType, r.ObjectID, r.Summary, r.Content, r.ContentHash, r.PrevHash, r.Hash); err != nil {
+		return r, fmt.Errorf("append public record: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, "update public_record_head set hash = $1 where id = 1", r.Hash); err != nil {
+		return r, fmt.Errorf("public record head: %w", err)
+	}
+	return r, nil
+}
+
+// AppendOne appends r in a transaction of its own.
+func (s *Service) AppendOne(ctx context.Context, r Record) (Record, error) {
+	var out Record
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		out, err = s.Append(ctx, tx, r)
+		return err
+	})
+	return out, err
+}
+
+// Head is the last sequence number and hash of the public record.
+func (s *Service) Head(ctx context.Context) (seq int64, hash string, err error) {
+	err = s.db.QueryRowContext(ctx, "select seq, hash from public_record_head where id = 1").Scan(&seq, &hash)
+	if err != nil {
+		return 0, "", fmt.Errorf("public record head: %w", err)
+	}
+	return seq, hash, nil
+}
+
+const recordCols = `r.seq, r.at, coalesce(r.unit_id, 0), r.kind, r.object_type, r.object_id, r.summary, r.content, r.content_hash,
+	r.prev_hash, r.hash, coalesce(u.name, '') from public_record r left join units u on u.id = r.unit_id`
+
+func scanRecords(rows *sql.Rows) ([]Record, error) {
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		var r Record
+		if err := rows.Scan(&r.Seq, &r.At, &r.UnitID, &r.Kind, &r.ObjectType, &r.ObjectID, &r.Summary, &r.Content,
+			&r.ContentHash, &r.PrevHash, &r.Hash, &r.UnitName); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(r.Content), &struct {
+			Data *json.RawMessage `json:"data"`
+		}{&r.Data}); err != nil {
+			r.Data = nil // check reports it; a reader still sees the columns
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Records returns up to limit entries with seq below before (the newest when
+// before is 0), newest first.
+func (s *Service) Records(ctx context.Context, before int64, limit int) ([]Record, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+recordCols+" where (cast($1 as bigint) = 0 or r.seq < $1) order by r.seq desc limit $2", before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read public record: %w", err)
+	}
+	return scanRecords(rows)
+}
+
+// Range returns up to limit entries from seq from on, oldest first.
+func (s *Service) Range(ctx context.Context, from int64, limit int) ([]Record, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+recordCols+" where r.seq >= $1 order by r.seq limit $2", from, limit)
+	if err != nil {
+		return nil, fmt.Errorf("read public record: %w", err)
+	}
+	return scanRecords(rows)
+}
+
+// RecordBySeq returns one entry.
+func (s *Service) RecordBySeq(ctx context.Context, seq int64) (Record, error) {
+	rs, err := s.Range(ctx, seq, 1)
+	if err != nil {
+		return Record{}, err
+	}
+	if len(rs) == 0 || rs[0].Seq != seq {
+		return Record{}, apperr.NotFound("Sổ công khai không có mục số %d.", seq)
+	}
+	return rs[0], nil
+}
+
+// Problem is the first entry of the public record that does not check out.
+type Problem struct {
+	Seq    int64
+	Reason string
+}
+
+func (p *Problem) Error() string {
+	return fmt.Sprintf("mục %d / entry %d: %s", p.Seq, p.Seq, p.Reason)
+}
+
+// Verify recomputes the whole chain from the database and returns the number of
+// entries and the head hash, or a *Problem naming the first entry that does not
+// match.
+func (s *Service) Verify(ctx context.Context) (n int64, head string, err error) {
+	prevSeq, prev := int64(0), GenesisHash
+	for {
+		rs, err := s.Range(ctx, prevSeq+1, 1000)
+		if err != nil {
+			return n, "", err
+		}
+		if len(rs) == 0 {
+			break
+		}
+		for _, r := range rs {
+			if why := check(r, prevSeq, prev); why != "" {
+				return n, "", &Problem{Seq: r.Seq, Reason: why}
+			}
+			prevSeq, prev = r.Seq, r.Hash
+			n++
+		}
+	}
+	var hs int64
+	var hh string
+	hs, hh, err = s.Head(ctx)
+	if err != nil {
+		return n, "", err
+	}
+	if hs != prevSeq || hh != prev {
+		return n, "", &Problem{Seq: hs, Reason: fmt.Sprintf("đầu chuỗi ghi mục %d nhưng chuỗi dừng ở mục %d: mục cuối bị xóa / the head says %d but the chain ends at %d: entries were removed", hs, prevSeq, hs, prevSeq)}
+	}
+	return n, prev, nil
+}
+
+// IsProblem reports whether err is a broken chain (rather than a failure to read it).
+func IsProblem(err error) bool {
+	var p *Problem
+	return errors.As(err, &p)
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
