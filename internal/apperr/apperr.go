@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Code classifies an error for the person who caused it.
@@ -19,6 +20,7 @@ const (
 	CodeNotFound  Code = "not_found"
 	CodeForbidden Code = "forbidden"
 	CodeConflict  Code = "conflict"
+	CodeTooMany   Code = "too_many"
 	CodeInternal  Code = "internal"
 )
 
@@ -28,6 +30,8 @@ type Error struct {
 	Message string
 	Fields  map[string]string
 	Err     error
+	// RetryAfter, for CodeTooMany, is how long until a new attempt may succeed.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -67,6 +71,20 @@ func Conflict(format string, args ...any) *Error {
 // Forbidden reports that the caller may not do this.
 func Forbidden(format string, args ...any) *Error {
 	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
+}
+
+// TooMany reports that the caller must wait before trying again.
+func TooMany(retryAfter time.Duration, format string, args ...any) *Error {
+	return &Error{Code: CodeTooMany, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
+}
+
+// RetryAfterOf returns the wait of a CodeTooMany error (0 otherwise).
+func RetryAfterOf(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) && e.Code == CodeTooMany {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // CodeOf returns the code of the first coded error in err's chain, or CodeInternal.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"strconv"
@@ -119,6 +120,9 @@ type errorView struct {
 // detail of an internal error goes to the log only.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
+	if d := apperr.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 	ev := errorView{Status: status, Message: apperr.MessageOf(err)}
 	switch status {
 	case http.StatusNotFound:
@@ -143,6 +147,8 @@ func StatusOf(err error) int {
 		return http.StatusForbidden
 	case apperr.CodeConflict:
 		return http.StatusConflict
+	case apperr.CodeTooMany:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -154,12 +160,28 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 
 type ctxKey int
 
-const requestIDKey ctxKey = 0
+const (
+	requestIDKey ctxKey = iota
+	clientIPKey
+)
 
-func requestID(r *http.Request) string {
-	id, _ := r.Context().Value(requestIDKey).(string)
-	return id
+// RequestID is the ID of the request ctx belongs to ("" outside a request).
+func RequestID(ctx context.Context) string { id, _ := ctx.Value(requestIDKey).(string); return id }
+
+// ClientIP is the address of the client of the request ctx belongs to. It is the
+// peer address: behind a reverse proxy every client shares the proxy's address
+// until trusted forwarding headers are configured.
+func ClientIP(ctx context.Context) string { ip, _ := ctx.Value(clientIPKey).(string); return ip }
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
+
+func requestID(r *http.Request) string { return RequestID(r.Context()) }
 
 // statusWriter remembers the status a handler wrote.
 type statusWriter struct {
@@ -191,7 +213,8 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
 		w.Header().Set("X-Request-ID", id)
-		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, id))
+		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		r = r.WithContext(context.WithValue(ctx, clientIPKey, remoteIP(r)))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {

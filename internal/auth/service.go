@@ -1,0 +1,545 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/base64"
+	"fmt"
+	"image/png"
+	"math/big"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/db"
+	"danchu/internal/notify"
+	"danchu/internal/org"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+)
+
+// UnitDirectory is what identity needs of the units: the tree, and lookups by code.
+type UnitDirectory interface {
+	Units
+	UnitByCode(ctx context.Context, code string) (org.Unit, error)
+}
+
+// Service is identity and access: accounts, roles, sessions, second factor.
+type Service struct {
+	db     *db.DB
+	units  UnitDirectory
+	audit  *audit.Service
+	guard  *Guard
+	policy Policy
+	mail   notify.Mailer
+	sms    notify.SMS
+}
+
+// NewService returns the service. mail and sms deliver links and codes.
+func NewService(d *db.DB, units UnitDirectory, a *audit.Service, p Policy, mail notify.Mailer, sms notify.SMS) *Service {
+	return &Service{db: d, units: units, audit: a, guard: NewGuard(units, a), policy: p, mail: mail, sms: sms}
+}
+
+// Guard is the permission checker every capability uses.
+func (s *Service) Guard() *Guard { return s.guard }
+
+// Policy is the service's policy.
+func (s *Service) Policy() Policy { return s.policy }
+
+// NewOfficial is what an administrator gives to create an official's account.
+type NewOfficial struct {
+	FullName string
+	Email    string
+	Phone    string
+	Role     Role
+	UnitCode string // "" with SysAdmin: the whole country
+}
+
+// Created is the result of CreateOfficial.
+type Created struct {
+	Account        Account
+	Grant          Grant
+	ActivationLink string // "" when the account was already active: it only gained a role
+}
+
+// system is the actor of command-line actions.
+var system = &Actor{Name: "danchu (dòng lệnh / command line)", Kind: Official, Grants: []Grant{{Role: SysAdmin}}}
+
+// CreateOfficial creates an official's account with one role and returns a
+// one-time activation link; by is the administrator (nil: the command line). If
+// the e-mail already belongs to an official, the role is added to that account.
+func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial) (Created, error) {
+	var res Created
+	name, err := CheckName(in.FullName)
+	if err != nil {
+		return res, err
+	}
+	email, err := NormalizeEmail(in.Email)
+	if err != nil {
+		return res, err
+	}
+	phone := ""
+	if strings.TrimSpace(in.Phone) != "" {
+		if phone, err = NormalizePhone(in.Phone); err != nil {
+			return res, err
+		}
+	}
+	if !in.Role.Valid() {
+		return res, apperr.Invalid(fmt.Sprintf("Không có vai trò %q; dùng một trong: %s.", in.Role, roleList()), map[string]string{"role": "invalid"})
+	}
+	g := Grant{Role: in.Role}
+	var unitType org.Type
+	if in.UnitCode != "" {
+		u, err := s.units.UnitByCode(ctx, in.UnitCode)
+		if err != nil {
+			return res, apperr.NotFound("Không có đơn vị đang hiệu lực mang mã %s.", in.UnitCode)
+		}
+		g.UnitID, unitType = u.ID, u.Type
+	}
+	if !in.Role.BindsTo(unitType) {
+		where := "toàn quốc"
+		if unitType != "" {
+			where = strings.ToLower(unitType.Label())
+		}
+		return res, apperr.Invalid(fmt.Sprintf("Vai trò “%s” không gắn với %s được.", in.Role.Label(), where), map[string]string{"unit": "role"})
+	}
+	actor := by
+	if actor == nil {
+		actor = system
+	}
+	if err := s.guard.Can(ctx, actor, ManageUsers, g.UnitID); err != nil {
+		return res, err
+	}
+	now := s.db.Now()
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res = Created{}
+		acc, err := accountWhere(ctx, tx, "kind = $1 and email = $2", string(Official), email)
+		switch {
+		case apperr.CodeOf(err) == apperr.CodeNotFound:
+			acc = Account{ID: s.db.NewID(), Kind: Official, FullName: name, Email: email, Phone: phone, Status: Pending}
+			if err := insertAccount(ctx, tx, acc, now.UnixMilli()); err != nil {
+				if db.IsUniqueViolation(err) {
+					return apperr.Conflict("Số điện thoại %s đã thuộc một tài khoản cán bộ khác.", phone)
+				}
+				return err
+			}
+		case err != nil:
+			return err
+		}
+		have, err := grantsOf(ctx, tx, acc.ID)
+		if err != nil {
+			return err
+		}
+		for _, h := range have {
+			if h.Role == g.Role && h.UnitID == g.UnitID {
+				return apperr.Conflict("%s đã có vai trò “%s” ở đơn vị này.", acc.Email, g.Role.Label())
+			}
+		}
+		g.ID = s.db.NewID()
+		if err := insertGrant(ctx, tx, g.ID, acc.ID, g, actor.AccountID, now.UnixMilli()); err != nil {
+			return err
+		}
+		if acc.Status == Pending {
+			token, hash := newToken()
+			if err := insertToken(ctx, tx, hash, acc.ID, "activate", now.Add(s.policy.ActivationTTL).UnixMilli(), now.UnixMilli()); err != nil {
+				return err
+			}
+			res.ActivationLink = s.policy.BaseURL + "/kich-hoat/" + token
+		}
+		res.Account, res.Grant = acc, g
+		return s.guard.Record(ctx, tx, actor, ManageUsers, g.UnitID, "account", fmt.Sprint(acc.ID), nil,
+			map[string]any{"email": email, "role": g.Role, "unit": g.UnitID})
+	})
+	return res, err
+}
+
+func roleList() string {
+	var s []string
+	for _, r := range Roles {
+		s = append(s, string(r))
+	}
+	return strings.Join(s, ", ")
+}
+
+// Activate sets the first password of an account from its activation link.
+func (s *Service) Activate(ctx context.Context, token, password string) error {
+	return s.setPasswordByToken(ctx, token, "activate", password)
+}
+
+func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, password string) error {
+	now := s.db.NowMillis()
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		id, err := useToken(ctx, tx, token, purpose, now)
+		if err != nil {
+			return err
+		}
+		acc, err := accountWhere(ctx, tx, "id = $1", id)
+		if err != nil {
+			return err
+		}
+		if acc.Status == Disabled {
+			return apperr.Forbidden("Tài khoản đã bị quản trị viên khóa.")
+		}
+		if err := CheckPassword(password, acc.FullName, acc.Email); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, failed_logins = 0, retry_at = 0, updated_at = $3
+			where id = $4`, HashPassword(password), Active, now, id); err != nil {
+			return fmt.Errorf("set password: %w", err)
+		}
+		// A new password ends every session opened with the old one.
+		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", id); err != nil {
+			return err
+		}
+		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: id, Name: acc.FullName}, "", Action("auth."+purpose), 0,
+			"account", fmt.Sprint(id), nil, nil, audit.OK, ""))
+	})
+}
+
+// badCredentials is the one answer to a wrong e-mail or a wrong password.
+func badCredentials(extra string) error {
+	return apperr.Invalid(strings.TrimSpace("Sai địa chỉ thư điện tử hoặc mật khẩu. "+extra), map[string]string{"password": "wrong"})
+}
+
+// SignInResult is a session opened by a password.
+type SignInResult struct {
+	Token string
+	Stage string
+}
+
+// SignIn checks an official's e-mail and password. Repeated failures make each
+// further attempt wait (from Policy.SlowAfter on, doubling) and then lock the
+// account for Policy.LockFor; the error says when to try again.
+func (s *Service) SignIn(ctx context.Context, email, password, ip, ua string) (SignInResult, error) {
+	email, err := NormalizeEmail(email)
+	if err != nil || len(password) > 4*MaxPasswordLength {
+		PasswordMatches(dummyHash, password)
+		return SignInResult{}, badCredentials("")
+	}
+	acc, err := accountWhere(ctx, s.db, "kind = $1 and email = $2", string(Official), email)
+	if apperr.CodeOf(err) == apperr.CodeNotFound {
+		PasswordMatches(dummyHash, password)
+		return SignInResult{}, badCredentials("")
+	}
+	if err != nil {
+		return SignInResult{}, err
+	}
+	if err := s.throttled(acc); err != nil {
+		return SignInResult{}, err
+	}
+	if acc.PasswordHash == "" || !PasswordMatches(acc.PasswordHash, password) {
+		return SignInResult{}, s.failed(ctx, acc, "sign_in_failed")
+	}
+	if acc.Status == Disabled {
+		return SignInResult{}, apperr.Forbidden("Tài khoản đã bị quản trị viên khóa. Hãy liên hệ quản trị viên của đơn vị.")
+	}
+	grants, err := grantsOf(ctx, s.db, acc.ID)
+	if err != nil {
+		return SignInResult{}, err
+	}
+	stage := StageFull
+	switch {
+	case acc.TOTPEnabled:
+		stage = StageSecondFactor
+	case s.needs2FA(grants):
+		stage = StageEnrol
+	}
+	var res SignInResult
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update accounts set failed_logins = 0, retry_at = 0 where id = $1", acc.ID); err != nil {
+			return err
+		}
+		token, err := s.newSession(ctx, tx, acc, stage, ip, ua)
+		if err != nil {
+			return err
+		}
+		res = SignInResult{Token: token, Stage: stage}
+		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", "auth.sign_in", 0,
+			"account", fmt.Sprint(acc.ID), nil, nil, audit.OK, "stage="+stage))
+	})
+	return res, err
+}
+
+func (s *Service) needs2FA(grants []Grant) bool {
+	if !s.policy.Require2FA {
+		return false
+	}
+	for _, g := range grants {
+		if g.Role.Decides() {
+			return true
+		}
+	}
+	return false
+}
+
+// throttled refuses an attempt made before the account's retry time.
+func (s *Service) throttled(acc Account) error {
+	now := s.db.Now()
+	if until := time.UnixMilli(acc.RetryAt); now.Before(until) {
+		return apperr.TooMany(until.Sub(now), "%s", retryMessage(acc.FailedLogins >= s.policy.LockAfter, until, now))
+	}
+	return nil
+}
+
+// failed counts a wrong password or code, sets when the next attempt may come,
+// and returns the error to show.
+func (s *Service) failed(ctx context.Context, acc Account, what string) error {
+	now := s.db.Now()
+	var n int
+	if err := s.db.QueryRowContext(ctx, "update accounts set failed_logins = failed_logins + 1 where id = $1 returning failed_logins", acc.ID).Scan(&n); err != nil {
+		return fmt.Errorf("count failed sign-in: %w", err)
+	}
+	var until time.Time
+	switch {
+	case n >= s.policy.LockAfter:
+		until = now.Add(s.policy.LockFor)
+	case n >= s.policy.SlowAfter:
+		until = now.Add(time.Second << min(n-s.policy.SlowAfter, 10))
+	}
+	if !until.IsZero() {
+		if _, err := s.db.ExecContext(ctx, "update accounts set retry_at = $1 where id = $2", until.UnixMilli(), acc.ID); err != nil {
+			return fmt.Errorf("slow down sign-in: %w", err)
+		}
+	}
+	if err := s.audit.Log(ctx, nil, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", Action("auth."+what), 0,
+		"account", fmt.Sprint(acc.ID), nil, nil, audit.Denied, fmt.Sprintf("failures=%d", n))); err != nil {
+		return err
+	}
+	wrong := "Sai địa chỉ thư điện tử hoặc mật khẩu."
+	if what != "sign_in_failed" {
+		wrong = "Mã xác thực không đúng hoặc đã hết hạn."
+	}
+	switch {
+	case n >= s.policy.LockAfter:
+		return apperr.TooMany(s.policy.LockFor, "%s %s", wrong, retryMessage(true, until, now))
+	case !until.IsZero():
+		return apperr.Invalid(wrong+" "+retryMessage(false, until, now), map[string]string{"password": "wrong"})
+	}
+	return apperr.Invalid(wrong, map[string]string{"password": "wrong"})
+}
+
+// Account returns an account by ID.
+func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
+	return accountWhere(ctx, s.db, "id = $1", id)
+}
+
+// Enrolment is a second factor being set up: the secret, and the same as an
+// otpauth:// URL and a QR code (PNG as a data: URL) for an authenticator app.
+type Enrolment struct {
+	Secret string
+	URL    string
+	QR     string
+}
+
+var totpOpts = totp.ValidateOpts{Period: 30, Skew: 0, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+
+// BeginEnrolment makes a new TOTP secret for the account of a session that is
+// signing in or already signed in, and stores it until it is confirmed.
+func (s *Service) BeginEnrolment(ctx context.Context, ss *Session) (Enrolment, error) {
+	acc, err := s.Account(ctx, ss.AccountID)
+	if err != nil {
+		return Enrolment{}, err
+	}
+	if acc.TOTPEnabled {
+		return Enrolment{}, apperr.Conflict("Tài khoản đã bật xác thực hai lớp.")
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: "danchu", AccountName: acc.Email, Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("totp secret: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID); err != nil {
+		return Enrolment{}, fmt.Errorf("store totp secret: %w", err)
+	}
+	return enrolmentOf(key)
+}
+
+func enrolmentOf(key *otp.Key) (Enrolment, error) {
+	img, err := key.Image(240, 240)
+	if err != nil {
+		return Enrolment{}, fmt.Errorf("totp qr: %w", err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return Enrolment{}, err
+	}
+	return Enrolment{Secret: key.Secret(), URL: key.URL(), QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())}, nil
+}
+
+// PendingEnrolment returns the enrolment begun for the session's account, if any.
+func (s *Service) PendingEnrolment(ctx context.Context, ss *Session) (Enrolment, bool, error) {
+	acc, err := s.Account(ctx, ss.AccountID)
+	if err != nil || acc.TOTPSecret == "" || acc.TOTPEnabled {
+		return Enrolment{}, false, err
+	}
+	key, err := otp.NewKeyFromURL(fmt.Sprintf("otpauth://totp/danchu:%s?secret=%s&issuer=danchu&period=30&digits=6&algorithm=SHA1", acc.Email, acc.TOTPSecret))
+	if err != nil {
+		return Enrolment{}, false, err
+	}
+	e, err := enrolmentOf(key)
+	return e, err == nil, err
+}
+
+// totpStep returns the time step whose code is code (the current one or the one
+// either side, for clocks a little off), or -1.
+func totpStep(secret, code string, now time.Time) int64 {
+	step := now.Unix() / 30
+	for _, d := range []int64{0, -1, 1} {
+		want, err := totp.GenerateCodeCustom(secret, time.Unix((step+d)*30, 0), totpOpts)
+		if err == nil && subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return step + d
+		}
+	}
+	return -1
+}
+
+// ConfirmEnrolment checks the first code from the app, turns the second factor
+// on, and returns ten single-use recovery codes (shown once) and a new session
+// token with the full stage.
+func (s *Service) ConfirmEnrolment(ctx context.Context, ss *Session, code, ip, ua string) (codes []string, token string, err error) {
+	acc, err := s.Account(ctx, ss.AccountID)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := s.throttled(acc); err != nil {
+		return nil, "", err
+	}
+	code = strings.TrimSpace(code)
+	step := int64(-1)
+	if acc.TOTPSecret != "" && !acc.TOTPEnabled {
+		step = totpStep(acc.TOTPSecret, code, s.db.Now())
+	}
+	if step < 0 {
+		return nil, "", s.failed(ctx, acc, "totp_failed")
+	}
+	codes = make([]string, 10)
+	for i := range codes {
+		codes[i] = recoveryCode()
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update accounts set totp_enabled = true, totp_last = $1, failed_logins = 0, retry_at = 0, updated_at = $2 where id = $3",
+			step, s.db.NowMillis(), acc.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "delete from recovery_codes where account_id = $1", acc.ID); err != nil {
+			return err
+		}
+		for _, c := range codes {
+			if _, err := tx.ExecContext(ctx, "insert into recovery_codes (account_id, code_hash) values ($1, $2)", acc.ID, tokenHash(normRecovery(c))); err != nil {
+				return err
+			}
+		}
+		if token, err = s.rotate(ctx, tx, ss, acc, StageFull, ip, ua); err != nil {
+			return err
+		}
+		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", "auth.totp_enrolled", 0,
+			"account", fmt.Sprint(acc.ID), nil, nil, audit.OK, ""))
+	})
+	return codes, token, err
+}
+
+// SecondFactor checks a TOTP code (each works once) or an unused recovery code
+// for a session waiting for it, and returns the new full session token.
+func (s *Service) SecondFactor(ctx context.Context, ss *Session, code, ip, ua string) (string, error) {
+	if ss.Stage != StageSecondFactor {
+		return "", apperr.Conflict("Phiên này không chờ mã xác thực; hãy đăng nhập lại.")
+	}
+	acc, err := s.Account(ctx, ss.AccountID)
+	if err != nil {
+		return "", err
+	}
+	if err := s.throttled(acc); err != nil {
+		return "", err
+	}
+	code = strings.TrimSpace(code)
+	var token string
+	ok := false
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		ok = false
+		if step := totpStep(acc.TOTPSecret, code, s.db.Now()); step > acc.TOTPLast {
+			res, err := tx.ExecContext(ctx, "update accounts set totp_last = $1 where id = $2 and totp_last < $1", step, acc.ID)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			ok = n == 1
+		} else if len(code) > 6 {
+			res, err := tx.ExecContext(ctx, "update recovery_codes set used_at = $1 where account_id = $2 and code_hash = $3 and used_at is null",
+				s.db.NowMillis(), acc.ID, tokenHash(normRecovery(code)))
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			ok = n == 1
+		}
+		if !ok {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "update accounts set failed_logins = 0, retry_at = 0 where id = $1", acc.ID); err != nil {
+			return err
+		}
+		var err error
+		if token, err = s.rotate(ctx, tx, ss, acc, StageFull, ip, ua); err != nil {
+			return err
+		}
+		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", "auth.second_factor", 0,
+			"account", fmt.Sprint(acc.ID), nil, nil, audit.OK, ""))
+	})
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", s.failed(ctx, acc, "totp_failed")
+	}
+	return token, nil
+}
+
+// recoveryAlphabet avoids letters that look alike (0/O, 1/I/L).
+const recoveryAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+func recoveryCode() string {
+	b := make([]byte, 10)
+	for i := range b {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(recoveryAlphabet))))
+		b[i] = recoveryAlphabet[n.Int64()]
+	}
+	return string(b[:5]) + "-" + string(b[5:])
+}
+
+func normRecovery(c string) string {
+	return strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(c))
+}
+
+// RequestReset mails a password-reset link to an active official with that
+// e-mail. It answers the same whether or not there is one.
+func (s *Service) RequestReset(ctx context.Context, email string) error {
+	email, err := NormalizeEmail(email)
+	if err != nil {
+		return err
+	}
+	acc, err := accountWhere(ctx, s.db, "kind = $1 and email = $2", string(Official), email)
+	if apperr.CodeOf(err) == apperr.CodeNotFound || (err == nil && acc.Status != Active) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	token, hash := newToken()
+	now := s.db.Now()
+	if err := insertToken(ctx, s.db, hash, acc.ID, "reset", now.Add(s.policy.ResetTTL).UnixMilli(), now.UnixMilli()); err != nil {
+		return err
+	}
+	link := s.policy.BaseURL + "/dat-lai-mat-khau/" + token
+	return s.mail.Mail(ctx, notify.Message{To: acc.Email, Subject: "Đặt lại mật khẩu danchu",
+		Text: fmt.Sprintf("Chào %s,\n\nCó yêu cầu đặt lại mật khẩu cho tài khoản %s. Mở đường liên kết sau trong %d phút để đặt mật khẩu mới:\n\n%s\n\n"+
+			"Nếu bạn không yêu cầu, hãy bỏ qua thư này; mật khẩu cũ vẫn dùng được.\n", acc.FullName, acc.Email, int(s.policy.ResetTTL.Minutes()), link)})
+}
+
+// ResetPassword sets a new password from a reset link and ends every session.
+func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
+	return s.setPasswordByToken(ctx, token, "reset", password)
+}

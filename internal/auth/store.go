@@ -1,0 +1,116 @@
+package auth
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"danchu/internal/apperr"
+)
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+const accountCols = `id, kind, full_name, coalesce(email, ''), coalesce(phone, ''), password_hash, status, totp_secret, totp_enabled,
+	totp_last, failed_logins, retry_at`
+
+func scanAccount(row *sql.Row) (Account, error) {
+	var a Account
+	err := row.Scan(&a.ID, &a.Kind, &a.FullName, &a.Email, &a.Phone, &a.PasswordHash, &a.Status, &a.TOTPSecret, &a.TOTPEnabled,
+		&a.TOTPLast, &a.FailedLogins, &a.RetryAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return a, apperr.NotFound("Không tìm thấy tài khoản.")
+	}
+	return a, err
+}
+
+func accountWhere(ctx context.Context, q querier, where string, args ...any) (Account, error) {
+	return scanAccount(q.QueryRowContext(ctx, "select "+accountCols+" from accounts where "+where, args...))
+}
+
+func insertAccount(ctx context.Context, q querier, a Account, now int64) error {
+	_, err := q.ExecContext(ctx, `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret, totp_enabled,
+		totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, '', false, 0, 0, 0, $8, $8)`,
+		a.ID, string(a.Kind), a.FullName, nullString(a.Email), nullString(a.Phone), a.PasswordHash, a.Status, now)
+	if err != nil {
+		return fmt.Errorf("insert account: %w", err)
+	}
+	return nil
+}
+
+// grantsOf returns the roles in force of an account.
+func grantsOf(ctx context.Context, q querier, accountID int64) ([]Grant, error) {
+	rows, err := q.QueryContext(ctx, "select id, role, coalesce(unit_id, 0) from roles where account_id = $1 and revoked_at is null order by id", accountID)
+	if err != nil {
+		return nil, fmt.Errorf("roles of %d: %w", accountID, err)
+	}
+	defer rows.Close()
+	var gs []Grant
+	for rows.Next() {
+		var g Grant
+		if err := rows.Scan(&g.ID, &g.Role, &g.UnitID); err != nil {
+			return nil, err
+		}
+		gs = append(gs, g)
+	}
+	return gs, rows.Err()
+}
+
+func insertGrant(ctx context.Context, q querier, id, accountID int64, g Grant, by, now int64) error {
+	_, err := q.ExecContext(ctx, "insert into roles (id, account_id, role, unit_id, granted_by, created_at) values ($1, $2, $3, $4, $5, $6)",
+		id, accountID, string(g.Role), nullID(g.UnitID), by, now)
+	if err != nil {
+		return fmt.Errorf("insert role: %w", err)
+	}
+	return nil
+}
+
+func insertToken(ctx context.Context, q querier, hash string, accountID int64, purpose string, expires, now int64) error {
+	_, err := q.ExecContext(ctx, "insert into tokens (hash, account_id, purpose, expires_at, created_at) values ($1, $2, $3, $4, $5)",
+		hash, accountID, purpose, expires, now)
+	if err != nil {
+		return fmt.Errorf("insert token: %w", err)
+	}
+	return nil
+}
+
+// useToken marks a link's token used and returns its account, or an error saying
+// what to do when it is unknown, used or expired.
+func useToken(ctx context.Context, q querier, token, purpose string, now int64) (int64, error) {
+	var accountID, expires int64
+	var used sql.NullInt64
+	err := q.QueryRowContext(ctx, "select account_id, expires_at, used_at from tokens where hash = $1 and purpose = $2",
+		tokenHash(token), purpose).Scan(&accountID, &expires, &used)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, apperr.NotFound("Đường liên kết không đúng. Hãy mở lại đúng đường liên kết trong thư, hoặc xin một đường liên kết mới.")
+	case err != nil:
+		return 0, fmt.Errorf("token: %w", err)
+	case used.Valid:
+		return 0, apperr.Conflict("Đường liên kết này đã được dùng. Mỗi đường liên kết chỉ dùng được một lần; hãy xin một đường liên kết mới nếu cần.")
+	case now >= expires:
+		return 0, apperr.Conflict("Đường liên kết đã hết hạn. Hãy xin một đường liên kết mới.")
+	}
+	if _, err := q.ExecContext(ctx, "update tokens set used_at = $1 where hash = $2", now, tokenHash(token)); err != nil {
+		return 0, fmt.Errorf("use token: %w", err)
+	}
+	return accountID, nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
