@@ -10,13 +10,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
+	"danchu/internal/auth"
 	"danchu/internal/config"
 	"danchu/internal/db"
+	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/web"
 
@@ -30,6 +33,7 @@ type App struct {
 	DB     *db.DB
 	Units  *org.Service
 	Audit  *audit.Service
+	Auth   *auth.Service
 	Log    *slog.Logger
 
 	handler http.Handler
@@ -53,6 +57,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	if err := cfg.CheckDataDir(); err != nil {
 		return nil, err
 	}
+	if cfg.SMTP != "" {
+		if _, err := notify.ParseSMTP(cfg.SMTP); err != nil {
+			return nil, &apperr.ConfigError{VI: "--smtp không hợp lệ: " + err.Error(), EN: "invalid --smtp: " + err.Error()}
+		}
+	}
 	d, err := db.Open(ctx, cfg.DB, db.Options{Node: cfg.Node})
 	if err != nil {
 		return nil, err
@@ -70,7 +79,19 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 
 // New builds the services on an open, migrated database.
 func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
-	return &App{Config: cfg, DB: d, Units: org.NewService(d), Audit: audit.NewService(d), Log: log}
+	a := &App{Config: cfg, DB: d, Units: org.NewService(d), Audit: audit.NewService(d), Log: log}
+	var mail notify.Mailer = notify.LogSender{Log: log}
+	if cfg.SMTP != "" {
+		if m, err := notify.ParseSMTP(cfg.SMTP); err == nil {
+			mail = m
+		}
+	}
+	p := auth.DefaultPolicy()
+	p.Require2FA = cfg.Require2FA
+	p.BaseURL = cfg.PublicURL()
+	p.SecureCookies = strings.HasPrefix(p.BaseURL, "https://")
+	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, notify.LogSender{Log: log})
+	return a
 }
 
 // Handler builds the web server with every capability's routes.
@@ -83,6 +104,9 @@ func (a *App) Handler() (http.Handler, error) {
 		collectors.NewDBStatsCollector(a.DB.DB, string(a.DB.Dialect)))
 	s, err := web.NewServer(a.Log, reg, a.DB.PingContext)
 	if err != nil {
+		return nil, err
+	}
+	if _, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit); err != nil {
 		return nil, err
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {

@@ -206,6 +206,13 @@ func TestCommandLine(t *testing.T) {
 		{"SeedAgainLoadsNothing", []string{"seed", "--demo", dbFlag, "--data-dir=" + dir}, 0, "không nạp thêm", "", false},
 		{"ImportHouseholds", []string{"import", "households", "19885-01", hh, dbFlag, "--data-dir=" + dir}, 0, "imported 1 hộ", "", false},
 		{"ImportHouseholdsUnknownVillage", []string{"import", "households", "nope", hh, dbFlag, "--data-dir=" + dir}, 1, "", "mã nope", false},
+		{"UserAdd", []string{"user", "add", "--unit", "19885-02", "--role", "village_head", "--email", "Thon2@X.vn", "--name", "Lê Văn Hai", dbFlag, "--data-dir=" + dir, "--base-url=https://danchu.hue.gov.vn"}, 0, "https://danchu.hue.gov.vn/kich-hoat/", "", false},
+		{"UserAddSecondRole", []string{"user", "add", "--unit", "19885", "--role", "viewer", "--email", "thon2@x.vn", dbFlag, "--data-dir=" + dir}, 0, "role granted: viewer (Chỉ xem) → thon2@x.vn", "", false},
+		{"UserAddBadRole", []string{"user", "add", "--unit", "19885", "--role", "mayor", "--email", "a@x.vn", dbFlag, "--data-dir=" + dir}, 1, "", "Không có vai trò", false},
+		{"UserAddWrongLevel", []string{"user", "add", "--unit", "19885", "--role", "village_head", "--email", "a@x.vn", dbFlag, "--data-dir=" + dir}, 1, "", "không gắn với xã", false},
+		{"UserUsage", []string{"user", dbFlag}, 2, "", "usage", false},
+		{"BadBaseURL", []string{"migrate", dbFlag, "--data-dir=" + dir, "--base-url=ftp://x"}, 2, "", "invalid --base-url", true},
+		{"BadSMTP", []string{"migrate", dbFlag, "--data-dir=" + dir, "--smtp=mail.example.vn"}, 2, "", "invalid --smtp", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

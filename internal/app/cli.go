@@ -12,6 +12,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
+	"danchu/internal/auth"
 	"danchu/internal/config"
 	"danchu/internal/demo"
 	"danchu/internal/org"
@@ -28,6 +29,8 @@ Cách dùng / usage:
   danchu seed --demo [--db DSN]                               nạp dữ liệu mẫu / load demo data
   danchu import units FILE.csv [--db DSN]                     nhập danh mục đơn vị hành chính / import units
   danchu import households VILLAGE_CODE FILE.csv [--db DSN]   nhập sổ hộ gia đình của thôn / import households
+  danchu user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]
+                                                              tạo tài khoản cán bộ, in đường liên kết kích hoạt / create an official
   danchu verify [--db DSN]                                    kiểm tra chuỗi băm của sổ công khai / check the public record's hash chain
   danchu version                                              phiên bản / version
 
@@ -52,6 +55,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runSeed(ctx, rest, stdout, stderr, getenv)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr, getenv)
+	case "user":
+		err = runUser(ctx, rest, stdout, stderr, getenv)
 	case "verify":
 		err = runVerify(ctx, rest, stdout, stderr, getenv)
 	case "version":
@@ -189,8 +194,19 @@ func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "Dữ liệu mẫu: CSDL đã có dữ liệu, không nạp thêm / demo data: database not empty, nothing loaded")
 		return nil
 	}
-	fmt.Fprintf(stdout, "Dữ liệu mẫu / demo data: %d đơn vị / units, %d hộ gia đình / households\n", sum.Units, sum.Households)
-	fmt.Fprintln(stdout, "  Tài khoản mẫu cho cán bộ sẽ có khi có chức năng đăng nhập / demo official accounts arrive with sign-in")
+	if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Dữ liệu mẫu / demo data: %d đơn vị / units, %d hộ gia đình / households, %d tài khoản cán bộ / official accounts\n",
+		sum.Units, sum.Households, len(demo.Accounts))
+	fmt.Fprintf(stdout, "  Đăng nhập / sign in at /dang-nhap — mật khẩu chung / shared password: %q\n", demo.Password)
+	for _, acc := range demo.Accounts {
+		fmt.Fprintf(stdout, "    %-24s %s\n", acc.Email, acc.Role.Label())
+	}
+	if a.Auth.Policy().Require2FA {
+		fmt.Fprintln(stdout, "  Vai trò công bố, quyết định phải bật xác thực hai lớp khi đăng nhập lần đầu (cần ứng dụng xác thực);")
+		fmt.Fprintln(stdout, "  roles that publish or decide must set up a second factor at first sign-in (an authenticator app); xem@danchu.demo needs none.")
+	}
 	return nil
 }
 
@@ -229,6 +245,46 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	}
 	defer a.Close()
 	return seedDemo(ctx, a, stdout)
+}
+
+func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	var in auth.NewOfficial
+	var role string
+	cfg, pos, err := flags("user", `user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]`, args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.StringVar(&in.UnitCode, "unit", "", "official code of the unit the role is bound to (none for sysadmin: the whole country)")
+		fs.StringVar(&role, "role", "", "role: sysadmin, province_admin, commune_official, village_head, front_officer, supervisor, agency_head, enterprise_rep, viewer")
+		fs.StringVar(&in.Email, "email", "", "e-mail of the official")
+		fs.StringVar(&in.FullName, "name", "", "full name of the official")
+		fs.StringVar(&in.Phone, "phone", "", "mobile number (optional)")
+	})
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || pos[0] != "add" {
+		fmt.Fprintln(stderr, `Cách dùng / usage: danchu user add --unit CODE --role ROLE --email E --name "HỌ TÊN"`)
+		return errUsage
+	}
+	in.Role = auth.Role(role)
+	if in.FullName == "" {
+		in.FullName = in.Email
+	}
+	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := a.Auth.CreateOfficial(ctx, nil, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã giao vai trò / role granted: %s (%s) → %s\n", res.Grant.Role, res.Grant.Role.Label(), res.Account.Email)
+	if res.ActivationLink != "" {
+		fmt.Fprintf(stdout, "Đường liên kết kích hoạt, dùng một lần, hết hạn sau %d giờ / one-time activation link, expires in %d hours:\n%s\n",
+			int(a.Auth.Policy().ActivationTTL.Hours()), int(a.Auth.Policy().ActivationTTL.Hours()), res.ActivationLink)
+	} else {
+		fmt.Fprintln(stdout, "Tài khoản đã kích hoạt từ trước / the account was already active")
+	}
+	return nil
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

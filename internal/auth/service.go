@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"fmt"
+	"html/template"
 	"image/png"
 	"math/big"
 	"strings"
@@ -57,7 +58,8 @@ type NewOfficial struct {
 	Email    string
 	Phone    string
 	Role     Role
-	UnitCode string // "" with SysAdmin: the whole country
+	UnitCode string // the unit by its official code (the command line), or
+	UnitID   int64  // by ID (agencies and enterprises have no code); both empty: the whole country
 }
 
 // Created is the result of CreateOfficial.
@@ -94,10 +96,21 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 	}
 	g := Grant{Role: in.Role}
 	var unitType org.Type
-	if in.UnitCode != "" {
+	switch {
+	case in.UnitCode != "":
 		u, err := s.units.UnitByCode(ctx, in.UnitCode)
 		if err != nil {
 			return res, apperr.NotFound("Không có đơn vị đang hiệu lực mang mã %s.", in.UnitCode)
+		}
+		g.UnitID, unitType = u.ID, u.Type
+	case in.UnitID != 0:
+		t, err := s.units.Tree(ctx)
+		if err != nil {
+			return res, err
+		}
+		u, ok := t.Unit(in.UnitID)
+		if !ok || !u.Current() {
+			return res, apperr.NotFound("Không có đơn vị này.")
 		}
 		g.UnitID, unitType = u.ID, u.Type
 	}
@@ -333,7 +346,7 @@ func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
 type Enrolment struct {
 	Secret string
 	URL    string
-	QR     string
+	QR     template.URL // made here from our own PNG, so safe in an img src
 }
 
 var totpOpts = totp.ValidateOpts{Period: 30, Skew: 0, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
@@ -367,7 +380,7 @@ func enrolmentOf(key *otp.Key) (Enrolment, error) {
 	if err := png.Encode(&b, img); err != nil {
 		return Enrolment{}, err
 	}
-	return Enrolment{Secret: key.Secret(), URL: key.URL(), QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())}, nil
+	return Enrolment{Secret: key.Secret(), URL: key.URL(), QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes()))}, nil
 }
 
 // PendingEnrolment returns the enrolment begun for the session's account, if any.
@@ -542,4 +555,45 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 // ResetPassword sets a new password from a reset link and ends every session.
 func (s *Service) ResetPassword(ctx context.Context, token, password string) error {
 	return s.setPasswordByToken(ctx, token, "reset", password)
+}
+
+// SendActivation mails the activation link of a newly created official.
+func (s *Service) SendActivation(ctx context.Context, c Created) error {
+	return s.mail.Mail(ctx, notify.Message{To: c.Account.Email, Subject: "Kích hoạt tài khoản danchu",
+		Text: fmt.Sprintf("Chào %s,\n\nBạn được giao vai trò “%s” trên danchu. Mở đường liên kết sau trong %d giờ để đặt mật khẩu và bắt đầu dùng:\n\n%s\n\n"+
+			"Đường liên kết chỉ dùng được một lần. Nếu bạn không chờ thư này, hãy báo quản trị viên của đơn vị.\n",
+			c.Account.FullName, c.Grant.Role.Label(), int(s.policy.ActivationTTL.Hours()), c.ActivationLink)})
+}
+
+// OfficialsUnder lists the officials holding a role on u or below it (u zero:
+// everywhere), with the role and its unit.
+func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]officialRow, error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `select a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
+		from roles r join accounts a on a.id = r.account_id where r.revoked_at is null order by a.full_name, r.id`)
+	if err != nil {
+		return nil, fmt.Errorf("officials: %w", err)
+	}
+	defer rows.Close()
+	var out []officialRow
+	for rows.Next() {
+		var o officialRow
+		var role Role
+		var unit int64
+		if err := rows.Scan(&o.Name, &o.Email, &o.Status, &role, &unit); err != nil {
+			return nil, err
+		}
+		if u.ID != 0 && !t.Within(unit, u.ID) {
+			continue
+		}
+		o.Role, o.Unit = role.Label(), "Toàn quốc"
+		if uu, ok := t.Unit(unit); ok {
+			o.Unit = uu.Name
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }

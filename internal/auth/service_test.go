@@ -193,7 +193,7 @@ func TestSecondFactor(t *testing.T) {
 			t.Errorf("a session still enrolling carries roles: %v", actor.Grants)
 		}
 		e, err := f.svc.BeginEnrolment(ctx, ss)
-		if err != nil || !strings.HasPrefix(e.QR, "data:image/png;base64,") || !strings.Contains(e.URL, "otpauth://totp/danchu:xa@x.vn") {
+		if err != nil || !strings.HasPrefix(string(e.QR), "data:image/png;base64,") || !strings.Contains(e.URL, "otpauth://totp/danchu:xa@x.vn") {
 			t.Fatalf("enrolment = %.80v, %v", e, err)
 		}
 		if _, _, err := f.svc.ConfirmEnrolment(ctx, ss, "000000", "ip", "ua"); apperr.CodeOf(err) != apperr.CodeInvalid {

@@ -5,21 +5,34 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"danchu/internal/apperr"
 )
 
 // Config is what `danchu serve` and the other subcommands need.
 type Config struct {
-	Addr      string // listen address
-	DB        string // sqlite:PATH or postgres://…
-	DataDir   string // uploads and the default SQLite file
-	Demo      bool   // load demo data into an empty database
-	Node      int    // node number for ID generation when several servers share a database
-	LogFormat string // text or json
+	Addr       string // listen address
+	DB         string // sqlite:PATH or postgres://…
+	DataDir    string // uploads and the default SQLite file
+	Demo       bool   // load demo data into an empty database
+	Node       int    // node number for ID generation when several servers share a database
+	LogFormat  string // text or json
+	BaseURL    string // public address for links in messages; "" means http://ADDR
+	SMTP       string // smtp://user:pass@host:587?from=… ; "" writes mail to the log
+	Require2FA bool   // officials who publish or decide must use a second factor
+}
+
+// PublicURL is the address people reach the site at, for links in messages.
+func (c *Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimRight(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
 }
 
 // Register defines the flags on fs, with defaults from getenv.
@@ -37,6 +50,9 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.DataDir, "data-dir", env("DANCHU_DATA_DIR", "./danchu-data"), "folder for uploaded files (DANCHU_DATA_DIR)")
 	fs.IntVar(&c.Node, "node", node, "node number 0–1023, distinct for each server sharing one database (DANCHU_NODE)")
 	fs.StringVar(&c.LogFormat, "log-format", env("DANCHU_LOG_FORMAT", "text"), "log format: text or json (DANCHU_LOG_FORMAT)")
+	fs.StringVar(&c.BaseURL, "base-url", env("DANCHU_BASE_URL", ""), "public address for links in e-mail, e.g. https://danchu.hue.gov.vn (DANCHU_BASE_URL)")
+	fs.StringVar(&c.SMTP, "smtp", env("DANCHU_SMTP", ""), "mail server smtp://user:pass@host:587?from=danchu@xa.gov.vn; empty: mail is written to the log (DANCHU_SMTP)")
+	fs.BoolVar(&c.Require2FA, "require-2fa", env("DANCHU_REQUIRE_2FA", "true") != "false", "officials who publish or decide must use a second factor (DANCHU_REQUIRE_2FA)")
 	return c
 }
 
@@ -65,6 +81,15 @@ func (c *Config) Check() error {
 		return &apperr.ConfigError{
 			VI: fmt.Sprintf("--log-format=%q không hợp lệ; dùng text hoặc json", c.LogFormat),
 			EN: fmt.Sprintf("invalid --log-format=%q; use text or json", c.LogFormat),
+		}
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &apperr.ConfigError{
+				VI: fmt.Sprintf("--base-url=%q không hợp lệ; dùng dạng https://danchu.tinh.gov.vn", c.BaseURL),
+				EN: fmt.Sprintf("invalid --base-url=%q; use https://danchu.example.vn", c.BaseURL),
+			}
 		}
 	}
 	return nil

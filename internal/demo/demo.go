@@ -1,6 +1,6 @@
 // Package demo fills an empty database with demonstration data: the official list
 // of units (with the real Thành phố Huế and its 40 communes), three villages of one
-// commune with synthetic households. No real person's data is used.
+// commune with synthetic households, and demo officials. No real person's data is used.
 package demo
 
 import (
@@ -8,7 +8,9 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 
+	"danchu/internal/auth"
 	"danchu/internal/org"
 )
 
@@ -90,4 +92,42 @@ var (
 
 func personName(rng *rand.Rand) string {
 	return familyNames[rng.IntN(len(familyNames))] + " " + middleNames[rng.IntN(len(middleNames))] + " " + givenNames[rng.IntN(len(givenNames))]
+}
+
+// Password is the password of every demo account (printed on start; demo only).
+const Password = "dân chủ cơ sở 2026"
+
+// Account is a demo official.
+type Account struct {
+	Email string
+	Role  auth.Role
+	Unit  string // unit code, "" for the whole country
+	Name  string
+}
+
+// Accounts are the demo officials: one per kind of work in Xã Đan Điền, and a
+// system administrator.
+var Accounts = []Account{
+	{"quantri@danchu.demo", auth.SysAdmin, "", "Quản trị hệ thống (mẫu)"},
+	{"tinh@danchu.demo", auth.ProvinceAdmin, "46", "Nguyễn Văn Tỉnh (mẫu)"},
+	{"xa@danchu.demo", auth.CommuneOfficial, CommuneCode, "Lê Thị Xã (mẫu)"},
+	{"truongthon@danchu.demo", auth.VillageHead, CommuneCode + "-01", "Trần Văn Thôn (mẫu)"},
+	{"mattran@danchu.demo", auth.FrontOfficer, CommuneCode, "Phạm Thị Mặt Trận (mẫu)"},
+	{"thanhtra@danchu.demo", auth.Supervisor, CommuneCode, "Hoàng Văn Thanh Tra (mẫu)"},
+	{"xem@danchu.demo", auth.Viewer, CommuneCode, "Đỗ Thị Xem (mẫu)"},
+}
+
+// LoadAccounts creates and activates the demo officials.
+func LoadAccounts(ctx context.Context, svc *auth.Service) error {
+	for _, a := range Accounts {
+		res, err := svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: a.Name, Email: a.Email, Role: a.Role, UnitCode: a.Unit})
+		if err != nil {
+			return fmt.Errorf("demo account %s: %w", a.Email, err)
+		}
+		token := res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:]
+		if err := svc.Activate(ctx, token, Password); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.Email, err)
+		}
+	}
+	return nil
 }

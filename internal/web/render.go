@@ -32,6 +32,7 @@ type View struct {
 	RequestID string
 	Title     string
 	Data      any
+	Viewer    Viewer
 }
 
 func newRenderer() (*Renderer, error) {

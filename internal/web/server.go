@@ -23,12 +23,13 @@ import (
 // their pages with its Renderer.
 type Server struct {
 	*Renderer
-	mux      *http.ServeMux
-	log      *slog.Logger
-	ready    func(context.Context) error
-	errPage  *Page
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	mux        *http.ServeMux
+	log        *slog.Logger
+	ready      func(context.Context) error
+	errPage    *Page
+	requests   *prometheus.CounterVec
+	middleware []func(http.Handler) http.Handler
+	latency    *prometheus.HistogramVec
 }
 
 // NewServer returns a server logging to log, with /readyz answered by ready and
@@ -88,7 +89,17 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 // Handler returns the mux wrapped in the middleware, outermost first: request log
 // and metrics, panic recovery, security headers, cross-origin protection.
 func (s *Server) Handler() http.Handler {
-	var h http.Handler = s.mux
+	// The mux records the matched pattern on the request it is given; middleware
+	// may have replaced that request, so hand the pattern back to observe.
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.mux.ServeHTTP(w, r)
+		if p, ok := r.Context().Value(patternKey).(*string); ok {
+			*p = r.Pattern
+		}
+	})
+	for i := len(s.middleware) - 1; i >= 0; i-- {
+		h = s.middleware[i](h)
+	}
 	h = http.NewCrossOriginProtection().Handler(h)
 	h = securityHeaders(h)
 	h = s.recoverer(h)
@@ -102,7 +113,7 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, title s
 
 // RenderStatus writes a page with the given status.
 func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, p *Page, status int, title string, data any) {
-	v := View{Lang: requestLang(r), Path: r.URL.RequestURI(), RequestID: requestID(r), Title: title, Data: data}
+	v := View{Lang: requestLang(r), Path: r.URL.RequestURI(), RequestID: requestID(r), Title: title, Data: data, Viewer: ViewerOf(r)}
 	if err := p.execute(w, status, v); err != nil {
 		s.log.Error("render page", "err", err, "path", r.URL.Path, "request_id", v.RequestID)
 		http.Error(w, "500 internal error", http.StatusInternalServerError)
@@ -163,6 +174,7 @@ type ctxKey int
 const (
 	requestIDKey ctxKey = iota
 	clientIPKey
+	patternKey
 )
 
 // RequestID is the ID of the request ctx belongs to ("" outside a request).
@@ -213,14 +225,15 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		rand.Read(b[:])
 		id := hex.EncodeToString(b[:])
 		w.Header().Set("X-Request-ID", id)
+		var route string
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
+		ctx = context.WithValue(ctx, patternKey, &route)
 		r = r.WithContext(context.WithValue(ctx, clientIPKey, remoteIP(r)))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		route := r.Pattern
 		if route == "" || route == "/" {
 			route = "unmatched"
 		}

@@ -1,0 +1,559 @@
+package auth
+
+import (
+	"context"
+	"crypto/subtle"
+	"embed"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/org"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+// Cookie names.
+const (
+	SessionCookie = "danchu_session"
+	csrfCookie    = "danchu_csrf" // the form token of a visitor who is not signed in
+)
+
+// Limits of request bodies the middleware enforces on forms.
+const (
+	MaxFormBytes      = 1 << 20   // an ordinary form
+	MaxMultipartBytes = 110 << 20 // a form with files; capabilities check each file
+)
+
+type ctxKey int
+
+const (
+	actorKey ctxKey = iota
+	sessionKey
+)
+
+// ActorOf returns the signed-in person of a request (nil: nobody, or a sign-in
+// not finished yet).
+func ActorOf(r *http.Request) *Actor {
+	a, _ := r.Context().Value(actorKey).(*Actor)
+	return a
+}
+
+// SessionOf returns the session of a request (nil: none).
+func SessionOf(r *http.Request) *Session {
+	s, _ := r.Context().Value(sessionKey).(*Session)
+	return s
+}
+
+// Handlers are the sign-in, account and back-office pages.
+type Handlers struct {
+	svc   *Service
+	web   *web.Server
+	units *org.Service
+	audit *audit.Service
+	pages map[string]*web.Page
+	// SignInLimit bounds sign-in attempts per IP address (all forms that check a
+	// password or code), whatever the account.
+	SignInLimit *web.Limiter
+}
+
+// RegisterRoutes adds identity's middleware and pages to s.
+func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Service) (*Handlers, error) {
+	if err := s.AddCatalog(files); err != nil {
+		return nil, fmt.Errorf("auth catalog: %w", err)
+	}
+	h := &Handlers{svc: svc, web: s, units: units, audit: a, pages: map[string]*web.Page{}, SignInLimit: web.NewLimiter(20, 10)}
+	for _, name := range []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials", "message"} {
+		p, err := s.Page(files, "templates/"+name+".html", "templates/form.tmpl")
+		if err != nil {
+			return nil, err
+		}
+		h.pages[name] = p
+	}
+	s.Use(h.middleware)
+	s.HandleFunc("GET /dang-nhap", h.signInForm)
+	s.HandleFunc("POST /dang-nhap", h.signIn)
+	s.HandleFunc("GET /dang-nhap/ma", h.codeForm)
+	s.HandleFunc("POST /dang-nhap/ma", h.code)
+	s.HandleFunc("GET /dang-nhap/bao-mat", h.enrolForm)
+	s.HandleFunc("POST /dang-nhap/bao-mat", h.enrol)
+	s.HandleFunc("POST /dang-xuat", h.signOut)
+	s.HandleFunc("POST /dang-xuat/moi-noi", h.signOutEverywhere)
+	s.HandleFunc("GET /kich-hoat/{token}", h.passwordForm("activate"))
+	s.HandleFunc("POST /kich-hoat/{token}", h.setPassword("activate"))
+	s.HandleFunc("GET /quen-mat-khau", h.forgotForm)
+	s.HandleFunc("POST /quen-mat-khau", h.forgot)
+	s.HandleFunc("GET /dat-lai-mat-khau/{token}", h.passwordForm("reset"))
+	s.HandleFunc("POST /dat-lai-mat-khau/{token}", h.setPassword("reset"))
+	s.HandleFunc("GET /quan-tri", h.official(h.backOffice))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", h.official(h.auditLog))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
+	return h, nil
+}
+
+func (h *Handlers) cookie(name, value string, maxAge int) *http.Cookie {
+	return &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: h.svc.policy.SecureCookies}
+}
+
+func unsafeMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
+}
+
+// middleware loads the session, sets the viewer, and checks the CSRF token of
+// every unsafe request: the session's token, or for a visitor not signed in the
+// token of their csrf cookie (double submit).
+func (h *Handlers) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var ss *Session
+		var actor *Actor
+		if c, err := r.Cookie(SessionCookie); err == nil {
+			ss, actor, err = h.svc.Session(ctx, c.Value)
+			if err != nil {
+				h.web.Error(w, r, err)
+				return
+			}
+			if ss == nil {
+				http.SetCookie(w, h.cookie(SessionCookie, "", -1))
+			}
+		}
+		token := ""
+		if ss != nil {
+			token = ss.CSRF
+		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 52 {
+			token = c.Value
+		} else if !unsafeMethod(r.Method) {
+			token, _ = newToken()
+			http.SetCookie(w, h.cookie(csrfCookie, token, 0))
+		}
+		if unsafeMethod(r.Method) {
+			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+				r.Body = http.MaxBytesReader(w, r.Body, MaxMultipartBytes)
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+			}
+			got := r.Header.Get("X-CSRF-Token")
+			if got == "" {
+				got = r.PostFormValue("csrf")
+			}
+			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+				h.web.Error(w, r, apperr.Forbidden("%s", h.web.T(r, "error.csrf")))
+				return
+			}
+		}
+		if ss != nil {
+			ctx = context.WithValue(ctx, sessionKey, ss)
+			if ss.Stage == StageFull {
+				ctx = context.WithValue(ctx, actorKey, actor)
+			}
+		}
+		r = r.WithContext(ctx)
+		v := web.Viewer{CSRF: token}
+		if ss != nil && ss.Stage == StageFull {
+			v.Name, v.SignedIn, v.Official = actor.Name, true, actor.Kind == Official
+		}
+		next.ServeHTTP(w, web.WithViewer(r, v))
+	})
+}
+
+// official wraps a back-office handler: only officials whose sign-in is complete
+// get in; others are sent to sign in (and brought back afterwards).
+func (h *Handlers) official(fn func(w http.ResponseWriter, r *http.Request, a *Actor)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := ActorOf(r)
+		if a == nil || a.Kind != Official {
+			if ss := SessionOf(r); ss != nil && ss.Stage != StageFull {
+				http.Redirect(w, r, stagePage(ss.Stage), http.StatusSeeOther)
+				return
+			}
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			h.web.Error(w, r, apperr.Forbidden("Hãy đăng nhập bằng tài khoản cán bộ."))
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+func stagePage(stage string) string {
+	switch stage {
+	case StageSecondFactor:
+		return "/dang-nhap/ma"
+	case StageEnrol:
+		return "/dang-nhap/bao-mat"
+	}
+	return "/quan-tri"
+}
+
+// form is the data of a form page: an error to show, the fields in error, and
+// what the person typed (never a password).
+type form struct {
+	Error  string
+	Fields map[string]string
+	Values map[string]string
+	Next   string
+	Extra  any
+}
+
+func formError(err error) form {
+	f := form{Error: apperr.MessageOf(err), Values: map[string]string{}}
+	if e, ok := err.(*apperr.Error); ok {
+		f.Fields = e.Fields
+	}
+	return f
+}
+
+func (h *Handlers) render(w http.ResponseWriter, r *http.Request, page, titleKey string, status int, data any) {
+	h.web.RenderStatus(w, r, h.pages[page], status, h.web.T(r, titleKey), data)
+}
+
+// fail re-renders a form with the error, with the status the error deserves.
+func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, page, titleKey string, err error, f form) {
+	if apperr.CodeOf(err) == apperr.CodeInternal {
+		h.web.Error(w, r, err)
+		return
+	}
+	e := formError(err)
+	e.Values, e.Next, e.Extra = f.Values, f.Next, f.Extra
+	if d := apperr.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
+	h.render(w, r, page, titleKey, web.StatusOf(err), e)
+}
+
+// limited answers 429 when the client's IP has used up its sign-in attempts.
+func (h *Handlers) limited(w http.ResponseWriter, r *http.Request, page, titleKey string, f form) bool {
+	ok, wait := h.SignInLimit.Allow(web.ClientIP(r.Context()))
+	if ok {
+		return false
+	}
+	secs := int((wait + time.Second - 1) / time.Second)
+	h.fail(w, r, page, titleKey, apperr.TooMany(wait, "Có quá nhiều lần thử đăng nhập từ địa chỉ mạng của bạn. Hãy đợi %d giây rồi thử lại.", secs), f)
+	return true
+}
+
+// safeNext keeps redirects on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
+		return "/quan-tri"
+	}
+	return next
+}
+
+func (h *Handlers) signInForm(w http.ResponseWriter, r *http.Request) {
+	if a := ActorOf(r); a != nil {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, "signin", "auth.signin.title", http.StatusOK, form{Next: r.URL.Query().Get("next")})
+}
+
+func (h *Handlers) signIn(w http.ResponseWriter, r *http.Request) {
+	f := form{Values: map[string]string{"email": r.PostFormValue("email")}, Next: r.PostFormValue("next")}
+	if h.limited(w, r, "signin", "auth.signin.title", f) {
+		return
+	}
+	res, err := h.svc.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), web.ClientIP(r.Context()), r.UserAgent())
+	if err != nil {
+		h.fail(w, r, "signin", "auth.signin.title", err, f)
+		return
+	}
+	http.SetCookie(w, h.cookie(SessionCookie, res.Token, 0))
+	target := safeNext(f.Next)
+	if res.Stage != StageFull {
+		target = stagePage(res.Stage) + "?next=" + url.QueryEscape(target)
+	}
+	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// pending returns the session of a sign-in waiting at stage, or sends the person
+// where they belong.
+func (h *Handlers) pending(w http.ResponseWriter, r *http.Request, stage string) *Session {
+	ss := SessionOf(r)
+	if ss == nil {
+		http.Redirect(w, r, "/dang-nhap", http.StatusSeeOther)
+		return nil
+	}
+	if ss.Stage != stage {
+		http.Redirect(w, r, stagePage(ss.Stage), http.StatusSeeOther)
+		return nil
+	}
+	return ss
+}
+
+func (h *Handlers) codeForm(w http.ResponseWriter, r *http.Request) {
+	if h.pending(w, r, StageSecondFactor) != nil {
+		h.render(w, r, "code", "auth.code.title", http.StatusOK, form{Next: r.URL.Query().Get("next")})
+	}
+}
+
+func (h *Handlers) code(w http.ResponseWriter, r *http.Request) {
+	ss := h.pending(w, r, StageSecondFactor)
+	if ss == nil {
+		return
+	}
+	f := form{Next: r.PostFormValue("next")}
+	if h.limited(w, r, "code", "auth.code.title", f) {
+		return
+	}
+	token, err := h.svc.SecondFactor(r.Context(), ss, r.PostFormValue("code"), web.ClientIP(r.Context()), r.UserAgent())
+	if err != nil {
+		h.fail(w, r, "code", "auth.code.title", err, f)
+		return
+	}
+	http.SetCookie(w, h.cookie(SessionCookie, token, 0))
+	http.Redirect(w, r, safeNext(f.Next), http.StatusSeeOther)
+}
+
+func (h *Handlers) enrolForm(w http.ResponseWriter, r *http.Request) {
+	ss := h.pending(w, r, StageEnrol)
+	if ss == nil {
+		return
+	}
+	e, ok, err := h.svc.PendingEnrolment(r.Context(), ss)
+	if err == nil && !ok {
+		e, err = h.svc.BeginEnrolment(r.Context(), ss)
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.render(w, r, "enrol", "auth.enrol.title", http.StatusOK, form{Next: r.URL.Query().Get("next"), Extra: e})
+}
+
+func (h *Handlers) enrol(w http.ResponseWriter, r *http.Request) {
+	ss := h.pending(w, r, StageEnrol)
+	if ss == nil {
+		return
+	}
+	f := form{Next: r.PostFormValue("next")}
+	if e, ok, err := h.svc.PendingEnrolment(r.Context(), ss); err == nil && ok {
+		f.Extra = e
+	}
+	if h.limited(w, r, "enrol", "auth.enrol.title", f) {
+		return
+	}
+	codes, token, err := h.svc.ConfirmEnrolment(r.Context(), ss, r.PostFormValue("code"), web.ClientIP(r.Context()), r.UserAgent())
+	if err != nil {
+		h.fail(w, r, "enrol", "auth.enrol.title", err, f)
+		return
+	}
+	http.SetCookie(w, h.cookie(SessionCookie, token, 0))
+	h.render(w, r, "recovery", "auth.recovery.title", http.StatusOK, form{Next: safeNext(f.Next), Extra: codes})
+}
+
+func (h *Handlers) signOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if err := h.svc.SignOut(r.Context(), c.Value); err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+	}
+	http.SetCookie(w, h.cookie(SessionCookie, "", -1))
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h *Handlers) signOutEverywhere(w http.ResponseWriter, r *http.Request) {
+	ss := SessionOf(r)
+	if ss == nil || ss.Stage != StageFull {
+		http.Redirect(w, r, "/dang-nhap", http.StatusSeeOther)
+		return
+	}
+	if err := h.svc.SignOutEverywhere(r.Context(), ss.AccountID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	http.SetCookie(w, h.cookie(SessionCookie, "", -1))
+	h.render(w, r, "message", "auth.everywhere.title", http.StatusOK, form{Extra: "auth.everywhere.done"})
+}
+
+func (h *Handlers) passwordForm(purpose string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		h.render(w, r, "password", "auth."+purpose+".title", http.StatusOK, form{Extra: purpose})
+	}
+}
+
+func (h *Handlers) setPassword(purpose string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		f := form{Extra: purpose}
+		if h.limited(w, r, "password", "auth."+purpose+".title", f) {
+			return
+		}
+		pw := r.PostFormValue("password")
+		if pw != r.PostFormValue("password2") {
+			h.fail(w, r, "password", "auth."+purpose+".title", apperr.Invalid("Hai lần nhập mật khẩu không giống nhau.", map[string]string{"password2": "differs"}), f)
+			return
+		}
+		var err error
+		if purpose == "activate" {
+			err = h.svc.Activate(r.Context(), r.PathValue("token"), pw)
+		} else {
+			err = h.svc.ResetPassword(r.Context(), r.PathValue("token"), pw)
+		}
+		if err != nil {
+			h.fail(w, r, "password", "auth."+purpose+".title", err, f)
+			return
+		}
+		http.SetCookie(w, h.cookie(SessionCookie, "", -1))
+		h.render(w, r, "message", "auth."+purpose+".title", http.StatusOK, form{Extra: "auth.password.done"})
+	}
+}
+
+func (h *Handlers) forgotForm(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, "forgot", "auth.forgot.title", http.StatusOK, form{})
+}
+
+func (h *Handlers) forgot(w http.ResponseWriter, r *http.Request) {
+	f := form{Values: map[string]string{"email": r.PostFormValue("email")}}
+	if h.limited(w, r, "forgot", "auth.forgot.title", f) {
+		return
+	}
+	if err := h.svc.RequestReset(r.Context(), r.PostFormValue("email")); err != nil {
+		h.fail(w, r, "forgot", "auth.forgot.title", err, f)
+		return
+	}
+	h.render(w, r, "message", "auth.forgot.title", http.StatusOK, form{Extra: "auth.forgot.sent"})
+}
+
+// grantRow is one of the actor's roles, with its unit.
+type grantRow struct {
+	Role     Role
+	Label    string
+	UnitID   int64
+	UnitName string
+}
+
+func (h *Handlers) backOffice(w http.ResponseWriter, r *http.Request, a *Actor) {
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	var rows []grantRow
+	for _, g := range a.Grants {
+		row := grantRow{Role: g.Role, Label: g.Role.Label(), UnitID: g.UnitID, UnitName: "Toàn quốc"}
+		if u, ok := t.Unit(g.UnitID); ok {
+			row.UnitName = u.Name
+		}
+		rows = append(rows, row)
+	}
+	h.render(w, r, "backoffice", "auth.backoffice.title", http.StatusOK, struct {
+		Name   string
+		Grants []grantRow
+	}{a.Name, rows})
+}
+
+// unitParam reads the {unit} of a back-office URL and checks action on it. The
+// whole country is unit 0. A unit outside the actor's scopes is "not found".
+func (h *Handlers) unitParam(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {
+	id, err := strconv.ParseInt(r.PathValue("unit"), 10, 64)
+	if err != nil || id < 0 {
+		h.web.NotFound(w, r)
+		return org.Unit{}, false
+	}
+	if err := h.svc.guard.Can(r.Context(), a, action, id); err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	if id == 0 {
+		return org.Unit{Name: "Toàn quốc"}, true
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	u, _ := t.Unit(id)
+	return u, true
+}
+
+func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
+	u, ok := h.unitParam(w, r, a, ReadAudit)
+	if !ok {
+		return
+	}
+	before, _ := strconv.ParseInt(r.URL.Query().Get("truoc"), 10, 64)
+	es, err := h.audit.Entries(r.Context(), u.Path, max(before, 0), 100)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	var older int64
+	if len(es) == 100 {
+		older = es[len(es)-1].ID
+	}
+	h.render(w, r, "auditlog", "auth.auditlog.title", http.StatusOK, struct {
+		Unit    org.Unit
+		Entries []audit.Entry
+		Older   int64
+	}{u, es, older})
+}
+
+// officialRow is an official with a role in a unit's subtree.
+type officialRow struct {
+	Name, Email, Status, Role, Unit string
+}
+
+func (h *Handlers) officialsPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, f form) {
+	rows, err := h.svc.OfficialsUnder(r.Context(), u)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	var roles []Role
+	for _, role := range Roles {
+		if role.BindsTo(u.Type) {
+			roles = append(roles, role)
+		}
+	}
+	f.Extra = struct {
+		Unit  org.Unit
+		Rows  []officialRow
+		Roles []Role
+	}{u, rows, roles}
+	h.render(w, r, "officials", "auth.officials.title", status, f)
+}
+
+func (h *Handlers) officials(w http.ResponseWriter, r *http.Request, a *Actor) {
+	u, ok := h.unitParam(w, r, a, ManageUsers)
+	if ok {
+		h.officialsPage(w, r, u, http.StatusOK, form{})
+	}
+}
+
+func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor) {
+	u, ok := h.unitParam(w, r, a, ManageUsers)
+	if !ok {
+		return
+	}
+	in := NewOfficial{FullName: r.PostFormValue("full_name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"),
+		Role: Role(r.PostFormValue("role")), UnitID: u.ID}
+	f := form{Values: map[string]string{"full_name": in.FullName, "email": in.Email, "phone": in.Phone, "role": string(in.Role)}}
+	res, err := h.svc.CreateOfficial(r.Context(), a, in)
+	if err != nil {
+		e := formError(err)
+		e.Values = f.Values
+		h.officialsPage(w, r, u, web.StatusOf(err), e)
+		return
+	}
+	msg := fmt.Sprintf("Đã giao vai trò “%s” cho %s.", res.Grant.Role.Label(), res.Account.Email)
+	if res.ActivationLink != "" {
+		if err := h.svc.SendActivation(r.Context(), res); err != nil {
+			msg += " Chưa gửi được thư kích hoạt; hãy trao đường liên kết dưới đây cho người dùng."
+		} else {
+			msg += " Thư kích hoạt đã được gửi; đường liên kết dưới đây dùng được một lần."
+		}
+	}
+	h.officialsPage(w, r, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
+}

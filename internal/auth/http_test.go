@@ -1,0 +1,303 @@
+package auth_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/org"
+	"danchu/internal/web"
+
+	"github.com/pquerna/otp/totp"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// site serves identity's pages on the fixture.
+func (f *fixture) site(t *testing.T) (*httptest.Server, *auth.Handlers) {
+	t.Helper()
+	s, err := web.NewServer(discard, prometheus.NewRegistry(), func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := auth.RegisterRoutes(s, f.svc, f.units, f.audit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s.Handler())
+	t.Cleanup(srv.Close)
+	return srv, h
+}
+
+// browser is a client with cookies that does not follow redirects.
+type browser struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newBrowser(t *testing.T, srv *httptest.Server) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, base: srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func (b *browser) get(path string) (int, string, http.Header) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([A-Z2-7]+)"`)
+
+// post sends a form with the CSRF token read from the page at formPath ("" : no token).
+func (b *browser) post(formPath, path string, v url.Values) (int, string, http.Header) {
+	b.t.Helper()
+	if formPath != "" {
+		_, page, _ := b.get(formPath)
+		m := csrfField.FindStringSubmatch(page)
+		if m == nil {
+			b.t.Fatalf("no csrf field on %s", formPath)
+		}
+		v.Set("csrf", m[1])
+	}
+	resp, err := b.c.PostForm(b.base+path, v)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+func (b *browser) signIn(email string) {
+	b.t.Helper()
+	code, body, h := b.post("/dang-nhap", "/dang-nhap", url.Values{"email": {email}, "password": {goodPassword}})
+	if code != http.StatusSeeOther {
+		b.t.Fatalf("sign in %s: %d %s", email, code, body)
+	}
+	if loc := h.Get("Location"); loc != "/quan-tri" {
+		b.t.Fatalf("sign in %s went to %s", email, loc)
+	}
+}
+
+func TestFormsNeedTheCSRFToken(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		f.official(t, "v@x.vn", auth.Viewer, f.danDien)
+		srv, _ := f.site(t)
+		b := newBrowser(t, srv)
+		// No token, a wrong token: refused, and nothing happens.
+		for _, tok := range []string{"", "AAAA", strings.Repeat("A", 52)} {
+			code, body, _ := b.post("", "/dang-nhap", url.Values{"email": {"v@x.vn"}, "password": {goodPassword}, "csrf": {tok}})
+			if code != http.StatusForbidden || !strings.Contains(body, "Biểu mẫu đã hết hạn") {
+				t.Fatalf("token %q: %d", tok, code)
+			}
+		}
+		var n int
+		d.QueryRow("select count(*) from sessions").Scan(&n)
+		if n != 0 {
+			t.Fatalf("%d sessions after refused posts", n)
+		}
+		b.signIn("v@x.vn")
+		// Signed in, the session's token is needed; the visitor token no longer works.
+		code, _, _ := b.post("", "/dang-xuat", url.Values{})
+		if code != http.StatusForbidden {
+			t.Errorf("sign-out without token: %d", code)
+		}
+		if code, _, _ := b.get("/quan-tri"); code != http.StatusOK {
+			t.Errorf("still signed in after the refused sign-out: %d", code)
+		}
+		code, _, _ = b.post("/quan-tri", "/dang-xuat", url.Values{})
+		if code != http.StatusSeeOther {
+			t.Errorf("sign-out with token: %d", code)
+		}
+		if code, _, h := b.get("/quan-tri"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap?next=") {
+			t.Errorf("back office after sign-out: %d %s", code, h.Get("Location"))
+		}
+		// A cross-site post is refused by the origin check before anything else.
+		req, _ := http.NewRequest("POST", srv.URL+"/dang-nhap", strings.NewReader("email=v@x.vn"))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Sec-Fetch-Site", "cross-site")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-site post: %d", resp.StatusCode)
+		}
+	})
+}
+
+func TestSignInJourneyWithSecondFactor(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		f.official(t, "xa@x.vn", auth.CommuneOfficial, f.danDien)
+		srv, _ := f.site(t)
+		b := newBrowser(t, srv)
+		code, _, h := b.post("/dang-nhap", "/dang-nhap", url.Values{"email": {"xa@x.vn"}, "password": {goodPassword}, "next": {"/quan-tri/don-vi/0/nhat-ky"}})
+		if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap/bao-mat") {
+			t.Fatalf("sign in: %d → %s", code, h.Get("Location"))
+		}
+		// Half signed in: the back office sends back to enrolment.
+		if code, _, h := b.get("/quan-tri"); code != http.StatusSeeOther || h.Get("Location") != "/dang-nhap/bao-mat" {
+			t.Fatalf("back office before enrolment: %d %s", code, h.Get("Location"))
+		}
+		code, page, _ := b.get("/dang-nhap/bao-mat")
+		secret := regexp.MustCompile(`<code class="hash">([A-Z2-7]+)</code>`).FindStringSubmatch(page)
+		if code != 200 || secret == nil || !strings.Contains(page, `src="data:image/png;base64,`) {
+			t.Fatalf("enrol page: %d", code)
+		}
+		c, _ := totp.GenerateCode(secret[1], f.clock())
+		code, page, _ = b.post("/dang-nhap/bao-mat", "/dang-nhap/bao-mat", url.Values{"code": {c}, "next": {"/quan-tri"}})
+		if code != 200 || len(regexp.MustCompile(`<li>[2-9A-Z]{5}-[2-9A-Z]{5}</li>`).FindAllString(page, -1)) != 10 {
+			t.Fatalf("recovery codes page: %d\n%s", code, page)
+		}
+		code, page, _ = b.get("/quan-tri")
+		if code != 200 || !strings.Contains(page, "Cán bộ UBND xã") || !strings.Contains(page, "Xã Đan Điền") || !strings.Contains(page, "Đăng xuất") {
+			t.Fatalf("back office: %d", code)
+		}
+		// Open redirects are refused: next must stay on this site.
+		b2 := newBrowser(t, srv)
+		f.official(t, "v2@x.vn", auth.Viewer, f.v1)
+		_, _, h = b2.post("/dang-nhap", "/dang-nhap", url.Values{"email": {"v2@x.vn"}, "password": {goodPassword}, "next": {"//evil.example/x"}})
+		if h.Get("Location") != "/quan-tri" {
+			t.Errorf("next=//evil.example went to %q", h.Get("Location"))
+		}
+	})
+}
+
+func TestSignInRateLimitPerIP(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		srv, h := f.site(t)
+		h.SignInLimit = web.NewLimiter(1, 3)
+		b := newBrowser(t, srv)
+		var last int
+		var hdr http.Header
+		var body string
+		for i := range 4 {
+			last, body, hdr = b.post("/dang-nhap", "/dang-nhap", url.Values{"email": {fmt.Sprintf("u%d@x.vn", i)}, "password": {"sai mật khẩu rồi"}})
+		}
+		if last != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(body, "Có quá nhiều lần thử đăng nhập") {
+			t.Fatalf("fourth attempt: %d, Retry-After %q", last, hdr.Get("Retry-After"))
+		}
+	})
+}
+
+// TestAuthorizationMatrix: every back-office route × every role × (own unit,
+// child unit, foreign unit) over HTTP. Allowed → 200; inside the role's scope but
+// not allowed → 403; outside it → 404 and a denied audit record.
+func TestAuthorizationMatrix(t *testing.T) {
+	total := 0
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		srv, _ := f.site(t)
+		// Where each role is bound, a unit below it, and a unit outside it.
+		places := map[auth.Role][3]org.Unit{
+			auth.SysAdmin:        {{}, f.danDien, {}},
+			auth.ProvinceAdmin:   {f.hue, f.danDien, f.hanoi},
+			auth.CommuneOfficial: {f.danDien, f.v1, f.phuXuan},
+			auth.VillageHead:     {f.v1, f.v1, f.v2},
+			auth.FrontOfficer:    {f.danDien, f.v2, f.baDinh},
+			auth.Supervisor:      {f.danDien, f.agency, f.phuXuan},
+			auth.AgencyHead:      {f.agency, f.agency, f.danDien},
+			auth.EnterpriseRep:   {{}, {}, f.danDien}, // bound to an enterprise created below
+			auth.Viewer:          {f.hue, f.v2, f.baDinh},
+		}
+		ent, err := f.units.CreateUnit(context.Background(), org.Unit{Name: "Công ty Nông sản Đan Điền", Type: org.Enterprise}, f.danDien.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		places[auth.EnterpriseRep] = [3]org.Unit{ent, ent, f.danDien}
+		routes := []struct {
+			method, path string
+			action       auth.Action
+		}{
+			{"GET", "/quan-tri/don-vi/%d/nhat-ky", auth.ReadAudit},
+			{"GET", "/quan-tri/don-vi/%d/can-bo", auth.ManageUsers},
+			{"POST", "/quan-tri/don-vi/%d/can-bo", auth.ManageUsers},
+		}
+		// The policy in words, checked against the role table.
+		mayManageUsers := map[auth.Role]bool{auth.SysAdmin: true, auth.ProvinceAdmin: true}
+		cases := 0
+		for _, role := range auth.Roles {
+			if role.Allows(auth.ManageUsers) != mayManageUsers[role] || !role.Allows(auth.ReadAudit) {
+				t.Errorf("role table: %s manage users %v, read audit %v", role, role.Allows(auth.ManageUsers), role.Allows(auth.ReadAudit))
+			}
+			p := places[role]
+			email := fmt.Sprintf("%s@matrix.vn", strings.ReplaceAll(string(role), "_", "-"))
+			res, err := f.svc.CreateOfficial(context.Background(), nil, auth.NewOfficial{FullName: "Cán bộ ma trận", Email: email, Role: role, UnitID: p[0].ID})
+			if err != nil {
+				t.Fatalf("%s: %v", role, err)
+			}
+			if err := f.svc.Activate(context.Background(), res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], goodPassword); err != nil {
+				t.Fatal(err)
+			}
+			b := newBrowser(t, srv)
+			b.signIn(email)
+			for _, rt := range routes {
+				for i, where := range []string{"own", "child", "foreign"} {
+					if role == auth.SysAdmin && where == "foreign" {
+						continue
+					}
+					unit := p[i]
+					path := fmt.Sprintf(rt.path, unit.ID)
+					var deniedBefore int
+					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedBefore)
+					var code int
+					var body string
+					if rt.method == "GET" {
+						code, body, _ = b.get(path)
+					} else {
+						code, body, _ = b.post("/quan-tri", path, url.Values{"full_name": {"Người mới"},
+							"email": {fmt.Sprintf("new-%s-%s@x.vn", role, where)}, "role": {"viewer"}})
+					}
+					want := http.StatusNotFound
+					if where != "foreign" {
+						want = http.StatusForbidden
+						if role.Allows(rt.action) {
+							want = http.StatusOK
+						}
+					}
+					if rt.method == "POST" && want == http.StatusOK && unit.Type.Level() == org.Attached {
+						want = http.StatusBadRequest // a viewer is not bound to an agency or enterprise: refused as bad input, after the permission check
+					}
+					if code != want {
+						t.Errorf("%s %s as %s on %s unit: %d, want %d\n%.300s", rt.method, rt.path, role, where, code, want, body)
+					}
+					var deniedAfter int
+					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedAfter)
+					if (want == http.StatusNotFound || want == http.StatusForbidden) != (deniedAfter == deniedBefore+1) {
+						t.Errorf("%s %s as %s on %s unit: denied records %d → %d", rt.method, rt.path, role, where, deniedBefore, deniedAfter)
+					}
+					cases++
+				}
+			}
+		}
+		total += cases
+		t.Logf("authorization matrix: %d cases on %s", cases, d.Dialect)
+		// Nobody signed in: sent to sign in for GET, refused for POST.
+		anon := newBrowser(t, srv)
+		if code, _, h := anon.get(fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", f.danDien.ID)); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap?next=") {
+			t.Errorf("anonymous GET: %d %s", code, h.Get("Location"))
+		}
+		if code, _, _ := anon.post("/dang-nhap", fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.danDien.ID), url.Values{}); code != http.StatusForbidden {
+			t.Errorf("anonymous POST: %d", code)
+		}
+	})
+	t.Logf("authorization matrix: %d cases in all", total)
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Viewer is who is looking at a page, as the layout needs it: set by the identity
+// middleware, read by every template through View.
+type Viewer struct {
+	Name     string
+	SignedIn bool
+	Official bool
+	CSRF     string // the token every form must send back as the field "csrf"
+}
+
+const viewerKey ctxKey = 100
+
+// WithViewer returns r carrying v.
+func WithViewer(r *http.Request, v Viewer) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), viewerKey, v))
+}
+
+// ViewerOf returns the viewer of a request (zero when the middleware did not run).
+func ViewerOf(r *http.Request) Viewer { v, _ := r.Context().Value(viewerKey).(Viewer); return v }
+
+// Use adds a middleware between the shell's own (logging, recovery, headers,
+// cross-origin protection) and the routes. Call it before Handler.
+func (s *Server) Use(mw func(http.Handler) http.Handler) { s.middleware = append(s.middleware, mw) }
+
+// Limiter is a token bucket per key (an IP address, an account, a phone number),
+// in this process. Keys not seen for ten minutes are forgotten.
+type Limiter struct {
+	rate  rate.Limit
+	burst int
+	mu    sync.Mutex
+	keys  map[string]*limited
+	swept time.Time
+}
+
+type limited struct {
+	l    *rate.Limiter
+	seen time.Time
+}
+
+// NewLimiter allows perMinute events per key and minute, in bursts of up to burst.
+func NewLimiter(perMinute, burst int) *Limiter {
+	return &Limiter{rate: rate.Limit(float64(perMinute) / 60), burst: burst, keys: map[string]*limited{}, swept: time.Now()}
+}
+
+// Allow takes one event for key, or says how long to wait for one.
+func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	if l == nil || l.rate <= 0 {
+		return true, 0
+	}
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute {
+		for k, v := range l.keys {
+			if now.Sub(v.seen) > 10*time.Minute {
+				delete(l.keys, k)
+			}
+		}
+		l.swept = now
+	}
+	e := l.keys[key]
+	if e == nil {
+		e = &limited{l: rate.NewLimiter(l.rate, l.burst)}
+		l.keys[key] = e
+	}
+	e.seen = now
+	r := e.l.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
