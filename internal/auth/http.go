@@ -70,7 +70,8 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 		return nil, fmt.Errorf("auth catalog: %w", err)
 	}
 	h := &Handlers{svc: svc, web: s, units: units, audit: a, pages: map[string]*web.Page{}, SignInLimit: web.NewLimiter(20, 10)}
-	for _, name := range []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials", "message"} {
+	for _, name := range []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials", "message",
+		"citizen_signin", "citizen_code", "citizen", "households"} {
 		p, err := s.Page(files, "templates/"+name+".html", "templates/form.tmpl")
 		if err != nil {
 			return nil, err
@@ -96,6 +97,7 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", h.official(h.auditLog))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
+	h.registerCitizen(s)
 	return h, nil
 }
 

@@ -301,3 +301,76 @@ func TestAuthorizationMatrix(t *testing.T) {
 	})
 	t.Logf("authorization matrix: %d cases in all", total)
 }
+
+func TestCitizenJourney(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		ctx := context.Background()
+		for _, v := range []org.Unit{f.v1, f.v2} {
+			if err := f.units.AddHouseholds(ctx, v.ID, []org.Household{{Code: "H01", HeadName: "Chủ hộ " + v.Name, Address: v.Name, Members: 3, RepresentativeName: "Người đại diện", Active: true}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		h1, _ := f.units.Households(ctx, f.v1.ID)
+		h2, _ := f.units.Households(ctx, f.v2.ID)
+		f.official(t, "head@x.vn", auth.VillageHead, f.v1)
+		srv, _ := f.site(t)
+
+		// The village head hands out a claim code from the register page.
+		head := newBrowser(t, srv)
+		head.signIn("head@x.vn")
+		reg := fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v1.ID)
+		code, page, _ := head.get(reg)
+		if code != 200 || !strings.Contains(page, "Chủ hộ Thôn Đông Phước") {
+			t.Fatalf("register page: %d", code)
+		}
+		code, page, _ = head.post(reg, fmt.Sprintf("%s/%d/ma-nhan", reg, h1[0].ID), url.Values{})
+		claim := regexp.MustCompile(`<b class="claim">([2-9A-Z]{4}-[2-9A-Z]{4})</b>`).FindStringSubmatch(page)
+		if code != 200 || claim == nil {
+			t.Fatalf("issue claim: %d", code)
+		}
+		// A household of another village through this village's URL: not found.
+		if code, _, _ := head.post(reg, fmt.Sprintf("%s/%d/ma-nhan", reg, h2[0].ID), url.Values{}); code != http.StatusNotFound {
+			t.Errorf("other village's household: %d", code)
+		}
+		if code, _, _ := head.get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v2.ID)); code != http.StatusNotFound {
+			t.Errorf("other village's register: %d", code)
+		}
+
+		// The citizen signs in with a code and claims the household.
+		c := newBrowser(t, srv)
+		code, _, h := c.post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {"0912 345 678"}})
+		if code != http.StatusSeeOther || h.Get("Location") != "/cong-dan/dang-nhap/ma" {
+			t.Fatalf("send code: %d %s", code, h.Get("Location"))
+		}
+		_, page, _ = c.get("/cong-dan/dang-nhap/ma")
+		if !strings.Contains(page, "0912 ••• 678") {
+			t.Errorf("code page does not show the masked number")
+		}
+		code, page, _ = c.post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {"12"}})
+		if code != http.StatusBadRequest || !strings.Contains(page, "Còn 4 lần") {
+			t.Errorf("wrong code: %d", code)
+		}
+		otp := sixDigits.FindString(f.sms.last().Text)
+		code, _, h = c.post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {otp}})
+		if code != http.StatusSeeOther || h.Get("Location") != "/cong-dan" {
+			t.Fatalf("sign in with code: %d %s", code, h.Get("Location"))
+		}
+		code, page, _ = c.post("/cong-dan", "/cong-dan/ten", url.Values{"full_name": {"<script>x</script> Lê Văn Dân"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("set name: %d %s", code, page)
+		}
+		code, page, _ = c.post("/cong-dan", "/cong-dan/nhan-ho", url.Values{"code": {claim[1]}})
+		if code != 200 || !strings.Contains(page, "Bạn đã là người đại diện của hộ H01") || strings.Contains(page, "<script>x") {
+			t.Fatalf("claim: %d\n%s", code, page)
+		}
+		// Citizens have no back office, and the register shows the new representative.
+		if code, _, h := c.get("/quan-tri"); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap") {
+			t.Errorf("citizen in the back office: %d %s", code, h.Get("Location"))
+		}
+		_, page, _ = head.get(reg)
+		if !strings.Contains(page, "&lt;script&gt;x&lt;/script&gt; Lê Văn Dân 0912 ••• 678") {
+			t.Errorf("register does not show the representative")
+		}
+	})
+}

@@ -28,6 +28,7 @@ import (
 type UnitDirectory interface {
 	Units
 	UnitByCode(ctx context.Context, code string) (org.Unit, error)
+	HouseholdByID(ctx context.Context, id int64) (org.Household, error)
 }
 
 // Service is identity and access: accounts, roles, sessions, second factor.
@@ -39,12 +40,21 @@ type Service struct {
 	policy Policy
 	mail   notify.Mailer
 	sms    notify.SMS
+
+	households interface {
+		HouseholdByID(ctx context.Context, id int64) (org.Household, error)
+	}
+	codeLimits CodeLimits
 }
 
 // NewService returns the service. mail and sms deliver links and codes.
 func NewService(d *db.DB, units UnitDirectory, a *audit.Service, p Policy, mail notify.Mailer, sms notify.SMS) *Service {
-	return &Service{db: d, units: units, audit: a, guard: NewGuard(units, a), policy: p, mail: mail, sms: sms}
+	return &Service{db: d, units: units, audit: a, guard: NewGuard(units, a), policy: p, mail: mail, sms: sms,
+		households: units, codeLimits: DefaultCodeLimits}
 }
+
+// SetCodeLimits changes how many sign-in codes are sent per address and per IP.
+func (s *Service) SetCodeLimits(l CodeLimits) { s.codeLimits = l }
 
 // Guard is the permission checker every capability uses.
 func (s *Service) Guard() *Guard { return s.guard }

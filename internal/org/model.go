@@ -151,6 +151,9 @@ type Household struct {
 	Members            int
 	RepresentativeName string
 	Active             bool
+	// RepresentativeAccountID is the citizen account bound as the household's
+	// representative (0: none yet).
+	RepresentativeAccountID int64
 }
 
 // Validate checks a household's fields.

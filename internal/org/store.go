@@ -200,24 +200,71 @@ func (s *Store) Successors(ctx context.Context, id int64) ([]Unit, error) {
 	return us, nil
 }
 
-const householdCols = `id, village_id, code, head_name, address, members, representative_name, active`
+const householdCols = `id, village_id, code, head_name, address, members, representative_name, active, coalesce(representative_account_id, 0)`
 
-// Households returns the register of a village, by code.
-func (s *Store) Households(ctx context.Context, villageID int64) ([]Household, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+householdCols+" from households where village_id = $1 order by code", villageID)
+func queryHouseholds(ctx context.Context, q querier, where string, args ...any) ([]Household, error) {
+	rows, err := q.QueryContext(ctx, "select "+householdCols+" from households where "+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("households of %d: %w", villageID, err)
+		return nil, err
 	}
 	defer rows.Close()
 	var hs []Household
 	for rows.Next() {
 		var h Household
-		if err := rows.Scan(&h.ID, &h.VillageID, &h.Code, &h.HeadName, &h.Address, &h.Members, &h.RepresentativeName, &h.Active); err != nil {
+		if err := rows.Scan(&h.ID, &h.VillageID, &h.Code, &h.HeadName, &h.Address, &h.Members, &h.RepresentativeName, &h.Active,
+			&h.RepresentativeAccountID); err != nil {
 			return nil, err
 		}
 		hs = append(hs, h)
 	}
 	return hs, rows.Err()
+}
+
+// Households returns the register of a village, by code.
+func (s *Store) Households(ctx context.Context, villageID int64) ([]Household, error) {
+	hs, err := queryHouseholds(ctx, s.db, "village_id = $1 order by code", villageID)
+	if err != nil {
+		return nil, fmt.Errorf("households of %d: %w", villageID, err)
+	}
+	return hs, nil
+}
+
+// HouseholdByID returns one household.
+func (s *Store) HouseholdByID(ctx context.Context, id int64) (Household, error) {
+	hs, err := queryHouseholds(ctx, s.db, "id = $1", id)
+	if err != nil {
+		return Household{}, fmt.Errorf("household %d: %w", id, err)
+	}
+	if len(hs) == 0 {
+		return Household{}, apperr.NotFound("Không tìm thấy hộ gia đình.")
+	}
+	return hs[0], nil
+}
+
+// HouseholdsRepresentedBy returns the households an account represents.
+func (s *Store) HouseholdsRepresentedBy(ctx context.Context, accountID int64) ([]Household, error) {
+	hs, err := queryHouseholds(ctx, s.db, "representative_account_id = $1 order by code", accountID)
+	if err != nil {
+		return nil, fmt.Errorf("households of account %d: %w", accountID, err)
+	}
+	return hs, nil
+}
+
+// BindRepresentative makes accountID (0: nobody) the representative of a
+// household inside tx, and returns the household as it was before.
+func BindRepresentative(ctx context.Context, tx *sql.Tx, householdID, accountID int64, now int64) (Household, error) {
+	hs, err := queryHouseholds(ctx, tx, "id = $1", householdID)
+	if err != nil {
+		return Household{}, fmt.Errorf("household %d: %w", householdID, err)
+	}
+	if len(hs) == 0 {
+		return Household{}, apperr.NotFound("Không tìm thấy hộ gia đình.")
+	}
+	if _, err := tx.ExecContext(ctx, "update households set representative_account_id = $1, updated_at = $2 where id = $3",
+		nullInt(accountID), now, householdID); err != nil {
+		return Household{}, fmt.Errorf("bind representative: %w", err)
+	}
+	return hs[0], nil
 }
 
 // HouseholdCounts returns the number of active households of each of the given villages.

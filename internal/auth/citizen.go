@@ -1,0 +1,309 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"database/sql"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/notify"
+	"danchu/internal/org"
+)
+
+// One-time sign-in codes for citizens (issue 3): 6 digits, 5 minutes, 5 attempts.
+const (
+	CodeTTL      = 5 * time.Minute
+	CodeAttempts = 5
+)
+
+// Channels a code is sent by.
+const (
+	ChannelSMS   = "sms"
+	ChannelEmail = "email"
+)
+
+// CodeLimits bound how many codes are sent: per phone number or e-mail address
+// and per IP address, over a window. They are counted in the database, so they
+// hold across every process.
+type CodeLimits struct {
+	PerAddress int
+	PerIP      int
+	Window     time.Duration
+}
+
+// DefaultCodeLimits: 3 codes per address and 20 per IP in 15 minutes.
+var DefaultCodeLimits = CodeLimits{PerAddress: 3, PerIP: 20, Window: 15 * time.Minute}
+
+// ParseAddress reads a phone number or an e-mail address and says which.
+func ParseAddress(s string) (channel, address string, err error) {
+	if strings.Contains(s, "@") {
+		a, err := NormalizeEmail(s)
+		return ChannelEmail, a, err
+	}
+	a, err := NormalizePhone(s)
+	if err != nil {
+		return "", "", apperr.Invalid("Hãy nhập số điện thoại di động (ví dụ 0912 345 678) hoặc địa chỉ thư điện tử.", map[string]string{"address": "invalid"})
+	}
+	return ChannelSMS, a, nil
+}
+
+func codeHash(address, code string, id int64) string {
+	return tokenHash(fmt.Sprintf("%d|%s|%s", id, address, code))
+}
+
+// SendCode sends a sign-in code to a phone (SMS) or an e-mail address.
+func (s *Service) SendCode(ctx context.Context, address, ip string) (channel, normalized string, err error) {
+	channel, address, err = ParseAddress(address)
+	if err != nil {
+		return "", "", err
+	}
+	now := s.db.Now()
+	since := now.Add(-s.codeLimits.Window).UnixMilli()
+	for _, c := range []struct {
+		col, val string
+		max      int
+		msg      string
+	}{
+		{"address", address, s.codeLimits.PerAddress, "Đã gửi %d mã tới %s trong %d phút qua. Hãy dùng mã mới nhất, hoặc đợi rồi xin lại."},
+		{"ip", ip, s.codeLimits.PerIP, "Có quá nhiều yêu cầu mã từ địa chỉ mạng của bạn (%d mã, %s, %d phút). Hãy đợi rồi thử lại."},
+	} {
+		var n int
+		var oldest sql.NullInt64
+		if err := s.db.QueryRowContext(ctx, "select count(*), min(created_at) from otp_codes where "+c.col+" = $1 and created_at > $2", c.val, since).Scan(&n, &oldest); err != nil {
+			return "", "", fmt.Errorf("count codes: %w", err)
+		}
+		if n >= c.max {
+			wait := time.UnixMilli(oldest.Int64).Add(s.codeLimits.Window).Sub(now)
+			what := address
+			if c.col == "ip" {
+				what = "mọi số"
+			}
+			return "", "", apperr.TooMany(wait, c.msg, n, what, int(s.codeLimits.Window.Minutes()))
+		}
+	}
+	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	if err != nil {
+		return "", "", err
+	}
+	code := fmt.Sprintf("%06d", n.Int64())
+	id := s.db.NewID()
+	if _, err := s.db.ExecContext(ctx, `insert into otp_codes (id, channel, address, code_hash, attempts, expires_at, ip, created_at)
+		values ($1, $2, $3, $4, 0, $5, $6, $7)`, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli()); err != nil {
+		return "", "", fmt.Errorf("store code: %w", err)
+	}
+	text := fmt.Sprintf("Mã đăng nhập danchu của bạn: %s. Mã dùng được trong 5 phút. Không đưa mã này cho ai, kể cả cán bộ.", code)
+	if channel == ChannelSMS {
+		err = s.sms.SendSMS(ctx, notify.Message{To: address, Text: text})
+	} else {
+		err = s.mail.Mail(ctx, notify.Message{To: address, Subject: "Mã đăng nhập danchu: " + code, Text: text + "\n"})
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("send code: %w", err)
+	}
+	return channel, address, nil
+}
+
+// SignInWithCode checks a code sent to address and opens a citizen session,
+// creating the citizen's account on first sign-in.
+func (s *Service) SignInWithCode(ctx context.Context, address, code, ip, ua string) (string, error) {
+	channel, address, err := ParseAddress(address)
+	if err != nil {
+		return "", err
+	}
+	code = strings.TrimSpace(code)
+	now := s.db.NowMillis()
+	// Only the latest code sent to the address counts.
+	var id, expires int64
+	var hash string
+	var used sql.NullInt64
+	err = s.db.QueryRowContext(ctx, `select id, code_hash, expires_at, used_at from otp_codes where address = $1
+		order by id desc limit 1`, address).Scan(&id, &hash, &expires, &used)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", apperr.Invalid("Chưa có mã nào được gửi tới địa chỉ này. Hãy xin mã.", map[string]string{"code": "none"})
+	case err != nil:
+		return "", fmt.Errorf("find code: %w", err)
+	case used.Valid:
+		return "", apperr.Invalid("Mã này đã được dùng. Hãy xin mã mới.", map[string]string{"code": "used"})
+	case now >= expires:
+		return "", apperr.Invalid("Mã đã hết hạn (mã chỉ dùng được 5 phút). Hãy xin mã mới.", map[string]string{"code": "expired"})
+	}
+	// Count the attempt before comparing, so that parallel guesses cannot exceed the limit.
+	var attempts int
+	err = s.db.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
+	}
+	if err != nil {
+		return "", fmt.Errorf("count attempt: %w", err)
+	}
+	if subtle.ConstantTimeCompare([]byte(codeHash(address, code, id)), []byte(hash)) != 1 {
+		if left := CodeAttempts - attempts; left > 0 {
+			return "", apperr.Invalid(fmt.Sprintf("Mã không đúng. Còn %d lần thử.", left), map[string]string{"code": "wrong"})
+		}
+		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
+	}
+	var token string
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update otp_codes set used_at = $1 where id = $2 and used_at is null", now, id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("Mã này vừa được dùng. Hãy xin mã mới.")
+		}
+		col := "phone"
+		if channel == ChannelEmail {
+			col = "email"
+		}
+		acc, err := accountWhere(ctx, tx, "kind = $1 and "+col+" = $2", string(Citizen), address)
+		if apperr.CodeOf(err) == apperr.CodeNotFound {
+			acc = Account{ID: s.db.NewID(), Kind: Citizen, Status: Active}
+			if channel == ChannelEmail {
+				acc.Email = address
+			} else {
+				acc.Phone = address
+			}
+			err = insertAccount(ctx, tx, acc, now)
+		}
+		if err != nil {
+			return err
+		}
+		if acc.Status != Active {
+			return apperr.Forbidden("Tài khoản này đã bị khóa. Hãy liên hệ UBND xã.")
+		}
+		if token, err = s.newSession(ctx, tx, acc, StageFull, ip, ua); err != nil {
+			return err
+		}
+		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName, Kind: Citizen}, "citizen",
+			"auth.citizen_sign_in", 0, "account", fmt.Sprint(acc.ID), nil, nil, audit.OK, channel))
+	})
+	return token, err
+}
+
+// SetName sets a citizen's own full name.
+func (s *Service) SetName(ctx context.Context, a *Actor, name string) error {
+	name, err := CheckName(name)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.ExecContext(ctx, "update accounts set full_name = $1, updated_at = $2 where id = $3", name, s.db.NowMillis(), a.AccountID); err != nil {
+		return fmt.Errorf("set name: %w", err)
+	}
+	return nil
+}
+
+// ClaimTTL is how long a household claim code works.
+const ClaimTTL = 30 * 24 * time.Hour
+
+// IssueClaim makes a claim code for a household: the village head hands it to the
+// household, whose representative enters it to bind their citizen account.
+func (s *Service) IssueClaim(ctx context.Context, a *Actor, householdID int64) (string, error) {
+	h, err := s.households.HouseholdByID(ctx, householdID)
+	if err != nil {
+		return "", err
+	}
+	if err := s.guard.Can(ctx, a, ManageHouseholds, h.VillageID); err != nil {
+		return "", err
+	}
+	code := claimCode()
+	now := s.db.Now()
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `insert into household_claims (code_hash, household_id, created_by, expires_at, created_at)
+			values ($1, $2, $3, $4, $5)`, tokenHash(normRecovery(code)), h.ID, a.AccountID, now.Add(ClaimTTL).UnixMilli(), now.UnixMilli()); err != nil {
+			return fmt.Errorf("store claim: %w", err)
+		}
+		return s.guard.Record(ctx, tx, a, ManageHouseholds, h.VillageID, "household_claim", fmt.Sprint(h.ID), nil, nil)
+	})
+	return code, err
+}
+
+func claimCode() string {
+	c := recoveryCode() // 10 characters of an unambiguous alphabet
+	return c[:4] + "-" + c[6:10]
+}
+
+// Claim binds the citizen to the household of a claim code as its representative,
+// replacing the one before.
+func (s *Service) Claim(ctx context.Context, a *Actor, code string) (org.Household, error) {
+	if a == nil || a.Kind != Citizen {
+		return org.Household{}, apperr.Forbidden("Hãy đăng nhập bằng tài khoản người dân để nhận đại diện hộ.")
+	}
+	now := s.db.NowMillis()
+	var h org.Household
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var householdID, expires int64
+		var used sql.NullInt64
+		err := tx.QueryRowContext(ctx, "select household_id, expires_at, used_at from household_claims where code_hash = $1",
+			tokenHash(normRecovery(code))).Scan(&householdID, &expires, &used)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			return apperr.NotFound("Mã nhận hộ không đúng. Hãy kiểm tra lại mã trưởng thôn đưa cho bạn.")
+		case err != nil:
+			return err
+		case used.Valid:
+			return apperr.Conflict("Mã nhận hộ này đã được dùng. Hãy xin trưởng thôn mã mới.")
+		case now >= expires:
+			return apperr.Conflict("Mã nhận hộ đã hết hạn. Hãy xin trưởng thôn mã mới.")
+		}
+		if _, err := tx.ExecContext(ctx, "update household_claims set used_at = $1, used_by = $2 where code_hash = $3", now, a.AccountID, tokenHash(normRecovery(code))); err != nil {
+			return err
+		}
+		before, err := org.BindRepresentative(ctx, tx, householdID, a.AccountID, now)
+		if err != nil {
+			return err
+		}
+		h = before
+		h.RepresentativeAccountID = a.AccountID
+		return s.audit.Log(ctx, tx, s.guard.entry(ctx, a, "citizen", "household.representative_claimed", h.VillageID, "household", fmt.Sprint(h.ID),
+			map[string]int64{"representative": before.RepresentativeAccountID}, map[string]int64{"representative": a.AccountID}, audit.OK, ""))
+	})
+	return h, err
+}
+
+// ConfirmRepresentative binds, on an official's word, the citizen account with
+// that phone or e-mail (the citizen must have signed in once) as the household's
+// representative; address "" removes the representative.
+func (s *Service) ConfirmRepresentative(ctx context.Context, a *Actor, householdID int64, address string) error {
+	h, err := s.households.HouseholdByID(ctx, householdID)
+	if err != nil {
+		return err
+	}
+	if err := s.guard.Can(ctx, a, ManageHouseholds, h.VillageID); err != nil {
+		return err
+	}
+	var citizen int64
+	if strings.TrimSpace(address) != "" {
+		channel, addr, err := ParseAddress(address)
+		if err != nil {
+			return err
+		}
+		col := "phone"
+		if channel == ChannelEmail {
+			col = "email"
+		}
+		acc, err := accountWhere(ctx, s.db, "kind = $1 and "+col+" = $2", string(Citizen), addr)
+		if apperr.CodeOf(err) == apperr.CodeNotFound {
+			return apperr.NotFound("Chưa có người dân nào đăng nhập bằng %s. Hãy nhờ người đại diện hộ đăng nhập một lần trước.", addr)
+		}
+		if err != nil {
+			return err
+		}
+		citizen = acc.ID
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		before, err := org.BindRepresentative(ctx, tx, h.ID, citizen, s.db.NowMillis())
+		if err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, a, ManageHouseholds, h.VillageID, "household", fmt.Sprint(h.ID),
+			map[string]int64{"representative": before.RepresentativeAccountID}, map[string]int64{"representative": citizen})
+	})
+}

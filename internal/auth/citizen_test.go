@@ -1,0 +1,199 @@
+package auth_test
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/org"
+)
+
+var sixDigits = regexp.MustCompile(`\b(\d{6})\b`)
+
+func TestCitizenSignInByCode(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		ctx := context.Background()
+		channel, addr, err := f.svc.SendCode(ctx, "0912 345 678", "10.0.0.1")
+		if err != nil || channel != auth.ChannelSMS || addr != "+84912345678" {
+			t.Fatalf("send: %s %s %v", channel, addr, err)
+		}
+		sms := f.sms.last()
+		code := sixDigits.FindString(sms.Text)
+		if sms.To != "+84912345678" || code == "" || !strings.Contains(sms.Text, "5 phút") {
+			t.Fatalf("sms = %+v", sms)
+		}
+		wrong := "000000"
+		if code == wrong {
+			wrong = "111111"
+		}
+		for _, want := range []string{"Còn 4 lần", "Còn 3 lần", "Còn 2 lần", "Còn 1 lần", "Đã nhập sai 5 lần"} {
+			_, err := f.svc.SignInWithCode(ctx, "+84912345678", wrong, "10.0.0.1", "ua")
+			wantCode(t, err, apperr.CodeInvalid, want)
+		}
+		// After five wrong tries even the right code is refused.
+		_, err = f.svc.SignInWithCode(ctx, "0912345678", code, "10.0.0.1", "ua")
+		wantCode(t, err, apperr.CodeInvalid, "Đã nhập sai 5 lần")
+		// A new code works, once.
+		f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
+		code = sixDigits.FindString(f.sms.last().Text)
+		token, err := f.svc.SignInWithCode(ctx, "84912345678", code, "10.0.0.1", "ua")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := f.actor(t, token)
+		if a.Kind != auth.Citizen || len(a.Grants) != 0 {
+			t.Errorf("citizen actor = %+v", a)
+		}
+		_, err = f.svc.SignInWithCode(ctx, "0912345678", code, "10.0.0.1", "ua")
+		wantCode(t, err, apperr.CodeInvalid, "đã được dùng")
+		_, err = f.svc.SignInWithCode(ctx, "0987654321", code, "10.0.0.1", "ua")
+		wantCode(t, err, apperr.CodeInvalid, "Chưa có mã nào")
+		// A citizen cannot do officials' work.
+		wantCode(t, f.svc.Guard().Can(ctx, a, auth.ReadAudit, f.danDien.ID), apperr.CodeForbidden, "cán bộ")
+		// The third code to one number in 15 minutes is the last.
+		if _, _, err := f.svc.SendCode(ctx, "0912345678", "10.0.0.2"); err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = f.svc.SendCode(ctx, "0912345678", "10.0.0.3")
+		wantCode(t, err, apperr.CodeTooMany, "Đã gửi 3 mã tới +84912345678")
+		if apperr.RetryAfterOf(err) <= 0 {
+			t.Error("no Retry-After for too many codes")
+		}
+		// Codes expire after five minutes; e-mail codes come through SMTP.
+		if _, _, err := f.svc.SendCode(ctx, "Dan@Lang.vn", "10.0.0.4"); err != nil {
+			t.Fatal(err)
+		}
+		mail := f.mail.Wait(t, 1)[0]
+		ecode := sixDigits.FindString(mail.Subject)
+		if mail.To != "dan@lang.vn" || ecode == "" || !strings.Contains(mail.Text, ecode) {
+			t.Fatalf("mail = %+v", mail)
+		}
+		f.advance(5*time.Minute + time.Second)
+		_, err = f.svc.SignInWithCode(ctx, "dan@lang.vn", ecode, "10.0.0.4", "ua")
+		wantCode(t, err, apperr.CodeInvalid, "hết hạn")
+		// The same person signing in again gets the same account.
+		f.advance(15 * time.Minute)
+		f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
+		again, err := f.svc.SignInWithCode(ctx, "0912345678", sixDigits.FindString(f.sms.last().Text), "10.0.0.1", "ua")
+		if err != nil || f.actor(t, again).AccountID != a.AccountID {
+			t.Fatalf("second sign-in: %v", err)
+		}
+		_, _, err = f.svc.SendCode(ctx, "12345", "10.0.0.1")
+		wantCode(t, err, apperr.CodeInvalid, "số điện thoại di động")
+	})
+}
+
+func TestCodesPerIPAreLimited(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		f.svc.SetCodeLimits(auth.CodeLimits{PerAddress: 3, PerIP: 2, Window: 10 * time.Minute})
+		ctx := context.Background()
+		for _, phone := range []string{"0912000001", "0912000002"} {
+			if _, _, err := f.svc.SendCode(ctx, phone, "10.9.9.9"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, _, err := f.svc.SendCode(ctx, "0912000003", "10.9.9.9")
+		wantCode(t, err, apperr.CodeTooMany, "địa chỉ mạng")
+		if _, _, err := f.svc.SendCode(ctx, "0912000003", "10.9.9.8"); err != nil {
+			t.Errorf("another IP: %v", err)
+		}
+		f.advance(10 * time.Minute)
+		if _, _, err := f.svc.SendCode(ctx, "0912000004", "10.9.9.9"); err != nil {
+			t.Errorf("after the window: %v", err)
+		}
+	})
+}
+
+// citizen signs a citizen in by phone and returns the actor.
+func (f *fixture) citizen(t *testing.T, phone string) *auth.Actor {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := f.svc.SendCode(ctx, phone, "10.1."+phone[len(phone)-3:]); err != nil {
+		t.Fatal(err)
+	}
+	token, err := f.svc.SignInWithCode(ctx, phone, sixDigits.FindString(f.sms.last().Text), "ip", "ua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.actor(t, token)
+}
+
+func TestHouseholdRepresentative(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		ctx := context.Background()
+		if err := f.units.AddHouseholds(ctx, f.v1.ID, []org.Household{{Code: "H01", HeadName: "Nguyễn Văn An", Address: "Thôn Đông Phước", Members: 4, RepresentativeName: "Nguyễn Văn An", Active: true}}); err != nil {
+			t.Fatal(err)
+		}
+		hs, _ := f.units.Households(ctx, f.v1.ID)
+		hh := hs[0]
+		f.official(t, "head1@x.vn", auth.VillageHead, f.v1)
+		f.official(t, "head2@x.vn", auth.VillageHead, f.v2)
+		head1 := f.actor(t, f.signIn(t, "head1@x.vn"))
+		head2 := f.actor(t, f.signIn(t, "head2@x.vn"))
+		an := f.citizen(t, "0912111111")
+		binh := f.citizen(t, "0912222222")
+
+		// The head of another village cannot hand out codes for this household.
+		_, err := f.svc.IssueClaim(ctx, head2, hh.ID)
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		code, err := f.svc.IssueClaim(ctx, head1, hh.ID)
+		if err != nil || !regexp.MustCompile(`^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$`).MatchString(code) {
+			t.Fatalf("claim code %q, %v", code, err)
+		}
+		if _, err := f.svc.Claim(ctx, head1, code); apperr.CodeOf(err) != apperr.CodeForbidden {
+			t.Errorf("an official claiming: %v", err)
+		}
+		got, err := f.svc.Claim(ctx, an, strings.ToLower(code))
+		if err != nil || got.RepresentativeAccountID != an.AccountID {
+			t.Fatalf("claim: %+v %v", got, err)
+		}
+		_, err = f.svc.Claim(ctx, binh, code)
+		wantCode(t, err, apperr.CodeConflict, "đã được dùng")
+		_, err = f.svc.Claim(ctx, binh, "ZZZZ-ZZZZ")
+		wantCode(t, err, apperr.CodeNotFound, "không đúng")
+		// A new code moves the household to its new representative: one at a time.
+		code2, _ := f.svc.IssueClaim(ctx, head1, hh.ID)
+		if _, err := f.svc.Claim(ctx, binh, code2); err != nil {
+			t.Fatal(err)
+		}
+		now, _ := f.units.HouseholdByID(ctx, hh.ID)
+		if now.RepresentativeAccountID != binh.AccountID {
+			t.Errorf("representative = %d, want %d", now.RepresentativeAccountID, binh.AccountID)
+		}
+		if mine, _ := f.units.HouseholdsRepresentedBy(ctx, an.AccountID); len(mine) != 0 {
+			t.Errorf("the former representative still has %d households", len(mine))
+		}
+		// The village head confirms by phone number; unknown numbers are refused.
+		wantCode(t, f.svc.ConfirmRepresentative(ctx, head1, hh.ID, "0912999999"), apperr.CodeNotFound, "Chưa có người dân nào")
+		if err := f.svc.ConfirmRepresentative(ctx, head1, hh.ID, "0912 111 111"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.svc.ConfirmRepresentative(ctx, head2, hh.ID, "0912222222"), apperr.CodeNotFound, "Không tìm thấy")
+		if err := f.svc.ConfirmRepresentative(ctx, head1, hh.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if now, _ := f.units.HouseholdByID(ctx, hh.ID); now.RepresentativeAccountID != 0 {
+			t.Errorf("representative after removal = %d", now.RepresentativeAccountID)
+		}
+		// Codes expire.
+		code3, _ := f.svc.IssueClaim(ctx, head1, hh.ID)
+		f.advance(auth.ClaimTTL + time.Minute)
+		an = f.citizen(t, "0912111111")
+		_, err = f.svc.Claim(ctx, an, code3)
+		wantCode(t, err, apperr.CodeConflict, "hết hạn")
+		// Every change is in the audit log with the representative before and after.
+		var changes int
+		d.QueryRow(`select count(*) from audit_log where object_type = 'household' and outcome = 'ok' and before_hash <> after_hash`).Scan(&changes)
+		if changes != 4 { // claimed by An, claimed by Bình, confirmed for An, removed
+			t.Errorf("%d representative changes audited, want 4", changes)
+		}
+	})
+}

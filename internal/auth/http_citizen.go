@@ -1,0 +1,274 @@
+package auth
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/org"
+	"danchu/internal/web"
+)
+
+const otpCookie = "danchu_otp_to" // the address a sign-in code was sent to
+
+// Mask shows enough of a phone number or e-mail for its owner to recognise it.
+func Mask(address string) string {
+	if at := strings.LastIndex(address, "@"); at > 0 {
+		return address[:1] + "•••" + address[at:]
+	}
+	if strings.HasPrefix(address, "+84") && len(address) == 12 {
+		return "0" + address[3:6] + " ••• " + address[9:]
+	}
+	return "•••"
+}
+
+func (h *Handlers) registerCitizen(s *web.Server) {
+	s.HandleFunc("GET /cong-dan/dang-nhap", h.citizenForm)
+	s.HandleFunc("POST /cong-dan/dang-nhap", h.citizenSend)
+	s.HandleFunc("GET /cong-dan/dang-nhap/ma", h.citizenCodeForm)
+	s.HandleFunc("POST /cong-dan/dang-nhap/ma", h.citizenCode)
+	s.HandleFunc("GET /cong-dan", h.citizen(h.citizenHome))
+	s.HandleFunc("POST /cong-dan/ten", h.citizen(h.citizenName))
+	s.HandleFunc("POST /cong-dan/nhan-ho", h.citizen(h.citizenClaim))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/ho-gia-dinh", h.official(h.households))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ho-gia-dinh/{household}/ma-nhan", h.official(h.issueClaim))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ho-gia-dinh/{household}/dai-dien", h.official(h.confirmRepresentative))
+}
+
+// citizen wraps a page for signed-in citizens.
+func (h *Handlers) citizen(fn func(w http.ResponseWriter, r *http.Request, a *Actor)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a := ActorOf(r)
+		if a == nil || a.Kind != Citizen {
+			if r.Method == http.MethodGet {
+				http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
+				return
+			}
+			h.web.Error(w, r, apperr.Forbidden("Hãy đăng nhập bằng số điện thoại hoặc thư điện tử của bạn."))
+			return
+		}
+		fn(w, r, a)
+	}
+}
+
+func (h *Handlers) citizenForm(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, "citizen_signin", "auth.citizen.title", http.StatusOK, form{})
+}
+
+func (h *Handlers) citizenSend(w http.ResponseWriter, r *http.Request) {
+	f := form{Values: map[string]string{"address": r.PostFormValue("address")}}
+	if h.limited(w, r, "citizen_signin", "auth.citizen.title", f) {
+		return
+	}
+	_, addr, err := h.svc.SendCode(r.Context(), r.PostFormValue("address"), web.ClientIP(r.Context()))
+	if err != nil {
+		h.fail(w, r, "citizen_signin", "auth.citizen.title", err, f)
+		return
+	}
+	c := h.cookie(otpCookie, addr, int((10 * time.Minute).Seconds()))
+	http.SetCookie(w, c)
+	http.Redirect(w, r, "/cong-dan/dang-nhap/ma", http.StatusSeeOther)
+}
+
+func (h *Handlers) otpAddress(r *http.Request) string {
+	c, err := r.Cookie(otpCookie)
+	if err != nil {
+		return ""
+	}
+	return c.Value
+}
+
+func (h *Handlers) citizenCodeForm(w http.ResponseWriter, r *http.Request) {
+	addr := h.otpAddress(r)
+	if addr == "" {
+		http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, "citizen_code", "auth.citizen.code_title", http.StatusOK, form{Extra: Mask(addr)})
+}
+
+func (h *Handlers) citizenCode(w http.ResponseWriter, r *http.Request) {
+	addr := h.otpAddress(r)
+	if addr == "" {
+		http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
+		return
+	}
+	f := form{Extra: Mask(addr)}
+	if h.limited(w, r, "citizen_code", "auth.citizen.code_title", f) {
+		return
+	}
+	token, err := h.svc.SignInWithCode(r.Context(), addr, r.PostFormValue("code"), web.ClientIP(r.Context()), r.UserAgent())
+	if err != nil {
+		h.fail(w, r, "citizen_code", "auth.citizen.code_title", err, f)
+		return
+	}
+	http.SetCookie(w, h.cookie(otpCookie, "", -1))
+	http.SetCookie(w, h.cookie(SessionCookie, token, 0))
+	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
+}
+
+// citizenPage is the data of a citizen's own page.
+type citizenPage struct {
+	Account    Account
+	Contact    string
+	Households []householdRow
+}
+
+type householdRow struct {
+	Household org.Household
+	Village   string
+}
+
+func (h *Handlers) citizenHome(w http.ResponseWriter, r *http.Request, a *Actor) {
+	h.citizenPage(w, r, a, http.StatusOK, form{})
+}
+
+func (h *Handlers) citizenPage(w http.ResponseWriter, r *http.Request, a *Actor, status int, f form) {
+	acc, err := h.svc.Account(r.Context(), a.AccountID)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	hs, err := h.units.HouseholdsRepresentedBy(r.Context(), a.AccountID)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p := citizenPage{Account: acc, Contact: acc.Email}
+	if p.Contact == "" {
+		p.Contact = Mask(acc.Phone)
+	}
+	for _, hh := range hs {
+		v, _ := t.Unit(hh.VillageID)
+		p.Households = append(p.Households, householdRow{hh, v.Name})
+	}
+	f.Extra = p
+	h.render(w, r, "citizen", "auth.citizen.home_title", status, f)
+}
+
+func (h *Handlers) citizenName(w http.ResponseWriter, r *http.Request, a *Actor) {
+	if err := h.svc.SetName(r.Context(), a, r.PostFormValue("full_name")); err != nil {
+		e := formError(err)
+		h.citizenPage(w, r, a, web.StatusOf(err), e)
+		return
+	}
+	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
+}
+
+func (h *Handlers) citizenClaim(w http.ResponseWriter, r *http.Request, a *Actor) {
+	if ok, wait := h.SignInLimit.Allow(web.ClientIP(r.Context())); !ok {
+		h.citizenPage(w, r, a, http.StatusTooManyRequests, formError(apperr.TooMany(wait, "Bạn thử nhiều lần quá; hãy đợi %d giây.", int(wait.Seconds())+1)))
+		return
+	}
+	hh, err := h.svc.Claim(r.Context(), a, r.PostFormValue("code"))
+	if err != nil {
+		e := formError(err)
+		e.Values = map[string]string{"code": r.PostFormValue("code")}
+		h.citizenPage(w, r, a, web.StatusOf(err), e)
+		return
+	}
+	h.citizenPage(w, r, a, http.StatusOK, form{Values: map[string]string{"done": "Bạn đã là người đại diện của hộ " + hh.Code + " (" + hh.HeadName + ")."}})
+}
+
+// householdsPage is the register of a village in the back office.
+type householdsPage struct {
+	Unit       org.Unit
+	Households []householdView
+	Claim      map[string]string // household ID -> claim code just issued
+}
+
+type householdView struct {
+	org.Household
+	Representative string
+}
+
+func (h *Handlers) households(w http.ResponseWriter, r *http.Request, a *Actor) {
+	if u, ok := h.unitParam(w, r, a, ManageHouseholds); ok {
+		h.householdsPage(w, r, u, http.StatusOK, form{})
+	}
+}
+
+func (h *Handlers) householdsPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, f form) {
+	if u.Type.Level() != org.VillageLevel {
+		h.web.Error(w, r, apperr.Invalid("Sổ hộ gia đình lập theo thôn, tổ dân phố: hãy chọn một thôn.", nil))
+		return
+	}
+	hs, err := h.units.Households(r.Context(), u.ID)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p := householdsPage{Unit: u}
+	for _, hh := range hs {
+		v := householdView{Household: hh}
+		if hh.RepresentativeAccountID != 0 {
+			if acc, err := h.svc.Account(r.Context(), hh.RepresentativeAccountID); err == nil {
+				v.Representative = strings.TrimSpace(acc.FullName + " " + Mask(acc.Phone+acc.Email))
+			}
+		}
+		p.Households = append(p.Households, v)
+	}
+	f.Extra = p
+	h.render(w, r, "households", "auth.households.title", status, f)
+}
+
+func (h *Handlers) householdParam(w http.ResponseWriter, r *http.Request, a *Actor) (org.Unit, int64, bool) {
+	u, ok := h.unitParam(w, r, a, ManageHouseholds)
+	if !ok {
+		return u, 0, false
+	}
+	id, err := strconv.ParseInt(r.PathValue("household"), 10, 64)
+	if err != nil {
+		h.web.NotFound(w, r)
+		return u, 0, false
+	}
+	hh, err := h.units.HouseholdByID(r.Context(), id)
+	if err != nil || hh.VillageID != u.ID {
+		h.web.NotFound(w, r)
+		return u, 0, false
+	}
+	return u, id, true
+}
+
+func (h *Handlers) issueClaim(w http.ResponseWriter, r *http.Request, a *Actor) {
+	u, id, ok := h.householdParam(w, r, a)
+	if !ok {
+		return
+	}
+	code, err := h.svc.IssueClaim(r.Context(), a, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.householdsPage(w, r, u, http.StatusOK, form{Values: map[string]string{"claim_for": strconv.FormatInt(id, 10), "claim": code}})
+}
+
+func (h *Handlers) confirmRepresentative(w http.ResponseWriter, r *http.Request, a *Actor) {
+	u, id, ok := h.householdParam(w, r, a)
+	if !ok {
+		return
+	}
+	addr := r.PostFormValue("address")
+	if r.PostFormValue("remove") == "1" {
+		addr = ""
+	} else if strings.TrimSpace(addr) == "" {
+		h.householdsPage(w, r, u, http.StatusBadRequest, formError(apperr.Invalid("Hãy nhập số điện thoại hoặc thư điện tử người đại diện đã dùng để đăng nhập.", nil)))
+		return
+	}
+	if err := h.svc.ConfirmRepresentative(r.Context(), a, id, addr); err != nil {
+		if web.StatusOf(err) == http.StatusInternalServerError {
+			h.web.Error(w, r, err)
+			return
+		}
+		h.householdsPage(w, r, u, web.StatusOf(err), formError(err))
+		return
+	}
+	h.householdsPage(w, r, u, http.StatusOK, form{Values: map[string]string{"done": "Đã cập nhật người đại diện hộ."}})
+}
