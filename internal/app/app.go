@@ -106,8 +106,13 @@ func (a *App) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit); err != nil {
+	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit)
+	if err != nil {
 		return nil, err
+	}
+	if c := a.Config; c.OIDCIssuer != "" {
+		ah.OIDC = auth.NewOIDC(a.Auth, auth.OIDCConfig{Name: c.OIDCName, Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID,
+			ClientSecret: c.OIDCClientSecret, RedirectURL: c.PublicURL() + "/cong-dan/oidc/ve"})
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
 		return nil, err

@@ -62,6 +62,8 @@ type Handlers struct {
 	// SignInLimit bounds sign-in attempts per IP address (all forms that check a
 	// password or code), whatever the account.
 	SignInLimit *web.Limiter
+	// OIDC, when set, offers sign-in through an OpenID Connect provider to citizens.
+	OIDC *OIDC
 }
 
 // RegisterRoutes adds identity's middleware and pages to s.

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -29,6 +30,8 @@ func (h *Handlers) registerCitizen(s *web.Server) {
 	s.HandleFunc("POST /cong-dan/dang-nhap", h.citizenSend)
 	s.HandleFunc("GET /cong-dan/dang-nhap/ma", h.citizenCodeForm)
 	s.HandleFunc("POST /cong-dan/dang-nhap/ma", h.citizenCode)
+	s.HandleFunc("GET /cong-dan/oidc", h.oidcStart)
+	s.HandleFunc("GET /cong-dan/oidc/ve", h.oidcCallback)
 	s.HandleFunc("GET /cong-dan", h.citizen(h.citizenHome))
 	s.HandleFunc("POST /cong-dan/ten", h.citizen(h.citizenName))
 	s.HandleFunc("POST /cong-dan/nhan-ho", h.citizen(h.citizenClaim))
@@ -54,7 +57,56 @@ func (h *Handlers) citizen(fn func(w http.ResponseWriter, r *http.Request, a *Ac
 }
 
 func (h *Handlers) citizenForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, "citizen_signin", "auth.citizen.title", http.StatusOK, form{})
+	h.render(w, r, "citizen_signin", "auth.citizen.title", http.StatusOK, form{Extra: h.oidcName()})
+}
+
+func (h *Handlers) oidcName() string {
+	if h.OIDC == nil {
+		return ""
+	}
+	return h.OIDC.Name()
+}
+
+const oidcCookie = "danchu_oidc"
+
+func (h *Handlers) oidcStart(w http.ResponseWriter, r *http.Request) {
+	if h.OIDC == nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	u, pending, err := h.OIDC.Start(r.Context())
+	if err != nil {
+		h.web.Error(w, r, fmt.Errorf("%w: %w", apperr.Invalid("Chưa kết nối được nhà cung cấp định danh. Hãy thử lại sau, hoặc đăng nhập bằng mã gửi qua điện thoại.", nil), err))
+		return
+	}
+	http.SetCookie(w, h.cookie(oidcCookie, pending.String(), 600))
+	http.Redirect(w, r, u, http.StatusSeeOther)
+}
+
+func (h *Handlers) oidcCallback(w http.ResponseWriter, r *http.Request) {
+	if h.OIDC == nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	c, err := r.Cookie(oidcCookie)
+	var pending OIDCPending
+	ok := err == nil
+	if ok {
+		pending, ok = ParsePending(c.Value)
+	}
+	if !ok {
+		h.web.Error(w, r, errOIDC)
+		return
+	}
+	http.SetCookie(w, h.cookie(oidcCookie, "", -1))
+	q := r.URL.Query()
+	token, err := h.OIDC.Finish(r.Context(), pending, q.Get("state"), q.Get("code"), web.ClientIP(r.Context()), r.UserAgent())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	http.SetCookie(w, h.cookie(SessionCookie, token, 0))
+	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
 }
 
 func (h *Handlers) citizenSend(w http.ResponseWriter, r *http.Request) {

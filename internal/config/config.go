@@ -25,6 +25,8 @@ type Config struct {
 	BaseURL    string // public address for links in messages; "" means http://ADDR
 	SMTP       string // smtp://user:pass@host:587?from=… ; "" writes mail to the log
 	Require2FA bool   // officials who publish or decide must use a second factor
+	// OpenID Connect provider for citizens' sign-in (VNeID, a province SSO); off when OIDCIssuer is "".
+	OIDCName, OIDCIssuer, OIDCClientID, OIDCClientSecret string
 }
 
 // PublicURL is the address people reach the site at, for links in messages.
@@ -53,6 +55,10 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.BaseURL, "base-url", env("DANCHU_BASE_URL", ""), "public address for links in e-mail, e.g. https://danchu.hue.gov.vn (DANCHU_BASE_URL)")
 	fs.StringVar(&c.SMTP, "smtp", env("DANCHU_SMTP", ""), "mail server smtp://user:pass@host:587?from=danchu@xa.gov.vn; empty: mail is written to the log (DANCHU_SMTP)")
 	fs.BoolVar(&c.Require2FA, "require-2fa", env("DANCHU_REQUIRE_2FA", "true") != "false", "officials who publish or decide must use a second factor (DANCHU_REQUIRE_2FA)")
+	fs.StringVar(&c.OIDCName, "oidc-name", env("DANCHU_OIDC_NAME", "VNeID"), "name of the OpenID Connect provider shown to citizens (DANCHU_OIDC_NAME)")
+	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("DANCHU_OIDC_ISSUER", ""), "OpenID Connect issuer URL for citizens' sign-in; empty: off (DANCHU_OIDC_ISSUER)")
+	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("DANCHU_OIDC_CLIENT_ID", ""), "OpenID Connect client ID (DANCHU_OIDC_CLIENT_ID)")
+	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", env("DANCHU_OIDC_CLIENT_SECRET", ""), "OpenID Connect client secret (DANCHU_OIDC_CLIENT_SECRET)")
 	return c
 }
 
@@ -82,6 +88,9 @@ func (c *Config) Check() error {
 			VI: fmt.Sprintf("--log-format=%q không hợp lệ; dùng text hoặc json", c.LogFormat),
 			EN: fmt.Sprintf("invalid --log-format=%q; use text or json", c.LogFormat),
 		}
+	}
+	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
+		return &apperr.ConfigError{VI: "có --oidc-issuer thì phải có --oidc-client-id", EN: "--oidc-issuer needs --oidc-client-id"}
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
