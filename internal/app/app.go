@@ -90,6 +90,12 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	p.Require2FA = cfg.Require2FA
 	p.BaseURL = cfg.PublicURL()
 	p.SecureCookies = strings.HasPrefix(p.BaseURL, "https://")
+	if cfg.LimitSignIn > 0 {
+		p.SignInPerMinute = cfg.LimitSignIn
+	}
+	if cfg.LimitWrites > 0 {
+		p.WritesPerMinute = cfg.LimitWrites
+	}
 	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, notify.LogSender{Log: log})
 	return a
 }

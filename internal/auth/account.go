@@ -51,13 +51,16 @@ type Policy struct {
 	ResetTTL      time.Duration
 	BaseURL       string // the public address, for links in messages ("http://127.0.0.1:8080")
 	SecureCookies bool   // set the Secure flag (on unless the site is plain HTTP)
+	// SignInPerMinute bounds attempts on every sign-in form per IP address;
+	// WritesPerMinute bounds every form post per IP address and per account.
+	SignInPerMinute, WritesPerMinute int
 }
 
 // DefaultPolicy is the policy when nothing is configured.
 func DefaultPolicy() Policy {
 	return Policy{Require2FA: true, SlowAfter: 3, LockAfter: 10, LockFor: 15 * time.Minute,
 		OfficialIdle: 30 * time.Minute, OfficialMax: 12 * time.Hour, CitizenIdle: 7 * 24 * time.Hour, CitizenMax: 30 * 24 * time.Hour,
-		ActivationTTL: 72 * time.Hour, ResetTTL: time.Hour, BaseURL: "http://127.0.0.1:8080"}
+		ActivationTTL: 72 * time.Hour, ResetTTL: time.Hour, BaseURL: "http://127.0.0.1:8080", SignInPerMinute: 20, WritesPerMinute: 60}
 }
 
 // NormalizeEmail lower-cases and checks an e-mail address.

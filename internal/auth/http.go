@@ -62,6 +62,9 @@ type Handlers struct {
 	// SignInLimit bounds sign-in attempts per IP address (all forms that check a
 	// password or code), whatever the account.
 	SignInLimit *web.Limiter
+	// WriteLimit bounds every unsafe request (form posts) per IP address and,
+	// when signed in, per account.
+	WriteLimit *web.Limiter
 	// OIDC, when set, offers sign-in through an OpenID Connect provider to citizens.
 	OIDC *OIDC
 }
@@ -71,7 +74,9 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	if err := s.AddCatalog(files); err != nil {
 		return nil, fmt.Errorf("auth catalog: %w", err)
 	}
-	h := &Handlers{svc: svc, web: s, units: units, audit: a, pages: map[string]*web.Page{}, SignInLimit: web.NewLimiter(20, 10)}
+	h := &Handlers{svc: svc, web: s, units: units, audit: a, pages: map[string]*web.Page{},
+		SignInLimit: web.NewLimiter(svc.policy.SignInPerMinute, max(svc.policy.SignInPerMinute/2, 1)),
+		WriteLimit:  web.NewLimiter(svc.policy.WritesPerMinute, max(svc.policy.WritesPerMinute/2, 1))}
 	for _, name := range []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials", "message",
 		"citizen_signin", "citizen_code", "citizen", "households"} {
 		p, err := s.Page(files, "templates/"+name+".html", "templates/form.tmpl")
@@ -152,6 +157,18 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
 				h.web.Error(w, r, apperr.Forbidden("%s", h.web.T(r, "error.csrf")))
 				return
+			}
+		}
+		if unsafeMethod(r.Method) {
+			keys := []string{"ip:" + web.ClientIP(ctx)}
+			if ss != nil {
+				keys = append(keys, fmt.Sprintf("account:%d", ss.AccountID))
+			}
+			for _, k := range keys {
+				if ok, wait := h.WriteLimit.Allow(k); !ok {
+					h.web.Error(w, r, apperr.TooMany(wait, "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy đợi %d giây rồi gửi lại.", int(wait/time.Second)+1))
+					return
+				}
 			}
 		}
 		if ss != nil {

@@ -32,6 +32,8 @@ func (f *fixture) site(t *testing.T) (*httptest.Server, *auth.Handlers) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Tests post many forms from one address; the limit tests set their own.
+	h.SignInLimit, h.WriteLimit = web.NewLimiter(100000, 100000), web.NewLimiter(100000, 100000)
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv, h
@@ -194,6 +196,28 @@ func TestSignInRateLimitPerIP(t *testing.T) {
 		}
 		if last != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(body, "Có quá nhiều lần thử đăng nhập") {
 			t.Fatalf("fourth attempt: %d, Retry-After %q", last, hdr.Get("Retry-After"))
+		}
+	})
+}
+
+func TestWriteRateLimit(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		srv, h := f.site(t)
+		h.WriteLimit = web.NewLimiter(1, 2)
+		b := newBrowser(t, srv)
+		var code int
+		var body string
+		var hdr http.Header
+		for range 3 {
+			code, body, hdr = b.post("/quen-mat-khau", "/quen-mat-khau", url.Values{"email": {"a@x.vn"}})
+		}
+		if code != http.StatusTooManyRequests || hdr.Get("Retry-After") == "" || !strings.Contains(body, "Bạn gửi quá nhiều yêu cầu") {
+			t.Fatalf("third post: %d Retry-After %q", code, hdr.Get("Retry-After"))
+		}
+		// Reading is not limited.
+		if code, _, _ := b.get("/quen-mat-khau"); code != http.StatusOK {
+			t.Errorf("get after the limit: %d", code)
 		}
 	})
 }

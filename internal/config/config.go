@@ -27,6 +27,8 @@ type Config struct {
 	Require2FA bool   // officials who publish or decide must use a second factor
 	// OpenID Connect provider for citizens' sign-in (VNeID, a province SSO); off when OIDCIssuer is "".
 	OIDCName, OIDCIssuer, OIDCClientID, OIDCClientSecret string
+	// Rate limits per IP address (and per account), per minute.
+	LimitSignIn, LimitWrites int
 }
 
 // PublicURL is the address people reach the site at, for links in messages.
@@ -59,6 +61,10 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("DANCHU_OIDC_ISSUER", ""), "OpenID Connect issuer URL for citizens' sign-in; empty: off (DANCHU_OIDC_ISSUER)")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("DANCHU_OIDC_CLIENT_ID", ""), "OpenID Connect client ID (DANCHU_OIDC_CLIENT_ID)")
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", env("DANCHU_OIDC_CLIENT_SECRET", ""), "OpenID Connect client secret (DANCHU_OIDC_CLIENT_SECRET)")
+	signIn, _ := strconv.Atoi(env("DANCHU_LIMIT_SIGNIN", "20"))
+	writes, _ := strconv.Atoi(env("DANCHU_LIMIT_WRITES", "60"))
+	fs.IntVar(&c.LimitSignIn, "limit-signin", signIn, "sign-in attempts allowed per IP address and minute (DANCHU_LIMIT_SIGNIN)")
+	fs.IntVar(&c.LimitWrites, "limit-writes", writes, "form posts allowed per IP address (and per account) and minute (DANCHU_LIMIT_WRITES)")
 	return c
 }
 
@@ -88,6 +94,9 @@ func (c *Config) Check() error {
 			VI: fmt.Sprintf("--log-format=%q không hợp lệ; dùng text hoặc json", c.LogFormat),
 			EN: fmt.Sprintf("invalid --log-format=%q; use text or json", c.LogFormat),
 		}
+	}
+	if c.LimitSignIn < 1 || c.LimitWrites < 1 {
+		return &apperr.ConfigError{VI: "--limit-signin và --limit-writes phải lớn hơn 0", EN: "--limit-signin and --limit-writes must be above 0"}
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return &apperr.ConfigError{VI: "có --oidc-issuer thì phải có --oidc-client-id", EN: "--oidc-issuer needs --oidc-client-id"}
