@@ -95,8 +95,8 @@ func (c *Config) Check() error {
 			EN: fmt.Sprintf("invalid --log-format=%q; use text or json", c.LogFormat),
 		}
 	}
-	if c.LimitSignIn < 1 || c.LimitWrites < 1 {
-		return &apperr.ConfigError{VI: "--limit-signin và --limit-writes phải lớn hơn 0", EN: "--limit-signin and --limit-writes must be above 0"}
+	if c.LimitSignIn < 0 || c.LimitWrites < 0 {
+		return &apperr.ConfigError{VI: "--limit-signin và --limit-writes không được âm (0: mặc định)", EN: "--limit-signin and --limit-writes cannot be negative (0: default)"}
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return &apperr.ConfigError{VI: "có --oidc-issuer thì phải có --oidc-client-id", EN: "--oidc-issuer needs --oidc-client-id"}
