@@ -18,6 +18,7 @@ import (
 	"danchu/internal/demo"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 )
 
 // startSite runs the real server with demo data on a free port.
@@ -25,12 +26,15 @@ func startSite(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := app.Open(ctx, &config.Config{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(dir, "e2e.db"), DataDir: dir, LogFormat: "text"},
-		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := app.Open(ctx, &config.Config{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(dir, "e2e.db"), DataDir: dir, LogFormat: "text",
+		Require2FA: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := demo.Load(ctx, a.Units); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.Listen(); err != nil {
@@ -105,12 +109,77 @@ func TestFindCommuneOnPhone(t *testing.T) {
 	if scrollWidth > 360 {
 		t.Errorf("page is %d px wide on a 360 px phone: it scrolls sideways", scrollWidth)
 	}
-	dir := filepath.Join("screenshots")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	saveShot(t, "commune-360x740.png", shot)
+}
+
+// TestOfficialSignsInWithSecondFactor: a commune official signs in on a phone,
+// sets up two-step verification from the page's key, keeps the recovery codes,
+// reaches the back office and finds the enrolment in the activity log.
+func TestOfficialSignsInWithSecondFactor(t *testing.T) {
+	base := startSite(t)
+	ctx := browser(t)
+	err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(base+"/dang-nhap"),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "xa@danchu.demo"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password),
+		chromedp.Submit(chromedp.CSS(`input[name="password"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`img.qr`)),
+	)
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := filepath.Join(dir, "commune-360x740.png")
-	if err := os.WriteFile(out, shot, 0o644); err != nil {
+	secret := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`code.hash`))))(t)
+	code, err := totp.GenerateCode(strings.TrimSpace(secret), time.Now())
+	if err != nil {
+		t.Fatalf("secret %q: %v", secret, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS(`input[name="code"]`), code),
+		chromedp.Submit(chromedp.CSS(`input[name="code"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ol.codes`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`ol.codes`))))(t)
+	if n := len(strings.Fields(codes)); n != 10 {
+		t.Errorf("%d recovery codes shown: %q", n, codes)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`a.button`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.units`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`ul.units`))))(t)
+	shot := must(chromedp.Run(ctx, chromedp.FullScreenshot(100)))(t)
+	if !strings.Contains(roles, "Cán bộ UBND xã") || !strings.Contains(roles, "Xã Đan Điền") {
+		t.Errorf("back office roles = %q", roles)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`ul.units a`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.list`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.list`))))(t)
+	if !strings.Contains(log, "auth.totp_enrolled") {
+		t.Errorf("activity log lacks the enrolment: %q", log)
+	}
+	saveShot(t, "backoffice-360x740.png", shot)
+}
+
+func saveShot(t *testing.T, name string, png []byte) {
+	t.Helper()
+	if err := os.MkdirAll("screenshots", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join("screenshots", name)
+	if err := os.WriteFile(out, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	abs, _ := filepath.Abs(out)

@@ -219,8 +219,7 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", id); err != nil {
 			return err
 		}
-		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: id, Name: acc.FullName}, "", Action("auth."+purpose), 0,
-			"account", fmt.Sprint(id), nil, nil, audit.OK, ""))
+		return s.logAccount(ctx, tx, id, acc.FullName, "auth."+purpose, audit.OK, "")
 	})
 }
 
@@ -282,8 +281,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, ua string) (S
 			return err
 		}
 		res = SignInResult{Token: token, Stage: stage}
-		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", "auth.sign_in", 0,
-			"account", fmt.Sprint(acc.ID), nil, nil, audit.OK, "stage="+stage))
+		return s.logAccount(ctx, tx, acc.ID, acc.FullName, "auth.sign_in", audit.OK, "stage="+stage)
 	})
 	return res, err
 }
@@ -329,8 +327,7 @@ func (s *Service) failed(ctx context.Context, acc Account, what string) error {
 			return fmt.Errorf("slow down sign-in: %w", err)
 		}
 	}
-	if err := s.audit.Log(ctx, nil, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", Action("auth."+what), 0,
-		"account", fmt.Sprint(acc.ID), nil, nil, audit.Denied, fmt.Sprintf("failures=%d", n))); err != nil {
+	if err := s.logAccount(ctx, nil, acc.ID, acc.FullName, "auth."+what, audit.Denied, fmt.Sprintf("failures=%d", n)); err != nil {
 		return err
 	}
 	wrong := "Sai địa chỉ thư điện tử hoặc mật khẩu."
@@ -459,8 +456,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, ss *Session, code, ip, u
 		if token, err = s.rotate(ctx, tx, ss, acc, StageFull, ip, ua); err != nil {
 			return err
 		}
-		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", "auth.totp_enrolled", 0,
-			"account", fmt.Sprint(acc.ID), nil, nil, audit.OK, ""))
+		return s.logAccount(ctx, tx, acc.ID, acc.FullName, "auth.totp_enrolled", audit.OK, "")
 	})
 	return codes, token, err
 }
@@ -509,8 +505,7 @@ func (s *Service) SecondFactor(ctx context.Context, ss *Session, code, ip, ua st
 		if token, err = s.rotate(ctx, tx, ss, acc, StageFull, ip, ua); err != nil {
 			return err
 		}
-		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName}, "", "auth.second_factor", 0,
-			"account", fmt.Sprint(acc.ID), nil, nil, audit.OK, ""))
+		return s.logAccount(ctx, tx, acc.ID, acc.FullName, "auth.second_factor", audit.OK, "")
 	})
 	if err != nil {
 		return "", err
@@ -606,4 +601,24 @@ func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]officialRow
 		out = append(out, o)
 	}
 	return out, rows.Err()
+}
+
+// logAccount writes an event of an official's own account (sign-in, second
+// factor, password) to the audit log under the unit of the account's first
+// role, so that the officials of that unit see it in their log.
+func (s *Service) logAccount(ctx context.Context, tx *sql.Tx, id int64, name, action, outcome, detail string) error {
+	var q querier = s.db
+	if tx != nil {
+		q = tx
+	}
+	grants, err := grantsOf(ctx, q, id)
+	if err != nil {
+		return err
+	}
+	unit := int64(0)
+	if len(grants) > 0 {
+		unit = grants[0].UnitID
+	}
+	return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: id, Name: name, Grants: grants}, "", Action(action), unit,
+		"account", fmt.Sprint(id), nil, nil, outcome, detail))
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"danchu/internal/audit"
 )
 
 // Session stages: a session is "full" once every factor the account needs has
@@ -105,7 +107,11 @@ func (s *Service) SignOutEverywhere(ctx context.Context, accountID int64) error 
 	if _, err := s.db.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
 		return fmt.Errorf("sign out everywhere: %w", err)
 	}
-	return s.audit.Log(ctx, nil, s.guard.entry(ctx, &Actor{AccountID: accountID}, "", "auth.sign_out_everywhere", 0, "account", fmt.Sprint(accountID), nil, nil, "ok", ""))
+	acc, err := s.Account(ctx, accountID)
+	if err != nil {
+		return err
+	}
+	return s.logAccount(ctx, nil, accountID, acc.FullName, "auth.sign_out_everywhere", audit.OK, "")
 }
 
 // rotate replaces a session by a new one at a new stage (a new cookie value after
