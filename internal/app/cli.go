@@ -152,6 +152,25 @@ func flags(name, synopsis string, args []string, stderr io.Writer, getenv func(s
 	return cfg, pos, nil
 }
 
+// openWith parses a subcommand's flags, refuses positional arguments beyond
+// wantPos, and opens the application; the caller closes it.
+func openWith(ctx context.Context, name, synopsis string, args []string, stderr io.Writer, getenv func(string) string,
+	extra func(*flag.FlagSet), wantPos int) (*App, []string, error) {
+	cfg, pos, err := flags(name, synopsis, args, stderr, getenv, extra)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(pos) != wantPos {
+		fmt.Fprintf(stderr, "Cách dùng / usage: danchu %s\n", synopsis)
+		return nil, nil, errUsage
+	}
+	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, pos, nil
+}
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var withDemo bool
 	cfg, pos, err := flags("serve", "serve [flags]", args, stderr, getenv, func(fs *flag.FlagSet) {
@@ -211,14 +230,7 @@ func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	cfg, pos, err := flags("migrate", "migrate [--db DSN]", args, stderr, getenv, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return errUsage
-	}
-	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	a, _, err := openWith(ctx, "migrate", "migrate [--db DSN]", args, stderr, getenv, nil, 0)
 	if err != nil {
 		return err
 	}
@@ -250,17 +262,18 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var in auth.NewOfficial
 	var role string
-	cfg, pos, err := flags("user", `user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]`, args, stderr, getenv, func(fs *flag.FlagSet) {
+	a, pos, err := openWith(ctx, "user", `user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]`, args, stderr, getenv, func(fs *flag.FlagSet) {
 		fs.StringVar(&in.UnitCode, "unit", "", "official code of the unit the role is bound to (none for sysadmin: the whole country)")
 		fs.StringVar(&role, "role", "", "role: sysadmin, province_admin, commune_official, village_head, front_officer, supervisor, agency_head, enterprise_rep, viewer")
 		fs.StringVar(&in.Email, "email", "", "e-mail of the official")
 		fs.StringVar(&in.FullName, "name", "", "full name of the official")
 		fs.StringVar(&in.Phone, "phone", "", "mobile number (optional)")
-	})
+	}, 1)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 || pos[0] != "add" {
+	defer a.Close()
+	if pos[0] != "add" {
 		fmt.Fprintln(stderr, `Cách dùng / usage: danchu user add --unit CODE --role ROLE --email E --name "HỌ TÊN"`)
 		return errUsage
 	}
@@ -268,11 +281,6 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	if in.FullName == "" {
 		in.FullName = in.Email
 	}
-	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
-	if err != nil {
-		return err
-	}
-	defer a.Close()
 	res, err := a.Auth.CreateOfficial(ctx, nil, in)
 	if err != nil {
 		return err
@@ -288,14 +296,7 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	cfg, pos, err := flags("verify", "verify [--db DSN]", args, stderr, getenv, nil)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 0 {
-		return errUsage
-	}
-	a, err := Open(ctx, cfg, NewLogger(stderr, cfg.LogFormat))
+	a, _, err := openWith(ctx, "verify", "verify [--db DSN]", args, stderr, getenv, nil, 0)
 	if err != nil {
 		return err
 	}

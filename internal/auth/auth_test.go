@@ -34,7 +34,23 @@ type fixture struct {
 	mu  sync.Mutex
 	now time.Time
 
-	hue, danDien, v1, v2, phuXuan, agency, hanoi, baDinh org.Unit
+	hue, danDien, v1, v2, phuXuan, agency, enterprise, hanoi, baDinh org.Unit
+}
+
+// places gives, for each role, the unit it is bound to, a unit below it (the
+// same unit where nothing lies below) and a unit outside it.
+func (f *fixture) places() map[auth.Role][3]org.Unit {
+	return map[auth.Role][3]org.Unit{
+		auth.SysAdmin:        {{}, f.danDien, {}},
+		auth.ProvinceAdmin:   {f.hue, f.danDien, f.hanoi},
+		auth.CommuneOfficial: {f.danDien, f.v1, f.phuXuan},
+		auth.VillageHead:     {f.v1, f.v1, f.v2},
+		auth.FrontOfficer:    {f.danDien, f.v2, f.baDinh},
+		auth.Supervisor:      {f.danDien, f.agency, f.phuXuan},
+		auth.AgencyHead:      {f.agency, f.agency, f.danDien},
+		auth.EnterpriseRep:   {f.enterprise, f.enterprise, f.agency},
+		auth.Viewer:          {f.hue, f.v2, f.baDinh},
+	}
 }
 
 type smsBox struct {
@@ -87,6 +103,9 @@ func setup(t *testing.T, d *db.DB, edit func(*auth.Policy)) *fixture {
 	f.hue, f.danDien, f.v1, f.v2, f.phuXuan, f.hanoi, f.baDinh = get("46"), get("19885"), get("19885-01"), get("19885-02"), get("19753"), get("01"), get("00004")
 	var err error
 	if f.agency, err = f.units.CreateUnit(ctx, org.Unit{Name: "Trường Tiểu học Đan Điền", Type: org.Agency}, f.danDien.ID); err != nil {
+		t.Fatal(err)
+	}
+	if f.enterprise, err = f.units.CreateUnit(ctx, org.Unit{Name: "Công ty Nông sản Đan Điền", Type: org.Enterprise}, f.danDien.ID); err != nil {
 		t.Fatal(err)
 	}
 	f.audit = audit.NewService(d)

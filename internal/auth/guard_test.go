@@ -54,18 +54,7 @@ func TestDecide(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// For each role: the unit it is bound to, one below it, and one outside.
-		places := map[auth.Role][3]org.Unit{
-			auth.SysAdmin:        {{}, f.danDien, {}},
-			auth.ProvinceAdmin:   {f.hue, f.danDien, f.hanoi},
-			auth.CommuneOfficial: {f.danDien, f.v1, f.phuXuan},
-			auth.VillageHead:     {f.v1, f.v1, f.v2},
-			auth.FrontOfficer:    {f.danDien, f.v2, f.baDinh},
-			auth.Supervisor:      {f.danDien, f.agency, f.phuXuan},
-			auth.AgencyHead:      {f.agency, f.agency, f.danDien},
-			auth.EnterpriseRep:   {f.agency, f.agency, f.hue}, // bound to an agency only for this table's shape
-			auth.Viewer:          {f.hue, f.v2, f.baDinh},
-		}
+		places := f.places()
 		cases := 0
 		for _, role := range auth.Roles {
 			p := places[role]

@@ -230,23 +230,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
 		srv, _ := f.site(t)
-		// Where each role is bound, a unit below it, and a unit outside it.
-		places := map[auth.Role][3]org.Unit{
-			auth.SysAdmin:        {{}, f.danDien, {}},
-			auth.ProvinceAdmin:   {f.hue, f.danDien, f.hanoi},
-			auth.CommuneOfficial: {f.danDien, f.v1, f.phuXuan},
-			auth.VillageHead:     {f.v1, f.v1, f.v2},
-			auth.FrontOfficer:    {f.danDien, f.v2, f.baDinh},
-			auth.Supervisor:      {f.danDien, f.agency, f.phuXuan},
-			auth.AgencyHead:      {f.agency, f.agency, f.danDien},
-			auth.EnterpriseRep:   {{}, {}, f.danDien}, // bound to an enterprise created below
-			auth.Viewer:          {f.hue, f.v2, f.baDinh},
-		}
-		ent, err := f.units.CreateUnit(context.Background(), org.Unit{Name: "Công ty Nông sản Đan Điền", Type: org.Enterprise}, f.danDien.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		places[auth.EnterpriseRep] = [3]org.Unit{ent, ent, f.danDien}
+		places := f.places()
 		routes := []struct {
 			method, path string
 			action       auth.Action
