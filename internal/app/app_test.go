@@ -368,3 +368,53 @@ func TestPublicRecordPages(t *testing.T) {
 		}
 	})
 }
+
+// The date commands are a contract: the last line of deadline is only the date;
+// bad input is one line and exit status 2.
+func TestLegalCommands(t *testing.T) {
+	ctx := context.Background()
+	cal := filepath.Join(t.TempDir(), "cal.csv")
+	os.WriteFile(cal, []byte("date,kind,name\n2026-11-24,off,Ngày Văn hóa Việt Nam\n2026-11-28,work,Làm bù\n"), 0o600)
+	badCal := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(badCal, []byte("2026-13-01,off,x\n"), 0o600)
+	for _, tt := range []struct {
+		name     string
+		args     []string
+		code     int
+		lastLine string
+		contains string
+	}{
+		{"AcrossTet", []string{"deadline", "--rule", "denunciation.accept", "--from", "2026-02-12"}, 0, "2026-03-02", "Bỏ qua ngày nghỉ Thứ Hai 16/02/2026: Tết Nguyên đán"},
+		{"Flags", []string{"deadline", "--rule", "complaint.second", "--from", "2026-03-02", "--complex", "--remote"}, 0, "2026-05-11", "70 ngày"},
+		{"Backward", []string{"deadline", "--rule", "meeting.notice", "--from", "2026-03-15"}, 0, "2026-03-13", "Chậm nhất"},
+		{"CalendarFile", []string{"deadline", "--rule", "disclosure.publish", "--from", "2026-11-20", "--calendar", cal}, 0, "2026-11-28", "Ngày Văn hóa Việt Nam"},
+		{"List", []string{"deadline", "--list"}, 0, "", "huong-uoc.posting"},
+		{"UnknownRule", []string{"deadline", "--rule", "nope", "--from", "2026-01-01"}, 2, "", "không có quy tắc"},
+		{"BadDate", []string{"deadline", "--rule", "complaint.file", "--from", "2026-02-30"}, 2, "", "không hợp lệ"},
+		{"FlagNotForRule", []string{"deadline", "--rule", "complaint.file", "--from", "2026-01-01", "--remote"}, 2, "", "--remote không áp dụng"},
+		{"MissingFrom", []string{"deadline", "--rule", "complaint.file"}, 2, "", "cần --rule và --from"},
+		{"BadCalendarFile", []string{"deadline", "--rule", "complaint.file", "--from", "2026-01-01", "--calendar", badCal}, 2, "", "dòng 1"},
+		{"Holidays", []string{"holidays", "--year", "2024"}, 0, "2024-09-03\tNghỉ bù Quốc khánh (ngày liền kề)", "2024-02-14\tNghỉ bù"},
+		{"HolidaysWithFile", []string{"holidays", "--year", "2026", "--calendar", cal}, 0, "2026-11-24\tNgày Văn hóa Việt Nam", "2026-09-02\tQuốc khánh"},
+		{"HolidaysBadYear", []string{"holidays", "--year", "1800"}, 2, "", "--year"},
+		{"Lunar", []string{"lunar", "2026-02-17"}, 0, "01/01/2026", ""},
+		{"LunarLeap", []string{"lunar", "2023-03-22"}, 0, "01/02/2023 nhuận", ""},
+		{"ToSolar", []string{"lunar", "--to-solar", "10/03/2025"}, 0, "2025-04-07", ""},
+		{"ToSolarLeap", []string{"lunar", "--to-solar", "01/06/2025", "--leap"}, 0, "2025-07-25", ""},
+		{"ToSolarNoSuchLeap", []string{"lunar", "--to-solar", "01/03/2024", "--leap"}, 2, "", "không có tháng 3 nhuận"},
+		{"ToSolarDay30", []string{"lunar", "--to-solar", "30/12/2025"}, 2, "", "chỉ có 29 ngày"},
+		{"LunarOutOfRange", []string{"lunar", "2300-01-01"}, 2, "", "ngoài khoảng"},
+		{"LunarBadFormat", []string{"lunar", "--to-solar", "2025-03-10"}, 2, "", "DD/MM/YYYY"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(t, ctx, tt.args...)
+			lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+			if code != tt.code || (tt.lastLine != "" && lines[len(lines)-1] != tt.lastLine) || !strings.Contains(out+errs, tt.contains) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if code == 2 && strings.Count(strings.TrimSpace(errs), "\n") != 0 {
+				t.Errorf("error is not one line: %q", errs)
+			}
+		})
+	}
+}

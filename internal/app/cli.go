@@ -31,6 +31,10 @@ Cách dùng / usage:
   danchu import households VILLAGE_CODE FILE.csv [--db DSN]   nhập sổ hộ gia đình của thôn / import households
   danchu user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]
                                                               tạo tài khoản cán bộ, in đường liên kết kích hoạt / create an official
+  danchu deadline --rule ID --from YYYY-MM-DD [--complex] [--remote] [--multi-site] [--extensions N] [--extended] [--calendar FILE]
+                                                              thời hạn luật định / a statutory deadline (--list: the rules)
+  danchu holidays --year YYYY [--calendar FILE]               ngày nghỉ trong năm / days off of a year
+  danchu lunar YYYY-MM-DD | --to-solar DD/MM/YYYY [--leap]    đổi ngày âm, dương / lunar and solar dates
   danchu verify [--db DSN]                                    kiểm tra chuỗi băm của sổ công khai / check the public record's hash chain
   danchu version                                              phiên bản / version
 
@@ -59,6 +63,12 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runUser(ctx, rest, stdout, stderr, getenv)
 	case "verify":
 		err = runVerify(ctx, rest, stdout, stderr, getenv)
+	case "deadline":
+		err = runDeadline(ctx, rest, stdout, stderr)
+	case "holidays":
+		err = runHolidays(ctx, rest, stdout, stderr)
+	case "lunar":
+		err = runLunar(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "danchu", versionString())
 	case "help", "-h", "--help":
@@ -75,7 +85,11 @@ func report(stderr io.Writer, err error) int {
 	var ce *apperr.ConfigError
 	var ie *org.ImportError
 	var pe *audit.Problem
+	var bi *badInput
 	switch {
+	case errors.As(err, &bi):
+		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(bi.msg))
+		return 2
 	case errors.As(err, &pe):
 		fmt.Fprintf(stderr, "danchu verify: SAI / BROKEN — %s\n", pe.Error())
 		return 1
