@@ -17,6 +17,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/calendar"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/notify"
@@ -29,12 +30,13 @@ import (
 
 // App is a running danchu: its database, services and HTTP server.
 type App struct {
-	Config *config.Config
-	DB     *db.DB
-	Units  *org.Service
-	Audit  *audit.Service
-	Auth   *auth.Service
-	Log    *slog.Logger
+	Config   *config.Config
+	DB       *db.DB
+	Units    *org.Service
+	Audit    *audit.Service
+	Auth     *auth.Service
+	Calendar *calendar.Service
+	Log      *slog.Logger
 
 	handler http.Handler
 	srv     *http.Server
@@ -97,6 +99,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 		p.WritesPerMinute = cfg.LimitWrites
 	}
 	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, notify.LogSender{Log: log})
+	a.Calendar = calendar.NewService(d, a.Auth.Guard())
 	return a
 }
 
@@ -119,6 +122,9 @@ func (a *App) Handler() (http.Handler, error) {
 	if c := a.Config; c.OIDCIssuer != "" {
 		ah.OIDC = auth.NewOIDC(a.Auth, auth.OIDCConfig{Name: c.OIDCName, Issuer: c.OIDCIssuer, ClientID: c.OIDCClientID,
 			ClientSecret: c.OIDCClientSecret, RedirectURL: c.PublicURL() + "/cong-dan/oidc/ve"})
+	}
+	if err := calendar.RegisterRoutes(s, ah, a.Calendar); err != nil {
+		return nil, err
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
 		return nil, err

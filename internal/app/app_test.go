@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,8 @@ import (
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/legal"
+	"danchu/internal/web/webtest"
 )
 
 // newSite returns a test server over the demo data on d.
@@ -417,4 +420,57 @@ func TestLegalCommands(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCalendarPage(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := app.New(&config.Config{}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if _, err := demo.Load(ctx, a.Units); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		signIn := func(email string) *webtest.Browser {
+			b := webtest.New(t, srv.URL)
+			if code, _, _ := b.Post("/dang-nhap", "/dang-nhap", url.Values{"email": {email}, "password": {demo.Password}}); code != http.StatusSeeOther {
+				t.Fatalf("sign in %s: %d", email, code)
+			}
+			return b
+		}
+		root := signIn("quantri@danchu.demo")
+		code, page, _ := root.Get("/quan-tri/lich?nam=2026")
+		if code != 200 || !strings.Contains(page, "Nghỉ bù Giỗ Tổ Hùng Vương") || !strings.Contains(page, "Lịch ngày nghỉ năm 2026") {
+			t.Fatalf("calendar page: %d", code)
+		}
+		code, page, _ = root.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", url.Values{"day": {"2026-11-24"}, "kind": {"off"}, "name": {"Ngày Văn hóa <b>Việt Nam</b>"}})
+		if code != 200 || !strings.Contains(page, "Đã lưu 1 điều chỉnh") || !strings.Contains(page, "Ngày Văn hóa &lt;b&gt;Việt Nam&lt;/b&gt;") {
+			t.Fatalf("add: %d", code)
+		}
+		code, page, _ = root.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", url.Values{"day": {"2026-11-25"}, "kind": {"off"}, "name": {""}})
+		if code != 400 || !strings.Contains(page, "cần có tên") {
+			t.Errorf("day off without a name: %d", code)
+		}
+		if code, _, _ := root.Post("", "/quan-tri/lich?nam=2026", url.Values{"day": {"2026-12-01"}, "kind": {"off"}, "name": {"x"}}); code != http.StatusForbidden {
+			t.Errorf("post without CSRF token: %d", code)
+		}
+		if code, _, _ := root.Get("/quan-tri/lich?nam=abc"); code != 400 {
+			t.Errorf("bad year: %d", code)
+		}
+		// A viewer of one commune: the national calendar does not exist for them.
+		if code, _, _ := signIn("xem@danchu.demo").Get("/quan-tri/lich"); code != http.StatusNotFound {
+			t.Errorf("viewer: %d", code)
+		}
+		cal, _ := a.Calendar.Calendar(ctx)
+		if cal.IsWorkingDay(legal.DateOf(2026, 11, 24)) {
+			t.Error("the added day off is not in the server's calendar")
+		}
+	})
 }

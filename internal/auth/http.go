@@ -186,6 +186,11 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 	})
 }
 
+// Official wraps a capability's back-office handler the same way as identity's own.
+func (h *Handlers) Official(fn func(w http.ResponseWriter, r *http.Request, a *Actor)) http.HandlerFunc {
+	return h.official(fn)
+}
+
 // official wraps a back-office handler: only officials whose sign-in is complete
 // get in; others are sent to sign in (and brought back afterwards).
 func (h *Handlers) official(fn func(w http.ResponseWriter, r *http.Request, a *Actor)) http.HandlerFunc {

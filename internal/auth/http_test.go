@@ -3,9 +3,7 @@ package auth_test
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
@@ -16,6 +14,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/org"
 	"danchu/internal/web"
+	"danchu/internal/web/webtest"
 
 	"github.com/pquerna/otp/totp"
 	"github.com/prometheus/client_golang/prometheus"
@@ -39,59 +38,26 @@ func (f *fixture) site(t *testing.T) (*httptest.Server, *auth.Handlers) {
 	return srv, h
 }
 
-// browser is a client with cookies that does not follow redirects.
-type browser struct {
-	t    *testing.T
-	base string
-	c    *http.Client
-}
+// browser is webtest's browser with the officials' sign-in.
+type browser struct{ *webtest.Browser }
 
-func newBrowser(t *testing.T, srv *httptest.Server) *browser {
-	jar, _ := cookiejar.New(nil)
-	return &browser{t: t, base: srv.URL, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
-}
+func newBrowser(t *testing.T, srv *httptest.Server) *browser { return &browser{webtest.New(t, srv.URL)} }
 
-func (b *browser) get(path string) (int, string, http.Header) {
-	b.t.Helper()
-	resp, err := b.c.Get(b.base + path)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header
-}
+func (b *browser) get(path string) (int, string, http.Header) { b.T.Helper(); return b.Get(path) }
 
-var csrfField = regexp.MustCompile(`name="csrf" value="([A-Z2-7]+)"`)
-
-// post sends a form with the CSRF token read from the page at formPath ("" : no token).
 func (b *browser) post(formPath, path string, v url.Values) (int, string, http.Header) {
-	b.t.Helper()
-	if formPath != "" {
-		_, page, _ := b.get(formPath)
-		m := csrfField.FindStringSubmatch(page)
-		if m == nil {
-			b.t.Fatalf("no csrf field on %s", formPath)
-		}
-		v.Set("csrf", m[1])
-	}
-	resp, err := b.c.PostForm(b.base+path, v)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header
+	b.T.Helper()
+	return b.Post(formPath, path, v)
 }
 
 func (b *browser) signIn(email string) {
-	b.t.Helper()
+	b.T.Helper()
 	code, body, h := b.post("/dang-nhap", "/dang-nhap", url.Values{"email": {email}, "password": {goodPassword}})
 	if code != http.StatusSeeOther {
-		b.t.Fatalf("sign in %s: %d %s", email, code, body)
+		b.T.Fatalf("sign in %s: %d %s", email, code, body)
 	}
 	if loc := h.Get("Location"); loc != "/quan-tri" {
-		b.t.Fatalf("sign in %s went to %s", email, loc)
+		b.T.Fatalf("sign in %s went to %s", email, loc)
 	}
 }
 

@@ -121,16 +121,16 @@ func oidcSignIn(t *testing.T, b *browser) (int, string, http.Header) {
 		t.Fatalf("start: %d", code)
 	}
 	authURL := h.Get("Location")
-	resp, err := b.c.Get(authURL) // the provider consents and redirects back
+	resp, err := b.C.Get(authURL) // the provider consents and redirects back
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
 	back := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(back, b.base+"/cong-dan/oidc/ve?") {
+	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(back, b.Base+"/cong-dan/oidc/ve?") {
 		t.Fatalf("provider answered %d → %s", resp.StatusCode, back)
 	}
-	return b.get(strings.TrimPrefix(back, b.base))
+	return b.get(strings.TrimPrefix(back, b.Base))
 }
 
 func TestOIDCSignIn(t *testing.T) {

@@ -1,0 +1,143 @@
+package calendar
+
+import (
+	"bytes"
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+type handlers struct {
+	svc  *Service
+	web  *web.Server
+	page *web.Page
+}
+
+// RegisterRoutes adds the calendar page of the back office (/quan-tri/lich).
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service) error {
+	if err := s.AddCatalog(files); err != nil {
+		return fmt.Errorf("calendar catalog: %w", err)
+	}
+	p, err := s.Page(files, "templates/calendar.html")
+	if err != nil {
+		return err
+	}
+	h := &handlers{svc: svc, web: s, page: p}
+	s.HandleFunc("GET /quan-tri/lich", ah.Official(h.show))
+	s.HandleFunc("POST /quan-tri/lich", ah.Official(h.add))
+	s.HandleFunc("POST /quan-tri/lich/{id}/xoa", ah.Official(h.delete))
+	return nil
+}
+
+type pageData struct {
+	Year      int
+	Prev      int
+	Next      int
+	DaysOff   []legal.Holiday
+	Overrides []Stored
+	Error     string
+	Done      string
+	Values    map[string]string
+}
+
+func (h *handlers) render(w http.ResponseWriter, r *http.Request, a *auth.Actor, year, status int, p pageData) {
+	if err := h.svc.guard.Can(r.Context(), a, auth.ManageCalendar, 0); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	cal, err := h.svc.Calendar(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	all, err := h.svc.Overrides(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Year, p.Prev, p.Next, p.DaysOff = year, year-1, year+1, cal.Holidays(year)
+	for _, o := range all {
+		if o.Date.Year == year {
+			p.Overrides = append(p.Overrides, o)
+		}
+	}
+	h.web.RenderStatus(w, r, h.page, status, h.web.T(r, "calendar.title", year), p)
+}
+
+func (h *handlers) yearParam(r *http.Request) (int, error) {
+	v := r.FormValue("nam")
+	if v == "" {
+		return legal.Today(h.svc.db.Now()).Year, nil
+	}
+	y, err := strconv.Atoi(v)
+	if err != nil || y < legal.FirstYear || y > legal.LastYear {
+		return 0, apperr.Invalid(fmt.Sprintf("Năm phải là số từ %d đến %d.", legal.FirstYear, legal.LastYear), nil)
+	}
+	return y, nil
+}
+
+func (h *handlers) show(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	y, err := h.yearParam(r)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.render(w, r, a, y, http.StatusOK, pageData{})
+}
+
+// add stores one override from the form fields, or the lines pasted in "csv".
+func (h *handlers) add(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	y, err := h.yearParam(r)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	values := map[string]string{"day": r.PostFormValue("day"), "kind": r.PostFormValue("kind"), "name": r.PostFormValue("name"), "csv": r.PostFormValue("csv")}
+	var body bytes.Buffer
+	if strings.TrimSpace(values["csv"]) != "" {
+		body.WriteString(values["csv"])
+	} else {
+		cw := csv.NewWriter(&body)
+		cw.Write([]string{strings.TrimSpace(values["day"]), values["kind"], strings.TrimSpace(values["name"])})
+		cw.Flush()
+	}
+	n, err := h.svc.Import(r.Context(), a, &body)
+	if err != nil {
+		if web.StatusOf(err) == http.StatusInternalServerError || web.StatusOf(err) == http.StatusNotFound {
+			h.web.Error(w, r, err)
+			return
+		}
+		h.render(w, r, a, y, web.StatusOf(err), pageData{Error: apperr.MessageOf(err), Values: values})
+		return
+	}
+	h.render(w, r, a, y, http.StatusOK, pageData{Done: h.web.T(r, "calendar.saved", n)})
+}
+
+func (h *handlers) delete(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	y, err := h.yearParam(r)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	if err := h.svc.Delete(r.Context(), a, id); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.render(w, r, a, y, http.StatusOK, pageData{Done: h.web.T(r, "calendar.deleted")})
+}

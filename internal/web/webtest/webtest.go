@@ -1,0 +1,59 @@
+// Package webtest is a browser for HTTP tests: it keeps cookies, does not follow
+// redirects, and sends forms with the CSRF token read from the page they come from.
+package webtest
+
+import (
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"testing"
+)
+
+// Browser is one visitor of a test server.
+type Browser struct {
+	T    testing.TB
+	Base string
+	C    *http.Client
+}
+
+// New returns a browser for the server at base (httptest.Server.URL).
+func New(t testing.TB, base string) *Browser {
+	jar, _ := cookiejar.New(nil)
+	return &Browser{T: t, Base: base, C: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+// Get fetches path and returns the status, body and headers.
+func (b *Browser) Get(path string) (int, string, http.Header) {
+	b.T.Helper()
+	resp, err := b.C.Get(b.Base + path)
+	if err != nil {
+		b.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([A-Z2-7]+)"`)
+
+// Post sends form v to path, with the CSRF token of the page at formPath ("": none).
+func (b *Browser) Post(formPath, path string, v url.Values) (int, string, http.Header) {
+	b.T.Helper()
+	if formPath != "" {
+		_, page, _ := b.Get(formPath)
+		m := csrfField.FindStringSubmatch(page)
+		if m == nil {
+			b.T.Fatalf("no csrf field on %s", formPath)
+		}
+		v.Set("csrf", m[1])
+	}
+	resp, err := b.C.PostForm(b.Base+path, v)
+	if err != nil {
+		b.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body), resp.Header
+}
