@@ -41,7 +41,9 @@ func (f *fixture) site(t *testing.T) (*httptest.Server, *auth.Handlers) {
 // browser is webtest's browser with the officials' sign-in.
 type browser struct{ *webtest.Browser }
 
-func newBrowser(t *testing.T, srv *httptest.Server) *browser { return &browser{webtest.New(t, srv.URL)} }
+func newBrowser(t *testing.T, srv *httptest.Server) *browser {
+	return &browser{webtest.New(t, srv.URL)}
+}
 
 func (b *browser) get(path string) (int, string, http.Header) { b.T.Helper(); return b.Get(path) }
 
