@@ -139,6 +139,7 @@ var catalogue = []Rule{
 	rule("enterprise-dialogue.exchange", "Gửi nội dung đối thoại định kỳ tại nơi làm việc (chậm nhất trước ngày đối thoại)", "Nghị định 145/2020 Điều 39", WorkingDays, Backward, 5, nil, ""),
 	rule("bgsdt.notice", "Thông báo kế hoạch, thành phần Ban GSĐTCĐ cho chủ đầu tư (chậm nhất trước khi giám sát)", "Nghị định 59/2023 Điều 16", CalendarDays, Backward, 45, nil, ""),
 	rule("disclosure.posting", "Niêm yết công khai tối thiểu (khoản 1–3, 5–12 Điều 11)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 13(2)", CalendarDays, Window, 30, nil, ""),
+	rule("disclosure.staff-posting", "Niêm yết, đăng mạng nội bộ nội dung công khai trong cơ quan, đơn vị tối thiểu", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 48", CalendarDays, Window, 20, nil, ""),
 	rule("consultation.window", "Thời gian lấy ý kiến Nhân dân tối thiểu", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 28(2)", CalendarDays, Window, 20, nil, ""),
 	rule("huong-uoc.posting", "Niêm yết dự thảo hương ước, quy ước để lấy ý kiến", "Nghị định 61/2023", CalendarDays, Window, 30, nil, ""),
 }

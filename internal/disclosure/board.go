@@ -1,0 +1,167 @@
+package disclosure
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"danchu/internal/db"
+	"danchu/internal/org"
+	"danchu/internal/search"
+)
+
+// Item is a line of a board, an archive or a search result (no body).
+type Item struct {
+	ID, UnitID, BoardID int64
+	Category            int
+	Status              string
+	Version             int
+	Title               string
+	Late                bool
+	PostingStart        string
+	PublishedAt         int64
+	UpdatedAt           int64
+	Snippet             string // search only: the start of the body
+}
+
+const itemCols = `d.id, d.unit_id, d.board_id, d.category, d.status, d.version, d.title, d.late, d.posting_start, d.published_at, d.updated_at`
+
+func (s *Service) items(ctx context.Context, query string, args ...any) ([]Item, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var it Item
+		if err := rows.Scan(&it.ID, &it.UnitID, &it.BoardID, &it.Category, &it.Status, &it.Version, &it.Title, &it.Late, &it.PostingStart,
+			&it.PublishedAt, &it.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// Board returns the public disclosures with status of a commune's board (u is the
+// commune: its own and its villages') or of one village (u a village), newest
+// first, at most limit.
+func (s *Service) Board(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
+	col := "d.board_id"
+	if u.Type.Level() == org.VillageLevel {
+		col = "d.unit_id"
+	}
+	its, err := s.items(ctx, "select "+itemCols+" from disclosures d where "+col+` = $1 and d.status = $2 and not d.staff_only
+		order by d.published_at desc, d.id desc limit $3`, u.ID, status, limit)
+	if err != nil {
+		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
+	}
+	return its, nil
+}
+
+// UnitItems lists every disclosure of a unit (any status, staff boards included)
+// for its officials, newest first.
+func (s *Service) UnitItems(ctx context.Context, u org.Unit, limit int) ([]Item, error) {
+	col := "d.board_id"
+	if u.Type.Level() == org.VillageLevel {
+		col = "d.unit_id"
+	}
+	return s.items(ctx, "select "+itemCols+" from disclosures d where "+col+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
+}
+
+// SearchCandidates is how many of the newest matches are ranked.
+const SearchCandidates = 500
+
+// Hit is a search result with its score.
+type Hit struct {
+	Item
+	Score int
+	Terms []string
+}
+
+// Search finds public disclosures (posted or archived) whose folded text has every
+// word of q, within the subtree of unit (zero: the whole portal). The engine's
+// full-text index (FTS5 or a GIN tsvector index) selects the newest
+// SearchCandidates matches; they are ranked here, the same way on both engines:
+// words in the title count three, in the body one, then newer first.
+func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, offset int) ([]Hit, int, error) {
+	terms := search.Terms(q)
+	if len(terms) == 0 {
+		return nil, 0, nil
+	}
+	var sqlText string
+	var match string
+	if s.db.Dialect == db.SQLite {
+		quoted := make([]string, len(terms))
+		for i, t := range terms {
+			quoted[i] = `"` + t + `"`
+		}
+		match = strings.Join(quoted, " ")
+		sqlText = "select " + itemCols + `, substr(d.body, 1, 400) from disclosures_fts f join disclosures d on d.id = f.rowid
+			join units u on u.id = d.unit_id where disclosures_fts match $1`
+	} else {
+		match = strings.Join(terms, " & ")
+		sqlText = "select " + itemCols + `, substr(d.body, 1, 400) from disclosures d join units u on u.id = d.unit_id
+			where to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)`
+	}
+	sqlText += " and d.status <> 'withdrawn' and not d.staff_only"
+	args := []any{match}
+	if unit.ID != 0 {
+		sqlText += " and u.path >= $2 and u.path < $3"
+		args = append(args, unit.Path, unit.Path[:len(unit.Path)-1]+"0")
+	}
+	args = append(args, SearchCandidates)
+	sqlText += fmt.Sprintf(" order by d.published_at desc, d.id desc limit $%d", len(args))
+	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("search %q: %w", q, err)
+	}
+	defer rows.Close()
+	var hits []Hit
+	for rows.Next() {
+		var h Hit
+		if err := rows.Scan(&h.ID, &h.UnitID, &h.BoardID, &h.Category, &h.Status, &h.Version, &h.Title, &h.Late, &h.PostingStart,
+			&h.PublishedAt, &h.UpdatedAt, &h.Snippet); err != nil {
+			return nil, 0, err
+		}
+		h.Terms = terms
+		h.Score = score(terms, h.Title, h.Snippet)
+		hits = append(hits, h)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		if hits[i].PublishedAt != hits[j].PublishedAt {
+			return hits[i].PublishedAt > hits[j].PublishedAt
+		}
+		return hits[i].ID > hits[j].ID
+	})
+	total := len(hits)
+	if offset >= total {
+		return nil, total, nil
+	}
+	return hits[offset:min(offset+limit, total)], total, nil
+}
+
+// score counts the query's words in the title (×3) and the start of the body.
+func score(terms []string, title, body string) int {
+	count := func(s string) map[string]int {
+		m := map[string]int{}
+		for _, w := range strings.Fields(search.IndexText(s)) {
+			m[w]++
+		}
+		return m
+	}
+	t, b := count(title), count(body)
+	n := 0
+	for _, w := range terms {
+		n += 3*t[w] + min(b[w], 5)
+	}
+	return n
+}

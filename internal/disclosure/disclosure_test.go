@@ -1,0 +1,368 @@
+package disclosure_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/disclosure"
+	"danchu/internal/legal"
+	"danchu/internal/notify"
+	"danchu/internal/org"
+)
+
+type fixedCalendar struct{ c *legal.Calendar }
+
+func (f fixedCalendar) Calendar(context.Context) (*legal.Calendar, error) { return f.c, nil }
+
+type fixture struct {
+	d                                *db.DB
+	units                            *org.Service
+	auth                             *auth.Service
+	rec                              *audit.Service
+	svc                              *disclosure.Service
+	now                              time.Time
+	danDien, v1, phuXuan, school     org.Unit
+	official, other, schoolHead, pub *auth.Actor
+}
+
+const pw = "bảng tin công khai của xã 2026"
+
+func setup(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{d: d, now: time.Date(2026, 3, 10, 3, 0, 0, 0, time.UTC)} // 10/03/2026 10:00 in Vietnam
+	d.Now = func() time.Time { return f.now }
+	f.units = org.NewService(d)
+	csv := "code,name,type,parent_code\n46,Thành phố Huế,thanh-pho,\n19885,Xã Đan Điền,xa,46\n19885-01,Thôn Đông Phước,thon,19885\n19753,Phường Phú Xuân,phuong,46\n"
+	if _, err := f.units.ImportUnits(ctx, strings.NewReader(csv), nil); err != nil {
+		t.Fatal(err)
+	}
+	get := func(code string) org.Unit {
+		u, err := f.units.UnitByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	f.danDien, f.v1, f.phuXuan = get("19885"), get("19885-01"), get("19753")
+	var err error
+	if f.school, err = f.units.CreateUnit(ctx, org.Unit{Name: "Trường Tiểu học Đan Điền", Type: org.Agency}, f.danDien.ID); err != nil {
+		t.Fatal(err)
+	}
+	p := auth.DefaultPolicy()
+	p.Require2FA = false
+	log := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.rec = audit.NewService(d)
+	f.auth = auth.NewService(d, f.units, f.rec, p, log, log)
+	actor := func(email string, role auth.Role, unit org.Unit) *auth.Actor {
+		res, err := f.auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ " + email, Email: email, Role: role, UnitID: unit.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.ActivationLink != "" {
+			if err := f.auth.Activate(ctx, res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], pw); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in, err := f.auth.SignIn(ctx, email, pw, "ip", "ua")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, a, _ := f.auth.Session(ctx, in.Token)
+		return a
+	}
+	f.official = actor("xa@dandien.vn", auth.CommuneOfficial, f.danDien)
+	f.other = actor("xa@phuxuan.vn", auth.CommuneOfficial, f.phuXuan)
+	f.schoolHead = actor("hieutruong@dandien.vn", auth.AgencyHead, f.school)
+	f.svc = disclosure.NewService(d, f.units, f.auth.Guard(), f.rec, fixedCalendar{legal.NewCalendar(legal.Decided())}, t.TempDir())
+	return f
+}
+
+func pdf(text string) disclosure.Upload {
+	return disclosure.Upload{Name: "quyet-dinh.pdf", R: strings.NewReader("%PDF-1.4\n" + text + "\n%%EOF\n")}
+}
+
+func draft(unit org.Unit, cat int, title string) disclosure.Draft {
+	return disclosure.Draft{UnitID: unit.ID, Category: cat, Title: title, Body: "Nội dung " + title, DecisionDate: "2026-03-09"}
+}
+
+func wantErr(t *testing.T, err error, code apperr.Code, text string) {
+	t.Helper()
+	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
+		t.Fatalf("error = %v (code %s), want %s with %q", err, apperr.CodeOf(err), code, text)
+	}
+}
+
+func TestPublishAndRules(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 2, "Dự toán ngân sách xã năm 2026"), []disclosure.Upload{pdf("du toan")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Decision 09/03 (Mon): due 16/03; posted 10/03 → on time; 30-day window from 10/03 ends 09/04.
+		if x.Late || x.Due.String() != "2026-03-16" || x.MinEnd.String() != "2026-04-09" || len(x.Files) != 1 || x.Files[0].ContentType != "application/pdf" {
+			t.Errorf("published = %+v", x)
+		}
+		// A decision of 20/02 (Tết until 22/02): due 02/03 (5 working days: 23–27/02 … ), posted 10/03 → late.
+		late := draft(f.v1, 7, "Danh sách hộ nghèo thôn Đông Phước")
+		late.DecisionDate = "2026-02-20"
+		late.Channels = []disclosure.Channel{{ID: disclosure.ChannelLoudspeaker, Start: legal.DateOf(2026, 3, 10), End: legal.DateOf(2026, 3, 12)}}
+		y, err := f.svc.Publish(ctx, f.official, late, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !y.Late || y.Due.String() != "2026-02-27" || y.BoardID != f.danDien.ID {
+			t.Errorf("late one = due %s late %v board %d", y.Due, y.Late, y.BoardID)
+		}
+		// Items 4 and 13 stay permanently.
+		perm, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 13, "Thủ tục hành chính của xã"), nil)
+		if err != nil || !perm.MinEnd.IsZero() {
+			t.Fatalf("permanent item: %+v %v", perm.MinEnd, err)
+		}
+		wantErr(t, f.svc.TakeDown(ctx, f.official, perm.ID), apperr.CodeConflict, "thường xuyên")
+		// Too early to take down: refused with the first possible day.
+		wantErr(t, f.svc.TakeDown(ctx, f.official, x.ID), apperr.CodeConflict, "có thể gỡ từ ngày 10/04/2026")
+		f.now = f.now.AddDate(0, 0, 31)
+		if err := f.svc.TakeDown(ctx, f.official, x.ID); err != nil {
+			t.Fatalf("take down after the window: %v", err)
+		}
+		board, _ := f.svc.Board(ctx, f.danDien, disclosure.Posted, 50)
+		archive, _ := f.svc.Board(ctx, f.danDien, disclosure.Archived, 50)
+		if len(board) != 2 || len(archive) != 1 || archive[0].ID != x.ID {
+			t.Errorf("board %d, archive %d", len(board), len(archive))
+		}
+		village, _ := f.svc.Board(ctx, f.v1, disclosure.Posted, 50)
+		if len(village) != 1 || village[0].ID != y.ID {
+			t.Errorf("village board = %v", village)
+		}
+		// Every act is on the public record, in order.
+		rs, _ := f.rec.Records(ctx, 0, 10)
+		var kinds []string
+		for _, r := range rs {
+			kinds = append(kinds, r.Kind)
+		}
+		if strings.Join(kinds, ",") != "disclosure.archived,disclosure.posted,disclosure.posted,disclosure.posted" {
+			t.Errorf("public record = %v", kinds)
+		}
+		if _, _, err := f.rec.Verify(ctx); err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+func TestAmendAndWithdraw(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 5, "Đóng góp xây dựng đường thôn"), []disclosure.Upload{pdf("ban 1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		am := draft(f.danDien, 5, "Đóng góp xây dựng đường thôn (sửa số liệu)")
+		am.Body = "Mức đóng góp 200.000 đồng/hộ"
+		_, err = f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
+		wantErr(t, err, apperr.CodeInvalid, "lý do")
+		am.Reason = "Sửa mức đóng góp theo nghị quyết"
+		y, err := f.svc.Amend(ctx, f.official, x.ID, am, []string{x.Files[0].SHA256}, []disclosure.Upload{pdf("phu luc")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.svc.Get(ctx, nil, x.ID)
+		if err != nil || got.Version != 2 || len(got.Versions) != 2 || got.Versions[1].Reason != am.Reason || len(got.Files) != 2 || len(got.Versions[0].Files) != 1 {
+			t.Fatalf("after amendment: %+v %v", got, err)
+		}
+		if y.Title != "Đóng góp xây dựng đường thôn (sửa số liệu)" {
+			t.Errorf("title = %q", y.Title)
+		}
+		// Another commune's official: not found, and audited as denied.
+		_, err = f.svc.Amend(ctx, f.other, x.ID, am, nil, nil)
+		wantErr(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		wantErr(t, f.svc.Withdraw(ctx, f.other, x.ID, "x"), apperr.CodeNotFound, "Không tìm thấy")
+		var denied int
+		d.QueryRow("select count(*) from audit_log where action = 'disclosure.publish' and outcome = 'denied'").Scan(&denied)
+		if denied != 2 {
+			t.Errorf("%d denied audit records, want 2", denied)
+		}
+		wantErr(t, f.svc.Withdraw(ctx, f.official, x.ID, " "), apperr.CodeInvalid, "lý do")
+		if err := f.svc.Withdraw(ctx, f.official, x.ID, "Đính kèm nhầm tệp"); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = f.svc.Get(ctx, nil, x.ID)
+		if got.Status != disclosure.Withdrawn || got.WithdrawReason != "Đính kèm nhầm tệp" {
+			t.Errorf("withdrawn = %+v", got)
+		}
+		_, err = f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
+		wantErr(t, err, apperr.CodeConflict, "đã bị rút")
+		if hits, _, _ := f.svc.Search(ctx, "dong gop", org.Unit{}, 10, 0); len(hits) != 0 {
+			t.Errorf("a withdrawn disclosure is found by search")
+		}
+	})
+}
+
+func TestBadInput(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		count := func() int {
+			var n int
+			d.QueryRow("select count(*) from disclosures").Scan(&n)
+			return n
+		}
+		noDate := draft(f.danDien, 1, "Kế hoạch năm")
+		noDate.DecisionDate = ""
+		_, err := f.svc.Publish(ctx, f.official, noDate, nil)
+		if e, ok := err.(*apperr.Error); !ok || e.Fields["decision_date"] != "Hãy nhập ngày ban hành quyết định, văn bản được công khai." {
+			t.Fatalf("no decision date: %v", err)
+		}
+		for _, tt := range []struct {
+			name string
+			up   disclosure.Upload
+			want string
+		}{
+			{"HTMLNamedPDF", disclosure.Upload{Name: "bao-cao.pdf", R: strings.NewReader("<html><script>alert(1)</script></html>")}, "không phải PDF"},
+			{"ProgramNamedPDF", disclosure.Upload{Name: "x.pdf", R: strings.NewReader("MZ\x90\x00\x03\x00\x00\x00")}, "không phải PDF"},
+			{"ZipNotOffice", disclosure.Upload{Name: "x.docx", R: strings.NewReader("PK\x03\x04garbage")}, "không phải PDF"},
+			{"TooLarge", disclosure.Upload{Name: "lon.pdf", R: io.MultiReader(strings.NewReader("%PDF-1.4\n"), bytes.NewReader(make([]byte, 25<<20)))}, "lớn quá 20 MB"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 1, "Kế hoạch năm"), []disclosure.Upload{pdf("ok"), tt.up})
+				wantErr(t, err, apperr.CodeInvalid, tt.want)
+			})
+		}
+		for _, tt := range []struct {
+			name string
+			d    disclosure.Draft
+			want string
+		}{
+			{"NoCategory", draft(f.danDien, 15, "x"), "category"},
+			{"NoTitle", draft(f.danDien, 1, "   "), "title"},
+			{"FutureDecision", func() disclosure.Draft { x := draft(f.danDien, 1, "x"); x.DecisionDate = "2026-04-01"; return x }(), "decision_date"},
+			{"PostedBeforeDecision", func() disclosure.Draft {
+				x := draft(f.danDien, 1, "x")
+				x.PostingStart = "2026-03-01"
+				return x
+			}(), "posting_start"},
+			{"ShortLoudspeaker", func() disclosure.Draft {
+				x := draft(f.danDien, 8, "x")
+				x.Channels = []disclosure.Channel{{ID: disclosure.ChannelLoudspeaker, Start: legal.DateOf(2026, 3, 10), End: legal.DateOf(2026, 3, 11)}}
+				return x
+			}(), "channel_loudspeaker"},
+			{"ProvinceHasNoBoard", disclosure.Draft{UnitID: f.danDien.ParentID, Category: 1, Title: "x", DecisionDate: "2026-03-09"}, "không có bảng công khai"},
+		} {
+			t.Run(tt.name, func(t *testing.T) {
+				_, err := f.svc.Publish(ctx, f.official, tt.d, nil)
+				if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error = %v, want invalid %s", err, tt.want)
+				}
+			})
+		}
+		_, err = f.svc.Publish(ctx, f.other, draft(f.danDien, 1, "Kế hoạch"), nil)
+		wantErr(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		if n := count(); n != 0 {
+			t.Fatalf("%d disclosures saved by refused requests", n)
+		}
+		// A script in the title is stored as typed (pages escape it; see the HTTP tests).
+		x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 14, `<script>alert("x")</script> Thông báo`), nil)
+		if err != nil || x.Title != `<script>alert("x")</script> Thông báo` {
+			t.Fatalf("script title: %q %v", x.Title, err)
+		}
+	})
+}
+
+func TestStaffDisclosureIsForStaff(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		x, err := f.svc.Publish(ctx, f.schoolHead, draft(f.school, 9, "Quy chế chi tiêu nội bộ"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !x.StaffOnly || x.MinEnd.String() != "2026-03-30" {
+			t.Errorf("staff disclosure = staff %v, window to %s (want 20 days: 2026-03-30)", x.StaffOnly, x.MinEnd)
+		}
+		if _, err := f.svc.Get(ctx, nil, x.ID); apperr.CodeOf(err) != apperr.CodeNotFound {
+			t.Errorf("a citizen reads a staff disclosure: %v", err)
+		}
+		if _, err := f.svc.Get(ctx, f.other, x.ID); apperr.CodeOf(err) != apperr.CodeNotFound {
+			t.Errorf("another commune's official reads it: %v", err)
+		}
+		if _, err := f.svc.Get(ctx, f.schoolHead, x.ID); err != nil {
+			t.Errorf("the school's head cannot read it: %v", err)
+		}
+		if hits, _, _ := f.svc.Search(ctx, "quy che chi tieu", org.Unit{}, 10, 0); len(hits) != 0 {
+			t.Error("a staff disclosure is in the public search")
+		}
+		if rs, _ := f.rec.Records(ctx, 0, 10); len(rs) != 0 {
+			t.Error("a staff disclosure is on the public record")
+		}
+		_, err = f.svc.Publish(ctx, f.schoolHead, draft(f.school, 13, "x"), nil)
+		if apperr.CodeOf(err) != apperr.CodeInvalid {
+			t.Errorf("item 13 on an agency board (12 items): %v", err)
+		}
+	})
+}
+
+// The two engines find the same disclosures for the same queries, ranked alike.
+func TestSearchSameOnBothEngines(t *testing.T) {
+	titles := []string{
+		"Quy chế dân chủ ở cơ sở xã Đan Điền",
+		"Quy hoạch sử dụng đất đai năm 2026",
+		"Danh sách hộ nghèo, hộ cận nghèo",
+		"Đất đai: thu hồi đất làm đường liên thôn",
+		"Phí, lệ phí chứng thực",
+		"Kết quả lấy ý kiến về quy chế dân chủ",
+	}
+	results := map[db.Dialect][]string{}
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		for i, title := range titles {
+			x := draft(f.danDien, 14, title)
+			if i%2 == 1 {
+				x.UnitID = f.v1.ID
+			}
+			x.Body = strings.Repeat("Chi tiết: "+title+". ", i%3+1)
+			if _, err := f.svc.Publish(ctx, f.official, x, nil); err != nil {
+				t.Fatal(err)
+			}
+			f.now = f.now.Add(time.Minute)
+		}
+		if _, err := f.svc.Publish(ctx, f.other, draft(f.phuXuan, 4, "Quy chế dân chủ phường Phú Xuân"), nil); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, q := range []string{"quy che dan chu", "dat dai", "ĐẤT", "Đan Điền", "ho ngheo", "phi le phi", "khong co gi", "<script>"} {
+			hits, total, err := f.svc.Search(ctx, q, org.Unit{}, 20, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ts []string
+			for _, h := range hits {
+				ts = append(ts, h.Title)
+			}
+			out = append(out, fmt.Sprintf("%s → %d: %s", q, total, strings.Join(ts, " | ")))
+		}
+		within, _, _ := f.svc.Search(ctx, "quy che dan chu", f.v1, 20, 0)
+		out = append(out, fmt.Sprintf("village: %d", len(within)))
+		results[d.Dialect] = out
+		if !strings.HasPrefix(out[0], "quy che dan chu → 3: ") || !strings.HasPrefix(out[1], "dat dai → 2: ") || !strings.HasPrefix(out[2], "ĐẤT → 2:") {
+			t.Errorf("results on %s:\n%s", d.Dialect, strings.Join(out, "\n"))
+		}
+	})
+	if a, b := results[db.SQLite], results[db.Postgres]; b != nil && !slices.Equal(a, b) {
+		t.Errorf("engines differ:\nsqlite:\n%s\npostgres:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
+	}
+}

@@ -1,0 +1,170 @@
+package disclosure
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+)
+
+// DefaultMaxFile is the largest attachment accepted by default (20 MB).
+const DefaultMaxFile = 20 << 20
+
+// MaxFiles is how many files one version may carry.
+const MaxFiles = 10
+
+// File is an attachment of a version.
+type File struct {
+	SHA256      string
+	Name        string
+	ContentType string
+	Size        int64
+}
+
+// fileType is an accepted type, recognised by its content.
+type fileType struct {
+	ext, contentType string
+}
+
+var (
+	typePDF  = fileType{".pdf", "application/pdf"}
+	typeDOCX = fileType{".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+	typeXLSX = fileType{".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+	typeJPEG = fileType{".jpg", "image/jpeg"}
+	typePNG  = fileType{".png", "image/png"}
+)
+
+// sniff recognises the accepted types from the bytes themselves, never the name:
+// an HTML page or a program named "x.pdf" is refused.
+func sniff(b []byte) (fileType, bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return typePDF, true
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return typeJPEG, true
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return typePNG, true
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			return fileType{}, false
+		}
+		has := map[string]bool{}
+		for _, f := range zr.File {
+			has[f.Name] = true
+		}
+		switch {
+		case !has["[Content_Types].xml"]:
+		case has["word/document.xml"]:
+			return typeDOCX, true
+		case has["xl/workbook.xml"]:
+			return typeXLSX, true
+		}
+	}
+	return fileType{}, false
+}
+
+// cleanName keeps a file name readable and harmless: no folders, no control
+// characters, at most 150 characters, ending with the extension of its real type.
+func cleanName(name string, t fileType) string {
+	name = path.Base(strings.ReplaceAll(name, "\\", "/"))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' || r == '/' || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(name)
+	base := strings.TrimSuffix(name, path.Ext(name))
+	if base == "" || base == "." {
+		base = "tep-dinh-kem"
+	}
+	if r := []rune(base); len(r) > 150 {
+		base = string(r[:150])
+	}
+	return base + t.ext
+}
+
+// Blobs stores file contents under a folder by SHA-256, once each.
+type Blobs struct {
+	Dir     string
+	MaxFile int64
+}
+
+func (b *Blobs) pathOf(sum string) string {
+	return filepath.Join(b.Dir, sum[:2], sum[2:4], sum)
+}
+
+// Put reads one uploaded file (up to MaxFile), checks its type from its content
+// and stores it; the error says what to do in Vietnamese.
+func (b *Blobs) Put(name string, r io.Reader) (File, error) {
+	max := b.MaxFile
+	if max <= 0 {
+		max = DefaultMaxFile
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return File{}, fmt.Errorf("read upload: %w", err)
+	}
+	shown := strings.TrimSpace(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	if int64(len(data)) > max {
+		return File{}, apperr.Invalid(fmt.Sprintf("Tệp %q lớn quá %d MB (giới hạn mỗi tệp). Hãy nén hoặc chia nhỏ tệp.", shown, max>>20), map[string]string{"files": "too_large"})
+	}
+	if len(data) == 0 {
+		return File{}, apperr.Invalid(fmt.Sprintf("Tệp %q rỗng.", shown), map[string]string{"files": "empty"})
+	}
+	t, ok := sniff(data)
+	if !ok {
+		return File{}, apperr.Invalid(fmt.Sprintf("Tệp %q không phải PDF, DOCX, XLSX, JPEG hay PNG (kiểm tra theo nội dung tệp, không theo tên).", shown), map[string]string{"files": "type"})
+	}
+	h := sha256.Sum256(data)
+	sum := hex.EncodeToString(h[:])
+	p := b.pathOf(sum)
+	if _, err := os.Stat(p); err != nil {
+		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
+			return File{}, fmt.Errorf("store upload: %w", err)
+		}
+		tmp, err := os.CreateTemp(filepath.Dir(p), ".upload-*")
+		if err != nil {
+			return File{}, fmt.Errorf("store upload: %w", err)
+		}
+		if _, err := tmp.Write(data); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return File{}, fmt.Errorf("store upload: %w", err)
+		}
+		if err := tmp.Sync(); err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			return File{}, fmt.Errorf("store upload: %w", err)
+		}
+		tmp.Close()
+		if err := os.Rename(tmp.Name(), p); err != nil {
+			os.Remove(tmp.Name())
+			return File{}, fmt.Errorf("store upload: %w", err)
+		}
+	}
+	return File{SHA256: sum, Name: cleanName(name, t), ContentType: t.contentType, Size: int64(len(data))}, nil
+}
+
+// Open returns the stored content of sum.
+func (b *Blobs) Open(sum string) (*os.File, error) {
+	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+		return nil, apperr.NotFound("Không có tệp này.")
+	}
+	f, err := os.Open(b.pathOf(sum))
+	if err != nil {
+		return nil, apperr.NotFound("Tệp không còn trên máy chủ.")
+	}
+	return f, nil
+}

@@ -1,0 +1,503 @@
+package disclosure
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+	"danchu/internal/search"
+)
+
+// Statuses of a disclosure.
+const (
+	Posted    = "posted"    // on the board
+	Archived  = "archived"  // taken down after its minimum window; still readable
+	Withdrawn = "withdrawn" // withdrawn with a reason; a public tombstone remains
+)
+
+// Disclosure is one item of a board, as stored, with its current version.
+type Disclosure struct {
+	ID, UnitID, BoardID int64
+	StaffOnly           bool
+	Category            int
+	Status              string
+	Version             int
+	Title, Body         string
+	DecisionDate, Due   legal.Date
+	PostingStart        legal.Date
+	MinEnd              legal.Date // zero: permanent
+	Late                bool
+	PublishedAt         int64
+	UpdatedAt           int64
+	ArchivedAt          int64
+	WithdrawnAt         int64
+	WithdrawReason      string
+	CreatedBy           int64
+
+	Files    []File    // of the current version
+	Channels []Channel // filled by Get
+	Versions []Version // filled by Get, oldest first
+}
+
+// Version is one version of a disclosure.
+type Version struct {
+	N           int
+	Title, Body string
+	Reason      string
+	CreatedAt   int64
+	Files       []File
+}
+
+// Upload is a file sent with a form.
+type Upload struct {
+	Name string
+	R    io.Reader
+}
+
+// Calendar gives the current days off.
+type Calendar interface {
+	Calendar(ctx context.Context) (*legal.Calendar, error)
+}
+
+// Service is the disclosure board.
+type Service struct {
+	db    *db.DB
+	units *org.Service
+	guard *auth.Guard
+	rec   *audit.Service
+	cal   Calendar
+	Blobs *Blobs
+}
+
+// NewService returns the board's service; files go under blobDir.
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal Calendar, blobDir string) *Service {
+	return &Service{db: d, units: units, guard: g, rec: rec, cal: cal, Blobs: &Blobs{Dir: blobDir, MaxFile: DefaultMaxFile}}
+}
+
+// boardOf returns the board a unit's disclosures go on: a commune's own, a
+// village's commune, an agency's own (staff only).
+func (s *Service) boardOf(ctx context.Context, unitID int64) (unit, board org.Unit, staff bool, err error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return unit, board, false, err
+	}
+	u, ok := t.Unit(unitID)
+	if !ok || !u.Current() {
+		return unit, board, false, apperr.NotFound("Không tìm thấy đơn vị.")
+	}
+	switch {
+	case u.Type.Level() == org.CommuneLevel:
+		return u, u, false, nil
+	case u.Type.Level() == org.VillageLevel:
+		b, _ := t.Unit(u.ParentID)
+		return u, b, false, nil
+	case u.Type == org.Agency:
+		return u, u, true, nil
+	}
+	return unit, board, false, apperr.Invalid(fmt.Sprintf("%s không có bảng công khai: công khai thuộc xã, phường, thôn, tổ dân phố hoặc cơ quan, đơn vị.", u.Name), nil)
+}
+
+func (s *Service) today() legal.Date { return legal.Today(s.db.Now()) }
+
+// storeUploads checks and stores every file before anything is written.
+func (s *Service) storeUploads(ups []Upload) ([]File, error) {
+	if len(ups) > MaxFiles {
+		return nil, apperr.Invalid(fmt.Sprintf("Tối đa %d tệp cho một nội dung công khai.", MaxFiles), map[string]string{"files": "too_many"})
+	}
+	var out []File
+	for _, u := range ups {
+		f, err := s.Blobs.Put(u.Name, u.R)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// Publish puts a new disclosure on its unit's board: checked against the law,
+// late ones marked late, on the public record and in the audit log.
+func (s *Service) Publish(ctx context.Context, a *auth.Actor, d Draft, ups []Upload) (Disclosure, error) {
+	unit, board, staff, err := s.boardOf(ctx, d.UnitID)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	if err := s.guard.Can(ctx, a, auth.Publish, unit.ID); err != nil {
+		return Disclosure{}, err
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	p, err := Check(d, staff, s.today(), cal)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	files, err := s.storeUploads(ups)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	now := s.db.NowMillis()
+	x := Disclosure{ID: s.db.NewID(), UnitID: unit.ID, BoardID: board.ID, StaffOnly: staff, Category: p.Category.N, Status: Posted,
+		Version: 1, Title: p.Title, Body: p.Body, DecisionDate: p.DecisionDate, Due: p.Due, PostingStart: p.PostingStart,
+		MinEnd: p.MinEnd, Late: p.Late, PublishedAt: now, UpdatedAt: now, CreatedBy: a.AccountID, Files: files, Channels: p.Channels}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `insert into disclosures (id, unit_id, board_id, staff_only, category, status, version, title, body,
+			decision_date, due_date, posting_start, min_end, late, search_text, published_at, updated_at, withdraw_reason, created_by)
+			values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, '', $16)`,
+			x.ID, x.UnitID, x.BoardID, x.StaffOnly, x.Category, x.Status, x.Title, x.Body, x.DecisionDate.String(), x.Due.String(),
+			x.PostingStart.String(), dateOrEmpty(x.MinEnd), x.Late, search.IndexText(x.Title, x.Body), now, a.AccountID); err != nil {
+			return fmt.Errorf("insert disclosure: %w", err)
+		}
+		if err := insertVersion(ctx, tx, x.ID, 1, x.Title, x.Body, "", a.AccountID, now, files); err != nil {
+			return err
+		}
+		if err := replaceChannels(ctx, tx, x.ID, p.Channels); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, x, "disclosure.posted", "Đăng công khai: "+x.Title, nil, "")
+	})
+	if err != nil {
+		return Disclosure{}, err
+	}
+	return x, nil
+}
+
+func dateOrEmpty(d legal.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func insertVersion(ctx context.Context, tx *sql.Tx, id int64, n int, title, body, reason string, by, now int64, files []File) error {
+	if _, err := tx.ExecContext(ctx, `insert into disclosure_versions (disclosure_id, version, title, body, reason, created_by, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7)`, id, n, title, body, reason, by, now); err != nil {
+		return fmt.Errorf("insert version: %w", err)
+	}
+	for i, f := range files {
+		if _, err := tx.ExecContext(ctx, `insert into disclosure_files (disclosure_id, version, position, sha256, name, content_type, size)
+			values ($1, $2, $3, $4, $5, $6, $7)`, id, n, i+1, f.SHA256, f.Name, f.ContentType, f.Size); err != nil {
+			return fmt.Errorf("insert file: %w", err)
+		}
+	}
+	return nil
+}
+
+func replaceChannels(ctx context.Context, tx *sql.Tx, id int64, cs []Channel) error {
+	if _, err := tx.ExecContext(ctx, "delete from disclosure_channels where disclosure_id = $1", id); err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if _, err := tx.ExecContext(ctx, `insert into disclosure_channels (disclosure_id, channel, start_date, end_date, note) values ($1, $2, $3, $4, $5)`,
+			id, c.ID, c.Start.String(), dateOrEmpty(c.End), c.Note); err != nil {
+			return fmt.Errorf("insert channel: %w", err)
+		}
+	}
+	return nil
+}
+
+// summary is what the audit log hashes and the public record carries.
+func summary(x Disclosure) map[string]any {
+	var files []string
+	for _, f := range x.Files {
+		files = append(files, f.SHA256+" "+f.Name)
+	}
+	return map[string]any{"id": x.ID, "unit": x.UnitID, "category": x.Category, "version": x.Version, "title": x.Title,
+		"body_sha256": audit.Sum(x.Body), "files": files, "status": x.Status, "posting_start": x.PostingStart.String(),
+		"decision_date": x.DecisionDate.String(), "late": x.Late, "url": fmt.Sprintf("/cong-khai/%d", x.ID)}
+}
+
+// record writes the audit entry and, for public boards, the public record entry.
+func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, x Disclosure, kind, what string, before any, reason string) error {
+	after := summary(x)
+	if err := s.guard.Record(ctx, tx, a, auth.Publish, x.UnitID, "disclosure", fmt.Sprint(x.ID), before, after); err != nil {
+		return err
+	}
+	if x.StaffOnly {
+		return nil // staff disclosures are for the agency's staff, not the public record
+	}
+	if reason != "" {
+		after["reason"] = reason
+	}
+	data, err := json.Marshal(after)
+	if err != nil {
+		return err
+	}
+	_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: x.UnitID, Kind: kind, ObjectType: "disclosure", ObjectID: fmt.Sprint(x.ID),
+		Summary: what, Data: data})
+	return err
+}
+
+const disclosureCols = `id, unit_id, board_id, staff_only, category, status, version, title, body, decision_date, due_date, posting_start,
+	min_end, late, published_at, updated_at, coalesce(archived_at, 0), coalesce(withdrawn_at, 0), withdraw_reason, created_by`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanDisclosure(r scanner) (Disclosure, error) {
+	var x Disclosure
+	var dec, due, start, minEnd string
+	err := r.Scan(&x.ID, &x.UnitID, &x.BoardID, &x.StaffOnly, &x.Category, &x.Status, &x.Version, &x.Title, &x.Body, &dec, &due, &start,
+		&minEnd, &x.Late, &x.PublishedAt, &x.UpdatedAt, &x.ArchivedAt, &x.WithdrawnAt, &x.WithdrawReason, &x.CreatedBy)
+	if err != nil {
+		return x, err
+	}
+	x.DecisionDate, _ = legal.ParseDate(dec)
+	x.Due, _ = legal.ParseDate(due)
+	x.PostingStart, _ = legal.ParseDate(start)
+	if minEnd != "" {
+		x.MinEnd, _ = legal.ParseDate(minEnd)
+	}
+	return x, nil
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadFiles(ctx context.Context, q querier, id int64) (map[int][]File, error) {
+	rows, err := q.QueryContext(ctx, "select version, sha256, name, content_type, size from disclosure_files where disclosure_id = $1 order by version, position", id)
+	if err != nil {
+		return nil, fmt.Errorf("files of %d: %w", id, err)
+	}
+	defer rows.Close()
+	m := map[int][]File{}
+	for rows.Next() {
+		var v int
+		var f File
+		if err := rows.Scan(&v, &f.SHA256, &f.Name, &f.ContentType, &f.Size); err != nil {
+			return nil, err
+		}
+		m[v] = append(m[v], f)
+	}
+	return m, rows.Err()
+}
+
+// find returns a disclosure with its files, versions and channels.
+func find(ctx context.Context, q querier, id int64) (Disclosure, error) {
+	x, err := scanDisclosure(q.QueryRowContext(ctx, "select "+disclosureCols+" from disclosures where id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return x, apperr.NotFound("Không tìm thấy nội dung công khai này.")
+	}
+	if err != nil {
+		return x, fmt.Errorf("disclosure %d: %w", id, err)
+	}
+	files, err := loadFiles(ctx, q, id)
+	if err != nil {
+		return x, err
+	}
+	x.Files = files[x.Version]
+	rows, err := q.QueryContext(ctx, "select version, title, body, reason, created_at from disclosure_versions where disclosure_id = $1 order by version", id)
+	if err != nil {
+		return x, fmt.Errorf("versions of %d: %w", id, err)
+	}
+	for rows.Next() {
+		var v Version
+		if err := rows.Scan(&v.N, &v.Title, &v.Body, &v.Reason, &v.CreatedAt); err != nil {
+			rows.Close()
+			return x, err
+		}
+		v.Files = files[v.N]
+		x.Versions = append(x.Versions, v)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return x, err
+	}
+	crows, err := q.QueryContext(ctx, "select channel, start_date, end_date, note from disclosure_channels where disclosure_id = $1 order by channel", id)
+	if err != nil {
+		return x, fmt.Errorf("channels of %d: %w", id, err)
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var c Channel
+		var start, end string
+		if err := crows.Scan(&c.ID, &start, &end, &c.Note); err != nil {
+			return x, err
+		}
+		c.Start, _ = legal.ParseDate(start)
+		if end != "" {
+			c.End, _ = legal.ParseDate(end)
+		}
+		x.Channels = append(x.Channels, c)
+	}
+	return x, crows.Err()
+}
+
+// Get returns a disclosure for reading: anyone for public boards; for an agency's
+// staff board only officials with a role on that agency (others: not found).
+func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Disclosure, error) {
+	x, err := find(ctx, s.db, id)
+	if err != nil {
+		return x, err
+	}
+	if x.StaffOnly {
+		if a == nil {
+			return Disclosure{}, apperr.NotFound("Không tìm thấy nội dung công khai này.")
+		}
+		if err := s.guard.Can(ctx, a, auth.ViewBackOffice, x.BoardID); err != nil {
+			return Disclosure{}, err
+		}
+	}
+	return x, nil
+}
+
+// mayEdit checks, before any transaction (a refusal is audited on its own
+// connection), that the official may change the disclosure: another commune's
+// disclosure is "not found".
+func (s *Service) mayEdit(ctx context.Context, a *auth.Actor, id int64) error {
+	var unit int64
+	err := s.db.QueryRowContext(ctx, "select unit_id from disclosures where id = $1", id).Scan(&unit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return apperr.NotFound("Không tìm thấy nội dung công khai này.")
+	}
+	if err != nil {
+		return fmt.Errorf("disclosure %d: %w", id, err)
+	}
+	return s.guard.Can(ctx, a, auth.Publish, unit)
+}
+
+// editable loads, inside the transaction, a disclosure mayEdit has allowed.
+func (s *Service) editable(ctx context.Context, tx *sql.Tx, id int64) (Disclosure, error) {
+	x, err := find(ctx, tx, id)
+	if err != nil {
+		return x, err
+	}
+	if x.Status == Withdrawn {
+		return x, apperr.Conflict("Nội dung này đã bị rút; không sửa được nữa.")
+	}
+	return x, nil
+}
+
+// Amend corrects a disclosure: a new version with a required reason. keep lists
+// the SHA-256 of current files to carry over; ups are added files.
+func (s *Service) Amend(ctx context.Context, a *auth.Actor, id int64, d Draft, keep []string, ups []Upload) (Disclosure, error) {
+	reason := strings.TrimSpace(d.Reason)
+	if reason == "" {
+		return Disclosure{}, apperr.Invalid("Hãy ghi lý do sửa đổi: người dân sẽ thấy lý do này.", map[string]string{"reason": "required"})
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return Disclosure{}, err
+	}
+	if err := s.mayEdit(ctx, a, id); err != nil {
+		return Disclosure{}, err
+	}
+	added, err := s.storeUploads(ups) // before the transaction: reading files must not hold the database
+	if err != nil {
+		return Disclosure{}, err
+	}
+	var out Disclosure
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		x, err := s.editable(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		before := summary(x)
+		d.UnitID = x.UnitID
+		if d.DecisionDate == "" {
+			d.DecisionDate = x.DecisionDate.String()
+		}
+		d.PostingStart = x.PostingStart.String()
+		p, err := Check(d, x.StaffOnly, s.today(), cal)
+		if err != nil {
+			return err
+		}
+		var files []File
+		for _, f := range x.Files {
+			for _, k := range keep {
+				if k == f.SHA256 {
+					files = append(files, f)
+				}
+			}
+		}
+		files = append(files, added...)
+		if len(files) > MaxFiles {
+			return apperr.Invalid(fmt.Sprintf("Tối đa %d tệp cho một nội dung công khai.", MaxFiles), map[string]string{"files": "too_many"})
+		}
+		x.Version++
+		x.Title, x.Body, x.Category, x.Files = p.Title, p.Body, p.Category.N, files
+		x.DecisionDate, x.Due = p.DecisionDate, p.Due
+		x.UpdatedAt = s.db.NowMillis()
+		if _, err := tx.ExecContext(ctx, `update disclosures set version = $1, title = $2, body = $3, category = $4, decision_date = $5, due_date = $6,
+			search_text = $7, updated_at = $8 where id = $9`, x.Version, x.Title, x.Body, x.Category, x.DecisionDate.String(), x.Due.String(),
+			search.IndexText(x.Title, x.Body), x.UpdatedAt, x.ID); err != nil {
+			return fmt.Errorf("amend disclosure: %w", err)
+		}
+		if err := insertVersion(ctx, tx, x.ID, x.Version, x.Title, x.Body, reason, a.AccountID, x.UpdatedAt, files); err != nil {
+			return err
+		}
+		if err := replaceChannels(ctx, tx, x.ID, p.Channels); err != nil {
+			return err
+		}
+		out = x
+		return s.record(ctx, tx, a, x, "disclosure.amended", fmt.Sprintf("Sửa đổi công khai (bản %d): %s", x.Version, x.Title), before, reason)
+	})
+	return out, err
+}
+
+// Withdraw takes a disclosure off with a reason (e.g. a wrong file): its content
+// is no longer shown, a public tombstone says when and why.
+func (s *Service) Withdraw(ctx context.Context, a *auth.Actor, id int64, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return apperr.Invalid("Hãy ghi lý do rút nội dung công khai.", map[string]string{"reason": "required"})
+	}
+	if err := s.mayEdit(ctx, a, id); err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		x, err := s.editable(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		before := summary(x)
+		x.Status, x.WithdrawReason, x.WithdrawnAt = Withdrawn, reason, s.db.NowMillis()
+		if _, err := tx.ExecContext(ctx, "update disclosures set status = $1, withdraw_reason = $2, withdrawn_at = $3, updated_at = $3 where id = $4",
+			Withdrawn, reason, x.WithdrawnAt, x.ID); err != nil {
+			return fmt.Errorf("withdraw disclosure: %w", err)
+		}
+		return s.record(ctx, tx, a, x, "disclosure.withdrawn", "Rút nội dung công khai: "+x.Title, before, reason)
+	})
+}
+
+// TakeDown moves a disclosure to the archive once its minimum window has run;
+// before that it is refused with the first day it becomes possible.
+func (s *Service) TakeDown(ctx context.Context, a *auth.Actor, id int64) error {
+	if err := s.mayEdit(ctx, a, id); err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		x, err := s.editable(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if x.Status != Posted {
+			return apperr.Conflict("Nội dung này không còn trên bảng công khai.")
+		}
+		ok, first := CanTakeDown(x.MinEnd, s.today())
+		switch {
+		case x.MinEnd.IsZero():
+			return apperr.Conflict("Nội dung này phải công khai thường xuyên (Điều 13 khoản 2); chỉ có thể sửa đổi, cập nhật.")
+		case !ok:
+			return apperr.Conflict("Chưa đủ thời gian công khai tối thiểu: có thể gỡ từ ngày %s.", first.VN())
+		}
+		before := summary(x)
+		x.Status, x.ArchivedAt = Archived, s.db.NowMillis()
+		if _, err := tx.ExecContext(ctx, "update disclosures set status = $1, archived_at = $2, updated_at = $2 where id = $3", Archived, x.ArchivedAt, x.ID); err != nil {
+			return fmt.Errorf("archive disclosure: %w", err)
+		}
+		return s.record(ctx, tx, a, x, "disclosure.archived", "Hết thời gian niêm yết, chuyển lưu trữ: "+x.Title, before, "")
+	})
+}

@@ -1,0 +1,93 @@
+package web
+
+import (
+	"html/template"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Markdown renders the small Markdown subset officials write (paragraphs, line
+// breaks, headings #–###, lists with - * or 1., **bold**, *italic*, and links to
+// http/https addresses) as HTML. Every character of the source is escaped first,
+// so raw HTML, scripts and event handlers in the text are shown as text, never run.
+func Markdown(src string) template.HTML {
+	var out strings.Builder
+	lines := strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n")
+	var para []string
+	list := "" // "ul" or "ol" while inside a list
+	flushPara := func() {
+		if len(para) > 0 {
+			out.WriteString("<p>" + strings.Join(para, "<br>\n") + "</p>\n")
+			para = nil
+		}
+	}
+	closeList := func() {
+		if list != "" {
+			out.WriteString("</" + list + ">\n")
+			list = ""
+		}
+	}
+	for _, raw := range lines {
+		line := strings.TrimRight(raw, " \t")
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "":
+			flushPara()
+			closeList()
+		case strings.HasPrefix(trimmed, "#"):
+			flushPara()
+			closeList()
+			level := len(trimmed) - len(strings.TrimLeft(trimmed, "#"))
+			text := strings.TrimSpace(trimmed[level:])
+			tag := map[int]string{1: "h2", 2: "h3"}[level]
+			if tag == "" {
+				tag = "h4"
+			}
+			out.WriteString("<" + tag + ">" + inline(text) + "</" + tag + ">\n")
+		case listItem.MatchString(trimmed):
+			flushPara()
+			m := listItem.FindStringSubmatch(trimmed)
+			kind := "ul"
+			if m[1] != "-" && m[1] != "*" {
+				kind = "ol"
+			}
+			if list != kind {
+				closeList()
+				out.WriteString("<" + kind + ">\n")
+				list = kind
+			}
+			out.WriteString("<li>" + inline(m[2]) + "</li>\n")
+		default:
+			closeList()
+			para = append(para, inline(trimmed))
+		}
+	}
+	flushPara()
+	closeList()
+	return template.HTML(out.String())
+}
+
+var (
+	listItem = regexp.MustCompile(`^(-|\*|\d{1,3}[.)])\s+(.*)$`)
+	bold     = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	italic   = regexp.MustCompile(`\*([^*]+)\*`)
+	link     = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
+)
+
+// inline escapes text and then applies bold, italic and safe links.
+func inline(s string) string {
+	s = template.HTMLEscapeString(s)
+	s = link.ReplaceAllStringFunc(s, func(m string) string {
+		p := link.FindStringSubmatch(m)
+		href := template.HTMLEscapeString(strings.ReplaceAll(p[2], "&amp;", "&"))
+		u, err := url.Parse(strings.ReplaceAll(p[2], "&amp;", "&"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return p[1]
+		}
+		return `<a href="` + href + `" rel="nofollow noopener">` + p[1] + `</a>`
+	})
+	s = bold.ReplaceAllString(s, "<strong>$1</strong>")
+	s = italic.ReplaceAllString(s, "<em>$1</em>")
+	return s
+}
