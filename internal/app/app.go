@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"danchu/internal/calendar"
 	"danchu/internal/config"
 	"danchu/internal/db"
+	"danchu/internal/disclosure"
 	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/web"
@@ -36,6 +38,7 @@ type App struct {
 	Audit    *audit.Service
 	Auth     *auth.Service
 	Calendar *calendar.Service
+	Disclose *disclosure.Service
 	Log      *slog.Logger
 
 	handler http.Handler
@@ -100,6 +103,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	}
 	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, notify.LogSender{Log: log})
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
+	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
 	return a
 }
 
@@ -124,6 +128,9 @@ func (a *App) Handler() (http.Handler, error) {
 			ClientSecret: c.OIDCClientSecret, RedirectURL: c.PublicURL() + "/cong-dan/oidc/ve"})
 	}
 	if err := calendar.RegisterRoutes(s, ah, a.Calendar); err != nil {
+		return nil, err
+	}
+	if err := disclosure.RegisterRoutes(s, ah, a.Disclose, a.Units); err != nil {
 		return nil, err
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {

@@ -134,6 +134,7 @@ type unitPage struct {
 	ChildKind  string // message key naming the children
 	Households int
 	IsVillage  bool
+	BoardURL   string // the unit's disclosure board (communes and villages)
 }
 
 func (h *handlers) showUnit(level Level) http.HandlerFunc {
@@ -160,6 +161,9 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 			return
 		}
 		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
+		if level != ProvinceLevel {
+			p.BoardURL = UnitURL(u) + "/cong-khai"
+		}
 		switch level {
 		case ProvinceLevel:
 			p.ChildKind = "org.unit.communes"

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strings"
 	"time"
 )
 
@@ -71,6 +72,8 @@ func (r *Renderer) funcs() template.FuncMap {
 			return u, nil
 		},
 		"datetime": FormatMillis,
+		"inc":      func(i int) int { return i + 1 },
+		"size":     FormatSize,
 		"langURL": func(v View) string {
 			other := LangEN
 			if v.Lang == LangEN {
@@ -140,3 +143,14 @@ var Vietnam = time.FixedZone("ICT", 7*3600)
 // FormatMillis shows a stored timestamp (epoch milliseconds) as Vietnamese local
 // time, dd/mm/yyyy hh:mm.
 func FormatMillis(ms int64) string { return time.UnixMilli(ms).In(Vietnam).Format("02/01/2006 15:04") }
+
+// FormatSize shows a file size the Vietnamese way: "850 KB", "1,2 MB".
+func FormatSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%d KB", (n+512)/1024)
+	}
+	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1024*1024)), ".", ",", 1)
+}

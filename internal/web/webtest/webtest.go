@@ -3,7 +3,9 @@
 package webtest
 
 import (
+	"bytes"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -56,4 +58,45 @@ func (b *Browser) Post(formPath, path string, v url.Values) (int, string, http.H
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(body), resp.Header
+}
+
+// File is a file to send in a multipart form.
+type File struct {
+	Field, Name string
+	Content     []byte
+}
+
+// PostMultipart sends a multipart form with files, with the CSRF token of formPath.
+func (b *Browser) PostMultipart(formPath, path string, v url.Values, files ...File) (int, string, http.Header) {
+	b.T.Helper()
+	if formPath != "" {
+		_, page, _ := b.Get(formPath)
+		m := csrfField.FindStringSubmatch(page)
+		if m == nil {
+			b.T.Fatalf("no csrf field on %s", formPath)
+		}
+		v.Set("csrf", m[1])
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for k, vs := range v {
+		for _, x := range vs {
+			mw.WriteField(k, x)
+		}
+	}
+	for _, f := range files {
+		w, err := mw.CreateFormFile(f.Field, f.Name)
+		if err != nil {
+			b.T.Fatal(err)
+		}
+		w.Write(f.Content)
+	}
+	mw.Close()
+	resp, err := b.C.Post(b.Base+path, mw.FormDataContentType(), &body)
+	if err != nil {
+		b.T.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(out), resp.Header
 }

@@ -1,0 +1,193 @@
+package app_test
+
+import (
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"danchu/internal/app"
+	"danchu/internal/auth"
+	"danchu/internal/config"
+	"danchu/internal/db"
+	"danchu/internal/demo"
+	"danchu/internal/web/webtest"
+)
+
+// demoSite is the whole application with the demo data and accounts.
+func demoSite(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	a := app.New(&config.Config{DataDir: dir}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err := demo.Load(ctx, a.Units); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+		t.Fatal(err)
+	}
+	h, err := a.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return a, srv
+}
+
+func signIn(t *testing.T, srv *httptest.Server, email, password string) *webtest.Browser {
+	t.Helper()
+	b := webtest.New(t, srv.URL)
+	if code, body, _ := b.Post("/dang-nhap", "/dang-nhap", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {
+		t.Fatalf("sign in %s: %d %s", email, code, body)
+	}
+	return b
+}
+
+var pdfBytes = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+
+func TestDisclosurePages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, srv := demoSite(t, d)
+		commune, err := a.Units.UnitByCode(ctx, demo.CommuneCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+		form := url.Values{"category": {"4"}, "title": {`Quy chế dân chủ ở cơ sở <script>alert("t")</script>`},
+			"body": {"Điều 1. Phạm vi\n- Công khai **đầy đủ**\n<img src=x onerror=alert(1)>"}, "decision_date": {"2026-11-20"},
+			"ch_posting": {"1"}, "ch_posting_start": {"2026-11-20"}}
+		// An HTML page named .pdf is refused and nothing is saved.
+		code, page, _ := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "quy-che.pdf", Content: []byte("<html><script>x</script></html>")})
+		if code != http.StatusBadRequest || !strings.Contains(page, "không phải PDF, DOCX") {
+			t.Fatalf("html as pdf: %d", code)
+		}
+		noDate := cloneValues(form)
+		noDate.Del("decision_date")
+		code, page, _ = official.PostMultipart(manage, manage, noDate)
+		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy nhập ngày ban hành") {
+			t.Fatalf("no decision date: %d", code)
+		}
+		var n int
+		d.QueryRow("select count(*) from disclosures").Scan(&n)
+		if n != 0 {
+			t.Fatalf("%d disclosures saved by refused forms", n)
+		}
+		code, _, h := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "../../quy chế.pdf", Content: pdfBytes})
+		if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/cong-khai/") {
+			t.Fatalf("publish: %d %s", code, h.Get("Location"))
+		}
+		detail := h.Get("Location")
+		citizen := webtest.New(t, srv.URL)
+		code, page, _ = citizen.Get(detail)
+		if code != 200 || strings.Contains(page, "<script>alert") || strings.Contains(page, "<img src=x") ||
+			!strings.Contains(page, "&lt;script&gt;") || !strings.Contains(page, "<strong>đầy đủ</strong>") || !strings.Contains(page, "Công khai thường xuyên") {
+			t.Fatalf("detail page: %d\n%s", code, page)
+		}
+		if len(page) > 60<<10 {
+			t.Errorf("detail page is %d bytes, over 60 KB", len(page))
+		}
+		link := regexp.MustCompile(`href="(/cong-khai/\d+/tep/1/1)"`).FindStringSubmatch(page)
+		if link == nil {
+			t.Fatal("no download link")
+		}
+		resp, err := http.Get(srv.URL + link[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.Header.Get("Content-Type") != "application/pdf" || string(body) != string(pdfBytes) ||
+			resp.Header.Get("Content-Disposition") != `attachment; filename*=utf-8''quy%20ch%E1%BA%BF.pdf` {
+			t.Errorf("download: %s / %s", resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+		}
+		// The board, the village board, the feed, the search.
+		code, page, _ = citizen.Get("/xa/" + demo.CommuneCode + "/cong-khai")
+		if code != 200 || !strings.Contains(page, "4. Quy chế thực hiện dân chủ") || !strings.Contains(page, detail) {
+			t.Errorf("board: %d", code)
+		}
+		if len(page) > 60<<10 {
+			t.Errorf("board page is %d bytes", len(page))
+		}
+		code, page, _ = citizen.Get("/xa/" + demo.CommuneCode + "/cong-khai.atom")
+		var feed struct {
+			Entries []struct {
+				Title string `xml:"title"`
+			} `xml:"entry"`
+		}
+		if err := xml.Unmarshal([]byte(page), &feed); err != nil || code != 200 || len(feed.Entries) != 1 {
+			t.Errorf("atom feed: %d %v %s", code, err, page)
+		}
+		code, page, _ = citizen.Get("/cong-khai/tim?q=quy+che+dan+chu")
+		if code != 200 || !strings.Contains(page, "<mark>chế</mark>") || !strings.Contains(page, detail) {
+			t.Errorf("search: %d", code)
+		}
+		if code, _, _ := citizen.Get("/cong-khai/tim?q=" + strings.Repeat("x", 201)); code != 400 {
+			t.Errorf("long query: %d", code)
+		}
+		// Another commune's official: not found.
+		other, err := a.Auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ Phú Xuân", Email: "px@x.vn", Role: auth.CommuneOfficial, UnitCode: "19753"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Auth.Activate(ctx, other.ActivationLink[strings.LastIndex(other.ActivationLink, "/")+1:], demo.Password); err != nil {
+			t.Fatal(err)
+		}
+		px := signIn(t, srv, "px@x.vn", demo.Password)
+		id := strings.TrimPrefix(detail, "/cong-khai/")
+		if code, _, _ := px.Get("/quan-tri/cong-khai/" + id); code != http.StatusNotFound {
+			t.Errorf("other commune's edit page: %d", code)
+		}
+		// Amend; the public page shows the note and the change.
+		edit := "/quan-tri/cong-khai/" + id
+		if code, page, _ := official.Get(edit); code != 200 {
+			t.Fatalf("edit page: %d\n%s", code, page)
+		}
+		am := cloneValues(form)
+		am.Set("body", "Điều 1. Phạm vi\n- Công khai đầy đủ, kịp thời")
+		am.Set("reason", "Bổ sung yêu cầu kịp thời")
+		code, _, _ = official.PostMultipart(edit, edit+"/sua", am)
+		if code != http.StatusSeeOther {
+			t.Fatalf("amend: %d", code)
+		}
+		_, page, _ = citizen.Get(detail)
+		if !strings.Contains(page, "Bổ sung yêu cầu kịp thời") || !strings.Contains(page, "<ins>+ - Công khai đầy đủ, kịp thời</ins>") {
+			t.Errorf("amended page lacks the note or the diff")
+		}
+		// A permanent item cannot be archived; withdrawing leaves a tombstone and no file.
+		if code, page, _ := official.Post(edit, edit+"/go", url.Values{}); code != http.StatusConflict || !strings.Contains(page, "thường xuyên") {
+			t.Errorf("take down a permanent item: %d", code)
+		}
+		if code, _, _ := official.Post(edit, edit+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}}); code != http.StatusSeeOther {
+			t.Fatalf("withdraw: %d", code)
+		}
+		_, page, _ = citizen.Get(detail)
+		if !strings.Contains(page, "Đăng nhầm bản dự thảo") || strings.Contains(page, "Phạm vi") {
+			t.Errorf("tombstone shows the content or lacks the reason")
+		}
+		if code, _, _ := citizen.Get(link[1]); code != http.StatusNotFound {
+			t.Errorf("file of a withdrawn disclosure: %d", code)
+		}
+		rec, _ := a.Audit.Records(ctx, 0, 10)
+		if len(rec) != 3 || rec[0].Kind != "disclosure.withdrawn" {
+			t.Errorf("public record: %d entries", len(rec))
+		}
+	})
+}
+
+func cloneValues(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}

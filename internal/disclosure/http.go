@@ -1,0 +1,637 @@
+package disclosure
+
+import (
+	"embed"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+	"danchu/internal/search"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+type handlers struct {
+	svc   *Service
+	web   *web.Server
+	units *org.Service
+	pages map[string]*web.Page
+}
+
+// RegisterRoutes adds the public board pages and the officials' pages.
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
+	if err := s.AddCatalog(files); err != nil {
+		return fmt.Errorf("disclosure catalog: %w", err)
+	}
+	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
+	for _, name := range []string{"board", "detail", "search", "manage", "edit"} {
+		p, err := s.Page(files, "templates/"+name+".html", "templates/parts.tmpl")
+		if err != nil {
+			return err
+		}
+		h.pages[name] = p
+	}
+	s.HandleFunc("GET /cong-khai/{id}", h.detail)
+	s.HandleFunc("GET /cong-khai/{id}/tep/{version}/{pos}", h.download)
+	s.HandleFunc("GET /cong-khai/tim", h.search)
+	s.HandleFunc("GET /xa/{code}/cong-khai", h.board(org.CommuneLevel, false))
+	s.HandleFunc("GET /xa/{code}/cong-khai/luu-tru", h.board(org.CommuneLevel, true))
+	s.HandleFunc("GET /thon/{code}/cong-khai", h.board(org.VillageLevel, false))
+	s.HandleFunc("GET /thon/{code}/cong-khai/luu-tru", h.board(org.VillageLevel, true))
+	s.HandleFunc("GET /xa/{code}/cong-khai.atom", h.feed(org.CommuneLevel))
+	s.HandleFunc("GET /thon/{code}/cong-khai.atom", h.feed(org.VillageLevel))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.manage))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.create))
+	s.HandleFunc("GET /quan-tri/cong-khai/{id}", ah.Official(h.editPage))
+	s.HandleFunc("POST /quan-tri/cong-khai/{id}/sua", ah.Official(h.amend))
+	s.HandleFunc("POST /quan-tri/cong-khai/{id}/rut", ah.Official(h.withdraw))
+	s.HandleFunc("POST /quan-tri/cong-khai/{id}/go", ah.Official(h.takeDown))
+	return nil
+}
+
+// URL is the public page of a disclosure.
+func URL(id int64) string { return fmt.Sprintf("/cong-khai/%d", id) }
+
+func idParam(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// unitOfLevel finds the unit in force with the code of the URL at the level.
+func (h *handlers) unitOfLevel(r *http.Request, level org.Level) (org.Unit, error) {
+	u, err := h.units.UnitByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		return u, err
+	}
+	if u.Type.Level() != level {
+		return u, apperr.NotFound("Không tìm thấy đơn vị.")
+	}
+	return u, nil
+}
+
+// group is the items of one category on a board.
+type group struct {
+	Category Category
+	Items    []Item
+}
+
+// crumb is a link of the breadcrumb trail.
+type crumb struct{ Name, URL string }
+
+func crumbs(us []org.Unit) []crumb {
+	out := make([]crumb, len(us))
+	for i, u := range us {
+		out[i] = crumb{u.Name, org.UnitURL(u)}
+	}
+	return out
+}
+
+type boardPage struct {
+	Unit    org.Unit
+	Crumbs  []crumb
+	Archive bool
+	Groups  []group
+	Count   int
+	Path    string
+}
+
+func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := h.unitOfLevel(r, level)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		status := Posted
+		if archive {
+			status = Archived
+		}
+		items, err := h.svc.Board(r.Context(), u, status, 1000)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		anc, err := h.units.Ancestors(r.Context(), u)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		p := boardPage{Unit: u, Crumbs: crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u)}
+		for _, c := range CommuneCategories {
+			g := group{Category: c}
+			for _, it := range items {
+				if it.Category == c.N {
+					g.Items = append(g.Items, it)
+				}
+			}
+			if len(g.Items) > 0 {
+				p.Groups = append(p.Groups, g)
+			}
+		}
+		title := h.web.T(r, "disclosure.board.title", u.Name)
+		if archive {
+			title = h.web.T(r, "disclosure.archive.title", u.Name)
+		}
+		h.web.Render(w, r, h.pages["board"], title, p)
+	}
+}
+
+type versionView struct {
+	Version
+	Diff         []DiffLine
+	TitleChanged bool
+}
+
+type detailPage struct {
+	D         Disclosure
+	Category  Category
+	Unit      org.Unit
+	Crumbs    []crumb
+	BodyHTML  template.HTML
+	Versions  []versionView // newest first, each with the change it brought
+	Channels  []channelView
+	Permanent bool
+	CanEdit   bool
+}
+
+type channelView struct {
+	Name       string
+	Start, End string
+	Note       string
+}
+
+func channelName(id string) string {
+	for _, c := range ChannelNames {
+		if c.ID == id {
+			return c.Name
+		}
+	}
+	return id
+}
+
+func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	a := auth.ActorOf(r)
+	x, err := h.svc.Get(r.Context(), a, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	u, _ := t.Unit(x.UnitID)
+	cat, _ := CategoryOf(x.StaffOnly, x.Category)
+	p := detailPage{D: x, Category: cat, Unit: u, Crumbs: crumbs(append(t.Ancestors(u.ID), u)), Permanent: x.MinEnd.IsZero()}
+	if x.Status != Withdrawn {
+		p.BodyHTML = web.Markdown(x.Body)
+	}
+	for i := len(x.Versions) - 1; i >= 1; i-- {
+		v, prev := x.Versions[i], x.Versions[i-1]
+		p.Versions = append(p.Versions, versionView{Version: v, Diff: Diff(prev.Body, v.Body), TitleChanged: prev.Title != v.Title})
+	}
+	if len(x.Versions) > 0 {
+		p.Versions = append(p.Versions, versionView{Version: x.Versions[0]})
+	}
+	for _, c := range x.Channels {
+		cv := channelView{Name: channelName(c.ID), Start: c.Start.VN(), Note: c.Note}
+		if !c.End.IsZero() {
+			cv.End = c.End.VN()
+		}
+		p.Channels = append(p.Channels, cv)
+	}
+	if a != nil && a.Kind == auth.Official {
+		if tr, err := h.units.Tree(r.Context()); err == nil {
+			d, _ := auth.Decide(tr, a.Grants, auth.Publish, x.UnitID)
+			p.CanEdit = d == auth.Allowed
+		}
+	}
+	h.web.Render(w, r, h.pages["detail"], x.Title, p)
+}
+
+// download serves an attachment of a version with its detected type, as a download.
+func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	v, err1 := strconv.Atoi(r.PathValue("version"))
+	pos, err2 := strconv.Atoi(r.PathValue("pos"))
+	if !ok || err1 != nil || err2 != nil || pos < 1 {
+		h.web.NotFound(w, r)
+		return
+	}
+	x, err := h.svc.Get(r.Context(), auth.ActorOf(r), id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	if x.Status == Withdrawn {
+		h.web.Error(w, r, apperr.NotFound("Nội dung này đã bị rút nên tệp không còn được cung cấp."))
+		return
+	}
+	var f *File
+	for _, ver := range x.Versions {
+		if ver.N == v && pos <= len(ver.Files) {
+			f = &ver.Files[pos-1]
+		}
+	}
+	if f == nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	file, err := h.svc.Blobs.Open(f.SHA256)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	defer file.Close()
+	hd := w.Header()
+	hd.Set("Content-Type", f.ContentType)
+	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	hd.Set("Cache-Control", "public, max-age=86400")
+	http.ServeContent(w, r, "", time.UnixMilli(x.UpdatedAt), file)
+}
+
+type searchPage struct {
+	Query   string
+	Unit    org.Unit
+	Hits    []hitView
+	Total   int
+	More    bool
+	Next    string
+	TooMany bool
+}
+
+type hitView struct {
+	Hit
+	Title   template.HTML
+	Snippet template.HTML
+	Place   string
+}
+
+// PageSize is how many results a search page shows.
+const PageSize = 20
+
+func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if len([]rune(q)) > 200 {
+		h.web.Error(w, r, apperr.Invalid("Từ khóa dài quá 200 ký tự; hãy gõ ngắn hơn.", nil))
+		return
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("trang"))
+	page = max(page, 1)
+	var u org.Unit
+	if code := r.URL.Query().Get("don-vi"); code != "" {
+		var err error
+		if u, err = h.units.UnitByCode(r.Context(), code); err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+	}
+	hits, total, err := h.svc.Search(r.Context(), q, u, PageSize, (page-1)*PageSize)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p := searchPage{Query: q, Unit: u, Total: total, TooMany: total >= SearchCandidates}
+	for _, hit := range hits {
+		place, _ := t.Unit(hit.UnitID)
+		snip := hit.Snippet
+		if rs := []rune(snip); len(rs) > 240 {
+			snip = string(rs[:240]) + "…"
+		}
+		p.Hits = append(p.Hits, hitView{Hit: hit, Title: search.Highlight(hit.Title, hit.Terms), Snippet: search.Highlight(snip, hit.Terms), Place: place.Name})
+	}
+	if page*PageSize < total {
+		v := url.Values{"q": {q}, "trang": {strconv.Itoa(page + 1)}}
+		if u.Code != "" {
+			v.Set("don-vi", u.Code)
+		}
+		p.More, p.Next = true, "/cong-khai/tim?"+v.Encode()
+	}
+	h.web.Render(w, r, h.pages["search"], h.web.T(r, "disclosure.search.title"), p)
+}
+
+// Atom feed of a board.
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Link    []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+}
+
+type atomEntry struct {
+	Title   string   `xml:"title"`
+	ID      string   `xml:"id"`
+	Updated string   `xml:"updated"`
+	Link    atomLink `xml:"link"`
+	Summary string   `xml:"summary"`
+}
+
+func (h *handlers) feed(level org.Level) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		u, err := h.unitOfLevel(r, level)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		items, err := h.svc.Board(r.Context(), u, Posted, 50)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		base := "http://" + r.Host
+		if r.TLS != nil {
+			base = "https://" + r.Host
+		}
+		f := atomFeed{Title: "Công khai — " + u.Name, ID: base + org.UnitURL(u) + "/cong-khai", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
+			Link: []atomLink{{Href: base + org.UnitURL(u) + "/cong-khai"}, {Href: base + org.UnitURL(u) + "/cong-khai.atom", Rel: "self"}}}
+		for i, it := range items {
+			upd := time.UnixMilli(it.UpdatedAt).UTC().Format(time.RFC3339)
+			if i == 0 || upd > f.Updated {
+				f.Updated = upd
+			}
+			cat, _ := CategoryOf(false, it.Category)
+			f.Entries = append(f.Entries, atomEntry{Title: it.Title, ID: base + URL(it.ID), Updated: upd, Link: atomLink{Href: base + URL(it.ID)}, Summary: cat.Name})
+		}
+		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
+		io.WriteString(w, xml.Header)
+		enc := xml.NewEncoder(w)
+		enc.Indent("", " ")
+		_ = enc.Encode(f)
+	}
+}
+
+// --- officials' pages ---
+
+type managePage struct {
+	Unit       org.Unit
+	Agency     bool
+	Categories []Category
+	Channels   []struct{ ID, Name string }
+	Items      []Item
+	Error      string
+	Fields     map[string]string
+	Values     map[string]string
+	Today      string
+}
+
+func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
+	id, ok := idParam(r, "unit")
+	if !ok {
+		h.web.NotFound(w, r)
+		return org.Unit{}, false
+	}
+	if err := h.svc.guard.Can(r.Context(), a, auth.Publish, id); err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	unit, _, _, err := h.svc.boardOf(r.Context(), id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	return unit, true
+}
+
+func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
+	items, err := h.svc.UnitItems(r.Context(), u, 200)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Unit, p.Agency, p.Items, p.Channels = u, u.Type == org.Agency, items, ChannelNames
+	p.Categories = Categories(p.Agency)
+	p.Today = legal.Today(h.svc.db.Now()).String()
+	if p.Values == nil {
+		p.Values = map[string]string{}
+	}
+	h.web.RenderStatus(w, r, h.pages["manage"], status, h.web.T(r, "disclosure.manage.title", u.Name), p)
+}
+
+func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if u, ok := h.unitParam(w, r, a); ok {
+		h.managePage(w, r, u, http.StatusOK, managePage{})
+	}
+}
+
+// readDraft reads the form of a new or corrected disclosure and its files.
+func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), error) {
+	closeAll := func() {}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return Draft{}, nil, nil, closeAll, apperr.Invalid(fmt.Sprintf("Các tệp gửi lên lớn quá %d MB tất cả.", mbe.Limit>>20), map[string]string{"files": "too_large"})
+		}
+		return Draft{}, nil, nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+	}
+	v := func(k string) string { return r.FormValue(k) }
+	cat, _ := strconv.Atoi(v("category"))
+	d := Draft{Category: cat, Title: v("title"), Body: v("body"), DecisionDate: v("decision_date"), PostingStart: v("posting_start"), Reason: v("reason")}
+	values := map[string]string{"category": v("category"), "title": d.Title, "body": d.Body, "decision_date": d.DecisionDate,
+		"posting_start": d.PostingStart, "reason": d.Reason}
+	for _, c := range ChannelNames {
+		start, end := v("ch_"+c.ID+"_start"), v("ch_"+c.ID+"_end")
+		values["ch_"+c.ID+"_start"], values["ch_"+c.ID+"_end"] = start, end
+		if v("ch_"+c.ID) == "" {
+			continue
+		}
+		values["ch_"+c.ID] = "1"
+		ch := Channel{ID: c.ID, Note: strings.TrimSpace(v("ch_" + c.ID + "_note"))}
+		ch.Start, _ = legal.ParseDate(start)
+		if end != "" {
+			ch.End, _ = legal.ParseDate(end)
+		}
+		d.Channels = append(d.Channels, ch)
+	}
+	var ups []Upload
+	var opened []multipart.File
+	closeAll = func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["files"] {
+			if fh.Filename == "" && fh.Size == 0 {
+				continue
+			}
+			f, err := fh.Open()
+			if err != nil {
+				return d, nil, values, closeAll, fmt.Errorf("open upload: %w", err)
+			}
+			opened = append(opened, f)
+			ups = append(ups, Upload{Name: fh.Filename, R: f})
+		}
+	}
+	return d, ups, values, closeAll, nil
+}
+
+func (h *handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.unitParam(w, r, a)
+	if !ok {
+		return
+	}
+	d, ups, values, closeAll, err := readDraft(r)
+	defer closeAll()
+	if err == nil {
+		d.UnitID = u.ID
+		var x Disclosure
+		x, err = h.svc.Publish(r.Context(), a, d, ups)
+		if err == nil {
+			http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
+		h.managePage(w, r, u, status, managePage{Error: msg, Fields: fields, Values: values})
+	})
+}
+
+// formError shows input errors on the form and anything else on the error page.
+func (h *handlers) formError(w http.ResponseWriter, r *http.Request, err error, show func(status int, msg string, fields map[string]string)) {
+	var e *apperr.Error
+	if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
+		show(web.StatusOf(err), e.Message, e.Fields)
+		return
+	}
+	h.web.Error(w, r, err)
+}
+
+type editPage struct {
+	D          Disclosure
+	Agency     bool
+	Categories []Category
+	Channels   []struct{ ID, Name string }
+	Values     map[string]string
+	Error      string
+	Fields     map[string]string
+	CanTake    bool
+	TakeFrom   string
+	Done       string
+	Today      string
+}
+
+func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Disclosure, bool) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return Disclosure{}, false
+	}
+	if err := h.svc.mayEdit(r.Context(), a, id); err != nil {
+		h.web.Error(w, r, err)
+		return Disclosure{}, false
+	}
+	x, err := find(r.Context(), h.svc.db, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return Disclosure{}, false
+	}
+	return x, true
+}
+
+func (h *handlers) editPageRender(w http.ResponseWriter, r *http.Request, x Disclosure, status int, p editPage) {
+	p.D, p.Agency, p.Channels = x, x.StaffOnly, ChannelNames
+	p.Today = legal.Today(h.svc.db.Now()).String()
+	p.Categories = Categories(x.StaffOnly)
+	if p.Values == nil {
+		p.Values = map[string]string{"category": strconv.Itoa(x.Category), "title": x.Title, "body": x.Body, "decision_date": x.DecisionDate.String()}
+		for _, c := range x.Channels {
+			p.Values["ch_"+c.ID] = "1"
+			p.Values["ch_"+c.ID+"_start"] = c.Start.String()
+			if !c.End.IsZero() {
+				p.Values["ch_"+c.ID+"_end"] = c.End.String()
+			}
+		}
+	}
+	ok, first := CanTakeDown(x.MinEnd, legal.Today(h.svc.db.Now()))
+	p.CanTake = ok && x.Status == Posted
+	if !first.IsZero() {
+		p.TakeFrom = first.VN()
+	}
+	h.web.RenderStatus(w, r, h.pages["edit"], status, h.web.T(r, "disclosure.edit.title"), p)
+}
+
+func (h *handlers) editPage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if x, ok := h.editable(w, r, a); ok {
+		h.editPageRender(w, r, x, http.StatusOK, editPage{})
+	}
+}
+
+func (h *handlers) amend(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	x, ok := h.editable(w, r, a)
+	if !ok {
+		return
+	}
+	d, ups, values, closeAll, err := readDraft(r)
+	defer closeAll()
+	if err == nil {
+		_, err = h.svc.Amend(r.Context(), a, x.ID, d, r.Form["keep"], ups)
+		if err == nil {
+			http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
+		h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields, Values: values})
+	})
+}
+
+func (h *handlers) withdraw(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	x, ok := h.editable(w, r, a)
+	if !ok {
+		return
+	}
+	if err := h.svc.Withdraw(r.Context(), a, x.ID, r.PostFormValue("reason")); err != nil {
+		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
+			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
+		})
+		return
+	}
+	http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+}
+
+func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	x, ok := h.editable(w, r, a)
+	if !ok {
+		return
+	}
+	if err := h.svc.TakeDown(r.Context(), a, x.ID); err != nil {
+		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
+			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
+		})
+		return
+	}
+	http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+}
