@@ -12,12 +12,15 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"danchu/internal/app"
 	"danchu/internal/auth"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/disclosure"
+	"danchu/internal/legal"
 	"danchu/internal/web/webtest"
 )
 
@@ -62,10 +65,11 @@ func TestDisclosurePages(t *testing.T) {
 			t.Fatal(err)
 		}
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		today := legal.Today(time.Now())
 		manage := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
 		form := url.Values{"category": {"4"}, "title": {`Quy chế dân chủ ở cơ sở <script>alert("t")</script>`},
-			"body": {"Điều 1. Phạm vi\n- Công khai **đầy đủ**\n<img src=x onerror=alert(1)>"}, "decision_date": {"2026-11-20"},
-			"ch_posting": {"1"}, "ch_posting_start": {"2026-11-20"}}
+			"body": {"Điều 1. Phạm vi\n- Công khai **đầy đủ**\n<img src=x onerror=alert(1)>"}, "decision_date": {today.AddDays(-2).String()},
+			"ch_posting": {"1"}, "ch_posting_start": {today.String()}}
 		// An HTML page named .pdf is refused and nothing is saved.
 		code, page, _ := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "quy-che.pdf", Content: []byte("<html><script>x</script></html>")})
 		if code != http.StatusBadRequest || !strings.Contains(page, "không phải PDF, DOCX") {
@@ -133,6 +137,16 @@ func TestDisclosurePages(t *testing.T) {
 		}
 		if code, _, _ := citizen.Get("/cong-khai/tim?q=" + strings.Repeat("x", 201)); code != 400 {
 			t.Errorf("long query: %d", code)
+		}
+		// The quarterly register, printable and as XLSX.
+		q := disclosure.QuarterOf(today)
+		reg := fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai?nam=%d&quy=%d", commune.ID, today.Year, q)
+		if code, page, _ := official.Get(reg); code != 200 || !strings.Contains(page, fmt.Sprintf("Sổ theo dõi công khai — quý %d năm %d", q, today.Year)) || !strings.Contains(page, "Niêm yết tại trụ sở") {
+			t.Errorf("register page: %d", code)
+		}
+		code, page, h = official.Get(strings.Replace(reg, "so-cong-khai", "so-cong-khai.xlsx", 1))
+		if code != 200 || h.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || !strings.HasPrefix(page, "PK") {
+			t.Errorf("register xlsx: %d %s", code, h.Get("Content-Type"))
 		}
 		// Another commune's official: not found.
 		other, err := a.Auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ Phú Xuân", Email: "px@x.vn", Role: auth.CommuneOfficial, UnitCode: "19753"})

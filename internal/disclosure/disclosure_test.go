@@ -19,6 +19,8 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+
+	"github.com/xuri/excelize/v2"
 )
 
 type fixedCalendar struct{ c *legal.Calendar }
@@ -365,4 +367,55 @@ func TestSearchSameOnBothEngines(t *testing.T) {
 	if a, b := results[db.SQLite], results[db.Postgres]; b != nil && !slices.Equal(a, b) {
 		t.Errorf("engines differ:\nsqlite:\n%s\npostgres:\n%s", strings.Join(a, "\n"), strings.Join(b, "\n"))
 	}
+}
+
+func TestQuarterlyRegister(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		on := draft(f.danDien, 12, "Phí, lệ phí chứng thực")
+		on.Channels = []disclosure.Channel{{ID: disclosure.ChannelPosting, Start: legal.DateOf(2026, 3, 10)},
+			{ID: disclosure.ChannelLoudspeaker, Start: legal.DateOf(2026, 3, 10), End: legal.DateOf(2026, 3, 12)}}
+		if _, err := f.svc.Publish(ctx, f.official, on, nil); err != nil {
+			t.Fatal(err)
+		}
+		late := draft(f.v1, 7, "Danh sách hộ cận nghèo")
+		late.DecisionDate = "2026-02-02"
+		if _, err := f.svc.Publish(ctx, f.official, late, nil); err != nil {
+			t.Fatal(err)
+		}
+		f.now = f.now.AddDate(0, 1, 0) // April: the second quarter
+		if _, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 1, "Kế hoạch quý II"), nil); err != nil {
+			t.Fatal(err)
+		}
+		reg, err := f.svc.Register(ctx, f.official, f.danDien.ID, 2026, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(reg.Rows) != 2 || reg.Late != 1 || !strings.Contains(reg.Rows[0].Forms, "Hệ thống truyền thanh từ 10/03/2026 đến 12/03/2026") {
+			t.Fatalf("register Q1 = %+v", reg)
+		}
+		if q2, _ := f.svc.Register(ctx, f.official, f.danDien.ID, 2026, 2); len(q2.Rows) != 1 {
+			t.Errorf("Q2 has %d rows", len(q2.Rows))
+		}
+		if _, err := f.svc.Register(ctx, f.other, f.danDien.ID, 2026, 1); apperr.CodeOf(err) != apperr.CodeNotFound {
+			t.Errorf("another commune's register: %v", err)
+		}
+		if _, err := f.svc.Register(ctx, f.official, f.danDien.ID, 2026, 5); apperr.CodeOf(err) != apperr.CodeInvalid {
+			t.Errorf("quarter 5: %v", err)
+		}
+		b, err := reg.XLSX()
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		rows, err := x.GetRows("Quý 1-2026")
+		if err != nil || len(rows) != 6 || rows[3][3] != "Tiêu đề" || rows[4][3] != "Phí, lệ phí chứng thực" || rows[5][10] != "Có" {
+			t.Fatalf("xlsx rows = %q, %v", rows, err)
+		}
+	})
 }

@@ -39,7 +39,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 		return fmt.Errorf("disclosure catalog: %w", err)
 	}
 	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
-	for _, name := range []string{"board", "detail", "search", "manage", "edit"} {
+	for _, name := range []string{"board", "detail", "search", "manage", "edit", "register"} {
 		p, err := s.Page(files, "templates/"+name+".html", "templates/parts.tmpl")
 		if err != nil {
 			return err
@@ -61,6 +61,8 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/sua", ah.Official(h.amend))
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/rut", ah.Official(h.withdraw))
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/go", ah.Official(h.takeDown))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/so-cong-khai", ah.Official(h.register(false)))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/so-cong-khai.xlsx", ah.Official(h.register(true)))
 	return nil
 }
 
@@ -634,4 +636,52 @@ func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		return
 	}
 	http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+}
+
+// register shows the quarterly register (printable) or sends it as XLSX.
+func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+		id, ok := idParam(r, "unit")
+		if !ok {
+			h.web.NotFound(w, r)
+			return
+		}
+		today := legal.Today(h.svc.db.Now())
+		year, quarter := today.Year, QuarterOf(today)
+		if v := r.URL.Query().Get("nam"); v != "" {
+			year, _ = strconv.Atoi(v)
+		}
+		if v := r.URL.Query().Get("quy"); v != "" {
+			quarter, _ = strconv.Atoi(v)
+		}
+		reg, err := h.svc.Register(r.Context(), a, id, year, quarter)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		if xlsx {
+			b, err := reg.XLSX()
+			if err != nil {
+				h.web.Error(w, r, err)
+				return
+			}
+			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
+				map[string]string{"filename": fmt.Sprintf("so-cong-khai-%s-%d-Q%d.xlsx", reg.Unit.Code, year, quarter)}))
+			w.Write(b)
+			return
+		}
+		prevQ, prevY, nextQ, nextY := quarter-1, year, quarter+1, year
+		if prevQ == 0 {
+			prevQ, prevY = 4, year-1
+		}
+		if nextQ == 5 {
+			nextQ, nextY = 1, year+1
+		}
+		h.web.Render(w, r, h.pages["register"], h.web.T(r, "disclosure.register.title", quarter, year), struct {
+			Register
+			Prev, Next, XLSX string
+		}{reg, fmt.Sprintf("?nam=%d&quy=%d", prevY, prevQ), fmt.Sprintf("?nam=%d&quy=%d", nextY, nextQ),
+			fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai.xlsx?nam=%d&quy=%d", id, year, quarter)})
+	}
 }

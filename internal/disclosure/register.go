@@ -1,0 +1,185 @@
+package disclosure
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// RegisterRow is a line of the quarterly register (sổ theo dõi công khai, Art 13(2)):
+// what was disclosed, in which forms, and when.
+type RegisterRow struct {
+	N            int
+	ID           int64
+	Unit         string
+	Category     string
+	Title        string
+	DecisionDate string
+	Due          string
+	PostingStart string
+	Window       string
+	Forms        string
+	Status       string
+	Late         bool
+	Versions     int
+}
+
+// Register is a unit's register for one quarter, with its counts.
+type Register struct {
+	Unit          org.Unit
+	Year, Quarter int
+	Rows          []RegisterRow
+	Late          int
+}
+
+// QuarterOf returns the quarter (1–4) of a date.
+func QuarterOf(d legal.Date) int { return (int(d.Month)-1)/3 + 1 }
+
+// Register returns the disclosures whose posting began in the quarter, for the
+// officials of the unit (or above).
+func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, year, quarter int) (Register, error) {
+	if quarter < 1 || quarter > 4 || year < legal.FirstYear || year > legal.LastYear {
+		return Register{}, apperr.Invalid("Hãy chọn năm và quý (1–4).", nil)
+	}
+	if err := s.guard.Can(ctx, a, auth.ReadAudit, unitID); err != nil {
+		return Register{}, err
+	}
+	unit, _, _, err := s.boardOf(ctx, unitID)
+	if err != nil {
+		return Register{}, err
+	}
+	from := legal.DateOf(year, time.Month(3*quarter-2), 1)
+	to := from.AddMonths(3)
+	col := "d.board_id"
+	if unit.Type.Level() == org.VillageLevel {
+		col = "d.unit_id"
+	}
+	rows, err := s.db.QueryContext(ctx, `select d.id, d.unit_id, d.category, d.title, d.decision_date, d.due_date, d.posting_start, d.min_end,
+		d.status, d.late, d.version, d.staff_only from disclosures d where `+col+` = $1 and d.posting_start >= $2 and d.posting_start < $3
+		order by d.posting_start, d.id`, unit.ID, from.String(), to.String())
+	if err != nil {
+		return Register{}, fmt.Errorf("register: %w", err)
+	}
+	defer rows.Close()
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return Register{}, err
+	}
+	reg := Register{Unit: unit, Year: year, Quarter: quarter}
+	var ids []int64
+	for rows.Next() {
+		var r RegisterRow
+		var unitOf int64
+		var cat int
+		var minEnd string
+		var staff bool
+		if err := rows.Scan(&r.ID, &unitOf, &cat, &r.Title, &r.DecisionDate, &r.Due, &r.PostingStart, &minEnd, &r.Status, &r.Late, &r.Versions, &staff); err != nil {
+			return Register{}, err
+		}
+		u, _ := t.Unit(unitOf)
+		c, _ := CategoryOf(staff, cat)
+		r.N, r.Unit, r.Category = len(reg.Rows)+1, u.Name, fmt.Sprintf("%d. %s", c.N, c.Name)
+		r.DecisionDate, r.Due, r.PostingStart = vn(r.DecisionDate), vn(r.Due), vn(r.PostingStart)
+		if minEnd == "" {
+			r.Window = "Thường xuyên"
+		} else {
+			r.Window = r.PostingStart + " – " + vn(minEnd)
+		}
+		r.Status = map[string]string{Posted: "Đang công khai", Archived: "Lưu trữ", Withdrawn: "Đã rút"}[r.Status]
+		if r.Late {
+			reg.Late++
+		}
+		reg.Rows = append(reg.Rows, r)
+		ids = append(ids, r.ID)
+	}
+	if err := rows.Err(); err != nil {
+		return Register{}, err
+	}
+	rows.Close()
+	for i, id := range ids {
+		forms := []string{"Cổng thông tin"}
+		crows, err := s.db.QueryContext(ctx, "select channel, start_date, end_date from disclosure_channels where disclosure_id = $1 order by channel", id)
+		if err != nil {
+			return Register{}, err
+		}
+		for crows.Next() {
+			var ch, start, end string
+			if err := crows.Scan(&ch, &start, &end); err != nil {
+				crows.Close()
+				return Register{}, err
+			}
+			f := channelName(ch) + " từ " + vn(start)
+			if end != "" {
+				f += " đến " + vn(end)
+			}
+			forms = append(forms, f)
+		}
+		crows.Close()
+		reg.Rows[i].Forms = strings.Join(forms, "; ")
+	}
+	return reg, nil
+}
+
+func vn(iso string) string {
+	d, err := legal.ParseDate(iso)
+	if err != nil {
+		return iso
+	}
+	return d.VN()
+}
+
+// XLSX writes the register as a spreadsheet officials open in Excel.
+func (r Register) XLSX() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := fmt.Sprintf("Quý %d-%d", r.Quarter, r.Year)
+	f.SetSheetName("Sheet1", sheet)
+	title := fmt.Sprintf("SỔ THEO DÕI CÔNG KHAI — %s — QUÝ %d NĂM %d", strings.ToUpper(r.Unit.Name), r.Quarter, r.Year)
+	f.SetCellValue(sheet, "A1", title)
+	f.SetCellValue(sheet, "A2", fmt.Sprintf("(Điều 13 khoản 2 Luật Thực hiện dân chủ ở cơ sở) — %d nội dung, %d công khai trễ hạn", len(r.Rows), r.Late))
+	head := []string{"STT", "Đơn vị", "Nội dung phải công khai", "Tiêu đề", "Ngày ban hành", "Hạn công khai", "Bắt đầu công khai",
+		"Thời gian niêm yết", "Hình thức công khai", "Trạng thái", "Trễ hạn", "Số lần sửa đổi"}
+	for i, hd := range head {
+		cell, _ := excelize.CoordinatesToCellName(i+1, 4)
+		f.SetCellValue(sheet, cell, hd)
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF5"}}})
+	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	f.SetCellStyle(sheet, "A4", "L4", bold)
+	titleStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
+	f.SetCellStyle(sheet, "A1", "A1", titleStyle)
+	for i, row := range r.Rows {
+		late := ""
+		if row.Late {
+			late = "Có"
+		}
+		vals := []any{row.N, row.Unit, row.Category, row.Title, row.DecisionDate, row.Due, row.PostingStart, row.Window, row.Forms, row.Status, late, row.Versions - 1}
+		for j, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+5)
+			f.SetCellValue(sheet, cell, v)
+		}
+	}
+	if len(r.Rows) > 0 {
+		last, _ := excelize.CoordinatesToCellName(12, len(r.Rows)+4)
+		f.SetCellStyle(sheet, "A5", last, wrap)
+	}
+	for col, w := range map[string]float64{"A": 5, "B": 18, "C": 32, "D": 40, "E": 12, "F": 12, "G": 12, "H": 22, "I": 40, "J": 14, "K": 8, "L": 10} {
+		f.SetColWidth(sheet, col, col, w)
+	}
+	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"})
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, fmt.Errorf("write register xlsx: %w", err)
+	}
+	return buf.Bytes(), nil
+}
