@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"runtime/debug"
 	"strings"
@@ -35,6 +37,7 @@ Cách dùng / usage:
                                                               thời hạn luật định / a statutory deadline (--list: the rules)
   danchu holidays --year YYYY [--calendar FILE]               ngày nghỉ trong năm / days off of a year
   danchu lunar YYYY-MM-DD | --to-solar DD/MM/YYYY [--leap]    đổi ngày âm, dương / lunar and solar dates
+  danchu bench [--scale N] [--conns C] [--duration D]          đo tải trên dữ liệu sinh ra / load test on generated data
   danchu verify [--db DSN]                                    kiểm tra chuỗi băm của sổ công khai / check the public record's hash chain
   danchu version                                              phiên bản / version
 
@@ -69,6 +72,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runHolidays(ctx, rest, stdout, stderr)
 	case "lunar":
 		err = runLunar(ctx, rest, stdout, stderr)
+	case "bench":
+		err = runBench(ctx, rest, stdout, stderr)
+	case "bench-bytes": // the bare baseline started by bench
+		err = runBenchBytes(ctx, rest, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "danchu", versionString())
 	case "help", "-h", "--help":
@@ -214,6 +221,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	fmt.Fprintf(stdout, "danchu %s — CSDL / database: %s\nMở / open %s (Ctrl+C để dừng / to stop)\n", versionString(), a.DB.Target, a.URL())
 	if withDemo {
 		fmt.Fprintf(stdout, "  Thành phố Huế:  %s/tinh/46\n  Xã Đan Điền (3 thôn, 300 hộ mẫu / demo households): %s/xa/%s\n", a.URL(), a.URL(), demo.CommuneCode)
+	}
+	if addr := getenv("DANCHU_PPROF"); addr != "" {
+		// Profiling for operators, on a separate (local) address only.
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			log.Warn("pprof listening", "addr", addr, "err", http.ListenAndServe(addr, mux))
+		}()
 	}
 	return a.Serve(ctx)
 }

@@ -65,7 +65,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 	var ss Session
 	var kind Kind
 	var name, status string
-	err := s.db.QueryRowContext(ctx, `select s.hash, s.account_id, s.stage, s.csrf, s.created_at, s.seen_at, s.expires_at, a.kind, a.full_name, a.status
+	err := s.db.Cached().QueryRowContext(ctx, `select s.hash, s.account_id, s.stage, s.csrf, s.created_at, s.seen_at, s.expires_at, a.kind, a.full_name, a.status
 		from sessions s join accounts a on a.id = s.account_id where s.hash = $1`, tokenHash(token)).
 		Scan(&ss.Hash, &ss.AccountID, &ss.Stage, &ss.CSRF, &ss.CreatedAt, &ss.SeenAt, &ss.ExpiresAt, &kind, &name, &status)
 	if errors.Is(err, sql.ErrNoRows) {

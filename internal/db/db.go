@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"runtime"
 	"path/filepath"
 	"strings"
 	"time"
@@ -37,8 +38,9 @@ type DB struct {
 	// Now is the clock stores use for timestamps; tests may replace it.
 	Now func() time.Time
 
-	ids *IDGenerator
-	dsn string
+	ids    *IDGenerator
+	dsn    string
+	cached *Cached
 }
 
 // DSN is the connection string as given, credentials included: for starting
@@ -64,6 +66,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		return nil, err
 	}
 	d := &DB{Now: time.Now, ids: ids, dsn: dsn}
+	d.cached = &Cached{d: d}
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		path := strings.TrimPrefix(strings.TrimPrefix(dsn, "sqlite:"), "//")
@@ -84,6 +87,14 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
+		// Readers run in parallel under WAL; keep their connections open (opening one
+		// costs the pragmas and the schema parse), writers queue on the file lock.
+		n := opt.MaxOpenConns
+		if n <= 0 {
+			n = 4 * runtime.NumCPU()
+		}
+		d.SetMaxOpenConns(n)
+		d.SetMaxIdleConns(n)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		d.Dialect, d.Target = Postgres, redact(dsn)
 		d.DB, err = sql.Open("pgx", dsn)

@@ -28,7 +28,7 @@ type Item struct {
 const itemCols = `d.id, d.unit_id, d.board_id, d.category, d.status, d.version, d.title, d.late, d.posting_start, d.published_at, d.updated_at`
 
 func (s *Service) items(ctx context.Context, query string, args ...any) ([]Item, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	rows, err := s.db.Cached().QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -71,8 +71,9 @@ func (s *Service) UnitItems(ctx context.Context, u org.Unit, limit int) ([]Item,
 	return s.items(ctx, "select "+itemCols+" from disclosures d where "+col+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
 }
 
-// SearchCandidates is how many of the newest matches are ranked.
-const SearchCandidates = 500
+// SearchCandidates is how many of the newest matches (highest IDs: IDs are
+// time-ordered) are ranked.
+const SearchCandidates = 100
 
 // Hit is a search result with its score.
 type Hit struct {
@@ -91,20 +92,21 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 	if len(terms) == 0 {
 		return nil, 0, nil
 	}
-	var sqlText string
-	var match string
+	// Candidates are the newest matches: IDs are time-ordered, so "newest" is the
+	// highest ID, which FTS5 can walk backwards without sorting every match.
+	var sqlText, match string
 	if s.db.Dialect == db.SQLite {
 		quoted := make([]string, len(terms))
 		for i, t := range terms {
 			quoted[i] = `"` + t + `"`
 		}
 		match = strings.Join(quoted, " ")
-		sqlText = "select " + itemCols + `, substr(d.body, 1, 400) from disclosures_fts f join disclosures d on d.id = f.rowid
-			join units u on u.id = d.unit_id where disclosures_fts match $1`
+		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures_fts f
+			join disclosures d on d.id = f.rowid join units u on u.id = d.unit_id where disclosures_fts match $1`
 	} else {
 		match = strings.Join(terms, " & ")
-		sqlText = "select " + itemCols + `, substr(d.body, 1, 400) from disclosures d join units u on u.id = d.unit_id
-			where to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)`
+		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures d
+			join units u on u.id = d.unit_id where to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)`
 	}
 	sqlText += " and d.status <> 'withdrawn' and not d.staff_only"
 	args := []any{match}
@@ -113,8 +115,12 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 		args = append(args, unit.Path, unit.Path[:len(unit.Path)-1]+"0")
 	}
 	args = append(args, SearchCandidates)
-	sqlText += fmt.Sprintf(" order by d.published_at desc, d.id desc limit $%d", len(args))
-	rows, err := s.db.QueryContext(ctx, sqlText, args...)
+	order := "d.id desc"
+	if s.db.Dialect == db.SQLite {
+		order = "f.rowid desc"
+	}
+	sqlText += fmt.Sprintf(" order by %s limit $%d", order, len(args))
+	rows, err := s.db.Cached().QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("search %q: %w", q, err)
 	}
@@ -122,12 +128,13 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 	var hits []Hit
 	for rows.Next() {
 		var h Hit
+		var folded string
 		if err := rows.Scan(&h.ID, &h.UnitID, &h.BoardID, &h.Category, &h.Status, &h.Version, &h.Title, &h.Late, &h.PostingStart,
-			&h.PublishedAt, &h.UpdatedAt, &h.Snippet); err != nil {
+			&h.PublishedAt, &h.UpdatedAt, &folded, &h.Snippet); err != nil {
 			return nil, 0, err
 		}
 		h.Terms = terms
-		h.Score = score(terms, h.Title, h.Snippet)
+		h.Score = score(terms, h.Title, folded)
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
@@ -136,9 +143,6 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 	sort.SliceStable(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
 			return hits[i].Score > hits[j].Score
-		}
-		if hits[i].PublishedAt != hits[j].PublishedAt {
-			return hits[i].PublishedAt > hits[j].PublishedAt
 		}
 		return hits[i].ID > hits[j].ID
 	})
@@ -149,16 +153,17 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 	return hits[offset:min(offset+limit, total)], total, nil
 }
 
-// score counts the query's words in the title (×3) and the start of the body.
-func score(terms []string, title, body string) int {
-	count := func(s string) map[string]int {
+// score counts the query's words in the title (×3) and in the start of the
+// folded text (title and body, as indexed).
+func score(terms []string, title, folded string) int {
+	count := func(words []string) map[string]int {
 		m := map[string]int{}
-		for _, w := range strings.Fields(search.IndexText(s)) {
+		for _, w := range words {
 			m[w]++
 		}
 		return m
 	}
-	t, b := count(title), count(body)
+	t, b := count(strings.Fields(search.IndexText(title))), count(strings.Fields(folded))
 	n := 0
 	for _, w := range terms {
 		n += 3*t[w] + min(b[w], 5)

@@ -338,7 +338,7 @@ func find(ctx context.Context, q querier, id int64) (Disclosure, error) {
 // Get returns a disclosure for reading: anyone for public boards; for an agency's
 // staff board only officials with a role on that agency (others: not found).
 func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Disclosure, error) {
-	x, err := find(ctx, s.db, id)
+	x, err := find(ctx, s.db.Cached(), id)
 	if err != nil {
 		return x, err
 	}

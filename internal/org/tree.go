@@ -120,7 +120,7 @@ func (c *treeCache) get(ctx context.Context) (*Tree, error) {
 	if t != nil && c.maxAge > 0 && c.since()-c.checked.Load() < int64(c.maxAge) {
 		return t, nil
 	}
-	v, err := unitsVersion(ctx, c.d)
+	v, err := unitsVersion(ctx, c.d.Cached())
 	if err != nil {
 		return nil, err
 	}

@@ -11,19 +11,6 @@ import (
 // MaxTerms bounds the words of one query.
 const MaxTerms = 10
 
-// foldRune folds one rune the way Fold does (without the space handling).
-func foldRune(r rune) rune {
-	if r == 'đ' || r == 'Đ' {
-		return 'd'
-	}
-	for _, x := range norm.NFD.String(string(r)) {
-		if !unicode.Is(unicode.Mn, x) {
-			return unicode.ToLower(x)
-		}
-	}
-	return r
-}
-
 // IndexText is what the full-text indexes of both engines are given: the folded
 // text with every character that is not a letter or digit turned into a space, so
 // that SQLite FTS5 (unicode61) and PostgreSQL (to_tsvector 'simple') cut it into
@@ -78,8 +65,10 @@ func Highlight(s string, terms []string) template.HTML {
 		}
 		j := i
 		var folded strings.Builder
-		for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j])) {
-			folded.WriteRune(foldRune(rs[j]))
+		for j < len(rs) && (unicode.IsLetter(rs[j]) || unicode.IsDigit(rs[j]) || unicode.Is(unicode.Mn, rs[j])) {
+			if f := foldRune(rs[j]); f >= 0 {
+				folded.WriteRune(f)
+			}
 			j++
 		}
 		word := template.HTMLEscapeString(string(rs[i:j]))

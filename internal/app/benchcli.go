@@ -1,0 +1,154 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"time"
+
+	"danchu/internal/config"
+	"danchu/internal/loadtest"
+	"danchu/internal/org"
+)
+
+const benchSynopsis = "bench [--scale N] [--conns C] [--duration D] [--dir DIR]"
+
+// runBench generates a dataset into a fresh SQLite database, starts `danchu
+// serve` on it as another process and measures it from this one.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("bench", benchSynopsis, stderr)
+	scale := fs.Int("scale", 100_000, "number of disclosures to generate")
+	conns := fs.Int("conns", 32, "concurrent connections")
+	dur := fs.Duration("duration", 15*time.Second, "measuring time per scenario")
+	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
+	if _, err := parseAll(fs, args); err != nil {
+		return err
+	}
+	if *scale < 1 || *conns < 1 || *dur < time.Second {
+		return &badInput{"--scale, --conns phải lớn hơn 0 và --duration ít nhất 1s / --scale and --conns must be positive, --duration at least 1s"}
+	}
+	work := *dir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "danchu-bench-*"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	}
+	dsn := "sqlite:" + filepath.Join(work, "bench.db")
+	log := NewLogger(io.Discard, "text")
+	a, err := Open(ctx, &config.Config{DB: dsn, DataDir: work, LogFormat: "text", Addr: "127.0.0.1:0"}, log)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := a.Units.ImportUnits(ctx, bytes.NewReader(org.OfficialList), nil); err != nil {
+		a.Close()
+		return err
+	}
+	bar := newProgress(stderr)
+	ds, err := loadtest.GenerateDisclosures(ctx, a.DB, a.Units, *scale, bar.update)
+	bar.done()
+	a.Close()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "dataset: %d disclosures over %d communes in %s (%s)\n", *scale, len(ds.Communes), time.Since(start).Round(time.Second), dsn)
+	exe, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	srv, err := loadtest.StartServer(ctx, exe, "--db", dsn, "--data-dir", work, "--limit-writes", "100000")
+	if err != nil {
+		return err
+	}
+	defer srv.Stop()
+	fmt.Fprintf(stdout, "server: %s (separate process), %d connections, %s per scenario\n", srv.URL, *conns, *dur)
+	results := map[string]loadtest.Result{}
+	for _, s := range loadtest.DisclosureScenarios(ds) {
+		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
+		results[s.Name] = res
+		fmt.Fprintln(stdout, res)
+	}
+	rss, peak, err := srv.Memory()
+	if err == nil {
+		fmt.Fprintf(stdout, "server memory after the run: RSS %.0f MB (peak %.0f MB)\n", rss, peak)
+	}
+	// The same bytes from memory, by a bare net/http handler in another process.
+	for _, s := range loadtest.DisclosureScenarios(ds)[:2] {
+		resp, err := http.Get(srv.URL + s.Next(rand.New(rand.NewPCG(1, 1))))
+		if err != nil {
+			return err
+		}
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		file := filepath.Join(work, "page.html")
+		if err := os.WriteFile(file, page, 0o600); err != nil {
+			return err
+		}
+		bare, stop, err := startBare(exe, file)
+		if err != nil {
+			return err
+		}
+		res := loadtest.Run(ctx, bare, loadtest.Scenario{Name: "bare " + s.Name, Next: func(*rand.Rand) string { return "/" }}, *conns, *dur)
+		stop()
+		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
+	}
+	return nil
+}
+
+// startBare runs `danchu bench-bytes FILE` and returns its address and how to stop it.
+func startBare(exe, file string) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.Command(exe, "bench-bytes", "--addr", addr, file)
+	if err := cmd.Start(); err != nil {
+		return "", nil, err
+	}
+	stop := func() { cmd.Process.Kill(); cmd.Wait() }
+	for range 100 {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "http://" + addr, stop, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	return "", nil, fmt.Errorf("bare server did not start")
+}
+
+// runBenchBytes serves one file's bytes from memory at every path: the bare
+// net/http baseline of `danchu bench`.
+func runBenchBytes(ctx context.Context, args []string, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench-bytes", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:0", "listen address")
+	if err := fs.Parse(args); err != nil || fs.NArg() != 1 {
+		return errUsage
+	}
+	page, err := os.ReadFile(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Addr: *addr, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})}
+	go func() { <-ctx.Done(); srv.Close() }()
+	if err := srv.ListenAndServe(); err != http.ErrServerClosed {
+		return err
+	}
+	return nil
+}

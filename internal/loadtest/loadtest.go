@@ -1,0 +1,200 @@
+// Package loadtest is danchu's load tool (`danchu bench`): it generates a dataset
+// at a given scale into a fresh database, starts `danchu serve` on it as a
+// separate process, drives HTTP load at it from this process, and prints
+// requests per second and latency percentiles per scenario, and the server's
+// memory. Capabilities add their scenarios here.
+package loadtest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Scenario is one kind of request: Next returns the path of the i-th request.
+type Scenario struct {
+	Name string
+	Next func(r *rand.Rand) string
+}
+
+// Result is what one scenario measured.
+type Result struct {
+	Name            string
+	Requests        int
+	Errors          int
+	Bytes           int64
+	Elapsed         time.Duration
+	P50, P95, P99   time.Duration
+	FirstStatusSeen int
+}
+
+// RPS is requests per second.
+func (r Result) RPS() float64 { return float64(r.Requests) / r.Elapsed.Seconds() }
+
+func (r Result) String() string {
+	return fmt.Sprintf("%-22s %9.0f req/s  p50 %7s  p95 %7s  p99 %7s  %7d requests  %d errors  %.1f KB/response",
+		r.Name, r.RPS(), round(r.P50), round(r.P95), round(r.P99), r.Requests, r.Errors, float64(r.Bytes)/float64(max(r.Requests, 1))/1024)
+}
+
+func round(d time.Duration) time.Duration {
+	if d < time.Millisecond {
+		return d.Round(time.Microsecond)
+	}
+	return d.Round(10 * time.Microsecond)
+}
+
+// Run drives scenario s against base with conns concurrent connections for d
+// (after a short warm-up) and returns the measurements.
+func Run(ctx context.Context, base string, s Scenario, conns int, d time.Duration) Result {
+	tr := &http.Transport{MaxIdleConns: conns, MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true,
+		DialContext: (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(r *rand.Rand) (time.Duration, int64, bool) {
+		start := time.Now()
+		resp, err := client.Get(base + s.Next(r))
+		if err != nil {
+			return time.Since(start), 0, false
+		}
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		return time.Since(start), n, resp.StatusCode == http.StatusOK
+	}
+	// Warm-up: fill caches and open the connections.
+	warm, cancel := context.WithTimeout(ctx, min(d/5, 2*time.Second))
+	var wg sync.WaitGroup
+	for w := range conns {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 99))
+			for warm.Err() == nil {
+				do(r)
+			}
+		})
+	}
+	wg.Wait()
+	cancel()
+
+	run, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	lat := make([][]time.Duration, conns)
+	errs := make([]int, conns)
+	bytes := make([]int64, conns)
+	start := time.Now()
+	for w := range conns {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 7))
+			for run.Err() == nil {
+				t, n, ok := do(r)
+				lat[w] = append(lat[w], t)
+				bytes[w] += n
+				if !ok {
+					errs[w]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res := Result{Name: s.Name, Elapsed: time.Since(start)}
+	var all []time.Duration
+	for w := range conns {
+		all = append(all, lat[w]...)
+		res.Errors += errs[w]
+		res.Bytes += bytes[w]
+	}
+	res.Requests = len(all)
+	slices.Sort(all)
+	pct := func(p float64) time.Duration {
+		if len(all) == 0 {
+			return 0
+		}
+		return all[min(int(p*float64(len(all))), len(all)-1)]
+	}
+	res.P50, res.P95, res.P99 = pct(0.50), pct(0.95), pct(0.99)
+	return res
+}
+
+// Server is a `danchu serve` child process.
+type Server struct {
+	URL string
+	cmd *exec.Cmd
+}
+
+// StartServer runs the danchu binary (this executable) with args, listening on a
+// free port, and waits until it answers /readyz.
+func StartServer(ctx context.Context, exe string, args ...string) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	cmd := exec.CommandContext(ctx, exe, append([]string{"serve", "--addr", addr, "--log-format", "json"}, args...)...)
+	cmd.Stdout, cmd.Stderr = nil, nil // the request log is not wanted here
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start server: %w", err)
+	}
+	s := &Server{URL: "http://" + addr, cmd: cmd}
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.URL + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s, nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.Stop()
+	return nil, fmt.Errorf("server did not become ready at %s", s.URL)
+}
+
+// Memory returns the server's resident set size now and at its peak, in MB.
+func (s *Server) Memory() (rss, peak float64, err error) {
+	f, err := os.Open(filepath.Join("/proc", strconv.Itoa(s.cmd.Process.Pid), "status"))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) < 2 {
+			continue
+		}
+		kb, _ := strconv.ParseFloat(fields[1], 64)
+		switch fields[0] {
+		case "VmRSS:":
+			rss = kb / 1024
+		case "VmHWM:":
+			peak = kb / 1024
+		}
+	}
+	return rss, peak, sc.Err()
+}
+
+// Stop ends the server.
+func (s *Server) Stop() {
+	if s.cmd.Process != nil {
+		s.cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { s.cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			s.cmd.Process.Kill()
+		}
+	}
+}
