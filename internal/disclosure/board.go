@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"danchu/internal/db"
 	"danchu/internal/org"
@@ -47,18 +48,62 @@ func (s *Service) items(ctx context.Context, query string, args ...any) ([]Item,
 
 // Board returns the public disclosures with status of a commune's board (u is the
 // commune: its own and its villages') or of one village (u a village), newest
-// first, at most limit.
+// first, at most limit. Boards are kept in memory and reread only when their
+// signature (sum of change times and number of items, read from an index) moved, so
+// every process sees every change at once.
 func (s *Service) Board(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
-	col := "d.board_id"
+	col := "board_id"
 	if u.Type.Level() == org.VillageLevel {
-		col = "d.unit_id"
+		col = "unit_id"
 	}
-	its, err := s.items(ctx, "select "+itemCols+" from disclosures d where "+col+` = $1 and d.status = $2 and not d.staff_only
-		order by d.published_at desc, d.id desc limit $3`, u.ID, status, limit)
+	var sig struct{ at, n int64 }
+	if err := s.db.Cached().QueryRowContext(ctx, "select coalesce(sum(updated_at), 0), count(*) from disclosures where "+col+" = $1", u.ID).
+		Scan(&sig.at, &sig.n); err != nil {
+		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
+	}
+	key := fmt.Sprintf("%s/%d/%s/%d", col, u.ID, status, limit)
+	if e, ok := s.boards.get(key); ok && e.at == sig.at && e.n == sig.n {
+		return e.items, nil
+	}
+	its, err := s.items(ctx, "select "+itemCols+" from disclosures d where d."+col+` = $1 and d.status = $2 and not d.staff_only
+		order by d.id desc limit $3`, u.ID, status, limit)
 	if err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
+	s.boards.put(key, boardEntry{at: sig.at, n: sig.n, items: its})
 	return its, nil
+}
+
+// boardEntry is a board in memory with the signature it was read at.
+type boardEntry struct {
+	at, n int64
+	items []Item
+}
+
+// boardCache holds boards; when it is full it starts again (boards are small and
+// rebuilt from one indexed query).
+type boardCache struct {
+	mu sync.RWMutex
+	m  map[string]boardEntry
+}
+
+// maxBoards bounds the memory of the cache (about 30 items of 200 bytes each).
+const maxBoards = 8000
+
+func (c *boardCache) get(k string) (boardEntry, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	e, ok := c.m[k]
+	return e, ok
+}
+
+func (c *boardCache) put(k string, e boardEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxBoards {
+		c.m = map[string]boardEntry{}
+	}
+	c.m[k] = e
 }
 
 // UnitItems lists every disclosure of a unit (any status, staff boards included)

@@ -77,6 +77,8 @@ type Service struct {
 	rec   *audit.Service
 	cal   Calendar
 	Blobs *Blobs
+
+	boards boardCache
 }
 
 // NewService returns the board's service; files go under blobDir.

@@ -45,6 +45,20 @@ func (s *Service) Descendants(ctx context.Context, u Unit) ([]Unit, error) {
 	return t.Descendants(u.ID), nil
 }
 
+// UnitByCode returns the unit in force with the official code, from the tree
+// snapshot (Store.UnitByCode asks the database).
+func (s *Service) UnitByCode(ctx context.Context, code string) (Unit, error) {
+	t, err := s.Tree(ctx)
+	if err != nil {
+		return Unit{}, err
+	}
+	u, ok := t.ByCode(code)
+	if !ok {
+		return Unit{}, fmt.Errorf("unit code %q: %w", code, apperr.NotFound("Không tìm thấy đơn vị."))
+	}
+	return u, nil
+}
+
 // Ancestors returns the units above u, from the root down, from the tree snapshot.
 func (s *Service) Ancestors(ctx context.Context, u Unit) ([]Unit, error) {
 	t, err := s.Tree(ctx)

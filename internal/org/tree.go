@@ -20,15 +20,19 @@ import (
 // province) without a database round trip.
 type Tree struct {
 	Version int64
-	units   []Unit          // by path
-	pos     map[int64]int32 // id -> index in units
+	units   []Unit           // by path
+	pos     map[int64]int32  // id -> index in units
+	codes   map[string]int32 // official code of a unit in force -> index in units
 }
 
 func newTree(version int64, us []Unit) *Tree {
 	slices.SortFunc(us, func(a, b Unit) int { return cmp.Compare(a.Path, b.Path) })
-	t := &Tree{Version: version, units: us, pos: make(map[int64]int32, len(us))}
+	t := &Tree{Version: version, units: us, pos: make(map[int64]int32, len(us)), codes: make(map[string]int32, len(us))}
 	for i, u := range us {
 		t.pos[u.ID] = int32(i)
+		if u.Code != "" && u.Current() {
+			t.codes[u.Code] = int32(i)
+		}
 	}
 	return t
 }
@@ -39,6 +43,15 @@ func (t *Tree) Len() int { return len(t.units) }
 // Unit returns the unit with id, in force or not.
 func (t *Tree) Unit(id int64) (Unit, bool) {
 	i, ok := t.pos[id]
+	if !ok {
+		return Unit{}, false
+	}
+	return t.units[i], true
+}
+
+// ByCode returns the unit in force with an official code.
+func (t *Tree) ByCode(code string) (Unit, bool) {
+	i, ok := t.codes[code]
 	if !ok {
 		return Unit{}, false
 	}
