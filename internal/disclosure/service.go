@@ -300,22 +300,27 @@ func find(ctx context.Context, q querier, id int64) (Disclosure, error) {
 		return x, err
 	}
 	x.Files = files[x.Version]
-	rows, err := q.QueryContext(ctx, "select version, title, body, reason, created_at from disclosure_versions where disclosure_id = $1 order by version", id)
-	if err != nil {
-		return x, fmt.Errorf("versions of %d: %w", id, err)
-	}
-	for rows.Next() {
-		var v Version
-		if err := rows.Scan(&v.N, &v.Title, &v.Body, &v.Reason, &v.CreatedAt); err != nil {
-			rows.Close()
+	if x.Version == 1 {
+		// One version: it is the row itself (saves a query on most pages).
+		x.Versions = []Version{{N: 1, Title: x.Title, Body: x.Body, CreatedAt: x.PublishedAt, Files: files[1]}}
+	} else {
+		rows, err := q.QueryContext(ctx, "select version, title, body, reason, created_at from disclosure_versions where disclosure_id = $1 order by version", id)
+		if err != nil {
+			return x, fmt.Errorf("versions of %d: %w", id, err)
+		}
+		for rows.Next() {
+			var v Version
+			if err := rows.Scan(&v.N, &v.Title, &v.Body, &v.Reason, &v.CreatedAt); err != nil {
+				rows.Close()
+				return x, err
+			}
+			v.Files = files[v.N]
+			x.Versions = append(x.Versions, v)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
 			return x, err
 		}
-		v.Files = files[v.N]
-		x.Versions = append(x.Versions, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return x, err
 	}
 	crows, err := q.QueryContext(ctx, "select channel, start_date, end_date, note from disclosure_channels where disclosure_id = $1 order by channel", id)
 	if err != nil {
