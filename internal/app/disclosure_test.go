@@ -86,7 +86,8 @@ func TestDisclosurePages(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("%d disclosures saved by refused forms", n)
 		}
-		code, _, h := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "../../quy chế.pdf", Content: pdfBytes})
+		code, _, h := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "../../quy chế.pdf", Content: pdfBytes},
+			webtest.File{Field: "files", Name: `<script>alert(1)</script><img src=x onerror=alert(2)>.pdf`, Content: pdfBytes})
 		if code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/cong-khai/") {
 			t.Fatalf("publish: %d %s", code, h.Get("Location"))
 		}
@@ -99,6 +100,10 @@ func TestDisclosurePages(t *testing.T) {
 		}
 		if len(page) > 60<<10 {
 			t.Errorf("detail page is %d bytes, over 60 KB", len(page))
+		}
+		// The name loses what looks like folders ("</" ends one) and the rest is shown as text.
+		if !strings.Contains(page, "script&gt;&lt;img src=x onerror=alert(2)&gt;.pdf") {
+			t.Errorf("a file name with markup is not shown escaped")
 		}
 		link := regexp.MustCompile(`href="(/cong-khai/\d+/tep/1/1)"`).FindStringSubmatch(page)
 		if link == nil {
