@@ -22,7 +22,6 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/demo"
 	"danchu/internal/legal"
-	"danchu/internal/web/webtest"
 )
 
 // newSite returns a test server over the demo data on d.
@@ -425,27 +424,8 @@ func TestLegalCommands(t *testing.T) {
 func TestCalendarPage(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		a := app.New(&config.Config{}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		if _, err := demo.Load(ctx, a.Units); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
-			t.Fatal(err)
-		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		defer srv.Close()
-		signIn := func(email string) *webtest.Browser {
-			b := webtest.New(t, srv.URL)
-			if code, _, _ := b.Post("/dang-nhap", "/dang-nhap", url.Values{"email": {email}, "password": {demo.Password}}); code != http.StatusSeeOther {
-				t.Fatalf("sign in %s: %d", email, code)
-			}
-			return b
-		}
-		root := signIn("quantri@danchu.demo")
+		a, srv := demoSite(t, d)
+		root := signIn(t, srv, "quantri@danchu.demo", demo.Password)
 		code, page, _ := root.Get("/quan-tri/lich?nam=2026")
 		if code != 200 || !strings.Contains(page, "Nghỉ bù Giỗ Tổ Hùng Vương") || !strings.Contains(page, "Lịch ngày nghỉ năm 2026") {
 			t.Fatalf("calendar page: %d", code)
@@ -465,7 +445,7 @@ func TestCalendarPage(t *testing.T) {
 			t.Errorf("bad year: %d", code)
 		}
 		// A viewer of one commune: the national calendar does not exist for them.
-		if code, _, _ := signIn("xem@danchu.demo").Get("/quan-tri/lich"); code != http.StatusNotFound {
+		if code, _, _ := signIn(t, srv, "xem@danchu.demo", demo.Password).Get("/quan-tri/lich"); code != http.StatusNotFound {
 			t.Errorf("viewer: %d", code)
 		}
 		cal, _ := a.Calendar.Calendar(ctx)

@@ -29,7 +29,28 @@ func New(t testing.TB, base string) *Browser {
 // Get fetches path and returns the status, body and headers.
 func (b *Browser) Get(path string) (int, string, http.Header) {
 	b.T.Helper()
-	resp, err := b.C.Get(b.Base + path)
+	return b.read(b.C.Get(b.Base + path))
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([A-Z2-7]+)"`)
+
+// token copies into v the CSRF token of the page at formPath ("": none).
+func (b *Browser) token(formPath string, v url.Values) {
+	b.T.Helper()
+	if formPath == "" {
+		return
+	}
+	_, page, _ := b.Get(formPath)
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		b.T.Fatalf("no csrf field on %s", formPath)
+	}
+	v.Set("csrf", m[1])
+}
+
+// read returns a response's status, body and headers.
+func (b *Browser) read(resp *http.Response, err error) (int, string, http.Header) {
+	b.T.Helper()
 	if err != nil {
 		b.T.Fatal(err)
 	}
@@ -38,26 +59,11 @@ func (b *Browser) Get(path string) (int, string, http.Header) {
 	return resp.StatusCode, string(body), resp.Header
 }
 
-var csrfField = regexp.MustCompile(`name="csrf" value="([A-Z2-7]+)"`)
-
 // Post sends form v to path, with the CSRF token of the page at formPath ("": none).
 func (b *Browser) Post(formPath, path string, v url.Values) (int, string, http.Header) {
 	b.T.Helper()
-	if formPath != "" {
-		_, page, _ := b.Get(formPath)
-		m := csrfField.FindStringSubmatch(page)
-		if m == nil {
-			b.T.Fatalf("no csrf field on %s", formPath)
-		}
-		v.Set("csrf", m[1])
-	}
-	resp, err := b.C.PostForm(b.Base+path, v)
-	if err != nil {
-		b.T.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body), resp.Header
+	b.token(formPath, v)
+	return b.read(b.C.PostForm(b.Base+path, v))
 }
 
 // File is a file to send in a multipart form.
@@ -69,14 +75,7 @@ type File struct {
 // PostMultipart sends a multipart form with files, with the CSRF token of formPath.
 func (b *Browser) PostMultipart(formPath, path string, v url.Values, files ...File) (int, string, http.Header) {
 	b.T.Helper()
-	if formPath != "" {
-		_, page, _ := b.Get(formPath)
-		m := csrfField.FindStringSubmatch(page)
-		if m == nil {
-			b.T.Fatalf("no csrf field on %s", formPath)
-		}
-		v.Set("csrf", m[1])
-	}
+	b.token(formPath, v)
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, vs := range v {
@@ -92,11 +91,5 @@ func (b *Browser) PostMultipart(formPath, path string, v url.Values, files ...Fi
 		w.Write(f.Content)
 	}
 	mw.Close()
-	resp, err := b.C.Post(b.Base+path, mw.FormDataContentType(), &body)
-	if err != nil {
-		b.T.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(out), resp.Header
+	return b.read(b.C.Post(b.Base+path, mw.FormDataContentType(), &body))
 }
