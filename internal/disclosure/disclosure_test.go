@@ -298,6 +298,9 @@ func TestStaffDisclosureIsForStaff(t *testing.T) {
 		if _, err := f.svc.Get(ctx, nil, x.ID); apperr.CodeOf(err) != apperr.CodeNotFound {
 			t.Errorf("a citizen reads a staff disclosure: %v", err)
 		}
+		if _, err := f.svc.Get(ctx, &auth.Actor{AccountID: 999, Kind: auth.Citizen}, x.ID); apperr.CodeOf(err) != apperr.CodeNotFound {
+			t.Errorf("a signed-in citizen reads a staff disclosure: %v", err)
+		}
 		if _, err := f.svc.Get(ctx, f.other, x.ID); apperr.CodeOf(err) != apperr.CodeNotFound {
 			t.Errorf("another commune's official reads it: %v", err)
 		}

@@ -350,7 +350,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Disclosure,
 		return x, err
 	}
 	if x.StaffOnly {
-		if a == nil {
+		if a == nil || a.Kind != auth.Official {
 			return Disclosure{}, apperr.NotFound("Không tìm thấy nội dung công khai này.")
 		}
 		if err := s.guard.Can(ctx, a, auth.ViewBackOffice, x.BoardID); err != nil {
