@@ -113,6 +113,17 @@ func (h *Handlers) cookie(name, value string, maxAge int) *http.Cookie {
 		Secure: h.svc.policy.SecureCookies}
 }
 
+// pageRequest tells pages (which may hold forms) from static files, feeds and
+// the operators' endpoints, which must not set cookies (they are cached or polled).
+func pageRequest(path string) bool {
+	for _, p := range []string{"/static/", "/healthz", "/readyz", "/metrics", "/minh-bach.json"} {
+		if strings.HasPrefix(path, p) {
+			return false
+		}
+	}
+	return !strings.HasSuffix(path, ".atom") && !strings.HasSuffix(path, ".xlsx")
+}
+
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
@@ -140,7 +151,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			token = ss.CSRF
 		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 52 {
 			token = c.Value
-		} else if !unsafeMethod(r.Method) {
+		} else if !unsafeMethod(r.Method) && pageRequest(r.URL.Path) {
 			token, _ = newToken()
 			http.SetCookie(w, h.cookie(csrfCookie, token, 0))
 		}
