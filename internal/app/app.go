@@ -67,7 +67,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 			return nil, &apperr.ConfigError{VI: "--smtp không hợp lệ: " + err.Error(), EN: "invalid --smtp: " + err.Error()}
 		}
 	}
-	d, err := db.Open(ctx, cfg.DB, db.Options{Node: cfg.Node})
+	d, err := db.Open(ctx, cfg.DB, db.Options{Node: cfg.Node, SyncFull: cfg.SQLiteSync != "normal"})
 	if err != nil {
 		return nil, err
 	}

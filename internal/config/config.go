@@ -29,6 +29,8 @@ type Config struct {
 	OIDCName, OIDCIssuer, OIDCClientID, OIDCClientSecret string
 	// Rate limits per IP address (and per account), per minute.
 	LimitSignIn, LimitWrites int
+	// SQLiteSync is "full" (every commit durable, the default) or "normal".
+	SQLiteSync string
 }
 
 // PublicURL is the address people reach the site at, for links in messages.
@@ -63,6 +65,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", env("DANCHU_OIDC_CLIENT_SECRET", ""), "OpenID Connect client secret (DANCHU_OIDC_CLIENT_SECRET)")
 	signIn, _ := strconv.Atoi(env("DANCHU_LIMIT_SIGNIN", "20"))
 	writes, _ := strconv.Atoi(env("DANCHU_LIMIT_WRITES", "60"))
+	fs.StringVar(&c.SQLiteSync, "sqlite-sync", env("DANCHU_SQLITE_SYNC", "full"), "SQLite durability: full (each commit flushed to disk) or normal (DANCHU_SQLITE_SYNC)")
 	fs.IntVar(&c.LimitSignIn, "limit-signin", signIn, "sign-in attempts allowed per IP address and minute (DANCHU_LIMIT_SIGNIN)")
 	fs.IntVar(&c.LimitWrites, "limit-writes", writes, "form posts allowed per IP address (and per account) and minute (DANCHU_LIMIT_WRITES)")
 	return c
@@ -94,6 +97,10 @@ func (c *Config) Check() error {
 			VI: fmt.Sprintf("--log-format=%q không hợp lệ; dùng text hoặc json", c.LogFormat),
 			EN: fmt.Sprintf("invalid --log-format=%q; use text or json", c.LogFormat),
 		}
+	}
+	if c.SQLiteSync != "" && c.SQLiteSync != "full" && c.SQLiteSync != "normal" {
+		return &apperr.ConfigError{VI: fmt.Sprintf("--sqlite-sync=%q không hợp lệ; dùng full hoặc normal", c.SQLiteSync),
+			EN: fmt.Sprintf("invalid --sqlite-sync=%q; use full or normal", c.SQLiteSync)}
 	}
 	if c.LimitSignIn < 0 || c.LimitWrites < 0 {
 		return &apperr.ConfigError{VI: "--limit-signin và --limit-writes không được âm (0: mặc định)", EN: "--limit-signin and --limit-writes cannot be negative (0: default)"}

@@ -52,8 +52,11 @@ type Options struct {
 	// Node distinguishes the processes that share one database, so that the IDs
 	// they generate never collide (0–1023).
 	Node int
-	// MaxOpenConns caps the PostgreSQL pool (default 20).
+	// MaxOpenConns caps the pool (PostgreSQL default 20, SQLite 4 per CPU).
 	MaxOpenConns int
+	// SyncFull makes every SQLite commit durable (synchronous=FULL: the WAL is
+	// flushed to disk at each commit) instead of synchronous=NORMAL.
+	SyncFull bool
 }
 
 // Open connects to the database named by dsn and checks that it answers.
@@ -83,7 +86,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			}
 		}
 		d.Dialect, d.Target = SQLite, "sqlite:"+path
-		d.DB, err = sql.Open("sqlite", sqliteDSN(path))
+		d.DB, err = sql.Open("sqlite", sqliteDSN(path, opt.SyncFull))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -149,9 +152,13 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 
 // sqliteDSN sets the pragmas on every connection: busy_timeout must come before
 // journal_mode so that switching to WAL waits for a busy file instead of failing.
-func sqliteDSN(path string) string {
+func sqliteDSN(path string, full bool) string {
+	sync := "NORMAL"
+	if full {
+		sync = "FULL"
+	}
 	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(" + sync + ")&_txlock=immediate"
 }
 
 func redact(dsn string) string {
