@@ -20,6 +20,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/calendar"
 	"danchu/internal/config"
+	"danchu/internal/consultation"
 	"danchu/internal/db"
 	"danchu/internal/disclosure"
 	"danchu/internal/notify"
@@ -39,6 +40,7 @@ type App struct {
 	Auth     *auth.Service
 	Calendar *calendar.Service
 	Disclose *disclosure.Service
+	Consult  *consultation.Service
 	Log      *slog.Logger
 
 	handler http.Handler
@@ -103,6 +105,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	}
 	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, notify.LogSender{Log: log})
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
+	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar)
 	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
 	return a
 }
@@ -193,4 +196,7 @@ func (a *App) Serve(ctx context.Context) error {
 }
 
 // Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+func (a *App) Close() error {
+	a.Consult.Close() // writes the comments still queued
+	return a.DB.Close()
+}

@@ -28,6 +28,7 @@ import (
 func newSite(t *testing.T, d *db.DB) *httptest.Server {
 	t.Helper()
 	a := app.New(&config.Config{}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(a.Consult.Close)
 	if _, err := demo.Load(context.Background(), a.Units); err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ func demoSite(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	a := app.New(&config.Config{DataDir: dir}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(a.Consult.Close)
 	if _, err := demo.Load(ctx, a.Units); err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,337 @@
+package consultation
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+)
+
+// comment is one opinion on its way to the database.
+type comment struct {
+	ID, ConsultationID int64
+	Part               int
+	AuthorID           int64
+	ShowName           bool
+	DisplayName        string
+	Stance, Body       string
+	Source, SourceNote string
+	IdemKey            string
+	At                 int64
+}
+
+// writeComments is the group-commit writer: every comment of the batch in one
+// transaction, a repeated idempotency key stored once, the counters raised.
+func (s *Service) writeComments(ctx context.Context, tx *sql.Tx, items []comment) []error {
+	errs := make([]error, len(items))
+	added := map[int64]int{}
+	for _, c := range items {
+		res, err := tx.ExecContext(ctx, `insert into consultation_comments (id, consultation_id, part, author_id, show_name, display_name, stance, body,
+			source, source_note, idem_key, hidden_reason, created_at, edited_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $12)
+			on conflict (idem_key) do nothing`, c.ID, c.ConsultationID, c.Part, c.AuthorID, c.ShowName, c.DisplayName, c.Stance, c.Body, c.Source,
+			c.SourceNote, c.IdemKey, c.At)
+		if err != nil {
+			for j := range errs {
+				errs[j] = fmt.Errorf("store comments: %w", err)
+			}
+			return errs
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			added[c.ConsultationID]++
+		}
+	}
+	for id, n := range added {
+		if _, err := tx.ExecContext(ctx, "update consultations set comments = comments + $1 where id = $2", n, id); err != nil {
+			for j := range errs {
+				errs[j] = fmt.Errorf("count comments: %w", err)
+			}
+			return errs
+		}
+	}
+	return errs
+}
+
+// Comment takes a signed-in citizen's opinion on a part (0: the whole draft).
+// idemKey makes a resubmitted form count once. It returns after the comment is
+// durably stored.
+func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int, stance, body string, showName bool, villageName, idemKey string) error {
+	if a == nil || a.Kind != auth.Citizen {
+		return apperr.Forbidden("Hãy đăng nhập (bằng số điện thoại hoặc thư điện tử) để góp ý.")
+	}
+	c, err := s.Get(ctx, a, id)
+	if err != nil {
+		return err
+	}
+	if !c.Taking(s.today()) {
+		if s.today().Before(c.OpensOn) {
+			return apperr.Conflict("Chưa đến thời gian lấy ý kiến: bắt đầu từ ngày %s.", c.OpensOn.VN())
+		}
+		return apperr.Conflict("Đã hết thời gian lấy ý kiến (kết thúc ngày %s).", c.ClosesOn.VN())
+	}
+	if err := CheckComment(body, stance, part, len(c.Parts)); err != nil {
+		return err
+	}
+	idemKey = strings.TrimSpace(idemKey)
+	if idemKey == "" || len(idemKey) > 64 {
+		return apperr.Invalid("Biểu mẫu thiếu mã gửi; hãy tải lại trang rồi gửi lại.", map[string]string{"key": "missing"})
+	}
+	display := "Người dân " + villageName
+	if showName && strings.TrimSpace(a.Name) != "" {
+		display = a.Name
+	}
+	return s.intake.Submit(ctx, comment{ID: s.db.NewID(), ConsultationID: id, Part: part, AuthorID: a.AccountID, ShowName: showName,
+		DisplayName: display, Stance: stance, Body: strings.TrimSpace(body), Source: "online",
+		IdemKey: fmt.Sprintf("%d:%s", a.AccountID, idemKey), At: s.db.NowMillis()})
+}
+
+// Offline is an opinion gathered at a meeting, by ballot or in the box.
+type Offline struct {
+	Part         int
+	Stance, Body string
+	Source, Note string // Source: meeting | ballot | box | other
+}
+
+// EnterOffline records opinions gathered offline, so that the synthesis counts
+// every channel.
+func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops []Offline) error {
+	c, err := find(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
+		return err
+	}
+	if c.Status != Open {
+		return apperr.Conflict("Đã công bố kết quả tổng hợp; không thêm ý kiến được nữa.")
+	}
+	now := s.db.NowMillis()
+	items := make([]comment, len(ops))
+	for i, o := range ops {
+		if err := CheckComment(o.Body, o.Stance, o.Part, len(c.Parts)); err != nil {
+			return fmt.Errorf("ý kiến %d: %w", i+1, err)
+		}
+		if o.Source != "meeting" && o.Source != "ballot" && o.Source != "box" && o.Source != "other" {
+			return apperr.Invalid(fmt.Sprintf("Ý kiến %d: hãy ghi nguồn (hội nghị, phiếu, hòm thư, khác).", i+1), nil)
+		}
+		cid := s.db.NewID()
+		items[i] = comment{ID: cid, ConsultationID: id, Part: o.Part, DisplayName: "Ý kiến thu thập trực tiếp", Stance: o.Stance,
+			Body: strings.TrimSpace(o.Body), Source: o.Source, SourceNote: strings.TrimSpace(o.Note), IdemKey: fmt.Sprintf("offline:%d", cid), At: now}
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		for _, err := range s.writeComments(ctx, tx, items) {
+			if err != nil {
+				return err
+			}
+		}
+		return s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(id), nil, map[string]any{"offline_comments": len(items)})
+	})
+}
+
+// EditWindow is how long a citizen may correct their comment.
+const EditWindow = 15 * time.Minute
+
+// Edit lets the author correct a comment within EditWindow, before it is answered.
+func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stance, body string) error {
+	if a == nil {
+		return apperr.Forbidden("Hãy đăng nhập.")
+	}
+	var cid, author, at int64
+	var part int
+	var answer sql.NullInt64
+	err := s.db.QueryRowContext(ctx, "select consultation_id, author_id, created_at, part, answer_id from consultation_comments where id = $1", commentID).
+		Scan(&cid, &author, &at, &part, &answer)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && author != a.AccountID) {
+		return apperr.NotFound("Không tìm thấy ý kiến này.")
+	}
+	if err != nil {
+		return err
+	}
+	if answer.Valid {
+		return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
+	}
+	if time.Duration(s.db.NowMillis()-at)*time.Millisecond > EditWindow {
+		return apperr.Conflict("Chỉ sửa được ý kiến trong %d phút sau khi gửi.", int(EditWindow.Minutes()))
+	}
+	c, err := find(ctx, s.db, cid)
+	if err != nil {
+		return err
+	}
+	if err := CheckComment(body, stance, part, len(c.Parts)); err != nil {
+		return err
+	}
+	_, err = s.db.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4",
+		strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
+	return err
+}
+
+// Answer records one answer for one or several comments of a consultation.
+func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentIDs []int64, kind, body string) error {
+	if kind != Accepted && kind != Explained && kind != Rejected {
+		return apperr.Invalid("Hãy chọn: tiếp thu, giải trình, hoặc không tiếp thu.", map[string]string{"kind": "invalid"})
+	}
+	body = strings.TrimSpace(body)
+	if body == "" && kind != Accepted {
+		return apperr.Invalid("Giải trình hoặc không tiếp thu thì phải ghi lý do.", map[string]string{"body": "required"})
+	}
+	if len(commentIDs) == 0 {
+		return apperr.Invalid("Hãy chọn ít nhất một ý kiến để trả lời.", nil)
+	}
+	c, err := find(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		aid := s.db.NewID()
+		if _, err := tx.ExecContext(ctx, "insert into consultation_answers (id, consultation_id, kind, body, created_by, created_at) values ($1, $2, $3, $4, $5, $6)",
+			aid, id, kind, body, a.AccountID, s.db.NowMillis()); err != nil {
+			return err
+		}
+		newly := 0
+		for _, cm := range commentIDs {
+			var was sql.NullInt64
+			err := tx.QueryRowContext(ctx, "select answer_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&was)
+			if errors.Is(err, sql.ErrNoRows) {
+				return apperr.NotFound("Ý kiến %d không thuộc đợt lấy ý kiến này.", cm)
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, "update consultation_comments set answer_id = $1 where id = $2", aid, cm); err != nil {
+				return err
+			}
+			if !was.Valid {
+				newly++
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "update consultations set answered = answered + $1, updated_at = $2 where id = $3", newly, s.db.NowMillis(), id); err != nil {
+			return err
+		}
+		c.Answered += newly
+		return s.record(ctx, tx, a, c, "consultation.answered", fmt.Sprintf("Trả lời %d ý kiến: %s", len(commentIDs), c.Title), nil,
+			map[string]any{"kind": kind, "comments": len(commentIDs), "answer_sha256": audit.Sum(body)})
+	})
+}
+
+// Hide hides a comment from the public page for one of HideReasons; it still
+// counts and still needs an answer.
+func (s *Service) Hide(ctx context.Context, a *auth.Actor, id, commentID int64, reason string) error {
+	if _, ok := HideReasons[reason]; !ok {
+		return apperr.Invalid("Chỉ được ẩn ý kiến vì: lời lẽ xúc phạm, thông tin cá nhân, không liên quan, trùng lặp.", map[string]string{"reason": "invalid"})
+	}
+	c, err := find(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
+		return err
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var was string
+		err := tx.QueryRowContext(ctx, "select hidden_reason from consultation_comments where id = $1 and consultation_id = $2", commentID, id).Scan(&was)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("Không tìm thấy ý kiến này.")
+		}
+		if err != nil {
+			return err
+		}
+		if was != "" {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, "update consultation_comments set hidden_reason = $1 where id = $2", reason, commentID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "update consultations set hidden = hidden + 1 where id = $1", id); err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation_comment", fmt.Sprint(commentID), nil, map[string]string{"hidden": reason})
+	})
+}
+
+// Tally counts the opinions by part and stance.
+type Tally struct {
+	ByPart  map[int]map[string]int
+	Agree   int
+	Against int
+	Suggest int
+}
+
+// Count tallies a consultation's opinions (hidden ones included).
+func (s *Service) Count(ctx context.Context, id int64) (Tally, error) {
+	t := Tally{ByPart: map[int]map[string]int{}}
+	rows, err := s.db.QueryContext(ctx, "select part, stance, count(*) from consultation_comments where consultation_id = $1 group by part, stance", id)
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var part, n int
+		var stance string
+		if err := rows.Scan(&part, &stance, &n); err != nil {
+			return t, err
+		}
+		if t.ByPart[part] == nil {
+			t.ByPart[part] = map[string]int{}
+		}
+		t.ByPart[part][stance] += n
+		switch stance {
+		case Agree:
+			t.Agree += n
+		case Disagree:
+			t.Against += n
+		default:
+			t.Suggest += n
+		}
+	}
+	return t, rows.Err()
+}
+
+// Synthesize publishes the synthesis and the decision once every comment is
+// answered and the window is over; a decision against the majority needs its
+// reasons (Art 28(4)).
+func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decision string, adopted bool, againstReason string) error {
+	c, err := find(ctx, s.db, id)
+	if err != nil {
+		return err
+	}
+	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
+		return err
+	}
+	switch {
+	case c.Status != Open:
+		return apperr.Conflict("Kết quả tổng hợp đã được công bố.")
+	case !c.ClosesOn.Before(s.today()):
+		return apperr.Conflict("Chưa hết thời gian lấy ý kiến (đến hết ngày %s).", c.ClosesOn.VN())
+	case c.Answered < c.Comments:
+		return apperr.Conflict("Còn %d ý kiến chưa được trả lời (đã trả lời %d/%d); mọi ý kiến phải được trả lời trước khi công bố.",
+			c.Comments-c.Answered, c.Answered, c.Comments)
+	case strings.TrimSpace(decision) == "":
+		return apperr.Invalid("Hãy ghi quyết định cuối cùng.", map[string]string{"decision": "required"})
+	}
+	t, err := s.Count(ctx, id)
+	if err != nil {
+		return err
+	}
+	if AgainstMajority(adopted, t.Agree, t.Against) && strings.TrimSpace(againstReason) == "" {
+		return apperr.Invalid(fmt.Sprintf("Quyết định khác ý kiến của đa số (%d đồng ý, %d không đồng ý): phải nêu lý do (Điều 28 khoản 4).", t.Agree, t.Against),
+			map[string]string{"against_reason": "required"})
+	}
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		now := s.db.NowMillis()
+		if _, err := tx.ExecContext(ctx, `update consultations set status = $1, decision = $2, adopted = $3, against_reason = $4, synthesized_at = $5,
+			updated_at = $5 where id = $6`, Synthesized, strings.TrimSpace(decision), adopted, strings.TrimSpace(againstReason), now, id); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, c, "consultation.synthesized", "Công bố kết quả lấy ý kiến: "+c.Title, nil, map[string]any{
+			"comments": c.Comments, "agree": t.Agree, "disagree": t.Against, "suggest": t.Suggest, "adopted": adopted,
+			"decision": strings.TrimSpace(decision), "against_reason": strings.TrimSpace(againstReason)})
+	})
+}

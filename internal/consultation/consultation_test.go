@@ -1,0 +1,221 @@
+package consultation_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/consultation"
+	"danchu/internal/db"
+	"danchu/internal/legal"
+	"danchu/internal/notify"
+	"danchu/internal/org"
+)
+
+type fixedCalendar struct{ c *legal.Calendar }
+
+func (f fixedCalendar) Calendar(context.Context) (*legal.Calendar, error) { return f.c, nil }
+
+type fixture struct {
+	d                        *db.DB
+	svc                      *consultation.Service
+	auth                     *auth.Service
+	rec                      *audit.Service
+	now                      time.Time
+	danDien, phuXuan         org.Unit
+	official, other, citizen *auth.Actor
+}
+
+func setup(t *testing.T, d *db.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{d: d, now: time.Date(2026, 3, 2, 2, 0, 0, 0, time.UTC)}
+	d.Now = func() time.Time { return f.now }
+	units := org.NewService(d)
+	if _, err := units.ImportUnits(ctx, strings.NewReader("code,name,type,parent_code\n46,Thành phố Huế,thanh-pho,\n19885,Xã Đan Điền,xa,46\n19753,Phường Phú Xuân,phuong,46\n"), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.danDien, _ = units.UnitByCode(ctx, "19885")
+	f.phuXuan, _ = units.UnitByCode(ctx, "19753")
+	p := auth.DefaultPolicy()
+	p.Require2FA = false
+	log := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.rec = audit.NewService(d)
+	f.auth = auth.NewService(d, units, f.rec, p, log, log)
+	official := func(email string, unit org.Unit) *auth.Actor {
+		res, err := f.auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ", Email: email, Role: auth.CommuneOfficial, UnitID: unit.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const pw = "lấy ý kiến nhân dân 2026"
+		if err := f.auth.Activate(ctx, res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], pw); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := f.auth.SignIn(ctx, email, pw, "ip", "ua")
+		_, a, _ := f.auth.Session(ctx, in.Token)
+		return a
+	}
+	f.official, f.other = official("xa@dd.vn", f.danDien), official("xa@px.vn", f.phuXuan)
+	f.citizen = &auth.Actor{AccountID: 777, Name: "Nguyễn Thị Lan", Kind: auth.Citizen}
+	f.svc = consultation.NewService(d, units, f.auth.Guard(), f.rec, fixedCalendar{legal.NewCalendar(legal.Decided())})
+	t.Cleanup(f.svc.Close)
+	return f
+}
+
+func draft(f *fixture) consultation.Draft {
+	return consultation.Draft{UnitID: f.danDien.ID, Subject: 6, Title: "Dự thảo quy chế dân chủ ở cơ sở xã Đan Điền",
+		Parts: []consultation.Part{{Heading: "Chương I", Body: "Quy định chung"}, {Heading: "Chương II", Body: "Công khai"}, {Heading: "Chương III", Body: "Giám sát"}},
+		Forms: []string{"online", "meeting"}, ClosesOn: "2026-03-23"}
+}
+
+func wantCode(t *testing.T, err error, code apperr.Code, text string) {
+	t.Helper()
+	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
+		t.Fatalf("error = %v, want %s with %q", err, code, text)
+	}
+}
+
+func TestConsultationLifecycle(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		// 20 days from 02/03 end on 22/03, a Sunday, so on 23/03 (Civil Code Art 148); 22/03 needs a stated legal basis.
+		short := draft(f)
+		short.ClosesOn = "2026-03-22"
+		_, err := f.svc.Open(ctx, f.official, short)
+		wantCode(t, err, apperr.CodeInvalid, "short_basis")
+		short.ShortBasis = "Khoản 2 Điều 28: luật chuyên ngành quy định 15 ngày"
+		if c, err := f.svc.Open(ctx, f.official, short); err != nil || c.ShortBasis == "" {
+			t.Fatalf("short window with a basis: %+v %v", c.ShortBasis, err)
+		}
+		_, err = f.svc.Open(ctx, f.other, draft(f))
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		c, err := f.svc.Open(ctx, f.official, draft(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Citizens comment; a resubmitted form counts once.
+		for i, tt := range []struct {
+			part   int
+			stance string
+			key    string
+		}{{2, consultation.Disagree, "k1"}, {2, consultation.Disagree, "k1"}, {0, consultation.Agree, "k2"}, {1, consultation.Suggest, "k3"}} {
+			if err := f.svc.Comment(ctx, f.citizen, c.ID, tt.part, tt.stance, fmt.Sprintf("Ý kiến %d <script>x</script>", i), i%2 == 0, "Đan Điền", tt.key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, tt := range []struct {
+			body, stance string
+			part         int
+			want         string
+		}{
+			{"", consultation.Agree, 1, "Hãy viết ý kiến"},
+			{strings.Repeat("a", 20_000), consultation.Agree, 1, "quá giới hạn 10000 ký tự"},
+			{"x", "maybe", 1, "stance"},
+			{"x", consultation.Agree, 9, "part"},
+		} {
+			wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, tt.part, tt.stance, tt.body, false, "Đan Điền", "bad"), apperr.CodeInvalid, tt.want)
+		}
+		wantCode(t, f.svc.Comment(ctx, f.official, c.ID, 1, consultation.Agree, "x", false, "", "o"), apperr.CodeForbidden, "đăng nhập")
+		if err := f.svc.EnterOffline(ctx, f.official, c.ID, []consultation.Offline{{Part: 3, Stance: consultation.Agree, Body: "Hội nghị thôn Đông đồng ý", Source: "meeting", Note: "Biên bản 05/3"}}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := f.svc.Get(ctx, nil, c.ID)
+		if got.Comments != 4 || got.Answered != 0 {
+			t.Fatalf("counters = %d comments, %d answered", got.Comments, got.Answered)
+		}
+		ids := commentIDs(t, d, c.ID)
+		wantCode(t, f.svc.Hide(ctx, f.official, c.ID, ids[0], "dislike"), apperr.CodeInvalid, "Chỉ được ẩn")
+		if err := f.svc.Hide(ctx, f.official, c.ID, ids[0], "abuse"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.svc.Answer(ctx, f.other, c.ID, ids[:1], consultation.Explained, "x"), apperr.CodeNotFound, "Không tìm thấy")
+		wantCode(t, f.svc.Answer(ctx, f.official, c.ID, ids[:1], consultation.Rejected, ""), apperr.CodeInvalid, "lý do")
+		// Window not over yet: no synthesis.
+		wantCode(t, f.svc.Synthesize(ctx, f.official, c.ID, "Thông qua", true, ""), apperr.CodeConflict, "Chưa hết thời gian")
+		f.now = time.Date(2026, 3, 24, 2, 0, 0, 0, time.UTC)
+		wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, 1, consultation.Agree, "muộn", false, "Đan Điền", "late"), apperr.CodeConflict, "kết thúc ngày 23/03/2026")
+		if err := f.svc.Answer(ctx, f.official, c.ID, ids[:2], consultation.Explained, "Đã giải thích tại hội nghị"); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.svc.Synthesize(ctx, f.official, c.ID, "Thông qua", true, ""), apperr.CodeConflict, "Còn 2 ý kiến chưa được trả lời (đã trả lời 2/4)")
+		if err := f.svc.Answer(ctx, f.official, c.ID, ids[2:], consultation.Accepted, ""); err != nil {
+			t.Fatal(err)
+		}
+		// 2 agree (online + meeting) vs 1 disagree: not adopting goes against the majority.
+		wantCode(t, f.svc.Synthesize(ctx, f.official, c.ID, "Không ban hành", false, ""), apperr.CodeInvalid, "Điều 28 khoản 4")
+		if err := f.svc.Synthesize(ctx, f.official, c.ID, "Thông qua quy chế, bổ sung Chương II", true, ""); err != nil {
+			t.Fatal(err)
+		}
+		got, _ = f.svc.Get(ctx, nil, c.ID)
+		if got.Status != consultation.Synthesized || got.Answered != 4 || got.Hidden != 1 {
+			t.Errorf("after synthesis: %+v", got)
+		}
+		rs, _ := f.rec.Records(ctx, 0, 20)
+		var kinds []string
+		for _, r := range rs {
+			kinds = append(kinds, r.Kind)
+		}
+		if strings.Join(kinds, ",") != "consultation.synthesized,consultation.answered,consultation.answered,consultation.opened,consultation.opened" {
+			t.Errorf("public record = %v", kinds)
+		}
+	})
+}
+
+func commentIDs(t *testing.T, d *db.DB, id int64) []int64 {
+	t.Helper()
+	rows, err := d.Query("select id from consultation_comments where consultation_id = $1 order by id", id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var x int64
+		rows.Scan(&x)
+		out = append(out, x)
+	}
+	return out
+}
+
+// Many citizens at once: every comment stored once, counters exact.
+func TestConcurrentComments(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		c, err := f.svc.Open(ctx, f.official, draft(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const people, each = 30, 20
+		var wg sync.WaitGroup
+		for p := range people {
+			wg.Go(func() {
+				a := &auth.Actor{AccountID: int64(1000 + p), Kind: auth.Citizen}
+				for i := range each {
+					key := fmt.Sprintf("form-%d", i)
+					for range 2 { // every form sent twice
+						if err := f.svc.Comment(ctx, a, c.ID, i%4, consultation.Suggest, "Đề nghị bổ sung", false, "Đan Điền", key); err != nil {
+							t.Error(err)
+						}
+					}
+				}
+			})
+		}
+		wg.Wait()
+		got, _ := f.svc.Get(ctx, nil, c.ID)
+		var rows int
+		d.QueryRow("select count(*) from consultation_comments where consultation_id = $1", c.ID).Scan(&rows)
+		if got.Comments != people*each || rows != people*each {
+			t.Errorf("counter %d, rows %d; want %d", got.Comments, rows, people*each)
+		}
+	})
+}

@@ -1,0 +1,193 @@
+// Package consultation is "Nhân dân tham gia ý kiến" (LDC Arts 25–29): a draft
+// split into parts opened for comment for at least 20 days, every opinion (online
+// or gathered offline) answered, and the synthesis with the decision published.
+// Comments arrive through a group-commit writer so that a national consultation
+// can take thousands of durable comments a second.
+package consultation
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+	"danchu/internal/legal"
+)
+
+// Subjects are the items of Art 25 a consultation can be about.
+var Subjects = []string{
+	"Kế hoạch phát triển kinh tế - xã hội",
+	"Quy hoạch, kế hoạch sử dụng đất; phương án quản lý quỹ đất",
+	"Chủ trương đầu tư dự án lớn, dự án ảnh hưởng đến cộng đồng",
+	"Thành lập, nhập, chia, điều chỉnh địa giới, đổi tên đơn vị hành chính, thôn, tổ dân phố",
+	"Quy hoạch, kế hoạch xây dựng",
+	"Dự thảo quy chế thực hiện dân chủ ở cơ sở",
+	"Quyết định làm phát sinh nghĩa vụ của người dân (Điều 27)",
+	"Nội dung khác",
+}
+
+// Forms of consultation (Art 26).
+var Forms = []struct{ ID, Name string }{
+	{"online", "Trực tuyến trên cổng này"},
+	{"meeting", "Hội nghị, họp cộng đồng dân cư"},
+	{"ballot", "Phát phiếu lấy ý kiến hộ gia đình"},
+	{"box", "Hòm thư góp ý, đường dây nóng"},
+	{"other", "Hình thức khác"},
+}
+
+// Stances of an opinion.
+const (
+	Agree    = "agree"
+	Disagree = "disagree"
+	Suggest  = "suggest"
+)
+
+// Kinds of answer (tiếp thu / giải trình / không tiếp thu).
+const (
+	Accepted  = "accepted"
+	Explained = "explained"
+	Rejected  = "rejected"
+)
+
+// HideReasons are the only reasons a comment may be hidden for.
+var HideReasons = map[string]string{
+	"abuse":         "Lời lẽ xúc phạm",
+	"personal_data": "Chứa thông tin cá nhân của người khác",
+	"off_topic":     "Không liên quan đến dự thảo",
+	"duplicate":     "Trùng lặp",
+}
+
+// Limits of texts.
+const (
+	MaxComment = 10_000
+	MaxParts   = 500
+)
+
+// Part is a numbered part of the draft.
+type Part struct {
+	N       int
+	Heading string
+	Body    string
+}
+
+// Draft is what an official opens a consultation with.
+type Draft struct {
+	UnitID     int64
+	Subject    int // 1-based index of Subjects
+	Title      string
+	Intro      string
+	Parts      []Part
+	Forms      []string
+	OpensOn    string // YYYY-MM-DD; "" = today
+	ClosesOn   string // YYYY-MM-DD
+	ShortBasis string // legal basis when the window is shorter than 20 days
+}
+
+// Window is the checked consultation period.
+type Window struct {
+	Opens, Closes legal.Date
+	MinClose      legal.Date // the first day a 20-day window may end
+	Short         bool       // shorter than Art 28(2) allows without another law
+}
+
+// CheckDraft validates a draft and works out its window (Art 28(2): at least 20
+// days from the public release unless another law says otherwise).
+func CheckDraft(d Draft, today legal.Date, cal *legal.Calendar) (Window, error) {
+	f := map[string]string{}
+	if d.Subject < 1 || d.Subject > len(Subjects) {
+		f["subject"] = "Hãy chọn nội dung lấy ý kiến (Điều 25)."
+	}
+	if t := strings.TrimSpace(d.Title); t == "" || utf8.RuneCountInString(t) > 300 {
+		f["title"] = "Tiêu đề phải có, tối đa 300 ký tự."
+	}
+	if len(d.Parts) == 0 || len(d.Parts) > MaxParts {
+		f["parts"] = fmt.Sprintf("Dự thảo phải có từ 1 đến %d phần.", MaxParts)
+	}
+	for i, p := range d.Parts {
+		if strings.TrimSpace(p.Heading) == "" && strings.TrimSpace(p.Body) == "" {
+			f["parts"] = fmt.Sprintf("Phần %d trống.", i+1)
+		}
+	}
+	if len(d.Forms) == 0 {
+		f["forms"] = "Hãy chọn ít nhất một hình thức lấy ý kiến."
+	}
+	for _, id := range d.Forms {
+		ok := false
+		for _, x := range Forms {
+			ok = ok || x.ID == id
+		}
+		if !ok {
+			f["forms"] = fmt.Sprintf("Không có hình thức %q.", id)
+		}
+	}
+	w := Window{Opens: today}
+	if d.OpensOn != "" {
+		o, err := legal.ParseDate(d.OpensOn)
+		if err != nil || o.Before(today) {
+			f["opens_on"] = "Ngày bắt đầu phải là hôm nay hoặc sau (YYYY-MM-DD)."
+		} else {
+			w.Opens = o
+		}
+	}
+	c, err := legal.ParseDate(d.ClosesOn)
+	switch {
+	case err != nil:
+		f["closes_on"] = "Hãy nhập ngày kết thúc lấy ý kiến (YYYY-MM-DD)."
+	case !w.Opens.Before(c):
+		f["closes_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
+	default:
+		w.Closes = c
+	}
+	if len(f) == 0 {
+		res, err := legal.DefaultCatalogue().Compute(cal, "consultation.window", w.Opens, legal.Options{})
+		if err != nil {
+			return w, err
+		}
+		w.MinClose = res.Due
+		if w.Closes.Before(w.MinClose) {
+			w.Short = true
+			if strings.TrimSpace(d.ShortBasis) == "" {
+				f["short_basis"] = fmt.Sprintf("Thời gian lấy ý kiến ít nhất 20 ngày (Điều 28 khoản 2): kết thúc từ ngày %s trở đi, "+
+					"hoặc ghi căn cứ pháp lý cho thời gian ngắn hơn.", w.MinClose.VN())
+			}
+		}
+	}
+	if len(f) > 0 {
+		return w, apperr.Invalid("Thông tin lấy ý kiến chưa đúng; hãy sửa các ô được đánh dấu.", f)
+	}
+	return w, nil
+}
+
+// CheckComment validates one opinion's text and stance.
+func CheckComment(body, stance string, part, parts int) error {
+	f := map[string]string{}
+	n := utf8.RuneCountInString(strings.TrimSpace(body))
+	switch {
+	case n == 0:
+		f["body"] = "Hãy viết ý kiến của bạn."
+	case n > MaxComment:
+		f["body"] = fmt.Sprintf("Ý kiến dài %d ký tự, quá giới hạn %d ký tự; hãy rút gọn hoặc chia thành nhiều ý kiến.", n, MaxComment)
+	}
+	if !utf8.ValidString(body) {
+		f["body"] = "Văn bản có ký tự không hợp lệ."
+	}
+	if stance != Agree && stance != Disagree && stance != Suggest {
+		f["stance"] = "Hãy chọn: đồng ý, không đồng ý, hoặc góp ý sửa đổi."
+	}
+	if part < 0 || part > parts {
+		f["part"] = "Phần được góp ý không có trong dự thảo."
+	}
+	if len(f) > 0 {
+		return apperr.Invalid("Ý kiến chưa gửi được.", f)
+	}
+	return nil
+}
+
+// AgainstMajority reports whether a decision goes against the majority of the
+// opinions that took a side (Art 28(4) then requires the reasons).
+func AgainstMajority(adopted bool, agree, disagree int) bool {
+	if adopted {
+		return disagree > agree
+	}
+	return agree > disagree
+}

@@ -1,0 +1,204 @@
+package consultation
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+)
+
+// Statuses of a consultation.
+const (
+	Open        = "open" // taking comments until closes_on, then waiting for the synthesis
+	Synthesized = "synthesized"
+)
+
+// Consultation is one consultation with its counters.
+type Consultation struct {
+	ID, UnitID, BoardID int64
+	StaffOnly           bool
+	Subject             int
+	Title, Intro        string
+	Forms               []string
+	OpensOn, ClosesOn   legal.Date
+	ShortBasis          string
+	Status              string
+	Comments, Answered  int
+	Hidden              int
+	Decision            string
+	Adopted             bool
+	AgainstReason       string
+	SynthesizedAt       int64
+	Parts               []Part
+}
+
+// Calendar gives the current days off.
+type Calendar interface {
+	Calendar(ctx context.Context) (*legal.Calendar, error)
+}
+
+// Service is the consultation capability.
+type Service struct {
+	db     *db.DB
+	units  *org.Service
+	guard  *auth.Guard
+	rec    *audit.Service
+	cal    Calendar
+	intake *db.GroupCommit[comment]
+}
+
+// NewService starts the service and its comment writer (stop it with Close).
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal Calendar) *Service {
+	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal}
+	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeComments)
+	return s
+}
+
+// Close writes the comments still queued and stops the writer.
+func (s *Service) Close() { s.intake.Close() }
+
+func (s *Service) today() legal.Date { return legal.Today(s.db.Now()) }
+
+// Open opens a consultation on a commune, a village or an agency (staff only).
+func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultation, error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return Consultation{}, err
+	}
+	u, ok := t.Unit(d.UnitID)
+	if !ok || !u.Current() {
+		return Consultation{}, apperr.NotFound("Không tìm thấy đơn vị.")
+	}
+	board, staff := u, false
+	switch {
+	case u.Type.Level() == org.CommuneLevel:
+	case u.Type.Level() == org.VillageLevel:
+		board, _ = t.Unit(u.ParentID)
+	case u.Type == org.Agency:
+		staff = true
+	default:
+		return Consultation{}, apperr.Invalid("Lấy ý kiến thuộc xã, phường, thôn, tổ dân phố hoặc cơ quan, đơn vị.", nil)
+	}
+	if err := s.guard.Can(ctx, a, auth.Consult, u.ID); err != nil {
+		return Consultation{}, err
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return Consultation{}, err
+	}
+	w, err := CheckDraft(d, s.today(), cal)
+	if err != nil {
+		return Consultation{}, err
+	}
+	now := s.db.NowMillis()
+	c := Consultation{ID: s.db.NewID(), UnitID: u.ID, BoardID: board.ID, StaffOnly: staff, Subject: d.Subject, Title: strings.TrimSpace(d.Title),
+		Intro: strings.TrimSpace(d.Intro), Forms: d.Forms, OpensOn: w.Opens, ClosesOn: w.Closes, Status: Open}
+	if w.Short {
+		c.ShortBasis = strings.TrimSpace(d.ShortBasis)
+	}
+	for i, p := range d.Parts {
+		c.Parts = append(c.Parts, Part{N: i + 1, Heading: strings.TrimSpace(p.Heading), Body: strings.TrimSpace(p.Body)})
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `insert into consultations (id, unit_id, board_id, staff_only, subject, title, intro, forms, opens_on, closes_on,
+			short_basis, status, comments, answered, hidden, decision, adopted, against_reason, created_by, created_at, updated_at)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 0, '', false, '', $13, $14, $14)`,
+			c.ID, c.UnitID, c.BoardID, c.StaffOnly, c.Subject, c.Title, c.Intro, strings.Join(c.Forms, ","), c.OpensOn.String(), c.ClosesOn.String(),
+			c.ShortBasis, c.Status, a.AccountID, now); err != nil {
+			return fmt.Errorf("insert consultation: %w", err)
+		}
+		err := db.InsertBatches(ctx, tx, "consultation_parts", []string{"consultation_id", "n", "heading", "body"}, len(c.Parts),
+			func(i int) []any { p := c.Parts[i]; return []any{c.ID, p.N, p.Heading, p.Body} }, nil)
+		if err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, c, "consultation.opened", "Mở lấy ý kiến: "+c.Title, nil, map[string]any{"closes_on": c.ClosesOn.String(), "parts": len(c.Parts), "short_basis": c.ShortBasis})
+	})
+	return c, err
+}
+
+func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, c Consultation, kind, what string, before any, data map[string]any) error {
+	data["id"], data["title"], data["url"] = c.ID, c.Title, fmt.Sprintf("/lay-y-kien/%d", c.ID)
+	if err := s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(c.ID), before, data); err != nil {
+		return err
+	}
+	if c.StaffOnly {
+		return nil
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: c.UnitID, Kind: kind, ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID), Summary: what, Data: b})
+	return err
+}
+
+const consultationCols = `id, unit_id, board_id, staff_only, subject, title, intro, forms, opens_on, closes_on, short_basis, status,
+	comments, answered, hidden, decision, adopted, against_reason, coalesce(synthesized_at, 0)`
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func find(ctx context.Context, q querier, id int64) (Consultation, error) {
+	var c Consultation
+	var forms, opens, closes string
+	err := q.QueryRowContext(ctx, "select "+consultationCols+" from consultations where id = $1", id).Scan(&c.ID, &c.UnitID, &c.BoardID, &c.StaffOnly,
+		&c.Subject, &c.Title, &c.Intro, &forms, &opens, &closes, &c.ShortBasis, &c.Status, &c.Comments, &c.Answered, &c.Hidden, &c.Decision, &c.Adopted,
+		&c.AgainstReason, &c.SynthesizedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, apperr.NotFound("Không tìm thấy đợt lấy ý kiến này.")
+	}
+	if err != nil {
+		return c, fmt.Errorf("consultation %d: %w", id, err)
+	}
+	c.Forms = strings.Split(forms, ",")
+	c.OpensOn, _ = legal.ParseDate(opens)
+	c.ClosesOn, _ = legal.ParseDate(closes)
+	rows, err := q.QueryContext(ctx, "select n, heading, body from consultation_parts where consultation_id = $1 order by n", id)
+	if err != nil {
+		return c, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Part
+		if err := rows.Scan(&p.N, &p.Heading, &p.Body); err != nil {
+			return c, err
+		}
+		c.Parts = append(c.Parts, p)
+	}
+	return c, rows.Err()
+}
+
+// Get returns a consultation (staff consultations: to officials of the agency only).
+func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Consultation, error) {
+	c, err := find(ctx, s.db.Cached(), id)
+	if err != nil {
+		return c, err
+	}
+	if c.StaffOnly {
+		if a == nil || a.Kind != auth.Official {
+			return Consultation{}, apperr.NotFound("Không tìm thấy đợt lấy ý kiến này.")
+		}
+		if err := s.guard.Can(ctx, a, auth.ViewBackOffice, c.BoardID); err != nil {
+			return Consultation{}, err
+		}
+	}
+	return c, nil
+}
+
+// Taking reports whether comments are taken on day d.
+func (c Consultation) Taking(d legal.Date) bool {
+	return c.Status == Open && !d.Before(c.OpensOn) && !c.ClosesOn.Before(d)
+}
