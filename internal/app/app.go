@@ -136,6 +136,9 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := disclosure.RegisterRoutes(s, ah, a.Disclose, a.Units); err != nil {
 		return nil, err
 	}
+	if err := consultation.RegisterRoutes(s, ah, a.Consult, a.Units); err != nil {
+		return nil, err
+	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
 		return nil, err
 	}

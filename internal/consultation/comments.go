@@ -335,3 +335,72 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 			"decision": strings.TrimSpace(decision), "against_reason": strings.TrimSpace(againstReason)})
 	})
 }
+
+// CommentView is a comment as pages show it, with its answer.
+type CommentView struct {
+	ID           int64
+	Part         int
+	DisplayName  string
+	Stance, Body string
+	Source       string
+	HiddenReason string
+	AuthorID     int64
+	CreatedAt    int64
+	AnswerKind   string
+	AnswerBody   string
+}
+
+// Comments lists a consultation's comments oldest first, after the comment
+// afterID (0: from the start), at most limit; unanswered restricts to those
+// waiting for an answer.
+func (s *Service) Comments(ctx context.Context, id, afterID int64, limit int, unanswered bool) ([]CommentView, error) {
+	q := `select c.id, c.part, c.display_name, c.stance, c.body, c.source, c.hidden_reason, c.author_id, c.created_at,
+		coalesce(a.kind, ''), coalesce(a.body, '') from consultation_comments c left join consultation_answers a on a.id = c.answer_id
+		where c.consultation_id = $1 and c.id > $2`
+	if unanswered {
+		q += " and c.answer_id is null"
+	}
+	rows, err := s.db.Cached().QueryContext(ctx, q+" order by c.id limit $3", id, afterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("comments of %d: %w", id, err)
+	}
+	defer rows.Close()
+	var out []CommentView
+	for rows.Next() {
+		var v CommentView
+		if err := rows.Scan(&v.ID, &v.Part, &v.DisplayName, &v.Stance, &v.Body, &v.Source, &v.HiddenReason, &v.AuthorID, &v.CreatedAt,
+			&v.AnswerKind, &v.AnswerBody); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// List returns the consultations of a commune's board (its own and its villages'),
+// newest first.
+func (s *Service) List(ctx context.Context, boardID int64, limit int) ([]Consultation, error) {
+	rows, err := s.db.Cached().QueryContext(ctx, "select id from consultations where board_id = $1 and not staff_only order by created_at desc limit $2", boardID, limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	var out []Consultation
+	for _, id := range ids {
+		c, err := find(ctx, s.db.Cached(), id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -191,3 +191,38 @@ func AgainstMajority(adopted bool, agree, disagree int) bool {
 	}
 	return agree > disagree
 }
+
+// ParseParts splits a draft typed in one text box into parts: each line starting
+// with "## " (or "Điều N.", "Chương N") begins a part with that heading.
+func ParseParts(text string) []Part {
+	var parts []Part
+	for _, line := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n") {
+		t := strings.TrimSpace(line)
+		heading := ""
+		switch {
+		case strings.HasPrefix(t, "## "):
+			heading = strings.TrimSpace(t[3:])
+		case strings.HasPrefix(t, "Điều ") || strings.HasPrefix(t, "Chương "):
+			heading = t
+		}
+		if heading != "" {
+			parts = append(parts, Part{N: len(parts) + 1, Heading: heading})
+			continue
+		}
+		if len(parts) == 0 {
+			if t == "" {
+				continue
+			}
+			parts = append(parts, Part{N: 1, Heading: "Phần 1"})
+		}
+		p := &parts[len(parts)-1]
+		if p.Body != "" {
+			p.Body += "\n"
+		}
+		p.Body += line
+	}
+	for i := range parts {
+		parts[i].Body = strings.TrimSpace(parts[i].Body)
+	}
+	return parts
+}

@@ -135,6 +135,7 @@ type unitPage struct {
 	Households int
 	IsVillage  bool
 	BoardURL   string // the unit's disclosure board (communes and villages)
+	ConsultURL string // its consultations (communes)
 }
 
 func (h *handlers) showUnit(level Level) http.HandlerFunc {
@@ -162,7 +163,7 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 		}
 		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
 		if level != ProvinceLevel {
-			p.BoardURL = UnitURL(u) + "/cong-khai"
+			p.BoardURL, p.ConsultURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien"
 		}
 		switch level {
 		case ProvinceLevel:

@@ -73,6 +73,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		},
 		"datetime": FormatMillis,
 		"inc":      func(i int) int { return i + 1 },
+		"markdown": Markdown,
 		"size":     FormatSize,
 		"langURL": func(v View) string {
 			other := LangEN

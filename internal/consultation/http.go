@@ -1,0 +1,370 @@
+package consultation
+
+import (
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+type handlers struct {
+	svc   *Service
+	web   *web.Server
+	units *org.Service
+	pages map[string]*web.Page
+}
+
+// PageSize is how many comments a page shows.
+const PageSize = 50
+
+// RegisterRoutes adds the public consultation pages and the officials' pages.
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
+	if err := s.AddCatalog(files); err != nil {
+		return fmt.Errorf("consultation catalog: %w", err)
+	}
+	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
+	for _, name := range []string{"list", "detail", "manage", "office"} {
+		p, err := s.Page(files, "templates/"+name+".html")
+		if err != nil {
+			return err
+		}
+		h.pages[name] = p
+	}
+	s.HandleFunc("GET /xa/{code}/lay-y-kien", h.list)
+	s.HandleFunc("GET /lay-y-kien/{id}", h.detail)
+	s.HandleFunc("POST /lay-y-kien/{id}/gop-y", h.comment)
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/lay-y-kien", ah.Official(h.manage))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/lay-y-kien", ah.Official(h.open))
+	s.HandleFunc("GET /quan-tri/lay-y-kien/{id}", ah.Official(h.office))
+	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/tra-loi", ah.Official(h.answer))
+	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/an", ah.Official(h.hide))
+	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/tong-hop", ah.Official(h.synthesize))
+	return nil
+}
+
+func idParam(r *http.Request, name string) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	return id, err == nil && id > 0
+}
+
+func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
+	u, err := h.units.UnitByCode(r.Context(), r.PathValue("code"))
+	if err == nil && u.Type.Level() != org.CommuneLevel {
+		err = apperr.NotFound("Không tìm thấy xã, phường.")
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	cs, err := h.svc.List(r.Context(), u.ID, 200)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.web.Render(w, r, h.pages["list"], h.web.T(r, "consultation.list.title", u.Name), struct {
+		Unit  org.Unit
+		Items []Consultation
+		Today legal.Date
+	}{u, cs, legal.Today(h.svc.db.Now())})
+}
+
+type detailPage struct {
+	C        Consultation
+	Subject  string
+	Taking   bool
+	Comments []CommentView
+	Next     int64
+	Citizen  bool
+	Key      string
+	Done     string
+	Error    string
+	Fields   map[string]string
+	Values   map[string]string
+	Tally    Tally
+	Reasons  map[string]string
+	PartName map[int]string
+}
+
+func newKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, status int, p detailPage) {
+	a := auth.ActorOf(r)
+	c, err := h.svc.Get(r.Context(), a, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	after, _ := strconv.ParseInt(r.URL.Query().Get("sau"), 10, 64)
+	cs, err := h.svc.Comments(r.Context(), id, max(after, 0), PageSize, false)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	if len(cs) == PageSize {
+		p.Next = cs[len(cs)-1].ID
+	}
+	if c.Status == Synthesized {
+		if p.Tally, err = h.svc.Count(r.Context(), id); err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+	}
+	p.C, p.Comments, p.Reasons, p.PartName = c, cs, HideReasons, partNames(c)
+	p.Subject = Subjects[c.Subject-1]
+	p.Taking = c.Taking(legal.Today(h.svc.db.Now()))
+	p.Citizen = a != nil && a.Kind == auth.Citizen
+	p.Key = newKey()
+	if p.Values == nil {
+		p.Values = map[string]string{}
+	}
+	h.web.RenderStatus(w, r, h.pages["detail"], status, c.Title, p)
+}
+
+func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	h.detailPage(w, r, id, http.StatusOK, detailPage{})
+}
+
+func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	a := auth.ActorOf(r)
+	part, _ := strconv.Atoi(r.PostFormValue("part"))
+	village := ""
+	if c, err := h.svc.Get(r.Context(), a, id); err == nil {
+		if t, err := h.units.Tree(r.Context()); err == nil {
+			u, _ := t.Unit(c.UnitID)
+			village = u.Name
+		}
+	}
+	err := h.svc.Comment(r.Context(), a, id, part, r.PostFormValue("stance"), r.PostFormValue("body"), r.PostFormValue("show_name") == "1",
+		village, r.PostFormValue("key"))
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
+			h.detailPage(w, r, id, web.StatusOf(err), detailPage{Error: e.Message, Fields: e.Fields,
+				Values: map[string]string{"body": r.PostFormValue("body"), "part": r.PostFormValue("part"), "stance": r.PostFormValue("stance")}})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d?da-gui=1#gop-y", id), http.StatusSeeOther)
+}
+
+// --- officials ---
+
+func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
+	id, ok := idParam(r, "unit")
+	if !ok {
+		h.web.NotFound(w, r)
+		return org.Unit{}, false
+	}
+	if err := h.svc.guard.Can(r.Context(), a, auth.Consult, id); err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	u, _ := t.Unit(id)
+	return u, true
+}
+
+type managePage struct {
+	Unit     org.Unit
+	Items    []Consultation
+	Subjects []string
+	Forms    []struct{ ID, Name string }
+	Error    string
+	Fields   map[string]string
+	Values   map[string]string
+	MinClose string
+}
+
+func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
+	board := u.ID
+	if u.Type.Level() == org.VillageLevel {
+		board = u.ParentID
+	}
+	items, err := h.svc.List(r.Context(), board, 200)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Unit, p.Items, p.Subjects, p.Forms = u, items, Subjects, Forms
+	if p.Values == nil {
+		p.Values = map[string]string{}
+	}
+	if cal, err := h.svc.cal.Calendar(r.Context()); err == nil {
+		today := legal.Today(h.svc.db.Now())
+		if res, err := legal.DefaultCatalogue().Compute(cal, "consultation.window", today, legal.Options{}); err == nil {
+			p.MinClose = res.Due.String()
+		}
+	}
+	h.web.RenderStatus(w, r, h.pages["manage"], status, h.web.T(r, "consultation.manage.title", u.Name), p)
+}
+
+func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if u, ok := h.unitParam(w, r, a); ok {
+		h.managePage(w, r, u, http.StatusOK, managePage{})
+	}
+}
+
+func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.unitParam(w, r, a)
+	if !ok {
+		return
+	}
+	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
+	d := Draft{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Intro: r.PostFormValue("intro"),
+		Parts: ParseParts(r.PostFormValue("parts")), Forms: r.PostForm["forms"], OpensOn: r.PostFormValue("opens_on"),
+		ClosesOn: r.PostFormValue("closes_on"), ShortBasis: r.PostFormValue("short_basis")}
+	c, err := h.svc.Open(r.Context(), a, d)
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
+			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": d.Title, "intro": d.Intro, "parts": r.PostFormValue("parts"),
+				"opens_on": d.OpensOn, "closes_on": d.ClosesOn, "short_basis": d.ShortBasis}
+			h.managePage(w, r, u, http.StatusBadRequest, managePage{Error: e.Message, Fields: e.Fields, Values: vals})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/lay-y-kien/%d", c.ID), http.StatusSeeOther)
+}
+
+// partNames names the parts comments refer to (0: the whole draft).
+func partNames(c Consultation) map[int]string {
+	m := map[int]string{0: "Toàn bộ dự thảo"}
+	for _, p := range c.Parts {
+		m[p.N] = p.Heading
+	}
+	return m
+}
+
+type officePage struct {
+	C          Consultation
+	Unanswered []CommentView
+	Reasons    map[string]string
+	PartName   map[int]string
+	Error      string
+	Done       string
+}
+
+func (h *handlers) officeCheck(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Consultation, bool) {
+	id, ok := idParam(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return Consultation{}, false
+	}
+	c, err := find(r.Context(), h.svc.db, id)
+	if err == nil {
+		err = h.svc.guard.Can(r.Context(), a, auth.Consult, c.UnitID)
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return Consultation{}, false
+	}
+	return c, true
+}
+
+func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, id int64, status int, p officePage) {
+	c, err := find(r.Context(), h.svc.db, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	un, err := h.svc.Comments(r.Context(), id, 0, 200, true)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.C, p.Unanswered, p.Reasons, p.PartName = c, un, HideReasons, partNames(c)
+	h.web.RenderStatus(w, r, h.pages["office"], status, c.Title, p)
+}
+
+func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if c, ok := h.officeCheck(w, r, a); ok {
+		h.officeRender(w, r, c.ID, http.StatusOK, officePage{})
+	}
+}
+
+// after runs an officials' action and shows the page again with its outcome.
+func (h *handlers) after(w http.ResponseWriter, r *http.Request, id int64, err error, done string) {
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
+			h.officeRender(w, r, id, web.StatusOf(err), officePage{Error: e.Message})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	h.officeRender(w, r, id, http.StatusOK, officePage{Done: done})
+}
+
+func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	c, ok := h.officeCheck(w, r, a)
+	if !ok {
+		return
+	}
+	var ids []int64
+	for _, v := range r.PostForm["comment"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			ids = append(ids, id)
+		}
+	}
+	err := h.svc.Answer(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"))
+	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.answered", len(ids)))
+}
+
+func (h *handlers) hide(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	c, ok := h.officeCheck(w, r, a)
+	if !ok {
+		return
+	}
+	cid, _ := strconv.ParseInt(r.PostFormValue("comment"), 10, 64)
+	err := h.svc.Hide(r.Context(), a, c.ID, cid, r.PostFormValue("reason"))
+	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.hidden"))
+}
+
+func (h *handlers) synthesize(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	c, ok := h.officeCheck(w, r, a)
+	if !ok {
+		return
+	}
+	err := h.svc.Synthesize(r.Context(), a, c.ID, r.PostFormValue("decision"), r.PostFormValue("adopted") == "1", strings.TrimSpace(r.PostFormValue("against_reason")))
+	if err == nil {
+		http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d", c.ID), http.StatusSeeOther)
+		return
+	}
+	h.after(w, r, c.ID, err, "")
+}
