@@ -12,9 +12,11 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"danchu/internal/config"
+	"danchu/internal/db"
 	"danchu/internal/loadtest"
 	"danchu/internal/org"
 )
@@ -29,6 +31,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	conns := fs.Int("conns", 32, "concurrent connections")
 	dur := fs.Duration("duration", 15*time.Second, "measuring time per scenario")
 	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
+	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
 	}
@@ -57,9 +60,18 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bar := newProgress(stderr)
 	ds, err := loadtest.GenerateDisclosures(ctx, a.DB, a.Units, *scale, bar.update)
 	bar.done()
+	if err != nil {
+		a.Close()
+		return err
+	}
+	citizens, err := loadtest.GenerateCommentTarget(ctx, a.DB, a.Units, 1000)
 	a.Close()
 	if err != nil {
 		return err
+	}
+	want := map[string]bool{}
+	for _, x := range strings.Split(*scen, ",") {
+		want[strings.TrimSpace(x)] = true
 	}
 	fmt.Fprintf(stdout, "dataset: %d disclosures over %d communes in %s (%s)\n", *scale, len(ds.Communes), time.Since(start).Round(time.Second), dsn)
 	exe, err := os.Executable()
@@ -73,6 +85,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer srv.Stop()
 	fmt.Fprintf(stdout, "server: %s (separate process), %d connections, %s per scenario\n", srv.URL, *conns, *dur)
 	results := map[string]loadtest.Result{}
+	var posted loadtest.Result
+	if want["comments"] {
+		posted = loadtest.Run(ctx, srv.URL, loadtest.CommentScenario(citizens), *conns, *dur)
+		fmt.Fprintln(stdout, posted)
+	}
+	if !want["disclosures"] {
+		return countComments(ctx, srv, dsn, citizens.ConsultationID, posted, stdout)
+	}
 	for _, s := range loadtest.DisclosureScenarios(ds) {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
 		results[s.Name] = res
@@ -102,6 +122,29 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stop()
 		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
 	}
+	if want["comments"] {
+		return countComments(ctx, srv, dsn, citizens.ConsultationID, posted, stdout)
+	}
+	return nil
+}
+
+// countComments stops the server (which writes what it has queued) and checks
+// that every comment answered as stored is in the database.
+func countComments(ctx context.Context, srv *loadtest.Server, dsn string, id int64, posted loadtest.Result, stdout io.Writer) error {
+	srv.Stop()
+	d, err := db.Open(ctx, dsn, db.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var rows, counter int
+	if err := d.QueryRowContext(ctx, "select count(*) from consultation_comments where consultation_id = $1", id).Scan(&rows); err != nil {
+		return err
+	}
+	d.QueryRowContext(ctx, "select comments from consultations where id = $1", id).Scan(&counter)
+	accepted := posted.Requests - posted.Errors
+	fmt.Fprintf(stdout, "comments: %d answered as stored, %d rows in the database after the run (counter %d), lost %d\n",
+		accepted, rows, counter, max(accepted-rows, 0))
 	return nil
 }
 

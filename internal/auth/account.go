@@ -122,6 +122,9 @@ func newToken() (token, hash string) {
 	return token, tokenHash(token)
 }
 
+// HashToken is what is stored of a cookie value or link token (SHA-256, hex).
+func HashToken(token string) string { return tokenHash(token) }
+
 func tokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])

@@ -86,8 +86,8 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 		}
 	}
 	actor := &Actor{AccountID: ss.AccountID, Name: name, Kind: kind}
-	if ss.Stage == StageFull {
-		if actor.Grants, err = grantsOf(ctx, s.db, ss.AccountID); err != nil {
+	if ss.Stage == StageFull && kind == Official { // citizens hold no roles
+		if actor.Grants, err = grantsOf(ctx, s.db.Cached(), ss.AccountID); err != nil {
 			return nil, nil, err
 		}
 	}

@@ -64,7 +64,7 @@ func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int
 	if a == nil || a.Kind != auth.Citizen {
 		return apperr.Forbidden("Hãy đăng nhập (bằng số điện thoại hoặc thư điện tử) để góp ý.")
 	}
-	c, err := s.Get(ctx, a, id)
+	c, err := s.forComment(ctx, a, id)
 	if err != nil {
 		return err
 	}

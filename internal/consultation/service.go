@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"danchu/internal/apperr"
@@ -55,6 +56,36 @@ type Service struct {
 	rec    *audit.Service
 	cal    Calendar
 	intake *db.GroupCommit[comment]
+
+	mu     sync.Mutex
+	recent map[int64]cached // consultations read for comments, kept for a second
+}
+
+type cached struct {
+	c  Consultation
+	at time.Time
+}
+
+// forComment returns the consultation a comment is for, from a one-second
+// memory: the window and the parts do not change while comments pour in.
+func (s *Service) forComment(ctx context.Context, a *auth.Actor, id int64) (Consultation, error) {
+	s.mu.Lock()
+	e, ok := s.recent[id]
+	s.mu.Unlock()
+	if ok && time.Since(e.at) < time.Second {
+		return e.c, nil
+	}
+	c, err := s.Get(ctx, a, id)
+	if err != nil || c.StaffOnly { // staff consultations depend on who asks: never shared
+		return c, err
+	}
+	s.mu.Lock()
+	if s.recent == nil || len(s.recent) > 10_000 {
+		s.recent = map[int64]cached{}
+	}
+	s.recent[id] = cached{c, time.Now()}
+	s.mu.Unlock()
+	return c, nil
 }
 
 // NewService starts the service and its comment writer (stop it with Close).

@@ -115,9 +115,9 @@ func GenerateDisclosures(ctx context.Context, d *db.DB, units *org.Service, n in
 // DisclosureScenarios are the read paths of the disclosure board.
 func DisclosureScenarios(ds Dataset) []Scenario {
 	return []Scenario{
-		{"disclosure detail", func(r *rand.Rand) string { return fmt.Sprintf("/cong-khai/%d", ds.IDs[r.IntN(len(ds.IDs))]) }},
-		{"commune board", func(r *rand.Rand) string { return "/xa/" + ds.Communes[r.IntN(len(ds.Communes))] + "/cong-khai" }},
-		{"search", func(r *rand.Rand) string {
+		{Name: "disclosure detail", Next: func(r *rand.Rand) string { return fmt.Sprintf("/cong-khai/%d", ds.IDs[r.IntN(len(ds.IDs))]) }},
+		{Name: "commune board", Next: func(r *rand.Rand) string { return "/xa/" + ds.Communes[r.IntN(len(ds.Communes))] + "/cong-khai" }},
+		{Name: "search", Next: func(r *rand.Rand) string {
 			return "/cong-khai/tim?q=" + url.QueryEscape(SearchWords[r.IntN(len(SearchWords))])
 		}},
 	}

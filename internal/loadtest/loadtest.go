@@ -23,10 +23,14 @@ import (
 	"time"
 )
 
-// Scenario is one kind of request: Next returns the path of the i-th request.
+// Scenario is one kind of request: Next returns the path of a GET, or Request
+// builds any request (a form post) against base.
 type Scenario struct {
-	Name string
-	Next func(r *rand.Rand) string
+	Name    string
+	Next    func(r *rand.Rand) string
+	Request func(r *rand.Rand, base string) *http.Request
+	// OK is the status a successful request answers (default 200).
+	OK int
 }
 
 // Result is what one scenario measured.
@@ -63,14 +67,24 @@ func Run(ctx context.Context, base string, s Scenario, conns int, d time.Duratio
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	do := func(r *rand.Rand) (time.Duration, int64, bool) {
+		var req *http.Request
+		if s.Request != nil {
+			req = s.Request(r, base)
+		} else {
+			req, _ = http.NewRequest(http.MethodGet, base+s.Next(r), nil)
+		}
 		start := time.Now()
-		resp, err := client.Get(base + s.Next(r))
+		resp, err := client.Do(req)
 		if err != nil {
 			return time.Since(start), 0, false
 		}
 		n, _ := io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
-		return time.Since(start), n, resp.StatusCode == http.StatusOK
+		want := s.OK
+		if want == 0 {
+			want = http.StatusOK
+		}
+		return time.Since(start), n, resp.StatusCode == want
 	}
 	// Warm-up: fill caches and open the connections.
 	warm, cancel := context.WithTimeout(ctx, min(d/5, 2*time.Second))

@@ -1,0 +1,82 @@
+package loadtest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/org"
+)
+
+// Citizens is a set of signed-in citizens the comment scenario posts as.
+type Citizens struct {
+	ConsultationID int64
+	Tokens, CSRF   []string
+}
+
+// GenerateCommentTarget opens a consultation on the first commune with a window
+// around today and signs in n citizens (sessions written directly).
+func GenerateCommentTarget(ctx context.Context, d *db.DB, units *org.Service, n int) (Citizens, error) {
+	communes, err := units.UnitsOfTypes(ctx, org.Commune)
+	if err != nil || len(communes) == 0 {
+		return Citizens{}, fmt.Errorf("no commune for the consultation: %v", err)
+	}
+	c := Citizens{ConsultationID: d.NewID()}
+	now := d.NowMillis()
+	today := d.Now().Format("2006-01-02")
+	closes := d.Now().AddDate(0, 2, 0).Format("2006-01-02")
+	err = d.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `insert into consultations (id, unit_id, board_id, staff_only, subject, title, intro, forms, opens_on, closes_on,
+			short_basis, status, comments, answered, hidden, decision, adopted, against_reason, created_by, created_at, updated_at)
+			values ($1, $2, $2, false, 6, 'Dự thảo quy chế (tải thử)', '', 'online', $3, $4, '', 'open', 0, 0, 0, '', false, '', 0, $5, $5)`,
+			c.ConsultationID, communes[0].ID, today, closes, now); err != nil {
+			return err
+		}
+		for p := 1; p <= 3; p++ {
+			if _, err := tx.ExecContext(ctx, "insert into consultation_parts (consultation_id, n, heading, body) values ($1, $2, $3, 'Nội dung')",
+				c.ConsultationID, p, fmt.Sprintf("Chương %d", p)); err != nil {
+				return err
+			}
+		}
+		for i := range n {
+			id := d.NewID()
+			if _, err := tx.ExecContext(ctx, `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret, totp_enabled,
+				totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, 'citizen', $2, null, $3, '', 'active', '', false, 0, 0, 0, $4, $4)`,
+				id, fmt.Sprintf("Người dân %d", i), fmt.Sprintf("+8490%07d", i), now); err != nil {
+				return err
+			}
+			token, csrf := fmt.Sprintf("LOADTOKEN%032d", i), fmt.Sprintf("LOADCSRF%031d", i)
+			if _, err := tx.ExecContext(ctx, `insert into sessions (hash, account_id, stage, csrf, created_at, seen_at, expires_at, ip, user_agent)
+				values ($1, $2, 'full', $3, $4, $4, $5, '127.0.0.1', 'loadtest')`, auth.HashToken(token), id, csrf, now, now+86_400_000); err != nil {
+				return err
+			}
+			c.Tokens, c.CSRF = append(c.Tokens, token), append(c.CSRF, csrf)
+		}
+		return nil
+	})
+	return c, err
+}
+
+// CommentScenario posts comments as the citizens, each with a new idempotency key;
+// a stored comment answers 303.
+func CommentScenario(c Citizens) Scenario {
+	var seq atomic.Int64
+	return Scenario{Name: "post comment", OK: http.StatusSeeOther, Request: func(r *rand.Rand, base string) *http.Request {
+		i := r.IntN(len(c.Tokens))
+		form := url.Values{"part": {fmt.Sprint(1 + r.IntN(3))}, "stance": {"suggest"}, "key": {fmt.Sprintf("k%d", seq.Add(1))},
+			"body": {"Đề nghị bổ sung quy định về công khai ngân sách thôn hằng quý."}}
+		req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/lay-y-kien/%d/gop-y", base, c.ConsultationID), strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-CSRF-Token", c.CSRF[i])
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: c.Tokens[i]})
+		return req
+	}}
+}
