@@ -30,11 +30,23 @@ type comment struct {
 // transaction, a repeated idempotency key stored once, the counters raised.
 func (s *Service) writeComments(ctx context.Context, tx *sql.Tx, items []comment) []error {
 	errs := make([]error, len(items))
+	fail := func(err error) []error {
+		for j := range errs {
+			errs[j] = fmt.Errorf("store comments: %w", err)
+		}
+		return errs
+	}
 	added := map[int64]int{}
+	// One prepared statement for the batch: parsing it once per row would cost more than the row.
+	ins, err := tx.PrepareContext(ctx, `insert into consultation_comments (id, consultation_id, part, author_id, show_name, display_name, stance, body,
+		source, source_note, idem_key, hidden_reason, created_at, edited_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $12)
+		on conflict (idem_key) do nothing`)
+	if err != nil {
+		return fail(err)
+	}
+	defer ins.Close()
 	for _, c := range items {
-		res, err := tx.ExecContext(ctx, `insert into consultation_comments (id, consultation_id, part, author_id, show_name, display_name, stance, body,
-			source, source_note, idem_key, hidden_reason, created_at, edited_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $12)
-			on conflict (idem_key) do nothing`, c.ID, c.ConsultationID, c.Part, c.AuthorID, c.ShowName, c.DisplayName, c.Stance, c.Body, c.Source,
+		res, err := ins.ExecContext(ctx, c.ID, c.ConsultationID, c.Part, c.AuthorID, c.ShowName, c.DisplayName, c.Stance, c.Body, c.Source,
 			c.SourceNote, c.IdemKey, c.At)
 		if err != nil {
 			for j := range errs {
@@ -60,7 +72,7 @@ func (s *Service) writeComments(ctx context.Context, tx *sql.Tx, items []comment
 // Comment takes a signed-in citizen's opinion on a part (0: the whole draft).
 // idemKey makes a resubmitted form count once. It returns after the comment is
 // durably stored.
-func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int, stance, body string, showName bool, villageName, idemKey string) error {
+func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int, stance, body string, showName bool, idemKey string) error {
 	if a == nil || a.Kind != auth.Citizen {
 		return apperr.Forbidden("Hãy đăng nhập (bằng số điện thoại hoặc thư điện tử) để góp ý.")
 	}
@@ -81,7 +93,12 @@ func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int
 	if idemKey == "" || len(idemKey) > 64 {
 		return apperr.Invalid("Biểu mẫu thiếu mã gửi; hãy tải lại trang rồi gửi lại.", map[string]string{"key": "missing"})
 	}
-	display := "Người dân " + villageName
+	display := "Người dân"
+	if t, err := s.units.Tree(ctx); err == nil {
+		if u, ok := t.Unit(c.UnitID); ok {
+			display += " " + u.Name
+		}
+	}
 	if showName && strings.TrimSpace(a.Name) != "" {
 		display = a.Name
 	}

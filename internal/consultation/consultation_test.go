@@ -108,7 +108,7 @@ func TestConsultationLifecycle(t *testing.T) {
 			stance string
 			key    string
 		}{{2, consultation.Disagree, "k1"}, {2, consultation.Disagree, "k1"}, {0, consultation.Agree, "k2"}, {1, consultation.Suggest, "k3"}} {
-			if err := f.svc.Comment(ctx, f.citizen, c.ID, tt.part, tt.stance, fmt.Sprintf("Ý kiến %d <script>x</script>", i), i%2 == 0, "Đan Điền", tt.key); err != nil {
+			if err := f.svc.Comment(ctx, f.citizen, c.ID, tt.part, tt.stance, fmt.Sprintf("Ý kiến %d <script>x</script>", i), i%2 == 0, tt.key); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -122,9 +122,9 @@ func TestConsultationLifecycle(t *testing.T) {
 			{"x", "maybe", 1, "stance"},
 			{"x", consultation.Agree, 9, "part"},
 		} {
-			wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, tt.part, tt.stance, tt.body, false, "Đan Điền", "bad"), apperr.CodeInvalid, tt.want)
+			wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, tt.part, tt.stance, tt.body, false, "bad"), apperr.CodeInvalid, tt.want)
 		}
-		wantCode(t, f.svc.Comment(ctx, f.official, c.ID, 1, consultation.Agree, "x", false, "", "o"), apperr.CodeForbidden, "đăng nhập")
+		wantCode(t, f.svc.Comment(ctx, f.official, c.ID, 1, consultation.Agree, "x", false, "o"), apperr.CodeForbidden, "đăng nhập")
 		if err := f.svc.EnterOffline(ctx, f.official, c.ID, []consultation.Offline{{Part: 3, Stance: consultation.Agree, Body: "Hội nghị thôn Đông đồng ý", Source: "meeting", Note: "Biên bản 05/3"}}); err != nil {
 			t.Fatal(err)
 		}
@@ -142,7 +142,7 @@ func TestConsultationLifecycle(t *testing.T) {
 		// Window not over yet: no synthesis.
 		wantCode(t, f.svc.Synthesize(ctx, f.official, c.ID, "Thông qua", true, ""), apperr.CodeConflict, "Chưa hết thời gian")
 		f.now = time.Date(2026, 3, 24, 2, 0, 0, 0, time.UTC)
-		wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, 1, consultation.Agree, "muộn", false, "Đan Điền", "late"), apperr.CodeConflict, "kết thúc ngày 23/03/2026")
+		wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, 1, consultation.Agree, "muộn", false, "late"), apperr.CodeConflict, "kết thúc ngày 23/03/2026")
 		if err := f.svc.Answer(ctx, f.official, c.ID, ids[:2], consultation.Explained, "Đã giải thích tại hội nghị"); err != nil {
 			t.Fatal(err)
 		}
@@ -203,7 +203,7 @@ func TestConcurrentComments(t *testing.T) {
 				for i := range each {
 					key := fmt.Sprintf("form-%d", i)
 					for range 2 { // every form sent twice
-						if err := f.svc.Comment(ctx, a, c.ID, i%4, consultation.Suggest, "Đề nghị bổ sung", false, "Đan Điền", key); err != nil {
+						if err := f.svc.Comment(ctx, a, c.ID, i%4, consultation.Suggest, "Đề nghị bổ sung", false, key); err != nil {
 							t.Error(err)
 						}
 					}

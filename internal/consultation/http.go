@@ -154,15 +154,8 @@ func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
 	}
 	a := auth.ActorOf(r)
 	part, _ := strconv.Atoi(r.PostFormValue("part"))
-	village := ""
-	if c, err := h.svc.Get(r.Context(), a, id); err == nil {
-		if t, err := h.units.Tree(r.Context()); err == nil {
-			u, _ := t.Unit(c.UnitID)
-			village = u.Name
-		}
-	}
 	err := h.svc.Comment(r.Context(), a, id, part, r.PostFormValue("stance"), r.PostFormValue("body"), r.PostFormValue("show_name") == "1",
-		village, r.PostFormValue("key"))
+		r.PostFormValue("key"))
 	if err != nil {
 		var e *apperr.Error
 		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
