@@ -24,10 +24,17 @@ import (
 // startSite runs the real server with demo data on a free port.
 func startSite(t *testing.T) string {
 	t.Helper()
+	a, _ := startApp(t, io.Discard)
+	return a.URL()
+}
+
+// startApp runs the real server with demo data, its log written to logs.
+func startApp(t *testing.T, logs io.Writer) (*app.App, context.CancelFunc) {
+	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	a, err := app.Open(ctx, &config.Config{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(dir, "e2e.db"), DataDir: dir, LogFormat: "text",
-		Require2FA: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		Require2FA: true}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +54,7 @@ func startSite(t *testing.T) string {
 		<-done
 		a.Close()
 	})
-	return a.URL()
+	return a, cancel
 }
 
 // browser starts headless Chromium with a phone-sized window.
