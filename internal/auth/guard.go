@@ -107,6 +107,16 @@ func (g *Guard) Can(ctx context.Context, actor *Actor, action Action, unitID int
 	return apperr.Forbidden("Vai trò của bạn ở đơn vị này không cho phép việc này.")
 }
 
+// CanReadStaff decides who reads what an agency shows its staff only (LDC Arts
+// 46, 53): officials holding a role on the agency (or above it). Anyone else is
+// told it does not exist.
+func (g *Guard) CanReadStaff(ctx context.Context, actor *Actor, agencyID int64) error {
+	if actor == nil || actor.Kind != Official {
+		return apperr.NotFound("Không tìm thấy.")
+	}
+	return g.Can(ctx, actor, ViewBackOffice, agencyID)
+}
+
 // Record writes an official's action to the audit log in the action's transaction
 // tx (nil: on its own), with hashes of the object before and after.
 func (g *Guard) Record(ctx context.Context, tx *sql.Tx, actor *Actor, action Action, unitID int64, objType, objID string, before, after any) error {

@@ -110,14 +110,8 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultatio
 	if !ok || !u.Current() {
 		return Consultation{}, apperr.NotFound("Không tìm thấy đơn vị.")
 	}
-	board, staff := u, false
-	switch {
-	case u.Type.Level() == org.CommuneLevel:
-	case u.Type.Level() == org.VillageLevel:
-		board, _ = t.Unit(u.ParentID)
-	case u.Type == org.Agency:
-		staff = true
-	default:
+	board, staff, ok := t.BoardOf(u)
+	if !ok {
 		return Consultation{}, apperr.Invalid("Lấy ý kiến thuộc xã, phường, thôn, tổ dân phố hoặc cơ quan, đơn vị.", nil)
 	}
 	if err := s.guard.Can(ctx, a, auth.Consult, u.ID); err != nil {
@@ -219,10 +213,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Consultatio
 		return c, err
 	}
 	if c.StaffOnly {
-		if a == nil || a.Kind != auth.Official {
-			return Consultation{}, apperr.NotFound("Không tìm thấy đợt lấy ý kiến này.")
-		}
-		if err := s.guard.Can(ctx, a, auth.ViewBackOffice, c.BoardID); err != nil {
+		if err := s.guard.CanReadStaff(ctx, a, c.BoardID); err != nil {
 			return Consultation{}, err
 		}
 	}

@@ -97,14 +97,8 @@ func (s *Service) boardOf(ctx context.Context, unitID int64) (unit, board org.Un
 	if !ok || !u.Current() {
 		return unit, board, false, apperr.NotFound("Không tìm thấy đơn vị.")
 	}
-	switch {
-	case u.Type.Level() == org.CommuneLevel:
-		return u, u, false, nil
-	case u.Type.Level() == org.VillageLevel:
-		b, _ := t.Unit(u.ParentID)
-		return u, b, false, nil
-	case u.Type == org.Agency:
-		return u, u, true, nil
+	if b, staff, ok := t.BoardOf(u); ok {
+		return u, b, staff, nil
 	}
 	return unit, board, false, apperr.Invalid(fmt.Sprintf("%s không có bảng công khai: công khai thuộc xã, phường, thôn, tổ dân phố hoặc cơ quan, đơn vị.", u.Name), nil)
 }
@@ -350,10 +344,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Disclosure,
 		return x, err
 	}
 	if x.StaffOnly {
-		if a == nil || a.Kind != auth.Official {
-			return Disclosure{}, apperr.NotFound("Không tìm thấy nội dung công khai này.")
-		}
-		if err := s.guard.Can(ctx, a, auth.ViewBackOffice, x.BoardID); err != nil {
+		if err := s.guard.CanReadStaff(ctx, a, x.BoardID); err != nil {
 			return Disclosure{}, err
 		}
 	}

@@ -58,6 +58,21 @@ func (t *Tree) ByCode(code string) (Unit, bool) {
 	return t.units[i], true
 }
 
+// BoardOf returns the board a unit's public matters belong to: a commune's own,
+// a village's commune, an agency's own (staff only). ok is false for other units.
+func (t *Tree) BoardOf(u Unit) (board Unit, staff, ok bool) {
+	switch {
+	case u.Type.Level() == CommuneLevel:
+		return u, false, true
+	case u.Type.Level() == VillageLevel:
+		b, found := t.Unit(u.ParentID)
+		return b, false, found
+	case u.Type == Agency:
+		return u, true, true
+	}
+	return Unit{}, false, false
+}
+
 // Path returns the materialised path of id ("" when there is no such unit).
 func (t *Tree) Path(id int64) string {
 	if i, ok := t.pos[id]; ok {
