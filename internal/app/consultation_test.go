@@ -129,7 +129,8 @@ func TestConsultationPages(t *testing.T) {
 			t.Fatalf("synthesis: %d", code)
 		}
 		_, page, _ = webtest.New(t, srv.URL).Get(public)
-		if !strings.Contains(page, "Kết quả tổng hợp") || !strings.Contains(page, "Thông qua quy chế") {
+		if !strings.Contains(page, "Kết quả tổng hợp") || !strings.Contains(page, "Thông qua quy chế") ||
+			!strings.Contains(page, "<li>Chương II: 0 đồng ý, 0 không đồng ý, 1 góp ý</li>") {
 			t.Errorf("synthesis not on the public page")
 		}
 		if _, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/lay-y-kien"); !strings.Contains(page, public) {

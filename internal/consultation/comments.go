@@ -395,29 +395,21 @@ func (s *Service) Comments(ctx context.Context, id, afterID int64, limit int, un
 }
 
 // List returns the consultations of a commune's board (its own and its villages'),
-// newest first.
+// newest first, without their parts.
 func (s *Service) List(ctx context.Context, boardID int64, limit int) ([]Consultation, error) {
-	rows, err := s.db.Cached().QueryContext(ctx, "select id from consultations where board_id = $1 and not staff_only order by created_at desc limit $2", boardID, limit)
+	rows, err := s.db.Cached().QueryContext(ctx, "select "+consultationCols+" from consultations where board_id = $1 and not staff_only order by created_at desc limit $2",
+		boardID, limit)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("consultations of %d: %w", boardID, err)
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
+	defer rows.Close()
 	var out []Consultation
-	for _, id := range ids {
-		c, err := find(ctx, s.db.Cached(), id)
+	for rows.Next() {
+		c, err := scanConsultation(rows)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out, rows.Err()
 }

@@ -20,10 +20,6 @@ import (
 	"danchu/internal/org"
 )
 
-type fixedCalendar struct{ c *legal.Calendar }
-
-func (f fixedCalendar) Calendar(context.Context) (*legal.Calendar, error) { return f.c, nil }
-
 type fixture struct {
 	d                        *db.DB
 	svc                      *consultation.Service
@@ -65,7 +61,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	}
 	f.official, f.other = official("xa@dd.vn", f.danDien), official("xa@px.vn", f.phuXuan)
 	f.citizen = &auth.Actor{AccountID: 777, Name: "Nguyễn Thị Lan", Kind: auth.Citizen}
-	f.svc = consultation.NewService(d, units, f.auth.Guard(), f.rec, fixedCalendar{legal.NewCalendar(legal.Decided())})
+	f.svc = consultation.NewService(d, units, f.auth.Guard(), f.rec, legal.Fixed{C: legal.NewCalendar(legal.Decided())})
 	t.Cleanup(f.svc.Close)
 	return f
 }

@@ -55,11 +55,6 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	return nil
 }
 
-func idParam(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 	u, err := h.units.UnitByCode(r.Context(), r.PathValue("code"))
 	if err == nil && u.Type.Level() != org.CommuneLevel {
@@ -138,7 +133,7 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 }
 
 func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
 		return
@@ -147,7 +142,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
 		return
@@ -172,7 +167,7 @@ func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
 // --- officials ---
 
 func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
-	id, ok := idParam(r, "unit")
+	id, ok := web.PathID(r, "unit")
 	if !ok {
 		h.web.NotFound(w, r)
 		return org.Unit{}, false
@@ -273,7 +268,7 @@ type officePage struct {
 }
 
 func (h *handlers) officeCheck(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Consultation, bool) {
-	id, ok := idParam(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
 		return Consultation{}, false

@@ -43,18 +43,13 @@ type Consultation struct {
 	Parts               []Part
 }
 
-// Calendar gives the current days off.
-type Calendar interface {
-	Calendar(ctx context.Context) (*legal.Calendar, error)
-}
-
 // Service is the consultation capability.
 type Service struct {
 	db     *db.DB
 	units  *org.Service
 	guard  *auth.Guard
 	rec    *audit.Service
-	cal    Calendar
+	cal    legal.Source
 	intake *db.GroupCommit[comment]
 
 	mu     sync.Mutex
@@ -89,7 +84,7 @@ func (s *Service) forComment(ctx context.Context, a *auth.Actor, id int64) (Cons
 }
 
 // NewService starts the service and its comment writer (stop it with Close).
-func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal Calendar) *Service {
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source) *Service {
 	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeComments)
 	return s
@@ -176,21 +171,25 @@ type querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-func find(ctx context.Context, q querier, id int64) (Consultation, error) {
+func scanConsultation(r interface{ Scan(...any) error }) (Consultation, error) {
 	var c Consultation
 	var forms, opens, closes string
-	err := q.QueryRowContext(ctx, "select "+consultationCols+" from consultations where id = $1", id).Scan(&c.ID, &c.UnitID, &c.BoardID, &c.StaffOnly,
-		&c.Subject, &c.Title, &c.Intro, &forms, &opens, &closes, &c.ShortBasis, &c.Status, &c.Comments, &c.Answered, &c.Hidden, &c.Decision, &c.Adopted,
-		&c.AgainstReason, &c.SynthesizedAt)
+	err := r.Scan(&c.ID, &c.UnitID, &c.BoardID, &c.StaffOnly, &c.Subject, &c.Title, &c.Intro, &forms, &opens, &closes, &c.ShortBasis, &c.Status,
+		&c.Comments, &c.Answered, &c.Hidden, &c.Decision, &c.Adopted, &c.AgainstReason, &c.SynthesizedAt)
+	c.Forms = strings.Split(forms, ",")
+	c.OpensOn, _ = legal.ParseDate(opens)
+	c.ClosesOn, _ = legal.ParseDate(closes)
+	return c, err
+}
+
+func find(ctx context.Context, q querier, id int64) (Consultation, error) {
+	c, err := scanConsultation(q.QueryRowContext(ctx, "select "+consultationCols+" from consultations where id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, apperr.NotFound("Không tìm thấy đợt lấy ý kiến này.")
 	}
 	if err != nil {
 		return c, fmt.Errorf("consultation %d: %w", id, err)
 	}
-	c.Forms = strings.Split(forms, ",")
-	c.OpensOn, _ = legal.ParseDate(opens)
-	c.ClosesOn, _ = legal.ParseDate(closes)
 	rows, err := q.QueryContext(ctx, "select n, heading, body from consultation_parts where consultation_id = $1 order by n", id)
 	if err != nil {
 		return c, err

@@ -35,7 +35,7 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Logf("generated %d disclosures in %s", scale, time.Since(start).Round(time.Second))
-	svc := disclosure.NewService(d, units, nil, nil, fixedCalendar{legal.NewCalendar()}, b.TempDir())
+	svc := disclosure.NewService(d, units, nil, nil, legal.Fixed{C: legal.NewCalendar()}, b.TempDir())
 	var lat []time.Duration
 	i := 0
 	b.ResetTimer()

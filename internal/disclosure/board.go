@@ -46,16 +46,22 @@ func (s *Service) items(ctx context.Context, query string, args ...any) ([]Item,
 	return out, rows.Err()
 }
 
+// boardColumn is the column that picks a unit's disclosures: a commune's board
+// holds its own and its villages'; a village's, its own.
+func boardColumn(u org.Unit) string {
+	if u.Type.Level() == org.VillageLevel {
+		return "unit_id"
+	}
+	return "board_id"
+}
+
 // Board returns the public disclosures with status of a commune's board (u is the
 // commune: its own and its villages') or of one village (u a village), newest
 // first, at most limit. Boards are kept in memory and reread only when their
 // signature (sum of change times and number of items, read from an index) moved, so
 // every process sees every change at once.
 func (s *Service) Board(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
-	col := "board_id"
-	if u.Type.Level() == org.VillageLevel {
-		col = "unit_id"
-	}
+	col := boardColumn(u)
 	var sig struct{ at, n int64 }
 	if err := s.db.Cached().QueryRowContext(ctx, "select coalesce(sum(updated_at), 0), count(*) from disclosures where "+col+" = $1", u.ID).
 		Scan(&sig.at, &sig.n); err != nil {
@@ -109,11 +115,7 @@ func (c *boardCache) put(k string, e boardEntry) {
 // UnitItems lists every disclosure of a unit (any status, staff boards included)
 // for its officials, newest first.
 func (s *Service) UnitItems(ctx context.Context, u org.Unit, limit int) ([]Item, error) {
-	col := "d.board_id"
-	if u.Type.Level() == org.VillageLevel {
-		col = "d.unit_id"
-	}
-	return s.items(ctx, "select "+itemCols+" from disclosures d where "+col+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
+	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
 }
 
 // SearchCandidates is how many of the newest matches (highest IDs: IDs are
@@ -147,11 +149,11 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 		}
 		match = strings.Join(quoted, " ")
 		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures_fts f
-			join disclosures d on d.id = f.rowid join units u on u.id = d.unit_id where disclosures_fts match $1`
+			join disclosures d on d.id = f.rowid` + unitJoin(unit) + ` where disclosures_fts match $1`
 	} else {
 		match = strings.Join(terms, " & ")
-		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures d
-			join units u on u.id = d.unit_id where to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)`
+		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures d` +
+			unitJoin(unit) + ` where to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)`
 	}
 	sqlText += " and d.status <> 'withdrawn' and not d.staff_only"
 	args := []any{match}
@@ -196,6 +198,14 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 		return nil, total, nil
 	}
 	return hits[offset:min(offset+limit, total)], total, nil
+}
+
+// unitJoin joins the units only when the search is limited to one's subtree.
+func unitJoin(unit org.Unit) string {
+	if unit.ID == 0 {
+		return ""
+	}
+	return " join units u on u.id = d.unit_id"
 }
 
 // score counts the query's words in the title (×3) and in the start of the

@@ -23,10 +23,6 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-type fixedCalendar struct{ c *legal.Calendar }
-
-func (f fixedCalendar) Calendar(context.Context) (*legal.Calendar, error) { return f.c, nil }
-
 type fixture struct {
 	d                                *db.DB
 	units                            *org.Service
@@ -87,7 +83,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.official = actor("xa@dandien.vn", auth.CommuneOfficial, f.danDien)
 	f.other = actor("xa@phuxuan.vn", auth.CommuneOfficial, f.phuXuan)
 	f.schoolHead = actor("hieutruong@dandien.vn", auth.AgencyHead, f.school)
-	f.svc = disclosure.NewService(d, f.units, f.auth.Guard(), f.rec, fixedCalendar{legal.NewCalendar(legal.Decided())}, t.TempDir())
+	f.svc = disclosure.NewService(d, f.units, f.auth.Guard(), f.rec, legal.Fixed{C: legal.NewCalendar(legal.Decided())}, t.TempDir())
 	return f
 }
 

@@ -69,11 +69,6 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 // URL is the public page of a disclosure.
 func URL(id int64) string { return fmt.Sprintf("/cong-khai/%d", id) }
 
-func idParam(r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	return id, err == nil && id > 0
-}
-
 // unitOfLevel finds the unit in force with the code of the URL at the level.
 func (h *handlers) unitOfLevel(r *http.Request, level org.Level) (org.Unit, error) {
 	u, err := h.units.UnitByCode(r.Context(), r.PathValue("code"))
@@ -211,7 +206,7 @@ func channelName(id string) string {
 }
 
 func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
 		return
@@ -248,17 +243,15 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 		p.Channels = append(p.Channels, cv)
 	}
 	if a != nil && a.Kind == auth.Official {
-		if tr, err := h.units.Tree(r.Context()); err == nil {
-			d, _ := auth.Decide(tr, a.Grants, auth.Publish, x.UnitID)
-			p.CanEdit = d == auth.Allowed
-		}
+		d, _ := auth.Decide(t, a.Grants, auth.Publish, x.UnitID)
+		p.CanEdit = d == auth.Allowed
 	}
 	h.web.Render(w, r, h.pages["detail"], x.Title, p)
 }
 
 // download serves an attachment of a version with its detected type, as a download.
 func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
-	id, ok := idParam(r, "id")
+	id, ok := web.PathID(r, "id")
 	v, err1 := strconv.Atoi(r.PathValue("version"))
 	pos, err2 := strconv.Atoi(r.PathValue("pos"))
 	if !ok || err1 != nil || err2 != nil || pos < 1 {
@@ -434,7 +427,7 @@ type managePage struct {
 }
 
 func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
-	id, ok := idParam(r, "unit")
+	id, ok := web.PathID(r, "unit")
 	if !ok {
 		h.web.NotFound(w, r)
 		return org.Unit{}, false
@@ -570,7 +563,7 @@ type editPage struct {
 }
 
 func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Disclosure, bool) {
-	id, ok := idParam(r, "id")
+	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
 		return Disclosure{}, false
@@ -665,7 +658,7 @@ func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Acto
 // register shows the quarterly register (printable) or sends it as XLSX.
 func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-		id, ok := idParam(r, "unit")
+		id, ok := web.PathID(r, "unit")
 		if !ok {
 			h.web.NotFound(w, r)
 			return

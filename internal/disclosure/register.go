@@ -59,13 +59,9 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 	}
 	from := legal.DateOf(year, time.Month(3*quarter-2), 1)
 	to := from.AddMonths(3)
-	col := "d.board_id"
-	if unit.Type.Level() == org.VillageLevel {
-		col = "d.unit_id"
-	}
+	where := "d." + boardColumn(unit) + " = $1 and d.posting_start >= $2 and d.posting_start < $3"
 	rows, err := s.db.QueryContext(ctx, `select d.id, d.unit_id, d.category, d.title, d.decision_date, d.due_date, d.posting_start, d.min_end,
-		d.status, d.late, d.version, d.staff_only from disclosures d where `+col+` = $1 and d.posting_start >= $2 and d.posting_start < $3
-		order by d.posting_start, d.id`, unit.ID, from.String(), to.String())
+		d.status, d.late, d.version, d.staff_only from disclosures d where `+where+` order by d.posting_start, d.id`, unit.ID, from.String(), to.String())
 	if err != nil {
 		return Register{}, fmt.Errorf("register: %w", err)
 	}
@@ -75,7 +71,6 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 		return Register{}, err
 	}
 	reg := Register{Unit: unit, Year: year, Quarter: quarter}
-	var ids []int64
 	for rows.Next() {
 		var r RegisterRow
 		var unitOf int64
@@ -99,32 +94,36 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 			reg.Late++
 		}
 		reg.Rows = append(reg.Rows, r)
-		ids = append(ids, r.ID)
 	}
 	if err := rows.Err(); err != nil {
 		return Register{}, err
 	}
 	rows.Close()
-	for i, id := range ids {
-		forms := []string{"Cổng thông tin"}
-		crows, err := s.db.QueryContext(ctx, "select channel, start_date, end_date from disclosure_channels where disclosure_id = $1 order by channel", id)
-		if err != nil {
+	// The channels of every listed disclosure, in one query.
+	forms := map[int64][]string{}
+	crows, err := s.db.QueryContext(ctx, `select ch.disclosure_id, ch.channel, ch.start_date, ch.end_date from disclosure_channels ch
+		join disclosures d on d.id = ch.disclosure_id where `+where+` order by ch.channel`, unit.ID, from.String(), to.String())
+	if err != nil {
+		return Register{}, err
+	}
+	defer crows.Close()
+	for crows.Next() {
+		var id int64
+		var ch, start, end string
+		if err := crows.Scan(&id, &ch, &start, &end); err != nil {
 			return Register{}, err
 		}
-		for crows.Next() {
-			var ch, start, end string
-			if err := crows.Scan(&ch, &start, &end); err != nil {
-				crows.Close()
-				return Register{}, err
-			}
-			f := channelName(ch) + " từ " + vn(start)
-			if end != "" {
-				f += " đến " + vn(end)
-			}
-			forms = append(forms, f)
+		f := channelName(ch) + " từ " + vn(start)
+		if end != "" {
+			f += " đến " + vn(end)
 		}
-		crows.Close()
-		reg.Rows[i].Forms = strings.Join(forms, "; ")
+		forms[id] = append(forms[id], f)
+	}
+	if err := crows.Err(); err != nil {
+		return Register{}, err
+	}
+	for i := range reg.Rows {
+		reg.Rows[i].Forms = strings.Join(append([]string{"Cổng thông tin"}, forms[reg.Rows[i].ID]...), "; ")
 	}
 	return reg, nil
 }

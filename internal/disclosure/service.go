@@ -64,25 +64,20 @@ type Upload struct {
 	R    io.Reader
 }
 
-// Calendar gives the current days off.
-type Calendar interface {
-	Calendar(ctx context.Context) (*legal.Calendar, error)
-}
-
 // Service is the disclosure board.
 type Service struct {
 	db    *db.DB
 	units *org.Service
 	guard *auth.Guard
 	rec   *audit.Service
-	cal   Calendar
+	cal   legal.Source
 	Blobs *Blobs
 
 	boards boardCache
 }
 
 // NewService returns the board's service; files go under blobDir.
-func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal Calendar, blobDir string) *Service {
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, blobDir string) *Service {
 	return &Service{db: d, units: units, guard: g, rec: rec, cal: cal, Blobs: &Blobs{Dir: blobDir, MaxFile: DefaultMaxFile}}
 }
 

@@ -2,6 +2,7 @@ package legal
 
 import (
 	"bytes"
+	"context"
 	_ "embed"
 	"encoding/csv"
 	"errors"
@@ -300,3 +301,15 @@ func (c *Calendar) NextWorkingDay(d Date) Date {
 	}
 	return d
 }
+
+// Source gives the calendar in force now: the stored decisions change it, so
+// capabilities ask for it at each use (calendar.Service is the running one).
+type Source interface {
+	Calendar(ctx context.Context) (*Calendar, error)
+}
+
+// Fixed is a Source that always gives the same calendar (tools and tests).
+type Fixed struct{ C *Calendar }
+
+// Calendar returns the fixed calendar.
+func (f Fixed) Calendar(context.Context) (*Calendar, error) { return f.C, nil }

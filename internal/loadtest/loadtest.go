@@ -35,13 +35,12 @@ type Scenario struct {
 
 // Result is what one scenario measured.
 type Result struct {
-	Name            string
-	Requests        int
-	Errors          int
-	Bytes           int64
-	Elapsed         time.Duration
-	P50, P95, P99   time.Duration
-	FirstStatusSeen int
+	Name          string
+	Requests      int
+	Errors        int
+	Bytes         int64
+	Elapsed       time.Duration
+	P50, P95, P99 time.Duration
 }
 
 // RPS is requests per second.
