@@ -20,6 +20,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/search"
+	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
 
@@ -682,10 +683,7 @@ func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Reque
 				h.web.Error(w, r, err)
 				return
 			}
-			w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-			w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment",
-				map[string]string{"filename": fmt.Sprintf("so-cong-khai-%s-%d-Q%d.xlsx", reg.Unit.Code, year, quarter)}))
-			w.Write(b)
+			sheet.Send(w, fmt.Sprintf("so-cong-khai-%s-%d-Q%d.xlsx", reg.Unit.Code, year, quarter), b)
 			return
 		}
 		prevQ, prevY, nextQ, nextY := quarter-1, year, quarter+1, year

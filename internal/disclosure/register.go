@@ -1,7 +1,6 @@
 package disclosure
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -11,8 +10,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
-
-	"github.com/xuri/excelize/v2"
+	"danchu/internal/sheet"
 )
 
 // RegisterRow is a line of the quarterly register (sổ theo dõi công khai, Art 13(2)):
@@ -138,47 +136,23 @@ func vn(iso string) string {
 
 // XLSX writes the register as a spreadsheet officials open in Excel.
 func (r Register) XLSX() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := fmt.Sprintf("Quý %d-%d", r.Quarter, r.Year)
-	f.SetSheetName("Sheet1", sheet)
-	title := fmt.Sprintf("SỔ THEO DÕI CÔNG KHAI — %s — QUÝ %d NĂM %d", strings.ToUpper(r.Unit.Name), r.Quarter, r.Year)
-	f.SetCellValue(sheet, "A1", title)
-	f.SetCellValue(sheet, "A2", fmt.Sprintf("(Điều 13 khoản 2 Luật Thực hiện dân chủ ở cơ sở) — %d nội dung, %d công khai trễ hạn", len(r.Rows), r.Late))
-	head := []string{"STT", "Đơn vị", "Nội dung phải công khai", "Tiêu đề", "Ngày ban hành", "Hạn công khai", "Bắt đầu công khai",
-		"Thời gian niêm yết", "Hình thức công khai", "Trạng thái", "Trễ hạn", "Số lần sửa đổi"}
-	for i, hd := range head {
-		cell, _ := excelize.CoordinatesToCellName(i+1, 4)
-		f.SetCellValue(sheet, cell, hd)
-	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E8EEF5"}}})
-	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	f.SetCellStyle(sheet, "A4", "L4", bold)
-	titleStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
-	f.SetCellStyle(sheet, "A1", "A1", titleStyle)
-	for i, row := range r.Rows {
+	t := sheet.Table{Name: fmt.Sprintf("Quý %d-%d", r.Quarter, r.Year),
+		Title: fmt.Sprintf("SỔ THEO DÕI CÔNG KHAI — %s — QUÝ %d NĂM %d", strings.ToUpper(r.Unit.Name), r.Quarter, r.Year),
+		Note:  fmt.Sprintf("(Điều 13 khoản 2 Luật Thực hiện dân chủ ở cơ sở) — %d nội dung, %d công khai trễ hạn", len(r.Rows), r.Late),
+		Head: []string{"STT", "Đơn vị", "Nội dung phải công khai", "Tiêu đề", "Ngày ban hành", "Hạn công khai", "Bắt đầu công khai",
+			"Thời gian niêm yết", "Hình thức công khai", "Trạng thái", "Trễ hạn", "Số lần sửa đổi"},
+		Widths: []float64{5, 18, 32, 40, 12, 12, 12, 22, 40, 14, 8, 10}}
+	for _, row := range r.Rows {
 		late := ""
 		if row.Late {
 			late = "Có"
 		}
-		vals := []any{row.N, row.Unit, row.Category, row.Title, row.DecisionDate, row.Due, row.PostingStart, row.Window, row.Forms, row.Status, late, row.Versions - 1}
-		for j, v := range vals {
-			cell, _ := excelize.CoordinatesToCellName(j+1, i+5)
-			f.SetCellValue(sheet, cell, v)
-		}
+		t.Rows = append(t.Rows, []any{row.N, row.Unit, row.Category, row.Title, row.DecisionDate, row.Due, row.PostingStart, row.Window,
+			row.Forms, row.Status, late, row.Versions - 1})
 	}
-	if len(r.Rows) > 0 {
-		last, _ := excelize.CoordinatesToCellName(12, len(r.Rows)+4)
-		f.SetCellStyle(sheet, "A5", last, wrap)
+	b, err := sheet.XLSX(t)
+	if err != nil {
+		return nil, fmt.Errorf("register xlsx: %w", err)
 	}
-	for col, w := range map[string]float64{"A": 5, "B": 18, "C": 32, "D": 40, "E": 12, "F": 12, "G": 12, "H": 22, "I": 40, "J": 14, "K": 8, "L": 10} {
-		f.SetColWidth(sheet, col, col, w)
-	}
-	f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"})
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, fmt.Errorf("write register xlsx: %w", err)
-	}
-	return buf.Bytes(), nil
+	return b, nil
 }
