@@ -41,6 +41,7 @@ type App struct {
 	Calendar *calendar.Service
 	Disclose *disclosure.Service
 	Consult  *consultation.Service
+	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
 	Log      *slog.Logger
 
 	handler http.Handler
@@ -103,9 +104,11 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	if cfg.LimitWrites > 0 {
 		p.WritesPerMinute = cfg.LimitWrites
 	}
-	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, notify.LogSender{Log: log})
+	var sms notify.SMS = notify.LogSender{Log: log} // no SMS gateway is wired yet
+	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, sms)
+	a.Outbox = notify.NewOutbox(d, mail, sms, cfg.PublicURL(), log)
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
-	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar)
+	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
 	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
 	return a
 }
@@ -172,6 +175,10 @@ func (a *App) Listen() error {
 // URL is the address the server listens on, once Listen has succeeded.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 
+// OutboxEvery is how often the server looks for notifications to retry (new
+// ones are sent as soon as their transaction commits).
+const OutboxEvery = 30 * time.Second
+
 // Serve answers requests until ctx ends, then stops accepting, lets requests in
 // flight finish (up to 20 s) and returns.
 func (a *App) Serve(ctx context.Context) error {
@@ -184,6 +191,7 @@ func (a *App) Serve(ctx context.Context) error {
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
+	go a.Outbox.Run(ctx, OutboxEvery)
 	select {
 	case err := <-errc:
 		return err

@@ -14,10 +14,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"danchu/internal/app"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/sheet"
 	"danchu/internal/web/webtest"
 )
 
@@ -31,6 +34,33 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// xlsxText reads every row of every sheet, cells joined by tabs.
+func xlsxText(t *testing.T, b string) string {
+	t.Helper()
+	f, err := excelize.OpenReader(strings.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out strings.Builder
+	for _, name := range f.GetSheetList() {
+		rows, err := f.GetRows(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			out.WriteString(strings.Join(r, "\t") + "\n")
+		}
+	}
+	return out.String()
 }
 
 func (l *logBuffer) lastCode() string {
@@ -100,23 +130,70 @@ func TestConsultationPages(t *testing.T) {
 		if !strings.Contains(page, "0/1") || strings.Contains(page, "<script>alert") || !strings.Contains(page, "&lt;script&gt;") {
 			t.Errorf("public page after the comment")
 		}
+		// The citizen sees their own comment and may correct it for 15 minutes; nobody else may.
+		edit := regexp.MustCompile(`href="(/lay-y-kien/\d+/y-kien/\d+/sua)"`).FindStringSubmatch(page)
+		if !strings.Contains(page, "Ý kiến của bạn") || edit == nil {
+			t.Fatal("the citizen's own comment has no edit link")
+		}
+		if code, page, _ := cit.Get(edit[1]); code != 200 || !strings.Contains(page, "Đề nghị công khai cả") {
+			t.Errorf("edit form: %d", code)
+		}
+		if code, _, _ := webtest.New(t, srv.URL).Get(edit[1]); code != http.StatusNotFound {
+			t.Errorf("a stranger opens the edit form: %d", code)
+		}
+		code, page, _ = cit.Post(edit[1], edit[1], url.Values{"stance": {"suggest"}, "body": {""}})
+		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy viết ý kiến") {
+			t.Errorf("empty edit: %d", code)
+		}
+		if code, _, _ := cit.Post(edit[1], edit[1], url.Values{"stance": {"suggest"}, "body": {"Đề nghị công khai cả trên loa phát thanh"}}); code != http.StatusSeeOther {
+			t.Errorf("edit: %d", code)
+		}
+		if _, page, _ := cit.Get(public); !strings.Contains(page, "Đề nghị công khai cả trên loa phát thanh") {
+			t.Errorf("the edit is not shown")
+		}
+		// The public report waits for the synthesis.
+		if code, _, _ := cit.Get(public + "/tong-hop.xlsx"); code != http.StatusNotFound {
+			t.Errorf("public report before the synthesis: %d", code)
+		}
+		// Opinions from a village meeting are entered by the official, one per line.
+		code, page, _ = official.Post(office, office+"/truc-tiep", url.Values{"source": {"meeting"}, "note": {"Biên bản hội nghị thôn 1"},
+			"part": {"3"}, "stance": {"agree"}, "bodies": {"Đồng ý Chương III\n\nĐề nghị giữ nguyên Chương III\n"}})
+		if code != 200 || !strings.Contains(page, "Đã nhập 2 ý kiến") || !strings.Contains(page, "0/3") {
+			t.Errorf("offline entry: %d", code)
+		}
+		if code, _, _ := official.Post(office, office+"/truc-tiep", url.Values{"source": {"pigeon"}, "bodies": {"x"}}); code != http.StatusBadRequest {
+			t.Errorf("offline entry with an unknown source: %d", code)
+		}
 		// The province administrator is above the commune but has no consultation role: 403.
 		if code, _, _ := signIn(t, srv, "tinh@danchu.demo", demo.Password).Get(office); code != http.StatusForbidden {
 			t.Errorf("province admin on the office page: %d", code)
 		}
 		// The official answers it as an explanation; the citizen sees it.
 		_, page, _ = official.Get(office)
-		cid := regexp.MustCompile(`name="comment" value="(\d+)"`).FindStringSubmatch(page)
-		if cid == nil {
-			t.Fatal("no unanswered comment on the office page")
+		cids := regexp.MustCompile(`name="comment" value="(\d+)"`).FindAllStringSubmatch(page, -1)
+		if len(cids) != 3 {
+			t.Fatalf("%d unanswered comments on the office page, want 3", len(cids))
 		}
-		code, page, _ = official.Post(office, office+"/tra-loi", url.Values{"comment": {cid[1]}, "kind": {"explained"}, "body": {"Loa phát thanh đã phát 3 ngày."}})
+		code, page, _ = official.Post(office, office+"/tra-loi", url.Values{"comment": {cids[0][1]}, "kind": {"explained"}, "body": {"Loa phát thanh đã phát 3 ngày."}})
 		if code != 200 || !strings.Contains(page, "Đã trả lời 1 ý kiến") {
 			t.Fatalf("answer: %d", code)
 		}
 		_, page, _ = cit.Get(public)
-		if !strings.Contains(page, "Giải trình</strong>: Loa phát thanh đã phát 3 ngày.") || !strings.Contains(page, "1/1") {
+		if !strings.Contains(page, "Giải trình</strong>: Loa phát thanh đã phát 3 ngày.") || !strings.Contains(page, "1/3") {
 			t.Errorf("the answer is not on the public page")
+		}
+		// The citizen is told by SMS (here: the development sender's log line).
+		if sent, _, err := a.Outbox.Deliver(ctx, 10); sent != 1 || err != nil {
+			t.Errorf("outbox: sent %d, %v", sent, err)
+		}
+		if !strings.Contains(logs.String(), "Ý kiến của bạn về «Dự thảo quy chế dân chủ xã Đan Điền» đã được trả lời: Giải trình.") {
+			t.Errorf("no notification for the citizen")
+		}
+		if code, _, _ := official.Post(office, office+"/an", url.Values{"comment": {cids[2][1]}, "reason": {"duplicate"}}); code != 200 {
+			t.Errorf("hide: %d", code)
+		}
+		if code, _, _ := official.Post(office, office+"/tra-loi", url.Values{"comment": {cids[1][1], cids[2][1]}, "kind": {"accepted"}}); code != 200 {
+			t.Errorf("answer two at once: %d", code)
 		}
 		// After the window (sessions have expired by then: sign in again) the synthesis is published.
 		d.Now = func() time.Time { return time.Now().AddDate(0, 0, 42) }
@@ -135,6 +212,25 @@ func TestConsultationPages(t *testing.T) {
 		}
 		if _, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/lay-y-kien"); !strings.Contains(page, public) {
 			t.Errorf("the commune's list lacks the consultation")
+		}
+		// The report: the public copy shows the hidden opinion by its reason only; the officials' copy has it all.
+		for _, tt := range []struct {
+			who         *webtest.Browser
+			url         string
+			hidden, not string
+		}{
+			{webtest.New(t, srv.URL), public + "/tong-hop.xlsx", "(Đã ẩn: Trùng lặp)", "Đề nghị giữ nguyên Chương III"},
+			{official, office + "/tong-hop.xlsx", "Đề nghị giữ nguyên Chương III", "(Đã ẩn"},
+		} {
+			code, body, hd := tt.who.Get(tt.url)
+			if code != 200 || hd.Get("Content-Type") != sheet.ContentType {
+				t.Fatalf("%s: %d %s", tt.url, code, hd.Get("Content-Type"))
+			}
+			cells := xlsxText(t, body)
+			if !strings.Contains(cells, tt.hidden) || strings.Contains(cells, tt.not) || !strings.Contains(cells, "Thông qua quy chế") ||
+				!strings.Contains(cells, "Chương III\t2\t0\t0\t2") {
+				t.Errorf("%s:\n%s", tt.url, cells)
+			}
 		}
 	})
 }

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"danchu/internal/apperr"
+	"danchu/internal/notify"
 )
 
 type querier interface {
@@ -113,4 +115,43 @@ func nullID(id int64) any {
 		return nil
 	}
 	return id
+}
+
+// Contacts returns where to notify each account that has a contact: its e-mail
+// when it has one, otherwise its phone (by SMS).
+func Contacts(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, ids []int64) (map[int64]notify.Note, error) {
+	out := map[int64]notify.Note{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		ph := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := q.QueryContext(ctx, "select id, coalesce(email, ''), coalesce(phone, '') from accounts where id in ("+strings.Join(ph, ", ")+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("contacts: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var email, phone string
+			if err := rows.Scan(&id, &email, &phone); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			switch {
+			case email != "":
+				out[id] = notify.Note{AccountID: id, Channel: notify.Email, Address: email}
+			case phone != "":
+				out[id] = notify.Note{AccountID: id, Channel: notify.Phone, Address: phone}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/notify"
 )
 
 // comment is one opinion on its way to the database.
@@ -153,38 +154,68 @@ func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops
 // EditWindow is how long a citizen may correct their comment.
 const EditWindow = 15 * time.Minute
 
-// Edit lets the author correct a comment within EditWindow, before it is answered.
+// Own returns a comment of the actor's (not found for anyone else's).
+func (s *Service) Own(ctx context.Context, a *auth.Actor, commentID int64) (CommentView, error) {
+	if a == nil || a.Kind != auth.Citizen {
+		return CommentView{}, apperr.NotFound("Không tìm thấy ý kiến này.")
+	}
+	vs, err := s.comments(ctx, "c.id = $1 and c.author_id = $2", commentID, a.AccountID)
+	if err != nil {
+		return CommentView{}, err
+	}
+	if len(vs) == 0 {
+		return CommentView{}, apperr.NotFound("Không tìm thấy ý kiến này.")
+	}
+	return vs[0], nil
+}
+
+// Mine lists the actor's comments on a consultation, oldest first.
+func (s *Service) Mine(ctx context.Context, a *auth.Actor, id int64) ([]CommentView, error) {
+	if a == nil || a.Kind != auth.Citizen {
+		return nil, nil
+	}
+	return s.comments(ctx, "c.author_id = $1 and c.consultation_id = $2", a.AccountID, id)
+}
+
+// Editable reports whether the author may still correct v at time now (Unix ms):
+// within EditWindow, before it is answered.
+func Editable(v CommentView, now int64) bool {
+	return v.AnswerKind == "" && time.Duration(now-v.CreatedAt)*time.Millisecond <= EditWindow
+}
+
+// Edit lets the author correct a comment within EditWindow, before it is
+// answered and while the consultation takes comments.
 func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stance, body string) error {
-	if a == nil {
-		return apperr.Forbidden("Hãy đăng nhập.")
-	}
-	var cid, author, at int64
-	var part int
-	var answer sql.NullInt64
-	err := s.db.QueryRowContext(ctx, "select consultation_id, author_id, created_at, part, answer_id from consultation_comments where id = $1", commentID).
-		Scan(&cid, &author, &at, &part, &answer)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && author != a.AccountID) {
-		return apperr.NotFound("Không tìm thấy ý kiến này.")
-	}
+	v, err := s.Own(ctx, a, commentID)
 	if err != nil {
 		return err
 	}
-	if answer.Valid {
+	if v.AnswerKind != "" {
 		return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
 	}
-	if time.Duration(s.db.NowMillis()-at)*time.Millisecond > EditWindow {
+	if !Editable(v, s.db.NowMillis()) {
 		return apperr.Conflict("Chỉ sửa được ý kiến trong %d phút sau khi gửi.", int(EditWindow.Minutes()))
 	}
-	c, err := find(ctx, s.db, cid)
+	c, err := find(ctx, s.db, v.ConsultationID)
 	if err != nil {
 		return err
 	}
-	if err := CheckComment(body, stance, part, len(c.Parts)); err != nil {
+	if !c.Taking(s.today()) {
+		return apperr.Conflict("Đã hết thời gian lấy ý kiến (kết thúc ngày %s).", c.ClosesOn.VN())
+	}
+	if err := CheckComment(body, stance, v.Part, len(c.Parts)); err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4",
+	// The answer check again in the write: an answer given meanwhile wins.
+	res, err := s.db.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4 and answer_id is null",
 		strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
-	return err
+	if err != nil {
+		return fmt.Errorf("edit comment: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
+	}
+	return nil
 }
 
 // Answer records one answer for one or several comments of a consultation.
@@ -206,16 +237,19 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
 		return err
 	}
-	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		aid := s.db.NewID()
 		if _, err := tx.ExecContext(ctx, "insert into consultation_answers (id, consultation_id, kind, body, created_by, created_at) values ($1, $2, $3, $4, $5, $6)",
 			aid, id, kind, body, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
 		}
 		newly := 0
+		first := map[int64]int64{} // author → their first comment answered here
+		var authors []int64
 		for _, cm := range commentIDs {
 			var was sql.NullInt64
-			err := tx.QueryRowContext(ctx, "select answer_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&was)
+			var author int64
+			err := tx.QueryRowContext(ctx, "select answer_id, author_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&was, &author)
 			if errors.Is(err, sql.ErrNoRows) {
 				return apperr.NotFound("Ý kiến %d không thuộc đợt lấy ý kiến này.", cm)
 			}
@@ -228,14 +262,51 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 			if !was.Valid {
 				newly++
 			}
+			if _, seen := first[author]; author != 0 && !seen {
+				first[author] = cm
+				authors = append(authors, author)
+			}
 		}
 		if _, err := tx.ExecContext(ctx, "update consultations set answered = answered + $1, updated_at = $2 where id = $3", newly, s.db.NowMillis(), id); err != nil {
+			return err
+		}
+		if err := s.notifyAnswered(ctx, tx, c, authors, first, kind, body); err != nil {
 			return err
 		}
 		c.Answered += newly
 		return s.record(ctx, tx, a, c, "consultation.answered", fmt.Sprintf("Trả lời %d ý kiến: %s", len(commentIDs), c.Title), nil,
 			map[string]any{"kind": kind, "comments": len(commentIDs), "answer_sha256": audit.Sum(body)})
 	})
+	if err == nil && s.out != nil {
+		s.out.Wake()
+	}
+	return err
+}
+
+// notifyAnswered queues a note to each author whose comment was answered.
+func (s *Service) notifyAnswered(ctx context.Context, tx *sql.Tx, c Consultation, authors []int64, first map[int64]int64, kind, body string) error {
+	if s.out == nil || len(authors) == 0 {
+		return nil
+	}
+	contacts, err := auth.Contacts(ctx, tx, authors)
+	if err != nil {
+		return err
+	}
+	text := fmt.Sprintf("Ý kiến của bạn về «%s» đã được trả lời: %s.", c.Title, AnswerNames[kind])
+	if body != "" {
+		text += "\n" + body
+	}
+	notes := make([]notify.Note, 0, len(authors))
+	for _, id := range authors {
+		n, ok := contacts[id]
+		if !ok {
+			continue
+		}
+		n.Kind, n.Subject, n.Text = "consultation.answered", "Ý kiến của bạn đã được trả lời", text
+		n.Link = fmt.Sprintf("/lay-y-kien/%d#y-kien-%d", c.ID, first[id])
+		notes = append(notes, n)
+	}
+	return s.out.Add(ctx, tx, notes...)
 }
 
 // Hide hides a comment from the public page for one of HideReasons; it still
@@ -355,38 +426,42 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 
 // CommentView is a comment as pages show it, with its answer.
 type CommentView struct {
-	ID           int64
-	Part         int
-	DisplayName  string
-	Stance, Body string
-	Source       string
-	HiddenReason string
-	AuthorID     int64
-	CreatedAt    int64
-	AnswerKind   string
-	AnswerBody   string
+	ID, ConsultationID  int64
+	Part                int
+	DisplayName         string
+	Stance, Body        string
+	Source, SourceNote  string
+	HiddenReason        string
+	AuthorID            int64
+	CreatedAt, EditedAt int64
+	AnswerKind          string
+	AnswerBody          string
 }
 
 // Comments lists a consultation's comments oldest first, after the comment
 // afterID (0: from the start), at most limit; unanswered restricts to those
 // waiting for an answer.
 func (s *Service) Comments(ctx context.Context, id, afterID int64, limit int, unanswered bool) ([]CommentView, error) {
-	q := `select c.id, c.part, c.display_name, c.stance, c.body, c.source, c.hidden_reason, c.author_id, c.created_at,
-		coalesce(a.kind, ''), coalesce(a.body, '') from consultation_comments c left join consultation_answers a on a.id = c.answer_id
-		where c.consultation_id = $1 and c.id > $2`
+	where := "c.consultation_id = $1 and c.id > $2"
 	if unanswered {
-		q += " and c.answer_id is null"
+		where += " and c.answer_id is null"
 	}
-	rows, err := s.db.Cached().QueryContext(ctx, q+" order by c.id limit $3", id, afterID, limit)
+	return s.comments(ctx, where+" order by c.id limit $3", id, afterID, limit)
+}
+
+func (s *Service) comments(ctx context.Context, where string, args ...any) ([]CommentView, error) {
+	rows, err := s.db.Cached().QueryContext(ctx, `select c.id, c.consultation_id, c.part, c.display_name, c.stance, c.body, c.source, c.source_note,
+		c.hidden_reason, c.author_id, c.created_at, c.edited_at, coalesce(a.kind, ''), coalesce(a.body, '')
+		from consultation_comments c left join consultation_answers a on a.id = c.answer_id where `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("comments of %d: %w", id, err)
+		return nil, fmt.Errorf("comments: %w", err)
 	}
 	defer rows.Close()
 	var out []CommentView
 	for rows.Next() {
 		var v CommentView
-		if err := rows.Scan(&v.ID, &v.Part, &v.DisplayName, &v.Stance, &v.Body, &v.Source, &v.HiddenReason, &v.AuthorID, &v.CreatedAt,
-			&v.AnswerKind, &v.AnswerBody); err != nil {
+		if err := rows.Scan(&v.ID, &v.ConsultationID, &v.Part, &v.DisplayName, &v.Stance, &v.Body, &v.Source, &v.SourceNote, &v.HiddenReason,
+			&v.AuthorID, &v.CreatedAt, &v.EditedAt, &v.AnswerKind, &v.AnswerBody); err != nil {
 			return nil, err
 		}
 		out = append(out, v)

@@ -17,6 +17,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
+	"danchu/internal/notify/mailtest"
 	"danchu/internal/org"
 )
 
@@ -28,6 +29,8 @@ type fixture struct {
 	now                      time.Time
 	danDien, phuXuan         org.Unit
 	official, other, citizen *auth.Actor
+	mail                     *mailtest.Server
+	out                      *notify.Outbox
 }
 
 func setup(t *testing.T, d *db.DB) *fixture {
@@ -45,7 +48,9 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	p.Require2FA = false
 	log := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	f.rec = audit.NewService(d)
-	f.auth = auth.NewService(d, units, f.rec, p, log, log)
+	f.mail = mailtest.Start(t)
+	f.auth = auth.NewService(d, units, f.rec, p, f.mail.Sender(), log)
+	f.out = notify.NewOutbox(d, f.mail.Sender(), log, "https://danchu.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	official := func(email string, unit org.Unit) *auth.Actor {
 		res, err := f.auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ", Email: email, Role: auth.CommuneOfficial, UnitID: unit.ID})
 		if err != nil {
@@ -61,7 +66,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	}
 	f.official, f.other = official("xa@dd.vn", f.danDien), official("xa@px.vn", f.phuXuan)
 	f.citizen = &auth.Actor{AccountID: 777, Name: "Nguyễn Thị Lan", Kind: auth.Citizen}
-	f.svc = consultation.NewService(d, units, f.auth.Guard(), f.rec, legal.Fixed{C: legal.NewCalendar(legal.Decided())})
+	f.svc = consultation.NewService(d, units, f.auth.Guard(), f.rec, legal.Fixed{C: legal.NewCalendar(legal.Decided())}, f.out)
 	t.Cleanup(f.svc.Close)
 	return f
 }
@@ -212,6 +217,112 @@ func TestConcurrentComments(t *testing.T) {
 		d.QueryRow("select count(*) from consultation_comments where consultation_id = $1", c.ID).Scan(&rows)
 		if got.Comments != people*each || rows != people*each {
 			t.Errorf("counter %d, rows %d; want %d", got.Comments, rows, people*each)
+		}
+	})
+}
+
+// signInCitizen signs a citizen in with the code mailed to them.
+func signInCitizen(t *testing.T, f *fixture, email string) *auth.Actor {
+	t.Helper()
+	ctx := context.Background()
+	before := len(f.mail.Wait(t, 0))
+	if _, _, err := f.auth.SendCode(ctx, email, "ip"); err != nil {
+		t.Fatal(err)
+	}
+	m := f.mail.Wait(t, before+1)[before]
+	code := m.Subject[strings.LastIndex(m.Subject, " ")+1:]
+	token, err := f.auth.SignInWithCode(ctx, email, code, "ip", "ua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, a, err := f.auth.Session(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// The author of an answered comment is told by e-mail (through the outbox),
+// once per answer however many of their comments it covers; offline opinions
+// have nobody to tell.
+func TestAnswerNotifiesAuthor(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		lan := signInCitizen(t, f, "lan@example.vn")
+		c, err := f.svc.Open(ctx, f.official, draft(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, key := range []string{"a", "b"} {
+			if err := f.svc.Comment(ctx, lan, c.ID, i+1, consultation.Suggest, "Đề nghị sửa", false, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := f.svc.EnterOffline(ctx, f.official, c.ID, []consultation.Offline{{Part: 1, Stance: consultation.Agree, Body: "Đồng ý", Source: "box"}}); err != nil {
+			t.Fatal(err)
+		}
+		ids := commentIDs(t, d, c.ID)
+		// A refused answer queues nothing.
+		f.svc.Answer(ctx, f.other, c.ID, ids, consultation.Explained, "x")
+		before := len(f.mail.Wait(t, 0))
+		if err := f.svc.Answer(ctx, f.official, c.ID, ids, consultation.Explained, "Sẽ xem xét khi sửa Chương II"); err != nil {
+			t.Fatal(err)
+		}
+		if sent, failed, err := f.out.Deliver(ctx, 100); sent != 1 || failed != 0 || err != nil {
+			t.Fatalf("outbox: sent %d failed %d err %v", sent, failed, err)
+		}
+		m := f.mail.Wait(t, before+1)[before]
+		want := fmt.Sprintf("https://danchu.test/lay-y-kien/%d#y-kien-%d", c.ID, ids[0])
+		if m.To != "lan@example.vn" || !strings.Contains(m.Text, "Giải trình") || !strings.Contains(m.Text, "Sẽ xem xét khi sửa Chương II") ||
+			!strings.Contains(m.Text, want) {
+			t.Errorf("mail = %+v, want a link to %s", m, want)
+		}
+		if sent, _, _ := f.out.Deliver(ctx, 100); sent != 0 {
+			t.Errorf("%d more notes sent", sent)
+		}
+	})
+}
+
+// A citizen corrects their own comment within 15 minutes, before it is answered.
+func TestEditOwnComment(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		c, err := f.svc.Open(ctx, f.official, draft(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"a", "b"} {
+			if err := f.svc.Comment(ctx, f.citizen, c.ID, 2, consultation.Suggest, "Bản đầu", false, key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ids := commentIDs(t, d, c.ID)
+		stranger := &auth.Actor{AccountID: 778, Kind: auth.Citizen}
+		wantCode(t, f.svc.Edit(ctx, stranger, ids[0], consultation.Agree, "sửa"), apperr.CodeNotFound, "Không tìm thấy")
+		wantCode(t, f.svc.Edit(ctx, f.official, ids[0], consultation.Agree, "sửa"), apperr.CodeNotFound, "Không tìm thấy")
+		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[0], consultation.Agree, ""), apperr.CodeInvalid, "Hãy viết ý kiến")
+		f.now = f.now.Add(14 * time.Minute)
+		if err := f.svc.Edit(ctx, f.citizen, ids[0], consultation.Agree, "Bản đã sửa"); err != nil {
+			t.Fatal(err)
+		}
+		mine, err := f.svc.Mine(ctx, f.citizen, c.ID)
+		if err != nil || len(mine) != 2 || mine[0].Body != "Bản đã sửa" || mine[0].Stance != consultation.Agree || mine[0].EditedAt <= mine[0].CreatedAt {
+			t.Fatalf("mine = %+v, %v", mine, err)
+		}
+		if other, _ := f.svc.Mine(ctx, stranger, c.ID); len(other) != 0 {
+			t.Errorf("a stranger sees %d comments as theirs", len(other))
+		}
+		if err := f.svc.Answer(ctx, f.official, c.ID, ids[1:], consultation.Accepted, ""); err != nil {
+			t.Fatal(err)
+		}
+		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[1], consultation.Agree, "sửa"), apperr.CodeConflict, "đã được trả lời")
+		f.now = f.now.Add(2 * time.Minute)
+		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[0], consultation.Agree, "sửa lần hai"), apperr.CodeConflict, "15 phút")
+		mine, _ = f.svc.Mine(ctx, f.citizen, c.ID)
+		if mine[0].Body != "Bản đã sửa" {
+			t.Errorf("a refused edit changed the comment: %q", mine[0].Body)
 		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
 
@@ -36,7 +37,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 		return fmt.Errorf("consultation catalog: %w", err)
 	}
 	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
-	for _, name := range []string{"list", "detail", "manage", "office"} {
+	for _, name := range []string{"list", "detail", "manage", "office", "edit"} {
 		p, err := s.Page(files, "templates/"+name+".html")
 		if err != nil {
 			return err
@@ -46,12 +47,17 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /xa/{code}/lay-y-kien", h.list)
 	s.HandleFunc("GET /lay-y-kien/{id}", h.detail)
 	s.HandleFunc("POST /lay-y-kien/{id}/gop-y", h.comment)
+	s.HandleFunc("GET /lay-y-kien/{id}/y-kien/{cid}/sua", h.editForm)
+	s.HandleFunc("POST /lay-y-kien/{id}/y-kien/{cid}/sua", h.edit)
+	s.HandleFunc("GET /lay-y-kien/{id}/tong-hop.xlsx", h.publicReport)
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/lay-y-kien", ah.Official(h.manage))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/lay-y-kien", ah.Official(h.open))
 	s.HandleFunc("GET /quan-tri/lay-y-kien/{id}", ah.Official(h.office))
 	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/tra-loi", ah.Official(h.answer))
 	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/an", ah.Official(h.hide))
 	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/tong-hop", ah.Official(h.synthesize))
+	s.HandleFunc("POST /quan-tri/lay-y-kien/{id}/truc-tiep", ah.Official(h.offline))
+	s.HandleFunc("GET /quan-tri/lay-y-kien/{id}/tong-hop.xlsx", ah.Official(h.officeReport))
 	return nil
 }
 
@@ -91,6 +97,15 @@ type detailPage struct {
 	Tally    Tally
 	Reasons  map[string]string
 	PartName map[int]string
+	Mine     []mine
+}
+
+var stances = []string{Agree, Disagree, Suggest}
+
+// mine is one of the viewer's own comments, with whether they may still edit it.
+type mine struct {
+	CommentView
+	Editable bool
 }
 
 func newKey() string {
@@ -125,6 +140,17 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 	p.Subject = Subjects[c.Subject-1]
 	p.Taking = c.Taking(legal.Today(h.svc.db.Now()))
 	p.Citizen = a != nil && a.Kind == auth.Citizen
+	if p.Citizen {
+		own, err := h.svc.Mine(r.Context(), a, id)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		now := h.svc.db.NowMillis()
+		for _, v := range own {
+			p.Mine = append(p.Mine, mine{v, p.Taking && Editable(v, now)})
+		}
+	}
 	p.Key = newKey()
 	if p.Values == nil {
 		p.Values = map[string]string{}
@@ -162,6 +188,86 @@ func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d?da-gui=1#gop-y", id), http.StatusSeeOther)
+}
+
+type editPage struct {
+	Stances  []string
+	C        Consultation
+	V        CommentView
+	PartName map[int]string
+	Error    string
+	Fields   map[string]string
+}
+
+// ownComment reads the path's consultation and the viewer's comment on it.
+func (h *handlers) ownComment(w http.ResponseWriter, r *http.Request) (Consultation, CommentView, bool) {
+	id, ok1 := web.PathID(r, "id")
+	cid, ok2 := web.PathID(r, "cid")
+	if !ok1 || !ok2 {
+		h.web.NotFound(w, r)
+		return Consultation{}, CommentView{}, false
+	}
+	a := auth.ActorOf(r)
+	v, err := h.svc.Own(r.Context(), a, cid)
+	if err == nil && v.ConsultationID != id {
+		err = apperr.NotFound("Không tìm thấy ý kiến này.")
+	}
+	var c Consultation
+	if err == nil {
+		c, err = h.svc.Get(r.Context(), a, id)
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return Consultation{}, CommentView{}, false
+	}
+	return c, v, true
+}
+
+func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := h.ownComment(w, r)
+	if !ok {
+		return
+	}
+	p := editPage{Stances: stances, C: c, V: v, PartName: partNames(c)}
+	status := http.StatusOK
+	if !c.Taking(legal.Today(h.svc.db.Now())) || !Editable(v, h.svc.db.NowMillis()) {
+		p.Error, status = h.web.T(r, "consultation.edit.too_late", int(EditWindow.Minutes())), http.StatusConflict
+	}
+	h.web.RenderStatus(w, r, h.pages["edit"], status, h.web.T(r, "consultation.edit.title"), p)
+}
+
+func (h *handlers) edit(w http.ResponseWriter, r *http.Request) {
+	c, v, ok := h.ownComment(w, r)
+	if !ok {
+		return
+	}
+	err := h.svc.Edit(r.Context(), auth.ActorOf(r), v.ID, r.PostFormValue("stance"), r.PostFormValue("body"))
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
+			v.Body, v.Stance = r.PostFormValue("body"), r.PostFormValue("stance")
+			h.web.RenderStatus(w, r, h.pages["edit"], web.StatusOf(err), h.web.T(r, "consultation.edit.title"),
+				editPage{Stances: stances, C: c, V: v, PartName: partNames(c), Error: e.Message, Fields: e.Fields})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d#y-kien-%d", c.ID, v.ID), http.StatusSeeOther)
+}
+
+func (h *handlers) publicReport(w http.ResponseWriter, r *http.Request) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	c, b, err := h.svc.PublicReport(r.Context(), auth.ActorOf(r), id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	sheet.Send(w, fmt.Sprintf("tong-hop-y-kien-%d.xlsx", c.ID), b)
 }
 
 // --- officials ---
@@ -259,6 +365,8 @@ func partNames(c Consultation) map[int]string {
 }
 
 type officePage struct {
+	Stances    []string
+	Sources    []string
 	C          Consultation
 	Unanswered []CommentView
 	Reasons    map[string]string
@@ -296,6 +404,7 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, id int64
 		return
 	}
 	p.C, p.Unanswered, p.Reasons, p.PartName = c, un, HideReasons, partNames(c)
+	p.Stances, p.Sources = stances, []string{"meeting", "ballot", "box", "other"}
 	h.web.RenderStatus(w, r, h.pages["office"], status, c.Title, p)
 }
 
@@ -355,4 +464,40 @@ func (h *handlers) synthesize(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return
 	}
 	h.after(w, r, c.ID, err, "")
+}
+
+func (h *handlers) officeReport(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	c, ok := h.officeCheck(w, r, a)
+	if !ok {
+		return
+	}
+	b, err := h.svc.Report(r.Context(), c, true)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	sheet.Send(w, fmt.Sprintf("tong-hop-y-kien-%d-day-du.xlsx", c.ID), b)
+}
+
+// offline enters opinions gathered at a meeting, by ballot or in the box: one
+// form, several opinions of the same source, one per non-empty line.
+func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	c, ok := h.officeCheck(w, r, a)
+	if !ok {
+		return
+	}
+	part, _ := strconv.Atoi(r.PostFormValue("part"))
+	var ops []Offline
+	for line := range strings.Lines(r.PostFormValue("bodies")) {
+		if line = strings.TrimSpace(line); line != "" {
+			ops = append(ops, Offline{Part: part, Stance: r.PostFormValue("stance"), Body: line, Source: r.PostFormValue("source"),
+				Note: r.PostFormValue("note")})
+		}
+	}
+	if len(ops) == 0 {
+		h.after(w, r, c.ID, apperr.Invalid(h.web.T(r, "consultation.office.offline_empty"), nil), "")
+		return
+	}
+	err := h.svc.EnterOffline(r.Context(), a, c.ID, ops)
+	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.offline_done", len(ops)))
 }

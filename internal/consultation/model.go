@@ -49,6 +49,13 @@ const (
 	Rejected  = "rejected"
 )
 
+// Names of stances, answers and offline sources as exports and notifications write them.
+var (
+	StanceNames = map[string]string{Agree: "Đồng ý", Disagree: "Không đồng ý", Suggest: "Góp ý sửa đổi"}
+	AnswerNames = map[string]string{Accepted: "Tiếp thu", Explained: "Giải trình", Rejected: "Không tiếp thu"}
+	SourceNames = map[string]string{"online": "Trực tuyến", "meeting": "Hội nghị", "ballot": "Phiếu lấy ý kiến", "box": "Hòm thư góp ý", "other": "Khác"}
+)
+
 // HideReasons are the only reasons a comment may be hidden for.
 var HideReasons = map[string]string{
 	"abuse":         "Lời lẽ xúc phạm",

@@ -15,6 +15,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/db"
 	"danchu/internal/legal"
+	"danchu/internal/notify"
 	"danchu/internal/org"
 )
 
@@ -51,6 +52,7 @@ type Service struct {
 	rec    *audit.Service
 	cal    legal.Source
 	intake *db.GroupCommit[comment]
+	out    *notify.Outbox
 
 	mu     sync.Mutex
 	recent map[int64]cached // consultations read for comments, kept for a second
@@ -84,8 +86,9 @@ func (s *Service) forComment(ctx context.Context, a *auth.Actor, id int64) (Cons
 }
 
 // NewService starts the service and its comment writer (stop it with Close).
-func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source) *Service {
-	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal}
+// Citizens are told of answers through out.
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, out *notify.Outbox) *Service {
+	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, out: out}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeComments)
 	return s
 }

@@ -28,7 +28,8 @@ const ContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml
 // headRow is where the column headings go; the data starts on the row below.
 const headRow = 4
 
-// XLSX writes the tables, one worksheet each, as a workbook.
+// XLSX writes the tables, one worksheet each, as a workbook. Rows are streamed,
+// so a table of 100,000 comments does not hold a cell object per value.
 func XLSX(tables ...Table) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -40,52 +41,61 @@ func XLSX(tables ...Table) ([]byte, error) {
 	wrap, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
 	titleStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}})
 	for i, t := range tables {
-		name := t.Name
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return nil, fmt.Errorf("sheet %q: %w", name, err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return nil, fmt.Errorf("sheet %q: %w", name, err)
+		if err := writeTable(f, i, t, bold, wrap, titleStyle); err != nil {
+			return nil, fmt.Errorf("sheet %q: %w", t.Name, err)
 		}
-		f.SetCellValue(name, "A1", t.Title)
-		f.SetCellStyle(name, "A1", "A1", titleStyle)
-		if t.Note != "" {
-			f.SetCellValue(name, "A2", t.Note)
-		}
-		for j, hd := range t.Head {
-			cell, _ := excelize.CoordinatesToCellName(j+1, headRow)
-			f.SetCellValue(name, cell, hd)
-		}
-		if len(t.Head) > 0 {
-			last, _ := excelize.CoordinatesToCellName(len(t.Head), headRow)
-			f.SetCellStyle(name, "A4", last, bold)
-		}
-		cols := len(t.Head)
-		for r, row := range t.Rows {
-			for j, v := range row {
-				cell, _ := excelize.CoordinatesToCellName(j+1, r+headRow+1)
-				if err := f.SetCellValue(name, cell, v); err != nil {
-					return nil, fmt.Errorf("sheet %q %s: %w", name, cell, err)
-				}
-			}
-			cols = max(cols, len(row))
-		}
-		if len(t.Rows) > 0 && cols > 0 {
-			last, _ := excelize.CoordinatesToCellName(cols, len(t.Rows)+headRow)
-			f.SetCellStyle(name, "A5", last, wrap)
-		}
-		for j, w := range t.Widths {
-			col, _ := excelize.ColumnNumberToName(j + 1)
-			f.SetColWidth(name, col, col, w)
-		}
-		f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: headRow, TopLeftCell: "A5", ActivePane: "bottomLeft"})
 	}
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return nil, fmt.Errorf("write xlsx: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+func writeTable(f *excelize.File, i int, t Table, bold, wrap, titleStyle int) error {
+	if i == 0 {
+		if err := f.SetSheetName("Sheet1", t.Name); err != nil {
+			return err
+		}
+	} else if _, err := f.NewSheet(t.Name); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(t.Name)
+	if err != nil {
+		return err
+	}
+	for j, w := range t.Widths {
+		if err := sw.SetColWidth(j+1, j+1, w); err != nil {
+			return err
+		}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headRow, TopLeftCell: "A5", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	styled := func(style int, vals []any) []any {
+		out := make([]any, len(vals))
+		for k, v := range vals {
+			out[k] = excelize.Cell{StyleID: style, Value: v}
+		}
+		return out
+	}
+	sw.SetRow("A1", styled(titleStyle, []any{t.Title}))
+	if t.Note != "" {
+		sw.SetRow("A2", []any{t.Note})
+	}
+	head := make([]any, len(t.Head))
+	for k, h := range t.Head {
+		head[k] = h
+	}
+	if err := sw.SetRow(fmt.Sprintf("A%d", headRow), styled(bold, head)); err != nil {
+		return err
+	}
+	for r, row := range t.Rows {
+		if err := sw.SetRow(fmt.Sprintf("A%d", r+headRow+1), styled(wrap, row)); err != nil {
+			return err
+		}
+	}
+	return sw.Flush()
 }
 
 // Send writes a workbook as a download named filename.

@@ -1,0 +1,190 @@
+package notify
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"danchu/internal/db"
+)
+
+// Channels a note travels by.
+const (
+	Email = "email"
+	Phone = "sms"
+)
+
+// Note is a message to one person, queued in the outbox.
+type Note struct {
+	Kind      string // what it reports, e.g. consultation.answered
+	AccountID int64  // the recipient's account, 0 when only an address is known
+	Channel   string // Email or Phone
+	Address   string
+	Subject   string // e-mail only
+	Text      string
+	Link      string // a path on the site (/lay-y-kien/1), written after the text as a full address
+}
+
+// Outbox queues notes inside the transaction of the event they report and
+// delivers them afterwards, retrying with growing waits.
+type Outbox struct {
+	db      *db.DB
+	mail    Mailer
+	sms     SMS
+	baseURL string
+	log     *slog.Logger
+	wake    chan struct{}
+}
+
+// Backoff is how long to wait after each failed attempt; after the last one the
+// note is marked failed.
+var Backoff = []time.Duration{time.Minute, 5 * time.Minute, 15 * time.Minute, time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour}
+
+// lease is how long a worker owns a note it picked before another may try it.
+const lease = 5 * time.Minute
+
+// NewOutbox delivers e-mail through mail and SMS through sms; links are written
+// under baseURL.
+func NewOutbox(d *db.DB, mail Mailer, sms SMS, baseURL string, log *slog.Logger) *Outbox {
+	return &Outbox{db: d, mail: mail, sms: sms, baseURL: strings.TrimRight(baseURL, "/"), log: log, wake: make(chan struct{}, 1)}
+}
+
+// Add queues notes in tx: they are sent only if tx commits. Notes without an
+// address are skipped (an account with no contact).
+func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, notes ...Note) error {
+	now := o.db.NowMillis()
+	var rows []Note
+	for _, n := range notes {
+		if n.Address == "" {
+			continue
+		}
+		if n.Channel != Email && n.Channel != Phone {
+			return fmt.Errorf("note %s: unknown channel %q", n.Kind, n.Channel)
+		}
+		rows = append(rows, n)
+	}
+	err := db.InsertBatches(ctx, tx, "outbox", []string{"id", "kind", "account_id", "channel", "address", "subject", "body", "status", "attempts",
+		"next_at", "last_error", "created_at"}, len(rows), func(i int) []any {
+		n := rows[i]
+		body := n.Text
+		if n.Link != "" {
+			body += "\n\n" + o.baseURL + n.Link
+		}
+		return []any{o.db.NewID(), n.Kind, n.AccountID, n.Channel, n.Address, n.Subject, body, "pending", 0, now, "", now}
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("queue notes: %w", err)
+	}
+	return nil
+}
+
+// Wake asks the worker to look at the outbox now (after a commit that queued notes).
+func (o *Outbox) Wake() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+type due struct {
+	id                                    int64
+	channel, address, subject, body, kind string
+	attempts                              int
+	nextAt                                int64
+}
+
+// Deliver sends the notes that are due, at most limit, and reports how many went
+// out and how many failed this time.
+func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err error) {
+	now := o.db.NowMillis()
+	rows, err := o.db.QueryContext(ctx, `select id, channel, address, subject, body, kind, attempts, next_at from outbox
+		where status = 'pending' and next_at <= $1 order by next_at limit $2`, now, limit)
+	if err != nil {
+		return 0, 0, fmt.Errorf("outbox: %w", err)
+	}
+	var list []due
+	for rows.Next() {
+		var d due
+		if err := rows.Scan(&d.id, &d.channel, &d.address, &d.subject, &d.body, &d.kind, &d.attempts, &d.nextAt); err != nil {
+			rows.Close()
+			return 0, 0, err
+		}
+		list = append(list, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, 0, err
+	}
+	for _, d := range list {
+		// Claim: another process reading the same row loses this update.
+		res, err := o.db.ExecContext(ctx, "update outbox set next_at = $1 where id = $2 and next_at = $3 and status = 'pending'",
+			now+lease.Milliseconds(), d.id, d.nextAt)
+		if err != nil {
+			return sent, failed, err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			continue
+		}
+		m := Message{To: d.address, Subject: d.subject, Text: d.body}
+		if d.channel == Phone {
+			err = o.sms.SendSMS(ctx, m)
+		} else {
+			err = o.mail.Mail(ctx, m)
+		}
+		if err == nil {
+			_, err = o.db.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where id = $2",
+				o.db.NowMillis(), d.id)
+			if err != nil {
+				return sent, failed, err
+			}
+			sent++
+			continue
+		}
+		failed++
+		status, next := "pending", o.db.NowMillis()
+		if d.attempts >= len(Backoff) {
+			status = "failed"
+		} else {
+			next += Backoff[d.attempts].Milliseconds()
+		}
+		o.log.WarnContext(ctx, "notification not delivered", "id", d.id, "kind", d.kind, "channel", d.channel, "attempt", d.attempts+1, "status", status, "err", err)
+		if _, err := o.db.ExecContext(ctx, "update outbox set status = $1, attempts = attempts + 1, next_at = $2, last_error = $3 where id = $4",
+			status, next, trim(err.Error(), 500), d.id); err != nil {
+			return sent, failed, err
+		}
+	}
+	return sent, failed, nil
+}
+
+func trim(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// Run delivers due notes every interval, or at once when woken, until ctx ends.
+func (o *Outbox) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		for {
+			sent, failed, err := o.Deliver(ctx, 100)
+			if err != nil && ctx.Err() == nil {
+				o.log.ErrorContext(ctx, "outbox", "err", err)
+			}
+			if err != nil || sent+failed < 100 {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-o.wake:
+		}
+	}
+}
