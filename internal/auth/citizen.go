@@ -190,6 +190,7 @@ func (s *Service) SignInWithCode(ctx context.Context, address, code, ip, ua stri
 
 // SetName sets a citizen's own full name.
 func (s *Service) SetName(ctx context.Context, a *Actor, name string) error {
+	defer s.sessions.forget()
 	name, err := CheckName(name)
 	if err != nil {
 		return err

@@ -45,6 +45,7 @@ type Service struct {
 		HouseholdByID(ctx context.Context, id int64) (org.Household, error)
 	}
 	codeLimits CodeLimits
+	sessions   sessionCache
 }
 
 // NewService returns the service. mail and sms deliver links and codes.
@@ -164,6 +165,7 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 			}
 		}
 		g.ID = s.db.NewID()
+		defer s.sessions.forget()
 		if err := insertGrant(ctx, tx, g.ID, acc.ID, g, actor.AccountID, now.UnixMilli()); err != nil {
 			return err
 		}
@@ -195,6 +197,7 @@ func (s *Service) Activate(ctx context.Context, token, password string) error {
 }
 
 func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, password string) error {
+	defer s.sessions.forget()
 	now := s.db.NowMillis()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		id, err := useToken(ctx, tx, token, purpose, now)

@@ -322,3 +322,37 @@ func TestPasswordResetBySMTP(t *testing.T) {
 		wantCode(t, f.svc.ResetPassword(ctx, late[1], "một mật khẩu khác hẳn 9"), apperr.CodeConflict, "hết hạn")
 	})
 }
+
+// A process trusts a session it read for SessionMaxAge: a sign-out in the same
+// process ends it at once; one in another process within SessionMaxAge.
+func TestSessionCacheAcrossProcesses(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		ctx := context.Background()
+		f.official(t, "xa@dd.vn", auth.CommuneOfficial, f.danDien)
+		other := auth.NewService(d, f.units, f.audit, auth.DefaultPolicy(), f.mail.Sender(), f.sms)
+		for _, tt := range []struct {
+			name    string
+			signOut *auth.Service
+			wait    time.Duration
+			still   bool
+		}{
+			{"same process", f.svc, 0, false},
+			{"other process, within the max age", other, 0, true},
+			{"other process, after the max age", other, auth.SessionMaxAge, false},
+		} {
+			token := f.signIn(t, "xa@dd.vn")
+			if a := f.actor(t, token); a.Name == "" {
+				t.Fatal("no actor")
+			}
+			if err := tt.signOut.SignOut(ctx, token); err != nil {
+				t.Fatal(err)
+			}
+			f.advance(tt.wait)
+			ss, _, err := f.svc.Session(ctx, token)
+			if err != nil || (ss != nil) != tt.still {
+				t.Errorf("%s: session still valid = %v, want %v (%v)", tt.name, ss != nil, tt.still, err)
+			}
+		}
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"danchu/internal/audit"
@@ -62,11 +63,69 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 	if token == "" || len(token) > 100 {
 		return nil, nil, nil
 	}
+	hash := tokenHash(token)
+	if ss, a, ok := s.sessions.get(hash, s.db.Now()); ok {
+		return ss, a, nil
+	}
+	ss, a, err := s.loadSession(ctx, hash)
+	if err == nil && ss != nil {
+		s.sessions.put(hash, ss, a, s.db.Now())
+	}
+	return ss, a, err
+}
+
+// SessionMaxAge is how long a process trusts a session it has read: a sign-out
+// or a changed role in another process takes effect within it (in this process,
+// at once).
+const SessionMaxAge = time.Second
+
+// sessionCache keeps sessions read in the last SessionMaxAge, so that a burst of
+// requests (comments, votes) costs one read per session and second.
+type sessionCache struct {
+	mu sync.Mutex
+	m  map[string]cachedSession
+}
+
+type cachedSession struct {
+	ss Session
+	a  Actor
+	at time.Time
+}
+
+func (c *sessionCache) get(hash string, now time.Time) (*Session, *Actor, bool) {
+	c.mu.Lock()
+	e, ok := c.m[hash]
+	c.mu.Unlock()
+	if !ok || now.Sub(e.at) >= SessionMaxAge || now.Before(e.at) || now.UnixMilli() >= e.ss.ExpiresAt {
+		return nil, nil, false
+	}
+	a := e.a // copies: callers may not change what others read
+	return &e.ss, &a, true
+}
+
+func (c *sessionCache) put(hash string, ss *Session, a *Actor, now time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= 100_000 {
+		c.m = map[string]cachedSession{}
+	}
+	c.m[hash] = cachedSession{*ss, *a, now}
+}
+
+// forget drops every cached session: called after anything that ends a session
+// or changes who someone is or what they may do.
+func (c *sessionCache) forget() {
+	c.mu.Lock()
+	c.m = nil
+	c.mu.Unlock()
+}
+
+func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Actor, error) {
 	var ss Session
 	var kind Kind
 	var name, status string
 	err := s.db.Cached().QueryRowContext(ctx, `select s.hash, s.account_id, s.stage, s.csrf, s.created_at, s.seen_at, s.expires_at, a.kind, a.full_name, a.status
-		from sessions s join accounts a on a.id = s.account_id where s.hash = $1`, tokenHash(token)).
+		from sessions s join accounts a on a.id = s.account_id where s.hash = $1`, hash).
 		Scan(&ss.Hash, &ss.AccountID, &ss.Stage, &ss.CSRF, &ss.CreatedAt, &ss.SeenAt, &ss.ExpiresAt, &kind, &name, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil
@@ -96,6 +155,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 
 // SignOut ends one session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
+	defer s.sessions.forget()
 	if _, err := s.db.ExecContext(ctx, "delete from sessions where hash = $1", tokenHash(token)); err != nil {
 		return fmt.Errorf("sign out: %w", err)
 	}
@@ -104,6 +164,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 
 // SignOutEverywhere ends every session of the account, on every device.
 func (s *Service) SignOutEverywhere(ctx context.Context, accountID int64) error {
+	defer s.sessions.forget()
 	if _, err := s.db.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
 		return fmt.Errorf("sign out everywhere: %w", err)
 	}
@@ -117,6 +178,7 @@ func (s *Service) SignOutEverywhere(ctx context.Context, accountID int64) error 
 // rotate replaces a session by a new one at a new stage (a new cookie value after
 // each step up, so that a value seen before signing in is worth nothing after).
 func (s *Service) rotate(ctx context.Context, tx *sql.Tx, old *Session, acc Account, stage, ip, ua string) (string, error) {
+	defer s.sessions.forget()
 	if _, err := tx.ExecContext(ctx, "delete from sessions where hash = $1", old.Hash); err != nil {
 		return "", fmt.Errorf("rotate session: %w", err)
 	}

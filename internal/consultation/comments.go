@@ -41,7 +41,7 @@ func (s *Service) writeComments(ctx context.Context, tx *sql.Tx, items []comment
 	// One prepared statement for the batch: parsing it once per row would cost more than the row.
 	ins, err := tx.PrepareContext(ctx, `insert into consultation_comments (id, consultation_id, part, author_id, show_name, display_name, stance, body,
 		source, source_note, idem_key, hidden_reason, created_at, edited_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $12)
-		on conflict (idem_key) do nothing`)
+		on conflict (author_id, idem_key) do nothing`)
 	if err != nil {
 		return fail(err)
 	}
@@ -105,7 +105,7 @@ func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int
 	}
 	return s.intake.Submit(ctx, comment{ID: s.db.NewID(), ConsultationID: id, Part: part, AuthorID: a.AccountID, ShowName: showName,
 		DisplayName: display, Stance: stance, Body: strings.TrimSpace(body), Source: "online",
-		IdemKey: fmt.Sprintf("%d:%s", a.AccountID, idemKey), At: s.db.NowMillis()})
+		IdemKey: idemKey, At: s.db.NowMillis()})
 }
 
 // Offline is an opinion gathered at a meeting, by ballot or in the box.

@@ -17,3 +17,4 @@ create table outbox (
 );
 create index outbox_due on outbox (next_at) where status = 'pending';
 create index outbox_account on outbox (account_id, created_at);
+
