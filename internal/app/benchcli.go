@@ -31,6 +31,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	conns := fs.Int("conns", 32, "concurrent connections")
 	dur := fs.Duration("duration", 15*time.Second, "measuring time per scenario")
 	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
+	comments := fs.Int("comments", 100_000, "comments already on the consultation the intake scenario posts to")
+	engine := fs.String("db", "sqlite", "sqlite (a new file), postgres (a new local cluster with fsync on, removed afterwards) or the URL of an empty PostgreSQL database")
 	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
@@ -47,10 +49,27 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		defer os.RemoveAll(work)
 	}
 	dsn := "sqlite:" + filepath.Join(work, "bench.db")
+	switch {
+	case *engine == "postgres":
+		var err error
+		if dsn, err = db.StartScratchPostgres(true); err != nil {
+			return fmt.Errorf("start a PostgreSQL cluster for the run: %w", err)
+		}
+	case strings.HasPrefix(*engine, "postgres://"):
+		dsn = *engine
+	case *engine != "sqlite":
+		return &badInput{"--db phải là sqlite, postgres hoặc postgres://… / --db must be sqlite, postgres or postgres://…"}
+	}
 	log := NewLogger(io.Discard, "text")
 	a, err := Open(ctx, &config.Config{DB: dsn, DataDir: work, LogFormat: "text", Addr: "127.0.0.1:0"}, log)
 	if err != nil {
 		return err
+	}
+	var have int
+	if err := a.DB.QueryRowContext(ctx, "select count(*) from units").Scan(&have); err != nil || have > 0 {
+		a.Close()
+		return &badInput{fmt.Sprintf("cơ sở dữ liệu %s đã có dữ liệu (%d đơn vị); hãy dùng một cơ sở dữ liệu trống / the database already holds data (%d units): give an empty one (%v)",
+			a.DB.Target, have, have, err)}
 	}
 	start := time.Now()
 	if _, err := a.Units.ImportUnits(ctx, bytes.NewReader(org.OfficialList), nil); err != nil {
@@ -64,7 +83,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		a.Close()
 		return err
 	}
-	citizens, err := loadtest.GenerateCommentTarget(ctx, a.DB, a.Units, 1000)
+	citizens, err := loadtest.GenerateCommentTarget(ctx, a.DB, a.Units, 1000, *comments)
 	a.Close()
 	if err != nil {
 		return err
@@ -89,9 +108,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if want["comments"] {
 		posted = loadtest.Run(ctx, srv.URL, loadtest.CommentScenario(citizens), *conns, *dur)
 		fmt.Fprintln(stdout, posted)
+		for _, s := range loadtest.PageScenarios(citizens) {
+			fmt.Fprintln(stdout, loadtest.Run(ctx, srv.URL, s, *conns, *dur))
+		}
 	}
 	if !want["disclosures"] {
-		return countComments(ctx, srv, dsn, citizens.ConsultationID, posted, stdout)
+		return countComments(ctx, srv, dsn, citizens, posted, stdout)
 	}
 	for _, s := range loadtest.DisclosureScenarios(ds) {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
@@ -123,14 +145,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
 	}
 	if want["comments"] {
-		return countComments(ctx, srv, dsn, citizens.ConsultationID, posted, stdout)
+		return countComments(ctx, srv, dsn, citizens, posted, stdout)
 	}
 	return nil
 }
 
 // countComments stops the server (which writes what it has queued) and checks
 // that every comment answered as stored is in the database.
-func countComments(ctx context.Context, srv *loadtest.Server, dsn string, id int64, posted loadtest.Result, stdout io.Writer) error {
+func countComments(ctx context.Context, srv *loadtest.Server, dsn string, c loadtest.Citizens, posted loadtest.Result, stdout io.Writer) error {
+	id := c.ConsultationID
 	srv.Stop()
 	d, err := db.Open(ctx, dsn, db.Options{})
 	if err != nil {
@@ -143,8 +166,10 @@ func countComments(ctx context.Context, srv *loadtest.Server, dsn string, id int
 	}
 	d.QueryRowContext(ctx, "select comments from consultations where id = $1", id).Scan(&counter)
 	accepted := posted.Requests - posted.Errors + posted.WarmOK
-	fmt.Fprintf(stdout, "comments: %d answered as stored (warm-up included), %d rows in the database after the run (counter %d), lost %d\n",
-		accepted, rows, counter, max(accepted-rows, 0))
+	rows -= c.Prefilled
+	counter -= c.Prefilled
+	fmt.Fprintf(stdout, "comments: %d answered as stored (warm-up included), %d new rows in the database after the run (counter %d), lost %d; %d were there before\n",
+		accepted, rows, counter, max(accepted-rows, 0), c.Prefilled)
 	return nil
 }
 

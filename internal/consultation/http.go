@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -86,7 +88,8 @@ type detailPage struct {
 	C        Consultation
 	Subject  string
 	Taking   bool
-	Comments []CommentView
+	Comments []row
+	List     template.HTML // Comments, written by listHTML
 	Next     int64
 	Citizen  bool
 	Key      string
@@ -97,15 +100,58 @@ type detailPage struct {
 	Tally    Tally
 	Reasons  map[string]string
 	PartName map[int]string
-	Mine     []mine
+	Mine     []row
 }
 
 var stances = []string{Agree, Disagree, Suggest}
 
-// mine is one of the viewer's own comments, with whether they may still edit it.
-type mine struct {
+// row is a comment with its labels in the reader's language, worked out once
+// here rather than by template calls for each of the fifty comments of a page.
+type row struct {
 	CommentView
-	Editable bool
+	PartLabel, StanceLabel, AnswerLabel, HiddenLabel, When string
+	Editable                                               bool // the viewer's own, still editable
+}
+
+// listHTML writes a page of comments. It is the one part of a page written
+// without html/template: fifty comments through the template engine cost more
+// than the rest of the page (a reflective call per value), so every text here
+// goes through html.EscapeString and only numbers are written unescaped.
+func listHTML(rows []row, hidden string) template.HTML {
+	var b strings.Builder
+	b.Grow(len(rows) * 400)
+	e := html.EscapeString
+	b.WriteString(`<ol class="record">`)
+	for _, v := range rows {
+		fmt.Fprintf(&b, "\n<li id=\"y-kien-%d\"><span class=\"muted\">%s · %s · %s · %s</span><br>\n", v.ID, e(v.PartLabel), e(v.StanceLabel),
+			e(v.DisplayName), e(v.When))
+		if v.HiddenReason != "" {
+			b.WriteString("<em>" + e(hidden) + " " + e(v.HiddenLabel) + "</em>")
+		} else {
+			b.WriteString(e(v.Body))
+		}
+		if v.AnswerKind != "" {
+			b.WriteString("\n<br><strong>" + e(v.AnswerLabel) + "</strong>")
+			if v.AnswerBody != "" {
+				b.WriteString(": " + e(v.AnswerBody))
+			}
+		}
+		b.WriteString("</li>")
+	}
+	b.WriteString("</ol>")
+	return template.HTML(b.String())
+}
+
+func (h *handlers) rows(r *http.Request, names map[int]string, vs []CommentView) []row {
+	out := make([]row, len(vs))
+	for i, v := range vs {
+		out[i] = row{CommentView: v, PartLabel: names[v.Part], StanceLabel: h.web.T(r, "consultation.stance."+v.Stance),
+			HiddenLabel: HideReasons[v.HiddenReason], When: web.FormatMillis(v.CreatedAt)}
+		if v.AnswerKind != "" {
+			out[i].AnswerLabel = h.web.T(r, "consultation.answer."+v.AnswerKind)
+		}
+	}
+	return out
 }
 
 func newKey() string {
@@ -136,7 +182,9 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 			return
 		}
 	}
-	p.C, p.Comments, p.Reasons, p.PartName = c, cs, HideReasons, partNames(c)
+	p.C, p.Reasons, p.PartName = c, HideReasons, partNames(c)
+	p.Comments = h.rows(r, p.PartName, cs)
+	p.List = listHTML(p.Comments, h.web.T(r, "consultation.detail.hidden"))
 	p.Subject = Subjects[c.Subject-1]
 	p.Taking = c.Taking(legal.Today(h.svc.db.Now()))
 	p.Citizen = a != nil && a.Kind == auth.Citizen
@@ -147,8 +195,9 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 			return
 		}
 		now := h.svc.db.NowMillis()
-		for _, v := range own {
-			p.Mine = append(p.Mine, mine{v, p.Taking && Editable(v, now)})
+		p.Mine = h.rows(r, p.PartName, own)
+		for i := range p.Mine {
+			p.Mine[i].Editable = p.Taking && Editable(own[i], now)
 		}
 	}
 	p.Key = newKey()

@@ -102,7 +102,7 @@ func testPostgres() (*sql.DB, string, error) {
 	pgOnce.Do(func() {
 		pgBase = os.Getenv("DANCHU_TEST_POSTGRES")
 		if pgBase == "" {
-			pgBase, pgErr = startThrowawayCluster()
+			pgBase, pgErr = StartScratchPostgres(false)
 			if pgErr != nil {
 				return
 			}
@@ -133,10 +133,11 @@ func announceSkip(err error) {
 	})
 }
 
-// startThrowawayCluster runs initdb and pg_ctl in a temporary folder on a free port
+// StartScratchPostgres runs initdb and pg_ctl in a temporary folder on a free port
 // (as the postgres system user when running as root), and leaves a watchdog that
-// stops the server and removes the folder once this test process has exited.
-func startThrowawayCluster() (string, error) {
+// stops the server and removes the folder once this process has exited. Tests
+// want speed (durable false: no fsync); the load tool measures durable commits.
+func StartScratchPostgres(durable bool) (string, error) {
 	bin, err := postgresBinDir()
 	if err != nil {
 		return "", err
@@ -179,7 +180,10 @@ func startThrowawayCluster() (string, error) {
 		os.RemoveAll(dir)
 		return "", err
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c max_connections=200", port, dir)
+	if !durable {
+		opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	}
 	if err := run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", strconv.Itoa(int(startLimit.Seconds())), "start"); err != nil {
 		os.RemoveAll(dir)
 		return "", err

@@ -19,11 +19,14 @@ import (
 type Citizens struct {
 	ConsultationID int64
 	Tokens, CSRF   []string
+	Prefilled      int   // comments already there before the run
+	Middle         int64 // a comment in the middle, to read a later page from
 }
 
 // GenerateCommentTarget opens a consultation on the first commune with a window
-// around today and signs in n citizens (sessions written directly).
-func GenerateCommentTarget(ctx context.Context, d *db.DB, units *org.Service, n int) (Citizens, error) {
+// around today, fills it with prefill comments (every other one answered) and
+// signs in n citizens (sessions written directly).
+func GenerateCommentTarget(ctx context.Context, d *db.DB, units *org.Service, n, prefill int) (Citizens, error) {
 	communes, err := units.UnitsOfTypes(ctx, org.Commune)
 	if err != nil || len(communes) == 0 {
 		return Citizens{}, fmt.Errorf("no commune for the consultation: %v", err)
@@ -59,9 +62,52 @@ func GenerateCommentTarget(ctx context.Context, d *db.DB, units *org.Service, n 
 			}
 			c.Tokens, c.CSRF = append(c.Tokens, token), append(c.CSRF, csrf)
 		}
-		return nil
+		return fillComments(ctx, d, tx, &c, prefill)
 	})
 	return c, err
+}
+
+// fillComments writes n comments, answering every other one, and sets the counters.
+func fillComments(ctx context.Context, d *db.DB, tx *sql.Tx, c *Citizens, n int) error {
+	answer := d.NewID()
+	now := d.NowMillis()
+	if _, err := tx.ExecContext(ctx, `insert into consultation_answers (id, consultation_id, kind, body, created_by, created_at)
+		values ($1, $2, 'explained', 'Ban soạn thảo đã xem xét; nội dung này đã có tại Chương II.', 0, $3)`, answer, c.ConsultationID, now); err != nil {
+		return err
+	}
+	stances := []string{"agree", "disagree", "suggest"}
+	ids := make([]int64, n)
+	for i := range ids {
+		ids[i] = d.NewID()
+	}
+	err := db.InsertBatches(ctx, tx, "consultation_comments", []string{"id", "consultation_id", "part", "author_id", "show_name", "display_name",
+		"stance", "body", "source", "source_note", "idem_key", "hidden_reason", "answer_id", "created_at", "edited_at"}, n, func(i int) []any {
+		var ans any
+		if i%2 == 0 {
+			ans = answer
+		}
+		return []any{ids[i], c.ConsultationID, i % 4, 0, false, "Người dân", stances[i%3],
+			fmt.Sprintf("Ý kiến số %d: đề nghị làm rõ trách nhiệm công khai ngân sách thôn và thời hạn trả lời kiến nghị của Nhân dân.", i+1),
+			"meeting", "", fmt.Sprintf("prefill:%d", i), "", ans, now, now}
+	}, nil)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "update consultations set comments = $1, answered = $2 where id = $3", n, (n+1)/2, c.ConsultationID)
+	c.Prefilled = n
+	if n > 0 {
+		c.Middle = ids[n/2]
+	}
+	return err
+}
+
+// PageScenarios read the consultation's public page: the first page of comments,
+// and a page from the middle.
+func PageScenarios(c Citizens) []Scenario {
+	return []Scenario{
+		{Name: "consultation page", Next: func(*rand.Rand) string { return fmt.Sprintf("/lay-y-kien/%d", c.ConsultationID) }},
+		{Name: "consultation page mid", Next: func(*rand.Rand) string { return fmt.Sprintf("/lay-y-kien/%d?sau=%d", c.ConsultationID, c.Middle) }},
+	}
 }
 
 // CommentScenario posts comments as the citizens, each with a new idempotency key;
