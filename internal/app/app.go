@@ -192,6 +192,7 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
 	go a.Outbox.Run(ctx, OutboxEvery)
+	go a.Consult.RunCloser(ctx, time.Minute, func(err error) { a.Log.Error("close consultations", "err", err) })
 	select {
 	case err := <-errc:
 		return err

@@ -404,6 +404,10 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 	case strings.TrimSpace(decision) == "":
 		return apperr.Invalid("Hãy ghi quyết định cuối cùng.", map[string]string{"decision": "required"})
 	}
+	// The close goes on the public record before the synthesis, whether or not the closer has run yet.
+	if _, err := s.CloseDue(ctx); err != nil {
+		return err
+	}
 	t, err := s.Count(ctx, id)
 	if err != nil {
 		return err

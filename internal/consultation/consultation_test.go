@@ -142,8 +142,17 @@ func TestConsultationLifecycle(t *testing.T) {
 		wantCode(t, f.svc.Answer(ctx, f.official, c.ID, ids[:1], consultation.Rejected, ""), apperr.CodeInvalid, "lý do")
 		// Window not over yet: no synthesis.
 		wantCode(t, f.svc.Synthesize(ctx, f.official, c.ID, "Thông qua", true, ""), apperr.CodeConflict, "Chưa hết thời gian")
+		if n, err := f.svc.CloseDue(ctx); n != 0 || err != nil {
+			t.Fatalf("closed %d before the end of the window (%v)", n, err)
+		}
 		f.now = time.Date(2026, 3, 24, 2, 0, 0, 0, time.UTC)
 		wantCode(t, f.svc.Comment(ctx, f.citizen, c.ID, 1, consultation.Agree, "muộn", false, "late"), apperr.CodeConflict, "kết thúc ngày 23/03/2026")
+		// The short consultation closed on 22/03 and this one on 23/03: both go on the record, once.
+		for _, want := range []int{2, 0} {
+			if n, err := f.svc.CloseDue(ctx); n != want || err != nil {
+				t.Fatalf("closed %d, want %d (%v)", n, want, err)
+			}
+		}
 		if err := f.svc.Answer(ctx, f.official, c.ID, ids[:2], consultation.Explained, "Đã giải thích tại hội nghị"); err != nil {
 			t.Fatal(err)
 		}
@@ -162,10 +171,17 @@ func TestConsultationLifecycle(t *testing.T) {
 		}
 		rs, _ := f.rec.Records(ctx, 0, 20)
 		var kinds []string
+		closedWith := ""
 		for _, r := range rs {
 			kinds = append(kinds, r.Kind)
+			if r.Kind == "consultation.closed" {
+				closedWith += r.Summary + "\n"
+			}
 		}
-		if strings.Join(kinds, ",") != "consultation.synthesized,consultation.answered,consultation.answered,consultation.opened,consultation.opened" {
+		if !strings.Contains(closedWith, "(4 ý kiến)") || !strings.Contains(closedWith, "(0 ý kiến)") {
+			t.Errorf("close records = %q, want the counts 4 and 0", closedWith)
+		}
+		if strings.Join(kinds, ",") != "consultation.synthesized,consultation.answered,consultation.answered,consultation.closed,consultation.closed,consultation.opened,consultation.opened" {
 			t.Errorf("public record = %v", kinds)
 		}
 	})

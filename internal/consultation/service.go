@@ -155,6 +155,12 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, c Consu
 	if err := s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(c.ID), before, data); err != nil {
 		return err
 	}
+	return s.publish(ctx, tx, c, kind, what, data)
+}
+
+// publish appends an event to the public record (not for staff consultations).
+func (s *Service) publish(ctx context.Context, tx *sql.Tx, c Consultation, kind, what string, data map[string]any) error {
+	data["id"], data["title"], data["url"] = c.ID, c.Title, fmt.Sprintf("/lay-y-kien/%d", c.ID)
 	if c.StaffOnly {
 		return nil
 	}
@@ -225,4 +231,68 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Consultatio
 // Taking reports whether comments are taken on day d.
 func (c Consultation) Taking(d legal.Date) bool {
 	return c.Status == Open && !d.Before(c.OpensOn) && !c.ClosesOn.Before(d)
+}
+
+// CloseDue writes to the public record the close of every window that ended
+// before today, with the number of opinions received: from then on the count
+// cannot be changed unseen. It returns how many it closed.
+func (s *Service) CloseDue(ctx context.Context) (int, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+consultationCols+" from consultations where status = $1 and closed_at is null and closes_on < $2",
+		Open, s.today().String())
+	if err != nil {
+		return 0, fmt.Errorf("consultations to close: %w", err)
+	}
+	var due []Consultation
+	for rows.Next() {
+		c, err := scanConsultation(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		due = append(due, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range due {
+		err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+			var comments int
+			// The claim and the count in one statement's transaction: another process closing the same one changes nothing.
+			res, err := tx.ExecContext(ctx, "update consultations set closed_at = $1 where id = $2 and closed_at is null", s.db.NowMillis(), c.ID)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k != 1 {
+				return nil
+			}
+			if err := tx.QueryRowContext(ctx, "select comments from consultations where id = $1", c.ID).Scan(&comments); err != nil {
+				return err
+			}
+			n++
+			return s.publish(ctx, tx, c, "consultation.closed", fmt.Sprintf("Kết thúc lấy ý kiến (%d ý kiến): %s", comments, c.Title),
+				map[string]any{"closes_on": c.ClosesOn.String(), "comments": comments})
+		})
+		if err != nil {
+			return n, fmt.Errorf("close consultation %d: %w", c.ID, err)
+		}
+	}
+	return n, nil
+}
+
+// RunCloser calls CloseDue every interval until ctx ends.
+func (s *Service) RunCloser(ctx context.Context, every time.Duration, log func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := s.CloseDue(ctx); err != nil && ctx.Err() == nil {
+			log(err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
