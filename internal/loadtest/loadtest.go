@@ -7,12 +7,14 @@ package loadtest
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,17 +178,66 @@ func (k *conn) roundTrip(req *http.Request) (int, int64, error) {
 		k.close()
 		return 0, 0, err
 	}
-	resp, err := http.ReadResponse(k.br, req)
+	status, n, keep, err := readResponse(k.br)
+	if err != nil || !keep {
+		k.close()
+	}
+	return status, n, err
+}
+
+// readResponse reads one HTTP/1.1 response and discards its body: the status
+// line, the headers it needs (Content-Length, Transfer-Encoding, Connection),
+// without building a header map.
+func readResponse(br *bufio.Reader) (status int, n int64, keep bool, err error) {
+	line, err := br.ReadSlice('\n')
 	if err != nil {
-		k.close()
-		return 0, 0, err
+		return 0, 0, false, err
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	if err != nil || resp.Close {
-		k.close()
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
+		return 0, 0, false, fmt.Errorf("bad status line %q", line)
 	}
-	return resp.StatusCode, n, err
+	if status, err = strconv.Atoi(string(line[9:12])); err != nil {
+		return 0, 0, false, fmt.Errorf("bad status line %q", line)
+	}
+	length, chunked, keep := int64(-1), false, true
+	for {
+		h, err := br.ReadSlice('\n')
+		if err != nil {
+			return status, 0, false, err
+		}
+		h = bytes.TrimRight(h, "\r\n")
+		if len(h) == 0 {
+			break
+		}
+		name, value, ok := bytes.Cut(h, []byte(":"))
+		if !ok {
+			continue
+		}
+		value = bytes.TrimSpace(value)
+		switch {
+		case bytes.EqualFold(name, []byte("Content-Length")):
+			length, _ = strconv.ParseInt(string(value), 10, 64)
+		case bytes.EqualFold(name, []byte("Transfer-Encoding")):
+			chunked = bytes.EqualFold(value, []byte("chunked"))
+		case bytes.EqualFold(name, []byte("Connection")):
+			keep = !bytes.EqualFold(value, []byte("close"))
+		}
+	}
+	switch {
+	case chunked:
+		n, err = io.Copy(io.Discard, httputil.NewChunkedReader(br))
+		if err == nil {
+			_, err = br.Discard(2) // the CRLF after the last chunk
+		}
+	case length >= 0:
+		var d int
+		d, err = br.Discard(int(length))
+		n = int64(d)
+	default:
+		n, err = io.Copy(io.Discard, br)
+		keep = false
+	}
+	return status, n, keep && err == nil, err
 }
 
 // Server is a `danchu serve` child process.
