@@ -141,6 +141,13 @@ var catalogue = []Rule{
 	rule("disclosure.posting", "Niêm yết công khai tối thiểu (khoản 1–3, 5–12 Điều 11)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 13(2)", CalendarDays, Window, 30, nil, ""),
 	rule("disclosure.staff-posting", "Niêm yết, đăng mạng nội bộ nội dung công khai trong cơ quan, đơn vị tối thiểu", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 48", CalendarDays, Window, 20, nil, ""),
 	rule("consultation.window", "Thời gian lấy ý kiến Nhân dân tối thiểu", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 28(2)", CalendarDays, Window, 20, nil, ""),
+	rule("village-head.plan", "Quyết định, kế hoạch bầu trưởng thôn, tổ trưởng tổ dân phố (chậm nhất trước ngày bầu)", "Nghị định 59/2023 Điều 6", CalendarDays, Backward, 20, nil, ""),
+	rule("village-head.candidates", "Danh sách người ứng cử trưởng thôn gửi UBND xã (chậm nhất trước ngày bầu)", "Nghị định 59/2023 Điều 6", CalendarDays, Backward, 15, nil, ""),
+	rule("village-head.team", "Thành lập Tổ bầu cử trưởng thôn (chậm nhất trước ngày bầu)", "Nghị định 59/2023 Điều 6", CalendarDays, Backward, 10, nil, ""),
+	rule("village-head.publicise", "Công khai quyết định, kế hoạch, danh sách bầu trưởng thôn (chậm nhất trước ngày bầu)", "Nghị định 59/2023 Điều 6", CalendarDays, Backward, 7, nil, ""),
+	rule("village-head.reelect", "Bầu trưởng thôn mới sau khi miễn nhiệm, bãi nhiệm", "Nghị định 59/2023 Điều 9", CalendarDays, Forward, 60, nil, ""),
+	rule("huong-uoc.submit", "Gửi hồ sơ hương ước, quy ước đề nghị UBND xã công nhận", "Nghị định 61/2023", WorkingDays, Forward, 5, nil, ""),
+	rule("huong-uoc.recognize", "UBND xã công nhận (hoặc trả lời không công nhận) hương ước, quy ước", "Nghị định 61/2023", WorkingDays, Forward, 5, nil, ""),
 	rule("huong-uoc.posting", "Niêm yết dự thảo hương ước, quy ước để lấy ý kiến", "Nghị định 61/2023", CalendarDays, Window, 30, nil, ""),
 }
 

@@ -26,6 +26,7 @@ func TestRules(t *testing.T) {
 		{"SecondComplaintRemote", "complaint.second", "2026-03-02", Options{Remote: true}, "2026-05-04", "60 ngày"},
 		{"TwoExtensions", "denunciation.resolve", "2026-01-01", Options{Extensions: 2}, "2026-04-01", "90 ngày (gia hạn 2 lần)"},
 		{"Months", "staff-conference.by", "2025-12-31", Options{}, "2026-03-31", "3 tháng"},
+		{"ElectionPlanBeforeVote", "village-head.plan", "2026-12-20", Options{}, "2026-11-30", "ít nhất 20 ngày"},
 		{"BackwardCalendarDays", "meeting.notice", "2026-03-15", Options{}, "2026-03-13", "Chậm nhất: Thứ Sáu 13/03/2026"},
 		{"BackwardWorkingDaysAcrossTet", "enterprise-dialogue.exchange", "2026-02-25", Options{}, "2026-02-11", "Bỏ qua ngày nghỉ"},
 		{"BackwardOnAHoliday", "bgsdt.notice", "2026-06-15", Options{}, "2026-05-01", "Lưu ý: 01/05/2026 là ngày nghỉ"},
@@ -77,7 +78,7 @@ func TestRules(t *testing.T) {
 	if r, _ := cat.Rule("complaint.accept"); r.Unit != CalendarDays || r.Base != 10 {
 		t.Error("overriding one catalogue changed the default")
 	}
-	if len(cat.Rules()) != 25 {
+	if len(cat.Rules()) != 32 {
 		t.Errorf("%d rules in the catalogue", len(cat.Rules()))
 	}
 }

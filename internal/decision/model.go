@@ -1,0 +1,278 @@
+// Package decision is the capability "Nhân dân bàn và quyết định" (LDC Arts
+// 15–24; Nghị định 59/2023 Arts 3–9; Nghị định 61/2023 for hương ước): matters a
+// village (or the whole commune) decides, one vote per household, meetings,
+// household ballots, online votes, thresholds over all households, minutes and
+// recognition. This file holds the rules, pure; the store, service and pages
+// come next.
+package decision
+
+import (
+	"fmt"
+
+	"danchu/internal/apperr"
+)
+
+// Subjects a community decides (LDC Art 15), numbered as the law numbers them.
+const (
+	Infrastructure = 1 // chủ trương, mức đóng góp xây dựng công trình công cộng
+	Funds          = 2 // thu, chi, quản lý khoản đóng góp và quỹ của cộng đồng
+	Convention     = 3 // hương ước, quy ước
+	VillageHead    = 4 // bầu, miễn nhiệm, bãi nhiệm trưởng thôn, tổ trưởng tổ dân phố
+	Boards         = 5 // bầu, miễn nhiệm, bãi nhiệm thành viên Ban TTND, Ban GSĐTCĐ
+	Other          = 6 // công việc tự quản khác
+)
+
+// Subjects names the subjects, index n-1 for subject n.
+var Subjects = []string{
+	"Chủ trương và mức đóng góp xây dựng công trình công cộng, cơ sở hạ tầng",
+	"Thu, chi, quản lý các khoản đóng góp và quỹ của cộng đồng dân cư",
+	"Hương ước, quy ước của cộng đồng dân cư",
+	"Bầu, cho thôi làm trưởng thôn, tổ trưởng tổ dân phố",
+	"Bầu, cho thôi làm thành viên Ban Thanh tra nhân dân, Ban Giám sát đầu tư của cộng đồng",
+	"Các công việc tự quản khác trong nội bộ cộng đồng dân cư",
+}
+
+// ValidSubject reports whether n is one of the six subjects.
+func ValidSubject(n int) bool { return n >= Infrastructure && n <= Other }
+
+// Scope is who decides: one village (thôn, tổ dân phố) or every village of a
+// commune (items 1–2 only).
+type Scope string
+
+// Scopes.
+const (
+	VillageScope Scope = "village"
+	CommuneScope Scope = "commune"
+)
+
+// CheckScope refuses a commune-wide matter on a subject the law leaves to each
+// village (Art 21(1): only items 1–2 are decided over the commune).
+func CheckScope(subject int, s Scope) error {
+	switch {
+	case !ValidSubject(subject):
+		return apperr.Invalid("Hãy chọn một nội dung theo Điều 15 (từ 1 đến 6).", map[string]string{"subject": "invalid"})
+	case s == VillageScope:
+		return nil
+	case s == CommuneScope && (subject == Infrastructure || subject == Funds):
+		return nil
+	case s == CommuneScope:
+		return apperr.Invalid("Chỉ chủ trương, mức đóng góp (khoản 1) và quản lý khoản đóng góp, quỹ (khoản 2) mới được quyết định trên phạm vi toàn xã (Điều 21 khoản 1); nội dung này do từng thôn, tổ dân phố quyết định.",
+			map[string]string{"scope": "village_only"})
+	}
+	return apperr.Invalid("Phạm vi phải là thôn, tổ dân phố hoặc toàn xã.", map[string]string{"scope": "invalid"})
+}
+
+// Threshold is a pass mark over all households of the electorate (not those present).
+type Threshold struct {
+	Num, Den int
+	Strict   bool // more than Num/Den; otherwise at least
+}
+
+// Thresholds of Art 21(1): at least two thirds for items 1–2, more than half for 3–6.
+var (
+	TwoThirds = Threshold{Num: 2, Den: 3}
+	Majority  = Threshold{Num: 1, Den: 2, Strict: true}
+)
+
+// ThresholdOf is the pass mark of a subject (Art 21(1)).
+func ThresholdOf(subject int) Threshold {
+	if subject == Infrastructure || subject == Funds {
+		return TwoThirds
+	}
+	return Majority
+}
+
+// Met reports whether yes of total meets the threshold, in integers (no rounding).
+func (t Threshold) Met(yes, total int) bool {
+	if total <= 0 || yes < 0 {
+		return false
+	}
+	if t.Strict {
+		return yes*t.Den > t.Num*total
+	}
+	return yes*t.Den >= t.Num*total
+}
+
+// Needed is the fewest votes that meet the threshold out of total.
+func (t Threshold) Needed(total int) int {
+	if total <= 0 {
+		return 1
+	}
+	n := t.Num * total / t.Den
+	if !t.Met(n, total) {
+		n++
+	}
+	return n
+}
+
+func (t Threshold) String() string {
+	if t.Strict {
+		return fmt.Sprintf("trên %d/%d", t.Num, t.Den)
+	}
+	return fmt.Sprintf("từ %d/%d trở lên", t.Num, t.Den)
+}
+
+// Method is how the households vote.
+type Method string
+
+// Methods (Art 17; ND 59 Arts 3–5).
+const (
+	Meeting Method = "meeting" // họp cộng đồng dân cư
+	Ballot  Method = "ballot"  // phát phiếu lấy ý kiến hộ gia đình
+	Online  Method = "online"  // biểu quyết trực tuyến
+)
+
+// MethodFacts are what decides whether a method may be used.
+type MethodFacts struct {
+	MeetingFailed bool // a meeting on the matter lacked the numbers
+	OptedIn       int  // households that agreed to vote online
+	Households    int  // households of the electorate
+}
+
+// CheckMethod refuses a method the law does not allow for the subject (Art 17;
+// ND 59 Art 5: online for item 6 only, when more than half of all households
+// opted in; items 3–5 by ballot only after a meeting that lacked the numbers).
+func CheckMethod(subject int, m Method, f MethodFacts) error {
+	switch m {
+	case Meeting:
+		return nil
+	case Ballot:
+		if (subject == Convention || subject == VillageHead || subject == Boards) && !f.MeetingFailed {
+			return apperr.Invalid("Nội dung này phải biểu quyết tại cuộc họp cộng đồng dân cư; chỉ phát phiếu lấy ý kiến hộ gia đình khi cuộc họp không đủ số hộ (Điều 17, Điều 19).",
+				map[string]string{"method": "meeting_first"})
+		}
+		return nil
+	case Online:
+		if subject != Other {
+			return apperr.Invalid("Chỉ các công việc tự quản khác (khoản 6 Điều 15) mới được biểu quyết trực tuyến (Nghị định 59/2023 Điều 5).",
+				map[string]string{"method": "online_not_allowed"})
+		}
+		if !Majority.Met(f.OptedIn, f.Households) {
+			return apperr.Invalid(fmt.Sprintf("Chỉ biểu quyết trực tuyến khi trên một nửa số hộ đồng ý: mới có %d/%d hộ đồng ý, cần ít nhất %d (Nghị định 59/2023 Điều 5).",
+				f.OptedIn, f.Households, Majority.Needed(f.Households)), map[string]string{"method": "opt_in"})
+		}
+		return nil
+	}
+	return apperr.Invalid("Hãy chọn cách biểu quyết: họp, phát phiếu hoặc trực tuyến.", map[string]string{"method": "invalid"})
+}
+
+// Fallback is the method to use after a meeting that lacked the numbers.
+func Fallback(subject int) Method { return Ballot }
+
+// Tally is the count of one vote. Households is the electorate, fixed when the
+// meeting or ballot was noticed; households that did not vote count against.
+type Tally struct {
+	Households      int
+	Agree, Disagree int
+	OtherOpinion    int // ý kiến khác (online votes)
+}
+
+// Check refuses counts that cannot be: negative, or more votes than households.
+func (t Tally) Check() error {
+	if t.Households <= 0 {
+		return apperr.Invalid("Danh sách hộ gia đình trống: không biểu quyết được.", map[string]string{"households": "empty"})
+	}
+	if t.Agree < 0 || t.Disagree < 0 || t.OtherOpinion < 0 {
+		return apperr.Invalid("Số phiếu không được âm.", map[string]string{"count": "negative"})
+	}
+	if v := t.Agree + t.Disagree + t.OtherOpinion; v > t.Households {
+		return apperr.Invalid(fmt.Sprintf("Tổng số phiếu (%d) lớn hơn số hộ gia đình (%d).", v, t.Households), map[string]string{"count": "too_many"})
+	}
+	return nil
+}
+
+// Absent is the households that did not vote.
+func (t Tally) Absent() int { return t.Households - t.Agree - t.Disagree - t.OtherOpinion }
+
+// Result is the outcome of a vote on a subject.
+type Result struct {
+	Passed    bool
+	Needed    int
+	Threshold Threshold
+}
+
+// Decide applies the subject's threshold to the agreeing households out of all
+// households (Art 21(1)).
+func Decide(subject int, t Tally) (Result, error) {
+	if err := t.Check(); err != nil {
+		return Result{}, err
+	}
+	th := ThresholdOf(subject)
+	return Result{Passed: th.Met(t.Agree, t.Households), Needed: th.Needed(t.Households), Threshold: th}, nil
+}
+
+// CanDecide reports whether a meeting with present households could reach the
+// subject's threshold; one that cannot lacks the numbers (and for a hương ước
+// more than half of the households must attend: ND 61/2023).
+func CanDecide(subject, present, households int) bool {
+	return ThresholdOf(subject).Met(present, households)
+}
+
+// CommunePassed reports whether a commune-wide matter passed: at least two thirds
+// of its villages passed it (Art 21(1)).
+func CommunePassed(villagesPassed, villages int) bool { return TwoThirds.Met(villagesPassed, villages) }
+
+// InitiativeBacked reports whether a citizens' proposal has the backing of at
+// least 10% of households (Art 16; ND 61/2023 for hương ước).
+func InitiativeBacked(backers, households int) bool {
+	return households > 0 && backers*10 >= households
+}
+
+// DismissalPetition reports whether a petition to dismiss the village head has
+// at least half of the households (ND 59 Art 9).
+func DismissalPetition(signers, households int) bool {
+	return households > 0 && signers*2 >= households
+}
+
+// Effect is when a passed decision takes effect (Art 21(2)).
+type Effect string
+
+// Effects.
+const (
+	OnVote         Effect = "on_vote"          // from the day of the vote
+	OnCommuneDate  Effect = "on_commune_date"  // from the date the commune People's Committee sets
+	OnCommuneRecog Effect = "on_commune_recog" // from recognition by the commune People's Committee
+	OnFrontRecog   Effect = "on_front_recog"   // from recognition by the commune Fatherland Front
+)
+
+// EffectOf is when a decision on subject within scope takes effect (Art 21(2)).
+func EffectOf(subject int, s Scope) Effect {
+	switch {
+	case (subject == Infrastructure || subject == Funds) && s == CommuneScope:
+		return OnCommuneDate
+	case subject == Convention || subject == VillageHead:
+		return OnCommuneRecog
+	case subject == Boards:
+		return OnFrontRecog
+	}
+	return OnVote
+}
+
+// Recognizer is who recognises a decision on subject: the commune People's
+// Committee, or for board members the commune Fatherland Front (Art 21(2)).
+func Recognizer(subject int) string {
+	if subject == Boards {
+		return "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"
+	}
+	return "Ủy ban nhân dân cấp xã"
+}
+
+// Committee sizes (ND 59 Arts 3–5): the ballot committee of a meeting, the
+// ballot team and the online-vote team have three to five members.
+const (
+	MinTeam = 3
+	MaxTeam = 5
+)
+
+// CheckTeam refuses a committee or team outside three to five members.
+func CheckTeam(n int) error {
+	if n < MinTeam || n > MaxTeam {
+		return apperr.Invalid(fmt.Sprintf("Tổ, ban kiểm phiếu phải có từ %d đến %d người (đang có %d).", MinTeam, MaxTeam, n),
+			map[string]string{"team": "size"})
+	}
+	return nil
+}
+
+// Witnesses is how many household representatives witness a count and sign the
+// minutes (Art 20(2); ND 59 Arts 3–4).
+const Witnesses = 2

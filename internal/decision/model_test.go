@@ -1,0 +1,167 @@
+package decision
+
+import (
+	"strings"
+	"testing"
+
+	"danchu/internal/apperr"
+)
+
+func TestThresholdsAtTheEdges(t *testing.T) {
+	for _, tt := range []struct {
+		name              string
+		subject           int
+		agree, households int
+		passed            bool
+		needed            int
+	}{
+		{"2/3 of 99: 66 is exactly two thirds", Infrastructure, 66, 99, true, 66},
+		{"2/3 of 99: 65 is short", Infrastructure, 65, 99, false, 66},
+		{"2/3 of 100: 67", Funds, 67, 100, true, 67},
+		{"2/3 of 100: 66 is short (198 < 200)", Funds, 66, 100, false, 67},
+		{"more than half of 100: exactly half fails", Other, 50, 100, false, 51},
+		{"more than half of 100: 51", Convention, 51, 100, true, 51},
+		{"more than half of 99: 50", VillageHead, 50, 99, true, 50},
+		{"more than half of 99: 49", Boards, 49, 99, false, 50},
+		{"one household", Other, 1, 1, true, 1},
+		{"two thirds of 3", Infrastructure, 2, 3, true, 2},
+	} {
+		r, err := Decide(tt.subject, Tally{Households: tt.households, Agree: tt.agree, Disagree: tt.households - tt.agree})
+		if err != nil || r.Passed != tt.passed || r.Needed != tt.needed {
+			t.Errorf("%s: passed %v needed %d (%v), want %v and %d", tt.name, r.Passed, r.Needed, err, tt.passed, tt.needed)
+		}
+	}
+}
+
+// Households that stay away count against: 60 of 100 agree with nobody
+// disagreeing still fails two thirds.
+func TestAbsentHouseholdsCountAgainst(t *testing.T) {
+	tl := Tally{Households: 100, Agree: 60}
+	r, err := Decide(Infrastructure, tl)
+	if err != nil || r.Passed || tl.Absent() != 40 {
+		t.Errorf("60 agree, 40 absent: passed %v absent %d (%v)", r.Passed, tl.Absent(), err)
+	}
+}
+
+func TestTallyCheck(t *testing.T) {
+	for _, tt := range []struct {
+		tally Tally
+		want  string
+	}{
+		{Tally{Households: 0}, "trống"},
+		{Tally{Households: 10, Agree: -1}, "âm"},
+		{Tally{Households: 10, Agree: 6, Disagree: 4, OtherOpinion: 1}, "Tổng số phiếu (11) lớn hơn số hộ gia đình (10)"},
+		{Tally{Households: 10, Agree: 6, Disagree: 4}, ""},
+	} {
+		err := tt.tally.Check()
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%+v: %v, want %q", tt.tally, err, tt.want)
+		}
+	}
+}
+
+func TestMethods(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		subject int
+		m       Method
+		f       MethodFacts
+		field   string // "" when allowed
+	}{
+		{"meeting on anything", Convention, Meeting, MethodFacts{}, ""},
+		{"ballot on contributions", Infrastructure, Ballot, MethodFacts{}, ""},
+		{"ballot on a convention without a failed meeting", Convention, Ballot, MethodFacts{}, "meeting_first"},
+		{"ballot on a convention after a failed meeting", Convention, Ballot, MethodFacts{MeetingFailed: true}, ""},
+		{"ballot on the village head after a failed meeting", VillageHead, Ballot, MethodFacts{MeetingFailed: true}, ""},
+		{"online on the village head", VillageHead, Online, MethodFacts{OptedIn: 100, Households: 100}, "online_not_allowed"},
+		{"online on contributions", Infrastructure, Online, MethodFacts{OptedIn: 100, Households: 100}, "online_not_allowed"},
+		{"online with exactly half opted in", Other, Online, MethodFacts{OptedIn: 50, Households: 100}, "opt_in"},
+		{"online with more than half opted in", Other, Online, MethodFacts{OptedIn: 51, Households: 100}, ""},
+		{"unknown method", Other, Method("sms"), MethodFacts{}, "invalid"},
+	} {
+		err := CheckMethod(tt.subject, tt.m, tt.f)
+		var got string
+		if e, ok := err.(*apperr.Error); ok {
+			got = e.Fields["method"]
+		}
+		if got != tt.field || (tt.field == "") != (err == nil) {
+			t.Errorf("%s: %v, want field %q", tt.name, err, tt.field)
+		}
+	}
+	if err := CheckMethod(Other, Online, MethodFacts{OptedIn: 50, Households: 100}); !strings.Contains(err.Error(), "mới có 50/100 hộ đồng ý, cần ít nhất 51") {
+		t.Errorf("opt-in message: %v", err)
+	}
+}
+
+func TestScope(t *testing.T) {
+	for _, tt := range []struct {
+		subject int
+		s       Scope
+		ok      bool
+	}{
+		{Infrastructure, CommuneScope, true}, {Funds, CommuneScope, true}, {Convention, CommuneScope, false},
+		{Other, CommuneScope, false}, {Other, VillageScope, true}, {7, VillageScope, false}, {0, VillageScope, false},
+		{Other, Scope("province"), false},
+	} {
+		if err := CheckScope(tt.subject, tt.s); (err == nil) != tt.ok {
+			t.Errorf("subject %d scope %s: %v", tt.subject, tt.s, err)
+		}
+	}
+}
+
+func TestMeetingNumbersAndCommuneAggregation(t *testing.T) {
+	for _, tt := range []struct {
+		name                    string
+		subject, present, total int
+		can                     bool
+	}{
+		{"convention: half attend, lacks the numbers", Convention, 50, 100, false},
+		{"convention: 51 attend", Convention, 51, 100, true},
+		{"contributions: 66 of 100 cannot reach two thirds", Infrastructure, 66, 100, false},
+		{"contributions: 67 of 100", Infrastructure, 67, 100, true},
+	} {
+		if got := CanDecide(tt.subject, tt.present, tt.total); got != tt.can {
+			t.Errorf("%s: %v", tt.name, got)
+		}
+	}
+	if Fallback(Convention) != Ballot {
+		t.Error("a convention meeting without the numbers falls back to a household ballot")
+	}
+	for _, tt := range []struct {
+		passed, villages int
+		want             bool
+	}{{2, 3, true}, {1, 3, false}, {6, 9, true}, {5, 9, false}, {0, 0, false}} {
+		if got := CommunePassed(tt.passed, tt.villages); got != tt.want {
+			t.Errorf("%d of %d villages: %v", tt.passed, tt.villages, got)
+		}
+	}
+}
+
+func TestPetitionsAndEffects(t *testing.T) {
+	if !InitiativeBacked(10, 100) || InitiativeBacked(9, 100) || InitiativeBacked(0, 0) {
+		t.Error("initiative: at least 10% of households")
+	}
+	if !DismissalPetition(50, 100) || DismissalPetition(49, 100) {
+		t.Error("dismissal petition: at least half of households")
+	}
+	for _, tt := range []struct {
+		subject int
+		s       Scope
+		want    Effect
+	}{
+		{Infrastructure, VillageScope, OnVote}, {Infrastructure, CommuneScope, OnCommuneDate}, {Convention, VillageScope, OnCommuneRecog},
+		{VillageHead, VillageScope, OnCommuneRecog}, {Boards, VillageScope, OnFrontRecog}, {Other, VillageScope, OnVote},
+	} {
+		if got := EffectOf(tt.subject, tt.s); got != tt.want {
+			t.Errorf("subject %d %s: %s, want %s", tt.subject, tt.s, got, tt.want)
+		}
+	}
+	if !strings.Contains(Recognizer(Boards), "Mặt trận") || !strings.Contains(Recognizer(Convention), "Ủy ban nhân dân") {
+		t.Error("recognizers")
+	}
+	for n, ok := range map[int]bool{2: false, 3: true, 5: true, 6: false} {
+		if (CheckTeam(n) == nil) != ok {
+			t.Errorf("team of %d", n)
+		}
+	}
+}
