@@ -169,12 +169,12 @@ func (s *Service) Own(ctx context.Context, a *auth.Actor, commentID int64) (Comm
 	return vs[0], nil
 }
 
-// Mine lists the actor's comments on a consultation, oldest first.
+// Mine lists the actor's comments on a consultation, oldest first (at most 200).
 func (s *Service) Mine(ctx context.Context, a *auth.Actor, id int64) ([]CommentView, error) {
 	if a == nil || a.Kind != auth.Citizen {
 		return nil, nil
 	}
-	return s.comments(ctx, "c.author_id = $1 and c.consultation_id = $2", a.AccountID, id)
+	return s.comments(ctx, "c.author_id = $1 and c.consultation_id = $2 order by c.id limit 200", a.AccountID, id)
 }
 
 // Editable reports whether the author may still correct v at time now (Unix ms):
