@@ -22,6 +22,7 @@ import (
 	"danchu/internal/config"
 	"danchu/internal/consultation"
 	"danchu/internal/db"
+	"danchu/internal/decision"
 	"danchu/internal/disclosure"
 	"danchu/internal/notify"
 	"danchu/internal/org"
@@ -41,6 +42,7 @@ type App struct {
 	Calendar *calendar.Service
 	Disclose *disclosure.Service
 	Consult  *consultation.Service
+	Decide   *decision.Service
 	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
 	Log      *slog.Logger
 
@@ -109,6 +111,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Outbox = notify.NewOutbox(d, mail, sms, cfg.PublicURL(), log)
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
 	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
+	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar)
 	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
 	return a
 }
@@ -210,5 +213,6 @@ func (a *App) Serve(ctx context.Context) error {
 // Close releases the database.
 func (a *App) Close() error {
 	a.Consult.Close() // writes the comments still queued
+	a.Decide.Close()  // and the ballots
 	return a.DB.Close()
 }

@@ -1,0 +1,388 @@
+package decision_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/decision"
+	"danchu/internal/legal"
+	"danchu/internal/notify"
+	"danchu/internal/org"
+)
+
+const unitsCSV = `code,name,type,parent_code
+46,Thành phố Huế,thanh-pho,
+19885,Xã Đan Điền,xa,46
+19885-01,Thôn Đông Phước,thon,19885
+19885-02,Thôn Tây Hòa,thon,19885
+19885-03,Thôn Nam Thượng,thon,19885
+19753,Phường Phú Xuân,phuong,46
+`
+
+type fixture struct {
+	d               *db.DB
+	svc             *decision.Service
+	units           *org.Service
+	rec             *audit.Service
+	mu              sync.Mutex
+	now             time.Time
+	commune, other  org.Unit
+	villages        []org.Unit
+	head, official  *auth.Actor // head of village 1; commune official
+	outsider        *auth.Actor // official of another commune
+	households      map[int64][]int64
+	representatives map[int64]*auth.Actor // household → its representative
+}
+
+func (f *fixture) clock() time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.now
+}
+
+func (f *fixture) advance(d time.Duration) {
+	f.mu.Lock()
+	f.now = f.now.Add(d)
+	f.mu.Unlock()
+}
+
+func (f *fixture) today() legal.Date { return legal.Today(f.clock()) }
+
+// setup builds a commune of three villages with n households each, every
+// household with a citizen account as its representative.
+func setup(t *testing.T, d *db.DB, n int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &fixture{d: d, now: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC), households: map[int64][]int64{}, representatives: map[int64]*auth.Actor{}}
+	d.Now = f.clock
+	f.units = org.NewService(d)
+	if _, err := f.units.ImportUnits(ctx, strings.NewReader(unitsCSV), nil); err != nil {
+		t.Fatal(err)
+	}
+	f.commune, _ = f.units.UnitByCode(ctx, "19885")
+	f.other, _ = f.units.UnitByCode(ctx, "19753")
+	for _, code := range []string{"19885-01", "19885-02", "19885-03"} {
+		v, _ := f.units.UnitByCode(ctx, code)
+		f.villages = append(f.villages, v)
+		f.addHouseholds(t, v, n)
+	}
+	p := auth.DefaultPolicy()
+	p.Require2FA = false
+	log := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	f.rec = audit.NewService(d)
+	as := auth.NewService(d, f.units, f.rec, p, log, log)
+	official := func(email string, role auth.Role, unit org.Unit) *auth.Actor {
+		res, err := as.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ", Email: email, Role: role, UnitID: unit.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const pw = "biểu quyết hộ gia đình 2026"
+		if err := as.Activate(ctx, res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], pw); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := as.SignIn(ctx, email, pw, "ip", "ua")
+		_, a, _ := as.Session(ctx, in.Token)
+		return a
+	}
+	f.head = official("thon1@dd.vn", auth.VillageHead, f.villages[0])
+	f.official = official("xa@dd.vn", auth.CommuneOfficial, f.commune)
+	f.outsider = official("xa@px.vn", auth.CommuneOfficial, f.other)
+	f.svc = decision.NewService(d, f.units, as.Guard(), f.rec, legal.Fixed{C: legal.NewCalendar(legal.Decided())})
+	t.Cleanup(f.svc.Close)
+	return f
+}
+
+// addHouseholds adds n households to a village, each represented by a new citizen account.
+func (f *fixture) addHouseholds(t *testing.T, v org.Unit, n int) {
+	t.Helper()
+	ctx := context.Background()
+	hs := make([]org.Household, n)
+	start := len(f.households[v.ID])
+	for i := range hs {
+		hs[i] = org.Household{Code: fmt.Sprintf("H%03d", start+i+1), HeadName: "Chủ hộ", Address: "Đan Điền", Members: 4, RepresentativeName: "Đại diện", Active: true}
+	}
+	if err := f.units.AddHouseholds(ctx, v.ID, hs); err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hs {
+		a := f.citizen(t)
+		if _, err := f.d.ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", a.AccountID, h.ID); err != nil {
+			t.Fatal(err)
+		}
+		f.households[v.ID] = append(f.households[v.ID], h.ID)
+		f.representatives[h.ID] = a
+	}
+}
+
+func (f *fixture) citizen(t *testing.T) *auth.Actor {
+	t.Helper()
+	id := f.d.NewID()
+	if _, err := f.d.ExecContext(context.Background(), `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret,
+		totp_enabled, totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, 'citizen', 'Người đại diện', null, $2, '', 'active', '',
+		false, 0, 0, 0, 0, 0)`, id, fmt.Sprintf("+849%09d", id%1_000_000_000)); err != nil {
+		t.Fatal(err)
+	}
+	return &auth.Actor{AccountID: id, Name: "Người đại diện", Kind: auth.Citizen}
+}
+
+func wantCode(t *testing.T, err error, code apperr.Code, text string) {
+	t.Helper()
+	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
+		t.Fatalf("error = %v, want %s with %q", err, code, text)
+	}
+}
+
+func recordKinds(t *testing.T, f *fixture) string {
+	t.Helper()
+	rs, err := f.rec.Records(context.Background(), 0, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, r := range rs {
+		kinds = append(kinds, r.Kind)
+	}
+	return strings.Join(kinds, ",")
+}
+
+// A hương ước at a meeting that lacks the numbers, then by household ballot.
+func TestMeetingLacksNumbersThenBallot(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 10)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		_, err := f.svc.Propose(ctx, f.outsider, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước"})
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		_, err = f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: f.commune.ID, Subject: decision.Convention, Title: "Hương ước"})
+		wantCode(t, err, apperr.CodeInvalid, "toàn xã")
+		_, err = f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Other, Title: "Sáng kiến", Initiative: true, Backers: 0})
+		wantCode(t, err, apperr.CodeInvalid, "có 0/10 hộ, cần 1")
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước thôn Đông Phước"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tomorrow := f.today().AddDays(1).String()
+		_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: tomorrow})
+		wantCode(t, err, apperr.CodeInvalid, "02 ngày")
+		held := f.today().AddDays(3).String()
+		_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Ballot, HeldOn: held, Team: []string{"A", "B", "C"}})
+		wantCode(t, err, apperr.CodeInvalid, "chỉ phát phiếu")
+		_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Online, HeldOn: held, OptedIn: 10})
+		wantCode(t, err, apperr.CodeInvalid, "khoản 6")
+		meeting, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: held})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A household added after the notice does not change the denominator.
+		f.addHouseholds(t, v1, 1)
+		_, err = f.svc.RecordCount(ctx, f.head, meeting.ID, decision.Count{Present: 5, Agree: 5})
+		wantCode(t, err, apperr.CodeConflict, "Chưa đến ngày")
+		f.advance(3 * 24 * time.Hour)
+		_, err = f.svc.RecordCount(ctx, f.outsider, meeting.ID, decision.Count{Present: 5, Agree: 5})
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		_, err = f.svc.RecordCount(ctx, f.head, meeting.ID, decision.Count{Present: 5, Agree: 6})
+		wantCode(t, err, apperr.CodeInvalid, "lớn hơn số hộ dự họp")
+		// Five of ten attend: "more than half" cannot be reached.
+		got, err := f.svc.RecordCount(ctx, f.head, meeting.ID, decision.Count{Present: 5, Agree: 5})
+		if err != nil || !got.LackedNumbers || got.Passed || got.Households != 10 {
+			t.Fatalf("meeting: %+v %v", got, err)
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusOpen {
+			t.Errorf("a meeting without the numbers decided the matter: %s", m.Status)
+		}
+		// The fallback: a household ballot (now 11 households, fixed again at this notice).
+		_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Ballot, HeldOn: f.today().AddDays(2).String(), Team: []string{"A", "B"}})
+		wantCode(t, err, apperr.CodeInvalid, "từ 3 đến 5")
+		ballot, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Ballot, HeldOn: f.today().AddDays(2).String(),
+			Team: []string{"Nguyễn A", "Trần B", "Lê C"}})
+		if err != nil || ballot.Households != 11 {
+			t.Fatalf("ballot: %+v %v", ballot, err)
+		}
+		f.advance(2 * 24 * time.Hour)
+		// 6 of 11 agree: more than half of all households, however many returned their ballot.
+		got, err = f.svc.RecordCount(ctx, f.head, ballot.ID, decision.Count{Agree: 6, Disagree: 1})
+		if err != nil || !got.Passed || got.Tally.Absent() != 4 {
+			t.Fatalf("ballot count: %+v %v", got, err)
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusPassed || m.DecidedOn != ballot.HeldOn.String() {
+			t.Errorf("matter after the ballot: %+v", m)
+		}
+		_, err = f.svc.RecordCount(ctx, f.head, ballot.ID, decision.Count{Agree: 6})
+		wantCode(t, err, apperr.CodeConflict, "đã có kết quả")
+		if k := recordKinds(t, f); k != "decision.counted,decision.noticed,decision.counted,decision.noticed,decision.proposed" {
+			t.Errorf("public record: %s", k)
+		}
+	})
+}
+
+// Online: opt-in, one ballot per household, a changed representative, results
+// hidden until the close, the receipts published.
+func TestOnlineVote(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 10)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Other, Title: "Giờ mở cửa nhà văn hóa thôn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := f.today().AddDays(5).String()
+		_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Online, HeldOn: last, OptedIn: 5, Team: []string{"A", "B", "C"}})
+		wantCode(t, err, apperr.CodeInvalid, "mới có 5/10 hộ đồng ý, cần ít nhất 6")
+		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Online, HeldOn: last, OptedIn: 6, Team: []string{"A", "B", "C"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs := f.households[v1.ID]
+		var receipts []string
+		for i, h := range hs[:6] {
+			choice := decision.ChoiceAgree
+			if i == 5 {
+				choice = decision.ChoiceDisagree
+			}
+			r, err := f.svc.Cast(ctx, f.representatives[h], vote.ID, choice, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			receipts = append(receipts, r)
+		}
+		first := f.representatives[hs[0]]
+		_, err = f.svc.Cast(ctx, first, vote.ID, decision.ChoiceDisagree, "")
+		wantCode(t, err, apperr.CodeConflict, "mỗi hộ chỉ có một phiếu")
+		// The household's representative changes during the vote: the new one cannot vote again, the old one no longer at all.
+		successor := f.citizen(t)
+		d.ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", successor.AccountID, hs[0])
+		_, err = f.svc.Cast(ctx, successor, vote.ID, decision.ChoiceDisagree, "")
+		wantCode(t, err, apperr.CodeConflict, "mỗi hộ chỉ có một phiếu")
+		_, err = f.svc.Cast(ctx, first, vote.ID, decision.ChoiceDisagree, "")
+		wantCode(t, err, apperr.CodeForbidden, "không phải là người đại diện")
+		_, err = f.svc.Cast(ctx, f.citizen(t), vote.ID, decision.ChoiceAgree, "")
+		wantCode(t, err, apperr.CodeForbidden, "không phải là người đại diện")
+		_, err = f.svc.Cast(ctx, f.representatives[hs[6]], vote.ID, decision.ChoiceOther, "")
+		wantCode(t, err, apperr.CodeInvalid, "ý kiến khác")
+		_, err = f.svc.Cast(ctx, f.representatives[hs[6]], vote.ID, "maybe", "")
+		wantCode(t, err, apperr.CodeInvalid, "Hãy chọn")
+		_, err = f.svc.Cast(ctx, f.head, vote.ID, decision.ChoiceAgree, "")
+		wantCode(t, err, apperr.CodeForbidden, "người đại diện")
+		// A representative of another village's household is not in this electorate.
+		_, err = f.svc.Cast(ctx, f.representatives[f.households[f.villages[1].ID][0]], vote.ID, decision.ChoiceAgree, "")
+		wantCode(t, err, apperr.CodeForbidden, "không phải là người đại diện")
+		_, err = f.svc.Receipts(ctx, vote.ID)
+		wantCode(t, err, apperr.CodeConflict, "sau khi kết thúc")
+		_, err = f.svc.CloseOnline(ctx, f.outsider, vote.ID)
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		closed, err := f.svc.CloseOnline(ctx, f.head, vote.ID)
+		if err != nil || closed.Tally.Agree != 5 || closed.Tally.Disagree != 1 || closed.Passed {
+			t.Fatalf("closed: %+v %v", closed, err) // 5 of 10 is not more than half
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusFailed {
+			t.Errorf("matter: %s", m.Status)
+		}
+		list, err := f.svc.Receipts(ctx, vote.ID)
+		if err != nil || len(list) != 6 {
+			t.Fatalf("receipts: %v %v", list, err)
+		}
+		for _, r := range receipts {
+			if !strings.Contains(strings.Join(list, ","), r) {
+				t.Errorf("receipt %s missing from the published list", r)
+			}
+		}
+		_, err = f.svc.Cast(ctx, f.representatives[hs[7]], vote.ID, decision.ChoiceAgree, "")
+		wantCode(t, err, apperr.CodeConflict, "đã kết thúc")
+		if k := recordKinds(t, f); k != "decision.receipts,decision.counted,decision.noticed,decision.proposed" {
+			t.Errorf("public record: %s", k)
+		}
+	})
+}
+
+// Every representative votes twice at once: one ballot per household, counters exact.
+func TestConcurrentBallots(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 120)
+		ctx := context.Background()
+		v := f.villages[1]
+		m, err := f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: v.ID, Subject: decision.Other, Title: "Lịch thu gom rác"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vote, err := f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: v.ID, Method: decision.Online, HeldOn: f.today().String(), OptedIn: 120,
+			Team: []string{"A", "B", "C"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		refused := 0
+		for _, h := range f.households[v.ID] {
+			for range 2 {
+				wg.Go(func() {
+					_, err := f.svc.Cast(ctx, f.representatives[h], vote.ID, decision.ChoiceAgree, "")
+					if err != nil {
+						mu.Lock()
+						refused++
+						mu.Unlock()
+						if apperr.CodeOf(err) != apperr.CodeConflict {
+							t.Error(err)
+						}
+					}
+				})
+			}
+		}
+		wg.Wait()
+		got, _ := f.svc.Vote(ctx, vote.ID)
+		var rows int
+		d.QueryRow("select count(*) from vote_ballots where vote_id = $1", vote.ID).Scan(&rows)
+		if got.Tally.Agree != 120 || rows != 120 || refused != 120 {
+			t.Errorf("counter %d, rows %d, refused %d; want 120 each", got.Tally.Agree, rows, refused)
+		}
+	})
+}
+
+// A commune-wide matter passes when at least two thirds of the villages pass it.
+func TestCommuneWideMatter(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 9)
+		ctx := context.Background()
+		m, err := f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: f.commune.ID, Subject: decision.Infrastructure,
+			Title: "Mức đóng góp làm đường liên thôn: 200.000 đồng/hộ"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: f.villages[0].ID, Method: decision.Online, HeldOn: f.today().String(), OptedIn: 9})
+		wantCode(t, err, apperr.CodeInvalid, "khoản 6")
+		held := f.today().AddDays(2)
+		var votes []decision.Vote
+		for _, v := range f.villages {
+			vote, err := f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: v.ID, Method: decision.Ballot, HeldOn: held.String(), Team: []string{"A", "B", "C"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			votes = append(votes, vote)
+		}
+		f.advance(2 * 24 * time.Hour)
+		// 6 of 9 is exactly two thirds: passes; 5 of 9 fails.
+		for i, agree := range []int{6, 5, 9} {
+			if _, err := f.svc.RecordCount(ctx, f.official, votes[i].ID, decision.Count{Agree: agree, Disagree: 9 - agree}); err != nil {
+				t.Fatal(err)
+			}
+			m, _ := f.svc.Matter(ctx, m.ID)
+			want := decision.StatusOpen
+			if i == 2 {
+				want = decision.StatusPassed // two villages of three
+			}
+			if m.Status != want {
+				t.Errorf("after village %d: %s, want %s", i+1, m.Status, want)
+			}
+		}
+	})
+}

@@ -1,0 +1,379 @@
+package decision
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+)
+
+// Statuses of a matter and of a vote.
+const (
+	StatusOpen   = "open"
+	StatusPassed = "passed"
+	StatusFailed = "failed"
+	StatusClosed = "closed"
+)
+
+// Choices on a ballot.
+const (
+	ChoiceAgree    = "agree"
+	ChoiceDisagree = "disagree"
+	ChoiceOther    = "other"
+)
+
+// MaxOpinion is the longest "other opinion" on an online ballot.
+const MaxOpinion = 2000
+
+// Matter is a matter put to the households.
+type Matter struct {
+	ID, UnitID, CommuneID int64
+	Scope                 Scope
+	Subject               int
+	Title, Body           string
+	Initiative            bool
+	Backers               int
+	Status                string
+	DecidedOn             string
+}
+
+// Vote is one vote on a matter in one village.
+type Vote struct {
+	ID, MatterID, VillageID int64
+	Method                  Method
+	NoticedOn, HeldOn       legal.Date
+	Households, OptedIn     int
+	Present                 int
+	Tally                   Tally
+	Status                  string
+	Passed, LackedNumbers   bool
+	Team                    []string
+	Secretary               string
+}
+
+// Open reports whether the vote takes ballots on day d.
+func (v Vote) Open(d legal.Date) bool { return v.Status == StatusOpen && !v.HeldOn.Before(d) }
+
+// Service is the community decisions capability.
+type Service struct {
+	db      *db.DB
+	units   *org.Service
+	guard   *auth.Guard
+	rec     *audit.Service
+	cal     legal.Source
+	ballots *db.GroupCommit[ballot]
+
+	mu     sync.Mutex
+	recent map[int64]cachedVote
+}
+
+type cachedVote struct {
+	v  Vote
+	at time.Time
+}
+
+// NewService starts the service and its ballot writer (stop it with Close).
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source) *Service {
+	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal}
+	s.ballots = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeBallots)
+	return s
+}
+
+// Close writes the ballots still queued and stops the writer.
+func (s *Service) Close() { s.ballots.Close() }
+
+func (s *Service) today() legal.Date { return legal.Today(s.db.Now()) }
+
+// Proposal is a matter as an official puts it.
+type Proposal struct {
+	UnitID     int64 // a village, or a commune for a commune-wide matter
+	Subject    int
+	Title      string
+	Body       string
+	Initiative bool // proposed by citizens (Art 16), with Backers households behind it
+	Backers    int
+}
+
+// Propose records a matter for a village or, for items 1–2, for a whole commune.
+func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matter, error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return Matter{}, err
+	}
+	u, ok := t.Unit(p.UnitID)
+	if !ok || !u.Current() {
+		return Matter{}, apperr.NotFound("Không tìm thấy đơn vị.")
+	}
+	m := Matter{ID: s.db.NewID(), UnitID: u.ID, Subject: p.Subject, Title: strings.TrimSpace(p.Title), Body: strings.TrimSpace(p.Body),
+		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen}
+	switch u.Type.Level() {
+	case org.VillageLevel:
+		m.Scope, m.CommuneID = VillageScope, u.ParentID
+	case org.CommuneLevel:
+		m.Scope, m.CommuneID = CommuneScope, u.ID
+	default:
+		return Matter{}, apperr.Invalid("Nhân dân bàn và quyết định ở thôn, tổ dân phố (hoặc toàn xã với khoản 1, 2 Điều 15).", map[string]string{"unit": "level"})
+	}
+	if err := s.guard.Can(ctx, a, auth.DecideMatters, u.ID); err != nil {
+		return Matter{}, err
+	}
+	if err := CheckScope(p.Subject, m.Scope); err != nil {
+		return Matter{}, err
+	}
+	if m.Title == "" || utf8.RuneCountInString(m.Title) > 300 {
+		return Matter{}, apperr.Invalid("Hãy ghi nội dung cần quyết định (tối đa 300 ký tự).", map[string]string{"title": "required"})
+	}
+	if p.Initiative {
+		n, err := s.householdCount(ctx, t, u)
+		if err != nil {
+			return Matter{}, err
+		}
+		if !InitiativeBacked(p.Backers, n) {
+			return Matter{}, apperr.Invalid(fmt.Sprintf("Đề xuất của Nhân dân cần ít nhất 10%% số hộ gia đình ủng hộ: có %d/%d hộ, cần %d (Điều 16).",
+				p.Backers, n, (n+9)/10), map[string]string{"backers": "too_few"})
+		}
+	} else {
+		m.Backers = 0
+	}
+	now := s.db.NowMillis()
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `insert into matters (id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on,
+			created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12)`,
+			m.ID, m.UnitID, m.CommuneID, string(m.Scope), m.Subject, m.Title, m.Body, proposer(m.Initiative), m.Backers, m.Status, a.AccountID, now); err != nil {
+			return fmt.Errorf("insert matter: %w", err)
+		}
+		return s.record(ctx, tx, a, m, "decision.proposed", "Đưa ra Nhân dân bàn và quyết định: "+m.Title, map[string]any{"subject": m.Subject, "scope": m.Scope})
+	})
+	return m, err
+}
+
+func proposer(initiative bool) string {
+	if initiative {
+		return "initiative"
+	}
+	return "head"
+}
+
+// householdCount counts the active households of a village, or of every village of a commune.
+func (s *Service) householdCount(ctx context.Context, t *org.Tree, u org.Unit) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `select count(*) from households h join units v on v.id = h.village_id
+		where h.active and (v.id = $1 or v.parent_id = $1)`, u.ID).Scan(&n)
+	return n, err
+}
+
+func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matter, kind, what string, data map[string]any) error {
+	data["matter"], data["title"], data["url"] = m.ID, m.Title, fmt.Sprintf("/quyet-dinh/%d", m.ID)
+	if err := s.guard.Record(ctx, tx, a, auth.DecideMatters, m.UnitID, "matter", fmt.Sprint(m.ID), nil, data); err != nil {
+		return err
+	}
+	b, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: kind, ObjectType: "matter", ObjectID: fmt.Sprint(m.ID), Summary: what, Data: b})
+	return err
+}
+
+const matterCols = "id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on"
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func findMatter(ctx context.Context, q querier, id int64) (Matter, error) {
+	var m Matter
+	var scope, prop string
+	err := q.QueryRowContext(ctx, "select "+matterCols+" from matters where id = $1", id).Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject,
+		&m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn)
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, apperr.NotFound("Không tìm thấy nội dung này.")
+	}
+	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
+	return m, err
+}
+
+// Matter returns a matter.
+func (s *Service) Matter(ctx context.Context, id int64) (Matter, error) {
+	return findMatter(ctx, s.db, id)
+}
+
+const voteCols = `id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present, agree, disagree, other, status, passed,
+	lacked_numbers, team, secretary`
+
+func scanVote(r interface{ Scan(...any) error }) (Vote, error) {
+	var v Vote
+	var method, noticed, held, team string
+	err := r.Scan(&v.ID, &v.MatterID, &v.VillageID, &method, &noticed, &held, &v.Households, &v.OptedIn, &v.Present, &v.Tally.Agree, &v.Tally.Disagree,
+		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary)
+	v.Method, v.Tally.Households = Method(method), v.Households
+	v.NoticedOn, _ = legal.ParseDate(noticed)
+	v.HeldOn, _ = legal.ParseDate(held)
+	if team != "" {
+		v.Team = strings.Split(team, "\n")
+	}
+	return v, err
+}
+
+func findVote(ctx context.Context, q querier, id int64) (Vote, error) {
+	v, err := scanVote(q.QueryRowContext(ctx, "select "+voteCols+" from votes where id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, apperr.NotFound("Không tìm thấy cuộc biểu quyết này.")
+	}
+	return v, err
+}
+
+// Vote returns a vote.
+func (s *Service) Vote(ctx context.Context, id int64) (Vote, error) { return findVote(ctx, s.db, id) }
+
+// Votes lists the votes of a matter, oldest first.
+func (s *Service) Votes(ctx context.Context, matterID int64) ([]Vote, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+voteCols+" from votes where matter_id = $1 order by id", matterID)
+	if err != nil {
+		return nil, fmt.Errorf("votes of %d: %w", matterID, err)
+	}
+	defer rows.Close()
+	var out []Vote
+	for rows.Next() {
+		v, err := scanVote(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Notice is how an official calls a vote in one village.
+type Notice struct {
+	VillageID int64
+	Method    Method
+	HeldOn    string   // YYYY-MM-DD: the meeting or ballot day; online, the last day
+	OptedIn   int      // online: households that agreed to vote online
+	Team      []string // ballot team or online team (3–5); a meeting chooses its committee on the day
+}
+
+// Notice calls a vote and fixes its electorate: the active households of the
+// village today. Meetings and ballots are noticed at least two days ahead
+// (Art 18; ND 59 Arts 3–4).
+func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n Notice) (Vote, error) {
+	m, err := findMatter(ctx, s.db, matterID)
+	if err != nil {
+		return Vote{}, err
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return Vote{}, err
+	}
+	village, ok := t.Unit(n.VillageID)
+	if !ok || village.Type.Level() != org.VillageLevel || (village.ID != m.UnitID && village.ParentID != m.UnitID) {
+		return Vote{}, apperr.NotFound("Không tìm thấy thôn, tổ dân phố này trong phạm vi của nội dung.")
+	}
+	if err := s.guard.Can(ctx, a, auth.DecideMatters, village.ID); err != nil {
+		return Vote{}, err
+	}
+	if m.Status != StatusOpen {
+		return Vote{}, apperr.Conflict("Nội dung này đã được quyết định.")
+	}
+	held, err := legal.ParseDate(n.HeldOn)
+	if err != nil {
+		return Vote{}, apperr.Invalid("Hãy chọn ngày họp, ngày phát phiếu hoặc ngày kết thúc biểu quyết.", map[string]string{"held_on": "required"})
+	}
+	today := s.today()
+	if n.Method != Online {
+		cal, err := s.cal.Calendar(ctx)
+		if err != nil {
+			return Vote{}, err
+		}
+		res, err := legal.DefaultCatalogue().Compute(cal, "meeting.notice", held, legal.Options{})
+		if err != nil {
+			return Vote{}, apperr.Invalid("Ngày không hợp lệ.", map[string]string{"held_on": "invalid"})
+		}
+		if res.Due.Before(today) {
+			return Vote{}, apperr.Invalid(fmt.Sprintf("Phải thông báo chậm nhất 02 ngày trước ngày %s (tức là trước hết ngày %s); hãy chọn ngày từ %s (Điều 18; Nghị định 59/2023).",
+				held.VN(), res.Due.VN(), today.AddDays(2).VN()), map[string]string{"held_on": "notice"})
+		}
+	} else if held.Before(today) {
+		return Vote{}, apperr.Invalid("Ngày kết thúc biểu quyết trực tuyến không được trước hôm nay.", map[string]string{"held_on": "past"})
+	}
+	team := cleanNames(n.Team)
+	v := Vote{ID: s.db.NewID(), MatterID: m.ID, VillageID: village.ID, Method: n.Method, NoticedOn: today, HeldOn: held, OptedIn: n.OptedIn,
+		Status: StatusOpen, Team: team}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var open, failed int
+		if err := tx.QueryRowContext(ctx, `select coalesce(sum(case when status = 'open' then 1 else 0 end), 0),
+			coalesce(sum(case when lacked_numbers then 1 else 0 end), 0) from votes where matter_id = $1 and village_id = $2`, m.ID, village.ID).
+			Scan(&open, &failed); err != nil {
+			return err
+		}
+		if open > 0 {
+			return apperr.Conflict("Thôn này đang có một cuộc biểu quyết về nội dung này chưa kết thúc.")
+		}
+		rows, err := tx.QueryContext(ctx, "select id from households where village_id = $1 and active order by id", village.ID)
+		if err != nil {
+			return err
+		}
+		var hs []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			hs = append(hs, id)
+		}
+		rows.Close()
+		v.Households, v.Tally.Households = len(hs), len(hs)
+		if v.Households == 0 {
+			return apperr.Invalid("Thôn chưa có danh sách hộ gia đình: hãy nhập danh sách hộ trước khi biểu quyết.", map[string]string{"households": "empty"})
+		}
+		if err := CheckMethod(m.Subject, n.Method, MethodFacts{MeetingFailed: failed > 0, OptedIn: n.OptedIn, Households: v.Households}); err != nil {
+			return err
+		}
+		if n.Method != Meeting {
+			if err := CheckTeam(len(team)); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `insert into votes (id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present,
+			agree, disagree, other, status, passed, lacked_numbers, team, secretary, created_by, created_at)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, 0, $9, false, false, $10, '', $11, $12)`,
+			v.ID, v.MatterID, v.VillageID, string(v.Method), v.NoticedOn.String(), v.HeldOn.String(), v.Households, v.OptedIn, v.Status,
+			strings.Join(v.Team, "\n"), a.AccountID, s.db.NowMillis()); err != nil {
+			return fmt.Errorf("insert vote: %w", err)
+		}
+		if err := db.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, len(hs),
+			func(i int) []any { return []any{v.ID, hs[i]} }, nil); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, m, "decision.noticed", fmt.Sprintf("Thông báo biểu quyết (%s) tại %s ngày %s: %s", MethodNames[v.Method],
+			village.Name, v.HeldOn.VN(), m.Title), map[string]any{"vote": v.ID, "method": v.Method, "held_on": v.HeldOn.String(), "households": v.Households})
+	})
+	return v, err
+}
+
+// MethodNames name the methods.
+var MethodNames = map[Method]string{Meeting: "họp cộng đồng dân cư", Ballot: "phát phiếu lấy ý kiến hộ gia đình", Online: "biểu quyết trực tuyến"}
+
+func cleanNames(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}

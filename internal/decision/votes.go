@@ -1,0 +1,404 @@
+package decision
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/org"
+)
+
+// Count is what the secretary or the ballot team enters after a meeting or a
+// paper ballot.
+type Count struct {
+	Present                int // meeting: households represented
+	Agree, Disagree, Other int
+	Committee              []string // meeting: the ballot committee chosen by the meeting (3–5)
+	Secretary              string
+}
+
+// RecordCount enters the count of a meeting or a paper ballot and closes the
+// vote. A meeting whose attendance could not reach the threshold lacked the
+// numbers: nothing is decided and the fallback (a household ballot) opens.
+func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, c Count) (Vote, error) {
+	v, err := findVote(ctx, s.db, voteID)
+	if err != nil {
+		return v, err
+	}
+	if err := s.guard.Can(ctx, a, auth.DecideMatters, v.VillageID); err != nil {
+		return v, err
+	}
+	m, err := findMatter(ctx, s.db, v.MatterID)
+	if err != nil {
+		return v, err
+	}
+	switch {
+	case v.Method == Online:
+		return v, apperr.Conflict("Biểu quyết trực tuyến được đếm tự động; hãy kết thúc biểu quyết thay vì nhập số phiếu.")
+	case v.Status != StatusOpen:
+		return v, apperr.Conflict("Cuộc biểu quyết này đã có kết quả.")
+	case s.today().Before(v.HeldOn):
+		return v, apperr.Conflict("Chưa đến ngày %s: chỉ nhập kết quả sau khi họp hoặc phát phiếu.", v.HeldOn.VN())
+	}
+	t := Tally{Households: v.Households, Agree: c.Agree, Disagree: c.Disagree, OtherOpinion: c.Other}
+	if err := t.Check(); err != nil {
+		return v, err
+	}
+	present := t.Agree + t.Disagree + t.OtherOpinion
+	if v.Method == Meeting {
+		if c.Present < 0 || c.Present > v.Households {
+			return v, apperr.Invalid(fmt.Sprintf("Số hộ dự họp phải từ 0 đến %d.", v.Households), map[string]string{"present": "range"})
+		}
+		if present > c.Present {
+			return v, apperr.Invalid(fmt.Sprintf("Số phiếu (%d) lớn hơn số hộ dự họp (%d).", present, c.Present), map[string]string{"present": "too_few"})
+		}
+		present = c.Present
+		if CanDecide(m.Subject, present, v.Households) {
+			if err := CheckTeam(len(cleanNames(c.Committee))); err != nil {
+				return v, err
+			}
+			if strings.TrimSpace(c.Secretary) == "" {
+				return v, apperr.Invalid("Hãy ghi tên thư ký cuộc họp.", map[string]string{"secretary": "required"})
+			}
+		}
+	}
+	v.Present, v.Tally = present, t
+	if v.Method == Meeting && !CanDecide(m.Subject, present, v.Households) {
+		v.LackedNumbers = true
+	} else {
+		r, _ := Decide(m.Subject, t)
+		v.Passed = r.Passed
+	}
+	if len(c.Committee) > 0 {
+		v.Team = cleanNames(c.Committee)
+	}
+	v.Secretary = strings.TrimSpace(c.Secretary)
+	v.Status = StatusClosed
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `update votes set present = $1, agree = $2, disagree = $3, other = $4, status = $5, passed = $6, lacked_numbers = $7,
+			team = $8, secretary = $9, closed_at = $10 where id = $11 and status = 'open'`, v.Present, t.Agree, t.Disagree, t.OtherOpinion, v.Status, v.Passed,
+			v.LackedNumbers, strings.Join(v.Team, "\n"), v.Secretary, s.db.NowMillis(), v.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("Cuộc biểu quyết này đã có kết quả.")
+		}
+		return s.closed(ctx, tx, a, m, v)
+	})
+	return v, err
+}
+
+// closed records a vote's result and settles the matter when it can be.
+func (s *Service) closed(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matter, v Vote) error {
+	outcome := "không thông qua"
+	switch {
+	case v.LackedNumbers:
+		outcome = "không đủ số hộ dự họp để quyết định"
+	case v.Passed:
+		outcome = "thông qua"
+	}
+	th := ThresholdOf(m.Subject)
+	if err := s.record(ctx, tx, a, m, "decision.counted", fmt.Sprintf("Kết quả biểu quyết (%s): %d/%d hộ đồng ý, cần %d — %s: %s", MethodNames[v.Method],
+		v.Tally.Agree, v.Households, th.Needed(v.Households), outcome, m.Title), map[string]any{
+		"vote": v.ID, "village": v.VillageID, "method": v.Method, "households": v.Households, "present": v.Present, "agree": v.Tally.Agree,
+		"disagree": v.Tally.Disagree, "other": v.Tally.OtherOpinion, "absent": v.Tally.Absent(), "passed": v.Passed, "lacked_numbers": v.LackedNumbers}); err != nil {
+		return err
+	}
+	return s.settle(ctx, tx, m, v)
+}
+
+// settle decides the matter once its votes allow: a village matter by its
+// village's vote; a commune-wide matter when every village has voted, passed if
+// at least two thirds of the villages passed it (Art 21(1)).
+func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) error {
+	if last.LackedNumbers {
+		return nil // the fallback vote decides
+	}
+	status := StatusFailed
+	if m.Scope == VillageScope {
+		if last.Passed {
+			status = StatusPassed
+		}
+	} else {
+		t, err := s.units.Tree(ctx)
+		if err != nil {
+			return err
+		}
+		villages, passed, voted := 0, 0, 0
+		for _, u := range t.Descendants(m.UnitID) {
+			if u.ParentID != m.UnitID || u.Type.Level() != org.VillageLevel {
+				continue
+			}
+			villages++
+			var ok sql.NullBool
+			err := tx.QueryRowContext(ctx, `select passed from votes where matter_id = $1 and village_id = $2 and status = 'closed' and not lacked_numbers
+				order by id desc limit 1`, m.ID, u.ID).Scan(&ok)
+			if err == sql.ErrNoRows {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			voted++
+			if ok.Bool {
+				passed++
+			}
+		}
+		if voted < villages {
+			return nil
+		}
+		if CommunePassed(passed, villages) {
+			status = StatusPassed
+		}
+	}
+	_, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4", status, last.HeldOn.String(),
+		s.db.NowMillis(), m.ID)
+	return err
+}
+
+// ballot is one online vote on its way to the database.
+type ballot struct {
+	VoteID, HouseholdID, AccountID int64
+	Choice, Opinion, Receipt       string
+	At                             int64
+}
+
+var errVoted = apperr.Conflict("Hộ gia đình của bạn đã biểu quyết nội dung này; mỗi hộ chỉ có một phiếu.")
+var errClosedVote = apperr.Conflict("Cuộc biểu quyết đã kết thúc.")
+
+// writeBallots stores a batch: a vote closed meanwhile refuses its ballots, a
+// second ballot of a household is refused, and the counters move in the same
+// transaction.
+func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) []error {
+	errs := make([]error, len(items))
+	fail := func(err error) []error {
+		for i := range errs {
+			errs[i] = fmt.Errorf("store ballots: %w", err)
+		}
+		return errs
+	}
+	open := map[int64]bool{}
+	for _, b := range items {
+		if _, seen := open[b.VoteID]; seen {
+			continue
+		}
+		// Touching the row first locks it (PostgreSQL) against a concurrent close.
+		res, err := tx.ExecContext(ctx, "update votes set status = status where id = $1 and status = 'open'", b.VoteID)
+		if err != nil {
+			return fail(err)
+		}
+		n, _ := res.RowsAffected()
+		open[b.VoteID] = n == 1
+	}
+	ins, err := tx.PrepareContext(ctx, `insert into vote_ballots (vote_id, household_id, choice, opinion, receipt, account_id, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7) on conflict (vote_id, household_id) do nothing`)
+	if err != nil {
+		return fail(err)
+	}
+	defer ins.Close()
+	type key struct {
+		vote   int64
+		choice string
+	}
+	counts := map[key]int{}
+	for i, b := range items {
+		if !open[b.VoteID] {
+			errs[i] = errClosedVote
+			continue
+		}
+		res, err := ins.ExecContext(ctx, b.VoteID, b.HouseholdID, b.Choice, b.Opinion, b.Receipt, b.AccountID, b.At)
+		if err != nil {
+			return fail(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			errs[i] = errVoted
+			continue
+		}
+		counts[key{b.VoteID, b.Choice}]++
+	}
+	for k, n := range counts {
+		col := map[string]string{ChoiceAgree: "agree", ChoiceDisagree: "disagree", ChoiceOther: "other"}[k.choice]
+		if _, err := tx.ExecContext(ctx, "update votes set "+col+" = "+col+" + $1 where id = $2", n, k.vote); err != nil {
+			return fail(err)
+		}
+	}
+	return errs
+}
+
+// forBallot returns an online vote from a one-second memory: while ballots pour
+// in, the vote's window does not change.
+func (s *Service) forBallot(ctx context.Context, id int64) (Vote, error) {
+	s.mu.Lock()
+	e, ok := s.recent[id]
+	s.mu.Unlock()
+	if ok && time.Since(e.at) < time.Second {
+		return e.v, nil
+	}
+	v, err := findVote(ctx, s.db, id)
+	if err != nil {
+		return v, err
+	}
+	s.mu.Lock()
+	if s.recent == nil || len(s.recent) > 10_000 {
+		s.recent = map[int64]cachedVote{}
+	}
+	s.recent[id] = cachedVote{v, time.Now()}
+	s.mu.Unlock()
+	return v, nil
+}
+
+// Cast records a household's online vote, cast by its representative, and
+// returns the receipt code under which the ballot is listed after the close.
+func (s *Service) Cast(ctx context.Context, a *auth.Actor, voteID int64, choice, opinion string) (string, error) {
+	if a == nil || a.Kind != auth.Citizen {
+		return "", apperr.Forbidden("Hãy đăng nhập bằng tài khoản của người đại diện hộ gia đình để biểu quyết.")
+	}
+	v, err := s.forBallot(ctx, voteID)
+	if err != nil {
+		return "", err
+	}
+	if v.Method != Online {
+		return "", apperr.NotFound("Không tìm thấy cuộc biểu quyết trực tuyến này.")
+	}
+	if !v.Open(s.today()) {
+		return "", apperr.Conflict("Cuộc biểu quyết đã kết thúc (ngày cuối: %s).", v.HeldOn.VN())
+	}
+	opinion = strings.TrimSpace(opinion)
+	switch {
+	case choice != ChoiceAgree && choice != ChoiceDisagree && choice != ChoiceOther:
+		return "", apperr.Invalid("Hãy chọn: đồng ý, không đồng ý, hoặc ý kiến khác.", map[string]string{"choice": "invalid"})
+	case choice == ChoiceOther && opinion == "":
+		return "", apperr.Invalid("Hãy ghi ý kiến khác của hộ.", map[string]string{"opinion": "required"})
+	case utf8.RuneCountInString(opinion) > MaxOpinion:
+		return "", apperr.Invalid(fmt.Sprintf("Ý kiến dài quá giới hạn %d ký tự.", MaxOpinion), map[string]string{"opinion": "too_long"})
+	}
+	if choice != ChoiceOther {
+		opinion = ""
+	}
+	// The household this account represents now, among those fixed at notice: a
+	// representative replaced during the vote can no longer vote for it.
+	var household int64
+	err = s.db.QueryRowContext(ctx, `select h.id from households h join vote_households vh on vh.household_id = h.id and vh.vote_id = $1
+		where h.representative_account_id = $2 order by h.id limit 1`, voteID, a.AccountID).Scan(&household)
+	if err == sql.ErrNoRows {
+		return "", apperr.Forbidden("Bạn không phải là người đại diện của hộ gia đình nào trong danh sách biểu quyết này.")
+	}
+	if err != nil {
+		return "", err
+	}
+	receipt := newReceipt()
+	err = s.ballots.Submit(ctx, ballot{VoteID: voteID, HouseholdID: household, AccountID: a.AccountID, Choice: choice, Opinion: opinion,
+		Receipt: receipt, At: s.db.NowMillis()})
+	if err != nil {
+		return "", err
+	}
+	return receipt, nil
+}
+
+// receiptAlphabet leaves out letters read as digits (I, L, O, U).
+const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+func newReceipt() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	out := make([]byte, 0, 9)
+	for i, x := range b {
+		if i == 4 {
+			out = append(out, '-')
+		}
+		out = append(out, receiptAlphabet[int(x)%len(receiptAlphabet)])
+	}
+	return string(out)
+}
+
+// CloseOnline ends an online vote: the counters, kept with every ballot, are the
+// tally.
+func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) (Vote, error) {
+	v, err := findVote(ctx, s.db, voteID)
+	if err != nil {
+		return v, err
+	}
+	if err := s.guard.Can(ctx, a, auth.DecideMatters, v.VillageID); err != nil {
+		return v, err
+	}
+	if v.Method != Online || v.Status != StatusOpen {
+		return v, apperr.Conflict("Chỉ kết thúc được cuộc biểu quyết trực tuyến đang diễn ra.")
+	}
+	m, err := findMatter(ctx, s.db, v.MatterID)
+	if err != nil {
+		return v, err
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update votes set status = $1, closed_at = $2 where id = $3 and status = 'open'", StatusClosed, s.db.NowMillis(), v.ID); err != nil {
+			return err
+		}
+		cur, err := findVote(ctx, tx, v.ID)
+		if err != nil {
+			return err
+		}
+		cur.Present = cur.Tally.Agree + cur.Tally.Disagree + cur.Tally.OtherOpinion
+		r, err := Decide(m.Subject, cur.Tally)
+		if err != nil {
+			return err
+		}
+		cur.Passed = r.Passed
+		if _, err := tx.ExecContext(ctx, "update votes set present = $1, passed = $2 where id = $3", cur.Present, cur.Passed, v.ID); err != nil {
+			return err
+		}
+		receipts, err := receiptsOf(ctx, tx, v.ID)
+		if err != nil {
+			return err
+		}
+		// The receipts' digest on the public record: the published list cannot change unseen.
+		if err := s.closed(ctx, tx, a, m, cur); err != nil {
+			return err
+		}
+		v = cur
+		_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: "decision.receipts", ObjectType: "vote", ObjectID: fmt.Sprint(v.ID),
+			Summary: fmt.Sprintf("Danh sách %d mã phiếu biểu quyết trực tuyến: %s", len(receipts), m.Title),
+			Data:    []byte(fmt.Sprintf(`{"vote":%d,"receipts":%d,"sha256":%q}`, v.ID, len(receipts), audit.Sum(strings.Join(receipts, "\n"))))})
+		return err
+	})
+	s.mu.Lock()
+	delete(s.recent, voteID)
+	s.mu.Unlock()
+	return v, err
+}
+
+func receiptsOf(ctx context.Context, q querier, voteID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "select receipt from vote_ballots where vote_id = $1 order by receipt", voteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Receipts lists the receipt codes of a closed online vote, sorted; before the
+// close nothing is shown.
+func (s *Service) Receipts(ctx context.Context, voteID int64) ([]string, error) {
+	v, err := findVote(ctx, s.db, voteID)
+	if err != nil {
+		return nil, err
+	}
+	if v.Status != StatusClosed {
+		return nil, apperr.Conflict("Kết quả và danh sách mã phiếu chỉ công bố sau khi kết thúc biểu quyết.")
+	}
+	return receiptsOf(ctx, s.db, voteID)
+}
