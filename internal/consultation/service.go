@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"danchu/internal/apperr"
@@ -54,41 +53,27 @@ type Service struct {
 	intake *db.GroupCommit[comment]
 	out    *notify.Outbox
 
-	mu     sync.Mutex
-	recent map[int64]cached // consultations read for comments, kept for a second
-}
-
-type cached struct {
-	c  Consultation
-	at time.Time
+	recent *db.Memo[int64, Consultation] // consultations read for comments, kept for a second
 }
 
 // forComment returns the consultation a comment is for, from a one-second
 // memory: the window and the parts do not change while comments pour in.
 func (s *Service) forComment(ctx context.Context, a *auth.Actor, id int64) (Consultation, error) {
-	s.mu.Lock()
-	e, ok := s.recent[id]
-	s.mu.Unlock()
-	if ok && time.Since(e.at) < time.Second {
-		return e.c, nil
+	if c, ok := s.recent.Get(id); ok {
+		return c, nil
 	}
 	c, err := s.Get(ctx, a, id)
 	if err != nil || c.StaffOnly { // staff consultations depend on who asks: never shared
 		return c, err
 	}
-	s.mu.Lock()
-	if s.recent == nil || len(s.recent) > 10_000 {
-		s.recent = map[int64]cached{}
-	}
-	s.recent[id] = cached{c, time.Now()}
-	s.mu.Unlock()
+	s.recent.Put(id, c)
 	return c, nil
 }
 
 // NewService starts the service and its comment writer (stop it with Close).
 // Citizens are told of answers through out.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, out *notify.Outbox) *Service {
-	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, out: out}
+	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, out: out, recent: db.NewMemo[int64, Consultation](time.Second, 10_000)}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeComments)
 	return s
 }

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -74,19 +73,12 @@ type Service struct {
 	rec     *audit.Service
 	cal     legal.Source
 	ballots *db.GroupCommit[ballot]
-
-	mu     sync.Mutex
-	recent map[int64]cachedVote
-}
-
-type cachedVote struct {
-	v  Vote
-	at time.Time
+	recent  *db.Memo[int64, Vote] // online votes read for ballots, kept for a second
 }
 
 // NewService starts the service and its ballot writer (stop it with Close).
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source) *Service {
-	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal}
+	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, recent: db.NewMemo[int64, Vote](time.Second, 10_000)}
 	s.ballots = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeBallots)
 	return s
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
@@ -236,23 +235,14 @@ func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) 
 // forBallot returns an online vote from a one-second memory: while ballots pour
 // in, the vote's window does not change.
 func (s *Service) forBallot(ctx context.Context, id int64) (Vote, error) {
-	s.mu.Lock()
-	e, ok := s.recent[id]
-	s.mu.Unlock()
-	if ok && time.Since(e.at) < time.Second {
-		return e.v, nil
+	if v, ok := s.recent.Get(id); ok {
+		return v, nil
 	}
 	v, err := findVote(ctx, s.db, id)
-	if err != nil {
-		return v, err
+	if err == nil {
+		s.recent.Put(id, v)
 	}
-	s.mu.Lock()
-	if s.recent == nil || len(s.recent) > 10_000 {
-		s.recent = map[int64]cachedVote{}
-	}
-	s.recent[id] = cachedVote{v, time.Now()}
-	s.mu.Unlock()
-	return v, nil
+	return v, err
 }
 
 // Cast records a household's online vote, cast by its representative, and
@@ -367,9 +357,7 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 			Data:    []byte(fmt.Sprintf(`{"vote":%d,"receipts":%d,"sha256":%q}`, v.ID, len(receipts), audit.Sum(strings.Join(receipts, "\n"))))})
 		return err
 	})
-	s.mu.Lock()
-	delete(s.recent, voteID)
-	s.mu.Unlock()
+	s.recent.Forget(voteID)
 	return v, err
 }
 
