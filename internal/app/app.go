@@ -145,6 +145,9 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := consultation.RegisterRoutes(s, ah, a.Consult, a.Units); err != nil {
 		return nil, err
 	}
+	if err := decision.RegisterRoutes(s, ah, a.Decide, a.Units); err != nil {
+		return nil, err
+	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
 		return nil, err
 	}

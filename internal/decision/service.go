@@ -369,3 +369,55 @@ func cleanNames(names []string) []string {
 	}
 	return out
 }
+
+// List returns the matters of a commune and its villages, newest first.
+func (s *Service) List(ctx context.Context, communeID int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+" from matters where commune_id = $1 order by created_at desc limit $2", communeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("matters of %d: %w", communeID, err)
+	}
+	defer rows.Close()
+	var out []Matter
+	for rows.Next() {
+		var m Matter
+		var scope, prop string
+		if err := rows.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn); err != nil {
+			return nil, err
+		}
+		m.Scope, m.Initiative = Scope(scope), prop == "initiative"
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// MyBallot is what a representative sees of their household in a vote.
+type MyBallot struct {
+	HouseholdID   int64
+	HouseholdCode string
+	Voted         bool
+	Receipt       string
+	At            int64
+}
+
+// Mine returns the household the actor represents in a vote's electorate, and
+// its ballot if it has voted (ok false: the actor represents none of them).
+func (s *Service) Mine(ctx context.Context, a *auth.Actor, voteID int64) (MyBallot, bool, error) {
+	var b MyBallot
+	if a == nil || a.Kind != auth.Citizen {
+		return b, false, nil
+	}
+	var receipt sql.NullString
+	var at sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.created_at from households h
+		join vote_households vh on vh.household_id = h.id and vh.vote_id = $1
+		left join vote_ballots b on b.vote_id = vh.vote_id and b.household_id = h.id
+		where h.representative_account_id = $2 order by h.id limit 1`, voteID, a.AccountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, false, nil
+	}
+	if err != nil {
+		return b, false, err
+	}
+	b.Voted, b.Receipt, b.At = receipt.Valid, receipt.String, at.Int64
+	return b, true, nil
+}

@@ -136,6 +136,7 @@ type unitPage struct {
 	IsVillage  bool
 	BoardURL   string // the unit's disclosure board (communes and villages)
 	ConsultURL string // its consultations (communes)
+	DecideURL  string // what its households decide (communes)
 }
 
 func (h *handlers) showUnit(level Level) http.HandlerFunc {
@@ -163,7 +164,7 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 		}
 		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
 		if level != ProvinceLevel {
-			p.BoardURL, p.ConsultURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien"
+			p.BoardURL, p.ConsultURL, p.DecideURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien", UnitURL(u)+"/quyet-dinh"
 		}
 		switch level {
 		case ProvinceLevel:

@@ -1,0 +1,122 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"danchu/internal/app"
+	"danchu/internal/config"
+	"danchu/internal/db"
+	"danchu/internal/demo"
+	"danchu/internal/web/webtest"
+)
+
+// A village head puts a matter to an online vote; a household's representative
+// votes from the public page; the head closes the vote; the result and the
+// receipt list appear.
+func TestDecisionPages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		logs := &logBuffer{}
+		a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(logs, nil)))
+		t.Cleanup(func() { a.Consult.Close(); a.Decide.Close() })
+		if _, err := demo.Load(ctx, a.Units); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		code, page, _ := head.Post(manage, manage, url.Values{"subject": {"3"}, "title": {""}})
+		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy ghi nội dung cần quyết định") {
+			t.Errorf("empty title: %d", code)
+		}
+		code, _, hd := head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa thôn <b>mùa hè</b>"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("propose: %d", code)
+		}
+		office := hd.Get("Location")
+		id := strings.TrimPrefix(office, "/quan-tri/quyet-dinh/")
+		public := "/quyet-dinh/" + id
+		// The commune official of another commune does not see it.
+		if code, _, _ := signIn(t, srv, "tinh@danchu.demo", demo.Password).Get(office); code != http.StatusForbidden && code != http.StatusNotFound {
+			t.Errorf("province admin (no decision role) on the office page: %d", code)
+		}
+		var n int // active households of the village (the demo has some inactive ones)
+		d.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&n)
+		needed := n/2 + 1
+		last := time.Now().AddDate(0, 0, 5).Format("2006-01-02")
+		vals := url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"online"}, "held_on": {last}, "opted_in": {fmt.Sprint(needed - 1)},
+			"team": {"Nguyễn A\nTrần B\nLê C"}}
+		code, page, _ = head.Post(office, office+"/thong-bao", vals)
+		if code != http.StatusBadRequest || !strings.Contains(page, fmt.Sprintf("mới có %d/%d hộ đồng ý, cần ít nhất %d", needed-1, n, needed)) {
+			t.Errorf("online with too few opted in: %d %s", code, regexp.MustCompile(`(?s)<main.*</main>`).FindString(page))
+		}
+		vals.Set("opted_in", fmt.Sprint(needed))
+		if code, page, _ := head.Post(office, office+"/thong-bao", vals); code != 200 || !strings.Contains(page, fmt.Sprintf("%d hộ gia đình", n)) {
+			t.Fatalf("notice: %d", code)
+		}
+		// A citizen signs in and is bound as the representative of the village's first household.
+		cit := webtest.New(t, srv.URL)
+		if code, _, _ := cit.Post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {"0912 000 222"}}); code != http.StatusSeeOther {
+			t.Fatalf("send code: %d", code)
+		}
+		if code, _, _ := cit.Post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {logs.lastCode()}}); code != http.StatusSeeOther {
+			t.Fatalf("sign in: %d", code)
+		}
+		_, page, _ = cit.Get(public)
+		if strings.Contains(page, `name="choice"`) {
+			t.Error("a citizen who represents no household is offered the ballot")
+		}
+		if _, err := d.ExecContext(ctx, `update households set representative_account_id = (select id from accounts where phone = '+84912000222')
+			where id = (select min(id) from households where village_id = $1 and active)`, village.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, page, _ = cit.Get(public)
+		vote := regexp.MustCompile(`action="/bieu-quyet/(\d+)"`).FindStringSubmatch(page)
+		if vote == nil || strings.Contains(page, "<b>mùa hè</b>") {
+			t.Fatal("no ballot for the representative, or the title not escaped")
+		}
+		code, _, hd = cit.Post(public, "/bieu-quyet/"+vote[1], url.Values{"choice": {"agree"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("vote: %d", code)
+		}
+		receipt := regexp.MustCompile(`ma=([0-9A-Z]{4}-[0-9A-Z]{4})`).FindStringSubmatch(hd.Get("Location"))
+		if receipt == nil {
+			t.Fatalf("no receipt in %s", hd.Get("Location"))
+		}
+		code, page, _ = cit.Post(public, "/bieu-quyet/"+vote[1], url.Values{"choice": {"disagree"}})
+		if code != http.StatusConflict || !strings.Contains(page, "mỗi hộ chỉ có một phiếu") {
+			t.Errorf("second vote: %d", code)
+		}
+		if _, page, _ := webtest.New(t, srv.URL).Get(public); !strings.Contains(page, "Kết quả được công bố khi kết thúc biểu quyết") || strings.Contains(page, receipt[1]) {
+			t.Error("results or receipts shown before the close")
+		}
+		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{}); code != 200 {
+			t.Fatalf("close: %d", code)
+		}
+		_, page, _ = webtest.New(t, srv.URL).Get(public)
+		if !strings.Contains(page, fmt.Sprintf("1/%d hộ đồng ý (cần %d)", n, needed)) || !strings.Contains(page, "Không thông qua") || !strings.Contains(page, receipt[1]) {
+			t.Errorf("public page after the close lacks the tally or the receipt")
+		}
+		if _, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/quyet-dinh"); !strings.Contains(page, public) {
+			t.Error("the commune's list lacks the matter")
+		}
+	})
+}

@@ -1,0 +1,404 @@
+package decision
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var files embed.FS
+
+type handlers struct {
+	svc   *Service
+	web   *web.Server
+	units *org.Service
+	pages map[string]*web.Page
+}
+
+// URL is the public page of a matter.
+func URL(id int64) string { return fmt.Sprintf("/quyet-dinh/%d", id) }
+
+// RegisterRoutes adds the public pages (matters, results, online voting) and the officials' pages.
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
+	if err := s.AddCatalog(files); err != nil {
+		return fmt.Errorf("decision catalog: %w", err)
+	}
+	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
+	for _, name := range []string{"list", "detail", "manage", "office"} {
+		p, err := s.Page(files, "templates/"+name+".html")
+		if err != nil {
+			return err
+		}
+		h.pages[name] = p
+	}
+	s.HandleFunc("GET /xa/{code}/quyet-dinh", h.list)
+	s.HandleFunc("GET /quyet-dinh/{id}", h.detail)
+	s.HandleFunc("POST /bieu-quyet/{vote}", h.cast)
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/quyet-dinh", ah.Official(h.manage))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/quyet-dinh", ah.Official(h.propose))
+	s.HandleFunc("GET /quan-tri/quyet-dinh/{id}", ah.Official(h.office))
+	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/thong-bao", ah.Official(h.notice))
+	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-qua", ah.Official(h.count))
+	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-thuc", ah.Official(h.closeOnline))
+	return nil
+}
+
+func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
+	u, err := h.units.UnitByCode(r.Context(), r.PathValue("code"))
+	if err == nil && u.Type.Level() != org.CommuneLevel {
+		err = apperr.NotFound("Không tìm thấy xã, phường.")
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	ms, err := h.svc.List(r.Context(), u.ID, 200)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.web.Render(w, r, h.pages["list"], h.web.T(r, "decision.list.title", u.Name), struct {
+		Unit     org.Unit
+		Items    []Matter
+		Subjects []string
+	}{u, ms, Subjects})
+}
+
+// voteView is a vote as the pages show it.
+type voteView struct {
+	Vote
+	Village   string
+	MethodStr string
+	Needed    int
+	Shown     bool // results may be shown (not an online vote still open)
+	Receipts  []string
+	Mine      MyBallot
+	MineOK    bool
+	CanVote   bool
+}
+
+type detailPage struct {
+	M         Matter
+	Unit      org.Unit
+	Subject   string
+	Threshold string
+	Effect    string
+	Votes     []voteView
+	Error     string
+	Receipt   string
+}
+
+func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
+	vs, err := h.svc.Votes(r.Context(), m.ID)
+	if err != nil {
+		return nil, err
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	a := auth.ActorOf(r)
+	today := legal.Today(h.svc.db.Now())
+	out := make([]voteView, len(vs))
+	for i, v := range vs {
+		vil, _ := t.Unit(v.VillageID)
+		out[i] = voteView{Vote: v, Village: vil.Name, MethodStr: MethodNames[v.Method], Needed: ThresholdOf(m.Subject).Needed(v.Households),
+			Shown: v.Status == StatusClosed}
+		if v.Method == Online && v.Status == StatusClosed {
+			if out[i].Receipts, err = h.svc.Receipts(r.Context(), v.ID); err != nil {
+				return nil, err
+			}
+		}
+		if v.Method == Online {
+			if out[i].Mine, out[i].MineOK, err = h.svc.Mine(r.Context(), a, v.ID); err != nil {
+				return nil, err
+			}
+			out[i].CanVote = out[i].MineOK && !out[i].Mine.Voted && v.Open(today)
+		}
+	}
+	return out, nil
+}
+
+func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64, status int, p detailPage) {
+	m, err := h.svc.Matter(r.Context(), id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.M = m
+	p.Unit, _ = t.Unit(m.UnitID)
+	p.Subject = Subjects[m.Subject-1]
+	p.Threshold = ThresholdOf(m.Subject).String()
+	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
+	if p.Votes, err = h.views(r, m); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	if p.Receipt == "" {
+		p.Receipt = r.URL.Query().Get("ma")
+	}
+	h.web.RenderStatus(w, r, h.pages["detail"], status, m.Title, p)
+}
+
+func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	h.detailRender(w, r, id, http.StatusOK, detailPage{})
+}
+
+func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
+	voteID, ok := web.PathID(r, "vote")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	v, err := h.svc.Vote(r.Context(), voteID)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	receipt, err := h.svc.Cast(r.Context(), auth.ActorOf(r), voteID, r.PostFormValue("choice"), r.PostFormValue("opinion"))
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
+			h.detailRender(w, r, v.MatterID, web.StatusOf(err), detailPage{Error: e.Message})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s?ma=%s#phieu-%d", URL(v.MatterID), receipt, voteID), http.StatusSeeOther)
+}
+
+// --- officials ---
+
+type managePage struct {
+	Unit     org.Unit
+	Items    []Matter
+	Subjects []string
+	Error    string
+	Fields   map[string]string
+	Values   map[string]string
+}
+
+func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
+	id, ok := web.PathID(r, "unit")
+	if !ok {
+		h.web.NotFound(w, r)
+		return org.Unit{}, false
+	}
+	if err := h.svc.guard.Can(r.Context(), a, auth.DecideMatters, id); err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return org.Unit{}, false
+	}
+	u, _ := t.Unit(id)
+	return u, true
+}
+
+func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
+	commune := u.ID
+	if u.Type.Level() == org.VillageLevel {
+		commune = u.ParentID
+	}
+	items, err := h.svc.List(r.Context(), commune, 200)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Unit, p.Items, p.Subjects = u, items, Subjects
+	if p.Values == nil {
+		p.Values = map[string]string{}
+	}
+	h.web.RenderStatus(w, r, h.pages["manage"], status, h.web.T(r, "decision.manage.title", u.Name), p)
+}
+
+func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if u, ok := h.unitParam(w, r, a); ok {
+		h.managePage(w, r, u, http.StatusOK, managePage{})
+	}
+}
+
+func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.unitParam(w, r, a)
+	if !ok {
+		return
+	}
+	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
+	backers, _ := strconv.Atoi(r.PostFormValue("backers"))
+	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+		Initiative: r.PostFormValue("initiative") == "1", Backers: backers})
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
+			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
+				"backers": r.PostFormValue("backers")}
+			h.managePage(w, r, u, http.StatusBadRequest, managePage{Error: e.Message, Fields: e.Fields, Values: vals})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/quyet-dinh/%d", m.ID), http.StatusSeeOther)
+}
+
+type officePage struct {
+	M        Matter
+	Subject  string
+	Villages []org.Unit
+	Votes    []voteView
+	Methods  []Method
+	Names    map[Method]string
+	MinDate  string
+	Today    string
+	Error    string
+	Done     string
+}
+
+// matterParam reads the path's matter and checks the official may act on it.
+func (h *handlers) matterParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Matter, bool) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return Matter{}, false
+	}
+	m, err := h.svc.Matter(r.Context(), id)
+	if err == nil {
+		err = h.svc.guard.Can(r.Context(), a, auth.DecideMatters, m.UnitID)
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return Matter{}, false
+	}
+	return m, true
+}
+
+func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter, status int, p officePage) {
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.M, p.Subject, p.Names = m, Subjects[m.Subject-1], MethodNames
+	p.Methods = []Method{Meeting, Ballot, Online}
+	if m.Scope == VillageScope {
+		u, _ := t.Unit(m.UnitID)
+		p.Villages = []org.Unit{u}
+	} else {
+		for _, u := range t.Descendants(m.UnitID) {
+			if u.ParentID == m.UnitID && u.Type.Level() == org.VillageLevel {
+				p.Villages = append(p.Villages, u)
+			}
+		}
+	}
+	if p.Votes, err = h.views(r, m); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	today := legal.Today(h.svc.db.Now())
+	p.Today, p.MinDate = today.String(), today.AddDays(2).String()
+	h.web.RenderStatus(w, r, h.pages["office"], status, m.Title, p)
+}
+
+func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if m, ok := h.matterParam(w, r, a); ok {
+		h.officeRender(w, r, m, http.StatusOK, officePage{})
+	}
+}
+
+// after shows the office page again with the outcome of an action.
+func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, done string) {
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
+			h.officeRender(w, r, m, web.StatusOf(err), officePage{Error: e.Message})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	if m2, err := h.svc.Matter(r.Context(), m.ID); err == nil {
+		m = m2
+	}
+	h.officeRender(w, r, m, http.StatusOK, officePage{Done: done})
+}
+
+func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	m, ok := h.matterParam(w, r, a)
+	if !ok {
+		return
+	}
+	village, _ := strconv.ParseInt(r.PostFormValue("village"), 10, 64)
+	opted, _ := strconv.Atoi(r.PostFormValue("opted_in"))
+	_, err := h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
+		OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
+	h.after(w, r, m, err, h.web.T(r, "decision.office.noticed"))
+}
+
+// voteParam reads the path's vote and its matter.
+func (h *handlers) voteParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Vote, Matter, bool) {
+	id, ok := web.PathID(r, "vote")
+	if !ok {
+		h.web.NotFound(w, r)
+		return Vote{}, Matter{}, false
+	}
+	v, err := h.svc.Vote(r.Context(), id)
+	var m Matter
+	if err == nil {
+		err = h.svc.guard.Can(r.Context(), a, auth.DecideMatters, v.VillageID)
+	}
+	if err == nil {
+		m, err = h.svc.Matter(r.Context(), v.MatterID)
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return Vote{}, Matter{}, false
+	}
+	return v, m, true
+}
+
+func atoi(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
+	return n
+}
+
+func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	v, m, ok := h.voteParam(w, r, a)
+	if !ok {
+		return
+	}
+	_, err := h.svc.RecordCount(r.Context(), a, v.ID, Count{Present: atoi(r, "present"), Agree: atoi(r, "agree"), Disagree: atoi(r, "disagree"),
+		Other: atoi(r, "other"), Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary")})
+	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
+}
+
+func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	v, m, ok := h.voteParam(w, r, a)
+	if !ok {
+		return
+	}
+	_, err := h.svc.CloseOnline(r.Context(), a, v.ID)
+	h.after(w, r, m, err, h.web.T(r, "decision.office.closed"))
+}
