@@ -98,14 +98,21 @@ func TestOnlineVoteJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = chromedp.Do(cit, chromedp.Navigate(public), chromedp.WaitVisible(chromedp.CSS(`details summary`)), chromedp.Click(chromedp.CSS(`details summary`)))
+	// The representative checks that the household's receipt was counted.
+	err = chromedp.Do(cit,
+		chromedp.Navigate(public),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="kiem-tra"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="kiem-tra"]`), receipt),
+		chromedp.Submit(chromedp.CSS(`input[name="kiem-tra"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.body p.flash.ok`)),
+	)
 	if err != nil {
 		t.Fatal(err)
 	}
 	result := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`main`))))(t)
 	want := fmt.Sprintf("1/%d hộ đồng ý (cần %d)", households, households/2+1)
-	if !strings.Contains(result, want) || !strings.Contains(result, "Không thông qua") || !strings.Contains(result, receipt) {
-		t.Errorf("result page lacks %q, the outcome or the receipt %s:\n%s", want, receipt, result)
+	if !strings.Contains(result, want) || !strings.Contains(result, "Không thông qua") || !strings.Contains(result, receipt+" có trong danh sách") {
+		t.Errorf("result page lacks %q, the outcome or the receipt check for %s:\n%s", want, receipt, result)
 	}
 	accessible(t, cit, "vote result")
 	saveShot(t, "decision-360x740.png", must(chromedp.Run(cit, chromedp.FullScreenshot(100)))(t))

@@ -108,12 +108,26 @@ func TestDecisionPages(t *testing.T) {
 		if _, page, _ := webtest.New(t, srv.URL).Get(public); !strings.Contains(page, "Kết quả được công bố khi kết thúc biểu quyết") || strings.Contains(page, receipt[1]) {
 			t.Error("results or receipts shown before the close")
 		}
+		if code, _, _ := webtest.New(t, srv.URL).Get("/bieu-quyet/" + vote[1] + "/ma-phieu.txt"); code != http.StatusConflict {
+			t.Errorf("receipt list before the close: %d", code)
+		}
 		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{}); code != 200 {
 			t.Fatalf("close: %d", code)
 		}
 		_, page, _ = webtest.New(t, srv.URL).Get(public)
-		if !strings.Contains(page, fmt.Sprintf("1/%d hộ đồng ý (cần %d)", n, needed)) || !strings.Contains(page, "Không thông qua") || !strings.Contains(page, receipt[1]) {
-			t.Errorf("public page after the close lacks the tally or the receipt")
+		if !strings.Contains(page, fmt.Sprintf("1/%d hộ đồng ý (cần %d)", n, needed)) || !strings.Contains(page, "Không thông qua") ||
+			!strings.Contains(page, "1 phiếu đã được tính") {
+			t.Errorf("public page after the close lacks the tally")
+		}
+		for code, want := range map[string]string{receipt[1]: "có trong danh sách phiếu đã được tính", "ZZZZ-ZZZZ": "không có trong danh sách"} {
+			_, page, _ := webtest.New(t, srv.URL).Get(public + "?phieu=" + vote[1] + "&kiem-tra=" + code)
+			if !strings.Contains(page, code+" "+want) {
+				t.Errorf("checking %s: the page lacks %q", code, want)
+			}
+		}
+		if code, body, hd := webtest.New(t, srv.URL).Get("/bieu-quyet/" + vote[1] + "/ma-phieu.txt"); code != 200 || strings.TrimSpace(body) != receipt[1] ||
+			!strings.HasPrefix(hd.Get("Content-Type"), "text/plain") {
+			t.Errorf("receipt list: %d %q", code, body)
 		}
 		if _, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/quyet-dinh"); !strings.Contains(page, public) {
 			t.Error("the commune's list lacks the matter")

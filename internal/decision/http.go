@@ -44,6 +44,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /xa/{code}/quyet-dinh", h.list)
 	s.HandleFunc("GET /quyet-dinh/{id}", h.detail)
 	s.HandleFunc("POST /bieu-quyet/{vote}", h.cast)
+	s.HandleFunc("GET /bieu-quyet/{vote}/ma-phieu.txt", h.receipts)
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/quyet-dinh", ah.Official(h.manage))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/quyet-dinh", ah.Official(h.propose))
 	s.HandleFunc("GET /quan-tri/quyet-dinh/{id}", ah.Official(h.office))
@@ -81,7 +82,9 @@ type voteView struct {
 	MethodStr string
 	Needed    int
 	Shown     bool // results may be shown (not an online vote still open)
-	Receipts  []string
+	Ballots   int  // online, closed: how many receipts were counted
+	Check     string
+	CheckOK   bool // Check is among the counted receipts
 	Mine      MyBallot
 	MineOK    bool
 	CanVote   bool
@@ -115,8 +118,12 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		out[i] = voteView{Vote: v, Village: vil.Name, MethodStr: MethodNames[v.Method], Needed: ThresholdOf(m.Subject).Needed(v.Households),
 			Shown: v.Status == StatusClosed}
 		if v.Method == Online && v.Status == StatusClosed {
-			if out[i].Receipts, err = h.svc.Receipts(r.Context(), v.ID); err != nil {
-				return nil, err
+			out[i].Ballots = v.Tally.Agree + v.Tally.Disagree + v.Tally.OtherOpinion
+			if code := r.URL.Query().Get("kiem-tra"); code != "" && r.URL.Query().Get("phieu") == fmt.Sprint(v.ID) {
+				out[i].Check = code
+				if out[i].CheckOK, err = h.svc.Counted(r.Context(), v.ID, code); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if v.Method == Online {
@@ -186,6 +193,24 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s?ma=%s#phieu-%d", URL(v.MatterID), receipt, voteID), http.StatusSeeOther)
+}
+
+// receipts sends the whole list of counted receipt codes of a closed online vote, one a line.
+func (h *handlers) receipts(w http.ResponseWriter, r *http.Request) {
+	id, ok := web.PathID(r, "vote")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	list, err := h.svc.Receipts(r.Context(), id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	for _, c := range list {
+		fmt.Fprintln(w, c)
+	}
 }
 
 // --- officials ---

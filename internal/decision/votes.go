@@ -390,3 +390,19 @@ func (s *Service) Receipts(ctx context.Context, voteID int64) ([]string, error) 
 	}
 	return receiptsOf(ctx, s.db, voteID)
 }
+
+// Counted reports whether receipt is among the ballots counted in a closed
+// online vote (before the close: an error, nothing is shown).
+func (s *Service) Counted(ctx context.Context, voteID int64, receipt string) (bool, error) {
+	v, err := findVote(ctx, s.db, voteID)
+	if err != nil {
+		return false, err
+	}
+	if v.Status != StatusClosed {
+		return false, apperr.Conflict("Kết quả và danh sách mã phiếu chỉ công bố sau khi kết thúc biểu quyết.")
+	}
+	var n int
+	err = s.db.QueryRowContext(ctx, "select count(*) from vote_ballots where vote_id = $1 and receipt = $2", voteID,
+		strings.ToUpper(strings.TrimSpace(receipt))).Scan(&n)
+	return n == 1, err
+}
