@@ -33,7 +33,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
 	comments := fs.Int("comments", 100_000, "comments already on the consultation the intake scenario posts to")
 	engine := fs.String("db", "sqlite", "sqlite (a new file), postgres (a new local cluster with fsync on, removed afterwards) or the URL of an empty PostgreSQL database")
-	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake)")
+	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household)")
+	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
 	}
@@ -84,14 +85,22 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	citizens, err := loadtest.GenerateCommentTarget(ctx, a.DB, a.Units, 1000, *comments)
-	a.Close()
 	if err != nil {
+		a.Close()
 		return err
 	}
 	want := map[string]bool{}
 	for _, x := range strings.Split(*scen, ",") {
 		want[strings.TrimSpace(x)] = true
 	}
+	var voters loadtest.Voters
+	if want["votes"] {
+		if voters, err = loadtest.GenerateVoteTarget(ctx, a.DB, a.Units, *households); err != nil {
+			a.Close()
+			return err
+		}
+	}
+	a.Close()
 	fmt.Fprintf(stdout, "dataset: %d disclosures over %d communes in %s (%s)\n", *scale, len(ds.Communes), time.Since(start).Round(time.Second), dsn)
 	exe, err := os.Executable()
 	if err != nil {
@@ -112,8 +121,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			fmt.Fprintln(stdout, loadtest.Run(ctx, srv.URL, s, *conns, *dur))
 		}
 	}
+	var cast loadtest.Result
+	if want["votes"] {
+		cast = loadtest.Run(ctx, srv.URL, loadtest.VoteScenario(voters), *conns, *dur)
+		fmt.Fprintln(stdout, cast)
+	}
 	if !want["disclosures"] {
-		return countComments(ctx, srv, dsn, citizens, posted, stdout)
+		return counts(ctx, srv, dsn, want, citizens, posted, voters, cast, stdout)
 	}
 	for _, s := range loadtest.DisclosureScenarios(ds) {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
@@ -144,22 +158,43 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stop()
 		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
 	}
-	if want["comments"] {
-		return countComments(ctx, srv, dsn, citizens, posted, stdout)
-	}
-	return nil
+	return counts(ctx, srv, dsn, want, citizens, posted, voters, cast, stdout)
 }
 
-// countComments stops the server (which writes what it has queued) and checks
-// that every comment answered as stored is in the database.
-func countComments(ctx context.Context, srv *loadtest.Server, dsn string, c loadtest.Citizens, posted loadtest.Result, stdout io.Writer) error {
-	id := c.ConsultationID
+// counts stops the server (which writes what it has queued) and checks that
+// every comment and ballot answered as stored is in the database.
+func counts(ctx context.Context, srv *loadtest.Server, dsn string, want map[string]bool, c loadtest.Citizens, posted loadtest.Result,
+	v loadtest.Voters, cast loadtest.Result, stdout io.Writer) error {
+	if !want["comments"] && !want["votes"] {
+		return nil
+	}
 	srv.Stop()
 	d, err := db.Open(ctx, dsn, db.Options{})
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	if want["comments"] {
+		if err := countComments(ctx, d, c, posted, stdout); err != nil {
+			return err
+		}
+	}
+	if want["votes"] {
+		var rows, counted int
+		if err := d.QueryRowContext(ctx, "select count(*) from vote_ballots where vote_id = $1", v.VoteID).Scan(&rows); err != nil {
+			return err
+		}
+		d.QueryRowContext(ctx, "select agree + disagree + other from votes where id = $1", v.VoteID).Scan(&counted)
+		accepted := cast.Requests - cast.Errors + cast.WarmOK
+		fmt.Fprintf(stdout, "ballots: %d answered as stored (warm-up included), %d rows in the database after the run (counters %d), lost %d; %d households\n",
+			accepted, rows, counted, max(accepted-rows, 0), len(v.Tokens))
+	}
+	return nil
+}
+
+// countComments checks that every comment answered as stored is in the database.
+func countComments(ctx context.Context, d *db.DB, c loadtest.Citizens, posted loadtest.Result, stdout io.Writer) error {
+	id := c.ConsultationID
 	var rows, counter int
 	if err := d.QueryRowContext(ctx, "select count(*) from consultation_comments where consultation_id = $1", id).Scan(&rows); err != nil {
 		return err

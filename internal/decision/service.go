@@ -409,9 +409,9 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor, voteID int64) (MyBall
 	var receipt sql.NullString
 	var at sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.created_at from households h
-		join vote_households vh on vh.household_id = h.id and vh.vote_id = $1
-		left join vote_ballots b on b.vote_id = vh.vote_id and b.household_id = h.id
-		where h.representative_account_id = $2 order by h.id limit 1`, voteID, a.AccountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
+		left join vote_ballots b on b.vote_id = $1 and b.household_id = h.id
+		where h.representative_account_id = $2 and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
+		order by h.id limit 1`, voteID, a.AccountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, false, nil
 	}
