@@ -177,7 +177,7 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 		h.web.NotFound(w, r)
 		return
 	}
-	v, err := h.svc.Vote(r.Context(), voteID)
+	v, err := h.svc.forBallot(r.Context(), voteID) // the matter, for the redirect: from the memory Cast reads too
 	if err != nil {
 		h.web.Error(w, r, err)
 		return

@@ -277,7 +277,7 @@ func (s *Service) Cast(ctx context.Context, a *auth.Actor, voteID int64, choice,
 	// representative replaced during the vote can no longer vote for it.
 	var household int64
 	// Written from the representative's side: the planner then starts from the account's households, not the electorate.
-	err = s.db.QueryRowContext(ctx, `select h.id from households h where h.representative_account_id = $2
+	err = s.db.Cached().QueryRowContext(ctx, `select h.id from households h where h.representative_account_id = $2
 		and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id) order by h.id limit 1`, voteID, a.AccountID).Scan(&household)
 	if err == sql.ErrNoRows {
 		return "", apperr.Forbidden("Bạn không phải là người đại diện của hộ gia đình nào trong danh sách biểu quyết này.")
