@@ -132,5 +132,31 @@ func TestDecisionPages(t *testing.T) {
 		if _, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/quyet-dinh"); !strings.Contains(page, public) {
 			t.Error("the commune's list lacks the matter")
 		}
+		// The head writes the minutes and sends them; the commune answers.
+		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}})
+		if code != http.StatusBadRequest || !strings.Contains(page, "bốn họ tên") {
+			t.Errorf("minutes without every signatory: %d", code)
+		}
+		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}})
+		if code != 200 || !strings.Contains(page, "Đã lập biên bản") {
+			t.Fatalf("submit: %d", code)
+		}
+		if code, page, _ := webtest.New(t, srv.URL).Get(public + "/bien-ban"); code != 200 || !strings.Contains(page, fmt.Sprintf("Tổng số hộ gia đình: %d", n)) ||
+			!strings.Contains(page, "Quyết định: KHÔNG THÔNG QUA") {
+			t.Errorf("minutes page: %d", code)
+		}
+		if code, _, _ := head.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}}); code != http.StatusNotFound {
+			t.Errorf("the village head recognising: %d", code)
+		}
+		commune := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		if code, page, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"0"}}); code != http.StatusBadRequest || !strings.Contains(page, "lý do") {
+			t.Errorf("refusal without reasons: %d", code)
+		}
+		if code, _, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}}); code != 200 {
+			t.Errorf("recognise: %d", code)
+		}
+		if _, page, _ := webtest.New(t, srv.URL).Get(public); !strings.Contains(page, "Đã gửi biên bản") || !strings.Contains(page, "Đã được công nhận ngày") {
+			t.Error("the public page lacks the submission or the recognition")
+		}
 	})
 }

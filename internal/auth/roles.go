@@ -43,6 +43,8 @@ const (
 	Publish           Action = "disclosure.publish"
 	Consult           Action = "consultation.manage"
 	DecideMatters     Action = "decision.manage"
+	RecognizeCommune  Action = "decision.recognize"       // the commune People's Committee recognises a community decision (LDC Art 21(2))
+	RecognizeFront    Action = "decision.recognize_front" // the commune Fatherland Front recognises board members (Art 21(2))
 	HandleFeedback    Action = "feedback.handle"
 	Supervise         Action = "supervision.record"
 	ManageCalendar    Action = "calendar.manage"
@@ -51,7 +53,7 @@ const (
 
 // Actions lists every action.
 var Actions = []Action{ViewBackOffice, ReadAudit, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
-	HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial}
+	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial}
 
 // roleSpec is what a role allows and where it may be bound.
 type roleSpec struct {
@@ -62,16 +64,16 @@ type roleSpec struct {
 
 // decides are the actions that publish or decide: the roles holding one need a
 // second factor when Policy.Require2FA is on.
-var decides = []Action{ManageUsers, ManageUnits, Publish, Consult, DecideMatters, ManageCalendar}
+var decides = []Action{ManageUsers, ManageUnits, Publish, Consult, DecideMatters, RecognizeCommune, RecognizeFront, ManageCalendar}
 
 var everyday = []Action{ViewBackOffice, ReadAudit}
 
 var roleSpecs = map[Role]roleSpec{
 	SysAdmin:        {"Quản trị hệ thống", nil, Actions},
 	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish)},
-	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, HandleFeedback)},
+	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback)},
 	VillageHead:     {"Trưởng thôn, tổ trưởng tổ dân phố", []org.Level{org.VillageLevel}, append(slices.Clone(everyday), ManageHouseholds, DecideMatters)},
-	FrontOfficer:    {"Cán bộ Mặt trận Tổ quốc", []org.Level{org.CommuneLevel, org.VillageLevel}, append(slices.Clone(everyday), Supervise)},
+	FrontOfficer:    {"Cán bộ Mặt trận Tổ quốc", []org.Level{org.CommuneLevel, org.VillageLevel}, append(slices.Clone(everyday), Supervise, RecognizeFront)},
 	Supervisor:      {"Thành viên Ban thanh tra nhân dân, giám sát đầu tư", []org.Level{org.CommuneLevel, org.VillageLevel, org.Attached}, append(slices.Clone(everyday), Supervise)},
 	AgencyHead:      {"Thủ trưởng cơ quan, đơn vị, công đoàn", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial)},
 	EnterpriseRep:   {"Đại diện doanh nghiệp", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial)},

@@ -219,9 +219,81 @@ func TestMeetingLacksNumbersThenBallot(t *testing.T) {
 		}
 		_, err = f.svc.RecordCount(ctx, f.head, ballot.ID, decision.Count{Agree: 6})
 		wantCode(t, err, apperr.CodeConflict, "đã có kết quả")
-		if k := recordKinds(t, f); k != "decision.counted,decision.noticed,decision.counted,decision.noticed,decision.proposed" {
+		// Minutes to the commune within 5 working days (Art 20(3)), recognition (Art 21(2)), annulment (Art 22).
+		sig := decision.Signatories{Head: "Trần Văn Thôn", Front: "Phạm Thị Mặt Trận", Reps: [2]string{"Hộ H001", "Hộ H002"}}
+		_, err = f.svc.Submit(ctx, f.outsider, m.ID, sig)
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		_, err = f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "Trần Văn Thôn"})
+		wantCode(t, err, apperr.CodeInvalid, "bốn họ tên")
+		_, err = f.svc.Recognize(ctx, f.official, m.ID, true, "")
+		wantCode(t, err, apperr.CodeConflict, "chưa gửi")
+		f.advance(24 * time.Hour)
+		sent, err := f.svc.Submit(ctx, f.head, m.ID, sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Tổng số hộ gia đình: 11; số đại diện hộ gia đình tham gia: 7; số hộ vắng mặt, không biểu quyết: 4",
+			"phát phiếu lấy ý kiến hộ gia đình", "6 hộ đồng ý, 1 hộ không đồng ý", "ít nhất 6 hộ", "Quyết định: THÔNG QUA", "Trưởng Ban công tác Mặt trận: Phạm Thị Mặt Trận"} {
+			if !strings.Contains(sent.Minutes, want) {
+				t.Errorf("minutes lack %q:\n%s", want, sent.Minutes)
+			}
+		}
+		clocks, err := f.svc.ClocksOf(ctx, sent, f.today())
+		if err != nil || clocks.SubmitLate || clocks.SubmitBy.Before(f.today()) || clocks.RecognizeBy.Before(clocks.SubmitBy) {
+			t.Errorf("clocks: %+v %v", clocks, err)
+		}
+		if decision.InForce(sent) {
+			t.Error("a hương ước in force before the commune recognised it")
+		}
+		_, err = f.svc.Recognize(ctx, f.head, m.ID, true, "")
+		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy") // the village head's role does not reach the commune
+		_, err = f.svc.Recognize(ctx, f.official, m.ID, false, " ")
+		wantCode(t, err, apperr.CodeInvalid, "lý do")
+		got2, err := f.svc.Recognize(ctx, f.official, m.ID, true, "")
+		if err != nil || !decision.InForce(got2) {
+			t.Fatalf("recognised: %+v %v", got2.Recognition, err)
+		}
+		_, err = f.svc.Annul(ctx, f.official, m.ID, "")
+		wantCode(t, err, apperr.CodeInvalid, "lý do")
+		annulled, err := f.svc.Annul(ctx, f.official, m.ID, "Điều 5 trái với Luật Đất đai")
+		if err != nil || decision.InForce(annulled) {
+			t.Fatalf("annulled: %+v %v", annulled.AnnulledOn, err)
+		}
+		if k := recordKinds(t, f); k != "decision.annulled,decision.recognition,decision.submitted,decision.counted,decision.noticed,decision.counted,decision.noticed,decision.proposed" {
 			t.Errorf("public record: %s", k)
 		}
+		rs, _ := f.rec.Records(ctx, 0, 50)
+		for _, r := range rs {
+			if r.Kind == "decision.submitted" && !strings.Contains(string(r.Data), sent.MinutesSHA256) {
+				t.Errorf("the submission record lacks the minutes' hash: %s", r.Data)
+			}
+		}
+	})
+}
+
+// Board members are recognised by the commune Fatherland Front, not the People's Committee.
+func TestBoardMembersRecognisedByTheFront(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 4)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Boards, Title: "Bầu thành viên Ban thanh tra nhân dân"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.advance(2 * 24 * time.Hour)
+		if _, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 4, Agree: 3, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Recognize(ctx, f.official, m.ID, true, "")
+		wantCode(t, err, apperr.CodeForbidden, "")
 	})
 }
 

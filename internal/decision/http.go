@@ -34,7 +34,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 		return fmt.Errorf("decision catalog: %w", err)
 	}
 	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
-	for _, name := range []string{"list", "detail", "manage", "office"} {
+	for _, name := range []string{"list", "detail", "manage", "office", "minutes"} {
 		p, err := s.Page(files, "templates/"+name+".html")
 		if err != nil {
 			return err
@@ -51,6 +51,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/thong-bao", ah.Official(h.notice))
 	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-qua", ah.Official(h.count))
 	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-thuc", ah.Official(h.closeOnline))
+	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/gui", ah.Official(h.submit))
+	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/cong-nhan", ah.Official(h.recognize))
+	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/huy-bo", ah.Official(h.annul))
+	s.HandleFunc("GET /quyet-dinh/{id}/bien-ban", h.minutes)
 	return nil
 }
 
@@ -90,8 +94,16 @@ type voteView struct {
 	CanVote   bool
 }
 
+// dates are a matter's dates as DD/MM/YYYY, for the pages.
+func dates(m Matter) map[string]string {
+	return map[string]string{"submitted": vnDate(m.SubmittedOn), "recognized": vnDate(m.RecognizedOn), "annulled": vnDate(m.AnnulledOn)}
+}
+
 type detailPage struct {
+	Dates     map[string]string
 	M         Matter
+	InForce   bool
+	Clocks    Clocks
 	Unit      org.Unit
 	Subject   string
 	Threshold string
@@ -152,6 +164,11 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	p.Subject = Subjects[m.Subject-1]
 	p.Threshold = ThresholdOf(m.Subject).String()
 	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
+	p.InForce, p.Dates = InForce(m), dates(m)
+	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, legal.Today(h.svc.db.Now())); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	if p.Votes, err = h.views(r, m); err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -290,7 +307,10 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 }
 
 type officePage struct {
+	Dates    map[string]string
 	M        Matter
+	Clocks   Clocks
+	InForce  bool
 	Subject  string
 	Villages []org.Unit
 	Votes    []voteView
@@ -344,6 +364,11 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 	}
 	today := legal.Today(h.svc.db.Now())
 	p.Today, p.MinDate = today.String(), today.AddDays(2).String()
+	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, today); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.InForce, p.Dates = InForce(m), dates(m)
 	h.web.RenderStatus(w, r, h.pages["office"], status, m.Title, p)
 }
 
@@ -426,4 +451,86 @@ func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.A
 	}
 	_, err := h.svc.CloseOnline(r.Context(), a, v.ID)
 	h.after(w, r, m, err, h.web.T(r, "decision.office.closed"))
+}
+
+func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	m, ok := h.matterParam(w, r, a)
+	if !ok {
+		return
+	}
+	_, err := h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
+		Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
+	h.after(w, r, m, err, h.web.T(r, "decision.office.submitted"))
+}
+
+// matterAny reads the path's matter for actions whose service checks its own
+// permission (recognition is the commune's, or the Front's, not the village's).
+func (h *handlers) matterAny(w http.ResponseWriter, r *http.Request) (Matter, bool) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return Matter{}, false
+	}
+	m, err := h.svc.Matter(r.Context(), id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return Matter{}, false
+	}
+	return m, true
+}
+
+func (h *handlers) recognize(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	m, ok := h.matterAny(w, r)
+	if !ok {
+		return
+	}
+	_, err := h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
+	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.answered"))
+}
+
+func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	m, ok := h.matterAny(w, r)
+	if !ok {
+		return
+	}
+	_, err := h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
+	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.annulled"))
+}
+
+// afterAny shows the outcome of a commune action: the office page to those who
+// may see it, the public page to the others (a Front officer).
+func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Actor, m Matter, err error, done string) {
+	var e *apperr.Error
+	if err != nil && !(errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict)) {
+		h.web.Error(w, r, err)
+		return
+	}
+	if t, terr := h.units.Tree(r.Context()); terr == nil {
+		if d, _ := auth.Decide(t, a.Grants, auth.DecideMatters, m.UnitID); d == auth.Allowed {
+			h.after(w, r, m, err, done)
+			return
+		}
+	}
+	if err != nil {
+		h.detailRender(w, r, m.ID, web.StatusOf(err), detailPage{Error: e.Message})
+		return
+	}
+	http.Redirect(w, r, URL(m.ID), http.StatusSeeOther)
+}
+
+func (h *handlers) minutes(w http.ResponseWriter, r *http.Request) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	m, err := h.svc.Matter(r.Context(), id)
+	if err == nil && m.Minutes == "" {
+		err = apperr.NotFound("Chưa có biên bản.")
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.web.Render(w, r, h.pages["minutes"], h.web.T(r, "decision.minutes.title"), m)
 }

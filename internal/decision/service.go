@@ -46,6 +46,12 @@ type Matter struct {
 	Backers               int
 	Status                string
 	DecidedOn             string
+	// After the decision (Arts 20–22).
+	Minutes, MinutesSHA256       string
+	SubmittedOn                  string
+	Recognition, RecognitionNote string // '' | recognized | refused, and the reasons of a refusal
+	RecognizedOn                 string
+	AnnulledOn, AnnulReason      string
 }
 
 // Vote is one vote on a matter in one village.
@@ -179,7 +185,17 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matte
 	return err
 }
 
-const matterCols = "id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on"
+const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,
+	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason`
+
+func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
+	var m Matter
+	var scope, prop string
+	err := r.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn, &m.Minutes,
+		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason)
+	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
+	return m, err
+}
 
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -187,14 +203,10 @@ type querier interface {
 }
 
 func findMatter(ctx context.Context, q querier, id int64) (Matter, error) {
-	var m Matter
-	var scope, prop string
-	err := q.QueryRowContext(ctx, "select "+matterCols+" from matters where id = $1", id).Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject,
-		&m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn)
+	m, err := scanMatter(q.QueryRowContext(ctx, "select "+matterCols+" from matters where id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, apperr.NotFound("Không tìm thấy nội dung này.")
 	}
-	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
 	return m, err
 }
 
@@ -379,12 +391,10 @@ func (s *Service) List(ctx context.Context, communeID int64, limit int) ([]Matte
 	defer rows.Close()
 	var out []Matter
 	for rows.Next() {
-		var m Matter
-		var scope, prop string
-		if err := rows.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn); err != nil {
+		m, err := scanMatter(rows)
+		if err != nil {
 			return nil, err
 		}
-		m.Scope, m.Initiative = Scope(scope), prop == "initiative"
 		out = append(out, m)
 	}
 	return out, rows.Err()

@@ -1,0 +1,256 @@
+package decision
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"danchu/internal/apperr"
+	"danchu/internal/audit"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+)
+
+// Signatories sign the minutes of a community decision (Art 20(2)): the village
+// head, the head of the Front's village committee and two household
+// representatives.
+type Signatories struct {
+	Head, Front string
+	Reps        [2]string
+}
+
+// Check refuses minutes without all four signatories.
+func (s Signatories) Check() error {
+	if strings.TrimSpace(s.Head) == "" || strings.TrimSpace(s.Front) == "" || strings.TrimSpace(s.Reps[0]) == "" || strings.TrimSpace(s.Reps[1]) == "" {
+		return apperr.Invalid("Biên bản phải có chữ ký của trưởng thôn, trưởng Ban công tác Mặt trận và 02 đại diện hộ gia đình (Điều 20 khoản 2): hãy ghi đủ bốn họ tên.",
+			map[string]string{"signatories": "required"})
+	}
+	return nil
+}
+
+// Minutes writes the minutes of a decision with the fields of Art 20(2): time;
+// total households, representatives present, households absent; content;
+// method; result; decision; signatures. The text is what is hashed on the
+// public record.
+func Minutes(m Matter, v Vote, village string, sig Signatories) string {
+	var b strings.Builder
+	outcome := "KHÔNG THÔNG QUA"
+	if v.Passed {
+		outcome = "THÔNG QUA"
+	}
+	fmt.Fprintf(&b, "BIÊN BẢN\nKết quả Nhân dân bàn và quyết định — %s\n\n", village)
+	fmt.Fprintf(&b, "1. Thời gian: ngày %s.\n", v.HeldOn.VN())
+	fmt.Fprintf(&b, "2. Tổng số hộ gia đình: %d; số đại diện hộ gia đình tham gia: %d; số hộ vắng mặt, không biểu quyết: %d.\n",
+		v.Households, v.Present, v.Households-v.Present)
+	fmt.Fprintf(&b, "3. Nội dung: %s (khoản %d Điều 15: %s).\n", m.Title, m.Subject, Subjects[m.Subject-1])
+	if m.Body != "" {
+		fmt.Fprintf(&b, "   %s\n", strings.ReplaceAll(m.Body, "\n", "\n   "))
+	}
+	fmt.Fprintf(&b, "4. Hình thức: %s.\n", MethodNames[v.Method])
+	fmt.Fprintf(&b, "5. Kết quả: %d hộ đồng ý, %d hộ không đồng ý, %d ý kiến khác, trên tổng số %d hộ (cần %s tổng số hộ, tức ít nhất %d hộ).\n",
+		v.Tally.Agree, v.Tally.Disagree, v.Tally.OtherOpinion, v.Households, ThresholdOf(m.Subject), ThresholdOf(m.Subject).Needed(v.Households))
+	fmt.Fprintf(&b, "6. Quyết định: %s.\n\n", outcome)
+	fmt.Fprintf(&b, "Trưởng thôn, tổ trưởng tổ dân phố: %s\nTrưởng Ban công tác Mặt trận: %s\nĐại diện hộ gia đình: %s\nĐại diện hộ gia đình: %s\n",
+		strings.TrimSpace(sig.Head), strings.TrimSpace(sig.Front), strings.TrimSpace(sig.Reps[0]), strings.TrimSpace(sig.Reps[1]))
+	return b.String()
+}
+
+// Clocks are the dates by which the decision must reach the commune (Art 20(3))
+// and the commune must answer (Art 21(2)), with whether they are overdue.
+type Clocks struct {
+	SubmitBy, RecognizeBy legal.Date
+	SubmitLate            bool // submitted (or still not) after SubmitBy
+	RecognizeLate         bool
+}
+
+// ClocksOf works out the clocks of a decided village matter on day today.
+func (s *Service) ClocksOf(ctx context.Context, m Matter, today legal.Date) (Clocks, error) {
+	var c Clocks
+	if m.Scope != VillageScope || m.DecidedOn == "" {
+		return c, nil
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return c, err
+	}
+	decided, err := legal.ParseDate(m.DecidedOn)
+	if err != nil {
+		return c, nil
+	}
+	cat := legal.DefaultCatalogue()
+	r, err := cat.Compute(cal, "decision.submit", decided, legal.Options{})
+	if err != nil {
+		return c, err
+	}
+	c.SubmitBy = r.Due
+	submitted, err := legal.ParseDate(m.SubmittedOn)
+	if err != nil { // not yet submitted
+		c.SubmitLate = c.SubmitBy.Before(today)
+		return c, nil
+	}
+	c.SubmitLate = c.SubmitBy.Before(submitted)
+	r, err = cat.Compute(cal, "decision.recognize", submitted, legal.Options{})
+	if err != nil {
+		return c, err
+	}
+	c.RecognizeBy = r.Due
+	answered, err := legal.ParseDate(m.RecognizedOn)
+	if err != nil {
+		c.RecognizeLate = c.RecognizeBy.Before(today)
+	} else {
+		c.RecognizeLate = c.RecognizeBy.Before(answered)
+	}
+	return c, nil
+}
+
+// deciding is the vote that decided a matter in a village: the last closed vote
+// that did not lack the numbers.
+func deciding(vs []Vote) (Vote, bool) {
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].Status == StatusClosed && !vs[i].LackedNumbers {
+			return vs[i], true
+		}
+	}
+	return Vote{}, false
+}
+
+// Submit writes the minutes of a decided village matter and sends them to the
+// commune People's Committee and Fatherland Front (Art 20(3)); the minutes'
+// SHA-256 goes on the public record.
+func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig Signatories) (Matter, error) {
+	m, err := findMatter(ctx, s.db, matterID)
+	if err != nil {
+		return m, err
+	}
+	if err := s.guard.Can(ctx, a, auth.DecideMatters, m.UnitID); err != nil {
+		return m, err
+	}
+	switch {
+	case m.Scope != VillageScope:
+		return m, apperr.Conflict("Nội dung quyết định trên phạm vi toàn xã có hiệu lực từ ngày Ủy ban nhân dân xã quyết định; không gửi công nhận.")
+	case m.Status == StatusOpen:
+		return m, apperr.Conflict("Chưa có kết quả biểu quyết để gửi.")
+	case m.SubmittedOn != "":
+		return m, apperr.Conflict("Đã gửi kết quả ngày %s.", vnDate(m.SubmittedOn))
+	}
+	if err := sig.Check(); err != nil {
+		return m, err
+	}
+	vs, err := s.Votes(ctx, m.ID)
+	if err != nil {
+		return m, err
+	}
+	v, ok := deciding(vs)
+	if !ok {
+		return m, apperr.Conflict("Chưa có kết quả biểu quyết để gửi.")
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return m, err
+	}
+	village, _ := t.Unit(v.VillageID)
+	m.Minutes = Minutes(m, v, village.Name, sig)
+	m.MinutesSHA256 = audit.Sum(m.Minutes)
+	m.SubmittedOn = s.today().String()
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update matters set minutes = $1, minutes_sha256 = $2, submitted_on = $3, updated_at = $4 where id = $5 and submitted_on = ''",
+			m.Minutes, m.MinutesSHA256, m.SubmittedOn, s.db.NowMillis(), m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, m, "decision.submitted", "Gửi biên bản kết quả đến UBND xã và MTTQ xã: "+m.Title,
+			map[string]any{"minutes_sha256": m.MinutesSHA256, "vote": v.ID, "passed": v.Passed})
+	})
+	return m, err
+}
+
+func vnDate(iso string) string {
+	if d, err := legal.ParseDate(iso); err == nil {
+		return d.VN()
+	}
+	return iso
+}
+
+// Recognize records the commune's answer to a submitted decision (Art 21(2)):
+// recognition, or a refusal with its reasons. Board members (item 5) are
+// recognised by the commune Fatherland Front, everything else by the commune
+// People's Committee.
+func (s *Service) Recognize(ctx context.Context, a *auth.Actor, matterID int64, recognized bool, reason string) (Matter, error) {
+	m, err := findMatter(ctx, s.db, matterID)
+	if err != nil {
+		return m, err
+	}
+	action := auth.RecognizeCommune
+	if m.Subject == Boards {
+		action = auth.RecognizeFront
+	}
+	if err := s.guard.Can(ctx, a, action, m.CommuneID); err != nil {
+		return m, err
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case m.SubmittedOn == "":
+		return m, apperr.Conflict("Thôn chưa gửi kết quả.")
+	case m.Recognition != "":
+		return m, apperr.Conflict("Đã trả lời ngày %s.", vnDate(m.RecognizedOn))
+	case !recognized && reason == "":
+		return m, apperr.Invalid("Không công nhận thì phải trả lời bằng văn bản nêu rõ lý do (Điều 21 khoản 2).", map[string]string{"reason": "required"})
+	}
+	m.Recognition, m.RecognitionNote, m.RecognizedOn = "refused", reason, s.today().String()
+	what := "Không công nhận kết quả Nhân dân quyết định: "
+	if recognized {
+		m.Recognition, what = "recognized", "Công nhận kết quả Nhân dân quyết định: "
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update matters set recognition = $1, recognition_reason = $2, recognized_on = $3, updated_at = $4 where id = $5 and recognition = ''",
+			m.Recognition, m.RecognitionNote, m.RecognizedOn, s.db.NowMillis(), m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, m, "decision.recognition", what+m.Title, map[string]any{"recognition": m.Recognition, "reason": m.RecognitionNote})
+	})
+	return m, err
+}
+
+// Annul annuls a community decision that breaks the law or social ethics, or
+// was taken against the procedure (Art 22): only the commune People's
+// Committee, always with its reasons.
+func (s *Service) Annul(ctx context.Context, a *auth.Actor, matterID int64, reason string) (Matter, error) {
+	m, err := findMatter(ctx, s.db, matterID)
+	if err != nil {
+		return m, err
+	}
+	if err := s.guard.Can(ctx, a, auth.RecognizeCommune, m.CommuneID); err != nil {
+		return m, err
+	}
+	reason = strings.TrimSpace(reason)
+	switch {
+	case m.Status == StatusOpen:
+		return m, apperr.Conflict("Chưa có quyết định để hủy bỏ.")
+	case m.AnnulledOn != "":
+		return m, apperr.Conflict("Đã hủy bỏ ngày %s.", vnDate(m.AnnulledOn))
+	case reason == "":
+		return m, apperr.Invalid("Hủy bỏ phải nêu lý do (Điều 22).", map[string]string{"reason": "required"})
+	}
+	m.AnnulledOn, m.AnnulReason = s.today().String(), reason
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update matters set annulled_on = $1, annul_reason = $2, updated_at = $3 where id = $4 and annulled_on = ''",
+			m.AnnulledOn, m.AnnulReason, s.db.NowMillis(), m.ID); err != nil {
+			return err
+		}
+		return s.record(ctx, tx, a, m, "decision.annulled", "Hủy bỏ quyết định của cộng đồng dân cư: "+m.Title, map[string]any{"reason": reason})
+	})
+	return m, err
+}
+
+// InForce reports whether a decided matter is in force: passed, not annulled,
+// and recognised where the law makes recognition the start (Art 21(2)).
+func InForce(m Matter) bool {
+	if m.Status != StatusPassed || m.AnnulledOn != "" {
+		return false
+	}
+	switch EffectOf(m.Subject, m.Scope) {
+	case OnCommuneRecog, OnFrontRecog:
+		return m.Recognition == "recognized"
+	}
+	return true
+}
