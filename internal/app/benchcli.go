@@ -97,13 +97,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if want["votes"] {
 		if voters, err = loadtest.GenerateVoteTarget(ctx, a.DB, a.Units, *households); err != nil {
 			if a.DB.Dialect == db.SQLite {
-		// Fold the generator's write-ahead log into the file now, not during the measurements.
-		if _, err := a.DB.ExecContext(ctx, "pragma wal_checkpoint(TRUNCATE)"); err != nil {
+				// Fold the generator's write-ahead log into the file now, not during the measurements.
+				if _, err := a.DB.ExecContext(ctx, "pragma wal_checkpoint(TRUNCATE)"); err != nil {
+					a.Close()
+					return err
+				}
+			}
 			a.Close()
-			return err
-		}
-	}
-	a.Close()
 			return err
 		}
 	}

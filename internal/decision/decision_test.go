@@ -458,3 +458,31 @@ func TestCommuneWideMatter(t *testing.T) {
 		}
 	})
 }
+
+// Electing a village head keeps the ND 59 Art 6 timeline: the plan 20 days before.
+func TestElectionTimeline(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 4)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "Bầu trưởng thôn Đông Phước nhiệm kỳ 2027–2032"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(10).String()})
+		wantCode(t, err, apperr.CodeInvalid, "ngày bầu sớm nhất là "+f.today().AddDays(20).VN())
+		day := f.today().AddDays(21)
+		if _, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: day.String()}); err != nil {
+			t.Fatal(err)
+		}
+		steps, err := f.svc.ElectionTimeline(ctx, day, f.today())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, back := range []int{20, 15, 10, 7} {
+			if steps[i].By != day.AddDays(-back) || steps[i].Late {
+				t.Errorf("step %d (%s): by %s late %v, want %s", i, steps[i].Rule, steps[i].By, steps[i].Late, day.AddDays(-back))
+			}
+		}
+	})
+}

@@ -307,6 +307,7 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 }
 
 type officePage struct {
+	Timeline []Step // electing a village head: the ND 59 Art 6 steps before the meeting
 	Dates    map[string]string
 	M        Matter
 	Clocks   Clocks
@@ -369,6 +370,16 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		return
 	}
 	p.InForce, p.Dates = InForce(m), dates(m)
+	if m.Subject == VillageHead {
+		for _, v := range p.Votes {
+			if v.Method == Meeting && v.Status == StatusOpen {
+				if p.Timeline, err = h.svc.ElectionTimeline(r.Context(), v.HeldOn, m.ProposedOn); err != nil {
+					h.web.Error(w, r, err)
+					return
+				}
+			}
+		}
+	}
 	h.web.RenderStatus(w, r, h.pages["office"], status, m.Title, p)
 }
 

@@ -276,3 +276,20 @@ func CheckTeam(n int) error {
 // Witnesses is how many household representatives witness a count and sign the
 // minutes (Art 20(2); ND 59 Arts 3–4).
 const Witnesses = 2
+
+// ElectionStep is a step before the election of a village head (ND 59 Art 6),
+// with the legal catalogue rule that times it.
+type ElectionStep struct {
+	Rule string
+	Name string
+}
+
+// ElectionSteps are the steps of ND 59 Art 6, earliest first: the decision and
+// plan at least 20 days before, the candidate list 15, the election team 10, the
+// publication 7.
+var ElectionSteps = []ElectionStep{
+	{"village-head.plan", "Quyết định, kế hoạch bầu cử của Chủ tịch UBND xã (phối hợp MTTQ xã)"},
+	{"village-head.candidates", "Ban công tác Mặt trận gửi danh sách người ứng cử đến UBND xã"},
+	{"village-head.team", "Thành lập Tổ bầu cử (tổ trưởng là đại diện Ban công tác Mặt trận)"},
+	{"village-head.publicise", "Công khai quyết định, kế hoạch và danh sách người ứng cử"},
+}

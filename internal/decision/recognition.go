@@ -254,3 +254,29 @@ func InForce(m Matter) bool {
 	}
 	return true
 }
+
+// Step is an election step with its last day.
+type Step struct {
+	ElectionStep
+	By   legal.Date
+	Late bool // the last day is before the day the matter was put (too late to keep)
+}
+
+// ElectionTimeline works out the last day of each step before an election held
+// on day (ND 59 Art 6), and whether a matter put on proposed can still keep it.
+func (s *Service) ElectionTimeline(ctx context.Context, day, proposed legal.Date) ([]Step, error) {
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat := legal.DefaultCatalogue()
+	out := make([]Step, len(ElectionSteps))
+	for i, st := range ElectionSteps {
+		r, err := cat.Compute(cal, st.Rule, day, legal.Options{})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Step{ElectionStep: st, By: r.Due, Late: r.Due.Before(proposed)}
+	}
+	return out, nil
+}

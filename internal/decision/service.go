@@ -46,6 +46,7 @@ type Matter struct {
 	Backers               int
 	Status                string
 	DecidedOn             string
+	ProposedOn            legal.Date
 	// After the decision (Arts 20–22).
 	Minutes, MinutesSHA256       string
 	SubmittedOn                  string
@@ -115,7 +116,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		return Matter{}, apperr.NotFound("Không tìm thấy đơn vị.")
 	}
 	m := Matter{ID: s.db.NewID(), UnitID: u.ID, Subject: p.Subject, Title: strings.TrimSpace(p.Title), Body: strings.TrimSpace(p.Body),
-		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen}
+		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen, ProposedOn: s.today()}
 	switch u.Type.Level() {
 	case org.VillageLevel:
 		m.Scope, m.CommuneID = VillageScope, u.ParentID
@@ -186,14 +187,16 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matte
 }
 
 const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,
-	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason`
+	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at`
 
 func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
 	var m Matter
 	var scope, prop string
+	var created int64
 	err := r.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn, &m.Minutes,
-		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason)
+		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created)
 	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
+	m.ProposedOn = legal.Today(time.UnixMilli(created))
 	return m, err
 }
 
@@ -312,6 +315,17 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		}
 	} else if held.Before(today) {
 		return Vote{}, apperr.Invalid("Ngày kết thúc biểu quyết trực tuyến không được trước hôm nay.", map[string]string{"held_on": "past"})
+	}
+	// Electing a village head: the plan (the matter) comes at least 20 days before (ND 59 Art 6).
+	if m.Subject == VillageHead && n.Method == Meeting {
+		steps, err := s.ElectionTimeline(ctx, held, m.ProposedOn)
+		if err != nil {
+			return Vote{}, err
+		}
+		if steps[0].Late {
+			return Vote{}, apperr.Invalid(fmt.Sprintf("Kế hoạch bầu trưởng thôn phải có trước ngày bầu ít nhất 20 ngày (Nghị định 59/2023 Điều 6): nội dung đưa ra ngày %s nên ngày bầu sớm nhất là %s.",
+				m.ProposedOn.VN(), m.ProposedOn.AddDays(20).VN()), map[string]string{"held_on": "election_plan"})
+		}
 	}
 	team := cleanNames(n.Team)
 	v := Vote{ID: s.db.NewID(), MatterID: m.ID, VillageID: village.ID, Method: n.Method, NoticedOn: today, HeldOn: held, OptedIn: n.OptedIn,
