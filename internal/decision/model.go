@@ -293,3 +293,53 @@ var ElectionSteps = []ElectionStep{
 	{"village-head.team", "Thành lập Tổ bầu cử (tổ trưởng là đại diện Ban công tác Mặt trận)"},
 	{"village-head.publicise", "Công khai quyết định, kế hoạch và danh sách người ứng cử"},
 }
+
+// Elected returns the candidates (by index) elected out of households: those
+// with more than half of all households (Art 21(1); ND 59 Art 3(5)). seats
+// bounds how many (1 for a village head); when more pass than there are seats,
+// those with the most votes are elected and a tie for the last seat elects
+// nobody for it (a new round decides).
+func Elected(votes []int, households, seats int) []int {
+	var pass []int
+	for i, v := range votes {
+		if Majority.Met(v, households) {
+			pass = append(pass, i)
+		}
+	}
+	if len(pass) <= seats {
+		return pass
+	}
+	// Most votes first, then keep the seats unless the last seat is tied.
+	for i := 1; i < len(pass); i++ {
+		for j := i; j > 0 && votes[pass[j]] > votes[pass[j-1]]; j-- {
+			pass[j], pass[j-1] = pass[j-1], pass[j]
+		}
+	}
+	if votes[pass[seats-1]] == votes[pass[seats]] {
+		k := seats - 1
+		for k >= 0 && votes[pass[k]] == votes[pass[seats]] {
+			k--
+		}
+		return pass[:k+1]
+	}
+	return pass[:seats]
+}
+
+// CheckCandidateVotes refuses counts per candidate that cannot be: negative, or,
+// for a single seat, more ballots than households.
+func CheckCandidateVotes(votes []int, households, seats int) error {
+	sum := 0
+	for _, v := range votes {
+		if v < 0 {
+			return apperr.Invalid("Số phiếu không được âm.", map[string]string{"count": "negative"})
+		}
+		if v > households {
+			return apperr.Invalid(fmt.Sprintf("Một người ứng cử không thể có nhiều phiếu (%d) hơn số hộ gia đình (%d).", v, households), map[string]string{"count": "too_many"})
+		}
+		sum += v
+	}
+	if seats == 1 && sum > households {
+		return apperr.Invalid(fmt.Sprintf("Tổng số phiếu bầu (%d) lớn hơn số hộ gia đình (%d): mỗi hộ bầu một người.", sum, households), map[string]string{"count": "too_many"})
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package decision
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -163,5 +164,35 @@ func TestPetitionsAndEffects(t *testing.T) {
 		if (CheckTeam(n) == nil) != ok {
 			t.Errorf("team of %d", n)
 		}
+	}
+}
+
+func TestElected(t *testing.T) {
+	for _, tt := range []struct {
+		name              string
+		votes             []int
+		households, seats int
+		want              []int
+	}{
+		{"one of two passes", []int{51, 40}, 100, 1, []int{0}},
+		{"exactly half elects nobody", []int{50, 50}, 100, 1, nil},
+		{"absent households count against", []int{45}, 100, 1, nil},
+		{"three seats, two pass", []int{60, 55, 30, 70}, 100, 3, []int{0, 1, 3}},
+		{"two seats, three pass: the most votes", []int{60, 80, 70}, 100, 2, []int{1, 2}},
+		{"two seats, tie for the last: only the first", []int{90, 60, 60}, 100, 2, []int{0}},
+	} {
+		got := Elected(tt.votes, tt.households, tt.seats)
+		if fmt.Sprint(got) != fmt.Sprint(tt.want) && !(len(got) == 0 && len(tt.want) == 0) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+	if err := CheckCandidateVotes([]int{60, 50}, 100, 1); err == nil || !strings.Contains(err.Error(), "mỗi hộ bầu một người") {
+		t.Errorf("single seat over the households: %v", err)
+	}
+	if err := CheckCandidateVotes([]int{60, 50}, 100, 3); err != nil {
+		t.Errorf("several seats may sum over the households: %v", err)
+	}
+	if err := CheckCandidateVotes([]int{101}, 100, 3); err == nil {
+		t.Error("a candidate above the households")
 	}
 }

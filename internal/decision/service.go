@@ -47,6 +47,8 @@ type Matter struct {
 	Status                string
 	DecidedOn             string
 	ProposedOn            legal.Date
+	Candidates            []string // an election (items 4–5); empty for a yes/no question
+	Seats                 int
 	// After the decision (Arts 20–22).
 	Minutes, MinutesSHA256       string
 	SubmittedOn                  string
@@ -103,6 +105,8 @@ type Proposal struct {
 	Body       string
 	Initiative bool // proposed by citizens (Art 16), with Backers households behind it
 	Backers    int
+	Candidates []string // an election (items 4–5): the candidates; none for a yes/no question (a dismissal)
+	Seats      int      // how many are elected (a village head: 1)
 }
 
 // Propose records a matter for a village or, for items 1–2, for a whole commune.
@@ -116,7 +120,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		return Matter{}, apperr.NotFound("Không tìm thấy đơn vị.")
 	}
 	m := Matter{ID: s.db.NewID(), UnitID: u.ID, Subject: p.Subject, Title: strings.TrimSpace(p.Title), Body: strings.TrimSpace(p.Body),
-		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen, ProposedOn: s.today()}
+		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen, ProposedOn: s.today(), Candidates: cleanNames(p.Candidates), Seats: max(p.Seats, 1)}
 	switch u.Type.Level() {
 	case org.VillageLevel:
 		m.Scope, m.CommuneID = VillageScope, u.ParentID
@@ -130,6 +134,16 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	}
 	if err := CheckScope(p.Subject, m.Scope); err != nil {
 		return Matter{}, err
+	}
+	switch {
+	case len(m.Candidates) > 0 && m.Subject != VillageHead && m.Subject != Boards:
+		return Matter{}, apperr.Invalid("Chỉ bầu trưởng thôn (khoản 4) hoặc thành viên Ban TTND, Ban GSĐTCĐ (khoản 5) mới có danh sách người ứng cử.",
+			map[string]string{"candidates": "not_election"})
+	case m.Subject == VillageHead && m.Seats != 1:
+		return Matter{}, apperr.Invalid("Mỗi thôn bầu một trưởng thôn.", map[string]string{"seats": "one"})
+	case len(m.Candidates) > 0 && m.Seats > len(m.Candidates):
+		return Matter{}, apperr.Invalid(fmt.Sprintf("Số người được bầu (%d) nhiều hơn số người ứng cử (%d).", m.Seats, len(m.Candidates)),
+			map[string]string{"seats": "too_many"})
 	}
 	if m.Title == "" || utf8.RuneCountInString(m.Title) > 300 {
 		return Matter{}, apperr.Invalid("Hãy ghi nội dung cần quyết định (tối đa 300 ký tự).", map[string]string{"title": "required"})
@@ -149,8 +163,9 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	now := s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `insert into matters (id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on,
-			created_by, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12)`,
-			m.ID, m.UnitID, m.CommuneID, string(m.Scope), m.Subject, m.Title, m.Body, proposer(m.Initiative), m.Backers, m.Status, a.AccountID, now); err != nil {
+			created_by, created_at, updated_at, candidates, seats) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12, $13, $14)`,
+			m.ID, m.UnitID, m.CommuneID, string(m.Scope), m.Subject, m.Title, m.Body, proposer(m.Initiative), m.Backers, m.Status, a.AccountID, now,
+			strings.Join(m.Candidates, "\n"), m.Seats); err != nil {
 			return fmt.Errorf("insert matter: %w", err)
 		}
 		return s.record(ctx, tx, a, m, "decision.proposed", "Đưa ra Nhân dân bàn và quyết định: "+m.Title, map[string]any{"subject": m.Subject, "scope": m.Scope})
@@ -187,14 +202,18 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matte
 }
 
 const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,
-	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at`
+	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at, candidates, seats`
 
 func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
 	var m Matter
 	var scope, prop string
 	var created int64
+	var cands string
 	err := r.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn, &m.Minutes,
-		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created)
+		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created, &cands, &m.Seats)
+	if cands != "" {
+		m.Candidates = strings.Split(cands, "\n")
+	}
 	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
 	m.ProposedOn = legal.Today(time.UnixMilli(created))
 	return m, err
