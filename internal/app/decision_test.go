@@ -160,3 +160,66 @@ func TestDecisionPages(t *testing.T) {
 		}
 	})
 }
+
+// Electing a village head through the officials' pages.
+func TestElectionPages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(&logBuffer{}, nil)))
+		t.Cleanup(func() { a.Consult.Close(); a.Decide.Close() })
+		if _, err := demo.Load(ctx, a.Units); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		defer srv.Close()
+		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		var n int
+		d.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&n)
+		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		code, _, hd := head.Post(manage, manage, url.Values{"subject": {"4"}, "title": {"Bầu trưởng thôn nhiệm kỳ 2027–2032"},
+			"candidates": {"Nguyễn Văn An\nTrần Thị Bình"}, "seats": {"1"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("propose: %d", code)
+		}
+		office := hd.Get("Location")
+		day := time.Now().AddDate(0, 0, 21)
+		code, page, _ := head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
+			"held_on": {time.Now().AddDate(0, 0, 5).Format("2006-01-02")}})
+		if code != http.StatusBadRequest || !strings.Contains(page, "ngày bầu sớm nhất là") {
+			t.Errorf("an election 5 days after the plan: %d", code)
+		}
+		code, page, _ = head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
+			"held_on": {day.Format("2006-01-02")}})
+		if code != 200 || !strings.Contains(page, "Các bước trước ngày bầu") {
+			t.Fatalf("notice: %d", code)
+		}
+		vote := regexp.MustCompile(`/quan-tri/bieu-quyet/(\d+)/ket-qua`).FindStringSubmatch(page)
+		if vote == nil {
+			t.Fatal("no count form")
+		}
+		d.Now = func() time.Time { return day.Add(time.Hour) }
+		head = signIn(t, srv, "truongthon@danchu.demo", demo.Password)
+		count := "/quan-tri/bieu-quyet/" + vote[1] + "/ket-qua"
+		win := n/2 + 1
+		form := url.Values{"present": {fmt.Sprint(n)}, "cand": {fmt.Sprint(win), "abc"}, "committee": {"A\nB\nC"}, "secretary": {"D"}}
+		if code, page, _ := head.Post(office, count, form); code != http.StatusBadRequest || !strings.Contains(page, "âm") {
+			t.Errorf("a count that is not a number: %d", code)
+		}
+		form["cand"] = []string{fmt.Sprint(win), fmt.Sprint(n - win)}
+		if code, _, _ := head.Post(office, count, form); code != 200 {
+			t.Fatalf("count: %d", code)
+		}
+		_, page, _ = webtest.New(t, srv.URL).Get(strings.Replace(office, "/quan-tri", "", 1))
+		if !strings.Contains(page, fmt.Sprintf("Nguyễn Văn An: %d — <strong>trúng cử</strong>", win)) || strings.Contains(page, "Trần Thị Bình: "+fmt.Sprint(n-win)+" — ") {
+			t.Errorf("public page lacks the election result")
+		}
+	})
+}

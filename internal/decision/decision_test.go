@@ -486,3 +486,63 @@ func TestElectionTimeline(t *testing.T) {
 		}
 	})
 }
+
+// Electing a village head at a meeting: the candidate with more than half of all
+// households wins; the minutes list every candidate.
+func TestVillageHeadElection(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 10)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		_, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Other, Title: "x", Candidates: []string{"A"}})
+		wantCode(t, err, apperr.CodeInvalid, "danh sách người ứng cử")
+		_, err = f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "x", Candidates: []string{"A", "B"}, Seats: 2})
+		wantCode(t, err, apperr.CodeInvalid, "một trưởng thôn")
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "Bầu trưởng thôn Đông Phước",
+			Candidates: []string{"Nguyễn Văn An", " ", "Trần Thị Bình"}})
+		if err != nil || len(m.Candidates) != 2 || m.Seats != 1 {
+			t.Fatalf("election: %+v %v", m, err)
+		}
+		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(21).String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.advance(21 * 24 * time.Hour)
+		count := decision.Count{Present: 9, Committee: []string{"A", "B", "C"}, Secretary: "D"}
+		for _, tt := range []struct {
+			per  []int
+			want string
+		}{
+			{[]int{6}, "từng người ứng cử"},
+			{[]int{6, 5}, "mỗi hộ bầu một người"},
+			{[]int{-1, 2}, "âm"},
+		} {
+			count.PerCandidate = tt.per
+			_, err := f.svc.RecordCount(ctx, f.head, vote.ID, count)
+			wantCode(t, err, apperr.CodeInvalid, tt.want)
+		}
+		count.PerCandidate = []int{6, 3}
+		got, err := f.svc.RecordCount(ctx, f.head, vote.ID, count)
+		if err != nil || !got.Passed {
+			t.Fatalf("count: %+v %v", got, err)
+		}
+		m, _ = f.svc.Matter(ctx, m.ID)
+		rs, err := f.svc.Results(ctx, m, got)
+		if err != nil || len(rs) != 2 || !rs[0].Elected || rs[1].Elected || rs[0].Votes != 6 {
+			t.Fatalf("results: %+v %v", rs, err)
+		}
+		sent, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}})
+		if err != nil || !strings.Contains(sent.Minutes, "Nguyễn Văn An: 6 phiếu — trúng cử") || !strings.Contains(sent.Minutes, "Trần Thị Bình: 3 phiếu\n") ||
+			!strings.Contains(sent.Minutes, "người trúng cử: Nguyễn Văn An") {
+			t.Errorf("minutes (%v):\n%s", err, sent.Minutes)
+		}
+		rec, _ := f.rec.Records(ctx, 0, 10)
+		found := false
+		for _, r := range rec {
+			found = found || (r.Kind == "decision.counted" && strings.Contains(r.Summary, "trúng cử: Nguyễn Văn An"))
+		}
+		if !found {
+			t.Error("the public record lacks the election result")
+		}
+	})
+}

@@ -88,7 +88,8 @@ type voteView struct {
 	Shown     bool // results may be shown (not an online vote still open)
 	Ballots   int  // online, closed: how many receipts were counted
 	Check     string
-	CheckOK   bool // Check is among the counted receipts
+	CheckOK   bool              // Check is among the counted receipts
+	Results   []CandidateResult // an election
 	Mine      MyBallot
 	MineOK    bool
 	CanVote   bool
@@ -129,6 +130,9 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		vil, _ := t.Unit(v.VillageID)
 		out[i] = voteView{Vote: v, Village: vil.Name, MethodStr: MethodNames[v.Method], Needed: ThresholdOf(m.Subject).Needed(v.Households),
 			Shown: v.Status == StatusClosed}
+		if out[i].Results, err = h.svc.Results(r.Context(), m, v); err != nil {
+			return nil, err
+		}
 		if v.Method == Online && v.Status == StatusClosed {
 			out[i].Ballots = v.Tally.Agree + v.Tally.Disagree + v.Tally.OtherOpinion
 			if code := r.URL.Query().Get("kiem-tra"); code != "" && r.URL.Query().Get("phieu") == fmt.Sprint(v.ID) {
@@ -290,13 +294,14 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	}
 	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
 	backers, _ := strconv.Atoi(r.PostFormValue("backers"))
+	seats, _ := strconv.Atoi(r.PostFormValue("seats"))
 	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
-		Initiative: r.PostFormValue("initiative") == "1", Backers: backers})
+		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats})
 	if err != nil {
 		var e *apperr.Error
 		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
-				"backers": r.PostFormValue("backers")}
+				"backers": r.PostFormValue("backers"), "candidates": r.PostFormValue("candidates"), "seats": r.PostFormValue("seats")}
 			h.managePage(w, r, u, http.StatusBadRequest, managePage{Error: e.Message, Fields: e.Fields, Values: vals})
 			return
 		}
@@ -450,8 +455,16 @@ func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
+	var per []int
+	for _, x := range r.PostForm["cand"] {
+		n, err := strconv.Atoi(strings.TrimSpace(x))
+		if err != nil {
+			n = -1 // refused by the count check with a clear message
+		}
+		per = append(per, n)
+	}
 	_, err := h.svc.RecordCount(r.Context(), a, v.ID, Count{Present: atoi(r, "present"), Agree: atoi(r, "agree"), Disagree: atoi(r, "disagree"),
-		Other: atoi(r, "other"), Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary")})
+		Other: atoi(r, "other"), Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary"), PerCandidate: per})
 	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
 }
 

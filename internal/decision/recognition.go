@@ -33,7 +33,7 @@ func (s Signatories) Check() error {
 // total households, representatives present, households absent; content;
 // method; result; decision; signatures. The text is what is hashed on the
 // public record.
-func Minutes(m Matter, v Vote, village string, sig Signatories) string {
+func Minutes(m Matter, v Vote, village string, sig Signatories, rs []CandidateResult) string {
 	var b strings.Builder
 	outcome := "KHÔNG THÔNG QUA"
 	if v.Passed {
@@ -48,9 +48,23 @@ func Minutes(m Matter, v Vote, village string, sig Signatories) string {
 		fmt.Fprintf(&b, "   %s\n", strings.ReplaceAll(m.Body, "\n", "\n   "))
 	}
 	fmt.Fprintf(&b, "4. Hình thức: %s.\n", MethodNames[v.Method])
-	fmt.Fprintf(&b, "5. Kết quả: %d hộ đồng ý, %d hộ không đồng ý, %d ý kiến khác, trên tổng số %d hộ (cần %s tổng số hộ, tức ít nhất %d hộ).\n",
-		v.Tally.Agree, v.Tally.Disagree, v.Tally.OtherOpinion, v.Households, ThresholdOf(m.Subject), ThresholdOf(m.Subject).Needed(v.Households))
-	fmt.Fprintf(&b, "6. Quyết định: %s.\n\n", outcome)
+	if len(rs) > 0 {
+		fmt.Fprintf(&b, "5. Kết quả bầu (%d người được bầu; người trúng cử phải có trên một nửa tổng số %d hộ, tức ít nhất %d phiếu):\n",
+			m.Seats, v.Households, Majority.Needed(v.Households))
+		var elected []string
+		for _, r := range rs {
+			mark := ""
+			if r.Elected {
+				mark, elected = " — trúng cử", append(elected, r.Name)
+			}
+			fmt.Fprintf(&b, "   %s: %d phiếu%s\n", r.Name, r.Votes, mark)
+		}
+		fmt.Fprintf(&b, "6. Quyết định: người trúng cử: %s.\n\n", orNone(elected))
+	} else {
+		fmt.Fprintf(&b, "5. Kết quả: %d hộ đồng ý, %d hộ không đồng ý, %d ý kiến khác, trên tổng số %d hộ (cần %s tổng số hộ, tức ít nhất %d hộ).\n",
+			v.Tally.Agree, v.Tally.Disagree, v.Tally.OtherOpinion, v.Households, ThresholdOf(m.Subject), ThresholdOf(m.Subject).Needed(v.Households))
+		fmt.Fprintf(&b, "6. Quyết định: %s.\n\n", outcome)
+	}
 	fmt.Fprintf(&b, "Trưởng thôn, tổ trưởng tổ dân phố: %s\nTrưởng Ban công tác Mặt trận: %s\nĐại diện hộ gia đình: %s\nĐại diện hộ gia đình: %s\n",
 		strings.TrimSpace(sig.Head), strings.TrimSpace(sig.Front), strings.TrimSpace(sig.Reps[0]), strings.TrimSpace(sig.Reps[1]))
 	return b.String()
@@ -150,7 +164,11 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 		return m, err
 	}
 	village, _ := t.Unit(v.VillageID)
-	m.Minutes = Minutes(m, v, village.Name, sig)
+	rs, err := s.Results(ctx, m, v)
+	if err != nil {
+		return m, err
+	}
+	m.Minutes = Minutes(m, v, village.Name, sig, rs)
 	m.MinutesSHA256 = audit.Sum(m.Minutes)
 	m.SubmittedOn = s.today().String()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {

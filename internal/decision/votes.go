@@ -11,6 +11,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/db"
 	"danchu/internal/org"
 )
 
@@ -21,6 +22,52 @@ type Count struct {
 	Agree, Disagree, Other int
 	Committee              []string // meeting: the ballot committee chosen by the meeting (3–5)
 	Secretary              string
+	PerCandidate           []int // an election: the votes of each candidate, in the matter's order
+}
+
+// CandidateResult is a candidate's votes in an election.
+type CandidateResult struct {
+	Name    string
+	Votes   int
+	Elected bool
+}
+
+// Results returns the per-candidate votes of a closed election vote (nil for a
+// yes/no question).
+func (s *Service) Results(ctx context.Context, m Matter, v Vote) ([]CandidateResult, error) {
+	if len(m.Candidates) == 0 || v.Status != StatusClosed || v.LackedNumbers {
+		return nil, nil
+	}
+	return results(ctx, s.db, m, v)
+}
+
+func results(ctx context.Context, q querier, m Matter, v Vote) ([]CandidateResult, error) {
+	rows, err := q.QueryContext(ctx, "select n, votes from vote_candidates where vote_id = $1", v.ID)
+	if err != nil {
+		return nil, fmt.Errorf("candidates of vote %d: %w", v.ID, err)
+	}
+	defer rows.Close()
+	votes := make([]int, len(m.Candidates))
+	for rows.Next() {
+		var n, k int
+		if err := rows.Scan(&n, &k); err != nil {
+			return nil, err
+		}
+		if n >= 1 && n <= len(votes) {
+			votes[n-1] = k
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]CandidateResult, len(votes))
+	for i, k := range votes {
+		out[i] = CandidateResult{Name: m.Candidates[i], Votes: k}
+	}
+	for _, i := range Elected(votes, v.Households, m.Seats) {
+		out[i].Elected = true
+	}
+	return out, nil
 }
 
 // RecordCount enters the count of a meeting or a paper ballot and closes the
@@ -46,11 +93,36 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	case s.today().Before(v.HeldOn):
 		return v, apperr.Conflict("Chưa đến ngày %s: chỉ nhập kết quả sau khi họp hoặc phát phiếu.", v.HeldOn.VN())
 	}
+	election := len(m.Candidates) > 0
+	if election {
+		c.Agree, c.Disagree, c.Other = 0, 0, 0
+		if len(c.PerCandidate) != len(m.Candidates) {
+			return v, apperr.Invalid("Hãy nhập số phiếu bầu của từng người ứng cử.", map[string]string{"candidates": "required"})
+		}
+		if err := CheckCandidateVotes(c.PerCandidate, v.Households, m.Seats); err != nil {
+			return v, err
+		}
+		if v.Method == Ballot {
+			c.Present = max(c.Present, 0)
+		}
+		for _, k := range c.PerCandidate {
+			if c.Present > 0 && k > c.Present {
+				return v, apperr.Invalid(fmt.Sprintf("Một người ứng cử không thể có nhiều phiếu (%d) hơn số hộ tham gia (%d).", k, c.Present),
+					map[string]string{"present": "too_few"})
+			}
+		}
+	}
 	t := Tally{Households: v.Households, Agree: c.Agree, Disagree: c.Disagree, OtherOpinion: c.Other}
 	if err := t.Check(); err != nil {
 		return v, err
 	}
 	present := t.Agree + t.Disagree + t.OtherOpinion
+	if election {
+		present = c.Present
+		if present > v.Households || (v.Method == Ballot && present == 0) {
+			return v, apperr.Invalid(fmt.Sprintf("Hãy ghi số hộ đã bỏ phiếu (từ 1 đến %d).", v.Households), map[string]string{"present": "range"})
+		}
+	}
 	if v.Method == Meeting {
 		if c.Present < 0 || c.Present > v.Households {
 			return v, apperr.Invalid(fmt.Sprintf("Số hộ dự họp phải từ 0 đến %d.", v.Households), map[string]string{"present": "range"})
@@ -71,6 +143,8 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	v.Present, v.Tally = present, t
 	if v.Method == Meeting && !CanDecide(m.Subject, present, v.Households) {
 		v.LackedNumbers = true
+	} else if election {
+		v.Passed = len(Elected(c.PerCandidate, v.Households, m.Seats)) > 0
 	} else {
 		r, _ := Decide(m.Subject, t)
 		v.Passed = r.Passed
@@ -90,6 +164,12 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 		if n, _ := res.RowsAffected(); n != 1 {
 			return apperr.Conflict("Cuộc biểu quyết này đã có kết quả.")
 		}
+		if election && !v.LackedNumbers {
+			if err := db.InsertBatches(ctx, tx, "vote_candidates", []string{"vote_id", "n", "votes"}, len(c.PerCandidate),
+				func(i int) []any { return []any{v.ID, i + 1, c.PerCandidate[i]} }, nil); err != nil {
+				return err
+			}
+		}
 		return s.closed(ctx, tx, a, m, v)
 	})
 	return v, err
@@ -105,8 +185,25 @@ func (s *Service) closed(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matte
 		outcome = "thông qua"
 	}
 	th := ThresholdOf(m.Subject)
-	if err := s.record(ctx, tx, a, m, "decision.counted", fmt.Sprintf("Kết quả biểu quyết (%s): %d/%d hộ đồng ý, cần %d — %s: %s", MethodNames[v.Method],
-		v.Tally.Agree, v.Households, th.Needed(v.Households), outcome, m.Title), map[string]any{
+	summary := fmt.Sprintf("Kết quả biểu quyết (%s): %d/%d hộ đồng ý, cần %d — %s: %s", MethodNames[v.Method], v.Tally.Agree, v.Households,
+		th.Needed(v.Households), outcome, m.Title)
+	var elected []string
+	if len(m.Candidates) > 0 && !v.LackedNumbers {
+		rs, err := results(ctx, tx, m, v)
+		if err != nil {
+			return err
+		}
+		var parts []string
+		for _, r := range rs {
+			parts = append(parts, fmt.Sprintf("%s %d phiếu", r.Name, r.Votes))
+			if r.Elected {
+				elected = append(elected, r.Name)
+			}
+		}
+		summary = fmt.Sprintf("Kết quả bầu (%s), %d hộ, cần trên %d phiếu: %s — trúng cử: %s: %s", MethodNames[v.Method], v.Households,
+			v.Households/2, strings.Join(parts, "; "), orNone(elected), m.Title)
+	}
+	if err := s.record(ctx, tx, a, m, "decision.counted", summary, map[string]any{"elected": elected,
 		"vote": v.ID, "village": v.VillageID, "method": v.Method, "households": v.Households, "present": v.Present, "agree": v.Tally.Agree,
 		"disagree": v.Tally.Disagree, "other": v.Tally.OtherOpinion, "absent": v.Tally.Absent(), "passed": v.Passed, "lacked_numbers": v.LackedNumbers}); err != nil {
 		return err
@@ -161,6 +258,13 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 	_, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4", status, last.HeldOn.String(),
 		s.db.NowMillis(), m.ID)
 	return err
+}
+
+func orNone(names []string) string {
+	if len(names) == 0 {
+		return "không ai"
+	}
+	return strings.Join(names, ", ")
 }
 
 // ballot is one online vote on its way to the database.
