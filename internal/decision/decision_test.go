@@ -498,6 +498,12 @@ func TestVillageHeadElection(t *testing.T) {
 		wantCode(t, err, apperr.CodeInvalid, "danh sách người ứng cử")
 		_, err = f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "x", Candidates: []string{"A", "B"}, Seats: 2})
 		wantCode(t, err, apperr.CodeInvalid, "một trưởng thôn")
+		// A dismissal on the households' petition: half of them (ND 59 Art 9), not the 10% of other initiatives.
+		_, err = f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "Bãi nhiệm trưởng thôn", Initiative: true, Backers: 4})
+		wantCode(t, err, apperr.CodeInvalid, "có 4/10 hộ, cần 5")
+		if _, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "Bãi nhiệm trưởng thôn", Initiative: true, Backers: 5}); err != nil {
+			t.Fatal(err)
+		}
 		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.VillageHead, Title: "Bầu trưởng thôn Đông Phước",
 			Candidates: []string{"Nguyễn Văn An", " ", "Trần Thị Bình"}})
 		if err != nil || len(m.Candidates) != 2 || m.Seats != 1 {

@@ -153,6 +153,11 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		if err != nil {
 			return Matter{}, err
 		}
+		// Dismissing the village head on the households' petition needs half of them (ND 59 Art 9).
+		if m.Subject == VillageHead && len(m.Candidates) == 0 && !DismissalPetition(p.Backers, n) {
+			return Matter{}, apperr.Invalid(fmt.Sprintf("Đề nghị bãi nhiệm trưởng thôn cần ít nhất một nửa số hộ gia đình: có %d/%d hộ, cần %d (Nghị định 59/2023 Điều 9).",
+				p.Backers, n, (n+1)/2), map[string]string{"backers": "too_few"})
+		}
 		if !InitiativeBacked(p.Backers, n) {
 			return Matter{}, apperr.Invalid(fmt.Sprintf("Đề xuất của Nhân dân cần ít nhất 10%% số hộ gia đình ủng hộ: có %d/%d hộ, cần %d (Điều 16).",
 				p.Backers, n, (n+9)/10), map[string]string{"backers": "too_few"})
