@@ -111,7 +111,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Outbox = notify.NewOutbox(d, mail, sms, cfg.PublicURL(), log)
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
 	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
-	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar)
+	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Consult)
 	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
 	return a
 }

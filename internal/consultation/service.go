@@ -281,3 +281,13 @@ func (s *Service) RunCloser(ctx context.Context, every time.Duration, log func(e
 		}
 	}
 }
+
+// Window returns a public consultation's unit and comment window, for the
+// capabilities that require a draft to have been posted (a hương ước).
+func (s *Service) Window(ctx context.Context, id int64) (unitID int64, opens, closes legal.Date, err error) {
+	c, err := s.Get(ctx, nil, id)
+	if err != nil {
+		return 0, legal.Date{}, legal.Date{}, err
+	}
+	return c.UnitID, c.OpensOn, c.ClosesOn, nil
+}

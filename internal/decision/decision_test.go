@@ -13,6 +13,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/consultation"
 	"danchu/internal/db"
 	"danchu/internal/decision"
 	"danchu/internal/legal"
@@ -32,6 +33,7 @@ const unitsCSV = `code,name,type,parent_code
 type fixture struct {
 	d               *db.DB
 	svc             *decision.Service
+	consult         *consultation.Service
 	units           *org.Service
 	rec             *audit.Service
 	mu              sync.Mutex
@@ -97,7 +99,10 @@ func setup(t *testing.T, d *db.DB, n int) *fixture {
 	f.head = official("thon1@dd.vn", auth.VillageHead, f.villages[0])
 	f.official = official("xa@dd.vn", auth.CommuneOfficial, f.commune)
 	f.outsider = official("xa@px.vn", auth.CommuneOfficial, f.other)
-	f.svc = decision.NewService(d, f.units, as.Guard(), f.rec, legal.Fixed{C: legal.NewCalendar(legal.Decided())})
+	cal := legal.Fixed{C: legal.NewCalendar(legal.Decided())}
+	f.consult = consultation.NewService(d, f.units, as.Guard(), f.rec, cal, nil)
+	t.Cleanup(f.consult.Close)
+	f.svc = decision.NewService(d, f.units, as.Guard(), f.rec, cal, f.consult)
 	t.Cleanup(f.svc.Close)
 	return f
 }
@@ -167,7 +172,9 @@ func TestMeetingLacksNumbersThenBallot(t *testing.T) {
 		wantCode(t, err, apperr.CodeInvalid, "toàn xã")
 		_, err = f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Other, Title: "Sáng kiến", Initiative: true, Backers: 0})
 		wantCode(t, err, apperr.CodeInvalid, "có 0/10 hộ, cần 1")
-		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước thôn Đông Phước"})
+		posted := f.draft(t, v1, f.today().AddDays(30))
+		f.advance(31 * 24 * time.Hour)
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước thôn Đông Phước", DraftID: posted})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -259,7 +266,7 @@ func TestMeetingLacksNumbersThenBallot(t *testing.T) {
 		if err != nil || decision.InForce(annulled) {
 			t.Fatalf("annulled: %+v %v", annulled.AnnulledOn, err)
 		}
-		if k := recordKinds(t, f); k != "decision.annulled,decision.recognition,decision.submitted,decision.counted,decision.noticed,decision.counted,decision.noticed,decision.proposed" {
+		if k := recordKinds(t, f); k != "decision.annulled,decision.recognition,decision.submitted,decision.counted,decision.noticed,decision.counted,decision.noticed,decision.proposed,consultation.opened" {
 			t.Errorf("public record: %s", k)
 		}
 		rs, _ := f.rec.Records(ctx, 0, 50)
@@ -549,6 +556,54 @@ func TestVillageHeadElection(t *testing.T) {
 		}
 		if !found {
 			t.Error("the public record lacks the election result")
+		}
+	})
+}
+
+// draft posts a hương ước draft for comment from today until closes.
+func (f *fixture) draft(t *testing.T, unit org.Unit, closes legal.Date) int64 {
+	t.Helper()
+	c, err := f.consult.Open(context.Background(), f.official, consultation.Draft{UnitID: unit.ID, Subject: len(consultation.Subjects), Title: "Dự thảo hương ước",
+		Parts: []consultation.Part{{Heading: "Chương I", Body: "Quy định chung"}}, Forms: []string{"online"}, ClosesOn: closes.String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// A hương ước is voted only after its draft was posted for comment 30 days.
+func TestConventionNeedsItsDraftPosted(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 4)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		short := f.draft(t, v1, f.today().AddDays(25))
+		long := f.draft(t, v1, f.today().AddDays(30))
+		for _, tt := range []struct {
+			draft int64
+			want  string
+		}{
+			{0, "gắn đợt lấy ý kiến"},
+			{short, "phải ít nhất 30 ngày"},
+			{long, "sau khi hết thời gian lấy ý kiến"},
+			{999, "Không tìm thấy đợt lấy ý kiến"},
+		} {
+			m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước", DraftID: tt.draft})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(20).String()})
+			wantCode(t, err, apperr.CodeInvalid, tt.want)
+		}
+		m, _ := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước", DraftID: long})
+		if _, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(32).String()}); err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct{ today, want string }{{"2026-11-01", "2026-11-18"}, {"2026-11-18", "2026-11-18"}, {"2026-11-19", "2027-11-18"}} {
+			d, _ := legal.ParseDate(tt.today)
+			if got := decision.NextReview(d).String(); got != tt.want {
+				t.Errorf("next review after %s: %s, want %s", tt.today, got, tt.want)
+			}
 		}
 	})
 }

@@ -101,6 +101,7 @@ func dates(m Matter) map[string]string {
 }
 
 type detailPage struct {
+	Review    legal.Date // a hương ước in force: its next annual review
 	Dates     map[string]string
 	M         Matter
 	InForce   bool
@@ -169,6 +170,9 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	p.Threshold = ThresholdOf(m.Subject).String()
 	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
 	p.InForce, p.Dates = InForce(m), dates(m)
+	if p.InForce && m.Subject == Convention {
+		p.Review = NextReview(legal.Today(h.svc.db.Now()))
+	}
 	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, legal.Today(h.svc.db.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -295,13 +299,16 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
 	backers, _ := strconv.Atoi(r.PostFormValue("backers"))
 	seats, _ := strconv.Atoi(r.PostFormValue("seats"))
+	ref := strings.TrimRight(strings.TrimSpace(r.PostFormValue("draft")), "/") // a number, or the consultation's address
+	draft, _ := strconv.ParseInt(ref[strings.LastIndex(ref, "/")+1:], 10, 64)
 	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
-		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats})
+		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
 	if err != nil {
 		var e *apperr.Error
 		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
-				"backers": r.PostFormValue("backers"), "candidates": r.PostFormValue("candidates"), "seats": r.PostFormValue("seats")}
+				"backers": r.PostFormValue("backers"), "candidates": r.PostFormValue("candidates"), "seats": r.PostFormValue("seats"),
+				"draft": r.PostFormValue("draft")}
 			h.managePage(w, r, u, http.StatusBadRequest, managePage{Error: e.Message, Fields: e.Fields, Values: vals})
 			return
 		}

@@ -49,6 +49,7 @@ type Matter struct {
 	ProposedOn            legal.Date
 	Candidates            []string // an election (items 4–5); empty for a yes/no question
 	Seats                 int
+	DraftID               int64 // a hương ước: the consultation that posted its draft
 	// After the decision (Arts 20–22).
 	Minutes, MinutesSHA256       string
 	SubmittedOn                  string
@@ -81,13 +82,20 @@ type Service struct {
 	guard   *auth.Guard
 	rec     *audit.Service
 	cal     legal.Source
+	drafts  Drafts
 	ballots *db.GroupCommit[ballot]
 	recent  *db.Memo[int64, Vote] // online votes read for ballots, kept for a second
 }
 
+// Drafts finds the comment window of the consultation that carried a draft
+// (the consultation capability, wired by the app).
+type Drafts interface {
+	Window(ctx context.Context, id int64) (unitID int64, opens, closes legal.Date, err error)
+}
+
 // NewService starts the service and its ballot writer (stop it with Close).
-func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source) *Service {
-	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, recent: db.NewMemo[int64, Vote](time.Second, 10_000)}
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, drafts Drafts) *Service {
+	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, drafts: drafts, recent: db.NewMemo[int64, Vote](time.Second, 10_000)}
 	s.ballots = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeBallots)
 	return s
 }
@@ -107,6 +115,7 @@ type Proposal struct {
 	Backers    int
 	Candidates []string // an election (items 4–5): the candidates; none for a yes/no question (a dismissal)
 	Seats      int      // how many are elected (a village head: 1)
+	DraftID    int64    // a hương ước: the consultation that posted its draft
 }
 
 // Propose records a matter for a village or, for items 1–2, for a whole commune.
@@ -120,7 +129,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		return Matter{}, apperr.NotFound("Không tìm thấy đơn vị.")
 	}
 	m := Matter{ID: s.db.NewID(), UnitID: u.ID, Subject: p.Subject, Title: strings.TrimSpace(p.Title), Body: strings.TrimSpace(p.Body),
-		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen, ProposedOn: s.today(), Candidates: cleanNames(p.Candidates), Seats: max(p.Seats, 1)}
+		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen, ProposedOn: s.today(), Candidates: cleanNames(p.Candidates), Seats: max(p.Seats, 1), DraftID: p.DraftID}
 	switch u.Type.Level() {
 	case org.VillageLevel:
 		m.Scope, m.CommuneID = VillageScope, u.ParentID
@@ -168,9 +177,9 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	now := s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `insert into matters (id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on,
-			created_by, created_at, updated_at, candidates, seats) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12, $13, $14)`,
+			created_by, created_at, updated_at, candidates, seats, draft_consultation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12, $13, $14, $15)`,
 			m.ID, m.UnitID, m.CommuneID, string(m.Scope), m.Subject, m.Title, m.Body, proposer(m.Initiative), m.Backers, m.Status, a.AccountID, now,
-			strings.Join(m.Candidates, "\n"), m.Seats); err != nil {
+			strings.Join(m.Candidates, "\n"), m.Seats, m.DraftID); err != nil {
 			return fmt.Errorf("insert matter: %w", err)
 		}
 		return s.record(ctx, tx, a, m, "decision.proposed", "Đưa ra Nhân dân bàn và quyết định: "+m.Title, map[string]any{"subject": m.Subject, "scope": m.Scope})
@@ -207,7 +216,8 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matte
 }
 
 const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,
-	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at, candidates, seats`
+	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at, candidates, seats,
+	draft_consultation_id`
 
 func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
 	var m Matter
@@ -215,7 +225,7 @@ func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
 	var created int64
 	var cands string
 	err := r.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn, &m.Minutes,
-		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created, &cands, &m.Seats)
+		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created, &cands, &m.Seats, &m.DraftID)
 	if cands != "" {
 		m.Candidates = strings.Split(cands, "\n")
 	}
@@ -339,6 +349,11 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		}
 	} else if held.Before(today) {
 		return Vote{}, apperr.Invalid("Ngày kết thúc biểu quyết trực tuyến không được trước hôm nay.", map[string]string{"held_on": "past"})
+	}
+	if m.Subject == Convention {
+		if err := s.checkDraft(ctx, m, held); err != nil {
+			return Vote{}, err
+		}
 	}
 	// Electing a village head: the plan (the matter) comes at least 20 days before (ND 59 Art 6).
 	if m.Subject == VillageHead && n.Method == Meeting {
@@ -468,4 +483,43 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor, voteID int64) (MyBall
 	}
 	b.Voted, b.Receipt, b.At = receipt.Valid, receipt.String, at.Int64
 	return b, true, nil
+}
+
+// checkDraft refuses a vote on a hương ước whose draft was not posted for
+// comment at least 30 days, in its village or commune, before the vote (ND 61/2023).
+func (s *Service) checkDraft(ctx context.Context, m Matter, voteDay legal.Date) error {
+	if m.DraftID == 0 || s.drafts == nil {
+		return apperr.Invalid("Dự thảo hương ước, quy ước phải được niêm yết lấy ý kiến ít nhất 30 ngày trước khi biểu quyết (Nghị định 61/2023): hãy gắn đợt lấy ý kiến của dự thảo.",
+			map[string]string{"draft": "required"})
+	}
+	unit, opens, closes, err := s.drafts.Window(ctx, m.DraftID)
+	if err != nil || (unit != m.UnitID && unit != m.CommuneID) {
+		return apperr.Invalid("Không tìm thấy đợt lấy ý kiến dự thảo này ở thôn hoặc xã.", map[string]string{"draft": "not_found"})
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := legal.DefaultCatalogue().Compute(cal, "huong-uoc.posting", opens, legal.Options{})
+	if err != nil {
+		return err
+	}
+	if closes.Before(r.Due) {
+		return apperr.Invalid(fmt.Sprintf("Dự thảo chỉ được lấy ý kiến từ %s đến %s; phải ít nhất 30 ngày, tức đến hết ngày %s (Nghị định 61/2023).",
+			opens.VN(), closes.VN(), r.Due.VN()), map[string]string{"draft": "too_short"})
+	}
+	if !closes.Before(voteDay) {
+		return apperr.Invalid(fmt.Sprintf("Chỉ biểu quyết sau khi hết thời gian lấy ý kiến dự thảo (ngày %s).", closes.VN()), map[string]string{"draft": "still_open"})
+	}
+	return nil
+}
+
+// NextReview is the next annual review of a hương ước in force: 18 November
+// (ND 61/2023), on or after today.
+func NextReview(today legal.Date) legal.Date {
+	d := legal.DateOf(today.Year, time.November, 18)
+	if d.Before(today) {
+		d = legal.DateOf(today.Year+1, time.November, 18)
+	}
+	return d
 }
