@@ -43,7 +43,7 @@ func TestDecisionPages(t *testing.T) {
 		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
 		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
-		code, page, _ := head.Post(manage, manage, url.Values{"subject": {"3"}, "title": {""}})
+		code, page, _ := head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {""}})
 		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy ghi nội dung cần quyết định") {
 			t.Errorf("empty title: %d", code)
 		}

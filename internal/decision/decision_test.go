@@ -579,14 +579,17 @@ func TestConventionNeedsItsDraftPosted(t *testing.T) {
 		v1 := f.villages[0]
 		short := f.draft(t, v1, f.today().AddDays(25))
 		long := f.draft(t, v1, f.today().AddDays(30))
+		for draft, want := range map[int64]string{0: "hãy ghi đợt lấy ý kiến", 999: "Không tìm thấy đợt lấy ý kiến",
+			f.draft(t, f.villages[1], f.today().AddDays(30)): "Không tìm thấy đợt lấy ý kiến"} { // another village's draft
+			_, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước", DraftID: draft})
+			wantCode(t, err, apperr.CodeInvalid, want)
+		}
 		for _, tt := range []struct {
 			draft int64
 			want  string
 		}{
-			{0, "gắn đợt lấy ý kiến"},
 			{short, "phải ít nhất 30 ngày"},
 			{long, "sau khi hết thời gian lấy ý kiến"},
-			{999, "Không tìm thấy đợt lấy ý kiến"},
 		} {
 			m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Convention, Title: "Hương ước", DraftID: tt.draft})
 			if err != nil {

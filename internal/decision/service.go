@@ -154,6 +154,13 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		return Matter{}, apperr.Invalid(fmt.Sprintf("Số người được bầu (%d) nhiều hơn số người ứng cử (%d).", m.Seats, len(m.Candidates)),
 			map[string]string{"seats": "too_many"})
 	}
+	if m.Subject == Convention {
+		if err := s.findDraft(ctx, m); err != nil {
+			return Matter{}, err
+		}
+	} else {
+		m.DraftID = 0
+	}
 	if m.Title == "" || utf8.RuneCountInString(m.Title) > 300 {
 		return Matter{}, apperr.Invalid("Hãy ghi nội dung cần quyết định (tối đa 300 ký tự).", map[string]string{"title": "required"})
 	}
@@ -488,14 +495,10 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor, voteID int64) (MyBall
 // checkDraft refuses a vote on a hương ước whose draft was not posted for
 // comment at least 30 days, in its village or commune, before the vote (ND 61/2023).
 func (s *Service) checkDraft(ctx context.Context, m Matter, voteDay legal.Date) error {
-	if m.DraftID == 0 || s.drafts == nil {
-		return apperr.Invalid("Dự thảo hương ước, quy ước phải được niêm yết lấy ý kiến ít nhất 30 ngày trước khi biểu quyết (Nghị định 61/2023): hãy gắn đợt lấy ý kiến của dự thảo.",
-			map[string]string{"draft": "required"})
+	if err := s.findDraft(ctx, m); err != nil {
+		return err
 	}
-	unit, opens, closes, err := s.drafts.Window(ctx, m.DraftID)
-	if err != nil || (unit != m.UnitID && unit != m.CommuneID) {
-		return apperr.Invalid("Không tìm thấy đợt lấy ý kiến dự thảo này ở thôn hoặc xã.", map[string]string{"draft": "not_found"})
-	}
+	_, opens, closes, _ := s.drafts.Window(ctx, m.DraftID)
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {
 		return err
@@ -510,6 +513,20 @@ func (s *Service) checkDraft(ctx context.Context, m Matter, voteDay legal.Date) 
 	}
 	if !closes.Before(voteDay) {
 		return apperr.Invalid(fmt.Sprintf("Chỉ biểu quyết sau khi hết thời gian lấy ý kiến dự thảo (ngày %s).", closes.VN()), map[string]string{"draft": "still_open"})
+	}
+	return nil
+}
+
+// findDraft checks a hương ước names the consultation of its draft, in its
+// village or commune.
+func (s *Service) findDraft(ctx context.Context, m Matter) error {
+	if m.DraftID == 0 || s.drafts == nil {
+		return apperr.Invalid("Dự thảo hương ước, quy ước phải được niêm yết lấy ý kiến ít nhất 30 ngày trước khi biểu quyết (Nghị định 61/2023): hãy ghi đợt lấy ý kiến của dự thảo.",
+			map[string]string{"draft": "required"})
+	}
+	unit, _, _, err := s.drafts.Window(ctx, m.DraftID)
+	if err != nil || (unit != m.UnitID && unit != m.CommuneID) {
+		return apperr.Invalid("Không tìm thấy đợt lấy ý kiến dự thảo này ở thôn hoặc xã.", map[string]string{"draft": "not_found"})
 	}
 	return nil
 }
