@@ -2,7 +2,6 @@ package decision
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"fmt"
 	"strings"
@@ -11,6 +10,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/code"
 	"danchu/internal/db"
 	"danchu/internal/org"
 )
@@ -389,29 +389,13 @@ func (s *Service) Cast(ctx context.Context, a *auth.Actor, voteID int64, choice,
 	if err != nil {
 		return "", err
 	}
-	receipt := newReceipt()
+	receipt := code.New("")
 	err = s.ballots.Submit(ctx, ballot{VoteID: voteID, HouseholdID: household, AccountID: a.AccountID, Choice: choice, Opinion: opinion,
 		Receipt: receipt, At: s.db.NowMillis()})
 	if err != nil {
 		return "", err
 	}
 	return receipt, nil
-}
-
-// receiptAlphabet leaves out letters read as digits (I, L, O, U).
-const receiptAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-func newReceipt() string {
-	b := make([]byte, 8)
-	rand.Read(b)
-	out := make([]byte, 0, 9)
-	for i, x := range b {
-		if i == 4 {
-			out = append(out, '-')
-		}
-		out = append(out, receiptAlphabet[int(x)%len(receiptAlphabet)])
-	}
-	return string(out)
 }
 
 // CloseOnline ends an online vote: the counters, kept with every ballot, are the
@@ -507,7 +491,10 @@ func (s *Service) Counted(ctx context.Context, voteID int64, receipt string) (bo
 		return false, apperr.Conflict("Kết quả và danh sách mã phiếu chỉ công bố sau khi kết thúc biểu quyết.")
 	}
 	var n int
-	err = s.db.QueryRowContext(ctx, "select count(*) from vote_ballots where vote_id = $1 and receipt = $2", voteID,
-		strings.ToUpper(strings.TrimSpace(receipt))).Scan(&n)
+	receipt, ok := code.Parse(receipt, "")
+	if !ok {
+		return false, nil
+	}
+	err = s.db.QueryRowContext(ctx, "select count(*) from vote_ballots where vote_id = $1 and receipt = $2", voteID, receipt).Scan(&n)
 	return n == 1, err
 }
