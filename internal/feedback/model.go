@@ -1,0 +1,224 @@
+// Package feedback is the capability "phản ánh, kiến nghị": citizens send
+// feedback or petitions, officials route, answer and close them within
+// working-day deadlines, citizens follow them by tracking code and rate the
+// answer; Open311 GeoReport v2 for existing clients. This file holds the rules,
+// pure; the store, service and pages come next.
+package feedback
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+)
+
+// Kinds of item and the prefix of their tracking codes.
+const (
+	Feedback = "feedback" // phản ánh: PA-…
+	Petition = "petition" // kiến nghị: KN-…
+)
+
+// Prefix is the tracking-code prefix of a kind.
+func Prefix(kind string) string {
+	if kind == Petition {
+		return "KN"
+	}
+	return "PA"
+}
+
+// Statuses of an item.
+const (
+	Received   = "received"
+	Accepted   = "accepted"
+	Refused    = "refused" // with a reason; final
+	InProgress = "in_progress"
+	Answered   = "answered"
+	Closed     = "closed"
+	Reopened   = "reopened"
+)
+
+// transitions are the moves officials and citizens may make between statuses.
+var transitions = map[string][]string{
+	Received:   {Accepted, Refused},
+	Accepted:   {InProgress, Answered},
+	InProgress: {Answered},
+	Answered:   {Closed, Reopened},
+	Reopened:   {InProgress, Answered},
+	Closed:     {Reopened},
+}
+
+// CanMove reports whether an item may go from status from to status to.
+func CanMove(from, to string) bool { return slices.Contains(transitions[from], to) }
+
+// CheckMove refuses a move the status machine does not allow, saying where the
+// item can go from here.
+func CheckMove(from, to string) error {
+	if CanMove(from, to) {
+		return nil
+	}
+	return apperr.Conflict("Không chuyển được từ “%s” sang “%s”; từ trạng thái này chỉ có thể: %s.", StatusNames[from], StatusNames[to], nextNames(from))
+}
+
+func nextNames(from string) string {
+	var names []string
+	for _, s := range transitions[from] {
+		names = append(names, "“"+StatusNames[s]+"”")
+	}
+	if len(names) == 0 {
+		return "không (đã kết thúc)"
+	}
+	return strings.Join(names, ", ")
+}
+
+// StatusNames name the statuses.
+var StatusNames = map[string]string{
+	Received: "Đã tiếp nhận", Accepted: "Đã thụ lý", Refused: "Không thụ lý", InProgress: "Đang xử lý",
+	Answered: "Đã trả lời", Closed: "Đã đóng", Reopened: "Mở lại",
+}
+
+// Limits of a submission.
+const (
+	MaxDescription = 5000
+	MaxPhotos      = 5
+	MaxPhotoBytes  = 10 << 20
+)
+
+// CheckDescription refuses an empty or overlong description.
+func CheckDescription(s string) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(s))
+	switch {
+	case n == 0:
+		return apperr.Invalid("Hãy mô tả nội dung phản ánh, kiến nghị.", map[string]string{"description": "required"})
+	case n > MaxDescription:
+		return apperr.Invalid(fmt.Sprintf("Nội dung dài %d ký tự, quá giới hạn %d ký tự; hãy rút gọn hoặc đính kèm ảnh.", n, MaxDescription),
+			map[string]string{"description": "too_long"})
+	}
+	return nil
+}
+
+// box is a latitude/longitude rectangle.
+type box struct{ latMin, latMax, lonMin, lonMax float64 }
+
+// vietnam covers the mainland and the Hoàng Sa and Trường Sa archipelagos (a
+// coarse check: a point outside is refused, one inside is not proven inside).
+var vietnam = []box{
+	{8.18, 23.40, 102.14, 109.47},  // mainland, coastal islands
+	{15.70, 17.20, 111.00, 112.80}, // Hoàng Sa
+	{6.50, 12.00, 111.50, 117.90},  // Trường Sa
+}
+
+// CheckPlace refuses a point outside Vietnam.
+func CheckPlace(lat, lon float64) error {
+	for _, b := range vietnam {
+		if lat >= b.latMin && lat <= b.latMax && lon >= b.lonMin && lon <= b.lonMax {
+			return nil
+		}
+	}
+	return apperr.Invalid(fmt.Sprintf("Vị trí (%.5f, %.5f) nằm ngoài lãnh thổ Việt Nam; hãy chọn lại trên bản đồ hoặc ghi địa chỉ.", lat, lon),
+		map[string]string{"location": "outside"})
+}
+
+// ReopenWindow is how long after the answer a dissatisfied citizen may reopen
+// an item, once.
+const ReopenWindow = 7 * 24 * time.Hour
+
+// CheckReopen refuses a reopening after the window or a second one.
+func CheckReopen(status string, answeredAt, now time.Time, reopenedBefore bool) error {
+	switch {
+	case status != Answered && status != Closed:
+		return apperr.Conflict("Chỉ mở lại được khi đã có câu trả lời.")
+	case reopenedBefore:
+		return apperr.Conflict("Mỗi phản ánh chỉ được mở lại một lần.")
+	case now.Sub(answeredAt) > ReopenWindow:
+		return apperr.Conflict("Chỉ mở lại được trong 7 ngày sau khi có câu trả lời.")
+	}
+	return nil
+}
+
+// CheckRating refuses a rating outside 1–5, on an item without an answer, or a
+// second one.
+func CheckRating(stars int, status string, ratedBefore bool) error {
+	switch {
+	case status != Answered && status != Closed:
+		return apperr.Conflict("Chỉ đánh giá được sau khi có câu trả lời.")
+	case ratedBefore:
+		return apperr.Conflict("Bạn đã đánh giá câu trả lời này.")
+	case stars < 1 || stars > 5:
+		return apperr.Invalid("Hãy chọn từ 1 đến 5 sao.", map[string]string{"stars": "range"})
+	}
+	return nil
+}
+
+// HotSpot is when items of one category in one village count as a hot spot:
+// at least N of them within D days (configurable per province).
+type HotSpot struct {
+	N    int
+	Days int
+}
+
+// DefaultHotSpot is the default rule: 5 items in 7 days.
+var DefaultHotSpot = HotSpot{N: 5, Days: 7}
+
+// Hot reports whether the arrival times (any order) hold N items within any
+// window of Days days.
+func (h HotSpot) Hot(times []time.Time) bool {
+	if h.N <= 0 || len(times) < h.N {
+		return false
+	}
+	ts := slices.Clone(times)
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+	window := time.Duration(h.Days) * 24 * time.Hour
+	for i := h.N - 1; i < len(ts); i++ {
+		if ts[i].Sub(ts[i-h.N+1]) <= window {
+			return true
+		}
+	}
+	return false
+}
+
+// Category is a node of the category tree with its deadline in working days
+// (there is no single statutory figure for feedback, so it is data).
+type Category struct {
+	Code, Name string
+	Parent     string
+	Days       int // working days to answer
+}
+
+// DefaultCategories are the categories a province starts with.
+var DefaultCategories = []Category{
+	{"dat-dai", "Đất đai", "", 15},
+	{"moi-truong", "Môi trường", "", 10},
+	{"giao-thong", "Giao thông, đường sá", "", 10},
+	{"an-ninh", "An ninh, trật tự", "", 5},
+	{"thu-tuc", "Thủ tục hành chính", "", 10},
+	{"can-bo", "Thái độ, trách nhiệm của cán bộ", "", 10},
+	{"dien-nuoc", "Điện, nước sinh hoạt", "", 7},
+	{"khac", "Khác", "", 10},
+}
+
+// Route is one line of the routing table: items of Category from Unit (and the
+// units below it) go to To.
+type Route struct {
+	Category   string
+	UnitID, To int64
+}
+
+// RouteFor picks the responsible unit for an item of category from a unit whose
+// ancestors (nearest first, the unit itself first) are given: the most specific
+// line wins, a line for category "" applies to every category, and without any
+// line the item stays with fallback.
+func RouteFor(routes []Route, category string, chain []int64, fallback int64) int64 {
+	for _, u := range chain {
+		for _, want := range []string{category, ""} {
+			for _, r := range routes {
+				if r.UnitID == u && r.Category == want {
+					return r.To
+				}
+			}
+		}
+	}
+	return fallback
+}

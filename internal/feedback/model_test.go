@@ -1,0 +1,124 @@
+package feedback
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStatusMachine(t *testing.T) {
+	for _, tt := range []struct {
+		from, to string
+		ok       bool
+	}{
+		{Received, Accepted, true}, {Received, Refused, true}, {Received, Answered, false},
+		{Accepted, InProgress, true}, {Accepted, Answered, true}, {InProgress, Answered, true},
+		{Answered, Closed, true}, {Answered, Reopened, true}, {Reopened, InProgress, true},
+		{Closed, Reopened, true}, {Refused, Accepted, false}, {Closed, Answered, false},
+	} {
+		if got := CanMove(tt.from, tt.to); got != tt.ok {
+			t.Errorf("%s → %s: %v", tt.from, tt.to, got)
+		}
+	}
+	if err := CheckMove(Refused, Accepted); err == nil || !strings.Contains(err.Error(), "không (đã kết thúc)") {
+		t.Errorf("a refused item: %v", err)
+	}
+	if err := CheckMove(Received, Closed); err == nil || !strings.Contains(err.Error(), "“Đã thụ lý”, “Không thụ lý”") {
+		t.Errorf("message lists the next statuses: %v", err)
+	}
+}
+
+func TestInputLimits(t *testing.T) {
+	for _, tt := range []struct {
+		text, want string
+	}{{"", "Hãy mô tả"}, {"   ", "Hãy mô tả"}, {strings.Repeat("đ", 10_000), "10000 ký tự, quá giới hạn 5000"}, {"Đèn đường thôn 2 hỏng", ""}} {
+		err := CheckDescription(tt.text)
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%.20q: %v", tt.text, err)
+		}
+	}
+	for _, tt := range []struct {
+		name     string
+		lat, lon float64
+		ok       bool
+	}{
+		{"Huế", 16.4637, 107.5909, true}, {"Hà Nội", 21.0285, 105.8542, true}, {"Cà Mau", 8.9, 105.1, true},
+		{"Hoàng Sa", 16.5, 111.6, true}, {"Trường Sa", 8.65, 111.92, true},
+		{"Bangkok", 13.7563, 100.5018, false}, {"Paris", 48.85, 2.35, false}, {"zero", 0, 0, false},
+	} {
+		if err := CheckPlace(tt.lat, tt.lon); (err == nil) != tt.ok {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+}
+
+func TestReopenAndRating(t *testing.T) {
+	answered := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name   string
+		status string
+		after  time.Duration
+		before bool
+		want   string
+	}{
+		{"within 7 days", Answered, 6 * 24 * time.Hour, false, ""},
+		{"after 7 days", Answered, 8 * 24 * time.Hour, false, "7 ngày"},
+		{"twice", Closed, time.Hour, true, "một lần"},
+		{"not answered", InProgress, time.Hour, false, "đã có câu trả lời"},
+	} {
+		err := CheckReopen(tt.status, answered, answered.Add(tt.after), tt.before)
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+	}
+	for _, tt := range []struct {
+		stars  int
+		status string
+		before bool
+		want   string
+	}{{5, Answered, false, ""}, {0, Answered, false, "1 đến 5"}, {6, Closed, false, "1 đến 5"}, {3, Received, false, "sau khi có câu trả lời"}, {4, Answered, true, "đã đánh giá"}} {
+		err := CheckRating(tt.stars, tt.status, tt.before)
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%d stars on %s: %v", tt.stars, tt.status, err)
+		}
+	}
+}
+
+func TestHotSpot(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 10, 0, 0, 0, time.UTC) }
+	h := HotSpot{N: 3, Days: 7}
+	for _, tt := range []struct {
+		name  string
+		times []time.Time
+		hot   bool
+	}{
+		{"three in a week", []time.Time{day(1), day(5), day(8)}, true},
+		{"spread over more than a week", []time.Time{day(1), day(5), day(9)}, false},
+		{"out of order", []time.Time{day(20), day(1), day(19), day(15)}, true},
+		{"too few", []time.Time{day(1), day(2)}, false},
+	} {
+		if got := h.Hot(tt.times); got != tt.hot {
+			t.Errorf("%s: %v", tt.name, got)
+		}
+	}
+}
+
+func TestRouting(t *testing.T) {
+	const commune, village, district, police, env = 10, 11, 1, 90, 91
+	routes := []Route{{Category: "an-ninh", UnitID: commune, To: police}, {Category: "", UnitID: district, To: 80}, {Category: "moi-truong", UnitID: village, To: env}}
+	chain := []int64{village, commune, district}
+	for _, tt := range []struct {
+		category string
+		want     int64
+	}{{"an-ninh", police}, {"moi-truong", env}, {"dat-dai", 80}} {
+		if got := RouteFor(routes, tt.category, chain, commune); got != tt.want {
+			t.Errorf("%s: %d, want %d", tt.category, got, tt.want)
+		}
+	}
+	if got := RouteFor(nil, "dat-dai", chain, commune); got != commune {
+		t.Errorf("no table: %d", got)
+	}
+	if Prefix(Petition) != "KN" || Prefix(Feedback) != "PA" {
+		t.Error("prefixes")
+	}
+}
