@@ -1,0 +1,244 @@
+package feedback
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/code"
+	"danchu/internal/db"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+)
+
+// Service is the feedback capability.
+type Service struct {
+	db     *db.DB
+	units  *org.Service
+	guard  *auth.Guard
+	cal    legal.Source
+	intake *db.GroupCommit[item]
+}
+
+// NewService starts the service and its intake writer (stop it with Close).
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source) *Service {
+	s := &Service{db: d, units: units, guard: g, cal: cal}
+	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeItems)
+	return s
+}
+
+// Close writes the items still queued and stops the writer.
+func (s *Service) Close() { s.intake.Close() }
+
+// Submission is what a citizen sends.
+type Submission struct {
+	Kind, Category string
+	UnitID         int64 // the village or commune where it happened
+	Description    string
+	Address        string
+	Lat, Lon       *float64 // a point, only if the citizen chose to share it
+	Contact        string   // e-mail or phone; ignored when anonymous
+	IdemKey        string   // the form's key: a resubmitted form is stored once
+}
+
+// item is one submission on its way to the database.
+type item struct {
+	ID                      int64
+	Code, Kind, Category    string
+	UnitID, HandlerID       int64
+	Description, Address    string
+	Lat, Lon                *float64
+	AuthorID                int64
+	Contact, DueOn, IdemKey string
+	At                      int64
+	stored                  *string // the code under which it is stored (an earlier one for a repeated key)
+}
+
+func categoryOf(code string) (Category, bool) {
+	for _, c := range DefaultCategories {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// Submit stores a feedback or petition and returns its tracking code. a may be
+// nil: an anonymous sender gets no answer by contact (the page says so).
+func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (string, error) {
+	if sub.Kind != Feedback && sub.Kind != Petition {
+		return "", apperr.Invalid("Hãy chọn phản ánh hoặc kiến nghị.", map[string]string{"kind": "invalid"})
+	}
+	cat, ok := categoryOf(sub.Category)
+	if !ok {
+		return "", apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
+	}
+	if err := CheckDescription(sub.Description); err != nil {
+		return "", err
+	}
+	if (sub.Lat == nil) != (sub.Lon == nil) {
+		return "", apperr.Invalid("Vị trí phải có cả vĩ độ và kinh độ.", map[string]string{"location": "partial"})
+	}
+	if sub.Lat != nil {
+		if err := CheckPlace(*sub.Lat, *sub.Lon); err != nil {
+			return "", err
+		}
+	}
+	key := strings.TrimSpace(sub.IdemKey)
+	if key == "" || len(key) > 64 {
+		return "", apperr.Invalid("Biểu mẫu thiếu mã gửi; hãy tải lại trang rồi gửi lại.", map[string]string{"key": "missing"})
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return "", err
+	}
+	u, ok := t.Unit(sub.UnitID)
+	if !ok || !u.Current() || (u.Type.Level() != org.VillageLevel && u.Type.Level() != org.CommuneLevel) {
+		return "", apperr.Invalid("Hãy chọn xã, phường hoặc thôn, tổ dân phố nơi xảy ra sự việc.", map[string]string{"unit": "invalid"})
+	}
+	commune := u.ID
+	if u.Type.Level() == org.VillageLevel {
+		commune = u.ParentID
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return "", err
+	}
+	today := legal.Today(s.db.Now())
+	it := item{ID: s.db.NewID(), Code: code.New(Prefix(sub.Kind)), Kind: sub.Kind, Category: cat.Code, UnitID: u.ID, HandlerID: commune,
+		Description: strings.TrimSpace(sub.Description), Address: strings.TrimSpace(sub.Address), Lat: sub.Lat, Lon: sub.Lon,
+		DueOn: cal.AddWorkingDays(today, cat.Days).String(), IdemKey: key, At: s.db.NowMillis(), stored: new(string)}
+	if a != nil && a.Kind == auth.Citizen {
+		it.AuthorID, it.Contact = a.AccountID, strings.TrimSpace(sub.Contact)
+	} else {
+		it.IdemKey = "anon:" + key
+	}
+	if err := s.intake.Submit(ctx, it); err != nil {
+		return "", err
+	}
+	return *it.stored, nil
+}
+
+// writeItems stores a batch: a repeated form is stored once (its first code is
+// returned), each new item gets its first event and raises its unit's counter.
+func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []error {
+	errs := make([]error, len(items))
+	fail := func(err error) []error {
+		for i := range errs {
+			errs[i] = fmt.Errorf("store feedback: %w", err)
+		}
+		return errs
+	}
+	ins, err := tx.PrepareContext(ctx, `insert into feedback_items (id, code, kind, category, unit_id, handler_id, description, address, lat, lon,
+		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15)
+		on conflict (author_id, idem_key) do nothing`)
+	if err != nil {
+		return fail(err)
+	}
+	defer ins.Close()
+	added := map[int64]int{}
+	for _, it := range items {
+		res, err := ins.ExecContext(ctx, it.ID, it.Code, it.Kind, it.Category, it.UnitID, it.HandlerID, it.Description, it.Address, it.Lat, it.Lon,
+			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At)
+		if err != nil {
+			return fail(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			if err := tx.QueryRowContext(ctx, "select code from feedback_items where author_id = $1 and idem_key = $2", it.AuthorID, it.IdemKey).
+				Scan(it.stored); err != nil {
+				return fail(err)
+			}
+			continue
+		}
+		*it.stored = it.Code
+		if _, err := tx.ExecContext(ctx, "insert into feedback_events (id, item_id, at, status, note, actor_id) values ($1, $2, $3, 'received', '', $4)",
+			s.db.NewID(), it.ID, it.At, it.AuthorID); err != nil {
+			return fail(err)
+		}
+		added[it.HandlerID]++
+	}
+	for unit, n := range added {
+		if _, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied) values ($1, $2, 0, 0, 0, 0)
+			on conflict (unit_id) do update set received = feedback_counters.received + excluded.received`, unit, n); err != nil {
+			return fail(err)
+		}
+	}
+	return errs
+}
+
+// Event is a step of an item as its public page shows it.
+type Event struct {
+	At     int64
+	Status string
+	Note   string
+}
+
+// Public is an item as anyone holding its code sees it: no description, no
+// contact, no author (they may carry personal data).
+type Public struct {
+	Code, Kind, Category, Status string
+	UnitID, HandlerID            int64
+	DueOn                        legal.Date
+	Answer                       string
+	Anonymous                    bool
+	Events                       []Event
+}
+
+// Track returns the public view of the item with a tracking code (as typed).
+func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
+	var p Public
+	c, ok := code.Parse(typed, "PA")
+	if !ok {
+		c, ok = code.Parse(typed, "KN")
+	}
+	if !ok {
+		return p, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
+	}
+	var id, author int64
+	var due string
+	err := s.db.QueryRowContext(ctx, "select id, code, kind, category, status, unit_id, handler_id, due_on, answer, author_id from feedback_items where code = $1", c).
+		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị có mã %s.", c)
+	}
+	if err != nil {
+		return p, fmt.Errorf("track %s: %w", c, err)
+	}
+	p.DueOn, _ = legal.ParseDate(due)
+	p.Anonymous = author == 0
+	rows, err := s.db.QueryContext(ctx, "select at, status, note from feedback_events where item_id = $1 order by at, id", id)
+	if err != nil {
+		return p, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.At, &e.Status, &e.Note); err != nil {
+			return p, err
+		}
+		p.Events = append(p.Events, e)
+	}
+	return p, rows.Err()
+}
+
+// Counters are a unit's kept statistics.
+type Counters struct {
+	Received, Answered, OnTime, Rated, Satisfied int
+}
+
+// Stats returns a unit's counters (zero when it has none yet).
+func (s *Service) Stats(ctx context.Context, unitID int64) (Counters, error) {
+	var c Counters
+	err := s.db.QueryRowContext(ctx, "select received, answered, on_time, rated, satisfied from feedback_counters where unit_id = $1", unitID).
+		Scan(&c.Received, &c.Answered, &c.OnTime, &c.Rated, &c.Satisfied)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Counters{}, nil
+	}
+	return c, err
+}
