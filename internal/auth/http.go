@@ -491,6 +491,17 @@ func (h *Handlers) backOffice(w http.ResponseWriter, r *http.Request, a *Actor) 
 	}{a.Name, rows})
 }
 
+// Unit reads the {unit} of a capability's back-office URL (a unit, never the
+// whole country) and checks action on it; otherwise it answers the request
+// (not found, forbidden) and reports false.
+func (h *Handlers) Unit(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {
+	if _, ok := web.PathID(r, "unit"); !ok {
+		h.web.NotFound(w, r)
+		return org.Unit{}, false
+	}
+	return h.unitParam(w, r, a, action)
+}
+
 // unitParam reads the {unit} of a back-office URL and checks action on it. The
 // whole country is unit 0. A unit outside the actor's scopes is "not found".
 func (h *Handlers) unitParam(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {

@@ -24,6 +24,7 @@ import (
 var files embed.FS
 
 type handlers struct {
+	ah    *auth.Handlers
 	svc   *Service
 	web   *web.Server
 	units *org.Service
@@ -38,7 +39,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("consultation catalog: %w", err)
 	}
-	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
 	for _, name := range []string{"list", "detail", "manage", "office", "edit"} {
 		p, err := s.Page(files, "templates/"+name+".html")
 		if err != nil {
@@ -321,25 +322,6 @@ func (h *handlers) publicReport(w http.ResponseWriter, r *http.Request) {
 
 // --- officials ---
 
-func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
-	id, ok := web.PathID(r, "unit")
-	if !ok {
-		h.web.NotFound(w, r)
-		return org.Unit{}, false
-	}
-	if err := h.svc.guard.Can(r.Context(), a, auth.Consult, id); err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
-	}
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
-	}
-	u, _ := t.Unit(id)
-	return u, true
-}
-
 type managePage struct {
 	Unit     org.Unit
 	Items    []Consultation
@@ -375,13 +357,13 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 }
 
 func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	if u, ok := h.unitParam(w, r, a); ok {
+	if u, ok := h.ah.Unit(w, r, a, auth.Consult); ok {
 		h.managePage(w, r, u, http.StatusOK, managePage{})
 	}
 }
 
 func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	u, ok := h.unitParam(w, r, a)
+	u, ok := h.ah.Unit(w, r, a, auth.Consult)
 	if !ok {
 		return
 	}

@@ -19,6 +19,7 @@ import (
 var files embed.FS
 
 type handlers struct {
+	ah    *auth.Handlers
 	svc   *Service
 	web   *web.Server
 	units *org.Service
@@ -33,7 +34,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("decision catalog: %w", err)
 	}
-	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
 	for _, name := range []string{"list", "detail", "manage", "office", "minutes"} {
 		p, err := s.Page(files, "templates/"+name+".html")
 		if err != nil {
@@ -249,25 +250,6 @@ type managePage struct {
 	Values   map[string]string
 }
 
-func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
-	id, ok := web.PathID(r, "unit")
-	if !ok {
-		h.web.NotFound(w, r)
-		return org.Unit{}, false
-	}
-	if err := h.svc.guard.Can(r.Context(), a, auth.DecideMatters, id); err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
-	}
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
-	}
-	u, _ := t.Unit(id)
-	return u, true
-}
-
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
 	commune := u.ID
 	if u.Type.Level() == org.VillageLevel {
@@ -286,13 +268,13 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 }
 
 func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	if u, ok := h.unitParam(w, r, a); ok {
+	if u, ok := h.ah.Unit(w, r, a, auth.DecideMatters); ok {
 		h.managePage(w, r, u, http.StatusOK, managePage{})
 	}
 }
 
 func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	u, ok := h.unitParam(w, r, a)
+	u, ok := h.ah.Unit(w, r, a, auth.DecideMatters)
 	if !ok {
 		return
 	}

@@ -28,6 +28,7 @@ import (
 var files embed.FS
 
 type handlers struct {
+	ah    *auth.Handlers
 	svc   *Service
 	web   *web.Server
 	units *org.Service
@@ -39,7 +40,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("disclosure catalog: %w", err)
 	}
-	h := &handlers{svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
 	for _, name := range []string{"board", "detail", "search", "manage", "edit", "register"} {
 		p, err := s.Page(files, "templates/"+name+".html", "templates/parts.tmpl")
 		if err != nil {
@@ -428,16 +429,11 @@ type managePage struct {
 }
 
 func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
-	id, ok := web.PathID(r, "unit")
+	u, ok := h.ah.Unit(w, r, a, auth.Publish)
 	if !ok {
-		h.web.NotFound(w, r)
 		return org.Unit{}, false
 	}
-	if err := h.svc.guard.Can(r.Context(), a, auth.Publish, id); err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
-	}
-	unit, _, _, err := h.svc.boardOf(r.Context(), id)
+	unit, _, _, err := h.svc.boardOf(r.Context(), u.ID)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return org.Unit{}, false
