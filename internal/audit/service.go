@@ -129,6 +129,17 @@ func (s *Service) Append(ctx context.Context, tx *sql.Tx, r Record) (Record, err
 	return r, nil
 }
 
+// AppendData is Append with data given as a value to encode as JSON.
+func (s *Service) AppendData(ctx context.Context, tx *sql.Tx, r Record, data any) error {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return fmt.Errorf("public record %s: %w", r.Kind, err)
+	}
+	r.Data = b
+	_, err = s.Append(ctx, tx, r)
+	return err
+}
+
 // AppendOne appends r in a transaction of its own.
 func (s *Service) AppendOne(ctx context.Context, r Record) (Record, error) {
 	var out Record

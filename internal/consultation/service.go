@@ -3,7 +3,6 @@ package consultation
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -149,12 +148,7 @@ func (s *Service) publish(ctx context.Context, tx *sql.Tx, c Consultation, kind,
 	if c.StaffOnly {
 		return nil
 	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: c.UnitID, Kind: kind, ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID), Summary: what, Data: b})
-	return err
+	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: c.UnitID, Kind: kind, ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID), Summary: what}, data)
 }
 
 const consultationCols = `id, unit_id, board_id, staff_only, subject, title, intro, forms, opens_on, closes_on, short_basis, status,

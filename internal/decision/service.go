@@ -3,7 +3,6 @@ package decision
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -214,12 +213,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matte
 	if err := s.guard.Record(ctx, tx, a, auth.DecideMatters, m.UnitID, "matter", fmt.Sprint(m.ID), nil, data); err != nil {
 		return err
 	}
-	b, err := json.Marshal(data)
-	if err != nil {
-		return err
-	}
-	_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: kind, ObjectType: "matter", ObjectID: fmt.Sprint(m.ID), Summary: what, Data: b})
-	return err
+	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: kind, ObjectType: "matter", ObjectID: fmt.Sprint(m.ID), Summary: what}, data)
 }
 
 const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,

@@ -416,8 +416,12 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 		return v, err
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "update votes set status = $1, closed_at = $2 where id = $3 and status = 'open'", StatusClosed, s.db.NowMillis(), v.ID); err != nil {
+		res, err := tx.ExecContext(ctx, "update votes set status = $1, closed_at = $2 where id = $3 and status = 'open'", StatusClosed, s.db.NowMillis(), v.ID)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 { // closed meanwhile by someone else
+			return apperr.Conflict("Chỉ kết thúc được cuộc biểu quyết trực tuyến đang diễn ra.")
 		}
 		cur, err := findVote(ctx, tx, v.ID)
 		if err != nil {
@@ -441,10 +445,9 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 			return err
 		}
 		v = cur
-		_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: "decision.receipts", ObjectType: "vote", ObjectID: fmt.Sprint(v.ID),
-			Summary: fmt.Sprintf("Danh sách %d mã phiếu biểu quyết trực tuyến: %s", len(receipts), m.Title),
-			Data:    []byte(fmt.Sprintf(`{"vote":%d,"receipts":%d,"sha256":%q}`, v.ID, len(receipts), audit.Sum(strings.Join(receipts, "\n"))))})
-		return err
+		return s.rec.AppendData(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: "decision.receipts", ObjectType: "vote", ObjectID: fmt.Sprint(v.ID),
+			Summary: fmt.Sprintf("Danh sách %d mã phiếu biểu quyết trực tuyến: %s", len(receipts), m.Title)},
+			map[string]any{"vote": v.ID, "receipts": len(receipts), "sha256": audit.Sum(strings.Join(receipts, "\n"))})
 	})
 	s.recent.Forget(voteID)
 	return v, err

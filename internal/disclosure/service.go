@@ -3,7 +3,6 @@ package disclosure
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -221,13 +220,7 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, x Discl
 	if reason != "" {
 		after["reason"] = reason
 	}
-	data, err := json.Marshal(after)
-	if err != nil {
-		return err
-	}
-	_, err = s.rec.Append(ctx, tx, audit.Record{UnitID: x.UnitID, Kind: kind, ObjectType: "disclosure", ObjectID: fmt.Sprint(x.ID),
-		Summary: what, Data: data})
-	return err
+	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: x.UnitID, Kind: kind, ObjectType: "disclosure", ObjectID: fmt.Sprint(x.ID), Summary: what}, after)
 }
 
 const disclosureCols = `id, unit_id, board_id, staff_only, category, status, version, title, body, decision_date, due_date, posting_start,
