@@ -358,7 +358,7 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		return
 	}
 	today := legal.Today(h.svc.db.Now())
-	p.Today, p.MinDate = today.String(), today.AddDays(2).String()
+	p.Today, p.MinDate = today.String(), EarliestDay("meeting.notice", today).String()
 	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, today); err != nil {
 		h.web.Error(w, r, err)
 		return

@@ -346,7 +346,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		}
 		if res.Due.Before(today) {
 			return Vote{}, apperr.Invalid(fmt.Sprintf("Phải thông báo chậm nhất 02 ngày trước ngày %s (tức là trước hết ngày %s); hãy chọn ngày từ %s (Điều 18; Nghị định 59/2023).",
-				held.VN(), res.Due.VN(), today.AddDays(2).VN()), map[string]string{"held_on": "notice"})
+				held.VN(), res.Due.VN(), EarliestDay("meeting.notice", today).VN()), map[string]string{"held_on": "notice"})
 		}
 	} else if held.Before(today) {
 		return Vote{}, apperr.Invalid("Ngày kết thúc biểu quyết trực tuyến không được trước hôm nay.", map[string]string{"held_on": "past"})
@@ -364,7 +364,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		}
 		if steps[0].Late {
 			return Vote{}, apperr.Invalid(fmt.Sprintf("Kế hoạch bầu trưởng thôn phải có trước ngày bầu ít nhất 20 ngày (Nghị định 59/2023 Điều 6): nội dung đưa ra ngày %s nên ngày bầu sớm nhất là %s.",
-				m.ProposedOn.VN(), m.ProposedOn.AddDays(20).VN()), map[string]string{"held_on": "election_plan"})
+				m.ProposedOn.VN(), EarliestDay("village-head.plan", m.ProposedOn).VN()), map[string]string{"held_on": "election_plan"})
 		}
 	}
 	team := cleanNames(n.Team)
@@ -533,4 +533,12 @@ func NextReview(today legal.Date) legal.Date {
 		d = legal.DateOf(today.Year+1, time.November, 18)
 	}
 	return d
+}
+
+// EarliestDay is the first day an event timed by a rule counted backwards in
+// calendar days (a notice, an election plan) can be held when the step it
+// needs is taken on day from: the rule's length after it.
+func EarliestDay(rule string, from legal.Date) legal.Date {
+	r, _ := legal.DefaultCatalogue().Rule(rule)
+	return from.AddDays(r.Base)
 }
