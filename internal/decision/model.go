@@ -156,9 +156,6 @@ func CheckMethod(subject int, m Method, f MethodFacts) error {
 	return apperr.Invalid("Hãy chọn cách biểu quyết: họp, phát phiếu hoặc trực tuyến.", map[string]string{"method": "invalid"})
 }
 
-// Fallback is the method to use after a meeting that lacked the numbers.
-func Fallback(subject int) Method { return Ballot }
-
 // Tally is the count of one vote. Households is the electorate, fixed when the
 // meeting or ballot was noticed; households that did not vote count against.
 type Tally struct {
@@ -246,15 +243,6 @@ func EffectOf(subject int, s Scope) Effect {
 		return OnFrontRecog
 	}
 	return OnVote
-}
-
-// Recognizer is who recognises a decision on subject: the commune People's
-// Committee, or for board members the commune Fatherland Front (Art 21(2)).
-func Recognizer(subject int) string {
-	if subject == Boards {
-		return "Ủy ban Mặt trận Tổ quốc Việt Nam cấp xã"
-	}
-	return "Ủy ban nhân dân cấp xã"
 }
 
 // Committee sizes (ND 59 Arts 3–5): the ballot committee of a meeting, the

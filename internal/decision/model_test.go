@@ -125,9 +125,6 @@ func TestMeetingNumbersAndCommuneAggregation(t *testing.T) {
 			t.Errorf("%s: %v", tt.name, got)
 		}
 	}
-	if Fallback(Convention) != Ballot {
-		t.Error("a convention meeting without the numbers falls back to a household ballot")
-	}
 	for _, tt := range []struct {
 		passed, villages int
 		want             bool
@@ -156,9 +153,6 @@ func TestPetitionsAndEffects(t *testing.T) {
 		if got := EffectOf(tt.subject, tt.s); got != tt.want {
 			t.Errorf("subject %d %s: %s, want %s", tt.subject, tt.s, got, tt.want)
 		}
-	}
-	if !strings.Contains(Recognizer(Boards), "Mặt trận") || !strings.Contains(Recognizer(Convention), "Ủy ban nhân dân") {
-		t.Error("recognizers")
 	}
 	for n, ok := range map[int]bool{2: false, 3: true, 5: true, 6: false} {
 		if (CheckTeam(n) == nil) != ok {

@@ -17,7 +17,7 @@ import (
 // representatives.
 type Signatories struct {
 	Head, Front string
-	Reps        [2]string
+	Reps        [Witnesses]string
 }
 
 // Check refuses minutes without all four signatories.

@@ -164,7 +164,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		return Matter{}, apperr.Invalid("Hãy ghi nội dung cần quyết định (tối đa 300 ký tự).", map[string]string{"title": "required"})
 	}
 	if p.Initiative {
-		n, err := s.householdCount(ctx, t, u)
+		n, err := s.householdCount(ctx, u)
 		if err != nil {
 			return Matter{}, err
 		}
@@ -201,7 +201,7 @@ func proposer(initiative bool) string {
 }
 
 // householdCount counts the active households of a village, or of every village of a commune.
-func (s *Service) householdCount(ctx context.Context, t *org.Tree, u org.Unit) (int, error) {
+func (s *Service) householdCount(ctx context.Context, u org.Unit) (int, error) {
 	var n int
 	err := s.db.QueryRowContext(ctx, `select count(*) from households h join units v on v.id = h.village_id
 		where h.active and (v.id = $1 or v.parent_id = $1)`, u.ID).Scan(&n)
