@@ -48,20 +48,11 @@ func GenerateCommentTarget(ctx context.Context, d *db.DB, units *org.Service, n,
 				return err
 			}
 		}
-		for i := range n {
-			id := d.NewID()
-			if _, err := tx.ExecContext(ctx, `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret, totp_enabled,
-				totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, 'citizen', $2, null, $3, '', 'active', '', false, 0, 0, 0, $4, $4)`,
-				id, fmt.Sprintf("Người dân %d", i), fmt.Sprintf("+8490%07d", i), now); err != nil {
-				return err
-			}
-			token, csrf := fmt.Sprintf("LOADTOKEN%032d", i), fmt.Sprintf("LOADCSRF%031d", i)
-			if _, err := tx.ExecContext(ctx, `insert into sessions (hash, account_id, stage, csrf, created_at, seen_at, expires_at, ip, user_agent)
-				values ($1, $2, 'full', $3, $4, $4, $5, '127.0.0.1', 'loadtest')`, auth.HashToken(token), id, csrf, now, now+86_400_000); err != nil {
-				return err
-			}
-			c.Tokens, c.CSRF = append(c.Tokens, token), append(c.CSRF, csrf)
+		who, err := signInCitizens(ctx, d, tx, n, "LOAD", "+8490")
+		if err != nil {
+			return err
 		}
+		c.Tokens, c.CSRF = who.Tokens, who.CSRF
 		return fillComments(ctx, d, tx, &c, prefill)
 	})
 	return c, err

@@ -35,31 +35,24 @@ func GenerateVoteTarget(ctx context.Context, d *db.DB, units *org.Service, n int
 	if err != nil {
 		return Voters{}, err
 	}
-	v := Voters{MatterID: d.NewID(), VoteID: d.NewID(), Tokens: make([]string, n), CSRF: make([]string, n)}
+	v := Voters{MatterID: d.NewID(), VoteID: d.NewID()}
 	now := d.NowMillis()
 	today := d.Now().Format("2006-01-02")
 	last := d.Now().AddDate(0, 1, 0).Format("2006-01-02")
-	accounts, households := make([]int64, n), make([]int64, n)
+	households := make([]int64, n)
 	for i := range n {
-		accounts[i], households[i] = d.NewID(), d.NewID()
-		v.Tokens[i], v.CSRF[i] = fmt.Sprintf("VOTETOKEN%032d", i), fmt.Sprintf("VOTECSRF%031d", i)
+		households[i] = d.NewID()
 	}
 	err = d.RunInTx(ctx, func(tx *sql.Tx) error {
-		if err := db.InsertBatches(ctx, tx, "accounts", []string{"id", "kind", "full_name", "phone", "password_hash", "status", "totp_secret", "totp_enabled",
-			"totp_last", "failed_logins", "retry_at", "created_at", "updated_at"}, n, func(i int) []any {
-			return []any{accounts[i], "citizen", fmt.Sprintf("Đại diện hộ %d", i+1), fmt.Sprintf("+8491%07d", i), "", "active", "", false, 0, 0, 0, now, now}
-		}, nil); err != nil {
+		who, err := signInCitizens(ctx, d, tx, n, "VOTE", "+8491")
+		if err != nil {
 			return err
 		}
+		accounts := who.IDs
+		v.Tokens, v.CSRF = who.Tokens, who.CSRF
 		if err := db.InsertBatches(ctx, tx, "households", []string{"id", "village_id", "code", "head_name", "address", "members", "representative_name",
 			"active", "created_at", "updated_at", "representative_account_id"}, n, func(i int) []any {
 			return []any{households[i], village.ID, fmt.Sprintf("H%06d", i+1), "Chủ hộ", "Thôn tải thử", 4, "Đại diện", true, now, now, accounts[i]}
-		}, nil); err != nil {
-			return err
-		}
-		if err := db.InsertBatches(ctx, tx, "sessions", []string{"hash", "account_id", "stage", "csrf", "created_at", "seen_at", "expires_at", "ip",
-			"user_agent"}, n, func(i int) []any {
-			return []any{auth.HashToken(v.Tokens[i]), accounts[i], "full", v.CSRF[i], now, now, now + 86_400_000, "127.0.0.1", "loadtest"}
 		}, nil); err != nil {
 			return err
 		}
