@@ -74,16 +74,13 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	if err := s.AddCatalog(files); err != nil {
 		return nil, fmt.Errorf("auth catalog: %w", err)
 	}
-	h := &Handlers{svc: svc, web: s, units: units, audit: a, pages: map[string]*web.Page{},
+	h := &Handlers{svc: svc, web: s, units: units, audit: a,
 		SignInLimit: web.NewLimiter(svc.policy.SignInPerMinute, max(svc.policy.SignInPerMinute/2, 1)),
 		WriteLimit:  web.NewLimiter(svc.policy.WritesPerMinute, max(svc.policy.WritesPerMinute/2, 1))}
-	for _, name := range []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials", "message",
-		"citizen_signin", "citizen_code", "citizen", "households"} {
-		p, err := s.Page(files, "templates/"+name+".html", "templates/form.tmpl")
-		if err != nil {
-			return nil, err
-		}
-		h.pages[name] = p
+	var err error
+	if h.pages, err = s.Pages(files, []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials",
+		"message", "citizen_signin", "citizen_code", "citizen", "households"}, "templates/form.tmpl"); err != nil {
+		return nil, err
 	}
 	s.Use(h.middleware)
 	s.HandleFunc("GET /dang-nhap", h.signInForm)

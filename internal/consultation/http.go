@@ -39,14 +39,11 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("consultation catalog: %w", err)
 	}
-	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
-	for _, name := range []string{"list", "detail", "manage", "office", "edit"} {
-		p, err := s.Page(files, "templates/"+name+".html")
-		if err != nil {
-			return err
-		}
-		h.pages[name] = p
+	pages, err := s.Pages(files, []string{"list", "detail", "manage", "office", "edit"})
+	if err != nil {
+		return err
 	}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /xa/{code}/lay-y-kien", h.list)
 	s.HandleFunc("GET /lay-y-kien/{id}", h.detail)
 	s.HandleFunc("POST /lay-y-kien/{id}/gop-y", h.comment)
@@ -65,10 +62,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 }
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
-	u, err := h.units.UnitByCode(r.Context(), r.PathValue("code"))
-	if err == nil && u.Type.Level() != org.CommuneLevel {
-		err = apperr.NotFound("Không tìm thấy xã, phường.")
-	}
+	u, err := h.units.CommuneByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.web.Error(w, r, err)
 		return

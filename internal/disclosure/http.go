@@ -40,14 +40,11 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("disclosure catalog: %w", err)
 	}
-	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: map[string]*web.Page{}}
-	for _, name := range []string{"board", "detail", "search", "manage", "edit", "register"} {
-		p, err := s.Page(files, "templates/"+name+".html", "templates/parts.tmpl")
-		if err != nil {
-			return err
-		}
-		h.pages[name] = p
+	pages, err := s.Pages(files, []string{"board", "detail", "search", "manage", "edit", "register"}, "templates/parts.tmpl")
+	if err != nil {
+		return err
 	}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /cong-khai/{id}", h.detail)
 	s.HandleFunc("GET /cong-khai/{id}/tep/{version}/{pos}", h.download)
 	s.HandleFunc("GET /cong-khai/tim", h.search)

@@ -59,6 +59,16 @@ func (s *Service) UnitByCode(ctx context.Context, code string) (Unit, error) {
 	return u, nil
 }
 
+// CommuneByCode returns the commune (xã, phường, đặc khu) with a code; any other
+// unit is "not found".
+func (s *Service) CommuneByCode(ctx context.Context, code string) (Unit, error) {
+	u, err := s.UnitByCode(ctx, code)
+	if err == nil && u.Type.Level() != CommuneLevel {
+		err = apperr.NotFound("Không tìm thấy xã, phường.")
+	}
+	return u, err
+}
+
 // Ancestors returns the units above u, from the root down, from the tree snapshot.
 func (s *Service) Ancestors(ctx context.Context, u Unit) ([]Unit, error) {
 	t, err := s.Tree(ctx)

@@ -99,6 +99,20 @@ func (r *Renderer) T(req *http.Request, key string, args ...any) string {
 	return r.catalog.T(requestLang(req), key, args...)
 }
 
+// Pages parses templates/NAME.html for each name (with the partials given),
+// keyed by name.
+func (r *Renderer) Pages(fsys fs.FS, names []string, partials ...string) (map[string]*Page, error) {
+	out := make(map[string]*Page, len(names))
+	for _, name := range names {
+		p, err := r.Page(fsys, append([]string{"templates/" + name + ".html"}, partials...)...)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = p
+	}
+	return out, nil
+}
+
 // Page is one parsed page: the base layout plus a template that defines "content".
 type Page struct {
 	tpl *template.Template
