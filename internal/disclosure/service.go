@@ -12,6 +12,7 @@ import (
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/db"
+	store "danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/search"
@@ -57,6 +58,12 @@ type Version struct {
 	Files       []File
 }
 
+// File is an attachment of a version, stored in the shared file store.
+type File = store.File
+
+// MaxFiles is how many files one version may carry.
+const MaxFiles = 10
+
 // Upload is a file sent with a form.
 type Upload struct {
 	Name string
@@ -70,14 +77,14 @@ type Service struct {
 	guard *auth.Guard
 	rec   *audit.Service
 	cal   legal.Source
-	Blobs *Blobs
+	Blobs *store.Blobs
 
 	boards boardCache
 }
 
 // NewService returns the board's service; files go under blobDir.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, blobDir string) *Service {
-	return &Service{db: d, units: units, guard: g, rec: rec, cal: cal, Blobs: &Blobs{Dir: blobDir, MaxFile: DefaultMaxFile}}
+	return &Service{db: d, units: units, guard: g, rec: rec, cal: cal, Blobs: &store.Blobs{Dir: blobDir, MaxFile: store.DefaultMaxFile}}
 }
 
 // boardOf returns the board a unit's disclosures go on: a commune's own, a

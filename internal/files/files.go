@@ -1,4 +1,7 @@
-package disclosure
+// Package files stores uploaded files by content hash, recognises their type from
+// their bytes, and prepares photos (scaled, re-encoded without metadata). The
+// disclosure board, consultations and feedback share it.
+package files
 
 import (
 	"archive/zip"
@@ -19,9 +22,6 @@ import (
 
 // DefaultMaxFile is the largest attachment accepted by default (20 MB).
 const DefaultMaxFile = 20 << 20
-
-// MaxFiles is how many files one version may carry.
-const MaxFiles = 10
 
 // File is an attachment of a version.
 type File struct {
