@@ -162,23 +162,6 @@ type HotSpot struct {
 // DefaultHotSpot is the default rule: 5 items in 7 days.
 var DefaultHotSpot = HotSpot{N: 5, Days: 7}
 
-// Hot reports whether the arrival times (any order) hold N items within any
-// window of Days days.
-func (h HotSpot) Hot(times []time.Time) bool {
-	if h.N <= 0 || len(times) < h.N {
-		return false
-	}
-	ts := slices.Clone(times)
-	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
-	window := time.Duration(h.Days) * 24 * time.Hour
-	for i := h.N - 1; i < len(ts); i++ {
-		if ts[i].Sub(ts[i-h.N+1]) <= window {
-			return true
-		}
-	}
-	return false
-}
-
 // Category is a node of the category tree with its deadline in working days
 // (there is no single statutory figure for feedback, so it is data).
 type Category struct {

@@ -84,21 +84,20 @@ func TestReopenAndRating(t *testing.T) {
 	}
 }
 
-func TestHotSpot(t *testing.T) {
-	day := func(d int) time.Time { return time.Date(2026, 11, d, 10, 0, 0, 0, time.UTC) }
-	h := HotSpot{N: 3, Days: 7}
+func TestMedian(t *testing.T) {
 	for _, tt := range []struct {
-		name  string
-		times []time.Time
-		hot   bool
+		hist [][2]int
+		want int
 	}{
-		{"three in a week", []time.Time{day(1), day(5), day(8)}, true},
-		{"spread over more than a week", []time.Time{day(1), day(5), day(9)}, false},
-		{"out of order", []time.Time{day(20), day(1), day(19), day(15)}, true},
-		{"too few", []time.Time{day(1), day(2)}, false},
+		{nil, -1},
+		{[][2]int{{3, 1}}, 3},
+		{[][2]int{{1, 1}, {2, 1}, {9, 1}}, 2},
+		{[][2]int{{1, 2}, {4, 2}}, 1},   // four answers: the lower middle
+		{[][2]int{{0, 1}, {5, 10}}, 5},  // most took five days
+		{[][2]int{{2, 10}, {30, 9}}, 2}, // a long tail does not move it
 	} {
-		if got := h.Hot(tt.times); got != tt.hot {
-			t.Errorf("%s: %v", tt.name, got)
+		if got := Median(tt.hist); got != tt.want {
+			t.Errorf("Median(%v) = %d, want %d", tt.hist, got, tt.want)
 		}
 	}
 }

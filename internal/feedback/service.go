@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/code"
 	"danchu/internal/db"
+	"danchu/internal/files"
 	"danchu/internal/legal"
+	"danchu/internal/notify"
 	"danchu/internal/org"
 )
 
@@ -22,12 +25,21 @@ type Service struct {
 	units  *org.Service
 	guard  *auth.Guard
 	cal    legal.Source
+	out    *notify.Outbox
 	intake *db.GroupCommit[item]
+	routes *db.Memo[int, []Route]
+	keys   *db.Memo[string, int64]
+	// Photos holds the photos sent with items.
+	Photos *files.Blobs
+	// Hot is when arrivals make a hot spot.
+	Hot HotSpot
 }
 
-// NewService starts the service and its intake writer (stop it with Close).
-func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source) *Service {
-	s := &Service{db: d, units: units, guard: g, cal: cal}
+// NewService starts the service and its intake writer (stop it with Close);
+// photos are stored under photoDir.
+func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source, out *notify.Outbox, photoDir string) *Service {
+	s := &Service{db: d, units: units, guard: g, cal: cal, out: out, Photos: &files.Blobs{Dir: photoDir, MaxFile: MaxPhotoBytes},
+		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, int64](time.Minute, 10000), Hot: DefaultHotSpot}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeItems)
 	return s
 }
@@ -44,6 +56,13 @@ type Submission struct {
 	Lat, Lon       *float64 // a point, only if the citizen chose to share it
 	Contact        string   // e-mail or phone; ignored when anonymous
 	IdemKey        string   // the form's key: a resubmitted form is stored once
+	Photos         []Upload // up to MaxPhotos images
+}
+
+// Upload is a file sent with a form.
+type Upload struct {
+	Name string
+	R    io.Reader
 }
 
 // item is one submission on its way to the database.
@@ -56,6 +75,7 @@ type item struct {
 	AuthorID                int64
 	Contact, DueOn, IdemKey string
 	At                      int64
+	Photos                  []files.File
 	stored                  *string // the code under which it is stored (an earlier one for a repeated key)
 }
 
@@ -105,12 +125,28 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	if u.Type.Level() == org.VillageLevel {
 		commune = u.ParentID
 	}
+	routes, err := s.Routes(ctx)
+	if err != nil {
+		return "", err
+	}
+	handler := RouteFor(routes, cat.Code, chain(t, u.ID), commune)
+	if len(sub.Photos) > MaxPhotos {
+		return "", apperr.Invalid(fmt.Sprintf("Gửi được tối đa %d ảnh.", MaxPhotos), map[string]string{"photos": "too_many"})
+	}
+	var photos []files.File
+	for _, p := range sub.Photos {
+		f, err := s.Photos.PutPhoto(p.Name, p.R, MaxPhotoBytes)
+		if err != nil {
+			return "", err
+		}
+		photos = append(photos, f)
+	}
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {
 		return "", err
 	}
 	today := legal.Today(s.db.Now())
-	it := item{ID: s.db.NewID(), Code: code.New(Prefix(sub.Kind)), Kind: sub.Kind, Category: cat.Code, UnitID: u.ID, HandlerID: commune,
+	it := item{ID: s.db.NewID(), Code: code.New(Prefix(sub.Kind)), Kind: sub.Kind, Category: cat.Code, UnitID: u.ID, HandlerID: handler, Photos: photos,
 		Description: strings.TrimSpace(sub.Description), Address: strings.TrimSpace(sub.Address), Lat: sub.Lat, Lon: sub.Lon,
 		DueOn: cal.AddWorkingDays(today, cat.Days).String(), IdemKey: key, At: s.db.NowMillis(), stored: new(string)}
 	if a != nil && a.Kind == auth.Citizen {
@@ -135,17 +171,22 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		return errs
 	}
 	ins, err := tx.PrepareContext(ctx, `insert into feedback_items (id, code, kind, category, unit_id, handler_id, description, address, lat, lon,
-		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15)
+		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at, handler_since, photos)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15, $15, $16)
 		on conflict (author_id, idem_key) do nothing`)
 	if err != nil {
 		return fail(err)
 	}
 	defer ins.Close()
 	added := map[int64]int{}
+	type dayKey struct {
+		unit          int64
+		category, day string
+	}
+	daily := map[dayKey]int{}
 	for _, it := range items {
 		res, err := ins.ExecContext(ctx, it.ID, it.Code, it.Kind, it.Category, it.UnitID, it.HandlerID, it.Description, it.Address, it.Lat, it.Lon,
-			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At)
+			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At, len(it.Photos))
 		if err != nil {
 			return fail(err)
 		}
@@ -161,7 +202,20 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 			s.db.NewID(), it.ID, it.At, it.AuthorID); err != nil {
 			return fail(err)
 		}
+		for i, f := range it.Photos {
+			if _, err := tx.ExecContext(ctx, "insert into feedback_photos (item_id, n, sha256, name, size) values ($1, $2, $3, $4, $5)",
+				it.ID, i+1, f.SHA256, f.Name, f.Size); err != nil {
+				return fail(err)
+			}
+		}
 		added[it.HandlerID]++
+		daily[dayKey{it.UnitID, it.Category, legal.Today(time.UnixMilli(it.At)).String()}]++
+	}
+	for k, n := range daily {
+		if _, err := tx.ExecContext(ctx, `insert into feedback_daily (unit_id, category, day, n) values ($1, $2, $3, $4)
+			on conflict (day, unit_id, category) do update set n = feedback_daily.n + excluded.n`, k.unit, k.category, k.day, n); err != nil {
+			return fail(err)
+		}
 	}
 	for unit, n := range added {
 		if _, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied) values ($1, $2, 0, 0, 0, 0)
@@ -185,8 +239,12 @@ type Public struct {
 	Code, Kind, Category, Status string
 	UnitID, HandlerID            int64
 	DueOn                        legal.Date
-	Answer                       string
+	Answer                       string // the answer, or the reason it was not taken up
+	AnsweredAt                   int64
+	Rating                       int
+	Reopened                     bool
 	Anonymous                    bool
+	MergedInto                   string // the code of the item it was merged into
 	Events                       []Event
 }
 
@@ -200,10 +258,11 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	if !ok {
 		return p, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
 	}
-	var id, author int64
+	var id, author, merged int64
 	var due string
-	err := s.db.QueryRowContext(ctx, "select id, code, kind, category, status, unit_id, handler_id, due_on, answer, author_id from feedback_items where code = $1", c).
-		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author)
+	err := s.db.QueryRowContext(ctx, `select id, code, kind, category, status, unit_id, handler_id, due_on, answer, author_id, merged_into,
+		coalesce(answered_at, 0), rating, reopened from feedback_items where code = $1`, c).
+		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author, &merged, &p.AnsweredAt, &p.Rating, &p.Reopened)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị có mã %s.", c)
 	}
@@ -212,19 +271,13 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	}
 	p.DueOn, _ = legal.ParseDate(due)
 	p.Anonymous = author == 0
-	rows, err := s.db.QueryContext(ctx, "select at, status, note from feedback_events where item_id = $1 order by at, id", id)
-	if err != nil {
-		return p, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var e Event
-		if err := rows.Scan(&e.At, &e.Status, &e.Note); err != nil {
-			return p, err
+	if merged != 0 {
+		if err := s.db.QueryRowContext(ctx, "select code from feedback_items where id = $1", merged).Scan(&p.MergedInto); err != nil {
+			return p, fmt.Errorf("track %s: %w", c, err)
 		}
-		p.Events = append(p.Events, e)
 	}
-	return p, rows.Err()
+	p.Events, err = s.events(ctx, id)
+	return p, err
 }
 
 // Counters are a unit's kept statistics.
@@ -232,13 +285,12 @@ type Counters struct {
 	Received, Answered, OnTime, Rated, Satisfied int
 }
 
-// Stats returns a unit's counters (zero when it has none yet).
-func (s *Service) Stats(ctx context.Context, unitID int64) (Counters, error) {
-	var c Counters
-	err := s.db.QueryRowContext(ctx, "select received, answered, on_time, rated, satisfied from feedback_counters where unit_id = $1", unitID).
-		Scan(&c.Received, &c.Answered, &c.OnTime, &c.Rated, &c.Satisfied)
-	if errors.Is(err, sql.ErrNoRows) {
-		return Counters{}, nil
+// chain is a unit and the units above it, nearest first: the order RouteFor reads.
+func chain(t *org.Tree, id int64) []int64 {
+	up := t.Ancestors(id)
+	out := []int64{id}
+	for i := len(up) - 1; i >= 0; i-- {
+		out = append(out, up[i].ID)
 	}
-	return c, err
+	return out
 }

@@ -18,30 +18,56 @@ import (
 	"danchu/internal/feedback"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
+	"danchu/internal/notify/mailtest"
 	"danchu/internal/org"
 )
 
 type fixture struct {
-	svc              *feedback.Service
-	commune, village org.Unit
-	citizen          *auth.Actor
+	d                       *db.DB
+	now                     time.Time
+	svc                     *feedback.Service
+	commune, village, other org.Unit
+	citizen                 *auth.Actor
+	official, stranger      *auth.Actor
+	mail                    *mailtest.Server
+	out                     *notify.Outbox
 }
 
 func setup(t *testing.T, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	d.Now = func() time.Time { return time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) } // a Friday
+	f := &fixture{d: d, now: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC)} // a Friday
+	d.Now = func() time.Time { return f.now }
 	units := org.NewService(d)
-	if _, err := units.ImportUnits(ctx, strings.NewReader("code,name,type,parent_code\n46,Thành phố Huế,thanh-pho,\n19885,Xã Đan Điền,xa,46\n19885-01,Thôn Đông Phước,thon,19885\n"), nil); err != nil {
+	if _, err := units.ImportUnits(ctx, strings.NewReader("code,name,type,parent_code\n46,Thành phố Huế,thanh-pho,\n19885,Xã Đan Điền,xa,46\n19885-01,Thôn Đông Phước,thon,19885\n19753,Phường Phú Xuân,phuong,46\n"), nil); err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{}
 	f.commune, _ = units.UnitByCode(ctx, "19885")
 	f.village, _ = units.UnitByCode(ctx, "19885-01")
-	log := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	as := auth.NewService(d, units, audit.NewService(d), auth.DefaultPolicy(), log, log)
-	f.svc = feedback.NewService(d, units, as.Guard(), legal.Fixed{C: legal.NewCalendar(legal.Decided())})
+	f.other, _ = units.UnitByCode(ctx, "19753")
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	log := notify.LogSender{Log: quiet}
+	p := auth.DefaultPolicy()
+	p.Require2FA = false
+	f.mail = mailtest.Start(t)
+	as := auth.NewService(d, units, audit.NewService(d), p, f.mail.Sender(), log)
+	f.out = notify.NewOutbox(d, f.mail.Sender(), log, "https://danchu.test", quiet)
+	f.svc = feedback.NewService(d, units, as.Guard(), legal.Fixed{C: legal.NewCalendar(legal.Decided())}, f.out, t.TempDir())
 	t.Cleanup(f.svc.Close)
+	official := func(email string, unit org.Unit) *auth.Actor {
+		res, err := as.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ tiếp nhận", Email: email, Role: auth.CommuneOfficial, UnitID: unit.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		const pw = "phản ánh kiến nghị 2026"
+		if err := as.Activate(ctx, res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], pw); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := as.SignIn(ctx, email, pw, "ip", "ua")
+		_, a, _ := as.Session(ctx, in.Token)
+		return a
+	}
+	f.official, f.stranger = official("tiepnhan@dandien.vn", f.commune), official("tiepnhan@phuxuan.vn", f.other)
 	f.citizen = &auth.Actor{AccountID: 501, Name: "Lê Văn Dân", Kind: auth.Citizen}
 	return f
 }

@@ -130,6 +130,7 @@ var catalogue = []Rule{
 	rule("info.electronic.complex", "Cung cấp thông tin phức tạp qua mạng, bưu chính", "Luật Tiếp cận thông tin 2016 Điều 30(4), 31(2)", WorkingDays, Forward, 15,
 		func(o Options) int { return map[bool]int{false: 15, true: 30}[o.Extended] }, "gia hạn: 30 ngày làm việc tất cả", FlagExtended),
 	rule("reception.answer", "Trả lời người đến kiến nghị, phản ánh tại nơi tiếp công dân", "Luật Tiếp công dân 2013 Điều 28", WorkingDays, Forward, 10, nil, ""),
+	rule("feedback.transfer", "Chuyển phản ánh, kiến nghị không thuộc thẩm quyền đến nơi có thẩm quyền", "Nghị định 20/2008 Điều 9 (sửa đổi bởi Nghị định 92/2017)", WorkingDays, Forward, 5, nil, ""),
 	rule("disclosure.publish", "Công khai thông tin kể từ ngày ban hành quyết định, văn bản", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 12(3)", WorkingDays, Forward, 5, nil, ""),
 	rule("decision.submit", "Gửi kết quả Nhân dân bàn, quyết định đến UBND xã và MTTQ xã", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 20(3)", WorkingDays, Forward, 5, nil, ""),
 	rule("decision.recognize", "Công nhận (hoặc trả lời không công nhận) nội dung Nhân dân quyết định", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 21(2)", WorkingDays, Forward, 5, nil, ""),

@@ -1,0 +1,725 @@
+package feedback
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/code"
+	"danchu/internal/legal"
+	"danchu/internal/notify"
+	"danchu/internal/org"
+)
+
+// Item is an item as the officials handling it see it.
+type Item struct {
+	ID                          int64
+	Code, Kind, Category        string
+	Status                      string
+	UnitID, HandlerID           int64
+	Description, Address        string
+	Lat, Lon                    *float64
+	AuthorID                    int64
+	Contact                     string
+	DueOn                       legal.Date
+	Answer                      string
+	AnsweredAt                  int64
+	Rating                      int
+	RatingNote                  string
+	Reopened                    bool
+	MergedInto                  int64
+	Photos                      int
+	CreatedAt, UpdatedAt, Since int64
+}
+
+// Open reports whether officials still have to act on the item.
+func (it Item) Open() bool {
+	switch it.Status {
+	case Received, Accepted, InProgress, Reopened:
+		return true
+	}
+	return false
+}
+
+const itemColumns = `id, code, kind, category, status, unit_id, handler_id, description, address, lat, lon, author_id, contact, due_on,
+	answer, coalesce(answered_at, 0), rating, rating_note, reopened, merged_into, photos, created_at, updated_at, handler_since`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanItem(r scanner) (Item, error) {
+	var it Item
+	var due string
+	err := r.Scan(&it.ID, &it.Code, &it.Kind, &it.Category, &it.Status, &it.UnitID, &it.HandlerID, &it.Description, &it.Address, &it.Lat, &it.Lon,
+		&it.AuthorID, &it.Contact, &due, &it.Answer, &it.AnsweredAt, &it.Rating, &it.RatingNote, &it.Reopened, &it.MergedInto, &it.Photos,
+		&it.CreatedAt, &it.UpdatedAt, &it.Since)
+	if err == nil {
+		it.DueOn, _ = legal.ParseDate(due)
+	}
+	return it, err
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func loadItem(ctx context.Context, q querier, where string, arg any) (Item, error) {
+	it, err := scanItem(q.QueryRowContext(ctx, "select "+itemColumns+" from feedback_items where "+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return it, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị này.")
+	}
+	if err != nil {
+		return it, fmt.Errorf("load feedback: %w", err)
+	}
+	return it, nil
+}
+
+type rowsQuerier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func listItems(ctx context.Context, q rowsQuerier, query string, args ...any) ([]Item, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list feedback: %w", err)
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		it, err := scanItem(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// QueueSize is how many items a page of a queue shows.
+const QueueSize = 50
+
+// Queue returns a unit's open items by due date, soonest (and overdue) first,
+// a page at a time: after is the last item of the previous page ("" for the
+// first), next the cursor of the page after ("" at the end).
+func (s *Service) Queue(ctx context.Context, a *auth.Actor, unitID int64, after string) (items []Item, next string, err error) {
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
+		return nil, "", err
+	}
+	due, id := "", int64(0)
+	if d, i, ok := strings.Cut(after, "_"); ok {
+		if _, err := legal.ParseDate(d); err == nil {
+			due = d
+			fmt.Sscan(i, &id)
+		}
+	}
+	items, err = listItems(ctx, s.db, "select "+itemColumns+` from feedback_items
+		where handler_id = $1 and status in ('received', 'accepted', 'in_progress', 'reopened') and (due_on > $2 or (due_on = $2 and id > $3))
+		order by due_on, id limit $4`, unitID, due, id, QueueSize)
+	if err != nil {
+		return nil, "", err
+	}
+	if len(items) == QueueSize {
+		last := items[len(items)-1]
+		next = fmt.Sprintf("%s_%d", last.DueOn, last.ID)
+	}
+	return items, next, nil
+}
+
+// Handled returns the unit's most recently changed items that are no longer open.
+func (s *Service) Handled(ctx context.Context, a *auth.Actor, unitID int64, limit int) ([]Item, error) {
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
+		return nil, err
+	}
+	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where handler_id = $1 and status in ('answered', 'refused', 'closed')
+		order by updated_at desc limit $2`, unitID, limit)
+}
+
+// Photo is a photo of an item.
+type Photo struct {
+	N      int
+	SHA256 string
+	Name   string
+	Size   int64
+}
+
+// Detail is an item with its steps and photos, for the officials handling it.
+type Detail struct {
+	Item
+	Events []Event
+	Photos []Photo
+	Merged []Item // duplicates merged into it
+}
+
+// Get returns an item for an official who may handle it; for anyone else it
+// does not exist.
+func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, error) {
+	it, err := loadItem(ctx, s.db, "id = $1", id)
+	if err != nil {
+		return Detail{}, err
+	}
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID); err != nil {
+		if a != nil && a.Kind == auth.Official {
+			return Detail{}, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị này.")
+		}
+		return Detail{}, err
+	}
+	d := Detail{Item: it}
+	if d.Events, err = s.events(ctx, id); err != nil {
+		return d, err
+	}
+	rows, err := s.db.QueryContext(ctx, "select n, sha256, name, size from feedback_photos where item_id = $1 order by n", id)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p Photo
+		if err := rows.Scan(&p.N, &p.SHA256, &p.Name, &p.Size); err != nil {
+			return d, err
+		}
+		d.Photos = append(d.Photos, p)
+	}
+	if err := rows.Err(); err != nil {
+		return d, err
+	}
+	d.Merged, err = listItems(ctx, s.db, "select "+itemColumns+" from feedback_items where merged_into = $1 order by id", id)
+	return d, err
+}
+
+// ByCode finds an item by its tracking code (as typed) for an official who may handle it.
+func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
+	c, ok := code.Parse(typed, "PA")
+	if !ok {
+		c, ok = code.Parse(typed, "KN")
+	}
+	if !ok {
+		return Item{}, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
+	}
+	it, err := loadItem(ctx, s.db, "code = $1", c)
+	if err == nil && s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID) != nil {
+		err = apperr.NotFound("Không tìm thấy phản ánh, kiến nghị %s trong các đơn vị bạn xử lý.", c)
+	}
+	return it, err
+}
+
+func (s *Service) events(ctx context.Context, id int64) ([]Event, error) {
+	rows, err := s.db.QueryContext(ctx, "select at, status, note from feedback_events where item_id = $1 order by at, id", id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		if err := rows.Scan(&e.At, &e.Status, &e.Note); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Actions an official takes on an item.
+const (
+	DoAccept   = "accept"
+	DoRefuse   = "refuse"
+	DoStart    = "start"
+	DoAnswer   = "answer"
+	DoTransfer = "transfer"
+	DoMerge    = "merge"
+	DoClose    = "close"
+)
+
+// Step is one action of an official on an item.
+type Step struct {
+	Action string
+	Note   string // the reason, or the answer
+	ToUnit int64  // transfer: the unit that gets the item
+	Into   string // merge: the tracking code of the item kept
+}
+
+// MaxAnswer is the longest answer or reason.
+const MaxAnswer = 5000
+
+func checkNote(note, what string) error {
+	n := utf8.RuneCountInString(strings.TrimSpace(note))
+	switch {
+	case n == 0:
+		return apperr.Invalid(fmt.Sprintf("Hãy ghi %s.", what), map[string]string{"note": "required"})
+	case n > MaxAnswer:
+		return apperr.Invalid(fmt.Sprintf("Nội dung dài %d ký tự, quá giới hạn %d ký tự.", n, MaxAnswer), map[string]string{"note": "too_long"})
+	}
+	return nil
+}
+
+// Act carries out an official's step on an item they handle: the status moves
+// as the status machine allows, the step is shown on the item's public page and
+// written to the audit log, and the people concerned are notified.
+func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (Item, error) {
+	it, err := loadItem(ctx, s.db, "id = $1", id)
+	if err != nil {
+		return it, err
+	}
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID); err != nil {
+		if a != nil && a.Kind == auth.Official {
+			return it, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị này.")
+		}
+		return it, err
+	}
+	if it.MergedInto != 0 {
+		return it, apperr.Conflict("Mục này đã được gộp vào một phản ánh khác; hãy xử lý ở mục đó.")
+	}
+	note := strings.TrimSpace(st.Note)
+	now := s.db.NowMillis()
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return it, err
+	}
+	today := legal.Today(s.db.Now())
+	var to string
+	var plan func(tx *sql.Tx) error
+	switch st.Action {
+	case DoAccept:
+		to = Accepted
+	case DoStart:
+		to = InProgress
+	case DoClose:
+		to = Closed
+	case DoRefuse:
+		to = Refused
+		if err := checkNote(note, "lý do không thụ lý"); err != nil {
+			return it, err
+		}
+	case DoAnswer:
+		to = Answered
+		if err := checkNote(note, "nội dung trả lời"); err != nil {
+			return it, err
+		}
+	case DoTransfer:
+		if !it.Open() {
+			return it, apperr.Conflict("Chỉ chuyển được phản ánh, kiến nghị đang xử lý.")
+		}
+		if err := checkNote(note, "lý do chuyển"); err != nil {
+			return it, err
+		}
+		t, err := s.units.Tree(ctx)
+		if err != nil {
+			return it, err
+		}
+		dest, ok := t.Unit(st.ToUnit)
+		if !ok || !dest.Current() || dest.ID == it.HandlerID || dest.Type.Level() == org.VillageLevel {
+			return it, apperr.Invalid("Hãy chọn cơ quan, đơn vị nhận (xã, phường, cơ quan hoặc cấp tỉnh), khác đơn vị đang xử lý.", map[string]string{"to": "invalid"})
+		}
+		// A transfer out of one's competence is due within 5 working days (ND 20/2008 Art 9).
+		res, err := legal.DefaultCatalogue().Compute(cal, "feedback.transfer", legal.Today(time.UnixMilli(it.Since)), legal.Options{})
+		if err != nil {
+			return it, err
+		}
+		eventNote := fmt.Sprintf("Chuyển đến %s: %s", dest.Name, note)
+		if res.Due.Before(today) {
+			eventNote += fmt.Sprintf(" (chuyển muộn: hạn chuyển là %s)", res.Due.VN())
+		}
+		cat, _ := categoryOf(it.Category)
+		due := cal.AddWorkingDays(today, cat.Days).String()
+		to, note = Received, eventNote
+		plan = func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4",
+				dest.ID, now, due, it.ID); err != nil {
+				return err
+			}
+			if err := s.count(ctx, tx, it.HandlerID, "received", -1); err != nil {
+				return err
+			}
+			return s.count(ctx, tx, dest.ID, "received", 1)
+		}
+	case DoMerge:
+		return s.merge(ctx, a, it, st.Into, note)
+	default:
+		return it, apperr.Invalid("Thao tác không hợp lệ.", map[string]string{"action": "invalid"})
+	}
+	if st.Action != DoTransfer {
+		if err := CheckMove(it.Status, to); err != nil {
+			return it, err
+		}
+	}
+	after := it
+	after.Status = to
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update feedback_items set status = $1, updated_at = $2 where id = $3 and status = $4", to, now, it.ID, it.Status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
+		}
+		if plan != nil {
+			if err := plan(tx); err != nil {
+				return err
+			}
+		}
+		switch st.Action {
+		case DoRefuse:
+			if _, err := tx.ExecContext(ctx, "update feedback_items set answer = $1 where id = $2", note, it.ID); err != nil {
+				return err
+			}
+			if err := s.count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
+				return err
+			}
+			if err := s.tell(ctx, tx, it, "feedback.refused", fmt.Sprintf("%s không được thụ lý. Lý do: %s", it.Code, note)); err != nil {
+				return err
+			}
+		case DoAnswer:
+			after.Answer, after.AnsweredAt = note, now
+			if err := s.answer(ctx, tx, it, note, now, today); err != nil {
+				return err
+			}
+		}
+		if err := s.event(ctx, tx, it.ID, now, to, note, a.AccountID); err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, it.HandlerID, "feedback", it.Code, it, after)
+	})
+	if err != nil {
+		return it, err
+	}
+	s.out.Wake()
+	return loadItem(ctx, s.db, "id = $1", it.ID)
+}
+
+// answer stores the answer of an item and of the duplicates merged into it,
+// counts it (first answer only: a reopened item answered again is not a second
+// answer) and notifies every reporter.
+func (s *Service) answer(ctx context.Context, tx *sql.Tx, it Item, text string, now int64, today legal.Date) error {
+	if _, err := tx.ExecContext(ctx, "update feedback_items set answer = $1, answered_at = $2 where id = $3 or merged_into = $3", text, now, it.ID); err != nil {
+		return err
+	}
+	if it.AnsweredAt == 0 {
+		if err := s.count(ctx, tx, it.HandlerID, "answered", 1); err != nil {
+			return err
+		}
+		if !it.DueOn.Before(today) {
+			if err := s.count(ctx, tx, it.HandlerID, "on_time", 1); err != nil {
+				return err
+			}
+		}
+		days := max(legal.Today(time.UnixMilli(it.CreatedAt)).DaysUntil(today), 0)
+		if _, err := tx.ExecContext(ctx, `insert into feedback_answer_days (unit_id, days, n) values ($1, $2, 1)
+			on conflict (unit_id, days) do update set n = feedback_answer_days.n + 1`, it.HandlerID, days); err != nil {
+			return err
+		}
+	}
+	dups, err := listItems(ctx, tx, "select "+itemColumns+" from feedback_items where merged_into = $1", it.ID)
+	if err != nil {
+		return err
+	}
+	for _, x := range append([]Item{it}, dups...) {
+		if err := s.tell(ctx, tx, x, "feedback.answered", fmt.Sprintf("Phản ánh, kiến nghị %s đã có câu trả lời: %s", x.Code, trimRunes(text, 300))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func trimRunes(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// merge makes it a duplicate of the item with code into (same handling unit):
+// it closes, shows where it went, and gets the kept item's answer when it comes.
+func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note string) (Item, error) {
+	c, ok := code.Parse(into, "PA")
+	if !ok {
+		c, ok = code.Parse(into, "KN")
+	}
+	if !ok {
+		return it, apperr.Invalid("Hãy nhập mã của phản ánh giữ lại (dạng PA-7K3Q-9MXD).", map[string]string{"into": "invalid"})
+	}
+	kept, err := loadItem(ctx, s.db, "code = $1", c)
+	if err != nil || kept.HandlerID != it.HandlerID {
+		return it, apperr.Invalid(fmt.Sprintf("Không có phản ánh %s trong hàng chờ của đơn vị này.", c), map[string]string{"into": "not_found"})
+	}
+	switch {
+	case kept.ID == it.ID:
+		return it, apperr.Invalid("Không gộp một phản ánh vào chính nó.", map[string]string{"into": "self"})
+	case kept.MergedInto != 0:
+		return it, apperr.Invalid(fmt.Sprintf("%s đã được gộp vào mục khác; hãy gộp vào mục đó.", kept.Code), map[string]string{"into": "merged"})
+	case !it.Open() || !kept.Open():
+		return it, apperr.Conflict("Chỉ gộp được các phản ánh đang xử lý.")
+	}
+	now := s.db.NowMillis()
+	text := "Gộp vào " + kept.Code
+	if note != "" {
+		text += ": " + note
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', merged_into = $1, updated_at = $2 where id = $3 and status = $4",
+			kept.ID, now, it.ID, it.Status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
+		}
+		if _, err := tx.ExecContext(ctx, "update feedback_items set merged_into = $1 where merged_into = $2", kept.ID, it.ID); err != nil {
+			return err
+		}
+		if err := s.count(ctx, tx, it.HandlerID, "merged", 1); err != nil {
+			return err
+		}
+		if err := s.event(ctx, tx, it.ID, now, Closed, text, a.AccountID); err != nil {
+			return err
+		}
+		if err := s.event(ctx, tx, kept.ID, now, kept.Status, "Gộp thêm "+it.Code+" (cùng nội dung)", a.AccountID); err != nil {
+			return err
+		}
+		if err := s.tell(ctx, tx, it, "feedback.merged", fmt.Sprintf("Phản ánh %s trùng nội dung với %s nên được gộp; câu trả lời của %s cũng là câu trả lời cho bạn.", it.Code, kept.Code, kept.Code)); err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, it.HandlerID, "feedback", it.Code, it, kept.Code)
+	})
+	if err != nil {
+		return it, err
+	}
+	s.out.Wake()
+	return loadItem(ctx, s.db, "id = $1", it.ID)
+}
+
+func (s *Service) event(ctx context.Context, tx *sql.Tx, id, at int64, status, note string, actor int64) error {
+	_, err := tx.ExecContext(ctx, "insert into feedback_events (id, item_id, at, status, note, actor_id) values ($1, $2, $3, $4, $5, $6)",
+		s.db.NewID(), id, at, status, note, actor)
+	return err
+}
+
+// counterColumns are the kept counters a step may move.
+var counterColumns = map[string]bool{"received": true, "answered": true, "on_time": true, "rated": true, "satisfied": true, "refused": true, "merged": true}
+
+func (s *Service) count(ctx context.Context, tx *sql.Tx, unit int64, column string, by int) error {
+	if !counterColumns[column] {
+		return fmt.Errorf("unknown counter %q", column)
+	}
+	_, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied, refused, merged)
+		values ($1, 0, 0, 0, 0, 0, 0, 0) on conflict (unit_id) do nothing`, unit)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, "update feedback_counters set "+column+" = "+column+" + $1 where unit_id = $2", by, unit)
+	}
+	return err
+}
+
+// tell queues a note to an item's reporter: to the contact they gave, else to
+// their account's; an anonymous reporter without contact is not told.
+func (s *Service) tell(ctx context.Context, tx *sql.Tx, it Item, kind, text string) error {
+	n := notify.Note{Kind: kind, AccountID: it.AuthorID, Subject: "Phản ánh, kiến nghị " + it.Code, Text: text, Link: TrackURL(it.Code)}
+	switch c := strings.TrimSpace(it.Contact); {
+	case strings.Contains(c, "@"):
+		n.Channel, n.Address = notify.Email, c
+	case c != "":
+		n.Channel, n.Address = notify.Phone, c
+	case it.AuthorID != 0:
+		cs, err := auth.Contacts(ctx, tx, []int64{it.AuthorID})
+		if err != nil {
+			return err
+		}
+		n.Channel, n.Address = cs[it.AuthorID].Channel, cs[it.AuthorID].Address
+	}
+	return s.out.Add(ctx, tx, n)
+}
+
+// TrackURL is the public page of a tracking code.
+func TrackURL(code string) string { return "/phan-anh/" + code }
+
+// own loads the item with a tracking code for its signed-in reporter; for
+// anyone else it does not exist.
+func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
+	c, ok := code.Parse(typed, "PA")
+	if !ok {
+		c, ok = code.Parse(typed, "KN")
+	}
+	if !ok {
+		return Item{}, apperr.NotFound("Mã theo dõi không đúng dạng.")
+	}
+	if a == nil || a.Kind != auth.Citizen {
+		return Item{}, apperr.Forbidden("Hãy đăng nhập bằng tài khoản đã gửi phản ánh này.")
+	}
+	it, err := loadItem(ctx, s.db, "code = $1", c)
+	if err != nil {
+		return it, err
+	}
+	if it.AuthorID == 0 || it.AuthorID != a.AccountID {
+		return it, apperr.Forbidden("Chỉ người đã gửi phản ánh này (đăng nhập bằng tài khoản đã gửi) mới đánh giá hoặc mở lại được.")
+	}
+	return it, nil
+}
+
+// Rate records the reporter's rating (1–5 stars, a comment) of the answer, once.
+func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars int, note string) error {
+	it, err := s.own(ctx, a, typed)
+	if err != nil {
+		return err
+	}
+	if err := CheckRating(stars, it.Status, it.Rating > 0); err != nil {
+		return err
+	}
+	note = strings.TrimSpace(note)
+	if utf8.RuneCountInString(note) > 1000 {
+		return apperr.Invalid("Nhận xét dài quá 1.000 ký tự.", map[string]string{"note": "too_long"})
+	}
+	now := s.db.NowMillis()
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update feedback_items set rating = $1, rating_note = $2, updated_at = $3 where id = $4 and rating = 0",
+			stars, note, now, it.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.Conflict("Bạn đã đánh giá câu trả lời này.")
+		}
+		if err := s.count(ctx, tx, it.HandlerID, "rated", 1); err != nil {
+			return err
+		}
+		if stars >= 4 {
+			if err := s.count(ctx, tx, it.HandlerID, "satisfied", 1); err != nil {
+				return err
+			}
+		}
+		return s.event(ctx, tx, it.ID, now, it.Status, fmt.Sprintf("Người gửi đánh giá %d/5", stars), a.AccountID)
+	})
+}
+
+// Reopen reopens an answered item the reporter is not satisfied with, once and
+// within ReopenWindow of the answer; it goes back to the queue with a new deadline.
+func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason string) error {
+	it, err := s.own(ctx, a, typed)
+	if err != nil {
+		return err
+	}
+	if err := CheckReopen(it.Status, time.UnixMilli(it.AnsweredAt), s.db.Now(), it.Reopened); err != nil {
+		return err
+	}
+	if err := checkNote(reason, "lý do chưa hài lòng"); err != nil {
+		return err
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	cat, _ := categoryOf(it.Category)
+	due := cal.AddWorkingDays(legal.Today(s.db.Now()), cat.Days).String()
+	now := s.db.NowMillis()
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update feedback_items set status = 'reopened', reopened = true, due_on = $1, reminded = false, updated_at = $2 where id = $3 and reopened = false and status = $4",
+			due, now, it.ID, it.Status)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.Conflict("Mỗi phản ánh chỉ được mở lại một lần.")
+		}
+		return s.event(ctx, tx, it.ID, now, Reopened, "Người gửi chưa hài lòng: "+strings.TrimSpace(reason), a.AccountID)
+	})
+}
+
+// RemindBefore is how many working days before the deadline the handling unit is reminded.
+const RemindBefore = 2
+
+// Sweep sends the deadline reminders due (one note per unit and person, listing
+// how many items fall due) and closes answered items whose reopening window has
+// passed. serve runs it every few minutes.
+func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	limit := cal.AddWorkingDays(legal.Today(s.db.Now()), RemindBefore).String()
+	now := s.db.NowMillis()
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `select handler_id, count(*), min(due_on) from feedback_items
+			where status in ('received', 'accepted', 'in_progress', 'reopened') and due_on <= $1 and reminded = false group by handler_id`, limit)
+		if err != nil {
+			return err
+		}
+		type due struct {
+			unit     int64
+			n        int
+			earliest string
+		}
+		var dues []due
+		for rows.Next() {
+			var d due
+			if err := rows.Scan(&d.unit, &d.n, &d.earliest); err != nil {
+				rows.Close()
+				return err
+			}
+			dues = append(dues, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, d := range dues {
+			ids, err := auth.Holders(ctx, tx, auth.HandleFeedback, d.unit)
+			if err != nil {
+				return err
+			}
+			cs, err := auth.Contacts(ctx, tx, ids)
+			if err != nil {
+				return err
+			}
+			first, _ := legal.ParseDate(d.earliest)
+			for _, id := range ids {
+				n := cs[id]
+				n.Kind, n.Subject = "feedback.reminder", fmt.Sprintf("%d phản ánh, kiến nghị sắp đến hạn trả lời", d.n)
+				n.Text = fmt.Sprintf("%d phản ánh, kiến nghị của đơn vị đến hạn trả lời trong %d ngày làm việc tới (sớm nhất: %s).", d.n, RemindBefore, first.VN())
+				n.Link = QueueURL(d.unit)
+				if err := s.out.Add(ctx, tx, n); err != nil {
+					return err
+				}
+			}
+			res, err := tx.ExecContext(ctx, `update feedback_items set reminded = true where handler_id = $1
+				and status in ('received', 'accepted', 'in_progress', 'reopened') and due_on <= $2 and reminded = false`, d.unit, limit)
+			if err != nil {
+				return err
+			}
+			n, _ := res.RowsAffected()
+			reminded += int(n)
+		}
+		rows, err = tx.QueryContext(ctx, "select id from feedback_items where status = 'answered' and answered_at < $1", now-ReopenWindow.Milliseconds())
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', updated_at = $1 where id = $2", now, id); err != nil {
+				return err
+			}
+			if err := s.event(ctx, tx, id, now, Closed, "Đóng sau 7 ngày kể từ khi trả lời, không có yêu cầu mở lại", 0); err != nil {
+				return err
+			}
+		}
+		closed = len(ids)
+		return rows.Err()
+	})
+	if err == nil && reminded > 0 {
+		s.out.Wake()
+	}
+	return reminded, closed, err
+}
+
+// QueueURL is the back-office queue of a unit.
+func QueueURL(unit int64) string { return fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", unit) }

@@ -1,0 +1,232 @@
+package feedback
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+)
+
+// Routes returns the routing table (kept for 30 seconds; changes made here
+// drop it at once).
+func (s *Service) Routes(ctx context.Context) ([]Route, error) {
+	if rs, ok := s.routes.Get(0); ok {
+		return rs, nil
+	}
+	rows, err := s.db.QueryContext(ctx, "select category, unit_id, to_unit_id from feedback_routes order by unit_id, category")
+	if err != nil {
+		return nil, fmt.Errorf("routes: %w", err)
+	}
+	defer rows.Close()
+	var rs []Route
+	for rows.Next() {
+		var r Route
+		if err := rows.Scan(&r.Category, &r.UnitID, &r.To); err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	s.routes.Put(0, rs)
+	return rs, nil
+}
+
+// SetRoute sends items of a category ("" for every category) from a unit and
+// the units below it to another unit; to = 0 removes the line.
+func (s *Service) SetRoute(ctx context.Context, a *auth.Actor, category string, from, to int64) error {
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, from); err != nil {
+		return err
+	}
+	if _, ok := categoryOf(category); category != "" && !ok {
+		return apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
+	}
+	if to != 0 {
+		t, err := s.units.Tree(ctx)
+		if err != nil {
+			return err
+		}
+		if u, ok := t.Unit(to); !ok || !u.Current() || u.Type.Level() == org.VillageLevel || to == from {
+			return apperr.Invalid("Hãy chọn đơn vị nhận (xã, phường, cơ quan hoặc cấp tỉnh), khác đơn vị gửi.", map[string]string{"to": "invalid"})
+		}
+	}
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "delete from feedback_routes where unit_id = $1 and category = $2", from, category); err != nil {
+			return err
+		}
+		if to != 0 {
+			if _, err := tx.ExecContext(ctx, "insert into feedback_routes (category, unit_id, to_unit_id, created_by, created_at) values ($1, $2, $3, $4, $5)",
+				category, from, to, a.AccountID, s.db.NowMillis()); err != nil {
+				return err
+			}
+		}
+		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, from, "feedback_route", category, nil, to)
+	})
+	s.routes.Forget(0)
+	return err
+}
+
+// Stats are a unit's public statistics, read from kept counters.
+type Stats struct {
+	Counters
+	Refused, Merged int
+	MedianDays      int // -1 before the first answer
+}
+
+// Handled is how many items were answered, refused or merged into another.
+func (st Stats) Handled() int { return st.Answered + st.Refused + st.Merged }
+
+// OnTimePct is the share of answers given by the deadline.
+func (st Stats) OnTimePct() int { return pct(st.OnTime, st.Answered) }
+
+// SatisfiedPct is the share of ratings of 4 or 5 stars.
+func (st Stats) SatisfiedPct() int { return pct(st.Satisfied, st.Rated) }
+
+// HandledPct is the share of received items handled.
+func (st Stats) HandledPct() int { return pct(st.Handled(), st.Received) }
+
+func pct(n, of int) int {
+	if of == 0 {
+		return 0
+	}
+	return (n*100 + of/2) / of
+}
+
+// UnitStats returns the statistics of units (a map by unit; units without any
+// item are absent).
+func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats, error) {
+	out := map[int64]Stats{}
+	for start := 0; start < len(units); start += 500 {
+		chunk := units[start:min(start+500, len(units))]
+		in, args := placeholders(chunk)
+		rows, err := s.db.QueryContext(ctx, "select unit_id, received, answered, on_time, rated, satisfied, refused, merged from feedback_counters where unit_id in ("+in+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var st Stats
+			if err := rows.Scan(&id, &st.Received, &st.Answered, &st.OnTime, &st.Rated, &st.Satisfied, &st.Refused, &st.Merged); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			st.MedianDays = -1
+			out[id] = st
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		rows, err = s.db.QueryContext(ctx, "select unit_id, days, n from feedback_answer_days where unit_id in ("+in+") order by unit_id, days", args...)
+		if err != nil {
+			return nil, fmt.Errorf("stats: %w", err)
+		}
+		hist := map[int64][][2]int{}
+		for rows.Next() {
+			var id int64
+			var d, n int
+			if err := rows.Scan(&id, &d, &n); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			hist[id] = append(hist[id], [2]int{d, n})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		for id, h := range hist {
+			st := out[id]
+			st.MedianDays = Median(h)
+			out[id] = st
+		}
+	}
+	return out, nil
+}
+
+// Median is the median of a histogram of (value, count) pairs sorted by value
+// (the lower middle value for an even total); -1 when it is empty.
+func Median(hist [][2]int) int {
+	total := 0
+	for _, h := range hist {
+		total += h[1]
+	}
+	if total == 0 {
+		return -1
+	}
+	mid, seen := (total+1)/2, 0
+	for _, h := range hist {
+		seen += h[1]
+		if seen >= mid {
+			return h[0]
+		}
+	}
+	return hist[len(hist)-1][0]
+}
+
+func placeholders(ids []int64) (string, []any) {
+	in := make([]byte, 0, len(ids)*5)
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		if i > 0 {
+			in = append(in, ", "...)
+		}
+		in = fmt.Appendf(in, "$%d", i+1)
+		args[i] = id
+	}
+	return string(in), args
+}
+
+// Spot is a hot spot: many items of one category from one place within a few days.
+type Spot struct {
+	UnitID   int64
+	Category string
+	N        int
+}
+
+// HotSpots returns the hot spots under a unit (a commune, a province or the
+// whole country: 0) by the service's rule, busiest first.
+func (s *Service) HotSpots(ctx context.Context, under int64) ([]Spot, error) {
+	from := legal.Today(s.db.Now()).AddDays(-(s.Hot.Days - 1)).String()
+	rows, err := s.db.QueryContext(ctx, `select unit_id, category, sum(n) from feedback_daily where day >= $1
+		group by unit_id, category having sum(n) >= $2`, from, s.Hot.N)
+	if err != nil {
+		return nil, fmt.Errorf("hot spots: %w", err)
+	}
+	defer rows.Close()
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Spot
+	for rows.Next() {
+		var sp Spot
+		if err := rows.Scan(&sp.UnitID, &sp.Category, &sp.N); err != nil {
+			return nil, err
+		}
+		if under == 0 || sp.UnitID == under || t.Within(sp.UnitID, under) {
+			out = append(out, sp)
+		}
+	}
+	slices.SortFunc(out, func(a, b Spot) int { return b.N - a.N })
+	return out, rows.Err()
+}
+
+// Stats returns a unit's counters (zero when it has none yet).
+func (s *Service) Stats(ctx context.Context, unitID int64) (Stats, error) {
+	m, err := s.UnitStats(ctx, []int64{unitID})
+	if err != nil {
+		return Stats{}, err
+	}
+	st, ok := m[unitID]
+	if !ok {
+		return Stats{MedianDays: -1}, nil
+	}
+	return st, nil
+}
