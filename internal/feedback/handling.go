@@ -516,19 +516,16 @@ func (s *Service) count(ctx context.Context, tx *sql.Tx, unit int64, column stri
 // tell queues a note to an item's reporter: to the contact they gave, else to
 // their account's; an anonymous reporter without contact is not told.
 func (s *Service) tell(ctx context.Context, tx *sql.Tx, it Item, kind, text string) error {
-	n := notify.Note{Kind: kind, AccountID: it.AuthorID, Subject: "Phản ánh, kiến nghị " + it.Code, Text: text, Link: TrackURL(it.Code)}
-	switch c := strings.TrimSpace(it.Contact); {
-	case strings.Contains(c, "@"):
-		n.Channel, n.Address = notify.Email, c
-	case c != "":
-		n.Channel, n.Address = notify.Phone, c
-	case it.AuthorID != 0:
+	var account notify.Note
+	if strings.TrimSpace(it.Contact) == "" && it.AuthorID != 0 {
 		cs, err := auth.Contacts(ctx, tx, []int64{it.AuthorID})
 		if err != nil {
 			return err
 		}
-		n.Channel, n.Address = cs[it.AuthorID].Channel, cs[it.AuthorID].Address
+		account = cs[it.AuthorID]
 	}
+	n := noteTo(it.Contact, account)
+	n.Kind, n.AccountID, n.Subject, n.Text, n.Link = kind, it.AuthorID, "Phản ánh, kiến nghị "+it.Code, text, TrackURL(it.Code)
 	return s.out.Add(ctx, tx, n)
 }
 

@@ -105,7 +105,10 @@ func TestAnswerRateReopen(t *testing.T) {
 		if _, _, err := f.out.Deliver(ctx, 100); err != nil {
 			t.Fatal(err)
 		}
-		if got := mailTo(t, f.mail, 1, "dan@example.vn"); len(got) != 1 || !strings.Contains(got[0], "thay bóng đèn") || !strings.Contains(got[0], "/phan-anh/"+it.Code) {
+		// The sender got the code on receipt, then the answer, each with the link to the code's page.
+		got := mailTo(t, f.mail, 2, "dan@example.vn")
+		if len(got) != 2 || !strings.Contains(got[0], "Mã theo dõi: "+it.Code+". Hạn trả lời: 01/12/2026") ||
+			!strings.Contains(got[1], "thay bóng đèn") || !strings.Contains(got[1], "https://danchu.test/phan-anh/"+it.Code) {
 			t.Errorf("the reporter's mail: %q", got)
 		}
 		// Ratings: someone else, out of range, then once.
@@ -233,8 +236,8 @@ func TestRefuseTransferMerge(t *testing.T) {
 			t.Errorf("the duplicate's page: %+v", p)
 		}
 		f.out.Deliver(ctx, 100)
-		got := mailTo(t, f.mail, 2, "hang@example.vn")
-		if len(got) != 2 || !strings.Contains(got[0], "gộp") || !strings.Contains(got[1], "Đã vá ổ gà") {
+		got := mailTo(t, f.mail, 3, "hang@example.vn")
+		if len(got) != 3 || !strings.Contains(got[1], "gộp") || !strings.Contains(got[2], "Đã vá ổ gà") {
 			t.Errorf("the second reporter's mail: %q", got)
 		}
 	})
@@ -288,7 +291,7 @@ func TestQueueOrderRoutingHotSpotsReminders(t *testing.T) {
 		if n, _, _ := f.svc.Sweep(ctx); n != 0 {
 			t.Errorf("reminded again: %d", n)
 		}
-		f.out.Deliver(ctx, 100)
+		f.out.Deliver(ctx, 1000)
 		if got := mailTo(t, f.mail, 1, "tiepnhan@dandien.vn"); len(got) != 1 || !strings.Contains(got[0], "40 phản ánh") || !strings.Contains(got[0], feedback.QueueURL(f.commune.ID)) {
 			t.Errorf("the reminder: %q", got)
 		}

@@ -184,6 +184,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		category, day string
 	}
 	daily := map[dayKey]int{}
+	var fresh []item
 	for _, it := range items {
 		res, err := ins.ExecContext(ctx, it.ID, it.Code, it.Kind, it.Category, it.UnitID, it.HandlerID, it.Description, it.Address, it.Lat, it.Lon,
 			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At, len(it.Photos))
@@ -198,6 +199,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 			continue
 		}
 		*it.stored = it.Code
+		fresh = append(fresh, it)
 		if _, err := tx.ExecContext(ctx, "insert into feedback_events (id, item_id, at, status, note, actor_id) values ($1, $2, $3, 'received', '', $4)",
 			s.db.NewID(), it.ID, it.At, it.AuthorID); err != nil {
 			return fail(err)
@@ -217,6 +219,9 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 			return fail(err)
 		}
 	}
+	if err := s.receipts(ctx, tx, fresh); err != nil {
+		return fail(err)
+	}
 	for unit, n := range added {
 		if _, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied) values ($1, $2, 0, 0, 0, 0)
 			on conflict (unit_id) do update set received = feedback_counters.received + excluded.received`, unit, n); err != nil {
@@ -224,6 +229,62 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		}
 	}
 	return errs
+}
+
+// receipts queues the tracking code of each new item to its sender: to the
+// contact given with it, else to the account's (one query for the batch).
+func (s *Service) receipts(ctx context.Context, tx *sql.Tx, items []item) error {
+	var ask []int64
+	for _, it := range items {
+		if it.Contact == "" && it.AuthorID != 0 {
+			ask = append(ask, it.AuthorID)
+		}
+	}
+	accounts := map[int64]notify.Note{}
+	if len(ask) > 0 {
+		var err error
+		if accounts, err = auth.Contacts(ctx, tx, ask); err != nil {
+			return err
+		}
+	}
+	var notes []notify.Note
+	for _, it := range items {
+		n := noteTo(it.Contact, accounts[it.AuthorID])
+		if n.Address == "" {
+			continue
+		}
+		n.Kind, n.AccountID, n.Subject, n.Link = "feedback.received", it.AuthorID, "Đã nhận phản ánh, kiến nghị "+it.Code, TrackURL(it.Code)
+		n.Text = fmt.Sprintf("Đã nhận %s của bạn. Mã theo dõi: %s. Hạn trả lời: %s.", kindName(it.Kind), it.Code, dueVN(it.DueOn))
+		notes = append(notes, n)
+	}
+	if len(notes) == 0 {
+		return nil
+	}
+	return s.out.Add(ctx, tx, notes...)
+}
+
+// noteTo addresses a note to a typed contact (an e-mail address, else a phone
+// number) or, without one, to the account's contact.
+func noteTo(contact string, account notify.Note) notify.Note {
+	switch c := strings.TrimSpace(contact); {
+	case strings.Contains(c, "@"):
+		return notify.Note{Channel: notify.Email, Address: c}
+	case c != "":
+		return notify.Note{Channel: notify.Phone, Address: c}
+	}
+	return notify.Note{Channel: account.Channel, Address: account.Address}
+}
+
+func kindName(kind string) string {
+	if kind == Petition {
+		return "kiến nghị"
+	}
+	return "phản ánh"
+}
+
+func dueVN(s string) string {
+	d, _ := legal.ParseDate(s)
+	return d.VN()
 }
 
 // Event is a step of an item as its public page shows it.

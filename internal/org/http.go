@@ -137,6 +137,7 @@ type unitPage struct {
 	BoardURL   string // the unit's disclosure board (communes and villages)
 	ConsultURL string // its consultations (communes)
 	DecideURL  string // what its households decide (communes)
+	FeedURL    string // feedback and petitions (communes)
 }
 
 func (h *handlers) showUnit(level Level) http.HandlerFunc {
@@ -164,7 +165,7 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 		}
 		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
 		if level != ProvinceLevel {
-			p.BoardURL, p.ConsultURL, p.DecideURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien", UnitURL(u)+"/quyet-dinh"
+			p.BoardURL, p.ConsultURL, p.DecideURL, p.FeedURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien", UnitURL(u)+"/quyet-dinh", UnitURL(u)+"/phan-anh"
 		}
 		switch level {
 		case ProvinceLevel:
