@@ -24,6 +24,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/decision"
 	"danchu/internal/disclosure"
+	"danchu/internal/feedback"
 	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/web"
@@ -43,6 +44,7 @@ type App struct {
 	Disclose *disclosure.Service
 	Consult  *consultation.Service
 	Decide   *decision.Service
+	Feedback *feedback.Service
 	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
 	Log      *slog.Logger
 
@@ -113,6 +115,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
 	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Consult)
 	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
+	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
 	return a
 }
 
@@ -146,6 +149,9 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	if err := decision.RegisterRoutes(s, ah, a.Decide, a.Units); err != nil {
+		return nil, err
+	}
+	if err := feedback.RegisterRoutes(s, ah, a.Feedback, a.Units); err != nil {
 		return nil, err
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
@@ -198,7 +204,8 @@ func (a *App) Serve(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
 	go a.Outbox.Run(ctx, OutboxEvery)
-	go a.Consult.RunCloser(ctx, time.Minute, func(err error) { a.Log.Error("close consultations", "err", err) })
+	go a.every(ctx, time.Minute, "close consultations", func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err })
+	go a.every(ctx, SweepEvery, "feedback reminders", func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err })
 	select {
 	case err := <-errc:
 		return err
@@ -213,9 +220,30 @@ func (a *App) Serve(ctx context.Context) error {
 	return nil
 }
 
+// SweepEvery is how often the server sends feedback deadline reminders and
+// closes answered feedback whose reopening window has passed.
+const SweepEvery = 5 * time.Minute
+
+// every runs job now and then every interval until ctx ends, logging failures.
+func (a *App) every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := job(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error(name, "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // Close releases the database.
 func (a *App) Close() error {
-	a.Consult.Close() // writes the comments still queued
-	a.Decide.Close()  // and the ballots
+	a.Consult.Close()  // writes the comments still queued
+	a.Decide.Close()   // and the ballots
+	a.Feedback.Close() // and the feedback
 	return a.DB.Close()
 }

@@ -260,22 +260,6 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// RunCloser calls CloseDue every interval until ctx ends.
-func (s *Service) RunCloser(ctx context.Context, every time.Duration, log func(error)) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if _, err := s.CloseDue(ctx); err != nil && ctx.Err() == nil {
-			log(err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
 // Window returns a public consultation's unit and comment window, for the
 // capabilities that require a draft to have been posted (a hương ước).
 func (s *Service) Window(ctx context.Context, id int64) (unitID int64, opens, closes legal.Date, err error) {

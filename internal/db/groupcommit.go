@@ -146,6 +146,14 @@ func (g *GroupCommit[T]) flush(batch []request[T]) {
 		}
 		return nil
 	})
+	if err != nil { // say what failed inside, not only that the commit did
+		for _, e := range errs {
+			if e != nil {
+				err = fmt.Errorf("%w (first failure: %w)", err, e)
+				break
+			}
+		}
+	}
 	for i, r := range batch {
 		switch {
 		case err != nil:

@@ -249,6 +249,8 @@ const MaxAnswer = 5000
 func checkNote(note, what string) error {
 	n := utf8.RuneCountInString(strings.TrimSpace(note))
 	switch {
+	case !utf8.ValidString(note):
+		return apperr.Invalid("Nội dung có ký tự không đọc được (không phải UTF-8); hãy gõ lại.", map[string]string{"note": "encoding"})
 	case n == 0:
 		return apperr.Invalid(fmt.Sprintf("Hãy ghi %s.", what), map[string]string{"note": "required"})
 	case n > MaxAnswer:
@@ -565,8 +567,8 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 		return err
 	}
 	note = strings.TrimSpace(note)
-	if utf8.RuneCountInString(note) > 1000 {
-		return apperr.Invalid("Nhận xét dài quá 1.000 ký tự.", map[string]string{"note": "too_long"})
+	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > 1000 {
+		return apperr.Invalid("Nhận xét dài quá 1.000 ký tự hoặc có ký tự không đọc được.", map[string]string{"note": "too_long"})
 	}
 	now := s.db.NowMillis()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
@@ -107,6 +108,11 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	if sub.Lat != nil {
 		if err := CheckPlace(*sub.Lat, *sub.Lon); err != nil {
 			return "", err
+		}
+	}
+	for _, f := range []string{sub.Description, sub.Address, sub.Contact, sub.IdemKey} {
+		if !utf8.ValidString(f) {
+			return "", apperr.Invalid("Nội dung có ký tự không đọc được (không phải UTF-8); hãy gõ lại hoặc dán lại văn bản.", map[string]string{"description": "encoding"})
 		}
 	}
 	key := strings.TrimSpace(sub.IdemKey)

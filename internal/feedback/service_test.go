@@ -100,6 +100,7 @@ func TestSubmitAndTrack(t *testing.T) {
 			{"outside Vietnam", func(s *feedback.Submission) { s.Lon = &paris }, "ngoài lãnh thổ"},
 			{"half a point", func(s *feedback.Submission) { s.Lon = nil }, "cả vĩ độ và kinh độ"},
 			{"no key", func(s *feedback.Submission) { s.IdemKey = "" }, "mã gửi"},
+			{"not UTF-8", func(s *feedback.Submission) { s.Description = "R\xe1c" }, "không phải UTF-8"},
 			{"a province", func(s *feedback.Submission) { s.UnitID = f.commune.ParentID }, "nơi xảy ra"},
 		} {
 			s := ok

@@ -230,3 +230,10 @@ func (s *Service) Stats(ctx context.Context, unitID int64) (Stats, error) {
 	}
 	return st, nil
 }
+
+// Answered returns a unit's latest answered items for its public page (their
+// codes, categories, places and answers; never the description or the sender).
+func (s *Service) Answered(ctx context.Context, unitID int64, limit int) ([]Item, error) {
+	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where handler_id = $1 and status in ('answered', 'closed')
+		and merged_into = 0 and answered_at is not null order by updated_at desc limit $2`, unitID, limit)
+}

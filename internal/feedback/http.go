@@ -1,0 +1,707 @@
+package feedback
+
+import (
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+	"danchu/internal/sheet"
+	"danchu/internal/web"
+)
+
+//go:embed templates locales
+var assets embed.FS
+
+type handlers struct {
+	ah    *auth.Handlers
+	svc   *Service
+	web   *web.Server
+	units *org.Service
+	pages map[string]*web.Page
+}
+
+// RegisterRoutes adds the citizens' pages, the officials' pages and the
+// Open311 GeoReport v2 API.
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
+	if err := s.AddCatalog(assets); err != nil {
+		return fmt.Errorf("feedback catalog: %w", err)
+	}
+	pages, err := s.Pages(assets, []string{"unit", "track", "find", "stats", "queue", "item"})
+	if err != nil {
+		return err
+	}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
+	s.HandleFunc("GET /xa/{code}/phan-anh", h.unit)
+	s.HandleFunc("POST /xa/{code}/phan-anh", h.send)
+	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke", h.stats)
+	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke.xlsx", h.statsSheet)
+	s.HandleFunc("GET /tinh/{code}/phan-anh/thong-ke", h.stats)
+	s.HandleFunc("GET /tinh/{code}/phan-anh/thong-ke.xlsx", h.statsSheet)
+	s.HandleFunc("GET /phan-anh", h.find)
+	s.HandleFunc("GET /phan-anh/{code}", h.track)
+	s.HandleFunc("POST /phan-anh/{code}/danh-gia", h.rate)
+	s.HandleFunc("POST /phan-anh/{code}/mo-lai", h.reopen)
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/phan-anh", ah.Official(h.queue))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/phan-anh/dieu-phoi", ah.Official(h.route))
+	s.HandleFunc("GET /quan-tri/phan-anh/{id}", ah.Official(h.item))
+	s.HandleFunc("POST /quan-tri/phan-anh/{id}", ah.Official(h.act))
+	s.HandleFunc("GET /quan-tri/phan-anh/{id}/anh/{n}", ah.Official(h.photo))
+	return nil
+}
+
+func newKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// names are the labels pages show for categories and statuses.
+type names struct {
+	Categories []Category
+	Status     map[string]string
+}
+
+func (names) Category(code string) string {
+	if c, ok := categoryOf(code); ok {
+		return c.Name
+	}
+	return code
+}
+
+var labels = names{Categories: DefaultCategories, Status: StatusNames}
+
+// --- citizens ---
+
+type unitPage struct {
+	names
+	Unit      org.Unit
+	Villages  []org.Unit
+	Stats     Stats
+	Answers   []Item
+	Places    map[int64]string
+	Citizen   bool
+	Key       string
+	Error     string
+	Fields    map[string]string
+	Values    map[string]string
+	MaxPhotos int
+	MaxMB     int
+}
+
+func (h *handlers) unitPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p unitPage) {
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	for _, v := range t.Descendants(u.ID) {
+		if v.Type.Level() == org.VillageLevel && v.ParentID == u.ID {
+			p.Villages = append(p.Villages, v)
+		}
+	}
+	if p.Stats, err = h.svc.Stats(r.Context(), u.ID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	if p.Answers, err = h.svc.Answered(r.Context(), u.ID, 20); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Places = map[int64]string{u.ID: u.Name}
+	for _, v := range p.Villages {
+		p.Places[v.ID] = v.Name
+	}
+	a := auth.ActorOf(r)
+	p.names, p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = labels, u, a != nil && a.Kind == auth.Citizen, newKey(), MaxPhotos, MaxPhotoBytes>>20
+	if p.Values == nil {
+		p.Values = map[string]string{"kind": Feedback}
+	}
+	h.web.RenderStatus(w, r, h.pages["unit"], status, h.web.T(r, "feedback.unit.title", u.Name), p)
+}
+
+func (h *handlers) unit(w http.ResponseWriter, r *http.Request) {
+	u, err := h.units.CommuneByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.unitPage(w, r, u, http.StatusOK, unitPage{})
+}
+
+// readPhotos opens the photos of a multipart form; closeAll releases them.
+func readPhotos(r *http.Request) ([]Upload, func(), error) {
+	var opened []multipart.File
+	closeAll := func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, closeAll, apperr.Invalid(fmt.Sprintf("Ảnh gửi kèm lớn quá %d MB tất cả; hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn.", mbe.Limit>>20), map[string]string{"photos": "too_large"})
+		}
+		return nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+	}
+	var ups []Upload
+	if r.MultipartForm != nil {
+		for _, fh := range r.MultipartForm.File["photos"] {
+			if fh.Filename == "" && fh.Size == 0 {
+				continue
+			}
+			f, err := fh.Open()
+			if err != nil {
+				return nil, closeAll, fmt.Errorf("open photo: %w", err)
+			}
+			opened = append(opened, f)
+			ups = append(ups, Upload{Name: fh.Filename, R: f})
+		}
+	}
+	return ups, closeAll, nil
+}
+
+func parseCoord(s string) (*float64, error) {
+	s = strings.TrimSpace(strings.ReplaceAll(s, ",", "."))
+	if s == "" {
+		return nil, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return nil, apperr.Invalid("Tọa độ không đúng dạng số (ví dụ 16.4637).", map[string]string{"location": "number"})
+	}
+	return &v, nil
+}
+
+func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
+	u, err := h.units.CommuneByCode(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	photos, closeAll, err := readPhotos(r)
+	defer closeAll()
+	v := r.FormValue
+	values := map[string]string{"kind": v("kind"), "category": v("category"), "place": v("place"), "description": v("description"),
+		"address": v("address"), "lat": v("lat"), "lon": v("lon"), "contact": v("contact"), "anonymous": v("anonymous")}
+	var code string
+	if err == nil {
+		sub := Submission{Kind: v("kind"), Category: v("category"), Description: v("description"), Address: v("address"),
+			Contact: v("contact"), IdemKey: v("key"), Photos: photos}
+		sub.UnitID, _ = strconv.ParseInt(v("place"), 10, 64)
+		if sub.UnitID == 0 {
+			sub.UnitID = u.ID
+		}
+		if t, _ := h.units.Tree(r.Context()); t != nil && sub.UnitID != u.ID && !t.Within(sub.UnitID, u.ID) {
+			sub.UnitID = -1 // a village of another commune: refused below as an unknown place
+		}
+		if sub.Lat, err = parseCoord(v("lat")); err == nil {
+			sub.Lon, err = parseCoord(v("lon"))
+		}
+		if err == nil {
+			a := auth.ActorOf(r)
+			if v("anonymous") == "1" {
+				a, sub.Contact = nil, ""
+			}
+			code, err = h.svc.Submit(r.Context(), a, sub)
+		}
+	}
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
+			h.unitPage(w, r, u, http.StatusBadRequest, unitPage{Error: e.Message, Fields: e.Fields, Values: values})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, TrackURL(code)+"?moi=1", http.StatusSeeOther)
+}
+
+type trackPage struct {
+	names
+	P        Public
+	Unit     org.Unit
+	Commune  org.Unit
+	Handler  org.Unit
+	Stars    []int
+	New      bool
+	Mine     bool
+	CanRate  bool
+	CanOpen  bool
+	Done     string
+	Error    string
+	Values   map[string]string
+	Answered string
+}
+
+func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int, p trackPage) {
+	pub, err := h.svc.Track(r.Context(), r.PathValue("code"))
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	if pub.Code != r.PathValue("code") { // typed in lower case or without dashes: one address per item
+		http.Redirect(w, r, TrackURL(pub.Code), http.StatusMovedPermanently)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.P, p.names = pub, labels
+	p.Unit, _ = t.Unit(pub.UnitID)
+	p.Handler, _ = t.Unit(pub.HandlerID)
+	p.Commune = p.Unit
+	if p.Unit.Type.Level() == org.VillageLevel {
+		p.Commune, _ = t.Unit(p.Unit.ParentID)
+	}
+	p.Stars = []int{5, 4, 3, 2, 1}
+	p.New = r.URL.Query().Get("moi") == "1"
+	if pub.AnsweredAt != 0 {
+		p.Answered = web.FormatMillis(pub.AnsweredAt)
+	}
+	if a := auth.ActorOf(r); a != nil && a.Kind == auth.Citizen {
+		if it, err := h.svc.own(r.Context(), a, pub.Code); err == nil {
+			p.Mine = true
+			answered := it.Status == Answered || it.Status == Closed
+			p.CanRate = answered && it.Rating == 0 && it.MergedInto == 0
+			p.CanOpen = answered && !it.Reopened && it.MergedInto == 0 && h.svc.db.Now().Sub(time.UnixMilli(it.AnsweredAt)) <= ReopenWindow
+		}
+	}
+	if p.Values == nil {
+		p.Values = map[string]string{}
+	}
+	h.web.RenderStatus(w, r, h.pages["track"], status, h.web.T(r, "feedback.track.title", pub.Code), p)
+}
+
+func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
+	p := trackPage{}
+	switch r.URL.Query().Get("xong") {
+	case "danh-gia":
+		p.Done = h.web.T(r, "feedback.track.rated")
+	case "mo-lai":
+		p.Done = h.web.T(r, "feedback.track.reopened")
+	}
+	h.trackPage(w, r, http.StatusOK, p)
+}
+
+func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, done string, err error) {
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
+			h.trackPage(w, r, web.StatusOf(err), trackPage{Error: e.Message, Values: map[string]string{"note": r.PostFormValue("note"), "reason": r.PostFormValue("reason")}})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, TrackURL(r.PathValue("code"))+"?xong="+done, http.StatusSeeOther)
+}
+
+func (h *handlers) rate(w http.ResponseWriter, r *http.Request) {
+	stars, _ := strconv.Atoi(r.PostFormValue("stars"))
+	h.citizenStep(w, r, "danh-gia", h.svc.Rate(r.Context(), auth.ActorOf(r), r.PathValue("code"), stars, r.PostFormValue("note")))
+}
+
+func (h *handlers) reopen(w http.ResponseWriter, r *http.Request) {
+	h.citizenStep(w, r, "mo-lai", h.svc.Reopen(r.Context(), auth.ActorOf(r), r.PathValue("code"), r.PostFormValue("reason")))
+}
+
+func (h *handlers) find(w http.ResponseWriter, r *http.Request) {
+	typed := strings.TrimSpace(r.URL.Query().Get("ma"))
+	if typed == "" {
+		h.web.Render(w, r, h.pages["find"], h.web.T(r, "feedback.find.title"), map[string]string{})
+		return
+	}
+	p, err := h.svc.Track(r.Context(), typed)
+	if err != nil {
+		h.web.RenderStatus(w, r, h.pages["find"], web.StatusOf(err), h.web.T(r, "feedback.find.title"), map[string]string{"Error": apperr.MessageOf(err), "Typed": typed})
+		return
+	}
+	http.Redirect(w, r, TrackURL(p.Code), http.StatusSeeOther)
+}
+
+// --- statistics ---
+
+type statsRow struct {
+	Unit org.Unit
+	Stats
+}
+
+type statsPage struct {
+	names
+	Unit  org.Unit
+	Rows  []statsRow
+	Total Stats
+	Spots []spotView
+	Sheet string
+}
+
+type spotView struct {
+	Spot
+	Place, Category string
+}
+
+// statsOf reads the statistics of a commune (one row) or of a province (a row
+// per commune and the total).
+func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		return statsPage{}, err
+	}
+	u, ok := t.ByCode(r.PathValue("code"))
+	level := org.CommuneLevel
+	if strings.HasPrefix(r.URL.Path, "/tinh/") {
+		level = org.ProvinceLevel
+	}
+	if !ok || !u.Current() || u.Type.Level() != level {
+		return statsPage{}, apperr.NotFound("Không tìm thấy đơn vị này.")
+	}
+	units := []org.Unit{u}
+	if level == org.ProvinceLevel {
+		units = nil
+		for _, c := range t.Descendants(u.ID) {
+			if c.Type.Level() == org.CommuneLevel && c.ParentID == u.ID {
+				units = append(units, c)
+			}
+		}
+	}
+	ids := make([]int64, len(units))
+	for i, c := range units {
+		ids[i] = c.ID
+	}
+	m, err := h.svc.UnitStats(r.Context(), ids)
+	if err != nil {
+		return statsPage{}, err
+	}
+	p := statsPage{names: labels, Unit: u, Sheet: r.URL.Path + ".xlsx"}
+	p.Total.MedianDays = -1
+	for _, c := range units {
+		st, ok := m[c.ID]
+		if !ok {
+			st.MedianDays = -1
+		}
+		p.Rows = append(p.Rows, statsRow{c, st})
+		p.Total.Received += st.Received
+		p.Total.Answered += st.Answered
+		p.Total.OnTime += st.OnTime
+		p.Total.Rated += st.Rated
+		p.Total.Satisfied += st.Satisfied
+		p.Total.Refused += st.Refused
+		p.Total.Merged += st.Merged
+	}
+	if len(units) == 1 {
+		p.Total = p.Rows[0].Stats
+	}
+	spots, err := h.svc.HotSpots(r.Context(), u.ID)
+	if err != nil {
+		return p, err
+	}
+	for _, sp := range spots {
+		place, _ := t.Unit(sp.UnitID)
+		p.Spots = append(p.Spots, spotView{sp, place.Name, labels.Category(sp.Category)})
+	}
+	return p, nil
+}
+
+func (h *handlers) stats(w http.ResponseWriter, r *http.Request) {
+	p, err := h.statsOf(r)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.web.Render(w, r, h.pages["stats"], h.web.T(r, "feedback.stats.title", p.Unit.Name), p)
+}
+
+func days(n int) any {
+	if n < 0 {
+		return ""
+	}
+	return n
+}
+
+func (h *handlers) statsSheet(w http.ResponseWriter, r *http.Request) {
+	p, err := h.statsOf(r)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	row := func(name, code string, st Stats) []any {
+		return []any{name, code, st.Received, st.Handled(), st.Answered, st.Refused, st.Merged, st.OnTimePct(), days(st.MedianDays), st.Rated, st.SatisfiedPct()}
+	}
+	tab := sheet.Table{Name: "Thống kê", Title: "Thống kê phản ánh, kiến nghị — " + p.Unit.Name,
+		Note: "Số liệu đến " + web.FormatMillis(h.svc.db.NowMillis()) + "; đúng hạn tính trên số đã trả lời, hài lòng là đánh giá 4–5 sao trên số lượt đánh giá.",
+		Head: []string{"Đơn vị", "Mã", "Tiếp nhận", "Đã xử lý", "Đã trả lời", "Không thụ lý", "Gộp trùng", "Đúng hạn (%)",
+			"Số ngày trả lời (trung vị)", "Lượt đánh giá", "Hài lòng (%)"},
+		Widths: []float64{34, 10, 10, 10, 10, 12, 10, 12, 14, 12, 12}}
+	for _, x := range p.Rows {
+		tab.Rows = append(tab.Rows, row(x.Unit.Name, x.Unit.Code, x.Stats))
+	}
+	if len(p.Rows) > 1 {
+		tab.Rows = append(tab.Rows, row("Tổng cộng", p.Unit.Code, p.Total))
+	}
+	out, err := sheet.XLSX(tab)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	sheet.Send(w, "thong-ke-phan-anh-"+p.Unit.Code+".xlsx", out)
+}
+
+// --- officials ---
+
+type queuePage struct {
+	names
+	Unit    org.Unit
+	Items   []Item
+	Next    string
+	Handled []Item
+	Spots   []spotView
+	Today   legal.Date
+	Soon    legal.Date
+	Places  map[int64]string
+	Routes  []Route
+	Error   string
+	Done    string
+}
+
+func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, p queuePage) {
+	ctx := r.Context()
+	var err error
+	if p.Items, p.Next, err = h.svc.Queue(ctx, a, u.ID, r.URL.Query().Get("sau")); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	if p.Handled, err = h.svc.Handled(ctx, a, u.ID, 20); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	t, err := h.units.Tree(ctx)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	spots, err := h.svc.HotSpots(ctx, u.ID)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Places = map[int64]string{}
+	for _, sp := range spots {
+		place, _ := t.Unit(sp.UnitID)
+		p.Spots = append(p.Spots, spotView{sp, place.Name, labels.Category(sp.Category)})
+	}
+	for _, it := range append(p.Items, p.Handled...) {
+		if pl, ok := t.Unit(it.UnitID); ok {
+			p.Places[it.UnitID] = pl.Name
+		}
+	}
+	routes, err := h.svc.Routes(ctx)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	for _, rt := range routes {
+		if rt.UnitID == u.ID {
+			p.Routes = append(p.Routes, rt)
+			if to, ok := t.Unit(rt.To); ok {
+				p.Places[rt.To] = to.Name
+			}
+		}
+	}
+	cal, err := h.svc.cal.Calendar(ctx)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.names, p.Unit = labels, u
+	p.Today = legal.Today(h.svc.db.Now())
+	p.Soon = cal.AddWorkingDays(p.Today, RemindBefore)
+	h.web.RenderStatus(w, r, h.pages["queue"], status, h.web.T(r, "feedback.queue.title", u.Name), p)
+}
+
+func (h *handlers) queue(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback); ok {
+		p := queuePage{}
+		if r.URL.Query().Get("xong") == "1" {
+			p.Done = h.web.T(r, "feedback.queue.route_saved")
+		}
+		h.queuePage(w, r, a, u, http.StatusOK, p)
+	}
+}
+
+func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback)
+	if !ok {
+		return
+	}
+	to := int64(0)
+	if code := strings.TrimSpace(r.PostFormValue("to")); code != "" {
+		t, err := h.units.Tree(r.Context())
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		dest, ok := t.ByCode(code)
+		if !ok {
+			h.queuePage(w, r, a, u, http.StatusBadRequest, queuePage{Error: fmt.Sprintf("Không có đơn vị mã %q.", code)})
+			return
+		}
+		to = dest.ID
+	}
+	if err := h.svc.SetRoute(r.Context(), a, r.PostFormValue("category"), u.ID, to); err != nil {
+		if apperr.CodeOf(err) == apperr.CodeInvalid {
+			h.queuePage(w, r, a, u, http.StatusBadRequest, queuePage{Error: apperr.MessageOf(err)})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, QueueURL(u.ID)+"?xong=1", http.StatusSeeOther)
+}
+
+type itemPage struct {
+	names
+	D        Detail
+	Place    string
+	Handler  org.Unit
+	Steps    []string
+	Error    string
+	Done     string
+	Values   map[string]string
+	Today    legal.Date
+	When     map[int64]string
+	Actions  []string
+	Transfer bool
+}
+
+func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, p itemPage) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	d, err := h.svc.Get(r.Context(), a, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	place, _ := t.Unit(d.UnitID)
+	p.D, p.names, p.Place, p.Today = d, labels, place.Name, legal.Today(h.svc.db.Now())
+	p.Handler, _ = t.Unit(d.HandlerID)
+	if d.MergedInto == 0 {
+		for _, to := range transitions[d.Status] {
+			switch to {
+			case Accepted:
+				p.Actions = append(p.Actions, DoAccept)
+			case Refused:
+				p.Actions = append(p.Actions, DoRefuse)
+			case InProgress:
+				p.Actions = append(p.Actions, DoStart)
+			case Answered:
+				p.Actions = append(p.Actions, DoAnswer)
+			case Closed:
+				p.Actions = append(p.Actions, DoClose)
+			}
+		}
+		p.Transfer = d.Open()
+	}
+	if p.Values == nil {
+		p.Values = map[string]string{}
+	}
+	h.web.RenderStatus(w, r, h.pages["item"], status, d.Code, p)
+}
+
+func (h *handlers) item(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	p := itemPage{}
+	if r.URL.Query().Get("xong") == "1" {
+		p.Done = h.web.T(r, "feedback.item.saved")
+	}
+	h.itemPage(w, r, a, http.StatusOK, p)
+}
+
+func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		h.web.NotFound(w, r)
+		return
+	}
+	st := Step{Action: r.PostFormValue("action"), Note: r.PostFormValue("note"), Into: r.PostFormValue("into")}
+	if st.Action == DoTransfer {
+		if t, err := h.units.Tree(r.Context()); err == nil {
+			if dest, ok := t.ByCode(strings.TrimSpace(r.PostFormValue("to"))); ok {
+				st.ToUnit = dest.ID
+			}
+		}
+	}
+	it, err := h.svc.Act(r.Context(), a, id, st)
+	if err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
+			h.itemPage(w, r, a, web.StatusOf(err), itemPage{Error: e.Message,
+				Values: map[string]string{"action": st.Action, "note": st.Note, "into": st.Into, "to": r.PostFormValue("to")}})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	if st.Action == DoTransfer || st.Action == DoMerge {
+		// The item left this unit's queue (transferred) or closed (merged): back to the queue.
+		queue, err := strconv.ParseInt(r.PostFormValue("queue"), 10, 64)
+		if err != nil || queue <= 0 {
+			queue = it.HandlerID
+		}
+		http.Redirect(w, r, QueueURL(queue), http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d?xong=1", id), http.StatusSeeOther)
+}
+
+func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, ok := web.PathID(r, "id")
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if !ok || err != nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	d, err := h.svc.Get(r.Context(), a, id)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	for _, p := range d.Photos {
+		if p.N != n {
+			continue
+		}
+		f, err := h.svc.Photos.Open(p.SHA256)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		defer f.Close()
+		w.Header().Set("Content-Type", "image/jpeg")
+		w.Header().Set("Cache-Control", "private, max-age=3600")
+		w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(p.Name))
+		http.ServeContent(w, r, "", time.UnixMilli(d.CreatedAt), f)
+		return
+	}
+	h.web.NotFound(w, r)
+}
