@@ -67,6 +67,22 @@ type Handlers struct {
 	WriteLimit *web.Limiter
 	// OIDC, when set, offers sign-in through an OpenID Connect provider to citizens.
 	OIDC *OIDC
+	// apis are the path prefixes of APIs that authenticate each request by key:
+	// no session, no CSRF check and no form-post limit there (the API applies
+	// its own limit and answers errors in its own format).
+	apis []string
+}
+
+// API marks the paths under prefix as a keyed API (see Handlers.apis).
+func (h *Handlers) API(prefix string) { h.apis = append(h.apis, prefix) }
+
+func (h *Handlers) isAPI(path string) bool {
+	for _, p := range h.apis {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // RegisterRoutes adds identity's middleware and pages to s.
@@ -130,6 +146,13 @@ func unsafeMethod(m string) bool {
 // token of their csrf cookie (double submit).
 func (h *Handlers) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h.isAPI(r.URL.Path) {
+			if unsafeMethod(r.Method) {
+				r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx := r.Context()
 		var ss *Session
 		var actor *Actor

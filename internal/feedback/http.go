@@ -38,7 +38,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(assets); err != nil {
 		return fmt.Errorf("feedback catalog: %w", err)
 	}
-	pages, err := s.Pages(assets, []string{"unit", "track", "find", "stats", "queue", "item"})
+	pages, err := s.Pages(assets, []string{"unit", "track", "find", "stats", "queue", "item", "keys"})
 	if err != nil {
 		return err
 	}
@@ -58,6 +58,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /quan-tri/phan-anh/{id}", ah.Official(h.item))
 	s.HandleFunc("POST /quan-tri/phan-anh/{id}", ah.Official(h.act))
 	s.HandleFunc("GET /quan-tri/phan-anh/{id}/anh/{n}", ah.Official(h.photo))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/open311", ah.Official(h.keys))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/open311", ah.Official(h.issue))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/open311/{id}/thu-hoi", ah.Official(h.revoke))
+	registerOpen311(s, ah, h)
 	return nil
 }
 
@@ -704,4 +708,68 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		return
 	}
 	h.web.NotFound(w, r)
+}
+
+type keysPage struct {
+	Unit   org.Unit
+	Keys   []Key
+	New    string
+	Error  string
+	Done   string
+	Sample string
+}
+
+func (h *handlers) keysPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, p keysPage) {
+	var err error
+	if p.Keys, err = h.svc.Keys(r.Context(), a, u.ID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Unit, p.Sample = u, baseURL(r)+"/open311/v2/discovery.json"
+	w.Header().Set("Cache-Control", "no-store")
+	h.web.RenderStatus(w, r, h.pages["keys"], status, h.web.T(r, "feedback.keys.title", u.Name), p)
+}
+
+func (h *handlers) keys(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	if u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback); ok {
+		p := keysPage{}
+		if r.URL.Query().Get("xong") == "1" {
+			p.Done = h.web.T(r, "feedback.keys.revoked")
+		}
+		h.keysPage(w, r, a, u, http.StatusOK, p)
+	}
+}
+
+func (h *handlers) issue(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback)
+	if !ok {
+		return
+	}
+	k, err := h.svc.IssueKey(r.Context(), a, u.ID, r.PostFormValue("name"))
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.CodeInvalid {
+			h.keysPage(w, r, a, u, http.StatusBadRequest, keysPage{Error: apperr.MessageOf(err)})
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	h.keysPage(w, r, a, u, http.StatusOK, keysPage{New: k}) // shown once, on this answer only
+}
+
+func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback)
+	id, ok2 := web.PathID(r, "id")
+	if !ok {
+		return
+	}
+	if !ok2 {
+		h.web.NotFound(w, r)
+		return
+	}
+	if err := h.svc.RevokeKey(r.Context(), a, u.ID, id); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/open311?xong=1", u.ID), http.StatusSeeOther)
 }

@@ -29,7 +29,7 @@ type Service struct {
 	out    *notify.Outbox
 	intake *db.GroupCommit[item]
 	routes *db.Memo[int, []Route]
-	keys   *db.Memo[string, int64]
+	keys   *db.Memo[string, keyed]
 	// Photos holds the photos sent with items.
 	Photos *files.Blobs
 	// Hot is when arrivals make a hot spot.
@@ -40,7 +40,7 @@ type Service struct {
 // photos are stored under photoDir.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source, out *notify.Outbox, photoDir string) *Service {
 	s := &Service{db: d, units: units, guard: g, cal: cal, out: out, Photos: &files.Blobs{Dir: photoDir, MaxFile: MaxPhotoBytes},
-		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, int64](time.Minute, 10000), Hot: DefaultHotSpot}
+		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, keyed](time.Minute, 10000), Hot: DefaultHotSpot}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeItems)
 	return s
 }
@@ -58,6 +58,7 @@ type Submission struct {
 	Contact        string   // e-mail or phone; ignored when anonymous
 	IdemKey        string   // the form's key: a resubmitted form is stored once
 	Photos         []Upload // up to MaxPhotos images
+	ViaKey         int64    // the Open311 key of the app that sent it (its contact is kept though it has no account)
 }
 
 // Upload is a file sent with a form.
@@ -75,7 +76,7 @@ type item struct {
 	Lat, Lon                *float64
 	AuthorID                int64
 	Contact, DueOn, IdemKey string
-	At                      int64
+	At, ViaKey              int64
 	Photos                  []files.File
 	stored                  *string // the code under which it is stored (an earlier one for a repeated key)
 }
@@ -155,9 +156,12 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	it := item{ID: s.db.NewID(), Code: code.New(Prefix(sub.Kind)), Kind: sub.Kind, Category: cat.Code, UnitID: u.ID, HandlerID: handler, Photos: photos,
 		Description: strings.TrimSpace(sub.Description), Address: strings.TrimSpace(sub.Address), Lat: sub.Lat, Lon: sub.Lon,
 		DueOn: cal.AddWorkingDays(today, cat.Days).String(), IdemKey: key, At: s.db.NowMillis(), stored: new(string)}
-	if a != nil && a.Kind == auth.Citizen {
+	switch {
+	case a != nil && a.Kind == auth.Citizen:
 		it.AuthorID, it.Contact = a.AccountID, strings.TrimSpace(sub.Contact)
-	} else {
+	case sub.ViaKey != 0:
+		it.ViaKey, it.Contact, it.IdemKey = sub.ViaKey, strings.TrimSpace(sub.Contact), fmt.Sprintf("app%d:%s", sub.ViaKey, key)
+	default:
 		it.IdemKey = "anon:" + key
 	}
 	if err := s.intake.Submit(ctx, it); err != nil {
@@ -177,8 +181,8 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		return errs
 	}
 	ins, err := tx.PrepareContext(ctx, `insert into feedback_items (id, code, kind, category, unit_id, handler_id, description, address, lat, lon,
-		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at, handler_since, photos)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15, $15, $16)
+		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at, handler_since, photos, via_key)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15, $15, $16, $17)
 		on conflict (author_id, idem_key) do nothing`)
 	if err != nil {
 		return fail(err)
@@ -193,7 +197,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 	var fresh []item
 	for _, it := range items {
 		res, err := ins.ExecContext(ctx, it.ID, it.Code, it.Kind, it.Category, it.UnitID, it.HandlerID, it.Description, it.Address, it.Lat, it.Lon,
-			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At, len(it.Photos))
+			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At, len(it.Photos), it.ViaKey)
 		if err != nil {
 			return fail(err)
 		}

@@ -1,0 +1,656 @@
+package feedback
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base32"
+	"encoding/hex"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/code"
+	"danchu/internal/org"
+	"danchu/internal/web"
+)
+
+// Open311 GeoReport v2 (wiki.open311.org/GeoReport_v2): existing apps and city
+// dashboards read and send feedback through it. jurisdiction_id is a unit's
+// code, service codes are the categories, service_request_id is the tracking
+// code. What the public pages hide (the description, the sender, the photos,
+// the typed address and point) the API hides too.
+
+// Key is an Open311 API key issued in the back office (only its hash is kept).
+type Key struct {
+	ID        int64
+	UnitID    int64
+	Name      string
+	CreatedAt int64
+	RevokedAt int64
+}
+
+func hashKey(k string) string {
+	h := sha256.Sum256([]byte(k))
+	return hex.EncodeToString(h[:])
+}
+
+// IssueKey creates a key for an application sending feedback about a unit (a
+// commune, or a province for all its communes) and returns it: it is shown
+// once and never again.
+func (s *Service) IssueKey(ctx context.Context, a *auth.Actor, unitID int64, name string) (string, error) {
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
+		return "", err
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
+		return "", apperr.Invalid("Hãy ghi tên ứng dụng dùng khóa (tối đa 100 ký tự).", map[string]string{"name": "required"})
+	}
+	b := make([]byte, 20)
+	rand.Read(b)
+	key := "dc311_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	id := s.db.NewID()
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "insert into open311_keys (id, key_hash, unit_id, name, created_by, created_at) values ($1, $2, $3, $4, $5, $6)",
+			id, hashKey(key), unitID, name, a.AccountID, s.db.NowMillis()); err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), nil, name)
+	})
+	return key, err
+}
+
+// Keys lists a unit's keys, newest first.
+func (s *Service) Keys(ctx context.Context, a *auth.Actor, unitID int64) ([]Key, error) {
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, "select id, unit_id, name, created_at, coalesce(revoked_at, 0) from open311_keys where unit_id = $1 order by created_at desc", unitID)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	defer rows.Close()
+	var out []Key
+	for rows.Next() {
+		var k Key
+		if err := rows.Scan(&k.ID, &k.UnitID, &k.Name, &k.CreatedAt, &k.RevokedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// RevokeKey stops a key at once (in this process; others within a minute).
+func (s *Service) RevokeKey(ctx context.Context, a *auth.Actor, unitID, id int64) error {
+	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
+		return err
+	}
+	var hash string
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "select key_hash from open311_keys where id = $1", id).Scan(&hash); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "update open311_keys set revoked_at = $1 where id = $2 and unit_id = $3 and revoked_at is null", s.db.NowMillis(), id, unitID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("Không có khóa này, hoặc khóa đã bị thu hồi.")
+		}
+		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), "active", "revoked")
+	})
+	s.keys.Forget(hash)
+	return err
+}
+
+// keyed is a key in force: its ID and its unit.
+type keyed struct{ id, unit int64 }
+
+// keyOf returns the key in force matching k.
+func (s *Service) keyOf(ctx context.Context, k string) (keyed, bool, error) {
+	h := hashKey(k)
+	if v, ok := s.keys.Get(h); ok {
+		return v, v.id != 0, nil
+	}
+	var v keyed
+	err := s.db.QueryRowContext(ctx, "select id, unit_id from open311_keys where key_hash = $1 and revoked_at is null", h).Scan(&v.id, &v.unit)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return v, false, fmt.Errorf("api key: %w", err)
+	}
+	s.keys.Put(h, v)
+	return v, v.id != 0, nil
+}
+
+// --- the API ---
+
+type o311 struct {
+	*handlers
+}
+
+// apiError is the spec's error: a list of {code, description}.
+type apiError struct {
+	XMLName     xml.Name `xml:"error" json:"-"`
+	Code        int      `xml:"code" json:"code"`
+	Description string   `xml:"description" json:"description"`
+}
+
+type apiErrors struct {
+	XMLName xml.Name   `xml:"errors"`
+	Errors  []apiError `xml:"error"`
+}
+
+// format splits "services.json" into "services" and "json"; ok is false for
+// another format.
+func format(name string) (base, f string, ok bool) {
+	i := strings.LastIndexByte(name, '.')
+	if i < 0 {
+		return name, "", false
+	}
+	base, f = name[:i], name[i+1:]
+	return base, f, f == "json" || f == "xml"
+}
+
+func (o o311) write(w http.ResponseWriter, f string, status int, v any) {
+	var b []byte
+	var err error
+	if f == "xml" {
+		w.Header().Set("Content-Type", "text/xml; charset=utf-8")
+		b, err = xml.Marshal(v)
+		b = append([]byte(xml.Header), b...)
+	} else {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		b, err = json.Marshal(v)
+	}
+	if err != nil {
+		http.Error(w, "encode", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+func (o o311) fail(w http.ResponseWriter, f string, status int, msg string) {
+	if f == "" {
+		f = "json"
+	}
+	if f == "xml" {
+		o.write(w, f, status, apiErrors{Errors: []apiError{{Code: status, Description: msg}}})
+		return
+	}
+	o.write(w, f, status, []apiError{{Code: status, Description: msg}})
+}
+
+// failErr answers an error from the service in the spec's format.
+func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err error) {
+	status := web.StatusOf(err)
+	if status >= 500 {
+		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
+		return
+	}
+	o.fail(w, f, status, apperr.MessageOf(err))
+}
+
+func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
+	o := o311{h}
+	ah.API("/open311/")
+	s.HandleFunc("GET /open311/v2/{file}", o.get)
+	s.HandleFunc("POST /open311/v2/{file}", o.post)
+	s.HandleFunc("GET /open311/v2/services/{file}", o.service)
+	s.HandleFunc("GET /open311/v2/requests/{file}", o.request)
+	s.HandleFunc("GET /open311/v2/tokens/{file}", o.token)
+}
+
+func (o o311) get(w http.ResponseWriter, r *http.Request) {
+	base, f, ok := format(r.PathValue("file"))
+	switch {
+	case !ok:
+		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+	case base == "discovery":
+		o.discovery(w, r, f)
+	case base == "services":
+		o.services(w, r, f)
+	case base == "requests":
+		o.requests(w, r, f)
+	default:
+		o.fail(w, f, http.StatusNotFound, "Không có tài nguyên này.")
+	}
+}
+
+type endpoint struct {
+	Specification string   `json:"specification" xml:"specification"`
+	URL           string   `json:"url" xml:"url"`
+	Changeset     string   `json:"changeset" xml:"changeset"`
+	Type          string   `json:"type" xml:"type"`
+	Formats       []string `json:"formats" xml:"formats>format"`
+}
+
+type discovery struct {
+	XMLName    xml.Name   `json:"-" xml:"discovery"`
+	Changeset  string     `json:"changeset" xml:"changeset"`
+	Contact    string     `json:"contact" xml:"contact"`
+	KeyService string     `json:"key_service" xml:"key_service"`
+	Endpoints  []endpoint `json:"endpoints" xml:"endpoints>endpoint"`
+}
+
+// Changeset is when the API last changed as the spec counts it.
+const Changeset = "2026-11-22T00:00:00+07:00"
+
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (o o311) discovery(w http.ResponseWriter, r *http.Request, f string) {
+	o.write(w, f, http.StatusOK, discovery{Changeset: Changeset,
+		Contact:    "Cán bộ tiếp nhận phản ánh, kiến nghị của UBND xã, phường (khóa API cấp tại trang quản trị của đơn vị).",
+		KeyService: "Cán bộ xã, phường cấp khóa tại Quản trị → Phản ánh, kiến nghị → Khóa Open311.",
+		Endpoints: []endpoint{{Specification: "http://wiki.open311.org/GeoReport_v2", URL: baseURL(r) + "/open311/v2", Changeset: Changeset,
+			Type: "production", Formats: []string{"text/xml", "application/json"}}}})
+}
+
+type service struct {
+	XMLName     xml.Name `json:"-" xml:"service"`
+	Code        string   `json:"service_code" xml:"service_code"`
+	Name        string   `json:"service_name" xml:"service_name"`
+	Description string   `json:"description" xml:"description"`
+	Metadata    bool     `json:"metadata" xml:"metadata"`
+	Type        string   `json:"type" xml:"type"`
+	Keywords    string   `json:"keywords" xml:"keywords"`
+	Group       string   `json:"group" xml:"group"`
+}
+
+type services struct {
+	XMLName  xml.Name  `xml:"services"`
+	Services []service `xml:"service"`
+}
+
+func serviceOf(c Category) service {
+	return service{Code: c.Code, Name: c.Name, Description: fmt.Sprintf("%s — trả lời trong %d ngày làm việc.", c.Name, c.Days),
+		Type: "realtime", Group: "Phản ánh, kiến nghị"}
+}
+
+// jurisdiction checks the jurisdiction_id when one is given: a unit in force.
+func (o o311) jurisdiction(r *http.Request) (org.Unit, bool, error) {
+	j := strings.TrimSpace(r.FormValue("jurisdiction_id"))
+	if j == "" {
+		return org.Unit{}, false, nil
+	}
+	t, err := o.units.Tree(r.Context())
+	if err != nil {
+		return org.Unit{}, false, err
+	}
+	u, ok := t.ByCode(j)
+	if !ok || !u.Current() {
+		return org.Unit{}, false, apperr.NotFound("Không có đơn vị (jurisdiction_id) mã %q.", j)
+	}
+	return u, true, nil
+}
+
+func (o o311) services(w http.ResponseWriter, r *http.Request, f string) {
+	if _, _, err := o.jurisdiction(r); err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	list := make([]service, len(DefaultCategories))
+	for i, c := range DefaultCategories {
+		list[i] = serviceOf(c)
+	}
+	if f == "xml" {
+		o.write(w, f, http.StatusOK, services{Services: list})
+		return
+	}
+	o.write(w, f, http.StatusOK, list)
+}
+
+type definition struct {
+	XMLName    xml.Name `json:"-" xml:"service_definition"`
+	Code       string   `json:"service_code" xml:"service_code"`
+	Attributes []struct {
+	} `json:"attributes" xml:"attributes"`
+}
+
+func (o o311) service(w http.ResponseWriter, r *http.Request) {
+	c, f, ok := format(r.PathValue("file"))
+	if !ok {
+		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		return
+	}
+	if _, ok := categoryOf(c); !ok {
+		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có lĩnh vực (service_code) %q.", c))
+		return
+	}
+	d := definition{Code: c}
+	d.Attributes = []struct{}{}
+	o.write(w, f, http.StatusOK, d)
+}
+
+// Request is a service request as the spec shows it.
+type Request struct {
+	XMLName     xml.Name `json:"-" xml:"request"`
+	ID          string   `json:"service_request_id" xml:"service_request_id"`
+	Status      string   `json:"status" xml:"status"`
+	StatusNotes string   `json:"status_notes" xml:"status_notes"`
+	ServiceName string   `json:"service_name" xml:"service_name"`
+	ServiceCode string   `json:"service_code" xml:"service_code"`
+	Agency      string   `json:"agency_responsible" xml:"agency_responsible"`
+	Notice      string   `json:"service_notice" xml:"service_notice"`
+	Requested   string   `json:"requested_datetime" xml:"requested_datetime"`
+	Updated     string   `json:"updated_datetime" xml:"updated_datetime"`
+	Expected    string   `json:"expected_datetime" xml:"expected_datetime"`
+	Address     string   `json:"address" xml:"address"`
+	AddressID   string   `json:"address_id" xml:"address_id"`
+}
+
+type requestList struct {
+	XMLName  xml.Name  `xml:"service_requests"`
+	Requests []Request `xml:"request"`
+}
+
+func stamp(ms int64) string { return time.UnixMilli(ms).In(web.Vietnam).Format(time.RFC3339) }
+
+// requestOf shows an item the spec's way: open until answered, refused or
+// closed; the answer (or the reason for refusing) as status notes; the
+// deadline as the expected time (the end of its day).
+func requestOf(t *org.Tree, it Item) Request {
+	c, _ := categoryOf(it.Category)
+	rq := Request{ID: it.Code, Status: "closed", StatusNotes: it.Answer, ServiceName: c.Name, ServiceCode: it.Category,
+		Requested: stamp(it.CreatedAt), Updated: stamp(it.UpdatedAt), AddressID: ""}
+	if it.Open() {
+		rq.Status = "open"
+		rq.StatusNotes = StatusNames[it.Status]
+	}
+	if it.MergedInto != 0 && it.Answer == "" {
+		rq.StatusNotes = "Gộp vào phản ánh trùng nội dung"
+	}
+	if h, ok := t.Unit(it.HandlerID); ok {
+		rq.Agency = h.Name
+	}
+	if p, ok := t.Unit(it.UnitID); ok {
+		rq.Address, rq.AddressID = p.Name, p.Code
+	}
+	due := time.Date(it.DueOn.Year, it.DueOn.Month, it.DueOn.Day, 17, 0, 0, 0, web.Vietnam)
+	rq.Expected = due.Format(time.RFC3339)
+	rq.Notice = "Hạn trả lời " + it.DueOn.VN() + " (ngày làm việc theo lĩnh vực)."
+	return rq
+}
+
+func (o o311) list(w http.ResponseWriter, r *http.Request, f string, items []Item) {
+	t, err := o.units.Tree(r.Context())
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	out := make([]Request, len(items))
+	for i, it := range items {
+		out[i] = requestOf(t, it)
+	}
+	if f == "xml" {
+		o.write(w, f, http.StatusOK, requestList{Requests: out})
+		return
+	}
+	o.write(w, f, http.StatusOK, out)
+}
+
+// MaxRequests is the most requests one answer lists (the spec's default).
+const MaxRequests = 1000
+
+func parseStamp(s string) (int64, error) {
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, s, web.Vietnam); err == nil {
+			return t.UnixMilli(), nil
+		}
+	}
+	return 0, apperr.Invalid(fmt.Sprintf("Thời điểm %q không đúng dạng W3C (ví dụ 2026-11-20T08:00:00+07:00).", s), nil)
+}
+
+// requests answers GET requests: by service_request_id (a comma-separated list),
+// or the requests about a jurisdiction filtered by service_code, start_date,
+// end_date and status — the last 90 days by default, 1,000 at most.
+func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
+	ctx := r.Context()
+	q := r.URL.Query()
+	if ids := strings.TrimSpace(q.Get("service_request_id")); ids != "" {
+		var items []Item
+		for _, id := range strings.Split(ids, ",") {
+			if it, ok := o.byCode(ctx, id); ok {
+				items = append(items, it)
+			}
+		}
+		o.list(w, r, f, items)
+		return
+	}
+	u, ok, err := o.jurisdiction(r)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	if !ok || (u.Type.Level() != org.CommuneLevel && u.Type.Level() != org.VillageLevel) {
+		o.fail(w, f, http.StatusBadRequest, "Hãy cho jurisdiction_id là mã một xã, phường hoặc thôn, tổ dân phố.")
+		return
+	}
+	end := o.svc.db.NowMillis()
+	if s := q.Get("end_date"); s != "" {
+		if end, err = parseStamp(s); err != nil {
+			o.failErr(w, r, f, err)
+			return
+		}
+	}
+	start := end - (90 * 24 * time.Hour).Milliseconds()
+	if s := q.Get("start_date"); s != "" {
+		if start, err = parseStamp(s); err != nil {
+			o.failErr(w, r, f, err)
+			return
+		}
+	}
+	places := []any{u.ID}
+	in := "$1"
+	if u.Type.Level() == org.CommuneLevel {
+		t, err := o.units.Tree(ctx)
+		if err != nil {
+			o.failErr(w, r, f, err)
+			return
+		}
+		for _, v := range t.Descendants(u.ID) {
+			places = append(places, v.ID)
+			in += fmt.Sprintf(", $%d", len(places))
+		}
+	}
+	where := "unit_id in (" + in + ")"
+	args := places
+	args = append(args, start, end)
+	where += fmt.Sprintf(" and created_at >= $%d and created_at <= $%d", len(args)-1, len(args))
+	if c := q.Get("service_code"); c != "" {
+		args = append(args, c)
+		where += fmt.Sprintf(" and category = $%d", len(args))
+	}
+	switch q.Get("status") {
+	case "":
+	case "open":
+		where += " and status in ('received', 'accepted', 'in_progress', 'reopened')"
+	case "closed":
+		where += " and status in ('answered', 'refused', 'closed')"
+	default:
+		o.fail(w, f, http.StatusBadRequest, "status chỉ nhận open hoặc closed.")
+		return
+	}
+	items, err := listItems(ctx, o.svc.db, "select "+itemColumns+" from feedback_items where "+where+" order by created_at desc limit "+strconv.Itoa(MaxRequests), args...)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	o.list(w, r, f, items)
+}
+
+func (o o311) byCode(ctx context.Context, typed string) (Item, bool) {
+	c, ok := code.Parse(strings.TrimSpace(typed), "PA")
+	if !ok {
+		c, ok = code.Parse(strings.TrimSpace(typed), "KN")
+	}
+	if !ok {
+		return Item{}, false
+	}
+	it, err := loadItem(ctx, o.svc.db, "code = $1", c)
+	return it, err == nil
+}
+
+func (o o311) request(w http.ResponseWriter, r *http.Request) {
+	id, f, ok := format(r.PathValue("file"))
+	if !ok {
+		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		return
+	}
+	it, found := o.byCode(r.Context(), id)
+	if !found {
+		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có yêu cầu (service_request_id) %q.", id))
+		return
+	}
+	o.list(w, r, f, []Item{it})
+}
+
+type tokenAnswer struct {
+	XMLName xml.Name `json:"-" xml:"request"`
+	ID      string   `json:"service_request_id" xml:"service_request_id"`
+	Token   string   `json:"token" xml:"token"`
+}
+
+type tokenList struct {
+	XMLName  xml.Name      `xml:"service_requests"`
+	Requests []tokenAnswer `xml:"request"`
+}
+
+// token answers GET tokens/{token}: requests are stored before the POST is
+// answered, so the token is the tracking code itself.
+func (o o311) token(w http.ResponseWriter, r *http.Request) {
+	tok, f, ok := format(r.PathValue("file"))
+	if !ok {
+		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		return
+	}
+	it, found := o.byCode(r.Context(), tok)
+	if !found {
+		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có mã (token) %q.", tok))
+		return
+	}
+	ans := []tokenAnswer{{ID: it.Code, Token: it.Code}}
+	if f == "xml" {
+		o.write(w, f, http.StatusOK, tokenList{Requests: ans})
+		return
+	}
+	o.write(w, f, http.StatusOK, ans)
+}
+
+type created struct {
+	XMLName xml.Name `json:"-" xml:"request"`
+	ID      string   `json:"service_request_id" xml:"service_request_id"`
+	Notice  string   `json:"service_notice" xml:"service_notice"`
+	Account string   `json:"account_id" xml:"account_id"`
+	Token   string   `json:"token" xml:"token"`
+}
+
+type createdList struct {
+	XMLName  xml.Name  `xml:"service_requests"`
+	Requests []created `xml:"request"`
+}
+
+// post answers POST requests: a key issued for the place's commune (or a unit
+// above it) is required; the contact given is kept so the answer reaches the
+// person through the app's operator.
+func (o o311) post(w http.ResponseWriter, r *http.Request) {
+	base, f, ok := format(r.PathValue("file"))
+	if !ok || base != "requests" {
+		o.fail(w, f, http.StatusNotFound, "Chỉ gửi được tới requests.json hoặc requests.xml.")
+		return
+	}
+	ctx := r.Context()
+	if ok, wait := o.ah.WriteLimit.Allow("ip:" + web.ClientIP(ctx)); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
+		o.fail(w, f, http.StatusTooManyRequests, fmt.Sprintf("Gửi quá nhiều yêu cầu; hãy đợi %d giây.", int(wait/time.Second)+1))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		o.fail(w, f, http.StatusBadRequest, "Không đọc được nội dung gửi (application/x-www-form-urlencoded, tối đa 1 MB).")
+		return
+	}
+	k := r.FormValue("api_key")
+	if k == "" {
+		o.fail(w, f, http.StatusForbidden, "Thiếu api_key; khóa do cán bộ xã, phường cấp.")
+		return
+	}
+	key, ok, err := o.svc.keyOf(ctx, k)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	if !ok {
+		o.fail(w, f, http.StatusForbidden, "api_key không đúng hoặc đã bị thu hồi.")
+		return
+	}
+	t, err := o.units.Tree(ctx)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	place, ok, err := o.jurisdiction(r)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	if !ok {
+		place, _ = t.Unit(key.unit)
+	}
+	if place.ID != key.unit && !t.Within(place.ID, key.unit) {
+		o.fail(w, f, http.StatusForbidden, fmt.Sprintf("Khóa này không dùng được cho đơn vị %s.", place.Code))
+		return
+	}
+	sub := Submission{Kind: Feedback, Category: r.FormValue("service_code"), UnitID: place.ID, Description: r.FormValue("description"),
+		Address: r.FormValue("address_string"), Contact: strings.TrimSpace(r.FormValue("email")), IdemKey: "open311:" + newKey(), ViaKey: key.id}
+	if sub.Contact == "" {
+		sub.Contact = strings.TrimSpace(r.FormValue("phone"))
+	}
+	if lat, lon := r.FormValue("lat"), r.FormValue("long"); lat != "" || lon != "" {
+		if sub.Lat, err = parseCoord(lat); err == nil {
+			sub.Lon, err = parseCoord(lon)
+		}
+		if err == nil && (sub.Lat == nil || sub.Lon == nil) {
+			err = apperr.Invalid("Cần cả lat và long.", nil)
+		}
+		if err != nil {
+			o.failErr(w, r, f, err)
+			return
+		}
+	}
+	if sub.Lat == nil && strings.TrimSpace(sub.Address) == "" && r.FormValue("jurisdiction_id") == "" {
+		o.fail(w, f, http.StatusBadRequest, "Cần vị trí: lat và long, hoặc address_string, hoặc jurisdiction_id là mã thôn, xã.")
+		return
+	}
+	if _, known := categoryOf(sub.Category); !known {
+		o.fail(w, f, http.StatusBadRequest, fmt.Sprintf("Không có lĩnh vực (service_code) %q; xem services.%s.", sub.Category, f))
+		return
+	}
+	c, err := o.svc.Submit(ctx, nil, sub)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	it, _ := o.byCode(ctx, c)
+	ans := []created{{ID: c, Token: c, Notice: "Hạn trả lời " + it.DueOn.VN() + ". Theo dõi tại " + baseURL(r) + TrackURL(c)}}
+	if f == "xml" {
+		o.write(w, f, http.StatusOK, createdList{Requests: ans})
+		return
+	}
+	o.write(w, f, http.StatusOK, ans)
+}
