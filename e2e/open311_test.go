@@ -1,0 +1,92 @@
+//go:build e2e
+
+package e2e_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"danchu/internal/auth"
+	"danchu/internal/demo"
+	"danchu/internal/feedback"
+)
+
+// TestOpen311IndependentClient drives danchu's Open311 API with the "open311"
+// client library from npm (written for other cities' servers, not for danchu):
+// discovery, the service list and a definition, a new request, its token, the
+// request and the open list, and a refused wrong key.
+func TestOpen311IndependentClient(t *testing.T) {
+	dir, _ := filepath.Abs("open311")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "open311", "open311.js")); err != nil {
+		t.Fatalf("the npm open311 client is not installed: run (cd e2e/open311 && npm install) — .ci/run does: %v", err)
+	}
+	a, _ := startApp(t, io.Discard)
+	ctx := context.Background()
+	// The site requires two-step verification of officials; the key is issued
+	// here as the demo commune official, whose account and role are read back.
+	commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+	var id int64
+	if err := a.DB.QueryRowContext(ctx, "select id from accounts where email = $1", "xa@danchu.demo").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	official := &auth.Actor{AccountID: id, Kind: auth.Official, Grants: []auth.Grant{{Role: auth.CommuneOfficial, UnitID: commune.ID}}}
+	key, err := a.Feedback.IssueKey(ctx, official, commune.ID, "Thư viện open311 (npm)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("node", filepath.Join(dir, "client.js"), a.URL(), key, demo.CommuneCode)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("node client: %v\n%s", err, stderr)
+	}
+	type result struct {
+		Err  any             `json:"err"`
+		Data json.RawMessage `json:"data"`
+	}
+	var got map[string]result
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("client output: %v\n%s", err, out)
+	}
+	for _, k := range []string{"discovery", "services", "definition", "created", "token", "one", "open"} {
+		if got[k].Err != nil {
+			t.Errorf("%s: the client reported %v: %s", k, got[k].Err, got[k].Data)
+		}
+	}
+	var services []struct {
+		Code string `json:"service_code"`
+		Name string `json:"service_name"`
+	}
+	json.Unmarshal(got["services"].Data, &services)
+	if len(services) != len(feedback.DefaultCategories) || services[0].Name != "Đất đai" {
+		t.Errorf("services through the client: %+v", services)
+	}
+	var created []struct {
+		ID string `json:"service_request_id"`
+	}
+	json.Unmarshal(got["created"].Data, &created)
+	if len(created) != 1 || !strings.HasPrefix(created[0].ID, "PA-") {
+		t.Fatalf("created through the client: %s", got["created"].Data)
+	}
+	it, err := a.Feedback.ByCode(ctx, official, created[0].ID)
+	if err != nil || it.Contact != "nguoidan@example.vn" || it.Category != "moi-truong" || it.Lat == nil {
+		t.Errorf("stored from the client: %+v %v", it, err)
+	}
+	if !strings.Contains(string(got["token"].Data), created[0].ID) || !strings.Contains(string(got["one"].Data), `"status":"open"`) ||
+		!strings.Contains(string(got["open"].Data), created[0].ID) {
+		t.Errorf("reading back through the client: token %s, one %s", got["token"].Data, got["one"].Data)
+	}
+	if code, ok := got["refused"].Err.(float64); !ok || code != 403 {
+		t.Errorf("a wrong key through the client: %v %s", got["refused"].Err, got["refused"].Data)
+	}
+}
