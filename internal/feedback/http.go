@@ -352,6 +352,7 @@ type statsPage struct {
 	Total Stats
 	Spots []spotView
 	Sheet string
+	Level string // "xa" or "tinh", as in the unit's address
 }
 
 type spotView struct {
@@ -391,7 +392,10 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 	if err != nil {
 		return statsPage{}, err
 	}
-	p := statsPage{names: labels, Unit: u, Sheet: r.URL.Path + ".xlsx"}
+	p := statsPage{names: labels, Unit: u, Sheet: r.URL.Path + ".xlsx", Level: "xa"}
+	if level == org.ProvinceLevel {
+		p.Level = "tinh"
+	}
 	p.Total.MedianDays = -1
 	for _, c := range units {
 		st, ok := m[c.ID]
@@ -407,7 +411,7 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 		p.Total.Refused += st.Refused
 		p.Total.Merged += st.Merged
 	}
-	if len(units) == 1 {
+	if level == org.CommuneLevel {
 		p.Total = p.Rows[0].Stats
 	}
 	spots, err := h.svc.HotSpots(r.Context(), u.ID)
@@ -454,7 +458,7 @@ func (h *handlers) statsSheet(w http.ResponseWriter, r *http.Request) {
 	for _, x := range p.Rows {
 		tab.Rows = append(tab.Rows, row(x.Unit.Name, x.Unit.Code, x.Stats))
 	}
-	if len(p.Rows) > 1 {
+	if p.Level == "tinh" {
 		tab.Rows = append(tab.Rows, row("Tổng cộng", p.Unit.Code, p.Total))
 	}
 	out, err := sheet.XLSX(tab)
