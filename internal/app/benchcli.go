@@ -33,7 +33,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
 	comments := fs.Int("comments", 100_000, "comments already on the consultation the intake scenario posts to")
 	engine := fs.String("db", "sqlite", "sqlite (a new file), postgres (a new local cluster with fsync on, removed afterwards) or the URL of an empty PostgreSQL database")
-	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household)")
+	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household), feedback (durable feedback intake and a commune's queue page)")
+	items := fs.Int("feedback", 100_000, "open items already in the queue of the commune the feedback scenario sends to")
 	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
@@ -96,13 +97,20 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var voters loadtest.Voters
 	if want["votes"] {
 		if voters, err = loadtest.GenerateVoteTarget(ctx, a.DB, a.Units, *households); err != nil {
-			if a.DB.Dialect == db.SQLite {
-				// Fold the generator's write-ahead log into the file now, not during the measurements.
-				if _, err := a.DB.ExecContext(ctx, "pragma wal_checkpoint(TRUNCATE)"); err != nil {
-					a.Close()
-					return err
-				}
-			}
+			a.Close()
+			return err
+		}
+	}
+	var reporters loadtest.Reporters
+	if want["feedback"] {
+		if reporters, err = loadtest.GenerateFeedbackTarget(ctx, a.DB, a.Units, 1000, *items); err != nil {
+			a.Close()
+			return err
+		}
+	}
+	if a.DB.Dialect == db.SQLite {
+		// Fold the generator's write-ahead log into the file now, not during the measurements.
+		if _, err := a.DB.ExecContext(ctx, "pragma wal_checkpoint(TRUNCATE)"); err != nil {
 			a.Close()
 			return err
 		}
@@ -133,8 +141,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cast = loadtest.Run(ctx, srv.URL, loadtest.VoteScenario(voters), *conns, *dur)
 		fmt.Fprintln(stdout, cast)
 	}
+	var sent loadtest.Result
+	if want["feedback"] {
+		sent = loadtest.Run(ctx, srv.URL, loadtest.FeedbackScenario(reporters), *conns, *dur)
+		fmt.Fprintln(stdout, sent)
+		fmt.Fprintln(stdout, loadtest.Run(ctx, srv.URL, loadtest.QueueScenario(reporters), min(*conns, QueueConns), *dur))
+	}
+	tally := tallies{citizens, posted, voters, cast, reporters, sent}
 	if !want["disclosures"] {
-		return counts(ctx, srv, dsn, want, citizens, posted, voters, cast, stdout)
+		return counts(ctx, srv, dsn, want, tally, stdout)
 	}
 	for _, s := range loadtest.DisclosureScenarios(ds) {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
@@ -165,16 +180,30 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		stop()
 		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
 	}
-	return counts(ctx, srv, dsn, want, citizens, posted, voters, cast, stdout)
+	return counts(ctx, srv, dsn, want, tally, stdout)
+}
+
+// QueueConns is how many officials read a queue at once in the feedback
+// scenario: a commune's reception desk, not a crowd.
+const QueueConns = 8
+
+// tallies are the targets of the write scenarios and what they measured.
+type tallies struct {
+	c         loadtest.Citizens
+	posted    loadtest.Result
+	v         loadtest.Voters
+	cast      loadtest.Result
+	reporters loadtest.Reporters
+	sent      loadtest.Result
 }
 
 // counts stops the server (which writes what it has queued) and checks that
-// every comment and ballot answered as stored is in the database.
-func counts(ctx context.Context, srv *loadtest.Server, dsn string, want map[string]bool, c loadtest.Citizens, posted loadtest.Result,
-	v loadtest.Voters, cast loadtest.Result, stdout io.Writer) error {
-	if !want["comments"] && !want["votes"] {
+// every comment, ballot and feedback item answered as stored is in the database.
+func counts(ctx context.Context, srv *loadtest.Server, dsn string, want map[string]bool, t tallies, stdout io.Writer) error {
+	if !want["comments"] && !want["votes"] && !want["feedback"] {
 		return nil
 	}
+	c, posted, v, cast := t.c, t.posted, t.v, t.cast
 	srv.Stop()
 	d, err := db.Open(ctx, dsn, db.Options{})
 	if err != nil {
@@ -195,6 +224,18 @@ func counts(ctx context.Context, srv *loadtest.Server, dsn string, want map[stri
 		accepted := cast.Requests - cast.Errors + cast.WarmOK
 		fmt.Fprintf(stdout, "ballots: %d answered as stored (warm-up included), %d rows in the database after the run (counters %d), lost %d; %d households\n",
 			accepted, rows, counted, max(accepted-rows, 0), len(v.Tokens))
+	}
+	if want["feedback"] {
+		var rows, counter int
+		if err := d.QueryRowContext(ctx, "select count(*) from feedback_items where handler_id = $1", t.reporters.CommuneID).Scan(&rows); err != nil {
+			return err
+		}
+		d.QueryRowContext(ctx, "select received from feedback_counters where unit_id = $1", t.reporters.CommuneID).Scan(&counter)
+		accepted := t.sent.Requests - t.sent.Errors + t.sent.WarmOK
+		rows -= t.reporters.Prefilled
+		counter -= t.reporters.Prefilled
+		fmt.Fprintf(stdout, "feedback: %d answered as stored (warm-up included), %d new rows in the database after the run (counter %d), lost %d; %d were in the queue before\n",
+			accepted, rows, counter, max(accepted-rows, 0), t.reporters.Prefilled)
 	}
 	return nil
 }

@@ -142,7 +142,7 @@ func (s *Service) Import(ctx context.Context, a *auth.Actor, r io.Reader) (int, 
 			return apperr.Conflict("Đã có điều chỉnh cho ngày %s; hãy xóa điều chỉnh cũ trước. Chưa lưu dòng nào.", strings.Join(clash, ", "))
 		}
 		now := s.db.NowMillis()
-		err := db.InsertBatches(ctx, tx, "calendar_overrides", []string{"id", "day", "kind", "name", "created_by", "created_at"}, len(ov),
+		err := s.db.InsertBatches(ctx, tx, "calendar_overrides", []string{"id", "day", "kind", "name", "created_by", "created_at"}, len(ov),
 			func(i int) []any {
 				return []any{s.db.NewID(), ov[i].Date.String(), ov[i].Kind, ov[i].Name, a.AccountID, now}
 			}, nil)

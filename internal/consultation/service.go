@@ -124,7 +124,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultatio
 			c.ShortBasis, c.Status, a.AccountID, now); err != nil {
 			return fmt.Errorf("insert consultation: %w", err)
 		}
-		err := db.InsertBatches(ctx, tx, "consultation_parts", []string{"consultation_id", "n", "heading", "body"}, len(c.Parts),
+		err := s.db.InsertBatches(ctx, tx, "consultation_parts", []string{"consultation_id", "n", "heading", "body"}, len(c.Parts),
 			func(i int) []any { p := c.Parts[i]; return []any{c.ID, p.N, p.Heading, p.Body} }, nil)
 		if err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -179,4 +180,36 @@ func TestIDsIncreaseAndDifferByNode(t *testing.T) {
 	if _, err := db.NewIDGenerator(1024); err == nil {
 		t.Fatal("node 1024 accepted")
 	}
+}
+
+// InsertBatches writes every row, across batches, with values that look like
+// placeholders kept as text.
+func TestInsertBatches(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		if _, err := d.ExecContext(ctx, "create table batch_probe (id bigint primary key, note text not null, n integer)"); err != nil {
+			t.Fatal(err)
+		}
+		const n = 250
+		var seen []int
+		err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+			return d.InsertBatches(ctx, tx, "batch_probe", []string{"id", "note", "n"}, n, func(i int) []any {
+				var v any = i
+				if i%7 == 0 {
+					v = nil
+				}
+				return []any{int64(i + 1), fmt.Sprintf("giá trị ? và $1 số %d", i), v}
+			}, func(done int) { seen = append(seen, done) })
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var count, nulls int
+		var note string
+		d.QueryRowContext(ctx, "select count(*), sum(case when n is null then 1 else 0 end) from batch_probe").Scan(&count, &nulls)
+		d.QueryRowContext(ctx, "select note from batch_probe where id = 250").Scan(&note)
+		if count != n || nulls != 36 || note != "giá trị ? và $1 số 249" || fmt.Sprint(seen) != "[100 200 250]" {
+			t.Errorf("count %d, nulls %d, note %q, progress %v", count, nulls, note, seen)
+		}
+	})
 }

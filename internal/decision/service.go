@@ -413,7 +413,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 			strings.Join(v.Team, "\n"), a.AccountID, s.db.NowMillis()); err != nil {
 			return fmt.Errorf("insert vote: %w", err)
 		}
-		if err := db.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, len(hs),
+		if err := s.db.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, len(hs),
 			func(i int) []any { return []any{v.ID, hs[i]} }, nil); err != nil {
 			return err
 		}

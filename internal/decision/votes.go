@@ -11,7 +11,6 @@ import (
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/code"
-	"danchu/internal/db"
 	"danchu/internal/org"
 )
 
@@ -165,7 +164,7 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 			return apperr.Conflict("Cuộc biểu quyết này đã có kết quả.")
 		}
 		if election && !v.LackedNumbers {
-			if err := db.InsertBatches(ctx, tx, "vote_candidates", []string{"vote_id", "n", "votes"}, len(c.PerCandidate),
+			if err := s.db.InsertBatches(ctx, tx, "vote_candidates", []string{"vote_id", "n", "votes"}, len(c.PerCandidate),
 				func(i int) []any { return []any{v.ID, i + 1, c.PerCandidate[i]} }, nil); err != nil {
 				return err
 			}

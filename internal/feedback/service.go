@@ -167,6 +167,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	if err := s.intake.Submit(ctx, it); err != nil {
 		return "", err
 	}
+	s.out.Wake() // the receipt goes out now, not at the next round
 	return *it.stored, nil
 }
 

@@ -24,13 +24,13 @@ func signInCitizens(ctx context.Context, d *db.DB, tx *sql.Tx, n int, tag, phone
 		s.Tokens[i], s.CSRF[i] = fmt.Sprintf("%sTOKEN%032d", tag, i), fmt.Sprintf("%sCSRF%031d", tag, i)
 	}
 	now := d.NowMillis()
-	if err := db.InsertBatches(ctx, tx, "accounts", []string{"id", "kind", "full_name", "phone", "password_hash", "status", "totp_secret", "totp_enabled",
+	if err := d.InsertBatches(ctx, tx, "accounts", []string{"id", "kind", "full_name", "phone", "password_hash", "status", "totp_secret", "totp_enabled",
 		"totp_last", "failed_logins", "retry_at", "created_at", "updated_at"}, n, func(i int) []any {
 		return []any{s.IDs[i], "citizen", fmt.Sprintf("Người dân %d", i+1), fmt.Sprintf("%s%07d", phonePrefix, i), "", "active", "", false, 0, 0, 0, now, now}
 	}, nil); err != nil {
 		return s, err
 	}
-	err := db.InsertBatches(ctx, tx, "sessions", []string{"hash", "account_id", "stage", "csrf", "created_at", "seen_at", "expires_at", "ip",
+	err := d.InsertBatches(ctx, tx, "sessions", []string{"hash", "account_id", "stage", "csrf", "created_at", "seen_at", "expires_at", "ip",
 		"user_agent"}, n, func(i int) []any {
 		return []any{auth.HashToken(s.Tokens[i]), s.IDs[i], "full", s.CSRF[i], now, now, now + 86_400_000, "127.0.0.1", "loadtest"}
 	}, nil)

@@ -71,7 +71,7 @@ func fillComments(ctx context.Context, d *db.DB, tx *sql.Tx, c *Citizens, n int)
 	for i := range ids {
 		ids[i] = d.NewID()
 	}
-	err := db.InsertBatches(ctx, tx, "consultation_comments", []string{"id", "consultation_id", "part", "author_id", "show_name", "display_name",
+	err := d.InsertBatches(ctx, tx, "consultation_comments", []string{"id", "consultation_id", "part", "author_id", "show_name", "display_name",
 		"stance", "body", "source", "source_note", "idem_key", "hidden_reason", "answer_id", "created_at", "edited_at"}, n, func(i int) []any {
 		var ans any
 		if i%2 == 0 {

@@ -86,7 +86,7 @@ func GenerateDisclosures(ctx context.Context, d *db.DB, units *org.Service, n in
 			ds.IDs = append(ds.IDs, rows[i].id)
 		}
 		err := d.RunInTx(ctx, func(tx *sql.Tx) error {
-			err := db.InsertBatches(ctx, tx, "disclosures", []string{"id", "unit_id", "board_id", "staff_only", "category", "status", "version",
+			err := d.InsertBatches(ctx, tx, "disclosures", []string{"id", "unit_id", "board_id", "staff_only", "category", "status", "version",
 				"title", "body", "decision_date", "due_date", "posting_start", "min_end", "late", "search_text", "published_at", "updated_at",
 				"withdraw_reason", "created_by"}, m, func(i int) []any {
 				x := rows[i]
@@ -96,7 +96,7 @@ func GenerateDisclosures(ctx context.Context, d *db.DB, units *org.Service, n in
 			if err != nil {
 				return err
 			}
-			return db.InsertBatches(ctx, tx, "disclosure_versions", []string{"disclosure_id", "version", "title", "body", "reason", "created_by", "created_at"},
+			return d.InsertBatches(ctx, tx, "disclosure_versions", []string{"disclosure_id", "version", "title", "body", "reason", "created_by", "created_at"},
 				m, func(i int) []any { x := rows[i]; return []any{x.id, 1, x.title, x.body, "", 0, x.at} }, nil)
 		})
 		if err != nil {

@@ -50,7 +50,7 @@ func GenerateVoteTarget(ctx context.Context, d *db.DB, units *org.Service, n int
 		}
 		accounts := who.IDs
 		v.Tokens, v.CSRF = who.Tokens, who.CSRF
-		if err := db.InsertBatches(ctx, tx, "households", []string{"id", "village_id", "code", "head_name", "address", "members", "representative_name",
+		if err := d.InsertBatches(ctx, tx, "households", []string{"id", "village_id", "code", "head_name", "address", "members", "representative_name",
 			"active", "created_at", "updated_at", "representative_account_id"}, n, func(i int) []any {
 			return []any{households[i], village.ID, fmt.Sprintf("H%06d", i+1), "Chủ hộ", "Thôn tải thử", 4, "Đại diện", true, now, now, accounts[i]}
 		}, nil); err != nil {
@@ -67,7 +67,7 @@ func GenerateVoteTarget(ctx context.Context, d *db.DB, units *org.Service, n int
 			n, "Nguyễn An\nTrần Bình\nLê Cường", now); err != nil {
 			return err
 		}
-		return db.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, n,
+		return d.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, n,
 			func(i int) []any { return []any{v.VoteID, households[i]} }, nil)
 	})
 	return v, err

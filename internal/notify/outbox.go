@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"strings"
 	"time"
 
@@ -66,7 +67,7 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, notes ...Note) error {
 		}
 		rows = append(rows, n)
 	}
-	err := db.InsertBatches(ctx, tx, "outbox", []string{"id", "kind", "account_id", "channel", "address", "subject", "body", "status", "attempts",
+	err := o.db.InsertBatches(ctx, tx, "outbox", []string{"id", "kind", "account_id", "channel", "address", "subject", "body", "status", "attempts",
 		"next_at", "last_error", "created_at"}, len(rows), func(i int) []any {
 		n := rows[i]
 		body := n.Text
@@ -97,11 +98,22 @@ type due struct {
 }
 
 // Deliver sends the notes that are due, at most limit, and reports how many went
-// out and how many failed this time.
+// out and how many failed this time. It claims the batch in one statement (a
+// worker in another process claims other notes), sends each note, and marks
+// the sent ones in one transaction: a few writes per batch, not two per note.
 func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err error) {
 	now := o.db.NowMillis()
+	token := rand.Int64N(1<<62) + 1
+	res, err := o.db.ExecContext(ctx, `update outbox set next_at = $1, claim = $2 where status = 'pending' and next_at <= $3 and id in
+		(select id from outbox where status = 'pending' and next_at <= $3 order by next_at limit $4)`, now+lease.Milliseconds(), token, now, limit)
+	if err != nil {
+		return 0, 0, fmt.Errorf("outbox: claim: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return 0, 0, nil
+	}
 	rows, err := o.db.QueryContext(ctx, `select id, channel, address, subject, body, kind, attempts, next_at from outbox
-		where status = 'pending' and next_at <= $1 order by next_at limit $2`, now, limit)
+		where claim = $1 and status = 'pending' order by id`, token)
 	if err != nil {
 		return 0, 0, fmt.Errorf("outbox: %w", err)
 	}
@@ -118,16 +130,16 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 	if err := rows.Err(); err != nil {
 		return 0, 0, err
 	}
+	var done []int64
+	defer func() {
+		if len(done) == 0 {
+			return
+		}
+		if e := o.markSent(ctx, done); e != nil && err == nil {
+			err = e
+		}
+	}()
 	for _, d := range list {
-		// Claim: another process reading the same row loses this update.
-		res, err := o.db.ExecContext(ctx, "update outbox set next_at = $1 where id = $2 and next_at = $3 and status = 'pending'",
-			now+lease.Milliseconds(), d.id, d.nextAt)
-		if err != nil {
-			return sent, failed, err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			continue
-		}
 		m := Message{To: d.address, Subject: d.subject, Text: d.body}
 		if d.channel == Phone {
 			err = o.sms.SendSMS(ctx, m)
@@ -135,11 +147,7 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 			err = o.mail.Mail(ctx, m)
 		}
 		if err == nil {
-			_, err = o.db.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where id = $2",
-				o.db.NowMillis(), d.id)
-			if err != nil {
-				return sent, failed, err
-			}
+			done = append(done, d.id)
 			sent++
 			continue
 		}
@@ -157,6 +165,27 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 		}
 	}
 	return sent, failed, nil
+}
+
+// markSent records notes as sent, in one transaction.
+func (o *Outbox) markSent(ctx context.Context, ids []int64) error {
+	at := o.db.NowMillis()
+	return o.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		for start := 0; start < len(ids); start += 500 {
+			chunk := ids[start:min(start+500, len(ids))]
+			args := []any{at}
+			ph := make([]string, len(chunk))
+			for i, id := range chunk {
+				args = append(args, id)
+				ph[i] = fmt.Sprintf("$%d", i+2)
+			}
+			if _, err := tx.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where id in ("+
+				strings.Join(ph, ", ")+")", args...); err != nil {
+				return fmt.Errorf("outbox: mark sent: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 func trim(s string, n int) string {

@@ -172,7 +172,7 @@ func (s *Store) CountByType(ctx context.Context) (map[Type]int, error) {
 // insertUnits writes units whose ID, Path and Depth are set.
 func insertUnits(ctx context.Context, tx *sql.Tx, d *db.DB, us []Unit, progress func(done int)) error {
 	now := d.NowMillis()
-	return db.InsertBatches(ctx, tx, "units",
+	return d.InsertBatches(ctx, tx, "units",
 		[]string{"id", "code", "name", "name_folded", "type", "parent_id", "path", "depth", "valid_from", "created_at", "updated_at"},
 		len(us), func(i int) []any {
 			u := us[i]
@@ -183,7 +183,7 @@ func insertUnits(ctx context.Context, tx *sql.Tx, d *db.DB, us []Unit, progress 
 // insertHouseholds writes households whose ID is set.
 func insertHouseholds(ctx context.Context, tx *sql.Tx, d *db.DB, hs []Household) error {
 	now := d.NowMillis()
-	return db.InsertBatches(ctx, tx, "households",
+	return d.InsertBatches(ctx, tx, "households",
 		[]string{"id", "village_id", "code", "head_name", "address", "members", "representative_name", "active", "created_at", "updated_at"},
 		len(hs), func(i int) []any {
 			h := hs[i]
