@@ -169,7 +169,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 		return Detail{}, err
 	}
 	d := Detail{Item: it}
-	if d.Events, err = s.events(ctx, id); err != nil {
+	if d.Events, err = s.events(ctx, id, it.CreatedAt); err != nil {
 		return d, err
 	}
 	rows, err := s.db.QueryContext(ctx, "select n, sha256, name, size from feedback_photos where item_id = $1 order by n", id)
@@ -207,13 +207,14 @@ func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item
 	return it, err
 }
 
-func (s *Service) events(ctx context.Context, id int64) ([]Event, error) {
+// events are the steps of an item, the first being its receipt at created.
+func (s *Service) events(ctx context.Context, id, created int64) ([]Event, error) {
 	rows, err := s.db.QueryContext(ctx, "select at, status, note from feedback_events where item_id = $1 order by at, id", id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Event
+	out := []Event{{At: created, Status: Received}}
 	for rows.Next() {
 		var e Event
 		if err := rows.Scan(&e.At, &e.Status, &e.Note); err != nil {

@@ -172,7 +172,9 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 }
 
 // writeItems stores a batch: a repeated form is stored once (its first code is
-// returned), each new item gets its first event and raises its unit's counter.
+// returned), each new item raises its unit's counter and its place's daily
+// count, and its sender is sent the code. Its first step ("received") is its
+// creation time, not a row of its own.
 func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []error {
 	errs := make([]error, len(items))
 	fail := func(err error) []error {
@@ -211,10 +213,6 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		}
 		*it.stored = it.Code
 		fresh = append(fresh, it)
-		if _, err := tx.ExecContext(ctx, "insert into feedback_events (id, item_id, at, status, note, actor_id) values ($1, $2, $3, 'received', '', $4)",
-			s.db.NewID(), it.ID, it.At, it.AuthorID); err != nil {
-			return fail(err)
-		}
 		for i, f := range it.Photos {
 			if _, err := tx.ExecContext(ctx, "insert into feedback_photos (item_id, n, sha256, name, size) values ($1, $2, $3, $4, $5)",
 				it.ID, i+1, f.SHA256, f.Name, f.Size); err != nil {
@@ -330,11 +328,11 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	if !ok {
 		return p, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
 	}
-	var id, author, merged int64
+	var id, author, merged, created int64
 	var due string
 	err := s.db.QueryRowContext(ctx, `select id, code, kind, category, status, unit_id, handler_id, due_on, answer, author_id, merged_into,
-		coalesce(answered_at, 0), rating, reopened from feedback_items where code = $1`, c).
-		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author, &merged, &p.AnsweredAt, &p.Rating, &p.Reopened)
+		coalesce(answered_at, 0), rating, reopened, created_at from feedback_items where code = $1`, c).
+		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author, &merged, &p.AnsweredAt, &p.Rating, &p.Reopened, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị có mã %s.", c)
 	}
@@ -348,7 +346,7 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 			return p, fmt.Errorf("track %s: %w", c, err)
 		}
 	}
-	p.Events, err = s.events(ctx, id)
+	p.Events, err = s.events(ctx, id, created)
 	return p, err
 }
 

@@ -104,12 +104,19 @@ type due struct {
 func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err error) {
 	now := o.db.NowMillis()
 	token := rand.Int64N(1<<62) + 1
-	res, err := o.db.ExecContext(ctx, `update outbox set next_at = $1, claim = $2 where status = 'pending' and next_at <= $3 and id in
-		(select id from outbox where status = 'pending' and next_at <= $3 order by next_at limit $4)`, now+lease.Milliseconds(), token, now, limit)
+	var claimed int64
+	err = o.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `update outbox set next_at = $1, claim = $2 where status = 'pending' and next_at <= $3 and id in
+			(select id from outbox where status = 'pending' and next_at <= $3 order by next_at limit $4)`, now+lease.Milliseconds(), token, now, limit)
+		if err == nil {
+			claimed, _ = res.RowsAffected()
+		}
+		return err
+	})
 	if err != nil {
 		return 0, 0, fmt.Errorf("outbox: claim: %w", err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	if claimed == 0 {
 		return 0, 0, nil
 	}
 	rows, err := o.db.QueryContext(ctx, `select id, channel, address, subject, body, kind, attempts, next_at from outbox
@@ -195,17 +202,20 @@ func trim(s string, n int) string {
 	return s[:n]
 }
 
+// deliverBatch is how many notes a worker claims at once.
+const deliverBatch = 500
+
 // Run delivers due notes every interval, or at once when woken, until ctx ends.
 func (o *Outbox) Run(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		for {
-			sent, failed, err := o.Deliver(ctx, 100)
+			sent, failed, err := o.Deliver(ctx, deliverBatch)
 			if err != nil && ctx.Err() == nil {
 				o.log.ErrorContext(ctx, "outbox", "err", err)
 			}
-			if err != nil || sent+failed < 100 {
+			if err != nil || sent+failed < deliverBatch {
 				break
 			}
 		}
