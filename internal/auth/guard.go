@@ -8,6 +8,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
+	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/web"
 )
@@ -27,6 +28,22 @@ type Actor struct {
 	Name      string
 	Kind      Kind
 	Grants    []Grant
+	// Email and Phone are where the account is reached (read with the session).
+	Email, Phone string
+}
+
+// Contact is where to notify the actor: the e-mail when there is one,
+// otherwise the phone by SMS (the same rule as Contacts).
+func (a *Actor) Contact() notify.Note {
+	switch {
+	case a == nil:
+		return notify.Note{}
+	case a.Email != "":
+		return notify.Note{AccountID: a.AccountID, Channel: notify.Email, Address: a.Email}
+	case a.Phone != "":
+		return notify.Note{AccountID: a.AccountID, Channel: notify.Phone, Address: a.Phone}
+	}
+	return notify.Note{}
 }
 
 // Decision is the outcome of a permission check.

@@ -123,10 +123,11 @@ func (c *sessionCache) forget() {
 func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Actor, error) {
 	var ss Session
 	var kind Kind
-	var name, status string
-	err := s.db.Cached().QueryRowContext(ctx, `select s.hash, s.account_id, s.stage, s.csrf, s.created_at, s.seen_at, s.expires_at, a.kind, a.full_name, a.status
+	var name, status, email, phone string
+	err := s.db.Cached().QueryRowContext(ctx, `select s.hash, s.account_id, s.stage, s.csrf, s.created_at, s.seen_at, s.expires_at, a.kind, a.full_name, a.status,
+		coalesce(a.email, ''), coalesce(a.phone, '')
 		from sessions s join accounts a on a.id = s.account_id where s.hash = $1`, hash).
-		Scan(&ss.Hash, &ss.AccountID, &ss.Stage, &ss.CSRF, &ss.CreatedAt, &ss.SeenAt, &ss.ExpiresAt, &kind, &name, &status)
+		Scan(&ss.Hash, &ss.AccountID, &ss.Stage, &ss.CSRF, &ss.CreatedAt, &ss.SeenAt, &ss.ExpiresAt, &kind, &name, &status, &email, &phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil
 	}
@@ -144,7 +145,7 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 			return nil, nil, fmt.Errorf("touch session: %w", err)
 		}
 	}
-	actor := &Actor{AccountID: ss.AccountID, Name: name, Kind: kind}
+	actor := &Actor{AccountID: ss.AccountID, Name: name, Kind: kind, Email: email, Phone: phone}
 	if ss.Stage == StageFull && kind == Official { // citizens hold no roles
 		if actor.Grants, err = grantsOf(ctx, s.db.Cached(), ss.AccountID); err != nil {
 			return nil, nil, err

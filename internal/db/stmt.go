@@ -59,3 +59,14 @@ func (c *Cached) ExecContext(ctx context.Context, query string, args ...any) (sq
 	}
 	return s.ExecContext(ctx, args...)
 }
+
+// In returns the prepared statement of query for use in tx: database/sql keeps
+// it prepared on each connection it has run on, so a writer that runs the same
+// statement in every transaction parses it once per connection, not each time.
+func (c *Cached) In(ctx context.Context, tx *sql.Tx, query string) (*sql.Stmt, error) {
+	s, err := c.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return tx.StmtContext(ctx, s), nil
+}

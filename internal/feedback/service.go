@@ -78,7 +78,8 @@ type item struct {
 	Contact, DueOn, IdemKey string
 	At, ViaKey              int64
 	Photos                  []files.File
-	stored                  *string // the code under which it is stored (an earlier one for a repeated key)
+	account                 notify.Note // the account's contact, when no contact was given
+	stored                  *string     // the code under which it is stored (an earlier one for a repeated key)
 }
 
 func categoryOf(code string) (Category, bool) {
@@ -164,6 +165,9 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	default:
 		it.IdemKey = "anon:" + key
 	}
+	if it.AuthorID != 0 {
+		it.account = a.Contact() // read with the session: the single writer only writes
+	}
 	if err := s.intake.Submit(ctx, it); err != nil {
 		return "", err
 	}
@@ -183,7 +187,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		}
 		return errs
 	}
-	ins, err := tx.PrepareContext(ctx, `insert into feedback_items (id, code, kind, category, unit_id, handler_id, description, address, lat, lon,
+	ins, err := s.db.Cached().In(ctx, tx, `insert into feedback_items (id, code, kind, category, unit_id, handler_id, description, address, lat, lon,
 		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at, handler_since, photos, via_key)
 		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15, $15, $16, $17)
 		on conflict (author_id, idem_key) do nothing`)
@@ -241,24 +245,11 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 }
 
 // receipts queues the tracking code of each new item to its sender: to the
-// contact given with it, else to the account's (one query for the batch).
+// contact given with it, else to the account's (read with the session).
 func (s *Service) receipts(ctx context.Context, tx *sql.Tx, items []item) error {
-	var ask []int64
-	for _, it := range items {
-		if it.Contact == "" && it.AuthorID != 0 {
-			ask = append(ask, it.AuthorID)
-		}
-	}
-	accounts := map[int64]notify.Note{}
-	if len(ask) > 0 {
-		var err error
-		if accounts, err = auth.Contacts(ctx, tx, ask); err != nil {
-			return err
-		}
-	}
 	var notes []notify.Note
 	for _, it := range items {
-		n := noteTo(it.Contact, accounts[it.AuthorID])
+		n := noteTo(it.Contact, it.account)
 		if n.Address == "" {
 			continue
 		}
