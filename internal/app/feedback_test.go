@@ -242,6 +242,27 @@ func TestFeedbackPages(t *testing.T) {
 		if code, _, _ := visitor.Get("/xa/46/phan-anh/thong-ke"); code != 404 {
 			t.Errorf("a province as a commune: %d", code)
 		}
+
+		// The province sets its categories; the commune's form lists them at once.
+		province := mustUnit(t, a, "46")
+		settings := fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", province)
+		if code, _, _ := official.Get(settings); code != http.StatusNotFound {
+			t.Errorf("a commune official opens the province's settings: %d", code)
+		}
+		admin := signIn(t, srv, "tinh@danchu.demo", demo.Password)
+		code, body, _ = admin.Get(settings)
+		if code != 200 || !strings.Contains(body, "dat-dai | Đất đai | 15") {
+			t.Fatalf("settings page: %d", code)
+		}
+		if code, body, _ := admin.Post(settings, settings, url.Values{"categories": {"moi-truong | Môi trường | 10\nngap | Ngập | 3 | khong-co"}, "hot_n": {"5"}, "hot_days": {"7"}}); code != http.StatusBadRequest || !strings.Contains(body, "dòng 2") {
+			t.Errorf("a bad list: %d", code)
+		}
+		if code, _, _ := admin.Post(settings, settings, url.Values{"categories": {"moi-truong | Môi trường | 10\nngap-lut | Ngập lụt | 3 | moi-truong"}, "hot_n": {"4"}, "hot_days": {"3"}}); code != http.StatusSeeOther {
+			t.Fatalf("save settings: %d", code)
+		}
+		if _, body, _ := visitor.Get(page); !strings.Contains(body, "Môi trường › Ngập lụt") || strings.Contains(body, ">Đất đai<") {
+			t.Error("the commune's form does not list the province's categories")
+		}
 	})
 }
 

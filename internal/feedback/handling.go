@@ -327,8 +327,11 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		if res.Due.Before(today) {
 			eventNote += fmt.Sprintf(" (chuyển muộn: hạn chuyển là %s)", res.Due.VN())
 		}
-		cat, _ := categoryOf(it.Category)
-		due := cal.AddWorkingDays(today, cat.Days).String()
+		days, err := s.daysFor(ctx, it.UnitID, it.Category)
+		if err != nil {
+			return it, err
+		}
+		due := cal.AddWorkingDays(today, days).String()
 		to, note = Received, eventNote
 		plan = func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4",
@@ -610,8 +613,11 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 	if err != nil {
 		return err
 	}
-	cat, _ := categoryOf(it.Category)
-	due := cal.AddWorkingDays(legal.Today(s.db.Now()), cat.Days).String()
+	days, err := s.daysFor(ctx, it.UnitID, it.Category)
+	if err != nil {
+		return err
+	}
+	due := cal.AddWorkingDays(legal.Today(s.db.Now()), days).String()
 	now := s.db.NowMillis()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "update feedback_items set status = 'reopened', reopened = true, due_on = $1, reminded = false, updated_at = $2 where id = $3 and reopened = false and status = $4",

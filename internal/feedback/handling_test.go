@@ -310,3 +310,43 @@ func TestQueueOrderRoutingHotSpotsReminders(t *testing.T) {
 		}
 	})
 }
+
+func TestProvinceSettings(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		cats, _ := feedback.ParseCategories("moi-truong | Môi trường | 10\nngap-lut | Ngập lụt, sạt lở | 3 | moi-truong\nkhac | Khác | 10\n")
+		// A commune official cannot change the province's list.
+		if err := f.svc.SetSettings(ctx, f.official, f.commune.ParentID, cats, feedback.HotSpot{N: 3, Days: 2}); apperr.CodeOf(err) != apperr.CodeNotFound {
+			t.Errorf("a commune official sets the province's categories: %v", err)
+		}
+		admin := &auth.Actor{AccountID: f.official.AccountID, Kind: auth.Official, Grants: []auth.Grant{{Role: auth.ProvinceAdmin, UnitID: f.commune.ParentID}}}
+		if err := f.svc.SetSettings(ctx, admin, f.commune.ParentID, cats, feedback.HotSpot{N: 1, Days: 2}); apperr.CodeOf(err) != apperr.CodeInvalid {
+			t.Errorf("a hot-spot rule of one item: %v", err)
+		}
+		if got, _ := f.svc.CategoriesOf(ctx, f.village.ID); len(got) != len(feedback.DefaultCategories) {
+			t.Fatalf("a refused change changed the list: %d", len(got))
+		}
+		if err := f.svc.SetSettings(ctx, admin, f.commune.ParentID, cats, feedback.HotSpot{N: 3, Days: 2}); err != nil {
+			t.Fatal(err)
+		}
+		// The new category's deadline: 3 working days from Friday 20/11 is Wednesday 25/11.
+		it := f.submit(t, f.citizen, "ngap-lut", "flood")
+		if it.DueOn.String() != "2026-11-25" {
+			t.Errorf("deadline %s, want 2026-11-25", it.DueOn)
+		}
+		if _, err := f.svc.Submit(ctx, f.citizen, feedback.Submission{Kind: feedback.Feedback, Category: "dat-dai", UnitID: f.village.ID,
+			Description: "Tranh chấp ranh giới đất", IdemKey: "land"}); apperr.CodeOf(err) != apperr.CodeInvalid {
+			t.Errorf("a category the province removed: %v", err)
+		}
+		// The province's rule: three items in two days make a hot spot.
+		f.submit(t, f.citizen, "ngap-lut", "flood 2")
+		if s, _ := f.svc.HotSpots(ctx, f.commune.ID); len(s) != 0 {
+			t.Errorf("two items flagged: %+v", s)
+		}
+		f.submit(t, f.citizen, "ngap-lut", "flood 3")
+		if s, _ := f.svc.HotSpots(ctx, f.commune.ParentID); len(s) != 1 || s[0].N != 3 || s[0].Category != "ngap-lut" {
+			t.Errorf("hot spots: %+v", s)
+		}
+	})
+}

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"context"
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
@@ -38,7 +39,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(assets); err != nil {
 		return fmt.Errorf("feedback catalog: %w", err)
 	}
-	pages, err := s.Pages(assets, []string{"unit", "track", "find", "stats", "queue", "item", "keys"})
+	pages, err := s.Pages(assets, []string{"unit", "track", "find", "stats", "queue", "item", "keys", "settings"})
 	if err != nil {
 		return err
 	}
@@ -58,6 +59,8 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /quan-tri/phan-anh/{id}", ah.Official(h.item))
 	s.HandleFunc("POST /quan-tri/phan-anh/{id}", ah.Official(h.act))
 	s.HandleFunc("GET /quan-tri/phan-anh/{id}/anh/{n}", ah.Official(h.photo))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/phan-anh/linh-vuc", ah.Official(h.settings))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/phan-anh/linh-vuc", ah.Official(h.saveSettings))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/open311", ah.Official(h.keys))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/open311", ah.Official(h.issue))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/open311/{id}/thu-hoi", ah.Official(h.revoke))
@@ -77,14 +80,31 @@ type names struct {
 	Status     map[string]string
 }
 
-func (names) Category(code string) string {
-	if c, ok := categoryOf(code); ok {
+// Category names a category code: the province's name, else the default's
+// (an item keeps a code its province has since removed).
+func (n names) Category(code string) string {
+	if c, ok := Find(n.Categories, code); ok {
+		return c.Name
+	}
+	if c, ok := Find(DefaultCategories, code); ok {
 		return c.Name
 	}
 	return code
 }
 
-var labels = names{Categories: DefaultCategories, Status: StatusNames}
+// Label is how a form lists a category: "Parent › Child" below the top level.
+func (n names) Label(c Category) string {
+	if c.Parent == "" {
+		return c.Name
+	}
+	return n.Category(c.Parent) + " › " + c.Name
+}
+
+// namesFor gives the labels of the province of unitID.
+func (h *handlers) namesFor(ctx context.Context, unitID int64) (names, error) {
+	cs, err := h.svc.CategoriesOf(ctx, unitID)
+	return names{Categories: cs, Status: StatusNames}, err
+}
 
 // --- citizens ---
 
@@ -127,8 +147,12 @@ func (h *handlers) unitPage(w http.ResponseWriter, r *http.Request, u org.Unit, 
 	for _, v := range p.Villages {
 		p.Places[v.ID] = v.Name
 	}
+	if p.names, err = h.namesFor(r.Context(), u.ID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	a := auth.ActorOf(r)
-	p.names, p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = labels, u, a != nil && a.Kind == auth.Citizen, newKey(), MaxPhotos, MaxPhotoBytes>>20
+	p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = u, a != nil && a.Kind == auth.Citizen, newKey(), MaxPhotos, MaxPhotoBytes>>20
 	if p.Values == nil {
 		p.Values = map[string]string{"kind": Feedback}
 	}
@@ -265,7 +289,11 @@ func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int,
 		h.web.Error(w, r, err)
 		return
 	}
-	p.P, p.names = pub, labels
+	p.P = pub
+	if p.names, err = h.namesFor(r.Context(), pub.UnitID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	p.Unit, _ = t.Unit(pub.UnitID)
 	p.Handler, _ = t.Unit(pub.HandlerID)
 	p.Commune = p.Unit
@@ -392,7 +420,11 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 	if err != nil {
 		return statsPage{}, err
 	}
-	p := statsPage{names: labels, Unit: u, Sheet: r.URL.Path + ".xlsx", Level: "xa"}
+	nm, err := h.namesFor(r.Context(), u.ID)
+	if err != nil {
+		return statsPage{}, err
+	}
+	p := statsPage{names: nm, Unit: u, Sheet: r.URL.Path + ".xlsx", Level: "xa"}
 	if level == org.ProvinceLevel {
 		p.Level = "tinh"
 	}
@@ -420,7 +452,7 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 	}
 	for _, sp := range spots {
 		place, _ := t.Unit(sp.UnitID)
-		p.Spots = append(p.Spots, spotView{sp, place.Name, labels.Category(sp.Category)})
+		p.Spots = append(p.Spots, spotView{sp, place.Name, nm.Category(sp.Category)})
 	}
 	return p, nil
 }
@@ -473,17 +505,18 @@ func (h *handlers) statsSheet(w http.ResponseWriter, r *http.Request) {
 
 type queuePage struct {
 	names
-	Unit    org.Unit
-	Items   []Item
-	Next    string
-	Handled []Item
-	Spots   []spotView
-	Today   legal.Date
-	Soon    legal.Date
-	Places  map[int64]string
-	Routes  []Route
-	Error   string
-	Done    string
+	Unit     org.Unit
+	Items    []Item
+	Next     string
+	Handled  []Item
+	Spots    []spotView
+	Today    legal.Date
+	Soon     legal.Date
+	Places   map[int64]string
+	Routes   []Route
+	Error    string
+	Done     string
+	Province bool // the unit sets the categories and hot-spot rule
 }
 
 func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, p queuePage) {
@@ -507,10 +540,14 @@ func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Act
 		h.web.Error(w, r, err)
 		return
 	}
+	if p.names, err = h.namesFor(ctx, u.ID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	p.Places = map[int64]string{}
 	for _, sp := range spots {
 		place, _ := t.Unit(sp.UnitID)
-		p.Spots = append(p.Spots, spotView{sp, place.Name, labels.Category(sp.Category)})
+		p.Spots = append(p.Spots, spotView{sp, place.Name, p.names.Category(sp.Category)})
 	}
 	for _, it := range append(p.Items, p.Handled...) {
 		if pl, ok := t.Unit(it.UnitID); ok {
@@ -535,7 +572,7 @@ func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Act
 		h.web.Error(w, r, err)
 		return
 	}
-	p.names, p.Unit = labels, u
+	p.Unit, p.Province = u, u.Type.Level() == org.ProvinceLevel
 	p.Today = legal.Today(h.svc.db.Now())
 	p.Soon = cal.AddWorkingDays(p.Today, RemindBefore)
 	h.web.RenderStatus(w, r, h.pages["queue"], status, h.web.T(r, "feedback.queue.title", u.Name), p)
@@ -613,7 +650,11 @@ func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		return
 	}
 	place, _ := t.Unit(d.UnitID)
-	p.D, p.names, p.Place, p.Today = d, labels, place.Name, legal.Today(h.svc.db.Now())
+	if p.names, err = h.namesFor(r.Context(), d.UnitID); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.D, p.Place, p.Today = d, place.Name, legal.Today(h.svc.db.Now())
 	p.Handler, _ = t.Unit(d.HandlerID)
 	if d.MergedInto == 0 {
 		for _, to := range transitions[d.Status] {
@@ -776,4 +817,62 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/open311?xong=1", u.ID), http.StatusSeeOther)
+}
+
+type settingsPage struct {
+	Unit       org.Unit
+	Categories string
+	HotN       string
+	HotDays    string
+	Error      string
+	Done       string
+}
+
+func (h *handlers) settings(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback)
+	if !ok {
+		return
+	}
+	if u.Type.Level() != org.ProvinceLevel {
+		h.web.NotFound(w, r)
+		return
+	}
+	cats, hot, err := h.svc.Settings(r.Context(), a, u.ID)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p := settingsPage{Unit: u, Categories: FormatCategories(cats), HotN: strconv.Itoa(hot.N), HotDays: strconv.Itoa(hot.Days)}
+	if r.URL.Query().Get("xong") == "1" {
+		p.Done = h.web.T(r, "feedback.settings.saved")
+	}
+	h.web.Render(w, r, h.pages["settings"], h.web.T(r, "feedback.settings.title", u.Name), p)
+}
+
+func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback)
+	if !ok {
+		return
+	}
+	p := settingsPage{Unit: u, Categories: r.PostFormValue("categories"), HotN: r.PostFormValue("hot_n"), HotDays: r.PostFormValue("hot_days")}
+	cats, err := ParseCategories(p.Categories)
+	if err == nil {
+		n, e1 := strconv.Atoi(strings.TrimSpace(p.HotN))
+		d, e2 := strconv.Atoi(strings.TrimSpace(p.HotDays))
+		if e1 != nil || e2 != nil {
+			err = apperr.Invalid("Điểm nóng: hãy nhập số phản ánh và số ngày bằng chữ số.", map[string]string{"hot": "number"})
+		} else {
+			err = h.svc.SetSettings(r.Context(), a, u.ID, cats, HotSpot{N: n, Days: d})
+		}
+	}
+	if err != nil {
+		if apperr.CodeOf(err) == apperr.CodeInvalid {
+			p.Error = apperr.MessageOf(err)
+			h.web.RenderStatus(w, r, h.pages["settings"], http.StatusBadRequest, h.web.T(r, "feedback.settings.title", u.Name), p)
+			return
+		}
+		h.web.Error(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc?xong=1", u.ID), http.StatusSeeOther)
 }

@@ -8,6 +8,7 @@ package feedback
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -180,6 +181,115 @@ var DefaultCategories = []Category{
 	{"can-bo", "Thái độ, trách nhiệm của cán bộ", "", 10},
 	{"dien-nuoc", "Điện, nước sinh hoạt", "", 7},
 	{"khac", "Khác", "", 10},
+}
+
+// MaxCategoryDays bounds a category's deadline; MaxCategories the list.
+const (
+	MaxCategoryDays = 90
+	MaxCategories   = 200
+)
+
+// ParseCategories reads a province's category list, one per line:
+// "code | name | working days" for a top-level category and
+// "code | name | working days | parent code" for one below it (two levels; a
+// parent comes before its children). Blank lines and lines starting with #
+// are skipped. Every problem is reported with its line number.
+func ParseCategories(text string) ([]Category, error) {
+	var out []Category
+	var problems []string
+	seen := map[string]Category{}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "|")
+		for j := range f {
+			f[j] = strings.TrimSpace(f[j])
+		}
+		bad := func(format string, args ...any) {
+			problems = append(problems, fmt.Sprintf("dòng %d: ", i+1)+fmt.Sprintf(format, args...))
+		}
+		if len(f) < 3 || len(f) > 4 {
+			bad("cần dạng “mã | tên | số ngày làm việc | mã lĩnh vực cha (nếu có)”")
+			continue
+		}
+		c := Category{Code: f[0], Name: f[1]}
+		if len(f) == 4 {
+			c.Parent = f[3]
+		}
+		days, err := strconv.Atoi(f[2])
+		c.Days = days
+		switch {
+		case !validCode(c.Code):
+			bad("mã %q chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 40 ký tự)", c.Code)
+		case seen[c.Code].Code != "":
+			bad("mã %q bị trùng", c.Code)
+		case c.Name == "" || utf8.RuneCountInString(c.Name) > 100 || !utf8.ValidString(c.Name):
+			bad("tên lĩnh vực phải có, tối đa 100 ký tự")
+		case err != nil || days < 1 || days > MaxCategoryDays:
+			bad("số ngày làm việc phải từ 1 đến %d", MaxCategoryDays)
+		case c.Parent != "" && seen[c.Parent].Code == "":
+			bad("lĩnh vực cha %q chưa có ở các dòng trên", c.Parent)
+		case c.Parent != "" && seen[c.Parent].Parent != "":
+			bad("chỉ có hai cấp: %q đã là lĩnh vực con", c.Parent)
+		default:
+			seen[c.Code] = c
+			out = append(out, c)
+		}
+	}
+	switch {
+	case len(problems) > 0:
+		return nil, apperr.Invalid("Danh sách lĩnh vực chưa đúng — "+strings.Join(problems, "; "), map[string]string{"categories": "invalid"})
+	case len(out) == 0:
+		return nil, apperr.Invalid("Cần ít nhất một lĩnh vực.", map[string]string{"categories": "empty"})
+	case len(out) > MaxCategories:
+		return nil, apperr.Invalid(fmt.Sprintf("Tối đa %d lĩnh vực.", MaxCategories), map[string]string{"categories": "too_many"})
+	}
+	return out, nil
+}
+
+func validCode(s string) bool {
+	if s == "" || len(s) > 40 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// FormatCategories writes a list the way ParseCategories reads it.
+func FormatCategories(cs []Category) string {
+	var b strings.Builder
+	for _, c := range cs {
+		fmt.Fprintf(&b, "%s | %s | %d", c.Code, c.Name, c.Days)
+		if c.Parent != "" {
+			b.WriteString(" | " + c.Parent)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// Find returns the category with code in cs.
+func Find(cs []Category, code string) (Category, bool) {
+	for _, c := range cs {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// CheckHotSpot refuses a hot-spot rule that would flag nothing or everything.
+func CheckHotSpot(h HotSpot) error {
+	if h.N < 2 || h.N > 1000 || h.Days < 1 || h.Days > 90 {
+		return apperr.Invalid("Điểm nóng: số phản ánh từ 2 đến 1.000, số ngày từ 1 đến 90.", map[string]string{"hot": "range"})
+	}
+	return nil
 }
 
 // Route is one line of the routing table: items of Category from Unit (and the

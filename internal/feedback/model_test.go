@@ -121,3 +121,30 @@ func TestRouting(t *testing.T) {
 		t.Error("prefixes")
 	}
 }
+
+func TestParseCategories(t *testing.T) {
+	good := "# Tỉnh Thừa Thiên Huế\nmoi-truong | Môi trường | 10\nngap-lut | Ngập lụt, sạt lở | 3 | moi-truong\n\ndat-dai | Đất đai | 15\n"
+	cs, err := ParseCategories(good)
+	if err != nil || len(cs) != 3 || cs[1] != (Category{Code: "ngap-lut", Name: "Ngập lụt, sạt lở", Parent: "moi-truong", Days: 3}) {
+		t.Fatalf("%+v %v", cs, err)
+	}
+	if again, _ := ParseCategories(FormatCategories(cs)); len(again) != 3 || again[1] != cs[1] {
+		t.Errorf("FormatCategories does not read back: %+v", again)
+	}
+	for _, tt := range []struct{ name, text, want string }{
+		{"empty", "\n# nothing\n", "ít nhất một"},
+		{"two fields", "a | A", "dòng 1"},
+		{"upper case code", "Dat-Dai | Đất đai | 15", "chữ thường không dấu"},
+		{"duplicate", "a | A | 1\na | B | 2", "dòng 2: mã \"a\" bị trùng"},
+		{"zero days", "a | A | 0", "từ 1 đến 90"},
+		{"days not a number", "a | A | mười", "từ 1 đến 90"},
+		{"unknown parent", "a | A | 5 | b", "chưa có"},
+		{"three levels", "a | A | 5\nb | B | 5 | a\nc | C | 5 | b", "hai cấp"},
+		{"no name", "a |  | 5", "tên lĩnh vực"},
+	} {
+		_, err := ParseCategories(tt.text)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -300,13 +300,24 @@ func (o o311) jurisdiction(r *http.Request) (org.Unit, bool, error) {
 	return u, true, nil
 }
 
+// categories are the services of the jurisdiction asked for (its province's
+// categories), or the defaults without one.
+func (o o311) categories(r *http.Request) ([]Category, error) {
+	u, ok, err := o.jurisdiction(r)
+	if err != nil || !ok {
+		return DefaultCategories, err
+	}
+	return o.svc.CategoriesOf(r.Context(), u.ID)
+}
+
 func (o o311) services(w http.ResponseWriter, r *http.Request, f string) {
-	if _, _, err := o.jurisdiction(r); err != nil {
+	cats, err := o.categories(r)
+	if err != nil {
 		o.failErr(w, r, f, err)
 		return
 	}
-	list := make([]service, len(DefaultCategories))
-	for i, c := range DefaultCategories {
+	list := make([]service, len(cats))
+	for i, c := range cats {
 		list[i] = serviceOf(c)
 	}
 	if f == "xml" {
@@ -329,7 +340,12 @@ func (o o311) service(w http.ResponseWriter, r *http.Request) {
 		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
 		return
 	}
-	if _, ok := categoryOf(c); !ok {
+	cats, err := o.categories(r)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	if _, ok := Find(cats, c); !ok {
 		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có lĩnh vực (service_code) %q.", c))
 		return
 	}
@@ -365,9 +381,8 @@ func stamp(ms int64) string { return time.UnixMilli(ms).In(web.Vietnam).Format(t
 // requestOf shows an item the spec's way: open until answered, refused or
 // closed; the answer (or the reason for refusing) as status notes; the
 // deadline as the expected time (the end of its day).
-func requestOf(t *org.Tree, it Item) Request {
-	c, _ := categoryOf(it.Category)
-	rq := Request{ID: it.Code, Status: "closed", StatusNotes: it.Answer, ServiceName: c.Name, ServiceCode: it.Category,
+func requestOf(t *org.Tree, nm names, it Item) Request {
+	rq := Request{ID: it.Code, Status: "closed", StatusNotes: it.Answer, ServiceName: nm.Category(it.Category), ServiceCode: it.Category,
 		Requested: stamp(it.CreatedAt), Updated: stamp(it.UpdatedAt), AddressID: ""}
 	if it.Open() {
 		rq.Status = "open"
@@ -396,7 +411,12 @@ func (o o311) list(w http.ResponseWriter, r *http.Request, f string, items []Ite
 	}
 	out := make([]Request, len(items))
 	for i, it := range items {
-		out[i] = requestOf(t, it)
+		nm, err := o.namesFor(r.Context(), it.UnitID)
+		if err != nil {
+			o.failErr(w, r, f, err)
+			return
+		}
+		out[i] = requestOf(t, nm, it)
 	}
 	if f == "xml" {
 		o.write(w, f, http.StatusOK, requestList{Requests: out})
@@ -637,7 +657,12 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		o.fail(w, f, http.StatusBadRequest, "Cần vị trí: lat và long, hoặc address_string, hoặc jurisdiction_id là mã thôn, xã.")
 		return
 	}
-	if _, known := categoryOf(sub.Category); !known {
+	cats, err := o.svc.CategoriesOf(ctx, place.ID)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	if _, known := Find(cats, sub.Category); !known {
 		o.fail(w, f, http.StatusBadRequest, fmt.Sprintf("Không có lĩnh vực (service_code) %q; xem services.%s.", sub.Category, f))
 		return
 	}

@@ -22,25 +22,25 @@ import (
 
 // Service is the feedback capability.
 type Service struct {
-	db     *db.DB
-	units  *org.Service
-	guard  *auth.Guard
-	cal    legal.Source
-	out    *notify.Outbox
-	intake *db.GroupCommit[item]
-	routes *db.Memo[int, []Route]
-	keys   *db.Memo[string, keyed]
+	db       *db.DB
+	units    *org.Service
+	guard    *auth.Guard
+	cal      legal.Source
+	out      *notify.Outbox
+	intake   *db.GroupCommit[item]
+	routes   *db.Memo[int, []Route]
+	keys     *db.Memo[string, keyed]
+	settings *db.Memo[int64, settings]
 	// Photos holds the photos sent with items.
 	Photos *files.Blobs
-	// Hot is when arrivals make a hot spot.
-	Hot HotSpot
 }
 
 // NewService starts the service and its intake writer (stop it with Close);
 // photos are stored under photoDir.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source, out *notify.Outbox, photoDir string) *Service {
 	s := &Service{db: d, units: units, guard: g, cal: cal, out: out, Photos: &files.Blobs{Dir: photoDir, MaxFile: MaxPhotoBytes},
-		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, keyed](time.Minute, 10000), Hot: DefaultHotSpot}
+		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, keyed](time.Minute, 10000),
+		settings: db.NewMemo[int64, settings](30*time.Second, 100)}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeItems)
 	return s
 }
@@ -82,24 +82,11 @@ type item struct {
 	stored                  *string     // the code under which it is stored (an earlier one for a repeated key)
 }
 
-func categoryOf(code string) (Category, bool) {
-	for _, c := range DefaultCategories {
-		if c.Code == code {
-			return c, true
-		}
-	}
-	return Category{}, false
-}
-
 // Submit stores a feedback or petition and returns its tracking code. a may be
 // nil: an anonymous sender gets no answer by contact (the page says so).
 func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (string, error) {
 	if sub.Kind != Feedback && sub.Kind != Petition {
 		return "", apperr.Invalid("Hãy chọn phản ánh hoặc kiến nghị.", map[string]string{"kind": "invalid"})
-	}
-	cat, ok := categoryOf(sub.Category)
-	if !ok {
-		return "", apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
 	}
 	if err := CheckDescription(sub.Description); err != nil {
 		return "", err
@@ -132,6 +119,13 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	commune := u.ID
 	if u.Type.Level() == org.VillageLevel {
 		commune = u.ParentID
+	}
+	cat, ok, err := s.categoryOf(ctx, t, u.ID, sub.Category)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
 	}
 	routes, err := s.Routes(ctx)
 	if err != nil {

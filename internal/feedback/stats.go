@@ -44,19 +44,21 @@ func (s *Service) SetRoute(ctx context.Context, a *auth.Actor, category string, 
 	if err := s.guard.Can(ctx, a, auth.HandleFeedback, from); err != nil {
 		return err
 	}
-	if _, ok := categoryOf(category); category != "" && !ok {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	if _, ok, err := s.categoryOf(ctx, t, from, category); err != nil {
+		return err
+	} else if category != "" && !ok {
 		return apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
 	}
 	if to != 0 {
-		t, err := s.units.Tree(ctx)
-		if err != nil {
-			return err
-		}
 		if u, ok := t.Unit(to); !ok || !u.Current() || u.Type.Level() == org.VillageLevel || to == from {
 			return apperr.Invalid("Hãy chọn đơn vị nhận (xã, phường, cơ quan hoặc cấp tỉnh), khác đơn vị gửi.", map[string]string{"to": "invalid"})
 		}
 	}
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "delete from feedback_routes where unit_id = $1 and category = $2", from, category); err != nil {
 			return err
 		}
@@ -191,19 +193,24 @@ type Spot struct {
 }
 
 // HotSpots returns the hot spots under a unit (a commune, a province or the
-// whole country: 0) by the service's rule, busiest first.
+// whole country: 0) by the rule of its province (the default for the country),
+// busiest first.
 func (s *Service) HotSpots(ctx context.Context, under int64) ([]Spot, error) {
-	from := legal.Today(s.db.Now()).AddDays(-(s.Hot.Days - 1)).String()
-	rows, err := s.db.QueryContext(ctx, `select unit_id, category, sum(n) from feedback_daily where day >= $1
-		group by unit_id, category having sum(n) >= $2`, from, s.Hot.N)
-	if err != nil {
-		return nil, fmt.Errorf("hot spots: %w", err)
-	}
-	defer rows.Close()
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
+	rule, err := s.settingsOf(ctx, provinceOf(t, under))
+	if err != nil {
+		return nil, err
+	}
+	from := legal.Today(s.db.Now()).AddDays(-(rule.Hot.Days - 1)).String()
+	rows, err := s.db.QueryContext(ctx, `select unit_id, category, sum(n) from feedback_daily where day >= $1
+		group by unit_id, category having sum(n) >= $2`, from, rule.Hot.N)
+	if err != nil {
+		return nil, fmt.Errorf("hot spots: %w", err)
+	}
+	defer rows.Close()
 	var out []Spot
 	for rows.Next() {
 		var sp Spot
