@@ -149,6 +149,16 @@ func TestOpen311(t *testing.T) {
 			return v
 		}
 		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Del("api_key") })), 403, "json", "Thiếu api_key")
+		// A page on another site may post (the key, not a cookie, is what counts).
+		cross, _ := http.NewRequest(http.MethodPost, api+"requests.json", strings.NewReader(clone(func(v url.Values) { v.Set("api_key", "dc311_sai") }).Encode()))
+		cross.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		cross.Header.Set("Origin", "https://ung-dung.example")
+		cross.Header.Set("Sec-Fetch-Site", "cross-site")
+		if resp, err := http.DefaultClient.Do(cross); err != nil || resp.StatusCode != http.StatusForbidden || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+			t.Errorf("a cross-site post reaches the key check: %v %v", resp, err)
+		} else {
+			resp.Body.Close()
+		}
 		specError(t, call(t, "POST", api+"requests.xml", clone(func(v url.Values) { v.Set("api_key", "dc311_sai") })), 403, "xml", "không đúng")
 		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Set("jurisdiction_id", "19753") })), 403, "json", "không dùng được")
 		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Set("lat", "48.85"); v.Set("long", "2.35") })), 400, "json", "ngoài lãnh thổ")

@@ -204,6 +204,7 @@ func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err erro
 func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
 	o := o311{h}
 	ah.API("/open311/")
+	s.AllowCrossSite("POST /open311/v2/{file}") // apps on other sites post with a key, never a cookie
 	s.HandleFunc("GET /open311/v2/{file}", o.get)
 	s.HandleFunc("POST /open311/v2/{file}", o.post)
 	s.HandleFunc("GET /open311/v2/services/{file}", o.service)

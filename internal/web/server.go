@@ -30,7 +30,13 @@ type Server struct {
 	requests   *prometheus.CounterVec
 	middleware []func(http.Handler) http.Handler
 	latency    *prometheus.HistogramVec
+	crossSite  []string // patterns that other sites' pages may post to
 }
+
+// AllowCrossSite lets other sites' pages send unsafe requests to pattern (a
+// keyed API without cookies, such as Open311): cross-origin protection would
+// refuse them.
+func (s *Server) AllowCrossSite(pattern string) { s.crossSite = append(s.crossSite, pattern) }
 
 // NewServer returns a server logging to log, with /readyz answered by ready and
 // /metrics served from reg (the application's own registry).
@@ -100,7 +106,11 @@ func (s *Server) Handler() http.Handler {
 	for i := len(s.middleware) - 1; i >= 0; i-- {
 		h = s.middleware[i](h)
 	}
-	h = http.NewCrossOriginProtection().Handler(h)
+	cop := http.NewCrossOriginProtection()
+	for _, p := range s.crossSite {
+		cop.AddInsecureBypassPattern(p)
+	}
+	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = s.recoverer(h)
 	return s.observe(h)
