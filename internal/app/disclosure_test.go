@@ -27,10 +27,15 @@ import (
 // demoSite is the whole application with the demo data and accounts.
 func demoSite(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	t.Helper()
+	return siteWith(t, d, &config.Config{DataDir: t.TempDir()}, io.Discard)
+}
+
+// siteWith is demoSite with a configuration and a log of the test's own.
+func siteWith(t *testing.T, d *db.DB, cfg *config.Config, logs io.Writer) (*app.App, *httptest.Server) {
+	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	a := app.New(&config.Config{DataDir: dir}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	t.Cleanup(a.Consult.Close)
+	a := app.New(cfg, d, slog.New(slog.NewTextHandler(logs, nil)))
+	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
 	if _, err := demo.Load(ctx, a.Units); err != nil {
 		t.Fatal(err)
 	}

@@ -7,9 +7,7 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -47,20 +45,7 @@ func TestFeedbackPages(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		logs := &logBuffer{}
-		a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(logs, nil)))
-		t.Cleanup(func() { a.Consult.Close(); a.Feedback.Close() })
-		if _, err := demo.Load(ctx, a.Units); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
-			t.Fatal(err)
-		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		defer srv.Close()
+		a, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, logs)
 		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
 		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
 		page := "/xa/" + demo.CommuneCode + "/phan-anh"
@@ -293,18 +278,7 @@ func officialActor(t *testing.T, a *app.App, email string) *auth.Actor {
 // A flood of posts from one address is refused with 429 and a wait.
 func TestFeedbackFlood(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		a := app.New(&config.Config{DataDir: t.TempDir(), LimitWrites: 5}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		t.Cleanup(func() { a.Consult.Close(); a.Feedback.Close() })
-		if _, err := demo.Load(ctx, a.Units); err != nil {
-			t.Fatal(err)
-		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		defer srv.Close()
+		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir(), LimitWrites: 5}, io.Discard)
 		b := webtest.New(t, srv.URL)
 		page := "/xa/" + demo.CommuneCode + "/phan-anh"
 		var last, accepted int

@@ -5,16 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
-	"danchu/internal/app"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
@@ -85,20 +82,7 @@ func specError(t *testing.T, r apiResult, status int, format, want string) {
 func TestOpen311(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		a := app.New(&config.Config{DataDir: t.TempDir(), LimitWrites: 40}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		t.Cleanup(func() { a.Consult.Close(); a.Feedback.Close() })
-		if _, err := demo.Load(ctx, a.Units); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
-			t.Fatal(err)
-		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		defer srv.Close()
+		a, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir(), LimitWrites: 40}, io.Discard)
 		api := srv.URL + "/open311/v2/"
 		official := officialActor(t, a, "xa@danchu.demo")
 		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)

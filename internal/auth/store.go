@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"danchu/internal/db"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -158,28 +159,17 @@ func Contacts(ctx context.Context, q interface {
 
 // Holders returns the accounts whose roles allow action on exactly unitID (not
 // through a unit above it): the people a capability reminds of that unit's work.
-func Holders(ctx context.Context, q interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}, action Action, unitID int64) ([]int64, error) {
+func Holders(ctx context.Context, q db.Querier, action Action, unitID int64) ([]int64, error) {
 	var roles []string
 	for _, r := range Roles {
 		if r.Allows(action) && r != SysAdmin {
 			roles = append(roles, "'"+string(r)+"'")
 		}
 	}
-	rows, err := q.QueryContext(ctx, "select distinct r.account_id from roles r join accounts a on a.id = r.account_id where r.unit_id = $1 and r.revoked_at is null and a.status = 'active' and r.role in ("+
+	ids, err := db.Int64s(ctx, q, "select distinct r.account_id from roles r join accounts a on a.id = r.account_id where r.unit_id = $1 and r.revoked_at is null and a.status = 'active' and r.role in ("+
 		strings.Join(roles, ", ")+") order by r.account_id", unitID)
 	if err != nil {
 		return nil, fmt.Errorf("holders of %s: %w", action, err)
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return ids, nil
 }

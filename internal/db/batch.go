@@ -52,3 +52,26 @@ func (d *DB) InsertBatches(ctx context.Context, tx *sql.Tx, table string, cols [
 	}
 	return nil
 }
+
+// Querier runs a query: a *DB, a *sql.Tx or a *Cached.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Int64s runs a query of one integer column and returns its values.
+func Int64s(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var v int64
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

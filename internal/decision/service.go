@@ -380,20 +380,10 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		if open > 0 {
 			return apperr.Conflict("Thôn này đang có một cuộc biểu quyết về nội dung này chưa kết thúc.")
 		}
-		rows, err := tx.QueryContext(ctx, "select id from households where village_id = $1 and active order by id", village.ID)
+		hs, err := db.Int64s(ctx, tx, "select id from households where village_id = $1 and active order by id", village.ID)
 		if err != nil {
 			return err
 		}
-		var hs []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			hs = append(hs, id)
-		}
-		rows.Close()
 		v.Households, v.Tally.Households = len(hs), len(hs)
 		if v.Households == 0 {
 			return apperr.Invalid("Thôn chưa có danh sách hộ gia đình: hãy nhập danh sách hộ trước khi biểu quyết.", map[string]string{"households": "empty"})

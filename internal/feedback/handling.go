@@ -11,7 +11,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
-	"danchu/internal/code"
+	"danchu/internal/db"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
@@ -193,10 +193,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 
 // ByCode finds an item by its tracking code (as typed) for an official who may handle it.
 func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
-	c, ok := code.Parse(typed, "PA")
-	if !ok {
-		c, ok = code.Parse(typed, "KN")
-	}
+	c, ok := parseCode(typed)
 	if !ok {
 		return Item{}, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
 	}
@@ -441,10 +438,7 @@ func trimRunes(s string, n int) string {
 // merge makes it a duplicate of the item with code into (same handling unit):
 // it closes, shows where it went, and gets the kept item's answer when it comes.
 func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note string) (Item, error) {
-	c, ok := code.Parse(into, "PA")
-	if !ok {
-		c, ok = code.Parse(into, "KN")
-	}
+	c, ok := parseCode(into)
 	if !ok {
 		return it, apperr.Invalid("Hãy nhập mã của phản ánh giữ lại (dạng PA-7K3Q-9MXD).", map[string]string{"into": "invalid"})
 	}
@@ -541,10 +535,7 @@ func TrackURL(code string) string { return "/phan-anh/" + code }
 // own loads the item with a tracking code for its signed-in reporter; for
 // anyone else it does not exist.
 func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
-	c, ok := code.Parse(typed, "PA")
-	if !ok {
-		c, ok = code.Parse(typed, "KN")
-	}
+	c, ok := parseCode(typed)
 	if !ok {
 		return Item{}, apperr.NotFound("Mã theo dõi không đúng dạng.")
 	}
@@ -696,20 +687,10 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 			n, _ := res.RowsAffected()
 			reminded += int(n)
 		}
-		rows, err = tx.QueryContext(ctx, "select id from feedback_items where status = 'answered' and answered_at < $1", now-ReopenWindow.Milliseconds())
+		ids, err := db.Int64s(ctx, tx, "select id from feedback_items where status = 'answered' and answered_at < $1", now-ReopenWindow.Milliseconds())
 		if err != nil {
 			return err
 		}
-		var ids []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		rows.Close()
 		for _, id := range ids {
 			if _, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', updated_at = $1 where id = $2", now, id); err != nil {
 				return err
@@ -719,7 +700,7 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 			}
 		}
 		closed = len(ids)
-		return rows.Err()
+		return nil
 	})
 	if err == nil && reminded > 0 {
 		s.out.Wake()

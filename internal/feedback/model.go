@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
+	"danchu/internal/code"
 )
 
 // Kinds of item and the prefix of their tracking codes.
@@ -28,6 +29,15 @@ func Prefix(kind string) string {
 		return "KN"
 	}
 	return "PA"
+}
+
+// parseCode reads a tracking code as a person typed it (any case, spaces or
+// dashes), of either kind.
+func parseCode(typed string) (string, bool) {
+	if c, ok := code.Parse(typed, "PA"); ok {
+		return c, true
+	}
+	return code.Parse(typed, "KN")
 }
 
 // Statuses of an item.

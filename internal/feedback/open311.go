@@ -19,7 +19,6 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
-	"danchu/internal/code"
 	"danchu/internal/org"
 	"danchu/internal/web"
 )
@@ -517,10 +516,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 }
 
 func (o o311) byCode(ctx context.Context, typed string) (Item, bool) {
-	c, ok := code.Parse(strings.TrimSpace(typed), "PA")
-	if !ok {
-		c, ok = code.Parse(strings.TrimSpace(typed), "KN")
-	}
+	c, ok := parseCode(typed)
 	if !ok {
 		return Item{}, false
 	}

@@ -306,10 +306,7 @@ type Public struct {
 // Track returns the public view of the item with a tracking code (as typed).
 func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	var p Public
-	c, ok := code.Parse(typed, "PA")
-	if !ok {
-		c, ok = code.Parse(typed, "KN")
-	}
+	c, ok := parseCode(typed)
 	if !ok {
 		return p, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
 	}
