@@ -104,13 +104,7 @@ func TestConsultationPages(t *testing.T) {
 		id := strings.TrimPrefix(office, "/quan-tri/lay-y-kien/")
 		public := "/lay-y-kien/" + id
 		// A citizen signs in with the code written to the log and comments on part 2.
-		cit := webtest.New(t, srv.URL)
-		if code, _, _ := cit.Post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {"0912 000 111"}}); code != http.StatusSeeOther {
-			t.Fatalf("send code: %d", code)
-		}
-		if code, _, _ := cit.Post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {logs.lastCode()}}); code != http.StatusSeeOther {
-			t.Fatalf("sign in: %d", code)
-		}
+		cit := citizen(t, srv, logs, "0912 000 111")
 		_, page, _ := cit.Get(public)
 		key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page)
 		if key == nil {

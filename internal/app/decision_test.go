@@ -73,13 +73,7 @@ func TestDecisionPages(t *testing.T) {
 			t.Fatalf("notice: %d", code)
 		}
 		// A citizen signs in and is bound as the representative of the village's first household.
-		cit := webtest.New(t, srv.URL)
-		if code, _, _ := cit.Post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {"0912 000 222"}}); code != http.StatusSeeOther {
-			t.Fatalf("send code: %d", code)
-		}
-		if code, _, _ := cit.Post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {logs.lastCode()}}); code != http.StatusSeeOther {
-			t.Fatalf("sign in: %d", code)
-		}
+		cit := citizen(t, srv, logs, "0912 000 222")
 		_, page, _ = cit.Get(public)
 		if strings.Contains(page, `name="choice"`) {
 			t.Error("a citizen who represents no household is offered the ballot")

@@ -60,6 +60,33 @@ func signIn(t *testing.T, srv *httptest.Server, email, password string) *webtest
 	return b
 }
 
+// citizen signs a citizen in by phone with the code the development SMS sender logged.
+func citizen(t *testing.T, srv *httptest.Server, logs *logBuffer, phone string) *webtest.Browser {
+	t.Helper()
+	b := webtest.New(t, srv.URL)
+	if code, _, _ := b.Post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {phone}}); code != http.StatusSeeOther {
+		t.Fatalf("send code: %d", code)
+	}
+	if code, _, _ := b.Post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {logs.lastCode()}}); code != http.StatusSeeOther {
+		t.Fatalf("sign in: %d", code)
+	}
+	return b
+}
+
+// otherOfficial signs in an official of Phường Phú Xuân, a commune other than the demo one.
+func otherOfficial(t *testing.T, a *app.App, srv *httptest.Server) *webtest.Browser {
+	t.Helper()
+	ctx := context.Background()
+	other, err := a.Auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ Phú Xuân", Email: "px@x.vn", Role: auth.CommuneOfficial, UnitCode: "19753"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Auth.Activate(ctx, other.ActivationLink[strings.LastIndex(other.ActivationLink, "/")+1:], demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	return signIn(t, srv, "px@x.vn", demo.Password)
+}
+
 var pdfBytes = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
 
 func TestDisclosurePages(t *testing.T) {
@@ -160,14 +187,7 @@ func TestDisclosurePages(t *testing.T) {
 			t.Errorf("register xlsx: %d %s", code, h.Get("Content-Type"))
 		}
 		// Another commune's official: not found.
-		other, err := a.Auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ Phú Xuân", Email: "px@x.vn", Role: auth.CommuneOfficial, UnitCode: "19753"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Auth.Activate(ctx, other.ActivationLink[strings.LastIndex(other.ActivationLink, "/")+1:], demo.Password); err != nil {
-			t.Fatal(err)
-		}
-		px := signIn(t, srv, "px@x.vn", demo.Password)
+		px := otherOfficial(t, a, srv)
 		id := strings.TrimPrefix(detail, "/cong-khai/")
 		if code, _, _ := px.Get("/quan-tri/cong-khai/" + id); code != http.StatusNotFound {
 			t.Errorf("other commune's edit page: %d", code)

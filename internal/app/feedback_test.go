@@ -130,14 +130,7 @@ func TestFeedbackPages(t *testing.T) {
 			t.Errorf("empty answer: %d", code)
 		}
 		// Another commune's official: the item does not exist for them.
-		other, err := a.Auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ Phú Xuân", Email: "px@x.vn", Role: auth.CommuneOfficial, UnitCode: "19753"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Auth.Activate(ctx, other.ActivationLink[strings.LastIndex(other.ActivationLink, "/")+1:], demo.Password); err != nil {
-			t.Fatal(err)
-		}
-		px := signIn(t, srv, "px@x.vn", demo.Password)
+		px := otherOfficial(t, a, srv)
 		if code, _, _ := px.Get(item[1]); code != http.StatusNotFound {
 			t.Errorf("other commune reads the item: %d", code)
 		}
@@ -162,13 +155,7 @@ func TestFeedbackPages(t *testing.T) {
 		}
 
 		// A signed-in citizen sends, gets the code by SMS, is answered and rates once.
-		cit := webtest.New(t, srv.URL)
-		if code, _, _ := cit.Post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {"0912 000 222"}}); code != http.StatusSeeOther {
-			t.Fatalf("send code: %d", code)
-		}
-		if code, _, _ := cit.Post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {logs.lastCode()}}); code != http.StatusSeeOther {
-			t.Fatalf("sign in: %d", code)
-		}
+		cit := citizen(t, srv, logs, "0912 000 222")
 		_, body, _ = cit.Get(page)
 		key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(body)
 		if key == nil || strings.Contains(body, "gửi ẩn danh: không nhận") {
