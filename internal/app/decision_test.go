@@ -126,6 +126,10 @@ func TestDecisionPages(t *testing.T) {
 		if _, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/quyet-dinh"); !strings.Contains(page, public) {
 			t.Error("the commune's list lacks the matter")
 		}
+		// The village's dashboard shows the minutes' deadline (5 working days, Art 20(3)).
+		if _, page, _ := head.Get(manage); !strings.Contains(page, "Thời hạn đang chờ") || !strings.Contains(page, "Gửi biên bản đến UBND xã") {
+			t.Error("the dashboard does not show the minutes' deadline")
+		}
 		// The head writes the minutes and sends them; the commune answers.
 		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}})
 		if code != http.StatusBadRequest || !strings.Contains(page, "bốn họ tên") {

@@ -234,10 +234,39 @@ func TestMeetingLacksNumbersThenBallot(t *testing.T) {
 		wantCode(t, err, apperr.CodeInvalid, "bốn họ tên")
 		_, err = f.svc.Recognize(ctx, f.official, m.ID, true, "")
 		wantCode(t, err, apperr.CodeConflict, "chưa gửi")
+		// The officials' dashboard: the minutes are due, then the recognition, then nothing.
+		dueStep := func() (string, legal.Date, bool) {
+			t.Helper()
+			ms, err := f.svc.List(ctx, f.commune.ID, 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ds, err := f.svc.Dues(ctx, ms, f.today())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, x := range ds {
+				if x.Matter.ID == m.ID {
+					return x.Step, x.By, x.Late
+				}
+			}
+			return "", legal.Date{}, false
+		}
+		if step, by, late := dueStep(); step != decision.StepSubmit || late || by.Before(f.today()) {
+			t.Errorf("dashboard before the submission: %s by %s (late %v)", step, by, late)
+		}
+		// A matter decided a month ago and never sent is overdue, and comes first.
+		old := decision.Matter{ID: 1, Scope: decision.VillageScope, DecidedOn: f.today().AddDays(-30).String()}
+		if ds, err := f.svc.Dues(ctx, []decision.Matter{m, old}, f.today()); err != nil || len(ds) == 0 || ds[0].Matter.ID != 1 || !ds[0].Late {
+			t.Errorf("an overdue submission: %+v %v", ds, err)
+		}
 		f.advance(24 * time.Hour)
 		sent, err := f.svc.Submit(ctx, f.head, m.ID, sig)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if step, by, _ := dueStep(); step != decision.StepRecognize || by.Before(f.today()) {
+			t.Errorf("dashboard after the submission: %s by %s", step, by)
 		}
 		for _, want := range []string{"Tổng số hộ gia đình: 11; số đại diện hộ gia đình tham gia: 7; số hộ vắng mặt, không biểu quyết: 4",
 			"phát phiếu lấy ý kiến hộ gia đình", "6 hộ đồng ý, 1 hộ không đồng ý", "ít nhất 6 hộ", "Quyết định: THÔNG QUA", "Trưởng Ban công tác Mặt trận: Phạm Thị Mặt Trận"} {
@@ -259,6 +288,9 @@ func TestMeetingLacksNumbersThenBallot(t *testing.T) {
 		got2, err := f.svc.Recognize(ctx, f.official, m.ID, true, "")
 		if err != nil || !decision.InForce(got2) {
 			t.Fatalf("recognised: %+v %v", got2.Recognition, err)
+		}
+		if step, _, _ := dueStep(); step != "" {
+			t.Errorf("dashboard after the recognition still shows %s", step)
 		}
 		_, err = f.svc.Annul(ctx, f.official, m.ID, "")
 		wantCode(t, err, apperr.CodeInvalid, "lý do")

@@ -238,6 +238,7 @@ func (h *handlers) receipts(w http.ResponseWriter, r *http.Request) {
 type managePage struct {
 	Unit     org.Unit
 	Items    []Matter
+	Dues     []Due
 	Subjects []string
 	Error    string
 	Fields   map[string]string
@@ -255,6 +256,10 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 		return
 	}
 	p.Unit, p.Items, p.Subjects = u, items, Subjects
+	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.db.Now())); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -116,6 +117,59 @@ func (s *Service) ClocksOf(ctx context.Context, m Matter, today legal.Date) (Clo
 		c.RecognizeLate = c.RecognizeBy.Before(answered)
 	}
 	return c, nil
+}
+
+// Steps a decided village matter may still wait for.
+const (
+	StepSubmit    = "submit"    // minutes to the commune People's Committee and Fatherland Front (LDC Art 20(3))
+	StepRecognize = "recognize" // the commune's recognition or written refusal (LDC Art 21(2))
+)
+
+// Due is a step a matter still waits for, with its deadline.
+type Due struct {
+	Matter Matter
+	Step   string
+	By     legal.Date
+	Late   bool // the deadline has passed
+	Soon   bool // due within SoonDays working days
+}
+
+// SoonDays is how many working days ahead a deadline counts as due soon.
+const SoonDays = 2
+
+// Dues lists the steps the matters still wait for on day today, the earliest
+// deadline first: the officials' dashboard of decision clocks.
+func (s *Service) Dues(ctx context.Context, ms []Matter, today legal.Date) ([]Due, error) {
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	soon := cal.AddWorkingDays(today, SoonDays)
+	var out []Due
+	for _, m := range ms {
+		if m.AnnulledOn != "" {
+			continue
+		}
+		c, err := s.ClocksOf(ctx, m, today)
+		if err != nil {
+			return nil, err
+		}
+		d := Due{Matter: m}
+		switch {
+		case c.SubmitBy.IsZero():
+			continue // not a decided village matter
+		case m.SubmittedOn == "":
+			d.Step, d.By = StepSubmit, c.SubmitBy
+		case m.RecognizedOn == "":
+			d.Step, d.By = StepRecognize, c.RecognizeBy
+		default:
+			continue
+		}
+		d.Late, d.Soon = d.By.Before(today), !soon.Before(d.By)
+		out = append(out, d)
+	}
+	slices.SortStableFunc(out, func(a, b Due) int { return a.By.JDN() - b.By.JDN() })
+	return out, nil
 }
 
 // deciding is the vote that decided a matter in a village: the last closed vote
