@@ -221,3 +221,43 @@ func TestElectionPages(t *testing.T) {
 		}
 	})
 }
+
+// A commune-wide matter (item 1) is voted village by village: each village head
+// opens it, sees only their own village in the notice form and notices their
+// village's meeting; another village's is refused.
+func TestCommuneMatterVillageHead(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a, srv := demoSite(t, d)
+		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+		own, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		other, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-02")
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", commune.ID)
+		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"1"}, "title": {"Mức đóng góp làm đường liên thôn 2027"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("propose a commune-wide matter: %d", code)
+		}
+		office := hd.Get("Location")
+		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
+		code, page, _ := head.Get(office)
+		if code != 200 || !strings.Contains(page, fmt.Sprintf(`value="%d"`, own.ID)) || strings.Contains(page, fmt.Sprintf(`value="%d"`, other.ID)) {
+			t.Fatalf("the village head's view of the commune matter: %d", code)
+		}
+		held := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
+		vals := func(v int64) url.Values {
+			return url.Values{"village": {fmt.Sprint(v)}, "method": {"meeting"}, "held_on": {held}, "team": {"Nguyễn A\nTrần B\nLê C"}, "secretary": {"Lê Thư Ký"}}
+		}
+		if code, _, _ := head.Post(office, office+"/thong-bao", vals(other.ID)); code != http.StatusNotFound {
+			t.Errorf("the head notices another village's meeting: %d", code)
+		}
+		if code, page, _ := head.Post(office, office+"/thong-bao", vals(own.ID)); code != 200 || !strings.Contains(page, own.Name) {
+			t.Errorf("the head notices their village's meeting: %d", code)
+		}
+		var n int
+		d.QueryRowContext(ctx, "select count(*) from votes where village_id = $1", own.ID).Scan(&n)
+		if n != 1 {
+			t.Errorf("%d votes noticed in the head's village", n)
+		}
+	})
+}

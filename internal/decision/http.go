@@ -324,7 +324,7 @@ func (h *handlers) matterParam(w http.ResponseWriter, r *http.Request, a *auth.A
 		return Matter{}, false
 	}
 	m, err := h.svc.Matter(r.Context(), id)
-	if err == nil {
+	if err == nil && !h.villageOfCommuneMatter(r, a, m) {
 		err = h.svc.guard.Can(r.Context(), a, auth.DecideMatters, m.UnitID)
 	}
 	if err != nil {
@@ -332,6 +332,27 @@ func (h *handlers) matterParam(w http.ResponseWriter, r *http.Request, a *auth.A
 		return Matter{}, false
 	}
 	return m, true
+}
+
+// villageOfCommuneMatter reports whether a commune-wide matter is voted in a
+// village the actor runs: its head notices and counts that village's vote
+// (LDC Art 19), while the matter itself belongs to the commune.
+func (h *handlers) villageOfCommuneMatter(r *http.Request, a *auth.Actor, m Matter) bool {
+	if m.Scope != CommuneScope || a == nil {
+		return false
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		return false
+	}
+	for _, u := range t.Descendants(m.UnitID) {
+		if u.ParentID == m.UnitID && u.Type.Level() == org.VillageLevel {
+			if d, _ := auth.Decide(t, a.Grants, auth.DecideMatters, u.ID); d == auth.Allowed {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter, status int, p officePage) {
@@ -346,8 +367,13 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		u, _ := t.Unit(m.UnitID)
 		p.Villages = []org.Unit{u}
 	} else {
+		// The villages whose votes this official may notice and count.
+		a := auth.ActorOf(r)
 		for _, u := range t.Descendants(m.UnitID) {
-			if u.ParentID == m.UnitID && u.Type.Level() == org.VillageLevel {
+			if u.ParentID != m.UnitID || u.Type.Level() != org.VillageLevel || a == nil {
+				continue
+			}
+			if d, _ := auth.Decide(t, a.Grants, auth.DecideMatters, u.ID); d == auth.Allowed {
 				p.Villages = append(p.Villages, u)
 			}
 		}
