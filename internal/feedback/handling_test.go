@@ -350,3 +350,35 @@ func TestProvinceSettings(t *testing.T) {
 		}
 	})
 }
+
+// The total of several units takes its median from their histograms added up.
+func TestStatsTotalMedian(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		answer := func(a *auth.Actor, it feedback.Item) {
+			t.Helper()
+			for _, st := range []feedback.Step{{Action: feedback.DoAccept}, {Action: feedback.DoAnswer, Note: "Đã xử lý."}} {
+				if _, err := f.svc.Act(ctx, a, it.ID, st); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		a, b := f.submit(t, f.citizen, "moi-truong", "a"), f.submit(t, f.citizen, "moi-truong", "b")
+		moved := f.submit(t, f.citizen, "moi-truong", "c")
+		if _, err := f.svc.Act(ctx, f.official, moved.ID, feedback.Step{Action: feedback.DoTransfer, ToUnit: f.other.ID, Note: "Thuộc địa bàn phường"}); err != nil {
+			t.Fatal(err)
+		}
+		answer(f.official, a) // the same day: 0 days
+		f.now = f.now.Add(4 * 24 * time.Hour)
+		answer(f.official, b)     // 4 days
+		answer(f.stranger, moved) // 4 days, by the ward
+		per, total, err := f.svc.UnitStats(ctx, []int64{f.commune.ID, f.other.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if per[f.commune.ID].MedianDays != 0 || per[f.other.ID].MedianDays != 4 || total.MedianDays != 4 || total.Answered != 3 || total.Received != 3 {
+			t.Errorf("commune %+v, ward %+v, total %+v", per[f.commune.ID], per[f.other.ID], total)
+		}
+	})
+}

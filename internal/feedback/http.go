@@ -416,7 +416,7 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 	for i, c := range units {
 		ids[i] = c.ID
 	}
-	m, err := h.svc.UnitStats(r.Context(), ids)
+	m, total, err := h.svc.UnitStats(r.Context(), ids)
 	if err != nil {
 		return statsPage{}, err
 	}
@@ -428,23 +428,13 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 	if level == org.ProvinceLevel {
 		p.Level = "tinh"
 	}
-	p.Total.MedianDays = -1
+	p.Total = total
 	for _, c := range units {
 		st, ok := m[c.ID]
 		if !ok {
 			st.MedianDays = -1
 		}
 		p.Rows = append(p.Rows, statsRow{c, st})
-		p.Total.Received += st.Received
-		p.Total.Answered += st.Answered
-		p.Total.OnTime += st.OnTime
-		p.Total.Rated += st.Rated
-		p.Total.Satisfied += st.Satisfied
-		p.Total.Refused += st.Refused
-		p.Total.Merged += st.Merged
-	}
-	if level == org.CommuneLevel {
-		p.Total = p.Rows[0].Stats
 	}
 	spots, err := h.svc.HotSpots(r.Context(), u.ID)
 	if err != nil {

@@ -101,33 +101,43 @@ func pct(n, of int) int {
 }
 
 // UnitStats returns the statistics of units (a map by unit; units without any
-// item are absent).
-func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats, error) {
+// item are absent) and of all of them together, whose median comes from the
+// units' histograms added up (medians do not add).
+func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats, Stats, error) {
 	out := map[int64]Stats{}
+	total := Stats{MedianDays: -1}
+	all := map[int]int{} // days → answers, over every unit
 	for start := 0; start < len(units); start += 500 {
 		chunk := units[start:min(start+500, len(units))]
 		in, args := placeholders(chunk)
 		rows, err := s.db.QueryContext(ctx, "select unit_id, received, answered, on_time, rated, satisfied, refused, merged from feedback_counters where unit_id in ("+in+")", args...)
 		if err != nil {
-			return nil, fmt.Errorf("stats: %w", err)
+			return nil, total, fmt.Errorf("stats: %w", err)
 		}
 		for rows.Next() {
 			var id int64
 			var st Stats
 			if err := rows.Scan(&id, &st.Received, &st.Answered, &st.OnTime, &st.Rated, &st.Satisfied, &st.Refused, &st.Merged); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, total, err
 			}
 			st.MedianDays = -1
 			out[id] = st
+			total.Received += st.Received
+			total.Answered += st.Answered
+			total.OnTime += st.OnTime
+			total.Rated += st.Rated
+			total.Satisfied += st.Satisfied
+			total.Refused += st.Refused
+			total.Merged += st.Merged
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, total, err
 		}
 		rows, err = s.db.QueryContext(ctx, "select unit_id, days, n from feedback_answer_days where unit_id in ("+in+") order by unit_id, days", args...)
 		if err != nil {
-			return nil, fmt.Errorf("stats: %w", err)
+			return nil, total, fmt.Errorf("stats: %w", err)
 		}
 		hist := map[int64][][2]int{}
 		for rows.Next() {
@@ -135,13 +145,14 @@ func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats
 			var d, n int
 			if err := rows.Scan(&id, &d, &n); err != nil {
 				rows.Close()
-				return nil, err
+				return nil, total, err
 			}
 			hist[id] = append(hist[id], [2]int{d, n})
+			all[d] += n
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, total, err
 		}
 		for id, h := range hist {
 			st := out[id]
@@ -149,7 +160,13 @@ func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats
 			out[id] = st
 		}
 	}
-	return out, nil
+	merged := make([][2]int, 0, len(all))
+	for d, n := range all {
+		merged = append(merged, [2]int{d, n})
+	}
+	slices.SortFunc(merged, func(a, b [2]int) int { return a[0] - b[0] })
+	total.MedianDays = Median(merged)
+	return out, total, nil
 }
 
 // Median is the median of a histogram of (value, count) pairs sorted by value
@@ -227,7 +244,7 @@ func (s *Service) HotSpots(ctx context.Context, under int64) ([]Spot, error) {
 
 // Stats returns a unit's counters (zero when it has none yet).
 func (s *Service) Stats(ctx context.Context, unitID int64) (Stats, error) {
-	m, err := s.UnitStats(ctx, []int64{unitID})
+	m, _, err := s.UnitStats(ctx, []int64{unitID})
 	if err != nil {
 		return Stats{}, err
 	}
