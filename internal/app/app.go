@@ -131,6 +131,11 @@ func (a *App) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	proxies, err := a.Config.Proxies()
+	if err != nil {
+		return nil, err
+	}
+	s.TrustProxies(proxies)
 	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit)
 	if err != nil {
 		return nil, err

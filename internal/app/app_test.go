@@ -198,6 +198,7 @@ func TestCommandLine(t *testing.T) {
 		{"UnknownCommand", []string{"fly"}, 2, "", "unknown command", false},
 		{"Version", []string{"version"}, 0, "danchu ", "", false},
 		{"Help", []string{"serve", "-h"}, 0, "", "-addr", false},
+		{"BadTrustProxy", []string{"serve", dbFlag, "--data-dir=" + dir, "--trust-proxy=10.0.0.0/8, proxy.local"}, 2, "", "--trust-proxy: \"proxy.local\" không phải địa chỉ IP", true},
 		{"UnknownScheme", []string{"migrate", "--db=mysql://x"}, 2, "", "unsupported database scheme", true},
 		{"UnreachablePostgres", []string{"migrate", "--db=postgres://u@127.0.0.1:1/x?sslmode=disable"}, 2, "", "cannot reach PostgreSQL", true},
 		{"UnwritableDataDir", []string{"migrate", dbFlag, "--data-dir=" + filepath.Join(bad, "sub")}, 2, "", "cannot write to data folder", true},

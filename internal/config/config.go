@@ -5,6 +5,7 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -31,6 +32,36 @@ type Config struct {
 	LimitSignIn, LimitWrites int
 	// SQLiteSync is "full" (every commit durable, the default) or "normal".
 	SQLiteSync string
+	// TrustProxy lists the reverse proxies (addresses or CIDR ranges, comma-separated)
+	// whose X-Forwarded-For names the client; "" trusts no header.
+	TrustProxy string
+}
+
+// Proxies parses TrustProxy.
+func (c *Config) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustProxy, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, &apperr.ConfigError{VI: fmt.Sprintf("--trust-proxy: %q không phải địa chỉ IP hay dải CIDR", f),
+					EN: fmt.Sprintf("--trust-proxy: %q is not an IP address or CIDR range", f)}
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, &apperr.ConfigError{VI: fmt.Sprintf("--trust-proxy: %q không phải địa chỉ IP hay dải CIDR", f),
+				EN: fmt.Sprintf("--trust-proxy: %q is not an IP address or CIDR range", f)}
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // PublicURL is the address people reach the site at, for links in messages.
@@ -67,6 +98,7 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	writes, _ := strconv.Atoi(env("DANCHU_LIMIT_WRITES", "60"))
 	fs.StringVar(&c.SQLiteSync, "sqlite-sync", env("DANCHU_SQLITE_SYNC", "full"), "SQLite durability: full (each commit flushed to disk) or normal (DANCHU_SQLITE_SYNC)")
 	fs.IntVar(&c.LimitSignIn, "limit-signin", signIn, "sign-in attempts allowed per IP address and minute (DANCHU_LIMIT_SIGNIN)")
+	fs.StringVar(&c.TrustProxy, "trust-proxy", env("DANCHU_TRUST_PROXY", ""), "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8; empty: none (DANCHU_TRUST_PROXY)")
 	fs.IntVar(&c.LimitWrites, "limit-writes", writes, "form posts allowed per IP address (and per account) and minute (DANCHU_LIMIT_WRITES)")
 	return c
 }
@@ -104,6 +136,9 @@ func (c *Config) Check() error {
 	}
 	if c.LimitSignIn < 0 || c.LimitWrites < 0 {
 		return &apperr.ConfigError{VI: "--limit-signin và --limit-writes không được âm (0: mặc định)", EN: "--limit-signin and --limit-writes cannot be negative (0: default)"}
+	}
+	if _, err := c.Proxies(); err != nil {
+		return err
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return &apperr.ConfigError{VI: "có --oidc-issuer thì phải có --oidc-client-id", EN: "--oidc-issuer needs --oidc-client-id"}

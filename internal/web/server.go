@@ -9,8 +9,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"danchu/internal/apperr"
@@ -31,6 +33,22 @@ type Server struct {
 	middleware []func(http.Handler) http.Handler
 	latency    *prometheus.HistogramVec
 	crossSite  []string // patterns that other sites' pages may post to
+	proxies    []netip.Prefix
+}
+
+// TrustProxies makes the client address of a request that comes through one of
+// these reverse proxies the one its X-Forwarded-For names (the right-most
+// address that is not itself a trusted proxy); from anywhere else the header
+// is ignored, so a client cannot choose its own address (and rate limit).
+func (s *Server) TrustProxies(p []netip.Prefix) { s.proxies = p }
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.proxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // AllowCrossSite lets other sites' pages send unsafe requests to pattern (a
@@ -190,15 +208,30 @@ const (
 // RequestID is the ID of the request ctx belongs to ("" outside a request).
 func RequestID(ctx context.Context) string { id, _ := ctx.Value(requestIDKey).(string); return id }
 
-// ClientIP is the address of the client of the request ctx belongs to. It is the
-// peer address: behind a reverse proxy every client shares the proxy's address
-// until trusted forwarding headers are configured.
+// ClientIP is the address of the client of the request ctx belongs to: the peer
+// address, or behind a trusted reverse proxy the address it forwarded
+// (Server.TrustProxies).
 func ClientIP(ctx context.Context) string { ip, _ := ctx.Value(clientIPKey).(string); return ip }
 
-func remoteIP(r *http.Request) string {
+func (s *Server) remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trusted(peer) {
+		return host
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break // a garbled hop: what lies left of it cannot be believed
+		}
+		if !s.trusted(a) {
+			return a.Unmap().String()
+		}
+		host = a.Unmap().String()
 	}
 	return host
 }
@@ -238,7 +271,7 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		var route string
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
 		ctx = context.WithValue(ctx, patternKey, &route)
-		r = r.WithContext(context.WithValue(ctx, clientIPKey, remoteIP(r)))
+		r = r.WithContext(context.WithValue(ctx, clientIPKey, s.remoteIP(r)))
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {

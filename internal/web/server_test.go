@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 
@@ -61,5 +62,45 @@ func TestErrorsPanicsAndCrossOrigin(t *testing.T) {
 	}
 	if !strings.Contains(logs.String(), "secret detail") {
 		t.Error("the panic is not in the log")
+	}
+}
+
+// Behind a trusted proxy the client is the forwarded address; from anywhere
+// else, X-Forwarded-For is ignored (a client cannot pick its own address).
+func TestClientIPThroughTrustedProxies(t *testing.T) {
+	for _, tt := range []struct {
+		name, peer, xff, want string
+		trust                 []string
+	}{
+		{"NoProxyTrusted", "203.0.113.7:5000", "1.2.3.4", "203.0.113.7", nil},
+		{"TrustedProxy", "127.0.0.1:5000", "198.51.100.9", "198.51.100.9", []string{"127.0.0.1/32"}},
+		{"SpoofedLeftmostIgnored", "127.0.0.1:5000", "6.6.6.6, 198.51.100.9", "198.51.100.9", []string{"127.0.0.0/8"}},
+		{"ChainOfProxies", "10.0.0.2:5000", "198.51.100.9, 10.0.0.5", "198.51.100.9", []string{"10.0.0.0/8"}},
+		{"UntrustedPeerWithHeader", "192.0.2.1:5000", "198.51.100.9", "192.0.2.1", []string{"10.0.0.0/8"}},
+		{"GarbledHop", "127.0.0.1:5000", "198.51.100.9, not-an-ip", "127.0.0.1", []string{"127.0.0.1/32"}},
+		{"IPv6Client", "[::1]:5000", "2001:db8::7", "2001:db8::7", []string{"::1/128"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(), func(context.Context) error { return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ps []netip.Prefix
+			for _, p := range tt.trust {
+				ps = append(ps, netip.MustParsePrefix(p))
+			}
+			s.TrustProxies(ps)
+			var got string
+			s.HandleFunc("GET /ip", func(w http.ResponseWriter, r *http.Request) { got = web.ClientIP(r.Context()) })
+			req := httptest.NewRequest(http.MethodGet, "/ip", nil)
+			req.RemoteAddr = tt.peer
+			if tt.xff != "" {
+				req.Header.Set("X-Forwarded-For", tt.xff)
+			}
+			s.Handler().ServeHTTP(httptest.NewRecorder(), req)
+			if got != tt.want {
+				t.Errorf("client %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
