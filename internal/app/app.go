@@ -136,6 +136,9 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.TrustProxies(proxies)
+	if a.Config.BaseURL != "" {
+		s.Public = a.Config.PublicURL()
+	}
 	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit)
 	if err != nil {
 		return nil, err

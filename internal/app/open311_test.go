@@ -261,3 +261,15 @@ func TestOpen311(t *testing.T) {
 		specError(t, last, 429, "json", "quá nhiều")
 	})
 }
+
+// Behind a proxy the API's links use the configured public address, not the
+// host the request reached.
+func TestOpen311PublicAddress(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir(), BaseURL: "https://danchu.hue.gov.vn/"}, io.Discard)
+		r := call(t, "GET", srv.URL+"/open311/v2/discovery.xml", nil)
+		if r.status != 200 || !strings.Contains(r.body, "<url>https://danchu.hue.gov.vn/open311/v2</url>") {
+			t.Errorf("discovery behind a proxy: %d %s", r.status, r.body)
+		}
+	})
+}

@@ -389,10 +389,7 @@ func (h *handlers) feed(level org.Level) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		base := "http://" + r.Host
-		if r.TLS != nil {
-			base = "https://" + r.Host
-		}
+		base := h.web.BaseURL(r)
 		f := atomFeed{Title: "Công khai — " + u.Name, ID: base + org.UnitURL(u) + "/cong-khai", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
 			Link: []atomLink{{Href: base + org.UnitURL(u) + "/cong-khai"}, {Href: base + org.UnitURL(u) + "/cong-khai.atom", Rel: "self"}}}
 		for i, it := range items {

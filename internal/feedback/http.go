@@ -760,7 +760,7 @@ func (h *handlers) keysPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Sample = u, baseURL(r)+"/open311/v2/discovery.json"
+	p.Unit, p.Sample = u, h.web.BaseURL(r)+"/open311/v2/discovery.json"
 	w.Header().Set("Cache-Control", "no-store")
 	h.web.RenderStatus(w, r, h.pages["keys"], status, h.web.T(r, "feedback.keys.title", u.Name), p)
 }

@@ -246,19 +246,11 @@ type discovery struct {
 // Changeset is when the API last changed as the spec counts it.
 const Changeset = "2026-11-22T00:00:00+07:00"
 
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
-
 func (o o311) discovery(w http.ResponseWriter, r *http.Request, f string) {
 	o.write(w, f, http.StatusOK, discovery{Changeset: Changeset,
 		Contact:    "Cán bộ tiếp nhận phản ánh, kiến nghị của UBND xã, phường (khóa API cấp tại trang quản trị của đơn vị).",
 		KeyService: "Cán bộ xã, phường cấp khóa tại Quản trị → Phản ánh, kiến nghị → Khóa Open311.",
-		Endpoints: []endpoint{{Specification: "http://wiki.open311.org/GeoReport_v2", URL: baseURL(r) + "/open311/v2", Changeset: Changeset,
+		Endpoints: []endpoint{{Specification: "http://wiki.open311.org/GeoReport_v2", URL: o.web.BaseURL(r) + "/open311/v2", Changeset: Changeset,
 			Type: "production", Formats: []string{"text/xml", "application/json"}}}})
 }
 
@@ -669,7 +661,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	it, _ := o.byCode(ctx, c)
-	ans := []created{{ID: c, Token: c, Notice: "Hạn trả lời " + it.DueOn.VN() + ". Theo dõi tại " + baseURL(r) + TrackURL(c)}}
+	ans := []created{{ID: c, Token: c, Notice: "Hạn trả lời " + it.DueOn.VN() + ". Theo dõi tại " + o.web.BaseURL(r) + TrackURL(c)}}
 	if f == "xml" {
 		o.write(w, f, http.StatusOK, createdList{Requests: ans})
 		return

@@ -34,6 +34,21 @@ type Server struct {
 	latency    *prometheus.HistogramVec
 	crossSite  []string // patterns that other sites' pages may post to
 	proxies    []netip.Prefix
+	// Public is the site's public address (--base-url), for absolute links in
+	// feeds and APIs; "" falls back to the request's own host.
+	Public string
+}
+
+// BaseURL is the absolute address links in feeds and APIs start with: the
+// configured public address, else the scheme and host the request came to.
+func (s *Server) BaseURL(r *http.Request) string {
+	if s.Public != "" {
+		return strings.TrimRight(s.Public, "/")
+	}
+	if r.TLS != nil {
+		return "https://" + r.Host
+	}
+	return "http://" + r.Host
 }
 
 // TrustProxies makes the client address of a request that comes through one of
