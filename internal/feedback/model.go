@@ -7,6 +7,7 @@ package feedback
 
 import (
 	"fmt"
+	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,6 +107,49 @@ func CheckDescription(s string) error {
 	case n > MaxDescription:
 		return apperr.Invalid(fmt.Sprintf("Nội dung dài %d ký tự, quá giới hạn %d ký tự; hãy rút gọn hoặc đính kèm ảnh.", n, MaxDescription),
 			map[string]string{"description": "too_long"})
+	}
+	return nil
+}
+
+// Limits of the other fields of a submission.
+const (
+	MaxAddress = 300
+	MaxContact = 200
+)
+
+// CheckContact refuses a contact that is neither an e-mail address nor a phone
+// number (8 to 15 digits, spaces, dots, dashes and a leading + allowed), and an
+// overlong address; "" is fine (no answer by contact, or the account's).
+func CheckContact(contact, address string) error {
+	if n := utf8.RuneCountInString(address); n > MaxAddress {
+		return apperr.Invalid(fmt.Sprintf("Địa chỉ dài %d ký tự, quá giới hạn %d ký tự.", n, MaxAddress), map[string]string{"address": "too_long"})
+	}
+	c := strings.TrimSpace(contact)
+	bad := apperr.Invalid("Hãy ghi thư điện tử (ví dụ ten@example.vn) hoặc số điện thoại (ví dụ 0912 345 678) để nhận trả lời, hoặc để trống.",
+		map[string]string{"contact": "invalid"})
+	switch {
+	case c == "":
+		return nil
+	case len(c) > MaxContact:
+		return bad
+	case strings.Contains(c, "@"):
+		if a, err := mail.ParseAddress(c); err != nil || a.Address != c {
+			return bad
+		}
+		return nil
+	}
+	digits := 0
+	for i, r := range c {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '.' || r == '-' || (r == '+' && i == 0):
+		default:
+			return bad
+		}
+	}
+	if digits < 8 || digits > 15 {
+		return bad
 	}
 	return nil
 }

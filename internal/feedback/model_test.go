@@ -148,3 +148,16 @@ func TestParseCategories(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckContact(t *testing.T) {
+	for _, ok := range []string{"", "dan@example.vn", "0912 345 678", "+84 912.345.678", "024-3825-1234"} {
+		if err := CheckContact(ok, "Thôn Đông Phước"); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"abc", "dan@", "09123", "0912345678901234567", "12+34567890", "a@b@c"} {
+		if err := CheckContact(bad, ""); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}

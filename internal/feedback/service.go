@@ -104,6 +104,9 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 			return "", apperr.Invalid("Nội dung có ký tự không đọc được (không phải UTF-8); hãy gõ lại hoặc dán lại văn bản.", map[string]string{"description": "encoding"})
 		}
 	}
+	if err := CheckContact(sub.Contact, strings.TrimSpace(sub.Address)); err != nil {
+		return "", err
+	}
 	key := strings.TrimSpace(sub.IdemKey)
 	if key == "" || len(key) > 64 {
 		return "", apperr.Invalid("Biểu mẫu thiếu mã gửi; hãy tải lại trang rồi gửi lại.", map[string]string{"key": "missing"})

@@ -101,6 +101,10 @@ func TestSubmitAndTrack(t *testing.T) {
 			{"half a point", func(s *feedback.Submission) { s.Lon = nil }, "cả vĩ độ và kinh độ"},
 			{"no key", func(s *feedback.Submission) { s.IdemKey = "" }, "mã gửi"},
 			{"not UTF-8", func(s *feedback.Submission) { s.Description = "R\xe1c" }, "không phải UTF-8"},
+			{"address of 301 characters", func(s *feedback.Submission) { s.Address = strings.Repeat("đ", 301) }, "quá giới hạn 300"},
+			{"contact neither mail nor phone", func(s *feedback.Submission) { s.Contact = "gọi cho tôi" }, "số điện thoại"},
+			{"mail with a display name", func(s *feedback.Submission) { s.Contact = "Dân <dan@example.vn>" }, "thư điện tử"},
+			{"phone too short", func(s *feedback.Submission) { s.Contact = "0912" }, "số điện thoại"},
 			{"a province", func(s *feedback.Submission) { s.UnitID = f.commune.ParentID }, "nơi xảy ra"},
 		} {
 			s := ok
