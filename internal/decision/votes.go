@@ -3,6 +3,7 @@ package decision
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -275,6 +276,7 @@ type ballot struct {
 
 var errVoted = apperr.Conflict("Hộ gia đình của bạn đã biểu quyết nội dung này; mỗi hộ chỉ có một phiếu.")
 var errClosedVote = apperr.Conflict("Cuộc biểu quyết đã kết thúc.")
+var errNotRepresentative = apperr.Forbidden("Bạn không phải là người đại diện của hộ gia đình nào trong danh sách biểu quyết này.")
 
 // writeBallots stores a batch: a vote closed meanwhile refuses its ballots, a
 // second ballot of a household is refused, and the counters move in the same
@@ -300,8 +302,11 @@ func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) 
 		n, _ := res.RowsAffected()
 		open[b.VoteID] = n == 1
 	}
-	ins, err := tx.PrepareContext(ctx, `insert into vote_ballots (vote_id, household_id, choice, opinion, receipt, account_id, created_at)
-		values ($1, $2, $3, $4, $5, $6, $7) on conflict (vote_id, household_id) do nothing`)
+	// Written from the representative's side: the planner starts from the account's households, not the electorate.
+	ins, err := s.db.Cached().In(ctx, tx, `insert into vote_ballots (vote_id, household_id, choice, opinion, receipt, account_id, created_at)
+		select $1, h.id, $3, $4, $5, $2, $6 from households h where h.representative_account_id = $2
+		and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
+		order by h.id limit 1 on conflict (vote_id, household_id) do nothing`)
 	if err != nil {
 		return fail(err)
 	}
@@ -316,12 +321,23 @@ func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) 
 			errs[i] = errClosedVote
 			continue
 		}
-		res, err := ins.ExecContext(ctx, b.VoteID, b.HouseholdID, b.Choice, b.Opinion, b.Receipt, b.AccountID, b.At)
+		res, err := ins.ExecContext(ctx, b.VoteID, b.AccountID, b.Choice, b.Opinion, b.Receipt, b.At)
 		if err != nil {
 			return fail(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			errs[i] = errVoted
+			// Nothing written: not a representative in this vote, or the household has voted.
+			var household int64
+			err := tx.QueryRowContext(ctx, `select h.id from households h where h.representative_account_id = $2
+				and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id) limit 1`, b.VoteID, b.AccountID).Scan(&household)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				errs[i] = errNotRepresentative
+			case err != nil:
+				return fail(err)
+			default:
+				errs[i] = errVoted
+			}
 			continue
 		}
 		counts[key{b.VoteID, b.Choice}]++
@@ -376,20 +392,11 @@ func (s *Service) Cast(ctx context.Context, a *auth.Actor, voteID int64, choice,
 	if choice != ChoiceOther {
 		opinion = ""
 	}
-	// The household this account represents now, among those fixed at notice: a
-	// representative replaced during the vote can no longer vote for it.
-	var household int64
-	// Written from the representative's side: the planner then starts from the account's households, not the electorate.
-	err = s.db.Cached().QueryRowContext(ctx, `select h.id from households h where h.representative_account_id = $2
-		and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id) order by h.id limit 1`, voteID, a.AccountID).Scan(&household)
-	if err == sql.ErrNoRows {
-		return "", apperr.Forbidden("Bạn không phải là người đại diện của hộ gia đình nào trong danh sách biểu quyết này.")
-	}
-	if err != nil {
-		return "", err
-	}
 	receipt := code.New("")
-	err = s.ballots.Submit(ctx, ballot{VoteID: voteID, HouseholdID: household, AccountID: a.AccountID, Choice: choice, Opinion: opinion,
+	// The writer finds the household this account represents now, among those
+	// fixed at notice, in the insert itself: a representative replaced during
+	// the vote can no longer vote for it.
+	err = s.ballots.Submit(ctx, ballot{VoteID: voteID, AccountID: a.AccountID, Choice: choice, Opinion: opinion,
 		Receipt: receipt, At: s.db.NowMillis()})
 	if err != nil {
 		return "", err
