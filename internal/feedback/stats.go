@@ -190,13 +190,18 @@ func Median(hist [][2]int) int {
 }
 
 func placeholders(ids []int64) (string, []any) {
+	return placeholdersFrom(ids, 1)
+}
+
+// placeholdersFrom numbers the placeholders of ids from first ($first, …).
+func placeholdersFrom(ids []int64, first int) (string, []any) {
 	in := make([]byte, 0, len(ids)*5)
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		if i > 0 {
 			in = append(in, ", "...)
 		}
-		in = fmt.Appendf(in, "$%d", i+1)
+		in = fmt.Appendf(in, "$%d", i+first)
 		args[i] = id
 	}
 	return string(in), args
@@ -222,24 +227,45 @@ func (s *Service) HotSpots(ctx context.Context, under int64) ([]Spot, error) {
 		return nil, err
 	}
 	from := legal.Today(s.db.Now()).AddDays(-(rule.Hot.Days - 1)).String()
-	rows, err := s.db.QueryContext(ctx, `select unit_id, category, sum(n) from feedback_daily where day >= $1
-		group by unit_id, category having sum(n) >= $2`, from, rule.Hot.N)
-	if err != nil {
-		return nil, fmt.Errorf("hot spots: %w", err)
-	}
-	defer rows.Close()
-	var out []Spot
-	for rows.Next() {
-		var sp Spot
-		if err := rows.Scan(&sp.UnitID, &sp.Category, &sp.N); err != nil {
-			return nil, err
+	// The places under the unit, read by place (an index per place and day), so
+	// a commune's dashboard never reads the whole country's arrivals.
+	var places []int64
+	if under != 0 {
+		places = append(places, under)
+		for _, u := range t.Descendants(under) {
+			places = append(places, u.ID)
 		}
-		if under == 0 || sp.UnitID == under || t.Within(sp.UnitID, under) {
+	}
+	var out []Spot
+	scan := func(where string, args ...any) error {
+		rows, err := s.db.QueryContext(ctx, `select unit_id, category, sum(n) from feedback_daily where `+where+`
+			group by unit_id, category having sum(n) >= $2`, args...)
+		if err != nil {
+			return fmt.Errorf("hot spots: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sp Spot
+			if err := rows.Scan(&sp.UnitID, &sp.Category, &sp.N); err != nil {
+				return err
+			}
 			out = append(out, sp)
 		}
+		return rows.Err()
+	}
+	if under == 0 {
+		err = scan("day >= $1", from, rule.Hot.N)
+	}
+	for start := 0; start < len(places) && err == nil; start += 500 {
+		chunk := places[start:min(start+500, len(places))]
+		in, ids := placeholdersFrom(chunk, 3)
+		err = scan("day >= $1 and unit_id in ("+in+")", append([]any{from, rule.Hot.N}, ids...)...)
+	}
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b Spot) int { return b.N - a.N })
-	return out, rows.Err()
+	return out, nil
 }
 
 // Stats returns a unit's counters (zero when it has none yet).
