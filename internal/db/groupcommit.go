@@ -95,13 +95,26 @@ func (g *GroupCommit[T]) loop() {
 			return
 		}
 		timer := time.NewTimer(g.maxWait)
+		waited := false
 	fill:
 		for len(batch) < g.maxBatch {
+			// What is queued already goes in without waiting, even after maxWait:
+			// a select between a ready queue and a fired timer picks at random, and
+			// batches cut short by it would pay one commit each.
+			select {
+			case r := <-g.queue:
+				batch = append(batch, r)
+				continue
+			default:
+			}
+			if waited {
+				break
+			}
 			select {
 			case r := <-g.queue:
 				batch = append(batch, r)
 			case <-timer.C:
-				break fill
+				waited = true
 			case <-g.stop:
 				break fill
 			}

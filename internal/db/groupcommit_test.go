@@ -171,3 +171,51 @@ func BenchmarkGroupCommit(b *testing.B) {
 		b.ReportMetric(float64(b.N)/float64(max(calls.Load(), 1)), "items/commit")
 	})
 }
+
+// What queued while a batch was being written goes into the next batch whole,
+// even with no wait at all: the writer takes what is ready before it looks at
+// its timer (a select between a ready queue and a fired timer picks at random).
+func TestGroupCommitTakesWhatIsQueued(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		started, release := make(chan struct{}), make(chan struct{})
+		var sizes []int
+		var mu sync.Mutex
+		g := db.NewGroupCommit(d, 500, 0, func(ctx context.Context, tx *sql.Tx, items []int) []error {
+			mu.Lock()
+			sizes = append(sizes, len(items))
+			first := len(sizes) == 1
+			mu.Unlock()
+			if first {
+				close(started)
+				<-release
+			}
+			return make([]error, len(items))
+		})
+		defer g.Close()
+		var wg sync.WaitGroup
+		wg.Go(func() { g.Submit(ctx, 0) })
+		<-started
+		const queued = 100
+		var sent atomic.Int64
+		for i := range queued {
+			wg.Go(func() {
+				sent.Add(1)
+				if err := g.Submit(ctx, i+1); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		for sent.Load() < queued {
+			time.Sleep(time.Millisecond)
+		}
+		time.Sleep(50 * time.Millisecond) // the senders are past sent.Add, into the queue
+		close(release)
+		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(sizes) != 2 || sizes[1] != queued {
+			t.Errorf("batches %v, want [1 %d]", sizes, queued)
+		}
+	})
+}
