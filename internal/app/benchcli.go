@@ -35,6 +35,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	engine := fs.String("db", "sqlite", "sqlite (a new file), postgres (a new local cluster with fsync on, removed afterwards) or the URL of an empty PostgreSQL database")
 	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household), feedback (durable feedback intake and a commune's queue page)")
 	items := fs.Int("feedback", 100_000, "open items already in the queue of the commune the feedback scenario sends to")
+	openFirst := fs.Bool("open-first", true, "votes: every representative opens the vote page once before the ballots are measured, as voters do (false: each ballot comes from a session the server has never read)")
 	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
@@ -138,6 +139,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var cast loadtest.Result
 	if want["votes"] {
+		if *openFirst {
+			fmt.Fprintln(stdout, loadtest.Run(ctx, srv.URL, loadtest.VotePageScenario(voters), *conns, time.Hour))
+		}
 		cast = loadtest.Run(ctx, srv.URL, loadtest.VoteScenario(voters), *conns, *dur)
 		fmt.Fprintln(stdout, cast)
 	}

@@ -190,15 +190,20 @@ func (s *Service) SignInWithCode(ctx context.Context, address, code, ip, ua stri
 
 // SetName sets a citizen's own full name.
 func (s *Service) SetName(ctx context.Context, a *Actor, name string) error {
-	defer s.sessions.forget()
 	name, err := CheckName(name)
 	if err != nil {
 		return err
 	}
-	if _, err := s.db.ExecContext(ctx, "update accounts set full_name = $1, updated_at = $2 where id = $3", name, s.db.NowMillis(), a.AccountID); err != nil {
-		return fmt.Errorf("set name: %w", err)
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "update accounts set full_name = $1, updated_at = $2 where id = $3", name, s.db.NowMillis(), a.AccountID); err != nil {
+			return fmt.Errorf("set name: %w", err)
+		}
+		return s.changedSessions(ctx, tx, a.AccountID) // the actor's name is cached with the session
+	})
+	if err == nil {
+		s.forgetLocal(a.AccountID)
 	}
-	return nil
+	return err
 }
 
 // ClaimTTL is how long a household claim code works.

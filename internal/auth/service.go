@@ -165,8 +165,10 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 			}
 		}
 		g.ID = s.db.NewID()
-		defer s.sessions.forget()
 		if err := insertGrant(ctx, tx, g.ID, acc.ID, g, actor.AccountID, now.UnixMilli()); err != nil {
+			return err
+		}
+		if err := s.changedSessions(ctx, tx, acc.ID); err != nil { // the grants are cached with the session
 			return err
 		}
 		if acc.Status == Pending {
@@ -180,6 +182,9 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 		return s.guard.Record(ctx, tx, actor, ManageUsers, g.UnitID, "account", fmt.Sprint(acc.ID), nil,
 			map[string]any{"email": email, "role": g.Role, "unit": g.UnitID})
 	})
+	if err == nil {
+		s.forgetLocal(res.Account.ID)
+	}
 	return res, err
 }
 
@@ -197,10 +202,11 @@ func (s *Service) Activate(ctx context.Context, token, password string) error {
 }
 
 func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, password string) error {
-	defer s.sessions.forget()
 	now := s.db.NowMillis()
-	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		id, err := useToken(ctx, tx, token, purpose, now)
+	var id int64
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = useToken(ctx, tx, token, purpose, now)
 		if err != nil {
 			return err
 		}
@@ -222,8 +228,15 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", id); err != nil {
 			return err
 		}
+		if err := s.changedSessions(ctx, tx, id); err != nil {
+			return err
+		}
 		return s.logAccount(ctx, tx, id, acc.FullName, "auth."+purpose, audit.OK, "")
 	})
+	if err == nil {
+		s.forgetLocal(id)
+	}
+	return err
 }
 
 // badCredentials is the one answer to a wrong e-mail or a wrong password.

@@ -323,8 +323,10 @@ func TestPasswordResetBySMTP(t *testing.T) {
 	})
 }
 
-// A process trusts a session it read for SessionMaxAge: a sign-out in the same
-// process ends it at once; one in another process within SessionMaxAge.
+// A process trusts a session it has read until the change log names its account:
+// a sign-out, a new role or a new name in the same process takes effect at once,
+// in another process within SessionMaxAge; with no change logged, the session is
+// served from memory (a change made behind the service's back is not seen).
 func TestSessionCacheAcrossProcesses(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
@@ -341,6 +343,7 @@ func TestSessionCacheAcrossProcesses(t *testing.T) {
 			{"other process, within the max age", other, 0, true},
 			{"other process, after the max age", other, auth.SessionMaxAge, false},
 		} {
+			f.advance(time.Millisecond) // a read in the same instant as a change is never trusted
 			token := f.signIn(t, "xa@dd.vn")
 			if a := f.actor(t, token); a.Name == "" {
 				t.Fatal("no actor")
@@ -353,6 +356,37 @@ func TestSessionCacheAcrossProcesses(t *testing.T) {
 			if err != nil || (ss != nil) != tt.still {
 				t.Errorf("%s: session still valid = %v, want %v (%v)", tt.name, ss != nil, tt.still, err)
 			}
+		}
+
+		f.advance(time.Minute)
+		token := f.signIn(t, "xa@dd.vn")
+		name := f.actor(t, token).Name
+		if _, err := d.ExecContext(ctx, "update accounts set full_name = 'Tên sửa thẳng' where email = 'xa@dd.vn'"); err != nil {
+			t.Fatal(err)
+		}
+		f.advance(20 * time.Second) // many reads of the change log later
+		if got := f.actor(t, token).Name; got != name {
+			t.Errorf("with no change logged the cached name should stay %q, got %q", name, got)
+		}
+		// A role given in another process reaches this one's actor within the max age.
+		if _, err := other.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: name, Email: "xa@dd.vn", Role: auth.VillageHead,
+			UnitCode: f.v1.Code}); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(f.actor(t, token).Grants); n != 1 {
+			t.Errorf("before the change log is read: %d roles, want the cached 1", n)
+		}
+		f.advance(auth.SessionMaxAge)
+		a := f.actor(t, token)
+		if len(a.Grants) != 2 || a.Name != "Tên sửa thẳng" {
+			t.Errorf("after the max age: %d roles, name %q; want 2 roles and the name from the database", len(a.Grants), a.Name)
+		}
+		// A sign-out everywhere in this process ends the cached session at once.
+		if err := f.svc.SignOutEverywhere(ctx, a.AccountID); err != nil {
+			t.Fatal(err)
+		}
+		if ss, _, err := f.svc.Session(ctx, token); ss != nil || err != nil {
+			t.Errorf("after signing out everywhere: session %v, err %v", ss != nil, err)
 		}
 	})
 }

@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
 	"danchu/internal/audit"
+	"danchu/internal/db"
 )
 
 // Session stages: a session is "full" once every factor the account needs has
@@ -30,7 +32,8 @@ type Session struct {
 	ExpiresAt int64
 }
 
-// touchEvery limits writes: seen_at is refreshed at most this often.
+// touchEvery limits writes: seen_at is refreshed at most this often, and written
+// with the others of the same second in one transaction (see pollChanges).
 const touchEvery = time.Minute
 
 func (s *Service) lifetimes(k Kind) (idle, max time.Duration) {
@@ -64,61 +67,191 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 		return nil, nil, nil
 	}
 	hash := tokenHash(token)
-	if ss, a, ok := s.sessions.get(hash, s.db.Now()); ok {
-		return ss, a, nil
+	now := s.db.Now()
+	s.pollChanges(ctx, now)
+	if ss, a, ok := s.sessions.get(hash, now); ok {
+		if idle, _ := s.lifetimes(a.Kind); now.Sub(time.UnixMilli(ss.SeenAt)) < idle {
+			if now.Sub(time.UnixMilli(ss.SeenAt)) >= touchEvery {
+				s.sessions.touch(hash, now.UnixMilli())
+			}
+			return ss, a, nil
+		}
 	}
 	ss, a, err := s.loadSession(ctx, hash)
 	if err == nil && ss != nil {
-		s.sessions.put(hash, ss, a, s.db.Now())
+		s.sessions.put(hash, ss, a, now)
 	}
 	return ss, a, err
 }
 
-// SessionMaxAge is how long a process trusts a session it has read: a sign-out
-// or a changed role in another process takes effect within it (in this process,
-// at once).
+// SessionMaxAge is how soon a sign-out or a changed role in another process takes
+// effect here (in this process, at once): each process reads the change log
+// (session_changes) this often and trusts nothing it cached of a changed account.
 const SessionMaxAge = time.Second
 
-// sessionCache keeps sessions read in the last SessionMaxAge, so that a burst of
-// requests (comments, votes) costs one read per session and second.
+// changeWindow is how far back each read of the change log looks: a change
+// committed late, or stamped by a process whose clock is behind, is still seen.
+const changeWindow = 30 * time.Second
+
+// sessionCache keeps the sessions this process has read, so that a request costs
+// no database read while the entry is younger than sessionTrust and no change to
+// its account has been logged since it was read.
 type sessionCache struct {
-	mu sync.Mutex
-	m  map[string]cachedSession
+	mu       sync.Mutex
+	cur, old map[string]cachedSession // two generations: the older one is dropped when the newer fills
+	changed  map[int64]time.Time      // account → when this process last saw it changed
+	polled   time.Time                // when the change log was last read
+	polling  sync.Mutex
+	touches  map[string]int64 // session hash → seen_at not yet written
 }
+
+// sessionCacheSize bounds each generation (about 400 bytes an entry: at most
+// 80 MB for 200,000 sessions).
+const sessionCacheSize = 100_000
+
+// sessionTrust is how long an entry serves before it is read again; the marks of
+// changed accounts are kept longer (changedKept), so none expires while an entry
+// it concerns could still serve.
+const (
+	sessionTrust = 10 * time.Minute
+	changedKept  = 2 * sessionTrust
+)
 
 type cachedSession struct {
 	ss Session
 	a  Actor
-	at time.Time
+	at time.Time // when it was read: older than a change to its account means stale
 }
 
 func (c *sessionCache) get(hash string, now time.Time) (*Session, *Actor, bool) {
 	c.mu.Lock()
-	e, ok := c.m[hash]
+	e, ok := c.cur[hash]
+	if !ok {
+		e, ok = c.old[hash]
+	}
+	changed, stale := c.changed[e.ss.AccountID]
+	fresh := now.Sub(c.polled) < 2*SessionMaxAge // the log is being read
 	c.mu.Unlock()
-	if !ok || now.Sub(e.at) >= SessionMaxAge || now.Before(e.at) || now.UnixMilli() >= e.ss.ExpiresAt {
+	if !ok || !fresh || (stale && !e.at.After(changed)) || now.Before(e.at) ||
+		now.Sub(e.at) >= sessionTrust || now.UnixMilli() >= e.ss.ExpiresAt {
 		return nil, nil, false
 	}
 	a := e.a // copies: callers may not change what others read
 	return &e.ss, &a, true
 }
 
-func (c *sessionCache) put(hash string, ss *Session, a *Actor, now time.Time) {
+func (c *sessionCache) put(hash string, ss *Session, a *Actor, at time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= 100_000 {
-		c.m = map[string]cachedSession{}
+	if len(c.cur) >= sessionCacheSize || c.cur == nil {
+		c.old, c.cur = c.cur, make(map[string]cachedSession, 1024)
 	}
-	c.m[hash] = cachedSession{*ss, *a, now}
+	c.cur[hash] = cachedSession{*ss, *a, at}
 }
 
-// forget drops every cached session: called after anything that ends a session
-// or changes who someone is or what they may do.
-func (c *sessionCache) forget() {
+// forget stops trusting what is cached of an account, from now.
+func (c *sessionCache) forget(accountID int64, now time.Time) {
 	c.mu.Lock()
-	c.m = nil
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.changed == nil {
+		c.changed = map[int64]time.Time{}
+	}
+	if now.After(c.changed[accountID]) {
+		c.changed[accountID] = now
+	}
 }
+
+// pollChanges reads the change log at most once per SessionMaxAge. The accounts
+// it names are marked changed at the time of the read; a mark outlives any
+// cached entry it could concern.
+func (s *Service) pollChanges(ctx context.Context, now time.Time) {
+	c := &s.sessions
+	c.mu.Lock()
+	due := now.Sub(c.polled) >= SessionMaxAge || now.Before(c.polled)
+	c.mu.Unlock()
+	if !due || !c.polling.TryLock() { // another request is reading it
+		return
+	}
+	defer c.polling.Unlock()
+	accounts, err := db.Int64s(ctx, s.db, "select account_id from session_changes where at >= $1", now.Add(-changeWindow).UnixMilli())
+	if err != nil {
+		slog.Warn("read session changes", "err", err) // the cache stays unused until a read succeeds
+		return
+	}
+	c.mu.Lock()
+	if c.changed == nil {
+		c.changed = map[int64]time.Time{}
+	}
+	for id, at := range c.changed {
+		if now.Sub(at) > changedKept {
+			delete(c.changed, id)
+		}
+	}
+	for _, id := range accounts {
+		c.changed[id] = now
+	}
+	c.polled = now
+	touches := c.touches
+	c.touches = nil
+	c.mu.Unlock()
+	s.writeTouches(context.WithoutCancel(ctx), touches)
+}
+
+// writeTouches stores the seen_at of the sessions used since the last write, in
+// one transaction: a surge of voters would otherwise queue one write each
+// behind the ballots. A crash loses at most a second of them (a session may then
+// reach its idle limit up to that much sooner).
+func (s *Service) writeTouches(ctx context.Context, touches map[string]int64) {
+	if len(touches) == 0 {
+		return
+	}
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		st, err := tx.PrepareContext(ctx, "update sessions set seen_at = $1 where hash = $2 and seen_at < $1")
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		for hash, at := range touches {
+			if _, err := st.ExecContext(ctx, at, hash); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		slog.Warn("touch sessions", "sessions", len(touches), "err", err)
+	}
+}
+
+// touch queues seen_at for writing and updates the cached copy.
+func (c *sessionCache) touch(hash string, at int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.touches == nil {
+		c.touches = map[string]int64{}
+	}
+	c.touches[hash] = at
+	for _, m := range []map[string]cachedSession{c.cur, c.old} {
+		if e, ok := m[hash]; ok {
+			e.ss.SeenAt = at
+			m[hash] = e
+		}
+	}
+}
+
+// changedSessions logs, in the transaction that makes it, a change to the
+// sessions or the actor of an account; the caller then calls s.forgetLocal.
+func (s *Service) changedSessions(ctx context.Context, q querier, accountID int64) error {
+	if _, err := q.ExecContext(ctx, "insert into session_changes (id, account_id, at) values ($1, $2, $3)",
+		s.db.NewID(), accountID, s.db.NowMillis()); err != nil {
+		return fmt.Errorf("log session change: %w", err)
+	}
+	return nil
+}
+
+// forgetLocal makes a committed change to the account's sessions effective in
+// this process at once.
+func (s *Service) forgetLocal(accountID int64) { s.sessions.forget(accountID, s.db.Now()) }
 
 func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Actor, error) {
 	var ss Session
@@ -141,9 +274,8 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 		return nil, nil, err
 	}
 	if now.Sub(time.UnixMilli(ss.SeenAt)) >= touchEvery {
-		if _, err := s.db.ExecContext(ctx, "update sessions set seen_at = $1 where hash = $2", now.UnixMilli(), ss.Hash); err != nil {
-			return nil, nil, fmt.Errorf("touch session: %w", err)
-		}
+		s.sessions.touch(ss.Hash, now.UnixMilli())
+		ss.SeenAt = now.UnixMilli()
 	}
 	actor := &Actor{AccountID: ss.AccountID, Name: name, Kind: kind, Email: email, Phone: phone}
 	if ss.Stage == StageFull && kind == Official { // citizens hold no roles
@@ -156,19 +288,35 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 
 // SignOut ends one session.
 func (s *Service) SignOut(ctx context.Context, token string) error {
-	defer s.sessions.forget()
-	if _, err := s.db.ExecContext(ctx, "delete from sessions where hash = $1", tokenHash(token)); err != nil {
-		return fmt.Errorf("sign out: %w", err)
+	var account int64
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, "delete from sessions where hash = $1 returning account_id", tokenHash(token)).Scan(&account)
+		switch {
+		case errors.Is(err, sql.ErrNoRows): // already ended
+			return nil
+		case err != nil:
+			return fmt.Errorf("sign out: %w", err)
+		}
+		return s.changedSessions(ctx, tx, account)
+	})
+	if err == nil && account != 0 {
+		s.forgetLocal(account)
 	}
-	return nil
+	return err
 }
 
 // SignOutEverywhere ends every session of the account, on every device.
 func (s *Service) SignOutEverywhere(ctx context.Context, accountID int64) error {
-	defer s.sessions.forget()
-	if _, err := s.db.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
-		return fmt.Errorf("sign out everywhere: %w", err)
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
+			return fmt.Errorf("sign out everywhere: %w", err)
+		}
+		return s.changedSessions(ctx, tx, accountID)
+	})
+	if err != nil {
+		return err
 	}
+	s.forgetLocal(accountID)
 	acc, err := s.Account(ctx, accountID)
 	if err != nil {
 		return err
@@ -179,9 +327,14 @@ func (s *Service) SignOutEverywhere(ctx context.Context, accountID int64) error 
 // rotate replaces a session by a new one at a new stage (a new cookie value after
 // each step up, so that a value seen before signing in is worth nothing after).
 func (s *Service) rotate(ctx context.Context, tx *sql.Tx, old *Session, acc Account, stage, ip, ua string) (string, error) {
-	defer s.sessions.forget()
+	// Marked here, before the commit: a read racing with it is caught by the next
+	// read of the change log, which looks back changeWindow.
+	defer s.forgetLocal(old.AccountID)
 	if _, err := tx.ExecContext(ctx, "delete from sessions where hash = $1", old.Hash); err != nil {
 		return "", fmt.Errorf("rotate session: %w", err)
+	}
+	if err := s.changedSessions(ctx, tx, old.AccountID); err != nil {
+		return "", err
 	}
 	return s.newSession(ctx, tx, acc, stage, ip, ua)
 }

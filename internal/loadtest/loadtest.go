@@ -34,6 +34,9 @@ type Scenario struct {
 	Request func(r *rand.Rand, base string) *http.Request
 	// OK is the status a successful request answers (default 200).
 	OK int
+	// Total, when set, ends the run after that many requests (the warm-up's
+	// included) instead of at the duration: one pass over a list.
+	Total int
 }
 
 // Result is what one scenario measured.
@@ -67,6 +70,10 @@ func round(d time.Duration) time.Duration {
 // Run drives scenario s against base with conns concurrent connections for d
 // (after a short warm-up) and returns the measurements.
 func Run(ctx context.Context, base string, s Scenario, conns int, d time.Duration) Result {
+	var issued atomic.Int64
+	more := func(ctx context.Context) bool {
+		return ctx.Err() == nil && (s.Total == 0 || issued.Add(1) <= int64(s.Total))
+	}
 	do := func(k *conn, r *rand.Rand) (time.Duration, int64, bool) {
 		var req *http.Request
 		if s.Request != nil {
@@ -95,7 +102,7 @@ func Run(ctx context.Context, base string, s Scenario, conns int, d time.Duratio
 	for w := range conns {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 99))
-			for warm.Err() == nil {
+			for more(warm) {
 				if _, _, ok := do(&clients[w], r); ok {
 					warmOK.Add(1)
 				}
@@ -114,7 +121,7 @@ func Run(ctx context.Context, base string, s Scenario, conns int, d time.Duratio
 	for w := range conns {
 		wg.Go(func() {
 			r := rand.New(rand.NewPCG(uint64(w), 7))
-			for run.Err() == nil {
+			for more(run) {
 				t, n, ok := do(&clients[w], r)
 				lat[w] = append(lat[w], t)
 				bytes[w] += n

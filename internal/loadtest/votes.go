@@ -73,6 +73,18 @@ func GenerateVoteTarget(ctx context.Context, d *db.DB, units *org.Service, n int
 	return v, err
 }
 
+// VotePageScenario opens the matter's page once as each representative in turn,
+// as a voter does before voting (the server reads and keeps the session).
+func VotePageScenario(v Voters) Scenario {
+	var next atomic.Int64
+	return Scenario{Name: "open the vote page", Total: len(v.Tokens), Request: func(r *rand.Rand, base string) *http.Request {
+		i := int(next.Add(1)-1) % len(v.Tokens)
+		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/quyet-dinh/%d", base, v.MatterID), nil)
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: v.Tokens[i]})
+		return req
+	}}
+}
+
 // VoteScenario casts one ballot per household, each request as the next
 // household's representative; a stored ballot answers 303.
 func VoteScenario(v Voters) Scenario {
