@@ -255,6 +255,12 @@ func TestSessionsExpire(t *testing.T) {
 				t.Fatal("session ended while in use")
 			}
 		}
+		// Its use reached the database (written with the others of its second):
+		// another process, which never cached it, finds it alive.
+		other := auth.NewService(d, f.units, f.audit, f.svc.Policy(), f.mail.Sender(), f.sms)
+		if ss, _, err := other.Session(ctx, a); ss == nil || err != nil {
+			t.Fatalf("another process: session in use for 100 minutes ended (%v)", err)
+		}
 		f.advance(25 * time.Minute) // 125 min since sign-in
 		if ss, _, _ := f.svc.Session(ctx, a); ss != nil {
 			t.Error("session outlived its absolute limit")
@@ -278,6 +284,16 @@ func TestSessionsExpire(t *testing.T) {
 		}
 		if ss, _, _ := f.svc.Session(ctx, e); ss != nil {
 			t.Error("session survived sign-out everywhere")
+		}
+		// The change log keeps an hour.
+		var logged int
+		d.QueryRow("select count(*) from session_changes").Scan(&logged)
+		f.advance(2 * time.Hour)
+		f.svc.Session(ctx, e)
+		var left int
+		d.QueryRow("select count(*) from session_changes").Scan(&left)
+		if logged == 0 || left != 0 {
+			t.Errorf("change log: %d rows after the sign-outs, %d two hours later; want some, then none", logged, left)
 		}
 	})
 }

@@ -103,6 +103,7 @@ type sessionCache struct {
 	polled   time.Time                // when the change log was last read
 	polling  sync.Mutex
 	touches  map[string]int64 // session hash → seen_at not yet written
+	pruned   time.Time        // when old change-log rows were last deleted
 }
 
 // sessionCacheSize bounds each generation (about 400 bytes an entry: at most
@@ -193,8 +194,18 @@ func (s *Service) pollChanges(ctx context.Context, now time.Time) {
 	c.polled = now
 	touches := c.touches
 	c.touches = nil
+	prune := now.Sub(c.pruned) >= time.Hour
+	if prune {
+		c.pruned = now
+	}
 	c.mu.Unlock()
-	s.writeTouches(context.WithoutCancel(ctx), touches)
+	ctx = context.WithoutCancel(ctx)
+	s.writeTouches(ctx, touches)
+	if prune { // the log is read back changeWindow only: an hour is plenty
+		if _, err := s.db.ExecContext(ctx, "delete from session_changes where at < $1", now.Add(-time.Hour).UnixMilli()); err != nil {
+			slog.Warn("prune session changes", "err", err)
+		}
+	}
 }
 
 // writeTouches stores the seen_at of the sessions used since the last write, in
