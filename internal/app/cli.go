@@ -192,9 +192,6 @@ func openWith(ctx context.Context, name, synopsis string, args []string, stderr 
 	return a, pos, nil
 }
 
-// serveGCPercent is the garbage collector's target for `serve` when GOGC is unset.
-const serveGCPercent = 200
-
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	var withDemo bool
 	cfg, pos, err := flags("serve", "serve [flags]", args, stderr, getenv, func(fs *flag.FlagSet) {
@@ -208,12 +205,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return errUsage
 	}
 	log := NewLogger(stderr, cfg.LogFormat)
-	if getenv("GOGC") == "" {
-		// The server's live heap is small and its requests allocate briefly: a
-		// collection every 200% of growth instead of 100% left votes ~12% more
-		// CPU (the collector was 10% of it). GOGC still overrides.
-		debug.SetGCPercent(serveGCPercent)
-	}
 	a, err := Open(ctx, cfg, log)
 	if err != nil {
 		return err
