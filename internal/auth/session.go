@@ -32,9 +32,13 @@ type Session struct {
 	ExpiresAt int64
 }
 
-// touchEvery limits writes: seen_at is refreshed at most this often, and written
-// with the others of the same second in one transaction (see pollChanges).
-const touchEvery = time.Minute
+// touchEvery limits writes: seen_at is refreshed at most once per thirtieth of
+// the idle limit (officials 1 min, citizens 5.6 h), and written with the others of
+// the same second in one transaction (see pollChanges).
+func (s *Service) touchEvery(k Kind) time.Duration {
+	idle, _ := s.lifetimes(k)
+	return idle / 30
+}
 
 func (s *Service) lifetimes(k Kind) (idle, max time.Duration) {
 	if k == Citizen {
@@ -71,7 +75,7 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 	s.pollChanges(ctx, now)
 	if ss, a, ok := s.sessions.get(hash, now); ok {
 		if idle, _ := s.lifetimes(a.Kind); now.Sub(time.UnixMilli(ss.SeenAt)) < idle {
-			if now.Sub(time.UnixMilli(ss.SeenAt)) >= touchEvery {
+			if now.Sub(time.UnixMilli(ss.SeenAt)) >= s.touchEvery(a.Kind) {
 				s.sessions.touch(hash, now.UnixMilli())
 			}
 			return ss, a, nil
@@ -284,7 +288,7 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 		_, err := s.db.ExecContext(ctx, "delete from sessions where hash = $1", ss.Hash)
 		return nil, nil, err
 	}
-	if now.Sub(time.UnixMilli(ss.SeenAt)) >= touchEvery {
+	if now.Sub(time.UnixMilli(ss.SeenAt)) >= s.touchEvery(kind) {
 		s.sessions.touch(ss.Hash, now.UnixMilli())
 		ss.SeenAt = now.UnixMilli()
 	}
