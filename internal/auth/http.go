@@ -117,6 +117,7 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", h.official(h.auditLog))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo/{role}/thu-hoi", h.official(h.revokeRole))
 	h.registerCitizen(s)
 	return h, nil
 }
@@ -570,14 +571,19 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
 
 // officialRow is an official with a role in a unit's subtree.
 type officialRow struct {
+	ID, AccountID                   int64 // the role's ID, the official's account
 	Name, Email, Status, Role, Unit string
+	Own                             bool // the viewer's own role: no revoke button
 }
 
-func (h *Handlers) officialsPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, f form) {
+func (h *Handlers) officialsPage(w http.ResponseWriter, r *http.Request, a *Actor, u org.Unit, status int, f form) {
 	rows, err := h.svc.OfficialsUnder(r.Context(), u)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
+	}
+	for i := range rows {
+		rows[i].Own = rows[i].AccountID == a.AccountID
 	}
 	var roles []Role
 	for _, role := range Roles {
@@ -596,7 +602,7 @@ func (h *Handlers) officialsPage(w http.ResponseWriter, r *http.Request, u org.U
 func (h *Handlers) officials(w http.ResponseWriter, r *http.Request, a *Actor) {
 	u, ok := h.unitParam(w, r, a, ManageUsers)
 	if ok {
-		h.officialsPage(w, r, u, http.StatusOK, form{})
+		h.officialsPage(w, r, a, u, http.StatusOK, form{})
 	}
 }
 
@@ -612,7 +618,7 @@ func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor)
 	if err != nil {
 		e := formError(err)
 		e.Values = f.Values
-		h.officialsPage(w, r, u, web.StatusOf(err), e)
+		h.officialsPage(w, r, a, u, web.StatusOf(err), e)
 		return
 	}
 	msg := fmt.Sprintf("Đã giao vai trò “%s” cho %s.", res.Grant.Role.Label(), res.Account.Email)
@@ -623,5 +629,24 @@ func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor)
 			msg += " Thư kích hoạt đã được gửi; đường liên kết dưới đây dùng được một lần."
 		}
 	}
-	h.officialsPage(w, r, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
+	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
+}
+
+// revokeRole ends one role listed on the unit's officials page.
+func (h *Handlers) revokeRole(w http.ResponseWriter, r *http.Request, a *Actor) {
+	u, ok := h.unitParam(w, r, a, ManageUsers)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("role"), 10, 64)
+	if err != nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	role, err := h.svc.RevokeRole(r.Context(), a, id)
+	if err != nil {
+		h.officialsPage(w, r, a, u, web.StatusOf(err), formError(err))
+		return
+	}
+	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": fmt.Sprintf("Đã thu hồi vai trò “%s”.", role.Label())}})
 }

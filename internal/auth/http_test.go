@@ -350,3 +350,83 @@ func TestCitizenJourney(t *testing.T) {
 		}
 	})
 }
+
+// A province administrator revokes a role from the officials page: the official
+// loses it at once and the revocation is audited. Another province's
+// administrator, the administrator's own role, a second revocation and a form
+// without its token change nothing.
+func TestRevokeRole(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		admin := f.official(t, "tinh@hue.vn", auth.ProvinceAdmin, f.hue)
+		f.official(t, "hn@hanoi.vn", auth.ProvinceAdmin, f.hanoi)
+		head := f.official(t, "thon@dd.vn", auth.VillageHead, f.v1)
+		token := f.signIn(t, "thon@dd.vn")
+		if n := len(f.actor(t, token).Grants); n != 1 {
+			t.Fatalf("village head holds %d roles, want 1", n)
+		}
+		var role, own int64
+		d.QueryRow("select id from roles where account_id = $1", head.ID).Scan(&role)
+		d.QueryRow("select id from roles where account_id = $1", admin.ID).Scan(&own)
+		active := func() (n int) {
+			d.QueryRow("select count(*) from roles where revoked_at is null and id in ($1, $2)", role, own).Scan(&n)
+			return n
+		}
+		srv, _ := f.site(t)
+		revoke := func(b *browser, unit, id int64, v url.Values) (int, string) {
+			t.Helper()
+			page := fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", unit)
+			if v == nil {
+				v = url.Values{}
+			} else {
+				page = ""
+			}
+			code, body, _ := b.post(page, fmt.Sprintf("/quan-tri/don-vi/%d/can-bo/%d/thu-hoi", unit, id), v)
+			return code, body
+		}
+
+		hanoi := newBrowser(t, srv)
+		hanoi.signIn("hn@hanoi.vn")
+		for _, unit := range []int64{f.hanoi.ID, f.hue.ID} {
+			if code, _ := revoke(hanoi, unit, role, nil); code != http.StatusNotFound {
+				t.Errorf("another province's administrator (page of unit %d): %d, want 404", unit, code)
+			}
+		}
+		var denied int
+		d.QueryRow("select count(*) from audit_log where action = 'users.manage' and outcome = 'denied'").Scan(&denied)
+		if denied == 0 || active() != 2 {
+			t.Errorf("refusals: %d denied audit rows, %d roles in force; want some and 2", denied, active())
+		}
+
+		b := newBrowser(t, srv)
+		b.signIn("tinh@hue.vn")
+		_, page, _ := b.get(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID))
+		if !strings.Contains(page, fmt.Sprintf("/can-bo/%d/thu-hoi", role)) || strings.Contains(page, fmt.Sprintf("/can-bo/%d/thu-hoi", own)) {
+			t.Error("the page should offer to revoke the village head's role and not the administrator's own")
+		}
+		if code, body := revoke(b, f.hue.ID, own, nil); code != http.StatusConflict || !strings.Contains(body, "tự thu hồi") {
+			t.Errorf("own role: %d, want 409 with the reason", code)
+		}
+		if code, _ := revoke(b, f.hue.ID, role, url.Values{"csrf": {"AAAA"}}); code != http.StatusForbidden {
+			t.Errorf("without the form's token: %d, want 403", code)
+		}
+		if active() != 2 {
+			t.Fatalf("%d roles in force after the refusals, want 2", active())
+		}
+		code, body := revoke(b, f.hue.ID, role, nil)
+		if code != http.StatusOK || !strings.Contains(body, "Đã thu hồi vai trò “Trưởng thôn") || strings.Contains(body, "thon@dd.vn") {
+			t.Fatalf("revoke: %d; want 200, the confirmation and the official gone from the list", code)
+		}
+		if n := len(f.actor(t, token).Grants); n != 0 || active() != 1 {
+			t.Errorf("after the revocation the village head holds %d roles (%d in force), want 0", n, active()-1)
+		}
+		var audited int
+		d.QueryRow("select count(*) from audit_log where object_type = 'role' and object_id = $1 and outcome = 'ok'", fmt.Sprint(role)).Scan(&audited)
+		if audited != 1 {
+			t.Errorf("%d audit rows for the revocation, want 1", audited)
+		}
+		if code, body := revoke(b, f.hue.ID, role, nil); code != http.StatusNotFound || !strings.Contains(body, "đã được thu hồi") {
+			t.Errorf("second revocation: %d, want 404 saying it is already revoked", code)
+		}
+	})
+}

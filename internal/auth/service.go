@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"image/png"
@@ -593,7 +594,7 @@ func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]officialRow
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `select a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
+	rows, err := s.db.QueryContext(ctx, `select r.id, r.account_id, a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
 		from roles r join accounts a on a.id = r.account_id where r.revoked_at is null order by a.full_name, r.id`)
 	if err != nil {
 		return nil, fmt.Errorf("officials: %w", err)
@@ -604,7 +605,7 @@ func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]officialRow
 		var o officialRow
 		var role Role
 		var unit int64
-		if err := rows.Scan(&o.Name, &o.Email, &o.Status, &role, &unit); err != nil {
+		if err := rows.Scan(&o.ID, &o.AccountID, &o.Name, &o.Email, &o.Status, &role, &unit); err != nil {
 			return nil, err
 		}
 		if u.ID != 0 && !t.Within(unit, u.ID) {
@@ -637,4 +638,45 @@ func (s *Service) logAccount(ctx context.Context, tx *sql.Tx, id int64, name, ac
 	}
 	return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: id, Name: name, Grants: grants}, "", Action(action), unit,
 		"account", fmt.Sprint(id), nil, nil, outcome, detail))
+}
+
+// RevokeRole ends a role (roles.revoked_at): what it allowed stops at once in this
+// process and within SessionMaxAge in the others (the session change log). A role
+// outside the actor's scopes is "not found"; no one revokes their own.
+func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role, error) {
+	var account, unit int64
+	var role Role
+	err := s.db.QueryRowContext(ctx, "select account_id, role, coalesce(unit_id, 0) from roles where id = $1 and revoked_at is null", roleID).
+		Scan(&account, &role, &unit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", apperr.NotFound("Không có vai trò này, hoặc vai trò đã được thu hồi.")
+	}
+	if err != nil {
+		return "", fmt.Errorf("role %d: %w", roleID, err)
+	}
+	if err := s.guard.Can(ctx, by, ManageUsers, unit); err != nil {
+		return "", err
+	}
+	if by.AccountID == account {
+		return "", apperr.Conflict("Bạn không thể tự thu hồi vai trò của mình; hãy nhờ một quản trị viên khác.")
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update roles set revoked_at = $1 where id = $2 and revoked_at is null", s.db.NowMillis(), roleID)
+		if err != nil {
+			return fmt.Errorf("revoke role %d: %w", roleID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.NotFound("Không có vai trò này, hoặc vai trò đã được thu hồi.")
+		}
+		if err := s.changedSessions(ctx, tx, account); err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, by, ManageUsers, unit, "role", fmt.Sprint(roleID),
+			map[string]any{"account": account, "role": role, "unit": unit}, "revoked")
+	})
+	if err != nil {
+		return "", err
+	}
+	s.forgetLocal(account)
+	return role, nil
 }
