@@ -118,6 +118,8 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo/{role}/thu-hoi", h.official(h.revokeRole))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/khoa", h.official(h.lock(true)))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/mo-khoa", h.official(h.lock(false)))
 	h.registerCitizen(s)
 	return h, nil
 }
@@ -630,6 +632,31 @@ func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor)
 		}
 	}
 	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
+}
+
+// lock locks or unlocks the account of an official listed on the unit's page.
+func (h *Handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a *Actor) {
+		u, ok := h.unitParam(w, r, a, ManageUsers)
+		if !ok {
+			return
+		}
+		id, err := strconv.ParseInt(r.PathValue("account"), 10, 64)
+		if err != nil {
+			h.web.NotFound(w, r)
+			return
+		}
+		acc, err := h.svc.SetLocked(r.Context(), a, id, locked)
+		if err != nil {
+			h.officialsPage(w, r, a, u, web.StatusOf(err), formError(err))
+			return
+		}
+		msg := fmt.Sprintf("Đã khóa tài khoản %s: mọi phiên đăng nhập đã kết thúc.", acc.Email)
+		if !locked {
+			msg = fmt.Sprintf("Đã mở khóa tài khoản %s.", acc.Email)
+		}
+		h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg}})
+	}
 }
 
 // revokeRole ends one role listed on the unit's officials page.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/db"
 	"danchu/internal/org"
@@ -428,5 +429,65 @@ func TestRevokeRole(t *testing.T) {
 		if code, body := revoke(b, f.hue.ID, role, nil); code != http.StatusNotFound || !strings.Contains(body, "đã được thu hồi") {
 			t.Errorf("second revocation: %d, want 404 saying it is already revoked", code)
 		}
+	})
+}
+
+// A province administrator locks an official's account: the session ends at
+// once, signing in is refused with the reason, and unlocking lets them back in.
+// Another province's administrator, the administrator's own account and a
+// second lock change nothing.
+func TestLockAccount(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		ctx := context.Background()
+		admin := f.official(t, "tinh@hue.vn", auth.ProvinceAdmin, f.hue)
+		f.official(t, "hn@hanoi.vn", auth.ProvinceAdmin, f.hanoi)
+		head := f.official(t, "thon@dd.vn", auth.VillageHead, f.v1)
+		token := f.signIn(t, "thon@dd.vn")
+		status := func() (s string) {
+			d.QueryRow("select status from accounts where id = $1", head.ID).Scan(&s)
+			return s
+		}
+		srv, _ := f.site(t)
+		post := func(b *browser, unit, account int64, what string) (int, string) {
+			t.Helper()
+			code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", unit), fmt.Sprintf("/quan-tri/don-vi/%d/tai-khoan/%d/%s", unit, account, what), url.Values{})
+			return code, body
+		}
+		hanoi := newBrowser(t, srv)
+		hanoi.signIn("hn@hanoi.vn")
+		if code, _ := post(hanoi, f.hanoi.ID, head.ID, "khoa"); code != http.StatusNotFound || status() != auth.Active {
+			t.Errorf("another province's administrator: %d, status %s; want 404 and active", code, status())
+		}
+		b := newBrowser(t, srv)
+		b.signIn("tinh@hue.vn")
+		if code, body := post(b, f.hue.ID, admin.ID, "khoa"); code != http.StatusConflict || !strings.Contains(body, "tự khóa") {
+			t.Errorf("own account: %d, want 409 with the reason", code)
+		}
+		audited := func() (n int) {
+			d.QueryRow("select count(*) from audit_log where object_type = 'account' and object_id = $1 and action = 'users.manage' and outcome = 'ok'",
+				fmt.Sprint(head.ID)).Scan(&n)
+			return n
+		}
+		before := audited()
+		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusOK || !strings.Contains(body, "Đã khóa tài khoản thon@dd.vn") {
+			t.Fatalf("lock: %d", code)
+		}
+		if ss, _, err := f.svc.Session(ctx, token); ss != nil || err != nil || status() != auth.Disabled {
+			t.Errorf("after the lock: session %v (%v), status %s; want none and disabled", ss != nil, err, status())
+		}
+		if _, err := f.svc.SignIn(ctx, "thon@dd.vn", goodPassword, "10.0.0.1", "test"); apperr.CodeOf(err) != apperr.CodeForbidden {
+			t.Errorf("signing in to a locked account: %v, want forbidden", err)
+		}
+		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusConflict || !strings.Contains(body, "đã khóa") {
+			t.Errorf("second lock: %d, want 409", code)
+		}
+		if n := audited() - before; n != 1 {
+			t.Errorf("%d audit rows for the lock, want 1", n)
+		}
+		if code, _ := post(b, f.hue.ID, head.ID, "mo-khoa"); code != http.StatusOK || status() != auth.Active {
+			t.Fatalf("unlock: %d, status %s", code, status())
+		}
+		f.signIn(t, "thon@dd.vn")
 	})
 }

@@ -680,3 +680,61 @@ func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role
 	s.forgetLocal(account)
 	return role, nil
 }
+
+// SetLocked locks an official's account (status disabled: every session ends, at
+// once here and within SessionMaxAge elsewhere, and signing in is refused) or
+// unlocks it. The actor must manage users over every unit where the account holds
+// a role; otherwise the account is "not found". No one locks their own.
+func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, locked bool) (Account, error) {
+	acc, err := accountWhere(ctx, s.db, "id = $1 and kind = $2", accountID, string(Official))
+	if err != nil {
+		return Account{}, err
+	}
+	grants, err := grantsOf(ctx, s.db, accountID)
+	if err != nil {
+		return Account{}, err
+	}
+	if len(grants) == 0 {
+		return Account{}, apperr.NotFound("Không tìm thấy.")
+	}
+	for _, g := range grants {
+		if err := s.guard.Can(ctx, by, ManageUsers, g.UnitID); err != nil {
+			return Account{}, err
+		}
+	}
+	if by.AccountID == accountID {
+		return Account{}, apperr.Conflict("Bạn không thể tự khóa tài khoản của mình.")
+	}
+	from, to := Active, Disabled
+	if !locked {
+		from, to = Disabled, Active
+	}
+	if acc.Status != from {
+		label := map[string]string{Active: "đang dùng", Disabled: "đã khóa", Pending: "chưa kích hoạt"}[acc.Status]
+		return Account{}, apperr.Conflict("Tài khoản đang ở trạng thái “%s”: không có gì để thay đổi.", label)
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update accounts set status = $1, updated_at = $2 where id = $3 and status = $4", to, s.db.NowMillis(), accountID, from)
+		if err != nil {
+			return fmt.Errorf("lock account %d: %w", accountID, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return apperr.Conflict("Tài khoản vừa được người khác thay đổi; hãy tải lại trang.")
+		}
+		if locked {
+			if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
+				return fmt.Errorf("end sessions of %d: %w", accountID, err)
+			}
+		}
+		if err := s.changedSessions(ctx, tx, accountID); err != nil {
+			return err
+		}
+		return s.guard.Record(ctx, tx, by, ManageUsers, grants[0].UnitID, "account", fmt.Sprint(accountID), from, to)
+	})
+	if err != nil {
+		return Account{}, err
+	}
+	s.forgetLocal(accountID)
+	acc.Status = to
+	return acc, nil
+}
