@@ -173,11 +173,17 @@ func saveShot(t *testing.T, name string, png []byte) {
 // second factor from the key shown on the page; it stops on the recovery codes.
 func officialSignIn(t *testing.T, ctx context.Context, base string) {
 	t.Helper()
+	officialSignInAs(t, ctx, base, "xa@danchu.demo")
+}
+
+// officialSignInAs signs a demo official in, enrolling the second factor.
+func officialSignInAs(t *testing.T, ctx context.Context, base, email string) {
+	t.Helper()
 	err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(360, 740),
 		chromedp.Navigate(base+"/dang-nhap"),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="email"]`)),
-		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "xa@danchu.demo"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), email),
 		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password),
 		chromedp.Submit(chromedp.CSS(`input[name="password"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`img.qr`)),
