@@ -117,7 +117,7 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", h.official(h.auditLog))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo/{role}/thu-hoi", h.official(h.revokeRole))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo/{role}/thu-hoi", h.official(h.revokeRole()))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/khoa", h.official(h.lock(true)))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/mo-khoa", h.official(h.lock(false)))
 	h.registerCitizen(s)
@@ -634,46 +634,49 @@ func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor)
 	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
 }
 
-// lock locks or unlocks the account of an official listed on the unit's page.
-func (h *Handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *Actor) {
+// onOfficial handles an action on one role or account listed on the unit's
+// officials page: {param} is its ID, do returns the confirmation.
+func (h *Handlers) onOfficial(param string, do func(ctx context.Context, a *Actor, id int64) (string, error)) func(http.ResponseWriter, *http.Request, *Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a *Actor) {
 		u, ok := h.unitParam(w, r, a, ManageUsers)
 		if !ok {
 			return
 		}
-		id, err := strconv.ParseInt(r.PathValue("account"), 10, 64)
+		id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
 		if err != nil {
 			h.web.NotFound(w, r)
 			return
 		}
-		acc, err := h.svc.SetLocked(r.Context(), a, id, locked)
+		msg, err := do(r.Context(), a, id)
 		if err != nil {
 			h.officialsPage(w, r, a, u, web.StatusOf(err), formError(err))
 			return
-		}
-		msg := fmt.Sprintf("Đã khóa tài khoản %s: mọi phiên đăng nhập đã kết thúc.", acc.Email)
-		if !locked {
-			msg = fmt.Sprintf("Đã mở khóa tài khoản %s.", acc.Email)
 		}
 		h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg}})
 	}
 }
 
-// revokeRole ends one role listed on the unit's officials page.
-func (h *Handlers) revokeRole(w http.ResponseWriter, r *http.Request, a *Actor) {
-	u, ok := h.unitParam(w, r, a, ManageUsers)
-	if !ok {
-		return
-	}
-	id, err := strconv.ParseInt(r.PathValue("role"), 10, 64)
-	if err != nil {
-		h.web.NotFound(w, r)
-		return
-	}
-	role, err := h.svc.RevokeRole(r.Context(), a, id)
-	if err != nil {
-		h.officialsPage(w, r, a, u, web.StatusOf(err), formError(err))
-		return
-	}
-	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": fmt.Sprintf("Đã thu hồi vai trò “%s”.", role.Label())}})
+// lock locks or unlocks an official's account.
+func (h *Handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *Actor) {
+	return h.onOfficial("account", func(ctx context.Context, a *Actor, id int64) (string, error) {
+		acc, err := h.svc.SetLocked(ctx, a, id, locked)
+		if err != nil {
+			return "", err
+		}
+		if !locked {
+			return fmt.Sprintf("Đã mở khóa tài khoản %s.", acc.Email), nil
+		}
+		return fmt.Sprintf("Đã khóa tài khoản %s: mọi phiên đăng nhập đã kết thúc.", acc.Email), nil
+	})
+}
+
+// revokeRole ends one role.
+func (h *Handlers) revokeRole() func(http.ResponseWriter, *http.Request, *Actor) {
+	return h.onOfficial("role", func(ctx context.Context, a *Actor, id int64) (string, error) {
+		role, err := h.svc.RevokeRole(ctx, a, id)
+		if err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("Đã thu hồi vai trò “%s”.", role.Label()), nil
+	})
 }
