@@ -479,7 +479,7 @@ func TestLockAccount(t *testing.T) {
 		if _, err := f.svc.SignIn(ctx, "thon@dd.vn", goodPassword, "10.0.0.1", "test"); apperr.CodeOf(err) != apperr.CodeForbidden {
 			t.Errorf("signing in to a locked account: %v, want forbidden", err)
 		}
-		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusConflict || !strings.Contains(body, "đã khóa") {
+		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusConflict || !strings.Contains(body, "đã ở trạng thái này") {
 			t.Errorf("second lock: %d, want 409", code)
 		}
 		if n := audited() - before; n != 1 {

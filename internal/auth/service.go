@@ -640,6 +640,8 @@ func (s *Service) logAccount(ctx context.Context, tx *sql.Tx, id int64, name, ac
 		"account", fmt.Sprint(id), nil, nil, outcome, detail))
 }
 
+var errNoRole = apperr.NotFound("Không có vai trò này, hoặc vai trò đã được thu hồi.")
+
 // RevokeRole ends a role (roles.revoked_at): what it allowed stops at once in this
 // process and within SessionMaxAge in the others (the session change log). A role
 // outside the actor's scopes is "not found"; no one revokes their own.
@@ -649,7 +651,7 @@ func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role
 	err := s.db.QueryRowContext(ctx, "select account_id, role, coalesce(unit_id, 0) from roles where id = $1 and revoked_at is null", roleID).
 		Scan(&account, &role, &unit)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", apperr.NotFound("Không có vai trò này, hoặc vai trò đã được thu hồi.")
+		return "", errNoRole
 	}
 	if err != nil {
 		return "", fmt.Errorf("role %d: %w", roleID, err)
@@ -666,7 +668,7 @@ func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role
 			return fmt.Errorf("revoke role %d: %w", roleID, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("Không có vai trò này, hoặc vai trò đã được thu hồi.")
+			return errNoRole
 		}
 		if err := s.changedSessions(ctx, tx, account); err != nil {
 			return err
@@ -709,9 +711,11 @@ func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, loc
 	if !locked {
 		from, to = Disabled, Active
 	}
-	if acc.Status != from {
-		label := map[string]string{Active: "đang dùng", Disabled: "đã khóa", Pending: "chưa kích hoạt"}[acc.Status]
-		return Account{}, apperr.Conflict("Tài khoản đang ở trạng thái “%s”: không có gì để thay đổi.", label)
+	switch {
+	case acc.Status == to:
+		return Account{}, apperr.Conflict("Tài khoản %s đã ở trạng thái này: không có gì để thay đổi.", acc.Email)
+	case acc.Status != from: // pending: not activated yet
+		return Account{}, apperr.Conflict("Tài khoản %s chưa được kích hoạt: chưa có gì để khóa hay mở khóa.", acc.Email)
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "update accounts set status = $1, updated_at = $2 where id = $3 and status = $4", to, s.db.NowMillis(), accountID, from)
