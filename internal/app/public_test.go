@@ -1,10 +1,13 @@
 package app_test
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -75,4 +78,83 @@ func TestPublicTrackingShowsNoPrivateText(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A number out of range in a page, cursor or ID parameter, or a bad escape in
+// a path, is the visitor's mistake: 400 or 404, never 500.
+func TestOverflowingParameters(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		a, srv := demoSite(t, d)
+		_ = a
+		const big = "99999999999999999999"
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		commune, _ := a.Units.UnitByCode(context.Background(), demo.CommuneCode)
+		for _, tt := range []struct {
+			path string
+			want int
+			who  *webtest.Browser
+		}{
+			{"/cong-khai/tim?q=a&trang=" + big, 400, nil},
+			{"/cong-khai/tim?q=a&trang=-1", 400, nil},
+			{"/cong-khai/tim?q=a&trang=abc", 400, nil},
+			{"/cong-khai/tim?q=a&trang=2", 200, nil},
+			{"/static/x/%25zz", 404, nil},
+			{"/static/x/index.html", 404, nil},
+			{"/static/x/%2e", 404, nil},
+			{"/static/%25zz/x", 404, nil},
+			{"/static/x/%2e%2e", 404, nil},
+			{"/static/x/..%2f..%2fgo.mod", 404, nil},
+			{"/static/x/%00", 404, nil},
+			{"/static/x/a%5cb", 404, nil},
+			{"/minh-bach?truoc=" + big, 400, nil},
+			{"/minh-bach/" + big, 404, nil},
+			{"/cong-khai/" + big, 404, nil},
+			{"/cong-khai/1/tep/" + big + "/" + big, 404, nil},
+			{"/lay-y-kien/" + big, 404, nil},
+			{"/lay-y-kien/1?sau=" + big, 404, nil},
+			{"/quyet-dinh/" + big, 404, nil},
+			{"/phan-anh/" + big, 404, nil},
+			{"/quan-tri/phan-anh/" + big, 404, official},
+			{"/quan-tri/phan-anh/1/anh/" + big, 404, official},
+			{"/quan-tri/lich?nam=" + big, 400, official},
+			{fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky?truoc=%s", commune.ID, big), 400, official},
+			{fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai?nam=%s", commune.ID, big), 400, official},
+			{"/quan-tri/don-vi/" + big + "/phan-anh", 404, official},
+		} {
+			b := tt.who
+			if b == nil {
+				b = webtest.New(t, srv.URL)
+			}
+			if code, body, _ := b.Get(tt.path); code != tt.want {
+				t.Errorf("%s: %d, want %d\n%.300s", tt.path, code, tt.want, body)
+			}
+		}
+		// Sent as typed (a client library would re-encode them).
+		for _, p := range []string{"/static/%zz/x", "/static/x/%zz", "/static/x/%ff", "/static/x/%c0%ae"} {
+			if code := rawStatus(t, srv.URL, p); code != 400 && code != 404 {
+				t.Errorf("%s as typed: %d, want 400 or 404", p, code)
+			}
+		}
+	})
+}
+
+// rawStatus sends GET path to the server at base exactly as written and
+// returns the status of the answer.
+func rawStatus(t *testing.T, base, path string) int {
+	t.Helper()
+	c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(c).ReadString('\n')
+	f := strings.Fields(line)
+	if err != nil || len(f) < 2 {
+		t.Fatalf("%s: %q %v", path, line, err)
+	}
+	n, _ := strconv.Atoi(f[1])
+	return n
 }

@@ -554,8 +554,12 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
 	if !ok {
 		return
 	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("truoc"), 10, 64)
-	es, err := h.audit.Entries(r.Context(), u.Path, max(before, 0), 100)
+	before, err := web.CursorParam(r, "truoc")
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	es, err := h.audit.Entries(r.Context(), u.Path, before, 100)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return

@@ -251,9 +251,9 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 // download serves an attachment of a version with its detected type, as a download.
 func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	id, ok := web.PathID(r, "id")
-	v, err1 := strconv.Atoi(r.PathValue("version"))
-	pos, err2 := strconv.Atoi(r.PathValue("pos"))
-	if !ok || err1 != nil || err2 != nil || pos < 1 {
+	v, okV := web.PathID(r, "version")
+	pos, okPos := web.PathID(r, "pos")
+	if !ok || !okV || !okPos {
 		h.web.NotFound(w, r)
 		return
 	}
@@ -268,7 +268,7 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	}
 	var f *File
 	for _, ver := range x.Versions {
-		if ver.N == v && pos <= len(ver.Files) {
+		if int64(ver.N) == v && pos <= int64(len(ver.Files)) {
 			f = &ver.Files[pos-1]
 		}
 	}
@@ -315,8 +315,11 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, apperr.Invalid("Từ khóa dài quá 200 ký tự; hãy gõ ngắn hơn.", nil))
 		return
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("trang"))
-	page = max(page, 1)
+	page, err := web.PageParam(r, "trang")
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	var u org.Unit
 	if code := r.URL.Query().Get("don-vi"); code != "" {
 		var err error

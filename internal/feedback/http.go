@@ -716,8 +716,8 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 
 func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	id, ok := web.PathID(r, "id")
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if !ok || err != nil {
+	n, okN := web.PathID(r, "n")
+	if !ok || !okN {
 		h.web.NotFound(w, r)
 		return
 	}
@@ -727,7 +727,7 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		return
 	}
 	for _, p := range d.Photos {
-		if p.N != n {
+		if int64(p.N) != n {
 			continue
 		}
 		f, err := h.svc.Photos.Open(p.SHA256)

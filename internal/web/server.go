@@ -93,13 +93,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	reg.MustRegister(s.requests, s.latency)
 
 	static, _ := fs.Sub(shellFS, "static")
-	files := http.FileServerFS(static)
-	s.mux.HandleFunc("GET /static/{hash}/{file}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		r2 := r.Clone(r.Context())
-		r2.URL.Path = "/" + r.PathValue("file")
-		files.ServeHTTP(w, r2)
-	})
+	s.mux.HandleFunc("GET /static/{hash}/{file}", s.serveStatic(static))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

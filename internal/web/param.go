@@ -1,0 +1,58 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"danchu/internal/apperr"
+)
+
+// MaxPage is the highest page number a list answers (a page beyond the last
+// one is empty; beyond MaxPage it is refused).
+const MaxPage = 10_000
+
+// PageParam reads the page number of query parameter name (e.g. "trang"): 1
+// when absent or empty; an invalid error (400) when it is not a whole number
+// from 1 to MaxPage — never a number that overflows an offset.
+func PageParam(r *http.Request, name string) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 1, nil
+	}
+	n, ok := ParseID(v)
+	if !ok || n > MaxPage {
+		return 0, apperr.Invalid(fmt.Sprintf("Số trang “%.20s” không hợp lệ; hãy dùng một số nguyên từ 1 đến %d.", v, MaxPage), map[string]string{name: "invalid"})
+	}
+	return int(n), nil
+}
+
+// CursorParam reads an optional ID of query parameter name (e.g. "truoc",
+// "sau": the last row of the previous page): 0 when absent or empty; an
+// invalid error (400) when it is not a positive whole number that fits.
+func CursorParam(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, ok := ParseID(v)
+	if !ok {
+		return 0, apperr.Invalid(fmt.Sprintf("Tham số %s phải là số nguyên dương (không phải “%.20s”).", name, v), map[string]string{name: "invalid"})
+	}
+	return n, nil
+}
+
+// ParseID reads a positive ID written in decimal digits only (no sign, no
+// spaces); false for anything else, including a number that does not fit.
+func ParseID(s string) (int64, bool) {
+	if s == "" || len(s) > 19 {
+		return 0, false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
