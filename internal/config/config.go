@@ -35,7 +35,14 @@ type Config struct {
 	// TrustProxy lists the reverse proxies (addresses or CIDR ranges, comma-separated)
 	// whose X-Forwarded-For names the client; "" trusts no header.
 	TrustProxy string
+	// MetricsAddr is a listen address of its own for /metrics (e.g.
+	// 127.0.0.1:9090); MetricsToken serves /metrics on the public address to
+	// a scraper sending it as a bearer token. Neither: no /metrics.
+	MetricsAddr, MetricsToken string
 }
+
+// MinMetricsToken is the shortest bearer token for /metrics.
+const MinMetricsToken = 32
 
 // Proxies parses TrustProxy.
 func (c *Config) Proxies() ([]netip.Prefix, error) {
@@ -99,6 +106,8 @@ func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
 	fs.StringVar(&c.SQLiteSync, "sqlite-sync", env("DANCHU_SQLITE_SYNC", "full"), "SQLite durability: full (each commit flushed to disk) or normal (DANCHU_SQLITE_SYNC)")
 	fs.IntVar(&c.LimitSignIn, "limit-signin", signIn, "sign-in attempts allowed per IP address and minute (DANCHU_LIMIT_SIGNIN)")
 	fs.StringVar(&c.TrustProxy, "trust-proxy", env("DANCHU_TRUST_PROXY", ""), "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8; empty: none (DANCHU_TRUST_PROXY)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("DANCHU_METRICS_ADDR", ""), "separate listen address for /metrics, e.g. 127.0.0.1:9090; empty: none (DANCHU_METRICS_ADDR)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", env("DANCHU_METRICS_TOKEN", ""), "bearer token that opens /metrics on the public address, at least 32 characters; empty: none (DANCHU_METRICS_TOKEN)")
 	fs.IntVar(&c.LimitWrites, "limit-writes", writes, "form posts allowed per IP address (and per account) and minute (DANCHU_LIMIT_WRITES)")
 	return c
 }
@@ -139,6 +148,10 @@ func (c *Config) Check() error {
 	}
 	if _, err := c.Proxies(); err != nil {
 		return err
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsToken {
+		return &apperr.ConfigError{VI: fmt.Sprintf("--metrics-token quá ngắn: cần ít nhất %d ký tự (ví dụ: openssl rand -hex 32)", MinMetricsToken),
+			EN: fmt.Sprintf("--metrics-token is too short: at least %d characters (e.g. openssl rand -hex 32)", MinMetricsToken)}
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
 		return &apperr.ConfigError{VI: "có --oidc-issuer thì phải có --oidc-client-id", EN: "--oidc-issuer needs --oidc-client-id"}

@@ -32,6 +32,7 @@ type Server struct {
 	requests   *prometheus.CounterVec
 	middleware []func(http.Handler) http.Handler
 	latency    *prometheus.HistogramVec
+	metrics    http.Handler
 	crossSite  []string // patterns that other sites' pages may post to
 	proxies    []netip.Prefix
 	// Public is the site's public address (--base-url), for absolute links in
@@ -110,7 +111,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 		}
 		w.Write([]byte("ok\n"))
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}) // not on the public address: metrics.go
 	s.mux.HandleFunc("GET /ngon-ngu", switchLang)
 	s.mux.HandleFunc("/", s.NotFound)
 	return s, nil
