@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,4 +159,50 @@ func rawStatus(t *testing.T, base, path string) int {
 	}
 	n, _ := strconv.Atoi(f[1])
 	return n
+}
+
+// Back-office, sign-in and account pages, and every page shown to a signed-in
+// person, are never stored; public pages to a visitor may be. HSTS only when
+// the public address is https.
+func TestNoStoreAndHSTS(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		logs := &logBuffer{}
+		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir(), BaseURL: "https://danchu.hue.gov.vn"}, logs)
+		visitor := webtest.New(t, srv.URL)
+		_, home, hd := visitor.Get("/")
+		if got := hd.Get("Strict-Transport-Security"); got != "max-age=63072000; includeSubDomains" {
+			t.Errorf("HSTS with an https base URL: %q", got)
+		}
+		static := regexp.MustCompile(`/static/[^/"]+/app\.css`).FindString(home)
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		person := citizen(t, srv, logs, "0912000222")
+		for _, tt := range []struct {
+			who     *webtest.Browser
+			path    string
+			noStore bool
+		}{
+			{visitor, "/xa/" + demo.CommuneCode, false},
+			{visitor, "/cong-khai/tim?q=a", false},
+			{visitor, "/dang-nhap", true},
+			{visitor, "/cong-dan/dang-nhap", true},
+			{visitor, "/quen-mat-khau", true},
+			{visitor, "/quan-tri", true},
+			{visitor, "/kich-hoat/x", true},
+			{official, "/quan-tri", true},
+			{official, "/xa/" + demo.CommuneCode, true},
+			{official, "/khong-co", true},
+			{person, "/cong-dan", true},
+			{person, "/xa/" + demo.CommuneCode + "/phan-anh", true},
+			{official, static, false},
+		} {
+			_, _, hd := tt.who.Get(tt.path)
+			if got := hd.Get("Cache-Control") == "no-store"; got != tt.noStore {
+				t.Errorf("%s: Cache-Control %q, want no-store: %v", tt.path, hd.Get("Cache-Control"), tt.noStore)
+			}
+		}
+		_, plain := siteWith(t, db.OpenTest(t, db.SQLite), &config.Config{DataDir: t.TempDir()}, io.Discard)
+		if _, _, hd := webtest.New(t, plain.URL).Get("/"); hd.Get("Strict-Transport-Security") != "" {
+			t.Errorf("HSTS without an https base URL: %q", hd.Get("Strict-Transport-Security"))
+		}
+	})
 }

@@ -737,7 +737,6 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		defer f.Close()
 		w.Header().Set("Content-Type", "image/jpeg")
-		w.Header().Set("Cache-Control", "private, max-age=3600")
 		w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(p.Name))
 		http.ServeContent(w, r, "", time.UnixMilli(d.CreatedAt), f)
 		return

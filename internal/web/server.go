@@ -126,6 +126,7 @@ func (s *Server) Handler() http.Handler {
 	// The mux records the matched pattern on the request it is given; middleware
 	// may have replaced that request, so hand the pattern back to observe.
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noStoreSignedIn(w, r) // headers.go
 		s.mux.ServeHTTP(w, r)
 		if p, ok := r.Context().Value(patternKey).(*string); ok {
 			*p = r.Pattern
@@ -140,6 +141,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	h = cop.Handler(h)
 	h = securityHeaders(h)
+	h = s.transportHeaders(h) // headers.go: HSTS, no-store
 	h = s.recoverer(h)
 	return s.observe(h)
 }
