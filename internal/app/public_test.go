@@ -206,3 +206,31 @@ func TestNoStoreAndHSTS(t *testing.T) {
 		}
 	})
 }
+
+// The activity log shows IP addresses only to the roles that investigate abuse
+// (system and province administrators), not to a read-only viewer.
+func TestAuditLogIPOnlyForAdministrators(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		a, srv := demoSite(t, d)
+		commune := mustUnit(t, a, demo.CommuneCode)
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		// Something in the commune's log, done from 127.0.0.1.
+		if code, _, _ := official.Post(fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", commune), fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", commune),
+			url.Values{"categories": {"khac | Khác | 10"}, "hot_n": {"5"}, "hot_days": {"7"}}); code >= 500 {
+			t.Fatalf("settings: %d", code)
+		}
+		page := fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", commune)
+		for _, tt := range []struct {
+			email  string
+			showIP bool
+		}{{"xem@danchu.demo", false}, {"xa@danchu.demo", false}, {"quantri@danchu.demo", true}} {
+			code, body, _ := signIn(t, srv, tt.email, demo.Password).Get(page)
+			if code != 200 || !strings.Contains(body, "<tbody>") {
+				t.Fatalf("%s: activity log %d", tt.email, code)
+			}
+			if got := strings.Contains(body, "127.0.0.1"); got != tt.showIP {
+				t.Errorf("%s sees IP addresses: %v, want %v", tt.email, got, tt.showIP)
+			}
+		}
+	})
+}

@@ -568,11 +568,26 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
 	if len(es) == 100 {
 		older = es[len(es)-1].ID
 	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	showIP := false
+	if d, _ := Decide(t, a.Grants, ReadAuditIP, u.ID); d == Allowed { // Decide, not Can: not having it is no refusal to log
+		showIP = true
+	}
+	if !showIP {
+		for i := range es {
+			es[i].IP = ""
+		}
+	}
 	h.render(w, r, "auditlog", "auth.auditlog.title", http.StatusOK, struct {
 		Unit    org.Unit
 		Entries []audit.Entry
 		Older   int64
-	}{u, es, older})
+		ShowIP  bool
+	}{u, es, older, showIP})
 }
 
 // officialRow is an official with a role in a unit's subtree.
