@@ -35,13 +35,8 @@ type Action string
 // Actions checked by Guard.Can. Capabilities add theirs here, with the roles that
 // hold them in the matrix below, so that the whole policy is one table.
 const (
-	ViewBackOffice Action = "backoffice.view"
-	ReadAudit      Action = "audit.read"
-	// ReadAuditIP shows the IP addresses in the activity log: personal data of
-	// citizens and officials (ND 13/2023), needed only to investigate abuse —
-	// a locked account, a flood — which the system and province administrators
-	// do. Everyone else who reads the log sees who did what, not from where.
-	ReadAuditIP       Action = "audit.read_ip"
+	ViewBackOffice    Action = "backoffice.view"
+	ReadAudit         Action = "audit.read"
 	ManageUsers       Action = "users.manage"
 	ManageUnits       Action = "units.manage"
 	ManageHouseholds  Action = "households.manage"
@@ -55,6 +50,12 @@ const (
 	ManageCalendar    Action = "calendar.manage"
 	ViewStaffMaterial Action = "staff.view" // agency staff disclosure (LDC Art 46–48)
 )
+
+// ReadAuditIP shows the IP addresses in the activity log: personal data of
+// citizens and officials (ND 13/2023), needed only to investigate abuse — a
+// locked account, a flood — which the system and province administrators do.
+// Everyone else who reads the log sees who did what, not from where.
+const ReadAuditIP Action = "audit.read_ip"
 
 // Actions lists every action.
 var Actions = []Action{ViewBackOffice, ReadAudit, ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
