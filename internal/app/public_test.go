@@ -234,3 +234,24 @@ func TestAuditLogIPOnlyForAdministrators(t *testing.T) {
 		}
 	})
 }
+
+// Open311: at most 100 tracking codes per request, beyond is the spec's error.
+func TestOpen311RequestIDsBound(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := demoSite(t, d)
+		ids := func(n int) string {
+			s := make([]string, n)
+			for i := range s {
+				s[i] = fmt.Sprintf("PA-%04d-0000", i)
+			}
+			return strings.Join(s, ",")
+		}
+		api := srv.URL + "/open311/v2/requests."
+		if r := call(t, "GET", api+"json?service_request_id="+ids(feedback.MaxRequestIDs), nil); r.status != 200 || strings.TrimSpace(r.body) != "[]" {
+			t.Errorf("100 codes: %d %.200s", r.status, r.body)
+		}
+		for _, f := range []string{"json", "xml"} {
+			specError(t, call(t, "GET", api+f+"?service_request_id="+ids(feedback.MaxRequestIDs+1), nil), 400, f, "Tối đa 100 mã")
+		}
+	})
+}
