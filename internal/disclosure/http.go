@@ -285,7 +285,7 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Type", f.ContentType)
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	hd.Set("Cache-Control", "public, max-age=86400")
+	hd.Set("Cache-Control", "public, no-cache") // revalidated: a withdrawn file is gone from caches too
 	http.ServeContent(w, r, "", time.UnixMilli(x.UpdatedAt), file)
 }
 
