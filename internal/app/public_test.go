@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"danchu/internal/config"
 	"danchu/internal/db"
@@ -252,6 +253,107 @@ func TestOpen311RequestIDsBound(t *testing.T) {
 		}
 		for _, f := range []string{"json", "xml"} {
 			specError(t, call(t, "GET", api+f+"?service_request_id="+ids(feedback.MaxRequestIDs+1), nil), 400, f, "Tối đa 100 mã")
+		}
+	})
+}
+
+// Every page and export anyone may read without signing in, after a citizen
+// who did not show their name commented and sent feedback with contact details,
+// and officials wrote notes: none shows the citizen's name, phone, address,
+// description, rating comment or reopen reason, an official's note or e-mail,
+// an IP address or an account ID.
+func TestPublicPagesRevealNoPersonalData(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		logs := &logBuffer{}
+		a, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, logs)
+		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		offActor := officialActor(t, a, "xa@danchu.demo")
+
+		// A consultation, with the comment of a citizen who keeps their name to themselves.
+		manage := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế"},
+			"parts": {"## Chương I\nQuy định chung"}, "forms": {"online"}, "closes_on": {time.Now().AddDate(0, 0, 40).Format("2006-01-02")}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("open a consultation: %d", code)
+		}
+		consultation := "/lay-y-kien/" + strings.TrimPrefix(hd.Get("Location"), "/quan-tri/lay-y-kien/")
+		person := citizen(t, srv, logs, "0912000333")
+		if code, _, _ := person.Post("/cong-dan", "/cong-dan/ten", url.Values{"full_name": {"Trần Văn Kín"}}); code != http.StatusSeeOther {
+			t.Fatalf("set name: %d", code)
+		}
+		_, page, _ := person.Get(consultation)
+		key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page)
+		if key == nil {
+			t.Fatal("no comment form")
+		}
+		if code, _, _ := person.Post(consultation, consultation+"/gop-y", url.Values{"part": {"1"}, "stance": {"suggest"},
+			"body": {"Góp ý công khai về chương I"}, "key": {key[1]}}); code != http.StatusSeeOther {
+			t.Fatalf("comment: %d", code)
+		}
+
+		// Feedback with contact details, handled with notes, rated and reopened.
+		fb := "/xa/" + demo.CommuneCode + "/phan-anh"
+		code, _, hd = person.PostMultipart(fb, fb, url.Values{"kind": {"feedback"}, "category": {"moi-truong"}, "place": {fmt.Sprint(village.ID)},
+			"description": {"Mô tả riêng tư của người gửi"}, "contact": {"0911 222 333"}, "address": {"số 7 ngõ Kín Đáo"}, "key": {"p1"}}, nil...)
+		m := codeInURL.FindStringSubmatch(hd.Get("Location"))
+		if code != http.StatusSeeOther || m == nil {
+			t.Fatalf("send feedback: %d", code)
+		}
+		it, err := a.Feedback.ByCode(ctx, offActor, m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []feedback.Step{{Action: feedback.DoAccept, Note: "Ghi chú nội bộ khi thụ lý"}, {Action: feedback.DoStart, Note: "Ghi chú nội bộ khi xử lý"},
+			{Action: feedback.DoAnswer, Note: "Đã thu gom rác."}} {
+			if _, err := a.Feedback.Act(ctx, offActor, it.ID, st); err != nil {
+				t.Fatalf("%s: %v", st.Action, err)
+			}
+		}
+		track := "/phan-anh/" + m[1]
+		if code, _, _ := person.Post(track, track+"/danh-gia", url.Values{"stars": {"2"}, "note": {"Nhận xét riêng của người gửi"}}); code != http.StatusSeeOther {
+			t.Fatalf("rate: %d", code)
+		}
+		if code, _, _ := person.Post(track, track+"/mo-lai", url.Values{"reason": {"Lý do riêng, gọi 0987 654 321"}}); code != http.StatusSeeOther {
+			t.Fatalf("reopen: %d", code)
+		}
+
+		secrets := []string{"Trần Văn Kín", "0912000333", "0912 000 333", "0911 222 333", "Kín Đáo", "Mô tả riêng tư", "Nhận xét riêng",
+			"Lý do riêng", "0987 654 321", "Ghi chú nội bộ", "xa@danchu.demo", "127.0.0.1",
+			fmt.Sprint(it.AuthorID), fmt.Sprint(offActor.AccountID)}
+		visitor := webtest.New(t, srv.URL)
+		xa, tinh := "/xa/"+demo.CommuneCode, "/tinh/46"
+		o311 := "/open311/v2/requests."
+		pages := []string{"/", "/tim-kiem?q=Đan", tinh, xa, "/thon/" + demo.CommuneCode + "-01",
+			xa + "/phan-anh", xa + "/phan-anh/thong-ke", tinh + "/phan-anh/thong-ke", "/phan-anh", track,
+			o311 + "json?service_request_id=" + m[1], o311 + "xml?service_request_id=" + m[1],
+			o311 + "json?jurisdiction_id=" + demo.CommuneCode, o311 + "xml?jurisdiction_id=" + demo.CommuneCode,
+			"/open311/v2/discovery.json", "/open311/v2/services.json",
+			"/minh-bach", "/minh-bach.json", "/minh-bach/1",
+			xa + "/lay-y-kien", consultation, xa + "/quyet-dinh", xa + "/cong-khai", xa + "/cong-khai.atom", xa + "/cong-khai/luu-tru",
+			"/cong-khai/tim?q=quy", "/healthz", "/readyz"}
+		sheets := []string{xa + "/phan-anh/thong-ke.xlsx", tinh + "/phan-anh/thong-ke.xlsx"}
+		for _, p := range append(pages, sheets...) {
+			code, body, _ := visitor.Get(p)
+			if code != 200 {
+				t.Errorf("%s: %d", p, code)
+				continue
+			}
+			if strings.HasSuffix(p, ".xlsx") {
+				body = xlsxText(t, body)
+			}
+			body = strings.ReplaceAll(body, srv.URL, "") // feeds and Open311 name the site by its (test) address
+			for _, s := range secrets {
+				if strings.Contains(body, s) {
+					t.Errorf("%s shows %q", p, s)
+				}
+			}
+		}
+		// The comment is there, under the neutral name.
+		if _, body, _ := visitor.Get(consultation); !strings.Contains(body, "Góp ý công khai về chương I") || !strings.Contains(body, "Người dân") {
+			t.Errorf("the comment is not shown under a neutral name")
 		}
 	})
 }
