@@ -285,7 +285,9 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Type", f.ContentType)
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	hd.Set("Cache-Control", "public, no-cache") // revalidated: a withdrawn file is gone from caches too
+	if !x.StaffOnly { // a staff file keeps the no-store every signed-in answer has (web/headers.go)
+		hd.Set("Cache-Control", "public, no-cache") // revalidated: a withdrawn file is gone from caches too
+	}
 	http.ServeContent(w, r, "", time.UnixMilli(x.UpdatedAt), file)
 }
 
