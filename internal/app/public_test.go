@@ -132,6 +132,9 @@ func TestOverflowingParameters(t *testing.T) {
 				t.Errorf("%s: %d, want %d\n%.300s", tt.path, code, tt.want, body)
 			}
 		}
+		if _, body, _ := webtest.New(t, srv.URL).Get("/cong-khai/tim?q=a&trang=" + big); !strings.Contains(body, "từ 1 đến 10000") {
+			t.Errorf("the overflowing page number is not explained")
+		}
 		// Sent as typed (a client library would re-encode them).
 		for _, p := range []string{"/static/%zz/x", "/static/x/%zz", "/static/x/%ff", "/static/x/%c0%ae"} {
 			if code := rawStatus(t, srv.URL, p); code != 400 && code != 404 {
