@@ -26,6 +26,8 @@ func TestCheckPassword(t *testing.T) {
 		{"lan.nguyen2026!", "Nguyễn Thị Lan", "lan.nguyen2026@xa.gov.vn", "personal"},
 		{"nguyenthilan1", "Nguyễn Thị Lan", "x@y.vn", "personal"},
 		{"314159265358979", "", "", "digits"},
+		{"abcdefghijkl", "", "", "weak"},
+		{"qwertyuiopasdf", "", "", "weak"},
 		{strings.Repeat("ab", 65), "", "", "long"},
 		{goodPassword, "Nguyễn Thị Lan", "lan@xa.gov.vn", ""},
 		{"đồng lúa xanh mướt", "Trần Văn Hùng", "hung@xa.gov.vn", ""},
