@@ -303,12 +303,13 @@ func (h *Handlers) limited(w http.ResponseWriter, r *http.Request, page, titleKe
 	return true
 }
 
-// safeNext keeps redirects on this site.
+// safeNext is where to go after signing in: next= when web.SafeNext keeps it
+// (a path on this site), the back office otherwise.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/quan-tri"
+	if n := web.SafeNext(next); n != "/" || next == "/" {
+		return n
 	}
-	return next
+	return "/quan-tri"
 }
 
 func (h *Handlers) signInForm(w http.ResponseWriter, r *http.Request) {
