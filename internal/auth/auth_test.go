@@ -198,3 +198,11 @@ func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 		t.Fatalf("error = %v (code %s), want %s containing %q", err, apperr.CodeOf(err), code, text)
 	}
 }
+
+// deliver sends what waits in the outbox to the fixture's mail and SMS boxes.
+func deliver(t *testing.T, f *fixture) {
+	t.Helper()
+	if _, _, err := notify.NewOutbox(f.d, f.mail.Sender(), f.sms, f.svc.Policy().BaseURL, discard).Deliver(context.Background(), 1000); err != nil {
+		t.Fatal(err)
+	}
+}

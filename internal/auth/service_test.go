@@ -312,6 +312,7 @@ func TestPasswordResetBySMTP(t *testing.T) {
 		if err := f.svc.RequestReset(ctx, "Reset@X.vn"); err != nil {
 			t.Fatal(err)
 		}
+		deliver(t, f)
 		got := f.mail.Wait(t, 1)
 		if len(got) != 1 || got[0].To != "reset@x.vn" || got[0].Subject != "Đặt lại mật khẩu danchu" {
 			t.Fatalf("mail = %+v", got)
@@ -335,6 +336,7 @@ func TestPasswordResetBySMTP(t *testing.T) {
 		if err := f.svc.RequestReset(ctx, "reset@x.vn"); err != nil {
 			t.Fatal(err)
 		}
+		deliver(t, f)
 		late := regexp.MustCompile(`/dat-lai-mat-khau/([A-Z2-7]+)`).FindStringSubmatch(f.mail.Wait(t, 2)[1].Text)
 		f.advance(61 * time.Minute)
 		wantCode(t, f.svc.ResetPassword(ctx, late[1], "một mật khẩu khác hẳn 9"), apperr.CodeConflict, "hết hạn")
