@@ -84,7 +84,7 @@ const unitsCSV = `code,name,type,parent_code
 00004,Phường Ba Đình,phuong,01
 `
 
-func setup(t *testing.T, d *db.DB, edit func(*auth.Policy)) *fixture {
+func setup(t testing.TB, d *db.DB, edit func(*auth.Policy)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{d: d, now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
@@ -134,7 +134,7 @@ func (f *fixture) advance(d time.Duration) {
 const goodPassword = "mùa lúa chín vàng 2026"
 
 // official creates and activates an official with one role.
-func (f *fixture) official(t *testing.T, email string, role auth.Role, unit org.Unit) auth.Account {
+func (f *fixture) official(t testing.TB, email string, role auth.Role, unit org.Unit) auth.Account {
 	t.Helper()
 	ctx := context.Background()
 	res, err := f.svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ " + email, Email: email, Role: role, UnitCode: unit.Code})

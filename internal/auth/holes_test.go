@@ -449,3 +449,23 @@ func TestInvitationPages(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkWrongPassword compares a wrong password for a real account with one
+// for an address that has no account: both run one argon2id hash, one counter
+// upsert and one audit entry, so their times should be close.
+func BenchmarkWrongPassword(b *testing.B) {
+	d := db.OpenTest(b, db.SQLite)
+	f := setup(b, d, func(p *auth.Policy) { p.Require2FA = false })
+	f.official(b, "real@x.vn", auth.Viewer, f.danDien)
+	ctx := context.Background()
+	for _, email := range []string{"real@x.vn", "nobody@x.vn"} {
+		b.Run(strings.Split(email, "@")[0], func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				_, err := f.svc.SignIn(ctx, email, "sai mật khẩu rồi", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255), "ua")
+				if apperr.CodeOf(err) != apperr.CodeInvalid {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
