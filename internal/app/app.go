@@ -111,6 +111,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	var sms notify.SMS = notify.LogSender{Log: log} // no SMS gateway is wired yet
 	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, sms)
 	a.Outbox = notify.NewOutbox(d, mail, sms, cfg.PublicURL(), log)
+	a.Auth.SetOutbox(a.Outbox) // links and codes go out after their transaction commits
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
 	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
 	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Consult)
