@@ -2,6 +2,7 @@ package disclosure_test
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -42,6 +43,14 @@ func BenchmarkDiff3000(b *testing.B) {
 	b.Run("all-changed", func(b *testing.B) {
 		for b.Loop() {
 			disclosure.Diff(older, allNew)
+		}
+	})
+	b.Run("shuffled", func(b *testing.B) { // every line kept, in another order: the bounded worst case
+		lines := strings.Split(older, "\n")
+		rand.New(rand.NewPCG(1, 1)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+		shuffled := strings.Join(lines, "\n")
+		for b.Loop() {
+			disclosure.Diff(older, shuffled)
 		}
 	})
 	b.Run("stored", func(b *testing.B) { // what a page view does: rebuild from the stored script

@@ -113,6 +113,27 @@ func TestDiffIsShortest(t *testing.T) {
 	}
 }
 
+// TestDiffBounded: 3,000 lines kept but shuffled go past the search's bound;
+// the comparison is still true (it rebuilds both texts), only longer.
+func TestDiffBounded(t *testing.T) {
+	older, _ := pair3000()
+	lines := strings.Split(older, "\n")
+	rand.New(rand.NewPCG(1, 1)).Shuffle(len(lines), func(i, j int) { lines[i], lines[j] = lines[j], lines[i] })
+	newer := strings.Join(lines, "\n")
+	var olds, news []string
+	for _, l := range disclosure.Diff(older, newer) {
+		if l.Op != '+' {
+			olds = append(olds, l.Text)
+		}
+		if l.Op != '-' {
+			news = append(news, l.Text)
+		}
+	}
+	if strings.Join(olds, "\n") != older || strings.Join(news, "\n") != newer {
+		t.Fatal("the bounded comparison does not rebuild the two texts")
+	}
+}
+
 func TestApplyScriptRefusesWhatDoesNotFit(t *testing.T) {
 	for _, s := range []string{"", "=3", "=1 +1", "-2 +2 =1", "x2", "=0 -2 +1", "=a"} {
 		if _, ok := disclosure.ApplyScript(s, "a\nb", "a\nc"); ok {
