@@ -71,7 +71,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	}
 	if cfg.SMTP != "" {
 		if _, err := notify.ParseSMTP(cfg.SMTP); err != nil {
-			return nil, &apperr.ConfigError{VI: "--smtp không hợp lệ: " + err.Error(), EN: "invalid --smtp: " + err.Error()}
+			return nil, &apperr.ConfigError{VI: "--smtp (DANCHU_SMTP) không hợp lệ: " + err.Error(), EN: "invalid --smtp (DANCHU_SMTP): " + err.Error()}
 		}
 	}
 	d, err := db.Open(ctx, cfg.DB, db.Options{Node: cfg.Node, SyncFull: cfg.SQLiteSync != "normal"})

@@ -148,7 +148,10 @@ func versionString() string {
 func flags(name, synopsis string, args []string, stderr io.Writer, getenv func(string) string, extra func(*flag.FlagSet)) (*config.Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := config.Register(fs, getenv)
+	cfg, err := config.Register(fs, getenv)
+	if err != nil {
+		return nil, nil, err
+	}
 	if extra != nil {
 		extra(fs)
 	}

@@ -229,7 +229,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := len(x.Versions) - 1; i >= 1; i-- {
 		v, prev := x.Versions[i], x.Versions[i-1]
-		p.Versions = append(p.Versions, versionView{Version: v, Diff: Diff(prev.Body, v.Body), TitleChanged: prev.Title != v.Title})
+		p.Versions = append(p.Versions, versionView{Version: v, Diff: v.DiffFrom(prev), TitleChanged: prev.Title != v.Title})
 	}
 	if len(x.Versions) > 0 {
 		p.Versions = append(p.Versions, versionView{Version: x.Versions[0]})

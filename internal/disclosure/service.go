@@ -56,6 +56,8 @@ type Version struct {
 	Reason      string
 	CreatedAt   int64
 	Files       []File
+
+	script sql.NullString // EditScript from the version before, stored when the version was made
 }
 
 // File is an attachment of a version, stored in the shared file store.
@@ -156,7 +158,7 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, d Draft, ups []Upl
 			x.PostingStart.String(), dateOrEmpty(x.MinEnd), x.Late, search.IndexText(x.Title, x.Body), now, a.AccountID); err != nil {
 			return fmt.Errorf("insert disclosure: %w", err)
 		}
-		if err := insertVersion(ctx, tx, x.ID, 1, x.Title, x.Body, "", a.AccountID, now, files); err != nil {
+		if err := insertVersion(ctx, tx, x.ID, 1, x.Title, x.Body, "", sql.NullString{}, a.AccountID, now, files); err != nil {
 			return err
 		}
 		if err := replaceChannels(ctx, tx, x.ID, p.Channels); err != nil {
@@ -177,9 +179,11 @@ func dateOrEmpty(d legal.Date) string {
 	return d.String()
 }
 
-func insertVersion(ctx context.Context, tx *sql.Tx, id int64, n int, title, body, reason string, by, now int64, files []File) error {
-	if _, err := tx.ExecContext(ctx, `insert into disclosure_versions (disclosure_id, version, title, body, reason, created_by, created_at)
-		values ($1, $2, $3, $4, $5, $6, $7)`, id, n, title, body, reason, by, now); err != nil {
+// insertVersion stores a version; script is its comparison with the version
+// before (none for the first).
+func insertVersion(ctx context.Context, tx *sql.Tx, id int64, n int, title, body, reason string, script sql.NullString, by, now int64, files []File) error {
+	if _, err := tx.ExecContext(ctx, `insert into disclosure_versions (disclosure_id, version, title, body, reason, diff, created_by, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8)`, id, n, title, body, reason, script, by, now); err != nil {
 		return fmt.Errorf("insert version: %w", err)
 	}
 	for i, f := range files {
@@ -293,13 +297,13 @@ func find(ctx context.Context, q querier, id int64) (Disclosure, error) {
 		// One version: it is the row itself (saves a query on most pages).
 		x.Versions = []Version{{N: 1, Title: x.Title, Body: x.Body, CreatedAt: x.PublishedAt, Files: files[1]}}
 	} else {
-		rows, err := q.QueryContext(ctx, "select version, title, body, reason, created_at from disclosure_versions where disclosure_id = $1 order by version", id)
+		rows, err := q.QueryContext(ctx, "select version, title, body, reason, diff, created_at from disclosure_versions where disclosure_id = $1 order by version", id)
 		if err != nil {
 			return x, fmt.Errorf("versions of %d: %w", id, err)
 		}
 		for rows.Next() {
 			var v Version
-			if err := rows.Scan(&v.N, &v.Title, &v.Body, &v.Reason, &v.CreatedAt); err != nil {
+			if err := rows.Scan(&v.N, &v.Title, &v.Body, &v.Reason, &v.script, &v.CreatedAt); err != nil {
 				rows.Close()
 				return x, err
 			}
@@ -419,6 +423,10 @@ func (s *Service) Amend(ctx context.Context, a *auth.Actor, id int64, d Draft, k
 		if len(files) > MaxFiles {
 			return apperr.Invalid(fmt.Sprintf("Tối đa %d tệp cho một nội dung công khai.", MaxFiles), map[string]string{"files": "too_many"})
 		}
+		// The comparison the public page shows, made once here rather than on
+		// every view: linear in memory (under 1.3 MB at 3,000 lines), a few
+		// milliseconds, a bounded few tens when every line moved (maxWork).
+		script := sql.NullString{String: EditScript(Diff(x.Body, p.Body)), Valid: true}
 		x.Version++
 		x.Title, x.Body, x.Category, x.Files = p.Title, p.Body, p.Category.N, files
 		x.DecisionDate, x.Due = p.DecisionDate, p.Due
@@ -428,7 +436,7 @@ func (s *Service) Amend(ctx context.Context, a *auth.Actor, id int64, d Draft, k
 			search.IndexText(x.Title, x.Body), x.UpdatedAt, x.ID); err != nil {
 			return fmt.Errorf("amend disclosure: %w", err)
 		}
-		if err := insertVersion(ctx, tx, x.ID, x.Version, x.Title, x.Body, reason, a.AccountID, x.UpdatedAt, files); err != nil {
+		if err := insertVersion(ctx, tx, x.ID, x.Version, x.Title, x.Body, reason, script, a.AccountID, x.UpdatedAt, files); err != nil {
 			return err
 		}
 		if err := replaceChannels(ctx, tx, x.ID, p.Channels); err != nil {
