@@ -174,10 +174,8 @@ type errorView struct {
 // detail of an internal error goes to the log only.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
-	if d := apperr.RetryAfterOf(err); d > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
-	}
-	ev := errorView{Status: status, Message: apperr.MessageOf(err)}
+	setRetryAfter(w, err)
+	ev := errorView{Status: status, Message: s.Message(r, err)}
 	switch status {
 	case http.StatusNotFound:
 		ev.Heading = s.T(r, "error.404.title")
@@ -209,7 +207,7 @@ func StatusOf(err error) int {
 
 // NotFound renders the friendly 404 page.
 func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
-	s.Error(w, r, apperr.NotFound("%s", s.T(r, "error.404.body")))
+	s.Error(w, r, apperr.New(apperr.CodeNotFound, "error.404.body"))
 }
 
 type ctxKey int
