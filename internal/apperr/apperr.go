@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -198,17 +199,35 @@ func KeyOf(err error) string {
 	return ""
 }
 
-// MessageOf returns the literal message of err, or a generic one for internal errors.
+// vietnamese holds the Vietnamese texts of the message keys, for MessageOf.
+var vietnamese atomic.Pointer[map[string]string]
+
+// UseVietnamese gives MessageOf the Vietnamese text of every message key (the web
+// server sets it once its catalogs are complete), so that a room still calling
+// MessageOf shows a converted room's error in Vietnamese rather than as its key.
 //
-// Deprecated: it cannot render a message key; use web.Server.Message, which
-// shows the message in the request's language.
+// Deprecated: it goes with MessageOf.
+func UseVietnamese(texts map[string]string) { vietnamese.Store(&texts) }
+
+// MessageOf returns the message of err in Vietnamese, or a generic one for internal errors.
+//
+// Deprecated: it shows every page's errors in Vietnamese; use web.Server.Message,
+// which shows the message in the request's language.
 func MessageOf(err error) string {
 	var e *Error
 	if errors.As(err, &e) && e.Code != CodeInternal {
-		if e.Msg.Key != "" {
-			return e.Msg.String()
+		if e.Msg.Key == "" {
+			return e.Message
 		}
-		return e.Message
+		if p := vietnamese.Load(); p != nil {
+			if s, ok := (*p)[e.Msg.Key]; ok {
+				if len(e.Msg.Args) > 0 {
+					return fmt.Sprintf(s, e.Msg.Args...)
+				}
+				return s
+			}
+		}
+		return e.Msg.String()
 	}
 	return "Đã có lỗi trong hệ thống. Vui lòng thử lại sau ít phút."
 }

@@ -50,6 +50,10 @@ func TestFailForm(t *testing.T) {
 	})
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
+	// The rooms still on literal messages show a keyed error in Vietnamese, not as its key.
+	if got := apperr.MessageOf(errs["conflict"]); got != "Mã X2 đã được dùng." {
+		t.Errorf("MessageOf a keyed error = %q", got)
+	}
 	for _, tt := range []struct {
 		e, lang    string
 		status     int
