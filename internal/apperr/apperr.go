@@ -122,7 +122,9 @@ func (e *Error) Error() string {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if m, ok := e.FieldMsgs[k]; ok {
+		if m, ok := e.FieldMsgs[k]; ok && m.Key == "" {
+			fmt.Fprintf(&b, "; %s", k)
+		} else if ok {
 			fmt.Fprintf(&b, "; %s: %s", k, m)
 		} else {
 			fmt.Fprintf(&b, "; %s: %s", k, e.Fields[k])
