@@ -119,7 +119,7 @@ func report(stderr io.Writer, err error) int {
 		return 1
 	}
 	if apperr.CodeOf(err) != apperr.CodeInternal {
-		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(org.Vietnamese(err)))
 		return 1
 	}
 	fmt.Fprintf(stderr, "danchu: lỗi / error: %s\n", oneLine(err.Error()))

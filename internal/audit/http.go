@@ -55,7 +55,7 @@ func positive(r *http.Request, name string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < 1 {
-		return 0, apperr.Invalid(fmt.Sprintf("Tham số %s phải là số nguyên dương.", name), nil)
+		return 0, apperr.New(apperr.CodeInvalid, "audit.err.param_positive", name)
 	}
 	return n, nil
 }

@@ -19,6 +19,7 @@ import (
 	"danchu/internal/notify"
 	"danchu/internal/notify/mailtest"
 	"danchu/internal/org"
+	"danchu/internal/web/webtest"
 )
 
 type fixture struct {
@@ -79,7 +80,7 @@ func draft(f *fixture) consultation.Draft {
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
+	if apperr.CodeOf(err) != code || !strings.Contains(webtest.Vietnamese(t, err), text) {
 		t.Fatalf("error = %v, want %s with %q", err, code, text)
 	}
 }

@@ -75,7 +75,7 @@ func (h *handlers) unitOfLevel(r *http.Request, level org.Level) (org.Unit, erro
 		return u, err
 	}
 	if u.Type.Level() != level {
-		return u, apperr.NotFound("Không tìm thấy đơn vị.")
+		return u, apperr.New(apperr.CodeNotFound, "disclosure.err.unit_not_found")
 	}
 	return u, nil
 }
@@ -263,7 +263,7 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if x.Status == Withdrawn {
-		h.web.Error(w, r, apperr.NotFound("Nội dung này đã bị rút nên tệp không còn được cung cấp."))
+		h.web.Error(w, r, apperr.New(apperr.CodeNotFound, "disclosure.err.withdrawn_file"))
 		return
 	}
 	var f *File
@@ -312,7 +312,7 @@ const PageSize = 20
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len([]rune(q)) > 200 {
-		h.web.Error(w, r, apperr.Invalid("Từ khóa dài quá 200 ký tự; hãy gõ ngắn hơn.", nil))
+		h.web.Error(w, r, apperr.New(apperr.CodeInvalid, "disclosure.err.query_long"))
 		return
 	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("trang"))
@@ -462,9 +462,9 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return Draft{}, nil, nil, closeAll, apperr.Invalid(fmt.Sprintf("Các tệp gửi lên lớn quá %d MB tất cả.", mbe.Limit>>20), map[string]string{"files": "too_large"})
+			return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.files_large", mbe.Limit>>20).Mark("files")
 		}
-		return Draft{}, nil, nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+		return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.form_unreadable")
 	}
 	v := func(k string) string { return r.FormValue(k) }
 	cat, _ := strconv.Atoi(v("category"))
@@ -529,14 +529,11 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	})
 }
 
-// formError shows input errors on the form and anything else on the error page.
+// formError shows the form again or the error page, by the one rule of web.FailForm.
 func (h *handlers) formError(w http.ResponseWriter, r *http.Request, err error, show func(status int, msg string, fields map[string]string)) {
-	var e *apperr.Error
-	if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
-		show(web.StatusOf(err), e.Message, e.Fields)
-		return
+	if f, ok := h.web.FailForm(w, r, err); ok {
+		show(f.Status, f.Message, f.Fields)
 	}
-	h.web.Error(w, r, err)
 }
 
 type editPage struct {

@@ -16,6 +16,11 @@ const (
 // Catalog maps a language to message keys to text.
 type Catalog map[string]map[string]string
 
+// LoadCatalog reads locales/vi.json and locales/en.json from fsys, refusing a key
+// that one of them lacks. A room uses it to render its messages where there is
+// no request (a command-line report); pages use Renderer.T.
+func LoadCatalog(fsys fs.FS) (Catalog, error) { return loadCatalog(fsys) }
+
 // loadCatalog reads locales/vi.json and locales/en.json from fsys.
 func loadCatalog(fsys fs.FS) (Catalog, error) {
 	c := Catalog{}
