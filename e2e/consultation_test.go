@@ -17,24 +17,48 @@ import (
 
 // syncBuffer is the server's log, where the development SMS sender writes codes.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu   sync.Mutex
+	b    bytes.Buffer
+	used int           // codes already handed out by code
+	news chan struct{} // a write happened
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.news == nil {
+		s.news = make(chan struct{}, 1)
+	}
+	select {
+	case s.news <- struct{}{}:
+	default:
+	}
 	return s.b.Write(p)
 }
 
+// code returns the newest sign-in code not handed out yet, waiting up to 10 s
+// for the outbox worker to deliver it ("" after that).
 func (s *syncBuffer) code() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := regexp.MustCompile(`của bạn: (\d{6})`).FindAllStringSubmatch(s.b.String(), -1)
-	if len(m) == 0 {
-		return ""
+	deadline := time.After(10 * time.Second)
+	for {
+		s.mu.Lock()
+		if s.news == nil {
+			s.news = make(chan struct{}, 1)
+		}
+		news := s.news
+		m := regexp.MustCompile(`của bạn: (\d{6})`).FindAllStringSubmatch(s.b.String(), -1)
+		if len(m) > s.used {
+			s.used = len(m)
+			s.mu.Unlock()
+			return m[len(m)-1][1]
+		}
+		s.mu.Unlock()
+		select {
+		case <-news:
+		case <-deadline:
+			return ""
+		}
 	}
-	return m[len(m)-1][1]
 }
 
 // TestConsultationJourney: an official opens a consultation with a three-part

@@ -74,7 +74,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	}
 	if cfg.SMTP != "" {
 		if _, err := notify.ParseSMTP(cfg.SMTP); err != nil {
-			return nil, &apperr.ConfigError{VI: "--smtp không hợp lệ: " + err.Error(), EN: "invalid --smtp: " + err.Error()}
+			return nil, &apperr.ConfigError{VI: "--smtp (DANCHU_SMTP) không hợp lệ: " + err.Error(), EN: "invalid --smtp (DANCHU_SMTP): " + err.Error()}
 		}
 	}
 	d, err := db.Open(ctx, cfg.DB, db.Options{Node: cfg.Node, SyncFull: cfg.SQLiteSync != "normal"})
@@ -114,6 +114,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	var sms notify.SMS = notify.LogSender{Log: log} // no SMS gateway is wired yet
 	a.Auth = auth.NewService(d, a.Units, a.Audit, p, mail, sms)
 	a.Outbox = notify.NewOutbox(d, mail, sms, cfg.PublicURL(), log)
+	a.Auth.SetOutbox(a.Outbox) // links and codes go out after their transaction commits
 	a.Calendar = calendar.NewService(d, a.Auth.Guard())
 	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
 	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Consult)

@@ -246,8 +246,8 @@ func TestCommandLine(t *testing.T) {
 		{"UnknownCommand", []string{"fly"}, 2, "", "unknown command", false},
 		{"Version", []string{"version"}, 0, "danchu ", "", false},
 		{"Help", []string{"serve", "-h"}, 0, "", "-addr", false},
-		{"BadTrustProxy", []string{"serve", dbFlag, "--data-dir=" + dir, "--trust-proxy=10.0.0.0/8, proxy.local"}, 2, "", "--trust-proxy: \"proxy.local\" không phải địa chỉ IP", true},
-		{"UnknownScheme", []string{"migrate", "--db=mysql://x"}, 2, "", "unsupported database scheme", true},
+		{"BadTrustProxy", []string{"serve", dbFlag, "--data-dir=" + dir, "--trust-proxy=10.0.0.0/8, proxy.local"}, 2, "", "-trust-proxy: \"proxy.local\" không phải địa chỉ IP", false},
+		{"UnknownScheme", []string{"migrate", "--db=mysql://x"}, 2, "", "for flag -db: dùng sqlite:ĐƯỜNG_DẪN", false},
 		{"UnreachablePostgres", []string{"migrate", "--db=postgres://u@127.0.0.1:1/x?sslmode=disable"}, 2, "", "cannot reach PostgreSQL", true},
 		{"UnwritableDataDir", []string{"migrate", dbFlag, "--data-dir=" + filepath.Join(bad, "sub")}, 2, "", "cannot write to data folder", true},
 		{"Migrate", []string{"migrate", dbFlag, "--data-dir=" + dir}, 0, "schema up to date", "", false},
@@ -263,9 +263,9 @@ func TestCommandLine(t *testing.T) {
 		{"UserAddBadRole", []string{"user", "add", "--unit", "19885", "--role", "mayor", "--email", "a@x.vn", dbFlag, "--data-dir=" + dir}, 1, "", "Không có vai trò", false},
 		{"UserAddWrongLevel", []string{"user", "add", "--unit", "19885", "--role", "village_head", "--email", "a@x.vn", dbFlag, "--data-dir=" + dir}, 1, "", "không gắn với xã", false},
 		{"UserUsage", []string{"user", dbFlag}, 2, "", "usage", false},
-		{"BadBaseURL", []string{"migrate", dbFlag, "--data-dir=" + dir, "--base-url=ftp://x"}, 2, "", "invalid --base-url", true},
-		{"ShortMetricsToken", []string{"migrate", dbFlag, "--data-dir=" + dir, "--metrics-token=secret"}, 2, "", "--metrics-token is too short", true},
-		{"BadSMTP", []string{"migrate", dbFlag, "--data-dir=" + dir, "--smtp=mail.example.vn"}, 2, "", "invalid --smtp", true},
+		{"BadBaseURL", []string{"migrate", dbFlag, "--data-dir=" + dir, "--base-url=ftp://x"}, 2, "", "for flag -base-url: dùng dạng https://", false},
+		{"ShortMetricsToken", []string{"migrate", dbFlag, "--data-dir=" + dir, "--metrics-token=secret"}, 2, "", "is too short: at least 32 characters", false},
+		{"BadSMTP", []string{"migrate", dbFlag, "--data-dir=" + dir, "--smtp=mail.example.vn"}, 2, "", "invalid --smtp (DANCHU_SMTP)", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

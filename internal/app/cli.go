@@ -119,7 +119,7 @@ func report(stderr io.Writer, err error) int {
 		return 1
 	}
 	if apperr.CodeOf(err) != apperr.CodeInternal {
-		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(err.Error()))
+		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(org.Vietnamese(err)))
 		return 1
 	}
 	fmt.Fprintf(stderr, "danchu: lỗi / error: %s\n", oneLine(err.Error()))
@@ -148,7 +148,10 @@ func versionString() string {
 func flags(name, synopsis string, args []string, stderr io.Writer, getenv func(string) string, extra func(*flag.FlagSet)) (*config.Config, []string, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg := config.Register(fs, getenv)
+	cfg, err := config.Register(fs, getenv)
+	if err != nil {
+		return nil, nil, err
+	}
 	if extra != nil {
 		extra(fs)
 	}
@@ -316,10 +319,13 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã giao vai trò / role granted: %s (%s) → %s\n", res.Grant.Role, res.Grant.Role.Label(), res.Account.Email)
-	if res.ActivationLink != "" {
+	switch {
+	case res.ActivationLink != "": // the first link of an account this command created
 		fmt.Fprintf(stdout, "Đường liên kết kích hoạt, dùng một lần, hết hạn sau %d giờ / one-time activation link, expires in %d hours:\n%s\n",
 			int(a.Auth.Policy().ActivationTTL.Hours()), int(a.Auth.Policy().ActivationTTL.Hours()), res.ActivationLink)
-	} else {
+	case res.Mailed:
+		fmt.Fprintln(stdout, "Tài khoản chưa kích hoạt: đường liên kết kích hoạt mới đã được xếp gửi tới hộp thư của người dùng / not activated yet: a new activation link was queued to the user's mailbox")
+	default:
 		fmt.Fprintln(stdout, "Tài khoản đã kích hoạt từ trước / the account was already active")
 	}
 	return nil

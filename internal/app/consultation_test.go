@@ -104,7 +104,7 @@ func TestConsultationPages(t *testing.T) {
 		id := strings.TrimPrefix(office, "/quan-tri/lay-y-kien/")
 		public := "/lay-y-kien/" + id
 		// A citizen signs in with the code written to the log and comments on part 2.
-		cit := citizen(t, srv, logs, "0912 000 111")
+		cit := citizen(t, a, srv, logs, "0912 000 111")
 		_, page, _ := cit.Get(public)
 		key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(page)
 		if key == nil {

@@ -73,7 +73,7 @@ func TestDecisionPages(t *testing.T) {
 			t.Fatalf("notice: %d", code)
 		}
 		// A citizen signs in and is bound as the representative of the village's first household.
-		cit := citizen(t, srv, logs, "0912 000 222")
+		cit := citizen(t, a, srv, logs, "0912 000 222")
 		_, page, _ = cit.Get(public)
 		if strings.Contains(page, `name="choice"`) {
 			t.Error("a citizen who represents no household is offered the ballot")

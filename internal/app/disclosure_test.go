@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -61,11 +62,15 @@ func signIn(t *testing.T, srv *httptest.Server, email, password string) *webtest
 }
 
 // citizen signs a citizen in by phone with the code the development SMS sender logged.
-func citizen(t *testing.T, srv *httptest.Server, logs *logBuffer, phone string) *webtest.Browser {
+func citizen(t *testing.T, a *app.App, srv *httptest.Server, logs *logBuffer, phone string) *webtest.Browser {
 	t.Helper()
 	b := webtest.New(t, srv.URL)
 	if code, _, _ := b.Post("/cong-dan/dang-nhap", "/cong-dan/dang-nhap", url.Values{"address": {phone}}); code != http.StatusSeeOther {
 		t.Fatalf("send code: %d", code)
+	}
+	// The code goes through the outbox (the server's worker delivers it; here the test does).
+	if _, _, err := a.Outbox.Deliver(context.Background(), 100); err != nil {
+		t.Fatal(err)
 	}
 	if code, _, _ := b.Post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {logs.lastCode()}}); code != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", code)
@@ -212,6 +217,35 @@ func TestDisclosurePages(t *testing.T) {
 		_, page, _ = citizen.Get(detail)
 		if !strings.Contains(page, "Bổ sung yêu cầu kịp thời") || !strings.Contains(page, "<ins>+ - Công khai đầy đủ, kịp thời</ins>") {
 			t.Errorf("amended page lacks the note or the diff")
+		}
+		// The comparison was made once, at amendment, and stored; the page reads
+		// the stored one (a changed script shows on the page), and a correction
+		// made before comparisons were stored (NULL) is compared on view.
+		var script string
+		if err := d.QueryRow("select diff from disclosure_versions where disclosure_id = $1 and version = 2", id).Scan(&script); err != nil || script != "=1 -2 +1" {
+			t.Fatalf("stored diff = %q, %v; want =1 -2 +1", script, err)
+		}
+		setDiff := func(v any) {
+			t.Helper()
+			if err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+				_, err := tx.ExecContext(ctx, "update disclosure_versions set diff = $1 where disclosure_id = $2 and version = 2", v, id)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setDiff("-3 +2")
+		if _, page, _ = citizen.Get(detail); !strings.Contains(page, "<del>- Điều 1. Phạm vi</del>") {
+			t.Errorf("the page does not show the stored comparison")
+		}
+		setDiff(nil)
+		if _, page, _ = citizen.Get(detail); !strings.Contains(page, "diff\">  Điều 1. Phạm vi\n<del>- - Công khai **đầy đủ**</del>") ||
+			!strings.Contains(page, "<ins>+ - Công khai đầy đủ, kịp thời</ins>") {
+			t.Errorf("a version without a stored comparison is not compared on view")
+		}
+		var stillNull bool
+		if err := d.QueryRow("select diff is null from disclosure_versions where disclosure_id = $1 and version = 2", id).Scan(&stillNull); err != nil || !stillNull {
+			t.Errorf("a page view wrote the comparison (%v)", err)
 		}
 		// A permanent item cannot be archived; withdrawing leaves a tombstone and no file.
 		if code, page, _ := official.Post(edit, edit+"/go", url.Values{}); code != http.StatusConflict || !strings.Contains(page, "thường xuyên") {

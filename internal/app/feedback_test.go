@@ -155,7 +155,7 @@ func TestFeedbackPages(t *testing.T) {
 		}
 
 		// A signed-in citizen sends, gets the code by SMS, is answered and rates once.
-		cit := citizen(t, srv, logs, "0912 000 222")
+		cit := citizen(t, a, srv, logs, "0912 000 222")
 		_, body, _ = cit.Get(page)
 		key := regexp.MustCompile(`name="key" value="([0-9a-f]+)"`).FindStringSubmatch(body)
 		if key == nil || strings.Contains(body, "gửi ẩn danh: không nhận") {

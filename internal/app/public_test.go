@@ -30,7 +30,7 @@ func TestPublicTrackingShowsNoPrivateText(t *testing.T) {
 		a, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, logs)
 		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
 		page := "/xa/" + demo.CommuneCode + "/phan-anh"
-		reporter := citizen(t, srv, logs, "0912000111")
+		reporter := citizen(t, a, srv, logs, "0912000111")
 		code, _, hd := reporter.PostMultipart(page, page, url.Values{"kind": {"feedback"}, "category": {"moi-truong"},
 			"place": {fmt.Sprint(village.ID)}, "description": {"Rác thải cạnh cầu"}, "key": {"k1"}}, nil...)
 		m := codeInURL.FindStringSubmatch(hd.Get("Location"))
@@ -171,7 +171,7 @@ func rawStatus(t *testing.T, base, path string) int {
 func TestNoStoreAndHSTS(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		logs := &logBuffer{}
-		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir(), BaseURL: "https://danchu.hue.gov.vn"}, logs)
+		a, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir(), BaseURL: "https://danchu.hue.gov.vn"}, logs)
 		visitor := webtest.New(t, srv.URL)
 		_, home, hd := visitor.Get("/")
 		if got := hd.Get("Strict-Transport-Security"); got != "max-age=63072000; includeSubDomains" {
@@ -179,7 +179,7 @@ func TestNoStoreAndHSTS(t *testing.T) {
 		}
 		static := regexp.MustCompile(`/static/[^/"]+/app\.css`).FindString(home)
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		person := citizen(t, srv, logs, "0912000222")
+		person := citizen(t, a, srv, logs, "0912000222")
 		for _, tt := range []struct {
 			who     *webtest.Browser
 			path    string
@@ -283,7 +283,7 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 			t.Fatalf("open a consultation: %d", code)
 		}
 		consultation := "/lay-y-kien/" + strings.TrimPrefix(hd.Get("Location"), "/quan-tri/lay-y-kien/")
-		person := citizen(t, srv, logs, "0912000333")
+		person := citizen(t, a, srv, logs, "0912000333")
 		if code, _, _ := person.Post("/cong-dan", "/cong-dan/ten", url.Values{"full_name": {"Trần Văn Kín"}}); code != http.StatusSeeOther {
 			t.Fatalf("set name: %d", code)
 		}

@@ -208,7 +208,7 @@ func (s *Service) RecordBySeq(ctx context.Context, seq int64) (Record, error) {
 		return Record{}, err
 	}
 	if len(rs) == 0 || rs[0].Seq != seq {
-		return Record{}, apperr.NotFound("Sổ công khai không có mục số %d.", seq)
+		return Record{}, apperr.New(apperr.CodeNotFound, "audit.err.no_entry", seq)
 	}
 	return rs[0], nil
 }

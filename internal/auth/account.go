@@ -33,8 +33,6 @@ type Account struct {
 	TOTPSecret   string
 	TOTPEnabled  bool
 	TOTPLast     int64
-	FailedLogins int
-	RetryAt      int64 // milliseconds; no sign-in attempt before
 }
 
 // Policy is the configurable part of identity and access.
@@ -130,11 +128,19 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// retryMessage tells a person, in Vietnamese, when they may try again.
-func retryMessage(locked bool, until time.Time, now time.Time) string {
+// retryMessage tells a person, in Vietnamese, when they may try again: after
+// wrong passwords (factor "password") or wrong second-factor codes.
+func retryMessage(factor string, locked bool, until time.Time, now time.Time) string {
 	wait := until.Sub(now).Round(time.Second)
+	if factor == factorSecond {
+		if locked {
+			return fmt.Sprintf("Xác thực hai lớp tạm khóa do nhập sai mã nhiều lần. Hãy thử lại sau %s, lúc %s. Nếu không phải bạn nhập, mật khẩu của bạn đã lộ: hãy đặt lại mật khẩu và báo quản trị viên.",
+				vnDuration(wait), until.In(vietnam).Format("15:04"))
+		}
+		return fmt.Sprintf("Bạn đã nhập sai mã nhiều lần. Để bảo vệ tài khoản, hãy đợi %s rồi thử lại.", vnDuration(wait))
+	}
 	if locked {
-		return fmt.Sprintf("Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau %s, lúc %s. Nếu không phải bạn nhập, hãy báo quản trị viên.",
+		return fmt.Sprintf("Đăng nhập từ địa chỉ mạng này tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau %s, lúc %s, hoặc đặt lại mật khẩu qua thư điện tử (“Quên mật khẩu”). Nếu không phải bạn nhập, hãy báo quản trị viên.",
 			vnDuration(wait), until.In(vietnam).Format("15:04"))
 	}
 	return fmt.Sprintf("Bạn đã nhập sai mật khẩu nhiều lần. Để bảo vệ tài khoản, hãy đợi %s rồi thử lại.", vnDuration(wait))

@@ -84,7 +84,7 @@ const unitsCSV = `code,name,type,parent_code
 00004,Phường Ba Đình,phuong,01
 `
 
-func setup(t *testing.T, d *db.DB, edit func(*auth.Policy)) *fixture {
+func setup(t testing.TB, d *db.DB, edit func(*auth.Policy)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{d: d, now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
@@ -134,7 +134,7 @@ func (f *fixture) advance(d time.Duration) {
 const goodPassword = "mùa lúa chín vàng 2026"
 
 // official creates and activates an official with one role.
-func (f *fixture) official(t *testing.T, email string, role auth.Role, unit org.Unit) auth.Account {
+func (f *fixture) official(t testing.TB, email string, role auth.Role, unit org.Unit) auth.Account {
 	t.Helper()
 	ctx := context.Background()
 	res, err := f.svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ " + email, Email: email, Role: role, UnitCode: unit.Code})
@@ -196,5 +196,13 @@ func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
 	if apperr.CodeOf(err) != code || !strings.Contains(apperr.MessageOf(err), text) {
 		t.Fatalf("error = %v (code %s), want %s containing %q", err, apperr.CodeOf(err), code, text)
+	}
+}
+
+// deliver sends what waits in the outbox to the fixture's mail and SMS boxes.
+func deliver(t *testing.T, f *fixture) {
+	t.Helper()
+	if _, _, err := notify.NewOutbox(f.d, f.mail.Sender(), f.sms, f.svc.Policy().BaseURL, discard).Deliver(context.Background(), 1000); err != nil {
+		t.Fatal(err)
 	}
 }

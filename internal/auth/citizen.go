@@ -58,11 +58,21 @@ func codeHash(address, code string, id int64) string {
 	return tokenHash(fmt.Sprintf("%d|%s|%s", id, address, code))
 }
 
-// SendCode sends a sign-in code to a phone (SMS) or an e-mail address.
-func (s *Service) SendCode(ctx context.Context, address, ip string) (channel, normalized string, err error) {
-	channel, address, err = ParseAddress(address)
+// PendingCode is a citizen's sign-in waiting for its code. Token is for the
+// browser that asked (a cookie); only its SHA-256 is stored, with the code, so
+// that only that browser can try the code: a stranger who knows the address
+// cannot spend its attempts.
+type PendingCode struct {
+	Token, Channel, Address string
+}
+
+// SendCode queues a sign-in code to a phone (SMS) or an e-mail address, through
+// the outbox in the transaction that stores it (the answer never depends on
+// delivery), and returns the pending sign-in.
+func (s *Service) SendCode(ctx context.Context, address, ip string) (PendingCode, error) {
+	channel, address, err := ParseAddress(address)
 	if err != nil {
-		return "", "", err
+		return PendingCode{}, err
 	}
 	now := s.db.Now()
 	since := now.Add(-s.codeLimits.Window).UnixMilli()
@@ -77,7 +87,7 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (channel, no
 		var n int
 		var oldest sql.NullInt64
 		if err := s.db.QueryRowContext(ctx, "select count(*), min(created_at) from otp_codes where "+c.col+" = $1 and created_at > $2", c.val, since).Scan(&n, &oldest); err != nil {
-			return "", "", fmt.Errorf("count codes: %w", err)
+			return PendingCode{}, fmt.Errorf("count codes: %w", err)
 		}
 		if n >= c.max {
 			wait := time.UnixMilli(oldest.Int64).Add(s.codeLimits.Window).Sub(now)
@@ -85,72 +95,104 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (channel, no
 			if c.col == "ip" {
 				what = "mọi số"
 			}
-			return "", "", apperr.TooMany(wait, c.msg, n, what, int(s.codeLimits.Window.Minutes()))
+			return PendingCode{}, apperr.TooMany(wait, c.msg, n, what, int(s.codeLimits.Window.Minutes()))
 		}
 	}
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {
-		return "", "", err
+		return PendingCode{}, err
 	}
 	code := fmt.Sprintf("%06d", n.Int64())
 	id := s.db.NewID()
-	if _, err := s.db.ExecContext(ctx, `insert into otp_codes (id, channel, address, code_hash, attempts, expires_at, ip, created_at)
-		values ($1, $2, $3, $4, 0, $5, $6, $7)`, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli()); err != nil {
-		return "", "", fmt.Errorf("store code: %w", err)
-	}
+	token, hash := newToken()
 	text := fmt.Sprintf("Mã đăng nhập danchu của bạn: %s. Mã dùng được trong 5 phút. Không đưa mã này cho ai, kể cả cán bộ.", code)
-	if channel == ChannelSMS {
-		err = s.sms.SendSMS(ctx, notify.Message{To: address, Text: text})
-	} else {
-		err = s.mail.Mail(ctx, notify.Message{To: address, Subject: "Mã đăng nhập danchu: " + code, Text: text + "\n"})
+	note := notify.Note{Kind: "auth.code", Channel: notify.Phone, Address: address, Text: text}
+	if channel == ChannelEmail {
+		note.Channel, note.Subject, note.Text = notify.Email, "Mã đăng nhập danchu: "+code, text+"\n"
 	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `insert into otp_codes (id, channel, address, code_hash, attempts, expires_at, ip, created_at, pending_hash)
+			values ($1, $2, $3, $4, 0, $5, $6, $7, $8)`, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli(), hash); err != nil {
+			return fmt.Errorf("store code: %w", err)
+		}
+		return s.outbox.Add(ctx, tx, note)
+	})
 	if err != nil {
-		return "", "", fmt.Errorf("send code: %w", err)
+		return PendingCode{}, err
 	}
-	return channel, address, nil
+	s.outbox.Wake()
+	return PendingCode{Token: token, Channel: channel, Address: address}, nil
 }
 
-// SignInWithCode checks a code sent to address and opens a citizen session,
-// creating the citizen's account on first sign-in.
-func (s *Service) SignInWithCode(ctx context.Context, address, code, ip, ua string) (string, error) {
-	channel, address, err := ParseAddress(address)
-	if err != nil {
-		return "", err
+// pendingCode is the code row of a pending sign-in's token.
+type pendingCode struct {
+	id, expires      int64
+	channel, address string
+	hash             string
+	used             sql.NullInt64
+}
+
+func (s *Service) pendingCode(ctx context.Context, token string) (pendingCode, error) {
+	var p pendingCode
+	if token == "" || len(token) > 100 {
+		return p, errNoPending
 	}
+	err := s.db.QueryRowContext(ctx, `select id, channel, address, code_hash, expires_at, used_at from otp_codes where pending_hash = $1`,
+		tokenHash(token)).Scan(&p.id, &p.channel, &p.address, &p.hash, &p.expires, &p.used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, errNoPending
+	}
+	if err != nil {
+		return p, fmt.Errorf("find code: %w", err)
+	}
+	return p, nil
+}
+
+var errNoPending = apperr.Invalid("Chưa có mã nào được gửi cho lần đăng nhập này. Hãy xin mã.", map[string]string{"code": "none"})
+
+// PendingAddress returns where the code of a pending sign-in went ("" when the
+// token is unknown), for the code page to show it masked.
+func (s *Service) PendingAddress(ctx context.Context, token string) (string, error) {
+	p, err := s.pendingCode(ctx, token)
+	if err == errNoPending {
+		return "", nil
+	}
+	return p.address, err
+}
+
+// SignInWithCode checks the code of the pending sign-in token and opens a
+// citizen session, creating the citizen's account on first sign-in.
+func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string) (string, error) {
 	code = strings.TrimSpace(code)
 	now := s.db.NowMillis()
-	// Only the latest code sent to the address counts.
-	var id, expires int64
-	var hash string
-	var used sql.NullInt64
-	err = s.db.QueryRowContext(ctx, `select id, code_hash, expires_at, used_at from otp_codes where address = $1
-		order by id desc limit 1`, address).Scan(&id, &hash, &expires, &used)
+	p, err := s.pendingCode(ctx, token)
 	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return "", apperr.Invalid("Chưa có mã nào được gửi tới địa chỉ này. Hãy xin mã.", map[string]string{"code": "none"})
 	case err != nil:
-		return "", fmt.Errorf("find code: %w", err)
-	case used.Valid:
+		return "", err
+	case p.used.Valid:
 		return "", apperr.Invalid("Mã này đã được dùng. Hãy xin mã mới.", map[string]string{"code": "used"})
-	case now >= expires:
+	case now >= p.expires:
 		return "", apperr.Invalid("Mã đã hết hạn (mã chỉ dùng được 5 phút). Hãy xin mã mới.", map[string]string{"code": "expired"})
 	}
-	// Count the attempt before comparing, so that parallel guesses cannot exceed the limit.
+	id, address, channel := p.id, p.address, p.channel
+	// Count the attempt, committed, before comparing, so that parallel guesses cannot exceed the limit.
 	var attempts int
-	err = s.db.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
 	}
 	if err != nil {
 		return "", fmt.Errorf("count attempt: %w", err)
 	}
-	if subtle.ConstantTimeCompare([]byte(codeHash(address, code, id)), []byte(hash)) != 1 {
+	if subtle.ConstantTimeCompare([]byte(codeHash(address, code, id)), []byte(p.hash)) != 1 {
 		if left := CodeAttempts - attempts; left > 0 {
 			return "", apperr.Invalid(fmt.Sprintf("Mã không đúng. Còn %d lần thử.", left), map[string]string{"code": "wrong"})
 		}
 		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
 	}
-	var token string
+	var session string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "update otp_codes set used_at = $1 where id = $2 and used_at is null", now, id)
 		if err != nil {
@@ -179,13 +221,13 @@ func (s *Service) SignInWithCode(ctx context.Context, address, code, ip, ua stri
 		if acc.Status != Active {
 			return apperr.Forbidden("Tài khoản này đã bị khóa. Hãy liên hệ UBND xã.")
 		}
-		if token, err = s.newSession(ctx, tx, acc, StageFull, ip, ua); err != nil {
+		if session, err = s.newSession(ctx, tx, acc, StageFull, ip, ua); err != nil {
 			return err
 		}
 		return s.audit.Log(ctx, tx, s.guard.entry(ctx, &Actor{AccountID: acc.ID, Name: acc.FullName, Kind: Citizen}, "citizen",
 			"auth.citizen_sign_in", 0, "account", fmt.Sprint(acc.ID), nil, nil, audit.OK, channel))
 	})
-	return token, err
+	return session, err
 }
 
 // SetName sets a citizen's own full name.

@@ -19,30 +19,45 @@ func TestCitizenSignInByCode(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, nil)
 		ctx := context.Background()
-		channel, addr, err := f.svc.SendCode(ctx, "0912 345 678", "10.0.0.1")
-		if err != nil || channel != auth.ChannelSMS || addr != "+84912345678" {
-			t.Fatalf("send: %s %s %v", channel, addr, err)
+		p, err := f.svc.SendCode(ctx, "0912 345 678", "10.0.0.1")
+		if err != nil || p.Channel != auth.ChannelSMS || p.Address != "+84912345678" || p.Token == "" {
+			t.Fatalf("send: %+v %v", p, err)
 		}
+		// The code waits in the outbox until the worker delivers it.
+		if got := f.sms.last(); got.To != "" {
+			t.Fatalf("an SMS went out before delivery: %+v", got)
+		}
+		deliver(t, f)
 		sms := f.sms.last()
 		code := sixDigits.FindString(sms.Text)
 		if sms.To != "+84912345678" || code == "" || !strings.Contains(sms.Text, "5 phút") {
 			t.Fatalf("sms = %+v", sms)
+		}
+		var stored int
+		d.QueryRow("select count(*) from otp_codes where pending_hash = $1", auth.HashToken(p.Token)).Scan(&stored)
+		if stored != 1 {
+			t.Fatalf("the pending token is not stored hashed (%d rows)", stored)
 		}
 		wrong := "000000"
 		if code == wrong {
 			wrong = "111111"
 		}
 		for _, want := range []string{"Còn 4 lần", "Còn 3 lần", "Còn 2 lần", "Còn 1 lần", "Đã nhập sai 5 lần"} {
-			_, err := f.svc.SignInWithCode(ctx, "+84912345678", wrong, "10.0.0.1", "ua")
+			_, err := f.svc.SignInWithCode(ctx, p.Token, wrong, "10.0.0.1", "ua")
 			wantCode(t, err, apperr.CodeInvalid, want)
 		}
 		// After five wrong tries even the right code is refused.
-		_, err = f.svc.SignInWithCode(ctx, "0912345678", code, "10.0.0.1", "ua")
+		_, err = f.svc.SignInWithCode(ctx, p.Token, code, "10.0.0.1", "ua")
 		wantCode(t, err, apperr.CodeInvalid, "Đã nhập sai 5 lần")
-		// A new code works, once.
-		f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
+		// A new code works, once, and only with its own pending token.
+		p2, _ := f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
+		deliver(t, f)
 		code = sixDigits.FindString(f.sms.last().Text)
-		token, err := f.svc.SignInWithCode(ctx, "84912345678", code, "10.0.0.1", "ua")
+		for _, bad := range []string{"", "+84912345678", "0912345678", p.Token + "X"} {
+			_, err := f.svc.SignInWithCode(ctx, bad, code, "10.0.0.1", "ua")
+			wantCode(t, err, apperr.CodeInvalid, "Chưa có mã nào")
+		}
+		token, err := f.svc.SignInWithCode(ctx, p2.Token, code, "10.0.0.1", "ua")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -50,41 +65,42 @@ func TestCitizenSignInByCode(t *testing.T) {
 		if a.Kind != auth.Citizen || len(a.Grants) != 0 {
 			t.Errorf("citizen actor = %+v", a)
 		}
-		_, err = f.svc.SignInWithCode(ctx, "0912345678", code, "10.0.0.1", "ua")
+		_, err = f.svc.SignInWithCode(ctx, p2.Token, code, "10.0.0.1", "ua")
 		wantCode(t, err, apperr.CodeInvalid, "đã được dùng")
-		_, err = f.svc.SignInWithCode(ctx, "0987654321", code, "10.0.0.1", "ua")
-		wantCode(t, err, apperr.CodeInvalid, "Chưa có mã nào")
 		// A citizen cannot do officials' work.
 		wantCode(t, f.svc.Guard().Can(ctx, a, auth.ReadAudit, f.danDien.ID), apperr.CodeForbidden, "cán bộ")
 		// The third code to one number in 15 minutes is the last.
-		if _, _, err := f.svc.SendCode(ctx, "0912345678", "10.0.0.2"); err != nil {
+		if _, err := f.svc.SendCode(ctx, "0912345678", "10.0.0.2"); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err = f.svc.SendCode(ctx, "0912345678", "10.0.0.3")
+		_, err = f.svc.SendCode(ctx, "0912345678", "10.0.0.3")
 		wantCode(t, err, apperr.CodeTooMany, "Đã gửi 3 mã tới +84912345678")
 		if apperr.RetryAfterOf(err) <= 0 {
 			t.Error("no Retry-After for too many codes")
 		}
 		// Codes expire after five minutes; e-mail codes come through SMTP.
-		if _, _, err := f.svc.SendCode(ctx, "Dan@Lang.vn", "10.0.0.4"); err != nil {
+		pe, err := f.svc.SendCode(ctx, "Dan@Lang.vn", "10.0.0.4")
+		if err != nil {
 			t.Fatal(err)
 		}
+		deliver(t, f)
 		mail := f.mail.Wait(t, 1)[0]
 		ecode := sixDigits.FindString(mail.Subject)
 		if mail.To != "dan@lang.vn" || ecode == "" || !strings.Contains(mail.Text, ecode) {
 			t.Fatalf("mail = %+v", mail)
 		}
 		f.advance(5*time.Minute + time.Second)
-		_, err = f.svc.SignInWithCode(ctx, "dan@lang.vn", ecode, "10.0.0.4", "ua")
+		_, err = f.svc.SignInWithCode(ctx, pe.Token, ecode, "10.0.0.4", "ua")
 		wantCode(t, err, apperr.CodeInvalid, "hết hạn")
 		// The same person signing in again gets the same account.
 		f.advance(15 * time.Minute)
-		f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
-		again, err := f.svc.SignInWithCode(ctx, "0912345678", sixDigits.FindString(f.sms.last().Text), "10.0.0.1", "ua")
+		p3, _ := f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
+		deliver(t, f)
+		again, err := f.svc.SignInWithCode(ctx, p3.Token, sixDigits.FindString(f.sms.last().Text), "10.0.0.1", "ua")
 		if err != nil || f.actor(t, again).AccountID != a.AccountID {
 			t.Fatalf("second sign-in: %v", err)
 		}
-		_, _, err = f.svc.SendCode(ctx, "12345", "10.0.0.1")
+		_, err = f.svc.SendCode(ctx, "12345", "10.0.0.1")
 		wantCode(t, err, apperr.CodeInvalid, "số điện thoại di động")
 	})
 }
@@ -95,17 +111,17 @@ func TestCodesPerIPAreLimited(t *testing.T) {
 		f.svc.SetCodeLimits(auth.CodeLimits{PerAddress: 3, PerIP: 2, Window: 10 * time.Minute})
 		ctx := context.Background()
 		for _, phone := range []string{"0912000001", "0912000002"} {
-			if _, _, err := f.svc.SendCode(ctx, phone, "10.9.9.9"); err != nil {
+			if _, err := f.svc.SendCode(ctx, phone, "10.9.9.9"); err != nil {
 				t.Fatal(err)
 			}
 		}
-		_, _, err := f.svc.SendCode(ctx, "0912000003", "10.9.9.9")
+		_, err := f.svc.SendCode(ctx, "0912000003", "10.9.9.9")
 		wantCode(t, err, apperr.CodeTooMany, "địa chỉ mạng")
-		if _, _, err := f.svc.SendCode(ctx, "0912000003", "10.9.9.8"); err != nil {
+		if _, err := f.svc.SendCode(ctx, "0912000003", "10.9.9.8"); err != nil {
 			t.Errorf("another IP: %v", err)
 		}
 		f.advance(10 * time.Minute)
-		if _, _, err := f.svc.SendCode(ctx, "0912000004", "10.9.9.9"); err != nil {
+		if _, err := f.svc.SendCode(ctx, "0912000004", "10.9.9.9"); err != nil {
 			t.Errorf("after the window: %v", err)
 		}
 	})
@@ -115,10 +131,12 @@ func TestCodesPerIPAreLimited(t *testing.T) {
 func (f *fixture) citizen(t *testing.T, phone string) *auth.Actor {
 	t.Helper()
 	ctx := context.Background()
-	if _, _, err := f.svc.SendCode(ctx, phone, "10.1."+phone[len(phone)-3:]); err != nil {
+	p, err := f.svc.SendCode(ctx, phone, "10.1."+phone[len(phone)-3:])
+	if err != nil {
 		t.Fatal(err)
 	}
-	token, err := f.svc.SignInWithCode(ctx, phone, sixDigits.FindString(f.sms.last().Text), "ip", "ua")
+	deliver(t, f)
+	token, err := f.svc.SignInWithCode(ctx, p.Token, sixDigits.FindString(f.sms.last().Text), "ip", "ua")
 	if err != nil {
 		t.Fatal(err)
 	}

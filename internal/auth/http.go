@@ -114,6 +114,8 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	s.HandleFunc("GET /dat-lai-mat-khau/{token}", h.passwordForm("reset"))
 	s.HandleFunc("POST /dat-lai-mat-khau/{token}", h.setPassword("reset"))
 	s.HandleFunc("GET /quan-tri", h.official(h.backOffice))
+	s.HandleFunc("POST /quan-tri/loi-moi/{id}/nhan", h.official(h.answerInvitation(true)))
+	s.HandleFunc("POST /quan-tri/loi-moi/{id}/tu-choi", h.official(h.answerInvitation(false)))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", h.official(h.auditLog))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
@@ -303,12 +305,13 @@ func (h *Handlers) limited(w http.ResponseWriter, r *http.Request, page, titleKe
 	return true
 }
 
-// safeNext keeps redirects on this site.
+// safeNext is where to go after signing in: next= when web.SafeNext keeps it
+// (a path on this site), the back office otherwise.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
-		return "/quan-tri"
+	if n := web.SafeNext(next); n != "/" || next == "/" {
+		return n
 	}
-	return next
+	return "/quan-tri"
 }
 
 func (h *Handlers) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -495,6 +498,14 @@ type grantRow struct {
 }
 
 func (h *Handlers) backOffice(w http.ResponseWriter, r *http.Request, a *Actor) {
+	done := ""
+	if r.URL.Query().Get("loi-moi") == "nhan" {
+		done = h.web.T(r, "auth.invitations.accepted")
+	}
+	h.backOfficePage(w, r, a, http.StatusOK, done, "")
+}
+
+func (h *Handlers) backOfficePage(w http.ResponseWriter, r *http.Request, a *Actor, status int, done, fail string) {
 	t, err := h.units.Tree(r.Context())
 	if err != nil {
 		h.web.Error(w, r, err)
@@ -508,10 +519,43 @@ func (h *Handlers) backOffice(w http.ResponseWriter, r *http.Request, a *Actor) 
 		}
 		rows = append(rows, row)
 	}
-	h.render(w, r, "backoffice", "auth.backoffice.title", http.StatusOK, struct {
-		Name   string
-		Grants []grantRow
-	}{a.Name, rows})
+	inv, err := h.svc.Invitations(r.Context(), a)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	h.render(w, r, "backoffice", "auth.backoffice.title", status, struct {
+		Name        string
+		Grants      []grantRow
+		Invitations []Invitation
+		Done, Error string
+	}{a.Name, rows, inv, done, fail})
+}
+
+// answerInvitation accepts or declines one of the official's own role invitations.
+func (h *Handlers) answerInvitation(accept bool) func(http.ResponseWriter, *http.Request, *Actor) {
+	return func(w http.ResponseWriter, r *http.Request, a *Actor) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil {
+			h.web.NotFound(w, r)
+			return
+		}
+		v, err := h.svc.AnswerInvitation(r.Context(), a, id, accept)
+		if err != nil {
+			if apperr.CodeOf(err) == apperr.CodeInternal {
+				h.web.Error(w, r, err)
+				return
+			}
+			h.backOfficePage(w, r, a, web.StatusOf(err), "", apperr.MessageOf(err))
+			return
+		}
+		if accept {
+			// The role is in force from the next request: send the browser there.
+			http.Redirect(w, r, "/quan-tri?loi-moi=nhan", http.StatusSeeOther)
+			return
+		}
+		h.backOfficePage(w, r, a, http.StatusOK, fmt.Sprintf("Đã từ chối vai trò “%s”.", v.Role.Label()), "")
+	}
 }
 
 // Unit reads the {unit} of a capability's back-office URL (a unit, never the
@@ -642,13 +686,19 @@ func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor)
 		h.officialsPage(w, r, a, u, web.StatusOf(err), e)
 		return
 	}
-	msg := fmt.Sprintf("Đã giao vai trò “%s” cho %s.", res.Grant.Role.Label(), res.Account.Email)
-	if res.ActivationLink != "" {
-		if err := h.svc.SendActivation(r.Context(), res); err != nil {
-			msg += " Chưa gửi được thư kích hoạt; hãy trao đường liên kết dưới đây cho người dùng."
-		} else {
-			msg += " Thư kích hoạt đã được gửi; đường liên kết dưới đây dùng được một lần."
-		}
+	var msg string
+	switch {
+	case res.Invitation != 0:
+		msg = fmt.Sprintf("%s đã có vai trò ở đơn vị ngoài phạm vi quản lý của bạn, nên vai trò “%s” được gửi thành lời mời: "+
+			"người đó nhận vai trò khi tự chấp nhận sau khi đăng nhập.", res.Account.Email, res.Grant.Role.Label())
+	case res.ActivationLink != "":
+		msg = fmt.Sprintf("Đã tạo tài khoản và giao vai trò “%s” cho %s. Thư kích hoạt đã được xếp gửi; đường liên kết dưới đây dùng được một lần — chỉ trao cho chính người này.",
+			res.Grant.Role.Label(), res.Account.Email)
+	case res.Mailed:
+		msg = fmt.Sprintf("Đã giao vai trò “%s” cho %s. Tài khoản chưa kích hoạt: một đường liên kết kích hoạt mới đã được gửi tới chính hộp thư của người đó.",
+			res.Grant.Role.Label(), res.Account.Email)
+	default:
+		msg = fmt.Sprintf("Đã giao vai trò “%s” cho %s.", res.Grant.Role.Label(), res.Account.Email)
 	}
 	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
 }

@@ -12,7 +12,7 @@ import (
 	"danchu/internal/web"
 )
 
-const otpCookie = "danchu_otp_to" // the address a sign-in code was sent to
+const otpCookie = "danchu_otp" // the token of a pending sign-in by code (never the address)
 
 // Mask shows enough of a phone number or e-mail for its owner to recognise it.
 func Mask(address string) string {
@@ -114,26 +114,36 @@ func (h *Handlers) citizenSend(w http.ResponseWriter, r *http.Request) {
 	if h.limited(w, r, "citizen_signin", "auth.citizen.title", f) {
 		return
 	}
-	_, addr, err := h.svc.SendCode(r.Context(), r.PostFormValue("address"), web.ClientIP(r.Context()))
+	p, err := h.svc.SendCode(r.Context(), r.PostFormValue("address"), web.ClientIP(r.Context()))
 	if err != nil {
 		h.fail(w, r, "citizen_signin", "auth.citizen.title", err, f)
 		return
 	}
-	c := h.cookie(otpCookie, addr, int((10 * time.Minute).Seconds()))
+	c := h.cookie(otpCookie, p.Token, int((10 * time.Minute).Seconds()))
 	http.SetCookie(w, c)
 	http.Redirect(w, r, "/cong-dan/dang-nhap/ma", http.StatusSeeOther)
 }
 
-func (h *Handlers) otpAddress(r *http.Request) string {
+// otpPending returns the pending sign-in token of the browser and where its
+// code went ("": none, or a token the server does not know).
+func (h *Handlers) otpPending(w http.ResponseWriter, r *http.Request) (token, addr string, ok bool) {
 	c, err := r.Cookie(otpCookie)
 	if err != nil {
-		return ""
+		return "", "", true
 	}
-	return c.Value
+	addr, err = h.svc.PendingAddress(r.Context(), c.Value)
+	if err != nil {
+		h.web.Error(w, r, err)
+		return "", "", false
+	}
+	return c.Value, addr, true
 }
 
 func (h *Handlers) citizenCodeForm(w http.ResponseWriter, r *http.Request) {
-	addr := h.otpAddress(r)
+	_, addr, ok := h.otpPending(w, r)
+	if !ok {
+		return
+	}
 	if addr == "" {
 		http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
 		return
@@ -142,7 +152,10 @@ func (h *Handlers) citizenCodeForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) citizenCode(w http.ResponseWriter, r *http.Request) {
-	addr := h.otpAddress(r)
+	token, addr, ok := h.otpPending(w, r)
+	if !ok {
+		return
+	}
 	if addr == "" {
 		http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
 		return
@@ -151,13 +164,13 @@ func (h *Handlers) citizenCode(w http.ResponseWriter, r *http.Request) {
 	if h.limited(w, r, "citizen_code", "auth.citizen.code_title", f) {
 		return
 	}
-	token, err := h.svc.SignInWithCode(r.Context(), addr, r.PostFormValue("code"), web.ClientIP(r.Context()), r.UserAgent())
+	session, err := h.svc.SignInWithCode(r.Context(), token, r.PostFormValue("code"), web.ClientIP(r.Context()), r.UserAgent())
 	if err != nil {
 		h.fail(w, r, "citizen_code", "auth.citizen.code_title", err, f)
 		return
 	}
 	http.SetCookie(w, h.cookie(otpCookie, "", -1))
-	http.SetCookie(w, h.cookie(SessionCookie, token, 0))
+	http.SetCookie(w, h.cookie(SessionCookie, session, 0))
 	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
 }
 

@@ -328,6 +328,7 @@ func TestCitizenJourney(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "Còn 4 lần") {
 			t.Errorf("wrong code: %d", code)
 		}
+		deliver(t, f)
 		otp := sixDigits.FindString(f.sms.last().Text)
 		code, _, h = c.post("/cong-dan/dang-nhap/ma", "/cong-dan/dang-nhap/ma", url.Values{"code": {otp}})
 		if code != http.StatusSeeOther || h.Get("Location") != "/cong-dan" {

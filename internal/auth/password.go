@@ -9,14 +9,21 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/search"
 
+	"github.com/trustelem/zxcvbn"
 	"golang.org/x/crypto/argon2"
 )
+
+// MinPasswordScore is the least zxcvbn score (0–4) a password must reach on top of
+// the length rule: 3 is "safely unguessable" against an online attack that is
+// throttled, and a slow hash offline (zxcvbn: about 10^8 guesses).
+const MinPasswordScore = 3
 
 // MinPasswordLength is the shortest password accepted (issue 3).
 const MinPasswordLength = 12
@@ -73,7 +80,34 @@ func CheckPassword(pw, name, email string) error {
 	if onlyDigits(pw) {
 		return apperr.Invalid("Mật khẩu toàn chữ số dễ đoán; hãy thêm chữ cái.", map[string]string{"password": "digits"})
 	}
+	if strength(pw, name, email) < MinPasswordScore {
+		return apperr.Invalid("Mật khẩu này dễ đoán (dãy chữ liền nhau trên bàn phím hay bảng chữ cái, từ thông dụng, tên hoặc thư điện tử của bạn). "+
+			"Hãy dùng một câu ngắn gồm vài từ ít gặp, ví dụ “cá rô đồng kho tộ chiều mưa”.", map[string]string{"password": "weak"})
+	}
 	return nil
+}
+
+// strength is zxcvbn's score of pw, with the account's name and e-mail (whole,
+// their parts, and folded without diacritics) as words an attacker would try first.
+func strength(pw, name, email string) int {
+	var inputs []string
+	add := func(s string) {
+		for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+			if len(w) >= 3 {
+				inputs = append(inputs, w)
+			}
+		}
+	}
+	for _, s := range []string{name, search.Fold(name), email} {
+		if s != "" {
+			inputs = append(inputs, strings.ToLower(s))
+			add(s)
+		}
+	}
+	if local, _, ok := strings.Cut(strings.ToLower(email), "@"); ok {
+		inputs = append(inputs, local)
+	}
+	return zxcvbn.PasswordStrength(pw, inputs).Score
 }
 
 func onlyDigits(s string) bool {
@@ -109,6 +143,10 @@ func HashPassword(pw string) string {
 // e-mail takes as long as a wrong password.
 var dummyHash = HashPassword("không có tài khoản này / no such account")
 
+// hashRuns counts the password hashes computed, for the tests that check that
+// an unknown account goes through the same hash as a real one.
+var hashRuns atomic.Int64
+
 // PasswordMatches reports whether pw matches the PHC string.
 func PasswordMatches(phc, pw string) bool {
 	parts := strings.Split(phc, "$")
@@ -130,6 +168,7 @@ func PasswordMatches(phc, pw string) bool {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false
 	}
+	hashRuns.Add(1)
 	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1
 }

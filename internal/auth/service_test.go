@@ -26,6 +26,8 @@ func TestCheckPassword(t *testing.T) {
 		{"lan.nguyen2026!", "Nguyễn Thị Lan", "lan.nguyen2026@xa.gov.vn", "personal"},
 		{"nguyenthilan1", "Nguyễn Thị Lan", "x@y.vn", "personal"},
 		{"314159265358979", "", "", "digits"},
+		{"abcdefghijkl", "", "", "weak"},
+		{"qwertyuiopasdf", "", "", "weak"},
 		{strings.Repeat("ab", 65), "", "", "long"},
 		{goodPassword, "Nguyễn Thị Lan", "lan@xa.gov.vn", ""},
 		{"đồng lúa xanh mướt", "Trần Văn Hùng", "hung@xa.gov.vn", ""},
@@ -310,6 +312,7 @@ func TestPasswordResetBySMTP(t *testing.T) {
 		if err := f.svc.RequestReset(ctx, "Reset@X.vn"); err != nil {
 			t.Fatal(err)
 		}
+		deliver(t, f)
 		got := f.mail.Wait(t, 1)
 		if len(got) != 1 || got[0].To != "reset@x.vn" || got[0].Subject != "Đặt lại mật khẩu danchu" {
 			t.Fatalf("mail = %+v", got)
@@ -333,6 +336,7 @@ func TestPasswordResetBySMTP(t *testing.T) {
 		if err := f.svc.RequestReset(ctx, "reset@x.vn"); err != nil {
 			t.Fatal(err)
 		}
+		deliver(t, f)
 		late := regexp.MustCompile(`/dat-lai-mat-khau/([A-Z2-7]+)`).FindStringSubmatch(f.mail.Wait(t, 2)[1].Text)
 		f.advance(61 * time.Minute)
 		wantCode(t, f.svc.ResetPassword(ctx, late[1], "một mật khẩu khác hẳn 9"), apperr.CodeConflict, "hết hạn")

@@ -18,13 +18,16 @@ type querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
+// accountCols are the columns of Account. (accounts.failed_logins and retry_at
+// are no longer read: failures are counted per account and source in
+// signin_failures.)
 const accountCols = `id, kind, full_name, coalesce(email, ''), coalesce(phone, ''), password_hash, status, totp_secret, totp_enabled,
-	totp_last, failed_logins, retry_at`
+	totp_last`
 
 func scanAccount(row *sql.Row) (Account, error) {
 	var a Account
 	err := row.Scan(&a.ID, &a.Kind, &a.FullName, &a.Email, &a.Phone, &a.PasswordHash, &a.Status, &a.TOTPSecret, &a.TOTPEnabled,
-		&a.TOTPLast, &a.FailedLogins, &a.RetryAt)
+		&a.TOTPLast)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, apperr.NotFound("Không tìm thấy tài khoản.")
 	}
@@ -90,7 +93,7 @@ func useToken(ctx context.Context, q querier, token, purpose string, now int64) 
 		tokenHash(token), purpose).Scan(&accountID, &expires, &used)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return 0, apperr.NotFound("Đường liên kết không đúng. Hãy mở lại đúng đường liên kết trong thư, hoặc xin một đường liên kết mới.")
+		return 0, apperr.NotFound("Đường liên kết không đúng, hoặc đã được thay bằng một đường liên kết mới hơn. Hãy mở đường liên kết trong thư mới nhất, hoặc xin một đường liên kết mới.")
 	case err != nil:
 		return 0, fmt.Errorf("token: %w", err)
 	case used.Valid:

@@ -82,7 +82,7 @@ func (h *handlers) yearParam(r *http.Request) (int, error) {
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < legal.FirstYear || y > legal.LastYear {
-		return 0, apperr.Invalid(fmt.Sprintf("Năm phải là số từ %d đến %d.", legal.FirstYear, legal.LastYear), nil)
+		return 0, apperr.New(apperr.CodeInvalid, "calendar.err.year_range", legal.FirstYear, legal.LastYear)
 	}
 	return y, nil
 }
@@ -114,11 +114,9 @@ func (h *handlers) add(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	n, err := h.svc.Import(r.Context(), a, &body)
 	if err != nil {
-		if web.StatusOf(err) == http.StatusInternalServerError || web.StatusOf(err) == http.StatusNotFound {
-			h.web.Error(w, r, err)
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.render(w, r, a, y, f.Status, pageData{Error: f.Message, Values: values})
 		}
-		h.render(w, r, a, y, web.StatusOf(err), pageData{Error: apperr.MessageOf(err), Values: values})
 		return
 	}
 	h.render(w, r, a, y, http.StatusOK, pageData{Done: h.web.T(r, "calendar.saved", n)})

@@ -117,14 +117,14 @@ func (s *Service) Import(ctx context.Context, a *auth.Actor, r io.Reader) (int, 
 	}
 	ov, err := legal.ParseOverrides(r)
 	if err != nil {
-		return 0, apperr.Invalid("Tệp lịch có lỗi, chưa lưu dòng nào: "+err.Error(), nil)
+		return 0, apperr.New(apperr.CodeInvalid, "calendar.err.file", err.Error())
 	}
 	if len(ov) == 0 {
-		return 0, apperr.Invalid("Không có dòng nào để lưu. Mỗi dòng: ngày,loại,tên (ví dụ 2026-11-24,off,Ngày Văn hóa Việt Nam).", nil)
+		return 0, apperr.New(apperr.CodeInvalid, "calendar.err.empty")
 	}
 	for _, o := range ov {
 		if o.Date.Year < legal.FirstYear || o.Date.Year > legal.LastYear {
-			return 0, apperr.Invalid(fmt.Sprintf("Ngày %s ngoài khoảng %d–%d.", o.Date, legal.FirstYear, legal.LastYear), nil)
+			return 0, apperr.New(apperr.CodeInvalid, "calendar.err.date_range", o.Date, legal.FirstYear, legal.LastYear)
 		}
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
@@ -139,7 +139,7 @@ func (s *Service) Import(ctx context.Context, a *auth.Actor, r io.Reader) (int, 
 			}
 		}
 		if len(clash) > 0 {
-			return apperr.Conflict("Đã có điều chỉnh cho ngày %s; hãy xóa điều chỉnh cũ trước. Chưa lưu dòng nào.", strings.Join(clash, ", "))
+			return apperr.New(apperr.CodeConflict, "calendar.err.clash", strings.Join(clash, ", "))
 		}
 		now := s.db.NowMillis()
 		err := s.db.InsertBatches(ctx, tx, "calendar_overrides", []string{"id", "day", "kind", "name", "created_by", "created_at"}, len(ov),
@@ -168,7 +168,7 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, id int64) error {
 		var day string
 		err := tx.QueryRowContext(ctx, "select id, day, kind, name from calendar_overrides where id = $1", id).Scan(&o.ID, &day, &o.Kind, &o.Name)
 		if err == sql.ErrNoRows {
-			return apperr.NotFound("Không có điều chỉnh này (có thể đã bị xóa).")
+			return apperr.New(apperr.CodeNotFound, "calendar.err.no_override")
 		}
 		if err != nil {
 			return err

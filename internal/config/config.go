@@ -5,10 +5,12 @@ package config
 import (
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,29 +46,19 @@ type Config struct {
 // MinMetricsToken is the shortest bearer token for /metrics.
 const MinMetricsToken = 32
 
+func checkMetricsToken(s string) *refusal {
+	if len(s) < MinMetricsToken {
+		return &refusal{fmt.Sprintf("quá ngắn: cần ít nhất %d ký tự (ví dụ: openssl rand -hex 32)", MinMetricsToken),
+			fmt.Sprintf("is too short: at least %d characters (e.g. openssl rand -hex 32)", MinMetricsToken)}
+	}
+	return nil
+}
+
 // Proxies parses TrustProxy.
 func (c *Config) Proxies() ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, f := range strings.Split(c.TrustProxy, ",") {
-		f = strings.TrimSpace(f)
-		if f == "" {
-			continue
-		}
-		if !strings.Contains(f, "/") {
-			a, err := netip.ParseAddr(f)
-			if err != nil {
-				return nil, &apperr.ConfigError{VI: fmt.Sprintf("--trust-proxy: %q không phải địa chỉ IP hay dải CIDR", f),
-					EN: fmt.Sprintf("--trust-proxy: %q is not an IP address or CIDR range", f)}
-			}
-			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-			continue
-		}
-		p, err := netip.ParsePrefix(f)
-		if err != nil {
-			return nil, &apperr.ConfigError{VI: fmt.Sprintf("--trust-proxy: %q không phải địa chỉ IP hay dải CIDR", f),
-				EN: fmt.Sprintf("--trust-proxy: %q is not an IP address or CIDR range", f)}
-		}
-		out = append(out, p.Masked())
+	out, r := parseProxies(c.TrustProxy)
+	if r != nil {
+		return nil, flagError("trust-proxy", r)
 	}
 	return out, nil
 }
@@ -79,45 +71,253 @@ func (c *Config) PublicURL() string {
 	return "http://" + c.Addr
 }
 
-// Register defines the flags on fs, with defaults from getenv.
-func Register(fs *flag.FlagSet, getenv func(string) string) *Config {
-	c := &Config{}
-	env := func(key, def string) string {
-		if v := getenv(key); v != "" {
-			return v
-		}
-		return def
+// Default is the configuration with nothing set.
+func Default() *Config {
+	return &Config{
+		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
+		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
 	}
-	node, _ := strconv.Atoi(env("DANCHU_NODE", "0"))
-	fs.StringVar(&c.Addr, "addr", env("DANCHU_ADDR", "127.0.0.1:8080"), "listen address (DANCHU_ADDR)")
-	fs.StringVar(&c.DB, "db", env("DANCHU_DB", "sqlite:./danchu-data/danchu.db"), "database: sqlite:PATH or postgres://user:pass@host/db (DANCHU_DB)")
-	fs.StringVar(&c.DataDir, "data-dir", env("DANCHU_DATA_DIR", "./danchu-data"), "folder for uploaded files (DANCHU_DATA_DIR)")
-	fs.IntVar(&c.Node, "node", node, "node number 0–1023, distinct for each server sharing one database (DANCHU_NODE)")
-	fs.StringVar(&c.LogFormat, "log-format", env("DANCHU_LOG_FORMAT", "text"), "log format: text or json (DANCHU_LOG_FORMAT)")
-	fs.StringVar(&c.BaseURL, "base-url", env("DANCHU_BASE_URL", ""), "public address for links in e-mail, e.g. https://danchu.hue.gov.vn (DANCHU_BASE_URL)")
-	fs.StringVar(&c.SMTP, "smtp", env("DANCHU_SMTP", ""), "mail server smtp://user:pass@host:587?from=danchu@xa.gov.vn; empty: mail is written to the log (DANCHU_SMTP)")
-	fs.BoolVar(&c.Require2FA, "require-2fa", env("DANCHU_REQUIRE_2FA", "true") != "false", "officials who publish or decide must use a second factor (DANCHU_REQUIRE_2FA)")
-	fs.StringVar(&c.OIDCName, "oidc-name", env("DANCHU_OIDC_NAME", "VNeID"), "name of the OpenID Connect provider shown to citizens (DANCHU_OIDC_NAME)")
-	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", env("DANCHU_OIDC_ISSUER", ""), "OpenID Connect issuer URL for citizens' sign-in; empty: off (DANCHU_OIDC_ISSUER)")
-	fs.StringVar(&c.OIDCClientID, "oidc-client-id", env("DANCHU_OIDC_CLIENT_ID", ""), "OpenID Connect client ID (DANCHU_OIDC_CLIENT_ID)")
-	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", env("DANCHU_OIDC_CLIENT_SECRET", ""), "OpenID Connect client secret (DANCHU_OIDC_CLIENT_SECRET)")
-	signIn, _ := strconv.Atoi(env("DANCHU_LIMIT_SIGNIN", "20"))
-	writes, _ := strconv.Atoi(env("DANCHU_LIMIT_WRITES", "60"))
-	fs.StringVar(&c.SQLiteSync, "sqlite-sync", env("DANCHU_SQLITE_SYNC", "full"), "SQLite durability: full (each commit flushed to disk) or normal (DANCHU_SQLITE_SYNC)")
-	fs.IntVar(&c.LimitSignIn, "limit-signin", signIn, "sign-in attempts allowed per IP address and minute (DANCHU_LIMIT_SIGNIN)")
-	fs.StringVar(&c.TrustProxy, "trust-proxy", env("DANCHU_TRUST_PROXY", ""), "reverse proxies whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8; empty: none (DANCHU_TRUST_PROXY)")
-	fs.StringVar(&c.MetricsAddr, "metrics-addr", env("DANCHU_METRICS_ADDR", ""), "separate listen address for /metrics, e.g. 127.0.0.1:9090; empty: none (DANCHU_METRICS_ADDR)")
-	fs.StringVar(&c.MetricsToken, "metrics-token", env("DANCHU_METRICS_TOKEN", ""), "bearer token that opens /metrics on the public address, at least 32 characters; empty: none (DANCHU_METRICS_TOKEN)")
-	fs.IntVar(&c.LimitWrites, "limit-writes", writes, "form posts allowed per IP address (and per account) and minute (DANCHU_LIMIT_WRITES)")
-	return c
+}
+
+// EnvName is the environment variable of a flag: --data-dir is DANCHU_DATA_DIR.
+func EnvName(flag string) string {
+	return "DANCHU_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// setting is one flag and its variable; value parses and checks it, for the
+// command line and the environment alike.
+type setting struct {
+	name, usage string
+	value       flag.Value
+	secret      bool // the value may hold a password: never repeat it in a message
+}
+
+// settings binds each setting to its field of c.
+func (c *Config) settings() []setting {
+	return []setting{
+		{name: "addr", usage: "listen `address` HOST:PORT", value: &text{p: &c.Addr, check: checkAddr}},
+		{name: "db", usage: "`database`: sqlite:PATH or postgres://user:pass@host/db", value: &text{p: &c.DB, check: checkDSN}, secret: true},
+		{name: "data-dir", usage: "`folder` for uploaded files", value: &text{p: &c.DataDir, check: nonEmpty}},
+		{name: "node", usage: "node `number` 0–1023, distinct for each server sharing one database", value: &number{p: &c.Node, min: 0, max: 1023}},
+		{name: "log-format", usage: "log `format`: text or json", value: &text{p: &c.LogFormat, check: oneOf("text", "json")}},
+		{name: "base-url", usage: "public `address` for links in e-mail, e.g. https://danchu.hue.gov.vn", value: &text{p: &c.BaseURL, check: checkWebURL("https://danchu.tinh.gov.vn")}},
+		{name: "smtp", usage: "mail `server` smtp://user:pass@host:587?from=danchu@xa.gov.vn; empty: mail is written to the log", value: &text{p: &c.SMTP}, secret: true},
+		{name: "require-2fa", usage: "officials who publish or decide must use a second factor", value: &boolean{p: &c.Require2FA}},
+		{name: "oidc-name", usage: "`name` of the OpenID Connect provider shown to citizens", value: &text{p: &c.OIDCName}},
+		{name: "oidc-issuer", usage: "OpenID Connect issuer `URL` for citizens' sign-in; empty: off", value: &text{p: &c.OIDCIssuer, check: checkWebURL("https://sso.vneid.gov.vn")}},
+		{name: "oidc-client-id", usage: "OpenID Connect client `ID`", value: &text{p: &c.OIDCClientID}},
+		{name: "oidc-client-secret", usage: "OpenID Connect client `secret`", value: &text{p: &c.OIDCClientSecret}, secret: true},
+		{name: "sqlite-sync", usage: "SQLite durability `mode`: full (each commit flushed to disk) or normal", value: &text{p: &c.SQLiteSync, check: oneOf("full", "normal")}},
+		{name: "limit-signin", usage: "sign-in `attempts` allowed per IP address and minute", value: &number{p: &c.LimitSignIn, min: 0, max: maxLimit}},
+		{name: "trust-proxy", usage: "reverse `proxies` whose X-Forwarded-For names the client, e.g. 127.0.0.1,10.0.0.0/8; empty: none", value: &text{p: &c.TrustProxy, check: func(s string) *refusal {
+			_, r := parseProxies(s)
+			return r
+		}}},
+		{name: "limit-writes", usage: "form `posts` allowed per IP address (and per account) and minute", value: &number{p: &c.LimitWrites, min: 0, max: maxLimit}},
+		{name: "metrics-addr", usage: "separate listen `address` for /metrics, e.g. 127.0.0.1:9090; empty: none", value: &text{p: &c.MetricsAddr, check: checkAddr}},
+		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
+	}
+}
+
+const maxLimit = 1_000_000
+
+// Register defines the settings as flags on fs, then sets each one whose
+// DANCHU_* variable is not empty through the flag's own parser (fs.Set), so a
+// value refused on the command line is refused in the environment with the
+// same words. A refused variable is a ConfigError naming it (exit status 2),
+// even if the command line also gives the flag: a broken setting is not left
+// waiting for the next start. Flags parsed afterwards win over variables.
+func Register(fs *flag.FlagSet, getenv func(string) string) (*Config, error) {
+	c := Default()
+	set := c.settings()
+	for _, s := range set {
+		fs.Var(s.value, s.name, s.usage+" ("+EnvName(s.name)+")")
+	}
+	var vi, en []string
+	for _, s := range set {
+		env := EnvName(s.name)
+		v := getenv(env)
+		if v == "" {
+			continue
+		}
+		if err := fs.Set(s.name, v); err != nil {
+			r := asRefusal(err)
+			shown := fmt.Sprintf("%s=%q", env, v)
+			if s.secret {
+				shown = env
+			}
+			vi = append(vi, fmt.Sprintf("biến môi trường %s không hợp lệ: %s", shown, r.vi))
+			en = append(en, fmt.Sprintf("invalid %s: %s", shown, r.en))
+		}
+	}
+	if len(vi) > 0 {
+		return nil, &apperr.ConfigError{VI: strings.Join(vi, "; "), EN: strings.Join(en, "; ")}
+	}
+	return c, nil
+}
+
+// refusal says in both languages why a value is refused.
+type refusal struct{ vi, en string }
+
+func (r *refusal) Error() string { return r.vi + " / " + r.en }
+
+func asRefusal(err error) *refusal {
+	if r, ok := err.(*refusal); ok {
+		return r
+	}
+	return &refusal{err.Error(), err.Error()}
+}
+
+// flagError is a refused setting of a Config built in code.
+func flagError(name string, r *refusal) error {
+	return &apperr.ConfigError{VI: fmt.Sprintf("--%s (%s): %s", name, EnvName(name), r.vi), EN: fmt.Sprintf("--%s (%s): %s", name, EnvName(name), r.en)}
+}
+
+// text is a string setting with an optional check.
+type text struct {
+	p     *string
+	check func(string) *refusal
+}
+
+func (v *text) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+func (v *text) Set(s string) error {
+	if v.check != nil {
+		if r := v.check(s); r != nil {
+			return r
+		}
+	}
+	*v.p = s
+	return nil
+}
+
+// number is a whole number in [min, max], written in decimal.
+type number struct {
+	p        *int
+	min, max int
+}
+
+func (v *number) String() string {
+	if v.p == nil {
+		return "0"
+	}
+	return strconv.Itoa(*v.p)
+}
+
+func (v *number) Set(s string) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < v.min || n > v.max {
+		return &refusal{fmt.Sprintf("phải là số nguyên từ %d đến %d", v.min, v.max), fmt.Sprintf("must be a whole number from %d to %d", v.min, v.max)}
+	}
+	*v.p = n
+	return nil
+}
+
+// boolean is true or false (also 1/0, t/f, TRUE/FALSE: strconv.ParseBool).
+type boolean struct{ p *bool }
+
+func (v *boolean) IsBoolFlag() bool { return true }
+
+func (v *boolean) String() string { return strconv.FormatBool(v.p != nil && *v.p) }
+
+func (v *boolean) Set(s string) error {
+	b, err := strconv.ParseBool(s)
+	if err != nil {
+		return &refusal{"dùng true hoặc false", "use true or false"}
+	}
+	*v.p = b
+	return nil
+}
+
+func oneOf(values ...string) func(string) *refusal {
+	return func(s string) *refusal {
+		if slices.Contains(values, s) {
+			return nil
+		}
+		return &refusal{"dùng " + strings.Join(values, " hoặc "), "use " + strings.Join(values, " or ")}
+	}
+}
+
+func nonEmpty(s string) *refusal {
+	if s == "" {
+		return &refusal{"không được để trống", "cannot be empty"}
+	}
+	return nil
+}
+
+func checkAddr(s string) *refusal {
+	_, port, err := net.SplitHostPort(s)
+	if n, perr := strconv.Atoi(port); err != nil || perr != nil || n < 0 || n > 65535 {
+		return &refusal{"dùng dạng MÁY:CỔNG, ví dụ 127.0.0.1:8080 hoặc :8080", "use HOST:PORT, e.g. 127.0.0.1:8080 or :8080"}
+	}
+	return nil
+}
+
+func checkDSN(s string) *refusal {
+	switch {
+	case strings.HasPrefix(s, "sqlite:"):
+		if strings.TrimPrefix(strings.TrimPrefix(s, "sqlite:"), "//") != "" {
+			return nil
+		}
+	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
+		if _, err := url.Parse(s); err == nil {
+			return nil
+		}
+	}
+	return &refusal{"dùng sqlite:ĐƯỜNG_DẪN (ví dụ sqlite:./danchu-data/danchu.db) hoặc postgres://user:pass@host:5432/db",
+		"use sqlite:PATH (e.g. sqlite:./danchu-data/danchu.db) or postgres://user:pass@host:5432/db"}
+}
+
+// checkWebURL accepts "" (off) or an http(s) address with a host.
+func checkWebURL(example string) func(string) *refusal {
+	return func(s string) *refusal {
+		if s == "" {
+			return nil
+		}
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return &refusal{"dùng dạng " + example, "use the form " + example}
+		}
+		return nil
+	}
+}
+
+func parseProxies(list string) ([]netip.Prefix, *refusal) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		bad := &refusal{fmt.Sprintf("%q không phải địa chỉ IP hay dải CIDR", f), fmt.Sprintf("%q is not an IP address or CIDR range", f)}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, bad
+			}
+			out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, bad
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // CheckDataDir makes sure the data folder exists and can be written to.
 func (c *Config) CheckDataDir() error {
 	fail := func(err error) error {
 		return &apperr.ConfigError{
-			VI: fmt.Sprintf("không ghi được vào thư mục dữ liệu %s (%v) — chọn --data-dir ở nơi có quyền ghi", c.DataDir, err),
-			EN: fmt.Sprintf("cannot write to data folder %s (%v) — choose a writable --data-dir", c.DataDir, err),
+			VI: fmt.Sprintf("không ghi được vào thư mục dữ liệu %s (%v) — chọn --data-dir (DANCHU_DATA_DIR) ở nơi có quyền ghi", c.DataDir, err),
+			EN: fmt.Sprintf("cannot write to data folder %s (%v) — choose a writable --data-dir (DANCHU_DATA_DIR)", c.DataDir, err),
 		}
 	}
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
@@ -131,39 +331,23 @@ func (c *Config) CheckDataDir() error {
 	return os.Remove(f.Name())
 }
 
-// Check validates the settings that do not need the network or the database.
+// Check validates the settings that do not need the network or the database,
+// with the parsers of the flags: it matters for a Config built in code, since
+// flags and variables were checked as they were read. An empty setting of a
+// Config built in code means its default.
 func (c *Config) Check() error {
-	if c.LogFormat != "text" && c.LogFormat != "json" {
-		return &apperr.ConfigError{
-			VI: fmt.Sprintf("--log-format=%q không hợp lệ; dùng text hoặc json", c.LogFormat),
-			EN: fmt.Sprintf("invalid --log-format=%q; use text or json", c.LogFormat),
+	for _, s := range c.settings() {
+		v := s.value.String()
+		if v == "" {
+			continue
 		}
-	}
-	if c.SQLiteSync != "" && c.SQLiteSync != "full" && c.SQLiteSync != "normal" {
-		return &apperr.ConfigError{VI: fmt.Sprintf("--sqlite-sync=%q không hợp lệ; dùng full hoặc normal", c.SQLiteSync),
-			EN: fmt.Sprintf("invalid --sqlite-sync=%q; use full or normal", c.SQLiteSync)}
-	}
-	if c.LimitSignIn < 0 || c.LimitWrites < 0 {
-		return &apperr.ConfigError{VI: "--limit-signin và --limit-writes không được âm (0: mặc định)", EN: "--limit-signin and --limit-writes cannot be negative (0: default)"}
-	}
-	if _, err := c.Proxies(); err != nil {
-		return err
-	}
-	if c.MetricsToken != "" && len(c.MetricsToken) < MinMetricsToken {
-		return &apperr.ConfigError{VI: fmt.Sprintf("--metrics-token quá ngắn: cần ít nhất %d ký tự (ví dụ: openssl rand -hex 32)", MinMetricsToken),
-			EN: fmt.Sprintf("--metrics-token is too short: at least %d characters (e.g. openssl rand -hex 32)", MinMetricsToken)}
+		if err := s.value.Set(v); err != nil {
+			return flagError(s.name, asRefusal(err))
+		}
 	}
 	if c.OIDCIssuer != "" && c.OIDCClientID == "" {
-		return &apperr.ConfigError{VI: "có --oidc-issuer thì phải có --oidc-client-id", EN: "--oidc-issuer needs --oidc-client-id"}
-	}
-	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return &apperr.ConfigError{
-				VI: fmt.Sprintf("--base-url=%q không hợp lệ; dùng dạng https://danchu.tinh.gov.vn", c.BaseURL),
-				EN: fmt.Sprintf("invalid --base-url=%q; use https://danchu.example.vn", c.BaseURL),
-			}
-		}
+		return &apperr.ConfigError{VI: "có --oidc-issuer (DANCHU_OIDC_ISSUER) thì phải có --oidc-client-id (DANCHU_OIDC_CLIENT_ID)",
+			EN: "--oidc-issuer (DANCHU_OIDC_ISSUER) needs --oidc-client-id (DANCHU_OIDC_CLIENT_ID)"}
 	}
 	return nil
 }

@@ -75,7 +75,7 @@ func (s *Service) writeComments(ctx context.Context, tx *sql.Tx, items []comment
 // durably stored.
 func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int, stance, body string, showName bool, idemKey string) error {
 	if a == nil || a.Kind != auth.Citizen {
-		return apperr.Forbidden("Hãy đăng nhập (bằng số điện thoại hoặc thư điện tử) để góp ý.")
+		return apperr.New(apperr.CodeForbidden, "consultation.err.sign_in")
 	}
 	c, err := s.forComment(ctx, a, id)
 	if err != nil {
@@ -83,16 +83,16 @@ func (s *Service) Comment(ctx context.Context, a *auth.Actor, id int64, part int
 	}
 	if !c.Taking(s.today()) {
 		if s.today().Before(c.OpensOn) {
-			return apperr.Conflict("Chưa đến thời gian lấy ý kiến: bắt đầu từ ngày %s.", c.OpensOn.VN())
+			return apperr.New(apperr.CodeConflict, "consultation.err.not_open_yet", c.OpensOn.VN())
 		}
-		return apperr.Conflict("Đã hết thời gian lấy ý kiến (kết thúc ngày %s).", c.ClosesOn.VN())
+		return apperr.New(apperr.CodeConflict, "consultation.err.closed", c.ClosesOn.VN())
 	}
 	if err := CheckComment(body, stance, part, len(c.Parts)); err != nil {
 		return err
 	}
 	idemKey = strings.TrimSpace(idemKey)
 	if idemKey == "" || len(idemKey) > 64 {
-		return apperr.Invalid("Biểu mẫu thiếu mã gửi; hãy tải lại trang rồi gửi lại.", map[string]string{"key": "missing"})
+		return apperr.New(apperr.CodeInvalid, "consultation.err.key_missing").Mark("key")
 	}
 	display := "Người dân"
 	if t, err := s.units.Tree(ctx); err == nil {
@@ -126,7 +126,7 @@ func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops
 		return err
 	}
 	if c.Status != Open {
-		return apperr.Conflict("Đã công bố kết quả tổng hợp; không thêm ý kiến được nữa.")
+		return apperr.New(apperr.CodeConflict, "consultation.err.synthesized")
 	}
 	now := s.db.NowMillis()
 	items := make([]comment, len(ops))
@@ -135,7 +135,7 @@ func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops
 			return fmt.Errorf("ý kiến %d: %w", i+1, err)
 		}
 		if o.Source != "meeting" && o.Source != "ballot" && o.Source != "box" && o.Source != "other" {
-			return apperr.Invalid(fmt.Sprintf("Ý kiến %d: hãy ghi nguồn (hội nghị, phiếu, hòm thư, khác).", i+1), nil)
+			return apperr.New(apperr.CodeInvalid, "consultation.err.source_required", i+1)
 		}
 		cid := s.db.NewID()
 		items[i] = comment{ID: cid, ConsultationID: id, Part: o.Part, DisplayName: "Ý kiến thu thập trực tiếp", Stance: o.Stance,
@@ -157,14 +157,14 @@ const EditWindow = 15 * time.Minute
 // Own returns a comment of the actor's (not found for anyone else's).
 func (s *Service) Own(ctx context.Context, a *auth.Actor, commentID int64) (CommentView, error) {
 	if a == nil || a.Kind != auth.Citizen {
-		return CommentView{}, apperr.NotFound("Không tìm thấy ý kiến này.")
+		return CommentView{}, apperr.New(apperr.CodeNotFound, "consultation.err.comment_not_found")
 	}
 	vs, err := s.comments(ctx, "c.id = $1 and c.author_id = $2", commentID, a.AccountID)
 	if err != nil {
 		return CommentView{}, err
 	}
 	if len(vs) == 0 {
-		return CommentView{}, apperr.NotFound("Không tìm thấy ý kiến này.")
+		return CommentView{}, apperr.New(apperr.CodeNotFound, "consultation.err.comment_not_found")
 	}
 	return vs[0], nil
 }
@@ -191,17 +191,17 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 		return err
 	}
 	if v.AnswerKind != "" {
-		return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
+		return apperr.New(apperr.CodeConflict, "consultation.err.answered_no_edit")
 	}
 	if !Editable(v, s.db.NowMillis()) {
-		return apperr.Conflict("Chỉ sửa được ý kiến trong %d phút sau khi gửi.", int(EditWindow.Minutes()))
+		return apperr.New(apperr.CodeConflict, "consultation.err.edit_window", int(EditWindow.Minutes()))
 	}
 	c, err := find(ctx, s.db, v.ConsultationID)
 	if err != nil {
 		return err
 	}
 	if !c.Taking(s.today()) {
-		return apperr.Conflict("Đã hết thời gian lấy ý kiến (kết thúc ngày %s).", c.ClosesOn.VN())
+		return apperr.New(apperr.CodeConflict, "consultation.err.closed", c.ClosesOn.VN())
 	}
 	if err := CheckComment(body, stance, v.Part, len(c.Parts)); err != nil {
 		return err
@@ -213,7 +213,7 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 		return fmt.Errorf("edit comment: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
+		return apperr.New(apperr.CodeConflict, "consultation.err.answered_no_edit")
 	}
 	return nil
 }
@@ -221,14 +221,14 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 // Answer records one answer for one or several comments of a consultation.
 func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentIDs []int64, kind, body string) error {
 	if kind != Accepted && kind != Explained && kind != Rejected {
-		return apperr.Invalid("Hãy chọn: tiếp thu, giải trình, hoặc không tiếp thu.", map[string]string{"kind": "invalid"})
+		return apperr.New(apperr.CodeInvalid, "consultation.err.answer_kind").Mark("kind")
 	}
 	body = strings.TrimSpace(body)
 	if body == "" && kind != Accepted {
-		return apperr.Invalid("Giải trình hoặc không tiếp thu thì phải ghi lý do.", map[string]string{"body": "required"})
+		return apperr.New(apperr.CodeInvalid, "consultation.err.answer_reason").Mark("body")
 	}
 	if len(commentIDs) == 0 {
-		return apperr.Invalid("Hãy chọn ít nhất một ý kiến để trả lời.", nil)
+		return apperr.New(apperr.CodeInvalid, "consultation.err.answer_none")
 	}
 	c, err := find(ctx, s.db, id)
 	if err != nil {
@@ -251,7 +251,7 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 			var author int64
 			err := tx.QueryRowContext(ctx, "select answer_id, author_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&was, &author)
 			if errors.Is(err, sql.ErrNoRows) {
-				return apperr.NotFound("Ý kiến %d không thuộc đợt lấy ý kiến này.", cm)
+				return apperr.New(apperr.CodeNotFound, "consultation.err.comment_elsewhere", cm)
 			}
 			if err != nil {
 				return err
@@ -313,7 +313,7 @@ func (s *Service) notifyAnswered(ctx context.Context, tx *sql.Tx, c Consultation
 // counts and still needs an answer.
 func (s *Service) Hide(ctx context.Context, a *auth.Actor, id, commentID int64, reason string) error {
 	if _, ok := HideReasons[reason]; !ok {
-		return apperr.Invalid("Chỉ được ẩn ý kiến vì: lời lẽ xúc phạm, thông tin cá nhân, không liên quan, trùng lặp.", map[string]string{"reason": "invalid"})
+		return apperr.New(apperr.CodeInvalid, "consultation.err.hide_reason").Mark("reason")
 	}
 	c, err := find(ctx, s.db, id)
 	if err != nil {
@@ -326,7 +326,7 @@ func (s *Service) Hide(ctx context.Context, a *auth.Actor, id, commentID int64, 
 		var was string
 		err := tx.QueryRowContext(ctx, "select hidden_reason from consultation_comments where id = $1 and consultation_id = $2", commentID, id).Scan(&was)
 		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.NotFound("Không tìm thấy ý kiến này.")
+			return apperr.New(apperr.CodeNotFound, "consultation.err.comment_not_found")
 		}
 		if err != nil {
 			return err
@@ -395,14 +395,13 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 	}
 	switch {
 	case c.Status != Open:
-		return apperr.Conflict("Kết quả tổng hợp đã được công bố.")
+		return apperr.New(apperr.CodeConflict, "consultation.err.already_synthesized")
 	case !c.ClosesOn.Before(s.today()):
-		return apperr.Conflict("Chưa hết thời gian lấy ý kiến (đến hết ngày %s).", c.ClosesOn.VN())
+		return apperr.New(apperr.CodeConflict, "consultation.err.still_open", c.ClosesOn.VN())
 	case c.Answered < c.Comments:
-		return apperr.Conflict("Còn %d ý kiến chưa được trả lời (đã trả lời %d/%d); mọi ý kiến phải được trả lời trước khi công bố.",
-			c.Comments-c.Answered, c.Answered, c.Comments)
+		return apperr.New(apperr.CodeConflict, "consultation.err.unanswered", c.Comments-c.Answered, c.Answered, c.Comments)
 	case strings.TrimSpace(decision) == "":
-		return apperr.Invalid("Hãy ghi quyết định cuối cùng.", map[string]string{"decision": "required"})
+		return apperr.New(apperr.CodeInvalid, "consultation.err.decision_required").Mark("decision")
 	}
 	// The close goes on the public record before the synthesis, whether or not the closer has run yet.
 	if _, err := s.CloseDue(ctx); err != nil {
@@ -413,8 +412,7 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 		return err
 	}
 	if AgainstMajority(adopted, t.Agree, t.Against) && strings.TrimSpace(againstReason) == "" {
-		return apperr.Invalid(fmt.Sprintf("Quyết định khác ý kiến của đa số (%d đồng ý, %d không đồng ý): phải nêu lý do (Điều 28 khoản 4).", t.Agree, t.Against),
-			map[string]string{"against_reason": "required"})
+		return apperr.New(apperr.CodeInvalid, "consultation.err.against_reason", t.Agree, t.Against).Mark("against_reason")
 	}
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		now := s.db.NowMillis()

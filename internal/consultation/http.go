@@ -4,7 +4,6 @@ import (
 	"crypto/rand"
 	"embed"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"html"
 	"html/template"
@@ -226,13 +225,10 @@ func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
 	err := h.svc.Comment(r.Context(), a, id, part, r.PostFormValue("stance"), r.PostFormValue("body"), r.PostFormValue("show_name") == "1",
 		r.PostFormValue("key"))
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
-			h.detailPage(w, r, id, web.StatusOf(err), detailPage{Error: e.Message, Fields: e.Fields,
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.detailPage(w, r, id, f.Status, detailPage{Error: f.Message, Fields: f.Fields,
 				Values: map[string]string{"body": r.PostFormValue("body"), "part": r.PostFormValue("part"), "stance": r.PostFormValue("stance")}})
-			return
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d?da-gui=1#gop-y", id), http.StatusSeeOther)
@@ -258,7 +254,7 @@ func (h *handlers) ownComment(w http.ResponseWriter, r *http.Request) (Consultat
 	a := auth.ActorOf(r)
 	v, err := h.svc.Own(r.Context(), a, cid)
 	if err == nil && v.ConsultationID != id {
-		err = apperr.NotFound("Không tìm thấy ý kiến này.")
+		err = apperr.New(apperr.CodeNotFound, "consultation.err.comment_not_found")
 	}
 	var c Consultation
 	if err == nil {
@@ -291,14 +287,11 @@ func (h *handlers) edit(w http.ResponseWriter, r *http.Request) {
 	}
 	err := h.svc.Edit(r.Context(), auth.ActorOf(r), v.ID, r.PostFormValue("stance"), r.PostFormValue("body"))
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
+		if f, ok := h.web.FailForm(w, r, err); ok {
 			v.Body, v.Stance = r.PostFormValue("body"), r.PostFormValue("stance")
-			h.web.RenderStatus(w, r, h.pages["edit"], web.StatusOf(err), h.web.T(r, "consultation.edit.title"),
-				editPage{Stances: stances, C: c, V: v, PartName: partNames(c), Error: e.Message, Fields: e.Fields})
-			return
+			h.web.RenderStatus(w, r, h.pages["edit"], f.Status, h.web.T(r, "consultation.edit.title"),
+				editPage{Stances: stances, C: c, V: v, PartName: partNames(c), Error: f.Message, Fields: f.Fields})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d#y-kien-%d", c.ID, v.ID), http.StatusSeeOther)
@@ -371,14 +364,11 @@ func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		ClosesOn: r.PostFormValue("closes_on"), ShortBasis: r.PostFormValue("short_basis")}
 	c, err := h.svc.Open(r.Context(), a, d)
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
+		if f, ok := h.web.FailForm(w, r, err); ok {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": d.Title, "intro": d.Intro, "parts": r.PostFormValue("parts"),
 				"opens_on": d.OpensOn, "closes_on": d.ClosesOn, "short_basis": d.ShortBasis}
-			h.managePage(w, r, u, http.StatusBadRequest, managePage{Error: e.Message, Fields: e.Fields, Values: vals})
-			return
+			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: vals})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/quan-tri/lay-y-kien/%d", c.ID), http.StatusSeeOther)
@@ -446,12 +436,9 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 // after runs an officials' action and shows the page again with its outcome.
 func (h *handlers) after(w http.ResponseWriter, r *http.Request, id int64, err error, done string) {
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
-			h.officeRender(w, r, id, web.StatusOf(err), officePage{Error: e.Message})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	h.officeRender(w, r, id, http.StatusOK, officePage{Done: done})
@@ -524,7 +511,7 @@ func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		}
 	}
 	if len(ops) == 0 {
-		h.after(w, r, c.ID, apperr.Invalid(h.web.T(r, "consultation.office.offline_empty"), nil), "")
+		h.after(w, r, c.ID, apperr.New(apperr.CodeInvalid, "consultation.office.offline_empty"), "")
 		return
 	}
 	err := h.svc.EnterOffline(r.Context(), a, c.ID, ops)

@@ -6,7 +6,6 @@
 package consultation
 
 import (
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -100,23 +99,23 @@ type Window struct {
 // CheckDraft validates a draft and works out its window (Art 28(2): at least 20
 // days from the public release unless another law says otherwise).
 func CheckDraft(d Draft, today legal.Date, cal *legal.Calendar) (Window, error) {
-	f := map[string]string{}
+	f := map[string]apperr.Msg{}
 	if d.Subject < 1 || d.Subject > len(Subjects) {
-		f["subject"] = "Hãy chọn nội dung lấy ý kiến (Điều 25)."
+		f["subject"] = apperr.M("consultation.err.f.subject")
 	}
 	if t := strings.TrimSpace(d.Title); t == "" || utf8.RuneCountInString(t) > 300 {
-		f["title"] = "Tiêu đề phải có, tối đa 300 ký tự."
+		f["title"] = apperr.M("consultation.err.f.title")
 	}
 	if len(d.Parts) == 0 || len(d.Parts) > MaxParts {
-		f["parts"] = fmt.Sprintf("Dự thảo phải có từ 1 đến %d phần.", MaxParts)
+		f["parts"] = apperr.M("consultation.err.f.parts_count", MaxParts)
 	}
 	for i, p := range d.Parts {
 		if strings.TrimSpace(p.Heading) == "" && strings.TrimSpace(p.Body) == "" {
-			f["parts"] = fmt.Sprintf("Phần %d trống.", i+1)
+			f["parts"] = apperr.M("consultation.err.f.part_empty", i+1)
 		}
 	}
 	if len(d.Forms) == 0 {
-		f["forms"] = "Hãy chọn ít nhất một hình thức lấy ý kiến."
+		f["forms"] = apperr.M("consultation.err.f.forms_required")
 	}
 	for _, id := range d.Forms {
 		ok := false
@@ -124,14 +123,14 @@ func CheckDraft(d Draft, today legal.Date, cal *legal.Calendar) (Window, error) 
 			ok = ok || x.ID == id
 		}
 		if !ok {
-			f["forms"] = fmt.Sprintf("Không có hình thức %q.", id)
+			f["forms"] = apperr.M("consultation.err.f.form_unknown", id)
 		}
 	}
 	w := Window{Opens: today}
 	if d.OpensOn != "" {
 		o, err := legal.ParseDate(d.OpensOn)
 		if err != nil || o.Before(today) {
-			f["opens_on"] = "Ngày bắt đầu phải là hôm nay hoặc sau (YYYY-MM-DD)."
+			f["opens_on"] = apperr.M("consultation.err.f.opens_on")
 		} else {
 			w.Opens = o
 		}
@@ -139,9 +138,9 @@ func CheckDraft(d Draft, today legal.Date, cal *legal.Calendar) (Window, error) 
 	c, err := legal.ParseDate(d.ClosesOn)
 	switch {
 	case err != nil:
-		f["closes_on"] = "Hãy nhập ngày kết thúc lấy ý kiến (YYYY-MM-DD)."
+		f["closes_on"] = apperr.M("consultation.err.f.closes_required")
 	case !w.Opens.Before(c):
-		f["closes_on"] = "Ngày kết thúc phải sau ngày bắt đầu."
+		f["closes_on"] = apperr.M("consultation.err.f.closes_after")
 	default:
 		w.Closes = c
 	}
@@ -154,38 +153,37 @@ func CheckDraft(d Draft, today legal.Date, cal *legal.Calendar) (Window, error) 
 		if w.Closes.Before(w.MinClose) {
 			w.Short = true
 			if strings.TrimSpace(d.ShortBasis) == "" {
-				f["short_basis"] = fmt.Sprintf("Thời gian lấy ý kiến ít nhất 20 ngày (Điều 28 khoản 2): kết thúc từ ngày %s trở đi, "+
-					"hoặc ghi căn cứ pháp lý cho thời gian ngắn hơn.", w.MinClose.VN())
+				f["short_basis"] = apperr.M("consultation.err.f.short_basis", w.MinClose.VN())
 			}
 		}
 	}
 	if len(f) > 0 {
-		return w, apperr.Invalid("Thông tin lấy ý kiến chưa đúng; hãy sửa các ô được đánh dấu.", f)
+		return w, apperr.New(apperr.CodeInvalid, "consultation.err.check_fields").WithFields(f)
 	}
 	return w, nil
 }
 
 // CheckComment validates one opinion's text and stance.
 func CheckComment(body, stance string, part, parts int) error {
-	f := map[string]string{}
+	f := map[string]apperr.Msg{}
 	n := utf8.RuneCountInString(strings.TrimSpace(body))
 	switch {
 	case n == 0:
-		f["body"] = "Hãy viết ý kiến của bạn."
+		f["body"] = apperr.M("consultation.err.f.body_required")
 	case n > MaxComment:
-		f["body"] = fmt.Sprintf("Ý kiến dài %d ký tự, quá giới hạn %d ký tự; hãy rút gọn hoặc chia thành nhiều ý kiến.", n, MaxComment)
+		f["body"] = apperr.M("consultation.err.f.body_long", n, MaxComment)
 	}
 	if !utf8.ValidString(body) {
-		f["body"] = "Văn bản có ký tự không hợp lệ."
+		f["body"] = apperr.M("consultation.err.f.body_bad_text")
 	}
 	if stance != Agree && stance != Disagree && stance != Suggest {
-		f["stance"] = "Hãy chọn: đồng ý, không đồng ý, hoặc góp ý sửa đổi."
+		f["stance"] = apperr.M("consultation.err.f.stance")
 	}
 	if part < 0 || part > parts {
-		f["part"] = "Phần được góp ý không có trong dự thảo."
+		f["part"] = apperr.M("consultation.err.f.part")
 	}
 	if len(f) > 0 {
-		return apperr.Invalid("Ý kiến chưa gửi được.", f)
+		return apperr.New(apperr.CodeInvalid, "consultation.err.comment_invalid").WithFields(f)
 	}
 	return nil
 }

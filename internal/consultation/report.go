@@ -83,7 +83,7 @@ func (s *Service) PublicReport(ctx context.Context, a *auth.Actor, id int64) (Co
 		return c, nil, err
 	}
 	if c.Status != Synthesized {
-		return c, nil, apperr.NotFound("Kết quả tổng hợp chưa được công bố.")
+		return c, nil, apperr.New(apperr.CodeNotFound, "consultation.err.no_synthesis")
 	}
 	b, err := s.Report(ctx, c, false)
 	return c, b, err

@@ -90,11 +90,11 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultatio
 	}
 	u, ok := t.Unit(d.UnitID)
 	if !ok || !u.Current() {
-		return Consultation{}, apperr.NotFound("Không tìm thấy đơn vị.")
+		return Consultation{}, apperr.New(apperr.CodeNotFound, "consultation.err.unit_not_found")
 	}
 	board, staff, ok := t.BoardOf(u)
 	if !ok {
-		return Consultation{}, apperr.Invalid("Lấy ý kiến thuộc xã, phường, thôn, tổ dân phố hoặc cơ quan, đơn vị.", nil)
+		return Consultation{}, apperr.New(apperr.CodeInvalid, "consultation.err.unit_level")
 	}
 	if err := s.guard.Can(ctx, a, auth.Consult, u.ID); err != nil {
 		return Consultation{}, err
@@ -173,7 +173,7 @@ func scanConsultation(r interface{ Scan(...any) error }) (Consultation, error) {
 func find(ctx context.Context, q querier, id int64) (Consultation, error) {
 	c, err := scanConsultation(q.QueryRowContext(ctx, "select "+consultationCols+" from consultations where id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return c, apperr.NotFound("Không tìm thấy đợt lấy ý kiến này.")
+		return c, apperr.New(apperr.CodeNotFound, "consultation.err.not_found")
 	}
 	if err != nil {
 		return c, fmt.Errorf("consultation %d: %w", id, err)

@@ -7,70 +7,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"danchu/internal/apperr"
 	"danchu/internal/db"
 )
-
-// columns lists "table.column" for every table of the schema d is migrated into.
-func columns(t *testing.T, d *db.DB) []string {
-	t.Helper()
-	q := `select m.name || '.' || p.name from sqlite_master m, pragma_table_info(m.name) p
-	      where m.type = 'table' and m.name not like 'sqlite_%' and m.name not like '%\_fts%' escape '\'`
-	// Full-text index tables are engine-specific (SQLite FTS5 keeps its own tables; PostgreSQL uses an index).
-	if d.Dialect == db.Postgres {
-		q = `select table_name || '.' || column_name from information_schema.columns
-		     where table_schema = current_schema()`
-	}
-	rows, err := d.Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			t.Fatal(err)
-		}
-		cols = append(cols, c)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(cols)
-	return cols
-}
-
-func TestSchemasMatch(t *testing.T) {
-	sq, err := db.Migrations(db.SQLite)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pg, err := db.Migrations(db.Postgres)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(sq) != len(pg) {
-		t.Fatalf("%d sqlite migrations, %d postgres", len(sq), len(pg))
-	}
-	for i := range sq {
-		if sq[i].Name != pg[i].Name {
-			t.Errorf("migration %d: sqlite %s, postgres %s", i+1, sq[i].Name, pg[i].Name)
-		}
-	}
-	a := columns(t, db.OpenTest(t, db.SQLite))
-	b := columns(t, db.OpenTest(t, db.Postgres))
-	if !slices.Equal(a, b) {
-		t.Errorf("schemas differ:\nsqlite:   %v\npostgres: %v", a, b)
-	}
-	if !slices.Contains(a, "units.path") {
-		t.Errorf("schema has no units.path: %v", a)
-	}
-}
 
 func TestEngine(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {

@@ -19,6 +19,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/web/webtest"
 )
 
 const unitsCSV = `code,name,type,parent_code
@@ -142,7 +143,7 @@ func (f *fixture) citizen(t *testing.T) *auth.Actor {
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
+	if apperr.CodeOf(err) != code || !strings.Contains(webtest.Vietnamese(t, err), text) {
 		t.Fatalf("error = %v, want %s with %q", err, code, text)
 	}
 }

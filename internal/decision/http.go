@@ -2,7 +2,6 @@ package decision
 
 import (
 	"embed"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -204,12 +203,9 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 	}
 	receipt, err := h.svc.Cast(r.Context(), auth.ActorOf(r), voteID, r.PostFormValue("choice"), r.PostFormValue("opinion"))
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
-			h.detailRender(w, r, v.MatterID, web.StatusOf(err), detailPage{Error: e.Message})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.detailRender(w, r, v.MatterID, f.Status, detailPage{Error: f.Message})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s?ma=%s#phieu-%d", URL(v.MatterID), receipt, voteID), http.StatusSeeOther)
@@ -285,15 +281,12 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
 		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
+		if f, ok := h.web.FailForm(w, r, err); ok {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
 				"backers": r.PostFormValue("backers"), "candidates": r.PostFormValue("candidates"), "seats": r.PostFormValue("seats"),
 				"draft": r.PostFormValue("draft")}
-			h.managePage(w, r, u, http.StatusBadRequest, managePage{Error: e.Message, Fields: e.Fields, Values: vals})
-			return
+			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: vals})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/quan-tri/quyet-dinh/%d", m.ID), http.StatusSeeOther)
@@ -411,12 +404,9 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 // after shows the office page again with the outcome of an action.
 func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, done string) {
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
-			h.officeRender(w, r, m, web.StatusOf(err), officePage{Error: e.Message})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	if m2, err := h.svc.Matter(r.Context(), m.ID); err == nil {
@@ -538,10 +528,12 @@ func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 // afterAny shows the outcome of a commune action: the office page to those who
 // may see it, the public page to the others (a Front officer).
 func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Actor, m Matter, err error, done string) {
-	var e *apperr.Error
-	if err != nil && !(errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict)) {
-		h.web.Error(w, r, err)
-		return
+	var f web.FormFailure
+	if err != nil {
+		var ok bool
+		if f, ok = h.web.FailForm(w, r, err); !ok {
+			return
+		}
 	}
 	if t, terr := h.units.Tree(r.Context()); terr == nil {
 		if d, _ := auth.Decide(t, a.Grants, auth.DecideMatters, m.UnitID); d == auth.Allowed {
@@ -550,7 +542,7 @@ func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		}
 	}
 	if err != nil {
-		h.detailRender(w, r, m.ID, web.StatusOf(err), detailPage{Error: e.Message})
+		h.detailRender(w, r, m.ID, f.Status, detailPage{Error: f.Message})
 		return
 	}
 	http.Redirect(w, r, URL(m.ID), http.StatusSeeOther)
@@ -564,7 +556,7 @@ func (h *handlers) minutes(w http.ResponseWriter, r *http.Request) {
 	}
 	m, err := h.svc.Matter(r.Context(), id)
 	if err == nil && m.Minutes == "" {
-		err = apperr.NotFound("Chưa có biên bản.")
+		err = apperr.New(apperr.CodeNotFound, "decision.err.no_minutes")
 	}
 	if err != nil {
 		h.web.Error(w, r, err)

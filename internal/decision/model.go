@@ -50,16 +50,15 @@ const (
 func CheckScope(subject int, s Scope) error {
 	switch {
 	case !ValidSubject(subject):
-		return apperr.Invalid("Hãy chọn một nội dung theo Điều 15 (từ 1 đến 6).", map[string]string{"subject": "invalid"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.subject").Mark("subject")
 	case s == VillageScope:
 		return nil
 	case s == CommuneScope && (subject == Infrastructure || subject == Funds):
 		return nil
 	case s == CommuneScope:
-		return apperr.Invalid("Chỉ chủ trương, mức đóng góp (khoản 1) và quản lý khoản đóng góp, quỹ (khoản 2) mới được quyết định trên phạm vi toàn xã (Điều 21 khoản 1); nội dung này do từng thôn, tổ dân phố quyết định.",
-			map[string]string{"scope": "village_only"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.village_only").Mark("scope")
 	}
-	return apperr.Invalid("Phạm vi phải là thôn, tổ dân phố hoặc toàn xã.", map[string]string{"scope": "invalid"})
+	return apperr.New(apperr.CodeInvalid, "decision.err.scope").Mark("scope")
 }
 
 // Threshold is a pass mark over all households of the electorate (not those present).
@@ -138,22 +137,19 @@ func CheckMethod(subject int, m Method, f MethodFacts) error {
 		return nil
 	case Ballot:
 		if (subject == Convention || subject == VillageHead || subject == Boards) && !f.MeetingFailed {
-			return apperr.Invalid("Nội dung này phải biểu quyết tại cuộc họp cộng đồng dân cư; chỉ phát phiếu lấy ý kiến hộ gia đình khi cuộc họp không đủ số hộ (Điều 17, Điều 19).",
-				map[string]string{"method": "meeting_first"})
+			return apperr.New(apperr.CodeInvalid, "decision.err.meeting_first").Mark("method")
 		}
 		return nil
 	case Online:
 		if subject != Other {
-			return apperr.Invalid("Chỉ các công việc tự quản khác (khoản 6 Điều 15) mới được biểu quyết trực tuyến (Nghị định 59/2023 Điều 5).",
-				map[string]string{"method": "online_not_allowed"})
+			return apperr.New(apperr.CodeInvalid, "decision.err.online_not_allowed").Mark("method")
 		}
 		if !Majority.Met(f.OptedIn, f.Households) {
-			return apperr.Invalid(fmt.Sprintf("Chỉ biểu quyết trực tuyến khi trên một nửa số hộ đồng ý: mới có %d/%d hộ đồng ý, cần ít nhất %d (Nghị định 59/2023 Điều 5).",
-				f.OptedIn, f.Households, Majority.Needed(f.Households)), map[string]string{"method": "opt_in"})
+			return apperr.New(apperr.CodeInvalid, "decision.err.opt_in", f.OptedIn, f.Households, Majority.Needed(f.Households)).Mark("method")
 		}
 		return nil
 	}
-	return apperr.Invalid("Hãy chọn cách biểu quyết: họp, phát phiếu hoặc trực tuyến.", map[string]string{"method": "invalid"})
+	return apperr.New(apperr.CodeInvalid, "decision.err.method").Mark("method")
 }
 
 // Tally is the count of one vote. Households is the electorate, fixed when the
@@ -167,13 +163,13 @@ type Tally struct {
 // Check refuses counts that cannot be: negative, or more votes than households.
 func (t Tally) Check() error {
 	if t.Households <= 0 {
-		return apperr.Invalid("Danh sách hộ gia đình trống: không biểu quyết được.", map[string]string{"households": "empty"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.no_households").Mark("households")
 	}
 	if t.Agree < 0 || t.Disagree < 0 || t.OtherOpinion < 0 {
-		return apperr.Invalid("Số phiếu không được âm.", map[string]string{"count": "negative"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.negative").Mark("count")
 	}
 	if v := t.Agree + t.Disagree + t.OtherOpinion; v > t.Households {
-		return apperr.Invalid(fmt.Sprintf("Tổng số phiếu (%d) lớn hơn số hộ gia đình (%d).", v, t.Households), map[string]string{"count": "too_many"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.total_over", v, t.Households).Mark("count")
 	}
 	return nil
 }
@@ -255,8 +251,7 @@ const (
 // CheckTeam refuses a committee or team outside three to five members.
 func CheckTeam(n int) error {
 	if n < MinTeam || n > MaxTeam {
-		return apperr.Invalid(fmt.Sprintf("Tổ, ban kiểm phiếu phải có từ %d đến %d người (đang có %d).", MinTeam, MaxTeam, n),
-			map[string]string{"team": "size"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.team_size", MinTeam, MaxTeam, n).Mark("team")
 	}
 	return nil
 }
@@ -319,15 +314,15 @@ func CheckCandidateVotes(votes []int, households, seats int) error {
 	sum := 0
 	for _, v := range votes {
 		if v < 0 {
-			return apperr.Invalid("Số phiếu không được âm.", map[string]string{"count": "negative"})
+			return apperr.New(apperr.CodeInvalid, "decision.err.negative").Mark("count")
 		}
 		if v > households {
-			return apperr.Invalid(fmt.Sprintf("Một người ứng cử không thể có nhiều phiếu (%d) hơn số hộ gia đình (%d).", v, households), map[string]string{"count": "too_many"})
+			return apperr.New(apperr.CodeInvalid, "decision.err.candidate_over", v, households).Mark("count")
 		}
 		sum += v
 	}
 	if seats == 1 && sum > households {
-		return apperr.Invalid(fmt.Sprintf("Tổng số phiếu bầu (%d) lớn hơn số hộ gia đình (%d): mỗi hộ bầu một người.", sum, households), map[string]string{"count": "too_many"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.election_total_over", sum, households).Mark("count")
 	}
 	return nil
 }

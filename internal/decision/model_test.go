@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"danchu/internal/apperr"
+	"danchu/internal/web/webtest"
 )
 
 func TestThresholdsAtTheEdges(t *testing.T) {
@@ -55,7 +56,7 @@ func TestTallyCheck(t *testing.T) {
 		{Tally{Households: 10, Agree: 6, Disagree: 4}, ""},
 	} {
 		err := tt.tally.Check()
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(webtest.Vietnamese(t, err), tt.want)) {
 			t.Errorf("%+v: %v, want %q", tt.tally, err, tt.want)
 		}
 	}
@@ -67,7 +68,7 @@ func TestMethods(t *testing.T) {
 		subject int
 		m       Method
 		f       MethodFacts
-		field   string // "" when allowed
+		field   string // the refusal, marking the method field; "" when allowed
 	}{
 		{"meeting on anything", Convention, Meeting, MethodFacts{}, ""},
 		{"ballot on contributions", Infrastructure, Ballot, MethodFacts{}, ""},
@@ -78,18 +79,20 @@ func TestMethods(t *testing.T) {
 		{"online on contributions", Infrastructure, Online, MethodFacts{OptedIn: 100, Households: 100}, "online_not_allowed"},
 		{"online with exactly half opted in", Other, Online, MethodFacts{OptedIn: 50, Households: 100}, "opt_in"},
 		{"online with more than half opted in", Other, Online, MethodFacts{OptedIn: 51, Households: 100}, ""},
-		{"unknown method", Other, Method("sms"), MethodFacts{}, "invalid"},
+		{"unknown method", Other, Method("sms"), MethodFacts{}, "method"},
 	} {
 		err := CheckMethod(tt.subject, tt.m, tt.f)
 		var got string
 		if e, ok := err.(*apperr.Error); ok {
-			got = e.Fields["method"]
+			if _, marked := e.FieldMsgs["method"]; marked {
+				got = strings.TrimPrefix(e.Msg.Key, "decision.err.")
+			}
 		}
 		if got != tt.field || (tt.field == "") != (err == nil) {
 			t.Errorf("%s: %v, want field %q", tt.name, err, tt.field)
 		}
 	}
-	if err := CheckMethod(Other, Online, MethodFacts{OptedIn: 50, Households: 100}); !strings.Contains(err.Error(), "mới có 50/100 hộ đồng ý, cần ít nhất 51") {
+	if err := CheckMethod(Other, Online, MethodFacts{OptedIn: 50, Households: 100}); !strings.Contains(webtest.Vietnamese(t, err), "mới có 50/100 hộ đồng ý, cần ít nhất 51") {
 		t.Errorf("opt-in message: %v", err)
 	}
 }
@@ -180,7 +183,7 @@ func TestElected(t *testing.T) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	if err := CheckCandidateVotes([]int{60, 50}, 100, 1); err == nil || !strings.Contains(err.Error(), "mỗi hộ bầu một người") {
+	if err := CheckCandidateVotes([]int{60, 50}, 100, 1); err == nil || !strings.Contains(webtest.Vietnamese(t, err), "mỗi hộ bầu một người") {
 		t.Errorf("single seat over the households: %v", err)
 	}
 	if err := CheckCandidateVotes([]int{60, 50}, 100, 3); err != nil {

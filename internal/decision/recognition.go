@@ -24,8 +24,7 @@ type Signatories struct {
 // Check refuses minutes without all four signatories.
 func (s Signatories) Check() error {
 	if strings.TrimSpace(s.Head) == "" || strings.TrimSpace(s.Front) == "" || strings.TrimSpace(s.Reps[0]) == "" || strings.TrimSpace(s.Reps[1]) == "" {
-		return apperr.Invalid("Biên bản phải có chữ ký của trưởng thôn, trưởng Ban công tác Mặt trận và 02 đại diện hộ gia đình (Điều 20 khoản 2): hãy ghi đủ bốn họ tên.",
-			map[string]string{"signatories": "required"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.signatories").Mark("signatories")
 	}
 	return nil
 }
@@ -196,11 +195,11 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	}
 	switch {
 	case m.Scope != VillageScope:
-		return m, apperr.Conflict("Nội dung quyết định trên phạm vi toàn xã có hiệu lực từ ngày Ủy ban nhân dân xã quyết định; không gửi công nhận.")
+		return m, apperr.New(apperr.CodeConflict, "decision.err.commune_no_recognition")
 	case m.Status == StatusOpen:
-		return m, apperr.Conflict("Chưa có kết quả biểu quyết để gửi.")
+		return m, apperr.New(apperr.CodeConflict, "decision.err.no_result")
 	case m.SubmittedOn != "":
-		return m, apperr.Conflict("Đã gửi kết quả ngày %s.", vnDate(m.SubmittedOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.submitted", vnDate(m.SubmittedOn))
 	}
 	if err := sig.Check(); err != nil {
 		return m, err
@@ -211,7 +210,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	}
 	v, ok := deciding(vs)
 	if !ok {
-		return m, apperr.Conflict("Chưa có kết quả biểu quyết để gửi.")
+		return m, apperr.New(apperr.CodeConflict, "decision.err.no_result")
 	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
@@ -262,11 +261,11 @@ func (s *Service) Recognize(ctx context.Context, a *auth.Actor, matterID int64, 
 	reason = strings.TrimSpace(reason)
 	switch {
 	case m.SubmittedOn == "":
-		return m, apperr.Conflict("Thôn chưa gửi kết quả.")
+		return m, apperr.New(apperr.CodeConflict, "decision.err.not_submitted")
 	case m.Recognition != "":
-		return m, apperr.Conflict("Đã trả lời ngày %s.", vnDate(m.RecognizedOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.answered", vnDate(m.RecognizedOn))
 	case !recognized && reason == "":
-		return m, apperr.Invalid("Không công nhận thì phải trả lời bằng văn bản nêu rõ lý do (Điều 21 khoản 2).", map[string]string{"reason": "required"})
+		return m, apperr.New(apperr.CodeInvalid, "decision.err.refusal_reason").Mark("reason")
 	}
 	m.Recognition, m.RecognitionNote, m.RecognizedOn = "refused", reason, s.today().String()
 	what := "Không công nhận kết quả Nhân dân quyết định: "
@@ -297,11 +296,11 @@ func (s *Service) Annul(ctx context.Context, a *auth.Actor, matterID int64, reas
 	reason = strings.TrimSpace(reason)
 	switch {
 	case m.Status == StatusOpen:
-		return m, apperr.Conflict("Chưa có quyết định để hủy bỏ.")
+		return m, apperr.New(apperr.CodeConflict, "decision.err.nothing_to_annul")
 	case m.AnnulledOn != "":
-		return m, apperr.Conflict("Đã hủy bỏ ngày %s.", vnDate(m.AnnulledOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.annulled", vnDate(m.AnnulledOn))
 	case reason == "":
-		return m, apperr.Invalid("Hủy bỏ phải nêu lý do (Điều 22).", map[string]string{"reason": "required"})
+		return m, apperr.New(apperr.CodeInvalid, "decision.err.annul_reason").Mark("reason")
 	}
 	m.AnnulledOn, m.AnnulReason = s.today().String(), reason
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {

@@ -125,7 +125,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	}
 	u, ok := t.Unit(p.UnitID)
 	if !ok || !u.Current() {
-		return Matter{}, apperr.NotFound("Không tìm thấy đơn vị.")
+		return Matter{}, apperr.New(apperr.CodeNotFound, "decision.err.unit_not_found")
 	}
 	m := Matter{ID: s.db.NewID(), UnitID: u.ID, Subject: p.Subject, Title: strings.TrimSpace(p.Title), Body: strings.TrimSpace(p.Body),
 		Initiative: p.Initiative, Backers: p.Backers, Status: StatusOpen, ProposedOn: s.today(), Candidates: cleanNames(p.Candidates), Seats: max(p.Seats, 1), DraftID: p.DraftID}
@@ -135,7 +135,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	case org.CommuneLevel:
 		m.Scope, m.CommuneID = CommuneScope, u.ID
 	default:
-		return Matter{}, apperr.Invalid("Nhân dân bàn và quyết định ở thôn, tổ dân phố (hoặc toàn xã với khoản 1, 2 Điều 15).", map[string]string{"unit": "level"})
+		return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.unit_level").Mark("unit")
 	}
 	if err := s.guard.Can(ctx, a, auth.DecideMatters, u.ID); err != nil {
 		return Matter{}, err
@@ -145,13 +145,11 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	}
 	switch {
 	case len(m.Candidates) > 0 && m.Subject != VillageHead && m.Subject != Boards:
-		return Matter{}, apperr.Invalid("Chỉ bầu trưởng thôn (khoản 4) hoặc thành viên Ban TTND, Ban GSĐTCĐ (khoản 5) mới có danh sách người ứng cử.",
-			map[string]string{"candidates": "not_election"})
+		return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.not_election").Mark("candidates")
 	case m.Subject == VillageHead && m.Seats != 1:
-		return Matter{}, apperr.Invalid("Mỗi thôn bầu một trưởng thôn.", map[string]string{"seats": "one"})
+		return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.one_head").Mark("seats")
 	case len(m.Candidates) > 0 && m.Seats > len(m.Candidates):
-		return Matter{}, apperr.Invalid(fmt.Sprintf("Số người được bầu (%d) nhiều hơn số người ứng cử (%d).", m.Seats, len(m.Candidates)),
-			map[string]string{"seats": "too_many"})
+		return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.seats_over", m.Seats, len(m.Candidates)).Mark("seats")
 	}
 	if m.Subject == Convention {
 		if err := s.findDraft(ctx, m); err != nil {
@@ -161,7 +159,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		m.DraftID = 0
 	}
 	if m.Title == "" || utf8.RuneCountInString(m.Title) > 300 {
-		return Matter{}, apperr.Invalid("Hãy ghi nội dung cần quyết định (tối đa 300 ký tự).", map[string]string{"title": "required"})
+		return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.title_required").Mark("title")
 	}
 	if p.Initiative {
 		n, err := s.householdCount(ctx, u)
@@ -170,12 +168,10 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		}
 		// Dismissing the village head on the households' petition needs half of them (ND 59 Art 9).
 		if m.Subject == VillageHead && len(m.Candidates) == 0 && !DismissalPetition(p.Backers, n) {
-			return Matter{}, apperr.Invalid(fmt.Sprintf("Đề nghị bãi nhiệm trưởng thôn cần ít nhất một nửa số hộ gia đình: có %d/%d hộ, cần %d (Nghị định 59/2023 Điều 9).",
-				p.Backers, n, (n+1)/2), map[string]string{"backers": "too_few"})
+			return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.dismissal_backers", p.Backers, n, (n+1)/2).Mark("backers")
 		}
 		if !InitiativeBacked(p.Backers, n) {
-			return Matter{}, apperr.Invalid(fmt.Sprintf("Đề xuất của Nhân dân cần ít nhất 10%% số hộ gia đình ủng hộ: có %d/%d hộ, cần %d (Điều 16).",
-				p.Backers, n, (n+9)/10), map[string]string{"backers": "too_few"})
+			return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.initiative_backers", p.Backers, n, (n+9)/10).Mark("backers")
 		}
 	} else {
 		m.Backers = 0
@@ -243,7 +239,7 @@ type querier interface {
 func findMatter(ctx context.Context, q querier, id int64) (Matter, error) {
 	m, err := scanMatter(q.QueryRowContext(ctx, "select "+matterCols+" from matters where id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, apperr.NotFound("Không tìm thấy nội dung này.")
+		return m, apperr.New(apperr.CodeNotFound, "decision.err.not_found")
 	}
 	return m, err
 }
@@ -273,7 +269,7 @@ func scanVote(r interface{ Scan(...any) error }) (Vote, error) {
 func findVote(ctx context.Context, q querier, id int64) (Vote, error) {
 	v, err := scanVote(q.QueryRowContext(ctx, "select "+voteCols+" from votes where id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return v, apperr.NotFound("Không tìm thấy cuộc biểu quyết này.")
+		return v, apperr.New(apperr.CodeNotFound, "decision.err.vote_not_found")
 	}
 	return v, err
 }
@@ -322,17 +318,17 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 	}
 	village, ok := t.Unit(n.VillageID)
 	if !ok || village.Type.Level() != org.VillageLevel || (village.ID != m.UnitID && village.ParentID != m.UnitID) {
-		return Vote{}, apperr.NotFound("Không tìm thấy thôn, tổ dân phố này trong phạm vi của nội dung.")
+		return Vote{}, apperr.New(apperr.CodeNotFound, "decision.err.village_not_in_scope")
 	}
 	if err := s.guard.Can(ctx, a, auth.DecideMatters, village.ID); err != nil {
 		return Vote{}, err
 	}
 	if m.Status != StatusOpen {
-		return Vote{}, apperr.Conflict("Nội dung này đã được quyết định.")
+		return Vote{}, apperr.New(apperr.CodeConflict, "decision.err.decided")
 	}
 	held, err := legal.ParseDate(n.HeldOn)
 	if err != nil {
-		return Vote{}, apperr.Invalid("Hãy chọn ngày họp, ngày phát phiếu hoặc ngày kết thúc biểu quyết.", map[string]string{"held_on": "required"})
+		return Vote{}, apperr.New(apperr.CodeInvalid, "decision.err.date_required").Mark("held_on")
 	}
 	today := s.today()
 	if n.Method != Online {
@@ -342,14 +338,13 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		}
 		res, err := legal.DefaultCatalogue().Compute(cal, "meeting.notice", held, legal.Options{})
 		if err != nil {
-			return Vote{}, apperr.Invalid("Ngày không hợp lệ.", map[string]string{"held_on": "invalid"})
+			return Vote{}, apperr.New(apperr.CodeInvalid, "decision.err.date_invalid").Mark("held_on")
 		}
 		if res.Due.Before(today) {
-			return Vote{}, apperr.Invalid(fmt.Sprintf("Phải thông báo chậm nhất 02 ngày trước ngày %s (tức là trước hết ngày %s); hãy chọn ngày từ %s (Điều 18; Nghị định 59/2023).",
-				held.VN(), res.Due.VN(), EarliestDay("meeting.notice", today).VN()), map[string]string{"held_on": "notice"})
+			return Vote{}, apperr.New(apperr.CodeInvalid, "decision.err.notice", held.VN(), res.Due.VN(), EarliestDay("meeting.notice", today).VN()).Mark("held_on")
 		}
 	} else if held.Before(today) {
-		return Vote{}, apperr.Invalid("Ngày kết thúc biểu quyết trực tuyến không được trước hôm nay.", map[string]string{"held_on": "past"})
+		return Vote{}, apperr.New(apperr.CodeInvalid, "decision.err.online_past").Mark("held_on")
 	}
 	if m.Subject == Convention {
 		if err := s.checkDraft(ctx, m, held); err != nil {
@@ -363,8 +358,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 			return Vote{}, err
 		}
 		if steps[0].Late {
-			return Vote{}, apperr.Invalid(fmt.Sprintf("Kế hoạch bầu trưởng thôn phải có trước ngày bầu ít nhất 20 ngày (Nghị định 59/2023 Điều 6): nội dung đưa ra ngày %s nên ngày bầu sớm nhất là %s.",
-				m.ProposedOn.VN(), EarliestDay("village-head.plan", m.ProposedOn).VN()), map[string]string{"held_on": "election_plan"})
+			return Vote{}, apperr.New(apperr.CodeInvalid, "decision.err.election_plan", m.ProposedOn.VN(), EarliestDay("village-head.plan", m.ProposedOn).VN()).Mark("held_on")
 		}
 	}
 	team := cleanNames(n.Team)
@@ -378,7 +372,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 			return err
 		}
 		if open > 0 {
-			return apperr.Conflict("Thôn này đang có một cuộc biểu quyết về nội dung này chưa kết thúc.")
+			return apperr.New(apperr.CodeConflict, "decision.err.vote_running")
 		}
 		hs, err := db.Int64s(ctx, tx, "select id from households where village_id = $1 and active order by id", village.ID)
 		if err != nil {
@@ -386,7 +380,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 		}
 		v.Households, v.Tally.Households = len(hs), len(hs)
 		if v.Households == 0 {
-			return apperr.Invalid("Thôn chưa có danh sách hộ gia đình: hãy nhập danh sách hộ trước khi biểu quyết.", map[string]string{"households": "empty"})
+			return apperr.New(apperr.CodeInvalid, "decision.err.village_no_households").Mark("households")
 		}
 		if err := CheckMethod(m.Subject, n.Method, MethodFacts{MeetingFailed: failed > 0, OptedIn: n.OptedIn, Households: v.Households}); err != nil {
 			return err
@@ -492,11 +486,10 @@ func (s *Service) checkDraft(ctx context.Context, m Matter, voteDay legal.Date) 
 		return err
 	}
 	if closes.Before(r.Due) {
-		return apperr.Invalid(fmt.Sprintf("Dự thảo chỉ được lấy ý kiến từ %s đến %s; phải ít nhất 30 ngày, tức đến hết ngày %s (Nghị định 61/2023).",
-			opens.VN(), closes.VN(), r.Due.VN()), map[string]string{"draft": "too_short"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.draft_too_short", opens.VN(), closes.VN(), r.Due.VN()).Mark("draft")
 	}
 	if !closes.Before(voteDay) {
-		return apperr.Invalid(fmt.Sprintf("Chỉ biểu quyết sau khi hết thời gian lấy ý kiến dự thảo (ngày %s).", closes.VN()), map[string]string{"draft": "still_open"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.draft_still_open", closes.VN()).Mark("draft")
 	}
 	return nil
 }
@@ -505,12 +498,11 @@ func (s *Service) checkDraft(ctx context.Context, m Matter, voteDay legal.Date) 
 // village or commune.
 func (s *Service) findDraft(ctx context.Context, m Matter) error {
 	if m.DraftID == 0 || s.drafts == nil {
-		return apperr.Invalid("Dự thảo hương ước, quy ước phải được niêm yết lấy ý kiến ít nhất 30 ngày trước khi biểu quyết (Nghị định 61/2023): hãy ghi đợt lấy ý kiến của dự thảo.",
-			map[string]string{"draft": "required"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.draft_required").Mark("draft")
 	}
 	unit, _, _, err := s.drafts.Window(ctx, m.DraftID)
 	if err != nil || (unit != m.UnitID && unit != m.CommuneID) {
-		return apperr.Invalid("Không tìm thấy đợt lấy ý kiến dự thảo này ở thôn hoặc xã.", map[string]string{"draft": "not_found"})
+		return apperr.New(apperr.CodeInvalid, "decision.err.draft_not_found").Mark("draft")
 	}
 	return nil
 }

@@ -87,17 +87,17 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	}
 	switch {
 	case v.Method == Online:
-		return v, apperr.Conflict("Biểu quyết trực tuyến được đếm tự động; hãy kết thúc biểu quyết thay vì nhập số phiếu.")
+		return v, apperr.New(apperr.CodeConflict, "decision.err.online_counted")
 	case v.Status != StatusOpen:
-		return v, apperr.Conflict("Cuộc biểu quyết này đã có kết quả.")
+		return v, apperr.New(apperr.CodeConflict, "decision.err.has_result")
 	case s.today().Before(v.HeldOn):
-		return v, apperr.Conflict("Chưa đến ngày %s: chỉ nhập kết quả sau khi họp hoặc phát phiếu.", v.HeldOn.VN())
+		return v, apperr.New(apperr.CodeConflict, "decision.err.too_early", v.HeldOn.VN())
 	}
 	election := len(m.Candidates) > 0
 	if election {
 		c.Agree, c.Disagree, c.Other = 0, 0, 0
 		if len(c.PerCandidate) != len(m.Candidates) {
-			return v, apperr.Invalid("Hãy nhập số phiếu bầu của từng người ứng cử.", map[string]string{"candidates": "required"})
+			return v, apperr.New(apperr.CodeInvalid, "decision.err.candidate_votes").Mark("candidates")
 		}
 		if err := CheckCandidateVotes(c.PerCandidate, v.Households, m.Seats); err != nil {
 			return v, err
@@ -107,8 +107,7 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 		}
 		for _, k := range c.PerCandidate {
 			if c.Present > 0 && k > c.Present {
-				return v, apperr.Invalid(fmt.Sprintf("Một người ứng cử không thể có nhiều phiếu (%d) hơn số hộ tham gia (%d).", k, c.Present),
-					map[string]string{"present": "too_few"})
+				return v, apperr.New(apperr.CodeInvalid, "decision.err.candidate_over_present", k, c.Present).Mark("present")
 			}
 		}
 	}
@@ -120,15 +119,15 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	if election {
 		present = c.Present
 		if present > v.Households || (v.Method == Ballot && present == 0) {
-			return v, apperr.Invalid(fmt.Sprintf("Hãy ghi số hộ đã bỏ phiếu (từ 1 đến %d).", v.Households), map[string]string{"present": "range"})
+			return v, apperr.New(apperr.CodeInvalid, "decision.err.present_ballots", v.Households).Mark("present")
 		}
 	}
 	if v.Method == Meeting {
 		if c.Present < 0 || c.Present > v.Households {
-			return v, apperr.Invalid(fmt.Sprintf("Số hộ dự họp phải từ 0 đến %d.", v.Households), map[string]string{"present": "range"})
+			return v, apperr.New(apperr.CodeInvalid, "decision.err.present_range", v.Households).Mark("present")
 		}
 		if present > c.Present {
-			return v, apperr.Invalid(fmt.Sprintf("Số phiếu (%d) lớn hơn số hộ dự họp (%d).", present, c.Present), map[string]string{"present": "too_few"})
+			return v, apperr.New(apperr.CodeInvalid, "decision.err.votes_over_present", present, c.Present).Mark("present")
 		}
 		present = c.Present
 		if CanDecide(m.Subject, present, v.Households) {
@@ -136,7 +135,7 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 				return v, err
 			}
 			if strings.TrimSpace(c.Secretary) == "" {
-				return v, apperr.Invalid("Hãy ghi tên thư ký cuộc họp.", map[string]string{"secretary": "required"})
+				return v, apperr.New(apperr.CodeInvalid, "decision.err.secretary").Mark("secretary")
 			}
 		}
 	}
@@ -162,7 +161,7 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Conflict("Cuộc biểu quyết này đã có kết quả.")
+			return apperr.New(apperr.CodeConflict, "decision.err.has_result")
 		}
 		if election && !v.LackedNumbers {
 			if err := s.db.InsertBatches(ctx, tx, "vote_candidates", []string{"vote_id", "n", "votes"}, len(c.PerCandidate),
@@ -274,9 +273,9 @@ type ballot struct {
 	At                             int64
 }
 
-var errVoted = apperr.Conflict("Hộ gia đình của bạn đã biểu quyết nội dung này; mỗi hộ chỉ có một phiếu.")
-var errClosedVote = apperr.Conflict("Cuộc biểu quyết đã kết thúc.")
-var errNotRepresentative = apperr.Forbidden("Bạn không phải là người đại diện của hộ gia đình nào trong danh sách biểu quyết này.")
+var errVoted = apperr.New(apperr.CodeConflict, "decision.err.voted")
+var errClosedVote = apperr.New(apperr.CodeConflict, "decision.err.vote_closed")
+var errNotRepresentative = apperr.New(apperr.CodeForbidden, "decision.err.not_representative")
 
 // writeBallots stores a batch: a vote closed meanwhile refuses its ballots, a
 // second ballot of a household is refused, and the counters move in the same
@@ -368,26 +367,26 @@ func (s *Service) forBallot(ctx context.Context, id int64) (Vote, error) {
 // returns the receipt code under which the ballot is listed after the close.
 func (s *Service) Cast(ctx context.Context, a *auth.Actor, voteID int64, choice, opinion string) (string, error) {
 	if a == nil || a.Kind != auth.Citizen {
-		return "", apperr.Forbidden("Hãy đăng nhập bằng tài khoản của người đại diện hộ gia đình để biểu quyết.")
+		return "", apperr.New(apperr.CodeForbidden, "decision.err.sign_in")
 	}
 	v, err := s.forBallot(ctx, voteID)
 	if err != nil {
 		return "", err
 	}
 	if v.Method != Online {
-		return "", apperr.NotFound("Không tìm thấy cuộc biểu quyết trực tuyến này.")
+		return "", apperr.New(apperr.CodeNotFound, "decision.err.online_not_found")
 	}
 	if !v.Open(s.today()) {
-		return "", apperr.Conflict("Cuộc biểu quyết đã kết thúc (ngày cuối: %s).", v.HeldOn.VN())
+		return "", apperr.New(apperr.CodeConflict, "decision.err.vote_ended", v.HeldOn.VN())
 	}
 	opinion = strings.TrimSpace(opinion)
 	switch {
 	case choice != ChoiceAgree && choice != ChoiceDisagree && choice != ChoiceOther:
-		return "", apperr.Invalid("Hãy chọn: đồng ý, không đồng ý, hoặc ý kiến khác.", map[string]string{"choice": "invalid"})
+		return "", apperr.New(apperr.CodeInvalid, "decision.err.choice").Mark("choice")
 	case choice == ChoiceOther && opinion == "":
-		return "", apperr.Invalid("Hãy ghi ý kiến khác của hộ.", map[string]string{"opinion": "required"})
+		return "", apperr.New(apperr.CodeInvalid, "decision.err.opinion_required").Mark("opinion")
 	case utf8.RuneCountInString(opinion) > MaxOpinion:
-		return "", apperr.Invalid(fmt.Sprintf("Ý kiến dài quá giới hạn %d ký tự.", MaxOpinion), map[string]string{"opinion": "too_long"})
+		return "", apperr.New(apperr.CodeInvalid, "decision.err.opinion_long", MaxOpinion).Mark("opinion")
 	}
 	if choice != ChoiceOther {
 		opinion = ""
@@ -415,7 +414,7 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 		return v, err
 	}
 	if v.Method != Online || v.Status != StatusOpen {
-		return v, apperr.Conflict("Chỉ kết thúc được cuộc biểu quyết trực tuyến đang diễn ra.")
+		return v, apperr.New(apperr.CodeConflict, "decision.err.end_only_online")
 	}
 	m, err := findMatter(ctx, s.db, v.MatterID)
 	if err != nil {
@@ -427,7 +426,7 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 { // closed meanwhile by someone else
-			return apperr.Conflict("Chỉ kết thúc được cuộc biểu quyết trực tuyến đang diễn ra.")
+			return apperr.New(apperr.CodeConflict, "decision.err.end_only_online")
 		}
 		cur, err := findVote(ctx, tx, v.ID)
 		if err != nil {
@@ -484,7 +483,7 @@ func (s *Service) Receipts(ctx context.Context, voteID int64) ([]string, error) 
 		return nil, err
 	}
 	if v.Status != StatusClosed {
-		return nil, apperr.Conflict("Kết quả và danh sách mã phiếu chỉ công bố sau khi kết thúc biểu quyết.")
+		return nil, apperr.New(apperr.CodeConflict, "decision.err.receipts_after")
 	}
 	return receiptsOf(ctx, s.db, voteID)
 }
@@ -497,7 +496,7 @@ func (s *Service) Counted(ctx context.Context, voteID int64, receipt string) (bo
 		return false, err
 	}
 	if v.Status != StatusClosed {
-		return false, apperr.Conflict("Kết quả và danh sách mã phiếu chỉ công bố sau khi kết thúc biểu quyết.")
+		return false, apperr.New(apperr.CodeConflict, "decision.err.receipts_after")
 	}
 	var n int
 	receipt, ok := code.Parse(receipt, "")

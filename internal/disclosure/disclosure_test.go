@@ -19,6 +19,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/web/webtest"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -97,7 +98,7 @@ func draft(unit org.Unit, cat int, title string) disclosure.Draft {
 
 func wantErr(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
+	if apperr.CodeOf(err) != code || !strings.Contains(webtest.Vietnamese(t, err), text) {
 		t.Fatalf("error = %v (code %s), want %s with %q", err, apperr.CodeOf(err), code, text)
 	}
 }
@@ -222,7 +223,7 @@ func TestBadInput(t *testing.T) {
 		noDate := draft(f.danDien, 1, "Kế hoạch năm")
 		noDate.DecisionDate = ""
 		_, err := f.svc.Publish(ctx, f.official, noDate, nil)
-		if e, ok := err.(*apperr.Error); !ok || e.Fields["decision_date"] != "Hãy nhập ngày ban hành quyết định, văn bản được công khai." {
+		if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(webtest.Vietnamese(t, err), "decision_date: Hãy nhập ngày ban hành quyết định, văn bản được công khai.") {
 			t.Fatalf("no decision date: %v", err)
 		}
 		for _, tt := range []struct {
@@ -262,7 +263,7 @@ func TestBadInput(t *testing.T) {
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				_, err := f.svc.Publish(ctx, f.official, tt.d, nil)
-				if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(err.Error(), tt.want) {
+				if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(webtest.Vietnamese(t, err), tt.want) {
 					t.Fatalf("error = %v, want invalid %s", err, tt.want)
 				}
 			})

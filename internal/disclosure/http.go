@@ -75,7 +75,7 @@ func (h *handlers) unitOfLevel(r *http.Request, level org.Level) (org.Unit, erro
 		return u, err
 	}
 	if u.Type.Level() != level {
-		return u, apperr.NotFound("Không tìm thấy đơn vị.")
+		return u, apperr.New(apperr.CodeNotFound, "disclosure.err.unit_not_found")
 	}
 	return u, nil
 }
@@ -229,7 +229,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := len(x.Versions) - 1; i >= 1; i-- {
 		v, prev := x.Versions[i], x.Versions[i-1]
-		p.Versions = append(p.Versions, versionView{Version: v, Diff: Diff(prev.Body, v.Body), TitleChanged: prev.Title != v.Title})
+		p.Versions = append(p.Versions, versionView{Version: v, Diff: v.DiffFrom(prev), TitleChanged: prev.Title != v.Title})
 	}
 	if len(x.Versions) > 0 {
 		p.Versions = append(p.Versions, versionView{Version: x.Versions[0]})
@@ -263,7 +263,7 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if x.Status == Withdrawn {
-		h.web.Error(w, r, apperr.NotFound("Nội dung này đã bị rút nên tệp không còn được cung cấp."))
+		h.web.Error(w, r, apperr.New(apperr.CodeNotFound, "disclosure.err.withdrawn_file"))
 		return
 	}
 	var f *File
@@ -314,7 +314,7 @@ const PageSize = 20
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len([]rune(q)) > 200 {
-		h.web.Error(w, r, apperr.Invalid("Từ khóa dài quá 200 ký tự; hãy gõ ngắn hơn.", nil))
+		h.web.Error(w, r, apperr.New(apperr.CodeInvalid, "disclosure.err.query_long"))
 		return
 	}
 	page, err := web.PageParam(r, "trang")
@@ -467,9 +467,9 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return Draft{}, nil, nil, closeAll, apperr.Invalid(fmt.Sprintf("Các tệp gửi lên lớn quá %d MB tất cả.", mbe.Limit>>20), map[string]string{"files": "too_large"})
+			return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.files_large", mbe.Limit>>20).Mark("files")
 		}
-		return Draft{}, nil, nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+		return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.form_unreadable")
 	}
 	v := func(k string) string { return r.FormValue(k) }
 	cat, _ := strconv.Atoi(v("category"))
@@ -534,14 +534,11 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	})
 }
 
-// formError shows input errors on the form and anything else on the error page.
+// formError shows the form again or the error page, by the one rule of web.FailForm.
 func (h *handlers) formError(w http.ResponseWriter, r *http.Request, err error, show func(status int, msg string, fields map[string]string)) {
-	var e *apperr.Error
-	if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
-		show(web.StatusOf(err), e.Message, e.Fields)
-		return
+	if f, ok := h.web.FailForm(w, r, err); ok {
+		show(f.Status, f.Message, f.Fields)
 	}
-	h.web.Error(w, r, err)
 }
 
 type editPage struct {

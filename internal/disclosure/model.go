@@ -5,7 +5,6 @@
 package disclosure
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -130,35 +129,35 @@ type Plan struct {
 // Check validates a draft against the law and works out its dates: agency is
 // whether the unit is an agency (staff disclosure), today the current date.
 func Check(d Draft, agency bool, today legal.Date, cal *legal.Calendar) (Plan, error) {
-	f := map[string]string{}
+	f := map[string]apperr.Msg{}
 	var p Plan
 	cat, ok := CategoryOf(agency, d.Category)
 	if !ok {
-		f["category"] = fmt.Sprintf("Hãy chọn một trong %d nội dung phải công khai.", len(Categories(agency)))
+		f["category"] = apperr.M("disclosure.err.f.category", len(Categories(agency)))
 	}
 	p.Category = cat
 	p.Title = strings.Join(strings.Fields(d.Title), " ")
 	p.Body = strings.TrimSpace(strings.ReplaceAll(d.Body, "\r\n", "\n"))
 	switch n := utf8.RuneCountInString(p.Title); {
 	case n == 0:
-		f["title"] = "Hãy nhập tiêu đề."
+		f["title"] = apperr.M("disclosure.err.f.title_required")
 	case n > MaxTitle:
-		f["title"] = fmt.Sprintf("Tiêu đề dài quá %d ký tự.", MaxTitle)
+		f["title"] = apperr.M("disclosure.err.f.title_long", MaxTitle)
 	}
 	if utf8.RuneCountInString(p.Body) > MaxBody {
-		f["body"] = fmt.Sprintf("Nội dung dài quá %d ký tự; hãy đính kèm tệp.", MaxBody)
+		f["body"] = apperr.M("disclosure.err.f.body_long", MaxBody)
 	}
 	if !utf8.ValidString(p.Title) || !utf8.ValidString(p.Body) {
-		f["body"] = "Văn bản có ký tự không hợp lệ (không phải UTF-8)."
+		f["body"] = apperr.M("disclosure.err.f.body_utf8")
 	}
 	if strings.TrimSpace(d.DecisionDate) == "" {
-		f["decision_date"] = "Hãy nhập ngày ban hành quyết định, văn bản được công khai."
+		f["decision_date"] = apperr.M("disclosure.err.f.decision_date_required")
 	} else if dd, err := legal.ParseDate(d.DecisionDate); err != nil {
-		f["decision_date"] = "Ngày ban hành chưa đúng (dạng YYYY-MM-DD)."
+		f["decision_date"] = apperr.M("disclosure.err.f.decision_date_format")
 	} else if today.Before(dd) {
-		f["decision_date"] = "Ngày ban hành không thể sau hôm nay."
+		f["decision_date"] = apperr.M("disclosure.err.f.decision_date_future")
 	} else if dd.Year < legal.FirstYear+1 {
-		f["decision_date"] = "Ngày ban hành quá xa."
+		f["decision_date"] = apperr.M("disclosure.err.f.decision_date_old")
 	} else {
 		p.DecisionDate = dd
 	}
@@ -167,37 +166,37 @@ func Check(d Draft, agency bool, today legal.Date, cal *legal.Calendar) (Plan, e
 		ps, err := legal.ParseDate(d.PostingStart)
 		switch {
 		case err != nil:
-			f["posting_start"] = "Ngày bắt đầu công khai chưa đúng (dạng YYYY-MM-DD)."
+			f["posting_start"] = apperr.M("disclosure.err.f.posting_start_format")
 		case !p.DecisionDate.IsZero() && ps.Before(p.DecisionDate):
-			f["posting_start"] = "Không thể công khai trước ngày ban hành."
+			f["posting_start"] = apperr.M("disclosure.err.f.posting_before_decision")
 		case today.Before(ps):
-			f["posting_start"] = "Ngày bắt đầu công khai không thể sau hôm nay; hãy đăng vào đúng ngày."
+			f["posting_start"] = apperr.M("disclosure.err.f.posting_future")
 		default:
 			p.PostingStart = ps
 		}
 	}
 	for _, c := range d.Channels {
 		if !slices.ContainsFunc(ChannelNames, func(n struct{ ID, Name string }) bool { return n.ID == c.ID }) {
-			f["channels"] = fmt.Sprintf("Không có hình thức %q.", c.ID)
+			f["channels"] = apperr.M("disclosure.err.f.channel_unknown", c.ID)
 			continue
 		}
 		if c.Start.IsZero() {
-			f["channel_"+c.ID] = "Hãy nhập ngày bắt đầu của hình thức này."
+			f["channel_"+c.ID] = apperr.M("disclosure.err.f.channel_start")
 			continue
 		}
 		if !c.End.IsZero() && c.End.Before(c.Start) {
-			f["channel_"+c.ID] = "Ngày kết thúc trước ngày bắt đầu."
+			f["channel_"+c.ID] = apperr.M("disclosure.err.f.channel_end")
 			continue
 		}
 		// Art 13(3): items 7–12 on the loudspeaker for at least 3 consecutive days.
 		if c.ID == ChannelLoudspeaker && cat.Broadcast && (c.End.IsZero() || c.Start.DaysUntil(c.End)+1 < 3) {
-			f["channel_"+c.ID] = "Nội dung này phát trên hệ thống truyền thanh phải ít nhất 3 ngày liên tục (Điều 13 khoản 3): hãy ghi ngày kết thúc."
+			f["channel_"+c.ID] = apperr.M("disclosure.err.f.loudspeaker")
 			continue
 		}
 		p.Channels = append(p.Channels, c)
 	}
 	if len(f) > 0 {
-		return Plan{}, apperr.Invalid("Thông tin công khai chưa đúng; hãy sửa các ô được đánh dấu.", f)
+		return Plan{}, apperr.New(apperr.CodeInvalid, "disclosure.err.check_fields").WithFields(f)
 	}
 	p.Due = cal.AddWorkingDays(p.DecisionDate, 5)
 	p.Late = p.Due.Before(p.PostingStart)

@@ -46,7 +46,7 @@ func QuarterOf(d legal.Date) int { return (int(d.Month)-1)/3 + 1 }
 // officials of the unit (or above).
 func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, year, quarter int) (Register, error) {
 	if quarter < 1 || quarter > 4 || year < legal.FirstYear || year > legal.LastYear {
-		return Register{}, apperr.Invalid("Hãy chọn năm và quý (1–4).", nil)
+		return Register{}, apperr.New(apperr.CodeInvalid, "disclosure.err.quarter")
 	}
 	if err := s.guard.Can(ctx, a, auth.ReadAudit, unitID); err != nil {
 		return Register{}, err

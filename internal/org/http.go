@@ -88,7 +88,7 @@ const maxQuery = 100
 func (h *handlers) showSearch(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > maxQuery {
-		h.web.Error(w, r, apperr.Invalid(h.web.T(r, "org.search.too_long", maxQuery), nil))
+		h.web.Error(w, r, apperr.New(apperr.CodeInvalid, "org.search.too_long", maxQuery))
 		return
 	}
 	var hits []Unit

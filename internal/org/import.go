@@ -11,8 +11,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"danchu/internal/apperr"
+	"danchu/internal/web"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -40,7 +42,7 @@ func (e *ImportError) Error() string {
 
 // Unwrap lets apperr classify an import error as invalid input.
 func (e *ImportError) Unwrap() error {
-	return apperr.Invalid("Tệp nhập có dòng lỗi; chưa ghi gì vào cơ sở dữ liệu.", nil)
+	return apperr.New(apperr.CodeInvalid, "org.err.import_lines")
 }
 
 // ImportResult counts what an import wrote.
@@ -116,15 +118,38 @@ func fieldErrors(err error) string {
 	if !errors.As(err, &ae) {
 		return err.Error()
 	}
-	return joinFields(ae.Fields)
+	return joinFields(ae.FieldMsgs)
 }
 
-// joinFields writes field messages in column order: "code: … name: …".
-func joinFields(fields map[string]string) string {
+// viCatalog is this room's catalog, for the import report: the import runs from
+// the command line, in Vietnamese, with no request to take a language from.
+var viCatalog = sync.OnceValues(func() (web.Catalog, error) { return web.LoadCatalog(files) })
+
+// Vietnamese is err as the command line shows it: a coded error of this room
+// rendered from its Vietnamese catalog, anything else as err.Error().
+func Vietnamese(err error) string {
+	var ae *apperr.Error
+	cat, cerr := viCatalog()
+	if !errors.As(err, &ae) || ae.Msg.Key == "" || cerr != nil {
+		return err.Error()
+	}
+	if _, ok := cat[web.LangVI][ae.Msg.Key]; !ok {
+		return err.Error()
+	}
+	return cat.T(web.LangVI, ae.Msg.Key, ae.Msg.Args...)
+}
+
+// joinFields writes field messages in column order, in Vietnamese: "code: … name: …".
+func joinFields(fields map[string]apperr.Msg) string {
+	cat, err := viCatalog()
 	var parts []string
 	for _, k := range []string{"code", "name", "type", "parent_code", "valid_from", "head_name", "address", "members", "representative_name", "active"} {
 		if m, ok := fields[k]; ok {
-			parts = append(parts, k+": "+m)
+			text := m.String()
+			if err == nil {
+				text = cat.T(web.LangVI, m.Key, m.Args...)
+			}
+			parts = append(parts, k+": "+text)
 		}
 	}
 	return strings.Join(parts, " ")
@@ -249,25 +274,25 @@ func planHouseholds(t csvTable, villageID int64, existing map[string]bool) ([]Ho
 		line := t.lines[i]
 		h := Household{VillageID: villageID, Code: t.get(i, "code"), HeadName: t.get(i, "head_name"),
 			Address: t.get(i, "address"), RepresentativeName: t.get(i, "representative_name")}
-		fields := map[string]string{}
+		fields := map[string]apperr.Msg{}
 		var ae *apperr.Error
 		m, atoiErr := strconv.Atoi(t.get(i, "members"))
 		h.Members = m
 		var okBool bool
 		h.Active, okBool = parseBool(t.get(i, "active"))
 		if err := h.Validate(); errors.As(err, &ae) {
-			maps.Copy(fields, ae.Fields)
+			maps.Copy(fields, ae.FieldMsgs)
 		}
 		if atoiErr != nil {
-			fields["members"] = fmt.Sprintf("%q không phải là số.", t.get(i, "members"))
+			fields["members"] = apperr.M("org.err.f.members_number", t.get(i, "members"))
 		}
 		if !okBool {
-			fields["active"] = fmt.Sprintf("%q phải là 1/0 hoặc có/không.", t.get(i, "active"))
+			fields["active"] = apperr.M("org.err.f.active", t.get(i, "active"))
 		}
 		if prev, dup := seen[h.Code]; dup && h.Code != "" {
-			fields["code"] = fmt.Sprintf("mã hộ %s trùng với dòng %d.", h.Code, prev)
+			fields["code"] = apperr.M("org.err.f.code_dup_line", h.Code, prev)
 		} else if existing[h.Code] {
-			fields["code"] = fmt.Sprintf("mã hộ %s đã có trong sổ của thôn.", h.Code)
+			fields["code"] = apperr.M("org.err.f.code_in_register", h.Code)
 		}
 		seen[h.Code] = line
 		if len(fields) > 0 {

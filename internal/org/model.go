@@ -117,25 +117,25 @@ func (u Unit) Current() bool { return u.ValidTo == "" }
 
 // Validate checks the unit's own fields (parent rules need the parent: AllowedParent).
 func (u Unit) Validate() error {
-	f := map[string]string{}
+	f := map[string]apperr.Msg{}
 	if strings.TrimSpace(u.Name) == "" {
-		f["name"] = "Tên đơn vị không được để trống."
+		f["name"] = apperr.M("org.err.f.unit_name_required")
 	} else if utf8.RuneCountInString(u.Name) > 200 {
-		f["name"] = "Tên đơn vị dài quá 200 ký tự."
+		f["name"] = apperr.M("org.err.f.unit_name_long")
 	}
 	if !u.Type.Valid() {
-		f["type"] = fmt.Sprintf("Loại đơn vị %q không có; dùng một trong: tinh, thanh-pho, xa, phuong, dac-khu, thon, to-dan-pho, co-quan, doanh-nghiep.", u.Type)
+		f["type"] = apperr.M("org.err.f.unit_type", u.Type)
 	} else if u.Type.Level() != Attached && u.Code == "" {
-		f["code"] = "Đơn vị hành chính phải có mã."
+		f["code"] = apperr.M("org.err.f.unit_code_required")
 	}
 	if len(u.Code) > 32 || strings.ContainsAny(u.Code, " \t\r\n/") {
-		f["code"] = "Mã đơn vị không được có khoảng trắng hay dấu /, tối đa 32 ký tự."
+		f["code"] = apperr.M("org.err.f.unit_code_format")
 	}
 	if _, err := time.Parse(DateLayout, u.ValidFrom); err != nil {
-		f["valid_from"] = "Ngày hiệu lực phải có dạng YYYY-MM-DD."
+		f["valid_from"] = apperr.M("org.err.f.valid_from")
 	}
 	if len(f) > 0 {
-		return apperr.Invalid("Thông tin đơn vị chưa đúng.", f)
+		return apperr.New(apperr.CodeInvalid, "org.err.unit_invalid").WithFields(f)
 	}
 	return nil
 }
@@ -158,29 +158,29 @@ type Household struct {
 
 // Validate checks a household's fields.
 func (h Household) Validate() error {
-	f := map[string]string{}
+	f := map[string]apperr.Msg{}
 	if h.Code == "" || len(h.Code) > 32 || strings.ContainsAny(h.Code, " \t\r\n/") {
-		f["code"] = "Mã hộ phải có, không có khoảng trắng, tối đa 32 ký tự."
+		f["code"] = apperr.M("org.err.f.household_code")
 	}
 	if strings.TrimSpace(h.HeadName) == "" {
-		f["head_name"] = "Phải có họ tên chủ hộ."
+		f["head_name"] = apperr.M("org.err.f.head_name")
 	}
 	if strings.TrimSpace(h.Address) == "" {
-		f["address"] = "Phải có địa chỉ."
+		f["address"] = apperr.M("org.err.f.address")
 	}
 	if h.Members < 1 || h.Members > 100 {
-		f["members"] = "Số nhân khẩu phải từ 1 đến 100."
+		f["members"] = apperr.M("org.err.f.members")
 	}
 	if strings.TrimSpace(h.RepresentativeName) == "" {
-		f["representative_name"] = "Phải có họ tên người đại diện hộ."
+		f["representative_name"] = apperr.M("org.err.f.representative_name")
 	}
 	for k, v := range map[string]string{"head_name": h.HeadName, "address": h.Address, "representative_name": h.RepresentativeName} {
 		if utf8.RuneCountInString(v) > 200 {
-			f[k] = "Dài quá 200 ký tự."
+			f[k] = apperr.M("org.err.f.too_long")
 		}
 	}
 	if len(f) > 0 {
-		return apperr.Invalid("Thông tin hộ gia đình chưa đúng.", f)
+		return apperr.New(apperr.CodeInvalid, "org.err.household_invalid").WithFields(f)
 	}
 	return nil
 }
@@ -225,28 +225,28 @@ type Reorganization struct {
 
 // Validate checks the reorganization against the units it ends (as stored).
 func (r Reorganization) Validate(from []Unit) error {
-	f := map[string]string{}
+	f := map[string]apperr.Msg{}
 	if len(r.From) == 0 {
-		f["from"] = "Phải chọn ít nhất một đơn vị được sắp xếp."
+		f["from"] = apperr.M("org.err.f.reorg_from")
 	}
 	if strings.TrimSpace(r.Resolution) == "" {
-		f["resolution"] = "Phải ghi số nghị quyết hoặc quyết định sắp xếp."
+		f["resolution"] = apperr.M("org.err.f.resolution")
 	}
 	eff, err := time.Parse(DateLayout, r.EffectiveFrom)
 	if err != nil {
-		f["effective_from"] = "Ngày hiệu lực phải có dạng YYYY-MM-DD."
+		f["effective_from"] = apperr.M("org.err.f.valid_from")
 	}
 	for _, u := range from {
 		if !u.Current() {
-			f["from"] = fmt.Sprintf("%s %s đã hết hiệu lực từ %s.", u.Type.Label(), u.Name, u.ValidTo)
+			f["from"] = apperr.M("org.err.f.ended", u.Type.Label(), u.Name, u.ValidTo)
 		} else if u.Type.Level() != r.To.Type.Level() {
-			f["from"] = fmt.Sprintf("%s %s không cùng cấp với đơn vị mới.", u.Type.Label(), u.Name)
+			f["from"] = apperr.M("org.err.f.level", u.Type.Label(), u.Name)
 		} else if from, _ := time.Parse(DateLayout, u.ValidFrom); err == nil && !eff.After(from) {
-			f["effective_from"] = fmt.Sprintf("Ngày hiệu lực phải sau ngày %s bắt đầu hiệu lực (%s).", u.Name, u.ValidFrom)
+			f["effective_from"] = apperr.M("org.err.f.effective_after", u.Name, u.ValidFrom)
 		}
 	}
 	if len(f) > 0 {
-		return apperr.Invalid("Thông tin sắp xếp đơn vị chưa đúng.", f)
+		return apperr.New(apperr.CodeInvalid, "org.err.reorg_invalid").WithFields(f)
 	}
 	return nil
 }

@@ -54,7 +54,7 @@ func (s *Service) UnitByCode(ctx context.Context, code string) (Unit, error) {
 	}
 	u, ok := t.ByCode(code)
 	if !ok {
-		return Unit{}, fmt.Errorf("unit code %q: %w", code, apperr.NotFound("Không tìm thấy đơn vị."))
+		return Unit{}, fmt.Errorf("unit code %q: %w", code, apperr.New(apperr.CodeNotFound, "org.err.unit_not_found"))
 	}
 	return u, nil
 }
@@ -64,7 +64,7 @@ func (s *Service) UnitByCode(ctx context.Context, code string) (Unit, error) {
 func (s *Service) CommuneByCode(ctx context.Context, code string) (Unit, error) {
 	u, err := s.UnitByCode(ctx, code)
 	if err == nil && u.Type.Level() != CommuneLevel {
-		err = apperr.NotFound("Không tìm thấy xã, phường.")
+		err = apperr.New(apperr.CodeNotFound, "org.err.commune_not_found")
 	}
 	return u, err
 }
@@ -154,10 +154,10 @@ func (s *Service) ImportHouseholds(ctx context.Context, villageCode string, r io
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		v, err := findUnit(ctx, tx, "code = $1 and "+current, villageCode)
 		if err != nil {
-			return apperr.NotFound("Không có thôn, tổ dân phố nào đang hiệu lực mang mã %s.", villageCode)
+			return apperr.New(apperr.CodeNotFound, "org.err.no_village_code", villageCode)
 		}
 		if v.Type.Level() != VillageLevel {
-			return apperr.Invalid(fmt.Sprintf("Mã %s là %s %s, không phải thôn hay tổ dân phố: sổ hộ gia đình chỉ lập theo thôn, tổ dân phố.", villageCode, v.Type.Label(), v.Name), nil)
+			return apperr.New(apperr.CodeInvalid, "org.err.not_village", villageCode, v.Type.Label(), v.Name)
 		}
 		existing, err := householdCodes(ctx, tx, v.ID)
 		if err != nil {
@@ -210,11 +210,11 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit,
 		if parentID != 0 {
 			var err error
 			if parent, err = findUnit(ctx, tx, "id = $1 and "+current, parentID); err != nil {
-				return apperr.NotFound("Không có đơn vị cha đang hiệu lực.")
+				return apperr.New(apperr.CodeNotFound, "org.err.no_parent")
 			}
 		}
 		if !AllowedParent(u.Type, parent.Type) {
-			return apperr.Invalid(fmt.Sprintf("%s không thể trực thuộc %s.", u.Type.Label(), orNone(parent.Type.Label())), nil)
+			return apperr.New(apperr.CodeInvalid, "org.err.parent_type", u.Type.Label(), orNone(parent.Type.Label()))
 		}
 		u.ID, u.ParentID = s.db.NewID(), parentID
 		u.Path, u.Depth = childPath(parent.Path, u.ID), parent.Depth+1
@@ -223,7 +223,7 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit,
 		}
 		err := insertUnits(ctx, tx, s.db, []Unit{u}, nil)
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("Mã %s đã được dùng cho một đơn vị đang hiệu lực.", u.Code)
+			return apperr.New(apperr.CodeConflict, "org.err.code_used", u.Code)
 		}
 		return err
 	})
@@ -254,11 +254,11 @@ func (s *Service) AddHouseholds(ctx context.Context, villageID int64, hs []House
 			return err
 		}
 		if v.Type.Level() != VillageLevel {
-			return apperr.Invalid("Sổ hộ gia đình chỉ lập theo thôn, tổ dân phố.", nil)
+			return apperr.New(apperr.CodeInvalid, "org.err.households_village")
 		}
 		err = insertHouseholds(ctx, tx, s.db, hs)
 		if db.IsUniqueViolation(err) {
-			return apperr.Conflict("Mã hộ đã có trong sổ của thôn.")
+			return apperr.New(apperr.CodeConflict, "org.err.household_code_used")
 		}
 		return err
 	})
@@ -304,7 +304,7 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 			}
 		}
 		if !AllowedParent(to.Type, parent.Type) {
-			return apperr.Invalid(fmt.Sprintf("%s không thể trực thuộc %s.", to.Type.Label(), orNone(parent.Type.Label())), nil)
+			return apperr.New(apperr.CodeInvalid, "org.err.parent_type", to.Type.Label(), orNone(parent.Type.Label()))
 		}
 		for _, u := range from {
 			if _, err := tx.ExecContext(ctx, "update units set valid_to = $1, updated_at = $2 where id = $3", r.EffectiveFrom, s.db.NowMillis(), u.ID); err != nil {
@@ -318,7 +318,7 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 		}
 		if err := insertUnits(ctx, tx, s.db, []Unit{to}, nil); err != nil {
 			if db.IsUniqueViolation(err) {
-				return apperr.Conflict("Mã %s đang được một đơn vị khác dùng.", to.Code)
+				return apperr.New(apperr.CodeConflict, "org.err.code_taken", to.Code)
 			}
 			return err
 		}

@@ -57,7 +57,7 @@ func queryUnits(ctx context.Context, q querier, query string, args ...any) ([]Un
 func findUnit(ctx context.Context, q querier, where string, args ...any) (Unit, error) {
 	u, err := scanUnit(q.QueryRowContext(ctx, "select "+unitCols+" from units where "+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return Unit{}, apperr.NotFound("Không tìm thấy đơn vị.")
+		return Unit{}, apperr.New(apperr.CodeNotFound, "org.err.unit_not_found")
 	}
 	return u, err
 }
@@ -236,7 +236,7 @@ func (s *Store) HouseholdByID(ctx context.Context, id int64) (Household, error) 
 		return Household{}, fmt.Errorf("household %d: %w", id, err)
 	}
 	if len(hs) == 0 {
-		return Household{}, apperr.NotFound("Không tìm thấy hộ gia đình.")
+		return Household{}, apperr.New(apperr.CodeNotFound, "org.err.household_not_found")
 	}
 	return hs[0], nil
 }
@@ -258,7 +258,7 @@ func BindRepresentative(ctx context.Context, tx *sql.Tx, householdID, accountID 
 		return Household{}, fmt.Errorf("household %d: %w", householdID, err)
 	}
 	if len(hs) == 0 {
-		return Household{}, apperr.NotFound("Không tìm thấy hộ gia đình.")
+		return Household{}, apperr.New(apperr.CodeNotFound, "org.err.household_not_found")
 	}
 	if _, err := tx.ExecContext(ctx, "update households set representative_account_id = $1, updated_at = $2 where id = $3",
 		nullInt(accountID), now, householdID); err != nil {

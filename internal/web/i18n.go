@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"strings"
 )
 
 // Languages the pages are written in; Vietnamese is the default.
@@ -16,6 +15,11 @@ const (
 
 // Catalog maps a language to message keys to text.
 type Catalog map[string]map[string]string
+
+// LoadCatalog reads locales/vi.json and locales/en.json from fsys, refusing a key
+// that one of them lacks. A room uses it to render its messages where there is
+// no request (a command-line report); pages use Renderer.T.
+func LoadCatalog(fsys fs.FS) (Catalog, error) { return loadCatalog(fsys) }
 
 // loadCatalog reads locales/vi.json and locales/en.json from fsys.
 func loadCatalog(fsys fs.FS) (Catalog, error) {
@@ -94,10 +98,5 @@ func switchLang(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	next := r.URL.Query().Get("next")
-	// Only local paths: "//host" or "/\host" would leave the site.
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
-	}
-	http.Redirect(w, r, next, http.StatusSeeOther)
+	http.Redirect(w, r, SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }

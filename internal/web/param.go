@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -22,7 +21,7 @@ func PageParam(r *http.Request, name string) (int, error) {
 	}
 	n, ok := ParseID(v)
 	if !ok || n > MaxPage {
-		return 0, apperr.Invalid(fmt.Sprintf("Số trang “%.20s” không hợp lệ; hãy dùng một số nguyên từ 1 đến %d.", v, MaxPage), map[string]string{name: "invalid"})
+		return 0, apperr.New(apperr.CodeInvalid, "web.err.page", clip(v), MaxPage).Mark(name)
 	}
 	return int(n), nil
 }
@@ -37,9 +36,17 @@ func CursorParam(r *http.Request, name string) (int64, error) {
 	}
 	n, ok := ParseID(v)
 	if !ok {
-		return 0, apperr.Invalid(fmt.Sprintf("Tham số %s phải là số nguyên dương (không phải “%.20s”).", name, v), map[string]string{name: "invalid"})
+		return 0, apperr.New(apperr.CodeInvalid, "web.err.cursor", name, clip(v)).Mark(name)
 	}
 	return n, nil
+}
+
+// clip shortens a typed value for a message.
+func clip(v string) string {
+	if r := []rune(v); len(r) > 20 {
+		return string(r[:20]) + "…"
+	}
+	return v
 }
 
 // ParseID reads a positive ID written in decimal digits only (no sign, no

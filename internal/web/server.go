@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -123,6 +124,9 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 // Handler returns the mux wrapped in the middleware, outermost first: request log
 // and metrics, panic recovery, security headers, cross-origin protection.
 func (s *Server) Handler() http.Handler {
+	// The catalogs are complete once the routes are: the rooms not yet converted
+	// to message keys render another room's keyed error through apperr.MessageOf.
+	apperr.UseVietnamese(maps.Clone(s.catalog[LangVI]))
 	// The mux records the matched pattern on the request it is given; middleware
 	// may have replaced that request, so hand the pattern back to observe.
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -171,10 +175,8 @@ type errorView struct {
 // detail of an internal error goes to the log only.
 func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	status := StatusOf(err)
-	if d := apperr.RetryAfterOf(err); d > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
-	}
-	ev := errorView{Status: status, Message: apperr.MessageOf(err)}
+	setRetryAfter(w, err)
+	ev := errorView{Status: status, Message: s.Message(r, err)}
 	switch status {
 	case http.StatusNotFound:
 		ev.Heading = s.T(r, "error.404.title")
@@ -206,7 +208,7 @@ func StatusOf(err error) int {
 
 // NotFound renders the friendly 404 page.
 func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
-	s.Error(w, r, apperr.NotFound("%s", s.T(r, "error.404.body")))
+	s.Error(w, r, apperr.New(apperr.CodeNotFound, "error.404.body"))
 }
 
 type ctxKey int

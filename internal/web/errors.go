@@ -1,0 +1,81 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"danchu/internal/apperr"
+)
+
+// Message is the message of err in the request's language: the coded error's key
+// rendered through the catalog, the literal of an error not yet converted to keys,
+// or the generic text of an internal error (whose detail is only logged).
+func (s *Server) Message(r *http.Request, err error) string {
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Code == apperr.CodeInternal {
+		return s.T(r, "error.500.body")
+	}
+	if e.Msg.Key != "" {
+		return s.T(r, e.Msg.Key, e.Msg.Args...)
+	}
+	return e.Message
+}
+
+// FieldMessages is what is wrong with each form field of err, in the request's
+// language; a field that is only marked maps to "" (nil when err names no field).
+func (s *Server) FieldMessages(r *http.Request, err error) map[string]string {
+	var e *apperr.Error
+	if !errors.As(err, &e) || len(e.Fields)+len(e.FieldMsgs) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(e.Fields)+len(e.FieldMsgs))
+	for k, v := range e.Fields {
+		out[k] = v
+	}
+	for k, m := range e.FieldMsgs {
+		if m.Key == "" {
+			out[k] = ""
+			continue
+		}
+		out[k] = s.T(r, m.Key, m.Args...)
+	}
+	return out
+}
+
+// FormFailure is what a form shown again needs from a failed submission.
+type FormFailure struct {
+	Status  int               // 400, 409 or 429
+	Message string            // in the request's language
+	Fields  map[string]string // field name -> message ("" only marks it)
+}
+
+// FailForm is the one rule for a form whose submission failed. An error the
+// person can fix on the form — invalid input (400), a conflict with what is
+// stored (409), or too many attempts (429, with Retry-After set) — is shown on
+// the form again: FailForm returns its status, message and field messages and
+// true, and the caller renders the form with what was typed. Anything else — not
+// found, forbidden, internal — is answered with the error page (Server.Error)
+// and FailForm returns false: the form has nothing to offer there.
+//
+//	if f, ok := h.web.FailForm(w, r, err); ok {
+//		h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: typed})
+//	}
+//	return
+func (s *Server) FailForm(w http.ResponseWriter, r *http.Request, err error) (FormFailure, bool) {
+	switch apperr.CodeOf(err) {
+	case apperr.CodeInvalid, apperr.CodeConflict, apperr.CodeTooMany:
+		setRetryAfter(w, err)
+		return FormFailure{Status: StatusOf(err), Message: s.Message(r, err), Fields: s.FieldMessages(r, err)}, true
+	}
+	s.Error(w, r, err)
+	return FormFailure{}, false
+}
+
+// setRetryAfter sets Retry-After, in whole seconds rounded up, for a CodeTooMany error.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := apperr.RetryAfterOf(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
+}

@@ -1,0 +1,48 @@
+package webtest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+
+	"danchu/internal/apperr"
+	"danchu/internal/web"
+)
+
+// Vietnamese is err as a Vietnamese page would show it, for tests that check the
+// wording of a service error: the message and each field message ("; field:
+// text", or "; field" for a field only marked, in name order) rendered from the catalog in ./locales, which is the
+// catalog of the room under test (go test runs in the package's folder). An
+// uncoded error or one with a literal message reads as err.Error().
+func Vietnamese(t testing.TB, err error) string {
+	t.Helper()
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Msg.Key == "" {
+		if err == nil {
+			return ""
+		}
+		return err.Error()
+	}
+	cat, lerr := web.LoadCatalog(os.DirFS("."))
+	if lerr != nil {
+		t.Fatalf("catalog of the room under test: %v", lerr)
+	}
+	var b strings.Builder
+	b.WriteString(cat.T(web.LangVI, e.Msg.Key, e.Msg.Args...))
+	names := make([]string, 0, len(e.FieldMsgs))
+	for k := range e.FieldMsgs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		if m := e.FieldMsgs[k]; m.Key != "" {
+			fmt.Fprintf(&b, "; %s: %s", k, cat.T(web.LangVI, m.Key, m.Args...))
+		} else {
+			fmt.Fprintf(&b, "; %s", k)
+		}
+	}
+	return b.String()
+}
