@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/db"
@@ -134,6 +135,11 @@ func (s *Service) Append(ctx context.Context, tx *sql.Tx, r Record) (Record, err
 	}
 	if r.Data != nil && !json.Valid(r.Data) {
 		return r, fmt.Errorf("public record %s: data is not JSON", r.Kind)
+	}
+	for _, t := range []string{r.Kind, r.ObjectType, r.ObjectID, r.Summary, string(r.Data)} {
+		if !utf8.ValidString(t) { // web.Text keeps such text out; this keeps it off the record whatever the caller
+			return r, fmt.Errorf("public record %s: text is not UTF-8", r.Kind)
+		}
 	}
 	var prev string
 	if err := tx.QueryRowContext(ctx, "update public_record_head set seq = seq + 1 where id = 1 returning seq, hash").Scan(&r.Seq, &prev); err != nil {
