@@ -281,7 +281,7 @@ func Scale(img image.Image, side int) image.Image {
 			flush(cur)
 			cur = dy
 		}
-		draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, b.Min.Y+y), draw.Src)
+		readRow(row, img, b.Min.Y+y)
 		for x, c := range col {
 			p := row.Pix[4*x : 4*x+4]
 			sum[c] += uint64(p[0])
@@ -293,6 +293,32 @@ func Scale(img image.Image, side int) image.Image {
 	}
 	flush(cur)
 	return dst
+}
+
+// readRow converts row y of img into row (premultiplied 8-bit RGBA): 16-bit
+// pictures directly (draw's general path costs twice their decoding), the
+// others through draw's own fast paths.
+func readRow(row *image.RGBA, img image.Image, y int) {
+	switch src := img.(type) {
+	case *image.RGBA64:
+		p := src.Pix[src.PixOffset(src.Rect.Min.X, y):]
+		for i := range len(row.Pix) / 4 {
+			row.Pix[4*i], row.Pix[4*i+1], row.Pix[4*i+2], row.Pix[4*i+3] = p[8*i], p[8*i+2], p[8*i+4], p[8*i+6]
+		}
+	case *image.NRGBA64:
+		p := src.Pix[src.PixOffset(src.Rect.Min.X, y):]
+		for i := range len(row.Pix) / 4 {
+			q := p[8*i : 8*i+8]
+			a := uint32(q[6])<<8 | uint32(q[7])
+			row.Pix[4*i] = uint8((uint32(q[0])<<8 | uint32(q[1])) * a / 0xffff >> 8)
+			row.Pix[4*i+1] = uint8((uint32(q[2])<<8 | uint32(q[3])) * a / 0xffff >> 8)
+			row.Pix[4*i+2] = uint8((uint32(q[4])<<8 | uint32(q[5])) * a / 0xffff >> 8)
+			row.Pix[4*i+3] = q[6]
+		}
+	default:
+		b := img.Bounds()
+		draw.Draw(row, row.Rect, img, image.Pt(b.Min.X, y), draw.Src)
+	}
 }
 
 // Orientation reads the EXIF orientation (1–8) of a JPEG; 1 (as stored) when
