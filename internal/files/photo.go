@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"path"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -43,6 +44,11 @@ const (
 
 var decodes = semaphore.NewWeighted(DecodeBudget)
 
+// decoders bounds how many senders' photos are decoded at once: half the
+// processors (at least one), so that decoding, which uses a processor fully,
+// leaves the others to answer pages.
+var decoders = semaphore.NewWeighted(int64(max(1, runtime.NumCPU()/2)))
+
 // Photo is an uploaded photo: the name it was sent with and its content.
 type Photo struct {
 	Name string
@@ -67,7 +73,7 @@ func (b *Blobs) PutPhoto(ctx context.Context, name string, r io.Reader, max int6
 // Every photo is checked (type, size, what decoding it costs: more than
 // PhotoMaxMemory is refused) before any is decoded. Then the photos are decoded
 // one after the other, holding the share of DecodeBudget that the costliest
-// needs, waited for with ctx at most DecodeWait: a sender's photos go through
+// needs and one of the decoders, waited for with ctx at most DecodeWait: a sender's photos go through
 // together or the sender is told the server is busy, before any work is spent.
 func (b *Blobs) PutPhotos(ctx context.Context, photos []Photo, limit int64) ([]File, error) {
 	type checked struct {
@@ -108,7 +114,12 @@ func (b *Blobs) PutPhotos(ctx context.Context, photos []Photo, limit int64) ([]F
 		return nil, nil
 	}
 	wait, cancel := context.WithTimeout(ctx, DecodeWait)
-	err := decodes.Acquire(wait, need)
+	err := decoders.Acquire(wait, 1)
+	if err == nil {
+		if err = decodes.Acquire(wait, need); err != nil {
+			decoders.Release(1)
+		}
+	}
 	cancel()
 	switch {
 	case err != nil && ctx.Err() != nil:
@@ -116,6 +127,7 @@ func (b *Blobs) PutPhotos(ctx context.Context, photos []Photo, limit int64) ([]F
 	case err != nil:
 		return nil, apperr.TooMany(DecodeWait, "Máy chủ đang bận xử lý ảnh của nhiều người gửi cùng lúc; hãy đợi một phút rồi gửi lại.")
 	}
+	defer decoders.Release(1)
 	defer decodes.Release(need)
 	out := make([]File, 0, len(all))
 	for _, c := range all {
