@@ -119,6 +119,9 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Consult = consultation.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Outbox)
 	a.Decide = decision.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, a.Consult)
 	a.Disclose = disclosure.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Calendar, filepath.Join(cfg.UploadsDir(), "files"))
+	// What `danchu verify` checks beyond the chain: the rows the record vouches for.
+	a.Audit.Vouch("disclosure.", a.Disclose.RecordCheck())
+	a.Audit.Vouch("decision.", a.Decide.RecordCheck())
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
 	return a
 }

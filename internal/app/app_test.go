@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -324,8 +325,10 @@ func TestServeStopsGracefully(t *testing.T) {
 	a.Close()
 }
 
-// `danchu verify` on both engines: OK on an intact chain, exit 1 naming the entry
-// someone changed directly in the database.
+// `danchu verify` on both engines: OK on an intact chain; after tampering,
+// exit 1 naming every broken entry (not only the first), the rows an entry
+// vouches for (a disclosure version that is not there), and bytes that are not
+// UTF-8 as such.
 func TestVerifyCommand(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -340,21 +343,52 @@ func TestVerifyCommand(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "public record OK: 5 mục") {
 			t.Fatalf("verify intact: exit %d\n%s%s", code, out, errs)
 		}
-		disable := "drop trigger public_record_no_update"
-		if d.Dialect == db.Postgres {
-			disable = "alter table public_record disable trigger user"
-		}
-		if _, err := d.Exec(disable); err != nil {
+		// Entry 6 says it vouches for version 1 of a disclosure that was never stored.
+		if _, err := s.AppendOne(ctx, audit.Record{Kind: "disclosure.posted", ObjectType: "disclosure", ObjectID: "77", Summary: "Đăng công khai",
+			Data: json.RawMessage(`{"id":77,"version":1,"title":"Dự toán","body_sha256":"` + audit.Sum("Nội dung") + `"}`)}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Exec("update public_record set content = replace(content, 'Đăng', 'Gỡ') where seq = 3"); err != nil {
+		qs := []string{"drop trigger public_record_no_update"}
+		if d.Dialect == db.Postgres {
+			qs = []string{"alter table public_record disable trigger user"}
+		}
+		qs = append(qs, "update public_record set content = replace(content, 'Đăng', 'Gỡ') where seq = 2",
+			"update public_record set content = replace(content, 'Đăng', 'Gỡ') where seq = 4")
+		want := map[string]string{"entry 2:": "content was altered", "entry 4:": "content was altered", "entry 6:": "disclosure 77 version 1 is missing"}
+		err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+			for _, q := range qs {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("%s: %w", q, err)
+				}
+			}
+			if d.Dialect == db.SQLite { // PostgreSQL refuses such text in any column
+				want["entry 5:"] = "not UTF-8"
+				_, err := tx.ExecContext(ctx, "update public_record set summary = $1 where seq = 5", "\xff\xfeĐăng")
+				return err
+			}
+			return nil
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 		code, out, errs = run(t, ctx, args...)
-		if code != 1 || !strings.Contains(errs, "entry 3:") || !strings.Contains(errs, "content was altered") {
-			t.Fatalf("verify tampered: exit %d\n%s%s", code, out, errs)
+		if code != 1 {
+			t.Fatalf("verify tampered: exit %d, want 1\n%s%s", code, out, errs)
 		}
-		t.Logf("danchu verify after tampering: %s", strings.TrimSpace(errs))
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		for entry, why := range want {
+			found := false
+			for _, l := range lines {
+				found = found || (strings.Contains(l, entry) && strings.Contains(l, why))
+			}
+			if !found {
+				t.Errorf("no line says %s … %s", entry, why)
+			}
+		}
+		if !strings.Contains(errs, fmt.Sprintf("%d broken entries", len(want))) {
+			t.Errorf("want the count of %d broken entries", len(want))
+		}
+		t.Logf("danchu verify after tampering:\n%s", strings.TrimSpace(errs))
 	})
 }
 

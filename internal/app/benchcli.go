@@ -33,10 +33,15 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
 	comments := fs.Int("comments", 100_000, "comments already on the consultation the intake scenario posts to")
 	engine := fs.String("db", "sqlite", "sqlite (a new file), postgres (a new local cluster with fsync on, removed afterwards) or the URL of an empty PostgreSQL database")
-	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household), feedback (durable feedback intake and a commune's queue page)")
+	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household), feedback (durable feedback intake and a commune's queue page), photos (a flood of anonymous posts with 16-bit photos; the disclosure page's latency meanwhile and the server's peak memory)")
 	items := fs.Int("feedback", 100_000, "open items already in the queue of the commune the feedback scenario sends to")
 	openFirst := fs.Bool("open-first", true, "votes: every representative opens the vote page once before the ballots are measured, as voters do (false: each ballot comes from a session the server has never read)")
 	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
+	listen := fs.String("listen", "127.0.0.1:0", "the address the measured server listens on (port 0: any free port)")
+	server := fs.String("server", "", "the danchu binary to measure (default: this one), e.g. an older build for a baseline in the same run")
+	photoConns := fs.Int("photo-conns", 20, "photos: anonymous senders at once, each posting the feedback form with 5 photos, one post after the other")
+	photoW := fs.Int("photo-width", 3400, "photos: width of each 16-bit PNG")
+	photoH := fs.Int("photo-height", 3000, "photos: height of each 16-bit PNG")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
 	}
@@ -122,7 +127,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	srv, err := loadtest.StartServer(ctx, exe, "--db", dsn, "--data-dir", work, "--limit-writes", "100000000")
+	serverExe := exe
+	if *server != "" {
+		serverExe = *server
+	}
+	srv, err := loadtest.StartServer(ctx, *listen, serverExe, "--db", dsn, "--data-dir", work, "--limit-writes", "100000000")
 	if err != nil {
 		return err
 	}
@@ -150,6 +159,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		sent = loadtest.Run(ctx, srv.URL, loadtest.FeedbackScenario(reporters), *conns, *dur)
 		fmt.Fprintln(stdout, sent)
 		fmt.Fprintln(stdout, loadtest.Run(ctx, srv.URL, loadtest.QueueScenario(reporters), min(*conns, QueueConns), *dur))
+	}
+	if want["photos"] {
+		photoFlood(ctx, srv, ds, *photoConns, *photoW, *photoH, *dur, stdout)
 	}
 	tally := tallies{citizens, posted, voters, cast, reporters, sent}
 	if !want["disclosures"] {
@@ -185,6 +197,29 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
 	}
 	return counts(ctx, srv, dsn, want, tally, stdout)
+}
+
+// photoFlood measures the disclosure page alone, then while conns anonymous
+// senders post the feedback form with five w×h 16-bit PNGs each, one post after
+// the other, and prints the server's peak memory after each.
+func photoFlood(ctx context.Context, srv *loadtest.Server, ds loadtest.Dataset, conns, w, h int, d time.Duration, stdout io.Writer) {
+	photo := loadtest.PNG16(w, h)
+	page := loadtest.DisclosureScenarios(ds)[0]
+	memory := func(when string) {
+		if rss, peak, err := srv.Memory(); err == nil {
+			fmt.Fprintf(stdout, "server memory %s: RSS %.0f MB, peak (VmHWM) %.0f MB\n", when, rss, peak)
+		}
+	}
+	fmt.Fprintln(stdout, "alone:", loadtest.Run(ctx, srv.URL, page, 4, d))
+	memory("before the flood")
+	fctx, stop := context.WithCancel(ctx)
+	done := loadtest.Background(fctx, srv.URL, loadtest.PhotoPostScenario(ds.Communes[0], photo, 5), conns)
+	fmt.Fprintln(stdout, "flood:", loadtest.Run(ctx, srv.URL, page, 4, d))
+	stop()
+	f := <-done
+	fmt.Fprintf(stdout, "photo flood: %d senders × 5 photos of %d×%d 16-bit RGBA (%d KB each, %d MB decoded each): %s\n",
+		conns, w, h, len(photo)>>10, w*h*8>>20, f)
+	memory("after the flood")
 }
 
 // QueueConns is how many officials read a queue at once in the feedback

@@ -91,14 +91,17 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 func report(stderr io.Writer, err error) int {
 	var ce *apperr.ConfigError
 	var ie *org.ImportError
-	var pe *audit.Problem
+	var pe audit.Problems
 	var bi *badInput
 	switch {
 	case errors.As(err, &bi):
 		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(bi.msg))
 		return 2
 	case errors.As(err, &pe):
-		fmt.Fprintf(stderr, "danchu verify: SAI / BROKEN — %s\n", pe.Error())
+		for _, p := range pe {
+			fmt.Fprintf(stderr, "danchu verify: SAI / BROKEN — %s\n", oneLine(p.Error()))
+		}
+		fmt.Fprintf(stderr, "danchu verify: %d mục sai / %d broken entries\n", len(pe), len(pe))
 		return 1
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0

@@ -148,6 +148,14 @@ func TestOpen311(t *testing.T) {
 		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Set("lat", "48.85"); v.Set("long", "2.35") })), 400, "json", "ngoài lãnh thổ")
 		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Set("service_code", "001") })), 400, "json", "001")
 		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Set("description", "") })), 400, "json", "Hãy mô tả")
+		// Text that is not UTF-8 is refused at the boundary, in the spec's format, and nothing is stored.
+		items := countRows(t, d, "feedback_items")
+		specError(t, call(t, "POST", api+"requests.json", clone(func(v url.Values) { v.Set("description", "Rác \xff\xfe cạnh cầu") })), 400, "json", "UTF-8")
+		specError(t, call(t, "POST", api+"requests.xml", clone(func(v url.Values) { v.Set("address_string", "Cầu\x00") })), 400, "xml", "ký tự điều khiển")
+		specError(t, call(t, "GET", api+"requests.json?jurisdiction_id=%FF", nil), 400, "json", "UTF-8")
+		if n := countRows(t, d, "feedback_items"); n != items {
+			t.Errorf("refused requests stored %d items", n-items)
+		}
 		if n := countRows(t, d, "feedback_items"); n != 0 {
 			t.Fatalf("refused requests stored %d items", n)
 		}

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"unicode/utf8"
 )
 
 // GenesisHash is the previous hash of the first entry.
@@ -64,29 +65,37 @@ func seal(r Record, prev string) (Record, error) {
 	return r, nil
 }
 
-// check reports what is wrong with stored entry r, the one after prev ("" if nothing).
-func check(r Record, prevSeq int64, prev string) string {
+// check reports what is wrong with stored entry r, the one after prev (nothing
+// when it is sound): every reason, not only the first.
+func check(r Record, prevSeq int64, prev string) []string {
+	var whys []string
 	if r.Seq != prevSeq+1 {
-		return fmt.Sprintf("số thứ tự %d đứng sau %d: thiếu mục / sequence %d follows %d: an entry is missing", r.Seq, prevSeq, r.Seq, prevSeq)
+		whys = append(whys, fmt.Sprintf("số thứ tự %d đứng sau %d: thiếu mục / sequence %d follows %d: an entry is missing", r.Seq, prevSeq, r.Seq, prevSeq))
 	}
 	if r.PrevHash != prev {
-		return "mã băm mục trước không khớp / previous hash does not match the entry before"
+		whys = append(whys, "mã băm mục trước không khớp / previous hash does not match the entry before")
 	}
 	if Sum(r.Content) != r.ContentHash {
-		return "nội dung đã bị sửa: mã băm nội dung không khớp / content was altered: content hash does not match"
+		whys = append(whys, "nội dung đã bị sửa: mã băm nội dung không khớp / content was altered: content hash does not match")
 	}
 	if ChainHash(r.PrevHash, r.ContentHash) != r.Hash {
-		return "mã băm của mục không khớp / entry hash does not match"
+		whys = append(whys, "mã băm của mục không khớp / entry hash does not match")
+	}
+	for _, col := range []struct{ name, v string }{{"content", r.Content}, {"kind", r.Kind}, {"object_type", r.ObjectType},
+		{"object_id", r.ObjectID}, {"summary", r.Summary}} {
+		if !utf8.ValidString(col.v) {
+			whys = append(whys, fmt.Sprintf("cột %s chứa byte không phải UTF-8 / column %s holds bytes that are not UTF-8", col.name, col.name))
+		}
 	}
 	var c Record
 	if err := json.Unmarshal([]byte(r.Content), &c); err != nil {
-		return "nội dung không đọc được / content is not valid JSON"
+		return append(whys, "nội dung không đọc được / content is not valid JSON")
 	}
 	if c.Seq != r.Seq || c.At != r.At || c.UnitID != r.UnitID || c.Kind != r.Kind || c.ObjectType != r.ObjectType ||
 		c.ObjectID != r.ObjectID || c.Summary != r.Summary {
-		return "các cột khác với nội dung đã băm / columns differ from the hashed content"
+		whys = append(whys, "các cột khác với nội dung đã băm / columns differ from the hashed content")
 	}
-	return ""
+	return whys
 }
 
 // HashOf is the hex SHA-256 of v's JSON encoding ("" for nil): what the audit log

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/db"
@@ -37,7 +39,31 @@ type Entry struct {
 }
 
 // Service writes and reads the audit log and the public record.
-type Service struct{ db *db.DB }
+type Service struct {
+	db       *db.DB
+	vouchers []voucher
+}
+
+type voucher struct {
+	prefix string
+	v      Voucher
+}
+
+// A Voucher checks the rows that entries of the public record vouch for (a
+// disclosure's text against the body_sha256 its entry holds, a vote's receipts
+// against their digest): each capability implements it for its kinds and app
+// registers it with Vouch, since audit does not know the capabilities' tables.
+type Voucher interface {
+	// Check returns what in the database differs from what entry r says ("" when
+	// it matches); err is a failure to read, which stops the verification.
+	Check(ctx context.Context, r Record) (problem string, err error)
+}
+
+// Vouch makes Verify check every entry whose kind starts with prefix (e.g.
+// "disclosure.") with v.
+func (s *Service) Vouch(prefix string, v Voucher) {
+	s.vouchers = append(s.vouchers, voucher{prefix, v})
+}
 
 // NewService returns the service on d.
 func NewService(d *db.DB) *Service { return &Service{db: d} }
@@ -109,6 +135,11 @@ func (s *Service) Append(ctx context.Context, tx *sql.Tx, r Record) (Record, err
 	}
 	if r.Data != nil && !json.Valid(r.Data) {
 		return r, fmt.Errorf("public record %s: data is not JSON", r.Kind)
+	}
+	for _, t := range []string{r.Kind, r.ObjectType, r.ObjectID, r.Summary, string(r.Data)} {
+		if !utf8.ValidString(t) { // web.Text keeps such text out; this keeps it off the record whatever the caller
+			return r, fmt.Errorf("public record %s: text is not UTF-8", r.Kind)
+		}
 	}
 	var prev string
 	if err := tx.QueryRowContext(ctx, "update public_record_head set seq = seq + 1 where id = 1 returning seq, hash").Scan(&r.Seq, &prev); err != nil {
@@ -213,7 +244,7 @@ func (s *Service) RecordBySeq(ctx context.Context, seq int64) (Record, error) {
 	return rs[0], nil
 }
 
-// Problem is the first entry of the public record that does not check out.
+// Problem is an entry of the public record that does not check out.
 type Problem struct {
 	Seq    int64
 	Reason string
@@ -223,11 +254,35 @@ func (p *Problem) Error() string {
 	return fmt.Sprintf("mục %d / entry %d: %s", p.Seq, p.Seq, p.Reason)
 }
 
-// Verify recomputes the whole chain from the database and returns the number of
-// entries and the head hash, or a *Problem naming the first entry that does not
-// match.
+// Problems is every entry that does not check out, in order; errors.As finds
+// the first *Problem in it.
+type Problems []*Problem
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As and errors.Is see each problem.
+func (ps Problems) Unwrap() []error {
+	out := make([]error, len(ps))
+	for i, p := range ps {
+		out[i] = p
+	}
+	return out
+}
+
+// Verify recomputes the whole chain from the database, and checks the rows that
+// entries vouch for (see Vouch); it returns the number of entries and the head
+// hash, or Problems naming every entry that does not match. A broken entry does
+// not stop the walk: the next one is checked against what is stored, so that a
+// later alteration is not hidden behind an earlier one.
 func (s *Service) Verify(ctx context.Context) (n int64, head string, err error) {
 	prevSeq, prev := int64(0), GenesisHash
+	var problems Problems
 	for {
 		rs, err := s.Range(ctx, prevSeq+1, 1000)
 		if err != nil {
@@ -237,8 +292,21 @@ func (s *Service) Verify(ctx context.Context) (n int64, head string, err error) 
 			break
 		}
 		for _, r := range rs {
-			if why := check(r, prevSeq, prev); why != "" {
-				return n, "", &Problem{Seq: r.Seq, Reason: why}
+			whys := check(r, prevSeq, prev)
+			for _, v := range s.vouchers {
+				if !strings.HasPrefix(r.Kind, v.prefix) {
+					continue
+				}
+				why, err := v.v.Check(ctx, r)
+				if err != nil {
+					return n, "", fmt.Errorf("check public record entry %d (%s): %w", r.Seq, r.Kind, err)
+				}
+				if why != "" {
+					whys = append(whys, why)
+				}
+			}
+			if len(whys) > 0 {
+				problems = append(problems, &Problem{Seq: r.Seq, Reason: strings.Join(whys, "; ")})
 			}
 			prevSeq, prev = r.Seq, r.Hash
 			n++
@@ -251,7 +319,10 @@ func (s *Service) Verify(ctx context.Context) (n int64, head string, err error) 
 		return n, "", err
 	}
 	if hs != prevSeq || hh != prev {
-		return n, "", &Problem{Seq: hs, Reason: fmt.Sprintf("đầu chuỗi ghi mục %d nhưng chuỗi dừng ở mục %d: mục cuối bị xóa / the head says %d but the chain ends at %d: entries were removed", hs, prevSeq, hs, prevSeq)}
+		problems = append(problems, &Problem{Seq: hs, Reason: fmt.Sprintf("đầu chuỗi ghi mục %d nhưng chuỗi dừng ở mục %d: mục cuối bị xóa / the head says %d but the chain ends at %d: entries were removed", hs, prevSeq, hs, prevSeq)})
+	}
+	if len(problems) > 0 {
+		return n, "", problems
 	}
 	return n, prev, nil
 }

@@ -3,6 +3,8 @@ package disclosure_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -416,6 +418,82 @@ func TestQuarterlyRegister(t *testing.T) {
 		rows, err := x.GetRows("Quý 1-2026")
 		if err != nil || len(rows) != 6 || rows[3][3] != "Tiêu đề" || rows[4][3] != "Phí, lệ phí chứng thực" || rows[5][10] != "Có" {
 			t.Fatalf("xlsx rows = %q, %v", rows, err)
+		}
+	})
+}
+
+// tamper runs statements as someone holding the database password would, with
+// the append-only triggers of the public record out of the way.
+func tamper(t *testing.T, d *db.DB, qs ...string) {
+	t.Helper()
+	off := []string{"drop trigger public_record_no_update"}
+	if d.Dialect == db.Postgres {
+		off = []string{"alter table public_record disable trigger user"}
+	}
+	err := d.RunInTx(context.Background(), func(tx *sql.Tx) error {
+		for _, q := range append(off, qs...) {
+			if _, err := tx.Exec(q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Verify reports every broken entry, not only the first, and checks the text a
+// disclosure entry vouches for: two altered entries and one altered body are
+// three problems.
+func TestVerifyReportsEveryProblem(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		f.rec.Vouch("disclosure.", f.svc.RecordCheck())
+		var ids []int64
+		for i := range 5 {
+			x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 5, fmt.Sprintf("Dự toán ngân sách đợt %d", i+1)), []disclosure.Upload{pdf(fmt.Sprint(i))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, x.ID)
+		}
+		if n, _, err := f.rec.Verify(ctx); err != nil || n < 5 {
+			t.Fatalf("intact record: %d entries, %v", n, err)
+		}
+		rs, err := f.rec.Records(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seqOf := map[string]int64{}
+		for _, r := range rs {
+			if r.Kind == "disclosure.posted" {
+				seqOf[r.ObjectID] = r.Seq
+			}
+		}
+		first, third := seqOf[fmt.Sprint(ids[0])], seqOf[fmt.Sprint(ids[2])]
+		tamper(t, d,
+			fmt.Sprintf("update public_record set summary = 'Không có gì' where seq = %d", first),
+			fmt.Sprintf("update public_record set content = replace(content, 'đợt 3', 'đợt 9') where seq = %d", third),
+			fmt.Sprintf("update disclosure_versions set body = 'Nội dung đã bị thay' where disclosure_id = %d", ids[4]))
+		_, _, err = f.rec.Verify(ctx)
+		var ps audit.Problems
+		if !errors.As(err, &ps) {
+			t.Fatalf("verify = %v, want the problems", err)
+		}
+		got := map[int64]string{}
+		for _, p := range ps {
+			got[p.Seq] = p.Reason
+		}
+		want := map[int64]string{first: "columns differ", third: "content was altered", seqOf[fmt.Sprint(ids[4])]: "does not match its body_sha256"}
+		if len(got) != len(want) {
+			t.Errorf("verify reported %d entries, want %d:\n%v", len(got), len(want), err)
+		}
+		for seq, why := range want {
+			if !strings.Contains(got[seq], why) {
+				t.Errorf("entry %d: %q, want %q", seq, got[seq], why)
+			}
 		}
 	})
 }

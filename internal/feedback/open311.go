@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -203,6 +204,10 @@ func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err erro
 func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
 	o := o311{h}
 	ah.API("/open311/")
+	s.APIErrors("/open311/", func(w http.ResponseWriter, r *http.Request, err error) {
+		_, f, _ := format(path.Base(r.URL.Path))
+		o.failErr(w, r, f, err)
+	})
 	s.AllowCrossSite("POST /open311/v2/{file}") // apps on other sites post with a key, never a cookie
 	s.HandleFunc("GET /open311/v2/{file}", o.get)
 	s.HandleFunc("POST /open311/v2/{file}", o.post)

@@ -138,13 +138,13 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	if len(sub.Photos) > MaxPhotos {
 		return "", apperr.Invalid(fmt.Sprintf("Gửi được tối đa %d ảnh.", MaxPhotos), map[string]string{"photos": "too_many"})
 	}
-	var photos []files.File
-	for _, p := range sub.Photos {
-		f, err := s.Photos.PutPhoto(p.Name, p.R, MaxPhotoBytes)
-		if err != nil {
-			return "", err
-		}
-		photos = append(photos, f)
+	ups := make([]files.Photo, len(sub.Photos))
+	for i, p := range sub.Photos {
+		ups[i] = files.Photo{Name: p.Name, R: p.R}
+	}
+	photos, err := s.Photos.PutPhotos(ctx, ups, MaxPhotoBytes)
+	if err != nil {
+		return "", err
 	}
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {

@@ -2,6 +2,7 @@ package files_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"image"
@@ -15,6 +16,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/files"
+	"danchu/internal/loadtest"
 )
 
 // picture is a w×h image whose top-left quarter is red and the rest blue, so a
@@ -86,7 +88,7 @@ func TestPutPhotoScalesTurnsAndStripsMetadata(t *testing.T) {
 	if files.Orientation(raw) != 6 {
 		t.Fatalf("orientation read as %d, want 6", files.Orientation(raw))
 	}
-	f, err := b.PutPhoto("IMG_0001.HEIC.jpeg", bytes.NewReader(raw), 10<<20)
+	f, err := b.PutPhoto(context.Background(), "IMG_0001.HEIC.jpeg", bytes.NewReader(raw), 10<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +117,7 @@ func TestPutPhotoKeepsSmallPNGSize(t *testing.T) {
 	if err := png.Encode(&p, picture(640, 480)); err != nil {
 		t.Fatal(err)
 	}
-	f, err := b.PutPhoto("anh.png", &p, 10<<20)
+	f, err := b.PutPhoto(context.Background(), "anh.png", &p, 10<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,10 +151,51 @@ func TestPutPhotoRefuses(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			b := &files.Blobs{Dir: dir}
-			_, err := b.PutPhoto("anh.jpg", bytes.NewReader(tc.data), 10<<20)
+			_, err := b.PutPhoto(context.Background(), "anh.jpg", bytes.NewReader(tc.data), 10<<20)
 			var e *apperr.Error
 			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.Fields["photos"] != tc.field {
 				t.Fatalf("err = %v, want invalid photos=%s", err, tc.field)
+			}
+			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+				t.Errorf("a refused photo left %d entries in the store", len(ents))
+			}
+		})
+	}
+}
+
+// A 16-bit PNG has fewer pixels than PhotoMaxPixels but would take 112 MB to
+// decode (8 bytes a pixel): it is refused, by what it costs, before decoding;
+// one of the same depth that fits is taken.
+func TestPutPhotoBoundsDecodedBytes(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h int
+		ok   bool
+	}{
+		{"SixteenBitOverBudget", 4000, 3500, false},
+		{"SixteenBitWithin", 3000, 3000, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.w*tc.h > files.PhotoMaxPixels {
+				t.Fatalf("the case must be under the pixel limit")
+			}
+			dir := t.TempDir()
+			b := &files.Blobs{Dir: dir}
+			raw := loadtest.PNG16(tc.w, tc.h)
+			f, err := b.PutPhoto(context.Background(), "anh16.png", bytes.NewReader(raw), 10<<20)
+			if tc.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if img, _ := stored(t, b, f); img.Bounds().Dx() != files.PhotoSide {
+					t.Errorf("stored %v, want the longer side scaled to %d", img.Bounds().Size(), files.PhotoSide)
+				}
+				return
+			}
+			var e *apperr.Error
+			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.Fields["photos"] != "too_big" ||
+				!strings.Contains(e.Message, "lớn quá để xử lý") || !strings.Contains(e.Message, "4000×3500") {
+				t.Fatalf("err = %v, want invalid photos=too_big saying the size (file of %d KB)", err, len(raw)>>10)
 			}
 			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 				t.Errorf("a refused photo left %d entries in the store", len(ents))

@@ -253,14 +253,14 @@ type Server struct {
 	cmd *exec.Cmd
 }
 
-// StartServer runs the danchu binary (this executable) with args, listening on a
-// free port, and waits until it answers /readyz.
-func StartServer(ctx context.Context, exe string, args ...string) (*Server, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// StartServer runs the danchu binary (this executable) with args, listening on
+// addr ("127.0.0.1:0": a free port), and waits until it answers /readyz.
+func StartServer(ctx context.Context, addr, exe string, args ...string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
+	addr = ln.Addr().String()
 	ln.Close()
 	cmd := exec.CommandContext(ctx, exe, append([]string{"serve", "--addr", addr, "--log-format", "json"}, args...)...)
 	cmd.Stdout, cmd.Stderr = nil, nil // the request log is not wanted here

@@ -15,7 +15,6 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/web"
-	"golang.org/x/text/unicode/norm"
 )
 
 // LineError is what is wrong with one line of an imported file.
@@ -63,7 +62,7 @@ func (t csvTable) get(row int, col string) string {
 	if !ok || i >= len(t.rows[row]) {
 		return ""
 	}
-	return norm.NFC.String(strings.TrimSpace(t.rows[row][i]))
+	return strings.TrimSpace(t.rows[row][i]) // in NFC since readCSV
 }
 
 // readCSV reads the whole file; required names the columns the header must have.
@@ -79,6 +78,9 @@ func readCSV(r io.Reader, required ...string) (csvTable, error) {
 		return t, csvError(err)
 	}
 	for i, h := range head {
+		if _, err := web.Text("", h); err != nil {
+			return t, &ImportError{Lines: []LineError{{1, Vietnamese(err)}}}
+		}
 		t.header[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
 	}
 	var missing []string
@@ -90,18 +92,39 @@ func readCSV(r io.Reader, required ...string) (csvTable, error) {
 	if len(missing) > 0 {
 		return t, &ImportError{Lines: []LineError{{1, "thiếu cột " + strings.Join(missing, ", ") + " ở dòng tên cột"}}}
 	}
+	names := make([]string, len(head))
+	for h, i := range t.header {
+		names[i] = h
+	}
+	// Every field passes the same check as a form's (web.Text: UTF-8, no control
+	// characters, NFC); every bad line is listed with its number.
+	var bad []LineError
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
-			return t, nil
+			break
 		}
 		if err != nil {
 			return t, csvError(err)
 		}
 		line, _ := cr.FieldPos(0)
+		for i, f := range rec {
+			col := ""
+			if i < len(names) {
+				col = names[i]
+			}
+			if rec[i], err = web.Text(col, f); err != nil {
+				bad = append(bad, LineError{line, Vietnamese(err)})
+				break
+			}
+		}
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, line)
 	}
+	if len(bad) > 0 {
+		return t, &ImportError{Lines: bad}
+	}
+	return t, nil
 }
 
 func csvError(err error) error {

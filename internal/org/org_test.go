@@ -83,6 +83,9 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 		{"BadQuote", "code,name,type,parent_code\n01,\"Tỉnh A,tinh,\n", 2, "không đọc được CSV"},
 		{"Empty", "", 1, "tệp rỗng"},
 		{"Cycle", "code,name,type,parent_code\n10,Cơ quan A,co-quan,11\n11,Cơ quan B,co-quan,10\n", 2, "vòng lặp"},
+		{"NotUTF8", "code,name,type,parent_code\n01,Tỉnh A,tinh,\n00101,X\xe3 B,xa,01\n", 3, "không phải UTF-8"},
+		{"NotUTF8LaterLine", "code,name,type,parent_code\n01,Tỉnh A,tinh,\n00101,Xã B,xa,01\n00102,Xã \xff,xa,01\n", 4, "không phải UTF-8"},
+		{"ControlCharacter", "code,name,type,parent_code\n01,Tỉnh\x1b A,tinh,\n", 2, "ký tự điều khiển"},
 	}
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()

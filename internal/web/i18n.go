@@ -17,9 +17,23 @@ const (
 type Catalog map[string]map[string]string
 
 // LoadCatalog reads locales/vi.json and locales/en.json from fsys, refusing a key
-// that one of them lacks. A room uses it to render its messages where there is
-// no request (a command-line report); pages use Renderer.T.
-func LoadCatalog(fsys fs.FS) (Catalog, error) { return loadCatalog(fsys) }
+// that one of them lacks, merged with the shell's own catalog (the kernel's
+// messages, such as web.Text's, reach every room). A room uses it to render its
+// messages where there is no request (a command-line report); pages use Renderer.T.
+func LoadCatalog(fsys fs.FS) (Catalog, error) {
+	c, err := loadCatalog(fsys)
+	if err != nil {
+		return nil, err
+	}
+	shell, err := loadCatalog(shellFS)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.merge(shell); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
 
 // loadCatalog reads locales/vi.json and locales/en.json from fsys.
 func loadCatalog(fsys fs.FS) (Catalog, error) {

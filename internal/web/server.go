@@ -36,6 +36,7 @@ type Server struct {
 	metrics    http.Handler
 	crossSite  []string // patterns that other sites' pages may post to
 	proxies    []netip.Prefix
+	apiErrors  []apiErrorWriter
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -122,7 +123,8 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFunc(pattern, h) }
 
 // Handler returns the mux wrapped in the middleware, outermost first: request log
-// and metrics, panic recovery, security headers, cross-origin protection.
+// and metrics, panic recovery, security headers, cross-origin protection, the
+// middleware added with Use, the text boundary.
 func (s *Server) Handler() http.Handler {
 	// The catalogs are complete once the routes are: the rooms not yet converted
 	// to message keys render another room's keyed error through apperr.MessageOf.
@@ -136,6 +138,9 @@ func (s *Server) Handler() http.Handler {
 			*p = r.Pattern
 		}
 	})
+	// Text is checked last, once whatever middleware reads the body has read it,
+	// and before any handler: the one place for what enters (see TextOfRequest).
+	h = s.textBoundary(h)
 	for i := len(s.middleware) - 1; i >= 0; i-- {
 		h = s.middleware[i](h)
 	}

@@ -1,0 +1,65 @@
+package decision
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"danchu/internal/audit"
+)
+
+// RecordCheck is the check `danchu verify` runs on the decision entries of the
+// public record: a submission's minutes must still match the minutes_sha256 it
+// carries, and a closed online vote's receipt codes the digest published at
+// the close.
+func (s *Service) RecordCheck() audit.Voucher { return recordCheck{s} }
+
+type recordCheck struct{ s *Service }
+
+func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) {
+	if len(r.Data) == 0 {
+		return "", nil // nothing vouched for
+	}
+	switch r.Kind {
+	case "decision.submitted":
+		var e struct {
+			Matter  int64  `json:"matter"`
+			Minutes string `json:"minutes_sha256"`
+		}
+		if err := json.Unmarshal(r.Data, &e); err != nil || e.Matter == 0 {
+			return "dữ liệu của mục không đọc được / the entry's data cannot be read", nil
+		}
+		var minutes string
+		err := c.s.db.QueryRowContext(ctx, "select minutes from matters where id = $1", e.Matter).Scan(&minutes)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Sprintf("không còn vấn đề %d / matter %d is missing", e.Matter, e.Matter), nil
+		}
+		if err != nil {
+			return "", fmt.Errorf("read matter %d: %w", e.Matter, err)
+		}
+		if audit.Sum(minutes) != e.Minutes {
+			return fmt.Sprintf("biên bản của vấn đề %d khác mã băm minutes_sha256 trong sổ / the minutes of matter %d do not match their minutes_sha256", e.Matter, e.Matter), nil
+		}
+	case "decision.receipts":
+		var e struct {
+			Vote     int64  `json:"vote"`
+			Receipts int    `json:"receipts"`
+			Digest   string `json:"sha256"`
+		}
+		if err := json.Unmarshal(r.Data, &e); err != nil || e.Vote == 0 {
+			return "dữ liệu của mục không đọc được / the entry's data cannot be read", nil
+		}
+		receipts, err := receiptsOf(ctx, c.s.db, e.Vote)
+		if err != nil {
+			return "", fmt.Errorf("read the receipts of vote %d: %w", e.Vote, err)
+		}
+		if len(receipts) != e.Receipts || audit.Sum(strings.Join(receipts, "\n")) != e.Digest {
+			return fmt.Sprintf("mã phiếu của cuộc biểu quyết %d (%d) khác danh sách đã công bố (%d, mã băm) / the receipts of vote %d (%d) differ from the published list (%d, digest)",
+				e.Vote, len(receipts), e.Receipts, e.Vote, len(receipts), e.Receipts), nil
+		}
+	}
+	return "", nil
+}

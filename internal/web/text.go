@@ -1,0 +1,165 @@
+package web
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"danchu/internal/apperr"
+)
+
+// MultipartMemory is how much of a multipart form is kept in memory when the
+// text boundary reads it (files beyond go to temporary files); the body's size
+// is bounded before, by the identity middleware.
+const MultipartMemory = 8 << 20
+
+// Text checks one text that enters the system and returns it as it is to be
+// kept: it must be UTF-8 (else it is refused: guessing would store something
+// the person did not write, and bytes that are not UTF-8 would reach the
+// append-only public record), it may hold no control character other than tab,
+// line feed and carriage return (refused, not stripped: such a character is
+// never typed, so its presence means a broken client or an attack, and the
+// person is told rather than silently served something else), and it is
+// returned in Unicode NFC, so that "ồ" typed as o + two combining marks and as
+// one precomposed letter are the same text to search, compare and hash.
+// field names the form field for the message ("" when there is none).
+func Text(field, s string) (string, error) {
+	if !utf8.ValidString(s) {
+		if named(field) {
+			return "", apperr.New(apperr.CodeInvalid, "web.err.text_encoding_field", field).Mark(field)
+		}
+		return "", apperr.New(apperr.CodeInvalid, "web.err.text_encoding").Mark("form")
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			if named(field) {
+				return "", apperr.New(apperr.CodeInvalid, "web.err.text_control_field", field, fmt.Sprintf("U+%04X", r)).Mark(field)
+			}
+			return "", apperr.New(apperr.CodeInvalid, "web.err.text_control", fmt.Sprintf("U+%04X", r)).Mark("form")
+		}
+	}
+	if isASCII(s) {
+		return s, nil // the common case: nothing to normalise
+	}
+	return norm.NFC.String(s), nil
+}
+
+// named reports whether field is a name a message can quote.
+func named(field string) bool { return field != "" && utf8.ValidString(field) }
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// TextValues applies Text to every name and value of v, in place.
+func TextValues(v url.Values) error {
+	for k, vs := range v {
+		name, err := Text("", k)
+		if err != nil {
+			return err
+		}
+		for i, s := range vs {
+			if vs[i], err = Text(name, s); err != nil {
+				return err
+			}
+		}
+		if name != k {
+			delete(v, k)
+			v[name] = append(v[name], vs...)
+		}
+	}
+	return nil
+}
+
+// TextOfRequest is the one place where the text of a request is checked
+// before any handler or service sees it: the URL's query, and the fields of a
+// form body (URL-encoded or multipart, read here if nothing read it before)
+// with the names of the files sent. Each must pass Text; what passes is left
+// in NFC in r.URL, r.Form, r.PostForm and r.MultipartForm. A body that cannot
+// be read is left to the handler, which says what is wrong with it (too large,
+// broken).
+func TextOfRequest(r *http.Request) error {
+	if r.URL.RawQuery != "" {
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err == nil { // a broken query is the handler's to refuse, as before
+			before := q.Encode()
+			if err := TextValues(q); err != nil {
+				return err
+			}
+			if after := q.Encode(); after != before {
+				r.URL.RawQuery = after
+			}
+		}
+	}
+	if r.Body != nil && r.Body != http.NoBody && r.Method != http.MethodGet && r.Method != http.MethodHead {
+		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		switch {
+		case ct == "application/x-www-form-urlencoded" && r.PostForm == nil:
+			r.ParseForm()
+		case ct == "multipart/form-data" && r.MultipartForm == nil:
+			r.ParseMultipartForm(MultipartMemory)
+		}
+	}
+	for _, v := range []url.Values{r.Form, r.PostForm} {
+		if err := TextValues(v); err != nil {
+			return err
+		}
+	}
+	if mf := r.MultipartForm; mf != nil {
+		if err := TextValues(mf.Value); err != nil {
+			return err
+		}
+		for field, fhs := range mf.File {
+			for _, fh := range fhs {
+				name, err := Text(field, fh.Filename)
+				if err != nil {
+					return err
+				}
+				fh.Filename = name
+			}
+		}
+	}
+	return nil
+}
+
+// textBoundary refuses a request whose text fails TextOfRequest with 400 and
+// the reason, before the route's handler runs; under an API prefix (see
+// APIErrors) the API writes the refusal in its own format.
+func (s *Server) textBoundary(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := TextOfRequest(r); err != nil {
+			for _, a := range s.apiErrors {
+				if strings.HasPrefix(r.URL.Path, a.prefix) {
+					a.write(w, r, err)
+					return
+				}
+			}
+			s.Error(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type apiErrorWriter struct {
+	prefix string
+	write  func(http.ResponseWriter, *http.Request, error)
+}
+
+// APIErrors makes the refusals the shell writes itself (text that is not
+// UTF-8, for now) of requests under prefix go through write, in the API's own
+// format, instead of as an HTML page.
+func (s *Server) APIErrors(prefix string, write func(http.ResponseWriter, *http.Request, error)) {
+	s.apiErrors = append(s.apiErrors, apiErrorWriter{prefix, write})
+}
