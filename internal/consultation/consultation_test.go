@@ -280,7 +280,7 @@ func TestAnswerNotifiesAuthor(t *testing.T) {
 		}
 		ids := commentIDs(t, d, c.ID)
 		// A refused answer queues nothing.
-		f.svc.Answer(ctx, f.other, c.ID, ids, consultation.Explained, "x")
+		wantCode(t, f.svc.Answer(ctx, f.other, c.ID, ids, consultation.Explained, "x"), apperr.CodeNotFound, "Không tìm thấy")
 		before := len(f.mail.Wait(t, 0))
 		if err := f.svc.Answer(ctx, f.official, c.ID, ids, consultation.Explained, "Sẽ xem xét khi sửa Chương II"); err != nil {
 			t.Fatal(err)
@@ -294,8 +294,8 @@ func TestAnswerNotifiesAuthor(t *testing.T) {
 			!strings.Contains(m.Text, want) {
 			t.Errorf("mail = %+v, want a link to %s", m, want)
 		}
-		if sent, _, _ := f.out.Deliver(ctx, 100); sent != 0 {
-			t.Errorf("%d more notes sent", sent)
+		if sent, _, err := f.out.Deliver(ctx, 100); err != nil || sent != 0 {
+			t.Errorf("%d more notes sent (%v)", sent, err)
 		}
 	})
 }
@@ -327,8 +327,8 @@ func TestEditOwnComment(t *testing.T) {
 		if err != nil || len(mine) != 2 || mine[0].Body != "Bản đã sửa" || mine[0].Stance != consultation.Agree || mine[0].EditedAt <= mine[0].CreatedAt {
 			t.Fatalf("mine = %+v, %v", mine, err)
 		}
-		if other, _ := f.svc.Mine(ctx, stranger, c.ID); len(other) != 0 {
-			t.Errorf("a stranger sees %d comments as theirs", len(other))
+		if other, err := f.svc.Mine(ctx, stranger, c.ID); err != nil || len(other) != 0 {
+			t.Errorf("a stranger sees %d comments as theirs (%v)", len(other), err)
 		}
 		if err := f.svc.Answer(ctx, f.official, c.ID, ids[1:], consultation.Accepted, ""); err != nil {
 			t.Fatal(err)
@@ -336,8 +336,8 @@ func TestEditOwnComment(t *testing.T) {
 		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[1], consultation.Agree, "sửa"), apperr.CodeConflict, "đã được trả lời")
 		f.now = f.now.Add(2 * time.Minute)
 		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[0], consultation.Agree, "sửa lần hai"), apperr.CodeConflict, "15 phút")
-		mine, _ = f.svc.Mine(ctx, f.citizen, c.ID)
-		if mine[0].Body != "Bản đã sửa" {
+		mine, err = f.svc.Mine(ctx, f.citizen, c.ID)
+		if err != nil || mine[0].Body != "Bản đã sửa" {
 			t.Errorf("a refused edit changed the comment: %q", mine[0].Body)
 		}
 	})

@@ -204,8 +204,8 @@ func TestAmendAndWithdraw(t *testing.T) {
 		}
 		_, err = f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
 		wantErr(t, err, apperr.CodeConflict, "đã bị rút")
-		if hits, _, _ := f.svc.Search(ctx, "dong gop", org.Unit{}, 10, 0); len(hits) != 0 {
-			t.Errorf("a withdrawn disclosure is found by search")
+		if hits, _, err := f.svc.Search(ctx, "dong gop", org.Unit{}, 10, 0); err != nil || len(hits) != 0 {
+			t.Errorf("a withdrawn disclosure is found by search (%v)", err)
 		}
 	})
 }
@@ -303,11 +303,11 @@ func TestStaffDisclosureIsForStaff(t *testing.T) {
 		if _, err := f.svc.Get(ctx, f.schoolHead, x.ID); err != nil {
 			t.Errorf("the school's head cannot read it: %v", err)
 		}
-		if hits, _, _ := f.svc.Search(ctx, "quy che chi tieu", org.Unit{}, 10, 0); len(hits) != 0 {
-			t.Error("a staff disclosure is in the public search")
+		if hits, _, err := f.svc.Search(ctx, "quy che chi tieu", org.Unit{}, 10, 0); err != nil || len(hits) != 0 {
+			t.Errorf("a staff disclosure is in the public search (%v)", err)
 		}
-		if rs, _ := f.rec.Records(ctx, 0, 10); len(rs) != 0 {
-			t.Error("a staff disclosure is on the public record")
+		if rs, err := f.rec.Records(ctx, 0, 10); err != nil || len(rs) != 0 {
+			t.Errorf("a staff disclosure is on the public record (%v)", err)
 		}
 		_, err = f.svc.Publish(ctx, f.schoolHead, draft(f.school, 13, "x"), nil)
 		if apperr.CodeOf(err) != apperr.CodeInvalid {
