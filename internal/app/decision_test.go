@@ -260,9 +260,7 @@ func TestCommuneMatterVillageHead(t *testing.T) {
 		if code, _, _ := head.Post(office, office+"/thong-bao", vals(other.ID)); code != http.StatusNotFound {
 			t.Errorf("the head notices another village's meeting: %d", code)
 		}
-		var refused int
-		d.QueryRowContext(ctx, "select count(*) from votes where village_id = $1", other.ID).Scan(&refused)
-		if refused != 0 {
+		if refused := db.Count(t, d, "select count(*) from votes where village_id = $1", other.ID); refused != 0 {
 			t.Errorf("%d votes noticed in another village after the refusal", refused)
 		}
 		if code, page, _ := head.Post(office, office+"/thong-bao", vals(own.ID)); code != 200 || !strings.Contains(page, own.Name) {

@@ -114,9 +114,7 @@ func TestDisclosurePages(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy nhập ngày ban hành") {
 			t.Fatalf("no decision date: %d", code)
 		}
-		var n int
-		d.QueryRow("select count(*) from disclosures").Scan(&n)
-		if n != 0 {
+		if n := db.Count(t, d, "select count(*) from disclosures"); n != 0 {
 			t.Fatalf("%d disclosures saved by refused forms", n)
 		}
 		code, _, h := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "../../quy chế.pdf", Content: pdfBytes},

@@ -77,9 +77,7 @@ func TestFormsNeedTheCSRFToken(t *testing.T) {
 				t.Fatalf("token %q: %d", tok, code)
 			}
 		}
-		var n int
-		d.QueryRow("select count(*) from sessions").Scan(&n)
-		if n != 0 {
+		if n := db.Count(t, d, "select count(*) from sessions"); n != 0 {
 			t.Fatalf("%d sessions after refused posts", n)
 		}
 		b.signIn("v@x.vn")
@@ -258,8 +256,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 						t.Errorf("%s %s as %s on %s unit: %d, want %d\n%.300s", rt.method, rt.path, role, where, code, want, body)
 					}
 					if rt.method == "POST" {
-						var made int
-						d.QueryRow("select count(*) from accounts where email = $1", newEmail).Scan(&made)
+						made := db.Count(t, d, "select count(*) from accounts where email = $1", newEmail)
 						if (made == 1) != (want == http.StatusOK) {
 							t.Errorf("%s %s as %s on %s unit: answered %d, %d accounts made", rt.method, rt.path, role, where, code, made)
 						}
@@ -318,9 +315,7 @@ func TestCitizenJourney(t *testing.T) {
 		if code, _, _ := head.post(reg, fmt.Sprintf("%s/%d/ma-nhan", reg, h2[0].ID), url.Values{}); code != http.StatusNotFound {
 			t.Errorf("other village's household: %d", code)
 		}
-		var claims int
-		d.QueryRow("select count(*) from household_claims where household_id = $1", h2[0].ID).Scan(&claims)
-		if claims != 0 {
+		if claims := db.Count(t, d, "select count(*) from household_claims where household_id = $1", h2[0].ID); claims != 0 {
 			t.Errorf("other village's household: %d claim codes issued after the refusal", claims)
 		}
 		if code, _, _ := head.get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v2.ID)); code != http.StatusNotFound {

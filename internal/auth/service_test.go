@@ -89,9 +89,7 @@ func TestCreateAndActivate(t *testing.T) {
 				wantCode(t, err, tt.code, tt.text)
 			})
 		}
-		var n int
-		d.QueryRow("select count(*) from accounts").Scan(&n)
-		if n != 0 {
+		if n := db.Count(t, d, "select count(*) from accounts"); n != 0 {
 			t.Fatalf("%d accounts after refused creations", n)
 		}
 		res, err := f.svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: " Lê  Thị Hoa ", Email: "Hoa@DanDien.gov.vn", Phone: "0912 345 678",

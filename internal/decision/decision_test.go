@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/consultation"
@@ -142,9 +143,7 @@ func (f *fixture) citizen(t *testing.T) *auth.Actor {
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
-		t.Fatalf("error = %v, want %s with %q", err, code, text)
-	}
+	apperrtest.Want(t, err, code, text)
 }
 
 func recordKinds(t *testing.T, f *fixture) string {

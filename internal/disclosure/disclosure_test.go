@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/db"
@@ -97,9 +98,7 @@ func draft(unit org.Unit, cat int, title string) disclosure.Draft {
 
 func wantErr(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(err.Error(), text) {
-		t.Fatalf("error = %v (code %s), want %s with %q", err, apperr.CodeOf(err), code, text)
-	}
+	apperrtest.Want(t, err, code, text)
 }
 
 func TestPublishAndRules(t *testing.T) {
@@ -214,11 +213,7 @@ func TestBadInput(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
 		ctx := context.Background()
-		count := func() int {
-			var n int
-			d.QueryRow("select count(*) from disclosures").Scan(&n)
-			return n
-		}
+		count := func() int { return db.Count(t, d, "select count(*) from disclosures") }
 		noDate := draft(f.danDien, 1, "Kế hoạch năm")
 		noDate.DecisionDate = ""
 		_, err := f.svc.Publish(ctx, f.official, noDate, nil)
