@@ -116,12 +116,26 @@ func TestDisclosureJourney(t *testing.T) {
 		t.Fatalf("search without diacritics did not find it: %q", hit)
 	}
 	accessible(t, cit, "search results")
+	// Chromium says when the download has completed (or failed): the test waits
+	// for that event, with a deadline, instead of polling the folder.
+	downloaded := make(chan cdpbrowser.DownloadProgressState, 1)
+	if err := chromedp.Listen(cit, func(ev any) {
+		if p, ok := ev.(*cdpbrowser.EventDownloadProgress); ok && p.State != cdpbrowser.DownloadProgressStateInProgress {
+			select {
+			case downloaded <- p.State:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
 	err = chromedp.Do(cit,
 		chromedp.Click(chromedp.CSS(`ol.results a`)),
 		chromedp.WaitVisible(chromedp.CSS(`a[download]`)),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			events := true
 			_, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
-				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl})
+				Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dl, EventsEnabled: &events})
 			return err
 		}),
 		chromedp.Click(chromedp.CSS(`a[download]`)),
@@ -129,13 +143,15 @@ func TestDisclosureJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []byte
-	for range 50 {
-		if got, err = os.ReadFile(filepath.Join(dl, "quy-che-dan-chu.pdf")); err == nil && len(got) > 0 {
-			break
+	select {
+	case st := <-downloaded:
+		if st != cdpbrowser.DownloadProgressStateCompleted {
+			t.Fatalf("the download ended %s", st)
 		}
-		time.Sleep(100 * time.Millisecond)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the download did not complete within 10 s")
 	}
+	got, err := os.ReadFile(filepath.Join(dl, "quy-che-dan-chu.pdf"))
 	if !strings.HasPrefix(string(got), "%PDF-") {
 		entries, _ := os.ReadDir(dl)
 		t.Fatalf("the PDF was not downloaded (%v; folder has %v)", err, entries)

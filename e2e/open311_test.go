@@ -40,6 +40,10 @@ func TestOpen311IndependentClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var before int
+	if err := a.DB.QueryRowContext(ctx, "select count(*) from feedback_items").Scan(&before); err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.Command("node", filepath.Join(dir, "client.js"), a.URL(), key, demo.CommuneCode)
 	cmd.Dir = dir
 	out, err := cmd.Output()
@@ -88,5 +92,9 @@ func TestOpen311IndependentClient(t *testing.T) {
 	}
 	if code, ok := got["refused"].Err.(float64); !ok || code != 403 {
 		t.Errorf("a wrong key through the client: %v %s", got["refused"].Err, got["refused"].Data)
+	}
+	var stored int
+	if err := a.DB.QueryRowContext(ctx, "select count(*) from feedback_items").Scan(&stored); err != nil || stored != before+1 {
+		t.Errorf("%d requests stored after the client, %d before; want only the one created (%v)", stored, before, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -319,8 +321,8 @@ func TestServeStopsGracefully(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("server did not stop")
 	}
-	if _, err := http.Get(a.URL() + "/healthz"); err == nil {
-		t.Error("server still answers after shutdown")
+	if _, err := http.Get(a.URL() + "/healthz"); !errors.Is(err, syscall.ECONNREFUSED) {
+		t.Errorf("after shutdown: %v, want the connection refused", err)
 	}
 	a.Close()
 }
@@ -526,6 +528,9 @@ func TestCalendarPage(t *testing.T) {
 		if code, _, _ := root.Post("", "/quan-tri/lich?nam=2026", url.Values{"day": {"2026-12-01"}, "kind": {"off"}, "name": {"x"}}); code != http.StatusForbidden {
 			t.Errorf("post without CSRF token: %d", code)
 		}
+		if n := countRows(t, d, "calendar_overrides"); n != 1 {
+			t.Errorf("%d calendar overrides after two refused posts, want the 1 added", n)
+		}
 		if code, _, _ := root.Get("/quan-tri/lich?nam=abc"); code != 400 {
 			t.Errorf("bad year: %d", code)
 		}
@@ -533,9 +538,9 @@ func TestCalendarPage(t *testing.T) {
 		if code, _, _ := signIn(t, srv, "xem@danchu.demo", demo.Password).Get("/quan-tri/lich"); code != http.StatusNotFound {
 			t.Errorf("viewer: %d", code)
 		}
-		cal, _ := a.Calendar.Calendar(ctx)
-		if cal.IsWorkingDay(legal.DateOf(2026, 11, 24)) {
-			t.Error("the added day off is not in the server's calendar")
+		cal, err := a.Calendar.Calendar(ctx)
+		if err != nil || cal.IsWorkingDay(legal.DateOf(2026, 11, 24)) {
+			t.Errorf("the added day off is not in the server's calendar (%v)", err)
 		}
 	})
 }

@@ -139,6 +139,9 @@ func TestConsultationPages(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy viết ý kiến") {
 			t.Errorf("empty edit: %d", code)
 		}
+		if _, page, _ := cit.Get(public); !strings.Contains(page, "Đề nghị công khai cả &lt;script&gt;") {
+			t.Errorf("a refused edit changed the comment")
+		}
 		if code, _, _ := cit.Post(edit[1], edit[1], url.Values{"stance": {"suggest"}, "body": {"Đề nghị công khai cả trên loa phát thanh"}}); code != http.StatusSeeOther {
 			t.Errorf("edit: %d", code)
 		}

@@ -47,6 +47,9 @@ func TestDecisionPages(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy ghi nội dung cần quyết định") {
 			t.Errorf("empty title: %d", code)
 		}
+		if n := countRows(t, d, "matters"); n != 0 {
+			t.Errorf("a refused proposal stored %d matters", n)
+		}
 		code, _, hd := head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa thôn <b>mùa hè</b>"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose: %d", code)
@@ -67,6 +70,9 @@ func TestDecisionPages(t *testing.T) {
 		code, page, _ = head.Post(office, office+"/thong-bao", vals)
 		if code != http.StatusBadRequest || !strings.Contains(page, fmt.Sprintf("mới có %d/%d hộ đồng ý, cần ít nhất %d", needed-1, n, needed)) {
 			t.Errorf("online with too few opted in: %d %s", code, regexp.MustCompile(`(?s)<main.*</main>`).FindString(page))
+		}
+		if n := countRows(t, d, "votes"); n != 0 {
+			t.Errorf("a refused notice stored %d votes", n)
 		}
 		vals.Set("opted_in", fmt.Sprint(needed))
 		if code, page, _ := head.Post(office, office+"/thong-bao", vals); code != 200 || !strings.Contains(page, fmt.Sprintf("%d hộ gia đình", n)) {
@@ -145,6 +151,9 @@ func TestDecisionPages(t *testing.T) {
 		}
 		if code, _, _ := head.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}}); code != http.StatusNotFound {
 			t.Errorf("the village head recognising: %d", code)
+		}
+		if _, page, _ := webtest.New(t, srv.URL).Get(public); strings.Contains(page, "Đã được công nhận ngày") {
+			t.Error("the village head's refused recognition is on the public page")
 		}
 		commune := signIn(t, srv, "xa@danchu.demo", demo.Password)
 		if code, page, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"0"}}); code != http.StatusBadRequest || !strings.Contains(page, "lý do") {
@@ -250,6 +259,9 @@ func TestCommuneMatterVillageHead(t *testing.T) {
 		}
 		if code, _, _ := head.Post(office, office+"/thong-bao", vals(other.ID)); code != http.StatusNotFound {
 			t.Errorf("the head notices another village's meeting: %d", code)
+		}
+		if refused := db.Count(t, d, "select count(*) from votes where village_id = $1", other.ID); refused != 0 {
+			t.Errorf("%d votes noticed in another village after the refusal", refused)
 		}
 		if code, page, _ := head.Post(office, office+"/thong-bao", vals(own.ID)); code != 200 || !strings.Contains(page, own.Name) {
 			t.Errorf("the head notices their village's meeting: %d", code)

@@ -119,9 +119,7 @@ func TestDisclosurePages(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy nhập ngày ban hành") {
 			t.Fatalf("no decision date: %d", code)
 		}
-		var n int
-		d.QueryRow("select count(*) from disclosures").Scan(&n)
-		if n != 0 {
+		if n := db.Count(t, d, "select count(*) from disclosures"); n != 0 {
 			t.Fatalf("%d disclosures saved by refused forms", n)
 		}
 		code, _, h := official.PostMultipart(manage, manage, cloneValues(form), webtest.File{Field: "files", Name: "../../quy chế.pdf", Content: pdfBytes},
@@ -251,6 +249,11 @@ func TestDisclosurePages(t *testing.T) {
 		if code, page, _ := official.Post(edit, edit+"/go", url.Values{}); code != http.StatusConflict || !strings.Contains(page, "thường xuyên") {
 			t.Errorf("take down a permanent item: %d", code)
 		}
+		var status string
+		d.QueryRow("select status from disclosures where id = $1", id).Scan(&status)
+		if status != disclosure.Posted {
+			t.Errorf("after a refused take-down the disclosure is %q, want %q", status, disclosure.Posted)
+		}
 		if code, _, _ := official.Post(edit, edit+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}}); code != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", code)
 		}
@@ -261,9 +264,9 @@ func TestDisclosurePages(t *testing.T) {
 		if code, _, _ := citizen.Get(link[1]); code != http.StatusNotFound {
 			t.Errorf("file of a withdrawn disclosure: %d", code)
 		}
-		rec, _ := a.Audit.Records(ctx, 0, 10)
-		if len(rec) != 3 || rec[0].Kind != "disclosure.withdrawn" {
-			t.Errorf("public record: %d entries", len(rec))
+		rec, err := a.Audit.Records(ctx, 0, 10)
+		if err != nil || len(rec) != 3 || rec[0].Kind != "disclosure.withdrawn" {
+			t.Errorf("public record: %d entries (%v)", len(rec), err)
 		}
 	})
 }

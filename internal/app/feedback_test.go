@@ -18,6 +18,7 @@ import (
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/feedback"
 	"danchu/internal/web/webtest"
 )
 
@@ -37,6 +38,15 @@ func countRows(t *testing.T, d *db.DB, table string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// itemState returns the status and rating stored for the item with code.
+func itemState(t *testing.T, d *db.DB, code string) (status string, rating int) {
+	t.Helper()
+	if err := d.QueryRow("select status, rating from feedback_items where code = $1", code).Scan(&status, &rating); err != nil {
+		t.Fatal(err)
+	}
+	return status, rating
 }
 
 var codeInURL = regexp.MustCompile(`/phan-anh/((?:PA|KN)-[0-9A-Z]{4}-[0-9A-Z]{4})`)
@@ -138,6 +148,9 @@ func TestFeedbackPages(t *testing.T) {
 		if code, _, _ := px.Post(fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", mustUnit(t, a, "19753")), item[1], url.Values{"action": {"answer"}, "note": {"Đã xử lý"}}); code != http.StatusNotFound {
 			t.Errorf("other commune answers the item: %d", code)
 		}
+		if st, _ := itemState(t, d, anonCode); st != feedback.Received {
+			t.Errorf("after another commune's refused answer the item is %s, want %s", st, feedback.Received)
+		}
 		if code, _, _ := px.Get(pxQueue); code != http.StatusNotFound {
 			t.Errorf("other commune's queue: %d", code)
 		}
@@ -152,6 +165,9 @@ func TestFeedbackPages(t *testing.T) {
 		}
 		if code, body, _ := visitor.Post(page, "/phan-anh/"+anonCode+"/danh-gia", url.Values{"stars": {"5"}}); code != http.StatusForbidden || !strings.Contains(body, "Hãy đăng nhập bằng tài khoản đã gửi") {
 			t.Errorf("a visitor rates an anonymous item: %d", code)
+		}
+		if _, r := itemState(t, d, anonCode); r != 0 {
+			t.Errorf("a visitor's refused rating was stored: %d stars", r)
 		}
 
 		// A signed-in citizen sends, gets the code by SMS, is answered and rates once.
@@ -176,7 +192,9 @@ func TestFeedbackPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		office := fmt.Sprintf("/quan-tri/phan-anh/%d", it.ID)
-		official.Post(office, office, url.Values{"action": {"accept"}})
+		if code, body, _ := official.Post(office, office, url.Values{"action": {"accept"}}); code != http.StatusSeeOther {
+			t.Fatalf("accept: %d %s", code, body)
+		}
 		if code, _, _ := official.Post(office, office, url.Values{"action": {"answer"}, "note": {"Đã đưa vào kế hoạch quý I/2027."}}); code != http.StatusSeeOther {
 			t.Fatalf("answer: %d", code)
 		}
@@ -189,6 +207,9 @@ func TestFeedbackPages(t *testing.T) {
 		}
 		if code, body, _ := cit.Post(page, mine+"/danh-gia", url.Values{"stars": {"1"}}); code != http.StatusConflict || !strings.Contains(body, "đã đánh giá") {
 			t.Errorf("second rating: %d", code)
+		}
+		if _, r := itemState(t, d, m[1]); r != 5 {
+			t.Errorf("after a refused second rating the item has %d stars, want 5", r)
 		}
 		if _, _, err := a.Outbox.Deliver(ctx, 100); err != nil {
 			t.Fatal(err)
@@ -228,6 +249,9 @@ func TestFeedbackPages(t *testing.T) {
 		}
 		if code, body, _ := admin.Post(settings, settings, url.Values{"categories": {"moi-truong | Môi trường | 10\nngap | Ngập | 3 | khong-co"}, "hot_n": {"5"}, "hot_days": {"7"}}); code != http.StatusBadRequest || !strings.Contains(body, "dòng 2") {
 			t.Errorf("a bad list: %d", code)
+		}
+		if _, body, _ := visitor.Get(page); !strings.Contains(body, ">Đất đai<") {
+			t.Error("a refused list changed the commune's form")
 		}
 		if code, _, _ := admin.Post(settings, settings, url.Values{"categories": {"moi-truong | Môi trường | 10\nngap-lut | Ngập lụt | 3 | moi-truong"}, "hot_n": {"4"}, "hot_days": {"3"}}); code != http.StatusSeeOther {
 			t.Fatalf("save settings: %d", code)

@@ -225,7 +225,9 @@ func TestOpen311(t *testing.T) {
 			t.Errorf("token: %d %s", r.status, r.body)
 		}
 		// Answered: closed, with the answer as status notes.
-		a.Feedback.Act(ctx, official, it.ID, feedback.Step{Action: feedback.DoAccept})
+		if _, err := a.Feedback.Act(ctx, official, it.ID, feedback.Step{Action: feedback.DoAccept}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := a.Feedback.Act(ctx, official, it.ID, feedback.Step{Action: feedback.DoAnswer, Note: "Đã dọn sạch, lắp camera."}); err != nil {
 			t.Fatal(err)
 		}
@@ -254,13 +256,20 @@ func TestOpen311(t *testing.T) {
 			t.Errorf("the key issued on the page does not work: %d %s", r.status, r.body)
 		}
 		// A revoked key stops at once.
-		keys, _ := a.Feedback.Keys(ctx, official, commune.ID)
+		keys, err := a.Feedback.Keys(ctx, official, commune.ID)
+		if err != nil || len(keys) != 2 { // the first key and the one issued on the page; not the nameless one
+			t.Fatalf("keys: %+v %v", keys, err)
+		}
 		for _, k := range keys {
 			if err := a.Feedback.RevokeKey(ctx, official, commune.ID, k.ID); err != nil {
 				t.Fatal(err)
 			}
 		}
+		stored := countRows(t, d, "feedback_items")
 		specError(t, call(t, "POST", api+"requests.json", post), 403, "json", "thu hồi")
+		if n := countRows(t, d, "feedback_items"); n != stored {
+			t.Errorf("a revoked key stored a request: %d items, was %d", n, stored)
+		}
 		// A flood from one address: 429 in the spec's format.
 		var last apiResult
 		for range 40 {

@@ -94,21 +94,22 @@ func TestAppendAndVerify(t *testing.T) {
 			t.Errorf("data read back %s, want %s", got[0].Data, rs[19].Data)
 		}
 		// An append rolled back with its transaction leaves no gap.
+		failed := errors.New("the action failed")
 		err = d.RunInTx(ctx, func(tx *sql.Tx) error {
 			if _, err := s.Append(ctx, tx, audit.Record{Kind: "x", ObjectType: "x", ObjectID: "1", Summary: "rolled back"}); err != nil {
 				return err
 			}
-			return errors.New("the action failed")
+			return failed
 		})
-		if err == nil {
-			t.Fatal("expected the transaction to fail")
+		if !errors.Is(err, failed) {
+			t.Fatalf("the transaction: %v, want the action's failure", err)
 		}
 		r, err := s.AppendOne(ctx, audit.Record{Kind: "x", ObjectType: "x", ObjectID: "2", Summary: "kept"})
 		if err != nil || r.Seq != 21 {
 			t.Fatalf("after a rollback the next seq is %d (%v), want 21", r.Seq, err)
 		}
-		if _, err := s.AppendOne(ctx, audit.Record{Kind: "x", Data: json.RawMessage("{not json")}); err == nil {
-			t.Error("invalid data accepted")
+		if _, err := s.AppendOne(ctx, audit.Record{Kind: "x", Data: json.RawMessage("{not json")}); err == nil || !strings.Contains(err.Error(), "data is not JSON") {
+			t.Errorf("invalid data: %v, want refused as not JSON", err)
 		}
 		if n, _, err := s.Verify(ctx); err != nil || n != 21 {
 			t.Errorf("verify after rollback = %d, %v", n, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/db"
@@ -194,9 +195,7 @@ var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(apperr.MessageOf(err), text) {
-		t.Fatalf("error = %v (code %s), want %s containing %q", err, apperr.CodeOf(err), code, text)
-	}
+	apperrtest.Want(t, err, code, text)
 }
 
 // deliver sends what waits in the outbox to the fixture's mail and SMS boxes.

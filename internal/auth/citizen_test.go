@@ -186,8 +186,8 @@ func TestHouseholdRepresentative(t *testing.T) {
 		if now.RepresentativeAccountID != binh.AccountID {
 			t.Errorf("representative = %d, want %d", now.RepresentativeAccountID, binh.AccountID)
 		}
-		if mine, _ := f.units.HouseholdsRepresentedBy(ctx, an.AccountID); len(mine) != 0 {
-			t.Errorf("the former representative still has %d households", len(mine))
+		if mine, err := f.units.HouseholdsRepresentedBy(ctx, an.AccountID); err != nil || len(mine) != 0 {
+			t.Errorf("the former representative still has %d households (%v)", len(mine), err)
 		}
 		// The village head confirms by phone number; unknown numbers are refused.
 		wantCode(t, f.svc.ConfirmRepresentative(ctx, head1, hh.ID, "0912999999"), apperr.CodeNotFound, "Chưa có người dân nào")
@@ -198,8 +198,8 @@ func TestHouseholdRepresentative(t *testing.T) {
 		if err := f.svc.ConfirmRepresentative(ctx, head1, hh.ID, ""); err != nil {
 			t.Fatal(err)
 		}
-		if now, _ := f.units.HouseholdByID(ctx, hh.ID); now.RepresentativeAccountID != 0 {
-			t.Errorf("representative after removal = %d", now.RepresentativeAccountID)
+		if now, err := f.units.HouseholdByID(ctx, hh.ID); err != nil || now.RepresentativeAccountID != 0 {
+			t.Errorf("representative after removal = %d (%v)", now.RepresentativeAccountID, err)
 		}
 		// Codes expire.
 		code3, _ := f.svc.IssueClaim(ctx, head1, hh.ID)

@@ -77,15 +77,13 @@ func TestFormsNeedTheCSRFToken(t *testing.T) {
 				t.Fatalf("token %q: %d", tok, code)
 			}
 		}
-		var n int
-		d.QueryRow("select count(*) from sessions").Scan(&n)
-		if n != 0 {
+		if n := db.Count(t, d, "select count(*) from sessions"); n != 0 {
 			t.Fatalf("%d sessions after refused posts", n)
 		}
 		b.signIn("v@x.vn")
 		// Signed in, the session's token is needed; the visitor token no longer works.
-		code, _, _ := b.post("", "/dang-xuat", url.Values{})
-		if code != http.StatusForbidden {
+		code, body, _ := b.post("", "/dang-xuat", url.Values{})
+		if code != http.StatusForbidden || !strings.Contains(body, "Biểu mẫu đã hết hạn") {
 			t.Errorf("sign-out without token: %d", code)
 		}
 		if code, _, _ := b.get("/quan-tri"); code != http.StatusOK {
@@ -237,11 +235,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedBefore)
 					var code int
 					var body string
+					newEmail := fmt.Sprintf("new-%s-%s@x.vn", role, where)
 					if rt.method == "GET" {
 						code, body, _ = b.get(path)
 					} else {
 						code, body, _ = b.post("/quan-tri", path, url.Values{"full_name": {"Người mới"},
-							"email": {fmt.Sprintf("new-%s-%s@x.vn", role, where)}, "role": {"viewer"}})
+							"email": {newEmail}, "role": {"viewer"}})
 					}
 					want := http.StatusNotFound
 					if where != "foreign" {
@@ -255,6 +254,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 					}
 					if code != want {
 						t.Errorf("%s %s as %s on %s unit: %d, want %d\n%.300s", rt.method, rt.path, role, where, code, want, body)
+					}
+					if rt.method == "POST" {
+						made := db.Count(t, d, "select count(*) from accounts where email = $1", newEmail)
+						if (made == 1) != (want == http.StatusOK) {
+							t.Errorf("%s %s as %s on %s unit: answered %d, %d accounts made", rt.method, rt.path, role, where, code, made)
+						}
 					}
 					var deniedAfter int
 					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedAfter)
@@ -309,6 +314,9 @@ func TestCitizenJourney(t *testing.T) {
 		// A household of another village through this village's URL: not found.
 		if code, _, _ := head.post(reg, fmt.Sprintf("%s/%d/ma-nhan", reg, h2[0].ID), url.Values{}); code != http.StatusNotFound {
 			t.Errorf("other village's household: %d", code)
+		}
+		if claims := db.Count(t, d, "select count(*) from household_claims where household_id = $1", h2[0].ID); claims != 0 {
+			t.Errorf("other village's household: %d claim codes issued after the refusal", claims)
 		}
 		if code, _, _ := head.get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v2.ID)); code != http.StatusNotFound {
 			t.Errorf("other village's register: %d", code)

@@ -188,10 +188,13 @@ func TestOIDCSignIn(t *testing.T) {
 		// A forged state, or a callback without the cookie, is refused.
 		b3 := newBrowser(t, srv)
 		b3.get("/cong-dan/oidc")
-		if code, _, _ := b3.get("/cong-dan/oidc/ve?code=x&state=forged"); code != http.StatusBadRequest {
+		if code, body, _ := b3.get("/cong-dan/oidc/ve?code=x&state=forged"); code != http.StatusBadRequest || !strings.Contains(body, "không thành công") {
 			t.Errorf("forged state: %d", code)
 		}
-		if code, _, _ := newBrowser(t, srv).get("/cong-dan/oidc/ve?code=x&state=y"); code != http.StatusBadRequest {
+		if code, _, _ := b3.get("/cong-dan"); code != http.StatusSeeOther {
+			t.Errorf("signed in after a forged state: %d", code)
+		}
+		if code, body, _ := newBrowser(t, srv).get("/cong-dan/oidc/ve?code=x&state=y"); code != http.StatusBadRequest || !strings.Contains(body, "không thành công") {
 			t.Errorf("no cookie: %d", code)
 		}
 		// A wrong verifier is refused by the provider (PKCE), so the flow cannot be replayed elsewhere.

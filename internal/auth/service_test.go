@@ -91,9 +91,7 @@ func TestCreateAndActivate(t *testing.T) {
 				wantCode(t, err, tt.code, tt.text)
 			})
 		}
-		var n int
-		d.QueryRow("select count(*) from accounts").Scan(&n)
-		if n != 0 {
+		if n := db.Count(t, d, "select count(*) from accounts"); n != 0 {
 			t.Fatalf("%d accounts after refused creations", n)
 		}
 		res, err := f.svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: " Lê  Thị Hoa ", Email: "Hoa@DanDien.gov.vn", Phone: "0912 345 678",
@@ -206,8 +204,8 @@ func TestSecondFactor(t *testing.T) {
 		if err != nil || len(recovery) != 10 || !regexp.MustCompile(`^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$`).MatchString(recovery[0]) {
 			t.Fatalf("confirm: %v %v", recovery, err)
 		}
-		if old, _, _ := f.svc.Session(ctx, res.Token); old != nil {
-			t.Error("the enrolling session survived the step up")
+		if old, _, err := f.svc.Session(ctx, res.Token); old != nil || err != nil {
+			t.Errorf("the enrolling session survived the step up (%v)", err)
 		}
 		if a := f.actor(t, full); len(a.Grants) != 1 || a.Grants[0].Role != auth.CommuneOfficial {
 			t.Errorf("full session grants = %v", a.Grants)
@@ -264,19 +262,19 @@ func TestSessionsExpire(t *testing.T) {
 			t.Fatalf("another process: session in use for 100 minutes ended (%v)", err)
 		}
 		f.advance(25 * time.Minute) // 125 min since sign-in
-		if ss, _, _ := f.svc.Session(ctx, a); ss != nil {
-			t.Error("session outlived its absolute limit")
+		if ss, _, err := f.svc.Session(ctx, a); ss != nil || err != nil {
+			t.Errorf("session outlived its absolute limit (%v)", err)
 		}
-		if ss, _, _ := f.svc.Session(ctx, b); ss != nil {
-			t.Error("session outlived its idle limit")
+		if ss, _, err := f.svc.Session(ctx, b); ss != nil || err != nil {
+			t.Errorf("session outlived its idle limit (%v)", err)
 		}
 		c := f.signIn(t, "v@x.vn")
 		e := f.signIn(t, "v@x.vn")
 		if err := f.svc.SignOut(ctx, c); err != nil {
 			t.Fatal(err)
 		}
-		if ss, _, _ := f.svc.Session(ctx, c); ss != nil {
-			t.Error("signed-out session still works")
+		if ss, _, err := f.svc.Session(ctx, c); ss != nil || err != nil {
+			t.Errorf("signed-out session still works (%v)", err)
 		}
 		if ss, _, _ := f.svc.Session(ctx, e); ss == nil {
 			t.Error("signing out one session ended another")
@@ -284,8 +282,8 @@ func TestSessionsExpire(t *testing.T) {
 		if err := f.svc.SignOutEverywhere(ctx, acc.ID); err != nil {
 			t.Fatal(err)
 		}
-		if ss, _, _ := f.svc.Session(ctx, e); ss != nil {
-			t.Error("session survived sign-out everywhere")
+		if ss, _, err := f.svc.Session(ctx, e); ss != nil || err != nil {
+			t.Errorf("session survived sign-out everywhere (%v)", err)
 		}
 		// The change log keeps an hour.
 		var logged int
@@ -325,8 +323,8 @@ func TestPasswordResetBySMTP(t *testing.T) {
 		if err := f.svc.ResetPassword(ctx, m[1], newPassword); err != nil {
 			t.Fatal(err)
 		}
-		if ss, _, _ := f.svc.Session(ctx, old); ss != nil {
-			t.Error("a session from before the reset still works")
+		if ss, _, err := f.svc.Session(ctx, old); ss != nil || err != nil {
+			t.Errorf("a session from before the reset still works (%v)", err)
 		}
 		if _, err := f.svc.SignIn(ctx, "reset@x.vn", newPassword, "ip", "ua"); err != nil {
 			t.Errorf("new password: %v", err)

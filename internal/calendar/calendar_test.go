@@ -71,8 +71,8 @@ func TestStoredCalendar(t *testing.T) {
 		if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(apperr.MessageOf(err), "dòng 2") {
 			t.Fatalf("bad file: %v", err)
 		}
-		if got, _ := s.Overrides(ctx); len(got) != 0 {
-			t.Fatalf("%d overrides stored after a refused file", len(got))
+		if got, err := s.Overrides(ctx); err != nil || len(got) != 0 {
+			t.Fatalf("%d overrides stored after a refused file (%v)", len(got), err)
 		}
 		n, err := s.Import(ctx, root, strings.NewReader("date,kind,name\n2026-11-24,off,Ngày Văn hóa Việt Nam\n2026-11-28,work,Làm bù\n"))
 		if err != nil || n != 2 {
@@ -89,11 +89,14 @@ func TestStoredCalendar(t *testing.T) {
 		}
 		// A second process reads the stored decisions too.
 		other := calendar.NewService(d, authSvc.Guard())
-		oc, _ := other.Calendar(ctx)
-		if oc.IsWorkingDay(day) {
-			t.Error("a second process does not see the stored day off")
+		oc, err := other.Calendar(ctx)
+		if err != nil || oc.IsWorkingDay(day) {
+			t.Errorf("a second process does not see the stored day off (%v)", err)
 		}
-		stored, _ := s.Overrides(ctx)
+		stored, err := s.Overrides(ctx)
+		if err != nil || len(stored) != 2 {
+			t.Fatalf("overrides = %+v, %v", stored, err)
+		}
 		if err := s.Delete(ctx, official, stored[0].ID); apperr.CodeOf(err) != apperr.CodeNotFound {
 			t.Errorf("commune official delete: %v", err)
 		}

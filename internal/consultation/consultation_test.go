@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/consultation"
@@ -19,7 +20,6 @@ import (
 	"danchu/internal/notify"
 	"danchu/internal/notify/mailtest"
 	"danchu/internal/org"
-	"danchu/internal/web/webtest"
 )
 
 type fixture struct {
@@ -80,9 +80,7 @@ func draft(f *fixture) consultation.Draft {
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(webtest.Vietnamese(t, err), text) {
-		t.Fatalf("error = %v, want %s with %q", err, code, text)
-	}
+	apperrtest.Want(t, err, code, text)
 }
 
 func TestConsultationLifecycle(t *testing.T) {
@@ -285,7 +283,7 @@ func TestAnswerNotifiesAuthor(t *testing.T) {
 		}
 		ids := commentIDs(t, d, c.ID)
 		// A refused answer queues nothing.
-		f.svc.Answer(ctx, f.other, c.ID, ids, consultation.Explained, "x")
+		wantCode(t, f.svc.Answer(ctx, f.other, c.ID, ids, consultation.Explained, "x"), apperr.CodeNotFound, "Không tìm thấy")
 		before := len(f.mail.Wait(t, 0))
 		if err := f.svc.Answer(ctx, f.official, c.ID, ids, consultation.Explained, "Sẽ xem xét khi sửa Chương II"); err != nil {
 			t.Fatal(err)
@@ -299,8 +297,8 @@ func TestAnswerNotifiesAuthor(t *testing.T) {
 			!strings.Contains(m.Text, want) {
 			t.Errorf("mail = %+v, want a link to %s", m, want)
 		}
-		if sent, _, _ := f.out.Deliver(ctx, 100); sent != 0 {
-			t.Errorf("%d more notes sent", sent)
+		if sent, _, err := f.out.Deliver(ctx, 100); err != nil || sent != 0 {
+			t.Errorf("%d more notes sent (%v)", sent, err)
 		}
 	})
 }
@@ -332,8 +330,8 @@ func TestEditOwnComment(t *testing.T) {
 		if err != nil || len(mine) != 2 || mine[0].Body != "Bản đã sửa" || mine[0].Stance != consultation.Agree || mine[0].EditedAt <= mine[0].CreatedAt {
 			t.Fatalf("mine = %+v, %v", mine, err)
 		}
-		if other, _ := f.svc.Mine(ctx, stranger, c.ID); len(other) != 0 {
-			t.Errorf("a stranger sees %d comments as theirs", len(other))
+		if other, err := f.svc.Mine(ctx, stranger, c.ID); err != nil || len(other) != 0 {
+			t.Errorf("a stranger sees %d comments as theirs (%v)", len(other), err)
 		}
 		if err := f.svc.Answer(ctx, f.official, c.ID, ids[1:], consultation.Accepted, ""); err != nil {
 			t.Fatal(err)
@@ -341,8 +339,8 @@ func TestEditOwnComment(t *testing.T) {
 		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[1], consultation.Agree, "sửa"), apperr.CodeConflict, "đã được trả lời")
 		f.now = f.now.Add(2 * time.Minute)
 		wantCode(t, f.svc.Edit(ctx, f.citizen, ids[0], consultation.Agree, "sửa lần hai"), apperr.CodeConflict, "15 phút")
-		mine, _ = f.svc.Mine(ctx, f.citizen, c.ID)
-		if mine[0].Body != "Bản đã sửa" {
+		mine, err = f.svc.Mine(ctx, f.citizen, c.ID)
+		if err != nil || mine[0].Body != "Bản đã sửa" {
 			t.Errorf("a refused edit changed the comment: %q", mine[0].Body)
 		}
 	})

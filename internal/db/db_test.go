@@ -63,8 +63,8 @@ func TestEngine(t *testing.T) {
 		t.Run("ForeignKeysEnforced", func(t *testing.T) {
 			_, err := d.Exec(`insert into units (id, name, name_folded, type, parent_id, path, depth, valid_from, created_at, updated_at)
 				values ($1, 'x', 'x', 'xa', 999, '/1/', 1, '2025-07-01', 0, 0)`, d.NewID())
-			if err == nil {
-				t.Fatal("insert with unknown parent succeeded")
+			if err == nil || !strings.Contains(strings.ToLower(err.Error()), "foreign key") {
+				t.Fatalf("insert with unknown parent: %v, want a foreign key violation", err)
 			}
 		})
 	})
@@ -119,8 +119,9 @@ func TestIDsIncreaseAndDifferByNode(t *testing.T) {
 		}
 		seen[a], seen[b] = true, true
 	}
-	if _, err := db.NewIDGenerator(1024); err == nil {
-		t.Fatal("node 1024 accepted")
+	var ce *apperr.ConfigError
+	if _, err := db.NewIDGenerator(1024); !errors.As(err, &ce) || !strings.Contains(ce.EN, "invalid DANCHU_NODE=1024") {
+		t.Fatalf("node 1024: %v, want a configuration error", err)
 	}
 }
 

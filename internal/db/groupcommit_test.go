@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -106,12 +107,38 @@ func TestGroupCommit(t *testing.T) {
 		if refused != 1 || n != 2 {
 			t.Errorf("refused %d, stored %d; want 1 and 2", refused, n)
 		}
-		// Close writes what is queued; afterwards Submit says so.
-		for i := range 100 {
-			go g.Submit(ctx, gcItem{fmt.Sprintf("late-%d", i), "z"})
-		}
-		time.Sleep(20 * time.Millisecond)
 		g.Close()
+		// Close writes what is queued; afterwards Submit says so. The writer is held
+		// in its first batch until the other 99 items are queued and Close is called.
+		started, release := make(chan struct{}), make(chan struct{})
+		var first sync.Once
+		write := gcWriter(&calls)
+		g = db.NewGroupCommit(d, 200, 0, func(ctx context.Context, tx *sql.Tx, items []gcItem) []error {
+			first.Do(func() { close(started); <-release })
+			return write(ctx, tx, items)
+		})
+		var late sync.WaitGroup
+		for i := range 100 {
+			late.Go(func() {
+				if err := g.Submit(ctx, gcItem{fmt.Sprintf("late-%d", i), "z"}); err != nil {
+					t.Errorf("late-%d: %v", i, err)
+				}
+			})
+			if i == 0 {
+				<-started
+			}
+		}
+		for g.Queued() < 99 {
+			runtime.Gosched()
+		}
+		closed := make(chan struct{})
+		go func() { g.Close(); close(closed) }()
+		for !g.Stopping() {
+			runtime.Gosched()
+		}
+		close(release)
+		<-closed
+		late.Wait()
 		if err := g.Submit(ctx, gcItem{"after", "z"}); !errors.Is(err, db.ErrClosed) {
 			t.Errorf("submit after close: %v", err)
 		}
@@ -197,19 +224,16 @@ func TestGroupCommitTakesWhatIsQueued(t *testing.T) {
 		wg.Go(func() { g.Submit(ctx, 0) })
 		<-started
 		const queued = 100
-		var sent atomic.Int64
 		for i := range queued {
 			wg.Go(func() {
-				sent.Add(1)
 				if err := g.Submit(ctx, i+1); err != nil {
 					t.Error(err)
 				}
 			})
 		}
-		for sent.Load() < queued {
-			time.Sleep(time.Millisecond)
+		for g.Queued() < queued { // every sender is in the queue, not merely started
+			runtime.Gosched()
 		}
-		time.Sleep(50 * time.Millisecond) // the senders are past sent.Add, into the queue
 		close(release)
 		wg.Wait()
 		mu.Lock()

@@ -237,3 +237,14 @@ func lastLines(s string, n int) string {
 	}
 	return strings.Join(lines, " | ")
 }
+
+// Count runs a count(*) query for a test and fails the test if the query does:
+// a refusal test that finds "0 rows changed" must not pass because its query broke.
+func Count(tb testing.TB, d *DB, query string, args ...any) int {
+	tb.Helper()
+	var n int
+	if err := d.QueryRowContext(context.Background(), query, args...).Scan(&n); err != nil {
+		tb.Fatalf("%s: %v", query, err)
+	}
+	return n
+}

@@ -2,10 +2,14 @@ package db
 
 import (
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
-func TestMemo(t *testing.T) {
+// In a synctest bubble the clock is fake: the wait past maxAge takes no time.
+func TestMemo(t *testing.T) { synctest.Test(t, testMemo) }
+
+func testMemo(t *testing.T) {
 	m := NewMemo[int, string](50*time.Millisecond, 2)
 	if _, ok := m.Get(1); ok {
 		t.Fatal("a value before any Put")

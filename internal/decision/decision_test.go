@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/consultation"
@@ -19,7 +20,6 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
-	"danchu/internal/web/webtest"
 )
 
 const unitsCSV = `code,name,type,parent_code
@@ -143,9 +143,7 @@ func (f *fixture) citizen(t *testing.T) *auth.Actor {
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(webtest.Vietnamese(t, err), text) {
-		t.Fatalf("error = %v, want %s with %q", err, code, text)
-	}
+	apperrtest.Want(t, err, code, text)
 }
 
 func recordKinds(t *testing.T, f *fixture) string {

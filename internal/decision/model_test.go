@@ -92,7 +92,7 @@ func TestMethods(t *testing.T) {
 			t.Errorf("%s: %v, want field %q", tt.name, err, tt.field)
 		}
 	}
-	if err := CheckMethod(Other, Online, MethodFacts{OptedIn: 50, Households: 100}); !strings.Contains(webtest.Vietnamese(t, err), "mới có 50/100 hộ đồng ý, cần ít nhất 51") {
+	if err := CheckMethod(Other, Online, MethodFacts{OptedIn: 50, Households: 100}); apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(webtest.Vietnamese(t, err), "mới có 50/100 hộ đồng ý, cần ít nhất 51") {
 		t.Errorf("opt-in message: %v", err)
 	}
 }
@@ -107,7 +107,7 @@ func TestScope(t *testing.T) {
 		{Other, CommuneScope, false}, {Other, VillageScope, true}, {7, VillageScope, false}, {0, VillageScope, false},
 		{Other, Scope("province"), false},
 	} {
-		if err := CheckScope(tt.subject, tt.s); (err == nil) != tt.ok {
+		if err := CheckScope(tt.subject, tt.s); (err == nil) != tt.ok || (err != nil && apperr.CodeOf(err) != apperr.CodeInvalid) {
 			t.Errorf("subject %d scope %s: %v", tt.subject, tt.s, err)
 		}
 	}
@@ -189,7 +189,7 @@ func TestElected(t *testing.T) {
 	if err := CheckCandidateVotes([]int{60, 50}, 100, 3); err != nil {
 		t.Errorf("several seats may sum over the households: %v", err)
 	}
-	if err := CheckCandidateVotes([]int{101}, 100, 3); err == nil {
-		t.Error("a candidate above the households")
+	if err := CheckCandidateVotes([]int{101}, 100, 3); apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(webtest.Vietnamese(t, err), "nhiều phiếu (101) hơn số hộ gia đình (100)") {
+		t.Errorf("a candidate above the households: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/db"
@@ -100,9 +101,7 @@ func draft(unit org.Unit, cat int, title string) disclosure.Draft {
 
 func wantErr(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
-	if apperr.CodeOf(err) != code || !strings.Contains(webtest.Vietnamese(t, err), text) {
-		t.Fatalf("error = %v (code %s), want %s with %q", err, apperr.CodeOf(err), code, text)
-	}
+	apperrtest.Want(t, err, code, text)
 }
 
 func TestPublishAndRules(t *testing.T) {
@@ -207,8 +206,8 @@ func TestAmendAndWithdraw(t *testing.T) {
 		}
 		_, err = f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
 		wantErr(t, err, apperr.CodeConflict, "đã bị rút")
-		if hits, _, _ := f.svc.Search(ctx, "dong gop", org.Unit{}, 10, 0); len(hits) != 0 {
-			t.Errorf("a withdrawn disclosure is found by search")
+		if hits, _, err := f.svc.Search(ctx, "dong gop", org.Unit{}, 10, 0); err != nil || len(hits) != 0 {
+			t.Errorf("a withdrawn disclosure is found by search (%v)", err)
 		}
 	})
 }
@@ -217,11 +216,7 @@ func TestBadInput(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d)
 		ctx := context.Background()
-		count := func() int {
-			var n int
-			d.QueryRow("select count(*) from disclosures").Scan(&n)
-			return n
-		}
+		count := func() int { return db.Count(t, d, "select count(*) from disclosures") }
 		noDate := draft(f.danDien, 1, "Kế hoạch năm")
 		noDate.DecisionDate = ""
 		_, err := f.svc.Publish(ctx, f.official, noDate, nil)
@@ -306,11 +301,11 @@ func TestStaffDisclosureIsForStaff(t *testing.T) {
 		if _, err := f.svc.Get(ctx, f.schoolHead, x.ID); err != nil {
 			t.Errorf("the school's head cannot read it: %v", err)
 		}
-		if hits, _, _ := f.svc.Search(ctx, "quy che chi tieu", org.Unit{}, 10, 0); len(hits) != 0 {
-			t.Error("a staff disclosure is in the public search")
+		if hits, _, err := f.svc.Search(ctx, "quy che chi tieu", org.Unit{}, 10, 0); err != nil || len(hits) != 0 {
+			t.Errorf("a staff disclosure is in the public search (%v)", err)
 		}
-		if rs, _ := f.rec.Records(ctx, 0, 10); len(rs) != 0 {
-			t.Error("a staff disclosure is on the public record")
+		if rs, err := f.rec.Records(ctx, 0, 10); err != nil || len(rs) != 0 {
+			t.Errorf("a staff disclosure is on the public record (%v)", err)
 		}
 		_, err = f.svc.Publish(ctx, f.schoolHead, draft(f.school, 13, "x"), nil)
 		if apperr.CodeOf(err) != apperr.CodeInvalid {

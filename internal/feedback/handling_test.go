@@ -40,20 +40,15 @@ func (f *fixture) submit(t *testing.T, a *auth.Actor, category, key string, edit
 	return it
 }
 
-// mailTo waits (up to 10 s) for n messages to address and returns their
-// subjects and texts.
-func mailTo(t *testing.T, m *mailtest.Server, n int, address string) []string {
+// mailTo returns the subjects and texts of the messages received for address.
+// Outbox.Deliver returns only after the SMTP server has accepted each message,
+// so there is nothing to wait for: what has not arrived was not sent.
+func mailTo(t *testing.T, m *mailtest.Server, address string) []string {
 	t.Helper()
 	var out []string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		out = out[:0]
-		for _, x := range m.Wait(t, 0) {
-			if strings.Contains(x.To, address) {
-				out = append(out, x.Subject+" | "+x.Text)
-			}
-		}
-		if len(out) >= n {
-			break
+	for _, x := range m.Wait(t, 0) {
+		if strings.Contains(x.To, address) {
+			out = append(out, x.Subject+" | "+x.Text)
 		}
 	}
 	return out
@@ -106,7 +101,7 @@ func TestAnswerRateReopen(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The sender got the code on receipt, then the answer, each with the link to the code's page.
-		got := mailTo(t, f.mail, 2, "dan@example.vn")
+		got := mailTo(t, f.mail, "dan@example.vn")
 		if len(got) != 2 || !strings.Contains(got[0], "Mã theo dõi: "+it.Code+". Hạn trả lời: 01/12/2026") ||
 			!strings.Contains(got[1], "thay bóng đèn") || !strings.Contains(got[1], "https://danchu.test/phan-anh/"+it.Code) {
 			t.Errorf("the reporter's mail: %q", got)
@@ -228,15 +223,19 @@ func TestRefuseTransferMerge(t *testing.T) {
 		if _, err := f.svc.Act(ctx, f.official, dup.ID, feedback.Step{Action: feedback.DoAccept}); apperr.CodeOf(err) != apperr.CodeConflict {
 			t.Errorf("acting on a merged item: %v", err)
 		}
-		f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAccept})
+		if _, err := f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAccept}); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAnswer, Note: "Đã vá ổ gà."}); err != nil {
 			t.Fatal(err)
 		}
 		if p, _ := f.svc.Track(ctx, dup.Code); p.MergedInto != kept.Code || p.Answer != "Đã vá ổ gà." || p.Status != feedback.Closed {
 			t.Errorf("the duplicate's page: %+v", p)
 		}
-		f.out.Deliver(ctx, 100)
-		got := mailTo(t, f.mail, 3, "hang@example.vn")
+		if _, _, err := f.out.Deliver(ctx, 100); err != nil {
+			t.Fatal(err)
+		}
+		got := mailTo(t, f.mail, "hang@example.vn")
 		if len(got) != 3 || !strings.Contains(got[1], "gộp") || !strings.Contains(got[2], "Đã vá ổ gà") {
 			t.Errorf("the second reporter's mail: %q", got)
 		}
@@ -279,8 +278,8 @@ func TestQueueOrderRoutingHotSpotsReminders(t *testing.T) {
 		if err != nil || len(spots) != 3 || spots[0].N != 40 || spots[0].UnitID != f.village.ID {
 			t.Errorf("hot spots: %+v %v", spots, err)
 		}
-		if s, _ := f.svc.HotSpots(ctx, f.other.ID); len(s) != 0 {
-			t.Errorf("hot spots of a quiet ward: %+v", s)
+		if s, err := f.svc.HotSpots(ctx, f.other.ID); err != nil || len(s) != 0 {
+			t.Errorf("hot spots of a quiet ward: %+v (%v)", s, err)
 		}
 		// Reminders: security items are due Friday 27/11; on Wednesday 25/11 they are within two working days.
 		f.now = time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
@@ -288,11 +287,13 @@ func TestQueueOrderRoutingHotSpotsReminders(t *testing.T) {
 		if err != nil || n != 40 {
 			t.Fatalf("reminded %d: %v", n, err)
 		}
-		if n, _, _ := f.svc.Sweep(ctx); n != 0 {
-			t.Errorf("reminded again: %d", n)
+		if n, _, err := f.svc.Sweep(ctx); err != nil || n != 0 {
+			t.Errorf("reminded again: %d (%v)", n, err)
 		}
-		f.out.Deliver(ctx, 1000)
-		if got := mailTo(t, f.mail, 1, "tiepnhan@dandien.vn"); len(got) != 1 || !strings.Contains(got[0], "40 phản ánh") || !strings.Contains(got[0], feedback.QueueURL(f.commune.ID)) {
+		if _, _, err := f.out.Deliver(ctx, 1000); err != nil {
+			t.Fatal(err)
+		}
+		if got := mailTo(t, f.mail, "tiepnhan@dandien.vn"); len(got) != 1 || !strings.Contains(got[0], "40 phản ánh") || !strings.Contains(got[0], feedback.QueueURL(f.commune.ID)) {
 			t.Errorf("the reminder: %q", got)
 		}
 		// Routing: security items of the commune now go to the ward (standing in for the police).
@@ -324,8 +325,8 @@ func TestProvinceSettings(t *testing.T) {
 		if err := f.svc.SetSettings(ctx, admin, f.commune.ParentID, cats, feedback.HotSpot{N: 1, Days: 2}); apperr.CodeOf(err) != apperr.CodeInvalid {
 			t.Errorf("a hot-spot rule of one item: %v", err)
 		}
-		if got, _ := f.svc.CategoriesOf(ctx, f.village.ID); len(got) != len(feedback.DefaultCategories) {
-			t.Fatalf("a refused change changed the list: %d", len(got))
+		if got, err := f.svc.CategoriesOf(ctx, f.village.ID); err != nil || len(got) != len(feedback.DefaultCategories) {
+			t.Fatalf("a refused change changed the list: %d (%v)", len(got), err)
 		}
 		if err := f.svc.SetSettings(ctx, admin, f.commune.ParentID, cats, feedback.HotSpot{N: 3, Days: 2}); err != nil {
 			t.Fatal(err)
@@ -341,8 +342,8 @@ func TestProvinceSettings(t *testing.T) {
 		}
 		// The province's rule: three items in two days make a hot spot.
 		f.submit(t, f.citizen, "ngap-lut", "flood 2")
-		if s, _ := f.svc.HotSpots(ctx, f.commune.ID); len(s) != 0 {
-			t.Errorf("two items flagged: %+v", s)
+		if s, err := f.svc.HotSpots(ctx, f.commune.ID); err != nil || len(s) != 0 {
+			t.Errorf("two items flagged: %+v (%v)", s, err)
 		}
 		f.submit(t, f.citizen, "ngap-lut", "flood 3")
 		if s, _ := f.svc.HotSpots(ctx, f.commune.ParentID); len(s) != 1 || s[0].N != 3 || s[0].Category != "ngap-lut" {

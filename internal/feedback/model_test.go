@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"danchu/internal/apperr"
 )
 
 func TestStatusMachine(t *testing.T) {
@@ -46,7 +48,7 @@ func TestInputLimits(t *testing.T) {
 		{"Hoàng Sa", 16.5, 111.6, true}, {"Trường Sa", 8.65, 111.92, true},
 		{"Bangkok", 13.7563, 100.5018, false}, {"Paris", 48.85, 2.35, false}, {"zero", 0, 0, false},
 	} {
-		if err := CheckPlace(tt.lat, tt.lon); (err == nil) != tt.ok {
+		if err := CheckPlace(tt.lat, tt.lon); (err == nil) != tt.ok || (err != nil && apperr.CodeOf(err) != apperr.CodeInvalid) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -156,8 +158,8 @@ func TestCheckContact(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"abc", "dan@", "09123", "0912345678901234567", "12+34567890", "a@b@c"} {
-		if err := CheckContact(bad, ""); err == nil {
-			t.Errorf("%q accepted", bad)
+		if err := CheckContact(bad, ""); apperr.CodeOf(err) != apperr.CodeInvalid {
+			t.Errorf("%q: %v, want invalid", bad, err)
 		}
 	}
 }

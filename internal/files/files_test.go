@@ -156,8 +156,8 @@ func TestPutPhotoRefuses(t *testing.T) {
 			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.Fields["photos"] != tc.field {
 				t.Fatalf("err = %v, want invalid photos=%s", err, tc.field)
 			}
-			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
-				t.Errorf("a refused photo left %d entries in the store", len(ents))
+			if ents, err := os.ReadDir(dir); err != nil || len(ents) != 0 {
+				t.Errorf("a refused photo left %d entries in the store (%v)", len(ents), err)
 			}
 		})
 	}

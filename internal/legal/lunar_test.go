@@ -1,6 +1,7 @@
 package legal
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -92,19 +93,22 @@ func TestRoundTripEveryDay(t *testing.T) {
 }
 
 func TestToSolarRefusesImpossibleDates(t *testing.T) {
-	for _, l := range []LunarDate{
-		{Day: 1, Month: 3, Year: 2024, Leap: true}, // 2024 has no leap month
-		{Day: 30, Month: 12, Year: 2025},           // the twelfth month of Ất Tỵ has 29 days
-		{Day: 0, Month: 1, Year: 2026},
-		{Day: 1, Month: 13, Year: 2026},
-		{Day: 1, Month: 1, Year: 2300},
+	for _, tt := range []struct {
+		l    LunarDate
+		want string
+	}{
+		{LunarDate{Day: 1, Month: 3, Year: 2024, Leap: true}, "không có tháng 3 nhuận"}, // 2024 has no leap month
+		{LunarDate{Day: 30, Month: 12, Year: 2025}, "chỉ có 29 ngày"},                   // the twelfth month of Ất Tỵ has 29 days
+		{LunarDate{Day: 0, Month: 1, Year: 2026}, "tháng 1–12, ngày 1–30"},
+		{LunarDate{Day: 1, Month: 13, Year: 2026}, "tháng 1–12, ngày 1–30"},
+		{LunarDate{Day: 1, Month: 1, Year: 2300}, "ngoài khoảng"},
 	} {
-		if d, err := ToSolar(l); err == nil {
-			t.Errorf("ToSolar(%+v) = %s, want an error", l, d)
+		if d, err := ToSolar(tt.l); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("ToSolar(%+v) = %s, %v; want an error with %q", tt.l, d, err, tt.want)
 		}
 	}
-	if _, err := ToLunar(DateOf(1899, 12, 31)); err == nil {
-		t.Error("1899 accepted")
+	if _, err := ToLunar(DateOf(1899, 12, 31)); err == nil || !strings.Contains(err.Error(), "ngoài khoảng 1900–2199") {
+		t.Errorf("1899: %v, want out of range", err)
 	}
 }
 
@@ -119,7 +123,7 @@ func TestDateArithmetic(t *testing.T) {
 	if FromJDN(d.JDN()) != d || d.AddDays(30).String() != "2026-03-02" || d.Weekday() != time.Saturday || d.WeekdayVN() != "Thứ Bảy" {
 		t.Errorf("date arithmetic on %s", d)
 	}
-	if _, err := ParseDate("2026-02-30"); err == nil {
-		t.Error("30/02 accepted")
+	if _, err := ParseDate("2026-02-30"); err == nil || !strings.Contains(err.Error(), `"2026-02-30" không hợp lệ`) {
+		t.Errorf("30/02: %v, want refused", err)
 	}
 }

@@ -64,8 +64,8 @@ func TestRules(t *testing.T) {
 			t.Errorf("%s %+v: %v, want %q", tt.rule, tt.o, err, tt.want)
 		}
 	}
-	if _, err := cat.Compute(cal, "complaint.file", d("2199-12-01"), Options{}); err == nil {
-		t.Error("a date at the end of the range accepted")
+	if _, err := cat.Compute(cal, "complaint.file", d("2199-12-01"), Options{}); err == nil || !strings.Contains(err.Error(), "ngoài khoảng 1900–2198") {
+		t.Errorf("a date at the end of the range: %v, want out of range", err)
 	}
 	// An UNCONFIRMED rule is configuration: complaint acceptance as 7 working days.
 	c2 := DefaultCatalogue()

@@ -13,19 +13,19 @@ func TestReadResponse(t *testing.T) {
 		status int
 		n      int64
 		keep   bool
-		err    bool
+		err    string // "": none
 	}{
-		{"length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/html\r\n\r\nhelloNEXT", 200, 5, true, false},
-		{"chunked", "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\nNEXT", 200, 5, true, false},
-		{"redirect without body", "HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 0\r\n\r\nNEXT", 303, 0, true, false},
-		{"close", "HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 2\r\n\r\nnoNEXT", 429, 2, false, false},
-		{"until EOF", "HTTP/1.0 200 OK\r\n\r\nabc", 200, 3, false, false},
-		{"short body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 200, 3, false, true},
-		{"not HTTP", "SSH-2.0-OpenSSH\r\n", 0, 0, false, true},
+		{"length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/html\r\n\r\nhelloNEXT", 200, 5, true, ""},
+		{"chunked", "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\nNEXT", 200, 5, true, ""},
+		{"redirect without body", "HTTP/1.1 303 See Other\r\nLocation: /x\r\nContent-Length: 0\r\n\r\nNEXT", 303, 0, true, ""},
+		{"close", "HTTP/1.1 429 Too Many Requests\r\nConnection: close\r\nContent-Length: 2\r\n\r\nnoNEXT", 429, 2, false, ""},
+		{"until EOF", "HTTP/1.0 200 OK\r\n\r\nabc", 200, 3, false, ""},
+		{"short body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", 200, 3, false, "EOF"},
+		{"not HTTP", "SSH-2.0-OpenSSH\r\n", 0, 0, false, "bad status line"},
 	} {
 		br := bufio.NewReader(strings.NewReader(tt.raw))
 		status, n, keep, err := readResponse(br)
-		if status != tt.status || n != tt.n || keep != tt.keep || (err != nil) != tt.err {
+		if status != tt.status || n != tt.n || keep != tt.keep || (err != nil) != (tt.err != "") || (err != nil && !strings.Contains(err.Error(), tt.err)) {
 			t.Errorf("%s: status %d n %d keep %v err %v", tt.name, status, n, keep, err)
 			continue
 		}

@@ -52,14 +52,15 @@ func TestOutbox(t *testing.T) {
 		o := notify.NewOutbox(d, mail.Sender(), sms, "https://xa.example.vn/", slog.New(slog.NewTextHandler(io.Discard, nil)))
 
 		// A rolled-back transaction queues nothing.
+		boom := errors.New("the event failed")
 		err := d.RunInTx(ctx, func(tx *sql.Tx) error {
 			if err := o.Add(ctx, tx, notify.Note{Kind: "t", Channel: notify.Email, Address: "lost@example.vn", Text: "x"}); err != nil {
 				return err
 			}
-			return errors.New("the event failed")
+			return boom
 		})
-		if err == nil {
-			t.Fatal("the rollback did not happen")
+		if !errors.Is(err, boom) {
+			t.Fatalf("the rollback did not happen: %v", err)
 		}
 		err = d.RunInTx(ctx, func(tx *sql.Tx) error {
 			return o.Add(ctx, tx,
@@ -73,8 +74,8 @@ func TestOutbox(t *testing.T) {
 		}
 		if err := d.RunInTx(ctx, func(tx *sql.Tx) error {
 			return o.Add(ctx, tx, notify.Note{Kind: "t", Channel: "pigeon", Address: "x"})
-		}); err == nil {
-			t.Error("an unknown channel was queued")
+		}); err == nil || !strings.Contains(err.Error(), `unknown channel "pigeon"`) {
+			t.Errorf("an unknown channel: %v, want refused", err)
 		}
 		var n int
 		d.QueryRowContext(ctx, "select count(*) from outbox").Scan(&n)
@@ -94,8 +95,8 @@ func TestOutbox(t *testing.T) {
 			t.Errorf("failed SMS: %s after %d attempts", st, a)
 		}
 		// Not due again before its backoff.
-		if sent, failed, _ := o.Deliver(ctx, 100); sent+failed != 0 {
-			t.Errorf("retried before the backoff: sent %d failed %d", sent, failed)
+		if sent, failed, err := o.Deliver(ctx, 100); err != nil || sent+failed != 0 {
+			t.Errorf("retried before the backoff: sent %d failed %d (%v)", sent, failed, err)
 		}
 		now = now.Add(notify.Backoff[0])
 		if sent, _, err := o.Deliver(ctx, 100); err != nil || sent != 1 {
@@ -109,15 +110,17 @@ func TestOutbox(t *testing.T) {
 		}
 		// Sent notes are not sent again.
 		now = now.Add(48 * time.Hour)
-		if sent, failed, _ := o.Deliver(ctx, 100); sent+failed != 0 {
-			t.Errorf("delivered twice: sent %d failed %d", sent, failed)
+		if sent, failed, err := o.Deliver(ctx, 100); err != nil || sent+failed != 0 {
+			t.Errorf("delivered twice: sent %d failed %d (%v)", sent, failed, err)
 		}
 
 		// A note that never gets through is given up after the last backoff.
 		sms.fail = 1000
-		d.RunInTx(ctx, func(tx *sql.Tx) error {
+		if err := d.RunInTx(ctx, func(tx *sql.Tx) error {
 			return o.Add(ctx, tx, notify.Note{Kind: "t", Channel: notify.Phone, Address: "+84900000000", Text: "x"})
-		})
+		}); err != nil {
+			t.Fatal(err)
+		}
 		for range len(notify.Backoff) + 1 {
 			o.Deliver(ctx, 100)
 			now = now.Add(25 * time.Hour)

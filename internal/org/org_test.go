@@ -146,8 +146,8 @@ func TestHierarchyQueries(t *testing.T) {
 		if got := names(desc); got != "Xã Đan Điền,Thôn Đồng Tâm,Thôn Phú Lễ" && got != "Xã Đan Điền,Thôn Phú Lễ,Thôn Đồng Tâm" {
 			t.Errorf("descendants = %s", got)
 		}
-		if desc, _ := s.Descendants(ctx, v1); len(desc) != 0 {
-			t.Errorf("a village has descendants %v", names(desc))
+		if desc, err := s.Descendants(ctx, v1); err != nil || len(desc) != 0 {
+			t.Errorf("a village has descendants %v (%v)", names(desc), err)
 		}
 		anc, err := s.Ancestors(ctx, v2)
 		if err != nil || names(anc) != "Thành phố Huế,Xã Đan Điền" {
@@ -163,8 +163,8 @@ func TestHierarchyQueries(t *testing.T) {
 				t.Errorf("search %q = %s (%v)", q, names(hits), err)
 			}
 		}
-		if hits, _ := s.Search(ctx, "%", 10); len(hits) != 0 {
-			t.Errorf("search %% matched %s", names(hits))
+		if hits, err := s.Search(ctx, "%", 10); err != nil || len(hits) != 0 {
+			t.Errorf("search %% matched %s (%v)", names(hits), err)
 		}
 		if _, err := s.UnitByCode(ctx, "nope"); apperr.CodeOf(err) != apperr.CodeNotFound {
 			t.Errorf("unknown code error = %v", err)

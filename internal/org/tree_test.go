@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"danchu/internal/apperr"
 	"danchu/internal/db"
 	"danchu/internal/org"
 )
@@ -112,11 +113,11 @@ func TestTreeSeesOtherProcesses(t *testing.T) {
 		}
 		// A failed change does not raise the version.
 		v := after.Version
-		if _, err := writer.CreateUnit(ctx, org.Unit{Code: commune.Code, Name: "Trùng mã", Type: org.Commune}, mustByCode(t, writer, "46").ID); err == nil {
-			t.Fatal("duplicate code accepted")
+		if _, err := writer.CreateUnit(ctx, org.Unit{Code: commune.Code, Name: "Trùng mã", Type: org.Commune}, mustByCode(t, writer, "46").ID); apperr.CodeOf(err) != apperr.CodeConflict {
+			t.Fatalf("duplicate code: %v, want a conflict", err)
 		}
-		if now, _ := strict.Tree(ctx); now.Version != v {
-			t.Errorf("version moved from %d to %d after a refused change", v, now.Version)
+		if now, err := strict.Tree(ctx); err != nil || now.Version != v {
+			t.Errorf("version moved from %d to %d after a refused change (%v)", v, now.Version, err)
 		}
 	})
 }

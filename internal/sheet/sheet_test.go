@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"bytes"
+	"errors"
 	"net/http/httptest"
 	"testing"
 
@@ -33,8 +34,8 @@ func TestXLSX(t *testing.T) {
 			t.Errorf("%s!%s = %q, want %q", c.sheet, c.cell, v, c.want)
 		}
 	}
-	if _, err := XLSX(Table{Name: "bad/name"}); err == nil {
-		t.Error("a sheet name with / was accepted")
+	if _, err := XLSX(Table{Name: "bad/name"}); !errors.Is(err, excelize.ErrSheetNameInvalid) {
+		t.Errorf("a sheet name with /: %v, want refused as an invalid name", err)
 	}
 }
 
