@@ -51,6 +51,9 @@ type App struct {
 	handler http.Handler
 	srv     *http.Server
 	ln      net.Listener
+	// /metrics on an address of its own (metrics.go)
+	metrics   http.Handler
+	metricsLn net.Listener
 }
 
 // NewLogger returns the structured logger for format "text" or "json".
@@ -172,6 +175,10 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {
 		return nil, err
 	}
+	if a.Config.MetricsToken != "" {
+		s.ServeMetricsWithToken(a.Config.MetricsToken)
+	}
+	a.metrics = s.MetricsHandler()
 	a.handler = s.Handler()
 	return a.handler, nil
 }
@@ -193,6 +200,10 @@ func (a *App) Listen() error {
 		}
 	}
 	a.ln = ln
+	if err := a.listenMetrics(); err != nil {
+		ln.Close()
+		return err
+	}
 	return nil
 }
 
@@ -215,6 +226,9 @@ func (a *App) Serve(ctx context.Context) error {
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
+	if a.metricsLn != nil {
+		go a.serveMetrics(ctx)
+	}
 	go a.Outbox.Run(ctx, OutboxEvery)
 	go a.every(ctx, time.Minute, "close consultations", func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err })
 	go a.every(ctx, SweepEvery, "feedback reminders", func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err })

@@ -147,20 +147,68 @@ func TestEnglish(t *testing.T) {
 	}
 }
 
+// /metrics is not on the public address unless a scraper brings the token;
+// --metrics-addr serves it on an address of its own.
 func TestMetrics(t *testing.T) {
-	srv := newSite(t, db.OpenTest(t, db.SQLite))
-	get(t, srv.Client(), srv.URL+"/xa/19885")
-	get(t, srv.Client(), srv.URL+"/khong-co")
-	_, body := get(t, srv.Client(), srv.URL+"/metrics")
+	d := db.OpenTest(t, db.SQLite)
+	srv := newSite(t, d)
+	if resp, _ := get(t, srv.Client(), srv.URL+"/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the public address without configuration: %d, want 404", resp.StatusCode)
+	}
+	const token = "0123456789abcdef0123456789abcdef"
+	_, tsrv := siteWith(t, db.OpenTest(t, db.SQLite), &config.Config{DataDir: t.TempDir(), MetricsToken: token}, io.Discard)
+	get(t, tsrv.Client(), tsrv.URL+"/xa/19885")
+	get(t, tsrv.Client(), tsrv.URL+"/khong-co")
+	scrape := func(auth string) (int, string) {
+		req, _ := http.NewRequest("GET", tsrv.URL+"/metrics", nil)
+		if auth != "" {
+			req.Header.Set("Authorization", auth)
+		}
+		resp, err := tsrv.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	for _, h := range []string{"", "Bearer wrong", "Bearer " + token[:31], "Basic " + token, token} {
+		if code, body := scrape(h); code != http.StatusNotFound || strings.Contains(body, "danchu_http") {
+			t.Errorf("/metrics with %q: %d, want 404", h, code)
+		}
+	}
+	code, body := scrape("Bearer " + token)
 	for _, want := range []string{
 		`danchu_http_requests_total{code="200",method="GET",route="GET /xa/{code}"} 1`,
 		`danchu_http_requests_total{code="404",method="GET",route="unmatched"} 1`,
 		`danchu_http_request_duration_seconds_bucket{route="GET /xa/{code}"`,
 		`go_sql_open_connections{db_name="sqlite"}`,
 	} {
-		if !strings.Contains(body, want) {
-			t.Errorf("metrics lack %q", want)
+		if code != 200 || !strings.Contains(body, want) {
+			t.Errorf("metrics (%d) lack %q", code, want)
 		}
+	}
+
+	// A separate address: /metrics there, 404 on the public one.
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, &config.Config{Addr: "127.0.0.1:0", MetricsAddr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(dir, "x.db"), DataDir: dir, LogFormat: "text"},
+		slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if err := a.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	if resp, body := get(t, http.DefaultClient, a.MetricsURL()); resp.StatusCode != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("metrics address: %d", resp.StatusCode)
+	}
+	if resp, _ := get(t, http.DefaultClient, a.URL()+"/metrics"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("/metrics on the public address with --metrics-addr: %d, want 404", resp.StatusCode)
 	}
 }
 
@@ -219,6 +267,7 @@ func TestCommandLine(t *testing.T) {
 		{"UserAddWrongLevel", []string{"user", "add", "--unit", "19885", "--role", "village_head", "--email", "a@x.vn", dbFlag, "--data-dir=" + dir}, 1, "", "không gắn với xã", false},
 		{"UserUsage", []string{"user", dbFlag}, 2, "", "usage", false},
 		{"BadBaseURL", []string{"migrate", dbFlag, "--data-dir=" + dir, "--base-url=ftp://x"}, 2, "", "for flag -base-url: dùng dạng https://", false},
+		{"ShortMetricsToken", []string{"migrate", dbFlag, "--data-dir=" + dir, "--metrics-token=secret"}, 2, "", "is too short: at least 32 characters", false},
 		{"BadSMTP", []string{"migrate", dbFlag, "--data-dir=" + dir, "--smtp=mail.example.vn"}, 2, "", "invalid --smtp (DANCHU_SMTP)", true},
 	}
 	for _, tt := range tests {

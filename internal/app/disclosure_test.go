@@ -155,6 +155,11 @@ func TestDisclosurePages(t *testing.T) {
 			resp.Header.Get("Content-Disposition") != `attachment; filename*=utf-8''quy%20ch%E1%BA%BF.pdf` {
 			t.Errorf("download: %s / %s", resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
 		}
+		// A cache may keep the file but asks again before using it: once withdrawn
+		// (a wrong file, personal data in it) nobody gets it from a proxy either.
+		if cc := resp.Header.Get("Cache-Control"); cc != "public, no-cache" || resp.Header.Get("Last-Modified") == "" {
+			t.Errorf("download Cache-Control %q, Last-Modified %q; want public, no-cache with a date to revalidate", cc, resp.Header.Get("Last-Modified"))
+		}
 		// The board, the village board, the feed, the search.
 		code, page, _ = citizen.Get("/xa/" + demo.CommuneCode + "/cong-khai")
 		if code != 200 || !strings.Contains(page, "4. Quy chế thực hiện dân chủ") || !strings.Contains(page, detail) {

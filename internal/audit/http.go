@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"strconv"
 
-	"danchu/internal/apperr"
 	"danchu/internal/web"
 )
 
@@ -49,15 +47,7 @@ func RegisterRoutes(s *web.Server, svc *Service) error {
 
 // positive reads an optional positive integer parameter.
 func positive(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 1 {
-		return 0, apperr.New(apperr.CodeInvalid, "audit.err.param_positive", name)
-	}
-	return n, nil
+	return web.CursorParam(r, name)
 }
 
 func (h *handlers) showList(w http.ResponseWriter, r *http.Request) {
@@ -89,8 +79,8 @@ func (h *handlers) showList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handlers) showEntry(w http.ResponseWriter, r *http.Request) {
-	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
-	if err != nil || seq < 1 {
+	seq, ok := web.PathID(r, "seq")
+	if !ok {
 		h.web.NotFound(w, r)
 		return
 	}

@@ -598,8 +598,12 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
 	if !ok {
 		return
 	}
-	before, _ := strconv.ParseInt(r.URL.Query().Get("truoc"), 10, 64)
-	es, err := h.audit.Entries(r.Context(), u.Path, max(before, 0), 100)
+	before, err := web.CursorParam(r, "truoc")
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	es, err := h.audit.Entries(r.Context(), u.Path, before, 100)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -608,11 +612,26 @@ func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
 	if len(es) == 100 {
 		older = es[len(es)-1].ID
 	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	showIP := false
+	if d, _ := Decide(t, a.Grants, ReadAuditIP, u.ID); d == Allowed { // Decide, not Can: not having it is no refusal to log
+		showIP = true
+	}
+	if !showIP {
+		for i := range es {
+			es[i].IP = ""
+		}
+	}
 	h.render(w, r, "auditlog", "auth.auditlog.title", http.StatusOK, struct {
 		Unit    org.Unit
 		Entries []audit.Entry
 		Older   int64
-	}{u, es, older})
+		ShowIP  bool
+	}{u, es, older, showIP})
 }
 
 // officialRow is an official with a role in a unit's subtree.

@@ -51,8 +51,14 @@ const (
 	ViewStaffMaterial Action = "staff.view" // agency staff disclosure (LDC Art 46–48)
 )
 
+// ReadAuditIP shows the IP addresses in the activity log: personal data of
+// citizens and officials (ND 13/2023), needed only to investigate abuse — a
+// locked account, a flood — which the system and province administrators do.
+// Everyone else who reads the log sees who did what, not from where.
+const ReadAuditIP Action = "audit.read_ip"
+
 // Actions lists every action.
-var Actions = []Action{ViewBackOffice, ReadAudit, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
+var Actions = []Action{ViewBackOffice, ReadAudit, ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
 	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial}
 
 // roleSpec is what a role allows and where it may be bound.
@@ -70,7 +76,7 @@ var everyday = []Action{ViewBackOffice, ReadAudit}
 
 var roleSpecs = map[Role]roleSpec{
 	SysAdmin:        {"Quản trị hệ thống", nil, Actions},
-	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish)},
+	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish)},
 	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback)},
 	VillageHead:     {"Trưởng thôn, tổ trưởng tổ dân phố", []org.Level{org.VillageLevel}, append(slices.Clone(everyday), ManageHouseholds, DecideMatters)},
 	FrontOfficer:    {"Cán bộ Mặt trận Tổ quốc", []org.Level{org.CommuneLevel, org.VillageLevel}, append(slices.Clone(everyday), Supervise, RecognizeFront)},

@@ -128,8 +128,8 @@ func (h *handlers) delete(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.Error(w, r, err)
 		return
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
+	id, ok := web.PathID(r, "id")
+	if !ok {
 		h.web.NotFound(w, r)
 		return
 	}

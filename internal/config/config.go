@@ -37,6 +37,21 @@ type Config struct {
 	// TrustProxy lists the reverse proxies (addresses or CIDR ranges, comma-separated)
 	// whose X-Forwarded-For names the client; "" trusts no header.
 	TrustProxy string
+	// MetricsAddr is a listen address of its own for /metrics (e.g.
+	// 127.0.0.1:9090); MetricsToken serves /metrics on the public address to
+	// a scraper sending it as a bearer token. Neither: no /metrics.
+	MetricsAddr, MetricsToken string
+}
+
+// MinMetricsToken is the shortest bearer token for /metrics.
+const MinMetricsToken = 32
+
+func checkMetricsToken(s string) *refusal {
+	if len(s) < MinMetricsToken {
+		return &refusal{fmt.Sprintf("quá ngắn: cần ít nhất %d ký tự (ví dụ: openssl rand -hex 32)", MinMetricsToken),
+			fmt.Sprintf("is too short: at least %d characters (e.g. openssl rand -hex 32)", MinMetricsToken)}
+	}
+	return nil
 }
 
 // Proxies parses TrustProxy.
@@ -99,6 +114,8 @@ func (c *Config) settings() []setting {
 			return r
 		}}},
 		{name: "limit-writes", usage: "form `posts` allowed per IP address (and per account) and minute", value: &number{p: &c.LimitWrites, min: 0, max: maxLimit}},
+		{name: "metrics-addr", usage: "separate listen `address` for /metrics, e.g. 127.0.0.1:9090; empty: none", value: &text{p: &c.MetricsAddr, check: checkAddr}},
+		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }
 

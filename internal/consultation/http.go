@@ -161,8 +161,12 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 		h.web.Error(w, r, err)
 		return
 	}
-	after, _ := strconv.ParseInt(r.URL.Query().Get("sau"), 10, 64)
-	cs, err := h.svc.Comments(r.Context(), id, max(after, 0), PageSize, false)
+	after, err := web.CursorParam(r, "sau")
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	cs, err := h.svc.Comments(r.Context(), id, after, PageSize, false)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -447,7 +451,7 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 	var ids []int64
 	for _, v := range r.PostForm["comment"] {
-		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if id, ok := web.ParseID(v); ok {
 			ids = append(ids, id)
 		}
 	}
@@ -460,7 +464,7 @@ func (h *handlers) hide(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if !ok {
 		return
 	}
-	cid, _ := strconv.ParseInt(r.PostFormValue("comment"), 10, 64)
+	cid, _ := web.ParseID(r.PostFormValue("comment"))
 	err := h.svc.Hide(r.Context(), a, c.ID, cid, r.PostFormValue("reason"))
 	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.hidden"))
 }

@@ -277,7 +277,7 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	backers, _ := strconv.Atoi(r.PostFormValue("backers"))
 	seats, _ := strconv.Atoi(r.PostFormValue("seats"))
 	ref := strings.TrimRight(strings.TrimSpace(r.PostFormValue("draft")), "/") // a number, or the consultation's address
-	draft, _ := strconv.ParseInt(ref[strings.LastIndex(ref, "/")+1:], 10, 64)
+	draft, _ := web.ParseID(ref[strings.LastIndex(ref, "/")+1:])
 	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
 		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
 	if err != nil {
@@ -420,7 +420,7 @@ func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	if !ok {
 		return
 	}
-	village, _ := strconv.ParseInt(r.PostFormValue("village"), 10, 64)
+	village, _ := web.ParseID(r.PostFormValue("village"))
 	opted, _ := strconv.Atoi(r.PostFormValue("opted_in"))
 	_, err := h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
 		OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})

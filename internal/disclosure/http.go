@@ -251,9 +251,9 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 // download serves an attachment of a version with its detected type, as a download.
 func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	id, ok := web.PathID(r, "id")
-	v, err1 := strconv.Atoi(r.PathValue("version"))
-	pos, err2 := strconv.Atoi(r.PathValue("pos"))
-	if !ok || err1 != nil || err2 != nil || pos < 1 {
+	v, okV := web.PathID(r, "version")
+	pos, okPos := web.PathID(r, "pos")
+	if !ok || !okV || !okPos {
 		h.web.NotFound(w, r)
 		return
 	}
@@ -268,7 +268,7 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	}
 	var f *File
 	for _, ver := range x.Versions {
-		if ver.N == v && pos <= len(ver.Files) {
+		if int64(ver.N) == v && pos <= int64(len(ver.Files)) {
 			f = &ver.Files[pos-1]
 		}
 	}
@@ -285,7 +285,9 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	hd.Set("Content-Type", f.ContentType)
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
-	hd.Set("Cache-Control", "public, max-age=86400")
+	if !x.StaffOnly { // a staff file keeps the no-store every signed-in answer has (web/headers.go)
+		hd.Set("Cache-Control", "public, no-cache") // revalidated: a withdrawn file is gone from caches too
+	}
 	http.ServeContent(w, r, "", time.UnixMilli(x.UpdatedAt), file)
 }
 
@@ -315,8 +317,11 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, apperr.New(apperr.CodeInvalid, "disclosure.err.query_long"))
 		return
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("trang"))
-	page = max(page, 1)
+	page, err := web.PageParam(r, "trang")
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	var u org.Unit
 	if code := r.URL.Query().Get("don-vi"); code != "" {
 		var err error

@@ -206,17 +206,19 @@ func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item
 
 // events are the steps of an item, the first being its receipt at created.
 func (s *Service) events(ctx context.Context, id, created int64) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, "select at, status, note from feedback_events where item_id = $1 order by at, id", id)
+	rows, err := s.db.QueryContext(ctx, "select at, status, note, actor_id from feedback_events where item_id = $1 order by at, id", id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	out := []Event{{At: created, Status: Received}}
+	out := []Event{{At: created, Kind: EvReceive, Status: Received}}
 	for rows.Next() {
 		var e Event
-		if err := rows.Scan(&e.At, &e.Status, &e.Note); err != nil {
+		var actor int64
+		if err := rows.Scan(&e.At, &e.Status, &e.Note, &actor); err != nil {
 			return nil, err
 		}
+		e.Kind = EventKind(e.Status, e.Note, actor)
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -320,9 +322,9 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		if err != nil {
 			return it, err
 		}
-		eventNote := fmt.Sprintf("Chuyển đến %s: %s", dest.Name, note)
+		eventNote := fmt.Sprintf(transferPref+"%s: %s", dest.Name, note)
 		if res.Due.Before(today) {
-			eventNote += fmt.Sprintf(" (chuyển muộn: hạn chuyển là %s)", res.Due.VN())
+			eventNote += transferLate + res.Due.VN() + ")"
 		}
 		days, err := s.daysFor(ctx, it.UnitID, it.Category)
 		if err != nil {
@@ -455,7 +457,7 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 		return it, apperr.Conflict("Chỉ gộp được các phản ánh đang xử lý.")
 	}
 	now := s.db.NowMillis()
-	text := "Gộp vào " + kept.Code
+	text := mergePrefix + kept.Code
 	if note != "" {
 		text += ": " + note
 	}
@@ -477,7 +479,7 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 		if err := s.event(ctx, tx, it.ID, now, Closed, text, a.AccountID); err != nil {
 			return err
 		}
-		if err := s.event(ctx, tx, kept.ID, now, kept.Status, "Gộp thêm "+it.Code+" (cùng nội dung)", a.AccountID); err != nil {
+		if err := s.event(ctx, tx, kept.ID, now, kept.Status, mergedInPref+it.Code+" (cùng nội dung)", a.AccountID); err != nil {
 			return err
 		}
 		if err := s.tell(ctx, tx, it, "feedback.merged", fmt.Sprintf("Phản ánh %s trùng nội dung với %s nên được gộp; câu trả lời của %s cũng là câu trả lời cho bạn.", it.Code, kept.Code, kept.Code)); err != nil {
@@ -583,7 +585,7 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 				return err
 			}
 		}
-		return s.event(ctx, tx, it.ID, now, it.Status, fmt.Sprintf("Người gửi đánh giá %d/5", stars), a.AccountID)
+		return s.event(ctx, tx, it.ID, now, it.Status, fmt.Sprintf(rateNote, stars), a.AccountID)
 	})
 }
 
@@ -619,7 +621,7 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 		if n, _ := res.RowsAffected(); n == 0 {
 			return apperr.Conflict("Mỗi phản ánh chỉ được mở lại một lần.")
 		}
-		return s.event(ctx, tx, it.ID, now, Reopened, "Người gửi chưa hài lòng: "+strings.TrimSpace(reason), a.AccountID)
+		return s.event(ctx, tx, it.ID, now, Reopened, reopenPrefix+strings.TrimSpace(reason), a.AccountID)
 	})
 }
 
@@ -695,7 +697,7 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 			if _, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', updated_at = $1 where id = $2", now, id); err != nil {
 				return err
 			}
-			if err := s.event(ctx, tx, id, now, Closed, "Đóng sau 7 ngày kể từ khi trả lời, không có yêu cầu mở lại", 0); err != nil {
+			if err := s.event(ctx, tx, id, now, Closed, autoCloseNote, 0); err != nil {
 				return err
 			}
 		}

@@ -193,7 +193,7 @@ func TestRefuseTransferMerge(t *testing.T) {
 			t.Fatalf("transfer: %+v %v", moved, err)
 		}
 		p, _ := f.svc.Track(ctx, b.Code)
-		if last := p.Events[len(p.Events)-1].Note; !strings.Contains(last, "Phường Phú Xuân") || !strings.Contains(last, "chuyển muộn: hạn chuyển là 27/11/2026") {
+		if last := p.Events[len(p.Events)-1].Note; !strings.Contains(last, "Phường Phú Xuân") || !strings.Contains(last, "chuyển muộn: hạn chuyển là 27/11/2026") || strings.Contains(last, "Đất thuộc địa bàn") {
 			t.Errorf("transfer event: %q", last)
 		}
 		if _, err := f.svc.Act(ctx, f.official, b.ID, feedback.Step{Action: feedback.DoAccept}); apperr.CodeOf(err) != apperr.CodeNotFound {

@@ -227,7 +227,7 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		sub := Submission{Kind: v("kind"), Category: v("category"), Description: v("description"), Address: v("address"),
 			Contact: v("contact"), IdemKey: v("key"), Photos: photos}
-		sub.UnitID, _ = strconv.ParseInt(v("place"), 10, 64)
+		sub.UnitID, _ = web.ParseID(v("place"))
 		if sub.UnitID == 0 {
 			sub.UnitID = u.ID
 		}
@@ -704,8 +704,8 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	if st.Action == DoTransfer || st.Action == DoMerge {
 		// The item left this unit's queue (transferred) or closed (merged): back to the queue.
-		queue, err := strconv.ParseInt(r.PostFormValue("queue"), 10, 64)
-		if err != nil || queue <= 0 {
+		queue, ok := web.ParseID(r.PostFormValue("queue"))
+		if !ok {
 			queue = it.HandlerID
 		}
 		http.Redirect(w, r, QueueURL(queue), http.StatusSeeOther)
@@ -716,8 +716,8 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 
 func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	id, ok := web.PathID(r, "id")
-	n, err := strconv.Atoi(r.PathValue("n"))
-	if !ok || err != nil {
+	n, okN := web.PathID(r, "n")
+	if !ok || !okN {
 		h.web.NotFound(w, r)
 		return
 	}
@@ -727,7 +727,7 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		return
 	}
 	for _, p := range d.Photos {
-		if p.N != n {
+		if int64(p.N) != n {
 			continue
 		}
 		f, err := h.svc.Photos.Open(p.SHA256)
@@ -737,7 +737,6 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		defer f.Close()
 		w.Header().Set("Content-Type", "image/jpeg")
-		w.Header().Set("Cache-Control", "private, max-age=3600")
 		w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(p.Name))
 		http.ServeContent(w, r, "", time.UnixMilli(d.CreatedAt), f)
 		return

@@ -369,3 +369,122 @@ func RouteFor(routes []Route, category string, chain []int64, fallback int64) in
 	}
 	return fallback
 }
+
+// Kinds of event on an item's record. The record is shown to the handling
+// officials in full; anyone holding the tracking code sees the steps (kind
+// and date) and only the texts EventText allows.
+const (
+	EvReceive   = "receive"    // the item arrived (or was transferred in: EvTransfer)
+	EvAccept    = "accept"     // an official takes the item up
+	EvRefuse    = "refuse"     // not taken up, with the reason
+	EvStart     = "start"      // handling starts
+	EvAnswer    = "answer"     // the answer
+	EvTransfer  = "transfer"   // sent to the competent unit, with the reason
+	EvMerge     = "merge"      // closed as a duplicate of another item
+	EvMergedIn  = "merged_in"  // a duplicate was merged into this item
+	EvClose     = "close"      // closed by an official
+	EvAutoClose = "auto_close" // closed by the sweep after the reopening window
+	EvRate      = "rate"       // the reporter rated the answer
+	EvReopen    = "reopen"     // the reporter reopened the item, with a reason
+)
+
+// What of an event's text the public sees.
+type textRule int
+
+const (
+	TextPrivate    textRule = iota // nothing: the steps' name and date only
+	TextPublic                     // the whole text
+	TextSystemPart                 // only what the system wrote (transfer: the new unit and a late transfer), not the reason typed
+)
+
+// EventText says, per kind of event, what of its text is shown on the public
+// tracking page and in Open311. Only what the law makes public is: the result
+// of handling — the answer, and the reason an item is not taken up — is
+// published (ND 20/2008 Art 19); a transfer is told with the unit it went to
+// and whether it was late (ND 20/2008 Art 9: within 5 working days); texts the
+// system writes itself (exact strings, see EventKind) carry nothing personal.
+// Texts people type for a step — an official's note on accepting, starting,
+// closing, transferring or merging (internal), a reporter's reason for
+// reopening (personal: people write phone numbers into it) — are for the
+// handling officials only. A kind not in this table keeps its text private.
+var EventText = map[string]textRule{
+	EvAnswer:    TextPublic,     // ND 20/2008 Art 19: the result is published
+	EvRefuse:    TextPublic,     // the result of handling, with its reason
+	EvRate:      TextPublic,     // system text "Người gửi đánh giá n/5" (the stars are public; the comment is not in it)
+	EvAutoClose: TextPublic,     // system text
+	EvTransfer:  TextSystemPart, // "Chuyển đến <unit>" and "(chuyển muộn: …)"; the official's reason stays private
+	EvReceive:   TextPrivate,    // nothing typed
+	EvAccept:    TextPrivate,    // official's note
+	EvStart:     TextPrivate,    // official's note
+	EvClose:     TextPrivate,    // official's note
+	EvMerge:     TextPrivate,    // official's note (the item kept is shown anyway)
+	EvMergedIn:  TextPrivate,    // names another reporter's tracking code
+	EvReopen:    TextPrivate,    // the reporter's own words: personal data
+}
+
+// System texts of events, written by the service; EventKind knows them.
+const (
+	autoCloseNote = "Đóng sau 7 ngày kể từ khi trả lời, không có yêu cầu mở lại"
+	rateNote      = "Người gửi đánh giá %d/5"
+	reopenPrefix  = "Người gửi chưa hài lòng: "
+	transferPref  = "Chuyển đến "
+	transferLate  = " (chuyển muộn: hạn chuyển là "
+	mergePrefix   = "Gộp vào "
+	mergedInPref  = "Gộp thêm "
+)
+
+// EventKind tells the kind of a recorded event from its status, text and actor
+// (0: the system), as the service writes them. It errs towards private: a
+// text is taken for a system text only when it is one exactly, and an
+// official's text with a system prefix is taken for the private kind.
+func EventKind(status, note string, actor int64) string {
+	if strings.HasPrefix(note, mergedInPref) { // written with the kept item's status, whatever it is
+		return EvMergedIn
+	}
+	switch status {
+	case Reopened:
+		return EvReopen
+	case Accepted:
+		return EvAccept
+	case InProgress:
+		return EvStart
+	case Refused:
+		return EvRefuse
+	case Received:
+		if strings.HasPrefix(note, transferPref) {
+			return EvTransfer
+		}
+		return EvReceive
+	}
+	var stars int
+	if n, err := fmt.Sscanf(note, rateNote, &stars); err == nil && n == 1 && note == fmt.Sprintf(rateNote, stars) && (status == Answered || status == Closed) {
+		return EvRate
+	}
+	switch {
+	case status == Answered:
+		return EvAnswer
+	case status == Closed && strings.HasPrefix(note, mergePrefix):
+		return EvMerge
+	case status == Closed && actor == 0 && note == autoCloseNote:
+		return EvAutoClose
+	case status == Closed:
+		return EvClose
+	}
+	return ""
+}
+
+// PublicNote is the text of an event of kind as the public sees it (EventText).
+func PublicNote(kind, note string) string {
+	switch EventText[kind] {
+	case TextPublic:
+		return note
+	case TextSystemPart: // a transfer: "Chuyển đến <unit>: <reason>[ (chuyển muộn: hạn chuyển là dd/mm/yyyy)]"
+		unit, _, _ := strings.Cut(note, ": ")
+		out := unit
+		if i := strings.LastIndex(note, transferLate); i >= 0 && len(note)-i == len(transferLate)+len("dd/mm/yyyy)") {
+			out += note[i:]
+		}
+		return out
+	}
+	return ""
+}

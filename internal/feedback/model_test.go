@@ -163,3 +163,45 @@ func TestCheckContact(t *testing.T) {
 		}
 	}
 }
+
+// EventKind errs towards private: only an exact system text or the answer and
+// refusal count as public.
+func TestEventKindPublicText(t *testing.T) {
+	for _, tt := range []struct {
+		status, note string
+		actor        int64
+		kind         string
+		public       bool
+	}{
+		{Answered, "Đã sửa đèn", 7, EvAnswer, true},
+		{Refused, "Không thuộc thẩm quyền", 7, EvRefuse, true},
+		{Accepted, "gọi 0905 111 222", 7, EvAccept, false},
+		{InProgress, "ghi chú", 7, EvStart, false},
+		{Reopened, "Người gửi chưa hài lòng: gọi 0912 345 678", 9, EvReopen, false},
+		{Received, "Chuyển đến Sở Xây dựng: lý do nội bộ", 7, EvTransfer, true}, // the unit only: TestPublicNoteOfTransfer
+		{Closed, "Gộp vào PA-AAAA-BBBB: ghi chú", 7, EvMerge, false},
+		{Accepted, "Gộp thêm PA-AAAA-BBBB (cùng nội dung)", 7, EvMergedIn, false},
+		{Answered, "Người gửi đánh giá 4/5", 9, EvRate, true},
+		{Closed, "Người gửi đánh giá 4/5 — gọi 0905 111 222", 7, EvClose, false},
+		{Closed, autoCloseNote, 0, EvAutoClose, true},
+		{Closed, autoCloseNote + " 0905", 0, EvClose, false},
+		{Closed, "Đã xong, ghi chú nội bộ", 7, EvClose, false},
+	} {
+		kind := EventKind(tt.status, tt.note, tt.actor)
+		if kind != tt.kind || (PublicNote(kind, tt.note) != "") != tt.public {
+			t.Errorf("%s %q: kind %q public %v, want %q %v", tt.status, tt.note, kind, PublicNote(kind, tt.note) != "", tt.kind, tt.public)
+		}
+	}
+}
+
+func TestPublicNoteOfTransfer(t *testing.T) {
+	for note, want := range map[string]string{
+		"Chuyển đến Phường Phú Xuân: gọi ông Ba 0905 111 222":                                        "Chuyển đến Phường Phú Xuân",
+		"Chuyển đến Phường Phú Xuân: lý do (chuyển muộn: hạn chuyển là 27/11/2026)":                  "Chuyển đến Phường Phú Xuân (chuyển muộn: hạn chuyển là 27/11/2026)",
+		"Chuyển đến Phường Phú Xuân: 0905 (chuyển muộn: hạn chuyển là 0905 111 222 33) (chuyển muộn": "Chuyển đến Phường Phú Xuân",
+	} {
+		if got := PublicNote(EvTransfer, note); got != want {
+			t.Errorf("%q: %q, want %q", note, got, want)
+		}
+	}
+}

@@ -425,6 +425,10 @@ func (o o311) list(w http.ResponseWriter, r *http.Request, f string, items []Ite
 // MaxRequests is the most requests one answer lists (the spec's default).
 const MaxRequests = 1000
 
+// MaxRequestIDs is the most tracking codes one GET requests may ask for by
+// service_request_id (each is a look-up; the spec sets no bound).
+const MaxRequestIDs = 100
+
 func parseStamp(s string) (int64, error) {
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
 		if t, err := time.ParseInLocation(layout, s, web.Vietnam); err == nil {
@@ -441,8 +445,13 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	if ids := strings.TrimSpace(q.Get("service_request_id")); ids != "" {
+		list := strings.Split(ids, ",")
+		if len(list) > MaxRequestIDs {
+			o.fail(w, f, http.StatusBadRequest, fmt.Sprintf("Tối đa %d mã (service_request_id) mỗi lần hỏi; đã gửi %d — hãy chia thành nhiều lần.", MaxRequestIDs, len(list)))
+			return
+		}
 		var items []Item
-		for _, id := range strings.Split(ids, ",") {
+		for _, id := range list {
 			if it, ok := o.byCode(ctx, id); ok {
 				items = append(items, it)
 			}

@@ -287,6 +287,7 @@ func dueVN(s string) string {
 // Event is a step of an item as its public page shows it.
 type Event struct {
 	At     int64
+	Kind   string // Ev…; "" for the receipt and for records older than kinds
 	Status string
 	Note   string
 }
@@ -331,8 +332,13 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 			return p, fmt.Errorf("track %s: %w", c, err)
 		}
 	}
-	p.Events, err = s.events(ctx, id, created)
-	return p, err
+	if p.Events, err = s.events(ctx, id, created); err != nil {
+		return p, err
+	}
+	for i, e := range p.Events {
+		p.Events[i].Note = PublicNote(e.Kind, e.Note)
+	}
+	return p, nil
 }
 
 // Counters are a unit's kept statistics.

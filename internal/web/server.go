@@ -33,6 +33,7 @@ type Server struct {
 	requests   *prometheus.CounterVec
 	middleware []func(http.Handler) http.Handler
 	latency    *prometheus.HistogramVec
+	metrics    http.Handler
 	crossSite  []string // patterns that other sites' pages may post to
 	proxies    []netip.Prefix
 	apiErrors  []apiErrorWriter
@@ -95,13 +96,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	reg.MustRegister(s.requests, s.latency)
 
 	static, _ := fs.Sub(shellFS, "static")
-	files := http.FileServerFS(static)
-	s.mux.HandleFunc("GET /static/{hash}/{file}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
-		r2 := r.Clone(r.Context())
-		r2.URL.Path = "/" + r.PathValue("file")
-		files.ServeHTTP(w, r2)
-	})
+	s.mux.HandleFunc("GET /static/{hash}/{file}", s.serveStatic(static))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
@@ -118,7 +113,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 		}
 		w.Write([]byte("ok\n"))
 	})
-	s.mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}) // not on the public address: metrics.go
 	s.mux.HandleFunc("GET /ngon-ngu", switchLang)
 	s.mux.HandleFunc("/", s.NotFound)
 	return s, nil
@@ -137,6 +132,7 @@ func (s *Server) Handler() http.Handler {
 	// The mux records the matched pattern on the request it is given; middleware
 	// may have replaced that request, so hand the pattern back to observe.
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		noStoreSignedIn(w, r) // headers.go
 		s.mux.ServeHTTP(w, r)
 		if p, ok := r.Context().Value(patternKey).(*string); ok {
 			*p = r.Pattern
@@ -154,6 +150,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	h = cop.Handler(h)
 	h = securityHeaders(h)
+	h = s.transportHeaders(h) // headers.go: HSTS, no-store
 	h = s.recoverer(h)
 	return s.observe(h)
 }
