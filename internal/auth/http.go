@@ -26,12 +26,6 @@ const (
 	csrfCookie    = "danchu_csrf" // the form token of a visitor who is not signed in
 )
 
-// Limits of request bodies the middleware enforces on forms.
-const (
-	MaxFormBytes      = 1 << 20   // an ordinary form
-	MaxMultipartBytes = 110 << 20 // a form with files; capabilities check each file
-)
-
 type ctxKey int
 
 const (
@@ -151,10 +145,7 @@ func unsafeMethod(m string) bool {
 // token of their csrf cookie (double submit).
 func (h *Handlers) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.isAPI(r.URL.Path) {
-			if unsafeMethod(r.Method) {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-			}
+		if h.isAPI(r.URL.Path) { // the body is bounded by the shell (web.MaxFormBytes)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -180,12 +171,11 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			token, _ = newToken()
 			http.SetCookie(w, h.cookie(csrfCookie, token, 0))
 		}
-		if unsafeMethod(r.Method) {
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxMultipartBytes)
-			} else {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-			}
+		// The shell has read the body by its route's limit (web.HandleUpload);
+		// an upload it could not read goes to its handler, which shows the
+		// form again with why (too large) and does nothing else: the token
+		// is checked on every body that was read.
+		if unsafeMethod(r.Method) && web.FormError(r) == nil {
 			got := r.Header.Get("X-CSRF-Token")
 			if got == "" {
 				got = r.PostFormValue("csrf")

@@ -3,7 +3,6 @@ package disclosure
 import (
 	"embed"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -55,9 +54,9 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /xa/{code}/cong-khai.atom", h.feed(org.CommuneLevel))
 	s.HandleFunc("GET /thon/{code}/cong-khai.atom", h.feed(org.VillageLevel))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.manage))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.create))
+	s.HandleUpload("POST /quan-tri/don-vi/{unit}/cong-khai", MaxUploadBytes, ah.Official(h.create))
 	s.HandleFunc("GET /quan-tri/cong-khai/{id}", ah.Official(h.editPage))
-	s.HandleFunc("POST /quan-tri/cong-khai/{id}/sua", ah.Official(h.amend))
+	s.HandleUpload("POST /quan-tri/cong-khai/{id}/sua", MaxUploadBytes, ah.Official(h.amend))
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/rut", ah.Official(h.withdraw))
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/go", ah.Official(h.takeDown))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/so-cong-khai", ah.Official(h.register(false)))
@@ -464,12 +463,8 @@ func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 // readDraft reads the form of a new or corrected disclosure and its files.
 func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), error) {
 	closeAll := func() {}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.files_large", mbe.Limit>>20).Mark("files")
-		}
-		return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.form_unreadable")
+	if err := web.FormError(r, "files"); err != nil { // too large: the shell read the body (HandleUpload)
+		return Draft{}, nil, nil, closeAll, err
 	}
 	v := func(k string) string { return r.FormValue(k) }
 	cat, _ := strconv.Atoi(v("category"))

@@ -45,7 +45,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /xa/{code}/phan-anh", h.unit)
-	s.HandleFunc("POST /xa/{code}/phan-anh", h.send)
+	s.HandleUpload("POST /xa/{code}/phan-anh", MaxUploadBytes, h.send)
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke", h.stats)
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke.xlsx", h.statsSheet)
 	s.HandleFunc("GET /tinh/{code}/phan-anh/thong-ke", h.stats)
@@ -176,12 +176,8 @@ func readPhotos(r *http.Request) ([]Upload, func(), error) {
 			f.Close()
 		}
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, closeAll, apperr.Invalid(fmt.Sprintf("Ảnh gửi kèm lớn quá %d MB tất cả; hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn.", mbe.Limit>>20), map[string]string{"photos": "too_large"})
-		}
-		return nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+	if err := web.FormError(r, "photos"); err != nil { // too large: the shell read the body (HandleUpload)
+		return nil, closeAll, err
 	}
 	var ups []Upload
 	if r.MultipartForm != nil {
@@ -246,12 +242,9 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
-			h.unitPage(w, r, u, http.StatusBadRequest, unitPage{Error: e.Message, Fields: e.Fields, Values: values})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok { // keyed errors too (the shell's "too large")
+			h.unitPage(w, r, u, f.Status, unitPage{Error: f.Message, Fields: f.Fields, Values: values})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, TrackURL(code)+"?moi=1", http.StatusSeeOther)

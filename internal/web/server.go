@@ -37,6 +37,7 @@ type Server struct {
 	crossSite  []string // patterns that other sites' pages may post to
 	proxies    []netip.Prefix
 	apiErrors  []apiErrorWriter
+	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -81,7 +82,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready}
+	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready, uploads: map[string]int64{}}
 	s.errPage, err = r.Page(shellFS, "templates/error.page")
 	if err != nil {
 		return nil, err
@@ -124,7 +125,7 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 
 // Handler returns the mux wrapped in the middleware, outermost first: request log
 // and metrics, panic recovery, security headers, cross-origin protection, the
-// middleware added with Use, the text boundary.
+// form reader (form.go), the middleware added with Use, the text boundary.
 func (s *Server) Handler() http.Handler {
 	// The catalogs are complete once the routes are: the rooms not yet converted
 	// to message keys render another room's keyed error through apperr.MessageOf.
@@ -144,6 +145,7 @@ func (s *Server) Handler() http.Handler {
 	for i := len(s.middleware) - 1; i >= 0; i-- {
 		h = s.middleware[i](h)
 	}
+	h = s.readForm(h) // the body is read once, by its route's limit, before any middleware looks at a field
 	cop := http.NewCrossOriginProtection()
 	for _, p := range s.crossSite {
 		cop.AddInsecureBypassPattern(p)
