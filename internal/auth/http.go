@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
@@ -192,7 +191,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 			for _, k := range keys {
 				if ok, wait := h.WriteLimit.Allow(k); !ok {
-					h.web.Error(w, r, apperr.TooMany(wait, "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy đợi %d giây rồi gửi lại.", int(wait/time.Second)+1))
+					h.web.Error(w, r, apperr.TooMany(wait, "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy đợi %d giây rồi gửi lại.", web.RetrySeconds(wait)))
 					return
 				}
 			}
@@ -279,7 +278,7 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, page, titleKey s
 	e := formError(err)
 	e.Values, e.Next, e.Extra = f.Values, f.Next, f.Extra
 	if d := apperr.RetryAfterOf(err); d > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+		web.SetRetryAfter(w, d)
 	}
 	h.render(w, r, page, titleKey, web.StatusOf(err), e)
 }
@@ -290,8 +289,7 @@ func (h *Handlers) limited(w http.ResponseWriter, r *http.Request, page, titleKe
 	if ok {
 		return false
 	}
-	secs := int((wait + time.Second - 1) / time.Second)
-	h.fail(w, r, page, titleKey, apperr.TooMany(wait, "Có quá nhiều lần thử đăng nhập từ địa chỉ mạng của bạn. Hãy đợi %d giây rồi thử lại.", secs), f)
+	h.fail(w, r, page, titleKey, apperr.TooMany(wait, "Có quá nhiều lần thử đăng nhập từ địa chỉ mạng của bạn. Hãy đợi %d giây rồi thử lại.", web.RetrySeconds(wait)), f)
 	return true
 }
 

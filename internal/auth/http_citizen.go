@@ -229,7 +229,8 @@ func (h *Handlers) citizenName(w http.ResponseWriter, r *http.Request, a *Actor)
 
 func (h *Handlers) citizenClaim(w http.ResponseWriter, r *http.Request, a *Actor) {
 	if ok, wait := h.SignInLimit.Allow(web.ClientIP(r.Context())); !ok {
-		h.citizenPage(w, r, a, http.StatusTooManyRequests, formError(apperr.TooMany(wait, "Bạn thử nhiều lần quá; hãy đợi %d giây.", int(wait.Seconds())+1)))
+		web.SetRetryAfter(w, wait)
+		h.citizenPage(w, r, a, http.StatusTooManyRequests, formError(apperr.TooMany(wait, "Bạn thử nhiều lần quá; hãy đợi %d giây.", web.RetrySeconds(wait))))
 		return
 	}
 	hh, err := h.svc.Claim(r.Context(), a, r.PostFormValue("code"))

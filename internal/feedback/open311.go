@@ -600,8 +600,8 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if ok, wait := o.ah.WriteLimit.Allow("ip:" + web.ClientIP(ctx)); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-		o.fail(w, f, http.StatusTooManyRequests, fmt.Sprintf("Gửi quá nhiều yêu cầu; hãy đợi %d giây.", int(wait/time.Second)+1))
+		web.SetRetryAfter(w, wait)
+		o.fail(w, f, http.StatusTooManyRequests, fmt.Sprintf("Gửi quá nhiều yêu cầu; hãy đợi %d giây.", web.RetrySeconds(wait)))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
