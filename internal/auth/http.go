@@ -13,6 +13,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/web"
 )
 
@@ -164,7 +165,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 		token := ""
 		if ss != nil {
 			token = ss.CSRF
-		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 52 {
+		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == random.SecretLen {
 			token = c.Value
 		} else if !unsafeMethod(r.Method) && pageRequest(r.URL.Path) {
 			token, _ = newToken()

@@ -1,9 +1,7 @@
 package consultation
 
 import (
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html"
 	"html/template"
@@ -15,6 +13,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
@@ -148,12 +147,6 @@ func (h *handlers) rows(r *http.Request, names map[int]string, vs []CommentView)
 	return out
 }
 
-func newKey() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, status int, p detailPage) {
 	a := auth.ActorOf(r)
 	c, err := h.svc.Get(r.Context(), a, id)
@@ -198,7 +191,7 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 			p.Mine[i].Editable = p.Taking && Editable(own[i], now)
 		}
 	}
-	p.Key = newKey()
+	p.Key = random.Key()
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}

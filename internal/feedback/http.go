@@ -2,9 +2,7 @@ package feedback
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime/multipart"
@@ -18,6 +16,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
@@ -66,12 +65,6 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/open311/{id}/thu-hoi", ah.Official(h.revoke))
 	registerOpen311(s, ah, h)
 	return nil
-}
-
-func newKey() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // names are the labels pages show for categories and statuses.
@@ -152,7 +145,7 @@ func (h *handlers) unitPage(w http.ResponseWriter, r *http.Request, u org.Unit, 
 		return
 	}
 	a := auth.ActorOf(r)
-	p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = u, a != nil && a.Kind == auth.Citizen, newKey(), MaxPhotos, MaxPhotoBytes>>20
+	p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = u, a != nil && a.Kind == auth.Citizen, random.Key(), MaxPhotos, MaxPhotoBytes>>20
 	if p.Values == nil {
 		p.Values = map[string]string{"kind": Feedback}
 	}

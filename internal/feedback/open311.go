@@ -2,10 +2,8 @@ package feedback
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base32"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
@@ -21,6 +19,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/web"
 )
 
@@ -55,9 +54,7 @@ func (s *Service) IssueKey(ctx context.Context, a *auth.Actor, unitID int64, nam
 	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
 		return "", apperr.Invalid("Hãy ghi tên ứng dụng dùng khóa (tối đa 100 ký tự).", map[string]string{"name": "required"})
 	}
-	b := make([]byte, 20)
-	rand.Read(b)
-	key := "dc311_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	key := "dc311_" + strings.ToLower(random.Secret())
 	id := s.db.NewID()
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, "insert into open311_keys (id, key_hash, unit_id, name, created_by, created_at) values ($1, $2, $3, $4, $5, $6)",
@@ -640,7 +637,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := Submission{Kind: Feedback, Category: r.FormValue("service_code"), UnitID: place.ID, Description: r.FormValue("description"),
-		Address: r.FormValue("address_string"), Contact: strings.TrimSpace(r.FormValue("email")), IdemKey: "open311:" + newKey(), ViaKey: key.id}
+		Address: r.FormValue("address_string"), Contact: strings.TrimSpace(r.FormValue("email")), IdemKey: "open311:" + random.Key(), ViaKey: key.id}
 	if sub.Contact == "" {
 		sub.Contact = strings.TrimSpace(r.FormValue("phone"))
 	}

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/random"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -285,9 +284,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		var b [8]byte
-		rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
+		id := random.Key()
 		w.Header().Set("X-Request-ID", id)
 		var route string
 		ctx := context.WithValue(r.Context(), requestIDKey, id)
