@@ -32,6 +32,9 @@ type handlers struct {
 // PageSize is how many comments a page shows.
 const PageSize = 50
 
+// ListSize is how many consultations a page of a board's list shows.
+const ListSize = 200
+
 // RegisterRoutes adds the public consultation pages and the officials' pages.
 func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
 	if err := s.AddCatalog(files); err != nil {
@@ -65,7 +68,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, err)
 		return
 	}
-	cs, err := h.svc.List(r.Context(), u.ID, 200)
+	cs, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Consultation, error) { return h.svc.List(r.Context(), u.ID, before, n) },
+		func(c Consultation) int64 { return c.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -74,7 +78,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		Unit  org.Unit
 		Items []Consultation
 		Today legal.Date
-	}{u, cs, legal.Today(h.svc.db.Now())})
+		Pager web.Pager
+	}{u, cs, legal.Today(h.svc.db.Now()), pager})
 }
 
 type detailPage struct {
@@ -83,7 +88,7 @@ type detailPage struct {
 	Taking   bool
 	Comments []row
 	List     template.HTML // Comments, written by listHTML
-	Next     int64
+	Pager    web.Pager
 	Citizen  bool
 	Key      string
 	Done     string
@@ -154,18 +159,16 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 		h.web.Error(w, r, err)
 		return
 	}
-	after, err := web.CursorParam(r, "sau")
+	cs, pager, err := web.KeysetPage(r, "sau", PageSize, func(after int64, n int) ([]CommentView, error) {
+		return h.svc.Comments(r.Context(), id, after, n, false)
+	},
+		func(c CommentView) int64 { return c.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	cs, err := h.svc.Comments(r.Context(), id, after, PageSize, false)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	if len(cs) == PageSize {
-		p.Next = cs[len(cs)-1].ID
+	if p.Pager = pager; p.Pager.Next != "" {
+		p.Pager.Next += "#gop-y"
 	}
 	if c.Status == Synthesized {
 		if p.Tally, err = h.svc.Count(r.Context(), id); err != nil {
@@ -309,6 +312,7 @@ func (h *handlers) publicReport(w http.ResponseWriter, r *http.Request) {
 type managePage struct {
 	Unit     org.Unit
 	Items    []Consultation
+	Pager    web.Pager
 	Subjects []string
 	Forms    []struct{ ID, Name string }
 	Error    string
@@ -322,12 +326,13 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 	if u.Type.Level() == org.VillageLevel {
 		board = u.ParentID
 	}
-	items, err := h.svc.List(r.Context(), board, 200)
+	items, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Consultation, error) { return h.svc.List(r.Context(), board, before, n) },
+		func(c Consultation) int64 { return c.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Items, p.Subjects, p.Forms = u, items, Subjects, Forms
+	p.Unit, p.Items, p.Subjects, p.Forms, p.Pager = u, items, Subjects, Forms, pager
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}

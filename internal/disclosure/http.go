@@ -9,7 +9,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -295,8 +294,7 @@ type searchPage struct {
 	Unit    org.Unit
 	Hits    []hitView
 	Total   int
-	More    bool
-	Next    string
+	Pager   web.Pager
 	TooMany bool
 }
 
@@ -348,13 +346,11 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Hits = append(p.Hits, hitView{Hit: hit, Title: search.Highlight(hit.Title, hit.Terms), Snippet: search.Highlight(snip, hit.Terms), Place: place.Name})
 	}
+	next := ""
 	if page*PageSize < total {
-		v := url.Values{"q": {q}, "trang": {strconv.Itoa(page + 1)}}
-		if u.Code != "" {
-			v.Set("don-vi", u.Code)
-		}
-		p.More, p.Next = true, "/cong-khai/tim?"+v.Encode()
+		next = strconv.Itoa(page + 1)
 	}
+	p.Pager = web.PagerOf(r, "trang", len(hits), next)
 	h.web.Render(w, r, h.pages["search"], h.web.T(r, "disclosure.search.title"), p)
 }
 

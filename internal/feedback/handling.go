@@ -119,11 +119,12 @@ func (s *Service) Queue(ctx context.Context, a *auth.Actor, unitID int64, after 
 	}
 	items, err = listItems(ctx, s.db, "select "+itemColumns+` from feedback_items
 		where handler_id = $1 and status in ('received', 'accepted', 'in_progress', 'reopened') and (due_on > $2 or (due_on = $2 and id > $3))
-		order by due_on, id limit $4`, unitID, due, id, QueueSize)
+		order by due_on, id limit $4`, unitID, due, id, QueueSize+1) // one more: whether the queue goes on
 	if err != nil {
 		return nil, "", err
 	}
-	if len(items) == QueueSize {
+	if len(items) > QueueSize {
+		items = items[:QueueSize]
 		last := items[len(items)-1]
 		next = fmt.Sprintf("%s_%d", last.DueOn, last.ID)
 	}

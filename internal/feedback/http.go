@@ -483,7 +483,7 @@ type queuePage struct {
 	names
 	Unit     org.Unit
 	Items    []Item
-	Next     string
+	Pager    web.Pager
 	Handled  []Item
 	Spots    []spotView
 	Today    legal.Date
@@ -498,10 +498,12 @@ type queuePage struct {
 func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, p queuePage) {
 	ctx := r.Context()
 	var err error
-	if p.Items, p.Next, err = h.svc.Queue(ctx, a, u.ID, r.URL.Query().Get("sau")); err != nil {
+	var next string
+	if p.Items, next, err = h.svc.Queue(ctx, a, u.ID, r.URL.Query().Get("sau")); err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
+	p.Pager = web.PagerOf(r, "sau", len(p.Items), next)
 	if p.Handled, err = h.svc.Handled(ctx, a, u.ID, 20); err != nil {
 		h.web.Error(w, r, err)
 		return
