@@ -9,8 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"danchu/internal/audit"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/web/webtest"
 )
 
 // zeros is an endless reader of zero bytes.
@@ -82,6 +84,55 @@ func TestOversizedUpload(t *testing.T) {
 					t.Errorf("%d rows stored in %s", n, tt.table)
 				}
 			})
+		}
+	})
+}
+
+// TestRecordPages: the public record is read a page at a time; each cut page
+// says so and links to the next, and following the links to the end shows
+// every entry once, down to #1, with no link from the last page.
+func TestRecordPages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		a, srv := demoSite(t, d)
+		for i := range 120 {
+			if _, err := a.Audit.AppendOne(t.Context(), audit.Record{Kind: "disclosure.posted", ObjectType: "disclosure", ObjectID: fmt.Sprint(i), Summary: "Đăng công khai"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		head, _, err := a.Audit.Head(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if head <= 50 {
+			t.Fatalf("the demo has %d entries, not more than a page", head)
+		}
+		b := webtest.New(t, srv.URL)
+		next, seqs, pages := "/minh-bach", map[string]bool{}, 0
+		entry, link := regexp.MustCompile(`<span class="seq">#(\d+)</span>`), regexp.MustCompile(`<a href="([^"]+)" rel="next">`)
+		for next != "" {
+			pages++
+			code, page, _ := b.Get(next)
+			ms := entry.FindAllStringSubmatch(page, -1)
+			if code != 200 || len(ms) == 0 {
+				t.Fatalf("%s: %d with %d entries", next, code, len(ms))
+			}
+			for _, m := range ms {
+				if seqs[m[1]] {
+					t.Fatalf("%s: #%s shown twice", next, m[1])
+				}
+				seqs[m[1]] = true
+			}
+			m := link.FindStringSubmatch(page)
+			if cut := strings.Contains(page, "danh sách còn nữa"); cut != (m != nil) {
+				t.Fatalf("%s: says cut %v, next link %v", next, cut, m)
+			}
+			next = ""
+			if m != nil {
+				next = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+		}
+		if int64(len(seqs)) != head || !seqs["1"] || pages < 2 {
+			t.Errorf("%d pages showed %d entries, want all %d down to #1", pages, len(seqs), head)
 		}
 	})
 }

@@ -60,19 +60,19 @@ func boardColumn(u org.Unit) string {
 // first, at most limit. Boards are kept in memory and reread only when their
 // signature (sum of change times and number of items, read from an index) moved, so
 // every process sees every change at once.
-func (s *Service) Board(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
+func (s *Service) Board(ctx context.Context, u org.Unit, status string, before int64, limit int) ([]Item, error) {
 	col := boardColumn(u)
 	var sig struct{ at, n int64 }
 	if err := s.db.Cached().QueryRowContext(ctx, "select coalesce(sum(updated_at), 0), count(*) from disclosures where "+col+" = $1", u.ID).
 		Scan(&sig.at, &sig.n); err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
-	key := fmt.Sprintf("%s/%d/%s/%d", col, u.ID, status, limit)
+	key := fmt.Sprintf("%s/%d/%s/%d/%d", col, u.ID, status, before, limit)
 	if e, ok := s.boards.get(key); ok && e.at == sig.at && e.n == sig.n {
 		return e.items, nil
 	}
 	its, err := s.items(ctx, "select "+itemCols+" from disclosures d where d."+col+` = $1 and d.status = $2 and not d.staff_only
-		order by d.id desc limit $3`, u.ID, status, limit)
+		and (cast($3 as bigint) = 0 or d.id < $3) order by d.id desc limit $4`, u.ID, status, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
@@ -114,8 +114,11 @@ func (c *boardCache) put(k string, e boardEntry) {
 
 // UnitItems lists every disclosure of a unit (any status, staff boards included)
 // for its officials, newest first.
-func (s *Service) UnitItems(ctx context.Context, u org.Unit, limit int) ([]Item, error) {
-	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
+// At most limit of them, after the disclosure before (0: from the newest).
+func (s *Service) UnitItems(ctx context.Context, u org.Unit, before int64, limit int) ([]Item, error) {
+	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+` = $1
+		and (cast($2 as bigint) = 0 or (d.published_at, d.id) < (select published_at, id from disclosures where id = $2))
+		order by d.published_at desc, d.id desc limit $3`, u.ID, before, limit)
 }
 
 // SearchCandidates is how many of the newest matches (highest IDs: IDs are

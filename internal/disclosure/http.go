@@ -125,6 +125,7 @@ type boardPage struct {
 	Groups  []group
 	Count   int
 	Path    string
+	Pager   web.Pager
 }
 
 func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
@@ -138,7 +139,8 @@ func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
 		if archive {
 			status = Archived
 		}
-		items, err := h.svc.Board(r.Context(), u, status, 1000)
+		items, pager, err := web.KeysetPage(r, "truoc", BoardSize, func(before int64, n int) ([]Item, error) { return h.svc.Board(r.Context(), u, status, before, n) },
+			func(it Item) int64 { return it.ID })
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
@@ -148,7 +150,7 @@ func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		p := boardPage{Unit: u, Crumbs: crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u)}
+		p := boardPage{Unit: u, Crumbs: crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u), Pager: pager}
 		late, amended := template.HTMLEscapeString(h.web.T(r, "disclosure.item.late")), template.HTMLEscapeString(h.web.T(r, "disclosure.item.amended"))
 		for _, c := range CommuneCategories {
 			var in []Item
@@ -308,6 +310,13 @@ type hitView struct {
 // PageSize is how many results a search page shows.
 const PageSize = 20
 
+// BoardSize is how many disclosures a page of a public board shows;
+// ListSize how many a page of a unit's list for its officials shows.
+const (
+	BoardSize = 1000
+	ListSize  = 200
+)
+
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if len([]rune(q)) > 200 {
@@ -384,7 +393,7 @@ func (h *handlers) feed(level org.Level) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		items, err := h.svc.Board(r.Context(), u, Posted, 50)
+		items, err := h.svc.Board(r.Context(), u, Posted, 0, 50) // a feed gives the newest; the board page has the rest
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
@@ -415,6 +424,7 @@ type managePage struct {
 	Agency     bool
 	Categories []Category
 	Channels   []struct{ ID, Name string }
+	Pager      web.Pager
 	Items      []Item
 	Error      string
 	Fields     map[string]string
@@ -436,12 +446,13 @@ func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Act
 }
 
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
-	items, err := h.svc.UnitItems(r.Context(), u, 200)
+	items, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Item, error) { return h.svc.UnitItems(r.Context(), u, before, n) },
+		func(it Item) int64 { return it.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Agency, p.Items, p.Channels = u, u.Type == org.Agency, items, ChannelNames
+	p.Unit, p.Agency, p.Items, p.Channels, p.Pager = u, u.Type == org.Agency, items, ChannelNames, pager
 	p.Categories = Categories(p.Agency)
 	p.Today = legal.Today(h.svc.db.Now()).String()
 	if p.Values == nil {
