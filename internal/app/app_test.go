@@ -295,10 +295,10 @@ func TestVerifyCommand(t *testing.T) {
 		if d.Dialect == db.Postgres {
 			disable = "alter table public_record disable trigger user"
 		}
-		if _, err := d.Exec(disable); err != nil {
+		if _, err := d.Raw().Exec(disable); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Exec("update public_record set content = replace(content, 'Đăng', 'Gỡ') where seq = 3"); err != nil {
+		if _, err := d.Raw().Exec("update public_record set content = replace(content, 'Đăng', 'Gỡ') where seq = 3"); err != nil {
 			t.Fatal(err)
 		}
 		code, out, errs = run(t, ctx, args...)

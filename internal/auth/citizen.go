@@ -94,8 +94,11 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (channel, no
 	}
 	code := fmt.Sprintf("%06d", n.Int64())
 	id := s.db.NewID()
-	if _, err := s.db.ExecContext(ctx, `insert into otp_codes (id, channel, address, code_hash, attempts, expires_at, ip, created_at)
-		values ($1, $2, $3, $4, 0, $5, $6, $7)`, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli()); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `insert into otp_codes (id, channel, address, code_hash, attempts, expires_at, ip, created_at)
+		values ($1, $2, $3, $4, 0, $5, $6, $7)`, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli())
+		return err
+	}); err != nil {
 		return "", "", fmt.Errorf("store code: %w", err)
 	}
 	text := fmt.Sprintf("Mã đăng nhập danchu của bạn: %s. Mã dùng được trong 5 phút. Không đưa mã này cho ai, kể cả cán bộ.", code)
@@ -137,7 +140,9 @@ func (s *Service) SignInWithCode(ctx context.Context, address, code, ip, ua stri
 	}
 	// Count the attempt before comparing, so that parallel guesses cannot exceed the limit.
 	var attempts int
-	err = s.db.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
+	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
 	}

@@ -329,20 +329,26 @@ func (s *Service) throttled(acc Account) error {
 func (s *Service) failed(ctx context.Context, acc Account, what string) error {
 	now := s.db.Now()
 	var n int
-	if err := s.db.QueryRowContext(ctx, "update accounts set failed_logins = failed_logins + 1 where id = $1 returning failed_logins", acc.ID).Scan(&n); err != nil {
-		return fmt.Errorf("count failed sign-in: %w", err)
-	}
 	var until time.Time
-	switch {
-	case n >= s.policy.LockAfter:
-		until = now.Add(s.policy.LockFor)
-	case n >= s.policy.SlowAfter:
-		until = now.Add(time.Second << min(n-s.policy.SlowAfter, 10))
-	}
-	if !until.IsZero() {
-		if _, err := s.db.ExecContext(ctx, "update accounts set retry_at = $1 where id = $2", until.UnixMilli(), acc.ID); err != nil {
-			return fmt.Errorf("slow down sign-in: %w", err)
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "update accounts set failed_logins = failed_logins + 1 where id = $1 returning failed_logins", acc.ID).Scan(&n); err != nil {
+			return fmt.Errorf("count failed sign-in: %w", err)
 		}
+		until = time.Time{}
+		switch {
+		case n >= s.policy.LockAfter:
+			until = now.Add(s.policy.LockFor)
+		case n >= s.policy.SlowAfter:
+			until = now.Add(time.Second << min(n-s.policy.SlowAfter, 10))
+		}
+		if !until.IsZero() {
+			if _, err := tx.ExecContext(ctx, "update accounts set retry_at = $1 where id = $2", until.UnixMilli(), acc.ID); err != nil {
+				return fmt.Errorf("slow down sign-in: %w", err)
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := s.logAccount(ctx, nil, acc.ID, acc.FullName, "auth."+what, audit.Denied, fmt.Sprintf("failures=%d", n)); err != nil {
 		return err
@@ -389,7 +395,10 @@ func (s *Service) BeginEnrolment(ctx context.Context, ss *Session) (Enrolment, e
 	if err != nil {
 		return Enrolment{}, fmt.Errorf("totp secret: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID)
+		return err
+	}); err != nil {
 		return Enrolment{}, fmt.Errorf("store totp secret: %w", err)
 	}
 	return enrolmentOf(key)
@@ -565,7 +574,9 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 	}
 	token, hash := newToken()
 	now := s.db.Now()
-	if err := insertToken(ctx, s.db, hash, acc.ID, "reset", now.Add(s.policy.ResetTTL).UnixMilli(), now.UnixMilli()); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		return insertToken(ctx, tx, hash, acc.ID, "reset", now.Add(s.policy.ResetTTL).UnixMilli(), now.UnixMilli())
+	}); err != nil {
 		return err
 	}
 	link := s.policy.BaseURL + "/dat-lai-mat-khau/" + token

@@ -207,15 +207,17 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 		return err
 	}
 	// The answer check again in the write: an answer given meanwhile wins.
-	res, err := s.db.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4 and answer_id is null",
-		strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
-	if err != nil {
-		return fmt.Errorf("edit comment: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
-	}
-	return nil
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4 and answer_id is null",
+			strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
+		if err != nil {
+			return fmt.Errorf("edit comment: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("Ý kiến đã được trả lời nên không sửa được nữa.")
+		}
+		return nil
+	})
 }
 
 // Answer records one answer for one or several comments of a consultation.

@@ -121,7 +121,7 @@ func (f *fixture) addHouseholds(t *testing.T, v org.Unit, n int) {
 	}
 	for _, h := range hs {
 		a := f.citizen(t)
-		if _, err := f.d.ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", a.AccountID, h.ID); err != nil {
+		if _, err := f.d.Raw().ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", a.AccountID, h.ID); err != nil {
 			t.Fatal(err)
 		}
 		f.households[v.ID] = append(f.households[v.ID], h.ID)
@@ -132,7 +132,7 @@ func (f *fixture) addHouseholds(t *testing.T, v org.Unit, n int) {
 func (f *fixture) citizen(t *testing.T) *auth.Actor {
 	t.Helper()
 	id := f.d.NewID()
-	if _, err := f.d.ExecContext(context.Background(), `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret,
+	if _, err := f.d.Raw().ExecContext(context.Background(), `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret,
 		totp_enabled, totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, 'citizen', 'Người đại diện', null, $2, '', 'active', '',
 		false, 0, 0, 0, 0, 0)`, id, fmt.Sprintf("+849%09d", id%1_000_000_000)); err != nil {
 		t.Fatal(err)
@@ -372,7 +372,7 @@ func TestOnlineVote(t *testing.T) {
 		wantCode(t, err, apperr.CodeConflict, "mỗi hộ chỉ có một phiếu")
 		// The household's representative changes during the vote: the new one cannot vote again, the old one no longer at all.
 		successor := f.citizen(t)
-		d.ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", successor.AccountID, hs[0])
+		d.Raw().ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", successor.AccountID, hs[0])
 		_, err = f.svc.Cast(ctx, successor, vote.ID, decision.ChoiceDisagree, "")
 		wantCode(t, err, apperr.CodeConflict, "mỗi hộ chỉ có một phiếu")
 		_, err = f.svc.Cast(ctx, first, vote.ID, decision.ChoiceDisagree, "")
