@@ -221,9 +221,14 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 		if err := CheckPassword(password, acc.FullName, acc.Email); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, failed_logins = 0, retry_at = 0, updated_at = $3
-			where id = $4`, HashPassword(password), Active, now, id); err != nil {
+		// From the status read: a lock committed meanwhile is not undone.
+		res, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, failed_logins = 0, retry_at = 0, updated_at = $3
+			where id = $4 and status = $5`, HashPassword(password), Active, now, id, acc.Status)
+		if err != nil {
 			return fmt.Errorf("set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("Tài khoản vừa được quản trị viên thay đổi. Hãy tải lại trang và làm lại.")
 		}
 		// A new password ends every session opened with the old one.
 		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", id); err != nil {

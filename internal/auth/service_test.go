@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -455,6 +456,43 @@ func TestSessionWorkIsTheJobs(t *testing.T) {
 		}
 		if ss, _, err := f.svc.Session(ctx, token); ss != nil || err != nil {
 			t.Errorf("without the change-log job the cache served a session signed out elsewhere (%v)", err)
+		}
+	})
+}
+
+// A link is used once even when several requests carry it at the same moment:
+// the use is conditional (used_at is null) and the losers get a conflict,
+// never a second password.
+func TestLinkUsedOnceUnderConcurrency(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		ctx := context.Background()
+		res, err := f.svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Lê Thị Hoa", Email: "hoa@dd.vn", Role: auth.CommuneOfficial, UnitCode: "19885"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:]
+		const n = 6
+		errs := make(chan error, n)
+		start := make(chan struct{})
+		for i := range n {
+			go func() {
+				<-start
+				errs <- f.svc.Activate(ctx, token, fmt.Sprintf("mật khẩu riêng số %d của Hoa", i))
+			}()
+		}
+		close(start)
+		ok := 0
+		for range n {
+			switch err := <-errs; {
+			case err == nil:
+				ok++
+			case apperr.CodeOf(err) != apperr.CodeConflict:
+				t.Errorf("a concurrent use: %v (code %s), want a conflict", err, apperr.CodeOf(err))
+			}
+		}
+		if ok != 1 {
+			t.Errorf("%d of %d concurrent uses of one link set a password, want 1", ok, n)
 		}
 	})
 }

@@ -99,8 +99,12 @@ func useToken(ctx context.Context, q *sql.Tx, token, purpose string, now int64) 
 	case now >= expires:
 		return 0, apperr.Conflict("Đường liên kết đã hết hạn. Hãy xin một đường liên kết mới.")
 	}
-	if _, err := q.ExecContext(ctx, "update tokens set used_at = $1 where hash = $2", now, tokenHash(token)); err != nil {
+	res, err := q.ExecContext(ctx, "update tokens set used_at = $1 where hash = $2 and used_at is null", now, tokenHash(token))
+	if err != nil {
 		return 0, fmt.Errorf("use token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 { // used meanwhile, by a request that committed first
+		return 0, apperr.Conflict("Đường liên kết này đã được dùng. Mỗi đường liên kết chỉ dùng được một lần; hãy xin một đường liên kết mới nếu cần.")
 	}
 	return accountID, nil
 }

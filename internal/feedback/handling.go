@@ -331,9 +331,15 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		due := cal.AddWorkingDays(today, days).String()
 		to, note = Received, eventNote
 		plan = func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4",
-				dest.ID, now, due, it.ID); err != nil {
+			// From the handler read: a transfer keeps the status (received →
+			// received), so the status check alone lets two transfers both pass.
+			res, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4 and handler_id = $5",
+				dest.ID, now, due, it.ID, it.HandlerID)
+			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
 			}
 			if err := s.count(ctx, tx, it.HandlerID, "received", -1); err != nil {
 				return err
