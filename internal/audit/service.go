@@ -68,17 +68,14 @@ func (s *Service) Vouch(prefix string, v Voucher) {
 // NewService returns the service on d.
 func NewService(d *db.DB) *Service { return &Service{db: d} }
 
-type execer interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-}
-
 // Log appends e to the audit log, inside tx when the action has one (so that the
-// action and its record stand or fall together), on its own otherwise (tx nil).
+// action and its record stand or fall together), in a transaction of its own
+// otherwise (tx nil: a refusal, which changes nothing else).
 func (s *Service) Log(ctx context.Context, tx *sql.Tx, e Entry) error {
-	var q execer = s.db
-	if tx != nil {
-		q = tx
+	if tx == nil {
+		return s.db.RunInTx(ctx, func(tx *sql.Tx) error { return s.Log(ctx, tx, e) })
 	}
+	q := tx
 	if e.Outcome == "" {
 		e.Outcome = OK
 	}

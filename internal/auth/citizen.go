@@ -301,8 +301,12 @@ func (s *Service) Claim(ctx context.Context, a *Actor, code string) (org.Househo
 		case now >= expires:
 			return apperr.Conflict("Mã nhận hộ đã hết hạn. Hãy xin trưởng thôn mã mới.")
 		}
-		if _, err := tx.ExecContext(ctx, "update household_claims set used_at = $1, used_by = $2 where code_hash = $3", now, a.AccountID, tokenHash(normRecovery(code))); err != nil {
+		res, err := tx.ExecContext(ctx, "update household_claims set used_at = $1, used_by = $2 where code_hash = $3 and used_at is null", now, a.AccountID, tokenHash(normRecovery(code)))
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 { // used meanwhile
+			return apperr.Conflict("Mã nhận hộ này đã được dùng. Hãy xin trưởng thôn mã mới.")
 		}
 		before, err := org.BindRepresentative(ctx, tx, householdID, a.AccountID, now)
 		if err != nil {

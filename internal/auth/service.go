@@ -289,9 +289,14 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 		if err := CheckPassword(password, acc.FullName, acc.Email); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, updated_at = $3
-			where id = $4`, HashPassword(password), Active, now, id); err != nil {
+		// From the status read: a lock committed meanwhile is not undone.
+		res, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, updated_at = $3
+			where id = $4 and status = $5`, HashPassword(password), Active, now, id, acc.Status)
+		if err != nil {
 			return fmt.Errorf("set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("Tài khoản vừa được quản trị viên thay đổi. Hãy tải lại trang và làm lại.")
 		}
 		// Its use kills every other link of the account (activation and reset).
 		if _, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and used_at is null", id); err != nil {
@@ -422,7 +427,10 @@ func (s *Service) BeginEnrolment(ctx context.Context, ss *Session) (Enrolment, e
 	if err != nil {
 		return Enrolment{}, fmt.Errorf("totp secret: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID)
+		return err
+	}); err != nil {
 		return Enrolment{}, fmt.Errorf("store totp secret: %w", err)
 	}
 	return enrolmentOf(key)

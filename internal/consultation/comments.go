@@ -207,15 +207,17 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 		return err
 	}
 	// The answer check again in the write: an answer given meanwhile wins.
-	res, err := s.db.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4 and answer_id is null",
-		strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
-	if err != nil {
-		return fmt.Errorf("edit comment: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return apperr.New(apperr.CodeConflict, "consultation.err.answered_no_edit")
-	}
-	return nil
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4 and answer_id is null",
+			strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
+		if err != nil {
+			return fmt.Errorf("edit comment: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.CodeConflict, "consultation.err.answered_no_edit")
+		}
+		return nil
+	})
 }
 
 // Answer records one answer for one or several comments of a consultation.
@@ -247,20 +249,24 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 		first := map[int64]int64{} // author → their first comment answered here
 		var authors []int64
 		for _, cm := range commentIDs {
-			var was sql.NullInt64
 			var author int64
-			err := tx.QueryRowContext(ctx, "select answer_id, author_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&was, &author)
+			err := tx.QueryRowContext(ctx, "select author_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&author)
 			if errors.Is(err, sql.ErrNoRows) {
 				return apperr.New(apperr.CodeNotFound, "consultation.err.comment_elsewhere", cm)
 			}
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, "update consultation_comments set answer_id = $1 where id = $2", aid, cm); err != nil {
+			// A comment counts as newly answered only if it still had no answer
+			// at the write: two officials answering it at once count it once.
+			res, err := tx.ExecContext(ctx, "update consultation_comments set answer_id = $1 where id = $2 and answer_id is null", aid, cm)
+			if err != nil {
 				return err
 			}
-			if !was.Valid {
+			if n, _ := res.RowsAffected(); n == 1 {
 				newly++
+			} else if _, err := tx.ExecContext(ctx, "update consultation_comments set answer_id = $1 where id = $2", aid, cm); err != nil {
+				return err // a new answer replaces the one it had
 			}
 			if _, seen := first[author]; author != 0 && !seen {
 				first[author] = cm
@@ -334,8 +340,12 @@ func (s *Service) Hide(ctx context.Context, a *auth.Actor, id, commentID int64, 
 		if was != "" {
 			return nil
 		}
-		if _, err := tx.ExecContext(ctx, "update consultation_comments set hidden_reason = $1 where id = $2", reason, commentID); err != nil {
+		res, err := tx.ExecContext(ctx, "update consultation_comments set hidden_reason = $1 where id = $2 and hidden_reason = ''", reason, commentID)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return nil // hidden meanwhile by someone else: counted once
 		}
 		if _, err := tx.ExecContext(ctx, "update consultations set hidden = hidden + 1 where id = $1", id); err != nil {
 			return err
@@ -416,9 +426,13 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 	}
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		now := s.db.NowMillis()
-		if _, err := tx.ExecContext(ctx, `update consultations set status = $1, decision = $2, adopted = $3, against_reason = $4, synthesized_at = $5,
-			updated_at = $5 where id = $6`, Synthesized, strings.TrimSpace(decision), adopted, strings.TrimSpace(againstReason), now, id); err != nil {
+		res, err := tx.ExecContext(ctx, `update consultations set status = $1, decision = $2, adopted = $3, against_reason = $4, synthesized_at = $5,
+			updated_at = $5 where id = $6 and status = $7`, Synthesized, strings.TrimSpace(decision), adopted, strings.TrimSpace(againstReason), now, id, Open)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.New(apperr.CodeConflict, "consultation.err.synthesis_published")
 		}
 		return s.record(ctx, tx, a, c, "consultation.synthesized", "Công bố kết quả lấy ý kiến: "+c.Title, nil, map[string]any{
 			"comments": c.Comments, "agree": t.Agree, "disagree": t.Against, "suggest": t.Suggest, "adopted": adopted,

@@ -236,7 +236,9 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 	}
 	n := 0
 	for _, c := range due {
+		did := false
 		err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+			did = false
 			var comments int
 			// The claim and the count in one statement's transaction: another process closing the same one changes nothing.
 			res, err := tx.ExecContext(ctx, "update consultations set closed_at = $1 where id = $2 and closed_at is null", s.db.NowMillis(), c.ID)
@@ -249,12 +251,15 @@ func (s *Service) CloseDue(ctx context.Context) (int, error) {
 			if err := tx.QueryRowContext(ctx, "select comments from consultations where id = $1", c.ID).Scan(&comments); err != nil {
 				return err
 			}
-			n++
+			did = true
 			return s.publish(ctx, tx, c, "consultation.closed", fmt.Sprintf("Kết thúc lấy ý kiến (%d ý kiến): %s", comments, c.Title),
 				map[string]any{"closes_on": c.ClosesOn.String(), "comments": comments})
 		})
 		if err != nil {
 			return n, fmt.Errorf("close consultation %d: %w", c.ID, err)
+		}
+		if did {
+			n++
 		}
 	}
 	return n, nil

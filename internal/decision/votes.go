@@ -223,6 +223,14 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 			status = StatusPassed
 		}
 	} else {
+		// Two villages closing their votes at once must not each count the
+		// other's as not yet closed (then neither decides): the matter's row
+		// lock orders them, and the second counts after the first committed
+		// (the public record's head lock happens to order them too; this one
+		// does not depend on it).
+		if _, err := tx.ExecContext(ctx, "update matters set updated_at = updated_at where id = $1", m.ID); err != nil {
+			return err
+		}
 		t, err := s.units.Tree(ctx)
 		if err != nil {
 			return err
@@ -254,8 +262,10 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 			status = StatusPassed
 		}
 	}
-	_, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4", status, last.HeldOn.String(),
-		s.db.NowMillis(), m.ID)
+	// Only an open matter is decided: if another vote decided it meanwhile,
+	// its decision stands (this vote's result is on the record all the same).
+	_, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4 and status = $5", status, last.HeldOn.String(),
+		s.db.NowMillis(), m.ID, StatusOpen)
 	return err
 }
 

@@ -366,6 +366,16 @@ func (s *Service) mayEdit(ctx context.Context, a *auth.Actor, id int64) error {
 }
 
 // editable loads, inside the transaction, a disclosure mayEdit has allowed.
+// changedMeanwhile refuses a write that found the disclosure no longer as it
+// was read: another official changed it between the read and the write (the
+// writes carry the status and version they start from).
+func changedMeanwhile(res sql.Result) error {
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return apperr.New(apperr.CodeConflict, "disclosure.err.changed_meanwhile")
+	}
+	return nil
+}
+
 func (s *Service) editable(ctx context.Context, tx *sql.Tx, id int64) (Disclosure, error) {
 	x, err := find(ctx, tx, id)
 	if err != nil {
@@ -427,14 +437,19 @@ func (s *Service) Amend(ctx context.Context, a *auth.Actor, id int64, d Draft, k
 		// every view: linear in memory (under 1.3 MB at 3,000 lines), a few
 		// milliseconds, a bounded few tens when every line moved (maxWork).
 		script := sql.NullString{String: EditScript(Diff(x.Body, p.Body)), Valid: true}
+		was, status := x.Version, x.Status
 		x.Version++
 		x.Title, x.Body, x.Category, x.Files = p.Title, p.Body, p.Category.N, files
 		x.DecisionDate, x.Due = p.DecisionDate, p.Due
 		x.UpdatedAt = s.db.NowMillis()
-		if _, err := tx.ExecContext(ctx, `update disclosures set version = $1, title = $2, body = $3, category = $4, decision_date = $5, due_date = $6,
-			search_text = $7, updated_at = $8 where id = $9`, x.Version, x.Title, x.Body, x.Category, x.DecisionDate.String(), x.Due.String(),
-			search.IndexText(x.Title, x.Body), x.UpdatedAt, x.ID); err != nil {
+		res, err := tx.ExecContext(ctx, `update disclosures set version = $1, title = $2, body = $3, category = $4, decision_date = $5, due_date = $6,
+			search_text = $7, updated_at = $8 where id = $9 and version = $10 and status = $11`, x.Version, x.Title, x.Body, x.Category, x.DecisionDate.String(), x.Due.String(),
+			search.IndexText(x.Title, x.Body), x.UpdatedAt, x.ID, was, status)
+		if err != nil {
 			return fmt.Errorf("amend disclosure: %w", err)
+		}
+		if err := changedMeanwhile(res); err != nil {
+			return err
 		}
 		if err := insertVersion(ctx, tx, x.ID, x.Version, x.Title, x.Body, reason, script, a.AccountID, x.UpdatedAt, files); err != nil {
 			return err
@@ -464,10 +479,15 @@ func (s *Service) Withdraw(ctx context.Context, a *auth.Actor, id int64, reason 
 			return err
 		}
 		before := summary(x)
+		from := x.Status
 		x.Status, x.WithdrawReason, x.WithdrawnAt = Withdrawn, reason, s.db.NowMillis()
-		if _, err := tx.ExecContext(ctx, "update disclosures set status = $1, withdraw_reason = $2, withdrawn_at = $3, updated_at = $3 where id = $4",
-			Withdrawn, reason, x.WithdrawnAt, x.ID); err != nil {
+		res, err := tx.ExecContext(ctx, "update disclosures set status = $1, withdraw_reason = $2, withdrawn_at = $3, updated_at = $3 where id = $4 and status = $5",
+			Withdrawn, reason, x.WithdrawnAt, x.ID, from)
+		if err != nil {
 			return fmt.Errorf("withdraw disclosure: %w", err)
+		}
+		if err := changedMeanwhile(res); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, x, "disclosure.withdrawn", "Rút nội dung công khai: "+x.Title, before, reason)
 	})
@@ -496,8 +516,12 @@ func (s *Service) TakeDown(ctx context.Context, a *auth.Actor, id int64) error {
 		}
 		before := summary(x)
 		x.Status, x.ArchivedAt = Archived, s.db.NowMillis()
-		if _, err := tx.ExecContext(ctx, "update disclosures set status = $1, archived_at = $2, updated_at = $2 where id = $3", Archived, x.ArchivedAt, x.ID); err != nil {
+		res, err := tx.ExecContext(ctx, "update disclosures set status = $1, archived_at = $2, updated_at = $2 where id = $3 and status = $4", Archived, x.ArchivedAt, x.ID, Posted)
+		if err != nil {
 			return fmt.Errorf("archive disclosure: %w", err)
+		}
+		if err := changedMeanwhile(res); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, x, "disclosure.archived", "Hết thời gian niêm yết, chuyển lưu trữ: "+x.Title, before, "")
 	})

@@ -333,9 +333,15 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		due := cal.AddWorkingDays(today, days).String()
 		to, note = Received, eventNote
 		plan = func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4",
-				dest.ID, now, due, it.ID); err != nil {
+			// From the handler read: a transfer keeps the status (received →
+			// received), so the status check alone lets two transfers both pass.
+			res, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4 and handler_id = $5",
+				dest.ID, now, due, it.ID, it.HandlerID)
+			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
 			}
 			if err := s.count(ctx, tx, it.HandlerID, "received", -1); err != nil {
 				return err
@@ -639,6 +645,7 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 	limit := cal.AddWorkingDays(legal.Today(s.db.Now()), RemindBefore).String()
 	now := s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		reminded = 0 // a retried transaction counts afresh
 		rows, err := tx.QueryContext(ctx, `select handler_id, count(*), min(due_on) from feedback_items
 			where status in ('received', 'accepted', 'in_progress', 'reopened') and due_on <= $1 and reminded = false group by handler_id`, limit)
 		if err != nil {
@@ -689,25 +696,49 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 			n, _ := res.RowsAffected()
 			reminded += int(n)
 		}
-		ids, err := db.Int64s(ctx, tx, "select id from feedback_items where status = 'answered' and answered_at < $1", now-ReopenWindow.Milliseconds())
-		if err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	if reminded > 0 {
+		s.out.Wake()
+	}
+	closed, err = s.closeAnswered(ctx, now)
+	return reminded, closed, err
+}
+
+// closeAnswered closes the answered items whose reopening window has passed.
+// It reads them outside the write (a long sweep must not hold SQLite's one
+// writer) and closes each only if it is still answered: a reopen committed
+// between the read and the write wins, and the sweep skips that item.
+func (s *Service) closeAnswered(ctx context.Context, now int64) (int, error) {
+	ids, err := db.Int64s(ctx, s.db, "select id from feedback_items where status = 'answered' and answered_at < $1", now-ReopenWindow.Milliseconds())
+	if err != nil || len(ids) == 0 {
+		return 0, err
+	}
+	if s.afterSweepRead != nil {
+		s.afterSweepRead()
+	}
+	closed := 0
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		closed = 0
 		for _, id := range ids {
-			if _, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', updated_at = $1 where id = $2", now, id); err != nil {
+			res, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', updated_at = $1 where id = $2 and status = 'answered'", now, id)
+			if err != nil {
 				return err
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				continue // reopened (or closed) meanwhile
 			}
 			if err := s.event(ctx, tx, id, now, Closed, autoCloseNote, 0); err != nil {
 				return err
 			}
+			closed++
 		}
-		closed = len(ids)
 		return nil
 	})
-	if err == nil && reminded > 0 {
-		s.out.Wake()
-	}
-	return reminded, closed, err
+	return closed, err
 }
 
 // QueueURL is the back-office queue of a unit.

@@ -383,3 +383,52 @@ func TestStatsTotalMedian(t *testing.T) {
 		}
 	})
 }
+
+// The sweep that closes answered items reads them, then closes them. A reopen
+// committed between the two (the citizen's request was checked inside the
+// window, its write lands just after the sweep's read) wins: the sweep skips
+// the item instead of overwriting "reopened" with "closed".
+func TestSweepSkipsAnItemReopenedMeanwhile(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		it := f.submit(t, f.citizen, "dien-nuoc", "race")
+		for _, st := range []feedback.Step{{Action: feedback.DoAccept}, {Action: feedback.DoStart},
+			{Action: feedback.DoAnswer, Note: "Đã thay bóng đèn."}} {
+			if _, err := f.svc.Act(ctx, f.official, it.ID, st); err != nil {
+				t.Fatalf("%s: %v", st.Action, err)
+			}
+		}
+		answered := f.now
+		f.now = answered.Add(feedback.ReopenWindow + time.Hour)
+		reopened := false
+		feedback.SetAfterSweepRead(f.svc, func() {
+			sweepAt := f.now
+			f.now = answered.Add(feedback.ReopenWindow - time.Minute) // the reopen was checked in time
+			if err := f.svc.Reopen(ctx, f.citizen, it.Code, "Đèn lại hỏng"); err != nil {
+				t.Errorf("reopen: %v", err)
+			}
+			reopened = true
+			f.now = sweepAt
+		})
+		_, closed, err := f.svc.Sweep(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reopened {
+			t.Fatal("the sweep did not read the answered item")
+		}
+		p, err := f.svc.Track(ctx, it.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if closed != 0 || p.Status != feedback.Reopened {
+			t.Errorf("sweep closed %d, status %s; want 0 and %s (the reopen committed first)", closed, p.Status, feedback.Reopened)
+		}
+		for _, e := range p.Events {
+			if e.Status == feedback.Closed {
+				t.Errorf("a close event was recorded for the reopened item: %+v", p.Events)
+			}
+		}
+	})
+}

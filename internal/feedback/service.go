@@ -33,6 +33,8 @@ type Service struct {
 	settings *db.Memo[int64, settings]
 	// Photos holds the photos sent with items.
 	Photos *files.Blobs
+
+	afterSweepRead func() // tests: runs between the sweep's read of answered items and its write
 }
 
 // NewService starts the service and its intake writer (stop it with Close);
