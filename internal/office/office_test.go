@@ -181,9 +181,5 @@ func (b *browser) signIn(email string) {
 // roleCount is how many roles in force the account holds.
 func roleCount(t *testing.T, d *db.DB, account int64) int {
 	t.Helper()
-	var n int
-	if err := d.QueryRow("select count(*) from roles where account_id = $1 and revoked_at is null", account).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return db.Count(t, d, "select count(*) from roles where account_id = $1 and revoked_at is null", account)
 }
