@@ -198,7 +198,7 @@ func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err erro
 		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
 		return
 	}
-	o.fail(w, f, status, apperr.MessageOf(err))
+	o.fail(w, f, status, o.web.Message(r, err))
 }
 
 func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
