@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -188,9 +190,9 @@ func readPhotos(r *http.Request) ([]Upload, func(), error) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, closeAll, apperr.Invalid(fmt.Sprintf("Ảnh gửi kèm lớn quá %d MB tất cả; hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn.", mbe.Limit>>20), map[string]string{"photos": "too_large"})
+			return nil, closeAll, apperr.New(apperr.CodeInvalid, "feedback.err.photos_total", mbe.Limit>>20).Mark("photos")
 		}
-		return nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+		return nil, closeAll, apperr.New(apperr.CodeInvalid, "feedback.err.form")
 	}
 	var ups []Upload
 	if r.MultipartForm != nil {
@@ -216,7 +218,7 @@ func parseCoord(s string) (*float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, apperr.Invalid("Tọa độ không đúng dạng số (ví dụ 16.4637).", map[string]string{"location": "number"})
+		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.coord").Mark("location")
 	}
 	return &v, nil
 }
@@ -409,7 +411,7 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 		level = org.ProvinceLevel
 	}
 	if !ok || !u.Current() || u.Type.Level() != level {
-		return statsPage{}, apperr.NotFound("Không tìm thấy đơn vị này.")
+		return statsPage{}, apperr.New(apperr.CodeNotFound, "feedback.err.unit_not_found")
 	}
 	units := []org.Unit{u}
 	if level == org.ProvinceLevel {
@@ -601,7 +603,7 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		dest, ok := t.ByCode(code)
 		if !ok {
-			err = apperr.Invalid(fmt.Sprintf("Không có đơn vị mã %q.", code), map[string]string{"to": "not_found"})
+			err = apperr.New(apperr.CodeInvalid, "feedback.err.route_unit", code).Mark("to")
 		}
 		to = dest.ID
 	}
@@ -818,6 +820,7 @@ type settingsPage struct {
 	HotN       string
 	HotDays    string
 	Error      string
+	Problems   []string // what is wrong with each bad line of the list
 	Done       string
 }
 
@@ -853,7 +856,7 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 		n, e1 := strconv.Atoi(strings.TrimSpace(p.HotN))
 		d, e2 := strconv.Atoi(strings.TrimSpace(p.HotDays))
 		if e1 != nil || e2 != nil {
-			err = apperr.Invalid("Điểm nóng: hãy nhập số phản ánh và số ngày bằng chữ số.", map[string]string{"hot": "number"})
+			err = apperr.New(apperr.CodeInvalid, "feedback.err.hot_number").Mark("hot")
 		} else {
 			err = h.svc.SetSettings(r.Context(), a, u.ID, cats, HotSpot{N: n, Days: d})
 		}
@@ -861,6 +864,11 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			p.Error = f.Message
+			for _, k := range slices.Sorted(maps.Keys(f.Fields)) { // the list's bad lines, in order
+				if strings.HasPrefix(k, linePrefix) {
+					p.Problems = append(p.Problems, f.Fields[k])
+				}
+			}
 			h.web.RenderStatus(w, r, h.pages["settings"], f.Status, h.web.T(r, "feedback.settings.title", u.Name), p)
 		}
 		return
