@@ -343,7 +343,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 				return err
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
-				return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
+				return apperr.New(apperr.CodeConflict, "feedback.err.changed")
 			}
 			if err := s.count(ctx, tx, it.HandlerID, "received", -1); err != nil {
 				return err
