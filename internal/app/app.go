@@ -26,6 +26,7 @@ import (
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
 	"danchu/internal/notify"
+	"danchu/internal/office"
 	"danchu/internal/org"
 	"danchu/internal/web"
 
@@ -176,8 +177,11 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.BaseURL != "" {
 		s.Public = a.Config.PublicURL()
 	}
-	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit)
+	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units)
 	if err != nil {
+		return nil, err
+	}
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {

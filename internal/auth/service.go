@@ -637,37 +637,35 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	return s.setPasswordByToken(ctx, token, "reset", password)
 }
 
+// OfficialRole is an official's role in force, as the officials page lists it.
+type OfficialRole struct {
+	ID, AccountID                   int64 // the role's ID, the official's account
+	Name, Email, Status, Role, Unit string
+}
+
 // OfficialsUnder lists the officials holding a role on u or below it (u zero:
 // everywhere), with the role and its unit.
-func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]officialRow, error) {
+func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]OfficialRole, error) {
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `select r.id, r.account_id, a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
-		from roles r join accounts a on a.id = r.account_id where r.revoked_at is null order by a.full_name, r.id`)
+	held, err := rolesInForce(ctx, s.db)
 	if err != nil {
-		return nil, fmt.Errorf("officials: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []officialRow
-	for rows.Next() {
-		var o officialRow
-		var role Role
-		var unit int64
-		if err := rows.Scan(&o.ID, &o.AccountID, &o.Name, &o.Email, &o.Status, &role, &unit); err != nil {
-			return nil, err
-		}
-		if u.ID != 0 && !t.Within(unit, u.ID) {
+	var out []OfficialRole
+	for _, h := range held {
+		if u.ID != 0 && !t.Within(h.UnitID, u.ID) {
 			continue
 		}
-		o.Role, o.Unit = role.Label(), "Toàn quốc"
-		if uu, ok := t.Unit(unit); ok {
+		o := OfficialRole{ID: h.ID, AccountID: h.AccountID, Name: h.Name, Email: h.Email, Status: h.Status, Role: h.Role.Label(), Unit: "Toàn quốc"}
+		if uu, ok := t.Unit(h.UnitID); ok {
 			o.Unit = uu.Name
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // logAccount writes an event of an official's own account (sign-in, second

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/auth"
 	"danchu/internal/db"
 
@@ -475,24 +476,9 @@ func TestLinkUsedOnceUnderConcurrency(t *testing.T) {
 		}
 		token := res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:]
 		const n = 6
-		errs := make(chan error, n)
-		start := make(chan struct{})
-		for i := range n {
-			go func() {
-				<-start
-				errs <- f.svc.Activate(ctx, token, fmt.Sprintf("mật khẩu riêng số %d của Hoa", i))
-			}()
-		}
-		close(start)
-		ok := 0
-		for range n {
-			switch err := <-errs; {
-			case err == nil:
-				ok++
-			case apperr.CodeOf(err) != apperr.CodeConflict:
-				t.Errorf("a concurrent use: %v (code %s), want a conflict", err, apperr.CodeOf(err))
-			}
-		}
+		ok := apperrtest.AtOnce(t, n, func(i int) error {
+			return f.svc.Activate(ctx, token, fmt.Sprintf("mật khẩu riêng số %d của Hoa", i))
+		})
 		if ok != 1 {
 			t.Errorf("%d of %d concurrent uses of one link set a password, want 1", ok, n)
 		}

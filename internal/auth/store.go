@@ -181,3 +181,57 @@ func Holders(ctx context.Context, q db.Querier, action Action, unitID int64) ([]
 	}
 	return ids, nil
 }
+
+// roleHolding is a role in force with its holder's account.
+type roleHolding struct {
+	ID, AccountID, UnitID int64 // UnitID 0: the whole country
+	Role                  Role
+	Name, Email, Status   string
+}
+
+// rolesInForce returns every role in force with its holder, by the holder's name.
+func rolesInForce(ctx context.Context, q querier) ([]roleHolding, error) {
+	rows, err := q.QueryContext(ctx, `select r.id, r.account_id, a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
+		from roles r join accounts a on a.id = r.account_id where r.revoked_at is null order by a.full_name, r.id`)
+	if err != nil {
+		return nil, fmt.Errorf("officials: %w", err)
+	}
+	defer rows.Close()
+	var out []roleHolding
+	for rows.Next() {
+		var h roleHolding
+		if err := rows.Scan(&h.ID, &h.AccountID, &h.Name, &h.Email, &h.Status, &h.Role, &h.UnitID); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// insertClaim stores a household claim code by its hash.
+func insertClaim(ctx context.Context, tx *sql.Tx, hash string, householdID, by, expires, now int64) error {
+	if _, err := tx.ExecContext(ctx, `insert into household_claims (code_hash, household_id, created_by, expires_at, created_at)
+		values ($1, $2, $3, $4, $5)`, hash, householdID, by, expires, now); err != nil {
+		return fmt.Errorf("store claim: %w", err)
+	}
+	return nil
+}
+
+// claimByHash returns the household of a claim code, when it expires and whether
+// it was used (sql.ErrNoRows: no such code).
+func claimByHash(ctx context.Context, q querier, hash string) (householdID, expires int64, used bool, err error) {
+	var usedAt sql.NullInt64
+	err = q.QueryRowContext(ctx, "select household_id, expires_at, used_at from household_claims where code_hash = $1", hash).
+		Scan(&householdID, &expires, &usedAt)
+	return householdID, expires, usedAt.Valid, err
+}
+
+// useClaim marks an unused claim code used by the account; false: it was used meanwhile.
+func useClaim(ctx context.Context, tx *sql.Tx, hash string, by, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update household_claims set used_at = $1, used_by = $2 where code_hash = $3 and used_at is null", now, by, hash)
+	if err != nil {
+		return false, fmt.Errorf("use claim: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}

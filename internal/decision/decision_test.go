@@ -141,6 +141,30 @@ func (f *fixture) citizen(t *testing.T) *auth.Actor {
 	return &auth.Actor{AccountID: id, Name: "Người đại diện", Kind: auth.Citizen}
 }
 
+// submitted is a matter of the first village decided at a meeting (3 of 4
+// households agree) whose minutes the village head has sent for recognition.
+func (f *fixture) submitted(t *testing.T, subject int, title string) decision.Matter {
+	t.Helper()
+	ctx := context.Background()
+	v1 := f.villages[0]
+	m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: subject, Title: title})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(2 * 24 * time.Hour)
+	if _, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 4, Agree: 3, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}}); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
 	apperrtest.Want(t, err, code, text)
@@ -314,23 +338,8 @@ func TestBoardMembersRecognisedByTheFront(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, 4)
 		ctx := context.Background()
-		v1 := f.villages[0]
-		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Boards, Title: "Bầu thành viên Ban thanh tra nhân dân"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.advance(2 * 24 * time.Hour)
-		if _, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 4, Agree: 3, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}}); err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.svc.Recognize(ctx, f.official, m.ID, true, "")
+		m := f.submitted(t, decision.Boards, "Bầu thành viên Ban thanh tra nhân dân")
+		_, err := f.svc.Recognize(ctx, f.official, m.ID, true, "")
 		wantCode(t, err, apperr.CodeForbidden, "")
 	})
 }
@@ -649,42 +658,12 @@ func TestConcurrentRecognition(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, 4)
 		ctx := context.Background()
-		v1 := f.villages[0]
-		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Infrastructure, Title: "Làm đường bê tông ngõ 3"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.advance(2 * 24 * time.Hour)
-		if _, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 4, Agree: 3, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}}); err != nil {
-			t.Fatal(err)
-		}
+		m := f.submitted(t, decision.Infrastructure, "Làm đường bê tông ngõ 3")
 		const n = 6
-		errs := make(chan error, n)
-		start := make(chan struct{})
-		for i := range n {
-			go func() {
-				<-start
-				_, err := f.svc.Recognize(ctx, f.official, m.ID, i%2 == 0, "Chưa đúng quy trình")
-				errs <- err
-			}()
-		}
-		close(start)
-		ok := 0
-		for range n {
-			switch err := <-errs; {
-			case err == nil:
-				ok++
-			case apperr.CodeOf(err) != apperr.CodeConflict:
-				t.Errorf("a concurrent answer: %v (code %s), want a conflict", err, apperr.CodeOf(err))
-			}
-		}
+		ok := apperrtest.AtOnce(t, n, func(i int) error {
+			_, err := f.svc.Recognize(ctx, f.official, m.ID, i%2 == 0, "Chưa đúng quy trình")
+			return err
+		})
 		var recorded int
 		d.QueryRow("select count(*) from public_record where kind = 'decision.recognition'").Scan(&recorded)
 		if ok != 1 || recorded != 1 {

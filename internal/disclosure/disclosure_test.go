@@ -506,27 +506,12 @@ func TestConcurrentAmendments(t *testing.T) {
 			t.Fatal(err)
 		}
 		const n = 6
-		errs := make(chan error, n)
-		start := make(chan struct{})
-		for i := range n {
-			go func() {
-				<-start
-				am := draft(f.danDien, 5, fmt.Sprintf("Đóng góp xây dựng đường thôn (bản sửa %d)", i))
-				am.Reason = "Sửa số liệu"
-				_, err := f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
-				errs <- err
-			}()
-		}
-		close(start)
-		ok := 0
-		for range n {
-			switch err := <-errs; {
-			case err == nil:
-				ok++
-			case apperr.CodeOf(err) != apperr.CodeConflict:
-				t.Errorf("a concurrent amendment: %v (code %s), want success or a conflict", err, apperr.CodeOf(err))
-			}
-		}
+		ok := apperrtest.AtOnce(t, n, func(i int) error {
+			am := draft(f.danDien, 5, fmt.Sprintf("Đóng góp xây dựng đường thôn (bản sửa %d)", i))
+			am.Reason = "Sửa số liệu"
+			_, err := f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
+			return err
+		})
 		got, err := f.svc.Get(ctx, f.official, x.ID)
 		if err != nil {
 			t.Fatal(err)
