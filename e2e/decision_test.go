@@ -4,6 +4,7 @@ package e2e_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"testing"
@@ -70,8 +71,11 @@ func TestOnlineVoteJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The village head confirms the representative (bound here directly; the claim-code flow has its own tests).
-	if _, err := a.DB.ExecContext(ctx, `update households set representative_account_id = (select id from accounts where phone = '+84912765432')
-		where id = (select min(id) from households where village_id = $1 and active)`, village.ID); err != nil {
+	if err := a.DB.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `update households set representative_account_id = (select id from accounts where phone = '+84912765432')
+		where id = (select min(id) from households where village_id = $1 and active)`, village.ID)
+		return err
+	}); err != nil {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(cit,

@@ -26,6 +26,7 @@ import (
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
 	"danchu/internal/notify"
+	"danchu/internal/office"
 	"danchu/internal/org"
 	"danchu/internal/web"
 
@@ -47,6 +48,10 @@ type App struct {
 	Feedback *feedback.Service
 	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
 	Log      *slog.Logger
+
+	// Jobs is the background work Serve runs beside the server (set by New);
+	// a caller may add its own before Serve.
+	Jobs []Job
 
 	handler http.Handler
 	srv     *http.Server
@@ -123,7 +128,33 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Audit.Vouch("disclosure.", a.Disclose.RecordCheck())
 	a.Audit.Vouch("decision.", a.Decide.RecordCheck())
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
+	a.Jobs = a.jobs()
 	return a
+}
+
+// How often the jobs of the server run.
+const (
+	// OutboxEvery is how often the server looks for notifications to retry (new
+	// ones are sent as soon as their transaction commits).
+	OutboxEvery = 30 * time.Second
+	// SweepEvery is how often the server sends feedback deadline reminders and
+	// closes answered feedback whose reopening window has passed.
+	SweepEvery = 5 * time.Minute
+	// CloseEvery is how often consultation windows that ended are closed.
+	CloseEvery = time.Minute
+)
+
+// jobs is the background work of a server: none of it runs inside a request.
+func (a *App) jobs() []Job {
+	return []Job{
+		{Name: "outbox", Every: OutboxEvery, Wake: a.Outbox.Woken(), Gather: notify.Gather, Run: a.Outbox.DeliverDue},
+		// A sign-out in another process takes effect here within auth.SessionMaxAge.
+		{Name: "session changes", Every: auth.PollSessionsEvery, Run: a.Auth.PollSessionChanges},
+		{Name: "session use", Every: auth.WriteSeenEvery, Final: true, Run: a.Auth.WriteSeen},
+		{Name: "session change log pruning", Every: auth.PruneSessionEvery, Run: a.Auth.PruneSessionChanges},
+		{Name: "close consultations", Every: CloseEvery, Run: func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err }},
+		{Name: "feedback sweep", Every: SweepEvery, Run: func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err }},
+	}
 }
 
 // Handler builds the web server with every capability's routes.
@@ -133,7 +164,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(a.DB.DB, string(a.DB.Dialect)))
+		collectors.NewDBStatsCollector(a.DB.Raw(), string(a.DB.Dialect)))
 	s, err := web.NewServer(a.Log, reg, a.DB.PingContext)
 	if err != nil {
 		return nil, err
@@ -146,8 +177,11 @@ func (a *App) Handler() (http.Handler, error) {
 	if a.Config.BaseURL != "" {
 		s.Public = a.Config.PublicURL()
 	}
-	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units, a.Audit)
+	ah, err := auth.RegisterRoutes(s, a.Auth, a.Units)
 	if err != nil {
+		return nil, err
+	}
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {
@@ -210,12 +244,9 @@ func (a *App) Listen() error {
 // URL is the address the server listens on, once Listen has succeeded.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 
-// OutboxEvery is how often the server looks for notifications to retry (new
-// ones are sent as soon as their transaction commits).
-const OutboxEvery = 30 * time.Second
-
-// Serve answers requests until ctx ends, then stops accepting, lets requests in
-// flight finish (up to 20 s) and returns.
+// Serve answers requests and runs the jobs until ctx ends, then stops
+// accepting, lets requests in flight finish (up to 20 s), stops the jobs and
+// returns once every one of them has returned: the caller may then Close.
 func (a *App) Serve(ctx context.Context) error {
 	h, err := a.Handler()
 	if err != nil {
@@ -224,49 +255,37 @@ func (a *App) Serve(ctx context.Context) error {
 	a.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
+	// The jobs outlive ctx until the requests in flight have finished: the
+	// last of them write what those requests left (the sessions' use).
+	jctx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopJobs()
+	jobs := make(chan error, 1)
+	all := a.Jobs
+	if a.metricsLn != nil {
+		all = append(all, Job{Name: "metrics listener", Run: a.serveMetrics})
+	}
+	go func() { jobs <- RunJobs(jctx, a.Log, all...) }()
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
-	if a.metricsLn != nil {
-		go a.serveMetrics(ctx)
-	}
-	go a.Outbox.Run(ctx, OutboxEvery)
-	go a.every(ctx, time.Minute, "close consultations", func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err })
-	go a.every(ctx, SweepEvery, "feedback reminders", func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err })
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
-	}
-	a.Log.Info("shutting down: finishing requests in flight")
-	sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := a.srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	return nil
-}
-
-// SweepEvery is how often the server sends feedback deadline reminders and
-// closes answered feedback whose reopening window has passed.
-const SweepEvery = 5 * time.Minute
-
-// every runs job now and then every interval until ctx ends, logging failures.
-func (a *App) every(ctx context.Context, interval time.Duration, name string, job func(context.Context) error) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := job(ctx); err != nil && ctx.Err() == nil {
-			a.Log.Error(name, "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		a.Log.Info("shutting down: finishing requests in flight")
+		sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		if err := a.srv.Shutdown(sctx); err != nil {
+			serveErr = fmt.Errorf("shutdown: %w", err)
 		}
 	}
+	stopJobs()
+	<-jobs
+	a.Log.Info("jobs stopped", "jobs", len(all))
+	return serveErr
 }
 
-// Close releases the database.
+// Close writes what the group commits hold and releases the database; after
+// Serve has returned (its jobs are joined by then).
 func (a *App) Close() error {
 	a.Consult.Close()  // writes the comments still queued
 	a.Decide.Close()   // and the ballots

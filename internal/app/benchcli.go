@@ -115,8 +115,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if a.DB.Dialect == db.SQLite {
-		// Fold the generator's write-ahead log into the file now, not during the measurements.
-		if _, err := a.DB.ExecContext(ctx, "pragma wal_checkpoint(TRUNCATE)"); err != nil {
+		// Fold the generator's write-ahead log into the file now, not during the
+		// measurements: a checkpoint cannot run inside a transaction, so on the raw pool.
+		if _, err := a.DB.Raw().ExecContext(ctx, "pragma wal_checkpoint(TRUNCATE)"); err != nil {
 			a.Close()
 			return err
 		}

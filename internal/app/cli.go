@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
@@ -229,13 +230,21 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		fmt.Fprintf(stdout, "  Thành phố Huế:  %s/tinh/46\n  Xã Đan Điền (3 thôn, 300 hộ mẫu / demo households): %s/xa/%s\n", a.URL(), a.URL(), demo.CommuneCode)
 	}
 	if addr := getenv("DANCHU_PPROF"); addr != "" {
-		// Profiling for operators, on a separate (local) address only.
-		go func() {
+		// Profiling for operators, on a separate (local) address only: a job,
+		// so that it stops with the server.
+		a.Jobs = append(a.Jobs, Job{Name: "pprof", Run: func(ctx context.Context) error {
 			mux := http.NewServeMux()
 			mux.HandleFunc("/debug/pprof/", pprof.Index)
 			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
-			log.Warn("pprof listening", "addr", addr, "err", http.ListenAndServe(addr, mux))
-		}()
+			srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+			stop := context.AfterFunc(ctx, func() { srv.Close() })
+			defer stop()
+			log.Warn("pprof listening", "addr", addr)
+			if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		}})
 	}
 	return a.Serve(ctx)
 }

@@ -84,7 +84,7 @@ func TestDecisionPages(t *testing.T) {
 		if strings.Contains(page, `name="choice"`) {
 			t.Error("a citizen who represents no household is offered the ballot")
 		}
-		if _, err := d.ExecContext(ctx, `update households set representative_account_id = (select id from accounts where phone = '+84912000222')
+		if _, err := d.Raw().ExecContext(ctx, `update households set representative_account_id = (select id from accounts where phone = '+84912000222')
 			where id = (select min(id) from households where village_id = $1 and active)`, village.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -36,17 +36,16 @@ func (a *App) MetricsURL() string {
 	return "http://" + a.metricsLn.Addr().String() + "/metrics"
 }
 
-// serveMetrics answers GET /metrics on the metrics listener until ctx ends.
-func (a *App) serveMetrics(ctx context.Context) {
+// serveMetrics answers GET /metrics on the metrics listener until ctx ends (a job of Serve).
+func (a *App) serveMetrics(ctx context.Context) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", a.metrics)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
 		ErrorLog: slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn)}
-	go func() {
-		<-ctx.Done()
-		srv.Close()
-	}()
+	stop := context.AfterFunc(ctx, func() { srv.Close() })
+	defer stop()
 	if err := srv.Serve(a.metricsLn); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		a.Log.Error("metrics listener", "err", err)
+		return err
 	}
+	return nil
 }

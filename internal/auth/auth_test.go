@@ -32,8 +32,9 @@ type fixture struct {
 	mail  *mailtest.Server
 	sms   *smsBox
 
-	mu  sync.Mutex
-	now time.Time
+	mu     sync.Mutex
+	now    time.Time
+	ticked time.Time // when the session jobs last ran (see advance)
 
 	hue, danDien, v1, v2, phuXuan, agency, enterprise, hanoi, baDinh org.Unit
 }
@@ -126,10 +127,29 @@ func (f *fixture) clock() time.Time {
 	return f.now
 }
 
+// advance moves the clock on by d. The session jobs, which a server runs every
+// auth.PollSessionsEvery, take their turn at the end of it when one is due.
 func (f *fixture) advance(d time.Duration) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.now = f.now.Add(d)
+	due := f.now.Sub(f.ticked) >= auth.PollSessionsEvery
+	if due {
+		f.ticked = f.now
+	}
+	f.mu.Unlock()
+	if due {
+		f.tick()
+	}
+}
+
+// tick runs the session jobs once, as the server's job runner does.
+func (f *fixture) tick() {
+	ctx := context.Background()
+	for _, job := range []func(context.Context) error{f.svc.PollSessionChanges, f.svc.WriteSeen, f.svc.PruneSessionChanges} {
+		if err := job(ctx); err != nil {
+			panic(err) // a test database that fails a plain read or write
+		}
+	}
 }
 
 const goodPassword = "mùa lúa chín vàng 2026"

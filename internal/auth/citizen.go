@@ -264,9 +264,8 @@ func (s *Service) IssueClaim(ctx context.Context, a *Actor, householdID int64) (
 	code := claimCode()
 	now := s.db.Now()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `insert into household_claims (code_hash, household_id, created_by, expires_at, created_at)
-			values ($1, $2, $3, $4, $5)`, tokenHash(normRecovery(code)), h.ID, a.AccountID, now.Add(ClaimTTL).UnixMilli(), now.UnixMilli()); err != nil {
-			return fmt.Errorf("store claim: %w", err)
+		if err := insertClaim(ctx, tx, tokenHash(normRecovery(code)), h.ID, a.AccountID, now.Add(ClaimTTL).UnixMilli(), now.UnixMilli()); err != nil {
+			return err
 		}
 		return s.guard.Record(ctx, tx, a, ManageHouseholds, h.VillageID, "household_claim", fmt.Sprint(h.ID), nil, nil)
 	})
@@ -287,22 +286,24 @@ func (s *Service) Claim(ctx context.Context, a *Actor, code string) (org.Househo
 	now := s.db.NowMillis()
 	var h org.Household
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var householdID, expires int64
-		var used sql.NullInt64
-		err := tx.QueryRowContext(ctx, "select household_id, expires_at, used_at from household_claims where code_hash = $1",
-			tokenHash(normRecovery(code))).Scan(&householdID, &expires, &used)
+		hash := tokenHash(normRecovery(code))
+		householdID, expires, used, err := claimByHash(ctx, tx, hash)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			return apperr.NotFound("Mã nhận hộ không đúng. Hãy kiểm tra lại mã trưởng thôn đưa cho bạn.")
 		case err != nil:
 			return err
-		case used.Valid:
+		case used:
 			return apperr.Conflict("Mã nhận hộ này đã được dùng. Hãy xin trưởng thôn mã mới.")
 		case now >= expires:
 			return apperr.Conflict("Mã nhận hộ đã hết hạn. Hãy xin trưởng thôn mã mới.")
 		}
-		if _, err := tx.ExecContext(ctx, "update household_claims set used_at = $1, used_by = $2 where code_hash = $3", now, a.AccountID, tokenHash(normRecovery(code))); err != nil {
+		ok, err := useClaim(ctx, tx, hash, a.AccountID, now)
+		if err != nil {
 			return err
+		}
+		if !ok { // used meanwhile
+			return apperr.Conflict("Mã nhận hộ này đã được dùng. Hãy xin trưởng thôn mã mới.")
 		}
 		before, err := org.BindRepresentative(ctx, tx, householdID, a.AccountID, now)
 		if err != nil {

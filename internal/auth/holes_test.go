@@ -414,50 +414,6 @@ func TestCitizenCodeCookieCannotBurnVictim(t *testing.T) {
 	})
 }
 
-// Through the pages: another province's administrator sees no link, only that an
-// invitation went out; the holder accepts it on the back-office page.
-func TestInvitationPages(t *testing.T) {
-	db.Each(t, func(t *testing.T, d *db.DB) {
-		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
-		f.official(t, "hue.admin@x.vn", auth.ProvinceAdmin, f.hue)
-		f.official(t, "hn.admin@x.vn", auth.ProvinceAdmin, f.hanoi)
-		acc := f.official(t, "xa@x.vn", auth.CommuneOfficial, f.danDien)
-		srv, _ := f.site(t)
-		hn := newBrowser(t, srv)
-		hn.signIn("hn.admin@x.vn")
-		page := fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.baDinh.ID)
-		code, body, _ := hn.post(page, page, url.Values{"full_name": {"Kẻ lạ"}, "email": {"xa@x.vn"}, "role": {string(auth.CommuneOfficial)}})
-		if code != http.StatusOK || strings.Contains(body, "/kich-hoat/") || !strings.Contains(body, "lời mời") {
-			t.Fatalf("invite: %d, link shown %v", code, strings.Contains(body, "/kich-hoat/"))
-		}
-		owner := newBrowser(t, srv)
-		owner.signIn("xa@x.vn")
-		_, body, _ = owner.get("/quan-tri")
-		m := regexp.MustCompile(`action="(/quan-tri/loi-moi/\d+)/nhan"`).FindStringSubmatch(body)
-		if m == nil || !strings.Contains(body, "Lời mời nhận vai trò") || !strings.Contains(body, f.baDinh.Name) {
-			t.Fatalf("the owner's back office shows no invitation:\n%s", body)
-		}
-		// The inviter cannot accept it for them.
-		if code, _, _ := hn.post("/quan-tri", m[1]+"/nhan", url.Values{}); code != http.StatusNotFound {
-			t.Errorf("the inviter accepting: %d, want 404", code)
-		}
-		if n := roleCount(t, d, acc.ID); n != 1 {
-			t.Fatalf("%d roles before the owner's answer", n)
-		}
-		code, _, h := owner.post("/quan-tri", m[1]+"/nhan", url.Values{})
-		if code != http.StatusSeeOther || h.Get("Location") != "/quan-tri?loi-moi=nhan" {
-			t.Fatalf("accept: %d %s", code, h.Get("Location"))
-		}
-		_, body, _ = owner.get("/quan-tri?loi-moi=nhan")
-		if !strings.Contains(body, "Bạn đã nhận vai trò mới") || strings.Count(body, "<b>Cán bộ UBND xã</b>") != 2 || strings.Contains(body, "Lời mời nhận vai trò") {
-			t.Errorf("after accepting, the back office:\n%s", body)
-		}
-		if n := roleCount(t, d, acc.ID); n != 2 {
-			t.Errorf("%d roles after accepting, want 2", n)
-		}
-	})
-}
-
 // BenchmarkWrongPassword compares a wrong password for a real account with one
 // for an address that has no account: both run one argon2id hash, one counter
 // upsert and one audit entry, so their times should be close.

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"danchu/internal/apperr"
-	"danchu/internal/audit"
 	"danchu/internal/org"
 	"danchu/internal/random"
 	"danchu/internal/web"
@@ -51,7 +50,6 @@ type Handlers struct {
 	svc   *Service
 	web   *web.Server
 	units *org.Service
-	audit *audit.Service
 	pages map[string]*web.Page
 	// SignInLimit bounds sign-in attempts per IP address (all forms that check a
 	// password or code), whatever the account.
@@ -80,16 +78,16 @@ func (h *Handlers) isAPI(path string) bool {
 }
 
 // RegisterRoutes adds identity's middleware and pages to s.
-func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Service) (*Handlers, error) {
+func RegisterRoutes(s *web.Server, svc *Service, units *org.Service) (*Handlers, error) {
 	if err := s.AddCatalog(files); err != nil {
 		return nil, fmt.Errorf("auth catalog: %w", err)
 	}
-	h := &Handlers{svc: svc, web: s, units: units, audit: a,
+	h := &Handlers{svc: svc, web: s, units: units,
 		SignInLimit: web.NewLimiter(svc.policy.SignInPerMinute, max(svc.policy.SignInPerMinute/2, 1)),
 		WriteLimit:  web.NewLimiter(svc.policy.WritesPerMinute, max(svc.policy.WritesPerMinute/2, 1))}
 	var err error
-	if h.pages, err = s.Pages(files, []string{"signin", "code", "enrol", "recovery", "password", "forgot", "backoffice", "auditlog", "officials",
-		"message", "citizen_signin", "citizen_code", "citizen", "households"}, "templates/form.tmpl"); err != nil {
+	if h.pages, err = s.Pages(files, []string{"signin", "code", "enrol", "recovery", "password", "forgot",
+		"message", "citizen_signin", "citizen_code", "citizen"}, "templates/form.tmpl"); err != nil {
 		return nil, err
 	}
 	s.Use(h.middleware)
@@ -107,15 +105,6 @@ func RegisterRoutes(s *web.Server, svc *Service, units *org.Service, a *audit.Se
 	s.HandleFunc("POST /quen-mat-khau", h.forgot)
 	s.HandleFunc("GET /dat-lai-mat-khau/{token}", h.passwordForm("reset"))
 	s.HandleFunc("POST /dat-lai-mat-khau/{token}", h.setPassword("reset"))
-	s.HandleFunc("GET /quan-tri", h.official(h.backOffice))
-	s.HandleFunc("POST /quan-tri/loi-moi/{id}/nhan", h.official(h.answerInvitation(true)))
-	s.HandleFunc("POST /quan-tri/loi-moi/{id}/tu-choi", h.official(h.answerInvitation(false)))
-	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", h.official(h.auditLog))
-	s.HandleFunc("GET /quan-tri/don-vi/{unit}/can-bo", h.official(h.officials))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo", h.official(h.addOfficial))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo/{role}/thu-hoi", h.official(h.revokeRole()))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/khoa", h.official(h.lock(true)))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/mo-khoa", h.official(h.lock(false)))
 	h.registerCitizen(s)
 	return h, nil
 }
@@ -478,75 +467,6 @@ func (h *Handlers) forgot(w http.ResponseWriter, r *http.Request) {
 	h.render(w, r, "message", "auth.forgot.title", http.StatusOK, form{Extra: "auth.forgot.sent"})
 }
 
-// grantRow is one of the actor's roles, with its unit.
-type grantRow struct {
-	Role     Role
-	Label    string
-	UnitID   int64
-	UnitName string
-}
-
-func (h *Handlers) backOffice(w http.ResponseWriter, r *http.Request, a *Actor) {
-	done := ""
-	if r.URL.Query().Get("loi-moi") == "nhan" {
-		done = h.web.T(r, "auth.invitations.accepted")
-	}
-	h.backOfficePage(w, r, a, http.StatusOK, done, "")
-}
-
-func (h *Handlers) backOfficePage(w http.ResponseWriter, r *http.Request, a *Actor, status int, done, fail string) {
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	var rows []grantRow
-	for _, g := range a.Grants {
-		row := grantRow{Role: g.Role, Label: g.Role.Label(), UnitID: g.UnitID, UnitName: "Toàn quốc"}
-		if u, ok := t.Unit(g.UnitID); ok {
-			row.UnitName = u.Name
-		}
-		rows = append(rows, row)
-	}
-	inv, err := h.svc.Invitations(r.Context(), a)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	h.render(w, r, "backoffice", "auth.backoffice.title", status, struct {
-		Name        string
-		Grants      []grantRow
-		Invitations []Invitation
-		Done, Error string
-	}{a.Name, rows, inv, done, fail})
-}
-
-// answerInvitation accepts or declines one of the official's own role invitations.
-func (h *Handlers) answerInvitation(accept bool) func(http.ResponseWriter, *http.Request, *Actor) {
-	return func(w http.ResponseWriter, r *http.Request, a *Actor) {
-		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-		if err != nil {
-			h.web.NotFound(w, r)
-			return
-		}
-		v, err := h.svc.AnswerInvitation(r.Context(), a, id, accept)
-		if err != nil {
-			if apperr.CodeOf(err) == apperr.CodeInternal {
-				h.web.Error(w, r, err)
-				return
-			}
-			h.backOfficePage(w, r, a, web.StatusOf(err), "", apperr.MessageOf(err))
-			return
-		}
-		if accept {
-			// The role is in force from the next request: send the browser there.
-			http.Redirect(w, r, "/quan-tri?loi-moi=nhan", http.StatusSeeOther)
-			return
-		}
-		h.backOfficePage(w, r, a, http.StatusOK, fmt.Sprintf("Đã từ chối vai trò “%s”.", v.Role.Label()), "")
-	}
-}
-
 // Unit reads the {unit} of a capability's back-office URL (a unit, never the
 // whole country) and checks action on it; otherwise it answers the request
 // (not found, forbidden) and reports false.
@@ -555,12 +475,12 @@ func (h *Handlers) Unit(w http.ResponseWriter, r *http.Request, a *Actor, action
 		h.web.NotFound(w, r)
 		return org.Unit{}, false
 	}
-	return h.unitParam(w, r, a, action)
+	return h.Scope(w, r, a, action)
 }
 
-// unitParam reads the {unit} of a back-office URL and checks action on it. The
+// Scope reads the {unit} of a back-office URL and checks action on it. The
 // whole country is unit 0. A unit outside the actor's scopes is "not found".
-func (h *Handlers) unitParam(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {
+func (h *Handlers) Scope(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {
 	id, err := strconv.ParseInt(r.PathValue("unit"), 10, 64)
 	if err != nil || id < 0 {
 		h.web.NotFound(w, r)
@@ -580,161 +500,4 @@ func (h *Handlers) unitParam(w http.ResponseWriter, r *http.Request, a *Actor, a
 	}
 	u, _ := t.Unit(id)
 	return u, true
-}
-
-func (h *Handlers) auditLog(w http.ResponseWriter, r *http.Request, a *Actor) {
-	u, ok := h.unitParam(w, r, a, ReadAudit)
-	if !ok {
-		return
-	}
-	before, err := web.CursorParam(r, "truoc")
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	es, err := h.audit.Entries(r.Context(), u.Path, before, 100)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	var older int64
-	if len(es) == 100 {
-		older = es[len(es)-1].ID
-	}
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	showIP := false
-	if d, _ := Decide(t, a.Grants, ReadAuditIP, u.ID); d == Allowed { // Decide, not Can: not having it is no refusal to log
-		showIP = true
-	}
-	if !showIP {
-		for i := range es {
-			es[i].IP = ""
-		}
-	}
-	h.render(w, r, "auditlog", "auth.auditlog.title", http.StatusOK, struct {
-		Unit    org.Unit
-		Entries []audit.Entry
-		Older   int64
-		ShowIP  bool
-	}{u, es, older, showIP})
-}
-
-// officialRow is an official with a role in a unit's subtree.
-type officialRow struct {
-	ID, AccountID                   int64 // the role's ID, the official's account
-	Name, Email, Status, Role, Unit string
-	Own                             bool // the viewer's own role: no revoke button
-}
-
-func (h *Handlers) officialsPage(w http.ResponseWriter, r *http.Request, a *Actor, u org.Unit, status int, f form) {
-	rows, err := h.svc.OfficialsUnder(r.Context(), u)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	for i := range rows {
-		rows[i].Own = rows[i].AccountID == a.AccountID
-	}
-	var roles []Role
-	for _, role := range Roles {
-		if role.BindsTo(u.Type) {
-			roles = append(roles, role)
-		}
-	}
-	f.Extra = struct {
-		Unit  org.Unit
-		Rows  []officialRow
-		Roles []Role
-	}{u, rows, roles}
-	h.render(w, r, "officials", "auth.officials.title", status, f)
-}
-
-func (h *Handlers) officials(w http.ResponseWriter, r *http.Request, a *Actor) {
-	u, ok := h.unitParam(w, r, a, ManageUsers)
-	if ok {
-		h.officialsPage(w, r, a, u, http.StatusOK, form{})
-	}
-}
-
-func (h *Handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *Actor) {
-	u, ok := h.unitParam(w, r, a, ManageUsers)
-	if !ok {
-		return
-	}
-	in := NewOfficial{FullName: r.PostFormValue("full_name"), Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"),
-		Role: Role(r.PostFormValue("role")), UnitID: u.ID}
-	f := form{Values: map[string]string{"full_name": in.FullName, "email": in.Email, "phone": in.Phone, "role": string(in.Role)}}
-	res, err := h.svc.CreateOfficial(r.Context(), a, in)
-	if err != nil {
-		e := formError(err)
-		e.Values = f.Values
-		h.officialsPage(w, r, a, u, web.StatusOf(err), e)
-		return
-	}
-	var msg string
-	switch {
-	case res.Invitation != 0:
-		msg = fmt.Sprintf("%s đã có vai trò ở đơn vị ngoài phạm vi quản lý của bạn, nên vai trò “%s” được gửi thành lời mời: "+
-			"người đó nhận vai trò khi tự chấp nhận sau khi đăng nhập.", res.Account.Email, res.Grant.Role.Label())
-	case res.ActivationLink != "":
-		msg = fmt.Sprintf("Đã tạo tài khoản và giao vai trò “%s” cho %s. Thư kích hoạt đã được xếp gửi; đường liên kết dưới đây dùng được một lần — chỉ trao cho chính người này.",
-			res.Grant.Role.Label(), res.Account.Email)
-	case res.Mailed:
-		msg = fmt.Sprintf("Đã giao vai trò “%s” cho %s. Tài khoản chưa kích hoạt: một đường liên kết kích hoạt mới đã được gửi tới chính hộp thư của người đó.",
-			res.Grant.Role.Label(), res.Account.Email)
-	default:
-		msg = fmt.Sprintf("Đã giao vai trò “%s” cho %s.", res.Grant.Role.Label(), res.Account.Email)
-	}
-	h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg, "link": res.ActivationLink}})
-}
-
-// onOfficial handles an action on one role or account listed on the unit's
-// officials page: {param} is its ID, do returns the confirmation.
-func (h *Handlers) onOfficial(param string, do func(ctx context.Context, a *Actor, id int64) (string, error)) func(http.ResponseWriter, *http.Request, *Actor) {
-	return func(w http.ResponseWriter, r *http.Request, a *Actor) {
-		u, ok := h.unitParam(w, r, a, ManageUsers)
-		if !ok {
-			return
-		}
-		id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
-		if err != nil {
-			h.web.NotFound(w, r)
-			return
-		}
-		msg, err := do(r.Context(), a, id)
-		if err != nil {
-			h.officialsPage(w, r, a, u, web.StatusOf(err), formError(err))
-			return
-		}
-		h.officialsPage(w, r, a, u, http.StatusOK, form{Values: map[string]string{"done": msg}})
-	}
-}
-
-// lock locks or unlocks an official's account.
-func (h *Handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *Actor) {
-	return h.onOfficial("account", func(ctx context.Context, a *Actor, id int64) (string, error) {
-		acc, err := h.svc.SetLocked(ctx, a, id, locked)
-		if err != nil {
-			return "", err
-		}
-		if !locked {
-			return fmt.Sprintf("Đã mở khóa tài khoản %s.", acc.Email), nil
-		}
-		return fmt.Sprintf("Đã khóa tài khoản %s: mọi phiên đăng nhập đã kết thúc.", acc.Email), nil
-	})
-}
-
-// revokeRole ends one role.
-func (h *Handlers) revokeRole() func(http.ResponseWriter, *http.Request, *Actor) {
-	return h.onOfficial("role", func(ctx context.Context, a *Actor, id int64) (string, error) {
-		role, err := h.svc.RevokeRole(ctx, a, id)
-		if err != nil {
-			return "", err
-		}
-		return fmt.Sprintf("Đã thu hồi vai trò “%s”.", role.Label()), nil
-	})
 }

@@ -3,7 +3,6 @@ package auth
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -35,9 +34,6 @@ func (h *Handlers) registerCitizen(s *web.Server) {
 	s.HandleFunc("GET /cong-dan", h.citizen(h.citizenHome))
 	s.HandleFunc("POST /cong-dan/ten", h.citizen(h.citizenName))
 	s.HandleFunc("POST /cong-dan/nhan-ho", h.citizen(h.citizenClaim))
-	s.HandleFunc("GET /quan-tri/don-vi/{unit}/ho-gia-dinh", h.official(h.households))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ho-gia-dinh/{household}/ma-nhan", h.official(h.issueClaim))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ho-gia-dinh/{household}/dai-dien", h.official(h.confirmRepresentative))
 }
 
 // citizen wraps a page for signed-in citizens.
@@ -241,100 +237,4 @@ func (h *Handlers) citizenClaim(w http.ResponseWriter, r *http.Request, a *Actor
 		return
 	}
 	h.citizenPage(w, r, a, http.StatusOK, form{Values: map[string]string{"done": "Bạn đã là người đại diện của hộ " + hh.Code + " (" + hh.HeadName + ")."}})
-}
-
-// householdsPage is the register of a village in the back office.
-type householdsPage struct {
-	Unit       org.Unit
-	Households []householdView
-	Claim      map[string]string // household ID -> claim code just issued
-}
-
-type householdView struct {
-	org.Household
-	Representative string
-}
-
-func (h *Handlers) households(w http.ResponseWriter, r *http.Request, a *Actor) {
-	if u, ok := h.unitParam(w, r, a, ManageHouseholds); ok {
-		h.householdsPage(w, r, u, http.StatusOK, form{})
-	}
-}
-
-func (h *Handlers) householdsPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, f form) {
-	if u.Type.Level() != org.VillageLevel {
-		h.web.Error(w, r, apperr.Invalid("Sổ hộ gia đình lập theo thôn, tổ dân phố: hãy chọn một thôn.", nil))
-		return
-	}
-	hs, err := h.units.Households(r.Context(), u.ID)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	p := householdsPage{Unit: u}
-	for _, hh := range hs {
-		v := householdView{Household: hh}
-		if hh.RepresentativeAccountID != 0 {
-			if acc, err := h.svc.Account(r.Context(), hh.RepresentativeAccountID); err == nil {
-				v.Representative = strings.TrimSpace(acc.FullName + " " + Mask(acc.Phone+acc.Email))
-			}
-		}
-		p.Households = append(p.Households, v)
-	}
-	f.Extra = p
-	h.render(w, r, "households", "auth.households.title", status, f)
-}
-
-func (h *Handlers) householdParam(w http.ResponseWriter, r *http.Request, a *Actor) (org.Unit, int64, bool) {
-	u, ok := h.unitParam(w, r, a, ManageHouseholds)
-	if !ok {
-		return u, 0, false
-	}
-	id, err := strconv.ParseInt(r.PathValue("household"), 10, 64)
-	if err != nil {
-		h.web.NotFound(w, r)
-		return u, 0, false
-	}
-	hh, err := h.units.HouseholdByID(r.Context(), id)
-	if err != nil || hh.VillageID != u.ID {
-		h.web.NotFound(w, r)
-		return u, 0, false
-	}
-	return u, id, true
-}
-
-func (h *Handlers) issueClaim(w http.ResponseWriter, r *http.Request, a *Actor) {
-	u, id, ok := h.householdParam(w, r, a)
-	if !ok {
-		return
-	}
-	code, err := h.svc.IssueClaim(r.Context(), a, id)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	h.householdsPage(w, r, u, http.StatusOK, form{Values: map[string]string{"claim_for": strconv.FormatInt(id, 10), "claim": code}})
-}
-
-func (h *Handlers) confirmRepresentative(w http.ResponseWriter, r *http.Request, a *Actor) {
-	u, id, ok := h.householdParam(w, r, a)
-	if !ok {
-		return
-	}
-	addr := r.PostFormValue("address")
-	if r.PostFormValue("remove") == "1" {
-		addr = ""
-	} else if strings.TrimSpace(addr) == "" {
-		h.householdsPage(w, r, u, http.StatusBadRequest, formError(apperr.Invalid("Hãy nhập số điện thoại hoặc thư điện tử người đại diện đã dùng để đăng nhập.", nil)))
-		return
-	}
-	if err := h.svc.ConfirmRepresentative(r.Context(), a, id, addr); err != nil {
-		if web.StatusOf(err) == http.StatusInternalServerError {
-			h.web.Error(w, r, err)
-			return
-		}
-		h.householdsPage(w, r, u, web.StatusOf(err), formError(err))
-		return
-	}
-	h.householdsPage(w, r, u, http.StatusOK, form{Values: map[string]string{"done": "Đã cập nhật người đại diện hộ."}})
 }

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"testing"
 
-	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/db"
+	"danchu/internal/office"
 	"danchu/internal/org"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
@@ -21,15 +21,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// site serves identity's pages on the fixture.
+// site serves identity's pages on the fixture, with the back office (the
+// pages signing in leads to) as app wires it.
 func (f *fixture) site(t *testing.T) (*httptest.Server, *auth.Handlers) {
 	t.Helper()
 	s, err := web.NewServer(discard, prometheus.NewRegistry(), func(context.Context) error { return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := auth.RegisterRoutes(s, f.svc, f.units, f.audit)
+	h, err := auth.RegisterRoutes(s, f.svc, f.units)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := office.RegisterRoutes(s, h, f.svc, f.units, f.audit); err != nil {
 		t.Fatal(err)
 	}
 	// Tests post many forms from one address; the limit tests set their own.
@@ -189,101 +193,6 @@ func TestWriteRateLimit(t *testing.T) {
 	})
 }
 
-// TestAuthorizationMatrix: every back-office route × every role × (own unit,
-// child unit, foreign unit) over HTTP. Allowed → 200; inside the role's scope but
-// not allowed → 403; outside it → 404 and a denied audit record.
-func TestAuthorizationMatrix(t *testing.T) {
-	total := 0
-	db.Each(t, func(t *testing.T, d *db.DB) {
-		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
-		srv, _ := f.site(t)
-		places := f.places()
-		routes := []struct {
-			method, path string
-			action       auth.Action
-		}{
-			{"GET", "/quan-tri/don-vi/%d/nhat-ky", auth.ReadAudit},
-			{"GET", "/quan-tri/don-vi/%d/can-bo", auth.ManageUsers},
-			{"POST", "/quan-tri/don-vi/%d/can-bo", auth.ManageUsers},
-		}
-		// The policy in words, checked against the role table.
-		mayManageUsers := map[auth.Role]bool{auth.SysAdmin: true, auth.ProvinceAdmin: true}
-		cases := 0
-		for _, role := range auth.Roles {
-			if role.Allows(auth.ManageUsers) != mayManageUsers[role] || !role.Allows(auth.ReadAudit) {
-				t.Errorf("role table: %s manage users %v, read audit %v", role, role.Allows(auth.ManageUsers), role.Allows(auth.ReadAudit))
-			}
-			p := places[role]
-			email := fmt.Sprintf("%s@matrix.vn", strings.ReplaceAll(string(role), "_", "-"))
-			res, err := f.svc.CreateOfficial(context.Background(), nil, auth.NewOfficial{FullName: "Cán bộ ma trận", Email: email, Role: role, UnitID: p[0].ID})
-			if err != nil {
-				t.Fatalf("%s: %v", role, err)
-			}
-			if err := f.svc.Activate(context.Background(), res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], goodPassword); err != nil {
-				t.Fatal(err)
-			}
-			b := newBrowser(t, srv)
-			b.signIn(email)
-			for _, rt := range routes {
-				for i, where := range []string{"own", "child", "foreign"} {
-					if role == auth.SysAdmin && where == "foreign" {
-						continue
-					}
-					unit := p[i]
-					path := fmt.Sprintf(rt.path, unit.ID)
-					var deniedBefore int
-					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedBefore)
-					var code int
-					var body string
-					newEmail := fmt.Sprintf("new-%s-%s@x.vn", role, where)
-					if rt.method == "GET" {
-						code, body, _ = b.get(path)
-					} else {
-						code, body, _ = b.post("/quan-tri", path, url.Values{"full_name": {"Người mới"},
-							"email": {newEmail}, "role": {"viewer"}})
-					}
-					want := http.StatusNotFound
-					if where != "foreign" {
-						want = http.StatusForbidden
-						if role.Allows(rt.action) {
-							want = http.StatusOK
-						}
-					}
-					if rt.method == "POST" && want == http.StatusOK && unit.Type.Level() == org.Attached {
-						want = http.StatusBadRequest // a viewer is not bound to an agency or enterprise: refused as bad input, after the permission check
-					}
-					if code != want {
-						t.Errorf("%s %s as %s on %s unit: %d, want %d\n%.300s", rt.method, rt.path, role, where, code, want, body)
-					}
-					if rt.method == "POST" {
-						made := db.Count(t, d, "select count(*) from accounts where email = $1", newEmail)
-						if (made == 1) != (want == http.StatusOK) {
-							t.Errorf("%s %s as %s on %s unit: answered %d, %d accounts made", rt.method, rt.path, role, where, code, made)
-						}
-					}
-					var deniedAfter int
-					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedAfter)
-					if (want == http.StatusNotFound || want == http.StatusForbidden) != (deniedAfter == deniedBefore+1) {
-						t.Errorf("%s %s as %s on %s unit: denied records %d → %d", rt.method, rt.path, role, where, deniedBefore, deniedAfter)
-					}
-					cases++
-				}
-			}
-		}
-		total += cases
-		t.Logf("authorization matrix: %d cases on %s", cases, d.Dialect)
-		// Nobody signed in: sent to sign in for GET, refused for POST.
-		anon := newBrowser(t, srv)
-		if code, _, h := anon.get(fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", f.danDien.ID)); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap?next=") {
-			t.Errorf("anonymous GET: %d %s", code, h.Get("Location"))
-		}
-		if code, _, _ := anon.post("/dang-nhap", fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.danDien.ID), url.Values{}); code != http.StatusForbidden {
-			t.Errorf("anonymous POST: %d", code)
-		}
-	})
-	t.Logf("authorization matrix: %d cases in all", total)
-}
-
 func TestCitizenJourney(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
@@ -358,145 +267,5 @@ func TestCitizenJourney(t *testing.T) {
 		if !strings.Contains(page, "&lt;script&gt;x&lt;/script&gt; Lê Văn Dân 0912 ••• 678") {
 			t.Errorf("register does not show the representative")
 		}
-	})
-}
-
-// A province administrator revokes a role from the officials page: the official
-// loses it at once and the revocation is audited. Another province's
-// administrator, the administrator's own role, a second revocation and a form
-// without its token change nothing.
-func TestRevokeRole(t *testing.T) {
-	db.Each(t, func(t *testing.T, d *db.DB) {
-		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
-		admin := f.official(t, "tinh@hue.vn", auth.ProvinceAdmin, f.hue)
-		f.official(t, "hn@hanoi.vn", auth.ProvinceAdmin, f.hanoi)
-		head := f.official(t, "thon@dd.vn", auth.VillageHead, f.v1)
-		token := f.signIn(t, "thon@dd.vn")
-		if n := len(f.actor(t, token).Grants); n != 1 {
-			t.Fatalf("village head holds %d roles, want 1", n)
-		}
-		var role, own int64
-		d.QueryRow("select id from roles where account_id = $1", head.ID).Scan(&role)
-		d.QueryRow("select id from roles where account_id = $1", admin.ID).Scan(&own)
-		active := func() (n int) {
-			d.QueryRow("select count(*) from roles where revoked_at is null and id in ($1, $2)", role, own).Scan(&n)
-			return n
-		}
-		srv, _ := f.site(t)
-		revoke := func(b *browser, unit, id int64, v url.Values) (int, string) {
-			t.Helper()
-			page := fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", unit)
-			if v == nil {
-				v = url.Values{}
-			} else {
-				page = ""
-			}
-			code, body, _ := b.post(page, fmt.Sprintf("/quan-tri/don-vi/%d/can-bo/%d/thu-hoi", unit, id), v)
-			return code, body
-		}
-
-		hanoi := newBrowser(t, srv)
-		hanoi.signIn("hn@hanoi.vn")
-		for _, unit := range []int64{f.hanoi.ID, f.hue.ID} {
-			if code, _ := revoke(hanoi, unit, role, nil); code != http.StatusNotFound {
-				t.Errorf("another province's administrator (page of unit %d): %d, want 404", unit, code)
-			}
-		}
-		var denied int
-		d.QueryRow("select count(*) from audit_log where action = 'users.manage' and outcome = 'denied'").Scan(&denied)
-		if denied == 0 || active() != 2 {
-			t.Errorf("refusals: %d denied audit rows, %d roles in force; want some and 2", denied, active())
-		}
-
-		b := newBrowser(t, srv)
-		b.signIn("tinh@hue.vn")
-		_, page, _ := b.get(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID))
-		if !strings.Contains(page, fmt.Sprintf("/can-bo/%d/thu-hoi", role)) || strings.Contains(page, fmt.Sprintf("/can-bo/%d/thu-hoi", own)) {
-			t.Error("the page should offer to revoke the village head's role and not the administrator's own")
-		}
-		if code, body := revoke(b, f.hue.ID, own, nil); code != http.StatusConflict || !strings.Contains(body, "tự thu hồi") {
-			t.Errorf("own role: %d, want 409 with the reason", code)
-		}
-		if code, _ := revoke(b, f.hue.ID, role, url.Values{"csrf": {"AAAA"}}); code != http.StatusForbidden {
-			t.Errorf("without the form's token: %d, want 403", code)
-		}
-		if active() != 2 {
-			t.Fatalf("%d roles in force after the refusals, want 2", active())
-		}
-		code, body := revoke(b, f.hue.ID, role, nil)
-		if code != http.StatusOK || !strings.Contains(body, "Đã thu hồi vai trò “Trưởng thôn") || strings.Contains(body, "thon@dd.vn") {
-			t.Fatalf("revoke: %d; want 200, the confirmation and the official gone from the list", code)
-		}
-		if n := len(f.actor(t, token).Grants); n != 0 || active() != 1 {
-			t.Errorf("after the revocation the village head holds %d roles (%d in force), want 0", n, active()-1)
-		}
-		var audited int
-		d.QueryRow("select count(*) from audit_log where object_type = 'role' and object_id = $1 and outcome = 'ok'", fmt.Sprint(role)).Scan(&audited)
-		if audited != 1 {
-			t.Errorf("%d audit rows for the revocation, want 1", audited)
-		}
-		if code, body := revoke(b, f.hue.ID, role, nil); code != http.StatusNotFound || !strings.Contains(body, "đã được thu hồi") {
-			t.Errorf("second revocation: %d, want 404 saying it is already revoked", code)
-		}
-	})
-}
-
-// A province administrator locks an official's account: the session ends at
-// once, signing in is refused with the reason, and unlocking lets them back in.
-// Another province's administrator, the administrator's own account and a
-// second lock change nothing.
-func TestLockAccount(t *testing.T) {
-	db.Each(t, func(t *testing.T, d *db.DB) {
-		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
-		ctx := context.Background()
-		admin := f.official(t, "tinh@hue.vn", auth.ProvinceAdmin, f.hue)
-		f.official(t, "hn@hanoi.vn", auth.ProvinceAdmin, f.hanoi)
-		head := f.official(t, "thon@dd.vn", auth.VillageHead, f.v1)
-		token := f.signIn(t, "thon@dd.vn")
-		status := func() (s string) {
-			d.QueryRow("select status from accounts where id = $1", head.ID).Scan(&s)
-			return s
-		}
-		srv, _ := f.site(t)
-		post := func(b *browser, unit, account int64, what string) (int, string) {
-			t.Helper()
-			code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", unit), fmt.Sprintf("/quan-tri/don-vi/%d/tai-khoan/%d/%s", unit, account, what), url.Values{})
-			return code, body
-		}
-		hanoi := newBrowser(t, srv)
-		hanoi.signIn("hn@hanoi.vn")
-		if code, _ := post(hanoi, f.hanoi.ID, head.ID, "khoa"); code != http.StatusNotFound || status() != auth.Active {
-			t.Errorf("another province's administrator: %d, status %s; want 404 and active", code, status())
-		}
-		b := newBrowser(t, srv)
-		b.signIn("tinh@hue.vn")
-		if code, body := post(b, f.hue.ID, admin.ID, "khoa"); code != http.StatusConflict || !strings.Contains(body, "tự khóa") {
-			t.Errorf("own account: %d, want 409 with the reason", code)
-		}
-		audited := func() (n int) {
-			d.QueryRow("select count(*) from audit_log where object_type = 'account' and object_id = $1 and action = 'users.manage' and outcome = 'ok'",
-				fmt.Sprint(head.ID)).Scan(&n)
-			return n
-		}
-		before := audited()
-		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusOK || !strings.Contains(body, "Đã khóa tài khoản thon@dd.vn") {
-			t.Fatalf("lock: %d", code)
-		}
-		if ss, _, err := f.svc.Session(ctx, token); ss != nil || err != nil || status() != auth.Disabled {
-			t.Errorf("after the lock: session %v (%v), status %s; want none and disabled", ss != nil, err, status())
-		}
-		if _, err := f.svc.SignIn(ctx, "thon@dd.vn", goodPassword, "10.0.0.1", "test"); apperr.CodeOf(err) != apperr.CodeForbidden {
-			t.Errorf("signing in to a locked account: %v, want forbidden", err)
-		}
-		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusConflict || !strings.Contains(body, "đã ở trạng thái này") {
-			t.Errorf("second lock: %d, want 409", code)
-		}
-		if n := audited() - before; n != 1 {
-			t.Errorf("%d audit rows for the lock, want 1", n)
-		}
-		if code, _ := post(b, f.hue.ID, head.ID, "mo-khoa"); code != http.StatusOK || status() != auth.Active {
-			t.Fatalf("unlock: %d, status %s", code, status())
-		}
-		f.signIn(t, "thon@dd.vn")
 	})
 }

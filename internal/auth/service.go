@@ -289,9 +289,14 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 		if err := CheckPassword(password, acc.FullName, acc.Email); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, updated_at = $3
-			where id = $4`, HashPassword(password), Active, now, id); err != nil {
+		// From the status read: a lock committed meanwhile is not undone.
+		res, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, updated_at = $3
+			where id = $4 and status = $5`, HashPassword(password), Active, now, id, acc.Status)
+		if err != nil {
 			return fmt.Errorf("set password: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return apperr.Conflict("Tài khoản vừa được quản trị viên thay đổi. Hãy tải lại trang và làm lại.")
 		}
 		// Its use kills every other link of the account (activation and reset).
 		if _, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and used_at is null", id); err != nil {
@@ -422,7 +427,10 @@ func (s *Service) BeginEnrolment(ctx context.Context, ss *Session) (Enrolment, e
 	if err != nil {
 		return Enrolment{}, fmt.Errorf("totp secret: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID)
+		return err
+	}); err != nil {
 		return Enrolment{}, fmt.Errorf("store totp secret: %w", err)
 	}
 	return enrolmentOf(key)
@@ -629,37 +637,35 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 	return s.setPasswordByToken(ctx, token, "reset", password)
 }
 
+// OfficialRole is an official's role in force, as the officials page lists it.
+type OfficialRole struct {
+	ID, AccountID                   int64 // the role's ID, the official's account
+	Name, Email, Status, Role, Unit string
+}
+
 // OfficialsUnder lists the officials holding a role on u or below it (u zero:
 // everywhere), with the role and its unit.
-func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]officialRow, error) {
+func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]OfficialRole, error) {
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `select r.id, r.account_id, a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
-		from roles r join accounts a on a.id = r.account_id where r.revoked_at is null order by a.full_name, r.id`)
+	held, err := rolesInForce(ctx, s.db)
 	if err != nil {
-		return nil, fmt.Errorf("officials: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	var out []officialRow
-	for rows.Next() {
-		var o officialRow
-		var role Role
-		var unit int64
-		if err := rows.Scan(&o.ID, &o.AccountID, &o.Name, &o.Email, &o.Status, &role, &unit); err != nil {
-			return nil, err
-		}
-		if u.ID != 0 && !t.Within(unit, u.ID) {
+	var out []OfficialRole
+	for _, h := range held {
+		if u.ID != 0 && !t.Within(h.UnitID, u.ID) {
 			continue
 		}
-		o.Role, o.Unit = role.Label(), "Toàn quốc"
-		if uu, ok := t.Unit(unit); ok {
+		o := OfficialRole{ID: h.ID, AccountID: h.AccountID, Name: h.Name, Email: h.Email, Status: h.Status, Role: h.Role.Label(), Unit: "Toàn quốc"}
+		if uu, ok := t.Unit(h.UnitID); ok {
 			o.Unit = uu.Name
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // logAccount writes an event of an official's own account (sign-in, second

@@ -2,12 +2,14 @@ package auth_test
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/auth"
 	"danchu/internal/db"
 
@@ -379,7 +381,7 @@ func TestSessionCacheAcrossProcesses(t *testing.T) {
 		f.advance(time.Minute)
 		token := f.signIn(t, "xa@dd.vn")
 		name := f.actor(t, token).Name
-		if _, err := d.ExecContext(ctx, "update accounts set full_name = 'Tên sửa thẳng' where email = 'xa@dd.vn'"); err != nil {
+		if _, err := d.Raw().ExecContext(ctx, "update accounts set full_name = 'Tên sửa thẳng' where email = 'xa@dd.vn'"); err != nil {
 			t.Fatal(err)
 		}
 		f.advance(20 * time.Second) // many reads of the change log later
@@ -405,6 +407,80 @@ func TestSessionCacheAcrossProcesses(t *testing.T) {
 		}
 		if ss, _, err := f.svc.Session(ctx, token); ss != nil || err != nil {
 			t.Errorf("after signing out everywhere: session %v, err %v", ss != nil, err)
+		}
+	})
+}
+
+// Requests neither read the change log nor write the sessions' use: the
+// program's jobs do. A process that runs no jobs (a command, another test)
+// therefore never serves a session from its cache, and a session's use reaches
+// the database only when WriteSeen runs.
+func TestSessionWorkIsTheJobs(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, func(p *auth.Policy) { p.Require2FA = false })
+		ctx := context.Background()
+		f.official(t, "xa@dd.vn", auth.CommuneOfficial, f.danDien)
+		token := f.signIn(t, "xa@dd.vn")
+		seen := func() int64 {
+			var at int64
+			if err := d.QueryRow("select seen_at from sessions where hash = $1", auth.HashToken(token)).Scan(&at); err != nil {
+				t.Fatal(err)
+			}
+			return at
+		}
+		before := seen()
+		// Two minutes later (more than touchEvery), with no job run: requests
+		// spread over seconds queue the use and write nothing.
+		f.mu.Lock()
+		f.now = f.now.Add(2 * time.Minute)
+		f.mu.Unlock()
+		for range 3 {
+			f.mu.Lock()
+			f.now = f.now.Add(1500 * time.Millisecond)
+			f.mu.Unlock()
+			if ss, _, err := f.svc.Session(ctx, token); ss == nil || err != nil {
+				t.Fatalf("session: %v, %v", ss, err)
+			}
+		}
+		if got := seen(); got != before {
+			t.Errorf("a request wrote seen_at (%d → %d); only the job may", before, got)
+		}
+		if err := f.svc.WriteSeen(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := seen(), f.clock().UnixMilli(); got != want {
+			t.Errorf("after WriteSeen: seen_at %d, want %d", got, want)
+		}
+		// No job has read the change log: a sign-out in another process is
+		// seen by the very next request.
+		other := auth.NewService(d, f.units, f.audit, f.svc.Policy(), f.mail.Sender(), f.sms)
+		if err := other.SignOut(ctx, token); err != nil {
+			t.Fatal(err)
+		}
+		if ss, _, err := f.svc.Session(ctx, token); ss != nil || err != nil {
+			t.Errorf("without the change-log job the cache served a session signed out elsewhere (%v)", err)
+		}
+	})
+}
+
+// A link is used once even when several requests carry it at the same moment:
+// the use is conditional (used_at is null) and the losers get a conflict,
+// never a second password.
+func TestLinkUsedOnceUnderConcurrency(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		ctx := context.Background()
+		res, err := f.svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Lê Thị Hoa", Email: "hoa@dd.vn", Role: auth.CommuneOfficial, UnitCode: "19885"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:]
+		const n = 6
+		ok := apperrtest.AtOnce(t, n, func(i int) error {
+			return f.svc.Activate(ctx, token, fmt.Sprintf("mật khẩu riêng số %d của Hoa", i))
+		})
+		if ok != 1 {
+			t.Errorf("%d of %d concurrent uses of one link set a password, want 1", ok, n)
 		}
 	})
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"log/slog"
 	"sync"
 	"time"
 
@@ -34,7 +33,7 @@ type Session struct {
 
 // touchEvery limits writes: seen_at is refreshed at most once per thirtieth of
 // the idle limit (officials 1 min, citizens 5.6 h), and written with the others of
-// the same second in one transaction (see pollChanges).
+// the same second in one transaction (see WriteSeen).
 func (s *Service) touchEvery(k Kind) time.Duration {
 	idle, _ := s.lifetimes(k)
 	return idle / 30
@@ -48,7 +47,7 @@ func (s *Service) lifetimes(k Kind) (idle, max time.Duration) {
 }
 
 // newSession stores a session for the account and returns its cookie value.
-func (s *Service) newSession(ctx context.Context, q querier, acc Account, stage, ip, ua string) (string, error) {
+func (s *Service) newSession(ctx context.Context, q *sql.Tx, acc Account, stage, ip, ua string) (string, error) {
 	token, hash := newToken()
 	csrf, _ := newToken()
 	now := s.db.Now()
@@ -72,7 +71,6 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 	}
 	hash := tokenHash(token)
 	now := s.db.Now()
-	s.pollChanges(ctx, now)
 	if ss, a, ok := s.sessions.get(hash, now); ok {
 		if idle, _ := s.lifetimes(a.Kind); now.Sub(time.UnixMilli(ss.SeenAt)) < idle {
 			if now.Sub(time.UnixMilli(ss.SeenAt)) >= s.touchEvery(a.Kind) {
@@ -90,8 +88,18 @@ func (s *Service) Session(ctx context.Context, token string) (*Session, *Actor, 
 
 // SessionMaxAge is how soon a sign-out or a changed role in another process takes
 // effect here (in this process, at once): each process reads the change log
-// (session_changes) this often and trusts nothing it cached of a changed account.
+// (session_changes) this often, in a job of the program (PollSessionChanges),
+// and trusts nothing it cached of a changed account. A process that does not
+// run the job (a command, a test) never serves a session from its cache.
 const SessionMaxAge = time.Second
+
+// Background work of the session cache, run by the program's jobs (app), never
+// inside a request: how often each runs.
+const (
+	PollSessionsEvery = SessionMaxAge // PollSessionChanges
+	WriteSeenEvery    = time.Second   // WriteSeen
+	PruneSessionEvery = time.Hour     // PruneSessionChanges
+)
 
 // changeWindow is how far back each read of the change log looks: a change
 // committed late, or stamped by a process whose clock is behind, is still seen.
@@ -105,9 +113,7 @@ type sessionCache struct {
 	cur, old map[string]cachedSession // two generations: the older one is dropped when the newer fills
 	changed  map[int64]time.Time      // account → when this process last saw it changed
 	polled   time.Time                // when the change log was last read
-	polling  sync.Mutex
-	touches  map[string]int64 // session hash → seen_at not yet written
-	pruned   time.Time        // when old change-log rows were last deleted
+	touches  map[string]int64         // session hash → seen_at not yet written
 }
 
 // sessionCacheSize bounds each generation (about 400 bytes an entry: at most
@@ -166,24 +172,19 @@ func (c *sessionCache) forget(accountID int64, now time.Time) {
 	}
 }
 
-// pollChanges reads the change log at most once per SessionMaxAge. The accounts
-// it names are marked changed at the time of the read; a mark outlives any
-// cached entry it could concern.
-func (s *Service) pollChanges(ctx context.Context, now time.Time) {
-	c := &s.sessions
-	c.mu.Lock()
-	due := now.Sub(c.polled) >= SessionMaxAge || now.Before(c.polled)
-	c.mu.Unlock()
-	if !due || !c.polling.TryLock() { // another request is reading it
-		return
-	}
-	defer c.polling.Unlock()
+// PollSessionChanges reads the change log: the accounts it names are marked
+// changed at the time of the read, and a mark outlives any cached entry it could
+// concern. The cache serves only while the log has been read within
+// 2×SessionMaxAge, so the program runs this every PollSessionsEvery.
+func (s *Service) PollSessionChanges(ctx context.Context) error {
+	now := s.db.Now()
 	accounts, err := db.Int64s(ctx, s.db, "select account_id from session_changes where at >= $1", now.Add(-changeWindow).UnixMilli())
 	if err != nil {
-		slog.Warn("read session changes", "err", err) // the cache stays unused until a read succeeds
-		return
+		return fmt.Errorf("read session changes: %w", err) // the cache stays unused until a read succeeds
 	}
+	c := &s.sessions
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if c.changed == nil {
 		c.changed = map[int64]time.Time{}
 	}
@@ -196,29 +197,34 @@ func (s *Service) pollChanges(ctx context.Context, now time.Time) {
 		c.changed[id] = now
 	}
 	c.polled = now
-	touches := c.touches
-	c.touches = nil
-	prune := now.Sub(c.pruned) >= time.Hour
-	if prune {
-		c.pruned = now
-	}
-	c.mu.Unlock()
-	ctx = context.WithoutCancel(ctx)
-	s.writeTouches(ctx, touches)
-	if prune { // the log is read back changeWindow only: an hour is plenty
-		if _, err := s.db.ExecContext(ctx, "delete from session_changes where at < $1", now.Add(-time.Hour).UnixMilli()); err != nil {
-			slog.Warn("prune session changes", "err", err)
-		}
-	}
+	return nil
 }
 
-// writeTouches stores the seen_at of the sessions used since the last write, in
+// PruneSessionChanges deletes the change log older than an hour: it is read
+// back changeWindow only.
+func (s *Service) PruneSessionChanges(ctx context.Context) error {
+	before := s.db.Now().Add(-time.Hour).UnixMilli()
+	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "delete from session_changes where at < $1", before); err != nil {
+			return fmt.Errorf("prune session changes: %w", err)
+		}
+		return nil
+	})
+}
+
+// WriteSeen stores the seen_at of the sessions used since the last write, in
 // one transaction: a surge of voters would otherwise queue one write each
-// behind the ballots. A crash loses at most a second of them (a session may then
+// behind the ballots. The program runs it every WriteSeenEvery and once more
+// when it stops; a crash loses at most a second of them (a session may then
 // reach its idle limit up to that much sooner).
-func (s *Service) writeTouches(ctx context.Context, touches map[string]int64) {
+func (s *Service) WriteSeen(ctx context.Context) error {
+	c := &s.sessions
+	c.mu.Lock()
+	touches := c.touches
+	c.touches = nil
+	c.mu.Unlock()
 	if len(touches) == 0 {
-		return
+		return nil
 	}
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		st, err := tx.PrepareContext(ctx, "update sessions set seen_at = $1 where hash = $2 and seen_at < $1")
@@ -234,8 +240,20 @@ func (s *Service) writeTouches(ctx context.Context, touches map[string]int64) {
 		return nil
 	})
 	if err != nil {
-		slog.Warn("touch sessions", "sessions", len(touches), "err", err)
+		c.mu.Lock() // keep them for the next round, unless newer ones came
+		if c.touches == nil {
+			c.touches = touches
+		} else {
+			for h, at := range touches {
+				if at > c.touches[h] {
+					c.touches[h] = at
+				}
+			}
+		}
+		c.mu.Unlock()
+		return fmt.Errorf("touch %d sessions: %w", len(touches), err)
 	}
+	return nil
 }
 
 // touch queues seen_at for writing and updates the cached copy.
@@ -256,7 +274,7 @@ func (c *sessionCache) touch(hash string, at int64) {
 
 // changedSessions logs, in the transaction that makes it, a change to the
 // sessions or the actor of an account; the caller then calls s.forgetLocal.
-func (s *Service) changedSessions(ctx context.Context, q querier, accountID int64) error {
+func (s *Service) changedSessions(ctx context.Context, q *sql.Tx, accountID int64) error {
 	if _, err := q.ExecContext(ctx, "insert into session_changes (id, account_id, at) values ($1, $2, $3)",
 		s.db.NewID(), accountID, s.db.NowMillis()); err != nil {
 		return fmt.Errorf("log session change: %w", err)
@@ -285,7 +303,10 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 	now := s.db.Now()
 	idle, _ := s.lifetimes(kind)
 	if status != Active || now.UnixMilli() >= ss.ExpiresAt || now.Sub(time.UnixMilli(ss.SeenAt)) >= idle {
-		_, err := s.db.ExecContext(ctx, "delete from sessions where hash = $1", ss.Hash)
+		err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "delete from sessions where hash = $1", ss.Hash)
+			return err
+		})
 		return nil, nil, err
 	}
 	if now.Sub(time.UnixMilli(ss.SeenAt)) >= s.touchEvery(kind) {

@@ -12,10 +12,11 @@ import (
 	"danchu/internal/notify"
 )
 
+// querier reads: a *db.DB, a *db.Cached or a *sql.Tx. Functions that write take
+// the *sql.Tx of a RunInTx.
 type querier interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
 // accountCols are the columns of Account. (accounts.failed_logins and retry_at
@@ -38,7 +39,7 @@ func accountWhere(ctx context.Context, q querier, where string, args ...any) (Ac
 	return scanAccount(q.QueryRowContext(ctx, "select "+accountCols+" from accounts where "+where, args...))
 }
 
-func insertAccount(ctx context.Context, q querier, a Account, now int64) error {
+func insertAccount(ctx context.Context, q *sql.Tx, a Account, now int64) error {
 	_, err := q.ExecContext(ctx, `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret, totp_enabled,
 		totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, '', false, 0, 0, 0, $8, $8)`,
 		a.ID, string(a.Kind), a.FullName, nullString(a.Email), nullString(a.Phone), a.PasswordHash, a.Status, now)
@@ -66,7 +67,7 @@ func grantsOf(ctx context.Context, q querier, accountID int64) ([]Grant, error) 
 	return gs, rows.Err()
 }
 
-func insertGrant(ctx context.Context, q querier, id, accountID int64, g Grant, by, now int64) error {
+func insertGrant(ctx context.Context, q *sql.Tx, id, accountID int64, g Grant, by, now int64) error {
 	_, err := q.ExecContext(ctx, "insert into roles (id, account_id, role, unit_id, granted_by, created_at) values ($1, $2, $3, $4, $5, $6)",
 		id, accountID, string(g.Role), nullID(g.UnitID), by, now)
 	if err != nil {
@@ -75,7 +76,7 @@ func insertGrant(ctx context.Context, q querier, id, accountID int64, g Grant, b
 	return nil
 }
 
-func insertToken(ctx context.Context, q querier, hash string, accountID int64, purpose string, expires, now int64) error {
+func insertToken(ctx context.Context, q *sql.Tx, hash string, accountID int64, purpose string, expires, now int64) error {
 	_, err := q.ExecContext(ctx, "insert into tokens (hash, account_id, purpose, expires_at, created_at) values ($1, $2, $3, $4, $5)",
 		hash, accountID, purpose, expires, now)
 	if err != nil {
@@ -86,7 +87,7 @@ func insertToken(ctx context.Context, q querier, hash string, accountID int64, p
 
 // useToken marks a link's token used and returns its account, or an error saying
 // what to do when it is unknown, used or expired.
-func useToken(ctx context.Context, q querier, token, purpose string, now int64) (int64, error) {
+func useToken(ctx context.Context, q *sql.Tx, token, purpose string, now int64) (int64, error) {
 	var accountID, expires int64
 	var used sql.NullInt64
 	err := q.QueryRowContext(ctx, "select account_id, expires_at, used_at from tokens where hash = $1 and purpose = $2",
@@ -101,8 +102,12 @@ func useToken(ctx context.Context, q querier, token, purpose string, now int64) 
 	case now >= expires:
 		return 0, apperr.Conflict("Đường liên kết đã hết hạn. Hãy xin một đường liên kết mới.")
 	}
-	if _, err := q.ExecContext(ctx, "update tokens set used_at = $1 where hash = $2", now, tokenHash(token)); err != nil {
+	res, err := q.ExecContext(ctx, "update tokens set used_at = $1 where hash = $2 and used_at is null", now, tokenHash(token))
+	if err != nil {
 		return 0, fmt.Errorf("use token: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 { // used meanwhile, by a request that committed first
+		return 0, apperr.Conflict("Đường liên kết này đã được dùng. Mỗi đường liên kết chỉ dùng được một lần; hãy xin một đường liên kết mới nếu cần.")
 	}
 	return accountID, nil
 }
@@ -175,4 +180,58 @@ func Holders(ctx context.Context, q db.Querier, action Action, unitID int64) ([]
 		return nil, fmt.Errorf("holders of %s: %w", action, err)
 	}
 	return ids, nil
+}
+
+// roleHolding is a role in force with its holder's account.
+type roleHolding struct {
+	ID, AccountID, UnitID int64 // UnitID 0: the whole country
+	Role                  Role
+	Name, Email, Status   string
+}
+
+// rolesInForce returns every role in force with its holder, by the holder's name.
+func rolesInForce(ctx context.Context, q querier) ([]roleHolding, error) {
+	rows, err := q.QueryContext(ctx, `select r.id, r.account_id, a.full_name, coalesce(a.email, ''), a.status, r.role, coalesce(r.unit_id, 0)
+		from roles r join accounts a on a.id = r.account_id where r.revoked_at is null order by a.full_name, r.id`)
+	if err != nil {
+		return nil, fmt.Errorf("officials: %w", err)
+	}
+	defer rows.Close()
+	var out []roleHolding
+	for rows.Next() {
+		var h roleHolding
+		if err := rows.Scan(&h.ID, &h.AccountID, &h.Name, &h.Email, &h.Status, &h.Role, &h.UnitID); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// insertClaim stores a household claim code by its hash.
+func insertClaim(ctx context.Context, tx *sql.Tx, hash string, householdID, by, expires, now int64) error {
+	if _, err := tx.ExecContext(ctx, `insert into household_claims (code_hash, household_id, created_by, expires_at, created_at)
+		values ($1, $2, $3, $4, $5)`, hash, householdID, by, expires, now); err != nil {
+		return fmt.Errorf("store claim: %w", err)
+	}
+	return nil
+}
+
+// claimByHash returns the household of a claim code, when it expires and whether
+// it was used (sql.ErrNoRows: no such code).
+func claimByHash(ctx context.Context, q querier, hash string) (householdID, expires int64, used bool, err error) {
+	var usedAt sql.NullInt64
+	err = q.QueryRowContext(ctx, "select household_id, expires_at, used_at from household_claims where code_hash = $1", hash).
+		Scan(&householdID, &expires, &usedAt)
+	return householdID, expires, usedAt.Valid, err
+}
+
+// useClaim marks an unused claim code used by the account; false: it was used meanwhile.
+func useClaim(ctx context.Context, tx *sql.Tx, hash string, by, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update household_claims set used_at = $1, used_by = $2 where code_hash = $3 and used_at is null", now, by, hash)
+	if err != nil {
+		return false, fmt.Errorf("use claim: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }

@@ -345,3 +345,44 @@ func TestEditOwnComment(t *testing.T) {
 		}
 	})
 }
+
+// Officials answering (and hiding) the same comment at the same moment: a
+// comment is counted answered once and hidden once, because the counting
+// write is conditional on the comment still having no answer (no reason).
+func TestConcurrentAnswersCountOnce(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		c, err := f.svc.Open(ctx, f.official, draft(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Comment(ctx, f.citizen, c.ID, 1, consultation.Suggest, "Đề nghị sửa khoản 2", false, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		ids := commentIDs(t, d, c.ID)
+		const n = 6
+		errs := make(chan error, 2*n)
+		start := make(chan struct{})
+		for range n {
+			go func() {
+				<-start
+				errs <- f.svc.Answer(ctx, f.official, c.ID, ids, consultation.Explained, "Sẽ xem xét")
+			}()
+			go func() { <-start; errs <- f.svc.Hide(ctx, f.official, c.ID, ids[0], "abuse") }()
+		}
+		close(start)
+		for range 2 * n {
+			if err := <-errs; err != nil {
+				t.Errorf("a concurrent answer or hide: %v", err)
+			}
+		}
+		got, err := f.svc.Get(ctx, nil, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Comments != 1 || got.Answered != 1 || got.Hidden != 1 {
+			t.Errorf("after %d concurrent answers and hides: %d comments, %d answered, %d hidden; want 1, 1, 1", n, got.Comments, got.Answered, got.Hidden)
+		}
+	})
+}

@@ -31,8 +31,15 @@ const (
 )
 
 // DB is the database handle shared by every store. It is safe for concurrent use.
+//
+// It reads (QueryContext, QueryRowContext…) but does not write: it has no
+// ExecContext, BeginTx or PrepareContext, so that every write goes through
+// RunInTx (SQLite's in-process queue, retry of serialization failures) or a
+// GroupCommit, never through an autocommit statement that skips both. A read
+// method given a statement that writes panics (see checkRead). Migrations,
+// the test harness and maintenance commands reach the pool through Raw.
 type DB struct {
-	*sql.DB
+	pool    *sql.DB
 	Dialect Dialect
 	// Target is the DSN with any password removed, for logs and messages.
 	Target string
@@ -92,7 +99,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 			}
 		}
 		d.Dialect, d.Target = SQLite, "sqlite:"+path
-		d.DB, err = sql.Open("sqlite", sqliteDSN(path, opt.SyncFull))
+		d.pool, err = sql.Open("sqlite", sqliteDSN(path, opt.SyncFull))
 		if err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
@@ -105,11 +112,11 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		if n <= 0 {
 			n = 3 * runtime.NumCPU()
 		}
-		d.SetMaxOpenConns(n)
-		d.SetMaxIdleConns(n)
+		d.pool.SetMaxOpenConns(n)
+		d.pool.SetMaxIdleConns(n)
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		d.Dialect, d.Target = Postgres, redact(dsn)
-		d.DB, err = sql.Open("pgx", dsn)
+		d.pool, err = sql.Open("pgx", dsn)
 		if err != nil {
 			return nil, &apperr.ConfigError{
 				VI: fmt.Sprintf("DSN PostgreSQL không hợp lệ (%v) — dạng đúng: postgres://user:pass@host:5432/db", err),
@@ -120,9 +127,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		if n <= 0 {
 			n = 20
 		}
-		d.SetMaxOpenConns(n)
-		d.SetMaxIdleConns(n)
-		d.SetConnMaxIdleTime(5 * time.Minute)
+		d.pool.SetMaxOpenConns(n)
+		d.pool.SetMaxIdleConns(n)
+		d.pool.SetConnMaxIdleTime(5 * time.Minute)
 	default:
 		scheme, _, _ := strings.Cut(dsn, ":")
 		return nil, &apperr.ConfigError{
@@ -222,7 +229,7 @@ func (d *DB) runOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 		d.writing.Lock()
 		defer d.writing.Unlock()
 	}
-	tx, err := d.BeginTx(ctx, nil)
+	tx, err := d.pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}

@@ -52,16 +52,16 @@ func TestEngine(t *testing.T) {
 		t.Run("UniqueViolationDetected", func(t *testing.T) {
 			ins := `insert into units (id, code, name, name_folded, type, path, depth, valid_from, created_at, updated_at)
 				values ($1, '01', 'x', 'x', 'tinh', '/1/', 0, '2025-07-01', 0, 0)`
-			if _, err := d.Exec(ins, d.NewID()); err != nil {
+			if _, err := d.Raw().Exec(ins, d.NewID()); err != nil {
 				t.Fatal(err)
 			}
-			_, err := d.Exec(ins, d.NewID())
+			_, err := d.Raw().Exec(ins, d.NewID())
 			if !db.IsUniqueViolation(err) {
 				t.Fatalf("duplicate code error = %v, want a unique violation", err)
 			}
 		})
 		t.Run("ForeignKeysEnforced", func(t *testing.T) {
-			_, err := d.Exec(`insert into units (id, name, name_folded, type, parent_id, path, depth, valid_from, created_at, updated_at)
+			_, err := d.Raw().Exec(`insert into units (id, name, name_folded, type, parent_id, path, depth, valid_from, created_at, updated_at)
 				values ($1, 'x', 'x', 'xa', 999, '/1/', 1, '2025-07-01', 0, 0)`, d.NewID())
 			if err == nil || !strings.Contains(strings.ToLower(err.Error()), "foreign key") {
 				t.Fatalf("insert with unknown parent: %v, want a foreign key violation", err)
@@ -130,7 +130,7 @@ func TestIDsIncreaseAndDifferByNode(t *testing.T) {
 func TestInsertBatches(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := d.ExecContext(ctx, "create table batch_probe (id bigint primary key, note text not null, n integer)"); err != nil {
+		if _, err := d.Raw().ExecContext(ctx, "create table batch_probe (id bigint primary key, note text not null, n integer)"); err != nil {
 			t.Fatal(err)
 		}
 		const n = 250

@@ -45,7 +45,7 @@ func gcWriter(calls *atomic.Int64) func(ctx context.Context, tx *sql.Tx, items [
 func TestGroupCommit(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		if _, err := d.Exec("create table gc_items (k text primary key, body text not null)"); err != nil {
+		if _, err := d.Raw().Exec("create table gc_items (k text primary key, body text not null)"); err != nil {
 			t.Fatal(err)
 		}
 		var calls atomic.Int64
@@ -179,7 +179,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 			}
 			d = full
 		}
-		if _, err := d.Exec("create table gc_items (k text primary key, body text not null)"); err != nil {
+		if _, err := d.Raw().Exec("create table gc_items (k text primary key, body text not null)"); err != nil {
 			b.Fatal(err)
 		}
 		var calls atomic.Int64

@@ -130,8 +130,11 @@ func (d *DB) Migrate(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := d.ExecContext(ctx, `create table if not exists schema_migrations (
-		version integer primary key, name text not null, applied_at bigint not null)`); err != nil {
+	if err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `create table if not exists schema_migrations (
+		version integer primary key, name text not null, applied_at bigint not null)`)
+		return err
+	}); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	var applied []string

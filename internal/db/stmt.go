@@ -8,7 +8,8 @@ import (
 
 // Cached runs queries through prepared statements kept for the life of the DB,
 // so that hot read paths skip SQL parsing (a third of a page's cost on SQLite).
-// Use it for fixed query texts only: each distinct text is prepared once.
+// Use it for fixed query texts only: each distinct text is prepared once. It
+// reads only; a writer uses In to run a kept statement inside its transaction.
 type Cached struct {
 	d     *DB
 	stmts sync.Map // query text -> *sql.Stmt
@@ -21,7 +22,7 @@ func (c *Cached) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	if s, ok := c.stmts.Load(query); ok {
 		return s.(*sql.Stmt), nil
 	}
-	s, err := c.d.PrepareContext(ctx, query)
+	s, err := c.d.pool.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, err
 	}
@@ -34,6 +35,7 @@ func (c *Cached) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 
 // QueryContext runs a prepared query.
 func (c *Cached) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	checkRead(query)
 	s, err := c.stmt(ctx, query)
 	if err != nil {
 		return nil, err
@@ -43,21 +45,13 @@ func (c *Cached) QueryContext(ctx context.Context, query string, args ...any) (*
 
 // QueryRowContext runs a prepared query for one row.
 func (c *Cached) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	checkRead(query)
 	s, err := c.stmt(ctx, query)
 	if err != nil {
 		// A statement that does not prepare fails the same way when run directly.
 		return c.d.QueryRowContext(ctx, query, args...)
 	}
 	return s.QueryRowContext(ctx, args...)
-}
-
-// ExecContext runs a prepared statement.
-func (c *Cached) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := c.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	return s.ExecContext(ctx, args...)
 }
 
 // In returns the prepared statement of query for use in tx: database/sql keeps

@@ -122,7 +122,7 @@ func (f *fixture) addHouseholds(t *testing.T, v org.Unit, n int) {
 	}
 	for _, h := range hs {
 		a := f.citizen(t)
-		if _, err := f.d.ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", a.AccountID, h.ID); err != nil {
+		if _, err := f.d.Raw().ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", a.AccountID, h.ID); err != nil {
 			t.Fatal(err)
 		}
 		f.households[v.ID] = append(f.households[v.ID], h.ID)
@@ -133,12 +133,36 @@ func (f *fixture) addHouseholds(t *testing.T, v org.Unit, n int) {
 func (f *fixture) citizen(t *testing.T) *auth.Actor {
 	t.Helper()
 	id := f.d.NewID()
-	if _, err := f.d.ExecContext(context.Background(), `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret,
+	if _, err := f.d.Raw().ExecContext(context.Background(), `insert into accounts (id, kind, full_name, email, phone, password_hash, status, totp_secret,
 		totp_enabled, totp_last, failed_logins, retry_at, created_at, updated_at) values ($1, 'citizen', 'Người đại diện', null, $2, '', 'active', '',
 		false, 0, 0, 0, 0, 0)`, id, fmt.Sprintf("+849%09d", id%1_000_000_000)); err != nil {
 		t.Fatal(err)
 	}
 	return &auth.Actor{AccountID: id, Name: "Người đại diện", Kind: auth.Citizen}
+}
+
+// submitted is a matter of the first village decided at a meeting (3 of 4
+// households agree) whose minutes the village head has sent for recognition.
+func (f *fixture) submitted(t *testing.T, subject int, title string) decision.Matter {
+	t.Helper()
+	ctx := context.Background()
+	v1 := f.villages[0]
+	m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: subject, Title: title})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.advance(2 * 24 * time.Hour)
+	if _, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 4, Agree: 3, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}}); err != nil {
+		t.Fatal(err)
+	}
+	return m
 }
 
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
@@ -314,23 +338,8 @@ func TestBoardMembersRecognisedByTheFront(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, 4)
 		ctx := context.Background()
-		v1 := f.villages[0]
-		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Boards, Title: "Bầu thành viên Ban thanh tra nhân dân"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		f.advance(2 * 24 * time.Hour)
-		if _, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 4, Agree: 3, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := f.svc.Submit(ctx, f.head, m.ID, decision.Signatories{Head: "A", Front: "B", Reps: [2]string{"C", "D"}}); err != nil {
-			t.Fatal(err)
-		}
-		_, err = f.svc.Recognize(ctx, f.official, m.ID, true, "")
+		m := f.submitted(t, decision.Boards, "Bầu thành viên Ban thanh tra nhân dân")
+		_, err := f.svc.Recognize(ctx, f.official, m.ID, true, "")
 		wantCode(t, err, apperr.CodeForbidden, "")
 	})
 }
@@ -371,7 +380,7 @@ func TestOnlineVote(t *testing.T) {
 		wantCode(t, err, apperr.CodeConflict, "mỗi hộ chỉ có một phiếu")
 		// The household's representative changes during the vote: the new one cannot vote again, the old one no longer at all.
 		successor := f.citizen(t)
-		d.ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", successor.AccountID, hs[0])
+		d.Raw().ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", successor.AccountID, hs[0])
 		_, err = f.svc.Cast(ctx, successor, vote.ID, decision.ChoiceDisagree, "")
 		wantCode(t, err, apperr.CodeConflict, "mỗi hộ chỉ có một phiếu")
 		_, err = f.svc.Cast(ctx, first, vote.ID, decision.ChoiceDisagree, "")
@@ -638,6 +647,75 @@ func TestConventionNeedsItsDraftPosted(t *testing.T) {
 			if got := decision.NextReview(d).String(); got != tt.want {
 				t.Errorf("next review after %s: %s, want %s", tt.today, got, tt.want)
 			}
+		}
+	})
+}
+
+// Two answers to one submitted decision at the same moment: one lands, the
+// other is refused, and the public record holds one answer (before, both
+// were recorded while the matter kept the first).
+func TestConcurrentRecognition(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 4)
+		ctx := context.Background()
+		m := f.submitted(t, decision.Infrastructure, "Làm đường bê tông ngõ 3")
+		const n = 6
+		ok := apperrtest.AtOnce(t, n, func(i int) error {
+			_, err := f.svc.Recognize(ctx, f.official, m.ID, i%2 == 0, "Chưa đúng quy trình")
+			return err
+		})
+		var recorded int
+		d.QueryRow("select count(*) from public_record where kind = 'decision.recognition'").Scan(&recorded)
+		if ok != 1 || recorded != 1 {
+			t.Errorf("%d concurrent answers succeeded, %d on the public record; want 1 and 1", ok, recorded)
+		}
+	})
+}
+
+// The villages of a commune-wide matter closing their votes at the same
+// moment: the last to commit sees the others and decides the matter. (Each
+// close also appends to the public record, whose head row already orders
+// them; settle now locks the matter itself so as not to depend on that.)
+func TestCommuneWideVotesClosingTogether(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 9)
+		ctx := context.Background()
+		m, err := f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: f.commune.ID, Subject: decision.Infrastructure,
+			Title: "Mức đóng góp làm đường liên thôn: 200.000 đồng/hộ"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		held := f.today().AddDays(2)
+		var votes []decision.Vote
+		for _, v := range f.villages {
+			vote, err := f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: v.ID, Method: decision.Ballot, HeldOn: held.String(), Team: []string{"A", "B", "C"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			votes = append(votes, vote)
+		}
+		f.advance(2 * 24 * time.Hour)
+		errs := make(chan error, len(votes))
+		start := make(chan struct{})
+		for _, v := range votes {
+			go func() {
+				<-start
+				_, err := f.svc.RecordCount(ctx, f.official, v.ID, decision.Count{Agree: 9})
+				errs <- err
+			}()
+		}
+		close(start)
+		for range votes {
+			if err := <-errs; err != nil {
+				t.Errorf("a village's count: %v", err)
+			}
+		}
+		got, err := f.svc.Matter(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != decision.StatusPassed {
+			t.Errorf("every village voted and passed it, the matter is %s; want %s", got.Status, decision.StatusPassed)
 		}
 	})
 }

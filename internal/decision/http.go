@@ -124,7 +124,7 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		return nil, err
 	}
 	a := auth.ActorOf(r)
-	today := legal.Today(h.svc.db.Now())
+	today := legal.Today(h.svc.Now())
 	out := make([]voteView, len(vs))
 	for i, v := range vs {
 		vil, _ := t.Unit(v.VillageID)
@@ -170,9 +170,9 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
 	p.InForce, p.Dates = InForce(m), dates(m)
 	if p.InForce && m.Subject == Convention {
-		p.Review = NextReview(legal.Today(h.svc.db.Now()))
+		p.Review = NextReview(legal.Today(h.svc.Now()))
 	}
-	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, legal.Today(h.svc.db.Now())); err != nil {
+	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
@@ -259,7 +259,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 		return
 	}
 	p.Unit, p.Items, p.Subjects, p.Pager = u, items, Subjects, pager
-	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.db.Now())); err != nil {
+	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
@@ -382,7 +382,7 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		h.web.Error(w, r, err)
 		return
 	}
-	today := legal.Today(h.svc.db.Now())
+	today := legal.Today(h.svc.Now())
 	p.Today, p.MinDate = today.String(), EarliestDay("meeting.notice", today).String()
 	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, today); err != nil {
 		h.web.Error(w, r, err)

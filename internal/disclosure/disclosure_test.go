@@ -492,3 +492,34 @@ func TestVerifyReportsEveryProblem(t *testing.T) {
 		}
 	})
 }
+
+// Officials amending one disclosure at the same moment: each write carries the
+// version and status it read, so every amendment either lands on the state it
+// saw or is refused with a conflict (before, two wrote the same version number
+// and the loser failed on the key). The versions and the record agree.
+func TestConcurrentAmendments(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 5, "Đóng góp xây dựng đường thôn"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const n = 6
+		ok := apperrtest.AtOnce(t, n, func(i int) error {
+			am := draft(f.danDien, 5, fmt.Sprintf("Đóng góp xây dựng đường thôn (bản sửa %d)", i))
+			am.Reason = "Sửa số liệu"
+			_, err := f.svc.Amend(ctx, f.official, x.ID, am, nil, nil)
+			return err
+		})
+		got, err := f.svc.Get(ctx, f.official, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var amended int
+		d.QueryRow("select count(*) from public_record where kind = 'disclosure.amended'").Scan(&amended)
+		if ok == 0 || got.Version != 1+ok || len(got.Versions) != got.Version || amended != ok {
+			t.Errorf("%d amendments succeeded; version %d, %d versions stored, %d on the record", ok, got.Version, len(got.Versions), amended)
+		}
+	})
+}

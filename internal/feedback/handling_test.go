@@ -15,6 +15,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/feedback"
 	"danchu/internal/notify/mailtest"
+	"danchu/internal/web/webtest"
 )
 
 func (f *fixture) submit(t *testing.T, a *auth.Actor, category, key string, edit ...func(*feedback.Submission)) feedback.Item {
@@ -165,7 +166,7 @@ func TestReopenTooLate(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.now = f.now.Add(8 * 24 * time.Hour)
-		if err := f.svc.Reopen(ctx, f.citizen, it.Code, "Chưa thu gom hết"); apperr.CodeOf(err) != apperr.CodeConflict || !strings.Contains(err.Error(), "7 ngày") {
+		if err := f.svc.Reopen(ctx, f.citizen, it.Code, "Chưa thu gom hết"); apperr.CodeOf(err) != apperr.CodeConflict || !strings.Contains(webtest.Vietnamese(t, err), "7 ngày") {
 			t.Errorf("reopen after 8 days: %v", err)
 		}
 	})
@@ -380,6 +381,55 @@ func TestStatsTotalMedian(t *testing.T) {
 		}
 		if per[f.commune.ID].MedianDays != 0 || per[f.other.ID].MedianDays != 4 || total.MedianDays != 4 || total.Answered != 3 || total.Received != 3 {
 			t.Errorf("commune %+v, ward %+v, total %+v", per[f.commune.ID], per[f.other.ID], total)
+		}
+	})
+}
+
+// The sweep that closes answered items reads them, then closes them. A reopen
+// committed between the two (the citizen's request was checked inside the
+// window, its write lands just after the sweep's read) wins: the sweep skips
+// the item instead of overwriting "reopened" with "closed".
+func TestSweepSkipsAnItemReopenedMeanwhile(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		it := f.submit(t, f.citizen, "dien-nuoc", "race")
+		for _, st := range []feedback.Step{{Action: feedback.DoAccept}, {Action: feedback.DoStart},
+			{Action: feedback.DoAnswer, Note: "Đã thay bóng đèn."}} {
+			if _, err := f.svc.Act(ctx, f.official, it.ID, st); err != nil {
+				t.Fatalf("%s: %v", st.Action, err)
+			}
+		}
+		answered := f.now
+		f.now = answered.Add(feedback.ReopenWindow + time.Hour)
+		reopened := false
+		feedback.SetAfterSweepRead(f.svc, func() {
+			sweepAt := f.now
+			f.now = answered.Add(feedback.ReopenWindow - time.Minute) // the reopen was checked in time
+			if err := f.svc.Reopen(ctx, f.citizen, it.Code, "Đèn lại hỏng"); err != nil {
+				t.Errorf("reopen: %v", err)
+			}
+			reopened = true
+			f.now = sweepAt
+		})
+		_, closed, err := f.svc.Sweep(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reopened {
+			t.Fatal("the sweep did not read the answered item")
+		}
+		p, err := f.svc.Track(ctx, it.Code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if closed != 0 || p.Status != feedback.Reopened {
+			t.Errorf("sweep closed %d, status %s; want 0 and %s (the reopen committed first)", closed, p.Status, feedback.Reopened)
+		}
+		for _, e := range p.Events {
+			if e.Status == feedback.Closed {
+				t.Errorf("a close event was recorded for the reopened item: %+v", p.Events)
+			}
 		}
 	})
 }

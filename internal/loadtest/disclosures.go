@@ -106,7 +106,7 @@ func GenerateDisclosures(ctx context.Context, d *db.DB, units *org.Service, n in
 			progress(done+m, n)
 		}
 	}
-	if _, err := d.ExecContext(ctx, "analyze"); err != nil {
+	if err := d.RunInTx(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, "analyze"); return err }); err != nil {
 		return Dataset{}, err
 	}
 	return ds, nil

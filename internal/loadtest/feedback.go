@@ -58,6 +58,10 @@ func GenerateFeedbackTarget(ctx context.Context, d *db.DB, units *org.Service, n
 			return err
 		}
 		today := d.Now()
+		if _, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied, refused, merged)
+			values ($1, $2, 0, 0, 0, 0, 0, 0)`, c.ID, prefill); err != nil {
+			return err
+		}
 		return d.InsertBatches(ctx, tx, "feedback_items", []string{"id", "code", "kind", "category", "unit_id", "handler_id", "description", "address",
 			"author_id", "contact", "status", "due_on", "answer", "rating", "rating_note", "reopened", "idem_key", "created_at", "updated_at", "handler_since"},
 			prefill, func(i int) []any {
@@ -67,10 +71,6 @@ func GenerateFeedbackTarget(ctx context.Context, d *db.DB, units *org.Service, n
 					fmt.Sprintf("prefill:%d", i), now, now, now}
 			}, nil)
 	})
-	if err == nil {
-		_, err = d.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied, refused, merged)
-			values ($1, $2, 0, 0, 0, 0, 0, 0)`, c.ID, prefill)
-	}
 	return r, err
 }
 

@@ -166,9 +166,15 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 			next += Backoff[d.attempts].Milliseconds()
 		}
 		o.log.WarnContext(ctx, "notification not delivered", "id", d.id, "kind", d.kind, "channel", d.channel, "attempt", d.attempts+1, "status", status, "err", err)
-		if _, err := o.db.ExecContext(ctx, "update outbox set status = $1, attempts = attempts + 1, next_at = $2, last_error = $3 where id = $4",
-			status, next, trim(err.Error(), 500), d.id); err != nil {
-			return sent, failed, err
+		// Only while this worker's claim holds: after the lease another worker
+		// may have claimed the note again, and its outcome is the one to keep.
+		msg := trim(err.Error(), 500)
+		if err := o.db.RunInTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "update outbox set status = $1, attempts = attempts + 1, next_at = $2, last_error = $3 where id = $4 and status = 'pending' and claim = $5",
+				status, next, msg, d.id, token)
+			return err
+		}); err != nil {
+			return sent, failed, fmt.Errorf("outbox: mark failed attempt: %w", err)
 		}
 	}
 	return sent, failed, nil
@@ -186,7 +192,8 @@ func (o *Outbox) markSent(ctx context.Context, ids []int64) error {
 				args = append(args, id)
 				ph[i] = fmt.Sprintf("$%d", i+2)
 			}
-			if _, err := tx.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where id in ("+
+			// Still pending: a note another worker has marked already keeps its record.
+			if _, err := tx.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where status = 'pending' and id in ("+
 				strings.Join(ph, ", ")+")", args...); err != nil {
 				return fmt.Errorf("outbox: mark sent: %w", err)
 			}
@@ -205,36 +212,21 @@ func trim(s string, n int) string {
 // deliverBatch is how many notes a worker claims at once.
 const deliverBatch = 500
 
-// Run delivers due notes every interval, or at once when woken, until ctx ends.
-func (o *Outbox) Run(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
+// DeliverDue sends every note that is due, a batch at a time: the program's
+// outbox job runs it every little while and when Woken.
+func (o *Outbox) DeliverDue(ctx context.Context) error {
 	for {
-		for {
-			sent, failed, err := o.Deliver(ctx, deliverBatch)
-			if err != nil && ctx.Err() == nil {
-				o.log.ErrorContext(ctx, "outbox", "err", err)
-			}
-			if err != nil || sent+failed < deliverBatch {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		case <-o.wake:
-			// Under a stream of events every commit wakes the worker; gather
-			// what arrives for a moment so that a round costs two writes for
-			// many notes, not two writes per note.
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(Gather):
-			}
+		sent, failed, err := o.Deliver(ctx, deliverBatch)
+		if err != nil || sent+failed < deliverBatch {
+			return err
 		}
 	}
 }
 
-// Gather is how long the worker waits after being woken before it delivers.
+// Woken receives after Wake: a commit queued notes.
+func (o *Outbox) Woken() <-chan struct{} { return o.wake }
+
+// Gather is how long the worker waits after being woken before it delivers:
+// under a stream of events every commit wakes it, and what arrives meanwhile
+// goes in the same round (two writes for many notes, not two per note).
 const Gather = 100 * time.Millisecond

@@ -130,3 +130,49 @@ func TestOutbox(t *testing.T) {
 		}
 	})
 }
+
+// slowFailSMS runs during's hook while "sending", then fails.
+type slowFailSMS struct{ during func() }
+
+func (s slowFailSMS) SendSMS(context.Context, notify.Message) error {
+	s.during()
+	return errors.New("gateway timed out")
+}
+
+// A worker whose send outlived its lease: another worker claimed the note
+// again and delivered it meanwhile. The first worker's failure must not turn
+// the delivered note back into a pending one (it would be sent a second time).
+func TestLateFailureKeepsTheOtherWorkersDelivery(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		var mu sync.Mutex
+		now := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+		d.Now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+		quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+		mail := mailtest.Start(t)
+		good := &flakySMS{}
+		second := notify.NewOutbox(d, mail.Sender(), good, "https://xa.example.vn", quiet)
+		first := notify.NewOutbox(d, mail.Sender(), slowFailSMS{during: func() {
+			mu.Lock()
+			now = now.Add(10 * time.Minute) // past the lease
+			mu.Unlock()
+			if sent, _, err := second.Deliver(ctx, 10); err != nil || sent != 1 {
+				t.Errorf("the second worker: sent %d, %v", sent, err)
+			}
+		}}, "https://xa.example.vn", quiet)
+		if err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+			return first.Add(ctx, tx, notify.Note{Kind: "t", Channel: notify.Phone, Address: "+84912345678", Text: "Tin nhắn"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, failed, err := first.Deliver(ctx, 10); err != nil || failed != 1 {
+			t.Fatalf("the first worker: failed %d, %v", failed, err)
+		}
+		if st, attempts := status(t, d, "+84912345678"); st != "sent" || attempts != 1 {
+			t.Errorf("note %s after %d attempts; want sent after 1 (the late failure overwrote the delivery)", st, attempts)
+		}
+		if len(good.got) != 1 {
+			t.Errorf("delivered %d times", len(good.got))
+		}
+	})
+}

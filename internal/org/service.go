@@ -137,7 +137,7 @@ func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(do
 	// A bulk import changes the table's statistics: refresh them so that the planner
 	// keeps using the path index for subtrees (PostgreSQL otherwise scans until
 	// autovacuum gets round to it).
-	if _, err := s.db.ExecContext(ctx, "analyze units"); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, "analyze units"); return err }); err != nil {
 		return res, fmt.Errorf("analyze units after import: %w", err)
 	}
 	return res, nil

@@ -24,3 +24,29 @@ func Want(t testing.TB, err error, code apperr.Code, text string) {
 		t.Fatalf("error = %v (code %s), want %s with %q", err, got, code, text)
 	}
 }
+
+// AtOnce makes n calls of fn released at the same moment and returns how many
+// succeeded; any failure other than a conflict (the answer to a lost race)
+// fails the test. It is how a test shows that a status moves once.
+func AtOnce(t testing.TB, n int, fn func(i int) error) int {
+	t.Helper()
+	errs := make(chan error, n)
+	start := make(chan struct{})
+	for i := range n {
+		go func() {
+			<-start
+			errs <- fn(i)
+		}()
+	}
+	close(start)
+	ok := 0
+	for range n {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case apperr.CodeOf(err) != apperr.CodeConflict:
+			t.Errorf("a call made at the same moment as %d others: %v (code %s), want success or a conflict", n-1, err, apperr.CodeOf(err))
+		}
+	}
+	return ok
+}
