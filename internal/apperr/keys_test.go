@@ -16,7 +16,7 @@ import (
 
 // literalRooms still build errors from Vietnamese literals; they move to message
 // keys after the rewrites under way there, and then leave this list.
-var literalRooms = map[string]bool{"auth": true, "feedback": true, "files": true}
+var literalRooms = map[string]bool{"feedback": true, "files": true}
 
 // deprecated are the literal constructors (and the literal reader) of apperr.
 var deprecated = map[string]bool{"Invalid": true, "NotFound": true, "Conflict": true, "Forbidden": true, "TooMany": true, "MessageOf": true}
