@@ -59,8 +59,8 @@ type Error struct {
 
 	// Message is a literal Vietnamese message.
 	//
-	// Deprecated: only for the rooms not yet converted to message keys (auth,
-	// feedback, files); use New and Msg.
+	// Deprecated: only for the room not yet converted to message keys (auth);
+	// use New and Msg.
 	Message string
 	// Fields maps a field to a literal Vietnamese message.
 	//

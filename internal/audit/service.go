@@ -9,7 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"danchu/internal/apperr"
 	"danchu/internal/db"
 )
 
@@ -38,8 +37,11 @@ type Entry struct {
 	Detail     string
 }
 
-// Service writes and reads the audit log and the public record.
+// Service writes and reads the audit log and the public record. The reads come
+// from the embedded Store; the writes go through Log and Append, inside the
+// caller's transaction.
 type Service struct {
+	*Store
 	db       *db.DB
 	vouchers []voucher
 }
@@ -66,7 +68,7 @@ func (s *Service) Vouch(prefix string, v Voucher) {
 }
 
 // NewService returns the service on d.
-func NewService(d *db.DB) *Service { return &Service{db: d} }
+func NewService(d *db.DB) *Service { return &Service{Store: NewStore(d), db: d} }
 
 // Log appends e to the audit log, inside tx when the action has one (so that the
 // action and its record stand or fall together), in a transaction of its own
@@ -82,45 +84,11 @@ func (s *Service) Log(ctx context.Context, tx *sql.Tx, e Entry) error {
 	if e.At == 0 {
 		e.At = s.db.NowMillis()
 	}
-	_, err := q.ExecContext(ctx, `insert into audit_log (id, at, actor_id, actor_name, role, unit_id, action, object_type, object_id,
-		before_hash, after_hash, outcome, ip, request_id, detail) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
-		s.db.NewID(), e.At, e.ActorID, e.ActorName, e.Role, nullID(e.UnitID), e.Action, e.ObjectType, e.ObjectID,
-		e.BeforeHash, e.AfterHash, e.Outcome, e.IP, e.RequestID, e.Detail)
-	if err != nil {
+	e.ID = s.db.NewID()
+	if err := insertEntry(ctx, q, e); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	return nil
-}
-
-// Entries returns the audit entries of units whose path starts with unitPath (every
-// unit when it is ""), newest first, older than beforeID when it is not 0.
-func (s *Service) Entries(ctx context.Context, unitPath string, beforeID int64, limit int) ([]Entry, error) {
-	q := `select a.id, a.at, a.actor_id, a.actor_name, a.role, coalesce(a.unit_id, 0), a.action, a.object_type, a.object_id,
-		a.before_hash, a.after_hash, a.outcome, a.ip, a.request_id, a.detail from audit_log a`
-	args := []any{}
-	where := " where (cast($1 as bigint) = 0 or a.id < $1)"
-	args = append(args, beforeID)
-	if unitPath != "" {
-		q += " join units u on u.id = a.unit_id"
-		where += " and u.path >= $2 and u.path < $3"
-		args = append(args, unitPath, unitPath[:len(unitPath)-1]+"0")
-	}
-	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, q+where+fmt.Sprintf(" order by a.id desc limit $%d", len(args)), args...)
-	if err != nil {
-		return nil, fmt.Errorf("read audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []Entry
-	for rows.Next() {
-		var e Entry
-		if err := rows.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorName, &e.Role, &e.UnitID, &e.Action, &e.ObjectType, &e.ObjectID,
-			&e.BeforeHash, &e.AfterHash, &e.Outcome, &e.IP, &e.RequestID, &e.Detail); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
 }
 
 // Append adds r to the public record inside tx and returns it sealed. Appends
@@ -138,21 +106,17 @@ func (s *Service) Append(ctx context.Context, tx *sql.Tx, r Record) (Record, err
 			return r, fmt.Errorf("public record %s: text is not UTF-8", r.Kind)
 		}
 	}
-	var prev string
-	if err := tx.QueryRowContext(ctx, "update public_record_head set seq = seq + 1 where id = 1 returning seq, hash").Scan(&r.Seq, &prev); err != nil {
-		return r, fmt.Errorf("public record head: %w", err)
-	}
-	r, err := seal(r, prev)
+	seq, prev, err := advanceHead(ctx, tx)
 	if err != nil {
 		return r, err
 	}
-	if _, err := tx.ExecContext(ctx, `insert into public_record (seq, at, unit_id, kind, object_type, object_id, summary, content,
-		content_hash, prev_hash, hash) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		r.Seq, r.At, nullID(r.UnitID), r.Kind, r.ObjectType, r.ObjectID, r.Summary, r.Content, r.ContentHash, r.PrevHash, r.Hash); err != nil {
-		return r, fmt.Errorf("append public record: %w", err)
+	r.Seq = seq
+	r, err = seal(r, prev)
+	if err != nil {
+		return r, err
 	}
-	if _, err := tx.ExecContext(ctx, "update public_record_head set hash = $1 where id = 1", r.Hash); err != nil {
-		return r, fmt.Errorf("public record head: %w", err)
+	if err := insertRecord(ctx, tx, r); err != nil {
+		return r, err
 	}
 	return r, nil
 }
@@ -177,68 +141,6 @@ func (s *Service) AppendOne(ctx context.Context, r Record) (Record, error) {
 		return err
 	})
 	return out, err
-}
-
-// Head is the last sequence number and hash of the public record.
-func (s *Service) Head(ctx context.Context) (seq int64, hash string, err error) {
-	err = s.db.QueryRowContext(ctx, "select seq, hash from public_record_head where id = 1").Scan(&seq, &hash)
-	if err != nil {
-		return 0, "", fmt.Errorf("public record head: %w", err)
-	}
-	return seq, hash, nil
-}
-
-const recordCols = `r.seq, r.at, coalesce(r.unit_id, 0), r.kind, r.object_type, r.object_id, r.summary, r.content, r.content_hash,
-	r.prev_hash, r.hash, coalesce(u.name, '') from public_record r left join units u on u.id = r.unit_id`
-
-func scanRecords(rows *sql.Rows) ([]Record, error) {
-	defer rows.Close()
-	var out []Record
-	for rows.Next() {
-		var r Record
-		if err := rows.Scan(&r.Seq, &r.At, &r.UnitID, &r.Kind, &r.ObjectType, &r.ObjectID, &r.Summary, &r.Content,
-			&r.ContentHash, &r.PrevHash, &r.Hash, &r.UnitName); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(r.Content), &struct {
-			Data *json.RawMessage `json:"data"`
-		}{&r.Data}); err != nil {
-			r.Data = nil // check reports it; a reader still sees the columns
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
-}
-
-// Records returns up to limit entries with seq below before (the newest when
-// before is 0), newest first.
-func (s *Service) Records(ctx context.Context, before int64, limit int) ([]Record, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+recordCols+" where (cast($1 as bigint) = 0 or r.seq < $1) order by r.seq desc limit $2", before, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read public record: %w", err)
-	}
-	return scanRecords(rows)
-}
-
-// Range returns up to limit entries from seq from on, oldest first.
-func (s *Service) Range(ctx context.Context, from int64, limit int) ([]Record, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+recordCols+" where r.seq >= $1 order by r.seq limit $2", from, limit)
-	if err != nil {
-		return nil, fmt.Errorf("read public record: %w", err)
-	}
-	return scanRecords(rows)
-}
-
-// RecordBySeq returns one entry.
-func (s *Service) RecordBySeq(ctx context.Context, seq int64) (Record, error) {
-	rs, err := s.Range(ctx, seq, 1)
-	if err != nil {
-		return Record{}, err
-	}
-	if len(rs) == 0 || rs[0].Seq != seq {
-		return Record{}, apperr.New(apperr.CodeNotFound, "audit.err.no_entry", seq)
-	}
-	return rs[0], nil
 }
 
 // Problem is an entry of the public record that does not check out.
@@ -328,11 +230,4 @@ func (s *Service) Verify(ctx context.Context) (n int64, head string, err error) 
 func IsProblem(err error) bool {
 	var p *Problem
 	return errors.As(err, &p)
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
 }

@@ -78,7 +78,7 @@ func (h *handlers) render(w http.ResponseWriter, r *http.Request, a *auth.Actor,
 func (h *handlers) yearParam(r *http.Request) (int, error) {
 	v := r.FormValue("nam")
 	if v == "" {
-		return legal.Today(h.svc.db.Now()).Year, nil
+		return legal.Today(h.svc.Now()).Year, nil
 	}
 	y, err := strconv.Atoi(v)
 	if err != nil || y < legal.FirstYear || y > legal.LastYear {

@@ -8,7 +8,6 @@ package calendar
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -26,8 +25,10 @@ type Stored struct {
 	legal.Override
 }
 
-// Service is the stored calendar.
+// Service is the stored calendar. The reads come from the embedded Store; every
+// write goes through a method here, in one transaction.
 type Service struct {
+	*Store
 	db    *db.DB
 	guard *auth.Guard
 
@@ -43,15 +44,8 @@ type Service struct {
 const MaxAge = 5 * time.Second
 
 // NewService returns the service.
-func NewService(d *db.DB, g *auth.Guard) *Service { return &Service{db: d, guard: g, maxAge: MaxAge} }
-
-// signature changes whenever a row is added or removed.
-func (s *Service) signature(ctx context.Context) (string, error) {
-	var n, maxID int64
-	if err := s.db.QueryRowContext(ctx, "select count(*), coalesce(max(id), 0) from calendar_overrides").Scan(&n, &maxID); err != nil {
-		return "", fmt.Errorf("calendar signature: %w", err)
-	}
-	return fmt.Sprintf("%d:%d", n, maxID), nil
+func NewService(d *db.DB, g *auth.Guard) *Service {
+	return &Service{Store: NewStore(d), db: d, guard: g, maxAge: MaxAge}
 }
 
 // Calendar returns the current calendar (statutory days, shipped decisions,
@@ -81,32 +75,13 @@ func (s *Service) Calendar(ctx context.Context) (*legal.Calendar, error) {
 	return s.cal, nil
 }
 
+// Now is the service's clock (the database's, so tests can set it).
+func (s *Service) Now() time.Time { return s.db.Now() }
+
 func (s *Service) invalidate() {
 	s.mu.Lock()
 	s.cal = nil
 	s.mu.Unlock()
-}
-
-// Overrides lists the stored overrides by date.
-func (s *Service) Overrides(ctx context.Context) ([]Stored, error) {
-	rows, err := s.db.QueryContext(ctx, "select id, day, kind, name from calendar_overrides order by day")
-	if err != nil {
-		return nil, fmt.Errorf("calendar overrides: %w", err)
-	}
-	defer rows.Close()
-	var out []Stored
-	for rows.Next() {
-		var o Stored
-		var day string
-		if err := rows.Scan(&o.ID, &day, &o.Kind, &o.Name); err != nil {
-			return nil, err
-		}
-		if o.Date, err = legal.ParseDate(day); err != nil {
-			return nil, fmt.Errorf("stored calendar day %q: %w", day, err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // Import adds the lines of a calendar file (date,kind,name), all or nothing: a
@@ -130,23 +105,18 @@ func (s *Service) Import(ctx context.Context, a *auth.Actor, r io.Reader) (int, 
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var clash []string
 		for _, o := range ov {
-			var n int
-			if err := tx.QueryRowContext(ctx, "select count(*) from calendar_overrides where day = $1", o.Date.String()).Scan(&n); err != nil {
+			stored, err := dayStored(ctx, tx, o.Date)
+			if err != nil {
 				return err
 			}
-			if n > 0 {
+			if stored {
 				clash = append(clash, o.Date.VN())
 			}
 		}
 		if len(clash) > 0 {
 			return apperr.New(apperr.CodeConflict, "calendar.err.clash", strings.Join(clash, ", "))
 		}
-		now := s.db.NowMillis()
-		err := s.db.InsertBatches(ctx, tx, "calendar_overrides", []string{"id", "day", "kind", "name", "created_by", "created_at"}, len(ov),
-			func(i int) []any {
-				return []any{s.db.NewID(), ov[i].Date.String(), ov[i].Kind, ov[i].Name, a.AccountID, now}
-			}, nil)
-		if err != nil {
+		if err := insertOverrides(ctx, tx, s.db, ov, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
 		}
 		return s.guard.Record(ctx, tx, a, auth.ManageCalendar, 0, "calendar", "import", nil, ov)
@@ -164,16 +134,11 @@ func (s *Service) Delete(ctx context.Context, a *auth.Actor, id int64) error {
 		return err
 	}
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var o Stored
-		var day string
-		err := tx.QueryRowContext(ctx, "select id, day, kind, name from calendar_overrides where id = $1", id).Scan(&o.ID, &day, &o.Kind, &o.Name)
-		if err == sql.ErrNoRows {
-			return apperr.New(apperr.CodeNotFound, "calendar.err.no_override")
-		}
+		o, day, err := findOverride(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "delete from calendar_overrides where id = $1", id); err != nil {
+		if err := deleteOverride(ctx, tx, id); err != nil {
 			return err
 		}
 		return s.guard.Record(ctx, tx, a, auth.ManageCalendar, 0, "calendar", day, map[string]string{"day": day, "kind": o.Kind, "name": o.Name}, nil)

@@ -3,7 +3,6 @@ package consultation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -37,30 +36,12 @@ func (s *Service) writeComments(ctx context.Context, tx *sql.Tx, items []comment
 		}
 		return errs
 	}
-	added := map[int64]int{}
-	// One prepared statement for the batch: parsing it once per row would cost more than the row.
-	ins, err := tx.PrepareContext(ctx, `insert into consultation_comments (id, consultation_id, part, author_id, show_name, display_name, stance, body,
-		source, source_note, idem_key, hidden_reason, created_at, edited_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, '', $12, $12)
-		on conflict (author_id, idem_key) do nothing`)
+	added, err := insertComments(ctx, tx, items)
 	if err != nil {
 		return fail(err)
 	}
-	defer ins.Close()
-	for _, c := range items {
-		res, err := ins.ExecContext(ctx, c.ID, c.ConsultationID, c.Part, c.AuthorID, c.ShowName, c.DisplayName, c.Stance, c.Body, c.Source,
-			c.SourceNote, c.IdemKey, c.At)
-		if err != nil {
-			for j := range errs {
-				errs[j] = fmt.Errorf("store comments: %w", err)
-			}
-			return errs
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			added[c.ConsultationID]++
-		}
-	}
 	for id, n := range added {
-		if _, err := tx.ExecContext(ctx, "update consultations set comments = comments + $1 where id = $2", n, id); err != nil {
+		if err := addComments(ctx, tx, id, n); err != nil {
 			for j := range errs {
 				errs[j] = fmt.Errorf("count comments: %w", err)
 			}
@@ -118,7 +99,7 @@ type Offline struct {
 // EnterOffline records opinions gathered offline, so that the synthesis counts
 // every channel.
 func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops []Offline) error {
-	c, err := find(ctx, s.db, id)
+	c, err := s.latest(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -159,7 +140,7 @@ func (s *Service) Own(ctx context.Context, a *auth.Actor, commentID int64) (Comm
 	if a == nil || a.Kind != auth.Citizen {
 		return CommentView{}, apperr.New(apperr.CodeNotFound, "consultation.err.comment_not_found")
 	}
-	vs, err := s.comments(ctx, "c.id = $1 and c.author_id = $2", commentID, a.AccountID)
+	vs, err := s.ownComment(ctx, commentID, a.AccountID)
 	if err != nil {
 		return CommentView{}, err
 	}
@@ -174,7 +155,7 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor, id int64) ([]CommentV
 	if a == nil || a.Kind != auth.Citizen {
 		return nil, nil
 	}
-	return s.comments(ctx, "c.author_id = $1 and c.consultation_id = $2 order by c.id limit 200", a.AccountID, id)
+	return s.commentsBy(ctx, a.AccountID, id)
 }
 
 // Editable reports whether the author may still correct v at time now (Unix ms):
@@ -196,7 +177,7 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 	if !Editable(v, s.db.NowMillis()) {
 		return apperr.New(apperr.CodeConflict, "consultation.err.edit_window", int(EditWindow.Minutes()))
 	}
-	c, err := find(ctx, s.db, v.ConsultationID)
+	c, err := s.latest(ctx, v.ConsultationID)
 	if err != nil {
 		return err
 	}
@@ -208,12 +189,11 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 	}
 	// The answer check again in the write: an answer given meanwhile wins.
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update consultation_comments set body = $1, stance = $2, edited_at = $3 where id = $4 and answer_id is null",
-			strings.TrimSpace(body), stance, s.db.NowMillis(), commentID)
+		edited, err := editComment(ctx, tx, commentID, stance, strings.TrimSpace(body), s.db.NowMillis())
 		if err != nil {
-			return fmt.Errorf("edit comment: %w", err)
+			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !edited {
 			return apperr.New(apperr.CodeConflict, "consultation.err.answered_no_edit")
 		}
 		return nil
@@ -232,7 +212,7 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 	if len(commentIDs) == 0 {
 		return apperr.New(apperr.CodeInvalid, "consultation.err.answer_none")
 	}
-	c, err := find(ctx, s.db, id)
+	c, err := s.latest(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -241,39 +221,32 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		aid := s.db.NewID()
-		if _, err := tx.ExecContext(ctx, "insert into consultation_answers (id, consultation_id, kind, body, created_by, created_at) values ($1, $2, $3, $4, $5, $6)",
-			aid, id, kind, body, a.AccountID, s.db.NowMillis()); err != nil {
+		if err := insertAnswer(ctx, tx, aid, id, kind, body, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
 		}
 		newly := 0
 		first := map[int64]int64{} // author → their first comment answered here
 		var authors []int64
 		for _, cm := range commentIDs {
-			var author int64
-			err := tx.QueryRowContext(ctx, "select author_id from consultation_comments where id = $1 and consultation_id = $2", cm, id).Scan(&author)
-			if errors.Is(err, sql.ErrNoRows) {
-				return apperr.New(apperr.CodeNotFound, "consultation.err.comment_elsewhere", cm)
-			}
+			author, err := commentAuthor(ctx, tx, cm, id)
 			if err != nil {
 				return err
 			}
 			// A comment counts as newly answered only if it still had no answer
 			// at the write: two officials answering it at once count it once.
-			res, err := tx.ExecContext(ctx, "update consultation_comments set answer_id = $1 where id = $2 and answer_id is null", aid, cm)
+			isNew, err := setAnswer(ctx, tx, aid, cm)
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n == 1 {
+			if isNew {
 				newly++
-			} else if _, err := tx.ExecContext(ctx, "update consultation_comments set answer_id = $1 where id = $2", aid, cm); err != nil {
-				return err // a new answer replaces the one it had
 			}
 			if _, seen := first[author]; author != 0 && !seen {
 				first[author] = cm
 				authors = append(authors, author)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "update consultations set answered = answered + $1, updated_at = $2 where id = $3", newly, s.db.NowMillis(), id); err != nil {
+		if err := addAnswered(ctx, tx, id, newly, s.db.NowMillis()); err != nil {
 			return err
 		}
 		if err := s.notifyAnswered(ctx, tx, c, authors, first, kind, body); err != nil {
@@ -321,7 +294,7 @@ func (s *Service) Hide(ctx context.Context, a *auth.Actor, id, commentID int64, 
 	if _, ok := HideReasons[reason]; !ok {
 		return apperr.New(apperr.CodeInvalid, "consultation.err.hide_reason").Mark("reason")
 	}
-	c, err := find(ctx, s.db, id)
+	c, err := s.latest(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -329,26 +302,16 @@ func (s *Service) Hide(ctx context.Context, a *auth.Actor, id, commentID int64, 
 		return err
 	}
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var was string
-		err := tx.QueryRowContext(ctx, "select hidden_reason from consultation_comments where id = $1 and consultation_id = $2", commentID, id).Scan(&was)
-		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.New(apperr.CodeNotFound, "consultation.err.comment_not_found")
-		}
+		was, err := hiddenReason(ctx, tx, commentID, id)
 		if err != nil {
 			return err
 		}
 		if was != "" {
 			return nil
 		}
-		res, err := tx.ExecContext(ctx, "update consultation_comments set hidden_reason = $1 where id = $2 and hidden_reason = ''", reason, commentID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return nil // hidden meanwhile by someone else: counted once
-		}
-		if _, err := tx.ExecContext(ctx, "update consultations set hidden = hidden + 1 where id = $1", id); err != nil {
-			return err
+		hidden, err := hideComment(ctx, tx, id, commentID, reason)
+		if err != nil || !hidden {
+			return err // not hidden: hidden meanwhile by someone else, counted once
 		}
 		return s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation_comment", fmt.Sprint(commentID), nil, map[string]string{"hidden": reason})
 	})
@@ -362,41 +325,11 @@ type Tally struct {
 	Suggest int
 }
 
-// Count tallies a consultation's opinions (hidden ones included).
-func (s *Service) Count(ctx context.Context, id int64) (Tally, error) {
-	t := Tally{ByPart: map[int]map[string]int{}}
-	rows, err := s.db.QueryContext(ctx, "select part, stance, count(*) from consultation_comments where consultation_id = $1 group by part, stance", id)
-	if err != nil {
-		return t, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var part, n int
-		var stance string
-		if err := rows.Scan(&part, &stance, &n); err != nil {
-			return t, err
-		}
-		if t.ByPart[part] == nil {
-			t.ByPart[part] = map[string]int{}
-		}
-		t.ByPart[part][stance] += n
-		switch stance {
-		case Agree:
-			t.Agree += n
-		case Disagree:
-			t.Against += n
-		default:
-			t.Suggest += n
-		}
-	}
-	return t, rows.Err()
-}
-
 // Synthesize publishes the synthesis and the decision once every comment is
 // answered and the window is over; a decision against the majority needs its
 // reasons (Art 28(4)).
 func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decision string, adopted bool, againstReason string) error {
-	c, err := find(ctx, s.db, id)
+	c, err := s.latest(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -426,12 +359,11 @@ func (s *Service) Synthesize(ctx context.Context, a *auth.Actor, id int64, decis
 	}
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		now := s.db.NowMillis()
-		res, err := tx.ExecContext(ctx, `update consultations set status = $1, decision = $2, adopted = $3, against_reason = $4, synthesized_at = $5,
-			updated_at = $5 where id = $6 and status = $7`, Synthesized, strings.TrimSpace(decision), adopted, strings.TrimSpace(againstReason), now, id, Open)
+		done, err := markSynthesized(ctx, tx, id, strings.TrimSpace(decision), adopted, strings.TrimSpace(againstReason), now)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !done {
 			return apperr.New(apperr.CodeConflict, "consultation.err.synthesis_published")
 		}
 		return s.record(ctx, tx, a, c, "consultation.synthesized", "Công bố kết quả lấy ý kiến: "+c.Title, nil, map[string]any{
@@ -452,55 +384,4 @@ type CommentView struct {
 	CreatedAt, EditedAt int64
 	AnswerKind          string
 	AnswerBody          string
-}
-
-// Comments lists a consultation's comments oldest first, after the comment
-// afterID (0: from the start), at most limit; unanswered restricts to those
-// waiting for an answer.
-func (s *Service) Comments(ctx context.Context, id, afterID int64, limit int, unanswered bool) ([]CommentView, error) {
-	where := "c.consultation_id = $1 and c.id > $2"
-	if unanswered {
-		where += " and c.answer_id is null"
-	}
-	return s.comments(ctx, where+" order by c.id limit $3", id, afterID, limit)
-}
-
-func (s *Service) comments(ctx context.Context, where string, args ...any) ([]CommentView, error) {
-	rows, err := s.db.Cached().QueryContext(ctx, `select c.id, c.consultation_id, c.part, c.display_name, c.stance, c.body, c.source, c.source_note,
-		c.hidden_reason, c.author_id, c.created_at, c.edited_at, coalesce(a.kind, ''), coalesce(a.body, '')
-		from consultation_comments c left join consultation_answers a on a.id = c.answer_id where `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("comments: %w", err)
-	}
-	defer rows.Close()
-	var out []CommentView
-	for rows.Next() {
-		var v CommentView
-		if err := rows.Scan(&v.ID, &v.ConsultationID, &v.Part, &v.DisplayName, &v.Stance, &v.Body, &v.Source, &v.SourceNote, &v.HiddenReason,
-			&v.AuthorID, &v.CreatedAt, &v.EditedAt, &v.AnswerKind, &v.AnswerBody); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
-// List returns the consultations of a commune's board (its own and its villages'),
-// newest first, without their parts.
-func (s *Service) List(ctx context.Context, boardID int64, limit int) ([]Consultation, error) {
-	rows, err := s.db.Cached().QueryContext(ctx, "select "+consultationCols+" from consultations where board_id = $1 and not staff_only order by created_at desc limit $2",
-		boardID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("consultations of %d: %w", boardID, err)
-	}
-	defer rows.Close()
-	var out []Consultation
-	for rows.Next() {
-		c, err := scanConsultation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }

@@ -75,7 +75,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		Unit  org.Unit
 		Items []Consultation
 		Today legal.Date
-	}{u, cs, legal.Today(h.svc.db.Now())})
+	}{u, cs, legal.Today(h.svc.Now())})
 }
 
 type detailPage struct {
@@ -184,7 +184,7 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 	p.Comments = h.rows(r, p.PartName, cs)
 	p.List = listHTML(p.Comments, h.web.T(r, "consultation.detail.hidden"))
 	p.Subject = Subjects[c.Subject-1]
-	p.Taking = c.Taking(legal.Today(h.svc.db.Now()))
+	p.Taking = c.Taking(legal.Today(h.svc.Now()))
 	p.Citizen = a != nil && a.Kind == auth.Citizen
 	if p.Citizen {
 		own, err := h.svc.Mine(r.Context(), a, id)
@@ -192,7 +192,7 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 			h.web.Error(w, r, err)
 			return
 		}
-		now := h.svc.db.NowMillis()
+		now := h.svc.NowMillis()
 		p.Mine = h.rows(r, p.PartName, own)
 		for i := range p.Mine {
 			p.Mine[i].Editable = p.Taking && Editable(own[i], now)
@@ -274,7 +274,7 @@ func (h *handlers) editForm(w http.ResponseWriter, r *http.Request) {
 	}
 	p := editPage{Stances: stances, C: c, V: v, PartName: partNames(c)}
 	status := http.StatusOK
-	if !c.Taking(legal.Today(h.svc.db.Now())) || !Editable(v, h.svc.db.NowMillis()) {
+	if !c.Taking(legal.Today(h.svc.Now())) || !Editable(v, h.svc.NowMillis()) {
 		p.Error, status = h.web.T(r, "consultation.edit.too_late", int(EditWindow.Minutes())), http.StatusConflict
 	}
 	h.web.RenderStatus(w, r, h.pages["edit"], status, h.web.T(r, "consultation.edit.title"), p)
@@ -339,7 +339,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 		p.Values = map[string]string{}
 	}
 	if cal, err := h.svc.cal.Calendar(r.Context()); err == nil {
-		today := legal.Today(h.svc.db.Now())
+		today := legal.Today(h.svc.Now())
 		if res, err := legal.DefaultCatalogue().Compute(cal, "consultation.window", today, legal.Options{}); err == nil {
 			p.MinClose = res.Due.String()
 		}
@@ -400,10 +400,7 @@ func (h *handlers) officeCheck(w http.ResponseWriter, r *http.Request, a *auth.A
 		h.web.NotFound(w, r)
 		return Consultation{}, false
 	}
-	c, err := find(r.Context(), h.svc.db, id)
-	if err == nil {
-		err = h.svc.guard.Can(r.Context(), a, auth.Consult, c.UnitID)
-	}
+	c, err := h.svc.ForOffice(r.Context(), a, id)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return Consultation{}, false
@@ -412,7 +409,7 @@ func (h *handlers) officeCheck(w http.ResponseWriter, r *http.Request, a *auth.A
 }
 
 func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, id int64, status int, p officePage) {
-	c, err := find(r.Context(), h.svc.db, id)
+	c, err := h.svc.latest(r.Context(), id)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return

@@ -3,7 +3,6 @@ package consultation
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -42,8 +41,10 @@ type Consultation struct {
 	Parts               []Part
 }
 
-// Service is the consultation capability.
+// Service is the consultation capability. The reads come from the embedded
+// Store; every write goes through a method here, in one transaction.
 type Service struct {
+	*Store
 	db     *db.DB
 	units  *org.Service
 	guard  *auth.Guard
@@ -72,7 +73,7 @@ func (s *Service) forComment(ctx context.Context, a *auth.Actor, id int64) (Cons
 // NewService starts the service and its comment writer (stop it with Close).
 // Citizens are told of answers through out.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, out *notify.Outbox) *Service {
-	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, out: out, recent: db.NewMemo[int64, Consultation](time.Second, 10_000)}
+	s := &Service{Store: NewStore(d), db: d, units: units, guard: g, rec: rec, cal: cal, out: out, recent: db.NewMemo[int64, Consultation](time.Second, 10_000)}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeComments)
 	return s
 }
@@ -81,6 +82,12 @@ func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service,
 func (s *Service) Close() { s.intake.Close() }
 
 func (s *Service) today() legal.Date { return legal.Today(s.db.Now()) }
+
+// Now is the service's clock (the database's, so tests can set it).
+func (s *Service) Now() time.Time { return s.db.Now() }
+
+// NowMillis is Now in Unix milliseconds.
+func (s *Service) NowMillis() int64 { return s.db.NowMillis() }
 
 // Open opens a consultation on a commune, a village or an agency (staff only).
 func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultation, error) {
@@ -117,16 +124,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultatio
 		c.Parts = append(c.Parts, Part{N: i + 1, Heading: strings.TrimSpace(p.Heading), Body: strings.TrimSpace(p.Body)})
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `insert into consultations (id, unit_id, board_id, staff_only, subject, title, intro, forms, opens_on, closes_on,
-			short_basis, status, comments, answered, hidden, decision, adopted, against_reason, created_by, created_at, updated_at)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 0, 0, 0, '', false, '', $13, $14, $14)`,
-			c.ID, c.UnitID, c.BoardID, c.StaffOnly, c.Subject, c.Title, c.Intro, strings.Join(c.Forms, ","), c.OpensOn.String(), c.ClosesOn.String(),
-			c.ShortBasis, c.Status, a.AccountID, now); err != nil {
-			return fmt.Errorf("insert consultation: %w", err)
-		}
-		err := s.db.InsertBatches(ctx, tx, "consultation_parts", []string{"consultation_id", "n", "heading", "body"}, len(c.Parts),
-			func(i int) []any { p := c.Parts[i]; return []any{c.ID, p.N, p.Heading, p.Body} }, nil)
-		if err != nil {
+		if err := insertConsultation(ctx, tx, s.db, c, a.AccountID, now); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, c, "consultation.opened", "Mở lấy ý kiến: "+c.Title, nil, map[string]any{"closes_on": c.ClosesOn.String(), "parts": len(c.Parts), "short_basis": c.ShortBasis})
@@ -151,48 +149,6 @@ func (s *Service) publish(ctx context.Context, tx *sql.Tx, c Consultation, kind,
 	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: c.UnitID, Kind: kind, ObjectType: "consultation", ObjectID: fmt.Sprint(c.ID), Summary: what}, data)
 }
 
-const consultationCols = `id, unit_id, board_id, staff_only, subject, title, intro, forms, opens_on, closes_on, short_basis, status,
-	comments, answered, hidden, decision, adopted, against_reason, coalesce(synthesized_at, 0)`
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func scanConsultation(r interface{ Scan(...any) error }) (Consultation, error) {
-	var c Consultation
-	var forms, opens, closes string
-	err := r.Scan(&c.ID, &c.UnitID, &c.BoardID, &c.StaffOnly, &c.Subject, &c.Title, &c.Intro, &forms, &opens, &closes, &c.ShortBasis, &c.Status,
-		&c.Comments, &c.Answered, &c.Hidden, &c.Decision, &c.Adopted, &c.AgainstReason, &c.SynthesizedAt)
-	c.Forms = strings.Split(forms, ",")
-	c.OpensOn, _ = legal.ParseDate(opens)
-	c.ClosesOn, _ = legal.ParseDate(closes)
-	return c, err
-}
-
-func find(ctx context.Context, q querier, id int64) (Consultation, error) {
-	c, err := scanConsultation(q.QueryRowContext(ctx, "select "+consultationCols+" from consultations where id = $1", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return c, apperr.New(apperr.CodeNotFound, "consultation.err.not_found")
-	}
-	if err != nil {
-		return c, fmt.Errorf("consultation %d: %w", id, err)
-	}
-	rows, err := q.QueryContext(ctx, "select n, heading, body from consultation_parts where consultation_id = $1 order by n", id)
-	if err != nil {
-		return c, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var p Part
-		if err := rows.Scan(&p.N, &p.Heading, &p.Body); err != nil {
-			return c, err
-		}
-		c.Parts = append(c.Parts, p)
-	}
-	return c, rows.Err()
-}
-
 // Get returns a consultation (staff consultations: to officials of the agency only).
 func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Consultation, error) {
 	c, err := find(ctx, s.db.Cached(), id)
@@ -207,6 +163,19 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Consultatio
 	return c, nil
 }
 
+// ForOffice returns a consultation as last written, to an official who may
+// manage it.
+func (s *Service) ForOffice(ctx context.Context, a *auth.Actor, id int64) (Consultation, error) {
+	c, err := s.latest(ctx, id)
+	if err != nil {
+		return c, err
+	}
+	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
+		return Consultation{}, err
+	}
+	return c, nil
+}
+
 // Taking reports whether comments are taken on day d.
 func (c Consultation) Taking(d legal.Date) bool {
 	return c.Status == Open && !d.Before(c.OpensOn) && !c.ClosesOn.Before(d)
@@ -216,39 +185,17 @@ func (c Consultation) Taking(d legal.Date) bool {
 // before today, with the number of opinions received: from then on the count
 // cannot be changed unseen. It returns how many it closed.
 func (s *Service) CloseDue(ctx context.Context) (int, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+consultationCols+" from consultations where status = $1 and closed_at is null and closes_on < $2",
-		Open, s.today().String())
+	due, err := s.dueToClose(ctx, s.today())
 	if err != nil {
-		return 0, fmt.Errorf("consultations to close: %w", err)
-	}
-	var due []Consultation
-	for rows.Next() {
-		c, err := scanConsultation(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		due = append(due, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	n := 0
 	for _, c := range due {
 		did := false
 		err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-			did = false
-			var comments int
-			// The claim and the count in one statement's transaction: another process closing the same one changes nothing.
-			res, err := tx.ExecContext(ctx, "update consultations set closed_at = $1 where id = $2 and closed_at is null", s.db.NowMillis(), c.ID)
-			if err != nil {
-				return err
-			}
-			if k, _ := res.RowsAffected(); k != 1 {
-				return nil
-			}
-			if err := tx.QueryRowContext(ctx, "select comments from consultations where id = $1", c.ID).Scan(&comments); err != nil {
+			claimed, comments, err := claimClose(ctx, tx, c.ID, s.db.NowMillis())
+			if err != nil || !claimed {
+				did = false
 				return err
 			}
 			did = true

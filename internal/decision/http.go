@@ -119,7 +119,7 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		return nil, err
 	}
 	a := auth.ActorOf(r)
-	today := legal.Today(h.svc.db.Now())
+	today := legal.Today(h.svc.Now())
 	out := make([]voteView, len(vs))
 	for i, v := range vs {
 		vil, _ := t.Unit(v.VillageID)
@@ -165,9 +165,9 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
 	p.InForce, p.Dates = InForce(m), dates(m)
 	if p.InForce && m.Subject == Convention {
-		p.Review = NextReview(legal.Today(h.svc.db.Now()))
+		p.Review = NextReview(legal.Today(h.svc.Now()))
 	}
-	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, legal.Today(h.svc.db.Now())); err != nil {
+	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
@@ -252,7 +252,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 		return
 	}
 	p.Unit, p.Items, p.Subjects = u, items, Subjects
-	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.db.Now())); err != nil {
+	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
@@ -375,7 +375,7 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		h.web.Error(w, r, err)
 		return
 	}
-	today := legal.Today(h.svc.db.Now())
+	today := legal.Today(h.svc.Now())
 	p.Today, p.MinDate = today.String(), EarliestDay("meeting.notice", today).String()
 	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, today); err != nil {
 		h.web.Error(w, r, err)

@@ -225,12 +225,11 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	m.MinutesSHA256 = audit.Sum(m.Minutes)
 	m.SubmittedOn = s.today().String()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update matters set minutes = $1, minutes_sha256 = $2, submitted_on = $3, updated_at = $4 where id = $5 and submitted_on = '' and status <> $6",
-			m.Minutes, m.MinutesSHA256, m.SubmittedOn, s.db.NowMillis(), m.ID, StatusOpen)
+		done, err := setMinutes(ctx, tx, m, s.db.NowMillis())
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !done {
 			return apperr.New(apperr.CodeConflict, "decision.err.submitted_meanwhile")
 		}
 		return s.record(ctx, tx, a, m, "decision.submitted", "Gửi biên bản kết quả đến UBND xã và MTTQ xã: "+m.Title,
@@ -277,12 +276,11 @@ func (s *Service) Recognize(ctx context.Context, a *auth.Actor, matterID int64, 
 		m.Recognition, what = "recognized", "Công nhận kết quả Nhân dân quyết định: "
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update matters set recognition = $1, recognition_reason = $2, recognized_on = $3, updated_at = $4 where id = $5 and recognition = '' and submitted_on <> ''",
-			m.Recognition, m.RecognitionNote, m.RecognizedOn, s.db.NowMillis(), m.ID)
+		done, err := setRecognition(ctx, tx, m, s.db.NowMillis())
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !done {
 			return apperr.New(apperr.CodeConflict, "decision.err.answered_meanwhile")
 		}
 		return s.record(ctx, tx, a, m, "decision.recognition", what+m.Title, map[string]any{"recognition": m.Recognition, "reason": m.RecognitionNote})
@@ -312,12 +310,11 @@ func (s *Service) Annul(ctx context.Context, a *auth.Actor, matterID int64, reas
 	}
 	m.AnnulledOn, m.AnnulReason = s.today().String(), reason
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update matters set annulled_on = $1, annul_reason = $2, updated_at = $3 where id = $4 and annulled_on = '' and status <> $5",
-			m.AnnulledOn, m.AnnulReason, s.db.NowMillis(), m.ID, StatusOpen)
+		done, err := setAnnulled(ctx, tx, m, s.db.NowMillis())
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !done {
 			return apperr.New(apperr.CodeConflict, "decision.err.annulled_meanwhile")
 		}
 		return s.record(ctx, tx, a, m, "decision.annulled", "Hủy bỏ quyết định của cộng đồng dân cư: "+m.Title, map[string]any{"reason": reason})

@@ -3,7 +3,6 @@ package decision
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -74,8 +73,10 @@ type Vote struct {
 // Open reports whether the vote takes ballots on day d.
 func (v Vote) Open(d legal.Date) bool { return v.Status == StatusOpen && !v.HeldOn.Before(d) }
 
-// Service is the community decisions capability.
+// Service is the community decisions capability. The reads come from the
+// embedded Store; every write goes through a method here, in one transaction.
 type Service struct {
+	*Store
 	db      *db.DB
 	units   *org.Service
 	guard   *auth.Guard
@@ -94,7 +95,7 @@ type Drafts interface {
 
 // NewService starts the service and its ballot writer (stop it with Close).
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, drafts Drafts) *Service {
-	s := &Service{db: d, units: units, guard: g, rec: rec, cal: cal, drafts: drafts, recent: db.NewMemo[int64, Vote](time.Second, 10_000)}
+	s := &Service{Store: NewStore(d), db: d, units: units, guard: g, rec: rec, cal: cal, drafts: drafts, recent: db.NewMemo[int64, Vote](time.Second, 10_000)}
 	s.ballots = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeBallots)
 	return s
 }
@@ -103,6 +104,9 @@ func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service,
 func (s *Service) Close() { s.ballots.Close() }
 
 func (s *Service) today() legal.Date { return legal.Today(s.db.Now()) }
+
+// Now is the service's clock (the database's, so tests can set it).
+func (s *Service) Now() time.Time { return s.db.Now() }
 
 // Proposal is a matter as an official puts it.
 type Proposal struct {
@@ -178,11 +182,8 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	}
 	now := s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `insert into matters (id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on,
-			created_by, created_at, updated_at, candidates, seats, draft_consultation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12, $13, $14, $15)`,
-			m.ID, m.UnitID, m.CommuneID, string(m.Scope), m.Subject, m.Title, m.Body, proposer(m.Initiative), m.Backers, m.Status, a.AccountID, now,
-			strings.Join(m.Candidates, "\n"), m.Seats, m.DraftID); err != nil {
-			return fmt.Errorf("insert matter: %w", err)
+		if err := insertMatter(ctx, tx, m, a.AccountID, now); err != nil {
+			return err
 		}
 		return s.record(ctx, tx, a, m, "decision.proposed", "Đưa ra Nhân dân bàn và quyết định: "+m.Title, map[string]any{"subject": m.Subject, "scope": m.Scope})
 	})
@@ -196,103 +197,12 @@ func proposer(initiative bool) string {
 	return "head"
 }
 
-// householdCount counts the active households of a village, or of every village of a commune.
-func (s *Service) householdCount(ctx context.Context, u org.Unit) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `select count(*) from households h join units v on v.id = h.village_id
-		where h.active and (v.id = $1 or v.parent_id = $1)`, u.ID).Scan(&n)
-	return n, err
-}
-
 func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matter, kind, what string, data map[string]any) error {
 	data["matter"], data["title"], data["url"] = m.ID, m.Title, fmt.Sprintf("/quyet-dinh/%d", m.ID)
 	if err := s.guard.Record(ctx, tx, a, auth.DecideMatters, m.UnitID, "matter", fmt.Sprint(m.ID), nil, data); err != nil {
 		return err
 	}
 	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: kind, ObjectType: "matter", ObjectID: fmt.Sprint(m.ID), Summary: what}, data)
-}
-
-const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,
-	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at, candidates, seats,
-	draft_consultation_id`
-
-func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
-	var m Matter
-	var scope, prop string
-	var created int64
-	var cands string
-	err := r.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn, &m.Minutes,
-		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created, &cands, &m.Seats, &m.DraftID)
-	if cands != "" {
-		m.Candidates = strings.Split(cands, "\n")
-	}
-	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
-	m.ProposedOn = legal.Today(time.UnixMilli(created))
-	return m, err
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func findMatter(ctx context.Context, q querier, id int64) (Matter, error) {
-	m, err := scanMatter(q.QueryRowContext(ctx, "select "+matterCols+" from matters where id = $1", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, apperr.New(apperr.CodeNotFound, "decision.err.not_found")
-	}
-	return m, err
-}
-
-// Matter returns a matter.
-func (s *Service) Matter(ctx context.Context, id int64) (Matter, error) {
-	return findMatter(ctx, s.db, id)
-}
-
-const voteCols = `id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present, agree, disagree, other, status, passed,
-	lacked_numbers, team, secretary`
-
-func scanVote(r interface{ Scan(...any) error }) (Vote, error) {
-	var v Vote
-	var method, noticed, held, team string
-	err := r.Scan(&v.ID, &v.MatterID, &v.VillageID, &method, &noticed, &held, &v.Households, &v.OptedIn, &v.Present, &v.Tally.Agree, &v.Tally.Disagree,
-		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary)
-	v.Method, v.Tally.Households = Method(method), v.Households
-	v.NoticedOn, _ = legal.ParseDate(noticed)
-	v.HeldOn, _ = legal.ParseDate(held)
-	if team != "" {
-		v.Team = strings.Split(team, "\n")
-	}
-	return v, err
-}
-
-func findVote(ctx context.Context, q querier, id int64) (Vote, error) {
-	v, err := scanVote(q.QueryRowContext(ctx, "select "+voteCols+" from votes where id = $1", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return v, apperr.New(apperr.CodeNotFound, "decision.err.vote_not_found")
-	}
-	return v, err
-}
-
-// Vote returns a vote.
-func (s *Service) Vote(ctx context.Context, id int64) (Vote, error) { return findVote(ctx, s.db, id) }
-
-// Votes lists the votes of a matter, oldest first.
-func (s *Service) Votes(ctx context.Context, matterID int64) ([]Vote, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+voteCols+" from votes where matter_id = $1 order by id", matterID)
-	if err != nil {
-		return nil, fmt.Errorf("votes of %d: %w", matterID, err)
-	}
-	defer rows.Close()
-	var out []Vote
-	for rows.Next() {
-		v, err := scanVote(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
 }
 
 // Notice is how an official calls a vote in one village.
@@ -365,16 +275,14 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 	v := Vote{ID: s.db.NewID(), MatterID: m.ID, VillageID: village.ID, Method: n.Method, NoticedOn: today, HeldOn: held, OptedIn: n.OptedIn,
 		Status: StatusOpen, Team: team}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var open, failed int
-		if err := tx.QueryRowContext(ctx, `select coalesce(sum(case when status = 'open' then 1 else 0 end), 0),
-			coalesce(sum(case when lacked_numbers then 1 else 0 end), 0) from votes where matter_id = $1 and village_id = $2`, m.ID, village.ID).
-			Scan(&open, &failed); err != nil {
+		open, failed, err := votesIn(ctx, tx, m.ID, village.ID)
+		if err != nil {
 			return err
 		}
 		if open > 0 {
 			return apperr.New(apperr.CodeConflict, "decision.err.vote_running")
 		}
-		hs, err := db.Int64s(ctx, tx, "select id from households where village_id = $1 and active order by id", village.ID)
+		hs, err := electorate(ctx, tx, village.ID)
 		if err != nil {
 			return err
 		}
@@ -390,15 +298,7 @@ func (s *Service) Notice(ctx context.Context, a *auth.Actor, matterID int64, n N
 				return err
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `insert into votes (id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present,
-			agree, disagree, other, status, passed, lacked_numbers, team, secretary, created_by, created_at)
-			values ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, 0, $9, false, false, $10, '', $11, $12)`,
-			v.ID, v.MatterID, v.VillageID, string(v.Method), v.NoticedOn.String(), v.HeldOn.String(), v.Households, v.OptedIn, v.Status,
-			strings.Join(v.Team, "\n"), a.AccountID, s.db.NowMillis()); err != nil {
-			return fmt.Errorf("insert vote: %w", err)
-		}
-		if err := s.db.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, len(hs),
-			func(i int) []any { return []any{v.ID, hs[i]} }, nil); err != nil {
+		if err := insertVote(ctx, tx, s.db, v, hs, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, m, "decision.noticed", fmt.Sprintf("Thông báo biểu quyết (%s) tại %s ngày %s: %s", MethodNames[v.Method],
@@ -420,24 +320,6 @@ func cleanNames(names []string) []string {
 	return out
 }
 
-// List returns the matters of a commune and its villages, newest first.
-func (s *Service) List(ctx context.Context, communeID int64, limit int) ([]Matter, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+matterCols+" from matters where commune_id = $1 order by created_at desc limit $2", communeID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("matters of %d: %w", communeID, err)
-	}
-	defer rows.Close()
-	var out []Matter
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
-}
-
 // MyBallot is what a representative sees of their household in a vote.
 type MyBallot struct {
 	HouseholdID   int64
@@ -454,20 +336,7 @@ func (s *Service) Mine(ctx context.Context, a *auth.Actor, voteID int64) (MyBall
 	if a == nil || a.Kind != auth.Citizen {
 		return b, false, nil
 	}
-	var receipt sql.NullString
-	var at sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.created_at from households h
-		left join vote_ballots b on b.vote_id = $1 and b.household_id = h.id
-		where h.representative_account_id = $2 and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
-		order by h.id limit 1`, voteID, a.AccountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
-	if errors.Is(err, sql.ErrNoRows) {
-		return b, false, nil
-	}
-	if err != nil {
-		return b, false, err
-	}
-	b.Voted, b.Receipt, b.At = receipt.Valid, receipt.String, at.Int64
-	return b, true, nil
+	return s.ballotOf(ctx, voteID, a.AccountID)
 }
 
 // checkDraft refuses a vote on a hương ước whose draft was not posted for

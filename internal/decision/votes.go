@@ -3,7 +3,6 @@ package decision
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -39,35 +38,6 @@ func (s *Service) Results(ctx context.Context, m Matter, v Vote) ([]CandidateRes
 		return nil, nil
 	}
 	return results(ctx, s.db, m, v)
-}
-
-func results(ctx context.Context, q querier, m Matter, v Vote) ([]CandidateResult, error) {
-	rows, err := q.QueryContext(ctx, "select n, votes from vote_candidates where vote_id = $1", v.ID)
-	if err != nil {
-		return nil, fmt.Errorf("candidates of vote %d: %w", v.ID, err)
-	}
-	defer rows.Close()
-	votes := make([]int, len(m.Candidates))
-	for rows.Next() {
-		var n, k int
-		if err := rows.Scan(&n, &k); err != nil {
-			return nil, err
-		}
-		if n >= 1 && n <= len(votes) {
-			votes[n-1] = k
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]CandidateResult, len(votes))
-	for i, k := range votes {
-		out[i] = CandidateResult{Name: m.Candidates[i], Votes: k}
-	}
-	for _, i := range Elected(votes, v.Households, m.Seats) {
-		out[i].Elected = true
-	}
-	return out, nil
 }
 
 // RecordCount enters the count of a meeting or a paper ballot and closes the
@@ -154,18 +124,15 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	v.Secretary = strings.TrimSpace(c.Secretary)
 	v.Status = StatusClosed
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `update votes set present = $1, agree = $2, disagree = $3, other = $4, status = $5, passed = $6, lacked_numbers = $7,
-			team = $8, secretary = $9, closed_at = $10 where id = $11 and status = 'open'`, v.Present, t.Agree, t.Disagree, t.OtherOpinion, v.Status, v.Passed,
-			v.LackedNumbers, strings.Join(v.Team, "\n"), v.Secretary, s.db.NowMillis(), v.ID)
+		counted, err := closeCounted(ctx, tx, v, s.db.NowMillis())
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !counted {
 			return apperr.New(apperr.CodeConflict, "decision.err.has_result")
 		}
 		if election && !v.LackedNumbers {
-			if err := s.db.InsertBatches(ctx, tx, "vote_candidates", []string{"vote_id", "n", "votes"}, len(c.PerCandidate),
-				func(i int) []any { return []any{v.ID, i + 1, c.PerCandidate[i]} }, nil); err != nil {
+			if err := insertCandidateVotes(ctx, tx, s.db, v.ID, c.PerCandidate); err != nil {
 				return err
 			}
 		}
@@ -228,7 +195,7 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 		// lock orders them, and the second counts after the first committed
 		// (the public record's head lock happens to order them too; this one
 		// does not depend on it).
-		if _, err := tx.ExecContext(ctx, "update matters set updated_at = updated_at where id = $1", m.ID); err != nil {
+		if err := lockMatter(ctx, tx, m.ID); err != nil {
 			return err
 		}
 		t, err := s.units.Tree(ctx)
@@ -241,17 +208,15 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 				continue
 			}
 			villages++
-			var ok sql.NullBool
-			err := tx.QueryRowContext(ctx, `select passed from votes where matter_id = $1 and village_id = $2 and status = 'closed' and not lacked_numbers
-				order by id desc limit 1`, m.ID, u.ID).Scan(&ok)
-			if err == sql.ErrNoRows {
-				continue
-			}
+			ok, hasVoted, err := villageResult(ctx, tx, m.ID, u.ID)
 			if err != nil {
 				return err
 			}
+			if !hasVoted {
+				continue
+			}
 			voted++
-			if ok.Bool {
+			if ok {
 				passed++
 			}
 		}
@@ -264,9 +229,7 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 	}
 	// Only an open matter is decided: if another vote decided it meanwhile,
 	// its decision stands (this vote's result is on the record all the same).
-	_, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4 and status = $5", status, last.HeldOn.String(),
-		s.db.NowMillis(), m.ID, StatusOpen)
-	return err
+	return decideMatter(ctx, tx, m.ID, status, last.HeldOn.String(), s.db.NowMillis())
 }
 
 func orNone(names []string) string {
@@ -303,19 +266,13 @@ func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) 
 		if _, seen := open[b.VoteID]; seen {
 			continue
 		}
-		// Touching the row first locks it (PostgreSQL) against a concurrent close.
-		res, err := tx.ExecContext(ctx, "update votes set status = status where id = $1 and status = 'open'", b.VoteID)
+		isOpen, err := lockOpenVote(ctx, tx, b.VoteID)
 		if err != nil {
 			return fail(err)
 		}
-		n, _ := res.RowsAffected()
-		open[b.VoteID] = n == 1
+		open[b.VoteID] = isOpen
 	}
-	// Written from the representative's side: the planner starts from the account's households, not the electorate.
-	ins, err := s.db.Cached().In(ctx, tx, `insert into vote_ballots (vote_id, household_id, choice, opinion, receipt, account_id, created_at)
-		select $1, h.id, $3, $4, $5, $2, $6 from households h where h.representative_account_id = $2
-		and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
-		order by h.id limit 1 on conflict (vote_id, household_id) do nothing`)
+	ins, err := prepareBallot(ctx, tx, s.db)
 	if err != nil {
 		return fail(err)
 	}
@@ -330,20 +287,18 @@ func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) 
 			errs[i] = errClosedVote
 			continue
 		}
-		res, err := ins.ExecContext(ctx, b.VoteID, b.AccountID, b.Choice, b.Opinion, b.Receipt, b.At)
+		written, err := insertBallot(ctx, ins, b)
 		if err != nil {
 			return fail(err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !written {
 			// Nothing written: not a representative in this vote, or the household has voted.
-			var household int64
-			err := tx.QueryRowContext(ctx, `select h.id from households h where h.representative_account_id = $2
-				and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id) limit 1`, b.VoteID, b.AccountID).Scan(&household)
+			represents, err := representsIn(ctx, tx, b.VoteID, b.AccountID)
 			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				errs[i] = errNotRepresentative
 			case err != nil:
 				return fail(err)
+			case !represents:
+				errs[i] = errNotRepresentative
 			default:
 				errs[i] = errVoted
 			}
@@ -352,8 +307,7 @@ func (s *Service) writeBallots(ctx context.Context, tx *sql.Tx, items []ballot) 
 		counts[key{b.VoteID, b.Choice}]++
 	}
 	for k, n := range counts {
-		col := map[string]string{ChoiceAgree: "agree", ChoiceDisagree: "disagree", ChoiceOther: "other"}[k.choice]
-		if _, err := tx.ExecContext(ctx, "update votes set "+col+" = "+col+" + $1 where id = $2", n, k.vote); err != nil {
+		if err := addChoices(ctx, tx, k.vote, k.choice, n); err != nil {
 			return fail(err)
 		}
 	}
@@ -431,11 +385,11 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 		return v, err
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update votes set status = $1, closed_at = $2 where id = $3 and status = 'open'", StatusClosed, s.db.NowMillis(), v.ID)
+		closedNow, err := closeOnline(ctx, tx, v.ID, s.db.NowMillis())
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 { // closed meanwhile by someone else
+		if !closedNow { // closed meanwhile by someone else
 			return apperr.New(apperr.CodeConflict, "decision.err.end_only_online")
 		}
 		cur, err := findVote(ctx, tx, v.ID)
@@ -448,7 +402,7 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 			return err
 		}
 		cur.Passed = r.Passed
-		if _, err := tx.ExecContext(ctx, "update votes set present = $1, passed = $2 where id = $3", cur.Present, cur.Passed, v.ID); err != nil {
+		if err := setOnlineResult(ctx, tx, v.ID, cur.Present, cur.Passed); err != nil {
 			return err
 		}
 		receipts, err := receiptsOf(ctx, tx, v.ID)
@@ -466,23 +420,6 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 	})
 	s.recent.Forget(voteID)
 	return v, err
-}
-
-func receiptsOf(ctx context.Context, q querier, voteID int64) ([]string, error) {
-	rows, err := q.QueryContext(ctx, "select receipt from vote_ballots where vote_id = $1 order by receipt", voteID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var r string
-		if err := rows.Scan(&r); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // Receipts lists the receipt codes of a closed online vote, sorted; before the
@@ -508,11 +445,9 @@ func (s *Service) Counted(ctx context.Context, voteID int64, receipt string) (bo
 	if v.Status != StatusClosed {
 		return false, apperr.New(apperr.CodeConflict, "decision.err.receipts_after")
 	}
-	var n int
 	receipt, ok := code.Parse(receipt, "")
 	if !ok {
 		return false, nil
 	}
-	err = s.db.QueryRowContext(ctx, "select count(*) from vote_ballots where vote_id = $1 and receipt = $2", voteID, receipt).Scan(&n)
-	return n == 1, err
+	return s.hasReceipt(ctx, voteID, receipt)
 }

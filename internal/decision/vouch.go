@@ -2,9 +2,7 @@ package decision
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -32,13 +30,12 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 		if err := json.Unmarshal(r.Data, &e); err != nil || e.Matter == 0 {
 			return "dữ liệu của mục không đọc được / the entry's data cannot be read", nil
 		}
-		var minutes string
-		err := c.s.db.QueryRowContext(ctx, "select minutes from matters where id = $1", e.Matter).Scan(&minutes)
-		if errors.Is(err, sql.ErrNoRows) {
-			return fmt.Sprintf("không còn vấn đề %d / matter %d is missing", e.Matter, e.Matter), nil
-		}
+		minutes, found, err := c.s.minutesOf(ctx, e.Matter)
 		if err != nil {
 			return "", fmt.Errorf("read matter %d: %w", e.Matter, err)
+		}
+		if !found {
+			return fmt.Sprintf("không còn vấn đề %d / matter %d is missing", e.Matter, e.Matter), nil
 		}
 		if audit.Sum(minutes) != e.Minutes {
 			return fmt.Sprintf("biên bản của vấn đề %d khác mã băm minutes_sha256 trong sổ / the minutes of matter %d do not match their minutes_sha256", e.Matter, e.Matter), nil

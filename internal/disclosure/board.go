@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 
-	"danchu/internal/db"
 	"danchu/internal/org"
 	"danchu/internal/search"
 )
@@ -26,35 +25,6 @@ type Item struct {
 	Snippet             string // search only: the start of the body
 }
 
-const itemCols = `d.id, d.unit_id, d.board_id, d.category, d.status, d.version, d.title, d.late, d.posting_start, d.published_at, d.updated_at`
-
-func (s *Service) items(ctx context.Context, query string, args ...any) ([]Item, error) {
-	rows, err := s.db.Cached().QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		if err := rows.Scan(&it.ID, &it.UnitID, &it.BoardID, &it.Category, &it.Status, &it.Version, &it.Title, &it.Late, &it.PostingStart,
-			&it.PublishedAt, &it.UpdatedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
-
-// boardColumn is the column that picks a unit's disclosures: a commune's board
-// holds its own and its villages'; a village's, its own.
-func boardColumn(u org.Unit) string {
-	if u.Type.Level() == org.VillageLevel {
-		return "unit_id"
-	}
-	return "board_id"
-}
-
 // Board returns the public disclosures with status of a commune's board (u is the
 // commune: its own and its villages') or of one village (u a village), newest
 // first, at most limit. Boards are kept in memory and reread only when their
@@ -63,16 +33,15 @@ func boardColumn(u org.Unit) string {
 func (s *Service) Board(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
 	col := boardColumn(u)
 	var sig struct{ at, n int64 }
-	if err := s.db.Cached().QueryRowContext(ctx, "select coalesce(sum(updated_at), 0), count(*) from disclosures where "+col+" = $1", u.ID).
-		Scan(&sig.at, &sig.n); err != nil {
+	var err error
+	if sig.at, sig.n, err = s.boardSignature(ctx, u); err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
 	key := fmt.Sprintf("%s/%d/%s/%d", col, u.ID, status, limit)
 	if e, ok := s.boards.get(key); ok && e.at == sig.at && e.n == sig.n {
 		return e.items, nil
 	}
-	its, err := s.items(ctx, "select "+itemCols+" from disclosures d where d."+col+` = $1 and d.status = $2 and not d.staff_only
-		order by d.id desc limit $3`, u.ID, status, limit)
+	its, err := s.boardItems(ctx, u, status, limit)
 	if err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
@@ -112,12 +81,6 @@ func (c *boardCache) put(k string, e boardEntry) {
 	c.m[k] = e
 }
 
-// UnitItems lists every disclosure of a unit (any status, staff boards included)
-// for its officials, newest first.
-func (s *Service) UnitItems(ctx context.Context, u org.Unit, limit int) ([]Item, error) {
-	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
-}
-
 // SearchCandidates is how many of the newest matches (highest IDs: IDs are
 // time-ordered) are ranked.
 const SearchCandidates = 100
@@ -139,52 +102,8 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 	if len(terms) == 0 {
 		return nil, 0, nil
 	}
-	// Candidates are the newest matches: IDs are time-ordered, so "newest" is the
-	// highest ID, which FTS5 can walk backwards without sorting every match.
-	var sqlText, match string
-	if s.db.Dialect == db.SQLite {
-		quoted := make([]string, len(terms))
-		for i, t := range terms {
-			quoted[i] = `"` + t + `"`
-		}
-		match = strings.Join(quoted, " ")
-		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures_fts f
-			join disclosures d on d.id = f.rowid` + unitJoin(unit) + ` where disclosures_fts match $1`
-	} else {
-		match = strings.Join(terms, " & ")
-		sqlText = "select " + itemCols + `, substr(d.search_text, 1, 600), substr(d.body, 1, 400) from disclosures d` +
-			unitJoin(unit) + ` where to_tsvector('simple', d.search_text) @@ to_tsquery('simple', $1)`
-	}
-	sqlText += " and d.status <> 'withdrawn' and not d.staff_only"
-	args := []any{match}
-	if unit.ID != 0 {
-		sqlText += " and u.path >= $2 and u.path < $3"
-		args = append(args, unit.Path, unit.Path[:len(unit.Path)-1]+"0")
-	}
-	args = append(args, SearchCandidates)
-	order := "d.id desc"
-	if s.db.Dialect == db.SQLite {
-		order = "f.rowid desc"
-	}
-	sqlText += fmt.Sprintf(" order by %s limit $%d", order, len(args))
-	rows, err := s.db.Cached().QueryContext(ctx, sqlText, args...)
+	hits, err := s.candidates(ctx, q, terms, unit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("search %q: %w", q, err)
-	}
-	defer rows.Close()
-	var hits []Hit
-	for rows.Next() {
-		var h Hit
-		var folded string
-		if err := rows.Scan(&h.ID, &h.UnitID, &h.BoardID, &h.Category, &h.Status, &h.Version, &h.Title, &h.Late, &h.PostingStart,
-			&h.PublishedAt, &h.UpdatedAt, &folded, &h.Snippet); err != nil {
-			return nil, 0, err
-		}
-		h.Terms = terms
-		h.Score = score(terms, h.Title, folded)
-		hits = append(hits, h)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
 	sort.SliceStable(hits, func(i, j int) bool {
@@ -198,14 +117,6 @@ func (s *Service) Search(ctx context.Context, q string, unit org.Unit, limit, of
 		return nil, total, nil
 	}
 	return hits[offset:min(offset+limit, total)], total, nil
-}
-
-// unitJoin joins the units only when the search is limited to one's subtree.
-func unitJoin(unit org.Unit) string {
-	if unit.ID == 0 {
-		return ""
-	}
-	return " join units u on u.id = d.unit_id"
 }
 
 // score counts the query's words in the title (×3) and in the start of the

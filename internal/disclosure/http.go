@@ -448,7 +448,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 	}
 	p.Unit, p.Agency, p.Items, p.Channels = u, u.Type == org.Agency, items, ChannelNames
 	p.Categories = Categories(p.Agency)
-	p.Today = legal.Today(h.svc.db.Now()).String()
+	p.Today = legal.Today(h.svc.Now()).String()
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}
@@ -561,11 +561,7 @@ func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		h.web.NotFound(w, r)
 		return Disclosure{}, false
 	}
-	if err := h.svc.mayEdit(r.Context(), a, id); err != nil {
-		h.web.Error(w, r, err)
-		return Disclosure{}, false
-	}
-	x, err := find(r.Context(), h.svc.db, id)
+	x, err := h.svc.ForEdit(r.Context(), a, id)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return Disclosure{}, false
@@ -575,7 +571,7 @@ func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Acto
 
 func (h *handlers) editPageRender(w http.ResponseWriter, r *http.Request, x Disclosure, status int, p editPage) {
 	p.D, p.Agency, p.Channels = x, x.StaffOnly, ChannelNames
-	p.Today = legal.Today(h.svc.db.Now()).String()
+	p.Today = legal.Today(h.svc.Now()).String()
 	p.Categories = Categories(x.StaffOnly)
 	if p.Values == nil {
 		p.Values = map[string]string{"category": strconv.Itoa(x.Category), "title": x.Title, "body": x.Body, "decision_date": x.DecisionDate.String()}
@@ -587,7 +583,7 @@ func (h *handlers) editPageRender(w http.ResponseWriter, r *http.Request, x Disc
 			}
 		}
 	}
-	ok, first := CanTakeDown(x.MinEnd, legal.Today(h.svc.db.Now()))
+	ok, first := CanTakeDown(x.MinEnd, legal.Today(h.svc.Now()))
 	p.CanTake = ok && x.Status == Posted
 	if !first.IsZero() {
 		p.TakeFrom = first.VN()
@@ -656,7 +652,7 @@ func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Reque
 			h.web.NotFound(w, r)
 			return
 		}
-		today := legal.Today(h.svc.db.Now())
+		today := legal.Today(h.svc.Now())
 		year, quarter := today.Year, QuarterOf(today)
 		if v := r.URL.Query().Get("nam"); v != "" {
 			year, _ = strconv.Atoi(v)

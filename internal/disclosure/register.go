@@ -57,28 +57,18 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 	}
 	from := legal.DateOf(year, time.Month(3*quarter-2), 1)
 	to := from.AddMonths(3)
-	where := "d." + boardColumn(unit) + " = $1 and d.posting_start >= $2 and d.posting_start < $3"
-	rows, err := s.db.QueryContext(ctx, `select d.id, d.unit_id, d.category, d.title, d.decision_date, d.due_date, d.posting_start, d.min_end,
-		d.status, d.late, d.version, d.staff_only from disclosures d where `+where+` order by d.posting_start, d.id`, unit.ID, from.String(), to.String())
+	lines, err := s.registerLines(ctx, unit, from, to)
 	if err != nil {
-		return Register{}, fmt.Errorf("register: %w", err)
+		return Register{}, err
 	}
-	defer rows.Close()
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return Register{}, err
 	}
 	reg := Register{Unit: unit, Year: year, Quarter: quarter}
-	for rows.Next() {
-		var r RegisterRow
-		var unitOf int64
-		var cat int
-		var minEnd string
-		var staff bool
-		if err := rows.Scan(&r.ID, &unitOf, &cat, &r.Title, &r.DecisionDate, &r.Due, &r.PostingStart, &minEnd, &r.Status, &r.Late, &r.Versions, &staff); err != nil {
-			return Register{}, err
-		}
-		u, _ := t.Unit(unitOf)
+	for _, l := range lines {
+		r, cat, minEnd, staff := l.RegisterRow, l.cat, l.minEnd, l.staff
+		u, _ := t.Unit(l.unitOf)
 		c, _ := CategoryOf(staff, cat)
 		r.N, r.Unit, r.Category = len(reg.Rows)+1, u.Name, fmt.Sprintf("%d. %s", c.N, c.Name)
 		r.DecisionDate, r.Due, r.PostingStart = vn(r.DecisionDate), vn(r.Due), vn(r.PostingStart)
@@ -93,32 +83,18 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 		}
 		reg.Rows = append(reg.Rows, r)
 	}
-	if err := rows.Err(); err != nil {
-		return Register{}, err
-	}
-	rows.Close()
 	// The channels of every listed disclosure, in one query.
 	forms := map[int64][]string{}
-	crows, err := s.db.QueryContext(ctx, `select ch.disclosure_id, ch.channel, ch.start_date, ch.end_date from disclosure_channels ch
-		join disclosures d on d.id = ch.disclosure_id where `+where+` order by ch.channel`, unit.ID, from.String(), to.String())
+	chans, err := s.registerChannels(ctx, unit, from, to)
 	if err != nil {
 		return Register{}, err
 	}
-	defer crows.Close()
-	for crows.Next() {
-		var id int64
-		var ch, start, end string
-		if err := crows.Scan(&id, &ch, &start, &end); err != nil {
-			return Register{}, err
+	for _, c := range chans {
+		f := channelName(c.channel) + " từ " + vn(c.start)
+		if c.end != "" {
+			f += " đến " + vn(c.end)
 		}
-		f := channelName(ch) + " từ " + vn(start)
-		if end != "" {
-			f += " đến " + vn(end)
-		}
-		forms[id] = append(forms[id], f)
-	}
-	if err := crows.Err(); err != nil {
-		return Register{}, err
+		forms[c.id] = append(forms[c.id], f)
 	}
 	for i := range reg.Rows {
 		reg.Rows[i].Forms = strings.Join(append([]string{"Cổng thông tin"}, forms[reg.Rows[i].ID]...), "; ")

@@ -3,10 +3,10 @@ package disclosure
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
@@ -15,7 +15,6 @@ import (
 	store "danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
-	"danchu/internal/search"
 )
 
 // Statuses of a disclosure.
@@ -72,8 +71,10 @@ type Upload struct {
 	R    io.Reader
 }
 
-// Service is the disclosure board.
+// Service is the disclosure board. The reads come from the embedded Store;
+// every write goes through a method here, in one transaction.
 type Service struct {
+	*Store
 	db    *db.DB
 	units *org.Service
 	guard *auth.Guard
@@ -86,7 +87,7 @@ type Service struct {
 
 // NewService returns the board's service; files go under blobDir.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, rec *audit.Service, cal legal.Source, blobDir string) *Service {
-	return &Service{db: d, units: units, guard: g, rec: rec, cal: cal, Blobs: &store.Blobs{Dir: blobDir, MaxFile: store.DefaultMaxFile}}
+	return &Service{Store: NewStore(d), db: d, units: units, guard: g, rec: rec, cal: cal, Blobs: &store.Blobs{Dir: blobDir, MaxFile: store.DefaultMaxFile}}
 }
 
 // boardOf returns the board a unit's disclosures go on: a commune's own, a
@@ -107,6 +108,9 @@ func (s *Service) boardOf(ctx context.Context, unitID int64) (unit, board org.Un
 }
 
 func (s *Service) today() legal.Date { return legal.Today(s.db.Now()) }
+
+// Now is the service's clock (the database's, so tests can set it).
+func (s *Service) Now() time.Time { return s.db.Now() }
 
 // storeUploads checks and stores every file before anything is written.
 func (s *Service) storeUploads(ups []Upload) ([]File, error) {
@@ -151,12 +155,8 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, d Draft, ups []Upl
 		Version: 1, Title: p.Title, Body: p.Body, DecisionDate: p.DecisionDate, Due: p.Due, PostingStart: p.PostingStart,
 		MinEnd: p.MinEnd, Late: p.Late, PublishedAt: now, UpdatedAt: now, CreatedBy: a.AccountID, Files: files, Channels: p.Channels}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `insert into disclosures (id, unit_id, board_id, staff_only, category, status, version, title, body,
-			decision_date, due_date, posting_start, min_end, late, search_text, published_at, updated_at, withdraw_reason, created_by)
-			values ($1, $2, $3, $4, $5, $6, 1, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, '', $16)`,
-			x.ID, x.UnitID, x.BoardID, x.StaffOnly, x.Category, x.Status, x.Title, x.Body, x.DecisionDate.String(), x.Due.String(),
-			x.PostingStart.String(), dateOrEmpty(x.MinEnd), x.Late, search.IndexText(x.Title, x.Body), now, a.AccountID); err != nil {
-			return fmt.Errorf("insert disclosure: %w", err)
+		if err := insertDisclosure(ctx, tx, x, a.AccountID, now); err != nil {
+			return err
 		}
 		if err := insertVersion(ctx, tx, x.ID, 1, x.Title, x.Body, "", sql.NullString{}, a.AccountID, now, files); err != nil {
 			return err
@@ -177,35 +177,6 @@ func dateOrEmpty(d legal.Date) string {
 		return ""
 	}
 	return d.String()
-}
-
-// insertVersion stores a version; script is its comparison with the version
-// before (none for the first).
-func insertVersion(ctx context.Context, tx *sql.Tx, id int64, n int, title, body, reason string, script sql.NullString, by, now int64, files []File) error {
-	if _, err := tx.ExecContext(ctx, `insert into disclosure_versions (disclosure_id, version, title, body, reason, diff, created_by, created_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8)`, id, n, title, body, reason, script, by, now); err != nil {
-		return fmt.Errorf("insert version: %w", err)
-	}
-	for i, f := range files {
-		if _, err := tx.ExecContext(ctx, `insert into disclosure_files (disclosure_id, version, position, sha256, name, content_type, size)
-			values ($1, $2, $3, $4, $5, $6, $7)`, id, n, i+1, f.SHA256, f.Name, f.ContentType, f.Size); err != nil {
-			return fmt.Errorf("insert file: %w", err)
-		}
-	}
-	return nil
-}
-
-func replaceChannels(ctx context.Context, tx *sql.Tx, id int64, cs []Channel) error {
-	if _, err := tx.ExecContext(ctx, "delete from disclosure_channels where disclosure_id = $1", id); err != nil {
-		return err
-	}
-	for _, c := range cs {
-		if _, err := tx.ExecContext(ctx, `insert into disclosure_channels (disclosure_id, channel, start_date, end_date, note) values ($1, $2, $3, $4, $5)`,
-			id, c.ID, c.Start.String(), dateOrEmpty(c.End), c.Note); err != nil {
-			return fmt.Errorf("insert channel: %w", err)
-		}
-	}
-	return nil
 }
 
 // summary is what the audit log hashes and the public record carries.
@@ -234,107 +205,6 @@ func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, x Discl
 	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: x.UnitID, Kind: kind, ObjectType: "disclosure", ObjectID: fmt.Sprint(x.ID), Summary: what}, after)
 }
 
-const disclosureCols = `id, unit_id, board_id, staff_only, category, status, version, title, body, decision_date, due_date, posting_start,
-	min_end, late, published_at, updated_at, coalesce(archived_at, 0), coalesce(withdrawn_at, 0), withdraw_reason, created_by`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanDisclosure(r scanner) (Disclosure, error) {
-	var x Disclosure
-	var dec, due, start, minEnd string
-	err := r.Scan(&x.ID, &x.UnitID, &x.BoardID, &x.StaffOnly, &x.Category, &x.Status, &x.Version, &x.Title, &x.Body, &dec, &due, &start,
-		&minEnd, &x.Late, &x.PublishedAt, &x.UpdatedAt, &x.ArchivedAt, &x.WithdrawnAt, &x.WithdrawReason, &x.CreatedBy)
-	if err != nil {
-		return x, err
-	}
-	x.DecisionDate, _ = legal.ParseDate(dec)
-	x.Due, _ = legal.ParseDate(due)
-	x.PostingStart, _ = legal.ParseDate(start)
-	if minEnd != "" {
-		x.MinEnd, _ = legal.ParseDate(minEnd)
-	}
-	return x, nil
-}
-
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func loadFiles(ctx context.Context, q querier, id int64) (map[int][]File, error) {
-	rows, err := q.QueryContext(ctx, "select version, sha256, name, content_type, size from disclosure_files where disclosure_id = $1 order by version, position", id)
-	if err != nil {
-		return nil, fmt.Errorf("files of %d: %w", id, err)
-	}
-	defer rows.Close()
-	m := map[int][]File{}
-	for rows.Next() {
-		var v int
-		var f File
-		if err := rows.Scan(&v, &f.SHA256, &f.Name, &f.ContentType, &f.Size); err != nil {
-			return nil, err
-		}
-		m[v] = append(m[v], f)
-	}
-	return m, rows.Err()
-}
-
-// find returns a disclosure with its files, versions and channels.
-func find(ctx context.Context, q querier, id int64) (Disclosure, error) {
-	x, err := scanDisclosure(q.QueryRowContext(ctx, "select "+disclosureCols+" from disclosures where id = $1", id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return x, apperr.New(apperr.CodeNotFound, "disclosure.err.not_found")
-	}
-	if err != nil {
-		return x, fmt.Errorf("disclosure %d: %w", id, err)
-	}
-	files, err := loadFiles(ctx, q, id)
-	if err != nil {
-		return x, err
-	}
-	x.Files = files[x.Version]
-	if x.Version == 1 {
-		// One version: it is the row itself (saves a query on most pages).
-		x.Versions = []Version{{N: 1, Title: x.Title, Body: x.Body, CreatedAt: x.PublishedAt, Files: files[1]}}
-	} else {
-		rows, err := q.QueryContext(ctx, "select version, title, body, reason, diff, created_at from disclosure_versions where disclosure_id = $1 order by version", id)
-		if err != nil {
-			return x, fmt.Errorf("versions of %d: %w", id, err)
-		}
-		for rows.Next() {
-			var v Version
-			if err := rows.Scan(&v.N, &v.Title, &v.Body, &v.Reason, &v.script, &v.CreatedAt); err != nil {
-				rows.Close()
-				return x, err
-			}
-			v.Files = files[v.N]
-			x.Versions = append(x.Versions, v)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return x, err
-		}
-	}
-	crows, err := q.QueryContext(ctx, "select channel, start_date, end_date, note from disclosure_channels where disclosure_id = $1 order by channel", id)
-	if err != nil {
-		return x, fmt.Errorf("channels of %d: %w", id, err)
-	}
-	defer crows.Close()
-	for crows.Next() {
-		var c Channel
-		var start, end string
-		if err := crows.Scan(&c.ID, &start, &end, &c.Note); err != nil {
-			return x, err
-		}
-		c.Start, _ = legal.ParseDate(start)
-		if end != "" {
-			c.End, _ = legal.ParseDate(end)
-		}
-		x.Channels = append(x.Channels, c)
-	}
-	return x, crows.Err()
-}
-
 // Get returns a disclosure for reading: anyone for public boards; for an agency's
 // staff board only officials with a role on that agency (others: not found).
 func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Disclosure, error) {
@@ -354,23 +224,27 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Disclosure,
 // connection), that the official may change the disclosure: another commune's
 // disclosure is "not found".
 func (s *Service) mayEdit(ctx context.Context, a *auth.Actor, id int64) error {
-	var unit int64
-	err := s.db.QueryRowContext(ctx, "select unit_id from disclosures where id = $1", id).Scan(&unit)
-	if errors.Is(err, sql.ErrNoRows) {
-		return apperr.New(apperr.CodeNotFound, "disclosure.err.not_found")
-	}
+	unit, err := s.unitOf(ctx, id)
 	if err != nil {
-		return fmt.Errorf("disclosure %d: %w", id, err)
+		return err
 	}
 	return s.guard.Can(ctx, a, auth.Publish, unit)
+}
+
+// ForEdit returns a disclosure, as last written, to an official who may change it.
+func (s *Service) ForEdit(ctx context.Context, a *auth.Actor, id int64) (Disclosure, error) {
+	if err := s.mayEdit(ctx, a, id); err != nil {
+		return Disclosure{}, err
+	}
+	return find(ctx, s.db, id)
 }
 
 // editable loads, inside the transaction, a disclosure mayEdit has allowed.
 // changedMeanwhile refuses a write that found the disclosure no longer as it
 // was read: another official changed it between the read and the write (the
 // writes carry the status and version they start from).
-func changedMeanwhile(res sql.Result) error {
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
+func changedMeanwhile(moved bool) error {
+	if !moved {
 		return apperr.New(apperr.CodeConflict, "disclosure.err.changed_meanwhile")
 	}
 	return nil
@@ -442,13 +316,11 @@ func (s *Service) Amend(ctx context.Context, a *auth.Actor, id int64, d Draft, k
 		x.Title, x.Body, x.Category, x.Files = p.Title, p.Body, p.Category.N, files
 		x.DecisionDate, x.Due = p.DecisionDate, p.Due
 		x.UpdatedAt = s.db.NowMillis()
-		res, err := tx.ExecContext(ctx, `update disclosures set version = $1, title = $2, body = $3, category = $4, decision_date = $5, due_date = $6,
-			search_text = $7, updated_at = $8 where id = $9 and version = $10 and status = $11`, x.Version, x.Title, x.Body, x.Category, x.DecisionDate.String(), x.Due.String(),
-			search.IndexText(x.Title, x.Body), x.UpdatedAt, x.ID, was, status)
+		moved, err := updateVersion(ctx, tx, x, was, status)
 		if err != nil {
-			return fmt.Errorf("amend disclosure: %w", err)
+			return err
 		}
-		if err := changedMeanwhile(res); err != nil {
+		if err := changedMeanwhile(moved); err != nil {
 			return err
 		}
 		if err := insertVersion(ctx, tx, x.ID, x.Version, x.Title, x.Body, reason, script, a.AccountID, x.UpdatedAt, files); err != nil {
@@ -481,12 +353,11 @@ func (s *Service) Withdraw(ctx context.Context, a *auth.Actor, id int64, reason 
 		before := summary(x)
 		from := x.Status
 		x.Status, x.WithdrawReason, x.WithdrawnAt = Withdrawn, reason, s.db.NowMillis()
-		res, err := tx.ExecContext(ctx, "update disclosures set status = $1, withdraw_reason = $2, withdrawn_at = $3, updated_at = $3 where id = $4 and status = $5",
-			Withdrawn, reason, x.WithdrawnAt, x.ID, from)
+		moved, err := setWithdrawn(ctx, tx, x, from)
 		if err != nil {
-			return fmt.Errorf("withdraw disclosure: %w", err)
+			return err
 		}
-		if err := changedMeanwhile(res); err != nil {
+		if err := changedMeanwhile(moved); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, x, "disclosure.withdrawn", "Rút nội dung công khai: "+x.Title, before, reason)
@@ -516,11 +387,11 @@ func (s *Service) TakeDown(ctx context.Context, a *auth.Actor, id int64) error {
 		}
 		before := summary(x)
 		x.Status, x.ArchivedAt = Archived, s.db.NowMillis()
-		res, err := tx.ExecContext(ctx, "update disclosures set status = $1, archived_at = $2, updated_at = $2 where id = $3 and status = $4", Archived, x.ArchivedAt, x.ID, Posted)
+		moved, err := setArchived(ctx, tx, x)
 		if err != nil {
-			return fmt.Errorf("archive disclosure: %w", err)
+			return err
 		}
-		if err := changedMeanwhile(res); err != nil {
+		if err := changedMeanwhile(moved); err != nil {
 			return err
 		}
 		return s.record(ctx, tx, a, x, "disclosure.archived", "Hết thời gian niêm yết, chuyển lưu trữ: "+x.Title, before, "")

@@ -2,9 +2,7 @@ package disclosure
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -33,14 +31,12 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 	if err := json.Unmarshal(r.Data, &e); err != nil || e.ID == 0 || e.Version == 0 {
 		return "dữ liệu của mục công khai không đọc được / the disclosure entry's data cannot be read", nil
 	}
-	var title, body string
-	err := c.s.db.QueryRowContext(ctx, "select title, body from disclosure_versions where disclosure_id = $1 and version = $2",
-		e.ID, e.Version).Scan(&title, &body)
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Sprintf("tin công khai %d không còn phiên bản %d / disclosure %d version %d is missing", e.ID, e.Version, e.ID, e.Version), nil
-	}
+	title, body, found, err := c.s.versionText(ctx, e.ID, e.Version)
 	if err != nil {
 		return "", fmt.Errorf("read disclosure %d version %d: %w", e.ID, e.Version, err)
+	}
+	if !found {
+		return fmt.Sprintf("tin công khai %d không còn phiên bản %d / disclosure %d version %d is missing", e.ID, e.Version, e.ID, e.Version), nil
 	}
 	var why []string
 	if audit.Sum(body) != e.BodySum {
@@ -51,21 +47,8 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 		why = append(why, fmt.Sprintf("tiêu đề tin công khai %d phiên bản %d khác trong sổ / the title of disclosure %d version %d differs from the record",
 			e.ID, e.Version, e.ID, e.Version))
 	}
-	rows, err := c.s.db.QueryContext(ctx, "select sha256, name from disclosure_files where disclosure_id = $1 and version = $2 order by position",
-		e.ID, e.Version)
+	files, err := c.s.versionFiles(ctx, e.ID, e.Version)
 	if err != nil {
-		return "", fmt.Errorf("read disclosure %d files: %w", e.ID, err)
-	}
-	defer rows.Close()
-	var files []string
-	for rows.Next() {
-		var sum, name string
-		if err := rows.Scan(&sum, &name); err != nil {
-			return "", err
-		}
-		files = append(files, sum+" "+name)
-	}
-	if err := rows.Err(); err != nil {
 		return "", err
 	}
 	if !slices.Equal(files, e.Files) {

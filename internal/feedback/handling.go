@@ -71,7 +71,7 @@ type querier interface {
 func loadItem(ctx context.Context, q querier, where string, arg any) (Item, error) {
 	it, err := scanItem(q.QueryRowContext(ctx, "select "+itemColumns+" from feedback_items where "+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return it, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị này.")
+		return it, apperr.New(apperr.CodeNotFound, "feedback.err.not_found")
 	}
 	if err != nil {
 		return it, fmt.Errorf("load feedback: %w", err)
@@ -164,7 +164,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 	}
 	if err := s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID); err != nil {
 		if a != nil && a.Kind == auth.Official {
-			return Detail{}, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị này.")
+			return Detail{}, apperr.New(apperr.CodeNotFound, "feedback.err.not_found")
 		}
 		return Detail{}, err
 	}
@@ -195,11 +195,11 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
 	c, ok := parseCode(typed)
 	if !ok {
-		return Item{}, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
+		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}
 	it, err := loadItem(ctx, s.db, "code = $1", c)
 	if err == nil && s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID) != nil {
-		err = apperr.NotFound("Không tìm thấy phản ánh, kiến nghị %s trong các đơn vị bạn xử lý.", c)
+		err = apperr.New(apperr.CodeNotFound, "feedback.err.not_in_units", c)
 	}
 	return it, err
 }
@@ -246,15 +246,17 @@ type Step struct {
 // MaxAnswer is the longest answer or reason.
 const MaxAnswer = 5000
 
-func checkNote(note, what string) error {
+// checkNote refuses a note that is not UTF-8, empty (required says what to
+// write) or longer than MaxAnswer.
+func checkNote(note string, required apperr.Msg) error {
 	n := utf8.RuneCountInString(strings.TrimSpace(note))
 	switch {
 	case !utf8.ValidString(note):
-		return apperr.Invalid("Nội dung có ký tự không đọc được (không phải UTF-8); hãy gõ lại.", map[string]string{"note": "encoding"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.note_encoding").Mark("note")
 	case n == 0:
-		return apperr.Invalid(fmt.Sprintf("Hãy ghi %s.", what), map[string]string{"note": "required"})
+		return (&apperr.Error{Code: apperr.CodeInvalid, Msg: required}).Mark("note")
 	case n > MaxAnswer:
-		return apperr.Invalid(fmt.Sprintf("Nội dung dài %d ký tự, quá giới hạn %d ký tự.", n, MaxAnswer), map[string]string{"note": "too_long"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.note_too_long", n, MaxAnswer).Mark("note")
 	}
 	return nil
 }
@@ -269,12 +271,12 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 	}
 	if err := s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID); err != nil {
 		if a != nil && a.Kind == auth.Official {
-			return it, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị này.")
+			return it, apperr.New(apperr.CodeNotFound, "feedback.err.not_found")
 		}
 		return it, err
 	}
 	if it.MergedInto != 0 {
-		return it, apperr.Conflict("Mục này đã được gộp vào một phản ánh khác; hãy xử lý ở mục đó.")
+		return it, apperr.New(apperr.CodeConflict, "feedback.err.merged")
 	}
 	note := strings.TrimSpace(st.Note)
 	now := s.db.NowMillis()
@@ -294,19 +296,19 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		to = Closed
 	case DoRefuse:
 		to = Refused
-		if err := checkNote(note, "lý do không thụ lý"); err != nil {
+		if err := checkNote(note, apperr.M("feedback.err.note_refuse")); err != nil {
 			return it, err
 		}
 	case DoAnswer:
 		to = Answered
-		if err := checkNote(note, "nội dung trả lời"); err != nil {
+		if err := checkNote(note, apperr.M("feedback.err.note_answer")); err != nil {
 			return it, err
 		}
 	case DoTransfer:
 		if !it.Open() {
-			return it, apperr.Conflict("Chỉ chuyển được phản ánh, kiến nghị đang xử lý.")
+			return it, apperr.New(apperr.CodeConflict, "feedback.err.transfer_closed")
 		}
-		if err := checkNote(note, "lý do chuyển"); err != nil {
+		if err := checkNote(note, apperr.M("feedback.err.note_transfer")); err != nil {
 			return it, err
 		}
 		t, err := s.units.Tree(ctx)
@@ -315,7 +317,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		}
 		dest, ok := t.Unit(st.ToUnit)
 		if !ok || !dest.Current() || dest.ID == it.HandlerID || dest.Type.Level() == org.VillageLevel {
-			return it, apperr.Invalid("Hãy chọn cơ quan, đơn vị nhận (xã, phường, cơ quan hoặc cấp tỉnh), khác đơn vị đang xử lý.", map[string]string{"to": "invalid"})
+			return it, apperr.New(apperr.CodeInvalid, "feedback.err.transfer_to").Mark("to")
 		}
 		// A transfer out of one's competence is due within 5 working days (ND 20/2008 Art 9).
 		res, err := legal.DefaultCatalogue().Compute(cal, "feedback.transfer", legal.Today(time.UnixMilli(it.Since)), legal.Options{})
@@ -341,7 +343,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 				return err
 			}
 			if n, _ := res.RowsAffected(); n != 1 {
-				return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
+				return apperr.New(apperr.CodeConflict, "feedback.err.changed")
 			}
 			if err := s.count(ctx, tx, it.HandlerID, "received", -1); err != nil {
 				return err
@@ -351,7 +353,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 	case DoMerge:
 		return s.merge(ctx, a, it, st.Into, note)
 	default:
-		return it, apperr.Invalid("Thao tác không hợp lệ.", map[string]string{"action": "invalid"})
+		return it, apperr.New(apperr.CodeInvalid, "feedback.err.action").Mark("action")
 	}
 	if st.Action != DoTransfer {
 		if err := CheckMove(it.Status, to); err != nil {
@@ -366,7 +368,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
+			return apperr.New(apperr.CodeConflict, "feedback.err.changed")
 		}
 		if plan != nil {
 			if err := plan(tx); err != nil {
@@ -448,19 +450,19 @@ func trimRunes(s string, n int) string {
 func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note string) (Item, error) {
 	c, ok := parseCode(into)
 	if !ok {
-		return it, apperr.Invalid("Hãy nhập mã của phản ánh giữ lại (dạng PA-7K3Q-9MXD).", map[string]string{"into": "invalid"})
+		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_code").Mark("into")
 	}
 	kept, err := loadItem(ctx, s.db, "code = $1", c)
 	if err != nil || kept.HandlerID != it.HandlerID {
-		return it, apperr.Invalid(fmt.Sprintf("Không có phản ánh %s trong hàng chờ của đơn vị này.", c), map[string]string{"into": "not_found"})
+		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_unknown", c).Mark("into")
 	}
 	switch {
 	case kept.ID == it.ID:
-		return it, apperr.Invalid("Không gộp một phản ánh vào chính nó.", map[string]string{"into": "self"})
+		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_self").Mark("into")
 	case kept.MergedInto != 0:
-		return it, apperr.Invalid(fmt.Sprintf("%s đã được gộp vào mục khác; hãy gộp vào mục đó.", kept.Code), map[string]string{"into": "merged"})
+		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_merged", kept.Code).Mark("into")
 	case !it.Open() || !kept.Open():
-		return it, apperr.Conflict("Chỉ gộp được các phản ánh đang xử lý.")
+		return it, apperr.New(apperr.CodeConflict, "feedback.err.merge_closed")
 	}
 	now := s.db.NowMillis()
 	text := mergePrefix + kept.Code
@@ -474,7 +476,7 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.Conflict("Mục này vừa được người khác xử lý; hãy tải lại trang.")
+			return apperr.New(apperr.CodeConflict, "feedback.err.changed")
 		}
 		if _, err := tx.ExecContext(ctx, "update feedback_items set merged_into = $1 where merged_into = $2", kept.ID, it.ID); err != nil {
 			return err
@@ -545,17 +547,17 @@ func TrackURL(code string) string { return "/phan-anh/" + code }
 func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
 	c, ok := parseCode(typed)
 	if !ok {
-		return Item{}, apperr.NotFound("Mã theo dõi không đúng dạng.")
+		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format_short")
 	}
 	if a == nil || a.Kind != auth.Citizen {
-		return Item{}, apperr.Forbidden("Hãy đăng nhập bằng tài khoản đã gửi phản ánh này.")
+		return Item{}, apperr.New(apperr.CodeForbidden, "feedback.err.sign_in_sender")
 	}
 	it, err := loadItem(ctx, s.db, "code = $1", c)
 	if err != nil {
 		return it, err
 	}
 	if it.AuthorID == 0 || it.AuthorID != a.AccountID {
-		return it, apperr.Forbidden("Chỉ người đã gửi phản ánh này (đăng nhập bằng tài khoản đã gửi) mới đánh giá hoặc mở lại được.")
+		return it, apperr.New(apperr.CodeForbidden, "feedback.err.sender_only")
 	}
 	return it, nil
 }
@@ -571,7 +573,7 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 	}
 	note = strings.TrimSpace(note)
 	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > 1000 {
-		return apperr.Invalid("Nhận xét dài quá 1.000 ký tự hoặc có ký tự không đọc được.", map[string]string{"note": "too_long"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.rating_note").Mark("note")
 	}
 	now := s.db.NowMillis()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
@@ -581,7 +583,7 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.Conflict("Bạn đã đánh giá câu trả lời này.")
+			return apperr.New(apperr.CodeConflict, "feedback.err.rated")
 		}
 		if err := s.count(ctx, tx, it.HandlerID, "rated", 1); err != nil {
 			return err
@@ -605,7 +607,7 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 	if err := CheckReopen(it.Status, time.UnixMilli(it.AnsweredAt), s.db.Now(), it.Reopened); err != nil {
 		return err
 	}
-	if err := checkNote(reason, "lý do chưa hài lòng"); err != nil {
+	if err := checkNote(reason, apperr.M("feedback.err.note_reopen")); err != nil {
 		return err
 	}
 	cal, err := s.cal.Calendar(ctx)
@@ -625,7 +627,7 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.Conflict("Mỗi phản ánh chỉ được mở lại một lần.")
+			return apperr.New(apperr.CodeConflict, "feedback.err.reopened")
 		}
 		return s.event(ctx, tx, it.ID, now, Reopened, reopenPrefix+strings.TrimSpace(reason), a.AccountID)
 	})

@@ -15,6 +15,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/feedback"
 	"danchu/internal/notify/mailtest"
+	"danchu/internal/web/webtest"
 )
 
 func (f *fixture) submit(t *testing.T, a *auth.Actor, category, key string, edit ...func(*feedback.Submission)) feedback.Item {
@@ -165,7 +166,7 @@ func TestReopenTooLate(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.now = f.now.Add(8 * 24 * time.Hour)
-		if err := f.svc.Reopen(ctx, f.citizen, it.Code, "Chưa thu gom hết"); apperr.CodeOf(err) != apperr.CodeConflict || !strings.Contains(err.Error(), "7 ngày") {
+		if err := f.svc.Reopen(ctx, f.citizen, it.Code, "Chưa thu gom hết"); apperr.CodeOf(err) != apperr.CodeConflict || !strings.Contains(webtest.Vietnamese(t, err), "7 ngày") {
 			t.Errorf("reopen after 8 days: %v", err)
 		}
 	})

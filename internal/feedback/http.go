@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +120,7 @@ type unitPage struct {
 	Citizen   bool
 	Key       string
 	Error     string
-	Fields    map[string]string
+	Fields    map[string]bool // the fields the error marks
 	Values    map[string]string
 	MaxPhotos int
 	MaxMB     int
@@ -168,6 +170,15 @@ func (h *handlers) unit(w http.ResponseWriter, r *http.Request) {
 	h.unitPage(w, r, u, http.StatusOK, unitPage{})
 }
 
+// marked is the set of fields a failed form's error names.
+func marked(fields map[string]string) map[string]bool {
+	m := make(map[string]bool, len(fields))
+	for k := range fields {
+		m[k] = true
+	}
+	return m
+}
+
 // readPhotos opens the photos of a multipart form; closeAll releases them.
 func readPhotos(r *http.Request) ([]Upload, func(), error) {
 	var opened []multipart.File
@@ -179,9 +190,9 @@ func readPhotos(r *http.Request) ([]Upload, func(), error) {
 	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, closeAll, apperr.Invalid(fmt.Sprintf("Ảnh gửi kèm lớn quá %d MB tất cả; hãy gửi ít ảnh hơn hoặc ảnh nhỏ hơn.", mbe.Limit>>20), map[string]string{"photos": "too_large"})
+			return nil, closeAll, apperr.New(apperr.CodeInvalid, "feedback.err.photos_total", mbe.Limit>>20).Mark("photos")
 		}
-		return nil, closeAll, apperr.Invalid("Không đọc được biểu mẫu; hãy gửi lại.", nil)
+		return nil, closeAll, apperr.New(apperr.CodeInvalid, "feedback.err.form")
 	}
 	var ups []Upload
 	if r.MultipartForm != nil {
@@ -207,7 +218,7 @@ func parseCoord(s string) (*float64, error) {
 	}
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
-		return nil, apperr.Invalid("Tọa độ không đúng dạng số (ví dụ 16.4637).", map[string]string{"location": "number"})
+		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.coord").Mark("location")
 	}
 	return &v, nil
 }
@@ -246,12 +257,9 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
-			h.unitPage(w, r, u, http.StatusBadRequest, unitPage{Error: e.Message, Fields: e.Fields, Values: values})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.unitPage(w, r, u, f.Status, unitPage{Error: f.Message, Fields: marked(f.Fields), Values: values})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, TrackURL(code)+"?moi=1", http.StatusSeeOther)
@@ -332,12 +340,9 @@ func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
 
 func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, done string, err error) {
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && e.Code != apperr.CodeNotFound {
-			h.trackPage(w, r, web.StatusOf(err), trackPage{Error: e.Message, Values: map[string]string{"note": r.PostFormValue("note"), "reason": r.PostFormValue("reason")}})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.trackPage(w, r, f.Status, trackPage{Error: f.Message, Values: map[string]string{"note": r.PostFormValue("note"), "reason": r.PostFormValue("reason")}})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, TrackURL(r.PathValue("code"))+"?xong="+done, http.StatusSeeOther)
@@ -360,7 +365,12 @@ func (h *handlers) find(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := h.svc.Track(r.Context(), typed)
 	if err != nil {
-		h.web.RenderStatus(w, r, h.pages["find"], web.StatusOf(err), h.web.T(r, "feedback.find.title"), map[string]string{"Error": apperr.MessageOf(err), "Typed": typed})
+		// Not found is the answer to a look-up: shown on the form, with what was typed.
+		if apperr.CodeOf(err) != apperr.CodeNotFound {
+			h.web.Error(w, r, err)
+			return
+		}
+		h.web.RenderStatus(w, r, h.pages["find"], http.StatusNotFound, h.web.T(r, "feedback.find.title"), map[string]string{"Error": h.web.Message(r, err), "Typed": typed})
 		return
 	}
 	http.Redirect(w, r, TrackURL(p.Code), http.StatusSeeOther)
@@ -401,7 +411,7 @@ func (h *handlers) statsOf(r *http.Request) (statsPage, error) {
 		level = org.ProvinceLevel
 	}
 	if !ok || !u.Current() || u.Type.Level() != level {
-		return statsPage{}, apperr.NotFound("Không tìm thấy đơn vị này.")
+		return statsPage{}, apperr.New(apperr.CodeNotFound, "feedback.err.unit_not_found")
 	}
 	units := []org.Unit{u}
 	if level == org.ProvinceLevel {
@@ -583,26 +593,27 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
+	var err error
 	to := int64(0)
 	if code := strings.TrimSpace(r.PostFormValue("to")); code != "" {
-		t, err := h.units.Tree(r.Context())
-		if err != nil {
-			h.web.Error(w, r, err)
+		t, terr := h.units.Tree(r.Context())
+		if terr != nil {
+			h.web.Error(w, r, terr)
 			return
 		}
 		dest, ok := t.ByCode(code)
 		if !ok {
-			h.queuePage(w, r, a, u, http.StatusBadRequest, queuePage{Error: fmt.Sprintf("Không có đơn vị mã %q.", code)})
-			return
+			err = apperr.New(apperr.CodeInvalid, "feedback.err.route_unit", code).Mark("to")
 		}
 		to = dest.ID
 	}
-	if err := h.svc.SetRoute(r.Context(), a, r.PostFormValue("category"), u.ID, to); err != nil {
-		if apperr.CodeOf(err) == apperr.CodeInvalid {
-			h.queuePage(w, r, a, u, http.StatusBadRequest, queuePage{Error: apperr.MessageOf(err)})
-			return
+	if err == nil {
+		err = h.svc.SetRoute(r.Context(), a, r.PostFormValue("category"), u.ID, to)
+	}
+	if err != nil {
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.queuePage(w, r, a, u, f.Status, queuePage{Error: f.Message})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, QueueURL(u.ID)+"?xong=1", http.StatusSeeOther)
@@ -693,13 +704,10 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	it, err := h.svc.Act(r.Context(), a, id, st)
 	if err != nil {
-		var e *apperr.Error
-		if errors.As(err, &e) && (e.Code == apperr.CodeInvalid || e.Code == apperr.CodeConflict) {
-			h.itemPage(w, r, a, web.StatusOf(err), itemPage{Error: e.Message,
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.itemPage(w, r, a, f.Status, itemPage{Error: f.Message,
 				Values: map[string]string{"action": st.Action, "note": st.Note, "into": st.Into, "to": r.PostFormValue("to")}})
-			return
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	if st.Action == DoTransfer || st.Action == DoMerge {
@@ -781,11 +789,9 @@ func (h *handlers) issue(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	}
 	k, err := h.svc.IssueKey(r.Context(), a, u.ID, r.PostFormValue("name"))
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.CodeInvalid {
-			h.keysPage(w, r, a, u, http.StatusBadRequest, keysPage{Error: apperr.MessageOf(err)})
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.keysPage(w, r, a, u, f.Status, keysPage{Error: f.Message})
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	h.keysPage(w, r, a, u, http.StatusOK, keysPage{New: k}) // shown once, on this answer only
@@ -814,6 +820,7 @@ type settingsPage struct {
 	HotN       string
 	HotDays    string
 	Error      string
+	Problems   []string // what is wrong with each bad line of the list
 	Done       string
 }
 
@@ -849,18 +856,21 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 		n, e1 := strconv.Atoi(strings.TrimSpace(p.HotN))
 		d, e2 := strconv.Atoi(strings.TrimSpace(p.HotDays))
 		if e1 != nil || e2 != nil {
-			err = apperr.Invalid("Điểm nóng: hãy nhập số phản ánh và số ngày bằng chữ số.", map[string]string{"hot": "number"})
+			err = apperr.New(apperr.CodeInvalid, "feedback.err.hot_number").Mark("hot")
 		} else {
 			err = h.svc.SetSettings(r.Context(), a, u.ID, cats, HotSpot{N: n, Days: d})
 		}
 	}
 	if err != nil {
-		if apperr.CodeOf(err) == apperr.CodeInvalid {
-			p.Error = apperr.MessageOf(err)
-			h.web.RenderStatus(w, r, h.pages["settings"], http.StatusBadRequest, h.web.T(r, "feedback.settings.title", u.Name), p)
-			return
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			p.Error = f.Message
+			for _, k := range slices.Sorted(maps.Keys(f.Fields)) { // the list's bad lines, in order
+				if strings.HasPrefix(k, linePrefix) {
+					p.Problems = append(p.Problems, f.Fields[k])
+				}
+			}
+			h.web.RenderStatus(w, r, h.pages["settings"], f.Status, h.web.T(r, "feedback.settings.title", u.Name), p)
 		}
-		h.web.Error(w, r, err)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc?xong=1", u.ID), http.StatusSeeOther)

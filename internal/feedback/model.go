@@ -71,18 +71,14 @@ func CheckMove(from, to string) error {
 	if CanMove(from, to) {
 		return nil
 	}
-	return apperr.Conflict("Không chuyển được từ “%s” sang “%s”; từ trạng thái này chỉ có thể: %s.", StatusNames[from], StatusNames[to], nextNames(from))
-}
-
-func nextNames(from string) string {
-	var names []string
+	var next []string
 	for _, s := range transitions[from] {
-		names = append(names, "“"+StatusNames[s]+"”")
+		next = append(next, "“"+StatusNames[s]+"”")
 	}
-	if len(names) == 0 {
-		return "không (đã kết thúc)"
+	if len(next) == 0 {
+		return apperr.New(apperr.CodeConflict, "feedback.err.move_final", StatusNames[from], StatusNames[to])
 	}
-	return strings.Join(names, ", ")
+	return apperr.New(apperr.CodeConflict, "feedback.err.move", StatusNames[from], StatusNames[to], strings.Join(next, ", "))
 }
 
 // StatusNames name the statuses.
@@ -103,10 +99,9 @@ func CheckDescription(s string) error {
 	n := utf8.RuneCountInString(strings.TrimSpace(s))
 	switch {
 	case n == 0:
-		return apperr.Invalid("Hãy mô tả nội dung phản ánh, kiến nghị.", map[string]string{"description": "required"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.description_required").Mark("description")
 	case n > MaxDescription:
-		return apperr.Invalid(fmt.Sprintf("Nội dung dài %d ký tự, quá giới hạn %d ký tự; hãy rút gọn hoặc đính kèm ảnh.", n, MaxDescription),
-			map[string]string{"description": "too_long"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.description_long", n, MaxDescription).Mark("description")
 	}
 	return nil
 }
@@ -122,11 +117,10 @@ const (
 // overlong address; "" is fine (no answer by contact, or the account's).
 func CheckContact(contact, address string) error {
 	if n := utf8.RuneCountInString(address); n > MaxAddress {
-		return apperr.Invalid(fmt.Sprintf("Địa chỉ dài %d ký tự, quá giới hạn %d ký tự.", n, MaxAddress), map[string]string{"address": "too_long"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.address_long", n, MaxAddress).Mark("address")
 	}
 	c := strings.TrimSpace(contact)
-	bad := apperr.Invalid("Hãy ghi thư điện tử (ví dụ ten@example.vn) hoặc số điện thoại (ví dụ 0912 345 678) để nhận trả lời, hoặc để trống.",
-		map[string]string{"contact": "invalid"})
+	bad := apperr.New(apperr.CodeInvalid, "feedback.err.contact").Mark("contact")
 	switch {
 	case c == "":
 		return nil
@@ -172,8 +166,7 @@ func CheckPlace(lat, lon float64) error {
 			return nil
 		}
 	}
-	return apperr.Invalid(fmt.Sprintf("Vị trí (%.5f, %.5f) nằm ngoài lãnh thổ Việt Nam; hãy chọn lại trên bản đồ hoặc ghi địa chỉ.", lat, lon),
-		map[string]string{"location": "outside"})
+	return apperr.New(apperr.CodeInvalid, "feedback.err.outside", lat, lon).Mark("location")
 }
 
 // ReopenWindow is how long after the answer a dissatisfied citizen may reopen
@@ -184,11 +177,11 @@ const ReopenWindow = 7 * 24 * time.Hour
 func CheckReopen(status string, answeredAt, now time.Time, reopenedBefore bool) error {
 	switch {
 	case status != Answered && status != Closed:
-		return apperr.Conflict("Chỉ mở lại được khi đã có câu trả lời.")
+		return apperr.New(apperr.CodeConflict, "feedback.err.reopen_unanswered")
 	case reopenedBefore:
-		return apperr.Conflict("Mỗi phản ánh chỉ được mở lại một lần.")
+		return apperr.New(apperr.CodeConflict, "feedback.err.reopened")
 	case now.Sub(answeredAt) > ReopenWindow:
-		return apperr.Conflict("Chỉ mở lại được trong 7 ngày sau khi có câu trả lời.")
+		return apperr.New(apperr.CodeConflict, "feedback.err.reopen_late")
 	}
 	return nil
 }
@@ -198,11 +191,11 @@ func CheckReopen(status string, answeredAt, now time.Time, reopenedBefore bool) 
 func CheckRating(stars int, status string, ratedBefore bool) error {
 	switch {
 	case status != Answered && status != Closed:
-		return apperr.Conflict("Chỉ đánh giá được sau khi có câu trả lời.")
+		return apperr.New(apperr.CodeConflict, "feedback.err.rate_unanswered")
 	case ratedBefore:
-		return apperr.Conflict("Bạn đã đánh giá câu trả lời này.")
+		return apperr.New(apperr.CodeConflict, "feedback.err.rated")
 	case stars < 1 || stars > 5:
-		return apperr.Invalid("Hãy chọn từ 1 đến 5 sao.", map[string]string{"stars": "range"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.stars").Mark("stars")
 	}
 	return nil
 }
@@ -247,10 +240,11 @@ const (
 // "code | name | working days" for a top-level category and
 // "code | name | working days | parent code" for one below it (two levels; a
 // parent comes before its children). Blank lines and lines starting with #
-// are skipped. Every problem is reported with its line number.
+// are skipped. Every problem is reported with its line number, as a field
+// lineField(n) of the error.
 func ParseCategories(text string) ([]Category, error) {
 	var out []Category
-	var problems []string
+	problems := map[string]apperr.Msg{}
 	seen := map[string]Category{}
 	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
@@ -261,11 +255,10 @@ func ParseCategories(text string) ([]Category, error) {
 		for j := range f {
 			f[j] = strings.TrimSpace(f[j])
 		}
-		bad := func(format string, args ...any) {
-			problems = append(problems, fmt.Sprintf("dòng %d: ", i+1)+fmt.Sprintf(format, args...))
-		}
+		n := i + 1
+		bad := func(m apperr.Msg) { problems[lineField(n)] = m }
 		if len(f) < 3 || len(f) > 4 {
-			bad("cần dạng “mã | tên | số ngày làm việc | mã lĩnh vực cha (nếu có)”")
+			bad(apperr.M("feedback.err.cat_form", n))
 			continue
 		}
 		c := Category{Code: f[0], Name: f[1]}
@@ -276,17 +269,17 @@ func ParseCategories(text string) ([]Category, error) {
 		c.Days = days
 		switch {
 		case !validCode(c.Code):
-			bad("mã %q chỉ gồm chữ thường không dấu, số và dấu gạch ngang (tối đa 40 ký tự)", c.Code)
+			bad(apperr.M("feedback.err.cat_code", n, c.Code))
 		case seen[c.Code].Code != "":
-			bad("mã %q bị trùng", c.Code)
+			bad(apperr.M("feedback.err.cat_dup", n, c.Code))
 		case c.Name == "" || utf8.RuneCountInString(c.Name) > 100 || !utf8.ValidString(c.Name):
-			bad("tên lĩnh vực phải có, tối đa 100 ký tự")
+			bad(apperr.M("feedback.err.cat_name", n))
 		case err != nil || days < 1 || days > MaxCategoryDays:
-			bad("số ngày làm việc phải từ 1 đến %d", MaxCategoryDays)
+			bad(apperr.M("feedback.err.cat_days", n, MaxCategoryDays))
 		case c.Parent != "" && seen[c.Parent].Code == "":
-			bad("lĩnh vực cha %q chưa có ở các dòng trên", c.Parent)
+			bad(apperr.M("feedback.err.cat_parent", n, c.Parent))
 		case c.Parent != "" && seen[c.Parent].Parent != "":
-			bad("chỉ có hai cấp: %q đã là lĩnh vực con", c.Parent)
+			bad(apperr.M("feedback.err.cat_levels", n, c.Parent))
 		default:
 			seen[c.Code] = c
 			out = append(out, c)
@@ -294,14 +287,20 @@ func ParseCategories(text string) ([]Category, error) {
 	}
 	switch {
 	case len(problems) > 0:
-		return nil, apperr.Invalid("Danh sách lĩnh vực chưa đúng — "+strings.Join(problems, "; "), map[string]string{"categories": "invalid"})
+		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.categories").WithFields(problems).Mark("categories")
 	case len(out) == 0:
-		return nil, apperr.Invalid("Cần ít nhất một lĩnh vực.", map[string]string{"categories": "empty"})
+		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.categories_empty").Mark("categories")
 	case len(out) > MaxCategories:
-		return nil, apperr.Invalid(fmt.Sprintf("Tối đa %d lĩnh vực.", MaxCategories), map[string]string{"categories": "too_many"})
+		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.categories_many", MaxCategories).Mark("categories")
 	}
 	return out, nil
 }
+
+// linePrefix begins the names of the bad lines of a category list among an
+// error's fields: lineField(n) for line n, in an order that sorts by line.
+const linePrefix = "line_"
+
+func lineField(n int) string { return fmt.Sprintf(linePrefix+"%06d", n) }
 
 func validCode(s string) bool {
 	if s == "" || len(s) > 40 {
@@ -341,7 +340,7 @@ func Find(cs []Category, code string) (Category, bool) {
 // CheckHotSpot refuses a hot-spot rule that would flag nothing or everything.
 func CheckHotSpot(h HotSpot) error {
 	if h.N < 2 || h.N > 1000 || h.Days < 1 || h.Days > 90 {
-		return apperr.Invalid("Điểm nóng: số phản ánh từ 2 đến 1.000, số ngày từ 1 đến 90.", map[string]string{"hot": "range"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.hot_range").Mark("hot")
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/web/webtest"
 )
 
 func TestStatusMachine(t *testing.T) {
@@ -22,10 +23,10 @@ func TestStatusMachine(t *testing.T) {
 			t.Errorf("%s → %s: %v", tt.from, tt.to, got)
 		}
 	}
-	if err := CheckMove(Refused, Accepted); err == nil || !strings.Contains(err.Error(), "không (đã kết thúc)") {
+	if err := CheckMove(Refused, Accepted); err == nil || !strings.Contains(webtest.Vietnamese(t, err), "không (đã kết thúc)") {
 		t.Errorf("a refused item: %v", err)
 	}
-	if err := CheckMove(Received, Closed); err == nil || !strings.Contains(err.Error(), "“Đã thụ lý”, “Không thụ lý”") {
+	if err := CheckMove(Received, Closed); err == nil || !strings.Contains(webtest.Vietnamese(t, err), "“Đã thụ lý”, “Không thụ lý”") {
 		t.Errorf("message lists the next statuses: %v", err)
 	}
 }
@@ -35,7 +36,7 @@ func TestInputLimits(t *testing.T) {
 		text, want string
 	}{{"", "Hãy mô tả"}, {"   ", "Hãy mô tả"}, {strings.Repeat("đ", 10_000), "10000 ký tự, quá giới hạn 5000"}, {"Đèn đường thôn 2 hỏng", ""}} {
 		err := CheckDescription(tt.text)
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(webtest.Vietnamese(t, err), tt.want)) {
 			t.Errorf("%.20q: %v", tt.text, err)
 		}
 	}
@@ -69,7 +70,7 @@ func TestReopenAndRating(t *testing.T) {
 		{"not answered", InProgress, time.Hour, false, "đã có câu trả lời"},
 	} {
 		err := CheckReopen(tt.status, answered, answered.Add(tt.after), tt.before)
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(webtest.Vietnamese(t, err), tt.want)) {
 			t.Errorf("%s: %v", tt.name, err)
 		}
 	}
@@ -80,7 +81,7 @@ func TestReopenAndRating(t *testing.T) {
 		want   string
 	}{{5, Answered, false, ""}, {0, Answered, false, "1 đến 5"}, {6, Closed, false, "1 đến 5"}, {3, Received, false, "sau khi có câu trả lời"}, {4, Answered, true, "đã đánh giá"}} {
 		err := CheckRating(tt.stars, tt.status, tt.before)
-		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+		if (tt.want == "") != (err == nil) || (err != nil && !strings.Contains(webtest.Vietnamese(t, err), tt.want)) {
 			t.Errorf("%d stars on %s: %v", tt.stars, tt.status, err)
 		}
 	}
@@ -145,7 +146,7 @@ func TestParseCategories(t *testing.T) {
 		{"no name", "a |  | 5", "tên lĩnh vực"},
 	} {
 		_, err := ParseCategories(tt.text)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
+		if err == nil || !strings.Contains(webtest.Vietnamese(t, err), tt.want) {
 			t.Errorf("%s: %v, want %q", tt.name, err, tt.want)
 		}
 	}

@@ -53,7 +53,7 @@ func (s *Service) IssueKey(ctx context.Context, a *auth.Actor, unitID int64, nam
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
-		return "", apperr.Invalid("Hãy ghi tên ứng dụng dùng khóa (tối đa 100 ký tự).", map[string]string{"name": "required"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.key_name").Mark("name")
 	}
 	b := make([]byte, 20)
 	rand.Read(b)
@@ -105,7 +105,7 @@ func (s *Service) RevokeKey(ctx context.Context, a *auth.Actor, unitID, id int64
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.NotFound("Không có khóa này, hoặc khóa đã bị thu hồi.")
+			return apperr.New(apperr.CodeNotFound, "feedback.err.key_gone")
 		}
 		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), "active", "revoked")
 	})
@@ -198,7 +198,7 @@ func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err erro
 		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
 		return
 	}
-	o.fail(w, f, status, apperr.MessageOf(err))
+	o.fail(w, f, status, o.web.Message(r, err))
 }
 
 func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
@@ -220,7 +220,7 @@ func (o o311) get(w http.ResponseWriter, r *http.Request) {
 	base, f, ok := format(r.PathValue("file"))
 	switch {
 	case !ok:
-		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_format"))
 	case base == "discovery":
 		o.discovery(w, r, f)
 	case base == "services":
@@ -228,7 +228,7 @@ func (o o311) get(w http.ResponseWriter, r *http.Request) {
 	case base == "requests":
 		o.requests(w, r, f)
 	default:
-		o.fail(w, f, http.StatusNotFound, "Không có tài nguyên này.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_resource"))
 	}
 }
 
@@ -292,7 +292,7 @@ func (o o311) jurisdiction(r *http.Request) (org.Unit, bool, error) {
 	}
 	u, ok := t.ByCode(j)
 	if !ok || !u.Current() {
-		return org.Unit{}, false, apperr.NotFound("Không có đơn vị (jurisdiction_id) mã %q.", j)
+		return org.Unit{}, false, apperr.New(apperr.CodeNotFound, "feedback.err.jurisdiction", j)
 	}
 	return u, true, nil
 }
@@ -334,7 +334,7 @@ type definition struct {
 func (o o311) service(w http.ResponseWriter, r *http.Request) {
 	c, f, ok := format(r.PathValue("file"))
 	if !ok {
-		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_format"))
 		return
 	}
 	cats, err := o.categories(r)
@@ -343,7 +343,7 @@ func (o o311) service(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ok := Find(cats, c); !ok {
-		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có lĩnh vực (service_code) %q.", c))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_service", c))
 		return
 	}
 	d := definition{Code: c}
@@ -435,7 +435,7 @@ func parseStamp(s string) (int64, error) {
 			return t.UnixMilli(), nil
 		}
 	}
-	return 0, apperr.Invalid(fmt.Sprintf("Thời điểm %q không đúng dạng W3C (ví dụ 2026-11-20T08:00:00+07:00).", s), nil)
+	return 0, apperr.New(apperr.CodeInvalid, "feedback.err.stamp", s)
 }
 
 // requests answers GET requests: by service_request_id (a comma-separated list),
@@ -447,7 +447,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 	if ids := strings.TrimSpace(q.Get("service_request_id")); ids != "" {
 		list := strings.Split(ids, ",")
 		if len(list) > MaxRequestIDs {
-			o.fail(w, f, http.StatusBadRequest, fmt.Sprintf("Tối đa %d mã (service_request_id) mỗi lần hỏi; đã gửi %d — hãy chia thành nhiều lần.", MaxRequestIDs, len(list)))
+			o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_ids", MaxRequestIDs, len(list)))
 			return
 		}
 		var items []Item
@@ -465,7 +465,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 		return
 	}
 	if !ok || (u.Type.Level() != org.CommuneLevel && u.Type.Level() != org.VillageLevel) {
-		o.fail(w, f, http.StatusBadRequest, "Hãy cho jurisdiction_id là mã một xã, phường hoặc thôn, tổ dân phố.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_place"))
 		return
 	}
 	end := o.svc.db.NowMillis()
@@ -510,7 +510,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 	case "closed":
 		where += " and status in ('answered', 'refused', 'closed')"
 	default:
-		o.fail(w, f, http.StatusBadRequest, "status chỉ nhận open hoặc closed.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_status"))
 		return
 	}
 	items, err := listItems(ctx, o.svc.db, "select "+itemColumns+" from feedback_items where "+where+" order by created_at desc limit "+strconv.Itoa(MaxRequests), args...)
@@ -533,12 +533,12 @@ func (o o311) byCode(ctx context.Context, typed string) (Item, bool) {
 func (o o311) request(w http.ResponseWriter, r *http.Request) {
 	id, f, ok := format(r.PathValue("file"))
 	if !ok {
-		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_format"))
 		return
 	}
 	it, found := o.byCode(r.Context(), id)
 	if !found {
-		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có yêu cầu (service_request_id) %q.", id))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_request", id))
 		return
 	}
 	o.list(w, r, f, []Item{it})
@@ -560,12 +560,12 @@ type tokenList struct {
 func (o o311) token(w http.ResponseWriter, r *http.Request) {
 	tok, f, ok := format(r.PathValue("file"))
 	if !ok {
-		o.fail(w, f, http.StatusBadRequest, "Định dạng phải là .json hoặc .xml.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_format"))
 		return
 	}
 	it, found := o.byCode(r.Context(), tok)
 	if !found {
-		o.fail(w, f, http.StatusNotFound, fmt.Sprintf("Không có mã (token) %q.", tok))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_token", tok))
 		return
 	}
 	ans := []tokenAnswer{{ID: it.Code, Token: it.Code}}
@@ -595,22 +595,22 @@ type createdList struct {
 func (o o311) post(w http.ResponseWriter, r *http.Request) {
 	base, f, ok := format(r.PathValue("file"))
 	if !ok || base != "requests" {
-		o.fail(w, f, http.StatusNotFound, "Chỉ gửi được tới requests.json hoặc requests.xml.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_post"))
 		return
 	}
 	ctx := r.Context()
 	if ok, wait := o.ah.WriteLimit.Allow("ip:" + web.ClientIP(ctx)); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-		o.fail(w, f, http.StatusTooManyRequests, fmt.Sprintf("Gửi quá nhiều yêu cầu; hãy đợi %d giây.", int(wait/time.Second)+1))
+		o.failErr(w, r, f, apperr.New(apperr.CodeTooMany, "feedback.err.o311_flood", int(wait/time.Second)+1).After(wait))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		o.fail(w, f, http.StatusBadRequest, "Không đọc được nội dung gửi (application/x-www-form-urlencoded, tối đa 1 MB).")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_body"))
 		return
 	}
 	k := r.FormValue("api_key")
 	if k == "" {
-		o.fail(w, f, http.StatusForbidden, "Thiếu api_key; khóa do cán bộ xã, phường cấp.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeForbidden, "feedback.err.o311_no_key"))
 		return
 	}
 	key, ok, err := o.svc.keyOf(ctx, k)
@@ -619,7 +619,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !ok {
-		o.fail(w, f, http.StatusForbidden, "api_key không đúng hoặc đã bị thu hồi.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeForbidden, "feedback.err.o311_bad_key"))
 		return
 	}
 	t, err := o.units.Tree(ctx)
@@ -636,7 +636,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		place, _ = t.Unit(key.unit)
 	}
 	if place.ID != key.unit && !t.Within(place.ID, key.unit) {
-		o.fail(w, f, http.StatusForbidden, fmt.Sprintf("Khóa này không dùng được cho đơn vị %s.", place.Code))
+		o.failErr(w, r, f, apperr.New(apperr.CodeForbidden, "feedback.err.o311_key_unit", place.Code))
 		return
 	}
 	sub := Submission{Kind: Feedback, Category: r.FormValue("service_code"), UnitID: place.ID, Description: r.FormValue("description"),
@@ -649,7 +649,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 			sub.Lon, err = parseCoord(lon)
 		}
 		if err == nil && (sub.Lat == nil || sub.Lon == nil) {
-			err = apperr.Invalid("Cần cả lat và long.", nil)
+			err = apperr.New(apperr.CodeInvalid, "feedback.err.latlong")
 		}
 		if err != nil {
 			o.failErr(w, r, f, err)
@@ -657,7 +657,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if sub.Lat == nil && strings.TrimSpace(sub.Address) == "" && r.FormValue("jurisdiction_id") == "" {
-		o.fail(w, f, http.StatusBadRequest, "Cần vị trí: lat và long, hoặc address_string, hoặc jurisdiction_id là mã thôn, xã.")
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_where"))
 		return
 	}
 	cats, err := o.svc.CategoriesOf(ctx, place.ID)
@@ -666,7 +666,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, known := Find(cats, sub.Category); !known {
-		o.fail(w, f, http.StatusBadRequest, fmt.Sprintf("Không có lĩnh vực (service_code) %q; xem services.%s.", sub.Category, f))
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_service_see", sub.Category, f))
 		return
 	}
 	c, err := o.svc.Submit(ctx, nil, sub)

@@ -88,13 +88,13 @@ type item struct {
 // nil: an anonymous sender gets no answer by contact (the page says so).
 func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (string, error) {
 	if sub.Kind != Feedback && sub.Kind != Petition {
-		return "", apperr.Invalid("Hãy chọn phản ánh hoặc kiến nghị.", map[string]string{"kind": "invalid"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.kind").Mark("kind")
 	}
 	if err := CheckDescription(sub.Description); err != nil {
 		return "", err
 	}
 	if (sub.Lat == nil) != (sub.Lon == nil) {
-		return "", apperr.Invalid("Vị trí phải có cả vĩ độ và kinh độ.", map[string]string{"location": "partial"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.location_partial").Mark("location")
 	}
 	if sub.Lat != nil {
 		if err := CheckPlace(*sub.Lat, *sub.Lon); err != nil {
@@ -103,7 +103,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	}
 	for _, f := range []string{sub.Description, sub.Address, sub.Contact, sub.IdemKey} {
 		if !utf8.ValidString(f) {
-			return "", apperr.Invalid("Nội dung có ký tự không đọc được (không phải UTF-8); hãy gõ lại hoặc dán lại văn bản.", map[string]string{"description": "encoding"})
+			return "", apperr.New(apperr.CodeInvalid, "feedback.err.encoding").Mark("description")
 		}
 	}
 	if err := CheckContact(sub.Contact, strings.TrimSpace(sub.Address)); err != nil {
@@ -111,7 +111,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	}
 	key := strings.TrimSpace(sub.IdemKey)
 	if key == "" || len(key) > 64 {
-		return "", apperr.Invalid("Biểu mẫu thiếu mã gửi; hãy tải lại trang rồi gửi lại.", map[string]string{"key": "missing"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.key").Mark("key")
 	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
@@ -119,7 +119,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	}
 	u, ok := t.Unit(sub.UnitID)
 	if !ok || !u.Current() || (u.Type.Level() != org.VillageLevel && u.Type.Level() != org.CommuneLevel) {
-		return "", apperr.Invalid("Hãy chọn xã, phường hoặc thôn, tổ dân phố nơi xảy ra sự việc.", map[string]string{"unit": "invalid"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.place").Mark("unit")
 	}
 	commune := u.ID
 	if u.Type.Level() == org.VillageLevel {
@@ -130,7 +130,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 		return "", err
 	}
 	if !ok {
-		return "", apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.category").Mark("category")
 	}
 	routes, err := s.Routes(ctx)
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	}
 	handler := RouteFor(routes, cat.Code, chain(t, u.ID), commune)
 	if len(sub.Photos) > MaxPhotos {
-		return "", apperr.Invalid(fmt.Sprintf("Gửi được tối đa %d ảnh.", MaxPhotos), map[string]string{"photos": "too_many"})
+		return "", apperr.New(apperr.CodeInvalid, "feedback.err.photos_many", MaxPhotos).Mark("photos")
 	}
 	ups := make([]files.Photo, len(sub.Photos))
 	for i, p := range sub.Photos {
@@ -314,7 +314,7 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	var p Public
 	c, ok := parseCode(typed)
 	if !ok {
-		return p, apperr.NotFound("Mã theo dõi không đúng dạng; mã có dạng PA-7K3Q-9MXD.")
+		return p, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}
 	var id, author, merged, created int64
 	var due string
@@ -322,7 +322,7 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 		coalesce(answered_at, 0), rating, reopened, created_at from feedback_items where code = $1`, c).
 		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author, &merged, &p.AnsweredAt, &p.Rating, &p.Reopened, &created)
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, apperr.NotFound("Không tìm thấy phản ánh, kiến nghị có mã %s.", c)
+		return p, apperr.New(apperr.CodeNotFound, "feedback.err.no_code", c)
 	}
 	if err != nil {
 		return p, fmt.Errorf("track %s: %w", c, err)

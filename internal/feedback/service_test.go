@@ -20,6 +20,7 @@ import (
 	"danchu/internal/notify"
 	"danchu/internal/notify/mailtest"
 	"danchu/internal/org"
+	"danchu/internal/web/webtest"
 )
 
 type fixture struct {
@@ -110,7 +111,7 @@ func TestSubmitAndTrack(t *testing.T) {
 			s := ok
 			tt.edit(&s)
 			_, err := f.svc.Submit(ctx, f.citizen, s)
-			if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(err.Error(), tt.want) {
+			if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(webtest.Vietnamese(t, err), tt.want) {
 				t.Errorf("%s: %v", tt.name, err)
 			}
 		}
@@ -144,7 +145,7 @@ func TestSubmitAndTrack(t *testing.T) {
 			t.Errorf("unknown code: %v", err)
 		}
 		_, err = f.svc.Track(ctx, "<script>")
-		if apperr.CodeOf(err) != apperr.CodeNotFound || !strings.Contains(err.Error(), "PA-7K3Q-9MXD") {
+		if apperr.CodeOf(err) != apperr.CodeNotFound || !strings.Contains(webtest.Vietnamese(t, err), "PA-7K3Q-9MXD") {
 			t.Errorf("malformed code: %v", err)
 		}
 		if st, _ := f.svc.Stats(ctx, f.commune.ID); st.Received != 2 {

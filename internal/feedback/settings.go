@@ -119,7 +119,7 @@ func (s *Service) SetSettings(ctx context.Context, a *auth.Actor, province int64
 		return err
 	}
 	if u, ok := t.Unit(province); !ok || u.Type.Level() != org.ProvinceLevel {
-		return apperr.Invalid("Lĩnh vực và điểm nóng đặt theo tỉnh, thành phố.", map[string]string{"unit": "not_province"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.province_only").Mark("unit")
 	}
 	if err := CheckHotSpot(hot); err != nil {
 		return err

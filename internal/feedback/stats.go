@@ -51,11 +51,11 @@ func (s *Service) SetRoute(ctx context.Context, a *auth.Actor, category string, 
 	if _, ok, err := s.categoryOf(ctx, t, from, category); err != nil {
 		return err
 	} else if category != "" && !ok {
-		return apperr.Invalid("Hãy chọn lĩnh vực.", map[string]string{"category": "invalid"})
+		return apperr.New(apperr.CodeInvalid, "feedback.err.category").Mark("category")
 	}
 	if to != 0 {
 		if u, ok := t.Unit(to); !ok || !u.Current() || u.Type.Level() == org.VillageLevel || to == from {
-			return apperr.Invalid("Hãy chọn đơn vị nhận (xã, phường, cơ quan hoặc cấp tỉnh), khác đơn vị gửi.", map[string]string{"to": "invalid"})
+			return apperr.New(apperr.CodeInvalid, "feedback.err.route_to").Mark("to")
 		}
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {

@@ -106,7 +106,7 @@ func (b *Blobs) pathOf(sum string) string {
 }
 
 // Put reads one uploaded file (up to MaxFile), checks its type from its content
-// and stores it; the error says what to do in Vietnamese.
+// and stores it; the error says what to do (its message keys are in locales/).
 func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 	max := b.MaxFile
 	if max <= 0 {
@@ -118,14 +118,14 @@ func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 	}
 	shown := strings.TrimSpace(path.Base(strings.ReplaceAll(name, "\\", "/")))
 	if int64(len(data)) > max {
-		return File{}, apperr.Invalid(fmt.Sprintf("Tệp %q lớn quá %d MB (giới hạn mỗi tệp). Hãy nén hoặc chia nhỏ tệp.", shown, max>>20), map[string]string{"files": "too_large"})
+		return File{}, apperr.New(apperr.CodeInvalid, "files.err.file_too_large", shown, max>>20).Mark("files")
 	}
 	if len(data) == 0 {
-		return File{}, apperr.Invalid(fmt.Sprintf("Tệp %q rỗng.", shown), map[string]string{"files": "empty"})
+		return File{}, apperr.New(apperr.CodeInvalid, "files.err.empty", shown).Mark("files")
 	}
 	t, ok := sniff(data)
 	if !ok {
-		return File{}, apperr.Invalid(fmt.Sprintf("Tệp %q không phải PDF, DOCX, XLSX, JPEG hay PNG (kiểm tra theo nội dung tệp, không theo tên).", shown), map[string]string{"files": "type"})
+		return File{}, apperr.New(apperr.CodeInvalid, "files.err.file_type", shown).Mark("files")
 	}
 	h := sha256.Sum256(data)
 	sum := hex.EncodeToString(h[:])
@@ -160,11 +160,11 @@ func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 // Open returns the stored content of sum.
 func (b *Blobs) Open(sum string) (*os.File, error) {
 	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
-		return nil, apperr.NotFound("Không có tệp này.")
+		return nil, apperr.New(apperr.CodeNotFound, "files.err.no_file")
 	}
 	f, err := os.Open(b.pathOf(sum))
 	if err != nil {
-		return nil, apperr.NotFound("Tệp không còn trên máy chủ.")
+		return nil, apperr.New(apperr.CodeNotFound, "files.err.gone")
 	}
 	return f, nil
 }

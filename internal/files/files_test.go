@@ -17,6 +17,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/files"
 	"danchu/internal/loadtest"
+	"danchu/internal/web/webtest"
 )
 
 // picture is a w×h image whose top-left quarter is red and the rest blue, so a
@@ -137,24 +138,23 @@ func TestPutPhotoRefuses(t *testing.T) {
 	binary.BigEndian.PutUint32(claim[20:], 100000)
 	broken := encodeJPEG(t, picture(64, 64))[:200]
 	for _, tc := range []struct {
-		name  string
-		data  []byte
-		field string
+		name string
+		data []byte
+		key  string
 	}{
-		{"NotAnImage", pdf, "type"},
-		{"HTMLNamedJPG", []byte("<html><script>alert(1)</script></html>"), "type"},
-		{"ThirtyMB", big, "too_large"},
-		{"Empty", nil, "empty"},
-		{"HugeDimensions", claim, "unreadable"},
-		{"Truncated", broken, "unreadable"},
+		{"NotAnImage", pdf, "files.err.photo_type"},
+		{"HTMLNamedJPG", []byte("<html><script>alert(1)</script></html>"), "files.err.photo_type"},
+		{"ThirtyMB", big, "files.err.photo_too_large"},
+		{"Empty", nil, "files.err.empty"},
+		{"HugeDimensions", claim, "files.err.photo_unreadable"},
+		{"Truncated", broken, "files.err.photo_unreadable"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			b := &files.Blobs{Dir: dir}
 			_, err := b.PutPhoto(context.Background(), "anh.jpg", bytes.NewReader(tc.data), 10<<20)
-			var e *apperr.Error
-			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.Fields["photos"] != tc.field {
-				t.Fatalf("err = %v, want invalid photos=%s", err, tc.field)
+			if e := (*apperr.Error)(nil); !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.Msg.Key != tc.key || !strings.HasSuffix(webtest.Vietnamese(t, err), "; photos") {
+				t.Fatalf("err = %v, want invalid %s marking photos", err, tc.key)
 			}
 			if ents, err := os.ReadDir(dir); err != nil || len(ents) != 0 {
 				t.Errorf("a refused photo left %d entries in the store (%v)", len(ents), err)
@@ -192,10 +192,9 @@ func TestPutPhotoBoundsDecodedBytes(t *testing.T) {
 				}
 				return
 			}
-			var e *apperr.Error
-			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.Fields["photos"] != "too_big" ||
-				!strings.Contains(e.Message, "lớn quá để xử lý") || !strings.Contains(e.Message, "4000×3500") {
-				t.Fatalf("err = %v, want invalid photos=too_big saying the size (file of %d KB)", err, len(raw)>>10)
+			if text := webtest.Vietnamese(t, err); apperr.CodeOf(err) != apperr.CodeInvalid || apperr.KeyOf(err) != "files.err.photo_too_big" ||
+				!strings.Contains(text, "lớn quá để xử lý") || !strings.Contains(text, "4000×3500") || !strings.Contains(text, "; photos") {
+				t.Fatalf("err = %v (%q), want invalid files.err.photo_too_big saying the size and marking photos (file of %d KB)", err, text, len(raw)>>10)
 			}
 			if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 				t.Errorf("a refused photo left %d entries in the store", len(ents))

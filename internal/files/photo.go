@@ -91,21 +91,21 @@ func (b *Blobs) PutPhotos(ctx context.Context, photos []Photo, limit int64) ([]F
 		shown := strings.TrimSpace(path.Base(strings.ReplaceAll(p.Name, "\\", "/")))
 		switch t, ok := sniff(data); {
 		case int64(len(data)) > limit:
-			return nil, apperr.Invalid(fmt.Sprintf("Ảnh %q lớn quá %d MB; hãy chụp lại ở cỡ nhỏ hơn hoặc gửi ảnh khác.", shown, limit>>20), map[string]string{"photos": "too_large"})
+			return nil, apperr.New(apperr.CodeInvalid, "files.err.photo_too_large", shown, limit>>20).Mark("photos")
 		case len(data) == 0:
-			return nil, apperr.Invalid(fmt.Sprintf("Tệp %q rỗng.", shown), map[string]string{"photos": "empty"})
+			return nil, apperr.New(apperr.CodeInvalid, "files.err.empty", shown).Mark("photos")
 		case !ok || (t != typeJPEG && t != typePNG):
-			return nil, apperr.Invalid(fmt.Sprintf("Tệp %q không phải ảnh JPEG hay PNG (kiểm tra theo nội dung tệp, không theo tên); chỉ gửi được ảnh.", shown), map[string]string{"photos": "type"})
+			return nil, apperr.New(apperr.CodeInvalid, "files.err.photo_type", shown).Mark("photos")
 		}
-		bad := apperr.Invalid(fmt.Sprintf("Không đọc được ảnh %q (tệp hỏng hoặc quá lớn); hãy gửi ảnh khác.", shown), map[string]string{"photos": "unreadable"})
+		bad := apperr.New(apperr.CodeInvalid, "files.err.photo_unreadable", shown).Mark("photos")
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 		if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 			return nil, bad
 		}
 		cost := DecodeCost(data, cfg)
 		if cfg.Width*cfg.Height > PhotoMaxPixels || cost > PhotoMaxMemory {
-			return nil, apperr.Invalid(fmt.Sprintf("Ảnh %q lớn quá để xử lý (%d×%d điểm ảnh, cần %d MB bộ nhớ, tối đa %d MB); hãy gửi ảnh nhỏ hơn, ví dụ chụp ở cỡ 12 MP hoặc lưu lại thành JPEG.",
-				shown, cfg.Width, cfg.Height, (cost+1<<20-1)>>20, PhotoMaxMemory>>20), map[string]string{"photos": "too_big"})
+			return nil, apperr.New(apperr.CodeInvalid, "files.err.photo_too_big",
+				shown, cfg.Width, cfg.Height, (cost+1<<20-1)>>20, PhotoMaxMemory>>20).Mark("photos")
 		}
 		need = max(need, cost)
 		all = append(all, checked{p.Name, data, bad})
@@ -125,7 +125,7 @@ func (b *Blobs) PutPhotos(ctx context.Context, photos []Photo, limit int64) ([]F
 	case err != nil && ctx.Err() != nil:
 		return nil, fmt.Errorf("wait to decode photos: %w", ctx.Err())
 	case err != nil:
-		return nil, apperr.TooMany(DecodeWait, "Máy chủ đang bận xử lý ảnh của nhiều người gửi cùng lúc; hãy đợi một phút rồi gửi lại.")
+		return nil, apperr.New(apperr.CodeTooMany, "files.err.busy").After(DecodeWait)
 	}
 	defer decoders.Release(1)
 	defer decodes.Release(need)

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"danchu/internal/apperr"
+	"danchu/internal/files"
 )
 
 // Languages the pages are written in; Vietnamese is the default.
@@ -20,19 +21,42 @@ const (
 type Catalog map[string]map[string]string
 
 // LoadCatalog reads locales/vi.json and locales/en.json from fsys, refusing a key
-// that one of them lacks, merged with the shell's own catalog (the kernel's
-// messages, such as web.Text's, reach every room). A room uses it to render its
-// messages where there is no request (a command-line report); pages use Renderer.T.
+// that one of them lacks, merged with the kernel's catalog (the kernel's
+// messages, such as web.Text's and internal/files', reach every room). A room uses
+// it to render its messages where there is no request (a command-line report);
+// pages use Renderer.T.
 func LoadCatalog(fsys fs.FS) (Catalog, error) {
 	c, err := loadCatalog(fsys)
 	if err != nil {
 		return nil, err
 	}
-	shell, err := loadCatalog(shellFS)
+	kernel, err := kernelCatalog()
 	if err != nil {
 		return nil, err
 	}
-	if err := c.merge(shell); err != nil {
+	for lang, m := range kernel {
+		for k, v := range m {
+			if have, dup := c[lang][k]; dup && have != v {
+				return nil, fmt.Errorf("catalog: key %q defined twice", k)
+			}
+			c[lang][k] = v // the same text again: fsys is a kernel package's own folder (its tests)
+		}
+	}
+	return c, nil
+}
+
+// kernelCatalog is the shell's own catalog merged with those of the kernel
+// packages whose errors any room may show: internal/files (uploads and photos).
+func kernelCatalog() (Catalog, error) {
+	c, err := loadCatalog(shellFS)
+	if err != nil {
+		return nil, err
+	}
+	f, err := loadCatalog(files.Locales)
+	if err != nil {
+		return nil, fmt.Errorf("files catalog: %w", err)
+	}
+	if err := c.merge(f); err != nil {
 		return nil, err
 	}
 	return c, nil

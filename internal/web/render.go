@@ -37,7 +37,7 @@ type View struct {
 }
 
 func newRenderer() (*Renderer, error) {
-	cat, err := loadCatalog(shellFS)
+	cat, err := kernelCatalog()
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,399 @@
+package decision
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/db"
+	"danchu/internal/legal"
+	"danchu/internal/org"
+)
+
+// Store is the SQL of matters, votes, their electorates and ballots, the same
+// text on SQLite and PostgreSQL.
+type Store struct{ db *db.DB }
+
+// NewStore returns a store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
+
+const matterCols = `id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on, minutes, minutes_sha256,
+	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at, candidates, seats,
+	draft_consultation_id`
+
+func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
+	var m Matter
+	var scope, prop string
+	var created int64
+	var cands string
+	err := r.Scan(&m.ID, &m.UnitID, &m.CommuneID, &scope, &m.Subject, &m.Title, &m.Body, &prop, &m.Backers, &m.Status, &m.DecidedOn, &m.Minutes,
+		&m.MinutesSHA256, &m.SubmittedOn, &m.Recognition, &m.RecognitionNote, &m.RecognizedOn, &m.AnnulledOn, &m.AnnulReason, &created, &cands, &m.Seats, &m.DraftID)
+	if cands != "" {
+		m.Candidates = strings.Split(cands, "\n")
+	}
+	m.Scope, m.Initiative = Scope(scope), prop == "initiative"
+	m.ProposedOn = legal.Today(time.UnixMilli(created))
+	return m, err
+}
+
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func findMatter(ctx context.Context, q querier, id int64) (Matter, error) {
+	m, err := scanMatter(q.QueryRowContext(ctx, "select "+matterCols+" from matters where id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, apperr.New(apperr.CodeNotFound, "decision.err.not_found")
+	}
+	return m, err
+}
+
+// Matter returns a matter.
+func (s *Store) Matter(ctx context.Context, id int64) (Matter, error) {
+	return findMatter(ctx, s.db, id)
+}
+
+const voteCols = `id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present, agree, disagree, other, status, passed,
+	lacked_numbers, team, secretary`
+
+func scanVote(r interface{ Scan(...any) error }) (Vote, error) {
+	var v Vote
+	var method, noticed, held, team string
+	err := r.Scan(&v.ID, &v.MatterID, &v.VillageID, &method, &noticed, &held, &v.Households, &v.OptedIn, &v.Present, &v.Tally.Agree, &v.Tally.Disagree,
+		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary)
+	v.Method, v.Tally.Households = Method(method), v.Households
+	v.NoticedOn, _ = legal.ParseDate(noticed)
+	v.HeldOn, _ = legal.ParseDate(held)
+	if team != "" {
+		v.Team = strings.Split(team, "\n")
+	}
+	return v, err
+}
+
+func findVote(ctx context.Context, q querier, id int64) (Vote, error) {
+	v, err := scanVote(q.QueryRowContext(ctx, "select "+voteCols+" from votes where id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, apperr.New(apperr.CodeNotFound, "decision.err.vote_not_found")
+	}
+	return v, err
+}
+
+// Vote returns a vote.
+func (s *Store) Vote(ctx context.Context, id int64) (Vote, error) { return findVote(ctx, s.db, id) }
+
+// Votes lists the votes of a matter, oldest first.
+func (s *Store) Votes(ctx context.Context, matterID int64) ([]Vote, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+voteCols+" from votes where matter_id = $1 order by id", matterID)
+	if err != nil {
+		return nil, fmt.Errorf("votes of %d: %w", matterID, err)
+	}
+	defer rows.Close()
+	var out []Vote
+	for rows.Next() {
+		v, err := scanVote(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// List returns the matters of a commune and its villages, newest first.
+func (s *Store) List(ctx context.Context, communeID int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+" from matters where commune_id = $1 order by created_at desc limit $2", communeID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("matters of %d: %w", communeID, err)
+	}
+	defer rows.Close()
+	var out []Matter
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// householdCount counts the active households of a village, or of every village of a commune.
+func (s *Store) householdCount(ctx context.Context, u org.Unit) (int, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, `select count(*) from households h join units v on v.id = h.village_id
+		where h.active and (v.id = $1 or v.parent_id = $1)`, u.ID).Scan(&n)
+	return n, err
+}
+
+func results(ctx context.Context, q querier, m Matter, v Vote) ([]CandidateResult, error) {
+	rows, err := q.QueryContext(ctx, "select n, votes from vote_candidates where vote_id = $1", v.ID)
+	if err != nil {
+		return nil, fmt.Errorf("candidates of vote %d: %w", v.ID, err)
+	}
+	defer rows.Close()
+	votes := make([]int, len(m.Candidates))
+	for rows.Next() {
+		var n, k int
+		if err := rows.Scan(&n, &k); err != nil {
+			return nil, err
+		}
+		if n >= 1 && n <= len(votes) {
+			votes[n-1] = k
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]CandidateResult, len(votes))
+	for i, k := range votes {
+		out[i] = CandidateResult{Name: m.Candidates[i], Votes: k}
+	}
+	for _, i := range Elected(votes, v.Households, m.Seats) {
+		out[i].Elected = true
+	}
+	return out, nil
+}
+
+func receiptsOf(ctx context.Context, q querier, voteID int64) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "select receipt from vote_ballots where vote_id = $1 order by receipt", voteID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var r string
+		if err := rows.Scan(&r); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// ballotOf returns the household accountID represents in a vote's electorate,
+// and its ballot if it has voted (ok false: it represents none of them).
+func (s *Store) ballotOf(ctx context.Context, voteID, accountID int64) (MyBallot, bool, error) {
+	var b MyBallot
+	var receipt sql.NullString
+	var at sql.NullInt64
+	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.created_at from households h
+		left join vote_ballots b on b.vote_id = $1 and b.household_id = h.id
+		where h.representative_account_id = $2 and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
+		order by h.id limit 1`, voteID, accountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, false, nil
+	}
+	if err != nil {
+		return b, false, err
+	}
+	b.Voted, b.Receipt, b.At = receipt.Valid, receipt.String, at.Int64
+	return b, true, nil
+}
+
+// hasReceipt reports whether receipt is among the ballots of a vote.
+func (s *Store) hasReceipt(ctx context.Context, voteID int64, receipt string) (bool, error) {
+	var n int
+	err := s.db.QueryRowContext(ctx, "select count(*) from vote_ballots where vote_id = $1 and receipt = $2", voteID, receipt).Scan(&n)
+	return n == 1, err
+}
+
+// minutesOf returns the minutes stored with a matter (found false: no such matter).
+func (s *Store) minutesOf(ctx context.Context, matterID int64) (minutes string, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, "select minutes from matters where id = $1", matterID).Scan(&minutes)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return minutes, err == nil, err
+}
+
+// insertMatter writes a proposed matter, by accountID at now.
+func insertMatter(ctx context.Context, tx *sql.Tx, m Matter, accountID, now int64) error {
+	if _, err := tx.ExecContext(ctx, `insert into matters (id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on,
+			created_by, created_at, updated_at, candidates, seats, draft_consultation_id) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11, $12, $12, $13, $14, $15)`,
+		m.ID, m.UnitID, m.CommuneID, string(m.Scope), m.Subject, m.Title, m.Body, proposer(m.Initiative), m.Backers, m.Status, accountID, now,
+		strings.Join(m.Candidates, "\n"), m.Seats, m.DraftID); err != nil {
+		return fmt.Errorf("insert matter: %w", err)
+	}
+	return nil
+}
+
+// votesIn counts a matter's open votes in a village and those that lacked the numbers.
+func votesIn(ctx context.Context, tx *sql.Tx, matterID, villageID int64) (open, failed int, err error) {
+	err = tx.QueryRowContext(ctx, `select coalesce(sum(case when status = 'open' then 1 else 0 end), 0),
+			coalesce(sum(case when lacked_numbers then 1 else 0 end), 0) from votes where matter_id = $1 and village_id = $2`, matterID, villageID).
+		Scan(&open, &failed)
+	return open, failed, err
+}
+
+// electorate returns the active households of a village.
+func electorate(ctx context.Context, tx *sql.Tx, villageID int64) ([]int64, error) {
+	return db.Int64s(ctx, tx, "select id from households where village_id = $1 and active order by id", villageID)
+}
+
+// insertVote writes a noticed vote and its electorate hs, by accountID at now.
+func insertVote(ctx context.Context, tx *sql.Tx, d *db.DB, v Vote, hs []int64, accountID, now int64) error {
+	if _, err := tx.ExecContext(ctx, `insert into votes (id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present,
+			agree, disagree, other, status, passed, lacked_numbers, team, secretary, created_by, created_at)
+			values ($1, $2, $3, $4, $5, $6, $7, $8, 0, 0, 0, 0, $9, false, false, $10, '', $11, $12)`,
+		v.ID, v.MatterID, v.VillageID, string(v.Method), v.NoticedOn.String(), v.HeldOn.String(), v.Households, v.OptedIn, v.Status,
+		strings.Join(v.Team, "\n"), accountID, now); err != nil {
+		return fmt.Errorf("insert vote: %w", err)
+	}
+	return d.InsertBatches(ctx, tx, "vote_households", []string{"vote_id", "household_id"}, len(hs),
+		func(i int) []any { return []any{v.ID, hs[i]} }, nil)
+}
+
+// closeCounted writes the count of an open meeting or paper ballot and closes
+// it; counted is false when it was closed meanwhile.
+func closeCounted(ctx context.Context, tx *sql.Tx, v Vote, now int64) (counted bool, err error) {
+	t := v.Tally
+	res, err := tx.ExecContext(ctx, `update votes set present = $1, agree = $2, disagree = $3, other = $4, status = $5, passed = $6, lacked_numbers = $7,
+			team = $8, secretary = $9, closed_at = $10 where id = $11 and status = 'open'`, v.Present, t.Agree, t.Disagree, t.OtherOpinion, v.Status, v.Passed,
+		v.LackedNumbers, strings.Join(v.Team, "\n"), v.Secretary, now, v.ID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// insertCandidateVotes writes the votes of each candidate, in the matter's order.
+func insertCandidateVotes(ctx context.Context, tx *sql.Tx, d *db.DB, voteID int64, per []int) error {
+	return d.InsertBatches(ctx, tx, "vote_candidates", []string{"vote_id", "n", "votes"}, len(per),
+		func(i int) []any { return []any{voteID, i + 1, per[i]} }, nil)
+}
+
+// lockMatter takes the matter's row lock until tx ends.
+func lockMatter(ctx context.Context, tx *sql.Tx, matterID int64) error {
+	_, err := tx.ExecContext(ctx, "update matters set updated_at = updated_at where id = $1", matterID)
+	return err
+}
+
+// villageResult returns whether the last deciding vote of a matter in a village
+// passed (voted false: no vote decided yet).
+func villageResult(ctx context.Context, tx *sql.Tx, matterID, villageID int64) (passed, voted bool, err error) {
+	var ok sql.NullBool
+	err = tx.QueryRowContext(ctx, `select passed from votes where matter_id = $1 and village_id = $2 and status = 'closed' and not lacked_numbers
+				order by id desc limit 1`, matterID, villageID).Scan(&ok)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, false, nil
+	}
+	if err != nil {
+		return false, false, err
+	}
+	return ok.Bool, true, nil
+}
+
+// decideMatter settles an open matter (one decided meanwhile keeps its decision).
+func decideMatter(ctx context.Context, tx *sql.Tx, matterID int64, status, day string, now int64) error {
+	_, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4 and status = $5", status, day,
+		now, matterID, StatusOpen)
+	return err
+}
+
+// lockOpenVote reports whether a vote is open, and touching its row locks it
+// (PostgreSQL) against a concurrent close.
+func lockOpenVote(ctx context.Context, tx *sql.Tx, voteID int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update votes set status = status where id = $1 and status = 'open'", voteID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// prepareBallot prepares the ballot insert for tx (run it with insertBallot).
+// Written from the representative's side: the planner starts from the account's
+// households, not the electorate.
+func prepareBallot(ctx context.Context, tx *sql.Tx, d *db.DB) (*sql.Stmt, error) {
+	return d.Cached().In(ctx, tx, `insert into vote_ballots (vote_id, household_id, choice, opinion, receipt, account_id, created_at)
+		select $1, h.id, $3, $4, $5, $2, $6 from households h where h.representative_account_id = $2
+		and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
+		order by h.id limit 1 on conflict (vote_id, household_id) do nothing`)
+}
+
+// insertBallot writes b for the household its account represents in the vote;
+// written is false when nothing was written.
+func insertBallot(ctx context.Context, ins *sql.Stmt, b ballot) (written bool, err error) {
+	res, err := ins.ExecContext(ctx, b.VoteID, b.AccountID, b.Choice, b.Opinion, b.Receipt, b.At)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// representsIn reports whether accountID represents a household of the vote's electorate.
+func representsIn(ctx context.Context, tx *sql.Tx, voteID, accountID int64) (bool, error) {
+	var household int64
+	err := tx.QueryRowContext(ctx, `select h.id from households h where h.representative_account_id = $2
+				and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id) limit 1`, voteID, accountID).Scan(&household)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// addChoices raises a vote's counter of choice by n.
+func addChoices(ctx context.Context, tx *sql.Tx, voteID int64, choice string, n int) error {
+	col := map[string]string{ChoiceAgree: "agree", ChoiceDisagree: "disagree", ChoiceOther: "other"}[choice]
+	_, err := tx.ExecContext(ctx, "update votes set "+col+" = "+col+" + $1 where id = $2", n, voteID)
+	return err
+}
+
+// closeOnline closes an open vote at now; closed is false when it was closed meanwhile.
+func closeOnline(ctx context.Context, tx *sql.Tx, voteID, now int64) (closed bool, err error) {
+	res, err := tx.ExecContext(ctx, "update votes set status = $1, closed_at = $2 where id = $3 and status = 'open'", StatusClosed, now, voteID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// setOnlineResult writes the result of a closed online vote.
+func setOnlineResult(ctx context.Context, tx *sql.Tx, voteID int64, present int, passed bool) error {
+	_, err := tx.ExecContext(ctx, "update votes set present = $1, passed = $2 where id = $3", present, passed, voteID)
+	return err
+}
+
+// setMinutes writes the minutes of a decided matter not yet submitted; done is
+// false when it was submitted meanwhile.
+func setMinutes(ctx context.Context, tx *sql.Tx, m Matter, now int64) (done bool, err error) {
+	res, err := tx.ExecContext(ctx, "update matters set minutes = $1, minutes_sha256 = $2, submitted_on = $3, updated_at = $4 where id = $5 and submitted_on = '' and status <> $6",
+		m.Minutes, m.MinutesSHA256, m.SubmittedOn, now, m.ID, StatusOpen)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// setRecognition writes the commune's answer to a submitted matter; done is
+// false when it was answered meanwhile.
+func setRecognition(ctx context.Context, tx *sql.Tx, m Matter, now int64) (done bool, err error) {
+	res, err := tx.ExecContext(ctx, "update matters set recognition = $1, recognition_reason = $2, recognized_on = $3, updated_at = $4 where id = $5 and recognition = '' and submitted_on <> ''",
+		m.Recognition, m.RecognitionNote, m.RecognizedOn, now, m.ID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// setAnnulled annuls a decided matter; done is false when it was annulled meanwhile.
+func setAnnulled(ctx context.Context, tx *sql.Tx, m Matter, now int64) (done bool, err error) {
+	res, err := tx.ExecContext(ctx, "update matters set annulled_on = $1, annul_reason = $2, updated_at = $3 where id = $4 and annulled_on = '' and status <> $5",
+		m.AnnulledOn, m.AnnulReason, now, m.ID, StatusOpen)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
