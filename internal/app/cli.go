@@ -123,7 +123,7 @@ func report(stderr io.Writer, err error) int {
 		return 1
 	}
 	if apperr.CodeOf(err) != apperr.CodeInternal {
-		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(org.Vietnamese(err)))
+		fmt.Fprintf(stderr, "danchu: %s\n", oneLine(vietnamese(err)))
 		return 1
 	}
 	fmt.Fprintf(stderr, "danchu: lỗi / error: %s\n", oneLine(err.Error()))
@@ -131,6 +131,16 @@ func report(stderr io.Writer, err error) int {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// vietnamese is a coded error as the command line shows it, from the catalog of
+// the room whose key it carries (identity's for "user add", the register's for
+// the imports).
+func vietnamese(err error) string {
+	if strings.HasPrefix(apperr.KeyOf(err), "auth.") {
+		return auth.Vietnamese(err)
+	}
+	return org.Vietnamese(err)
+}
 
 var errUsage = errors.New("usage")
 

@@ -28,8 +28,9 @@ const (
 )
 
 // Msg is a message to show a person: a key in the catalog of the room that
-// defines it and the arguments its text is formatted with. The zero Msg only
-// marks a field as wrong; the error's own message says why.
+// defines it and the arguments its text is formatted with; an argument that is
+// itself a Msg is rendered in the same language (a message built from pieces).
+// The zero Msg only marks a field as wrong; the error's own message says why.
 type Msg struct {
 	Key  string
 	Args []any

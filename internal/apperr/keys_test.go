@@ -14,9 +14,9 @@ import (
 	"testing"
 )
 
-// literalRooms still build errors from Vietnamese literals; they move to message
-// keys after the rewrites under way there, and then leave this list.
-var literalRooms = map[string]bool{"auth": true}
+// literalRooms may still build errors from Vietnamese literals: none is left
+// (every room returns message keys), so the deprecated constructors can go.
+var literalRooms = map[string]bool{}
 
 // deprecated are the literal constructors (and the literal reader) of apperr.
 var deprecated = map[string]bool{"Invalid": true, "NotFound": true, "Conflict": true, "Forbidden": true, "TooMany": true, "MessageOf": true}

@@ -3,7 +3,6 @@ package auth
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"net/mail"
 	"strings"
 	"time"
@@ -65,7 +64,7 @@ func NormalizeEmail(s string) (string, error) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || len(s) > 254 || !strings.Contains(s[strings.LastIndex(s, "@"):], ".") {
-		return "", apperr.Invalid("Địa chỉ thư điện tử chưa đúng (ví dụ: ten@xa.gov.vn).", map[string]string{"email": "invalid"})
+		return "", apperr.New(apperr.CodeInvalid, "auth.err.email").Mark("email")
 	}
 	return s, nil
 }
@@ -99,14 +98,14 @@ func NormalizePhone(s string) (string, error) {
 }
 
 func badPhone() error {
-	return apperr.Invalid("Số điện thoại di động chưa đúng (ví dụ: 0912 345 678).", map[string]string{"phone": "invalid"})
+	return apperr.New(apperr.CodeInvalid, "auth.err.phone").Mark("phone")
 }
 
 // CheckName checks a full name.
 func CheckName(s string) (string, error) {
 	s = strings.Join(strings.Fields(s), " ")
 	if s == "" || utf8.RuneCountInString(s) > 100 {
-		return "", apperr.Invalid("Họ và tên phải có, tối đa 100 ký tự.", map[string]string{"full_name": "invalid"})
+		return "", apperr.New(apperr.CodeInvalid, "auth.err.name").Mark("full_name")
 	}
 	return s, nil
 }
@@ -125,29 +124,29 @@ func tokenHash(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// retryMessage tells a person, in Vietnamese, when they may try again: after
-// wrong passwords (factor "password") or wrong second-factor codes.
-func retryMessage(factor string, locked bool, until time.Time, now time.Time) string {
-	wait := until.Sub(now).Round(time.Second)
-	if factor == factorSecond {
-		if locked {
-			return fmt.Sprintf("Xác thực hai lớp tạm khóa do nhập sai mã nhiều lần. Hãy thử lại sau %s, lúc %s. Nếu không phải bạn nhập, mật khẩu của bạn đã lộ: hãy đặt lại mật khẩu và báo quản trị viên.",
-				vnDuration(wait), until.In(vietnam).Format("15:04"))
-		}
-		return fmt.Sprintf("Bạn đã nhập sai mã nhiều lần. Để bảo vệ tài khoản, hãy đợi %s rồi thử lại.", vnDuration(wait))
+// retryMessage tells a person when they may try again: after wrong passwords
+// (factor "password") or wrong second-factor codes. The wait and the clock time
+// are its arguments (the time of day in Vietnam, HH:MM), so that a real and an
+// unknown account get the same message for the same wait.
+func retryMessage(factor string, locked bool, until time.Time, now time.Time) apperr.Msg {
+	wait, at := waitMessage(until.Sub(now).Round(time.Second)), until.In(vietnam).Format("15:04")
+	switch {
+	case factor == factorSecond && locked:
+		return apperr.M("auth.err.second_locked", wait, at)
+	case factor == factorSecond:
+		return apperr.M("auth.err.second_slow", wait)
+	case locked:
+		return apperr.M("auth.err.password_locked", wait, at)
 	}
-	if locked {
-		return fmt.Sprintf("Đăng nhập từ địa chỉ mạng này tạm khóa do nhập sai mật khẩu nhiều lần. Hãy thử lại sau %s, lúc %s, hoặc đặt lại mật khẩu qua thư điện tử (“Quên mật khẩu”). Nếu không phải bạn nhập, hãy báo quản trị viên.",
-			vnDuration(wait), until.In(vietnam).Format("15:04"))
-	}
-	return fmt.Sprintf("Bạn đã nhập sai mật khẩu nhiều lần. Để bảo vệ tài khoản, hãy đợi %s rồi thử lại.", vnDuration(wait))
+	return apperr.M("auth.err.password_slow", wait)
 }
 
 var vietnam = time.FixedZone("ICT", 7*3600)
 
-func vnDuration(d time.Duration) string {
+// waitMessage is a wait in seconds under a minute, in whole minutes (rounded up) from one.
+func waitMessage(d time.Duration) apperr.Msg {
 	if d < time.Minute {
-		return fmt.Sprintf("%d giây", int(d.Seconds()+0.5))
+		return apperr.M("auth.wait.seconds", int(d.Seconds()+0.5))
 	}
-	return fmt.Sprintf("%d phút", int((d+59*time.Second)/time.Minute))
+	return apperr.M("auth.wait.minutes", int((d+59*time.Second)/time.Minute))
 }

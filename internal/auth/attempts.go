@@ -58,7 +58,7 @@ func (s *Service) throttle(ctx context.Context, subject, factor, source string) 
 	}
 	now := s.db.Now()
 	if until := time.UnixMilli(retryAt); now.Before(until) {
-		return apperr.TooMany(until.Sub(now), "%s", retryMessage(factor, n >= s.policy.LockAfter, until, now))
+		return &apperr.Error{Code: apperr.CodeTooMany, Msg: retryMessage(factor, n >= s.policy.LockAfter, until, now), RetryAfter: until.Sub(now)}
 	}
 	return nil
 }
@@ -99,17 +99,36 @@ func (s *Service) countFailure(ctx context.Context, subject, factor, source stri
 	if err != nil {
 		return err
 	}
-	wrong := "Sai địa chỉ thư điện tử hoặc mật khẩu."
+	return wrongAnswer(factor, n >= s.policy.LockAfter, until, now, s.policy.LockFor)
+}
+
+// wrongAnswer is the error for a wrong password or code: the wrong answer, and
+// when the next attempt may come if it must wait (until non-zero); locked, it is
+// a CodeTooMany for lockFor. It depends only on its arguments, which are the same
+// for a real and an unknown account.
+func wrongAnswer(factor string, locked bool, until, now time.Time, lockFor time.Duration) *apperr.Error {
+	code, field := apperr.CodeInvalid, "password"
+	if locked {
+		code = apperr.CodeTooMany
+	}
 	if factor == factorSecond {
-		wrong = "Mã xác thực không đúng hoặc đã hết hạn."
+		field = "code"
 	}
+	var e *apperr.Error
 	switch {
-	case n >= s.policy.LockAfter:
-		return apperr.TooMany(s.policy.LockFor, "%s %s", wrong, retryMessage(factor, true, until, now))
-	case !until.IsZero():
-		return apperr.Invalid(wrong+" "+retryMessage(factor, false, until, now), map[string]string{"password": "wrong"})
+	case until.IsZero() && factor == factorSecond:
+		e = apperr.New(code, "auth.err.bad_code")
+	case until.IsZero():
+		e = apperr.New(code, "auth.err.bad_credentials")
+	case factor == factorSecond:
+		e = apperr.New(code, "auth.err.bad_code_then", retryMessage(factor, locked, until, now))
+	default:
+		e = apperr.New(code, "auth.err.bad_credentials_then", retryMessage(factor, locked, until, now))
 	}
-	return apperr.Invalid(wrong, map[string]string{"password": "wrong"})
+	if locked {
+		return e.After(lockFor)
+	}
+	return e.Mark(field)
 }
 
 // clearFailures forgets the failures of (subject, factor) from source, or from

@@ -49,7 +49,7 @@ func ParseAddress(s string) (channel, address string, err error) {
 	}
 	a, err := NormalizePhone(s)
 	if err != nil {
-		return "", "", apperr.Invalid("Hãy nhập số điện thoại di động (ví dụ 0912 345 678) hoặc địa chỉ thư điện tử.", map[string]string{"address": "invalid"})
+		return "", "", apperr.New(apperr.CodeInvalid, "auth.err.address").Mark("address")
 	}
 	return ChannelSMS, a, nil
 }
@@ -79,10 +79,9 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (PendingCode
 	for _, c := range []struct {
 		col, val string
 		max      int
-		msg      string
 	}{
-		{"address", address, s.codeLimits.PerAddress, "Đã gửi %d mã tới %s trong %d phút qua. Hãy dùng mã mới nhất, hoặc đợi rồi xin lại."},
-		{"ip", ip, s.codeLimits.PerIP, "Có quá nhiều yêu cầu mã từ địa chỉ mạng của bạn (%d mã, %s, %d phút). Hãy đợi rồi thử lại."},
+		{"address", address, s.codeLimits.PerAddress},
+		{"ip", ip, s.codeLimits.PerIP},
 	} {
 		var n int
 		var oldest sql.NullInt64
@@ -91,11 +90,10 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (PendingCode
 		}
 		if n >= c.max {
 			wait := time.UnixMilli(oldest.Int64).Add(s.codeLimits.Window).Sub(now)
-			what := address
 			if c.col == "ip" {
-				what = "mọi số"
+				return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_ip", n, int(s.codeLimits.Window.Minutes())).After(wait)
 			}
-			return PendingCode{}, apperr.TooMany(wait, c.msg, n, what, int(s.codeLimits.Window.Minutes()))
+			return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_address", n, address, int(s.codeLimits.Window.Minutes())).After(wait)
 		}
 	}
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
@@ -148,7 +146,7 @@ func (s *Service) pendingCode(ctx context.Context, token string) (pendingCode, e
 	return p, nil
 }
 
-var errNoPending = apperr.Invalid("Chưa có mã nào được gửi cho lần đăng nhập này. Hãy xin mã.", map[string]string{"code": "none"})
+var errNoPending = apperr.New(apperr.CodeInvalid, "auth.err.code_none").Mark("code")
 
 // PendingAddress returns where the code of a pending sign-in went ("" when the
 // token is unknown), for the code page to show it masked.
@@ -170,9 +168,9 @@ func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string
 	case err != nil:
 		return "", err
 	case p.used.Valid:
-		return "", apperr.Invalid("Mã này đã được dùng. Hãy xin mã mới.", map[string]string{"code": "used"})
+		return "", apperr.New(apperr.CodeInvalid, "auth.err.code_used").Mark("code")
 	case now >= p.expires:
-		return "", apperr.Invalid("Mã đã hết hạn (mã chỉ dùng được 5 phút). Hãy xin mã mới.", map[string]string{"code": "expired"})
+		return "", apperr.New(apperr.CodeInvalid, "auth.err.code_expired").Mark("code")
 	}
 	id, address, channel := p.id, p.address, p.channel
 	// Count the attempt, committed, before comparing, so that parallel guesses cannot exceed the limit.
@@ -181,16 +179,16 @@ func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string
 		return tx.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
 	})
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
+		return "", apperr.New(apperr.CodeInvalid, "auth.err.code_exhausted", CodeAttempts).Mark("code")
 	}
 	if err != nil {
 		return "", fmt.Errorf("count attempt: %w", err)
 	}
 	if subtle.ConstantTimeCompare([]byte(codeHash(address, code, id)), []byte(p.hash)) != 1 {
 		if left := CodeAttempts - attempts; left > 0 {
-			return "", apperr.Invalid(fmt.Sprintf("Mã không đúng. Còn %d lần thử.", left), map[string]string{"code": "wrong"})
+			return "", apperr.New(apperr.CodeInvalid, "auth.err.code_wrong", left).Mark("code")
 		}
-		return "", apperr.Invalid(fmt.Sprintf("Đã nhập sai %d lần nên mã này không dùng được nữa. Hãy xin mã mới.", CodeAttempts), map[string]string{"code": "exhausted"})
+		return "", apperr.New(apperr.CodeInvalid, "auth.err.code_exhausted", CodeAttempts).Mark("code")
 	}
 	var session string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
@@ -199,7 +197,7 @@ func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Conflict("Mã này vừa được dùng. Hãy xin mã mới.")
+			return apperr.New(apperr.CodeConflict, "auth.err.code_just_used")
 		}
 		col := "phone"
 		if channel == ChannelEmail {
@@ -219,7 +217,7 @@ func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string
 			return err
 		}
 		if acc.Status != Active {
-			return apperr.Forbidden("Tài khoản này đã bị khóa. Hãy liên hệ UBND xã.")
+			return apperr.New(apperr.CodeForbidden, "auth.err.citizen_locked")
 		}
 		if session, err = s.newSession(ctx, tx, acc, StageFull, ip, ua); err != nil {
 			return err
@@ -281,7 +279,7 @@ func claimCode() string {
 // replacing the one before.
 func (s *Service) Claim(ctx context.Context, a *Actor, code string) (org.Household, error) {
 	if a == nil || a.Kind != Citizen {
-		return org.Household{}, apperr.Forbidden("Hãy đăng nhập bằng tài khoản người dân để nhận đại diện hộ.")
+		return org.Household{}, apperr.New(apperr.CodeForbidden, "auth.err.claim_citizens_only")
 	}
 	now := s.db.NowMillis()
 	var h org.Household
@@ -290,20 +288,20 @@ func (s *Service) Claim(ctx context.Context, a *Actor, code string) (org.Househo
 		householdID, expires, used, err := claimByHash(ctx, tx, hash)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
-			return apperr.NotFound("Mã nhận hộ không đúng. Hãy kiểm tra lại mã trưởng thôn đưa cho bạn.")
+			return apperr.New(apperr.CodeNotFound, "auth.err.claim_wrong")
 		case err != nil:
 			return err
 		case used:
-			return apperr.Conflict("Mã nhận hộ này đã được dùng. Hãy xin trưởng thôn mã mới.")
+			return apperr.New(apperr.CodeConflict, "auth.err.claim_used")
 		case now >= expires:
-			return apperr.Conflict("Mã nhận hộ đã hết hạn. Hãy xin trưởng thôn mã mới.")
+			return apperr.New(apperr.CodeConflict, "auth.err.claim_expired")
 		}
 		ok, err := useClaim(ctx, tx, hash, a.AccountID, now)
 		if err != nil {
 			return err
 		}
 		if !ok { // used meanwhile
-			return apperr.Conflict("Mã nhận hộ này đã được dùng. Hãy xin trưởng thôn mã mới.")
+			return apperr.New(apperr.CodeConflict, "auth.err.claim_used")
 		}
 		before, err := org.BindRepresentative(ctx, tx, householdID, a.AccountID, now)
 		if err != nil {
@@ -340,7 +338,7 @@ func (s *Service) ConfirmRepresentative(ctx context.Context, a *Actor, household
 		}
 		acc, err := accountWhere(ctx, s.db, "kind = $1 and "+col+" = $2", string(Citizen), addr)
 		if apperr.CodeOf(err) == apperr.CodeNotFound {
-			return apperr.NotFound("Chưa có người dân nào đăng nhập bằng %s. Hãy nhờ người đại diện hộ đăng nhập một lần trước.", addr)
+			return apperr.New(apperr.CodeNotFound, "auth.err.no_citizen", addr)
 		}
 		if err != nil {
 			return err

@@ -101,7 +101,7 @@ func NewGuard(units Units, a *audit.Service) *Guard { return &Guard{units: units
 // or a forbidden error when it is inside but no role there allows the action.
 func (g *Guard) Can(ctx context.Context, actor *Actor, action Action, unitID int64) error {
 	if actor == nil || actor.Kind != Official {
-		return apperr.Forbidden("Việc này chỉ dành cho cán bộ đã đăng nhập.")
+		return apperr.New(apperr.CodeForbidden, "auth.err.officials_only")
 	}
 	t, err := g.units.Tree(ctx)
 	if err != nil {
@@ -119,9 +119,9 @@ func (g *Guard) Can(ctx context.Context, actor *Actor, action Action, unitID int
 		return err
 	}
 	if d == OutOfScope {
-		return apperr.NotFound("Không tìm thấy.")
+		return apperr.New(apperr.CodeNotFound, "auth.err.not_found")
 	}
-	return apperr.Forbidden("Vai trò của bạn ở đơn vị này không cho phép việc này.")
+	return apperr.New(apperr.CodeForbidden, "auth.err.role_forbids")
 }
 
 // CanReadStaff decides who reads what an agency shows its staff only (LDC Arts
@@ -129,7 +129,7 @@ func (g *Guard) Can(ctx context.Context, actor *Actor, action Action, unitID int
 // told it does not exist.
 func (g *Guard) CanReadStaff(ctx context.Context, actor *Actor, agencyID int64) error {
 	if actor == nil || actor.Kind != Official {
-		return apperr.NotFound("Không tìm thấy.")
+		return apperr.New(apperr.CodeNotFound, "auth.err.not_found")
 	}
 	return g.Can(ctx, actor, ViewBackOffice, agencyID)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -170,7 +171,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 				got = r.PostFormValue("csrf")
 			}
 			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
-				h.web.Error(w, r, apperr.Forbidden("%s", h.web.T(r, "error.csrf")))
+				h.web.Error(w, r, apperr.New(apperr.CodeForbidden, "auth.err.csrf"))
 				return
 			}
 		}
@@ -181,7 +182,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 			for _, k := range keys {
 				if ok, wait := h.WriteLimit.Allow(k); !ok {
-					h.web.Error(w, r, apperr.TooMany(wait, "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy đợi %d giây rồi gửi lại.", web.RetrySeconds(wait)))
+					h.web.Error(w, r, apperr.New(apperr.CodeTooMany, "auth.err.write_rate", web.RetrySeconds(wait)).After(wait))
 					return
 				}
 			}
@@ -220,7 +221,7 @@ func (h *Handlers) official(fn func(w http.ResponseWriter, r *http.Request, a *A
 				http.Redirect(w, r, "/dang-nhap?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			h.web.Error(w, r, apperr.Forbidden("Hãy đăng nhập bằng tài khoản cán bộ."))
+			h.web.Error(w, r, apperr.New(apperr.CodeForbidden, "auth.err.officials_sign_in"))
 			return
 		}
 		fn(w, r, a)
@@ -247,30 +248,30 @@ type form struct {
 	Extra  any
 }
 
-func formError(err error) form {
-	f := form{Error: apperr.MessageOf(err), Values: map[string]string{}}
-	if e, ok := err.(*apperr.Error); ok {
-		f.Fields = e.Fields
-	}
-	return f
-}
-
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, page, titleKey string, status int, data any) {
 	h.web.RenderStatus(w, r, h.pages[page], status, h.web.T(r, titleKey), data)
 }
 
-// fail re-renders a form with the error, with the status the error deserves.
+// fail shows form f again with the error, in the request's language, or answers
+// with the error page, by web.FailForm's rule; see failForm.
 func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, page, titleKey string, err error, f form) {
-	if apperr.CodeOf(err) == apperr.CodeInternal {
-		h.web.Error(w, r, err)
-		return
+	if ff, ok := h.failForm(w, r, err, apperr.CodeForbidden); ok {
+		f.Error, f.Fields = ff.Message, ff.Fields
+		h.render(w, r, page, titleKey, ff.Status, f)
 	}
-	e := formError(err)
-	e.Values, e.Next, e.Extra = f.Values, f.Next, f.Extra
-	if d := apperr.RetryAfterOf(err); d > 0 {
-		web.SetRetryAfter(w, d)
+}
+
+// failForm is web.FailForm with the codes of onForm shown on the form too. On the
+// sign-in and account forms (fail) a refusal only ever says that the account is
+// locked (SignIn, SignInWithCode, the password link of a locked account): the
+// form, with its way to a new password or to another sign-in, is where to say
+// it, not an error page. On the citizen's page a claim code that matches nothing
+// (not found) is a typo the person fixes on the form.
+func (h *Handlers) failForm(w http.ResponseWriter, r *http.Request, err error, onForm ...apperr.Code) (web.FormFailure, bool) {
+	if slices.Contains(onForm, apperr.CodeOf(err)) {
+		return web.FormFailure{Status: web.StatusOf(err), Message: h.web.Message(r, err), Fields: h.web.FieldMessages(r, err)}, true
 	}
-	h.render(w, r, page, titleKey, web.StatusOf(err), e)
+	return h.web.FailForm(w, r, err)
 }
 
 // limited answers 429 when the client's IP has used up its sign-in attempts.
@@ -279,7 +280,7 @@ func (h *Handlers) limited(w http.ResponseWriter, r *http.Request, page, titleKe
 	if ok {
 		return false
 	}
-	h.fail(w, r, page, titleKey, apperr.TooMany(wait, "Có quá nhiều lần thử đăng nhập từ địa chỉ mạng của bạn. Hãy đợi %d giây rồi thử lại.", web.RetrySeconds(wait)), f)
+	h.fail(w, r, page, titleKey, apperr.New(apperr.CodeTooMany, "auth.err.signin_rate", web.RetrySeconds(wait)).After(wait), f)
 	return true
 }
 
@@ -433,7 +434,7 @@ func (h *Handlers) setPassword(purpose string) http.HandlerFunc {
 		}
 		pw := r.PostFormValue("password")
 		if pw != r.PostFormValue("password2") {
-			h.fail(w, r, "password", "auth."+purpose+".title", apperr.Invalid("Hai lần nhập mật khẩu không giống nhau.", map[string]string{"password2": "differs"}), f)
+			h.fail(w, r, "password", "auth."+purpose+".title", apperr.New(apperr.CodeInvalid, "auth.err.password_differs").Mark("password2"), f)
 			return
 		}
 		var err error
@@ -491,7 +492,7 @@ func (h *Handlers) Scope(w http.ResponseWriter, r *http.Request, a *Actor, actio
 		return org.Unit{}, false
 	}
 	if id == 0 {
-		return org.Unit{Name: "Toàn quốc"}, true
+		return org.Unit{Name: h.web.T(r, "auth.country")}, true
 	}
 	t, err := h.units.Tree(r.Context())
 	if err != nil {

@@ -45,7 +45,7 @@ func (h *Handlers) citizen(fn func(w http.ResponseWriter, r *http.Request, a *Ac
 				http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
 				return
 			}
-			h.web.Error(w, r, apperr.Forbidden("Hãy đăng nhập bằng số điện thoại hoặc thư điện tử của bạn."))
+			h.web.Error(w, r, apperr.New(apperr.CodeForbidden, "auth.err.citizens_sign_in"))
 			return
 		}
 		fn(w, r, a)
@@ -72,7 +72,7 @@ func (h *Handlers) oidcStart(w http.ResponseWriter, r *http.Request) {
 	}
 	u, pending, err := h.OIDC.Start(r.Context())
 	if err != nil {
-		h.web.Error(w, r, fmt.Errorf("%w: %w", apperr.Invalid("Chưa kết nối được nhà cung cấp định danh. Hãy thử lại sau, hoặc đăng nhập bằng mã gửi qua điện thoại.", nil), err))
+		h.web.Error(w, r, fmt.Errorf("%w: %w", apperr.New(apperr.CodeInvalid, "auth.err.oidc_unavailable"), err))
 		return
 	}
 	http.SetCookie(w, h.cookie(oidcCookie, pending.String(), 600))
@@ -216,25 +216,27 @@ func (h *Handlers) citizenPage(w http.ResponseWriter, r *http.Request, a *Actor,
 
 func (h *Handlers) citizenName(w http.ResponseWriter, r *http.Request, a *Actor) {
 	if err := h.svc.SetName(r.Context(), a, r.PostFormValue("full_name")); err != nil {
-		e := formError(err)
-		h.citizenPage(w, r, a, web.StatusOf(err), e)
+		if ff, ok := h.web.FailForm(w, r, err); ok {
+			h.citizenPage(w, r, a, ff.Status, form{Error: ff.Message, Fields: ff.Fields})
+		}
 		return
 	}
 	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
 }
 
 func (h *Handlers) citizenClaim(w http.ResponseWriter, r *http.Request, a *Actor) {
+	var hh org.Household
+	var err error
 	if ok, wait := h.SignInLimit.Allow(web.ClientIP(r.Context())); !ok {
-		web.SetRetryAfter(w, wait)
-		h.citizenPage(w, r, a, http.StatusTooManyRequests, formError(apperr.TooMany(wait, "Bạn thử nhiều lần quá; hãy đợi %d giây.", web.RetrySeconds(wait))))
-		return
+		err = apperr.New(apperr.CodeTooMany, "auth.err.claim_rate", web.RetrySeconds(wait)).After(wait)
+	} else {
+		hh, err = h.svc.Claim(r.Context(), a, r.PostFormValue("code"))
 	}
-	hh, err := h.svc.Claim(r.Context(), a, r.PostFormValue("code"))
 	if err != nil {
-		e := formError(err)
-		e.Values = map[string]string{"code": r.PostFormValue("code")}
-		h.citizenPage(w, r, a, web.StatusOf(err), e)
+		if ff, ok := h.failForm(w, r, err, apperr.CodeNotFound); ok {
+			h.citizenPage(w, r, a, ff.Status, form{Error: ff.Message, Fields: ff.Fields, Values: map[string]string{"code": r.PostFormValue("code")}})
+		}
 		return
 	}
-	h.citizenPage(w, r, a, http.StatusOK, form{Values: map[string]string{"done": "Bạn đã là người đại diện của hộ " + hh.Code + " (" + hh.HeadName + ")."}})
+	h.citizenPage(w, r, a, http.StatusOK, form{Values: map[string]string{"done": h.web.T(r, "auth.citizen.claimed", hh.Code, hh.HeadName)}})
 }

@@ -19,7 +19,7 @@ type Invitation struct {
 	ID        int64
 	Role      Role
 	UnitID    int64
-	UnitName  string
+	UnitName  string // "": the whole country (the page names it in its language)
 	InvitedBy string
 	CreatedAt int64
 }
@@ -32,7 +32,7 @@ func (s *Service) invite(ctx context.Context, tx *sql.Tx, by *Actor, acc Account
 		return 0, fmt.Errorf("invitations: %w", err)
 	}
 	if n > 0 {
-		return 0, apperr.Conflict("%s đã được mời nhận vai trò “%s” ở đơn vị này; lời mời đang chờ người đó trả lời.", acc.Email, g.Role.Label())
+		return 0, apperr.New(apperr.CodeConflict, "auth.err.already_invited", acc.Email, g.Role.Label())
 	}
 	id := s.db.NewID()
 	now := s.db.NowMillis()
@@ -77,7 +77,6 @@ func (s *Service) Invitations(ctx context.Context, a *Actor) ([]Invitation, erro
 		if err := rows.Scan(&v.ID, &v.Role, &v.UnitID, &v.InvitedBy, &v.CreatedAt); err != nil {
 			return nil, err
 		}
-		v.UnitName = "Toàn quốc"
 		if u, ok := t.Unit(v.UnitID); ok {
 			v.UnitName = u.Name
 		}
@@ -89,14 +88,14 @@ func (s *Service) Invitations(ctx context.Context, a *Actor) ([]Invitation, erro
 	return out, rows.Err()
 }
 
-var errNoInvitation = apperr.NotFound("Không có lời mời này, hoặc lời mời đã được trả lời.")
+var errNoInvitation = apperr.New(apperr.CodeNotFound, "auth.err.no_invitation")
 
 // AnswerInvitation accepts (the role is granted at once: the session change log
 // carries it to every process) or declines an invitation of the actor's own.
 // Someone else's invitation is "not found".
 func (s *Service) AnswerInvitation(ctx context.Context, a *Actor, id int64, accept bool) (Invitation, error) {
 	if a == nil || a.Kind != Official {
-		return Invitation{}, apperr.Forbidden("Hãy đăng nhập bằng tài khoản cán bộ.")
+		return Invitation{}, apperr.New(apperr.CodeForbidden, "auth.err.officials_sign_in")
 	}
 	var v Invitation
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {

@@ -96,7 +96,7 @@ func ParsePending(s string) (OIDCPending, bool) {
 	return OIDCPending{f[0], f[1], f[2]}, true
 }
 
-var errOIDC = apperr.Invalid("Đăng nhập qua nhà cung cấp định danh không thành công. Hãy thử lại từ đầu.", map[string]string{"oidc": "failed"})
+var errOIDC = apperr.New(apperr.CodeInvalid, "auth.err.oidc_failed").Mark("oidc")
 
 // Finish checks the callback (state, code), exchanges the code with the PKCE
 // verifier, verifies the ID token and its nonce, and opens a citizen session
@@ -156,7 +156,7 @@ func (s *Service) citizenFromOIDC(ctx context.Context, issuer, subject, name, ip
 			return err
 		}
 		if acc.Status != Active || acc.Kind != Citizen {
-			return apperr.Forbidden("Tài khoản này không đăng nhập theo cách này được. Hãy liên hệ UBND xã.")
+			return apperr.New(apperr.CodeForbidden, "auth.err.oidc_refused")
 		}
 		if token, err = s.newSession(ctx, tx, acc, StageFull, ip, ua); err != nil {
 			return err

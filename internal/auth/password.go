@@ -54,35 +54,34 @@ func CheckPassword(pw, name, email string) error {
 	n := utf8.RuneCountInString(pw)
 	switch {
 	case n < MinPasswordLength:
-		return apperr.Invalid(fmt.Sprintf("Mật khẩu phải có ít nhất %d ký tự (bạn nhập %d). Một câu ngắn dễ nhớ là lựa chọn tốt.", MinPasswordLength, n), map[string]string{"password": "short"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_short", MinPasswordLength, n).Mark("password")
 	case n > MaxPasswordLength:
-		return apperr.Invalid(fmt.Sprintf("Mật khẩu dài quá %d ký tự.", MaxPasswordLength), map[string]string{"password": "long"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_long", MaxPasswordLength).Mark("password")
 	}
 	s := squash(pw)
 	if common[s] {
-		return apperr.Invalid("Mật khẩu này nằm trong danh sách mật khẩu bị lộ hay dùng nhiều; hãy chọn mật khẩu khác.", map[string]string{"password": "common"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_common").Mark("password")
 	}
 	distinct := map[rune]bool{}
 	for _, r := range s {
 		distinct[r] = true
 	}
 	if len(distinct) < 5 {
-		return apperr.Invalid("Mật khẩu lặp lại quá ít ký tự khác nhau; hãy chọn mật khẩu khó đoán hơn.", map[string]string{"password": "repetitive"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_repetitive").Mark("password")
 	}
 	if local, _, _ := strings.Cut(strings.ToLower(email), "@"); len(local) >= 4 && strings.Contains(s, squash(local)) {
-		return apperr.Invalid("Mật khẩu không được chứa địa chỉ thư điện tử của bạn.", map[string]string{"password": "personal"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_email").Mark("password")
 	}
 	for _, part := range strings.Fields(search.Fold(name)) {
 		if len(part) >= 4 && strings.Contains(s, part) && len(s)-len(part) < 8 {
-			return apperr.Invalid("Mật khẩu không được chủ yếu là tên của bạn.", map[string]string{"password": "personal"})
+			return apperr.New(apperr.CodeInvalid, "auth.err.password_name").Mark("password")
 		}
 	}
 	if onlyDigits(pw) {
-		return apperr.Invalid("Mật khẩu toàn chữ số dễ đoán; hãy thêm chữ cái.", map[string]string{"password": "digits"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_digits").Mark("password")
 	}
 	if strength(pw, name, email) < MinPasswordScore {
-		return apperr.Invalid("Mật khẩu này dễ đoán (dãy chữ liền nhau trên bàn phím hay bảng chữ cái, từ thông dụng, tên hoặc thư điện tử của bạn). "+
-			"Hãy dùng một câu ngắn gồm vài từ ít gặp, ví dụ “cá rô đồng kho tộ chiều mưa”.", map[string]string{"password": "weak"})
+		return apperr.New(apperr.CodeInvalid, "auth.err.password_weak").Mark("password")
 	}
 	return nil
 }

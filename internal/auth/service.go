@@ -128,7 +128,7 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 		}
 	}
 	if !in.Role.Valid() {
-		return res, apperr.Invalid(fmt.Sprintf("Không có vai trò %q; dùng một trong: %s.", in.Role, roleList()), map[string]string{"role": "invalid"})
+		return res, apperr.New(apperr.CodeInvalid, "auth.err.role_unknown", string(in.Role), roleList()).Mark("role")
 	}
 	g := Grant{Role: in.Role}
 	var unitType org.Type
@@ -140,22 +140,22 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 	case in.UnitCode != "":
 		u, err := s.units.UnitByCode(ctx, in.UnitCode)
 		if err != nil {
-			return res, apperr.NotFound("Không có đơn vị đang hiệu lực mang mã %s.", in.UnitCode)
+			return res, apperr.New(apperr.CodeNotFound, "auth.err.unit_code_unknown", in.UnitCode)
 		}
 		g.UnitID, unitType = u.ID, u.Type
 	case in.UnitID != 0:
 		u, ok := t.Unit(in.UnitID)
 		if !ok || !u.Current() {
-			return res, apperr.NotFound("Không có đơn vị này.")
+			return res, apperr.New(apperr.CodeNotFound, "auth.err.unit_unknown")
 		}
 		g.UnitID, unitType = u.ID, u.Type
 	}
-	if !in.Role.BindsTo(unitType) {
-		where := "toàn quốc"
-		if unitType != "" {
-			where = strings.ToLower(unitType.Label())
-		}
-		return res, apperr.Invalid(fmt.Sprintf("Vai trò “%s” không gắn với %s được.", in.Role.Label(), where), map[string]string{"unit": "role"})
+	switch {
+	case in.Role.BindsTo(unitType):
+	case unitType == "":
+		return res, apperr.New(apperr.CodeInvalid, "auth.err.role_not_national", in.Role.Label()).Mark("unit")
+	default:
+		return res, apperr.New(apperr.CodeInvalid, "auth.err.role_not_on", in.Role.Label(), strings.ToLower(unitType.Label())).Mark("unit")
 	}
 	actor := by
 	if actor == nil {
@@ -174,7 +174,7 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 			acc = Account{ID: s.db.NewID(), Kind: Official, FullName: name, Email: email, Phone: phone, Status: Pending}
 			if err := insertAccount(ctx, tx, acc, now.UnixMilli()); err != nil {
 				if db.IsUniqueViolation(err) {
-					return apperr.Conflict("Số điện thoại %s đã thuộc một tài khoản cán bộ khác.", phone)
+					return apperr.New(apperr.CodeConflict, "auth.err.phone_taken", phone)
 				}
 				return err
 			}
@@ -189,7 +189,7 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 		covers := true
 		for _, h := range have {
 			if h.Role == g.Role && h.UnitID == g.UnitID {
-				return apperr.Conflict("%s đã có vai trò “%s” ở đơn vị này.", acc.Email, g.Role.Label())
+				return apperr.New(apperr.CodeConflict, "auth.err.role_held", acc.Email, g.Role.Label())
 			}
 			if d, _ := Decide(t, actor.Grants, ManageUsers, h.UnitID); d != Allowed {
 				covers = false
@@ -284,7 +284,7 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 			return err
 		}
 		if acc.Status == Disabled {
-			return apperr.Forbidden("Tài khoản đã bị quản trị viên khóa.")
+			return apperr.New(apperr.CodeForbidden, "auth.err.disabled")
 		}
 		if err := CheckPassword(password, acc.FullName, acc.Email); err != nil {
 			return err
@@ -296,7 +296,7 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 			return fmt.Errorf("set password: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return apperr.Conflict("Tài khoản vừa được quản trị viên thay đổi. Hãy tải lại trang và làm lại.")
+			return apperr.New(apperr.CodeConflict, "auth.err.changed_by_admin")
 		}
 		// Its use kills every other link of the account (activation and reset).
 		if _, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and used_at is null", id); err != nil {
@@ -321,9 +321,10 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 	return err
 }
 
-// badCredentials is the one answer to a wrong e-mail or a wrong password.
-func badCredentials(extra string) error {
-	return apperr.Invalid(strings.TrimSpace("Sai địa chỉ thư điện tử hoặc mật khẩu. "+extra), map[string]string{"password": "wrong"})
+// badCredentials is the one answer to a wrong e-mail or a wrong password (the
+// same as countFailure's before any wait).
+func badCredentials() error {
+	return apperr.New(apperr.CodeInvalid, "auth.err.bad_credentials").Mark("password")
 }
 
 // SignInResult is a session opened by a password.
@@ -339,7 +340,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, ua string) (S
 	email, err := NormalizeEmail(email)
 	if err != nil || len(password) > 4*MaxPasswordLength {
 		PasswordMatches(dummyHash, password)
-		return SignInResult{}, badCredentials("")
+		return SignInResult{}, badCredentials()
 	}
 	subject := subjectOf(email)
 	if err := s.throttle(ctx, subject, factorPassword, ip); err != nil {
@@ -358,7 +359,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, ua string) (S
 		return SignInResult{}, s.countFailure(ctx, subject, factorPassword, ip, acc.ID, acc.FullName)
 	}
 	if acc.Status == Disabled {
-		return SignInResult{}, apperr.Forbidden("Tài khoản đã bị quản trị viên khóa. Hãy liên hệ quản trị viên của đơn vị.")
+		return SignInResult{}, apperr.New(apperr.CodeForbidden, "auth.err.signin_disabled")
 	}
 	grants, err := grantsOf(ctx, s.db, acc.ID)
 	if err != nil {
@@ -421,7 +422,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, ss *Session) (Enrolment, e
 		return Enrolment{}, err
 	}
 	if acc.TOTPEnabled {
-		return Enrolment{}, apperr.Conflict("Tài khoản đã bật xác thực hai lớp.")
+		return Enrolment{}, apperr.New(apperr.CodeConflict, "auth.err.totp_on")
 	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: "danchu", AccountName: acc.Email, Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 	if err != nil {
@@ -527,7 +528,7 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, ss *Session, code, ip, u
 // for a session waiting for it, and returns the new full session token.
 func (s *Service) SecondFactor(ctx context.Context, ss *Session, code, ip, ua string) (string, error) {
 	if ss.Stage != StageSecondFactor {
-		return "", apperr.Conflict("Phiên này không chờ mã xác thực; hãy đăng nhập lại.")
+		return "", apperr.New(apperr.CodeConflict, "auth.err.no_second_factor")
 	}
 	acc, err := s.Account(ctx, ss.AccountID)
 	if err != nil {
@@ -639,8 +640,8 @@ func (s *Service) ResetPassword(ctx context.Context, token, password string) err
 
 // OfficialRole is an official's role in force, as the officials page lists it.
 type OfficialRole struct {
-	ID, AccountID                   int64 // the role's ID, the official's account
-	Name, Email, Status, Role, Unit string
+	ID, AccountID                   int64  // the role's ID, the official's account
+	Name, Email, Status, Role, Unit string // Unit "": the whole country (the page names it in its language)
 }
 
 // OfficialsUnder lists the officials holding a role on u or below it (u zero:
@@ -659,7 +660,7 @@ func (s *Service) OfficialsUnder(ctx context.Context, u org.Unit) ([]OfficialRol
 		if u.ID != 0 && !t.Within(h.UnitID, u.ID) {
 			continue
 		}
-		o := OfficialRole{ID: h.ID, AccountID: h.AccountID, Name: h.Name, Email: h.Email, Status: h.Status, Role: h.Role.Label(), Unit: "Toàn quốc"}
+		o := OfficialRole{ID: h.ID, AccountID: h.AccountID, Name: h.Name, Email: h.Email, Status: h.Status, Role: h.Role.Label()}
 		if uu, ok := t.Unit(h.UnitID); ok {
 			o.Unit = uu.Name
 		}
@@ -688,7 +689,7 @@ func (s *Service) logAccount(ctx context.Context, tx *sql.Tx, id int64, name, ac
 		"account", fmt.Sprint(id), nil, nil, outcome, detail))
 }
 
-var errNoRole = apperr.NotFound("Không có vai trò này, hoặc vai trò đã được thu hồi.")
+var errNoRole = apperr.New(apperr.CodeNotFound, "auth.err.no_role")
 
 // RevokeRole ends a role (roles.revoked_at): what it allowed stops at once in this
 // process and within SessionMaxAge in the others (the session change log). A role
@@ -708,7 +709,7 @@ func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role
 		return "", err
 	}
 	if by.AccountID == account {
-		return "", apperr.Conflict("Bạn không thể tự thu hồi vai trò của mình; hãy nhờ một quản trị viên khác.")
+		return "", apperr.New(apperr.CodeConflict, "auth.err.revoke_own")
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "update roles set revoked_at = $1 where id = $2 and revoked_at is null", s.db.NowMillis(), roleID)
@@ -745,7 +746,7 @@ func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, loc
 		return Account{}, err
 	}
 	if len(grants) == 0 {
-		return Account{}, apperr.NotFound("Không tìm thấy.")
+		return Account{}, apperr.New(apperr.CodeNotFound, "auth.err.not_found")
 	}
 	for _, g := range grants {
 		if err := s.guard.Can(ctx, by, ManageUsers, g.UnitID); err != nil {
@@ -753,7 +754,7 @@ func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, loc
 		}
 	}
 	if by.AccountID == accountID {
-		return Account{}, apperr.Conflict("Bạn không thể tự khóa tài khoản của mình.")
+		return Account{}, apperr.New(apperr.CodeConflict, "auth.err.lock_own")
 	}
 	from, to := Active, Disabled
 	if !locked {
@@ -761,9 +762,9 @@ func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, loc
 	}
 	switch {
 	case acc.Status == to:
-		return Account{}, apperr.Conflict("Tài khoản %s đã ở trạng thái này: không có gì để thay đổi.", acc.Email)
+		return Account{}, apperr.New(apperr.CodeConflict, "auth.err.lock_same", acc.Email)
 	case acc.Status != from: // pending: not activated yet
-		return Account{}, apperr.Conflict("Tài khoản %s chưa được kích hoạt: chưa có gì để khóa hay mở khóa.", acc.Email)
+		return Account{}, apperr.New(apperr.CodeConflict, "auth.err.lock_pending", acc.Email)
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "update accounts set status = $1, updated_at = $2 where id = $3 and status = $4", to, s.db.NowMillis(), accountID, from)
@@ -771,7 +772,7 @@ func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, loc
 			return fmt.Errorf("lock account %d: %w", accountID, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.Conflict("Tài khoản vừa được người khác thay đổi; hãy tải lại trang.")
+			return apperr.New(apperr.CodeConflict, "auth.err.changed_meanwhile")
 		}
 		if locked {
 			if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {

@@ -2,6 +2,7 @@ package auth_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -25,8 +26,8 @@ func TestCheckPassword(t *testing.T) {
 		{"Matkhau@12345", "", "", "common"},
 		{"aaaaaaaaaaaa", "", "", "repetitive"},
 		{"12121212121212", "", "", "repetitive"},
-		{"lan.nguyen2026!", "Nguyễn Thị Lan", "lan.nguyen2026@xa.gov.vn", "personal"},
-		{"nguyenthilan1", "Nguyễn Thị Lan", "x@y.vn", "personal"},
+		{"lan.nguyen2026!", "Nguyễn Thị Lan", "lan.nguyen2026@xa.gov.vn", "email"},
+		{"nguyenthilan1", "Nguyễn Thị Lan", "x@y.vn", "name"},
 		{"314159265358979", "", "", "digits"},
 		{"abcdefghijkl", "", "", "weak"},
 		{"qwertyuiopasdf", "", "", "weak"},
@@ -35,12 +36,17 @@ func TestCheckPassword(t *testing.T) {
 		{"đồng lúa xanh mướt", "Trần Văn Hùng", "hung@xa.gov.vn", ""},
 	} {
 		err := auth.CheckPassword(tt.pw, tt.name, tt.email)
-		got := ""
-		if e, ok := err.(*apperr.Error); ok {
-			got = e.Fields["password"]
+		want := ""
+		if tt.want != "" {
+			want = "auth.err.password_" + tt.want
 		}
-		if got != tt.want {
-			t.Errorf("CheckPassword(%q) = %v, want %q", tt.pw, err, tt.want)
+		var e *apperr.Error
+		marked := false
+		if errors.As(err, &e) && e.Code == apperr.CodeInvalid {
+			_, marked = e.FieldMsgs["password"]
+		}
+		if apperr.KeyOf(err) != want || marked != (want != "") {
+			t.Errorf("CheckPassword(%q) = %v, want %q on the password field", tt.pw, err, want)
 		}
 	}
 }

@@ -30,7 +30,7 @@ func scanAccount(row *sql.Row) (Account, error) {
 	err := row.Scan(&a.ID, &a.Kind, &a.FullName, &a.Email, &a.Phone, &a.PasswordHash, &a.Status, &a.TOTPSecret, &a.TOTPEnabled,
 		&a.TOTPLast)
 	if errors.Is(err, sql.ErrNoRows) {
-		return a, apperr.NotFound("Không tìm thấy tài khoản.")
+		return a, apperr.New(apperr.CodeNotFound, "auth.err.no_account")
 	}
 	return a, err
 }
@@ -94,20 +94,20 @@ func useToken(ctx context.Context, q *sql.Tx, token, purpose string, now int64) 
 		tokenHash(token), purpose).Scan(&accountID, &expires, &used)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		return 0, apperr.NotFound("Đường liên kết không đúng, hoặc đã được thay bằng một đường liên kết mới hơn. Hãy mở đường liên kết trong thư mới nhất, hoặc xin một đường liên kết mới.")
+		return 0, apperr.New(apperr.CodeNotFound, "auth.err.link_unknown")
 	case err != nil:
 		return 0, fmt.Errorf("token: %w", err)
 	case used.Valid:
-		return 0, apperr.Conflict("Đường liên kết này đã được dùng. Mỗi đường liên kết chỉ dùng được một lần; hãy xin một đường liên kết mới nếu cần.")
+		return 0, apperr.New(apperr.CodeConflict, "auth.err.link_used")
 	case now >= expires:
-		return 0, apperr.Conflict("Đường liên kết đã hết hạn. Hãy xin một đường liên kết mới.")
+		return 0, apperr.New(apperr.CodeConflict, "auth.err.link_expired")
 	}
 	res, err := q.ExecContext(ctx, "update tokens set used_at = $1 where hash = $2 and used_at is null", now, tokenHash(token))
 	if err != nil {
 		return 0, fmt.Errorf("use token: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 { // used meanwhile, by a request that committed first
-		return 0, apperr.Conflict("Đường liên kết này đã được dùng. Mỗi đường liên kết chỉ dùng được một lần; hãy xin một đường liên kết mới nếu cần.")
+		return 0, apperr.New(apperr.CodeConflict, "auth.err.link_used")
 	}
 	return accountID, nil
 }

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 
+	"danchu/internal/apperr"
 	"danchu/internal/files"
 )
 
@@ -103,8 +105,10 @@ func (c Catalog) merge(other Catalog) error {
 	return nil
 }
 
-// T returns the text of key in lang, formatted with args; a missing key shows as
-// the key itself so that it is noticed.
+// T returns the text of key in lang, formatted with args; an argument that is an
+// apperr.Msg (a message built from pieces, such as a wait in seconds or in
+// minutes) is itself rendered in lang first. A missing key shows as the key
+// itself so that it is noticed.
 func (c Catalog) T(lang, key string, args ...any) string {
 	s, ok := c[lang][key]
 	if !ok {
@@ -114,9 +118,24 @@ func (c Catalog) T(lang, key string, args ...any) string {
 		return key
 	}
 	if len(args) > 0 {
-		return fmt.Sprintf(s, args...)
+		return fmt.Sprintf(s, c.pieces(lang, args)...)
 	}
 	return s
+}
+
+// pieces is args with each apperr.Msg among them rendered in lang (args itself
+// is left alone: it may be the arguments of a shared error value).
+func (c Catalog) pieces(lang string, args []any) []any {
+	out := args
+	for i, a := range args {
+		if m, ok := a.(apperr.Msg); ok {
+			if &out[0] == &args[0] {
+				out = slices.Clone(args)
+			}
+			out[i] = c.T(lang, m.Key, m.Args...)
+		}
+	}
+	return out
 }
 
 const langCookie = "lang"

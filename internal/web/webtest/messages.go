@@ -1,9 +1,11 @@
 package webtest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -15,8 +17,10 @@ import (
 // Vietnamese is err as a Vietnamese page would show it, for tests that check the
 // wording of a service error: the message and each field message ("; field:
 // text", or "; field" for a field only marked, in name order) rendered from the catalog in ./locales, which is the
-// catalog of the room under test (go test runs in the package's folder). An
-// uncoded error or one with a literal message reads as err.Error().
+// catalog of the room under test (go test runs in the package's folder), and for
+// a key it lacks from the catalogs of the rooms beside it (a guard's refusal
+// carries identity's key into every room). An uncoded error or one with a
+// literal message reads as err.Error().
 func Vietnamese(t testing.TB, err error) string {
 	t.Helper()
 	var e *apperr.Error
@@ -29,6 +33,18 @@ func Vietnamese(t testing.TB, err error) string {
 	cat, lerr := web.LoadCatalog(os.DirFS("."))
 	if lerr != nil {
 		t.Fatalf("catalog of the room under test: %v", lerr)
+	}
+	others, _ := filepath.Glob(filepath.Join("..", "*", "locales", "vi.json"))
+	for _, p := range others {
+		m := map[string]string{}
+		if b, err := os.ReadFile(p); err != nil || json.Unmarshal(b, &m) != nil {
+			t.Fatalf("catalog %s: unreadable", p)
+		}
+		for k, v := range m {
+			if _, ok := cat[web.LangVI][k]; !ok {
+				cat[web.LangVI][k] = v
+			}
+		}
 	}
 	var b strings.Builder
 	b.WriteString(cat.T(web.LangVI, e.Msg.Key, e.Msg.Args...))
