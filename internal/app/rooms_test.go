@@ -26,8 +26,6 @@ var sqlPending = []string{
 	"internal/auth/oidc.go",
 	"internal/auth/service.go",
 	"internal/auth/session.go",
-	// notify: the outbox's SQL, to a store.go.
-	"internal/notify/outbox.go",
 	// org: the household codes, the table analysis after an import, the codes an
 	// import checks, the tree's snapshot.
 	"internal/org/import.go",
