@@ -444,7 +444,7 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 	if err != nil {
 		return err
 	}
-	if err := CheckReopen(it.Status, time.UnixMilli(it.AnsweredAt), s.db.Now(), it.Reopened); err != nil {
+	if err := it.CheckReopen(s.db.Now()); err != nil {
 		return err
 	}
 	if err := checkNote(reason, apperr.M("feedback.err.note_reopen")); err != nil {

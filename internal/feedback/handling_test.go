@@ -485,3 +485,30 @@ func TestRequestsFilter(t *testing.T) {
 }
 
 func sortedCodes(cs []string) []string { return slices.Sorted(slices.Values(cs)) }
+
+// The reporter of a duplicate merged into another item is not offered the
+// reopening form, and the service refuses it too: a reopened duplicate would sit
+// in the queue for ever, since no step may be taken on a merged item.
+func TestReopenMergedDuplicateRefused(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		second := &auth.Actor{AccountID: 502, Kind: auth.Citizen}
+		kept := f.submit(t, f.citizen, "giao-thong", "k")
+		dup := f.submit(t, second, "giao-thong", "d", func(s *feedback.Submission) { s.Contact = "hang@example.vn" })
+		if _, err := f.svc.Act(ctx, f.official, dup.ID, feedback.Step{Action: feedback.DoMerge, Into: kept.Code}); err != nil {
+			t.Fatal(err)
+		}
+		f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAccept})
+		if _, err := f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAnswer, Note: "Đã vá ổ gà."}); err != nil {
+			t.Fatal(err)
+		}
+		err := f.svc.Reopen(ctx, second, dup.Code, "Vẫn còn ổ gà")
+		if apperr.CodeOf(err) != apperr.CodeConflict {
+			t.Errorf("reopening a merged duplicate: %v (code %v), want a conflict", err, apperr.CodeOf(err))
+		}
+		if p, _ := f.svc.Track(ctx, dup.Code); p.Status != feedback.Closed || p.Reopened {
+			t.Errorf("the duplicate after the refused reopening: status %s, reopened %v", p.Status, p.Reopened)
+		}
+	})
+}

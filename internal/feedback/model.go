@@ -325,12 +325,20 @@ func (it Item) CanRate() bool {
 	return AnsweredStatuses.Has(it.Status) && it.Rating == 0 && it.MergedInto == 0
 }
 
+// CheckReopen refuses the reporter's reopening of it at now: CheckReopen's
+// rules, and never a duplicate merged into another item (no step may be taken
+// on it, so reopened it would stay in the queue for ever).
+func (it Item) CheckReopen(now time.Time) error {
+	if it.MergedInto != 0 {
+		return apperr.New(apperr.CodeConflict, "feedback.err.reopen_merged")
+	}
+	return CheckReopen(it.Status, time.UnixMilli(it.AnsweredAt), now, it.Reopened)
+}
+
 // CanReopen reports whether the reporter is offered the reopening form at now:
 // an answered item, not reopened before, not merged, within ReopenWindow of
-// the answer (CheckReopen is the refusal).
-func (it Item) CanReopen(now time.Time) bool {
-	return AnsweredStatuses.Has(it.Status) && !it.Reopened && it.MergedInto == 0 && now.Sub(time.UnixMilli(it.AnsweredAt)) <= ReopenWindow
-}
+// the answer (the service refuses the rest: Item.CheckReopen).
+func (it Item) CanReopen(now time.Time) bool { return it.CheckReopen(now) == nil }
 
 // SetsSettings reports whether a unit sets the categories and the hot-spot
 // rule: a province does, for every unit in it (provinceOf); no other level.

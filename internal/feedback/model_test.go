@@ -323,6 +323,9 @@ func TestCanRateCanReopen(t *testing.T) {
 			t.Errorf("%s: CanReopen %v, want %v", tt.name, got, tt.reopen)
 		}
 		if tt.it.MergedInto != 0 {
+			if err := tt.it.CheckReopen(now); apperr.CodeOf(err) != apperr.CodeConflict {
+				t.Errorf("%s: reopening refused with %v, want a conflict", tt.name, err)
+			}
 			continue
 		}
 		if ok := CheckRating(5, tt.it.Status, tt.it.Rating > 0) == nil; ok != tt.rate {
