@@ -26,15 +26,6 @@ var sqlPending = []string{
 	"internal/auth/oidc.go",
 	"internal/auth/service.go",
 	"internal/auth/session.go",
-	// feedback: its store and its status table come after its errors.
-	"internal/feedback/handling.go",
-	"internal/feedback/http.go",
-	"internal/feedback/open311.go",
-	"internal/feedback/service.go",
-	"internal/feedback/settings.go",
-	"internal/feedback/stats.go",
-	// notify: the outbox's SQL, to a store.go.
-	"internal/notify/outbox.go",
 	// org: the household codes, the table analysis after an import, the codes an
 	// import checks, the tree's snapshot.
 	"internal/org/import.go",

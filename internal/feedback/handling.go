@@ -3,7 +3,6 @@ package feedback
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,94 +10,10 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
-	"danchu/internal/db"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
 )
-
-// Item is an item as the officials handling it see it.
-type Item struct {
-	ID                          int64
-	Code, Kind, Category        string
-	Status                      string
-	UnitID, HandlerID           int64
-	Description, Address        string
-	Lat, Lon                    *float64
-	AuthorID                    int64
-	Contact                     string
-	DueOn                       legal.Date
-	Answer                      string
-	AnsweredAt                  int64
-	Rating                      int
-	RatingNote                  string
-	Reopened                    bool
-	MergedInto                  int64
-	Photos                      int
-	CreatedAt, UpdatedAt, Since int64
-}
-
-// Open reports whether officials still have to act on the item.
-func (it Item) Open() bool {
-	switch it.Status {
-	case Received, Accepted, InProgress, Reopened:
-		return true
-	}
-	return false
-}
-
-const itemColumns = `id, code, kind, category, status, unit_id, handler_id, description, address, lat, lon, author_id, contact, due_on,
-	answer, coalesce(answered_at, 0), rating, rating_note, reopened, merged_into, photos, created_at, updated_at, handler_since`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanItem(r scanner) (Item, error) {
-	var it Item
-	var due string
-	err := r.Scan(&it.ID, &it.Code, &it.Kind, &it.Category, &it.Status, &it.UnitID, &it.HandlerID, &it.Description, &it.Address, &it.Lat, &it.Lon,
-		&it.AuthorID, &it.Contact, &due, &it.Answer, &it.AnsweredAt, &it.Rating, &it.RatingNote, &it.Reopened, &it.MergedInto, &it.Photos,
-		&it.CreatedAt, &it.UpdatedAt, &it.Since)
-	if err == nil {
-		it.DueOn, _ = legal.ParseDate(due)
-	}
-	return it, err
-}
-
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func loadItem(ctx context.Context, q querier, where string, arg any) (Item, error) {
-	it, err := scanItem(q.QueryRowContext(ctx, "select "+itemColumns+" from feedback_items where "+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return it, apperr.New(apperr.CodeNotFound, "feedback.err.not_found")
-	}
-	if err != nil {
-		return it, fmt.Errorf("load feedback: %w", err)
-	}
-	return it, nil
-}
-
-type rowsQuerier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func listItems(ctx context.Context, q rowsQuerier, query string, args ...any) ([]Item, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list feedback: %w", err)
-	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		it, err := scanItem(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
-}
 
 // QueueSize is how many items a page of a queue shows.
 const QueueSize = 50
@@ -117,9 +32,7 @@ func (s *Service) Queue(ctx context.Context, a *auth.Actor, unitID int64, after 
 			fmt.Sscan(i, &id)
 		}
 	}
-	items, err = listItems(ctx, s.db, "select "+itemColumns+` from feedback_items
-		where handler_id = $1 and status in ('received', 'accepted', 'in_progress', 'reopened') and (due_on > $2 or (due_on = $2 and id > $3))
-		order by due_on, id limit $4`, unitID, due, id, QueueSize+1) // one more: whether the queue goes on
+	items, err = s.openItems(ctx, unitID, due, id, QueueSize+1) // one more: whether the queue goes on
 	if err != nil {
 		return nil, "", err
 	}
@@ -136,8 +49,7 @@ func (s *Service) Handled(ctx context.Context, a *auth.Actor, unitID int64, limi
 	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
 		return nil, err
 	}
-	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where handler_id = $1 and status in ('answered', 'refused', 'closed')
-		order by updated_at desc limit $2`, unitID, limit)
+	return s.closedItems(ctx, unitID, limit)
 }
 
 // Photo is a photo of an item.
@@ -159,7 +71,7 @@ type Detail struct {
 // Get returns an item for an official who may handle it; for anyone else it
 // does not exist.
 func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, error) {
-	it, err := loadItem(ctx, s.db, "id = $1", id)
+	it, err := s.item(ctx, id)
 	if err != nil {
 		return Detail{}, err
 	}
@@ -173,22 +85,10 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 	if d.Events, err = s.events(ctx, id, it.CreatedAt); err != nil {
 		return d, err
 	}
-	rows, err := s.db.QueryContext(ctx, "select n, sha256, name, size from feedback_photos where item_id = $1 order by n", id)
-	if err != nil {
+	if d.Photos, err = s.photos(ctx, id); err != nil {
 		return d, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var p Photo
-		if err := rows.Scan(&p.N, &p.SHA256, &p.Name, &p.Size); err != nil {
-			return d, err
-		}
-		d.Photos = append(d.Photos, p)
-	}
-	if err := rows.Err(); err != nil {
-		return d, err
-	}
-	d.Merged, err = listItems(ctx, s.db, "select "+itemColumns+" from feedback_items where merged_into = $1 order by id", id)
+	d.Merged, err = mergedInto(ctx, s.db, id)
 	return d, err
 }
 
@@ -198,43 +98,12 @@ func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item
 	if !ok {
 		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}
-	it, err := loadItem(ctx, s.db, "code = $1", c)
+	it, err := s.itemByCode(ctx, c)
 	if err == nil && s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID) != nil {
 		err = apperr.New(apperr.CodeNotFound, "feedback.err.not_in_units", c)
 	}
 	return it, err
 }
-
-// events are the steps of an item, the first being its receipt at created.
-func (s *Service) events(ctx context.Context, id, created int64) ([]Event, error) {
-	rows, err := s.db.QueryContext(ctx, "select at, status, note, actor_id from feedback_events where item_id = $1 order by at, id", id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []Event{{At: created, Kind: EvReceive, Status: Received}}
-	for rows.Next() {
-		var e Event
-		var actor int64
-		if err := rows.Scan(&e.At, &e.Status, &e.Note, &actor); err != nil {
-			return nil, err
-		}
-		e.Kind = EventKind(e.Status, e.Note, actor)
-		out = append(out, e)
-	}
-	return out, rows.Err()
-}
-
-// Actions an official takes on an item.
-const (
-	DoAccept   = "accept"
-	DoRefuse   = "refuse"
-	DoStart    = "start"
-	DoAnswer   = "answer"
-	DoTransfer = "transfer"
-	DoMerge    = "merge"
-	DoClose    = "close"
-)
 
 // Step is one action of an official on an item.
 type Step struct {
@@ -266,7 +135,7 @@ func checkNote(note string, required apperr.Msg) error {
 // as the status machine allows, the step is shown on the item's public page and
 // written to the audit log, and the people concerned are notified.
 func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (Item, error) {
-	it, err := loadItem(ctx, s.db, "id = $1", id)
+	it, err := s.item(ctx, id)
 	if err != nil {
 		return it, err
 	}
@@ -338,18 +207,13 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		plan = func(tx *sql.Tx) error {
 			// From the handler read: a transfer keeps the status (received →
 			// received), so the status check alone lets two transfers both pass.
-			res, err := tx.ExecContext(ctx, "update feedback_items set handler_id = $1, handler_since = $2, due_on = $3, reminded = false where id = $4 and handler_id = $5",
-				dest.ID, now, due, it.ID, it.HandlerID)
-			if err != nil {
+			if ok, err := transferItem(ctx, tx, it.ID, it.HandlerID, dest.ID, now, due); err != nil || !ok {
+				return changed(err)
+			}
+			if err := count(ctx, tx, it.HandlerID, "received", -1); err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n != 1 {
-				return apperr.New(apperr.CodeConflict, "feedback.err.changed")
-			}
-			if err := s.count(ctx, tx, it.HandlerID, "received", -1); err != nil {
-				return err
-			}
-			return s.count(ctx, tx, dest.ID, "received", 1)
+			return count(ctx, tx, dest.ID, "received", 1)
 		}
 	case DoMerge:
 		return s.merge(ctx, a, it, st.Into, note)
@@ -364,12 +228,8 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 	after := it
 	after.Status = to
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update feedback_items set status = $1, updated_at = $2 where id = $3 and status = $4", to, now, it.ID, it.Status)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.CodeConflict, "feedback.err.changed")
+		if ok, err := moveStatus(ctx, tx, it.ID, it.Status, to, now); err != nil || !ok {
+			return changed(err)
 		}
 		if plan != nil {
 			if err := plan(tx); err != nil {
@@ -378,10 +238,10 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		}
 		switch st.Action {
 		case DoRefuse:
-			if _, err := tx.ExecContext(ctx, "update feedback_items set answer = $1 where id = $2", note, it.ID); err != nil {
+			if err := setRefusal(ctx, tx, it.ID, note); err != nil {
 				return err
 			}
-			if err := s.count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
+			if err := count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
 				return err
 			}
 			if err := s.tell(ctx, tx, it, "feedback.refused", fmt.Sprintf("%s không được thụ lý. Lý do: %s", it.Code, note)); err != nil {
@@ -402,32 +262,31 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		return it, err
 	}
 	s.out.Wake()
-	return loadItem(ctx, s.db, "id = $1", it.ID)
+	return s.item(ctx, it.ID)
 }
 
 // answer stores the answer of an item and of the duplicates merged into it,
 // counts it (first answer only: a reopened item answered again is not a second
 // answer) and notifies every reporter.
 func (s *Service) answer(ctx context.Context, tx *sql.Tx, it Item, text string, now int64, today legal.Date) error {
-	if _, err := tx.ExecContext(ctx, "update feedback_items set answer = $1, answered_at = $2 where id = $3 or merged_into = $3", text, now, it.ID); err != nil {
+	if err := setAnswer(ctx, tx, it.ID, text, now); err != nil {
 		return err
 	}
 	if it.AnsweredAt == 0 {
-		if err := s.count(ctx, tx, it.HandlerID, "answered", 1); err != nil {
+		if err := count(ctx, tx, it.HandlerID, "answered", 1); err != nil {
 			return err
 		}
 		if !it.DueOn.Before(today) {
-			if err := s.count(ctx, tx, it.HandlerID, "on_time", 1); err != nil {
+			if err := count(ctx, tx, it.HandlerID, "on_time", 1); err != nil {
 				return err
 			}
 		}
 		days := max(legal.Today(time.UnixMilli(it.CreatedAt)).DaysUntil(today), 0)
-		if _, err := tx.ExecContext(ctx, `insert into feedback_answer_days (unit_id, days, n) values ($1, $2, 1)
-			on conflict (unit_id, days) do update set n = feedback_answer_days.n + 1`, it.HandlerID, days); err != nil {
+		if err := addAnswerDay(ctx, tx, it.HandlerID, days); err != nil {
 			return err
 		}
 	}
-	dups, err := listItems(ctx, tx, "select "+itemColumns+" from feedback_items where merged_into = $1", it.ID)
+	dups, err := mergedInto(ctx, tx, it.ID)
 	if err != nil {
 		return err
 	}
@@ -453,7 +312,7 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 	if !ok {
 		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_code").Mark("into")
 	}
-	kept, err := loadItem(ctx, s.db, "code = $1", c)
+	kept, err := s.itemByCode(ctx, c)
 	if err != nil || kept.HandlerID != it.HandlerID {
 		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_unknown", c).Mark("into")
 	}
@@ -471,18 +330,10 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 		text += ": " + note
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', merged_into = $1, updated_at = $2 where id = $3 and status = $4",
-			kept.ID, now, it.ID, it.Status)
-		if err != nil {
-			return err
+		if ok, err := mergeItem(ctx, tx, it.ID, it.Status, kept.ID, now); err != nil || !ok {
+			return changed(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.CodeConflict, "feedback.err.changed")
-		}
-		if _, err := tx.ExecContext(ctx, "update feedback_items set merged_into = $1 where merged_into = $2", kept.ID, it.ID); err != nil {
-			return err
-		}
-		if err := s.count(ctx, tx, it.HandlerID, "merged", 1); err != nil {
+		if err := count(ctx, tx, it.HandlerID, "merged", 1); err != nil {
 			return err
 		}
 		if err := s.event(ctx, tx, it.ID, now, Closed, text, a.AccountID); err != nil {
@@ -500,28 +351,20 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 		return it, err
 	}
 	s.out.Wake()
-	return loadItem(ctx, s.db, "id = $1", it.ID)
+	return s.item(ctx, it.ID)
 }
 
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, at int64, status, note string, actor int64) error {
-	_, err := tx.ExecContext(ctx, "insert into feedback_events (id, item_id, at, status, note, actor_id) values ($1, $2, $3, $4, $5, $6)",
-		s.db.NewID(), id, at, status, note, actor)
-	return err
+	return insertEvent(ctx, tx, s.db.NewID(), id, at, status, note, actor)
 }
 
-// counterColumns are the kept counters a step may move.
-var counterColumns = map[string]bool{"received": true, "answered": true, "on_time": true, "rated": true, "satisfied": true, "refused": true, "merged": true}
-
-func (s *Service) count(ctx context.Context, tx *sql.Tx, unit int64, column string, by int) error {
-	if !counterColumns[column] {
-		return fmt.Errorf("unknown counter %q", column)
+// changed is the answer to a conditional write that did not move its row
+// (err == nil): the item changed since it was read.
+func changed(err error) error {
+	if err != nil {
+		return err
 	}
-	_, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied, refused, merged)
-		values ($1, 0, 0, 0, 0, 0, 0, 0) on conflict (unit_id) do nothing`, unit)
-	if err == nil {
-		_, err = tx.ExecContext(ctx, "update feedback_counters set "+column+" = "+column+" + $1 where unit_id = $2", by, unit)
-	}
-	return err
+	return apperr.New(apperr.CodeConflict, "feedback.err.changed")
 }
 
 // tell queues a note to an item's reporter: to the contact they gave, else to
@@ -553,7 +396,7 @@ func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, e
 	if a == nil || a.Kind != auth.Citizen {
 		return Item{}, apperr.New(apperr.CodeForbidden, "feedback.err.sign_in_sender")
 	}
-	it, err := loadItem(ctx, s.db, "code = $1", c)
+	it, err := s.itemByCode(ctx, c)
 	if err != nil {
 		return it, err
 	}
@@ -578,19 +421,16 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 	}
 	now := s.db.NowMillis()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update feedback_items set rating = $1, rating_note = $2, updated_at = $3 where id = $4 and rating = 0",
-			stars, note, now, it.ID)
-		if err != nil {
+		if ok, err := rateItem(ctx, tx, it.ID, stars, note, now); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		} else if !ok {
 			return apperr.New(apperr.CodeConflict, "feedback.err.rated")
 		}
-		if err := s.count(ctx, tx, it.HandlerID, "rated", 1); err != nil {
+		if err := count(ctx, tx, it.HandlerID, "rated", 1); err != nil {
 			return err
 		}
-		if stars >= 4 {
-			if err := s.count(ctx, tx, it.HandlerID, "satisfied", 1); err != nil {
+		if Satisfied(stars) {
+			if err := count(ctx, tx, it.HandlerID, "satisfied", 1); err != nil {
 				return err
 			}
 		}
@@ -605,7 +445,7 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 	if err != nil {
 		return err
 	}
-	if err := CheckReopen(it.Status, time.UnixMilli(it.AnsweredAt), s.db.Now(), it.Reopened); err != nil {
+	if err := it.CheckReopen(s.db.Now()); err != nil {
 		return err
 	}
 	if err := checkNote(reason, apperr.M("feedback.err.note_reopen")); err != nil {
@@ -622,12 +462,9 @@ func (s *Service) Reopen(ctx context.Context, a *auth.Actor, typed, reason strin
 	due := cal.AddWorkingDays(legal.Today(s.db.Now()), days).String()
 	now := s.db.NowMillis()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update feedback_items set status = 'reopened', reopened = true, due_on = $1, reminded = false, updated_at = $2 where id = $3 and reopened = false and status = $4",
-			due, now, it.ID, it.Status)
-		if err != nil {
+		if ok, err := reopenItem(ctx, tx, it.ID, it.Status, due, now); err != nil {
 			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		} else if !ok {
 			return apperr.New(apperr.CodeConflict, "feedback.err.reopened")
 		}
 		return s.event(ctx, tx, it.ID, now, Reopened, reopenPrefix+strings.TrimSpace(reason), a.AccountID)
@@ -649,27 +486,8 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 	now := s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		reminded = 0 // a retried transaction counts afresh
-		rows, err := tx.QueryContext(ctx, `select handler_id, count(*), min(due_on) from feedback_items
-			where status in ('received', 'accepted', 'in_progress', 'reopened') and due_on <= $1 and reminded = false group by handler_id`, limit)
+		dues, err := dueForReminder(ctx, tx, limit)
 		if err != nil {
-			return err
-		}
-		type due struct {
-			unit     int64
-			n        int
-			earliest string
-		}
-		var dues []due
-		for rows.Next() {
-			var d due
-			if err := rows.Scan(&d.unit, &d.n, &d.earliest); err != nil {
-				rows.Close()
-				return err
-			}
-			dues = append(dues, d)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, d := range dues {
@@ -691,13 +509,11 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 					return err
 				}
 			}
-			res, err := tx.ExecContext(ctx, `update feedback_items set reminded = true where handler_id = $1
-				and status in ('received', 'accepted', 'in_progress', 'reopened') and due_on <= $2 and reminded = false`, d.unit, limit)
+			n, err := markReminded(ctx, tx, d.unit, limit)
 			if err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			reminded += int(n)
+			reminded += n
 		}
 		return nil
 	})
@@ -716,7 +532,7 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 // writer) and closes each only if it is still answered: a reopen committed
 // between the read and the write wins, and the sweep skips that item.
 func (s *Service) closeAnswered(ctx context.Context, now int64) (int, error) {
-	ids, err := db.Int64s(ctx, s.db, "select id from feedback_items where status = 'answered' and answered_at < $1", now-ReopenWindow.Milliseconds())
+	ids, err := s.answeredBefore(ctx, now-ReopenWindow.Milliseconds())
 	if err != nil || len(ids) == 0 {
 		return 0, err
 	}
@@ -727,11 +543,11 @@ func (s *Service) closeAnswered(ctx context.Context, now int64) (int, error) {
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		closed = 0
 		for _, id := range ids {
-			res, err := tx.ExecContext(ctx, "update feedback_items set status = 'closed', updated_at = $1 where id = $2 and status = 'answered'", now, id)
+			ok, err := closeAnsweredItem(ctx, tx, id, now)
 			if err != nil {
 				return err
 			}
-			if n, _ := res.RowsAffected(); n != 1 {
+			if !ok {
 				continue // reopened (or closed) meanwhile
 			}
 			if err := s.event(ctx, tx, id, now, Closed, autoCloseNote, 0); err != nil {

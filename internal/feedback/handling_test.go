@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/jpeg"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/feedback"
 	"danchu/internal/notify/mailtest"
+	"danchu/internal/org"
 	"danchu/internal/web/webtest"
 )
 
@@ -430,6 +432,83 @@ func TestSweepSkipsAnItemReopenedMeanwhile(t *testing.T) {
 			if e.Status == feedback.Closed {
 				t.Errorf("a close event was recorded for the reopened item: %+v", p.Events)
 			}
+		}
+	})
+}
+
+// Open311's list of requests: the store's filter by place (a commune with its
+// villages, or a village), time, category and status, on both engines.
+func TestRequestsFilter(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		inVillage := f.submit(t, f.citizen, "giao-thong", "r1")
+		inCommune := f.submit(t, f.citizen, "moi-truong", "r2", func(s *feedback.Submission) { s.UnitID = f.commune.ID })
+		answered := f.submit(t, f.citizen, "giao-thong", "r3")
+		f.svc.Act(ctx, f.official, answered.ID, feedback.Step{Action: feedback.DoAccept})
+		if _, err := f.svc.Act(ctx, f.official, answered.ID, feedback.Step{Action: feedback.DoAnswer, Note: "Đã sửa đèn."}); err != nil {
+			t.Fatal(err)
+		}
+		f.submit(t, f.citizen, "giao-thong", "r4", func(s *feedback.Submission) { s.UnitID = f.other.ID }) // another commune
+		now := f.now.UnixMilli()
+		day := (24 * time.Hour).Milliseconds()
+		for _, tt := range []struct {
+			name             string
+			place            org.Unit
+			start, end       int64
+			category, status string
+			want             []string
+		}{
+			{"the commune and its village", f.commune, now - day, now, "", "", []string{answered.Code, inCommune.Code, inVillage.Code}},
+			{"open", f.commune, now - day, now, "", "open", []string{inCommune.Code, inVillage.Code}},
+			{"closed", f.commune, now - day, now, "", "closed", []string{answered.Code}},
+			{"a category", f.commune, now - day, now, "moi-truong", "", []string{inCommune.Code}},
+			{"the village only", f.village, now - day, now, "", "", []string{answered.Code, inVillage.Code}},
+			{"before them", f.commune, now - 3*day, now - 2*day, "", "", nil},
+		} {
+			items, err := f.svc.Requests(ctx, tt.place, tt.start, tt.end, tt.category, tt.status)
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			var got []string
+			for _, it := range items {
+				got = append(got, it.Code)
+			}
+			if !slices.Equal(sortedCodes(got), sortedCodes(tt.want)) {
+				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+			}
+		}
+		if _, err := f.svc.Requests(ctx, f.commune, now-day, now, "", "done"); apperr.CodeOf(err) != apperr.CodeInvalid {
+			t.Errorf("an unknown status: %v", err)
+		}
+	})
+}
+
+func sortedCodes(cs []string) []string { return slices.Sorted(slices.Values(cs)) }
+
+// The reporter of a duplicate merged into another item is not offered the
+// reopening form, and the service refuses it too: a reopened duplicate would sit
+// in the queue for ever, since no step may be taken on a merged item.
+func TestReopenMergedDuplicateRefused(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		second := &auth.Actor{AccountID: 502, Kind: auth.Citizen}
+		kept := f.submit(t, f.citizen, "giao-thong", "k")
+		dup := f.submit(t, second, "giao-thong", "d", func(s *feedback.Submission) { s.Contact = "hang@example.vn" })
+		if _, err := f.svc.Act(ctx, f.official, dup.ID, feedback.Step{Action: feedback.DoMerge, Into: kept.Code}); err != nil {
+			t.Fatal(err)
+		}
+		f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAccept})
+		if _, err := f.svc.Act(ctx, f.official, kept.ID, feedback.Step{Action: feedback.DoAnswer, Note: "Đã vá ổ gà."}); err != nil {
+			t.Fatal(err)
+		}
+		err := f.svc.Reopen(ctx, second, dup.Code, "Vẫn còn ổ gà")
+		if apperr.CodeOf(err) != apperr.CodeConflict {
+			t.Errorf("reopening a merged duplicate: %v (code %v), want a conflict", err, apperr.CodeOf(err))
+		}
+		if p, _ := f.svc.Track(ctx, dup.Code); p.Status != feedback.Closed || p.Reopened {
+			t.Errorf("the duplicate after the refused reopening: status %s, reopened %v", p.Status, p.Reopened)
 		}
 	})
 }

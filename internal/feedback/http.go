@@ -304,9 +304,7 @@ func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int,
 	if a := auth.ActorOf(r); a != nil && a.Kind == auth.Citizen {
 		if it, err := h.svc.own(r.Context(), a, pub.Code); err == nil {
 			p.Mine = true
-			answered := it.Status == Answered || it.Status == Closed
-			p.CanRate = answered && it.Rating == 0 && it.MergedInto == 0
-			p.CanOpen = answered && !it.Reopened && it.MergedInto == 0 && h.svc.db.Now().Sub(time.UnixMilli(it.AnsweredAt)) <= ReopenWindow
+			p.CanRate, p.CanOpen = it.CanRate(), it.CanReopen(h.svc.Now())
 		}
 	}
 	if p.Values == nil {
@@ -471,7 +469,7 @@ func (h *handlers) statsSheet(w http.ResponseWriter, r *http.Request) {
 		return []any{name, code, st.Received, st.Handled(), st.Answered, st.Refused, st.Merged, st.OnTimePct(), days(st.MedianDays), st.Rated, st.SatisfiedPct()}
 	}
 	tab := sheet.Table{Name: "Thống kê", Title: "Thống kê phản ánh, kiến nghị — " + p.Unit.Name,
-		Note: "Số liệu đến " + web.FormatMillis(h.svc.db.NowMillis()) + "; đúng hạn tính trên số đã trả lời, hài lòng là đánh giá 4–5 sao trên số lượt đánh giá.",
+		Note: "Số liệu đến " + web.FormatMillis(h.svc.NowMillis()) + "; đúng hạn tính trên số đã trả lời, hài lòng là đánh giá 4–5 sao trên số lượt đánh giá.",
 		Head: []string{"Đơn vị", "Mã", "Tiếp nhận", "Đã xử lý", "Đã trả lời", "Không thụ lý", "Gộp trùng", "Đúng hạn (%)",
 			"Số ngày trả lời (trung vị)", "Lượt đánh giá", "Hài lòng (%)"},
 		Widths: []float64{34, 10, 10, 10, 10, 12, 10, 12, 14, 12, 12}}
@@ -557,13 +555,13 @@ func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Act
 			}
 		}
 	}
-	cal, err := h.svc.cal.Calendar(ctx)
+	cal, err := h.svc.Calendar(ctx)
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Province = u, u.Type.Level() == org.ProvinceLevel
-	p.Today = legal.Today(h.svc.db.Now())
+	p.Unit, p.Province = u, SetsSettings(u)
+	p.Today = legal.Today(h.svc.Now())
 	p.Soon = cal.AddWorkingDays(p.Today, RemindBefore)
 	h.web.RenderStatus(w, r, h.pages["queue"], status, h.web.T(r, "feedback.queue.title", u.Name), p)
 }
@@ -645,23 +643,10 @@ func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		h.web.Error(w, r, err)
 		return
 	}
-	p.D, p.Place, p.Today = d, place.Name, legal.Today(h.svc.db.Now())
+	p.D, p.Place, p.Today = d, place.Name, legal.Today(h.svc.Now())
 	p.Handler, _ = t.Unit(d.HandlerID)
 	if d.MergedInto == 0 {
-		for _, to := range transitions[d.Status] {
-			switch to {
-			case Accepted:
-				p.Actions = append(p.Actions, DoAccept)
-			case Refused:
-				p.Actions = append(p.Actions, DoRefuse)
-			case InProgress:
-				p.Actions = append(p.Actions, DoStart)
-			case Answered:
-				p.Actions = append(p.Actions, DoAnswer)
-			case Closed:
-				p.Actions = append(p.Actions, DoClose)
-			}
-		}
+		p.Actions = AllowedSteps(d.Status)
 		p.Transfer = d.Open()
 	}
 	if p.Values == nil {
@@ -819,7 +804,7 @@ func (h *handlers) settings(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if !ok {
 		return
 	}
-	if u.Type.Level() != org.ProvinceLevel {
+	if !SetsSettings(u) {
 		h.web.NotFound(w, r)
 		return
 	}

@@ -16,6 +16,8 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/code"
+	"danchu/internal/legal"
+	"danchu/internal/org"
 )
 
 // Kinds of item and the prefix of their tracking codes.
@@ -52,18 +54,99 @@ const (
 	Reopened   = "reopened"
 )
 
-// transitions are the moves officials and citizens may make between statuses.
-var transitions = map[string][]string{
-	Received:   {Accepted, Refused},
-	Accepted:   {InProgress, Answered},
-	InProgress: {Answered},
-	Answered:   {Closed, Reopened},
-	Reopened:   {InProgress, Answered},
-	Closed:     {Reopened},
+// Actions an official takes on an item.
+const (
+	DoAccept   = "accept"
+	DoRefuse   = "refuse"
+	DoStart    = "start"
+	DoAnswer   = "answer"
+	DoTransfer = "transfer"
+	DoMerge    = "merge"
+	DoClose    = "close"
+)
+
+// StatusRule is a row of the status table.
+type StatusRule struct {
+	Name  string
+	Label string // the name pages show (StatusNames)
+	// Open: officials still have to act on it (the queue, the reminders,
+	// Open311's "open"); every other status is closed to them.
+	Open bool
+	// Answered: the handling ended (with the answer, or closed after it), so the
+	// reporter may rate it and, within ReopenWindow, reopen it.
+	Answered bool
+	Final    bool     // no move leaves it
+	Next     []string // the statuses it may move to: the status machine
+	Steps    []string // the steps an official may take from it, each to one of Next (stepTo)
 }
 
+// Statuses is the status table: every status of an item, in the order pages
+// and SQL lists give them. The status machine (CheckMove), the item page's
+// buttons (AllowedSteps) and the SQL lists (OpenStatuses…) come from it.
+var Statuses = []StatusRule{
+	{Name: Received, Label: "Đã tiếp nhận", Open: true, Next: []string{Accepted, Refused}, Steps: []string{DoAccept, DoRefuse}},
+	{Name: Accepted, Label: "Đã thụ lý", Open: true, Next: []string{InProgress, Answered}, Steps: []string{DoStart, DoAnswer}},
+	{Name: InProgress, Label: "Đang xử lý", Open: true, Next: []string{Answered}, Steps: []string{DoAnswer}},
+	{Name: Reopened, Label: "Mở lại", Open: true, Next: []string{InProgress, Answered}, Steps: []string{DoStart, DoAnswer}},
+	{Name: Answered, Label: "Đã trả lời", Answered: true, Next: []string{Closed, Reopened}, Steps: []string{DoClose}}, // reopening is the reporter's
+	{Name: Refused, Label: "Không thụ lý", Final: true},
+	{Name: Closed, Label: "Đã đóng", Answered: true, Next: []string{Reopened}}, // by the reporter only
+}
+
+// stepTo is the status each status-moving step leads to. Transfer and merge
+// are not here: a transfer keeps the status (a new receipt), a merge closes.
+var stepTo = map[string]string{DoAccept: Accepted, DoRefuse: Refused, DoStart: InProgress, DoAnswer: Answered, DoClose: Closed}
+
+// StatusList is a list of statuses taken from the table.
+type StatusList []string
+
+// statusesWhere lists the statuses of the table that keep holds for, in order.
+func statusesWhere(keep func(StatusRule) bool) StatusList {
+	var l StatusList
+	for _, r := range Statuses {
+		if keep(r) {
+			l = append(l, r.Name)
+		}
+	}
+	return l
+}
+
+// The status lists the store and the rules read.
+var (
+	OpenStatuses     = statusesWhere(func(r StatusRule) bool { return r.Open })
+	ClosedStatuses   = statusesWhere(func(r StatusRule) bool { return !r.Open })
+	AnsweredStatuses = statusesWhere(func(r StatusRule) bool { return r.Answered })
+)
+
+// Has reports whether status is in the list.
+func (l StatusList) Has(status string) bool { return slices.Contains(l, status) }
+
+// SQL is the list as an SQL "in" list: ('received', 'accepted'). The names are
+// the table's constants (lower-case letters and _), never user input.
+func (l StatusList) SQL() string {
+	q := make([]string, len(l))
+	for i, s := range l {
+		q[i] = "'" + s + "'"
+	}
+	return "(" + strings.Join(q, ", ") + ")"
+}
+
+// statusRules is the table by name.
+var statusRules = func() map[string]StatusRule {
+	m := make(map[string]StatusRule, len(Statuses))
+	for _, r := range Statuses {
+		m[r.Name] = r
+	}
+	return m
+}()
+
+// AllowedSteps are the status-moving steps an official may take on an item in
+// status (the item page's buttons); transfer and merge are allowed while the
+// item is open (OpenStatuses), and no step on an item merged into another.
+func AllowedSteps(status string) []string { return statusRules[status].Steps }
+
 // CanMove reports whether an item may go from status from to status to.
-func CanMove(from, to string) bool { return slices.Contains(transitions[from], to) }
+func CanMove(from, to string) bool { return slices.Contains(statusRules[from].Next, to) }
 
 // CheckMove refuses a move the status machine does not allow, saying where the
 // item can go from here.
@@ -72,7 +155,7 @@ func CheckMove(from, to string) error {
 		return nil
 	}
 	var next []string
-	for _, s := range transitions[from] {
+	for _, s := range statusRules[from].Next {
 		next = append(next, "“"+StatusNames[s]+"”")
 	}
 	if len(next) == 0 {
@@ -81,10 +164,39 @@ func CheckMove(from, to string) error {
 	return apperr.New(apperr.CodeConflict, "feedback.err.move", StatusNames[from], StatusNames[to], strings.Join(next, ", "))
 }
 
-// StatusNames name the statuses.
-var StatusNames = map[string]string{
-	Received: "Đã tiếp nhận", Accepted: "Đã thụ lý", Refused: "Không thụ lý", InProgress: "Đang xử lý",
-	Answered: "Đã trả lời", Closed: "Đã đóng", Reopened: "Mở lại",
+// StatusNames name the statuses (the table's labels).
+var StatusNames = func() map[string]string {
+	m := make(map[string]string, len(Statuses))
+	for _, r := range Statuses {
+		m[r.Name] = r.Label
+	}
+	return m
+}()
+
+// Item is an item as the officials handling it see it.
+type Item struct {
+	ID                          int64
+	Code, Kind, Category        string
+	Status                      string
+	UnitID, HandlerID           int64
+	Description, Address        string
+	Lat, Lon                    *float64
+	AuthorID                    int64
+	Contact                     string
+	DueOn                       legal.Date
+	Answer                      string
+	AnsweredAt                  int64
+	Rating                      int
+	RatingNote                  string
+	Reopened                    bool
+	MergedInto                  int64
+	Photos                      int
+	CreatedAt, UpdatedAt, Since int64
+}
+
+// Open reports whether officials still have to act on the item.
+func (it Item) Open() bool {
+	return OpenStatuses.Has(it.Status)
 }
 
 // Limits of a submission.
@@ -172,13 +284,14 @@ func CheckPlace(lat, lon float64) error {
 }
 
 // ReopenWindow is how long after the answer a dissatisfied citizen may reopen
-// an item, once.
+// an item, once (no statute sets it: the platform's rule; the sweep closes
+// answered items once it has passed).
 const ReopenWindow = 7 * 24 * time.Hour
 
 // CheckReopen refuses a reopening after the window or a second one.
 func CheckReopen(status string, answeredAt, now time.Time, reopenedBefore bool) error {
 	switch {
-	case status != Answered && status != Closed:
+	case !AnsweredStatuses.Has(status):
 		return apperr.New(apperr.CodeConflict, "feedback.err.reopen_unanswered")
 	case reopenedBefore:
 		return apperr.New(apperr.CodeConflict, "feedback.err.reopened")
@@ -189,10 +302,10 @@ func CheckReopen(status string, answeredAt, now time.Time, reopenedBefore bool) 
 }
 
 // CheckRating refuses a rating outside 1–5, on an item without an answer, or a
-// second one.
+// second one (the commune's satisfaction rating, LDC 2022 Art 35(2)(a)).
 func CheckRating(stars int, status string, ratedBefore bool) error {
 	switch {
-	case status != Answered && status != Closed:
+	case !AnsweredStatuses.Has(status):
 		return apperr.New(apperr.CodeConflict, "feedback.err.rate_unanswered")
 	case ratedBefore:
 		return apperr.New(apperr.CodeConflict, "feedback.err.rated")
@@ -201,6 +314,37 @@ func CheckRating(stars int, status string, ratedBefore bool) error {
 	}
 	return nil
 }
+
+// SatisfiedFrom is the least number of stars that counts a rating as satisfied.
+const SatisfiedFrom = 4
+
+// Satisfied reports whether a rating of stars counts as satisfied.
+func Satisfied(stars int) bool { return stars >= SatisfiedFrom }
+
+// CanRate reports whether the reporter is offered the rating form: an answered
+// item, not rated yet, not merged into another (its answer is the kept item's).
+func (it Item) CanRate() bool {
+	return AnsweredStatuses.Has(it.Status) && it.Rating == 0 && it.MergedInto == 0
+}
+
+// CheckReopen refuses the reporter's reopening of it at now: CheckReopen's
+// rules, and never a duplicate merged into another item (no step may be taken
+// on it, so reopened it would stay in the queue for ever).
+func (it Item) CheckReopen(now time.Time) error {
+	if it.MergedInto != 0 {
+		return apperr.New(apperr.CodeConflict, "feedback.err.reopen_merged")
+	}
+	return CheckReopen(it.Status, time.UnixMilli(it.AnsweredAt), now, it.Reopened)
+}
+
+// CanReopen reports whether the reporter is offered the reopening form at now:
+// an answered item, not reopened before, not merged, within ReopenWindow of
+// the answer (the service refuses the rest: Item.CheckReopen).
+func (it Item) CanReopen(now time.Time) bool { return it.CheckReopen(now) == nil }
+
+// SetsSettings reports whether a unit sets the categories and the hot-spot
+// rule: a province does, for every unit in it (provinceOf); no other level.
+func SetsSettings(u org.Unit) bool { return u.Type.Level() == org.ProvinceLevel }
 
 // HotSpot is when items of one category in one village count as a hot spot:
 // at least N of them within D days (configurable per province).

@@ -1,11 +1,14 @@
 package feedback
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/org"
 	"danchu/internal/web/webtest"
 )
 
@@ -203,6 +206,147 @@ func TestPublicNoteOfTransfer(t *testing.T) {
 	} {
 		if got := PublicNote(EvTransfer, note); got != want {
 			t.Errorf("%q: %q, want %q", note, got, want)
+		}
+	}
+}
+
+// The status table holds every status once, closed to its own constants, and
+// the SQL lists the store reads are the table's (the literals they replace).
+func TestStatusTable(t *testing.T) {
+	all := []string{Received, Accepted, Refused, InProgress, Answered, Closed, Reopened}
+	if len(Statuses) != len(all) {
+		t.Fatalf("table has %d statuses, want %d", len(Statuses), len(all))
+	}
+	name := regexp.MustCompile(`^[a-z_]+$`)
+	for _, st := range all {
+		n := 0
+		for _, r := range Statuses {
+			if r.Name == st {
+				n++
+				if r.Label == "" || StatusNames[st] != r.Label {
+					t.Errorf("%s: label %q, StatusNames %q", st, r.Label, StatusNames[st])
+				}
+				if r.Final != (len(r.Next) == 0) {
+					t.Errorf("%s: final %v but moves to %v", st, r.Final, r.Next)
+				}
+				if r.Answered && r.Open {
+					t.Errorf("%s: answered and open", st)
+				}
+				for _, to := range r.Next {
+					if StatusNames[to] == "" {
+						t.Errorf("%s moves to %q, not in the table", st, to)
+					}
+				}
+			}
+		}
+		if n != 1 || !name.MatchString(st) {
+			t.Errorf("%q: %d rows in the table", st, n)
+		}
+		if OpenStatuses.Has(st) == ClosedStatuses.Has(st) {
+			t.Errorf("%s: open %v, closed %v: exactly one", st, OpenStatuses.Has(st), ClosedStatuses.Has(st))
+		}
+		if (Item{Status: st}).Open() != OpenStatuses.Has(st) {
+			t.Errorf("%s: Item.Open disagrees with the table", st)
+		}
+	}
+	for _, tt := range []struct {
+		list StatusList
+		want string
+	}{
+		{OpenStatuses, "('received', 'accepted', 'in_progress', 'reopened')"},
+		{ClosedStatuses, "('answered', 'refused', 'closed')"},
+		{AnsweredStatuses, "('answered', 'closed')"},
+	} {
+		if got := tt.list.SQL(); got != tt.want {
+			t.Errorf("SQL list %v: %s, want %s", tt.list, got, tt.want)
+		}
+	}
+}
+
+// AllowedSteps (the item page's buttons) are exactly the official's steps the
+// status machine lets through.
+func TestAllowedStepsMatchCheckMove(t *testing.T) {
+	for _, tt := range []struct {
+		status string
+		steps  []string
+	}{
+		{Received, []string{DoAccept, DoRefuse}},
+		{Accepted, []string{DoStart, DoAnswer}},
+		{InProgress, []string{DoAnswer}},
+		{Reopened, []string{DoStart, DoAnswer}},
+		{Answered, []string{DoClose}},
+		{Refused, nil},
+		{Closed, nil},
+	} {
+		if got := AllowedSteps(tt.status); !slices.Equal(got, tt.steps) {
+			t.Errorf("AllowedSteps(%s) = %v, want %v", tt.status, got, tt.steps)
+		}
+		for step, to := range stepTo {
+			allowed := slices.Contains(AllowedSteps(tt.status), step)
+			err := CheckMove(tt.status, to)
+			if allowed != (err == nil) {
+				t.Errorf("%s, step %s: allowed %v, CheckMove(%s, %s) = %v", tt.status, step, allowed, tt.status, to, err)
+			}
+			if err != nil && apperr.CodeOf(err) != apperr.CodeConflict {
+				t.Errorf("%s → %s refused with %v, want a conflict", tt.status, to, apperr.CodeOf(err))
+			}
+		}
+	}
+}
+
+// The reporter's forms are offered exactly when the service would take them
+// (CheckRating, CheckReopen), and never on an item merged into another.
+func TestCanRateCanReopen(t *testing.T) {
+	answered := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name         string
+		it           Item
+		after        time.Duration
+		rate, reopen bool
+	}{
+		{"answered", Item{Status: Answered}, time.Hour, true, true},
+		{"closed after the answer", Item{Status: Closed}, 6 * 24 * time.Hour, true, true},
+		{"at the end of the window", Item{Status: Answered}, ReopenWindow, true, true},
+		{"after the window", Item{Status: Closed}, ReopenWindow + time.Millisecond, true, false},
+		{"rated", Item{Status: Answered, Rating: 4}, time.Hour, false, true},
+		{"reopened before", Item{Status: Answered, Reopened: true}, time.Hour, true, false},
+		{"merged", Item{Status: Closed, MergedInto: 7}, time.Hour, false, false},
+		{"in progress", Item{Status: InProgress}, time.Hour, false, false},
+		{"refused", Item{Status: Refused}, time.Hour, false, false},
+	} {
+		tt.it.AnsweredAt = answered.UnixMilli()
+		now := answered.Add(tt.after)
+		if got := tt.it.CanRate(); got != tt.rate {
+			t.Errorf("%s: CanRate %v, want %v", tt.name, got, tt.rate)
+		}
+		if got := tt.it.CanReopen(now); got != tt.reopen {
+			t.Errorf("%s: CanReopen %v, want %v", tt.name, got, tt.reopen)
+		}
+		if tt.it.MergedInto != 0 {
+			if err := tt.it.CheckReopen(now); apperr.CodeOf(err) != apperr.CodeConflict {
+				t.Errorf("%s: reopening refused with %v, want a conflict", tt.name, err)
+			}
+			continue
+		}
+		if ok := CheckRating(5, tt.it.Status, tt.it.Rating > 0) == nil; ok != tt.rate {
+			t.Errorf("%s: CheckRating takes it: %v, form offered: %v", tt.name, ok, tt.rate)
+		}
+		if ok := CheckReopen(tt.it.Status, answered, now, tt.it.Reopened) == nil; ok != tt.reopen {
+			t.Errorf("%s: CheckReopen takes it: %v, form offered: %v", tt.name, ok, tt.reopen)
+		}
+	}
+	for stars, want := range map[int]bool{1: false, 3: false, 4: true, 5: true} {
+		if Satisfied(stars) != want {
+			t.Errorf("Satisfied(%d) = %v", stars, !want)
+		}
+	}
+}
+
+// Only a province sets the categories and the hot-spot rule.
+func TestSetsSettings(t *testing.T) {
+	for typ, want := range map[org.Type]bool{org.Province: true, org.City: true, org.Commune: false, org.Ward: false, org.Village: false} {
+		if got := SetsSettings(org.Unit{Type: typ}); got != want {
+			t.Errorf("%s: %v, want %v", typ, got, want)
 		}
 	}
 }

@@ -2,19 +2,13 @@ package feedback
 
 import (
 	"context"
-	"crypto/sha256"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
@@ -28,105 +22,6 @@ import (
 // code, service codes are the categories, service_request_id is the tracking
 // code. What the public pages hide (the description, the sender, the photos,
 // the typed address and point) the API hides too.
-
-// Key is an Open311 API key issued in the back office (only its hash is kept).
-type Key struct {
-	ID        int64
-	UnitID    int64
-	Name      string
-	CreatedAt int64
-	RevokedAt int64
-}
-
-func hashKey(k string) string {
-	h := sha256.Sum256([]byte(k))
-	return hex.EncodeToString(h[:])
-}
-
-// IssueKey creates a key for an application sending feedback about a unit (a
-// commune, or a province for all its communes) and returns it: it is shown
-// once and never again.
-func (s *Service) IssueKey(ctx context.Context, a *auth.Actor, unitID int64, name string) (string, error) {
-	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
-		return "", err
-	}
-	name = strings.TrimSpace(name)
-	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
-		return "", apperr.New(apperr.CodeInvalid, "feedback.err.key_name").Mark("name")
-	}
-	key := "dc311_" + strings.ToLower(random.Secret())
-	id := s.db.NewID()
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "insert into open311_keys (id, key_hash, unit_id, name, created_by, created_at) values ($1, $2, $3, $4, $5, $6)",
-			id, hashKey(key), unitID, name, a.AccountID, s.db.NowMillis()); err != nil {
-			return err
-		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), nil, name)
-	})
-	return key, err
-}
-
-// Keys lists a unit's keys, newest first.
-func (s *Service) Keys(ctx context.Context, a *auth.Actor, unitID int64) ([]Key, error) {
-	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
-		return nil, err
-	}
-	rows, err := s.db.QueryContext(ctx, "select id, unit_id, name, created_at, coalesce(revoked_at, 0) from open311_keys where unit_id = $1 order by created_at desc", unitID)
-	if err != nil {
-		return nil, fmt.Errorf("keys: %w", err)
-	}
-	defer rows.Close()
-	var out []Key
-	for rows.Next() {
-		var k Key
-		if err := rows.Scan(&k.ID, &k.UnitID, &k.Name, &k.CreatedAt, &k.RevokedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
-}
-
-// RevokeKey stops a key at once (in this process; others within a minute).
-func (s *Service) RevokeKey(ctx context.Context, a *auth.Actor, unitID, id int64) error {
-	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
-		return err
-	}
-	var hash string
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "select key_hash from open311_keys where id = $1", id).Scan(&hash); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, "update open311_keys set revoked_at = $1 where id = $2 and unit_id = $3 and revoked_at is null", s.db.NowMillis(), id, unitID)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return apperr.New(apperr.CodeNotFound, "feedback.err.key_gone")
-		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), "active", "revoked")
-	})
-	s.keys.Forget(hash)
-	return err
-}
-
-// keyed is a key in force: its ID and its unit.
-type keyed struct{ id, unit int64 }
-
-// keyOf returns the key in force matching k.
-func (s *Service) keyOf(ctx context.Context, k string) (keyed, bool, error) {
-	h := hashKey(k)
-	if v, ok := s.keys.Get(h); ok {
-		return v, v.id != 0, nil
-	}
-	var v keyed
-	err := s.db.QueryRowContext(ctx, "select id, unit_id from open311_keys where key_hash = $1 and revoked_at is null", h).Scan(&v.id, &v.unit)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return v, false, fmt.Errorf("api key: %w", err)
-	}
-	s.keys.Put(h, v)
-	return v, v.id != 0, nil
-}
 
 // --- the API ---
 
@@ -465,7 +360,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_place"))
 		return
 	}
-	end := o.svc.db.NowMillis()
+	end := o.svc.NowMillis()
 	if s := q.Get("end_date"); s != "" {
 		if end, err = parseStamp(s); err != nil {
 			o.failErr(w, r, f, err)
@@ -479,38 +374,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 			return
 		}
 	}
-	places := []any{u.ID}
-	in := "$1"
-	if u.Type.Level() == org.CommuneLevel {
-		t, err := o.units.Tree(ctx)
-		if err != nil {
-			o.failErr(w, r, f, err)
-			return
-		}
-		for _, v := range t.Descendants(u.ID) {
-			places = append(places, v.ID)
-			in += fmt.Sprintf(", $%d", len(places))
-		}
-	}
-	where := "unit_id in (" + in + ")"
-	args := places
-	args = append(args, start, end)
-	where += fmt.Sprintf(" and created_at >= $%d and created_at <= $%d", len(args)-1, len(args))
-	if c := q.Get("service_code"); c != "" {
-		args = append(args, c)
-		where += fmt.Sprintf(" and category = $%d", len(args))
-	}
-	switch q.Get("status") {
-	case "":
-	case "open":
-		where += " and status in ('received', 'accepted', 'in_progress', 'reopened')"
-	case "closed":
-		where += " and status in ('answered', 'refused', 'closed')"
-	default:
-		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_status"))
-		return
-	}
-	items, err := listItems(ctx, o.svc.db, "select "+itemColumns+" from feedback_items where "+where+" order by created_at desc limit "+strconv.Itoa(MaxRequests), args...)
+	items, err := o.svc.Requests(ctx, u, start, end, q.Get("service_code"), q.Get("status"))
 	if err != nil {
 		o.failErr(w, r, f, err)
 		return
@@ -519,12 +383,7 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 }
 
 func (o o311) byCode(ctx context.Context, typed string) (Item, bool) {
-	c, ok := parseCode(typed)
-	if !ok {
-		return Item{}, false
-	}
-	it, err := loadItem(ctx, o.svc.db, "code = $1", c)
-	return it, err == nil
+	return o.svc.Request(ctx, typed)
 }
 
 func (o o311) request(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package feedback
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,8 +19,10 @@ import (
 	"danchu/internal/org"
 )
 
-// Service is the feedback capability.
+// Service is the feedback capability. The reads anyone may make come from the
+// embedded Store; every write goes through a method here, in one transaction.
 type Service struct {
+	*Store
 	db       *db.DB
 	units    *org.Service
 	guard    *auth.Guard
@@ -40,7 +41,7 @@ type Service struct {
 // NewService starts the service and its intake writer (stop it with Close);
 // photos are stored under photoDir.
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source, out *notify.Outbox, photoDir string) *Service {
-	s := &Service{db: d, units: units, guard: g, cal: cal, out: out, Photos: &files.Blobs{Dir: photoDir, MaxFile: MaxPhotoBytes},
+	s := &Service{Store: NewStore(d), db: d, units: units, guard: g, cal: cal, out: out, Photos: &files.Blobs{Dir: photoDir, MaxFile: MaxPhotoBytes},
 		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, keyed](time.Minute, 10000),
 		settings: db.NewMemo[int64, settings](30*time.Second, 100)}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeItems)
@@ -49,6 +50,15 @@ func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source, o
 
 // Close writes the items still queued and stops the writer.
 func (s *Service) Close() { s.intake.Close() }
+
+// Now is the service's clock (the database's, fake in tests).
+func (s *Service) Now() time.Time { return s.db.Now() }
+
+// NowMillis is Now in epoch milliseconds.
+func (s *Service) NowMillis() int64 { return s.db.NowMillis() }
+
+// Calendar is the working-day calendar deadlines are counted in.
+func (s *Service) Calendar(ctx context.Context) (*legal.Calendar, error) { return s.cal.Calendar(ctx) }
 
 // Submission is what a citizen sends.
 type Submission struct {
@@ -186,10 +196,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		}
 		return errs
 	}
-	ins, err := s.db.Cached().In(ctx, tx, `insert into feedback_items (id, code, kind, category, unit_id, handler_id, description, address, lat, lon,
-		author_id, contact, status, due_on, answer, rating, rating_note, reopened, idem_key, created_at, updated_at, handler_since, photos, via_key)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'received', $13, '', 0, '', false, $14, $15, $15, $15, $16, $17)
-		on conflict (author_id, idem_key) do nothing`)
+	ins, err := prepareInsertItem(ctx, s.db, tx)
 	if err != nil {
 		return fail(err)
 	}
@@ -202,32 +209,26 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 	daily := map[dayKey]int{}
 	var fresh []item
 	for _, it := range items {
-		res, err := ins.ExecContext(ctx, it.ID, it.Code, it.Kind, it.Category, it.UnitID, it.HandlerID, it.Description, it.Address, it.Lat, it.Lon,
-			it.AuthorID, it.Contact, it.DueOn, it.IdemKey, it.At, len(it.Photos), it.ViaKey)
+		isNew, err := insertItem(ctx, ins, it)
 		if err != nil {
 			return fail(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			if err := tx.QueryRowContext(ctx, "select code from feedback_items where author_id = $1 and idem_key = $2", it.AuthorID, it.IdemKey).
-				Scan(it.stored); err != nil {
+		if !isNew {
+			if *it.stored, err = storedCode(ctx, tx, it.AuthorID, it.IdemKey); err != nil {
 				return fail(err)
 			}
 			continue
 		}
 		*it.stored = it.Code
 		fresh = append(fresh, it)
-		for i, f := range it.Photos {
-			if _, err := tx.ExecContext(ctx, "insert into feedback_photos (item_id, n, sha256, name, size) values ($1, $2, $3, $4, $5)",
-				it.ID, i+1, f.SHA256, f.Name, f.Size); err != nil {
-				return fail(err)
-			}
+		if err := insertPhotos(ctx, tx, it.ID, it.Photos); err != nil {
+			return fail(err)
 		}
 		added[it.HandlerID]++
 		daily[dayKey{it.UnitID, it.Category, legal.Today(time.UnixMilli(it.At)).String()}]++
 	}
 	for k, n := range daily {
-		if _, err := tx.ExecContext(ctx, `insert into feedback_daily (unit_id, category, day, n) values ($1, $2, $3, $4)
-			on conflict (day, unit_id, category) do update set n = feedback_daily.n + excluded.n`, k.unit, k.category, k.day, n); err != nil {
+		if err := addDaily(ctx, tx, k.unit, k.category, k.day, n); err != nil {
 			return fail(err)
 		}
 	}
@@ -235,8 +236,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 		return fail(err)
 	}
 	for unit, n := range added {
-		if _, err := tx.ExecContext(ctx, `insert into feedback_counters (unit_id, received, answered, on_time, rated, satisfied) values ($1, $2, 0, 0, 0, 0)
-			on conflict (unit_id) do update set received = feedback_counters.received + excluded.received`, unit, n); err != nil {
+		if err := addReceived(ctx, tx, unit, n); err != nil {
 			return fail(err)
 		}
 	}
@@ -316,23 +316,9 @@ func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	if !ok {
 		return p, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}
-	var id, author, merged, created int64
-	var due string
-	err := s.db.QueryRowContext(ctx, `select id, code, kind, category, status, unit_id, handler_id, due_on, answer, author_id, merged_into,
-		coalesce(answered_at, 0), rating, reopened, created_at from feedback_items where code = $1`, c).
-		Scan(&id, &p.Code, &p.Kind, &p.Category, &p.Status, &p.UnitID, &p.HandlerID, &due, &p.Answer, &author, &merged, &p.AnsweredAt, &p.Rating, &p.Reopened, &created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, apperr.New(apperr.CodeNotFound, "feedback.err.no_code", c)
-	}
+	p, id, created, err := s.public(ctx, c)
 	if err != nil {
-		return p, fmt.Errorf("track %s: %w", c, err)
-	}
-	p.DueOn, _ = legal.ParseDate(due)
-	p.Anonymous = author == 0
-	if merged != 0 {
-		if err := s.db.QueryRowContext(ctx, "select code from feedback_items where id = $1", merged).Scan(&p.MergedInto); err != nil {
-			return p, fmt.Errorf("track %s: %w", c, err)
-		}
+		return p, err
 	}
 	if p.Events, err = s.events(ctx, id, created); err != nil {
 		return p, err

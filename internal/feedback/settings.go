@@ -3,7 +3,6 @@ package feedback
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"danchu/internal/apperr"
@@ -37,28 +36,9 @@ func (s *Service) settingsOf(ctx context.Context, province int64) (settings, err
 	if v, ok := s.settings.Get(province); ok {
 		return v, nil
 	}
-	v := settings{Hot: DefaultHotSpot}
-	rows, err := s.db.QueryContext(ctx, "select code, name, parent, days from feedback_categories where province_id = $1 order by position", province)
+	v, err := s.provinceSettings(ctx, province)
 	if err != nil {
-		return v, fmt.Errorf("feedback categories: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c Category
-		if err := rows.Scan(&c.Code, &c.Name, &c.Parent, &c.Days); err != nil {
-			return v, err
-		}
-		v.Categories = append(v.Categories, c)
-	}
-	if err := rows.Err(); err != nil {
 		return v, err
-	}
-	if len(v.Categories) == 0 {
-		v.Categories = DefaultCategories
-	}
-	err = s.db.QueryRowContext(ctx, "select hot_n, hot_days from feedback_settings where province_id = $1", province).Scan(&v.Hot.N, &v.Hot.Days)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return v, fmt.Errorf("feedback settings: %w", err)
 	}
 	s.settings.Put(province, v)
 	return v, nil
@@ -118,7 +98,7 @@ func (s *Service) SetSettings(ctx context.Context, a *auth.Actor, province int64
 	if err != nil {
 		return err
 	}
-	if u, ok := t.Unit(province); !ok || u.Type.Level() != org.ProvinceLevel {
+	if u, ok := t.Unit(province); !ok || !SetsSettings(u) {
 		return apperr.New(apperr.CodeInvalid, "feedback.err.province_only").Mark("unit")
 	}
 	if err := CheckHotSpot(hot); err != nil {
@@ -130,16 +110,7 @@ func (s *Service) SetSettings(ctx context.Context, a *auth.Actor, province int64
 	}
 	now := s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "delete from feedback_categories where province_id = $1", province); err != nil {
-			return err
-		}
-		if err := s.db.InsertBatches(ctx, tx, "feedback_categories", []string{"province_id", "code", "name", "parent", "days", "position"}, len(cats),
-			func(i int) []any { c := cats[i]; return []any{province, c.Code, c.Name, c.Parent, c.Days, i + 1} }, nil); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `insert into feedback_settings (province_id, hot_n, hot_days, updated_by, updated_at) values ($1, $2, $3, $4, $5)
-			on conflict (province_id) do update set hot_n = excluded.hot_n, hot_days = excluded.hot_days, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-			province, hot.N, hot.Days, a.AccountID, now); err != nil {
+		if err := saveSettings(ctx, s.db, tx, province, cats, hot, a.AccountID, now); err != nil {
 			return err
 		}
 		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, province, "feedback_settings", fmt.Sprint(province), before, settings{cats, hot})

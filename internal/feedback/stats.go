@@ -3,7 +3,6 @@ package feedback
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"slices"
 
 	"danchu/internal/apperr"
@@ -18,20 +17,8 @@ func (s *Service) Routes(ctx context.Context) ([]Route, error) {
 	if rs, ok := s.routes.Get(0); ok {
 		return rs, nil
 	}
-	rows, err := s.db.QueryContext(ctx, "select category, unit_id, to_unit_id from feedback_routes order by unit_id, category")
+	rs, err := s.routeTable(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("routes: %w", err)
-	}
-	defer rows.Close()
-	var rs []Route
-	for rows.Next() {
-		var r Route
-		if err := rows.Scan(&r.Category, &r.UnitID, &r.To); err != nil {
-			return nil, err
-		}
-		rs = append(rs, r)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	s.routes.Put(0, rs)
@@ -59,14 +46,8 @@ func (s *Service) SetRoute(ctx context.Context, a *auth.Actor, category string, 
 		}
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "delete from feedback_routes where unit_id = $1 and category = $2", from, category); err != nil {
+		if err := setRoute(ctx, tx, category, from, to, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
-		}
-		if to != 0 {
-			if _, err := tx.ExecContext(ctx, "insert into feedback_routes (category, unit_id, to_unit_id, created_by, created_at) values ($1, $2, $3, $4, $5)",
-				category, from, to, a.AccountID, s.db.NowMillis()); err != nil {
-				return err
-			}
 		}
 		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, from, "feedback_route", category, nil, to)
 	})
@@ -109,19 +90,11 @@ func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats
 	all := map[int]int{} // days → answers, over every unit
 	for start := 0; start < len(units); start += 500 {
 		chunk := units[start:min(start+500, len(units))]
-		in, args := placeholders(chunk)
-		rows, err := s.db.QueryContext(ctx, "select unit_id, received, answered, on_time, rated, satisfied, refused, merged from feedback_counters where unit_id in ("+in+")", args...)
+		got, err := s.counters(ctx, chunk)
 		if err != nil {
-			return nil, total, fmt.Errorf("stats: %w", err)
+			return nil, total, err
 		}
-		for rows.Next() {
-			var id int64
-			var st Stats
-			if err := rows.Scan(&id, &st.Received, &st.Answered, &st.OnTime, &st.Rated, &st.Satisfied, &st.Refused, &st.Merged); err != nil {
-				rows.Close()
-				return nil, total, err
-			}
-			st.MedianDays = -1
+		for id, st := range got {
 			out[id] = st
 			total.Received += st.Received
 			total.Answered += st.Answered
@@ -131,30 +104,14 @@ func (s *Service) UnitStats(ctx context.Context, units []int64) (map[int64]Stats
 			total.Refused += st.Refused
 			total.Merged += st.Merged
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, total, err
-		}
-		rows, err = s.db.QueryContext(ctx, "select unit_id, days, n from feedback_answer_days where unit_id in ("+in+") order by unit_id, days", args...)
+		hist, err := s.answerDays(ctx, chunk)
 		if err != nil {
-			return nil, total, fmt.Errorf("stats: %w", err)
-		}
-		hist := map[int64][][2]int{}
-		for rows.Next() {
-			var id int64
-			var d, n int
-			if err := rows.Scan(&id, &d, &n); err != nil {
-				rows.Close()
-				return nil, total, err
-			}
-			hist[id] = append(hist[id], [2]int{d, n})
-			all[d] += n
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, total, err
 		}
 		for id, h := range hist {
+			for _, x := range h {
+				all[x[0]] += x[1]
+			}
 			st := out[id]
 			st.MedianDays = Median(h)
 			out[id] = st
@@ -189,24 +146,6 @@ func Median(hist [][2]int) int {
 	return hist[len(hist)-1][0]
 }
 
-func placeholders(ids []int64) (string, []any) {
-	return placeholdersFrom(ids, 1)
-}
-
-// placeholdersFrom numbers the placeholders of ids from first ($first, …).
-func placeholdersFrom(ids []int64, first int) (string, []any) {
-	in := make([]byte, 0, len(ids)*5)
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			in = append(in, ", "...)
-		}
-		in = fmt.Appendf(in, "$%d", i+first)
-		args[i] = id
-	}
-	return string(in), args
-}
-
 // Spot is a hot spot: many items of one category from one place within a few days.
 type Spot struct {
 	UnitID   int64
@@ -236,31 +175,7 @@ func (s *Service) HotSpots(ctx context.Context, under int64) ([]Spot, error) {
 			places = append(places, u.ID)
 		}
 	}
-	var out []Spot
-	scan := func(where string, args ...any) error {
-		rows, err := s.db.QueryContext(ctx, `select unit_id, category, sum(n) from feedback_daily where `+where+`
-			group by unit_id, category having sum(n) >= $2`, args...)
-		if err != nil {
-			return fmt.Errorf("hot spots: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var sp Spot
-			if err := rows.Scan(&sp.UnitID, &sp.Category, &sp.N); err != nil {
-				return err
-			}
-			out = append(out, sp)
-		}
-		return rows.Err()
-	}
-	if under == 0 {
-		err = scan("day >= $1", from, rule.Hot.N)
-	}
-	for start := 0; start < len(places) && err == nil; start += 500 {
-		chunk := places[start:min(start+500, len(places))]
-		in, ids := placeholdersFrom(chunk, 3)
-		err = scan("day >= $1 and unit_id in ("+in+")", append([]any{from, rule.Hot.N}, ids...)...)
-	}
+	out, err := s.arrivals(ctx, places, from, rule.Hot.N)
 	if err != nil {
 		return nil, err
 	}
@@ -279,11 +194,4 @@ func (s *Service) Stats(ctx context.Context, unitID int64) (Stats, error) {
 		return Stats{MedianDays: -1}, nil
 	}
 	return st, nil
-}
-
-// Answered returns a unit's latest answered items for its public page (their
-// codes, categories, places and answers; never the description or the sender).
-func (s *Service) Answered(ctx context.Context, unitID int64, limit int) ([]Item, error) {
-	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where handler_id = $1 and status in ('answered', 'closed')
-		and merged_into = 0 and answered_at is not null order by updated_at desc limit $2`, unitID, limit)
 }
