@@ -51,31 +51,23 @@ func positive(r *http.Request, name string) (int64, error) {
 }
 
 func (h *handlers) showList(w http.ResponseWriter, r *http.Request) {
-	before, err := positive(r, "truoc")
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
 	seq, head, err := h.svc.Head(r.Context())
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	rs, err := h.svc.Records(r.Context(), before, PageSize)
+	rs, pager, err := web.KeysetPage(r, "truoc", PageSize, func(before int64, n int) ([]Record, error) { return h.svc.Records(r.Context(), before, n) },
+		func(rec Record) int64 { return rec.Seq })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
-	}
-	var older int64
-	if len(rs) == PageSize && rs[len(rs)-1].Seq > 1 {
-		older = rs[len(rs)-1].Seq
 	}
 	h.web.Render(w, r, h.list, h.web.T(r, "audit.record.title"), struct {
 		HeadSeq  int64
 		HeadHash string
 		Records  []Record
-		Older    int64
-	}{seq, head, rs, older})
+		Pager    web.Pager
+	}{seq, head, rs, pager})
 }
 
 func (h *handlers) showEntry(w http.ResponseWriter, r *http.Request) {

@@ -1,9 +1,7 @@
 package auth
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"net/mail"
 	"strings"
@@ -11,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
+	"danchu/internal/random"
 )
 
 // Account statuses.
@@ -113,9 +112,7 @@ func CheckName(s string) (string, error) {
 
 // newToken returns a random token for a link or cookie and the SHA-256 kept of it.
 func newToken() (token, hash string) {
-	b := make([]byte, 32)
-	rand.Read(b)
-	token = base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)
+	token = random.Secret()
 	return token, tokenHash(token)
 }
 

@@ -10,10 +10,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/web"
 )
 
@@ -24,12 +24,6 @@ var files embed.FS
 const (
 	SessionCookie = "danchu_session"
 	csrfCookie    = "danchu_csrf" // the form token of a visitor who is not signed in
-)
-
-// Limits of request bodies the middleware enforces on forms.
-const (
-	MaxFormBytes      = 1 << 20   // an ordinary form
-	MaxMultipartBytes = 110 << 20 // a form with files; capabilities check each file
 )
 
 type ctxKey int
@@ -141,10 +135,7 @@ func unsafeMethod(m string) bool {
 // token of their csrf cookie (double submit).
 func (h *Handlers) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.isAPI(r.URL.Path) {
-			if unsafeMethod(r.Method) {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-			}
+		if h.isAPI(r.URL.Path) { // the body is bounded by the shell (web.MaxFormBytes)
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -164,18 +155,17 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 		token := ""
 		if ss != nil {
 			token = ss.CSRF
-		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 52 {
+		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == random.SecretLen {
 			token = c.Value
 		} else if !unsafeMethod(r.Method) && pageRequest(r.URL.Path) {
 			token, _ = newToken()
 			http.SetCookie(w, h.cookie(csrfCookie, token, 0))
 		}
-		if unsafeMethod(r.Method) {
-			if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxMultipartBytes)
-			} else {
-				r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
-			}
+		// The shell has read the body by its route's limit (web.HandleUpload);
+		// an upload it could not read goes to its handler, which shows the
+		// form again with why (too large) and does nothing else: the token
+		// is checked on every body that was read.
+		if unsafeMethod(r.Method) && web.FormError(r) == nil {
 			got := r.Header.Get("X-CSRF-Token")
 			if got == "" {
 				got = r.PostFormValue("csrf")
@@ -192,7 +182,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 			for _, k := range keys {
 				if ok, wait := h.WriteLimit.Allow(k); !ok {
-					h.web.Error(w, r, apperr.New(apperr.CodeTooMany, "auth.err.write_rate", int(wait/time.Second)+1).After(wait))
+					h.web.Error(w, r, apperr.New(apperr.CodeTooMany, "auth.err.write_rate", web.RetrySeconds(wait)).After(wait))
 					return
 				}
 			}
@@ -290,8 +280,7 @@ func (h *Handlers) limited(w http.ResponseWriter, r *http.Request, page, titleKe
 	if ok {
 		return false
 	}
-	secs := int((wait + time.Second - 1) / time.Second)
-	h.fail(w, r, page, titleKey, apperr.New(apperr.CodeTooMany, "auth.err.signin_rate", secs).After(wait), f)
+	h.fail(w, r, page, titleKey, apperr.New(apperr.CodeTooMany, "auth.err.signin_rate", web.RetrySeconds(wait)).After(wait), f)
 	return true
 }
 

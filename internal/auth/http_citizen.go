@@ -228,7 +228,7 @@ func (h *Handlers) citizenClaim(w http.ResponseWriter, r *http.Request, a *Actor
 	var hh org.Household
 	var err error
 	if ok, wait := h.SignInLimit.Allow(web.ClientIP(r.Context())); !ok {
-		err = apperr.New(apperr.CodeTooMany, "auth.err.claim_rate", int(wait.Seconds())+1).After(wait)
+		err = apperr.New(apperr.CodeTooMany, "auth.err.claim_rate", web.RetrySeconds(wait)).After(wait)
 	} else {
 		hh, err = h.svc.Claim(r.Context(), a, r.PostFormValue("code"))
 	}

@@ -1,9 +1,7 @@
 package consultation
 
 import (
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"html"
 	"html/template"
@@ -15,6 +13,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
@@ -32,6 +31,9 @@ type handlers struct {
 
 // PageSize is how many comments a page shows.
 const PageSize = 50
+
+// ListSize is how many consultations a page of a board's list shows.
+const ListSize = 200
 
 // RegisterRoutes adds the public consultation pages and the officials' pages.
 func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
@@ -66,7 +68,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, err)
 		return
 	}
-	cs, err := h.svc.List(r.Context(), u.ID, 200)
+	cs, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Consultation, error) { return h.svc.List(r.Context(), u.ID, before, n) },
+		func(c Consultation) int64 { return c.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -75,7 +78,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		Unit  org.Unit
 		Items []Consultation
 		Today legal.Date
-	}{u, cs, legal.Today(h.svc.Now())})
+		Pager web.Pager
+	}{u, cs, legal.Today(h.svc.Now()), pager})
 }
 
 type detailPage struct {
@@ -84,7 +88,7 @@ type detailPage struct {
 	Taking   bool
 	Comments []row
 	List     template.HTML // Comments, written by listHTML
-	Next     int64
+	Pager    web.Pager
 	Citizen  bool
 	Key      string
 	Done     string
@@ -148,12 +152,6 @@ func (h *handlers) rows(r *http.Request, names map[int]string, vs []CommentView)
 	return out
 }
 
-func newKey() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, status int, p detailPage) {
 	a := auth.ActorOf(r)
 	c, err := h.svc.Get(r.Context(), a, id)
@@ -161,18 +159,16 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 		h.web.Error(w, r, err)
 		return
 	}
-	after, err := web.CursorParam(r, "sau")
+	cs, pager, err := web.KeysetPage(r, "sau", PageSize, func(after int64, n int) ([]CommentView, error) {
+		return h.svc.Comments(r.Context(), id, after, n, false)
+	},
+		func(c CommentView) int64 { return c.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	cs, err := h.svc.Comments(r.Context(), id, after, PageSize, false)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	if len(cs) == PageSize {
-		p.Next = cs[len(cs)-1].ID
+	if p.Pager = pager; p.Pager.Next != "" {
+		p.Pager.Next += "#gop-y"
 	}
 	if c.Status == Synthesized {
 		if p.Tally, err = h.svc.Count(r.Context(), id); err != nil {
@@ -198,7 +194,7 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 			p.Mine[i].Editable = p.Taking && Editable(own[i], now)
 		}
 	}
-	p.Key = newKey()
+	p.Key = random.Key()
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}
@@ -316,6 +312,7 @@ func (h *handlers) publicReport(w http.ResponseWriter, r *http.Request) {
 type managePage struct {
 	Unit     org.Unit
 	Items    []Consultation
+	Pager    web.Pager
 	Subjects []string
 	Forms    []struct{ ID, Name string }
 	Error    string
@@ -329,12 +326,13 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 	if u.Type.Level() == org.VillageLevel {
 		board = u.ParentID
 	}
-	items, err := h.svc.List(r.Context(), board, 200)
+	items, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Consultation, error) { return h.svc.List(r.Context(), board, before, n) },
+		func(c Consultation) int64 { return c.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Items, p.Subjects, p.Forms = u, items, Subjects, Forms
+	p.Unit, p.Items, p.Subjects, p.Forms, p.Pager = u, items, Subjects, Forms, pager
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}

@@ -84,10 +84,12 @@ func queryConsultations(ctx context.Context, q querier, query string, args ...an
 }
 
 // List returns the consultations of a commune's board (its own and its villages'),
-// newest first, without their parts.
-func (s *Store) List(ctx context.Context, boardID int64, limit int) ([]Consultation, error) {
-	out, err := queryConsultations(ctx, s.db.Cached(), "select "+consultationCols+" from consultations where board_id = $1 and not staff_only order by created_at desc limit $2",
-		boardID, limit)
+// newest first, without their parts: at most limit of them, after the
+// consultation before (0: from the newest).
+func (s *Store) List(ctx context.Context, boardID, before int64, limit int) ([]Consultation, error) {
+	out, err := queryConsultations(ctx, s.db.Cached(), "select "+consultationCols+` from consultations where board_id = $1 and not staff_only
+		and (cast($2 as bigint) = 0 or (created_at, id) < (select created_at, id from consultations where id = $2))
+		order by created_at desc, id desc limit $3`, boardID, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("consultations of %d: %w", boardID, err)
 	}

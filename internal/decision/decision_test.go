@@ -260,7 +260,7 @@ func TestMeetingLacksNumbersThenBallot(t *testing.T) {
 		// The officials' dashboard: the minutes are due, then the recognition, then nothing.
 		dueStep := func() (string, legal.Date, bool) {
 			t.Helper()
-			ms, err := f.svc.List(ctx, f.commune.ID, 50)
+			ms, err := f.svc.List(ctx, f.commune.ID, 0, 50)
 			if err != nil {
 				t.Fatal(err)
 			}

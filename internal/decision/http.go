@@ -55,13 +55,17 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	return nil
 }
 
+// ListSize is how many matters a page of a commune's list shows.
+const ListSize = 200
+
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 	u, err := h.units.CommuneByCode(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	ms, err := h.svc.List(r.Context(), u.ID, 200)
+	ms, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Matter, error) { return h.svc.List(r.Context(), u.ID, before, n) },
+		func(m Matter) int64 { return m.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -70,7 +74,8 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		Unit     org.Unit
 		Items    []Matter
 		Subjects []string
-	}{u, ms, Subjects})
+		Pager    web.Pager
+	}{u, ms, Subjects, pager})
 }
 
 // voteView is a vote as the pages show it.
@@ -236,6 +241,7 @@ type managePage struct {
 	Items    []Matter
 	Dues     []Due
 	Subjects []string
+	Pager    web.Pager
 	Error    string
 	Fields   map[string]string
 	Values   map[string]string
@@ -246,12 +252,13 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 	if u.Type.Level() == org.VillageLevel {
 		commune = u.ParentID
 	}
-	items, err := h.svc.List(r.Context(), commune, 200)
+	items, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Matter, error) { return h.svc.List(r.Context(), commune, before, n) },
+		func(m Matter) int64 { return m.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Items, p.Subjects = u, items, Subjects
+	p.Unit, p.Items, p.Subjects, p.Pager = u, items, Subjects, pager
 	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return

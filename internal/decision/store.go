@@ -104,9 +104,12 @@ func (s *Store) Votes(ctx context.Context, matterID int64) ([]Vote, error) {
 	return out, rows.Err()
 }
 
-// List returns the matters of a commune and its villages, newest first.
-func (s *Store) List(ctx context.Context, communeID int64, limit int) ([]Matter, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+matterCols+" from matters where commune_id = $1 order by created_at desc limit $2", communeID, limit)
+// List returns the matters of a commune and its villages, newest first: at
+// most limit of them, after the matter before (0: from the newest).
+func (s *Store) List(ctx context.Context, communeID, before int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where commune_id = $1
+		and (cast($2 as bigint) = 0 or (created_at, id) < (select created_at, id from matters where id = $2))
+		order by created_at desc, id desc limit $3`, communeID, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("matters of %d: %w", communeID, err)
 	}

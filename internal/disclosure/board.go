@@ -27,21 +27,21 @@ type Item struct {
 
 // Board returns the public disclosures with status of a commune's board (u is the
 // commune: its own and its villages') or of one village (u a village), newest
-// first, at most limit. Boards are kept in memory and reread only when their
+// first, at most limit after the disclosure before (0: from the newest). Boards are kept in memory and reread only when their
 // signature (sum of change times and number of items, read from an index) moved, so
 // every process sees every change at once.
-func (s *Service) Board(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
+func (s *Service) Board(ctx context.Context, u org.Unit, status string, before int64, limit int) ([]Item, error) {
 	col := boardColumn(u)
 	var sig struct{ at, n int64 }
 	var err error
 	if sig.at, sig.n, err = s.boardSignature(ctx, u); err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
-	key := fmt.Sprintf("%s/%d/%s/%d", col, u.ID, status, limit)
+	key := fmt.Sprintf("%s/%d/%s/%d/%d", col, u.ID, status, before, limit)
 	if e, ok := s.boards.get(key); ok && e.at == sig.at && e.n == sig.n {
 		return e.items, nil
 	}
-	its, err := s.boardItems(ctx, u, status, limit)
+	its, err := s.boardItems(ctx, u, status, before, limit)
 	if err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}

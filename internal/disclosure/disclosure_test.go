@@ -139,12 +139,12 @@ func TestPublishAndRules(t *testing.T) {
 		if err := f.svc.TakeDown(ctx, f.official, x.ID); err != nil {
 			t.Fatalf("take down after the window: %v", err)
 		}
-		board, _ := f.svc.Board(ctx, f.danDien, disclosure.Posted, 50)
-		archive, _ := f.svc.Board(ctx, f.danDien, disclosure.Archived, 50)
+		board, _ := f.svc.Board(ctx, f.danDien, disclosure.Posted, 0, 50)
+		archive, _ := f.svc.Board(ctx, f.danDien, disclosure.Archived, 0, 50)
 		if len(board) != 2 || len(archive) != 1 || archive[0].ID != x.ID {
 			t.Errorf("board %d, archive %d", len(board), len(archive))
 		}
-		village, _ := f.svc.Board(ctx, f.v1, disclosure.Posted, 50)
+		village, _ := f.svc.Board(ctx, f.v1, disclosure.Posted, 0, 50)
 		if len(village) != 1 || village[0].ID != y.ID {
 			t.Errorf("village board = %v", village)
 		}

@@ -3,14 +3,12 @@ package disclosure
 import (
 	"embed"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"html/template"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -55,9 +53,9 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /xa/{code}/cong-khai.atom", h.feed(org.CommuneLevel))
 	s.HandleFunc("GET /thon/{code}/cong-khai.atom", h.feed(org.VillageLevel))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.manage))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.create))
+	s.HandleUpload("POST /quan-tri/don-vi/{unit}/cong-khai", MaxUploadBytes, ah.Official(h.create))
 	s.HandleFunc("GET /quan-tri/cong-khai/{id}", ah.Official(h.editPage))
-	s.HandleFunc("POST /quan-tri/cong-khai/{id}/sua", ah.Official(h.amend))
+	s.HandleUpload("POST /quan-tri/cong-khai/{id}/sua", MaxUploadBytes, ah.Official(h.amend))
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/rut", ah.Official(h.withdraw))
 	s.HandleFunc("POST /quan-tri/cong-khai/{id}/go", ah.Official(h.takeDown))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/so-cong-khai", ah.Official(h.register(false)))
@@ -127,6 +125,7 @@ type boardPage struct {
 	Groups  []group
 	Count   int
 	Path    string
+	Pager   web.Pager
 }
 
 func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
@@ -140,7 +139,8 @@ func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
 		if archive {
 			status = Archived
 		}
-		items, err := h.svc.Board(r.Context(), u, status, 1000)
+		items, pager, err := web.KeysetPage(r, "truoc", BoardSize, func(before int64, n int) ([]Item, error) { return h.svc.Board(r.Context(), u, status, before, n) },
+			func(it Item) int64 { return it.ID })
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
@@ -150,7 +150,7 @@ func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		p := boardPage{Unit: u, Crumbs: crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u)}
+		p := boardPage{Unit: u, Crumbs: crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u), Pager: pager}
 		late, amended := template.HTMLEscapeString(h.web.T(r, "disclosure.item.late")), template.HTMLEscapeString(h.web.T(r, "disclosure.item.amended"))
 		for _, c := range CommuneCategories {
 			var in []Item
@@ -296,8 +296,7 @@ type searchPage struct {
 	Unit    org.Unit
 	Hits    []hitView
 	Total   int
-	More    bool
-	Next    string
+	Pager   web.Pager
 	TooMany bool
 }
 
@@ -310,6 +309,13 @@ type hitView struct {
 
 // PageSize is how many results a search page shows.
 const PageSize = 20
+
+// BoardSize is how many disclosures a page of a public board shows;
+// ListSize how many a page of a unit's list for its officials shows.
+const (
+	BoardSize = 1000
+	ListSize  = 200
+)
 
 func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
@@ -349,13 +355,11 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Hits = append(p.Hits, hitView{Hit: hit, Title: search.Highlight(hit.Title, hit.Terms), Snippet: search.Highlight(snip, hit.Terms), Place: place.Name})
 	}
+	next := ""
 	if page*PageSize < total {
-		v := url.Values{"q": {q}, "trang": {strconv.Itoa(page + 1)}}
-		if u.Code != "" {
-			v.Set("don-vi", u.Code)
-		}
-		p.More, p.Next = true, "/cong-khai/tim?"+v.Encode()
+		next = strconv.Itoa(page + 1)
 	}
+	p.Pager = web.PagerOf(r, "trang", len(hits), next)
 	h.web.Render(w, r, h.pages["search"], h.web.T(r, "disclosure.search.title"), p)
 }
 
@@ -389,7 +393,7 @@ func (h *handlers) feed(level org.Level) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		items, err := h.svc.Board(r.Context(), u, Posted, 50)
+		items, err := h.svc.Board(r.Context(), u, Posted, 0, 50) // a feed gives the newest; the board page has the rest
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
@@ -420,6 +424,7 @@ type managePage struct {
 	Agency     bool
 	Categories []Category
 	Channels   []struct{ ID, Name string }
+	Pager      web.Pager
 	Items      []Item
 	Error      string
 	Fields     map[string]string
@@ -441,12 +446,13 @@ func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Act
 }
 
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
-	items, err := h.svc.UnitItems(r.Context(), u, 200)
+	items, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Item, error) { return h.svc.UnitItems(r.Context(), u, before, n) },
+		func(it Item) int64 { return it.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Agency, p.Items, p.Channels = u, u.Type == org.Agency, items, ChannelNames
+	p.Unit, p.Agency, p.Items, p.Channels, p.Pager = u, u.Type == org.Agency, items, ChannelNames, pager
 	p.Categories = Categories(p.Agency)
 	p.Today = legal.Today(h.svc.Now()).String()
 	if p.Values == nil {
@@ -464,12 +470,8 @@ func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 // readDraft reads the form of a new or corrected disclosure and its files.
 func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), error) {
 	closeAll := func() {}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.files_large", mbe.Limit>>20).Mark("files")
-		}
-		return Draft{}, nil, nil, closeAll, apperr.New(apperr.CodeInvalid, "disclosure.err.form_unreadable")
+	if err := web.FormError(r, "files"); err != nil { // too large: the shell read the body (HandleUpload)
+		return Draft{}, nil, nil, closeAll, err
 	}
 	v := func(k string) string { return r.FormValue(k) }
 	cat, _ := strconv.Atoi(v("category"))

@@ -65,6 +65,10 @@ type File = store.File
 // MaxFiles is how many files one version may carry.
 const MaxFiles = 10
 
+// MaxUploadBytes is the largest form of a new or corrected disclosure, its
+// files included (each file is also held to the store's MaxFile).
+const MaxUploadBytes = 110 << 20
+
 // Upload is a file sent with a form.
 type Upload struct {
 	Name string

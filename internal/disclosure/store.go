@@ -251,15 +251,18 @@ func (s *Store) boardSignature(ctx context.Context, u org.Unit) (at, n int64, er
 }
 
 // boardItems lists the public disclosures with status of u's board, newest first.
-func (s *Store) boardItems(ctx context.Context, u org.Unit, status string, limit int) ([]Item, error) {
+func (s *Store) boardItems(ctx context.Context, u org.Unit, status string, before int64, limit int) ([]Item, error) {
 	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+` = $1 and d.status = $2 and not d.staff_only
-		order by d.id desc limit $3`, u.ID, status, limit)
+		and (cast($3 as bigint) = 0 or d.id < $3) order by d.id desc limit $4`, u.ID, status, before, limit)
 }
 
 // UnitItems lists every disclosure of a unit (any status, staff boards included)
-// for its officials, newest first.
-func (s *Store) UnitItems(ctx context.Context, u org.Unit, limit int) ([]Item, error) {
-	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+" = $1 order by d.published_at desc, d.id desc limit $2", u.ID, limit)
+// for its officials, newest first: at most limit of them, after the disclosure
+// before (0: from the newest).
+func (s *Store) UnitItems(ctx context.Context, u org.Unit, before int64, limit int) ([]Item, error) {
+	return s.items(ctx, "select "+itemCols+" from disclosures d where d."+boardColumn(u)+` = $1
+		and (cast($2 as bigint) = 0 or (d.published_at, d.id) < (select published_at, id from disclosures where id = $2))
+		order by d.published_at desc, d.id desc limit $3`, u.ID, before, limit)
 }
 
 // candidates are the newest SearchCandidates public disclosures (posted or

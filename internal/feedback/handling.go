@@ -32,11 +32,12 @@ func (s *Service) Queue(ctx context.Context, a *auth.Actor, unitID int64, after 
 			fmt.Sscan(i, &id)
 		}
 	}
-	items, err = s.openItems(ctx, unitID, due, id, QueueSize)
+	items, err = s.openItems(ctx, unitID, due, id, QueueSize+1) // one more: whether the queue goes on
 	if err != nil {
 		return nil, "", err
 	}
-	if len(items) == QueueSize {
+	if len(items) > QueueSize {
+		items = items[:QueueSize]
 		last := items[len(items)-1]
 		next = fmt.Sprintf("%s_%d", last.DueOn, last.ID)
 	}

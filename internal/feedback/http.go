@@ -2,10 +2,7 @@ package feedback
 
 import (
 	"context"
-	"crypto/rand"
 	"embed"
-	"encoding/hex"
-	"errors"
 	"fmt"
 	"maps"
 	"mime/multipart"
@@ -20,6 +17,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
@@ -47,7 +45,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /xa/{code}/phan-anh", h.unit)
-	s.HandleFunc("POST /xa/{code}/phan-anh", h.send)
+	s.HandleUpload("POST /xa/{code}/phan-anh", MaxUploadBytes, h.send)
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke", h.stats)
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke.xlsx", h.statsSheet)
 	s.HandleFunc("GET /tinh/{code}/phan-anh/thong-ke", h.stats)
@@ -68,12 +66,6 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/open311/{id}/thu-hoi", ah.Official(h.revoke))
 	registerOpen311(s, ah, h)
 	return nil
-}
-
-func newKey() string {
-	b := make([]byte, 12)
-	rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // names are the labels pages show for categories and statuses.
@@ -154,7 +146,7 @@ func (h *handlers) unitPage(w http.ResponseWriter, r *http.Request, u org.Unit, 
 		return
 	}
 	a := auth.ActorOf(r)
-	p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = u, a != nil && a.Kind == auth.Citizen, newKey(), MaxPhotos, MaxPhotoBytes>>20
+	p.Unit, p.Citizen, p.Key, p.MaxPhotos, p.MaxMB = u, a != nil && a.Kind == auth.Citizen, random.Key(), MaxPhotos, MaxPhotoBytes>>20
 	if p.Values == nil {
 		p.Values = map[string]string{"kind": Feedback}
 	}
@@ -187,12 +179,8 @@ func readPhotos(r *http.Request) ([]Upload, func(), error) {
 			f.Close()
 		}
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		var mbe *http.MaxBytesError
-		if errors.As(err, &mbe) {
-			return nil, closeAll, apperr.New(apperr.CodeInvalid, "feedback.err.photos_total", mbe.Limit>>20).Mark("photos")
-		}
-		return nil, closeAll, apperr.New(apperr.CodeInvalid, "feedback.err.form")
+	if err := web.FormError(r, "photos"); err != nil { // too large: the shell read the body (HandleUpload)
+		return nil, closeAll, err
 	}
 	var ups []Upload
 	if r.MultipartForm != nil {
@@ -505,7 +493,7 @@ type queuePage struct {
 	names
 	Unit     org.Unit
 	Items    []Item
-	Next     string
+	Pager    web.Pager
 	Handled  []Item
 	Spots    []spotView
 	Today    legal.Date
@@ -520,10 +508,12 @@ type queuePage struct {
 func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, p queuePage) {
 	ctx := r.Context()
 	var err error
-	if p.Items, p.Next, err = h.svc.Queue(ctx, a, u.ID, r.URL.Query().Get("sau")); err != nil {
+	var next string
+	if p.Items, next, err = h.svc.Queue(ctx, a, u.ID, r.URL.Query().Get("sau")); err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
+	p.Pager = web.PagerOf(r, "sau", len(p.Items), next)
 	if p.Handled, err = h.svc.Handled(ctx, a, u.ID, 20); err != nil {
 		h.web.Error(w, r, err)
 		return

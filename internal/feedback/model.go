@@ -204,6 +204,8 @@ const (
 	MaxDescription = 5000
 	MaxPhotos      = 5
 	MaxPhotoBytes  = 10 << 20
+	// MaxUploadBytes is the largest feedback form: its photos and 1 MB of text.
+	MaxUploadBytes = MaxPhotos*MaxPhotoBytes + 1<<20
 )
 
 // CheckDescription refuses an empty or overlong description.

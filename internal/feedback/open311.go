@@ -7,13 +7,13 @@ import (
 	"fmt"
 	"net/http"
 	"path"
-	"strconv"
 	"strings"
 	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/org"
+	"danchu/internal/random"
 	"danchu/internal/web"
 )
 
@@ -456,8 +456,8 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if ok, wait := o.ah.WriteLimit.Allow("ip:" + web.ClientIP(ctx)); !ok {
-		w.Header().Set("Retry-After", strconv.Itoa(int(wait/time.Second)+1))
-		o.failErr(w, r, f, apperr.New(apperr.CodeTooMany, "feedback.err.o311_flood", int(wait/time.Second)+1).After(wait))
+		web.SetRetryAfter(w, wait)
+		o.failErr(w, r, f, apperr.New(apperr.CodeTooMany, "feedback.err.o311_flood", web.RetrySeconds(wait)).After(wait))
 		return
 	}
 	if err := r.ParseForm(); err != nil {
@@ -496,7 +496,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sub := Submission{Kind: Feedback, Category: r.FormValue("service_code"), UnitID: place.ID, Description: r.FormValue("description"),
-		Address: r.FormValue("address_string"), Contact: strings.TrimSpace(r.FormValue("email")), IdemKey: "open311:" + newKey(), ViaKey: key.id}
+		Address: r.FormValue("address_string"), Contact: strings.TrimSpace(r.FormValue("email")), IdemKey: "open311:" + random.Key(), ViaKey: key.id}
 	if sub.Contact == "" {
 		sub.Contact = strings.TrimSpace(r.FormValue("phone"))
 	}

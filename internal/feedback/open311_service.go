@@ -2,10 +2,8 @@ package feedback
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base32"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/org"
+	"danchu/internal/random"
 )
 
 // The service side of Open311 GeoReport v2 (the API is in open311.go): the
@@ -44,9 +43,7 @@ func (s *Service) IssueKey(ctx context.Context, a *auth.Actor, unitID int64, nam
 	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
 		return "", apperr.New(apperr.CodeInvalid, "feedback.err.key_name").Mark("name")
 	}
-	b := make([]byte, 20)
-	rand.Read(b)
-	key := "dc311_" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b))
+	key := "dc311_" + strings.ToLower(random.Secret())
 	id := s.db.NewID()
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		if err := insertKey(ctx, tx, id, hashKey(key), unitID, name, a.AccountID, s.db.NowMillis()); err != nil {

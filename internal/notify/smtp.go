@@ -3,10 +3,8 @@ package notify
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"mime"
 	"net"
@@ -14,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"danchu/internal/random"
 )
 
 // SMTP delivers e-mail through an SMTP server, with STARTTLS when the server offers
@@ -102,11 +102,9 @@ func (s *SMTP) Mail(ctx context.Context, m Message) error {
 // Vietnamese text passes any relay unchanged.
 func compose(from string, m Message) []byte {
 	var b bytes.Buffer
-	id := make([]byte, 12)
-	rand.Read(id)
 	domain := from[strings.LastIndex(from, "@")+1:]
 	fmt.Fprintf(&b, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s@%s>\r\n", from, m.To,
-		mime.QEncoding.Encode("utf-8", m.Subject), time.Now().Format(time.RFC1123Z), hex.EncodeToString(id), domain)
+		mime.QEncoding.Encode("utf-8", m.Subject), time.Now().Format(time.RFC1123Z), random.Key(), domain)
 	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")
 	enc := base64.StdEncoding.EncodeToString([]byte(m.Text))
 	for len(enc) > 76 {

@@ -167,19 +167,11 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if !ok {
 		return
 	}
-	before, err := web.CursorParam(r, "truoc")
+	es, pager, err := web.KeysetPage(r, "truoc", logPage, func(before int64, n int) ([]audit.Entry, error) { return h.log.Entries(r.Context(), u.Path, before, n) },
+		func(e audit.Entry) int64 { return e.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
-	}
-	es, err := h.log.Entries(r.Context(), u.Path, before, logPage)
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	var older int64
-	if len(es) == logPage {
-		older = es[len(es)-1].ID
 	}
 	t, err := h.units.Tree(r.Context())
 	if err != nil {
@@ -198,9 +190,9 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	h.render(w, r, "log", "office.log.title", http.StatusOK, struct {
 		Unit    org.Unit
 		Entries []audit.Entry
-		Older   int64
+		Pager   web.Pager
 		ShowIP  bool
-	}{u, es, older, showIP})
+	}{u, es, pager, showIP})
 }
 
 // officialRow is an official with a role in a unit's subtree.

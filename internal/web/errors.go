@@ -73,9 +73,22 @@ func (s *Server) FailForm(w http.ResponseWriter, r *http.Request, err error) (Fo
 	return FormFailure{}, false
 }
 
-// setRetryAfter sets Retry-After, in whole seconds rounded up, for a CodeTooMany error.
+// setRetryAfter sets Retry-After for a CodeTooMany error that says how long.
 func setRetryAfter(w http.ResponseWriter, err error) {
 	if d := apperr.RetryAfterOf(err); d > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+		SetRetryAfter(w, d)
 	}
+}
+
+// RetrySeconds is a wait in whole seconds as a person or a client is told it:
+// rounded up, at least 1 (told "0 seconds", they would retry at once and be
+// refused again).
+func RetrySeconds(d time.Duration) int {
+	return max(int((d+time.Second-1)/time.Second), 1)
+}
+
+// SetRetryAfter sets the Retry-After header of a 429 to the wait d
+// (RetrySeconds): the one rounding for pages, forms and APIs.
+func SetRetryAfter(w http.ResponseWriter, d time.Duration) {
+	w.Header().Set("Retry-After", strconv.Itoa(RetrySeconds(d)))
 }

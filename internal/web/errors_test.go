@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -90,5 +91,24 @@ func TestFailForm(t *testing.T) {
 				t.Error("an internal error's detail is shown")
 			}
 		})
+	}
+}
+
+// TestSetRetryAfter: the one rounding of a wait: whole seconds rounded up, at
+// least 1 (before, the write limit said int(wait)+1 — 2 s for a wait of
+// exactly 1 s — while pages rounded up, and a zero wait could say 0).
+func TestSetRetryAfter(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{-time.Second, "1"}, {0, "1"}, {time.Nanosecond, "1"}, {999 * time.Millisecond, "1"}, {time.Second, "1"},
+		{time.Second + time.Nanosecond, "2"}, {1500 * time.Millisecond, "2"}, {time.Minute, "60"}, {15*time.Minute - time.Millisecond, "900"},
+	} {
+		w := httptest.NewRecorder()
+		web.SetRetryAfter(w, tt.d)
+		if got := w.Header().Get("Retry-After"); got != tt.want || strconv.Itoa(web.RetrySeconds(tt.d)) != tt.want {
+			t.Errorf("%v: Retry-After %q, RetrySeconds %d, want %s", tt.d, got, web.RetrySeconds(tt.d), tt.want)
+		}
 	}
 }

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -17,6 +15,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/random"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -37,6 +36,7 @@ type Server struct {
 	crossSite  []string // patterns that other sites' pages may post to
 	proxies    []netip.Prefix
 	apiErrors  []apiErrorWriter
+	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -81,7 +81,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready}
+	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready, uploads: map[string]int64{}}
 	s.errPage, err = r.Page(shellFS, "templates/error.page")
 	if err != nil {
 		return nil, err
@@ -124,7 +124,7 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 
 // Handler returns the mux wrapped in the middleware, outermost first: request log
 // and metrics, panic recovery, security headers, cross-origin protection, the
-// middleware added with Use, the text boundary.
+// form reader (form.go), the middleware added with Use, the text boundary.
 func (s *Server) Handler() http.Handler {
 	// The catalogs are complete once the routes are: the rooms not yet converted
 	// to message keys render another room's keyed error through apperr.MessageOf.
@@ -144,6 +144,7 @@ func (s *Server) Handler() http.Handler {
 	for i := len(s.middleware) - 1; i >= 0; i-- {
 		h = s.middleware[i](h)
 	}
+	h = s.readForm(h) // the body is read once, by its route's limit, before any middleware looks at a field
 	cop := http.NewCrossOriginProtection()
 	for _, p := range s.crossSite {
 		cop.AddInsecureBypassPattern(p)
@@ -283,9 +284,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		var b [8]byte
-		rand.Read(b[:])
-		id := hex.EncodeToString(b[:])
+		id := random.Key()
 		w.Header().Set("X-Request-ID", id)
 		var route string
 		ctx := context.WithValue(r.Context(), requestIDKey, id)

@@ -14,11 +14,6 @@ import (
 	"danchu/internal/apperr"
 )
 
-// MultipartMemory is how much of a multipart form is kept in memory when the
-// text boundary reads it (files beyond go to temporary files); the body's size
-// is bounded before, by the identity middleware.
-const MultipartMemory = 8 << 20
-
 // Text checks one text that enters the system and returns it as it is to be
 // kept: it must be UTF-8 (else it is refused: guessing would store something
 // the person did not write, and bytes that are not UTF-8 would reach the
@@ -84,11 +79,9 @@ func TextValues(v url.Values) error {
 
 // TextOfRequest is the one place where the text of a request is checked
 // before any handler or service sees it: the URL's query, and the fields of a
-// form body (URL-encoded or multipart, read here if nothing read it before)
-// with the names of the files sent. Each must pass Text; what passes is left
-// in NFC in r.URL, r.Form, r.PostForm and r.MultipartForm. A body that cannot
-// be read is left to the handler, which says what is wrong with it (too large,
-// broken).
+// form body (URL-encoded or multipart, read before by readForm, or here if
+// nothing read it) with the names of the files sent. Each must pass Text; what
+// passes is left in NFC in r.URL, r.Form, r.PostForm and r.MultipartForm.
 func TextOfRequest(r *http.Request) error {
 	if r.URL.RawQuery != "" {
 		q, err := url.ParseQuery(r.URL.RawQuery)
@@ -139,17 +132,23 @@ func TextOfRequest(r *http.Request) error {
 func (s *Server) textBoundary(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if err := TextOfRequest(r); err != nil {
-			for _, a := range s.apiErrors {
-				if strings.HasPrefix(r.URL.Path, a.prefix) {
-					a.write(w, r, err)
-					return
-				}
-			}
-			s.Error(w, r, err)
+			s.refuse(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// refuse answers a request the shell itself refuses: with the error page, or
+// under an API prefix (see APIErrors) in the API's own format.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, err error) {
+	for _, a := range s.apiErrors {
+		if strings.HasPrefix(r.URL.Path, a.prefix) {
+			a.write(w, r, err)
+			return
+		}
+	}
+	s.Error(w, r, err)
 }
 
 type apiErrorWriter struct {
@@ -158,7 +157,7 @@ type apiErrorWriter struct {
 }
 
 // APIErrors makes the refusals the shell writes itself (text that is not
-// UTF-8, for now) of requests under prefix go through write, in the API's own
+// UTF-8, a body too large or broken) of requests under prefix go through write, in the API's own
 // format, instead of as an HTML page.
 func (s *Server) APIErrors(prefix string, write func(http.ResponseWriter, *http.Request, error)) {
 	s.apiErrors = append(s.apiErrors, apiErrorWriter{prefix, write})

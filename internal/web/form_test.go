@@ -1,0 +1,95 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"danchu/internal/apperr"
+	"danchu/internal/web"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// TestReadForm: the shell reads every form body once, bounded by its route
+// (web.MaxFormBytes, or what HandleUpload declared), before the middleware
+// added with Use (the CSRF check) reads a field; an ordinary form too large is
+// refused with the size it may have, an upload too large reaches its handler
+// with the reason in FormError and no values.
+func TestReadForm(t *testing.T) {
+	s, err := web.NewServer(slog.New(slog.DiscardHandler), prometheus.NewRegistry(), func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var seenByMiddleware string
+	s.Use(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seenByMiddleware = r.PostFormValue("csrf")
+			next.ServeHTTP(w, r)
+		})
+	})
+	s.HandleFunc("POST /form", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "form:", r.PostFormValue("a")) })
+	s.HandleUpload("POST /upload", 2<<20, func(w http.ResponseWriter, r *http.Request) {
+		if err := web.FormError(r, "files"); err != nil {
+			w.WriteHeader(web.StatusOf(err))
+			fmt.Fprintf(w, "refused:%s:%v:%q", apperr.KeyOf(err), err.(*apperr.Error).FieldMsgs != nil, r.PostFormValue("a"))
+			return
+		}
+		fmt.Fprintf(w, "upload:%s:%d", r.PostFormValue("a"), len(r.MultipartForm.File["files"]))
+	})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+
+	multi := func(size int) (io.Reader, string) {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("csrf", "T")
+		mw.WriteField("a", "x")
+		f, _ := mw.CreateFormFile("files", "f.pdf")
+		f.Write(make([]byte, size))
+		mw.Close()
+		return &b, mw.FormDataContentType()
+	}
+	urlenc := func(size int) (io.Reader, string) {
+		return strings.NewReader(url.Values{"csrf": {"T"}, "a": {"x"}, "pad": {strings.Repeat("p", size)}}.Encode()), "application/x-www-form-urlencoded"
+	}
+	for _, tt := range []struct {
+		name, path string
+		body       func(int) (io.Reader, string)
+		size       int
+		status     int
+		want       string
+		csrf       string // what the middleware read
+	}{
+		{"Form", "/form", urlenc, 10, 200, "form:x", "T"},
+		{"FormTooLarge", "/form", urlenc, 2 << 20, 400, "lớn quá 1 MB", ""},
+		{"MultipartOnFormRouteTooLarge", "/form", multi, 2 << 20, 400, "lớn quá 1 MB", ""},
+		{"Upload", "/upload", multi, 1 << 20, 200, "upload:x:1", "T"},
+		{"UploadTooLarge", "/upload", multi, 3 << 20, 400, `refused:web.err.too_large:true:""`, ""},
+		{"UploadBroken", "/upload", func(int) (io.Reader, string) {
+			return strings.NewReader("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx"), "multipart/form-data; boundary=b"
+		}, 0, 400, `refused:web.err.form_unreadable`, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			seenByMiddleware = ""
+			body, ct := tt.body(tt.size)
+			resp, err := http.Post(srv.URL+tt.path, ct, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != tt.status || !strings.Contains(string(b), tt.want) || seenByMiddleware != tt.csrf {
+				t.Errorf("%d %q (middleware read %q), want %d with %q (and %q)", resp.StatusCode, b, seenByMiddleware, tt.status, tt.want, tt.csrf)
+			}
+		})
+	}
+}
