@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -56,16 +55,6 @@ type Error struct {
 	Err       error
 	// RetryAfter, for CodeTooMany, is how long until a new attempt may succeed.
 	RetryAfter time.Duration
-
-	// Message is a literal Vietnamese message.
-	//
-	// Deprecated: only for the room not yet converted to message keys (auth);
-	// use New and Msg.
-	Message string
-	// Fields maps a field to a literal Vietnamese message.
-	//
-	// Deprecated: as Message; use FieldMsgs.
-	Fields map[string]string
 }
 
 // New is an error of code whose message is key (in the calling room's locales)
@@ -103,32 +92,21 @@ func (e *Error) After(d time.Duration) *Error {
 	return e
 }
 
-// Error is readable for logs: the message (its key and arguments, or the literal
-// text), the fields in name order, and the wrapped error.
+// Error is readable for logs: the message (its key and arguments), the fields
+// in name order, and the wrapped error.
 func (e *Error) Error() string {
 	var b strings.Builder
-	if e.Msg.Key != "" {
-		b.WriteString(e.Msg.String())
-	} else {
-		b.WriteString(e.Message)
-	}
-	names := make([]string, 0, len(e.Fields)+len(e.FieldMsgs))
-	for k := range e.Fields {
-		names = append(names, k)
-	}
+	b.WriteString(e.Msg.String())
+	names := make([]string, 0, len(e.FieldMsgs))
 	for k := range e.FieldMsgs {
-		if _, dup := e.Fields[k]; !dup {
-			names = append(names, k)
-		}
+		names = append(names, k)
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		if m, ok := e.FieldMsgs[k]; ok && m.Key == "" {
+		if m := e.FieldMsgs[k]; m.Key == "" {
 			fmt.Fprintf(&b, "; %s", k)
-		} else if ok {
-			fmt.Fprintf(&b, "; %s: %s", k, m)
 		} else {
-			fmt.Fprintf(&b, "; %s: %s", k, e.Fields[k])
+			fmt.Fprintf(&b, "; %s: %s", k, m)
 		}
 	}
 	if e.Err != nil {
@@ -138,41 +116,6 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
-
-// Invalid reports bad input with a literal message; fields maps a field name to what is wrong with it.
-//
-// Deprecated: use New(CodeInvalid, key, args...) with Field or WithFields.
-func Invalid(msg string, fields map[string]string) *Error {
-	return &Error{Code: CodeInvalid, Message: msg, Fields: fields}
-}
-
-// NotFound reports that what was asked for does not exist (or is not visible).
-//
-// Deprecated: use New(CodeNotFound, key, args...).
-func NotFound(format string, args ...any) *Error {
-	return &Error{Code: CodeNotFound, Message: fmt.Sprintf(format, args...)}
-}
-
-// Conflict reports that the request clashes with what is stored.
-//
-// Deprecated: use New(CodeConflict, key, args...).
-func Conflict(format string, args ...any) *Error {
-	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
-}
-
-// Forbidden reports that the caller may not do this.
-//
-// Deprecated: use New(CodeForbidden, key, args...).
-func Forbidden(format string, args ...any) *Error {
-	return &Error{Code: CodeForbidden, Message: fmt.Sprintf(format, args...)}
-}
-
-// TooMany reports that the caller must wait before trying again.
-//
-// Deprecated: use New(CodeTooMany, key, args...).After(retryAfter).
-func TooMany(retryAfter time.Duration, format string, args ...any) *Error {
-	return &Error{Code: CodeTooMany, Message: fmt.Sprintf(format, args...), RetryAfter: retryAfter}
-}
 
 // RetryAfterOf returns the wait of a CodeTooMany error (0 otherwise).
 func RetryAfterOf(err error) time.Duration {
@@ -193,46 +136,13 @@ func CodeOf(err error) Code {
 }
 
 // KeyOf returns the message key of the first coded error in err's chain ("" for
-// an uncoded error or a literal message).
+// an uncoded error).
 func KeyOf(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Msg.Key
 	}
 	return ""
-}
-
-// vietnamese holds the Vietnamese texts of the message keys, for MessageOf.
-var vietnamese atomic.Pointer[map[string]string]
-
-// UseVietnamese gives MessageOf the Vietnamese text of every message key (the web
-// server sets it once its catalogs are complete), so that a room still calling
-// MessageOf shows a converted room's error in Vietnamese rather than as its key.
-//
-// Deprecated: it goes with MessageOf.
-func UseVietnamese(texts map[string]string) { vietnamese.Store(&texts) }
-
-// MessageOf returns the message of err in Vietnamese, or a generic one for internal errors.
-//
-// Deprecated: it shows every page's errors in Vietnamese; use web.Server.Message,
-// which shows the message in the request's language.
-func MessageOf(err error) string {
-	var e *Error
-	if errors.As(err, &e) && e.Code != CodeInternal {
-		if e.Msg.Key == "" {
-			return e.Message
-		}
-		if p := vietnamese.Load(); p != nil {
-			if s, ok := (*p)[e.Msg.Key]; ok {
-				if len(e.Msg.Args) > 0 {
-					return fmt.Sprintf(s, e.Msg.Args...)
-				}
-				return s
-			}
-		}
-		return e.Msg.String()
-	}
-	return "Đã có lỗi trong hệ thống. Vui lòng thử lại sau ít phút."
 }
 
 // ConfigError is a configuration problem the operator must fix before danchu can

@@ -14,20 +14,12 @@ import (
 	"testing"
 )
 
-// literalRooms may still build errors from Vietnamese literals: none is left
-// (every room returns message keys), so the deprecated constructors can go.
-var literalRooms = map[string]bool{}
-
-// deprecated are the literal constructors (and the literal reader) of apperr.
-var deprecated = map[string]bool{"Invalid": true, "NotFound": true, "Conflict": true, "Forbidden": true, "TooMany": true, "MessageOf": true}
-
 var verb = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z]`)
 
 // TestMessageKeys reads every package under internal/ and checks each message key
 // given to apperr.New and apperr.M: it is a string literal, it is in both the
 // vi.json and en.json of the room whose code uses it, and both texts take as
-// many arguments as the call passes. Rooms other than the literal ones may not
-// call the deprecated literal constructors.
+// many arguments as the call passes.
 func TestMessageKeys(t *testing.T) {
 	catalogs := map[string][2]map[string]string{} // room -> vi, en
 	catalog := func(room string) [2]map[string]string {
@@ -78,9 +70,6 @@ func TestMessageKeys(t *testing.T) {
 			keyArg := map[string]int{"New": 1, "M": 0}
 			i, keyed := keyArg[sel.Sel.Name]
 			if !keyed {
-				if deprecated[sel.Sel.Name] && !literalRooms[room] {
-					t.Errorf("%s: apperr.%s takes a Vietnamese literal; use apperr.New with a message key", at, sel.Sel.Name)
-				}
 				return true
 			}
 			lit, ok := call.Args[i].(*ast.BasicLit)

@@ -15,6 +15,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/web/webtest"
 )
 
 // actors returns a system administrator and a commune official, signed in.
@@ -68,7 +69,7 @@ func TestStoredCalendar(t *testing.T) {
 		}
 		// A file with one bad line stores nothing.
 		_, err = s.Import(ctx, root, strings.NewReader("2026-11-24,off,Ngày Văn hóa Việt Nam\n2026-11-31,off,x\n"))
-		if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(apperr.MessageOf(err), "dòng 2") {
+		if apperr.CodeOf(err) != apperr.CodeInvalid || !strings.Contains(webtest.Vietnamese(t, err), "dòng 2") {
 			t.Fatalf("bad file: %v", err)
 		}
 		if got, err := s.Overrides(ctx); err != nil || len(got) != 0 {
@@ -84,7 +85,7 @@ func TestStoredCalendar(t *testing.T) {
 		}
 		// The same date twice is refused whole.
 		_, err = s.Import(ctx, root, strings.NewReader("2026-12-31,off,Cuối năm\n2026-11-24,not-off,\n"))
-		if apperr.CodeOf(err) != apperr.CodeConflict || !strings.Contains(apperr.MessageOf(err), "24/11/2026") {
+		if apperr.CodeOf(err) != apperr.CodeConflict || !strings.Contains(webtest.Vietnamese(t, err), "24/11/2026") {
 			t.Fatalf("duplicate date: %v", err)
 		}
 		// A second process reads the stored decisions too.

@@ -10,30 +10,24 @@ import (
 )
 
 // Message is the message of err in the request's language: the coded error's key
-// rendered through the catalog, the literal of an error not yet converted to keys,
-// or the generic text of an internal error (whose detail is only logged).
+// rendered through the catalog, or the generic text of an internal error (whose
+// detail is only logged).
 func (s *Server) Message(r *http.Request, err error) string {
 	var e *apperr.Error
-	if !errors.As(err, &e) || e.Code == apperr.CodeInternal {
+	if !errors.As(err, &e) || e.Code == apperr.CodeInternal || e.Msg.Key == "" {
 		return s.T(r, "error.500.body")
 	}
-	if e.Msg.Key != "" {
-		return s.T(r, e.Msg.Key, e.Msg.Args...)
-	}
-	return e.Message
+	return s.T(r, e.Msg.Key, e.Msg.Args...)
 }
 
 // FieldMessages is what is wrong with each form field of err, in the request's
 // language; a field that is only marked maps to "" (nil when err names no field).
 func (s *Server) FieldMessages(r *http.Request, err error) map[string]string {
 	var e *apperr.Error
-	if !errors.As(err, &e) || len(e.Fields)+len(e.FieldMsgs) == 0 {
+	if !errors.As(err, &e) || len(e.FieldMsgs) == 0 {
 		return nil
 	}
-	out := make(map[string]string, len(e.Fields)+len(e.FieldMsgs))
-	for k, v := range e.Fields {
-		out[k] = v
-	}
+	out := make(map[string]string, len(e.FieldMsgs))
 	for k, m := range e.FieldMsgs {
 		if m.Key == "" {
 			out[k] = ""

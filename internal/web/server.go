@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
 	"net/netip"
@@ -126,9 +125,6 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 // and metrics, panic recovery, security headers, cross-origin protection, the
 // form reader (form.go), the middleware added with Use, the text boundary.
 func (s *Server) Handler() http.Handler {
-	// The catalogs are complete once the routes are: the rooms not yet converted
-	// to message keys render another room's keyed error through apperr.MessageOf.
-	apperr.UseVietnamese(maps.Clone(s.catalog[LangVI]))
 	// The mux records the matched pattern on the request it is given; middleware
 	// may have replaced that request, so hand the pattern back to observe.
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -25,7 +25,7 @@ func TestErrorsPanicsAndCrossOrigin(t *testing.T) {
 	}
 	s.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("secret detail") })
 	s.HandleFunc("GET /conflict", func(w http.ResponseWriter, r *http.Request) {
-		s.Error(w, r, apperr.Conflict("Mã đã được dùng."))
+		s.Error(w, r, apperr.New(apperr.CodeConflict, "web.err.text_encoding"))
 	})
 	s.HandleFunc("POST /save", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("saved")) })
 	srv := httptest.NewServer(s.Handler())
@@ -38,7 +38,7 @@ func TestErrorsPanicsAndCrossOrigin(t *testing.T) {
 		want, notWant      string
 	}{
 		{"PanicBecomes500", "GET", "/boom", nil, 500, "Hệ thống đang gặp sự cố", "secret detail"},
-		{"CodedError", "GET", "/conflict", nil, 409, "Mã đã được dùng.", ""},
+		{"CodedError", "GET", "/conflict", nil, 409, "có ký tự không đọc được", ""},
 		{"CrossSitePostRefused", "POST", "/save", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403, "", "saved"},
 		{"SameOriginPostAllowed", "POST", "/save", map[string]string{"Sec-Fetch-Site": "same-origin"}, 200, "saved", ""},
 		{"StaticAsset", "GET", "/static/x/app.css", nil, 200, "box-sizing", ""},

@@ -18,7 +18,7 @@ func (r *recorder) Helper()               {}
 func (r *recorder) Fatalf(string, ...any) { r.failed = true }
 
 func TestWant(t *testing.T) {
-	notFound := fmt.Errorf("reading: %w", apperr.NotFound("Không tìm thấy phản ánh."))
+	notFound := fmt.Errorf("reading: %w", apperr.New(apperr.CodeNotFound, "feedback.err.not_found"))
 	for _, tt := range []struct {
 		name string
 		err  error
