@@ -33,8 +33,6 @@ var sqlPending = []string{
 	"internal/feedback/service.go",
 	"internal/feedback/settings.go",
 	"internal/feedback/stats.go",
-	// notify: the outbox's SQL, to a store.go.
-	"internal/notify/outbox.go",
 	// org: the household codes, the table analysis after an import, the codes an
 	// import checks, the tree's snapshot.
 	"internal/org/import.go",

@@ -32,6 +32,7 @@ type Note struct {
 // Outbox queues notes inside the transaction of the event they report and
 // delivers them afterwards, retrying with growing waits.
 type Outbox struct {
+	*Store
 	db      *db.DB
 	mail    Mailer
 	sms     SMS
@@ -50,7 +51,7 @@ const lease = 5 * time.Minute
 // NewOutbox delivers e-mail through mail and SMS through sms; links are written
 // under baseURL.
 func NewOutbox(d *db.DB, mail Mailer, sms SMS, baseURL string, log *slog.Logger) *Outbox {
-	return &Outbox{db: d, mail: mail, sms: sms, baseURL: strings.TrimRight(baseURL, "/"), log: log, wake: make(chan struct{}, 1)}
+	return &Outbox{Store: NewStore(d), db: d, mail: mail, sms: sms, baseURL: strings.TrimRight(baseURL, "/"), log: log, wake: make(chan struct{}, 1)}
 }
 
 // Add queues notes in tx: they are sent only if tx commits. Notes without an
@@ -67,16 +68,7 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, notes ...Note) error {
 		}
 		rows = append(rows, n)
 	}
-	err := o.db.InsertBatches(ctx, tx, "outbox", []string{"id", "kind", "account_id", "channel", "address", "subject", "body", "status", "attempts",
-		"next_at", "last_error", "created_at"}, len(rows), func(i int) []any {
-		n := rows[i]
-		body := n.Text
-		if n.Link != "" {
-			body += "\n\n" + o.baseURL + n.Link
-		}
-		return []any{o.db.NewID(), n.Kind, n.AccountID, n.Channel, n.Address, n.Subject, body, "pending", 0, now, "", now}
-	}, nil)
-	if err != nil {
+	if err := o.insertNotes(ctx, tx, rows, o.baseURL, now); err != nil {
 		return fmt.Errorf("queue notes: %w", err)
 	}
 	return nil
@@ -106,11 +98,8 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 	token := rand.Int64N(1<<62) + 1
 	var claimed int64
 	err = o.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `update outbox set next_at = $1, claim = $2 where status = 'pending' and next_at <= $3 and id in
-			(select id from outbox where status = 'pending' and next_at <= $3 order by next_at limit $4)`, now+lease.Milliseconds(), token, now, limit)
-		if err == nil {
-			claimed, _ = res.RowsAffected()
-		}
+		var err error
+		claimed, err = claimDue(ctx, tx, now, now+lease.Milliseconds(), token, limit)
 		return err
 	})
 	if err != nil {
@@ -119,30 +108,16 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 	if claimed == 0 {
 		return 0, 0, nil
 	}
-	rows, err := o.db.QueryContext(ctx, `select id, channel, address, subject, body, kind, attempts, next_at from outbox
-		where claim = $1 and status = 'pending' order by id`, token)
+	list, err := o.claimed(ctx, token)
 	if err != nil {
 		return 0, 0, fmt.Errorf("outbox: %w", err)
-	}
-	var list []due
-	for rows.Next() {
-		var d due
-		if err := rows.Scan(&d.id, &d.channel, &d.address, &d.subject, &d.body, &d.kind, &d.attempts, &d.nextAt); err != nil {
-			rows.Close()
-			return 0, 0, err
-		}
-		list = append(list, d)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, 0, err
 	}
 	var done []int64
 	defer func() {
 		if len(done) == 0 {
 			return
 		}
-		if e := o.markSent(ctx, done); e != nil && err == nil {
+		if e := o.markDone(ctx, done); e != nil && err == nil {
 			err = e
 		}
 	}()
@@ -170,9 +145,7 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 		// may have claimed the note again, and its outcome is the one to keep.
 		msg := trim(err.Error(), 500)
 		if err := o.db.RunInTx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, "update outbox set status = $1, attempts = attempts + 1, next_at = $2, last_error = $3 where id = $4 and status = 'pending' and claim = $5",
-				status, next, msg, d.id, token)
-			return err
+			return markAttempt(ctx, tx, d.id, token, status, next, msg)
 		}); err != nil {
 			return sent, failed, fmt.Errorf("outbox: mark failed attempt: %w", err)
 		}
@@ -180,23 +153,12 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 	return sent, failed, nil
 }
 
-// markSent records notes as sent, in one transaction.
-func (o *Outbox) markSent(ctx context.Context, ids []int64) error {
+// markDone records notes as sent, in one transaction.
+func (o *Outbox) markDone(ctx context.Context, ids []int64) error {
 	at := o.db.NowMillis()
 	return o.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		for start := 0; start < len(ids); start += 500 {
-			chunk := ids[start:min(start+500, len(ids))]
-			args := []any{at}
-			ph := make([]string, len(chunk))
-			for i, id := range chunk {
-				args = append(args, id)
-				ph[i] = fmt.Sprintf("$%d", i+2)
-			}
-			// Still pending: a note another worker has marked already keeps its record.
-			if _, err := tx.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where status = 'pending' and id in ("+
-				strings.Join(ph, ", ")+")", args...); err != nil {
-				return fmt.Errorf("outbox: mark sent: %w", err)
-			}
+		if err := markSent(ctx, tx, ids, at); err != nil {
+			return fmt.Errorf("outbox: mark sent: %w", err)
 		}
 		return nil
 	})
