@@ -33,11 +33,6 @@ var sqlPending = []string{
 	"internal/feedback/service.go",
 	"internal/feedback/settings.go",
 	"internal/feedback/stats.go",
-	// org: the household codes, the table analysis after an import, the codes an
-	// import checks, the tree's snapshot.
-	"internal/org/import.go",
-	"internal/org/service.go",
-	"internal/org/tree.go",
 }
 
 // sqlExempt are the packages whose SQL is not a room's, with the reason.
