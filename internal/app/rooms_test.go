@@ -19,13 +19,6 @@ import (
 // shrinks: TestSQLOnlyInStores fails on a file that breaks the rule and is not
 // here, and on a file here that no longer breaks it.
 var sqlPending = []string{
-	// auth: being split into the office room; its store comes with the split.
-	"internal/auth/attempts.go",
-	"internal/auth/citizen.go",
-	"internal/auth/invitation.go",
-	"internal/auth/oidc.go",
-	"internal/auth/service.go",
-	"internal/auth/session.go",
 	// feedback: its store and its status table come after its errors.
 	"internal/feedback/handling.go",
 	"internal/feedback/http.go",
