@@ -46,10 +46,7 @@ func subjectOf(email string) string { return tokenHash("official|" + email) }
 
 // throttle refuses an attempt made before the retry time of (subject, factor, source).
 func (s *Service) throttle(ctx context.Context, subject, factor, source string) error {
-	var n int
-	var retryAt int64
-	err := s.db.QueryRowContext(ctx, "select failures, retry_at from signin_failures where subject = $1 and factor = $2 and source = $3",
-		subject, factor, source).Scan(&n, &retryAt)
+	n, retryAt, err := s.signinFailures(ctx, subject, factor, source)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil
 	}
@@ -75,10 +72,8 @@ func (s *Service) countFailure(ctx context.Context, subject, factor, source stri
 		what = "auth.totp_failed"
 	}
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `insert into signin_failures (subject, factor, source, failures, retry_at, updated_at) values ($1, $2, $3, 1, 0, $4)
-			on conflict (subject, factor, source) do update set
-			failures = case when signin_failures.updated_at < $5 then 1 else signin_failures.failures + 1 end, updated_at = $4
-			returning failures`, subject, factor, source, now.UnixMilli(), now.Add(-failureMemory).UnixMilli()).Scan(&n); err != nil {
+		var err error
+		if n, err = addFailure(ctx, tx, subject, factor, source, now.UnixMilli(), now.Add(-failureMemory).UnixMilli()); err != nil {
 			return fmt.Errorf("count failed sign-in: %w", err)
 		}
 		until = time.Time{}
@@ -89,8 +84,7 @@ func (s *Service) countFailure(ctx context.Context, subject, factor, source stri
 			until = now.Add(time.Second << min(n-s.policy.SlowAfter, 10))
 		}
 		if !until.IsZero() {
-			if _, err := tx.ExecContext(ctx, "update signin_failures set retry_at = $1 where subject = $2 and factor = $3 and source = $4",
-				until.UnixMilli(), subject, factor, source); err != nil {
+			if err := setRetryAt(ctx, tx, subject, factor, source, until.UnixMilli()); err != nil {
 				return fmt.Errorf("slow down sign-in: %w", err)
 			}
 		}
@@ -129,17 +123,4 @@ func wrongAnswer(factor string, locked bool, until, now time.Time, lockFor time.
 		return e.After(lockFor)
 	}
 	return e.Mark(field)
-}
-
-// clearFailures forgets the failures of (subject, factor) from source, or from
-// every source when source is "*".
-func clearFailures(ctx context.Context, tx *sql.Tx, subject, factor, source string) error {
-	q, args := "delete from signin_failures where subject = $1 and factor = $2 and source = $3", []any{subject, factor, source}
-	if source == "*" {
-		q, args = "delete from signin_failures where subject = $1 and factor = $2", args[:2]
-	}
-	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("clear sign-in failures: %w", err)
-	}
-	return nil
 }

@@ -83,9 +83,8 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (PendingCode
 		{"address", address, s.codeLimits.PerAddress},
 		{"ip", ip, s.codeLimits.PerIP},
 	} {
-		var n int
-		var oldest sql.NullInt64
-		if err := s.db.QueryRowContext(ctx, "select count(*), min(created_at) from otp_codes where "+c.col+" = $1 and created_at > $2", c.val, since).Scan(&n, &oldest); err != nil {
+		n, oldest, err := s.codesSent(ctx, c.col, c.val, since)
+		if err != nil {
 			return PendingCode{}, fmt.Errorf("count codes: %w", err)
 		}
 		if n >= c.max {
@@ -109,8 +108,7 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (PendingCode
 		note.Channel, note.Subject, note.Text = notify.Email, "Mã đăng nhập danchu: "+code, text+"\n"
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `insert into otp_codes (id, channel, address, code_hash, attempts, expires_at, ip, created_at, pending_hash)
-			values ($1, $2, $3, $4, 0, $5, $6, $7, $8)`, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli(), hash); err != nil {
+		if err := insertCode(ctx, tx, id, channel, address, codeHash(address, code, id), now.Add(CodeTTL).UnixMilli(), ip, now.UnixMilli(), hash); err != nil {
 			return fmt.Errorf("store code: %w", err)
 		}
 		return s.outbox.Add(ctx, tx, note)
@@ -131,12 +129,10 @@ type pendingCode struct {
 }
 
 func (s *Service) pendingCode(ctx context.Context, token string) (pendingCode, error) {
-	var p pendingCode
 	if token == "" || len(token) > 100 {
-		return p, errNoPending
+		return pendingCode{}, errNoPending
 	}
-	err := s.db.QueryRowContext(ctx, `select id, channel, address, code_hash, expires_at, used_at from otp_codes where pending_hash = $1`,
-		tokenHash(token)).Scan(&p.id, &p.channel, &p.address, &p.hash, &p.expires, &p.used)
+	p, err := s.codeOfPending(ctx, tokenHash(token))
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, errNoPending
 	}
@@ -176,7 +172,9 @@ func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string
 	// Count the attempt, committed, before comparing, so that parallel guesses cannot exceed the limit.
 	var attempts int
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		return tx.QueryRowContext(ctx, "update otp_codes set attempts = attempts + 1 where id = $1 and attempts < $2 returning attempts", id, CodeAttempts).Scan(&attempts)
+		var err error
+		attempts, err = countCodeAttempt(ctx, tx, id, CodeAttempts)
+		return err
 	})
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", apperr.New(apperr.CodeInvalid, "auth.err.code_exhausted", CodeAttempts).Mark("code")
@@ -192,18 +190,14 @@ func (s *Service) SignInWithCode(ctx context.Context, token, code, ip, ua string
 	}
 	var session string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update otp_codes set used_at = $1 where id = $2 and used_at is null", now, id)
+		ok, err := useCode(ctx, tx, id, now)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !ok {
 			return apperr.New(apperr.CodeConflict, "auth.err.code_just_used")
 		}
-		col := "phone"
-		if channel == ChannelEmail {
-			col = "email"
-		}
-		acc, err := accountWhere(ctx, tx, "kind = $1 and "+col+" = $2", string(Citizen), address)
+		acc, err := citizenByAddress(ctx, tx, channel, address)
 		if apperr.CodeOf(err) == apperr.CodeNotFound {
 			acc = Account{ID: s.db.NewID(), Kind: Citizen, Status: Active}
 			if channel == ChannelEmail {
@@ -235,7 +229,7 @@ func (s *Service) SetName(ctx context.Context, a *Actor, name string) error {
 		return err
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "update accounts set full_name = $1, updated_at = $2 where id = $3", name, s.db.NowMillis(), a.AccountID); err != nil {
+		if err := setFullName(ctx, tx, a.AccountID, name, s.db.NowMillis()); err != nil {
 			return fmt.Errorf("set name: %w", err)
 		}
 		return s.changedSessions(ctx, tx, a.AccountID) // the actor's name is cached with the session
@@ -332,11 +326,7 @@ func (s *Service) ConfirmRepresentative(ctx context.Context, a *Actor, household
 		if err != nil {
 			return err
 		}
-		col := "phone"
-		if channel == ChannelEmail {
-			col = "email"
-		}
-		acc, err := accountWhere(ctx, s.db, "kind = $1 and "+col+" = $2", string(Citizen), addr)
+		acc, err := citizenByAddress(ctx, s.db, channel, addr)
 		if apperr.CodeOf(err) == apperr.CodeNotFound {
 			return apperr.New(apperr.CodeNotFound, "auth.err.no_citizen", addr)
 		}

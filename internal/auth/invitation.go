@@ -26,9 +26,8 @@ type Invitation struct {
 
 // invite stores the offer of g to acc in tx, mails the holder and records it.
 func (s *Service) invite(ctx context.Context, tx *sql.Tx, by *Actor, acc Account, g Grant, t *org.Tree) (int64, error) {
-	var n int
-	if err := tx.QueryRowContext(ctx, "select count(*) from role_invitations where account_id = $1 and role = $2 and coalesce(unit_id, 0) = $3 and status = 'pending'",
-		acc.ID, string(g.Role), g.UnitID).Scan(&n); err != nil {
+	n, err := pendingInvitations(ctx, tx, acc.ID, g)
+	if err != nil {
 		return 0, fmt.Errorf("invitations: %w", err)
 	}
 	if n > 0 {
@@ -36,8 +35,7 @@ func (s *Service) invite(ctx context.Context, tx *sql.Tx, by *Actor, acc Account
 	}
 	id := s.db.NewID()
 	now := s.db.NowMillis()
-	if _, err := tx.ExecContext(ctx, `insert into role_invitations (id, account_id, role, unit_id, invited_by, status, created_at)
-		values ($1, $2, $3, $4, $5, 'pending', $6)`, id, acc.ID, string(g.Role), nullID(g.UnitID), by.AccountID, now); err != nil {
+	if err := insertInvitation(ctx, tx, id, acc.ID, g, by.AccountID, now); err != nil {
 		return 0, fmt.Errorf("store invitation: %w", err)
 	}
 	where := "toàn quốc"
@@ -64,28 +62,20 @@ func (s *Service) Invitations(ctx context.Context, a *Actor) ([]Invitation, erro
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, `select i.id, i.role, coalesce(i.unit_id, 0), coalesce(b.full_name, ''), i.created_at
-		from role_invitations i left join accounts b on b.id = i.invited_by
-		where i.account_id = $1 and i.status = 'pending' order by i.id`, a.AccountID)
+	out, err := s.invitationsOf(ctx, a.AccountID)
 	if err != nil {
 		return nil, fmt.Errorf("invitations: %w", err)
 	}
-	defer rows.Close()
-	var out []Invitation
-	for rows.Next() {
-		var v Invitation
-		if err := rows.Scan(&v.ID, &v.Role, &v.UnitID, &v.InvitedBy, &v.CreatedAt); err != nil {
-			return nil, err
-		}
+	for i := range out {
+		v := &out[i]
 		if u, ok := t.Unit(v.UnitID); ok {
 			v.UnitName = u.Name
 		}
 		if v.InvitedBy == "" {
 			v.InvitedBy = system.Name
 		}
-		out = append(out, v)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 var errNoInvitation = apperr.New(apperr.CodeNotFound, "auth.err.no_invitation")
@@ -99,9 +89,8 @@ func (s *Service) AnswerInvitation(ctx context.Context, a *Actor, id int64, acce
 	}
 	var v Invitation
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var account, by int64
-		err := tx.QueryRowContext(ctx, "select account_id, role, coalesce(unit_id, 0), invited_by from role_invitations where id = $1 and status = 'pending'", id).
-			Scan(&account, &v.Role, &v.UnitID, &by)
+		account, role, unit, by, err := pendingInvitation(ctx, tx, id)
+		v.Role, v.UnitID = role, unit
 		if errors.Is(err, sql.ErrNoRows) || (err == nil && account != a.AccountID) {
 			return errNoInvitation
 		}
@@ -113,11 +102,11 @@ func (s *Service) AnswerInvitation(ctx context.Context, a *Actor, id int64, acce
 		if accept {
 			status, action = "accepted", "auth.invitation_accepted"
 		}
-		res, err := tx.ExecContext(ctx, "update role_invitations set status = $1, decided_at = $2 where id = $3 and status = 'pending'", status, s.db.NowMillis(), id)
+		ok, err := decideInvitation(ctx, tx, id, status, s.db.NowMillis())
 		if err != nil {
 			return fmt.Errorf("answer invitation %d: %w", id, err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !ok {
 			return errNoInvitation
 		}
 		if accept {

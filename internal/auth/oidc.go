@@ -145,11 +145,11 @@ func (s *Service) citizenFromOIDC(ctx context.Context, issuer, subject, name, ip
 	}
 	var token string
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		acc, err := accountWhere(ctx, tx, "oidc_issuer = $1 and oidc_subject = $2", issuer, subject)
+		acc, err := accountByOIDC(ctx, tx, issuer, subject)
 		if apperr.CodeOf(err) == apperr.CodeNotFound {
 			acc = Account{ID: s.db.NewID(), Kind: Citizen, FullName: name, Status: Active}
 			if err = insertAccount(ctx, tx, acc, s.db.NowMillis()); err == nil {
-				_, err = tx.ExecContext(ctx, "update accounts set oidc_issuer = $1, oidc_subject = $2 where id = $3", issuer, subject, acc.ID)
+				err = setOIDC(ctx, tx, acc.ID, issuer, subject)
 			}
 		}
 		if err != nil {

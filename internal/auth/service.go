@@ -35,6 +35,7 @@ type UnitDirectory interface {
 
 // Service is identity and access: accounts, roles, sessions, second factor.
 type Service struct {
+	*Store
 	db     *db.DB
 	units  UnitDirectory
 	audit  *audit.Service
@@ -53,7 +54,7 @@ type Service struct {
 
 // NewService returns the service. mail and sms deliver links and codes.
 func NewService(d *db.DB, units UnitDirectory, a *audit.Service, p Policy, mail notify.Mailer, sms notify.SMS) *Service {
-	return &Service{db: d, units: units, audit: a, guard: NewGuard(units, a), policy: p, mail: mail, sms: sms,
+	return &Service{Store: NewStore(d), db: d, units: units, audit: a, guard: NewGuard(units, a), policy: p, mail: mail, sms: sms,
 		outbox:     notify.NewOutbox(d, mail, sms, p.BaseURL, slog.New(slog.DiscardHandler)),
 		households: units, codeLimits: DefaultCodeLimits}
 }
@@ -168,7 +169,7 @@ func (s *Service) CreateOfficial(ctx context.Context, by *Actor, in NewOfficial)
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		res = Created{}
 		created := false
-		acc, err := accountWhere(ctx, tx, "kind = $1 and email = $2", string(Official), email)
+		acc, err := officialByEmail(ctx, tx, email)
 		switch {
 		case apperr.CodeOf(err) == apperr.CodeNotFound:
 			acc = Account{ID: s.db.NewID(), Kind: Official, FullName: name, Email: email, Phone: phone, Status: Pending}
@@ -247,7 +248,7 @@ func (s *Service) activationNote(acc Account, role Role, link string) notify.Not
 // and kills every older one not yet used: only the newest link works.
 func (s *Service) issueLink(ctx context.Context, tx *sql.Tx, accountID int64, purpose string, ttl time.Duration) (string, error) {
 	now := s.db.Now()
-	if _, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and purpose = $2 and used_at is null", accountID, purpose); err != nil {
+	if err := killLinks(ctx, tx, accountID, purpose); err != nil {
 		return "", fmt.Errorf("kill older links: %w", err)
 	}
 	token, hash := newToken()
@@ -279,7 +280,7 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 		if err != nil {
 			return err
 		}
-		acc, err := accountWhere(ctx, tx, "id = $1", id)
+		acc, err := accountByID(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -290,16 +291,15 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 			return err
 		}
 		// From the status read: a lock committed meanwhile is not undone.
-		res, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, updated_at = $3
-			where id = $4 and status = $5`, HashPassword(password), Active, now, id, acc.Status)
+		ok, err := setPassword(ctx, tx, id, HashPassword(password), Active, now, acc.Status)
 		if err != nil {
 			return fmt.Errorf("set password: %w", err)
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !ok {
 			return apperr.New(apperr.CodeConflict, "auth.err.changed_by_admin")
 		}
 		// Its use kills every other link of the account (activation and reset).
-		if _, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and used_at is null", id); err != nil {
+		if err := killAllLinks(ctx, tx, id); err != nil {
 			return fmt.Errorf("kill older links: %w", err)
 		}
 		// The owner proved their mailbox: their password failures from every source are forgotten.
@@ -307,7 +307,7 @@ func (s *Service) setPasswordByToken(ctx context.Context, token, purpose, passwo
 			return err
 		}
 		// A new password ends every session opened with the old one.
-		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", id); err != nil {
+		if err := deleteSessionsOf(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := s.changedSessions(ctx, tx, id); err != nil {
@@ -346,7 +346,7 @@ func (s *Service) SignIn(ctx context.Context, email, password, ip, ua string) (S
 	if err := s.throttle(ctx, subject, factorPassword, ip); err != nil {
 		return SignInResult{}, err
 	}
-	acc, err := accountWhere(ctx, s.db, "kind = $1 and email = $2", string(Official), email)
+	acc, err := officialByEmail(ctx, s.db, email)
 	if err != nil && apperr.CodeOf(err) != apperr.CodeNotFound {
 		return SignInResult{}, err
 	}
@@ -401,7 +401,7 @@ func (s *Service) needs2FA(grants []Grant) bool {
 
 // Account returns an account by ID.
 func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
-	return accountWhere(ctx, s.db, "id = $1", id)
+	return accountByID(ctx, s.db, id)
 }
 
 // Enrolment is a second factor being set up: the secret, and the same as an
@@ -429,8 +429,7 @@ func (s *Service) BeginEnrolment(ctx context.Context, ss *Session) (Enrolment, e
 		return Enrolment{}, fmt.Errorf("totp secret: %w", err)
 	}
 	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", key.Secret(), s.db.NowMillis(), acc.ID)
-		return err
+		return setTOTPSecret(ctx, tx, acc.ID, key.Secret(), s.db.NowMillis())
 	}); err != nil {
 		return Enrolment{}, fmt.Errorf("store totp secret: %w", err)
 	}
@@ -501,20 +500,18 @@ func (s *Service) ConfirmEnrolment(ctx context.Context, ss *Session, code, ip, u
 		codes[i] = recoveryCode()
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "update accounts set totp_enabled = true, totp_last = $1, updated_at = $2 where id = $3",
-			step, s.db.NowMillis(), acc.ID); err != nil {
+		if err := enableTOTP(ctx, tx, acc.ID, step, s.db.NowMillis()); err != nil {
 			return err
 		}
 		if err := clearFailures(ctx, tx, subject, factorSecond, ""); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, "delete from recovery_codes where account_id = $1", acc.ID); err != nil {
-			return err
+		hashes := make([]string, len(codes))
+		for i, c := range codes {
+			hashes[i] = tokenHash(normRecovery(c))
 		}
-		for _, c := range codes {
-			if _, err := tx.ExecContext(ctx, "insert into recovery_codes (account_id, code_hash) values ($1, $2)", acc.ID, tokenHash(normRecovery(c))); err != nil {
-				return err
-			}
+		if err := replaceRecoveryCodes(ctx, tx, acc.ID, hashes); err != nil {
+			return err
 		}
 		if token, err = s.rotate(ctx, tx, ss, acc, StageFull, ip, ua); err != nil {
 			return err
@@ -544,20 +541,15 @@ func (s *Service) SecondFactor(ctx context.Context, ss *Session, code, ip, ua st
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		ok = false
 		if step := totpStep(acc.TOTPSecret, code, s.db.Now()); step > acc.TOTPLast {
-			res, err := tx.ExecContext(ctx, "update accounts set totp_last = $1 where id = $2 and totp_last < $1", step, acc.ID)
-			if err != nil {
+			var err error
+			if ok, err = useTOTPStep(ctx, tx, acc.ID, step); err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			ok = n == 1
 		} else if len(code) > 6 {
-			res, err := tx.ExecContext(ctx, "update recovery_codes set used_at = $1 where account_id = $2 and code_hash = $3 and used_at is null",
-				s.db.NowMillis(), acc.ID, tokenHash(normRecovery(code)))
-			if err != nil {
+			var err error
+			if ok, err = useRecoveryCode(ctx, tx, acc.ID, tokenHash(normRecovery(code)), s.db.NowMillis()); err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			ok = n == 1
 		}
 		if !ok {
 			return nil
@@ -605,7 +597,7 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	acc, err := accountWhere(ctx, s.db, "kind = $1 and email = $2", string(Official), email)
+	acc, err := officialByEmail(ctx, s.db, email)
 	if err != nil && apperr.CodeOf(err) != apperr.CodeNotFound {
 		return err
 	}
@@ -695,10 +687,7 @@ var errNoRole = apperr.New(apperr.CodeNotFound, "auth.err.no_role")
 // process and within SessionMaxAge in the others (the session change log). A role
 // outside the actor's scopes is "not found"; no one revokes their own.
 func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role, error) {
-	var account, unit int64
-	var role Role
-	err := s.db.QueryRowContext(ctx, "select account_id, role, coalesce(unit_id, 0) from roles where id = $1 and revoked_at is null", roleID).
-		Scan(&account, &role, &unit)
+	account, role, unit, err := s.roleInForce(ctx, roleID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", errNoRole
 	}
@@ -712,11 +701,11 @@ func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role
 		return "", apperr.New(apperr.CodeConflict, "auth.err.revoke_own")
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update roles set revoked_at = $1 where id = $2 and revoked_at is null", s.db.NowMillis(), roleID)
+		ok, err := revokeRole(ctx, tx, roleID, s.db.NowMillis())
 		if err != nil {
 			return fmt.Errorf("revoke role %d: %w", roleID, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return errNoRole
 		}
 		if err := s.changedSessions(ctx, tx, account); err != nil {
@@ -737,7 +726,7 @@ func (s *Service) RevokeRole(ctx context.Context, by *Actor, roleID int64) (Role
 // unlocks it. The actor must manage users over every unit where the account holds
 // a role; otherwise the account is "not found". No one locks their own.
 func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, locked bool) (Account, error) {
-	acc, err := accountWhere(ctx, s.db, "id = $1 and kind = $2", accountID, string(Official))
+	acc, err := officialByID(ctx, s.db, accountID)
 	if err != nil {
 		return Account{}, err
 	}
@@ -767,15 +756,15 @@ func (s *Service) SetLocked(ctx context.Context, by *Actor, accountID int64, loc
 		return Account{}, apperr.New(apperr.CodeConflict, "auth.err.lock_pending", acc.Email)
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "update accounts set status = $1, updated_at = $2 where id = $3 and status = $4", to, s.db.NowMillis(), accountID, from)
+		ok, err := setStatus(ctx, tx, accountID, from, to, s.db.NowMillis())
 		if err != nil {
 			return fmt.Errorf("lock account %d: %w", accountID, err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		if !ok {
 			return apperr.New(apperr.CodeConflict, "auth.err.changed_meanwhile")
 		}
 		if locked {
-			if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
+			if err := deleteSessionsOf(ctx, tx, accountID); err != nil {
 				return fmt.Errorf("end sessions of %d: %w", accountID, err)
 			}
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"danchu/internal/audit"
-	"danchu/internal/db"
 )
 
 // Session stages: a session is "full" once every factor the account needs has
@@ -55,9 +54,7 @@ func (s *Service) newSession(ctx context.Context, q *sql.Tx, acc Account, stage,
 	if len(ua) > 300 {
 		ua = ua[:300]
 	}
-	_, err := q.ExecContext(ctx, `insert into sessions (hash, account_id, stage, csrf, created_at, seen_at, expires_at, ip, user_agent)
-		values ($1, $2, $3, $4, $5, $5, $6, $7, $8)`, hash, acc.ID, stage, csrf, now.UnixMilli(), now.Add(max).UnixMilli(), ip, ua)
-	if err != nil {
+	if err := insertSession(ctx, q, hash, acc.ID, stage, csrf, now.UnixMilli(), now.Add(max).UnixMilli(), ip, ua); err != nil {
 		return "", fmt.Errorf("create session: %w", err)
 	}
 	return token, nil
@@ -178,7 +175,7 @@ func (c *sessionCache) forget(accountID int64, now time.Time) {
 // 2×SessionMaxAge, so the program runs this every PollSessionsEvery.
 func (s *Service) PollSessionChanges(ctx context.Context) error {
 	now := s.db.Now()
-	accounts, err := db.Int64s(ctx, s.db, "select account_id from session_changes where at >= $1", now.Add(-changeWindow).UnixMilli())
+	accounts, err := s.changedSince(ctx, now.Add(-changeWindow).UnixMilli())
 	if err != nil {
 		return fmt.Errorf("read session changes: %w", err) // the cache stays unused until a read succeeds
 	}
@@ -205,7 +202,7 @@ func (s *Service) PollSessionChanges(ctx context.Context) error {
 func (s *Service) PruneSessionChanges(ctx context.Context) error {
 	before := s.db.Now().Add(-time.Hour).UnixMilli()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "delete from session_changes where at < $1", before); err != nil {
+		if err := pruneSessionChanges(ctx, tx, before); err != nil {
 			return fmt.Errorf("prune session changes: %w", err)
 		}
 		return nil
@@ -226,19 +223,7 @@ func (s *Service) WriteSeen(ctx context.Context) error {
 	if len(touches) == 0 {
 		return nil
 	}
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, "update sessions set seen_at = $1 where hash = $2 and seen_at < $1")
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for hash, at := range touches {
-			if _, err := st.ExecContext(ctx, at, hash); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { return writeSeen(ctx, tx, touches) })
 	if err != nil {
 		c.mu.Lock() // keep them for the next round, unless newer ones came
 		if c.touches == nil {
@@ -275,8 +260,7 @@ func (c *sessionCache) touch(hash string, at int64) {
 // changedSessions logs, in the transaction that makes it, a change to the
 // sessions or the actor of an account; the caller then calls s.forgetLocal.
 func (s *Service) changedSessions(ctx context.Context, q *sql.Tx, accountID int64) error {
-	if _, err := q.ExecContext(ctx, "insert into session_changes (id, account_id, at) values ($1, $2, $3)",
-		s.db.NewID(), accountID, s.db.NowMillis()); err != nil {
+	if err := insertSessionChange(ctx, q, s.db.NewID(), accountID, s.db.NowMillis()); err != nil {
 		return fmt.Errorf("log session change: %w", err)
 	}
 	return nil
@@ -287,13 +271,8 @@ func (s *Service) changedSessions(ctx context.Context, q *sql.Tx, accountID int6
 func (s *Service) forgetLocal(accountID int64) { s.sessions.forget(accountID, s.db.Now()) }
 
 func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Actor, error) {
-	var ss Session
-	var kind Kind
-	var name, status, email, phone string
-	err := s.db.Cached().QueryRowContext(ctx, `select s.hash, s.account_id, s.stage, s.csrf, s.created_at, s.seen_at, s.expires_at, a.kind, a.full_name, a.status,
-		coalesce(a.email, ''), coalesce(a.phone, '')
-		from sessions s join accounts a on a.id = s.account_id where s.hash = $1`, hash).
-		Scan(&ss.Hash, &ss.AccountID, &ss.Stage, &ss.CSRF, &ss.CreatedAt, &ss.SeenAt, &ss.ExpiresAt, &kind, &name, &status, &email, &phone)
+	r, err := s.sessionByHash(ctx, hash)
+	ss, kind, name, status, email, phone := r.ss, r.kind, r.name, r.status, r.email, r.phone
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, nil
 	}
@@ -303,10 +282,7 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 	now := s.db.Now()
 	idle, _ := s.lifetimes(kind)
 	if status != Active || now.UnixMilli() >= ss.ExpiresAt || now.Sub(time.UnixMilli(ss.SeenAt)) >= idle {
-		err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, "delete from sessions where hash = $1", ss.Hash)
-			return err
-		})
+		err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { return deleteSession(ctx, tx, ss.Hash) })
 		return nil, nil, err
 	}
 	if now.Sub(time.UnixMilli(ss.SeenAt)) >= s.touchEvery(kind) {
@@ -315,7 +291,7 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 	}
 	actor := &Actor{AccountID: ss.AccountID, Name: name, Kind: kind, Email: email, Phone: phone}
 	if ss.Stage == StageFull && kind == Official { // citizens hold no roles
-		if actor.Grants, err = grantsOf(ctx, s.db.Cached(), ss.AccountID); err != nil {
+		if actor.Grants, err = s.cachedGrants(ctx, ss.AccountID); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -326,7 +302,8 @@ func (s *Service) loadSession(ctx context.Context, hash string) (*Session, *Acto
 func (s *Service) SignOut(ctx context.Context, token string) error {
 	var account int64
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, "delete from sessions where hash = $1 returning account_id", tokenHash(token)).Scan(&account)
+		var err error
+		account, err = endSession(ctx, tx, tokenHash(token))
 		switch {
 		case errors.Is(err, sql.ErrNoRows): // already ended
 			return nil
@@ -344,7 +321,7 @@ func (s *Service) SignOut(ctx context.Context, token string) error {
 // SignOutEverywhere ends every session of the account, on every device.
 func (s *Service) SignOutEverywhere(ctx context.Context, accountID int64) error {
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "delete from sessions where account_id = $1", accountID); err != nil {
+		if err := deleteSessionsOf(ctx, tx, accountID); err != nil {
 			return fmt.Errorf("sign out everywhere: %w", err)
 		}
 		return s.changedSessions(ctx, tx, accountID)
@@ -366,7 +343,7 @@ func (s *Service) rotate(ctx context.Context, tx *sql.Tx, old *Session, acc Acco
 	// Marked here, before the commit: a read racing with it is caught by the next
 	// read of the change log, which looks back changeWindow.
 	defer s.forgetLocal(old.AccountID)
-	if _, err := tx.ExecContext(ctx, "delete from sessions where hash = $1", old.Hash); err != nil {
+	if err := deleteSession(ctx, tx, old.Hash); err != nil {
 		return "", fmt.Errorf("rotate session: %w", err)
 	}
 	if err := s.changedSessions(ctx, tx, old.AccountID); err != nil {

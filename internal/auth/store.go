@@ -2,15 +2,24 @@ package auth
 
 import (
 	"context"
-	"danchu/internal/db"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 
 	"danchu/internal/apperr"
+	"danchu/internal/db"
 	"danchu/internal/notify"
 )
+
+// Store is the SQL of identity: accounts, roles, links, second factors, claims
+// (here), sign-in failures and codes (store_signin.go), sessions
+// (store_sessions.go), role invitations (store_roles.go); the same text on
+// SQLite and PostgreSQL.
+type Store struct{ db *db.DB }
+
+// NewStore returns a store on d.
+func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 // querier reads: a *db.DB, a *db.Cached or a *sql.Tx. Functions that write take
 // the *sql.Tx of a RunInTx.
@@ -37,6 +46,118 @@ func scanAccount(row *sql.Row) (Account, error) {
 
 func accountWhere(ctx context.Context, q querier, where string, args ...any) (Account, error) {
 	return scanAccount(q.QueryRowContext(ctx, "select "+accountCols+" from accounts where "+where, args...))
+}
+
+// accountByID returns the account with id.
+func accountByID(ctx context.Context, q querier, id int64) (Account, error) {
+	return accountWhere(ctx, q, "id = $1", id)
+}
+
+// officialByID returns the official's account with id.
+func officialByID(ctx context.Context, q querier, id int64) (Account, error) {
+	return accountWhere(ctx, q, "id = $1 and kind = $2", id, string(Official))
+}
+
+// officialByEmail returns the official's account with the e-mail.
+func officialByEmail(ctx context.Context, q querier, email string) (Account, error) {
+	return accountWhere(ctx, q, "kind = $1 and email = $2", string(Official), email)
+}
+
+// citizenByAddress returns the citizen's account with the phone (ChannelSMS)
+// or e-mail (ChannelEmail).
+func citizenByAddress(ctx context.Context, q querier, channel, address string) (Account, error) {
+	col := "phone"
+	if channel == ChannelEmail {
+		col = "email"
+	}
+	return accountWhere(ctx, q, "kind = $1 and "+col+" = $2", string(Citizen), address)
+}
+
+// accountByOIDC returns the account of an OpenID Connect issuer and subject.
+func accountByOIDC(ctx context.Context, q querier, issuer, subject string) (Account, error) {
+	return accountWhere(ctx, q, "oidc_issuer = $1 and oidc_subject = $2", issuer, subject)
+}
+
+// setOIDC ties the account to an OpenID Connect issuer and subject.
+func setOIDC(ctx context.Context, tx *sql.Tx, id int64, issuer, subject string) error {
+	_, err := tx.ExecContext(ctx, "update accounts set oidc_issuer = $1, oidc_subject = $2 where id = $3", issuer, subject, id)
+	return err
+}
+
+// setFullName sets the account's full name.
+func setFullName(ctx context.Context, tx *sql.Tx, id int64, name string, now int64) error {
+	_, err := tx.ExecContext(ctx, "update accounts set full_name = $1, updated_at = $2 where id = $3", name, now, id)
+	return err
+}
+
+// setPassword sets the account's password hash and status, only while its
+// status is still from; false: it changed meanwhile.
+func setPassword(ctx context.Context, tx *sql.Tx, id int64, hash, status string, now int64, from string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `update accounts set password_hash = $1, status = $2, updated_at = $3
+			where id = $4 and status = $5`, hash, status, now, id, from)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// setStatus moves the account from status from to status to; false: its status
+// changed meanwhile.
+func setStatus(ctx context.Context, tx *sql.Tx, id int64, from, to string, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update accounts set status = $1, updated_at = $2 where id = $3 and status = $4", to, now, id, from)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n != 0, nil
+}
+
+// setTOTPSecret stores a second-factor secret not yet confirmed.
+func setTOTPSecret(ctx context.Context, tx *sql.Tx, id int64, secret string, now int64) error {
+	_, err := tx.ExecContext(ctx, "update accounts set totp_secret = $1, updated_at = $2 where id = $3", secret, now, id)
+	return err
+}
+
+// enableTOTP turns the second factor on, its code of step used.
+func enableTOTP(ctx context.Context, tx *sql.Tx, id, step, now int64) error {
+	_, err := tx.ExecContext(ctx, "update accounts set totp_enabled = true, totp_last = $1, updated_at = $2 where id = $3", step, now, id)
+	return err
+}
+
+// useTOTPStep records that the code of step was used, if no code of that step
+// or a later one was; false: one was.
+func useTOTPStep(ctx context.Context, tx *sql.Tx, id, step int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update accounts set totp_last = $1 where id = $2 and totp_last < $1", step, id)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// replaceRecoveryCodes replaces the account's recovery codes by those hashes.
+func replaceRecoveryCodes(ctx context.Context, tx *sql.Tx, id int64, hashes []string) error {
+	if _, err := tx.ExecContext(ctx, "delete from recovery_codes where account_id = $1", id); err != nil {
+		return err
+	}
+	for _, h := range hashes {
+		if _, err := tx.ExecContext(ctx, "insert into recovery_codes (account_id, code_hash) values ($1, $2)", id, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// useRecoveryCode marks the account's unused recovery code with hash used;
+// false: there is none.
+func useRecoveryCode(ctx context.Context, tx *sql.Tx, id int64, hash string, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update recovery_codes set used_at = $1 where account_id = $2 and code_hash = $3 and used_at is null", now, id, hash)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
 }
 
 func insertAccount(ctx context.Context, q *sql.Tx, a Account, now int64) error {
@@ -74,6 +195,18 @@ func insertGrant(ctx context.Context, q *sql.Tx, id, accountID int64, g Grant, b
 		return fmt.Errorf("insert role: %w", err)
 	}
 	return nil
+}
+
+// killLinks deletes the account's unused link tokens of purpose.
+func killLinks(ctx context.Context, tx *sql.Tx, accountID int64, purpose string) error {
+	_, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and purpose = $2 and used_at is null", accountID, purpose)
+	return err
+}
+
+// killAllLinks deletes every unused link token of the account.
+func killAllLinks(ctx context.Context, tx *sql.Tx, accountID int64) error {
+	_, err := tx.ExecContext(ctx, "delete from tokens where account_id = $1 and used_at is null", accountID)
+	return err
 }
 
 func insertToken(ctx context.Context, q *sql.Tx, hash string, accountID int64, purpose string, expires, now int64) error {

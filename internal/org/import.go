@@ -1,8 +1,6 @@
 package org
 
 import (
-	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -328,17 +326,4 @@ func planHouseholds(t csvTable, villageID int64, existing map[string]bool) ([]Ho
 		return nil, errs
 	}
 	return hs, nil
-}
-
-// unitsIndex returns the units in force that have a code, by code.
-func unitsIndex(ctx context.Context, tx *sql.Tx) (map[string]Unit, error) {
-	us, err := queryUnits(ctx, tx, "select "+unitCols+" from units where code is not null and "+current)
-	if err != nil {
-		return nil, fmt.Errorf("index units: %w", err)
-	}
-	m := make(map[string]Unit, len(us))
-	for _, u := range us {
-		m[u.Code] = u
-	}
-	return m, nil
 }

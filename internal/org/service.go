@@ -137,7 +137,7 @@ func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(do
 	// A bulk import changes the table's statistics: refresh them so that the planner
 	// keeps using the path index for subtrees (PostgreSQL otherwise scans until
 	// autovacuum gets round to it).
-	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { _, err := tx.ExecContext(ctx, "analyze units"); return err }); err != nil {
+	if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { return analyzeUnits(ctx, tx) }); err != nil {
 		return res, fmt.Errorf("analyze units after import: %w", err)
 	}
 	return res, nil
@@ -152,7 +152,7 @@ func (s *Service) ImportHouseholds(ctx context.Context, villageCode string, r io
 	}
 	var res ImportResult
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		v, err := findUnit(ctx, tx, "code = $1 and "+current, villageCode)
+		v, err := unitByCode(ctx, tx, villageCode)
 		if err != nil {
 			return apperr.New(apperr.CodeNotFound, "org.err.no_village_code", villageCode)
 		}
@@ -179,23 +179,6 @@ func (s *Service) ImportHouseholds(ctx context.Context, villageCode string, r io
 	return res, nil
 }
 
-func householdCodes(ctx context.Context, tx *sql.Tx, villageID int64) (map[string]bool, error) {
-	rows, err := tx.QueryContext(ctx, "select code from households where village_id = $1", villageID)
-	if err != nil {
-		return nil, fmt.Errorf("household codes: %w", err)
-	}
-	defer rows.Close()
-	m := map[string]bool{}
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		m[c] = true
-	}
-	return m, rows.Err()
-}
-
 // CreateUnit adds one unit under parentID (0 for a province) and returns it.
 func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit, error) {
 	if u.ValidFrom == "" {
@@ -209,7 +192,7 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit,
 		var parent Unit
 		if parentID != 0 {
 			var err error
-			if parent, err = findUnit(ctx, tx, "id = $1 and "+current, parentID); err != nil {
+			if parent, err = currentUnit(ctx, tx, parentID); err != nil {
 				return apperr.New(apperr.CodeNotFound, "org.err.no_parent")
 			}
 		}
@@ -249,7 +232,7 @@ func (s *Service) AddHouseholds(ctx context.Context, villageID int64, hs []House
 		hs[i].ID, hs[i].VillageID = s.db.NewID(), villageID
 	}
 	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		v, err := findUnit(ctx, tx, "id = $1 and "+current, villageID)
+		v, err := currentUnit(ctx, tx, villageID)
 		if err != nil {
 			return err
 		}
@@ -283,7 +266,7 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 	err := s.changeUnits(ctx, func(tx *sql.Tx) error {
 		var from []Unit
 		for _, id := range r.From {
-			u, err := findUnit(ctx, tx, "id = $1", id)
+			u, err := unitByID(ctx, tx, id)
 			if err != nil {
 				return err
 			}
@@ -299,7 +282,7 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 		var parent Unit
 		if parentID != 0 {
 			var err error
-			if parent, err = findUnit(ctx, tx, "id = $1 and "+current, parentID); err != nil {
+			if parent, err = currentUnit(ctx, tx, parentID); err != nil {
 				return err
 			}
 		}
@@ -307,7 +290,7 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 			return apperr.New(apperr.CodeInvalid, "org.err.parent_type", to.Type.Label(), orNone(parent.Type.Label()))
 		}
 		for _, u := range from {
-			if _, err := tx.ExecContext(ctx, "update units set valid_to = $1, updated_at = $2 where id = $3", r.EffectiveFrom, s.db.NowMillis(), u.ID); err != nil {
+			if err := closeUnit(ctx, tx, u.ID, r.EffectiveFrom, s.db.NowMillis()); err != nil {
 				return fmt.Errorf("close unit %d: %w", u.ID, err)
 			}
 		}
@@ -323,20 +306,17 @@ func (s *Service) Reorganize(ctx context.Context, r Reorganization) (Unit, error
 			return err
 		}
 		for _, u := range from {
-			if _, err := tx.ExecContext(ctx, "insert into unit_successions (from_id, to_id, effective_from, resolution) values ($1, $2, $3, $4)",
-				u.ID, to.ID, r.EffectiveFrom, strings.TrimSpace(r.Resolution)); err != nil {
+			if err := insertSuccession(ctx, tx, u.ID, to.ID, r.EffectiveFrom, strings.TrimSpace(r.Resolution)); err != nil {
 				return fmt.Errorf("record succession: %w", err)
 			}
-			if _, err := tx.ExecContext(ctx, "update units set parent_id = $1 where parent_id = $2 and "+current, to.ID, u.ID); err != nil {
+			if err := moveChildren(ctx, tx, u.ID, to.ID); err != nil {
 				return fmt.Errorf("move children of %d: %w", u.ID, err)
 			}
 			// The subtree in force now hangs below the new unit.
-			if _, err := tx.ExecContext(ctx, `update units set path = cast($1 as text) || substr(path, $2), depth = depth + $3
-				where path > $4 and path < $5 and `+current,
-				to.Path, len(u.Path)+1, to.Depth-u.Depth, u.Path, pathUpperBound(u.Path)); err != nil {
+			if err := moveSubtree(ctx, tx, u, to); err != nil {
 				return fmt.Errorf("move subtree of %d: %w", u.ID, err)
 			}
-			if _, err := tx.ExecContext(ctx, "update households set village_id = $1, updated_at = $2 where village_id = $3", to.ID, s.db.NowMillis(), u.ID); err != nil {
+			if err := moveHouseholds(ctx, tx, u.ID, to.ID, s.db.NowMillis()); err != nil {
 				return fmt.Errorf("move households of %d: %w", u.ID, err)
 			}
 		}

@@ -62,9 +62,24 @@ func findUnit(ctx context.Context, q querier, where string, args ...any) (Unit, 
 	return u, err
 }
 
+// unitByID returns the unit with id, in force or not.
+func unitByID(ctx context.Context, q querier, id int64) (Unit, error) {
+	return findUnit(ctx, q, "id = $1", id)
+}
+
+// currentUnit returns the unit with id if it is in force.
+func currentUnit(ctx context.Context, q querier, id int64) (Unit, error) {
+	return findUnit(ctx, q, "id = $1 and "+current, id)
+}
+
+// unitByCode returns the unit in force with the official code.
+func unitByCode(ctx context.Context, q querier, code string) (Unit, error) {
+	return findUnit(ctx, q, "code = $1 and "+current, code)
+}
+
 // UnitByID returns the unit with id, in force or not.
 func (s *Store) UnitByID(ctx context.Context, id int64) (Unit, error) {
-	u, err := findUnit(ctx, s.db, "id = $1", id)
+	u, err := unitByID(ctx, s.db, id)
 	if err != nil {
 		return Unit{}, fmt.Errorf("unit %d: %w", id, err)
 	}
@@ -73,7 +88,7 @@ func (s *Store) UnitByID(ctx context.Context, id int64) (Unit, error) {
 
 // UnitByCode returns the unit in force with the official code.
 func (s *Store) UnitByCode(ctx context.Context, code string) (Unit, error) {
-	u, err := findUnit(ctx, s.db, "code = $1 and "+current, code)
+	u, err := unitByCode(ctx, s.db, code)
 	if err != nil {
 		return Unit{}, fmt.Errorf("unit code %q: %w", code, err)
 	}
@@ -292,6 +307,99 @@ func (s *Store) HouseholdCounts(ctx context.Context, villageIDs []int64) (map[in
 		m[id] = n
 	}
 	return m, rows.Err()
+}
+
+// unitsIndex returns the units in force that have a code, by code.
+func unitsIndex(ctx context.Context, tx *sql.Tx) (map[string]Unit, error) {
+	us, err := queryUnits(ctx, tx, "select "+unitCols+" from units where code is not null and "+current)
+	if err != nil {
+		return nil, fmt.Errorf("index units: %w", err)
+	}
+	m := make(map[string]Unit, len(us))
+	for _, u := range us {
+		m[u.Code] = u
+	}
+	return m, nil
+}
+
+// householdCodes returns the codes of a village's households.
+func householdCodes(ctx context.Context, tx *sql.Tx, villageID int64) (map[string]bool, error) {
+	rows, err := tx.QueryContext(ctx, "select code from households where village_id = $1", villageID)
+	if err != nil {
+		return nil, fmt.Errorf("household codes: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]bool{}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		m[c] = true
+	}
+	return m, rows.Err()
+}
+
+// allUnits reads every unit, in force or not.
+func allUnits(ctx context.Context, q querier) ([]Unit, error) {
+	return queryUnits(ctx, q, "select "+unitCols+" from units")
+}
+
+func unitsVersion(ctx context.Context, q querier) (int64, error) {
+	var v int64
+	if err := q.QueryRowContext(ctx, "select version from units_version where id = 1").Scan(&v); err != nil {
+		return 0, fmt.Errorf("units version: %w", err)
+	}
+	return v, nil
+}
+
+// bumpUnitsVersion is called in every transaction that changes units.
+func bumpUnitsVersion(ctx context.Context, tx *sql.Tx) error {
+	if _, err := tx.ExecContext(ctx, "update units_version set version = version + 1 where id = 1"); err != nil {
+		return fmt.Errorf("raise units version: %w", err)
+	}
+	return nil
+}
+
+// analyzeUnits refreshes the planner's statistics of units (after a bulk
+// import).
+func analyzeUnits(ctx context.Context, tx *sql.Tx) error {
+	_, err := tx.ExecContext(ctx, "analyze units")
+	return err
+}
+
+// closeUnit ends unit id's time in force on validTo.
+func closeUnit(ctx context.Context, tx *sql.Tx, id int64, validTo string, now int64) error {
+	_, err := tx.ExecContext(ctx, "update units set valid_to = $1, updated_at = $2 where id = $3", validTo, now, id)
+	return err
+}
+
+// insertSuccession records that to took over from fromID on effectiveFrom.
+func insertSuccession(ctx context.Context, tx *sql.Tx, fromID, toID int64, effectiveFrom, resolution string) error {
+	_, err := tx.ExecContext(ctx, "insert into unit_successions (from_id, to_id, effective_from, resolution) values ($1, $2, $3, $4)",
+		fromID, toID, effectiveFrom, resolution)
+	return err
+}
+
+// moveChildren puts the units in force directly under fromID under toID.
+func moveChildren(ctx context.Context, tx *sql.Tx, fromID, toID int64) error {
+	_, err := tx.ExecContext(ctx, "update units set parent_id = $1 where parent_id = $2 and "+current, toID, fromID)
+	return err
+}
+
+// moveSubtree rewrites the paths and depths of the units in force below from
+// so that they hang below to.
+func moveSubtree(ctx context.Context, tx *sql.Tx, from, to Unit) error {
+	_, err := tx.ExecContext(ctx, `update units set path = cast($1 as text) || substr(path, $2), depth = depth + $3
+				where path > $4 and path < $5 and `+current,
+		to.Path, len(from.Path)+1, to.Depth-from.Depth, from.Path, pathUpperBound(from.Path))
+	return err
+}
+
+// moveHouseholds moves the households of village fromID to toID.
+func moveHouseholds(ctx context.Context, tx *sql.Tx, fromID, toID, now int64) error {
+	_, err := tx.ExecContext(ctx, "update households set village_id = $1, updated_at = $2 where village_id = $3", toID, now, fromID)
+	return err
 }
 
 func nullString(s string) any {

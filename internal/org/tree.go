@@ -3,7 +3,6 @@ package org
 import (
 	"cmp"
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -173,14 +172,6 @@ func (c *treeCache) get(ctx context.Context) (*Tree, error) {
 // invalidate drops the snapshot after a change made by this process.
 func (c *treeCache) invalidate() { c.cur.Store(nil) }
 
-func unitsVersion(ctx context.Context, q querier) (int64, error) {
-	var v int64
-	if err := q.QueryRowContext(ctx, "select version from units_version where id = 1").Scan(&v); err != nil {
-		return 0, fmt.Errorf("units version: %w", err)
-	}
-	return v, nil
-}
-
 // loadTree reads every unit. The version is read before and after: equal
 // versions mean no change to units committed in between (every change raises it
 // in its own transaction), so the snapshot is consistent without a long read
@@ -191,7 +182,7 @@ func loadTree(ctx context.Context, d *db.DB) (*Tree, error) {
 		if err != nil {
 			return nil, err
 		}
-		us, err := queryUnits(ctx, d, "select "+unitCols+" from units")
+		us, err := allUnits(ctx, d)
 		if err != nil {
 			return nil, fmt.Errorf("load unit tree: %w", err)
 		}
@@ -204,12 +195,4 @@ func loadTree(ctx context.Context, d *db.DB) (*Tree, error) {
 		}
 	}
 	return nil, fmt.Errorf("load unit tree: units kept changing while being read")
-}
-
-// bumpUnitsVersion is called in every transaction that changes units.
-func bumpUnitsVersion(ctx context.Context, tx *sql.Tx) error {
-	if _, err := tx.ExecContext(ctx, "update units_version set version = version + 1 where id = 1"); err != nil {
-		return fmt.Errorf("raise units version: %w", err)
-	}
-	return nil
 }
