@@ -29,17 +29,26 @@ const (
 	ChannelEmail = "email"
 )
 
-// CodeLimits bound how many codes are sent: per phone number or e-mail address
-// and per IP address, over a window. They are counted in the database, so they
-// hold across every process.
+// CodeLimits bound how many codes are sent. They are counted in the database,
+// so they hold across every process. The quota that protects a number is
+// counted per source: a stranger who asks for codes to someone else's number
+// from his own IP spends only his own quota, never the owner's. The ceiling
+// across every source keeps SMS flooding of one number bounded; it is above
+// what one source may send in AddressWindow (PerSource in each Window: 12 an
+// hour), so that one stranger alone, however patient, never reaches it, and an
+// owner is stopped by it only when several sources flood the number at once.
 type CodeLimits struct {
-	PerAddress int
-	PerIP      int
-	Window     time.Duration
+	PerSource int           // codes to one address asked from one IP, per Window
+	PerIP     int           // codes to any address asked from one IP, per Window
+	Window    time.Duration //
+	// PerAddress bounds the codes to one address from every IP together, per AddressWindow.
+	PerAddress    int
+	AddressWindow time.Duration
 }
 
-// DefaultCodeLimits: 3 codes per address and 20 per IP in 15 minutes.
-var DefaultCodeLimits = CodeLimits{PerAddress: 3, PerIP: 20, Window: 15 * time.Minute}
+// DefaultCodeLimits: 3 codes per (address, IP) and 20 per IP in 15 minutes,
+// and 15 per address in an hour whoever asks.
+var DefaultCodeLimits = CodeLimits{PerSource: 3, PerIP: 20, Window: 15 * time.Minute, PerAddress: 15, AddressWindow: time.Hour}
 
 // ParseAddress reads a phone number or an e-mail address and says which.
 func ParseAddress(s string) (channel, address string, err error) {
@@ -75,25 +84,31 @@ func (s *Service) SendCode(ctx context.Context, address, ip string) (PendingCode
 		return PendingCode{}, err
 	}
 	now := s.db.Now()
-	since := now.Add(-s.codeLimits.Window).UnixMilli()
+	l := s.codeLimits
 	for _, c := range []struct {
-		col, val string
-		max      int
+		address, ip string // "": any
+		window      time.Duration
+		max         int
 	}{
-		{"address", address, s.codeLimits.PerAddress},
-		{"ip", ip, s.codeLimits.PerIP},
+		{address, ip, l.Window, l.PerSource},
+		{address, "", l.AddressWindow, l.PerAddress},
+		{"", ip, l.Window, l.PerIP},
 	} {
-		n, oldest, err := s.codesSent(ctx, c.col, c.val, since)
+		n, oldest, err := s.codesSent(ctx, c.address, c.ip, now.Add(-c.window).UnixMilli())
 		if err != nil {
 			return PendingCode{}, fmt.Errorf("count codes: %w", err)
 		}
-		if n >= c.max {
-			wait := time.UnixMilli(oldest.Int64).Add(s.codeLimits.Window).Sub(now)
-			if c.col == "ip" {
-				return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_ip", n, int(s.codeLimits.Window.Minutes())).After(wait)
-			}
-			return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_address", n, address, int(s.codeLimits.Window.Minutes())).After(wait)
+		if n < c.max {
+			continue
 		}
+		wait, minutes := time.UnixMilli(oldest.Int64).Add(c.window).Sub(now), int(c.window.Minutes())
+		switch {
+		case c.address == "":
+			return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_ip", n, minutes).After(wait)
+		case c.ip == "":
+			return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_address_all", n, address, minutes).After(wait)
+		}
+		return PendingCode{}, apperr.New(apperr.CodeTooMany, "auth.err.codes_per_address", n, address, minutes).After(wait)
 	}
 	n, err := rand.Int(rand.Reader, big.NewInt(1_000_000))
 	if err != nil {

@@ -69,11 +69,11 @@ func TestCitizenSignInByCode(t *testing.T) {
 		wantCode(t, err, apperr.CodeInvalid, "đã được dùng")
 		// A citizen cannot do officials' work.
 		wantCode(t, f.svc.Guard().Can(ctx, a, auth.ReadAudit, f.danDien.ID), apperr.CodeForbidden, "cán bộ")
-		// The third code to one number in 15 minutes is the last.
-		if _, err := f.svc.SendCode(ctx, "0912345678", "10.0.0.2"); err != nil {
+		// The third code to one number from one source in 15 minutes is the last.
+		if _, err := f.svc.SendCode(ctx, "0912345678", "10.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
-		_, err = f.svc.SendCode(ctx, "0912345678", "10.0.0.3")
+		_, err = f.svc.SendCode(ctx, "0912345678", "10.0.0.1")
 		wantCode(t, err, apperr.CodeTooMany, "Đã gửi 3 mã tới +84912345678")
 		if apperr.RetryAfterOf(err) <= 0 {
 			t.Error("no Retry-After for too many codes")
@@ -108,7 +108,7 @@ func TestCitizenSignInByCode(t *testing.T) {
 func TestCodesPerIPAreLimited(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		f := setup(t, d, nil)
-		f.svc.SetCodeLimits(auth.CodeLimits{PerAddress: 3, PerIP: 2, Window: 10 * time.Minute})
+		f.svc.SetCodeLimits(auth.CodeLimits{PerSource: 3, PerIP: 2, Window: 10 * time.Minute, PerAddress: 10, AddressWindow: time.Hour})
 		ctx := context.Background()
 		for _, phone := range []string{"0912000001", "0912000002"} {
 			if _, err := f.svc.SendCode(ctx, phone, "10.9.9.9"); err != nil {

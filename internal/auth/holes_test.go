@@ -440,3 +440,99 @@ func BenchmarkWrongPassword(b *testing.B) {
 		})
 	}
 }
+
+// codesTo is how many codes to address are stored and how many wait in the outbox.
+func codesTo(t *testing.T, d *db.DB, address, ip string) (stored, queued int) {
+	t.Helper()
+	stored = db.Count(t, d, "select count(*) from otp_codes where address = $1 and ip = $2", address, ip)
+	queued = db.Count(t, d, "select count(*) from outbox where address = $1 and status = 'pending'", address)
+	return stored, queued
+}
+
+// A stranger asking for codes to someone's number from his own IP spends his
+// own quota, not the owner's; the same source's fourth is refused.
+func TestStrangerCannotSpendOwnersCodes(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		ctx := context.Background()
+		for _, v := range []string{"0912345678", "0912 345 678", "+84912345678"} {
+			if _, err := f.svc.SendCode(ctx, v, "203.0.113.5"); err != nil {
+				t.Fatalf("stranger's %q: %v", v, err)
+			}
+		}
+		_, err := f.svc.SendCode(ctx, "0912-345-678", "203.0.113.5")
+		wantCode(t, err, apperr.CodeTooMany, "Đã gửi 3 mã tới +84912345678")
+		if apperr.RetryAfterOf(err) <= 0 {
+			t.Error("no Retry-After for the same source's fourth code")
+		}
+		if stored, _ := codesTo(t, d, "+84912345678", "203.0.113.5"); stored != 3 {
+			t.Errorf("the refused fourth was stored: %d codes from the stranger, want 3", stored)
+		}
+		p, err := f.svc.SendCode(ctx, "0912345678", "198.51.100.7")
+		if err != nil || p.Token == "" {
+			t.Fatalf("the owner's code after a stranger's three: %v", err)
+		}
+		if stored, queued := codesTo(t, d, "+84912345678", "198.51.100.7"); stored != 1 || queued != 4 {
+			t.Errorf("owner: %d codes stored, %d messages queued; want 1 and 4", stored, queued)
+		}
+	})
+}
+
+// Across every source, one number gets at most 15 codes an hour.
+func TestCodesPerAddressCeiling(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		ctx := context.Background()
+		for i := range 15 {
+			if _, err := f.svc.SendCode(ctx, "0912345678", fmt.Sprintf("203.0.113.%d", i+1)); err != nil {
+				t.Fatalf("code %d from its own IP: %v", i+1, err)
+			}
+			f.advance(3 * time.Minute)
+		}
+		_, err := f.svc.SendCode(ctx, "0912345678", "203.0.113.16")
+		wantCode(t, err, apperr.CodeTooMany, "Đã gửi 15 mã tới +84912345678 trong 60 phút qua")
+		if wait := apperr.RetryAfterOf(err); wait <= 0 || wait > 15*time.Minute {
+			t.Errorf("Retry-After %v, want until the oldest code is an hour old (15 min)", wait)
+		}
+		if stored, _ := codesTo(t, d, "+84912345678", "203.0.113.16"); stored != 0 {
+			t.Errorf("the refused 16th was stored")
+		}
+		// Other numbers are not affected; the ceiling slides.
+		if _, err := f.svc.SendCode(ctx, "0912000001", "203.0.113.16"); err != nil {
+			t.Errorf("another number: %v", err)
+		}
+		f.advance(15 * time.Minute)
+		if _, err := f.svc.SendCode(ctx, "0912345678", "203.0.113.16"); err != nil {
+			t.Errorf("once the oldest is an hour old: %v", err)
+		}
+	})
+}
+
+// One stranger who asks again every 15 minutes for an hour, from one IP, does
+// not reach the ceiling: the owner still gets a code.
+func TestPatientStrangerCannotReachCeiling(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, nil)
+		ctx := context.Background()
+		sent := 0
+		for q := range 4 { // at 0, 15, 30 and 45 minutes
+			if q > 0 {
+				f.advance(15 * time.Minute)
+			}
+			for range 4 { // the fourth of each quarter is refused
+				if _, err := f.svc.SendCode(ctx, "0912345678", "203.0.113.5"); err == nil {
+					sent++
+				}
+			}
+		}
+		if sent != 12 {
+			t.Errorf("the stranger got %d codes, want 3 a quarter: 12", sent)
+		}
+		if _, err := f.svc.SendCode(ctx, "0912345678", "198.51.100.7"); err != nil {
+			t.Fatalf("the owner after a stranger's hour: %v", err)
+		}
+		if stored, _ := codesTo(t, d, "+84912345678", "198.51.100.7"); stored != 1 {
+			t.Errorf("owner: %d codes stored, want 1", stored)
+		}
+	})
+}

@@ -48,14 +48,17 @@ func clearFailures(ctx context.Context, tx *sql.Tx, subject, factor, source stri
 	return nil
 }
 
-// codesSent counts the codes sent since since to an address (by "address") or
-// asked from an IP address (by "ip"), and returns when the oldest of them was.
-func (s *Store) codesSent(ctx context.Context, by, value string, since int64) (n int, oldest sql.NullInt64, err error) {
-	col := "address"
-	if by == "ip" {
-		col = "ip"
+// codesSent counts the codes sent since since to an address, asked from an IP
+// address, or both ("" matches any), and returns when the oldest of them was.
+func (s *Store) codesSent(ctx context.Context, address, ip string, since int64) (n int, oldest sql.NullInt64, err error) {
+	q, args := "select count(*), min(created_at) from otp_codes where created_at > $1", []any{since}
+	for _, c := range []struct{ col, val string }{{"address", address}, {"ip", ip}} {
+		if c.val != "" { // each column by its own index
+			args = append(args, c.val)
+			q += fmt.Sprintf(" and %s = $%d", c.col, len(args))
+		}
 	}
-	err = s.db.QueryRowContext(ctx, "select count(*), min(created_at) from otp_codes where "+col+" = $1 and created_at > $2", value, since).Scan(&n, &oldest)
+	err = s.db.QueryRowContext(ctx, q, args...).Scan(&n, &oldest)
 	return n, oldest, err
 }
 
