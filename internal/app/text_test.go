@@ -70,6 +70,27 @@ func TestTextAtTheBoundary(t *testing.T) {
 				code, page, _ := head.Post(matters, matters, url.Values{"subject": {"6"}, "title": {"Họp thôn\x00 bàn đường"}})
 				return code, page
 			}},
+			{"ControlInFieldName", func() (int, string) {
+				v := disclosure("Quyết toán năm 2026")
+				v["x\x01y"] = []string{"1"}
+				code, page, _ := official.PostMultipart(boards, boards, v)
+				return code, page
+			}},
+			{"ControlInFileName", func() (int, string) {
+				code, page, _ := official.PostMultipart(boards, boards, disclosure("Quyết toán năm 2026"),
+					webtest.File{Field: "files", Name: "a\x1b\x07.png", Content: []byte("%PDF-1.4")})
+				return code, page
+			}},
+			{"ControlInFeedbackFileName", func() (int, string) {
+				code, page, _ := visitor.PostMultipart(feedback, feedback, url.Values{"kind": {"feedback"}, "category": {"moi-truong"},
+					"place": {fmt.Sprint(village.ID)}, "description": {"Rác thải ven đường"}, "key": {"k2"}},
+					webtest.File{Field: "photos", Name: "a\x1b\x07.png", Content: []byte("\x89PNG")})
+				return code, page
+			}},
+			{"ControlInDecisionFieldName", func() (int, string) {
+				code, page, _ := head.PostMultipart(matters, matters, url.Values{"subject": {"6"}, "title": {"Họp thôn bàn đường"}, "x\x01y": {"1"}})
+				return code, page
+			}},
 			{"Query", func() (int, string) {
 				code, page, _ := visitor.Get("/cong-khai/tim?q=%FF%FE")
 				return code, page
@@ -78,7 +99,7 @@ func TestTextAtTheBoundary(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				code, page := tc.send()
 				if code != http.StatusBadRequest || !(strings.Contains(page, "không phải UTF-8") || strings.Contains(page, "ký tự điều khiển")) {
-					t.Errorf("status %d, want 400 saying what is wrong", code)
+					t.Errorf("status %d, want 400 saying what is wrong: %.200s", code, page[max(strings.Index(page, "<main"), 0):])
 				}
 				if got := counts(); fmt.Sprint(got) != fmt.Sprint(before) {
 					t.Errorf("rows after a refusal %v, before %v", got, before)

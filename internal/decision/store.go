@@ -215,6 +215,26 @@ func (s *Store) minutesOf(ctx context.Context, matterID int64) (minutes string, 
 	return minutes, err == nil, err
 }
 
+// titleOf returns the title stored with a matter (found false: no such matter).
+func (s *Store) titleOf(ctx context.Context, matterID int64) (title string, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, "select title from matters where id = $1", matterID).Scan(&title)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	return title, err == nil, err
+}
+
+// tallyOf returns the counts and result the public page renders of a vote, in
+// the order households, present, agree, disagree, other (found false: no such vote).
+func (s *Store) tallyOf(ctx context.Context, voteID int64) (counts [5]int, passed bool, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, "select households, present, agree, disagree, other, passed from votes where id = $1", voteID).
+		Scan(&counts[0], &counts[1], &counts[2], &counts[3], &counts[4], &passed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return counts, false, false, nil
+	}
+	return counts, passed, err == nil, err
+}
+
 // insertMatter writes a proposed matter, by accountID at now.
 func insertMatter(ctx context.Context, tx *sql.Tx, m Matter, accountID, now int64) error {
 	if _, err := tx.ExecContext(ctx, `insert into matters (id, unit_id, commune_id, scope, subject, title, body, proposer, backers, status, decided_on,

@@ -12,7 +12,9 @@ import (
 // RecordCheck is the check `danchu verify` runs on the decision entries of the
 // public record: a submission's minutes must still match the minutes_sha256 it
 // carries, and a closed online vote's receipt codes the digest published at
-// the close.
+// the close. Every entry of a matter carries its title and a count its
+// tally and result: the matters and votes rows the public page renders must
+// still hold them.
 func (s *Service) RecordCheck() audit.Voucher { return recordCheck{s} }
 
 type recordCheck struct{ s *Service }
@@ -21,7 +23,36 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 	if len(r.Data) == 0 {
 		return "", nil // nothing vouched for
 	}
+	var m struct {
+		Matter int64   `json:"matter"`
+		Title  *string `json:"title"`
+	}
+	if json.Unmarshal(r.Data, &m) == nil && m.Matter != 0 && m.Title != nil {
+		title, found, err := c.s.titleOf(ctx, m.Matter)
+		if err != nil {
+			return "", fmt.Errorf("read matter %d: %w", m.Matter, err)
+		}
+		if found && title != *m.Title {
+			return fmt.Sprintf("tiêu đề của vấn đề %d khác trong sổ / the title of matter %d differs from the record", m.Matter, m.Matter), nil
+		}
+	}
 	switch r.Kind {
+	case "decision.counted":
+		var e struct {
+			Vote                                        int64
+			Households, Present, Agree, Disagree, Other int
+			Passed                                      bool
+		}
+		if err := json.Unmarshal(r.Data, &e); err != nil || e.Vote == 0 {
+			return "dữ liệu của mục không đọc được / the entry's data cannot be read", nil
+		}
+		counts, passed, found, err := c.s.tallyOf(ctx, e.Vote)
+		if err != nil {
+			return "", fmt.Errorf("read vote %d: %w", e.Vote, err)
+		}
+		if found && (counts != [5]int{e.Households, e.Present, e.Agree, e.Disagree, e.Other} || passed != e.Passed) {
+			return fmt.Sprintf("kết quả của cuộc biểu quyết %d khác trong sổ / the tally or result of vote %d differs from the record", e.Vote, e.Vote), nil
+		}
 	case "decision.submitted":
 		var e struct {
 			Matter  int64  `json:"matter"`

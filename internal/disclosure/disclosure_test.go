@@ -523,3 +523,72 @@ func TestConcurrentAmendments(t *testing.T) {
 		}
 	})
 }
+
+// The public page and the board render the disclosures row, not the version
+// row: a forged title, body, category or version there is reported on the
+// entry of the newest version (before, verify said OK while /cong-khai/{id}
+// showed the forged text). Triggers do not guard that table, so a plain
+// transaction forges it.
+func TestVerifyChecksWhatThePublicPageShows(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		f.rec.Vouch("disclosure.", f.svc.RecordCheck())
+		var ids []int64
+		for i := range 3 {
+			x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 5, fmt.Sprintf("Quyết toán đợt %d", i+1)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, x.ID)
+		}
+		am := draft(f.danDien, 5, "Quyết toán đợt 3 (bản sửa)")
+		am.Reason = "Sửa số liệu"
+		if _, err := f.svc.Amend(ctx, f.official, ids[2], am, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.rec.Verify(ctx); err != nil {
+			t.Fatalf("intact record: %v", err)
+		}
+		err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+			for _, q := range []string{
+				fmt.Sprintf("update disclosures set title = 'FORGED TITLE', body = 'FORGED BODY' where id = %d", ids[0]),
+				fmt.Sprintf("update disclosures set category = 6 where id = %d", ids[1]),
+				fmt.Sprintf("update disclosures set version = 1, title = 'Quyết toán đợt 3', body = 'Nội dung Quyết toán đợt 3' where id = %d", ids[2]),
+			} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return fmt.Errorf("%s: %w", q, err)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := f.rec.Records(ctx, 0, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[int64]bool{}
+		for _, r := range rs {
+			if (r.Kind == "disclosure.posted" && r.ObjectID != fmt.Sprint(ids[2])) || r.Kind == "disclosure.amended" {
+				want[r.Seq] = true
+			}
+		}
+		_, _, err = f.rec.Verify(ctx)
+		var ps audit.Problems
+		if !errors.As(err, &ps) {
+			t.Fatalf("verify = %v, want the problems", err)
+		}
+		got := map[int64]bool{}
+		for _, p := range ps {
+			got[p.Seq] = true
+			if !want[p.Seq] || !strings.Contains(p.Reason, "public page") {
+				t.Errorf("entry %d: %q, want no problem", p.Seq, p.Reason)
+			}
+		}
+		if len(got) != len(want) || len(want) != 3 {
+			t.Errorf("verify reported %v, want %v:\n%v", got, want, err)
+		}
+	})
+}

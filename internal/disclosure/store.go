@@ -396,6 +396,18 @@ func (s *Store) versionText(ctx context.Context, id int64, version int) (title, 
 	return title, body, err == nil, err
 }
 
+// shown is what the public page and the board render of a disclosure: the
+// disclosures row's version, title, body and category, with the newest version
+// on file (found false: no such row).
+func (s *Store) shown(ctx context.Context, id int64) (version, newest, category int, title, body string, found bool, err error) {
+	err = s.db.QueryRowContext(ctx, `select d.version, coalesce((select max(v.version) from disclosure_versions v where v.disclosure_id = d.id), 0),
+		d.category, d.title, d.body from disclosures d where d.id = $1`, id).Scan(&version, &newest, &category, &title, &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, 0, "", "", false, nil
+	}
+	return version, newest, category, title, body, err == nil, err
+}
+
 // versionFiles lists the files of a version as "sha256 name", in order.
 func (s *Store) versionFiles(ctx context.Context, id int64, version int) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, "select sha256, name from disclosure_files where disclosure_id = $1 and version = $2 order by position",

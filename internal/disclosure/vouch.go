@@ -12,7 +12,10 @@ import (
 
 // RecordCheck is the check `danchu verify` runs on the disclosure entries of
 // the public record: the version an entry names must still hold the title,
-// body (its SHA-256) and files (SHA-256 and name) the entry carries.
+// body (its SHA-256) and files (SHA-256 and name) the entry carries; and for
+// an entry of the newest version, what the public page and the board render
+// (the disclosures row's version, title, body and category) must be that
+// version and the entry's category.
 func (s *Service) RecordCheck() audit.Voucher { return recordCheck{s} }
 
 type recordCheck struct{ s *Service }
@@ -22,6 +25,7 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 		ID      int64    `json:"id"`
 		Version int      `json:"version"`
 		Title   string   `json:"title"`
+		Cat     *int     `json:"category"`
 		BodySum string   `json:"body_sha256"`
 		Files   []string `json:"files"`
 	}
@@ -45,6 +49,14 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 	}
 	if title != e.Title {
 		why = append(why, fmt.Sprintf("tiêu đề tin công khai %d phiên bản %d khác trong sổ / the title of disclosure %d version %d differs from the record",
+			e.ID, e.Version, e.ID, e.Version))
+	}
+	rowVersion, newest, cat, rowTitle, rowBody, found, err := c.s.shown(ctx, e.ID)
+	if err != nil {
+		return "", fmt.Errorf("read disclosure %d: %w", e.ID, err)
+	}
+	if found && e.Version == newest && (rowVersion != newest || rowTitle != title || rowBody != body || (e.Cat != nil && *e.Cat != cat)) {
+		why = append(why, fmt.Sprintf("trang công khai của tin %d khác phiên bản %d trong sổ / the public page of disclosure %d differs from version %d on the record",
 			e.ID, e.Version, e.ID, e.Version))
 	}
 	files, err := c.s.versionFiles(ctx, e.ID, e.Version)

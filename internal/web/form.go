@@ -6,7 +6,10 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
+	"strconv"
+	"strings"
 
 	"danchu/internal/apperr"
 )
@@ -50,7 +53,9 @@ func FormError(r *http.Request, fields ...string) error {
 // once, URL-encoded or multipart with MultipartMemory. A body that cannot be
 // read is refused here with what is wrong ("too large: at most N MB", 400)
 // except on an upload route, where the request goes on with empty values and
-// the reason in FormError, so that its handler shows the form again.
+// the reason in FormError, so that its handler shows the form again. A part
+// header (field or file name) with a control character cannot be parsed; its
+// reason is the text boundary's (Text), not "unreadable".
 func (s *Server) readForm(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions || r.Body == nil || r.Body == http.NoBody {
@@ -96,6 +101,15 @@ func parseForm(r *http.Request) *apperr.Error {
 		return nil
 	}
 	e := apperr.New(apperr.CodeInvalid, "web.err.form_unreadable")
+	var pe textproto.ProtocolError // a part's header with a control character: the text boundary's refusal
+	if errors.As(err, &pe) {
+		_, line, _ := strings.Cut(string(pe), ": ")
+		if kv, uerr := strconv.Unquote(line); uerr == nil {
+			if _, terr := Text("", kv); terr != nil {
+				errors.As(terr, &e)
+			}
+		}
+	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		e = apperr.New(apperr.CodeInvalid, "web.err.too_large", max(mbe.Limit>>20, 1))
 	}

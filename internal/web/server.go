@@ -161,7 +161,7 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, title s
 func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, p *Page, status int, title string, data any) {
 	v := View{Lang: requestLang(r), Path: r.URL.RequestURI(), RequestID: requestID(r), Title: title, Data: data, Viewer: ViewerOf(r)}
 	if err := p.execute(w, status, v); err != nil {
-		s.log.Error("render page", "err", err, "path", r.URL.Path, "request_id", v.RequestID)
+		s.log.Error("render page", "err", err, "path", logPath(r.URL.Path, r.Pattern), "request_id", v.RequestID)
 		http.Error(w, "500 internal error", http.StatusInternalServerError)
 	}
 }
@@ -183,7 +183,7 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusNotFound:
 		ev.Heading = s.T(r, "error.404.title")
 	case http.StatusInternalServerError:
-		s.log.Error("request failed", "err", err, "path", r.URL.Path, "request_id", requestID(r))
+		s.log.Error("request failed", "err", err, "path", logPath(r.URL.Path, r.Pattern), "request_id", requestID(r))
 		ev.Heading, ev.Message = s.T(r, "error.500.title"), s.T(r, "error.500.body")
 	default:
 		ev.Heading = s.T(r, "error."+strconv.Itoa(status)+".title")
@@ -301,9 +301,36 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if sw.status >= 500 {
 			level = slog.LevelError
 		}
-		s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+		s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path, route)),
 			slog.String("route", route), slog.Int("status", sw.status), slog.Duration("duration", d), slog.String("request_id", id))
 	})
+}
+
+// logPath is the path the log writes: the one rule for secrets in paths is
+// that a wildcard of the matched route pattern named token ({token}, as the
+// activation and reset links are) is written as its name, never its value,
+// so the log holds no link that signs someone in.
+func logPath(path, pattern string) string {
+	_, pat, _ := strings.Cut(pattern, " ") // "GET /kich-hoat/{token}"
+	if pat == "" {
+		pat = pattern
+	}
+	slash := strings.Index(pat, "/")
+	if slash < 0 || !strings.Contains(pat, "{token") {
+		return path
+	}
+	ps, segs := strings.Split(pat[slash:], "/"), strings.Split(path, "/")
+	for i, p := range ps {
+		if i >= len(segs) || !strings.HasPrefix(p, "{token") {
+			continue
+		}
+		if strings.HasSuffix(p, "...}") {
+			segs = append(segs[:i], "{token}")
+			break
+		}
+		segs[i] = "{token}"
+	}
+	return strings.Join(segs, "/")
 }
 
 // recoverer turns a panic into the 500 page and a log line with the stack.

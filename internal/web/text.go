@@ -23,6 +23,18 @@ import (
 // person is told rather than silently served something else), and it is
 // returned in Unicode NFC, so that "ồ" typed as o + two combining marks and as
 // one precomposed letter are the same text to search, compare and hash.
+//
+// Unicode's invisible format characters are treated as follows. The bidi
+// embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) are refused
+// as control characters: they reorder what is displayed without changing what
+// is stored, the "Trojan Source" trick, and Vietnamese never needs them. The
+// bidi marks U+200E, U+200F and U+061C are kept: they only give a neutral
+// character a direction, reorder nothing, and are legitimate in a name or
+// quotation in a right-to-left script. A byte order mark (U+FEFF) is an
+// encoding mark, not text: a leading one is removed (a CSV saved by a
+// spreadsheet starts with one), one inside the text is refused. The line and
+// paragraph separators U+2028 and U+2029 become "\n", the line break every
+// other part of the system knows.
 // field names the form field for the message ("" when there is none).
 func Text(field, s string) (string, error) {
 	if !utf8.ValidString(s) {
@@ -31,8 +43,11 @@ func Text(field, s string) (string, error) {
 		}
 		return "", apperr.New(apperr.CodeInvalid, "web.err.text_encoding").Mark("form")
 	}
+	s = strings.TrimPrefix(s, "\ufeff")
+	separators := false
 	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+		separators = separators || r == '\u2028' || r == '\u2029'
+		if (unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r') || refusedFormat(r) {
 			if named(field) {
 				return "", apperr.New(apperr.CodeInvalid, "web.err.text_control_field", field, fmt.Sprintf("U+%04X", r)).Mark(field)
 			}
@@ -42,7 +57,16 @@ func Text(field, s string) (string, error) {
 	if isASCII(s) {
 		return s, nil // the common case: nothing to normalise
 	}
+	if separators {
+		s = strings.NewReplacer("\u2028", "\n", "\u2029", "\n").Replace(s)
+	}
 	return norm.NFC.String(s), nil
+}
+
+// refusedFormat reports the invisible format characters Text refuses: the
+// bidi embeddings, overrides and isolates, and a byte order mark.
+func refusedFormat(r rune) bool {
+	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069') || r == '\ufeff'
 }
 
 // named reports whether field is a name a message can quote.

@@ -35,6 +35,15 @@ func TestText(t *testing.T) {
 		{"Escape", "a\x1b[31mb", "", apperr.CodeInvalid, "control"},
 		{"DEL", "a\x7fb", "", apperr.CodeInvalid, "control"},
 		{"C1", "a\u0085b", "", apperr.CodeInvalid, "control"},
+		{"RightToLeftOverride", "Thôn \u202eabc", "", apperr.CodeInvalid, "control"},
+		{"LeftToRightEmbedding", "a\u202ab", "", apperr.CodeInvalid, "control"},
+		{"PopDirectionalFormatting", "a\u202cb", "", apperr.CodeInvalid, "control"},
+		{"RightToLeftIsolate", "a\u2067b\u2069", "", apperr.CodeInvalid, "control"},
+		{"FirstStrongIsolate", "a\u2068b", "", apperr.CodeInvalid, "control"},
+		{"InteriorBOM", "Hồ\ufeffSơ", "", apperr.CodeInvalid, "control"},
+		{"LeadingBOMRemoved", "\ufeffHồ sơ", "Hồ sơ", "", ""},
+		{"BidiMarksKept", "a\u200eb\u200fc\u061cd", "a\u200eb\u200fc\u061cd", "", ""},
+		{"LineSeparator", "dòng 1\u2028dòng 2\u2029dòng 3", "dòng 1\ndòng 2\ndòng 3", "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := web.Text("title", tc.in)
