@@ -165,6 +165,23 @@ func (f *fixture) submitted(t *testing.T, subject int, title string) decision.Ma
 	return m
 }
 
+// ballotsInEveryVillage notices a paper ballot of matter in every village two
+// days ahead and moves the clock to the day it is held.
+func (f *fixture) ballotsInEveryVillage(t *testing.T, matter int64) []decision.Vote {
+	t.Helper()
+	held := f.today().AddDays(2)
+	var votes []decision.Vote
+	for _, v := range f.villages {
+		vote, err := f.svc.Notice(context.Background(), f.official, matter, decision.Notice{VillageID: v.ID, Method: decision.Ballot, HeldOn: held.String(), Team: []string{"A", "B", "C"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		votes = append(votes, vote)
+	}
+	f.advance(2 * 24 * time.Hour)
+	return votes
+}
+
 func wantCode(t *testing.T, err error, code apperr.Code, text string) {
 	t.Helper()
 	apperrtest.Want(t, err, code, text)
@@ -479,16 +496,7 @@ func TestCommuneWideMatter(t *testing.T) {
 		}
 		_, err = f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: f.villages[0].ID, Method: decision.Online, HeldOn: f.today().String(), OptedIn: 9})
 		wantCode(t, err, apperr.CodeInvalid, "khoản 6")
-		held := f.today().AddDays(2)
-		var votes []decision.Vote
-		for _, v := range f.villages {
-			vote, err := f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: v.ID, Method: decision.Ballot, HeldOn: held.String(), Team: []string{"A", "B", "C"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			votes = append(votes, vote)
-		}
-		f.advance(2 * 24 * time.Hour)
+		votes := f.ballotsInEveryVillage(t, m.ID)
 		// 6 of 9 is exactly two thirds: passes; 5 of 9 fails.
 		for i, agree := range []int{6, 5, 9} {
 			if _, err := f.svc.RecordCount(ctx, f.official, votes[i].ID, decision.Count{Agree: agree, Disagree: 9 - agree}); err != nil {
@@ -685,30 +693,12 @@ func TestCommuneWideVotesClosingTogether(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		held := f.today().AddDays(2)
-		var votes []decision.Vote
-		for _, v := range f.villages {
-			vote, err := f.svc.Notice(ctx, f.official, m.ID, decision.Notice{VillageID: v.ID, Method: decision.Ballot, HeldOn: held.String(), Team: []string{"A", "B", "C"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			votes = append(votes, vote)
-		}
-		f.advance(2 * 24 * time.Hour)
-		errs := make(chan error, len(votes))
-		start := make(chan struct{})
-		for _, v := range votes {
-			go func() {
-				<-start
-				_, err := f.svc.RecordCount(ctx, f.official, v.ID, decision.Count{Agree: 9})
-				errs <- err
-			}()
-		}
-		close(start)
-		for range votes {
-			if err := <-errs; err != nil {
-				t.Errorf("a village's count: %v", err)
-			}
+		votes := f.ballotsInEveryVillage(t, m.ID)
+		if ok := apperrtest.AtOnce(t, len(votes), func(i int) error {
+			_, err := f.svc.RecordCount(ctx, f.official, votes[i].ID, decision.Count{Agree: 9})
+			return err
+		}); ok != len(votes) {
+			t.Errorf("%d of %d villages' counts were recorded, want all", ok, len(votes))
 		}
 		got, err := f.svc.Matter(ctx, m.ID)
 		if err != nil {
