@@ -123,3 +123,72 @@ func TestSmallPhotoPassesBigOnes(t *testing.T) {
 		}
 	})
 }
+
+// One sender's posts of big photos queue behind each other, not in the
+// decoders' queue: with one decoder busy with sender A's post, A's second
+// post and then C's wait; C is decoded before A's second post. A's post still
+// waiting after DecodeWait is told the server is busy.
+func TestOneSendersBigPostsQueueBehindEachOther(t *testing.T) {
+	data := noisePNG(t, 1500, 1500)
+	synctest.Test(t, func(t *testing.T) {
+		if n := takeDecoders(); n == 0 {
+			t.Fatal("the decoders are in use")
+		} else {
+			decoders.Release(1) // one decoder left
+			defer decoders.Release(int64(n - 1))
+		}
+		var order []string
+		var omu sync.Mutex
+		b := &Blobs{Dir: t.TempDir()}
+		post := func(who, name string, gate chan struct{}) chan error {
+			done := make(chan error, 1)
+			f := &spyFile{Reader: bytes.NewReader(data), name: name, gate: gate, order: &order, omu: &omu}
+			go func() {
+				_, err := b.PutPhotos(WithSender(context.Background(), who), []Photo{{name + ".png", f}}, 10<<20)
+				done <- err
+			}()
+			synctest.Wait()
+			return done
+		}
+		gate := make(chan struct{})
+		a1 := post("198.51.100.1", "a1", gate) // holds the decoder, stopped reading
+		a2 := post("198.51.100.1", "a2", nil)
+		c := post("198.51.100.3", "c", nil)
+		close(gate)
+		for name, ch := range map[string]chan error{"a1": a1, "a2": a2, "c": c} {
+			if err := <-ch; err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if want := []string{"a1", "c", "a2"}; !slicesEqual(order, want) {
+			t.Fatalf("decoded in order %v, want %v", order, want)
+		}
+
+		// A's second post, still waiting after DecodeWait, is refused as busy.
+		gate = make(chan struct{})
+		a1 = post("198.51.100.1", "a1", gate)
+		a2 = post("198.51.100.1", "a2", nil)
+		if err := <-a2; apperr.CodeOf(err) != apperr.CodeTooMany {
+			t.Fatalf("a2 behind a1 for DecodeWait: err = %v, want too_many", err)
+		}
+		close(gate)
+		if err := <-a1; err != nil {
+			t.Fatalf("a1: %v", err)
+		}
+		if len(senders.m) != 0 {
+			t.Fatalf("senders left locked: %v", senders.m)
+		}
+	})
+}
+
+func slicesEqual(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
