@@ -40,10 +40,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	listen := fs.String("listen", "127.0.0.1:0", "the address the measured server listens on (port 0: any free port)")
 	server := fs.String("server", "", "the danchu binary to measure (default: this one), e.g. an older build for a baseline in the same run")
 	photoConns := fs.Int("photo-conns", 20, "photos: anonymous senders at once, each posting the feedback form with 5 photos, one post after the other")
-	photoW := fs.Int("photo-width", 3400, "photos: width of each 16-bit PNG")
-	photoH := fs.Int("photo-height", 3000, "photos: height of each 16-bit PNG")
+	photoW := fs.Int("photo-width", 3400, "photos: width of each PNG")
+	photoH := fs.Int("photo-height", 3000, "photos: height of each PNG")
+	photoKind := fs.String("photo-kind", "bomb", "photos: bomb (16-bit RGBA that compresses to a few KB: the most decoding per byte) or noise (uncompressed 8-bit random pixels, e.g. 1560×1560 = 9.7 MB: the most bytes per photo)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
+	}
+	if *photoKind != "bomb" && *photoKind != "noise" {
+		return &badInput{"--photo-kind là bomb hoặc noise / --photo-kind is bomb or noise"}
 	}
 	if *scale < 1 || *conns < 1 || *dur < time.Second {
 		return &badInput{"--scale, --conns phải lớn hơn 0 và --duration ít nhất 1s / --scale and --conns must be positive, --duration at least 1s"}
@@ -132,7 +136,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *server != "" {
 		serverExe = *server
 	}
-	srv, err := loadtest.StartServer(ctx, *listen, serverExe, "--db", dsn, "--data-dir", work, "--limit-writes", "100000000")
+	srv, err := loadtest.StartServer(ctx, *listen, serverExe, "--db", dsn, "--data-dir", work, "--limit-writes", "1000000")
 	if err != nil {
 		return err
 	}
@@ -162,7 +166,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stdout, loadtest.Run(ctx, srv.URL, loadtest.QueueScenario(reporters), min(*conns, QueueConns), *dur))
 	}
 	if want["photos"] {
-		photoFlood(ctx, srv, ds, *photoConns, *photoW, *photoH, *dur, stdout)
+		photoFlood(ctx, srv, ds, *photoConns, *photoKind, *photoW, *photoH, *dur, stdout)
 	}
 	tally := tallies{citizens, posted, voters, cast, reporters, sent}
 	if !want["disclosures"] {
@@ -201,10 +205,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 }
 
 // photoFlood measures the disclosure page alone, then while conns anonymous
-// senders post the feedback form with five w×h 16-bit PNGs each, one post after
-// the other, and prints the server's peak memory after each.
-func photoFlood(ctx context.Context, srv *loadtest.Server, ds loadtest.Dataset, conns, w, h int, d time.Duration, stdout io.Writer) {
-	photo := loadtest.PNG16(w, h)
+// senders post the feedback form with five w×h PNGs each (kind: 16-bit bombs
+// or uncompressed noise), one post after the other, and prints the server's
+// peak memory after each.
+func photoFlood(ctx context.Context, srv *loadtest.Server, ds loadtest.Dataset, conns int, kind string, w, h int, d time.Duration, stdout io.Writer) {
+	photo, what, decoded := loadtest.PNG16(w, h), "16-bit RGBA", w*h*8
+	if kind == "noise" {
+		photo, what, decoded = loadtest.NoisePNG(w, h), "uncompressed 8-bit noise", w*h*4
+	}
 	page := loadtest.DisclosureScenarios(ds)[0]
 	memory := func(when string) {
 		if rss, peak, err := srv.Memory(); err == nil {
@@ -218,8 +226,8 @@ func photoFlood(ctx context.Context, srv *loadtest.Server, ds loadtest.Dataset, 
 	fmt.Fprintln(stdout, "flood:", loadtest.Run(ctx, srv.URL, page, 4, d))
 	stop()
 	f := <-done
-	fmt.Fprintf(stdout, "photo flood: %d senders × 5 photos of %d×%d 16-bit RGBA (%d KB each, %d MB decoded each): %s\n",
-		conns, w, h, len(photo)>>10, w*h*8>>20, f)
+	fmt.Fprintf(stdout, "photo flood: %d senders × 5 photos of %d×%d %s (%d KB each, %d MB decoded each): %s\n",
+		conns, w, h, what, len(photo)>>10, decoded>>20, f)
 	memory("after the flood")
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/random"
@@ -241,7 +242,9 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 			if v("anonymous") == "1" {
 				a, sub.Contact = nil, ""
 			}
-			code, err = h.svc.Submit(r.Context(), a, sub)
+			// One address's posts of big photos queue behind each other (files.PutPhotos).
+			ctx := files.WithSender(r.Context(), web.ClientIP(r.Context()))
+			code, err = h.svc.Submit(ctx, a, sub)
 		}
 	}
 	if err != nil {

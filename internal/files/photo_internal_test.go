@@ -76,9 +76,10 @@ func TestDecodeCostCoversAllocation(t *testing.T) {
 // and what was taken is given back.
 func TestPutPhotoBusy(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		if !decodes.TryAcquire(DecodeBudget) {
+		if !decodes.TryAcquire(DecodeBudget) || !smallDecodes.TryAcquire(SmallBudget) {
 			t.Fatal("the budget is in use")
 		}
+		defer smallDecodes.Release(SmallBudget)
 		var p bytes.Buffer
 		png.Encode(&p, image.NewRGBA(image.Rect(0, 0, 64, 64)))
 		dir := t.TempDir()

@@ -7,6 +7,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"image"
+	"image/png"
 	"io"
 	"math/rand/v2"
 	"mime/multipart"
@@ -52,6 +54,20 @@ func PNG16(w, h int) []byte {
 	zw.Close()
 	chunk("IDAT", z.Bytes())
 	chunk("IEND", nil)
+	return out.Bytes()
+}
+
+// NoisePNG is a valid w×h PNG of 8-bit NRGBA random pixels stored without
+// compression: its file is as large as its pixels (4 bytes each, 9.7 MB for
+// 1560×1560), the photo that costs a server the most bytes to receive and hold.
+func NoisePNG(w, h int) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	r := rand.New(rand.NewPCG(uint64(w), uint64(h)))
+	for i := 0; i < len(img.Pix); i += 8 {
+		binary.LittleEndian.PutUint64(img.Pix[i:min(i+8, len(img.Pix))], r.Uint64())
+	}
+	var out bytes.Buffer
+	(&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&out, img)
 	return out.Bytes()
 }
 

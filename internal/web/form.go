@@ -18,9 +18,11 @@ import (
 // no upload (HandleUpload): an ordinary form, an API call.
 const MaxFormBytes = 1 << 20
 
-// MultipartMemory is how much of a multipart form is kept in memory (files
-// beyond go to temporary files); the body's size is bounded by its route.
-const MultipartMemory = 8 << 20
+// MultipartMemory is how much of a multipart form is kept in memory: files
+// beyond go to temporary files (the server removes them once the request is
+// answered), so that twenty people uploading 50 MB each cost the server disk,
+// not memory; the body's size is bounded by its route.
+const MultipartMemory = 256 << 10
 
 // HandleUpload registers a handler whose form carries files, with the largest
 // body it takes. Its handler must call FormError first and, when it is not
@@ -70,6 +72,13 @@ func (s *Server) readForm(next http.Handler) http.Handler {
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		err := parseForm(r)
+		// The server removes the temporary files of the request it made, not
+		// of this one, which middleware may have copied to carry a context.
+		defer func() {
+			if r.MultipartForm != nil {
+				r.MultipartForm.RemoveAll()
+			}
+		}()
 		if err == nil { // a nil *apperr.Error
 			next.ServeHTTP(w, r)
 			return

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -91,5 +92,51 @@ func TestReadForm(t *testing.T) {
 				t.Errorf("%d %q (middleware read %q), want %d with %q (and %q)", resp.StatusCode, b, seenByMiddleware, tt.status, tt.want, tt.csrf)
 			}
 		})
+	}
+}
+
+// An upload's files beyond web.MultipartMemory go to temporary files, not
+// memory, and those are removed once the request is answered (the server
+// removes only the forms of the request it made, not of a copy that carries
+// a context).
+func TestUploadTempFilesRemoved(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("TMPDIR", dir)
+	s, err := web.NewServer(slog.New(slog.DiscardHandler), prometheus.NewRegistry(), func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var onDisk bool
+	s.HandleUpload("POST /upload", 16<<20, func(w http.ResponseWriter, r *http.Request) {
+		if err := web.FormError(r, "files"); err != nil {
+			w.WriteHeader(web.StatusOf(err))
+			return
+		}
+		f, err := r.MultipartForm.File["files"][0].Open()
+		if err == nil {
+			_, onDisk = f.(*os.File)
+			f.Close()
+		}
+		fmt.Fprint(w, "ok")
+	})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("a", "x")
+	fw, _ := mw.CreateFormFile("files", "anh.png")
+	fw.Write(make([]byte, 1<<20)) // a photo: beyond what is kept in memory
+	mw.Close()
+	resp, err := http.Post(srv.URL+"/upload", mw.FormDataContentType(), &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !onDisk {
+		t.Fatalf("status %d, file on disk %v; want 200 and the file on disk", resp.StatusCode, onDisk)
+	}
+	if left, _ := os.ReadDir(dir); len(left) != 0 {
+		t.Fatalf("%d temporary files left after the request, want none", len(left))
 	}
 }
