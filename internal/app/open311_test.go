@@ -19,9 +19,10 @@ import (
 )
 
 type apiResult struct {
-	status int
-	body   string
-	ctype  string
+	status     int
+	body       string
+	ctype      string
+	retryAfter string
 }
 
 func call(t *testing.T, method, u string, form url.Values) apiResult {
@@ -38,7 +39,7 @@ func call(t *testing.T, method, u string, form url.Values) apiResult {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return apiResult{resp.StatusCode, string(b), resp.Header.Get("Content-Type")}
+	return apiResult{resp.StatusCode, string(b), resp.Header.Get("Content-Type"), resp.Header.Get("Retry-After")}
 }
 
 // specError checks the spec's error format: [{"code":…,"description":…}] in
@@ -276,6 +277,9 @@ func TestOpen311(t *testing.T) {
 			last = call(t, "POST", api+"requests.json", post)
 		}
 		specError(t, last, 429, "json", "quá nhiều")
+		if n, err := strconv.Atoi(last.retryAfter); err != nil || n < 1 {
+			t.Errorf("the flood's 429 has Retry-After %q, want whole seconds ≥ 1", last.retryAfter)
+		}
 	})
 }
 

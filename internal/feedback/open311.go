@@ -90,6 +90,9 @@ func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err erro
 		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
 		return
 	}
+	if d := apperr.RetryAfterOf(err); d > 0 {
+		web.SetRetryAfter(w, d)
+	}
 	o.fail(w, f, status, o.web.Message(r, err))
 }
 
@@ -456,7 +459,6 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	if ok, wait := o.ah.WriteLimit.Allow("ip:" + web.ClientIP(ctx)); !ok {
-		web.SetRetryAfter(w, wait)
 		o.failErr(w, r, f, apperr.New(apperr.CodeTooMany, "feedback.err.o311_flood", web.RetrySeconds(wait)).After(wait))
 		return
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -103,8 +102,8 @@ func TextValues(v url.Values) error {
 
 // TextOfRequest is the one place where the text of a request is checked
 // before any handler or service sees it: the URL's query, and the fields of a
-// form body (URL-encoded or multipart, read before by readForm, or here if
-// nothing read it) with the names of the files sent. Each must pass Text; what
+// form body (URL-encoded or multipart, as readForm, the one reader, parsed it)
+// with the names of the files sent. Each must pass Text; what
 // passes is left in NFC in r.URL, r.Form, r.PostForm and r.MultipartForm.
 func TextOfRequest(r *http.Request) error {
 	if r.URL.RawQuery != "" {
@@ -117,15 +116,6 @@ func TextOfRequest(r *http.Request) error {
 			if after := q.Encode(); after != before {
 				r.URL.RawQuery = after
 			}
-		}
-	}
-	if r.Body != nil && r.Body != http.NoBody && r.Method != http.MethodGet && r.Method != http.MethodHead {
-		ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		switch {
-		case ct == "application/x-www-form-urlencoded" && r.PostForm == nil:
-			r.ParseForm()
-		case ct == "multipart/form-data" && r.MultipartForm == nil:
-			r.ParseMultipartForm(MultipartMemory)
 		}
 	}
 	for _, v := range []url.Values{r.Form, r.PostForm} {
