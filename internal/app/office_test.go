@@ -243,11 +243,11 @@ func TestOfficeHomes(t *testing.T) {
 			t.Fatalf("home: %d", code)
 		}
 		order := []string{
-			`href="` + url(w.danDien, "quyet-dinh") + `"><b>2</b> việc Nhân dân đã quyết định chờ gửi biên bản`,
-			`href="` + url(w.danDien, "lay-y-kien") + `"><b>3</b> ý kiến góp ý chưa được trả lời`,
-			`href="` + url(w.danDien, "quyet-dinh") + `"><b>1</b> việc Nhân dân đã quyết định chờ công nhận`,
-			`href="` + url(w.danDien, "phan-anh") + `"><b>2</b> phản ánh, kiến nghị đang chờ xử lý`,
-			`href="` + url(w.danDien, "cong-khai") + `"><b>3</b> nội dung công khai`,
+			`href="` + url(w.danDien, "quyet-dinh") + `"><span class="count">2</span> việc Nhân dân đã quyết định chờ gửi biên bản`,
+			`href="` + url(w.danDien, "lay-y-kien") + `"><span class="count">3</span> ý kiến góp ý chưa được trả lời`,
+			`href="` + url(w.danDien, "quyet-dinh") + `"><span class="count">1</span> việc Nhân dân đã quyết định chờ công nhận`,
+			`href="` + url(w.danDien, "phan-anh") + `"><span class="count">2</span> phản ánh, kiến nghị đang chờ xử lý`,
+			`href="` + url(w.danDien, "cong-khai") + `"><span class="count">3</span> nội dung công khai`,
 			`Vai trò của bạn`,
 		}
 		at := 0
@@ -270,7 +270,7 @@ func TestOfficeHomes(t *testing.T) {
 		// A viewer of the commune: the same counts, every link to the read-only overview.
 		xem := signIn(t, srv, "xem@danchu.demo", demo.Password)
 		_, body, _ = xem.Get("/quan-tri")
-		if !strings.Contains(body, `href="`+url(w.danDien, "tong-quan")+`"><b>2</b> phản ánh, kiến nghị đang chờ xử lý`) || !strings.Contains(body, "chỉ xem") {
+		if !strings.Contains(body, `href="`+url(w.danDien, "tong-quan")+`"><span class="count">2</span> phản ánh, kiến nghị đang chờ xử lý`) || !strings.Contains(body, "chỉ xem") {
 			t.Errorf("viewer's home: no read-only count\n%s", mainOf(body))
 		}
 		for _, page := range []string{"phan-anh", "lay-y-kien", "quyet-dinh", "cong-khai"} {
@@ -288,8 +288,8 @@ func TestOfficeHomes(t *testing.T) {
 		// The village head: the village's minutes to send; recognition is the commune's, read only.
 		thon := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
 		_, body, _ = thon.Get("/quan-tri")
-		if !strings.Contains(body, `href="`+url(w.village, "quyet-dinh")+`"><b>2</b> việc Nhân dân đã quyết định chờ gửi biên bản`) ||
-			!strings.Contains(body, `href="`+url(w.village, "tong-quan")+`"><b>1</b> việc Nhân dân đã quyết định chờ công nhận`) {
+		if !strings.Contains(body, `href="`+url(w.village, "quyet-dinh")+`"><span class="count">2</span> việc Nhân dân đã quyết định chờ gửi biên bản`) ||
+			!strings.Contains(body, `href="`+url(w.village, "tong-quan")+`"><span class="count">1</span> việc Nhân dân đã quyết định chờ công nhận`) {
 			t.Errorf("village head's home:\n%s", mainOf(body))
 		}
 		if strings.Contains(body, "ý kiến góp ý") || strings.Contains(body, url(w.danDien, "")) {
@@ -341,7 +341,7 @@ func TestOfficeHomes(t *testing.T) {
 		}
 		// The province admin reads a commune's overview: feedback they may handle, the rest read only.
 		_, body, _ = tinh.Get(url(w.danDien, "tong-quan"))
-		if !strings.Contains(body, `href="`+url(w.danDien, "phan-anh")+`"><b>2</b>`) || !strings.Contains(body, `href="`+url(w.danDien, "tong-quan")+`"><b>3</b> ý kiến`) {
+		if !strings.Contains(body, `href="`+url(w.danDien, "phan-anh")+`"><span class="count">2</span>`) || !strings.Contains(body, `href="`+url(w.danDien, "tong-quan")+`"><span class="count">3</span> ý kiến`) {
 			t.Errorf("province admin's overview of Đan Điền:\n%s", mainOf(body))
 		}
 		// The export.
