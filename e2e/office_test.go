@@ -16,6 +16,7 @@ import (
 	"danchu/internal/office"
 	"danchu/internal/org"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -143,5 +144,13 @@ func TestOfficeHomeAndProvinceTable(t *testing.T) {
 	top := must(chromedp.Run(tinh, chromedp.Text(chromedp.CSS(`table.figures tbody tr th`))))(t)
 	if top != danDien.Name {
 		t.Errorf("first commune by satisfaction, most first: %q, want %s", top, danDien.Name)
+	}
+	// Printed, the table is not cut at the box's edge and the site's header is left out.
+	if _, err := chromedp.Call(tinh, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	printed := must(chromedp.Run(tinh, chromedp.Evaluate[string](`getComputedStyle(document.querySelector(".scroll")).overflowX + " " + getComputedStyle(document.querySelector("header.site")).display`)))(t)
+	if printed != "visible none" {
+		t.Errorf("printed table box overflow and header display: %q, want \"visible none\"", printed)
 	}
 }
