@@ -178,8 +178,9 @@ func TestSeedShowsEveryState(t *testing.T) {
 		if mine, ok, err := a.Decide.Mine(ctx, nil, sum.OpenVote); err != nil || ok || mine.Voted {
 			t.Errorf("Mine without an actor: %v %v %v", mine, ok, err)
 		}
-		if v, err := a.Decide.Vote(ctx, sum.OpenVote); err != nil || v.Method != decision.Online || !v.Open(today) {
-			t.Errorf("the open vote: %+v %v", v, err)
+		if v, err := a.Decide.Vote(ctx, sum.OpenVote); err != nil || v.Method != decision.Online || !v.Open(today) ||
+			v.Tally.Agree+v.Tally.Disagree+v.Tally.OtherOpinion != 9 {
+			t.Errorf("the open vote (9 households voted): %+v %v", v, err)
 		}
 		if ms, _ := a.Decide.List(ctx, second.ID, 0, 100); len(ms) == 0 {
 			t.Error("the second commune has no matter")
@@ -224,6 +225,16 @@ func TestSeedShowsEveryState(t *testing.T) {
 		}
 		if st.Received == 0 || st.Answered == 0 || st.Rated == 0 {
 			t.Errorf("empty statistics: %+v", st)
+		}
+
+		// The demo accounts sign in with the shared password, as before.
+		for _, acc := range demo.Accounts {
+			if _, err := a.Auth.SignIn(ctx, acc.Email, demo.Password, "127.0.0.1", "test"); err != nil {
+				t.Errorf("%s: %v", acc.Email, err)
+			}
+		}
+		if len(sum.Citizens) == 0 {
+			t.Error("no citizen represents a household")
 		}
 
 		// The public record verifies, vouched rows included.
@@ -294,4 +305,27 @@ func TestSeedTwiceLoadsNothing(t *testing.T) {
 			t.Errorf("feedback items: %d → %d", len(items), len(items2))
 		}
 	})
+}
+
+// The story's every step is allowed by the services whatever today is: the
+// 60 days across Tết, across the new year, across a 29 February.
+func TestSeedAnyDay(t *testing.T) {
+	for _, day := range []string{"2026-03-10", "2027-01-05", "2028-03-01", "2026-05-04"} {
+		t.Run(day, func(t *testing.T) {
+			d := db.OpenTest(t, db.SQLite)
+			a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
+			now, err := time.Parse(time.DateTime, day+" 09:30:00")
+			if err != nil {
+				t.Fatal(err)
+			}
+			sum, err := demo.SeedAt(context.Background(), services(a), now)
+			if err != nil || !sum.Loaded || sum.Matters != 7 || sum.Feedback == 0 {
+				t.Fatalf("seeded as of %s: %+v, %v", day, sum, err)
+			}
+			if _, _, err := a.Audit.Verify(context.Background()); err != nil {
+				t.Error(err)
+			}
+		})
+	}
 }

@@ -107,12 +107,12 @@ func (s *story) run(first, second org.Unit) {
 	s.publish(qd, second, 1, "Kế hoạch phát triển kinh tế - xã hội năm {Y} của xã Quảng Điền",
 		"Nghị quyết của HĐND xã Quảng Điền về các chỉ tiêu kinh tế - xã hội năm {Y}.", -45)
 
-	// Day -40: a land notice posted late (decided twelve days before).
+	// Day -40: a land notice posted late (decided 19 days before: late even across Tết's days off).
 	s.at(-40, 7, 30)
 	f6 := s.report(cit[1], feedback.Feedback, "moi-truong", dp, "Rác thải tập kết bên bờ sông gần cầu Đông Phước, bốc mùi vào buổi chiều.", "Bờ sông cạnh cầu Đông Phước")
 	s.at(-40, 8, 0)
 	s.publish(xa, first, 3, "Thông báo thu hồi đất mở rộng đường liên xã ĐĐ-05",
-		"Thu hồi 1,2 ha đất nông nghiệp của 23 hộ để mở rộng đường liên xã ĐĐ-05; phương án bồi thường niêm yết tại trụ sở UBND xã.", -52,
+		"Thu hồi 1,2 ha đất nông nghiệp của 23 hộ để mở rộng đường liên xã ĐĐ-05; phương án bồi thường niêm yết tại trụ sở UBND xã.", -59,
 		s.attach("phuong-an-boi-thuong.pdf", "Phuong an boi thuong duong DD-05"))
 	s.at(-40, 21, 0)
 	s.comment(cit[3], c1.ID, 2, consultation.Disagree, "Không nên phạt tiền hộ chưa phân loại rác ngay, cần thời gian tuyên truyền trước.")
@@ -364,7 +364,7 @@ func (s *story) run(first, second org.Unit) {
 	s.at(-6, 9, 0)
 	s.act(xa, f11, feedback.Step{Action: feedback.DoAnswer, Note: "Công ty cấp nước đã thay van giảm áp tại xóm 3; áp lực nước đã được cải thiện."})
 	s.at(-6, 10, 0)
-	s.publish(qd, second, 3, "Thông báo thu hồi đất xây dựng trường mầm non Quảng Điền", "Thu hồi 0,6 ha đất của 9 hộ; phương án bồi thường niêm yết tại trụ sở UBND xã.", -20)
+	s.publish(qd, second, 3, "Thông báo thu hồi đất xây dựng trường mầm non Quảng Điền", "Thu hồi 0,6 ha đất của 9 hộ; phương án bồi thường niêm yết tại trụ sở UBND xã.", -26)
 	s.at(-6, 19, 0)
 	if h := electionVote.Households; h > 0 {
 		s.count(xa, electionVote, decision.Count{Present: pct(h, 92), PerCandidate: []int{pct(h, 61), pct(h, 29)}, Committee: committee, Secretary: "Hồ Thị Thu"})

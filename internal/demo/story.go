@@ -76,9 +76,13 @@ const StoryDays = 60
 // event's time (the public record's chain stays in time order and every legal
 // period is the services' own check); the clock is given back at the end. A
 // database that already has units is left alone (Loaded false).
-func Seed(ctx context.Context, s Services) (Seeded, error) {
+func Seed(ctx context.Context, s Services) (Seeded, error) { return SeedAt(ctx, s, time.Now()) }
+
+// SeedAt is Seed as if today were the day of now (tests: the story holds
+// whatever the date, Tết and the new year included).
+func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 	vn := time.FixedZone("ICT", 7*3600)
-	now := time.Now().In(vn)
+	now = now.In(vn)
 	clk := &clock{midnight: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, vn)}
 	clk.cur = clk.midnight.AddDate(0, 0, -StoryDays).Add(7 * time.Hour)
 	restore := s.DB.Now
@@ -112,7 +116,7 @@ func Seed(ctx context.Context, s Services) (Seeded, error) {
 		return out, err
 	}
 	mail := &inbox{}
-	st := &story{Services: s, ctx: ctx, clk: clk, rng: rand.New(rand.NewPCG(2026, 16)), out: &out, who: officials, mail: mail,
+	st := &story{Services: s, ctx: ctx, clk: clk, out: &out, who: officials, mail: mail,
 		box: notify.NewOutbox(s.DB, mail, mail, "", slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	st.run(first, second)
 	if st.err != nil {
@@ -172,7 +176,6 @@ type story struct {
 	Services
 	ctx  context.Context
 	clk  *clock
-	rng  *rand.Rand
 	out  *Seeded
 	who  map[string]*auth.Actor
 	mail *inbox
