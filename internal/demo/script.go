@@ -238,6 +238,8 @@ func (s *story) run(first, second org.Unit) {
 	s.submit(xa, failed, "Trần Văn Tây", "Phạm Thị Mặt Trận")
 	s.at(-18, 8, 0)
 	greenVote := s.notice(qd, green, decision.Notice{VillageID: qd1.ID, Method: decision.Meeting, HeldOn: s.date(-11)})
+	s.at(-17, 9, 0)
+	s.recognize(xa, failed) // the result (not passed) acknowledged: the commune answers every minutes it gets (Art 21(2))
 	s.at(-15, 8, 0)
 	f12 := s.report(cit[4], feedback.Petition, "khac", first, "Kiến nghị lắp thêm đèn chiếu sáng trên tuyến đường liên thôn Đông Phước – Nam Thanh.", "Đường liên thôn Đông Phước – Nam Thanh")
 	s.at(-15, 9, 0)
@@ -349,10 +351,9 @@ func (s *story) run(first, second org.Unit) {
 	s.at(-7, 8, 0)
 	s.act(xa, f9, feedback.Step{Action: feedback.DoTransfer, ToUnit: second.ID, Note: "Đoạn đường sạt lở thuộc địa bàn xã Quảng Điền."})
 	s.at(-7, 9, 0)
-	if s.err == nil {
-		_, err := s.Decide.Recognize(s.ctx, xa, convention.ID, true, "")
-		s.fail("recognize", err)
-	}
+	s.recognize(xa, convention)
+	s.at(-7, 9, 30)
+	s.recognize(qd, green)
 	s.at(-7, 20, 0)
 	s.comment(cit[3], c2.ID, opinions[3].part, opinions[3].stance, opinions[3].body)
 

@@ -387,6 +387,14 @@ func (s *story) submit(a *auth.Actor, m decision.Matter, head, front string) {
 	s.fail("submit "+m.Title, err)
 }
 
+func (s *story) recognize(a *auth.Actor, m decision.Matter) {
+	if s.err != nil {
+		return
+	}
+	_, err := s.Decide.Recognize(s.ctx, a, m.ID, true, "")
+	s.fail("recognize "+m.Title, err)
+}
+
 // report sends a feedback item as a citizen (a nil: anonymous) and returns its code.
 func (s *story) report(a *auth.Actor, kind, category string, place org.Unit, description, address string) string {
 	if s.err != nil {
