@@ -191,9 +191,10 @@ func TestSeedShowsEveryState(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		statuses, rated, merged, reopened, transferred := map[string]bool{}, 0, 0, 0, 0
+		statuses, rated, merged, reopened, transferred, photos := map[string]bool{}, 0, 0, 0, 0, 0
 		for _, it := range items {
 			statuses[it.Status] = true
+			photos += it.Photos
 			if it.Rating > 0 {
 				rated++
 			}
@@ -212,8 +213,8 @@ func TestSeedShowsEveryState(t *testing.T) {
 				t.Errorf("no feedback %s", s.Name)
 			}
 		}
-		if rated < 2 || merged == 0 || reopened == 0 || transferred == 0 {
-			t.Errorf("feedback: %d rated, %d merged, %d reopened, %d transferred", rated, merged, reopened, transferred)
+		if rated < 2 || merged == 0 || reopened == 0 || transferred == 0 || photos < 2 {
+			t.Errorf("feedback: %d rated, %d merged, %d reopened, %d transferred, %d photos", rated, merged, reopened, transferred, photos)
 		}
 		spots, err := a.Feedback.HotSpots(ctx, commune.ID)
 		if err != nil || len(spots) == 0 {

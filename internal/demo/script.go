@@ -359,7 +359,8 @@ func (s *story) run(first, second org.Unit) {
 
 	// Day -6: the hot spot in Đông Phước begins (street lights, drains, a fallen tree).
 	s.at(-6, 7, 30)
-	f3 := s.report(nil, feedback.Feedback, "dien-nuoc", dp, "Đèn đường trước nhà văn hóa thôn Đông Phước bị hỏng cả tuần nay.", "Nhà văn hóa thôn Đông Phước")
+	f3 := s.report(nil, feedback.Feedback, "dien-nuoc", dp, "Đèn đường trước nhà văn hóa thôn Đông Phước bị hỏng cả tuần nay.", "Nhà văn hóa thôn Đông Phước",
+		photo("den-duong.png"))
 	s.at(-6, 8, 0)
 	s.act(qd, f9, feedback.Step{Action: feedback.DoAccept})
 	s.at(-6, 9, 0)
@@ -444,7 +445,8 @@ func (s *story) run(first, second org.Unit) {
 	s.at(-3, 20, 0)
 	s.comment(cit[7], c2.ID, opinions[7].part, opinions[7].stance, opinions[7].body)
 	s.at(-2, 8, 0)
-	f2 := s.report(cit[9], feedback.Feedback, "dien-nuoc", dp, "Cả dãy đèn đường xóm 2 thôn Đông Phước tắt, trẻ em đi học thêm về rất tối.", "Xóm 2, thôn Đông Phước")
+	f2 := s.report(cit[9], feedback.Feedback, "dien-nuoc", dp, "Cả dãy đèn đường xóm 2 thôn Đông Phước tắt, trẻ em đi học thêm về rất tối.", "Xóm 2, thôn Đông Phước",
+		photo("xom-2.png"), photo("xom-2-goc-khac.png"))
 	s.at(-2, 9, 0)
 	s.notice(xa, road, decision.Notice{VillageID: th.ID, Method: decision.Meeting, HeldOn: s.date(4)})
 	s.at(-2, 10, 0)

@@ -1,8 +1,12 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -395,12 +399,38 @@ func (s *story) recognize(a *auth.Actor, m decision.Matter) {
 	s.fail("recognize "+m.Title, err)
 }
 
-// report sends a feedback item as a citizen (a nil: anonymous) and returns its code.
-func (s *story) report(a *auth.Actor, kind, category string, place org.Unit, description, address string) string {
+// photo is a small picture for a feedback item: a dusk sky over a dark road
+// with one lamp, drawn here (no file ships with the demo).
+func photo(name string) feedback.Upload {
+	const w, h = 320, 240
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{uint8(40 + y/4), uint8(50 + y/5), uint8(110 - y/4), 255}
+			if y > h*2/3 {
+				c = color.RGBA{60, 60, 64, 255} // the road
+			}
+			if dx, dy := x-w/3, y-h/4; dx*dx+dy*dy < 90 {
+				c = color.RGBA{250, 230, 140, 255} // the lamp
+			}
+			if x > w/3-2 && x < w/3+2 && y > h/4 && y <= h*2/3 {
+				c = color.RGBA{30, 30, 30, 255} // its post
+			}
+			img.Set(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	_ = png.Encode(&b, img) // a bytes.Buffer does not fail
+	return feedback.Upload{Name: name, R: bytes.NewReader(b.Bytes())}
+}
+
+// report sends a feedback item as a citizen (a nil: anonymous) with photos
+// and returns its code.
+func (s *story) report(a *auth.Actor, kind, category string, place org.Unit, description, address string, photos ...feedback.Upload) string {
 	if s.err != nil {
 		return ""
 	}
-	sub := feedback.Submission{Kind: kind, Category: category, UnitID: place.ID, Description: description, Address: address, IdemKey: s.key()}
+	sub := feedback.Submission{Kind: kind, Category: category, UnitID: place.ID, Description: description, Address: address, IdemKey: s.key(), Photos: photos}
 	if a != nil {
 		sub.Contact = a.Email
 	}
