@@ -217,7 +217,7 @@ func TestElectionPages(t *testing.T) {
 		count := "/quan-tri/bieu-quyet/" + vote[1] + "/ket-qua"
 		win := n/2 + 1
 		form := url.Values{"present": {fmt.Sprint(n)}, "cand": {fmt.Sprint(win), "abc"}, "committee": {"A\nB\nC"}, "secretary": {"D"}}
-		if code, page, _ := head.Post(office, count, form); code != http.StatusBadRequest || !strings.Contains(page, "âm") {
+		if code, page, _ := head.Post(office, count, form); code != http.StatusBadRequest || !strings.Contains(page, "“abc” không phải một số nguyên") {
 			t.Errorf("a count that is not a number: %d", code)
 		}
 		form["cand"] = []string{fmt.Sprint(win), fmt.Sprint(n - win)}

@@ -4,7 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -280,13 +280,18 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if !ok {
 		return
 	}
-	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
-	backers, _ := strconv.Atoi(r.PostFormValue("backers"))
-	seats, _ := strconv.Atoi(r.PostFormValue("seats"))
+	n := web.FormNumbers(r)
+	subject := n.Optional("subject", apperr.M("decision.field.subject"), 0) // a select: left empty, the service asks to choose
+	backers := n.Optional("backers", apperr.M("decision.field.backers"), 0)
+	seats := n.Optional("seats", apperr.M("decision.field.seats"), 1)
 	ref := strings.TrimRight(strings.TrimSpace(r.PostFormValue("draft")), "/") // a number, or the consultation's address
 	draft, _ := web.ParseID(ref[strings.LastIndex(ref, "/")+1:])
-	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
-		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
+	err := n.Err()
+	var m Matter
+	if err == nil {
+		m, err = h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+			Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
@@ -313,7 +318,17 @@ type officePage struct {
 	MinDate  string
 	Today    string
 	Error    string
+	Fields   map[string]string
+	Typed    url.Values // what a failed form carried, shown again
 	Done     string
+}
+
+// V is what was typed in field name of the failed form (i: its i-th value).
+func (p officePage) V(name string, i int) string {
+	if i < len(p.Typed[name]) {
+		return p.Typed[name][i]
+	}
+	return ""
 }
 
 // matterParam reads the path's matter and checks the official may act on it.
@@ -412,7 +427,7 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, done string) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message})
+			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message, Fields: f.Fields, Typed: r.PostForm})
 		}
 		return
 	}
@@ -428,9 +443,13 @@ func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		return
 	}
 	village, _ := web.ParseID(r.PostFormValue("village"))
-	opted, _ := strconv.Atoi(r.PostFormValue("opted_in"))
-	_, err := h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
-		OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
+	n := web.FormNumbers(r)
+	opted := n.Optional("opted_in", apperr.M("decision.field.opted_in"), 0)
+	err := n.Err()
+	if err == nil {
+		_, err = h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
+			OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
+	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.noticed"))
 }
 
@@ -456,9 +475,23 @@ func (h *handlers) voteParam(w http.ResponseWriter, r *http.Request, a *auth.Act
 	return v, m, true
 }
 
-func atoi(r *http.Request, name string) int {
-	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
-	return n
+// readCount reads a count form strictly (web.FormNumbers): the numbers the
+// vote's method asks for, each required.
+func readCount(r *http.Request, m Matter, v Vote) (Count, error) {
+	n := web.FormNumbers(r)
+	c := Count{Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary")}
+	if len(m.Candidates) > 0 {
+		c.Present = n.Int("present", apperr.M("decision.field.voted"))
+		c.PerCandidate = n.Ints("cand", apperr.M("decision.field.cand"))
+	} else {
+		if v.Method == Meeting {
+			c.Present = n.Int("present", apperr.M("decision.field.present"))
+		}
+		c.Agree = n.Int("agree", apperr.M("decision.field.agree"))
+		c.Disagree = n.Int("disagree", apperr.M("decision.field.disagree"))
+		c.Other = n.Int("other", apperr.M("decision.field.other"))
+	}
+	return c, n.Err()
 }
 
 func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -466,16 +499,10 @@ func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
-	var per []int
-	for _, x := range r.PostForm["cand"] {
-		n, err := strconv.Atoi(strings.TrimSpace(x))
-		if err != nil {
-			n = -1 // refused by the count check with a clear message
-		}
-		per = append(per, n)
+	c, err := readCount(r, m, v)
+	if err == nil {
+		_, err = h.svc.RecordCount(r.Context(), a, v.ID, c)
 	}
-	_, err := h.svc.RecordCount(r.Context(), a, v.ID, Count{Present: atoi(r, "present"), Agree: atoi(r, "agree"), Disagree: atoi(r, "disagree"),
-		Other: atoi(r, "other"), Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary"), PerCandidate: per})
 	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
 }
 

@@ -269,8 +269,8 @@ func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Act
 		if !ok {
 			return
 		}
-		id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
-		if err != nil {
+		id, ok := web.PathID(r, param)
+		if !ok {
 			h.web.NotFound(w, r)
 			return
 		}
@@ -358,8 +358,8 @@ func (h *handlers) householdParam(w http.ResponseWriter, r *http.Request, a *aut
 	if !ok {
 		return u, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("household"), 10, 64)
-	if err != nil {
+	id, ok := web.PathID(r, "household")
+	if !ok {
 		h.web.NotFound(w, r)
 		return u, 0, false
 	}
