@@ -112,5 +112,24 @@ func TestCountNumbersAreStrict(t *testing.T) {
 				t.Errorf("agree %q stored: vote %s, agree %d", c.agree, status, agree)
 			}
 		}
+		// Entered wrong (0 in favour), then corrected with its reason from the office page.
+		n := r.households
+		if code, page, _ := r.head.Post(r.office, r.countURL, url.Values{"agree": {"0"}, "disagree": {"1"}, "other": {"0"}}); code != 200 ||
+			!strings.Contains(page, "Không thông qua") {
+			t.Fatalf("count: %d %s", code, mainOf(page))
+		}
+		correct := "/quan-tri/bieu-quyet/" + r.vote + "/sua-ket-qua"
+		if code, page, _ := r.head.Post(r.office, correct, url.Values{"agree": {fmt.Sprint(n-1) + " hộ"}, "disagree": {"1"}, "other": {"0"}, "reason": {"Gõ nhầm"}}); code != http.StatusBadRequest ||
+			!strings.Contains(page, "không phải một số nguyên") {
+			t.Errorf("correction with a unit: %d", code)
+		}
+		if code, page, _ := r.head.Post(r.office, correct, url.Values{"agree": {fmt.Sprint(n - 1)}, "disagree": {"1"}, "other": {"0"}, "reason": {"Gõ nhầm số hộ đồng ý"}}); code != 200 ||
+			!strings.Contains(page, "Đã sửa kết quả") {
+			t.Fatalf("correction: %d %s", code, mainOf(page))
+		}
+		_, page, _ := webtest.New(t, r.srv.URL).Get(strings.Replace(r.office, "/quan-tri", "", 1))
+		if !strings.Contains(page, fmt.Sprintf("đồng ý 0 → %d", n-1)) || !strings.Contains(page, "Lý do: Gõ nhầm số hộ đồng ý") || !strings.Contains(page, "Thông qua") {
+			t.Errorf("the public page lacks the correction: %s", mainOf(page))
+		}
 	})
 }

@@ -48,6 +48,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/thong-bao", ah.Official(h.notice))
 	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-qua", ah.Official(h.count))
 	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-thuc", ah.Official(h.closeOnline))
+	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/sua-ket-qua", ah.Official(h.correct))
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/gui", ah.Official(h.submit))
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/cong-nhan", ah.Official(h.recognize))
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/huy-bo", ah.Official(h.annul))
@@ -92,6 +93,10 @@ type voteView struct {
 	Mine      MyBallot
 	MineOK    bool
 	CanVote   bool
+	// A recorded count: its corrections, and whether it may still be corrected
+	// (the minutes not sent, the decision not annulled, no later vote).
+	Corrections []Correction
+	Correctable bool
 }
 
 // dates are a matter's dates as DD/MM/YYYY, for the pages.
@@ -133,6 +138,12 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		if out[i].Results, err = h.svc.Results(r.Context(), m, v); err != nil {
 			return nil, err
 		}
+		if v.Method != Online && v.Status == StatusClosed {
+			if out[i].Corrections, err = h.svc.Corrections(r.Context(), v.ID); err != nil {
+				return nil, err
+			}
+			out[i].Correctable = m.SubmittedOn == "" && m.AnnulledOn == "" && !laterIn(vs, v)
+		}
 		if v.Method == Online && v.Status == StatusClosed {
 			out[i].Ballots = v.Tally.Agree + v.Tally.Disagree + v.Tally.OtherOpinion
 			if code := r.URL.Query().Get("kiem-tra"); code != "" && r.URL.Query().Get("phieu") == fmt.Sprint(v.ID) {
@@ -150,6 +161,16 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		}
 	}
 	return out, nil
+}
+
+// laterIn reports whether a vote of vs was noticed after v in v's village.
+func laterIn(vs []Vote, v Vote) bool {
+	for _, x := range vs {
+		if x.VillageID == v.VillageID && x.ID > v.ID {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64, status int, p detailPage) {
@@ -504,6 +525,19 @@ func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		_, err = h.svc.RecordCount(r.Context(), a, v.ID, c)
 	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
+}
+
+// correct corrects a recorded count, with its reason (Service.CorrectCount).
+func (h *handlers) correct(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	v, m, ok := h.voteParam(w, r, a)
+	if !ok {
+		return
+	}
+	c, err := readCount(r, m, v)
+	if err == nil {
+		_, err = h.svc.CorrectCount(r.Context(), a, v.ID, c, r.PostFormValue("reason"))
+	}
+	h.after(w, r, m, err, h.web.T(r, "decision.office.corrected"))
 }
 
 func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
