@@ -133,3 +133,61 @@ func TestCountNumbersAreStrict(t *testing.T) {
 		}
 	})
 }
+
+// An online vote announced to end on a day cannot be closed before that day
+// is over (the server says from when it can), and its minutes carry the time
+// it really closed, not the announced day.
+func TestOnlineVoteClosesOnlyAfterItsLastDay(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		r := newDecisionRoom(t, d, "online")
+		last := r.heldOn.Format("02/01/2006")
+		next := r.heldOn.AddDate(0, 0, 1).Format("02/01/2006")
+		for _, at := range []time.Time{r.now.Add(time.Hour), r.heldOn.Add(6 * time.Hour)} { // today; 22:00 on the last day (Vietnam)
+			r.at(t, at)
+			code, page, _ := r.head.Post(r.office, r.close, url.Values{"confirm": {"1"}})
+			if code != http.StatusConflict || !strings.Contains(page, "đến hết ngày "+last) || !strings.Contains(page, "Từ ngày "+next) {
+				t.Errorf("closing at %s: %d, want 409 saying from %s: %s", at, code, next, mainOf(page))
+			}
+			var status string
+			d.QueryRowContext(context.Background(), "select status from votes where id = $1", r.vote).Scan(&status)
+			if status != "open" {
+				t.Fatalf("closing at %s: the vote is %s", at, status)
+			}
+		}
+		closedAt := r.heldOn.AddDate(0, 0, 2).Add(3 * time.Hour) // 12:00 in Vietnam, two days after the last day
+		r.at(t, closedAt)
+		// Irreversible: without the box ticked the server refuses and nothing changes.
+		if code, page, _ := r.head.Post(r.office, r.close, url.Values{}); code != http.StatusBadRequest || !strings.Contains(page, "Tôi xác nhận") {
+			t.Errorf("closing without confirming: %d %s", code, mainOf(page))
+		}
+		var status string
+		d.QueryRowContext(context.Background(), "select status from votes where id = $1", r.vote).Scan(&status)
+		if status != "open" {
+			t.Fatalf("closing without confirming: the vote is %s", status)
+		}
+		if code, page, _ := r.head.Post(r.office, r.close, url.Values{"confirm": {"1"}}); code != 200 {
+			t.Fatalf("close after the last day: %d %s", code, mainOf(page))
+		}
+		code, page, _ := r.head.Post(r.office, r.office+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}})
+		if code != http.StatusBadRequest || !strings.Contains(page, `value="A"`) {
+			t.Errorf("minutes without confirming: %d (or what was typed is lost)", code)
+		}
+		if n := db.Count(t, d, "select count(*) from matters where submitted_on <> ''"); n != 0 {
+			t.Errorf("minutes sent without confirming: %d", n)
+		}
+		code, page, _ = r.head.Post(r.office, r.office+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}, "confirm": {"1"}})
+		if code != 200 {
+			t.Fatalf("submit: %d %s", code, mainOf(page))
+		}
+		_, minutes, _ := webtest.New(t, r.srv.URL).Get(strings.Replace(r.office, "/quan-tri", "", 1) + "/bien-ban")
+		when := closedAt.In(time.FixedZone("ICT", 7*3600)).Format("15:04 02/01/2006")
+		if !strings.Contains(minutes, "kết thúc lúc "+when) {
+			t.Errorf("the minutes do not carry the real close %s: %s", when, mainOf(minutes))
+		}
+		var decided string
+		d.QueryRowContext(context.Background(), "select decided_on from matters where id = (select matter_id from votes where id = $1)", r.vote).Scan(&decided)
+		if decided != closedAt.Format("2006-01-02") {
+			t.Errorf("decided on %s, want the close day %s", decided, closedAt.Format("2006-01-02"))
+		}
+	})
+}

@@ -6,6 +6,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -397,6 +398,7 @@ type officePage struct {
 	Reasons    map[string]string
 	PartName   map[int]string
 	Error      string
+	Typed      url.Values // what a failed form carried, shown again
 	Done       string
 }
 
@@ -440,7 +442,7 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 func (h *handlers) after(w http.ResponseWriter, r *http.Request, id int64, err error, done string) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message})
+			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message, Typed: r.PostForm})
 		}
 		return
 	}
@@ -477,7 +479,10 @@ func (h *handlers) synthesize(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if !ok {
 		return
 	}
-	err := h.svc.Synthesize(r.Context(), a, c.ID, r.PostFormValue("decision"), r.PostFormValue("adopted") == "1", strings.TrimSpace(r.PostFormValue("against_reason")))
+	err := web.Confirmed(r)
+	if err == nil {
+		err = h.svc.Synthesize(r.Context(), a, c.ID, r.PostFormValue("decision"), r.PostFormValue("adopted") == "1", strings.TrimSpace(r.PostFormValue("against_reason")))
+	}
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d", c.ID), http.StatusSeeOther)
 		return

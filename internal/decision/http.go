@@ -93,6 +93,7 @@ type voteView struct {
 	Mine      MyBallot
 	MineOK    bool
 	CanVote   bool
+	TooEarly  bool // an open online vote before its last day is over: not yet closed
 	// A recorded count: its corrections, and whether it may still be corrected
 	// (the minutes not sent, the decision not annulled, no later vote).
 	Corrections []Correction
@@ -158,6 +159,7 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 				return nil, err
 			}
 			out[i].CanVote = out[i].MineOK && !out[i].Mine.Voted && v.Open(today)
+			out[i].TooEarly = v.Status == StatusOpen && today.Before(v.ClosesFrom())
 		}
 	}
 	return out, nil
@@ -545,7 +547,10 @@ func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.A
 	if !ok {
 		return
 	}
-	_, err := h.svc.CloseOnline(r.Context(), a, v.ID)
+	err := web.Confirmed(r)
+	if err == nil {
+		_, err = h.svc.CloseOnline(r.Context(), a, v.ID)
+	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.closed"))
 }
 
@@ -554,8 +559,11 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	if !ok {
 		return
 	}
-	_, err := h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
-		Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
+	err := web.Confirmed(r)
+	if err == nil {
+		_, err = h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
+			Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
+	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.submitted"))
 }
 
@@ -580,7 +588,14 @@ func (h *handlers) recognize(w http.ResponseWriter, r *http.Request, a *auth.Act
 	if !ok {
 		return
 	}
-	_, err := h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
+	err := web.Confirmed(r)
+	if err != nil { // one who may not answer is refused as such, ticked or not
+		if perr := h.svc.MayRecognize(r.Context(), a, m); perr != nil {
+			err = perr
+		}
+	} else {
+		_, err = h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
+	}
 	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.answered"))
 }
 
@@ -589,7 +604,14 @@ func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
-	_, err := h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
+	err := web.Confirmed(r)
+	if err != nil {
+		if perr := h.svc.MayAnnul(r.Context(), a, m); perr != nil {
+			err = perr
+		}
+	} else {
+		_, err = h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
+	}
 	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.annulled"))
 }
 

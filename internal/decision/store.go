@@ -60,13 +60,15 @@ func (s *Store) Matter(ctx context.Context, id int64) (Matter, error) {
 }
 
 const voteCols = `id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present, agree, disagree, other, status, passed,
-	lacked_numbers, team, secretary`
+	lacked_numbers, team, secretary, closed_at`
 
 func scanVote(r interface{ Scan(...any) error }) (Vote, error) {
 	var v Vote
 	var method, noticed, held, team string
+	var closed sql.NullInt64
 	err := r.Scan(&v.ID, &v.MatterID, &v.VillageID, &method, &noticed, &held, &v.Households, &v.OptedIn, &v.Present, &v.Tally.Agree, &v.Tally.Disagree,
-		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary)
+		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary, &closed)
+	v.ClosedAt = closed.Int64
 	v.Method, v.Tally.Households = Method(method), v.Households
 	v.NoticedOn, _ = legal.ParseDate(noticed)
 	v.HeldOn, _ = legal.ParseDate(held)

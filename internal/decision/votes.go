@@ -362,6 +362,9 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 	if v.Method != Online || v.Status != StatusOpen {
 		return v, apperr.New(apperr.CodeConflict, "decision.err.end_only_online")
 	}
+	if s.today().Before(v.ClosesFrom()) { // announced to run to the end of its last day (ND 59 Art 5)
+		return v, apperr.New(apperr.CodeConflict, "decision.err.close_too_early", v.HeldOn.VN(), v.ClosesFrom().VN())
+	}
 	m, err := findMatter(ctx, s.db, v.MatterID)
 	if err != nil {
 		return v, err
@@ -379,6 +382,7 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 			return err
 		}
 		cur.Present = cur.Tally.Agree + cur.Tally.Disagree + cur.Tally.OtherOpinion
+		cur.ClosedAt = s.db.NowMillis()
 		r, err := Decide(m.Subject, cur.Tally)
 		if err != nil {
 			return err

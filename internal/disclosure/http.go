@@ -627,7 +627,11 @@ func (h *handlers) withdraw(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if !ok {
 		return
 	}
-	if err := h.svc.Withdraw(r.Context(), a, x.ID, r.PostFormValue("reason")); err != nil {
+	err := web.Confirmed(r)
+	if err == nil {
+		err = h.svc.Withdraw(r.Context(), a, x.ID, r.PostFormValue("reason"))
+	}
+	if err != nil {
 		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
 			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
 		})
@@ -641,7 +645,11 @@ func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if !ok {
 		return
 	}
-	if err := h.svc.TakeDown(r.Context(), a, x.ID); err != nil {
+	err := web.Confirmed(r)
+	if err == nil {
+		err = h.svc.TakeDown(r.Context(), a, x.ID)
+	}
+	if err != nil {
 		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
 			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
 		})

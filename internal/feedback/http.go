@@ -692,7 +692,14 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 			}
 		}
 	}
-	it, err := h.svc.Act(r.Context(), a, id, st)
+	var err error
+	if st.Action == DoMerge { // a merged duplicate is closed for good (never reopened)
+		err = web.Confirmed(r)
+	}
+	var it Item
+	if err == nil {
+		it, err = h.svc.Act(r.Context(), a, id, st)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.itemPage(w, r, a, f.Status, itemPage{Error: f.Message,
@@ -797,7 +804,11 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.NotFound(w, r)
 		return
 	}
-	if err := h.svc.RevokeKey(r.Context(), a, u.ID, id); err != nil {
+	err := web.Confirmed(r) // a revoked key never works again
+	if err == nil {
+		err = h.svc.RevokeKey(r.Context(), a, u.ID, id)
+	}
+	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
