@@ -11,9 +11,9 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/legal"
-	"danchu/internal/web"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/web"
 )
 
 // QueueSize is how many items a page of a queue shows.
