@@ -84,3 +84,89 @@ func TestCorrectCount(t *testing.T) {
 		}
 	})
 }
+
+// A commune-wide matter is settled again from every village's vote when one
+// village's count is corrected: a village that passed, entered as failing,
+// turns the matter from failed to passed (two villages of three, Art 21(1)).
+func TestCorrectCountCommuneWide(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 9)
+		ctx := context.Background()
+		f.rec.Vouch("decision.", f.svc.RecordCheck())
+		m, err := f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: f.commune.ID, Subject: decision.Infrastructure, Title: "Làm đường liên thôn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		votes := f.ballotsInEveryVillage(t, m.ID)
+		for i, agree := range []int{9, 0, 3} { // village 2 typed 0 instead of 7
+			if _, err := f.svc.RecordCount(ctx, f.official, votes[i].ID, decision.Count{Agree: agree, Disagree: 9 - agree}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusFailed {
+			t.Fatalf("before the correction: %s", m.Status)
+		}
+		// The village head of village 1 may not correct village 2's count.
+		_, err = f.svc.CorrectCount(ctx, f.head, votes[1].ID, decision.Count{Agree: 7, Disagree: 2}, "Gõ nhầm")
+		wantCode(t, err, apperr.CodeNotFound, "")
+		if _, err := f.svc.CorrectCount(ctx, f.official, votes[1].ID, decision.Count{Agree: 7, Disagree: 2}, "Gõ nhầm 0 thay vì 7"); err != nil {
+			t.Fatal(err)
+		}
+		m2, _ := f.svc.Matter(ctx, m.ID)
+		if m2.Status != decision.StatusPassed || m2.DecidedOn != f.today().String() {
+			t.Errorf("after the correction: %s on %s, want passed on %s", m2.Status, m2.DecidedOn, f.today())
+		}
+		if _, _, err := f.rec.Verify(ctx); err != nil {
+			t.Errorf("verify: %v", err)
+		}
+	})
+}
+
+// A meeting entered as lacking the numbers (attendance typed wrong) is
+// corrected before the fallback ballot is noticed: the matter is decided; once
+// a later vote is noticed in the village, the count it followed stands.
+func TestCorrectMeetingThatLackedNumbers(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 10)
+		ctx := context.Background()
+		v1 := f.villages[0]
+		m, err := f.svc.Propose(ctx, f.head, decision.Proposal{UnitID: v1.ID, Subject: decision.Infrastructure, Title: "Làm đường bê tông ngõ 7"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		vote, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Meeting, HeldOn: f.today().AddDays(2).String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.advance(2 * 24 * time.Hour)
+		if v, err := f.svc.RecordCount(ctx, f.head, vote.ID, decision.Count{Present: 1, Agree: 1}); err != nil || !v.LackedNumbers {
+			t.Fatalf("count: %+v %v", v, err)
+		}
+		_, err = f.svc.CorrectCount(ctx, f.head, vote.ID, decision.Count{Present: 8, Agree: 7, Disagree: 1}, "Gõ nhầm số hộ dự họp")
+		wantCode(t, err, apperr.CodeInvalid, "") // a meeting that decides names its ballot committee
+		v, err := f.svc.CorrectCount(ctx, f.head, vote.ID, decision.Count{Present: 8, Agree: 7, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"},
+			"Gõ nhầm số hộ dự họp")
+		if err != nil || v.LackedNumbers || !v.Passed {
+			t.Fatalf("corrected: %+v %v", v, err)
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusPassed || m.DecidedOn != f.today().String() {
+			t.Errorf("matter after the correction: %s on %s", m.Status, m.DecidedOn)
+		}
+		// Back to lacking: the matter is open again, for the fallback ballot.
+		if _, err := f.svc.CorrectCount(ctx, f.head, vote.ID, decision.Count{Present: 2, Agree: 2}, "Sửa lại: chỉ 2 hộ dự họp"); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusOpen || m.DecidedOn != "" {
+			t.Errorf("matter after lacking again: %s on %q", m.Status, m.DecidedOn)
+		}
+		if _, err := f.svc.Notice(ctx, f.head, m.ID, decision.Notice{VillageID: v1.ID, Method: decision.Ballot, HeldOn: f.today().AddDays(2).String(),
+			Team: []string{"A", "B", "C"}}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.CorrectCount(ctx, f.head, vote.ID, decision.Count{Present: 8, Agree: 7, Disagree: 1, Committee: []string{"A", "B", "C"}, Secretary: "D"}, "Lại sửa")
+		wantCode(t, err, apperr.CodeConflict, "cuộc biểu quyết khác")
+		if n := db.Count(t, d, "select count(*) from vote_corrections where vote_id = $1", vote.ID); n != 2 {
+			t.Errorf("%d corrections stored, want 2", n)
+		}
+	})
+}

@@ -90,6 +90,7 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 // the method): its tally, attendance and result (Arts 19–21; ND 59 for
 // elections). Nothing is written.
 func tallied(m Matter, v Vote, c Count) (Vote, error) {
+	v.Passed, v.LackedNumbers = false, false // a correction starts from the stored result: worked out afresh
 	election := len(m.Candidates) > 0
 	if election {
 		c.Agree, c.Disagree, c.Other = 0, 0, 0
