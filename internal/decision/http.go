@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,9 @@ type handlers struct {
 
 // URL is the public page of a matter.
 func URL(id int64) string { return fmt.Sprintf("/quyet-dinh/%d", id) }
+
+// OfficeURL is the officials' page of a matter.
+func OfficeURL(id int64) string { return fmt.Sprintf("/quan-tri/quyet-dinh/%d", id) }
 
 // RegisterRoutes adds the public pages (matters, results, online voting) and the officials' pages.
 func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
@@ -111,7 +115,6 @@ type detailPage struct {
 	Effect    string
 	Votes     []voteView
 	Error     string
-	Receipt   string
 }
 
 func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
@@ -180,9 +183,6 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 		h.web.Error(w, r, err)
 		return
 	}
-	if p.Receipt == "" {
-		p.Receipt = r.URL.Query().Get("ma")
-	}
 	h.web.RenderStatus(w, r, h.pages["detail"], status, m.Title, p)
 }
 
@@ -213,7 +213,8 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("%s?ma=%s#phieu-%d", URL(v.MatterID), receipt, voteID), http.StatusSeeOther)
+	_ = receipt // the page shows the household's receipt (Mine), never one read from the URL
+	h.web.Done(w, r, fmt.Sprintf("%s#phieu-%d", URL(v.MatterID), voteID), "decision.done.voted")
 }
 
 // receipts sends the whole list of counted receipt codes of a closed online vote, one a line.
@@ -289,14 +290,11 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
-				"backers": r.PostFormValue("backers"), "candidates": r.PostFormValue("candidates"), "seats": r.PostFormValue("seats"),
-				"draft": r.PostFormValue("draft")}
-			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: vals})
+			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: f.Values})
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/quyet-dinh/%d", m.ID), http.StatusSeeOther)
+	h.web.Done(w, r, OfficeURL(m.ID), "decision.done.proposed")
 }
 
 type officePage struct {
@@ -313,7 +311,34 @@ type officePage struct {
 	MinDate  string
 	Today    string
 	Error    string
-	Done     string
+	Fields   map[string]string
+	// Form is the action of the form that failed; Values and Lists what was
+	// typed in it (V), shown again in that form only.
+	Form   string
+	Values map[string]string
+	Lists  map[string][]string
+	// What this official may do here: the guard's decisions (Guard.Allows)
+	// that the handlers of these forms apply, so no form is shown that
+	// would be refused.
+	CanRecognize, CanAnnul, CanSubmit bool
+	CanCount                          map[int64]bool // vote -> may record its count or close it
+	OnlineOK                          bool           // the subject may be voted online (ND 59 Art 5)
+}
+
+// V is what was typed in field of the form posting to action, when that form failed.
+func (p officePage) V(action, field string) string {
+	if p.Form != action {
+		return ""
+	}
+	return p.Values[field]
+}
+
+// Nth is the i-th value typed in field (a list of counts), when that form failed.
+func (p officePage) Nth(action, field string, i int) string {
+	if p.Form != action || i >= len(p.Lists[field]) {
+		return ""
+	}
+	return p.Lists[field][i]
 }
 
 // matterParam reads the path's matter and checks the official may act on it.
@@ -362,7 +387,6 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		return
 	}
 	p.M, p.Subject, p.Names = m, Subjects[m.Subject-1], MethodNames
-	p.Methods = []Method{Meeting, Ballot, Online}
 	if m.Scope == VillageScope {
 		u, _ := t.Unit(m.UnitID)
 		p.Villages = []org.Unit{u}
@@ -382,6 +406,29 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		h.web.Error(w, r, err)
 		return
 	}
+	// The methods CheckMethod allows for this subject (the households' opt-in
+	// is checked on notice), and the actions the guard allows this official.
+	failed := false
+	a := auth.ActorOf(r)
+	ctx := r.Context()
+	p.CanCount = map[int64]bool{}
+	for _, v := range p.Votes {
+		failed = failed || (v.Method == Meeting && v.Status == StatusClosed && v.LackedNumbers)
+		p.CanCount[v.ID] = h.svc.guard.Allows(ctx, a, auth.DecideMatters, v.VillageID)
+	}
+	for _, meth := range []Method{Meeting, Ballot, Online} {
+		if CheckMethod(m.Subject, meth, MethodFacts{MeetingFailed: failed, OptedIn: 1, Households: 1}) == nil {
+			p.Methods = append(p.Methods, meth)
+		}
+	}
+	p.OnlineOK = slices.Contains(p.Methods, Online)
+	recognize := auth.RecognizeCommune
+	if m.Subject == Boards {
+		recognize = auth.RecognizeFront
+	}
+	p.CanRecognize = h.svc.guard.Allows(ctx, a, recognize, m.CommuneID)
+	p.CanAnnul = h.svc.guard.Allows(ctx, a, auth.RecognizeCommune, m.CommuneID)
+	p.CanSubmit = h.svc.guard.Allows(ctx, a, auth.DecideMatters, m.UnitID)
 	today := legal.Today(h.svc.Now())
 	p.Today, p.MinDate = today.String(), EarliestDay("meeting.notice", today).String()
 	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, today); err != nil {
@@ -408,18 +455,17 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 }
 
-// after shows the office page again with the outcome of an action.
-func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, done string) {
+// after answers an action on the office page: done, a redirect to it that
+// says so (key: a "decision.done.*" notice); failed, the page again with
+// what was typed in the form that failed.
+func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, key string) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message})
+			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message, Fields: f.Fields, Form: r.URL.Path, Values: f.Values, Lists: f.Lists})
 		}
 		return
 	}
-	if m2, err := h.svc.Matter(r.Context(), m.ID); err == nil {
-		m = m2
-	}
-	h.officeRender(w, r, m, http.StatusOK, officePage{Done: done})
+	h.web.Done(w, r, OfficeURL(m.ID), key)
 }
 
 func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -431,7 +477,7 @@ func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	opted, _ := strconv.Atoi(r.PostFormValue("opted_in"))
 	_, err := h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
 		OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
-	h.after(w, r, m, err, h.web.T(r, "decision.office.noticed"))
+	h.after(w, r, m, err, "decision.done.noticed")
 }
 
 // voteParam reads the path's vote and its matter.
@@ -476,7 +522,7 @@ func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	}
 	_, err := h.svc.RecordCount(r.Context(), a, v.ID, Count{Present: atoi(r, "present"), Agree: atoi(r, "agree"), Disagree: atoi(r, "disagree"),
 		Other: atoi(r, "other"), Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary"), PerCandidate: per})
-	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
+	h.after(w, r, m, err, "decision.done.counted")
 }
 
 func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -485,7 +531,7 @@ func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	_, err := h.svc.CloseOnline(r.Context(), a, v.ID)
-	h.after(w, r, m, err, h.web.T(r, "decision.office.closed"))
+	h.after(w, r, m, err, "decision.done.closed")
 }
 
 func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -495,7 +541,7 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 	_, err := h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
 		Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
-	h.after(w, r, m, err, h.web.T(r, "decision.office.submitted"))
+	h.after(w, r, m, err, "decision.done.submitted")
 }
 
 // matterAny reads the path's matter for actions whose service checks its own
@@ -520,7 +566,7 @@ func (h *handlers) recognize(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return
 	}
 	_, err := h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
-	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.answered"))
+	h.afterAny(w, r, a, m, err, "decision.done.answered")
 }
 
 func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -529,30 +575,23 @@ func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		return
 	}
 	_, err := h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
-	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.annulled"))
+	h.afterAny(w, r, a, m, err, "decision.done.annulled")
 }
 
 // afterAny shows the outcome of a commune action: the office page to those who
 // may see it, the public page to the others (a Front officer).
-func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Actor, m Matter, err error, done string) {
-	var f web.FormFailure
-	if err != nil {
-		var ok bool
-		if f, ok = h.web.FailForm(w, r, err); !ok {
-			return
-		}
-	}
-	if t, terr := h.units.Tree(r.Context()); terr == nil {
-		if d, _ := auth.Decide(t, a.Grants, auth.DecideMatters, m.UnitID); d == auth.Allowed {
-			h.after(w, r, m, err, done)
-			return
-		}
-	}
-	if err != nil {
-		h.detailRender(w, r, m.ID, f.Status, detailPage{Error: f.Message})
+func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Actor, m Matter, err error, key string) {
+	if h.svc.guard.Allows(r.Context(), a, auth.DecideMatters, m.UnitID) || h.villageOfCommuneMatter(r, a, m) {
+		h.after(w, r, m, err, key)
 		return
 	}
-	http.Redirect(w, r, URL(m.ID), http.StatusSeeOther)
+	if err != nil {
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.detailRender(w, r, m.ID, f.Status, detailPage{Error: f.Message})
+		}
+		return
+	}
+	h.web.Done(w, r, URL(m.ID), key)
 }
 
 func (h *handlers) minutes(w http.ResponseWriter, r *http.Request) {
