@@ -75,6 +75,12 @@ func (r *Renderer) funcs() template.FuncMap {
 		"datetime": FormatMillis,
 		"inc":      func(i int) int { return i + 1 },
 		"in":       in,
+		"signInNext": func(path string) string { // the page to come back to after signing in from the header
+			if path == "/" || strings.HasPrefix(path, "/cong-dan") || strings.HasPrefix(path, "/dang-nhap") {
+				return ""
+			}
+			return path
+		},
 		"markdown": Markdown,
 		"size":     FormatSize,
 		"langURL": func(v View) string {
