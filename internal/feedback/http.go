@@ -267,7 +267,6 @@ type trackPage struct {
 	Mine     bool
 	CanRate  bool
 	CanOpen  bool
-	Done     string
 	Error    string
 	Values   map[string]string
 	Answered string
@@ -317,33 +316,26 @@ func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
-	p := trackPage{}
-	switch r.URL.Query().Get("xong") {
-	case "danh-gia":
-		p.Done = h.web.T(r, "feedback.track.rated")
-	case "mo-lai":
-		p.Done = h.web.T(r, "feedback.track.reopened")
-	}
-	h.trackPage(w, r, http.StatusOK, p)
+	h.trackPage(w, r, http.StatusOK, trackPage{})
 }
 
-func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, done string, err error) {
+func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, key string, err error) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.trackPage(w, r, f.Status, trackPage{Error: f.Message, Values: map[string]string{"note": r.PostFormValue("note"), "reason": r.PostFormValue("reason")}})
+			h.trackPage(w, r, f.Status, trackPage{Error: f.Message, Values: f.Values})
 		}
 		return
 	}
-	http.Redirect(w, r, TrackURL(r.PathValue("code"))+"?xong="+done, http.StatusSeeOther)
+	h.web.Done(w, r, TrackURL(r.PathValue("code")), key)
 }
 
 func (h *handlers) rate(w http.ResponseWriter, r *http.Request) {
 	stars, _ := strconv.Atoi(r.PostFormValue("stars"))
-	h.citizenStep(w, r, "danh-gia", h.svc.Rate(r.Context(), auth.ActorOf(r), r.PathValue("code"), stars, r.PostFormValue("note")))
+	h.citizenStep(w, r, "feedback.done.rated", h.svc.Rate(r.Context(), auth.ActorOf(r), r.PathValue("code"), stars, r.PostFormValue("note")))
 }
 
 func (h *handlers) reopen(w http.ResponseWriter, r *http.Request) {
-	h.citizenStep(w, r, "mo-lai", h.svc.Reopen(r.Context(), auth.ActorOf(r), r.PathValue("code"), r.PostFormValue("reason")))
+	h.citizenStep(w, r, "feedback.done.reopened", h.svc.Reopen(r.Context(), auth.ActorOf(r), r.PathValue("code"), r.PostFormValue("reason")))
 }
 
 func (h *handlers) find(w http.ResponseWriter, r *http.Request) {
@@ -504,7 +496,6 @@ type queuePage struct {
 	Places   map[int64]string
 	Routes   []Route
 	Error    string
-	Done     string
 	Province bool // the unit sets the categories and hot-spot rule
 }
 
@@ -571,11 +562,7 @@ func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Act
 
 func (h *handlers) queue(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback); ok {
-		p := queuePage{}
-		if r.URL.Query().Get("xong") == "1" {
-			p.Done = h.web.T(r, "feedback.queue.route_saved")
-		}
-		h.queuePage(w, r, a, u, http.StatusOK, p)
+		h.queuePage(w, r, a, u, http.StatusOK, queuePage{})
 	}
 }
 
@@ -607,7 +594,7 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		return
 	}
-	http.Redirect(w, r, QueueURL(u.ID)+"?xong=1", http.StatusSeeOther)
+	h.web.Done(w, r, QueueURL(u.ID), "feedback.done.route_saved")
 }
 
 type itemPage struct {
@@ -617,7 +604,6 @@ type itemPage struct {
 	Handler  org.Unit
 	Steps    []string
 	Error    string
-	Done     string
 	Values   map[string]string
 	Today    legal.Date
 	When     map[int64]string
@@ -659,11 +645,7 @@ func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 }
 
 func (h *handlers) item(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	p := itemPage{}
-	if r.URL.Query().Get("xong") == "1" {
-		p.Done = h.web.T(r, "feedback.item.saved")
-	}
-	h.itemPage(w, r, a, http.StatusOK, p)
+	h.itemPage(w, r, a, http.StatusOK, itemPage{})
 }
 
 func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -694,10 +676,10 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		if !ok {
 			queue = it.HandlerID
 		}
-		http.Redirect(w, r, QueueURL(queue), http.StatusSeeOther)
+		h.web.Done(w, r, QueueURL(queue), "feedback.done.moved")
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d?xong=1", id), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d", id), "feedback.done.saved")
 }
 
 func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -735,7 +717,6 @@ type keysPage struct {
 	Keys   []Key
 	New    string
 	Error  string
-	Done   string
 	Sample string
 }
 
@@ -752,11 +733,7 @@ func (h *handlers) keysPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 
 func (h *handlers) keys(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback); ok {
-		p := keysPage{}
-		if r.URL.Query().Get("xong") == "1" {
-			p.Done = h.web.T(r, "feedback.keys.revoked")
-		}
-		h.keysPage(w, r, a, u, http.StatusOK, p)
+		h.keysPage(w, r, a, u, http.StatusOK, keysPage{})
 	}
 }
 
@@ -789,7 +766,7 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.Error(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/open311?xong=1", u.ID), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/open311", u.ID), "feedback.done.revoked")
 }
 
 type settingsPage struct {
@@ -799,7 +776,6 @@ type settingsPage struct {
 	HotDays    string
 	Error      string
 	Problems   []string // what is wrong with each bad line of the list
-	Done       string
 }
 
 func (h *handlers) settings(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -817,9 +793,6 @@ func (h *handlers) settings(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		return
 	}
 	p := settingsPage{Unit: u, Categories: FormatCategories(cats), HotN: strconv.Itoa(hot.N), HotDays: strconv.Itoa(hot.Days)}
-	if r.URL.Query().Get("xong") == "1" {
-		p.Done = h.web.T(r, "feedback.settings.saved")
-	}
 	h.web.Render(w, r, h.pages["settings"], h.web.T(r, "feedback.settings.title", u.Name), p)
 }
 
@@ -851,5 +824,5 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc?xong=1", u.ID), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", u.ID), "feedback.done.settings_saved")
 }
