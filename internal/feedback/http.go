@@ -103,8 +103,15 @@ func (h *handlers) namesFor(ctx context.Context, unitID int64) (names, error) {
 
 // --- citizens ---
 
+// Limits are the model's bounds the forms carry as maxlength, so that a form
+// never refuses what the service accepts.
+type Limits struct{ MaxDescription, MaxAddress, MaxContact, MaxAnswer, MaxRatingNote int }
+
+var limits = Limits{MaxDescription, MaxAddress, MaxContact, MaxAnswer, MaxRatingNote}
+
 type unitPage struct {
 	names
+	Limits
 	Unit      org.Unit
 	Villages  []org.Unit
 	Stats     Stats
@@ -120,6 +127,7 @@ type unitPage struct {
 }
 
 func (h *handlers) unitPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p unitPage) {
+	p.Limits = limits
 	t, err := h.units.Tree(r.Context())
 	if err != nil {
 		h.web.Error(w, r, err)
@@ -258,6 +266,7 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 
 type trackPage struct {
 	names
+	Limits
 	P        Public
 	Unit     org.Unit
 	Commune  org.Unit
@@ -273,6 +282,7 @@ type trackPage struct {
 }
 
 func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int, p trackPage) {
+	p.Limits = limits
 	pub, err := h.svc.Track(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.web.Error(w, r, err)
@@ -599,6 +609,7 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 
 type itemPage struct {
 	names
+	Limits
 	D        Detail
 	Place    string
 	Handler  org.Unit
@@ -612,6 +623,7 @@ type itemPage struct {
 }
 
 func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, p itemPage) {
+	p.Limits = limits
 	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
