@@ -246,6 +246,7 @@ type managePage struct {
 	Error    string
 	Fields   map[string]string
 	Values   map[string]string
+	MaxTitle int
 }
 
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
@@ -259,7 +260,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Items, p.Subjects, p.Pager = u, items, Subjects, pager
+	p.Unit, p.Items, p.Subjects, p.Pager, p.MaxTitle = u, items, Subjects, pager, MaxTitle
 	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
