@@ -104,17 +104,19 @@ func dates(m Matter) map[string]string {
 }
 
 type detailPage struct {
-	Review    legal.Date // a hương ước in force: its next annual review
-	Dates     map[string]string
-	M         Matter
-	InForce   bool
-	Clocks    Clocks
-	Unit      org.Unit
-	Subject   string
-	Threshold string
-	Effect    string
-	Votes     []voteView
-	Error     string
+	Review     legal.Date // a hương ước in force: its next annual review
+	Dates      map[string]string
+	M          Matter
+	InForce    bool
+	Clocks     Clocks
+	Unit       org.Unit
+	Subject    string
+	Threshold  string
+	Effect     string
+	Votes      []voteView
+	Error      string
+	Values     map[string]string // the ballot as sent, when it failed
+	MaxOpinion int
 }
 
 func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
@@ -166,7 +168,7 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 		h.web.Error(w, r, err)
 		return
 	}
-	p.M = m
+	p.M, p.MaxOpinion = m, MaxOpinion
 	p.Unit, _ = t.Unit(m.UnitID)
 	p.Subject = Subjects[m.Subject-1]
 	p.Threshold = ThresholdOf(m.Subject).String()
@@ -209,7 +211,7 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 	receipt, err := h.svc.Cast(r.Context(), auth.ActorOf(r), voteID, r.PostFormValue("choice"), r.PostFormValue("opinion"))
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.detailRender(w, r, v.MatterID, f.Status, detailPage{Error: f.Message})
+			h.detailRender(w, r, v.MatterID, f.Status, detailPage{Error: f.Message, Values: f.Values})
 		}
 		return
 	}
