@@ -59,11 +59,11 @@ func TestFormsOfferedOnlyToWhomTheyServe(t *testing.T) {
 			t.Fatal("no count form for the village head")
 		}
 		households := db.Count(t, d, "select count(*) from households where village_id = $1 and active", village.ID)
-		if code, _, _ := head.Post(matter, count[1], url.Values{"present": {fmt.Sprint(households)}, "agree": {fmt.Sprint(households)},
+		if code, _, _ := head.Post(matter, count[1], url.Values{"present": {fmt.Sprint(households)}, "agree": {fmt.Sprint(households)}, "disagree": {"0"}, "other": {"0"},
 			"committee": {"A\nB\nC"}, "secretary": {"D"}}); code != http.StatusSeeOther {
 			t.Fatalf("count: %d", code)
 		}
-		if code, _, _ := head.Post(matter, matter+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}}); code != http.StatusSeeOther {
+		if code, _, _ := head.Post(matter, matter+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}, "confirm": {"1"}}); code != http.StatusSeeOther {
 			t.Fatalf("submit: %d", code)
 		}
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)

@@ -75,7 +75,7 @@ func newDecisionRoom(t *testing.T, d *db.DB, method string) *decisionRoom {
 	r.heldOn = r.now.AddDate(0, 0, 5)
 	vals := url.Values{"village": {fmt.Sprint(village.ID)}, "method": {method}, "held_on": {r.heldOn.Format("2006-01-02")},
 		"opted_in": {fmt.Sprint(r.households)}, "team": {"Nguyễn A\nTrần B\nLê C"}}
-	code, page, _ := r.head.Post(r.office, r.office+"/thong-bao", vals)
+	code, page, _ := r.head.Follow(r.head.Post(r.office, r.office+"/thong-bao", vals))
 	vote := regexp.MustCompile(`/quan-tri/bieu-quyet/(\d+)/`).FindStringSubmatch(page)
 	if code != http.StatusOK || vote == nil {
 		t.Fatalf("notice: %d %s", code, mainOf(page))
@@ -114,7 +114,7 @@ func TestCountNumbersAreStrict(t *testing.T) {
 		}
 		// Entered wrong (0 in favour), then corrected with its reason from the office page.
 		n := r.households
-		if code, page, _ := r.head.Post(r.office, r.countURL, url.Values{"agree": {"0"}, "disagree": {"1"}, "other": {"0"}}); code != 200 ||
+		if code, page, _ := r.head.Follow(r.head.Post(r.office, r.countURL, url.Values{"agree": {"0"}, "disagree": {"1"}, "other": {"0"}})); code != 200 ||
 			!strings.Contains(page, "Không thông qua") {
 			t.Fatalf("count: %d %s", code, mainOf(page))
 		}
@@ -123,7 +123,7 @@ func TestCountNumbersAreStrict(t *testing.T) {
 			!strings.Contains(page, "không phải một số nguyên") {
 			t.Errorf("correction with a unit: %d", code)
 		}
-		if code, page, _ := r.head.Post(r.office, correct, url.Values{"agree": {fmt.Sprint(n - 1)}, "disagree": {"1"}, "other": {"0"}, "reason": {"Gõ nhầm số hộ đồng ý"}}); code != 200 ||
+		if code, page, _ := r.head.Follow(r.head.Post(r.office, correct, url.Values{"agree": {fmt.Sprint(n - 1)}, "disagree": {"1"}, "other": {"0"}, "reason": {"Gõ nhầm số hộ đồng ý"}})); code != 200 ||
 			!strings.Contains(page, "Đã sửa kết quả") {
 			t.Fatalf("correction: %d %s", code, mainOf(page))
 		}
@@ -165,7 +165,7 @@ func TestOnlineVoteClosesOnlyAfterItsLastDay(t *testing.T) {
 		if status != "open" {
 			t.Fatalf("closing without confirming: the vote is %s", status)
 		}
-		if code, page, _ := r.head.Post(r.office, r.close, url.Values{"confirm": {"1"}}); code != 200 {
+		if code, page, _ := r.head.Follow(r.head.Post(r.office, r.close, url.Values{"confirm": {"1"}})); code != 200 {
 			t.Fatalf("close after the last day: %d %s", code, mainOf(page))
 		}
 		code, page, _ := r.head.Post(r.office, r.office+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}})
@@ -175,7 +175,7 @@ func TestOnlineVoteClosesOnlyAfterItsLastDay(t *testing.T) {
 		if n := db.Count(t, d, "select count(*) from matters where submitted_on <> ''"); n != 0 {
 			t.Errorf("minutes sent without confirming: %d", n)
 		}
-		code, page, _ = r.head.Post(r.office, r.office+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}, "confirm": {"1"}})
+		code, page, _ = r.head.Follow(r.head.Post(r.office, r.office+"/gui", url.Values{"head": {"A"}, "front": {"B"}, "rep1": {"C"}, "rep2": {"D"}, "confirm": {"1"}}))
 		if code != 200 {
 			t.Fatalf("submit: %d %s", code, mainOf(page))
 		}
