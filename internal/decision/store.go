@@ -125,6 +125,28 @@ func (s *Store) List(ctx context.Context, communeID, before int64, limit int) ([
 	return out, rows.Err()
 }
 
+// ListInVillage returns the matters of a commune that concern one of its
+// villages (proposed there, or put to a vote there), newest first; before as in List.
+func (s *Store) ListInVillage(ctx context.Context, communeID, villageID, before int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where commune_id = $1
+		and (unit_id = $2 or exists (select 1 from votes v where v.matter_id = matters.id and v.village_id = $2))
+		and (cast($3 as bigint) = 0 or (created_at, id) < (select created_at, id from matters where id = $3))
+		order by created_at desc, id desc limit $4`, communeID, villageID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("matters of village %d: %w", villageID, err)
+	}
+	defer rows.Close()
+	var out []Matter
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // householdCount counts the active households of a village, or of every village of a commune.
 func (s *Store) householdCount(ctx context.Context, u org.Unit) (int, error) {
 	var n int

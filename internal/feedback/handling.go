@@ -94,7 +94,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 
 // ByCode finds an item by its tracking code (as typed) for an official who may handle it.
 func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
-	c, ok := parseCode(typed)
+	c, ok := s.resolveCode(ctx, typed)
 	if !ok {
 		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}
@@ -308,7 +308,7 @@ func trimRunes(s string, n int) string {
 // merge makes it a duplicate of the item with code into (same handling unit):
 // it closes, shows where it went, and gets the kept item's answer when it comes.
 func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note string) (Item, error) {
-	c, ok := parseCode(into)
+	c, ok := s.resolveCode(ctx, into)
 	if !ok {
 		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_code").Mark("into")
 	}
@@ -389,7 +389,7 @@ func TrackURL(code string) string { return "/phan-anh/" + code }
 // own loads the item with a tracking code for its signed-in reporter; for
 // anyone else it does not exist.
 func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
-	c, ok := parseCode(typed)
+	c, ok := s.resolveCode(ctx, typed)
 	if !ok {
 		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format_short")
 	}
