@@ -157,7 +157,7 @@ func TestOfficialSignsInWithSecondFactor(t *testing.T) {
 		t.Fatal(err)
 	}
 	log := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`table.list`))))(t)
-	if !strings.Contains(log, "auth.totp_enrolled") {
+	if !strings.Contains(log, "Bật xác thực hai bước") {
 		t.Errorf("activity log lacks the enrolment: %q", log)
 	}
 	saveShot(t, "backoffice-360x740.png", shot)

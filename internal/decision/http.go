@@ -136,7 +136,7 @@ type voteView struct {
 
 // dates are a matter's dates as DD/MM/YYYY, for the pages.
 func dates(m Matter) map[string]string {
-	return map[string]string{"submitted": vnDate(m.SubmittedOn), "recognized": vnDate(m.RecognizedOn), "annulled": vnDate(m.AnnulledOn)}
+	return map[string]string{"submitted": web.FormatDate(m.SubmittedOn), "recognized": web.FormatDate(m.RecognizedOn), "annulled": web.FormatDate(m.AnnulledOn)}
 }
 
 type detailPage struct {
@@ -153,6 +153,7 @@ type detailPage struct {
 	Votes     []voteView
 	Error     string
 	Receipt   string
+	Chosen    string // the choice of the household whose receipt this is
 }
 
 func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
@@ -210,6 +211,9 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	p.Subject = Subjects[m.Subject-1]
 	p.Threshold = ThresholdOf(m.Subject).String()
 	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
+	if m.Status == StatusFailed || m.AnnulledOn != "" {
+		p.Effect = h.web.T(r, "decision.detail.no_effect") // when it would have taken effect is no matter now
+	}
 	p.InForce, p.Dates = InForce(m), dates(m)
 	if p.InForce && m.Subject == Convention {
 		p.Review = NextReview(legal.Today(h.svc.Now()))
@@ -224,6 +228,11 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	}
 	if p.Receipt == "" {
 		p.Receipt = r.URL.Query().Get("ma")
+	}
+	for _, v := range p.Votes {
+		if v.MineOK && v.Mine.Voted && v.Mine.Receipt == p.Receipt {
+			p.Chosen = v.Mine.Choice // the receipt says what the household chose
+		}
 	}
 	h.web.RenderStatus(w, r, h.pages["detail"], status, m.Title, p)
 }

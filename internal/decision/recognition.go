@@ -11,6 +11,7 @@ import (
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/legal"
+	"danchu/internal/web"
 )
 
 // Signatories sign the minutes of a community decision (Art 20(2)): the village
@@ -199,7 +200,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	case m.Status == StatusOpen:
 		return m, apperr.New(apperr.CodeConflict, "decision.err.no_result")
 	case m.SubmittedOn != "":
-		return m, apperr.New(apperr.CodeConflict, "decision.err.submitted", vnDate(m.SubmittedOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.submitted", web.FormatDate(m.SubmittedOn))
 	}
 	if err := sig.Check(); err != nil {
 		return m, err
@@ -238,13 +239,6 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	return m, err
 }
 
-func vnDate(iso string) string {
-	if d, err := legal.ParseDate(iso); err == nil {
-		return d.VN()
-	}
-	return iso
-}
-
 // Recognize records the commune's answer to a submitted decision (Art 21(2)):
 // recognition, or a refusal with its reasons. Board members (item 5) are
 // recognised by the commune Fatherland Front, everything else by the commune
@@ -266,7 +260,7 @@ func (s *Service) Recognize(ctx context.Context, a *auth.Actor, matterID int64, 
 	case m.SubmittedOn == "":
 		return m, apperr.New(apperr.CodeConflict, "decision.err.not_submitted")
 	case m.Recognition != "":
-		return m, apperr.New(apperr.CodeConflict, "decision.err.answered", vnDate(m.RecognizedOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.answered", web.FormatDate(m.RecognizedOn))
 	case !recognized && reason == "":
 		return m, apperr.New(apperr.CodeInvalid, "decision.err.refusal_reason").Mark("reason")
 	}
@@ -304,7 +298,7 @@ func (s *Service) Annul(ctx context.Context, a *auth.Actor, matterID int64, reas
 	case m.Status == StatusOpen:
 		return m, apperr.New(apperr.CodeConflict, "decision.err.nothing_to_annul")
 	case m.AnnulledOn != "":
-		return m, apperr.New(apperr.CodeConflict, "decision.err.annulled", vnDate(m.AnnulledOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.annulled", web.FormatDate(m.AnnulledOn))
 	case reason == "":
 		return m, apperr.New(apperr.CodeInvalid, "decision.err.annul_reason").Mark("reason")
 	}

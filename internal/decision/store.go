@@ -205,19 +205,19 @@ func receiptsOf(ctx context.Context, q querier, voteID int64) ([]string, error) 
 // and its ballot if it has voted (ok false: it represents none of them).
 func (s *Store) ballotOf(ctx context.Context, voteID, accountID int64) (MyBallot, bool, error) {
 	var b MyBallot
-	var receipt sql.NullString
+	var receipt, choice sql.NullString
 	var at sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.created_at from households h
+	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.choice, b.created_at from households h
 		left join vote_ballots b on b.vote_id = $1 and b.household_id = h.id
 		where h.representative_account_id = $2 and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
-		order by h.id limit 1`, voteID, accountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
+		order by h.id limit 1`, voteID, accountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &choice, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, false, nil
 	}
 	if err != nil {
 		return b, false, err
 	}
-	b.Voted, b.Receipt, b.At = receipt.Valid, receipt.String, at.Int64
+	b.Voted, b.Receipt, b.Choice, b.At = receipt.Valid, receipt.String, choice.String, at.Int64
 	return b, true, nil
 }
 

@@ -95,7 +95,7 @@ func itemsHTML(items []Item, late, amended string) template.HTML {
 		b.WriteString(`"><span>`)
 		b.WriteString(template.HTMLEscapeString(it.Title))
 		b.WriteString(`</span><span class="kind">`)
-		b.WriteString(template.HTMLEscapeString(vn(it.PostingStart)))
+		b.WriteString(template.HTMLEscapeString(web.FormatDate(it.PostingStart)))
 		if it.Late {
 			b.WriteString(" · " + late)
 		}
@@ -338,7 +338,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	p := searchPage{Query: q, Unit: u, Total: total, TooMany: total >= SearchCandidates}
 	for _, hit := range hits {
 		place, _ := t.Unit(hit.UnitID)
-		snip := hit.Snippet
+		snip := web.MarkdownText(hit.Snippet)
 		if rs := []rune(snip); len(rs) > 240 {
 			snip = string(rs[:240]) + "…"
 		}

@@ -256,7 +256,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		if err := s.event(ctx, tx, it.ID, now, to, note, a.AccountID); err != nil {
 			return err
 		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, it.HandlerID, "feedback", it.Code, it, after)
+		return s.guard.RecordEvent(ctx, tx, a, auth.HandleFeedback, "feedback."+st.Action, it.HandlerID, "feedback", it.Code, it, after)
 	})
 	if err != nil {
 		return it, err
@@ -345,7 +345,7 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 		if err := s.tell(ctx, tx, it, "feedback.merged", fmt.Sprintf("Phản ánh %s trùng nội dung với %s nên được gộp; câu trả lời của %s cũng là câu trả lời cho bạn.", it.Code, kept.Code, kept.Code)); err != nil {
 			return err
 		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, it.HandlerID, "feedback", it.Code, it, kept.Code)
+		return s.guard.RecordEvent(ctx, tx, a, auth.HandleFeedback, "feedback.merge", it.HandlerID, "feedback", it.Code, it, kept.Code)
 	})
 	if err != nil {
 		return it, err
