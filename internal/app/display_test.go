@@ -4,13 +4,17 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"danchu/internal/app"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
@@ -173,6 +177,51 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		}
 		if strings.Contains(texts["/minh-bach"], "audit.kind") {
 			t.Error("the public record shows a raw key")
+		}
+	})
+}
+
+// One number of households everywhere: the resident (active) ones, which a vote
+// counts — on the commune's list of villages, the village page, the back-office
+// register (which says how many of its lines are resident) and the demo's summary.
+func TestHouseholdCountsAgree(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
+		sum, err := demo.Load(ctx, a.Units)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		active := db.Count(t, d, "select count(*) from households where active and village_id = "+fmt.Sprint(village.ID))
+		all := db.Count(t, d, "select count(*) from households where village_id = "+fmt.Sprint(village.ID))
+		if active == all {
+			t.Fatal("the demo village has no household that moved away: the test shows nothing")
+		}
+		if resident := db.Count(t, d, "select count(*) from households where active"); sum.Households != resident {
+			t.Errorf("the demo says %d households, the pages count %d resident ones", sum.Households, resident)
+		}
+		_, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode)
+		if text := textOf(page); !strings.Contains(text, fmt.Sprintf("%s %d hộ đang cư trú", village.Name, active)) {
+			t.Errorf("the commune page does not give %s %d resident households:\n%s", village.Name, active, text)
+		}
+		_, page, _ = webtest.New(t, srv.URL).Get("/thon/" + village.Code)
+		if text := textOf(page); !strings.Contains(text, fmt.Sprintf("Số hộ đang cư trú %d", active)) {
+			t.Errorf("the village page does not give %d resident households:\n%s", active, text)
+		}
+		_, page, _ = signIn(t, srv, "truongthon@danchu.demo", demo.Password).Get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", village.ID))
+		if text := textOf(page); !strings.Contains(text, fmt.Sprintf("Sổ có %d hộ, trong đó %d hộ đang cư trú", all, active)) || strings.Count(text, "không còn cư trú") != all-active {
+			t.Errorf("the register does not tell its %d lines from its %d resident households", all, active)
 		}
 	})
 }

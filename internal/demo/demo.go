@@ -31,7 +31,7 @@ var Villages = []struct {
 type Summary struct {
 	Loaded     bool // false when the database already had units
 	Units      int
-	Households int
+	Households int // resident (active) households, as every page counts them
 }
 
 // Load writes the demo data if the database has no units yet.
@@ -78,7 +78,11 @@ func Load(ctx context.Context, units *org.Service) (Summary, error) {
 			return Summary{}, fmt.Errorf("demo households: %w", err)
 		}
 		sum.Units++
-		sum.Households += len(hs)
+		for _, h := range hs {
+			if h.Active { // resident households: the number the pages show and votes count
+				sum.Households++
+			}
+		}
 	}
 	return sum, nil
 }

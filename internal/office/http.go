@@ -354,6 +354,7 @@ func (h *handlers) revokeRole() func(http.ResponseWriter, *http.Request, *auth.A
 type householdsPage struct {
 	Unit       org.Unit
 	Households []householdView
+	Active     int // resident households: the number every other page shows and a vote counts
 }
 
 type householdView struct {
@@ -386,6 +387,9 @@ func (h *handlers) householdsPage(w http.ResponseWriter, r *http.Request, u org.
 			}
 		}
 		p.Households = append(p.Households, v)
+		if hh.Active {
+			p.Active++
+		}
 	}
 	f.Extra = p
 	h.render(w, r, "households", "office.households.title", status, f)
