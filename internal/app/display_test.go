@@ -135,6 +135,9 @@ func TestPagesSpeakToPeople(t *testing.T) {
 			fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai", commune.ID): official, fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID): official,
 			public: visitor, "/minh-bach": visitor, fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", commune.ID): official,
 			"/xa/" + demo.CommuneCode + "/phan-anh": visitor, "/xa/" + demo.CommuneCode + "/phan-anh/thong-ke": visitor,
+			office: head, withdrawn: official, edit: official, "/quan-tri/lich": signIn(t, srv, "quantri@danchu.demo", demo.Password), "/quan-tri": official, "/cong-dan": cit,
+			fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", commune.ID): official, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", commune.ID): official,
+			"/xa/" + demo.CommuneCode + "/quyet-dinh": visitor, "/xa/" + demo.CommuneCode + "/lay-y-kien": visitor, "/tinh/46/phan-anh/thong-ke": visitor,
 		}
 		texts := map[string]string{}
 		for path, b := range pages {
