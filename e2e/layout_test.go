@@ -20,6 +20,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/web/webtest"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -199,8 +200,40 @@ func TestPagesFitAPhone(t *testing.T) {
 	for _, p := range office {
 		visit(p)
 	}
-	chromedp.Do(ctx, chromedp.Navigate(base+"/xa/"+demo.CommuneCode+"/phan-anh"), chromedp.WaitReady("body"))
-	saveShot(t, "feedback-form-360x740.png", must(chromedp.Run(ctx, chromedp.FullScreenshot(100)))(t))
-	chromedp.Do(ctx, chromedp.Navigate(base+s.matter+"/bien-ban"), chromedp.WaitReady("body"))
-	saveShot(t, "minutes-360x740.png", must(chromedp.Run(ctx, chromedp.FullScreenshot(100)))(t))
+	// Printed, the minutes are the document alone: no header, navigation, forms or buttons, black on white.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+s.matter+"/bien-ban"), chromedp.WaitReady("body"),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		})); err != nil {
+		t.Fatal(err)
+	}
+	shown := must(chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+	  const out = [...document.querySelectorAll('header.site, footer.site, nav, form, button, .crumbs')].filter(e => e.checkVisibility()).map(e => e.tagName + '.' + e.className);
+	  const body = getComputedStyle(document.body).backgroundColor, text = getComputedStyle(document.querySelector('pre.minutes')).color;
+	  if (body !== 'rgb(255, 255, 255)') out.push('background ' + body);
+	  if (text !== 'rgb(0, 0, 0)') out.push('text ' + text);
+	  return JSON.stringify(out);
+	})()`)))(t)
+	if shown != "[]" {
+		t.Errorf("printed minutes still show %s", shown)
+	}
+	if err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""})
+		return err
+	})); err != nil {
+		t.Fatal(err)
+	}
+	// Three pages that were broken, at 360×740 and 1280×800, checked by axe.
+	for _, shot := range []struct{ name, path string }{
+		{"feedback-form", "/xa/" + demo.CommuneCode + "/phan-anh"}, {"minutes", s.matter + "/bien-ban"}, {"matters", "/xa/" + demo.CommuneCode + "/quyet-dinh"},
+	} {
+		for _, size := range [][2]int64{{360, 740}, {1280, 800}} {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(size[0], size[1]), chromedp.Navigate(base+shot.path), chromedp.WaitReady("body")); err != nil {
+				t.Fatal(err)
+			}
+			saveShot(t, fmt.Sprintf("%s-%dx%d.png", shot.name, size[0], size[1]), must(chromedp.Run(ctx, chromedp.FullScreenshot(100)))(t))
+		}
+		accessible(t, ctx, shot.path)
+	}
 }
