@@ -73,6 +73,14 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		if code, _, _ := official.Post(withdrawn, withdrawn+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}}); code != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", code)
 		}
+		// A consultation without comments yet: its answered count is "—", not 0/0.
+		cm := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		code, _, hd = official.Post(cm, cm, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế dân chủ xã"},
+			"parts": {"## Chương I\nQuy định chung"}, "forms": {"online"}, "closes_on": {today.AddDays(40).String()}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("open a consultation: %d", code)
+		}
+		consultation := strings.Replace(hd.Get("Location"), "/quan-tri", "", 1)
 		// The village head asks for a page of the commune's that the role does not open: a refusal in the log.
 		if code, _, _ := head.Get(manage); code != http.StatusForbidden && code != http.StatusNotFound {
 			t.Fatalf("the village head on the commune's disclosures: %d", code)
@@ -159,7 +167,12 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		if strings.Contains(diff, "**") || strings.Contains(diff, "## ") || !strings.Contains(diff, "<strong>đúng mục đích, tiết kiệm</strong>") {
 			t.Errorf("the comparison of versions shows Markdown raw:\n%s", diff)
 		}
-		// An empty statistic is "—", not 0%.
+		// An empty statistic is "—", not 0% or 0/0.
+		for path, b := range map[string]*webtest.Browser{consultation: visitor, "/xa/" + demo.CommuneCode + "/lay-y-kien": visitor, cm: official, "/quan-tri" + consultation: official} {
+			if _, page, _ := b.Get(path); strings.Contains(textOf(page), "0/0") {
+				t.Errorf("%s shows 0/0 answered", path)
+			}
+		}
 		for _, path := range []string{"/xa/" + demo.CommuneCode + "/phan-anh", "/xa/" + demo.CommuneCode + "/phan-anh/thong-ke"} {
 			if text := texts[path]; strings.Contains(text, "0%") {
 				t.Errorf("%s shows 0%% of nothing:\n%s", path, text)

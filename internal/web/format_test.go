@@ -42,6 +42,17 @@ func TestPercent(t *testing.T) {
 	}
 }
 
+func TestRatio(t *testing.T) {
+	for _, tt := range []struct {
+		n, of int
+		want  string
+	}{{0, 0, "—"}, {0, 1, "0/1"}, {3, 5, "3/5"}} {
+		if got := web.Ratio(tt.n, tt.of); got != tt.want {
+			t.Errorf("Ratio(%d, %d) = %q, want %q", tt.n, tt.of, got, tt.want)
+		}
+	}
+}
+
 func TestMarkdownTextAndLine(t *testing.T) {
 	src := "## Điều 1\n- Chi **đúng mục đích**, *tiết kiệm*\n1. Xem [văn bản](https://x.vn/a)\n<b>x</b>"
 	if got, want := web.MarkdownText(src), "Điều 1 Chi đúng mục đích, tiết kiệm Xem văn bản <b>x</b>"; got != want {

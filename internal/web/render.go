@@ -77,6 +77,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		"datetime": FormatMillis,
 		"date":     FormatDate,
 		"percent":  Percent,
+		"ratio":    Ratio,
 		"inc":      func(i int) int { return i + 1 },
 		"markdown": Markdown,
 		"mdline":   MarkdownLine,
@@ -188,6 +189,14 @@ func Percent(n, of int) string {
 		return "—"
 	}
 	return strconv.Itoa((n*100+of/2)/of) + "%"
+}
+
+// Ratio shows n of a whole as "n/of" ("3/5 answered"); of nothing it is "—".
+func Ratio(n, of int) string {
+	if of <= 0 {
+		return "—"
+	}
+	return strconv.Itoa(n) + "/" + strconv.Itoa(of)
 }
 
 // FormatDate shows a date the Vietnamese way, dd/mm/yyyy: the one function for
