@@ -99,7 +99,7 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 		t.Fatalf("count: %d %s", code, body)
 	}
 	if code, _, _ := head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"},
-		"rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}}); code != http.StatusOK {
+		"rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}, "confirm": {"1"}}); code != http.StatusOK {
 		t.Fatalf("minutes: %d", code)
 	}
 	return s

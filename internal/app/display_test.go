@@ -70,7 +70,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 			t.Fatalf("publish: %d", code)
 		}
 		withdrawn := strings.Replace(hd.Get("Location"), "/cong-khai/", "/quan-tri/cong-khai/", 1)
-		if code, _, _ := official.Post(withdrawn, withdrawn+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}}); code != http.StatusSeeOther {
+		if code, _, _ := official.Post(withdrawn, withdrawn+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}, "confirm": {"1"}}); code != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", code)
 		}
 		// A consultation without comments yet: its answered count is "—", not 0/0.
@@ -128,7 +128,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		}
 		d.Now = func() time.Time { return end.AddDate(0, 0, 1) }
 		head = signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{}); code != http.StatusOK {
+		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{"confirm": {"1"}}); code != http.StatusOK {
 			t.Fatalf("close: %d", code)
 		}
 		_, page, _ = visitor.Get(public)
@@ -224,8 +224,8 @@ func TestHouseholdCountsAgree(t *testing.T) {
 		if active == all {
 			t.Fatal("the demo village has no household that moved away: the test shows nothing")
 		}
-		if resident := db.Count(t, d, "select count(*) from households where active"); sum.Households != resident {
-			t.Errorf("the demo says %d households, the pages count %d resident ones", sum.Households, resident)
+		if resident := db.Count(t, d, "select count(*) from households where active"); sum.Active != resident {
+			t.Errorf("the demo says %d active households, the pages count %d resident ones", sum.Active, resident)
 		}
 		_, page, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode)
 		if text := textOf(page); !strings.Contains(text, fmt.Sprintf("%s %d hộ đang cư trú", village.Name, active)) {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
@@ -46,19 +47,28 @@ type handlers struct {
 	units Units
 	log   Log
 	pages map[string]*web.Page
+	rooms []Room           // the capabilities' work and figures, in the order pages show them
+	now   func() time.Time // the clock of the figures' quarter
 }
 
-// RegisterRoutes adds the back-office pages to s, behind ah's sign-in.
-func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *auth.Service, units Units, log Log) error {
+// RegisterRoutes adds the back-office pages to s, behind ah's sign-in: rooms
+// are the capabilities whose waiting work the home shows and whose figures the
+// province table shows (the first one's clock dates the figures' quarter).
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *auth.Service, units Units, log Log, rooms ...Room) error {
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("office catalog: %w", err)
 	}
-	h := &handlers{web: s, ah: ah, svc: svc, units: units, log: log}
+	h := &handlers{web: s, ah: ah, svc: svc, units: units, log: log, rooms: rooms, now: time.Now}
+	if len(rooms) > 0 {
+		h.now = rooms[0].Now
+	}
 	var err error
-	if h.pages, err = s.Pages(files, []string{"home", "log", "officials", "households"}, "templates/form.tmpl"); err != nil {
+	if h.pages, err = s.Pages(files, []string{"home", "log", "officials", "households", "overview"}, "templates/form.tmpl", "templates/work.tmpl"); err != nil {
 		return err
 	}
 	s.HandleFunc("GET /quan-tri", ah.Official(h.home))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/"+OverviewPage, ah.Official(h.overview(false)))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/"+OverviewPage+".xlsx", ah.Official(h.overview(true)))
 	s.HandleFunc("POST /quan-tri/loi-moi/{id}/nhan", ah.Official(h.answerInvitation(true)))
 	s.HandleFunc("POST /quan-tri/loi-moi/{id}/tu-choi", ah.Official(h.answerInvitation(false)))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", ah.Official(h.auditLog))
@@ -101,6 +111,8 @@ type grantRow struct {
 	Label    string
 	UnitID   int64
 	UnitName string
+	Overview string // the unit's overview page
+	Province bool   // the overview is the table of the province's communes
 }
 
 func (h *handlers) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -121,9 +133,15 @@ func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	for _, g := range a.Grants {
 		row := grantRow{Role: g.Role, Label: g.Role.Label(), UnitID: g.UnitID, UnitName: h.web.T(r, "office.country")}
 		if u, ok := t.Unit(g.UnitID); ok {
-			row.UnitName = u.Name
+			row.UnitName, row.Overview = u.Name, UnitURL(u, OverviewPage)
+			row.Province = u.Type.Level() == org.ProvinceLevel
 		}
 		rows = append(rows, row)
+	}
+	work, err := h.work(r.Context(), t, a, grantUnits(t, a))
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
 	}
 	inv, err := h.svc.Invitations(r.Context(), a)
 	if err != nil {
@@ -132,10 +150,11 @@ func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	h.render(w, r, "home", "office.home.title", status, struct {
 		Name        string
+		Work        []workLine
 		Grants      []grantRow
 		Invitations []auth.Invitation
 		Done, Error string
-	}{a.Name, rows, inv, msg, fail})
+	}{a.Name, work, rows, inv, msg, fail})
 }
 
 // answerInvitation accepts or declines one of the official's own role invitations.
@@ -309,8 +328,8 @@ func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Act
 		if !ok {
 			return
 		}
-		id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
-		if err != nil {
+		id, ok := web.PathID(r, param)
+		if !ok {
 			h.web.NotFound(w, r)
 			return
 		}
@@ -328,6 +347,11 @@ func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Act
 // lock locks or unlocks an official's account.
 func (h *handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *auth.Actor) {
 	return h.onOfficial("account", func(r *http.Request, a *auth.Actor, id int64) (string, error) {
+		if locked { // an unlock undoes a lock; a lock ends the official's sessions at once
+			if err := web.Confirmed(r); err != nil {
+				return "", err
+			}
+		}
 		acc, err := h.svc.SetLocked(r.Context(), a, id, locked)
 		if err != nil {
 			return "", err
@@ -342,6 +366,9 @@ func (h *handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *a
 // revokeRole ends one role.
 func (h *handlers) revokeRole() func(http.ResponseWriter, *http.Request, *auth.Actor) {
 	return h.onOfficial("role", func(r *http.Request, a *auth.Actor, id int64) (string, error) {
+		if err := web.Confirmed(r); err != nil {
+			return "", err
+		}
 		role, err := h.svc.RevokeRole(r.Context(), a, id)
 		if err != nil {
 			return "", err
@@ -402,8 +429,8 @@ func (h *handlers) householdParam(w http.ResponseWriter, r *http.Request, a *aut
 	if !ok {
 		return u, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("household"), 10, 64)
-	if err != nil {
+	id, ok := web.PathID(r, "household")
+	if !ok {
 		h.web.NotFound(w, r)
 		return u, 0, false
 	}
