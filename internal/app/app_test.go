@@ -68,7 +68,7 @@ func TestPublicPages(t *testing.T) {
 			{"Home", "/", 200, []string{"Thành phố Huế", "Thành phố Hà Nội", `action="/tim-kiem"`, `lang="vi"`}, nil},
 			{"Province", "/tinh/46", 200, []string{"Xã Đan Điền", "Phường Phú Xuân", "Xã, phường, đặc khu"}, nil},
 			{"Commune", "/xa/19885", 200, []string{"Thôn Đông Phước", "Thôn Tây Hòa", "Thôn Nam Thanh", `href="/tinh/46"`}, nil},
-			{"Village", "/thon/19885-02", 200, []string{"Thôn Tây Hòa", "Số hộ gia đình trong sổ"}, []string{"Số 1,"}},
+			{"Village", "/thon/19885-02", 200, []string{"Thôn Tây Hòa", "Số hộ đang cư trú"}, []string{"Số 1,"}},
 			{"SearchWithoutAccents", "/tim-kiem?q=dan+dien", 200, []string{`href="/xa/19885"`, "Thành phố Huế"}, nil},
 			{"SearchNothing", "/tim-kiem?q=zzzz", 200, []string{"Không tìm thấy đơn vị nào"}, nil},
 			{"SearchEscapesHTML", "/tim-kiem?q=%3Cscript%3Ealert(1)%3C/script%3E", 200, []string{"&lt;script&gt;"}, []string{"<script>"}},

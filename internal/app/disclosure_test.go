@@ -213,7 +213,7 @@ func TestDisclosurePages(t *testing.T) {
 			t.Fatalf("amend: %d", code)
 		}
 		_, page, _ = citizen.Get(detail)
-		if !strings.Contains(page, "Bổ sung yêu cầu kịp thời") || !strings.Contains(page, "<ins>+ - Công khai đầy đủ, kịp thời</ins>") {
+		if !strings.Contains(page, "Bổ sung yêu cầu kịp thời") || !strings.Contains(page, "<ins>+ • Công khai đầy đủ, kịp thời</ins>") {
 			t.Errorf("amended page lacks the note or the diff")
 		}
 		// The comparison was made once, at amendment, and stored; the page reads
@@ -237,8 +237,8 @@ func TestDisclosurePages(t *testing.T) {
 			t.Errorf("the page does not show the stored comparison")
 		}
 		setDiff(nil)
-		if _, page, _ = citizen.Get(detail); !strings.Contains(page, "diff\">  Điều 1. Phạm vi\n<del>- - Công khai **đầy đủ**</del>") ||
-			!strings.Contains(page, "<ins>+ - Công khai đầy đủ, kịp thời</ins>") {
+		if _, page, _ = citizen.Get(detail); !strings.Contains(page, "diff\">  Điều 1. Phạm vi\n<del>- • Công khai <strong>đầy đủ</strong></del>") ||
+			!strings.Contains(page, "<ins>+ • Công khai đầy đủ, kịp thời</ins>") {
 			t.Errorf("a version without a stored comparison is not compared on view")
 		}
 		var stillNull bool

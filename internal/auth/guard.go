@@ -152,12 +152,19 @@ func (g *Guard) CanReadStaff(ctx context.Context, actor *Actor, agencyID int64) 
 // Record writes an official's action to the audit log in the action's transaction
 // tx (nil: on its own), with hashes of the object before and after.
 func (g *Guard) Record(ctx context.Context, tx *sql.Tx, actor *Actor, action Action, unitID int64, objType, objID string, before, after any) error {
+	return g.RecordEvent(ctx, tx, actor, action, string(action), unitID, objType, objID, before, after)
+}
+
+// RecordEvent is Record of an action done under permission action but logged
+// as event, what happened ("disclosure.withdrawn", not the "disclosure.publish"
+// that allowed it); the role is the one that grants action.
+func (g *Guard) RecordEvent(ctx context.Context, tx *sql.Tx, actor *Actor, action Action, event string, unitID int64, objType, objID string, before, after any) error {
 	role := ""
 	if t, err := g.units.Tree(ctx); err == nil {
 		_, gr := Decide(t, actor.Grants, action, unitID)
 		role = string(gr.Role)
 	}
-	return g.audit.Log(ctx, tx, g.entry(ctx, actor, role, action, unitID, objType, objID, before, after, audit.OK, ""))
+	return g.audit.Log(ctx, tx, g.entry(ctx, actor, role, Action(event), unitID, objType, objID, before, after, audit.OK, ""))
 }
 
 func (g *Guard) entry(ctx context.Context, actor *Actor, role string, action Action, unitID int64, objType, objID string, before, after any, outcome, detail string) audit.Entry {

@@ -83,6 +83,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 }
 
 type detailPage struct {
+	Crumbs   []org.Crumb // back to the commune
 	C        Consultation
 	Subject  string
 	Taking   bool
@@ -179,6 +180,12 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 		}
 	}
 	p.C, p.Reasons, p.PartName = c, HideReasons, partNames(c)
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	p.Crumbs = t.Trail(c.UnitID)
 	p.Comments = h.rows(r, p.PartName, cs)
 	p.List = listHTML(p.Comments, h.web.T(r, "consultation.detail.hidden"))
 	p.Subject = Subjects[c.Subject-1]

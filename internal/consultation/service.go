@@ -134,7 +134,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultatio
 
 func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, c Consultation, kind, what string, before any, data map[string]any) error {
 	data["id"], data["title"], data["url"] = c.ID, c.Title, fmt.Sprintf("/lay-y-kien/%d", c.ID)
-	if err := s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(c.ID), before, data); err != nil {
+	if err := s.guard.RecordEvent(ctx, tx, a, auth.Consult, kind, c.UnitID, "consultation", fmt.Sprint(c.ID), before, data); err != nil {
 		return err
 	}
 	return s.publish(ctx, tx, c, kind, what, data)

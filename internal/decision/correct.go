@@ -10,6 +10,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/org"
+	"danchu/internal/web"
 )
 
 // Counted is the part of a vote a count sets, as a correction shows it before
@@ -66,9 +67,9 @@ func (s *Service) CorrectCount(ctx context.Context, a *auth.Actor, voteID int64,
 	case v.Status != StatusClosed:
 		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_open")
 	case m.SubmittedOn != "":
-		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_published", vnDate(m.SubmittedOn))
+		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_published", web.FormatDate(m.SubmittedOn))
 	case m.AnnulledOn != "":
-		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_annulled", vnDate(m.AnnulledOn))
+		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_annulled", web.FormatDate(m.AnnulledOn))
 	case reason == "":
 		return v, apperr.New(apperr.CodeInvalid, "decision.err.correct_reason").Mark("reason")
 	case utf8.RuneCountInString(reason) > MaxReason:

@@ -64,7 +64,7 @@ func TestCorrectCount(t *testing.T) {
 		if kinds := recordKinds(t, f); kinds[:len("decision.corrected")] != "decision.corrected" {
 			t.Errorf("the public record's last entry: %s", kinds)
 		}
-		if n := db.Count(t, d, "select count(*) from audit_log where action = 'decision.manage' and object_id = $1", fmt.Sprint(m.ID)); n != 4 { // proposed, noticed, counted, corrected
+		if n := db.Count(t, d, "select count(*) from audit_log where action in ('decision.proposed', 'decision.noticed', 'decision.counted', 'decision.corrected') and object_id = $1", fmt.Sprint(m.ID)); n != 4 { // proposed, noticed, counted, corrected
 			t.Error("no audit record")
 		}
 		if _, _, err := f.rec.Verify(ctx); err != nil {

@@ -68,18 +68,58 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, err)
 		return
 	}
-	ms, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Matter, error) { return h.svc.List(r.Context(), u.ID, before, n) },
-		func(m Matter) int64 { return m.ID })
+	t, err := h.units.Tree(r.Context())
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	h.web.Render(w, r, h.pages["list"], h.web.T(r, "decision.list.title", u.Name), struct {
+	title := h.web.T(r, "decision.list.title", u.Name)
+	list := func(before int64, n int) ([]Matter, error) { return h.svc.List(r.Context(), u.ID, before, n) }
+	var village org.Unit
+	if code := r.URL.Query().Get("thon"); code != "" {
+		// One village's matters: those proposed there and those it votes on.
+		v, ok := t.ByCode(code)
+		if !ok || v.ParentID != u.ID {
+			h.web.NotFound(w, r)
+			return
+		}
+		village, title = v, h.web.T(r, "decision.list.title_village", v.Name)
+		list = func(before int64, n int) ([]Matter, error) {
+			return h.svc.ListInVillage(r.Context(), u.ID, v.ID, before, n)
+		}
+	}
+	ms, pager, err := web.KeysetPage(r, "truoc", ListSize, list, func(m Matter) int64 { return m.ID })
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	items := make([]listItem, len(ms))
+	for i, m := range ms {
+		items[i] = listItem{Matter: m, Where: h.web.T(r, "decision.list.commune_wide")}
+		if m.UnitID != u.ID {
+			if v, ok := t.Unit(m.UnitID); ok {
+				items[i].Where = v.Name
+			}
+		}
+	}
+	crumbs := t.Trail(u.ID)
+	if village.ID != 0 {
+		crumbs = t.Trail(village.ID)
+	}
+	h.web.Render(w, r, h.pages["list"], title, struct {
 		Unit     org.Unit
-		Items    []Matter
+		Crumbs   []org.Crumb
+		Items    []listItem
 		Subjects []string
 		Pager    web.Pager
-	}{u, ms, Subjects, pager})
+	}{u, crumbs, items, Subjects, pager})
+}
+
+// listItem is a matter of a commune's list, with where it is decided: its
+// village's name, or the whole commune.
+type listItem struct {
+	Matter
+	Where string
 }
 
 // voteView is a vote as the pages show it.
@@ -105,11 +145,12 @@ type voteView struct {
 
 // dates are a matter's dates as DD/MM/YYYY, for the pages.
 func dates(m Matter) map[string]string {
-	return map[string]string{"submitted": vnDate(m.SubmittedOn), "recognized": vnDate(m.RecognizedOn), "annulled": vnDate(m.AnnulledOn)}
+	return map[string]string{"submitted": web.FormatDate(m.SubmittedOn), "recognized": web.FormatDate(m.RecognizedOn), "annulled": web.FormatDate(m.AnnulledOn)}
 }
 
 type detailPage struct {
-	Review     legal.Date // a hương ước in force: its next annual review
+	Crumbs     []org.Crumb // back to the commune (and the village) of the matter
+	Review     legal.Date  // a hương ước in force: its next annual review
 	Dates      map[string]string
 	M          Matter
 	InForce    bool
@@ -192,9 +233,13 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	}
 	p.M, p.MaxOpinion = m, MaxOpinion
 	p.Unit, _ = t.Unit(m.UnitID)
+	p.Crumbs = t.Trail(m.UnitID)
 	p.Subject = Subjects[m.Subject-1]
 	p.Threshold = ThresholdOf(m.Subject).String()
 	p.Effect = h.web.T(r, "decision.effect."+string(EffectOf(m.Subject, m.Scope)))
+	if m.Status == StatusFailed || m.AnnulledOn != "" {
+		p.Effect = h.web.T(r, "decision.detail.no_effect") // when it would have taken effect is no matter now
+	}
 	p.InForce, p.Dates = InForce(m), dates(m)
 	if p.InForce && m.Subject == Convention {
 		p.Review = NextReview(legal.Today(h.svc.Now()))

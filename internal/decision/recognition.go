@@ -206,7 +206,7 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	case m.Status == StatusOpen:
 		return m, apperr.New(apperr.CodeConflict, "decision.err.no_result")
 	case m.SubmittedOn != "":
-		return m, apperr.New(apperr.CodeConflict, "decision.err.submitted", vnDate(m.SubmittedOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.submitted", web.FormatDate(m.SubmittedOn))
 	}
 	if err := sig.Check(); err != nil {
 		return m, err
@@ -245,13 +245,6 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, matterID int64, sig
 	return m, err
 }
 
-func vnDate(iso string) string {
-	if d, err := legal.ParseDate(iso); err == nil {
-		return d.VN()
-	}
-	return iso
-}
-
 // MayRecognize checks the actor may answer matter m's submission: board
 // members (item 5) are recognised by the commune Fatherland Front, everything
 // else by the commune People's Committee (Art 21(2)).
@@ -286,7 +279,7 @@ func (s *Service) Recognize(ctx context.Context, a *auth.Actor, matterID int64, 
 	case m.SubmittedOn == "":
 		return m, apperr.New(apperr.CodeConflict, "decision.err.not_submitted")
 	case m.Recognition != "":
-		return m, apperr.New(apperr.CodeConflict, "decision.err.answered", vnDate(m.RecognizedOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.answered", web.FormatDate(m.RecognizedOn))
 	case !recognized && reason == "":
 		return m, apperr.New(apperr.CodeInvalid, "decision.err.refusal_reason").Mark("reason")
 	}
@@ -324,7 +317,7 @@ func (s *Service) Annul(ctx context.Context, a *auth.Actor, matterID int64, reas
 	case m.Status == StatusOpen:
 		return m, apperr.New(apperr.CodeConflict, "decision.err.nothing_to_annul")
 	case m.AnnulledOn != "":
-		return m, apperr.New(apperr.CodeConflict, "decision.err.annulled", vnDate(m.AnnulledOn))
+		return m, apperr.New(apperr.CodeConflict, "decision.err.annulled", web.FormatDate(m.AnnulledOn))
 	case reason == "":
 		return m, apperr.New(apperr.CodeInvalid, "decision.err.annul_reason").Mark("reason")
 	}

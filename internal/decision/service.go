@@ -204,7 +204,7 @@ func proposer(initiative bool) string {
 
 func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, m Matter, kind, what string, data map[string]any) error {
 	data["matter"], data["title"], data["url"] = m.ID, m.Title, fmt.Sprintf("/quyet-dinh/%d", m.ID)
-	if err := s.guard.Record(ctx, tx, a, auth.DecideMatters, m.UnitID, "matter", fmt.Sprint(m.ID), nil, data); err != nil {
+	if err := s.guard.RecordEvent(ctx, tx, a, auth.DecideMatters, kind, m.UnitID, "matter", fmt.Sprint(m.ID), nil, data); err != nil {
 		return err
 	}
 	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: m.UnitID, Kind: kind, ObjectType: "matter", ObjectID: fmt.Sprint(m.ID), Summary: what}, data)
@@ -331,6 +331,7 @@ type MyBallot struct {
 	HouseholdCode string
 	Voted         bool
 	Receipt       string
+	Choice        string // agree | disagree | other: shown to the representative only
 	At            int64
 }
 

@@ -128,6 +128,28 @@ func (s *Store) List(ctx context.Context, communeID, before int64, limit int) ([
 	return out, rows.Err()
 }
 
+// ListInVillage returns the matters of a commune that concern one of its
+// villages (proposed there, or put to a vote there), newest first; before as in List.
+func (s *Store) ListInVillage(ctx context.Context, communeID, villageID, before int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where commune_id = $1
+		and (unit_id = $2 or exists (select 1 from votes v where v.matter_id = matters.id and v.village_id = $2))
+		and (cast($3 as bigint) = 0 or (created_at, id) < (select created_at, id from matters where id = $3))
+		order by created_at desc, id desc limit $4`, communeID, villageID, before, limit)
+	if err != nil {
+		return nil, fmt.Errorf("matters of village %d: %w", villageID, err)
+	}
+	defer rows.Close()
+	var out []Matter
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 // householdCount counts the active households of a village, or of every village of a commune.
 func (s *Store) householdCount(ctx context.Context, u org.Unit) (int, error) {
 	var n int
@@ -186,19 +208,19 @@ func receiptsOf(ctx context.Context, q querier, voteID int64) ([]string, error) 
 // and its ballot if it has voted (ok false: it represents none of them).
 func (s *Store) ballotOf(ctx context.Context, voteID, accountID int64) (MyBallot, bool, error) {
 	var b MyBallot
-	var receipt sql.NullString
+	var receipt, choice sql.NullString
 	var at sql.NullInt64
-	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.created_at from households h
+	err := s.db.QueryRowContext(ctx, `select h.id, h.code, b.receipt, b.choice, b.created_at from households h
 		left join vote_ballots b on b.vote_id = $1 and b.household_id = h.id
 		where h.representative_account_id = $2 and exists (select 1 from vote_households vh where vh.vote_id = $1 and vh.household_id = h.id)
-		order by h.id limit 1`, voteID, accountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &at)
+		order by h.id limit 1`, voteID, accountID).Scan(&b.HouseholdID, &b.HouseholdCode, &receipt, &choice, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, false, nil
 	}
 	if err != nil {
 		return b, false, err
 	}
-	b.Voted, b.Receipt, b.At = receipt.Valid, receipt.String, at.Int64
+	b.Voted, b.Receipt, b.Choice, b.At = receipt.Valid, receipt.String, choice.String, at.Int64
 	return b, true, nil
 }
 

@@ -95,7 +95,7 @@ func itemsHTML(items []Item, late, amended string) template.HTML {
 		b.WriteString(`"><span>`)
 		b.WriteString(template.HTMLEscapeString(it.Title))
 		b.WriteString(`</span><span class="kind">`)
-		b.WriteString(template.HTMLEscapeString(vn(it.PostingStart)))
+		b.WriteString(template.HTMLEscapeString(web.FormatDate(it.PostingStart)))
 		if it.Late {
 			b.WriteString(" · " + late)
 		}
@@ -107,20 +107,9 @@ func itemsHTML(items []Item, late, amended string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// crumb is a link of the breadcrumb trail.
-type crumb struct{ Name, URL string }
-
-func crumbs(us []org.Unit) []crumb {
-	out := make([]crumb, len(us))
-	for i, u := range us {
-		out[i] = crumb{u.Name, org.UnitURL(u)}
-	}
-	return out
-}
-
 type boardPage struct {
 	Unit    org.Unit
-	Crumbs  []crumb
+	Crumbs  []org.Crumb
 	Archive bool
 	Groups  []group
 	Count   int
@@ -150,7 +139,7 @@ func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		p := boardPage{Unit: u, Crumbs: crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u), Pager: pager}
+		p := boardPage{Unit: u, Crumbs: org.Crumbs(append(anc, u)), Archive: archive, Count: len(items), Path: org.UnitURL(u), Pager: pager}
 		late, amended := template.HTMLEscapeString(h.web.T(r, "disclosure.item.late")), template.HTMLEscapeString(h.web.T(r, "disclosure.item.amended"))
 		for _, c := range CommuneCategories {
 			var in []Item
@@ -181,7 +170,7 @@ type detailPage struct {
 	D         Disclosure
 	Category  Category
 	Unit      org.Unit
-	Crumbs    []crumb
+	Crumbs    []org.Crumb
 	BodyHTML  template.HTML
 	Versions  []versionView // newest first, each with the change it brought
 	Channels  []channelView
@@ -223,7 +212,7 @@ func (h *handlers) detail(w http.ResponseWriter, r *http.Request) {
 	}
 	u, _ := t.Unit(x.UnitID)
 	cat, _ := CategoryOf(x.StaffOnly, x.Category)
-	p := detailPage{D: x, Category: cat, Unit: u, Crumbs: crumbs(append(t.Ancestors(u.ID), u)), Permanent: x.MinEnd.IsZero()}
+	p := detailPage{D: x, Category: cat, Unit: u, Crumbs: t.Trail(u.ID), Permanent: x.MinEnd.IsZero()}
 	if x.Status != Withdrawn {
 		p.BodyHTML = web.Markdown(x.Body)
 	}
@@ -349,7 +338,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	p := searchPage{Query: q, Unit: u, Total: total, TooMany: total >= SearchCandidates}
 	for _, hit := range hits {
 		place, _ := t.Unit(hit.UnitID)
-		snip := hit.Snippet
+		snip := web.MarkdownText(hit.Snippet)
 		if rs := []rune(snip); len(rs) > 240 {
 			snip = string(rs[:240]) + "…"
 		}

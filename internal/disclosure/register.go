@@ -11,6 +11,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/sheet"
+	"danchu/internal/web"
 )
 
 // RegisterRow is a line of the quarterly register (sổ theo dõi công khai, Art 13(2)):
@@ -71,11 +72,11 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 		u, _ := t.Unit(l.unitOf)
 		c, _ := CategoryOf(staff, cat)
 		r.N, r.Unit, r.Category = len(reg.Rows)+1, u.Name, fmt.Sprintf("%d. %s", c.N, c.Name)
-		r.DecisionDate, r.Due, r.PostingStart = vn(r.DecisionDate), vn(r.Due), vn(r.PostingStart)
+		r.DecisionDate, r.Due, r.PostingStart = web.FormatDate(r.DecisionDate), web.FormatDate(r.Due), web.FormatDate(r.PostingStart)
 		if minEnd == "" {
 			r.Window = "Thường xuyên"
 		} else {
-			r.Window = r.PostingStart + " – " + vn(minEnd)
+			r.Window = r.PostingStart + " – " + web.FormatDate(minEnd)
 		}
 		r.Status = map[string]string{Posted: "Đang công khai", Archived: "Lưu trữ", Withdrawn: "Đã rút"}[r.Status]
 		if r.Late {
@@ -90,9 +91,9 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 		return Register{}, err
 	}
 	for _, c := range chans {
-		f := channelName(c.channel) + " từ " + vn(c.start)
+		f := channelName(c.channel) + " từ " + web.FormatDate(c.start)
 		if c.end != "" {
-			f += " đến " + vn(c.end)
+			f += " đến " + web.FormatDate(c.end)
 		}
 		forms[c.id] = append(forms[c.id], f)
 	}
@@ -100,14 +101,6 @@ func (s *Service) Register(ctx context.Context, a *auth.Actor, unitID int64, yea
 		reg.Rows[i].Forms = strings.Join(append([]string{"Cổng thông tin"}, forms[reg.Rows[i].ID]...), "; ")
 	}
 	return reg, nil
-}
-
-func vn(iso string) string {
-	d, err := legal.ParseDate(iso)
-	if err != nil {
-		return iso
-	}
-	return d.VN()
 }
 
 // XLSX writes the register as a spreadsheet officials open in Excel.

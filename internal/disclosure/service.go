@@ -198,7 +198,7 @@ func summary(x Disclosure) map[string]any {
 // record writes the audit entry and, for public boards, the public record entry.
 func (s *Service) record(ctx context.Context, tx *sql.Tx, a *auth.Actor, x Disclosure, kind, what string, before any, reason string) error {
 	after := summary(x)
-	if err := s.guard.Record(ctx, tx, a, auth.Publish, x.UnitID, "disclosure", fmt.Sprint(x.ID), before, after); err != nil {
+	if err := s.guard.RecordEvent(ctx, tx, a, auth.Publish, kind, x.UnitID, "disclosure", fmt.Sprint(x.ID), before, after); err != nil {
 		return err
 	}
 	if x.StaffOnly {

@@ -97,7 +97,7 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Detail, err
 
 // ByCode finds an item by its tracking code (as typed) for an official who may handle it.
 func (s *Service) ByCode(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
-	c, ok := parseCode(typed)
+	c, ok := s.resolveCode(ctx, typed)
 	if !ok {
 		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}
@@ -262,7 +262,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		if err := s.event(ctx, tx, it.ID, now, to, note, a.AccountID); err != nil {
 			return err
 		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, it.HandlerID, "feedback", it.Code, it, after)
+		return s.guard.RecordEvent(ctx, tx, a, auth.HandleFeedback, "feedback."+st.Action, it.HandlerID, "feedback", it.Code, it, after)
 	})
 	if err != nil {
 		return it, err
@@ -314,7 +314,7 @@ func trimRunes(s string, n int) string {
 // merge makes it a duplicate of the item with code into (same handling unit):
 // it closes, shows where it went, and gets the kept item's answer when it comes.
 func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note string) (Item, error) {
-	c, ok := parseCode(into)
+	c, ok := s.resolveCode(ctx, into)
 	if !ok {
 		return it, apperr.New(apperr.CodeInvalid, "feedback.err.merge_code").Mark("into")
 	}
@@ -351,7 +351,7 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 		if err := s.tell(ctx, tx, it, "feedback.merged", fmt.Sprintf("Phản ánh %s trùng nội dung với %s nên được gộp; câu trả lời của %s cũng là câu trả lời cho bạn.", it.Code, kept.Code, kept.Code)); err != nil {
 			return err
 		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, it.HandlerID, "feedback", it.Code, it, kept.Code)
+		return s.guard.RecordEvent(ctx, tx, a, auth.HandleFeedback, "feedback.merge", it.HandlerID, "feedback", it.Code, it, kept.Code)
 	})
 	if err != nil {
 		return it, err
@@ -395,7 +395,7 @@ func TrackURL(code string) string { return "/phan-anh/" + code }
 // own loads the item with a tracking code for its signed-in reporter; for
 // anyone else it does not exist.
 func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
-	c, ok := parseCode(typed)
+	c, ok := s.resolveCode(ctx, typed)
 	if !ok {
 		return Item{}, apperr.New(apperr.CodeNotFound, "feedback.err.code_format_short")
 	}

@@ -476,6 +476,14 @@ func days(n int) any {
 	return n
 }
 
+// share is a percentage cell of the sheet: "—" of nothing, as on the pages (web.Percent).
+func share(n, of int) any {
+	if of == 0 {
+		return web.Percent(n, of)
+	}
+	return pct(n, of)
+}
+
 func (h *handlers) statsSheet(w http.ResponseWriter, r *http.Request) {
 	p, err := h.statsOf(r)
 	if err != nil {
@@ -483,7 +491,7 @@ func (h *handlers) statsSheet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	row := func(name, code string, st Stats) []any {
-		return []any{name, code, st.Received, st.Handled(), st.Answered, st.Refused, st.Merged, st.OnTimePct(), days(st.MedianDays), st.Rated, st.SatisfiedPct()}
+		return []any{name, code, st.Received, st.Handled(), st.Answered, st.Refused, st.Merged, share(st.OnTime, st.Answered), days(st.MedianDays), st.Rated, share(st.Satisfied, st.Rated)}
 	}
 	tab := sheet.Table{Name: "Thống kê", Title: "Thống kê phản ánh, kiến nghị — " + p.Unit.Name,
 		Note: "Số liệu đến " + web.FormatMillis(h.svc.NowMillis()) + "; đúng hạn tính trên số đã trả lời, hài lòng là đánh giá 4–5 sao trên số lượt đánh giá.",

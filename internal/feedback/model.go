@@ -35,12 +35,20 @@ func Prefix(kind string) string {
 }
 
 // parseCode reads a tracking code as a person typed it (any case, spaces or
-// dashes), of either kind.
-func parseCode(typed string) (string, bool) {
+// dashes), of either kind. Typed without its prefix ("7k3q 9mxd"), it gives
+// both codes it may be, feedback first; Service.resolveCode picks the one that exists.
+func parseCode(typed string) ([]string, bool) {
 	if c, ok := code.Parse(typed, "PA"); ok {
-		return c, true
+		return []string{c}, true
 	}
-	return code.Parse(typed, "KN")
+	if c, ok := code.Parse(typed, "KN"); ok {
+		return []string{c}, true
+	}
+	c, ok := code.Parse(typed, "")
+	if !ok {
+		return nil, false
+	}
+	return []string{"PA-" + c, "KN-" + c}, true
 }
 
 // Statuses of an item.

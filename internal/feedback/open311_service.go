@@ -102,7 +102,7 @@ func (s *Service) keyOf(ctx context.Context, k string) (keyed, bool, error) {
 // Request is the item with a tracking code (as typed) for Open311, which shows
 // only its public part (requestOf); false when there is none.
 func (s *Service) Request(ctx context.Context, typed string) (Item, bool) {
-	c, ok := parseCode(typed)
+	c, ok := s.resolveCode(ctx, typed)
 	if !ok {
 		return Item{}, false
 	}

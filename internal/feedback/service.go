@@ -309,10 +309,27 @@ type Public struct {
 	Events                       []Event
 }
 
+// resolveCode reads a tracking code as typed (parseCode): the one code it
+// is, or, typed without its prefix, the item's code of either kind that exists.
+func (s *Service) resolveCode(ctx context.Context, typed string) (string, bool) {
+	cs, ok := parseCode(typed)
+	if !ok {
+		return "", false
+	}
+	if len(cs) > 1 {
+		for _, c := range cs {
+			if _, err := s.itemByCode(ctx, c); err == nil {
+				return c, true
+			}
+		}
+	}
+	return cs[0], true
+}
+
 // Track returns the public view of the item with a tracking code (as typed).
 func (s *Service) Track(ctx context.Context, typed string) (Public, error) {
 	var p Public
-	c, ok := parseCode(typed)
+	c, ok := s.resolveCode(ctx, typed)
 	if !ok {
 		return p, apperr.New(apperr.CodeNotFound, "feedback.err.code_format")
 	}

@@ -21,11 +21,16 @@ func DateOf(y int, m time.Month, d int) Date {
 	return Date{t.Year(), t.Month(), t.Day()}
 }
 
-// ParseDate reads YYYY-MM-DD and refuses impossible dates (2026-02-30).
+// ParseDate reads YYYY-MM-DD (what a date field sends), or DD/MM/YYYY as
+// Vietnamese write dates (typed where a browser has no date picker), and
+// refuses impossible dates (2026-02-30, 30/02/2026).
 func ParseDate(s string) (Date, error) {
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return Date{}, fmt.Errorf("ngày %q không hợp lệ: dùng dạng YYYY-MM-DD, ví dụ 2026-03-15", s)
+		var err2 error
+		if t, err2 = time.Parse("2/1/2006", s); err2 != nil {
+			return Date{}, fmt.Errorf("ngày %q không hợp lệ: dùng dạng DD/MM/YYYY hoặc YYYY-MM-DD, ví dụ 15/03/2026", s)
+		}
 	}
 	return Date{t.Year(), t.Month(), t.Day()}, nil
 }

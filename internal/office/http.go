@@ -202,12 +202,52 @@ func (h *handlers) auditLog(w http.ResponseWriter, r *http.Request, a *auth.Acto
 			es[i].IP = ""
 		}
 	}
+	rows := make([]logRow, len(es))
+	for i, e := range es {
+		rows[i] = h.logRowOf(r, t, e)
+	}
 	h.render(w, r, "log", "office.log.title", http.StatusOK, struct {
 		Unit    org.Unit
-		Entries []audit.Entry
+		Entries []logRow
 		Pager   web.Pager
 		ShowIP  bool
-	}{u, es, pager, showIP})
+	}{u, rows, pager, showIP})
+}
+
+// logRow is an audit entry in the reader's words: what happened (the public
+// record's name for it, else the action's), the roles by name, the object as a
+// unit's name where it is one, the outcome and its reason.
+type logRow struct {
+	audit.Entry
+	What, Roles, Object, Result, Why string
+}
+
+func (h *handlers) logRowOf(r *http.Request, t *org.Tree, e audit.Entry) logRow {
+	row := logRow{Entry: e, What: h.web.Label(r, e.Action, "audit.kind."+e.Action, "audit.action."+e.Action),
+		Result: h.web.Label(r, e.Outcome, "audit.outcome."+e.Outcome), Why: h.web.Label(r, e.Detail, "audit.detail."+e.Detail)}
+	var roles []string
+	for _, ro := range strings.Split(e.Role, ",") {
+		if ro == "" {
+			continue
+		}
+		if l := auth.Role(ro).Label(); l != "" {
+			ro = l
+		}
+		roles = append(roles, ro)
+	}
+	row.Roles = strings.Join(roles, ", ")
+	object := h.web.Label(r, e.ObjectType, "audit.object."+e.ObjectType)
+	if id, err := strconv.ParseInt(e.ObjectID, 10, 64); err == nil && e.ObjectType == "unit" {
+		if u, ok := t.Unit(id); ok {
+			row.Object = u.Name
+			return row
+		}
+	}
+	if e.ObjectID != "" {
+		object += " " + e.ObjectID
+	}
+	row.Object = object
+	return row
 }
 
 // officialRow is an official with a role in a unit's subtree.
@@ -335,6 +375,7 @@ func (h *handlers) revokeRole() func(http.ResponseWriter, *http.Request, *auth.A
 type householdsPage struct {
 	Unit       org.Unit
 	Households []householdView
+	Active     int // resident households: the number every other page shows and a vote counts
 }
 
 type householdView struct {
@@ -367,6 +408,9 @@ func (h *handlers) householdsPage(w http.ResponseWriter, r *http.Request, u org.
 			}
 		}
 		p.Households = append(p.Households, v)
+		if hh.Active {
+			p.Active++
+		}
 	}
 	f.Extra = p
 	h.render(w, r, "households", "office.households.title", status, f)

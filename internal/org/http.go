@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -53,6 +54,28 @@ func UnitURL(u Unit) string {
 		return "/thon/" + u.Code
 	}
 	return ""
+}
+
+// Crumb is one link of the trail of units above a page (the "crumbs" partial).
+type Crumb struct{ Name, URL string }
+
+// Crumbs links each of us, root first.
+func Crumbs(us []Unit) []Crumb {
+	out := make([]Crumb, len(us))
+	for i, u := range us {
+		out[i] = Crumb{u.Name, UnitURL(u)}
+	}
+	return out
+}
+
+// Trail links unit id and the units above it, root first: how a page about
+// something of that unit leads back to it (a consultation to its commune).
+func (t *Tree) Trail(id int64) []Crumb {
+	u, ok := t.Unit(id)
+	if !ok {
+		return nil
+	}
+	return Crumbs(append(t.Ancestors(id), u))
 }
 
 // unitRow is a unit as a line of a list.
@@ -189,6 +212,10 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 				return ""
 			})
 		case VillageLevel:
+			// What the village decides is listed on its commune's page, for this village.
+			if len(anc) > 0 {
+				p.DecideURL = UnitURL(anc[len(anc)-1]) + "/quyet-dinh?thon=" + url.QueryEscape(u.Code)
+			}
 			counts, err := h.svc.HouseholdCounts(ctx, []int64{u.ID})
 			if err != nil {
 				h.web.Error(w, r, err)

@@ -75,6 +75,46 @@ var (
 	link     = regexp.MustCompile(`\[([^\]]+)\]\(([^)\s]+)\)`)
 )
 
+// MarkdownText is the text of Markdown src as it reads once rendered, without
+// its marks (#, list markers, ** and *, link syntax), lines joined by spaces:
+// for snippets and other short excerpts, which are never shown raw.
+func MarkdownText(src string) string {
+	var words []string
+	for _, raw := range strings.Split(strings.ReplaceAll(src, "\r\n", "\n"), "\n") {
+		t := strings.TrimSpace(raw)
+		if m := listItem.FindStringSubmatch(t); m != nil {
+			t = m[2]
+		} else if strings.HasPrefix(t, "#") {
+			t = strings.TrimSpace(strings.TrimLeft(t, "#"))
+		}
+		t = link.ReplaceAllString(t, "$1")
+		t = bold.ReplaceAllString(t, "$1")
+		t = italic.ReplaceAllString(t, "$1")
+		if t != "" {
+			words = append(words, t)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
+// MarkdownLine renders one line of Markdown source as it shows in the page:
+// inline marks applied, a list item with its bullet or number, a heading in
+// bold. For line-by-line views such as the comparison of two versions.
+func MarkdownLine(line string) template.HTML {
+	t := strings.TrimSpace(line)
+	switch m := listItem.FindStringSubmatch(t); {
+	case m != nil:
+		marker := "•"
+		if m[1] != "-" && m[1] != "*" {
+			marker = template.HTMLEscapeString(m[1])
+		}
+		return template.HTML(marker + " " + inline(m[2]))
+	case strings.HasPrefix(t, "#"):
+		return template.HTML("<strong>" + inline(strings.TrimSpace(strings.TrimLeft(t, "#"))) + "</strong>")
+	}
+	return template.HTML(inline(t))
+}
+
 // inline escapes text and then applies bold, italic and safe links.
 func inline(s string) string {
 	s = template.HTMLEscapeString(s)

@@ -11,8 +11,11 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
+
+	"danchu/internal/legal"
 )
 
 //go:embed templates static locales
@@ -73,6 +76,9 @@ func (r *Renderer) funcs() template.FuncMap {
 			return u, nil
 		},
 		"datetime": FormatMillis,
+		"date":     FormatDate,
+		"percent":  Percent,
+		"ratio":    Ratio,
 		"inc":      func(i int) int { return i + 1 },
 		"in":       in,
 		"signInNext": func(path string) string { // the page to come back to after signing in from the header
@@ -82,6 +88,7 @@ func (r *Renderer) funcs() template.FuncMap {
 			return path
 		},
 		"markdown": Markdown,
+		"mdline":   MarkdownLine,
 		"size":     FormatSize,
 		"langURL": func(v View) string {
 			other := LangEN
@@ -105,6 +112,22 @@ func (r *Renderer) AddCatalog(fsys fs.FS) error {
 // T translates key for the language of request req.
 func (r *Renderer) T(req *http.Request, key string, args ...any) string {
 	return r.catalog.T(requestLang(req), key, args...)
+}
+
+// Label is the text of the first of keys the catalog has, in the request's
+// language; fallback when it has none. For words chosen by stored codes (an
+// audit action, an outcome) that may have no text of their own.
+func (r *Renderer) Label(req *http.Request, fallback string, keys ...string) string {
+	lang := requestLang(req)
+	for _, k := range keys {
+		if _, ok := r.catalog[lang][k]; ok {
+			return r.catalog.T(lang, k)
+		}
+		if _, ok := r.catalog[LangVI][k]; ok {
+			return r.catalog.T(lang, k)
+		}
+	}
+	return fallback
 }
 
 // Pages parses templates/NAME.html for each name (with the partials given),
@@ -166,6 +189,58 @@ var Vietnam = time.FixedZone("ICT", 7*3600)
 // FormatMillis shows a stored timestamp (epoch milliseconds) as Vietnamese local
 // time, dd/mm/yyyy hh:mm.
 func FormatMillis(ms int64) string { return time.UnixMilli(ms).In(Vietnam).Format("02/01/2006 15:04") }
+
+// Percent shows n of a whole as a rounded percentage, "37%"; of nothing it
+// is "—": an empty statistic is no statistic, not 0%.
+func Percent(n, of int) string {
+	if of <= 0 {
+		return "—"
+	}
+	return strconv.Itoa((n*100+of/2)/of) + "%"
+}
+
+// Ratio shows n of a whole as "n/of" ("3/5 answered"); of nothing it is "—".
+func Ratio(n, of int) string {
+	if of <= 0 {
+		return "—"
+	}
+	return strconv.Itoa(n) + "/" + strconv.Itoa(of)
+}
+
+// FormatDate shows a date the Vietnamese way, dd/mm/yyyy: the one function for
+// every date shown to people, whatever holds it — a civil date (legal.Date), a
+// stored YYYY-MM-DD text, a timestamp in epoch milliseconds or a time.Time
+// (the day in Vietnam). Text that is no date is shown as it is; zero is "".
+func FormatDate(v any) string {
+	switch d := v.(type) {
+	case legal.Date:
+		if d.IsZero() {
+			return ""
+		}
+		return d.VN()
+	case string:
+		if p, err := legal.ParseDate(d); err == nil {
+			return p.VN()
+		}
+		if len(d) > 10 && d[10] == 'T' { // an RFC 3339 time
+			if p, err := legal.ParseDate(d[:10]); err == nil {
+				return p.VN()
+			}
+		}
+		return d
+	case int64:
+		if d == 0 {
+			return ""
+		}
+		return time.UnixMilli(d).In(Vietnam).Format("02/01/2006")
+	case time.Time:
+		if d.IsZero() {
+			return ""
+		}
+		return d.In(Vietnam).Format("02/01/2006")
+	}
+	return fmt.Sprint(v)
+}
 
 // FormatSize shows a file size the Vietnamese way: "850 KB", "1,2 MB".
 func FormatSize(n int64) string {
