@@ -107,7 +107,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		}
 		end := time.Now().AddDate(0, 0, 5)
 		if code, _, _ := head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"online"},
-			"held_on": {end.Format("2006-01-02")}, "opted_in": {fmt.Sprint(n/2 + 1)}, "team": {"Nguyễn A\nTrần B\nLê C"}}); code != http.StatusOK {
+			"held_on": {end.Format("2006-01-02")}, "opted_in": {fmt.Sprint(n/2 + 1)}, "team": {"Nguyễn A\nTrần B\nLê C"}}); code != http.StatusSeeOther {
 			t.Fatalf("notice: %d", code)
 		}
 		_, page, _ = cit.Get(public)
@@ -128,7 +128,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		}
 		d.Now = func() time.Time { return end.AddDate(0, 0, 1) }
 		head = signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{"confirm": {"1"}}); code != http.StatusOK {
+		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{"confirm": {"1"}}); code != http.StatusSeeOther {
 			t.Fatalf("close: %d", code)
 		}
 		_, page, _ = visitor.Get(public)

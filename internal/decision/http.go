@@ -283,7 +283,16 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_ = receipt // the page shows the household's receipt (Mine), never one read from the URL
-	h.web.Done(w, r, fmt.Sprintf("%s#phieu-%d", URL(v.MatterID), voteID), "decision.done.voted")
+	key := "decision.done.voted" // an election: the page lists the household's receipt
+	switch r.PostFormValue("choice") {
+	case "agree":
+		key = "decision.done.voted_agree"
+	case "disagree":
+		key = "decision.done.voted_disagree"
+	case "other":
+		key = "decision.done.voted_other"
+	}
+	h.web.Done(w, r, fmt.Sprintf("%s#phieu-%d", URL(v.MatterID), voteID), key)
 }
 
 // receipts sends the whole list of counted receipt codes of a closed online vote, one a line.
