@@ -282,7 +282,7 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	_ = receipt // the page shows the household's receipt (Mine), never one read from the URL
+	_ = receipt                  // the page shows the household's receipt (Mine), never one read from the URL
 	key := "decision.done.voted" // an election: the page lists the household's receipt
 	switch r.PostFormValue("choice") {
 	case "agree":
