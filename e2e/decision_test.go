@@ -32,7 +32,7 @@ func TestOnlineVoteJourney(t *testing.T) {
 	off := browser(t)
 	officialSignIn(t, off, base)
 	err = chromedp.Do(off,
-		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%d/quyet-dinh", base, village.ID)),
+		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%s/quyet-dinh", base, village.OfficeKey())),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="subject"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="subject"]`), "6"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Giờ mở cửa nhà văn hóa thôn vào mùa hè"),

@@ -607,7 +607,7 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		return
 	}
-	http.Redirect(w, r, QueueURL(u.ID)+"?xong=1", http.StatusSeeOther)
+	http.Redirect(w, r, QueueURL(u)+"?xong=1", http.StatusSeeOther)
 }
 
 type itemPage struct {
@@ -694,7 +694,7 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		if !ok {
 			queue = it.HandlerID
 		}
-		http.Redirect(w, r, QueueURL(queue), http.StatusSeeOther)
+		http.Redirect(w, r, h.svc.queueURL(r.Context(), queue), http.StatusSeeOther)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d?xong=1", id), http.StatusSeeOther)
@@ -789,7 +789,7 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.Error(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/open311?xong=1", u.ID), http.StatusSeeOther)
+	http.Redirect(w, r, u.OfficeURL("open311")+"?xong=1", http.StatusSeeOther)
 }
 
 type settingsPage struct {
@@ -851,5 +851,5 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc?xong=1", u.ID), http.StatusSeeOther)
+	http.Redirect(w, r, u.OfficeURL("phan-anh", "linh-vuc")+"?xong=1", http.StatusSeeOther)
 }

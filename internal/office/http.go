@@ -100,6 +100,7 @@ type grantRow struct {
 	Role     auth.Role
 	Label    string
 	UnitID   int64
+	Unit     org.Unit // the zero Unit for the whole country (OfficeKey 0)
 	UnitName string
 }
 
@@ -121,7 +122,7 @@ func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	for _, g := range a.Grants {
 		row := grantRow{Role: g.Role, Label: g.Role.Label(), UnitID: g.UnitID, UnitName: h.web.T(r, "office.country")}
 		if u, ok := t.Unit(g.UnitID); ok {
-			row.UnitName = u.Name
+			row.Unit, row.UnitName = u, u.Name
 		}
 		rows = append(rows, row)
 	}
