@@ -13,6 +13,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"danchu/internal/apperr"
 )
 
 //go:embed templates static locales
@@ -72,6 +74,13 @@ func (r *Renderer) funcs() template.FuncMap {
 			return u, nil
 		},
 		"datetime": FormatMillis,
+		// msg renders a message built by a room (key and arguments) in lang.
+		"msg": func(lang string, m apperr.Msg) string {
+			if m.Key == "" {
+				return ""
+			}
+			return r.catalog.T(lang, m.Key, m.Args...)
+		},
 		"inc":      func(i int) int { return i + 1 },
 		"markdown": Markdown,
 		"size":     FormatSize,
