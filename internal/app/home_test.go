@@ -14,6 +14,7 @@ import (
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/home"
 	"danchu/internal/search"
 	"danchu/internal/web/webtest"
 )
@@ -197,13 +198,23 @@ func TestVillageHeadPage(t *testing.T) {
 			t.Fatalf("village page: %d", code)
 		}
 		for _, want := range []string{village.Name, "Bảng tin của thôn", "Kế hoạch tiêm phòng cho đàn gia súc", "Làm đường bê tông xóm Đông",
-			hs[0].Code, hs[0].HeadName, hs[0].RepresentativeName, hs[len(hs)-1].Code} {
+			hs[0].Code, hs[0].HeadName, hs[0].RepresentativeName, hs[min(len(hs), home.HouseholdPage)-1].Code} {
 			if !strings.Contains(body, want) {
 				t.Errorf("village page lacks %q", want)
 			}
 		}
 		if strings.Contains(body, "Thông báo chỉ niêm yết") {
 			t.Error("a disclosure not passed on by the village head is on the village board")
+		}
+		// A page of households at a time; the last is on the last page.
+		if len(hs) > home.HouseholdPage {
+			last := (len(hs)-1)/home.HouseholdPage + 1
+			if !strings.Contains(body, `href="/quan-tri/don-vi/`+village.Code+`/trang-thon?trang=2"`) || strings.Contains(body, "<td>"+hs[home.HouseholdPage].Code+"</td>") {
+				t.Errorf("the first page of %d households has no link to the second, or shows the %dth", len(hs), home.HouseholdPage+1)
+			}
+			if _, body, _ := head.Get(fmt.Sprintf("%s?trang=%d", page, last)); !strings.Contains(body, "<td>"+hs[len(hs)-1].Code+"</td>") {
+				t.Errorf("page %d lacks the last household %s", last, hs[len(hs)-1].Code)
+			}
 		}
 		// Search, folded: the first word of a head's name without its marks.
 		name := hs[0].HeadName

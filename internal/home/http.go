@@ -10,6 +10,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"danchu/internal/auth"
@@ -46,6 +47,8 @@ type Units interface {
 const (
 	Short = 5
 	Long  = 200
+	// HouseholdPage is how many households one page of the village's list shows.
+	HouseholdPage = 50
 )
 
 type handlers struct {
@@ -76,12 +79,13 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, units Units, citizen []Cit
 // shown is a listing cut to its page: n entries, and the link to the whole
 // list when there were more (the room's own list, else this page with only it).
 func shown(l web.Listing, n int, all string) web.Listing {
-	if len(l.Entries) > n {
+	switch {
+	case len(l.Entries) > n:
 		l.Entries = l.Entries[:n]
 		if l.More == "" {
 			l.More = all
 		}
-	} else if l.More == all {
+	case len(l.Entries) == 0 || l.More == all:
 		l.More = ""
 	}
 	return l
@@ -153,14 +157,20 @@ type villageView struct {
 	Unit, Commune org.Unit
 	Lists         []web.Listing
 	Query         string
-	Households    []org.Household
-	Total         int
+	Households    []org.Household // this page of those found
+	Found, Total  int
+	Pager         web.Pager
 	Online        int // households whose representative has claimed them online
 }
 
 func (h *handlers) villagePage(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	u, ok := h.ah.Unit(w, r, a, auth.ManageHouseholds)
 	if !ok {
+		return
+	}
+	page, err := web.PageParam(r, "trang")
+	if err != nil {
+		h.web.Error(w, r, err)
 		return
 	}
 	ctx := r.Context()
@@ -191,7 +201,15 @@ func (h *handlers) villagePage(w http.ResponseWriter, r *http.Request, a *auth.A
 		return
 	}
 	p.Total = len(hs)
-	p.Households = Find(hs, p.Query)
+	found := Find(hs, p.Query)
+	p.Found = len(found)
+	from := min((page-1)*HouseholdPage, len(found))
+	rows, more := web.Cut(found[from:], HouseholdPage)
+	next := ""
+	if more {
+		next = strconv.Itoa(page + 1)
+	}
+	p.Households, p.Pager = rows, web.PagerOf(r, "trang", len(rows), next)
 	for _, hh := range hs {
 		if hh.RepresentativeAccountID != 0 {
 			p.Online++
