@@ -491,12 +491,12 @@ func (s *Store) openVotes(ctx context.Context, communeID, villageID int64, day l
 	return out, rows.Err()
 }
 
-// villageMatters returns the matters of a village: its own and the commune's
-// matters voted in it, newest first, at most limit.
-func (s *Store) villageMatters(ctx context.Context, villageID int64, limit int) ([]Matter, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where unit_id = $1
-		or exists (select 1 from votes v where v.matter_id = matters.id and v.village_id = $1)
-		order by created_at desc, id desc limit $2`, villageID, limit)
+// villageMatters returns the matters of a village of a commune: its own and
+// the commune's matters voted in it, newest first, at most limit.
+func (s *Store) villageMatters(ctx context.Context, communeID, villageID int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where commune_id = $1 and (unit_id = $2
+		or exists (select 1 from votes v where v.matter_id = matters.id and v.village_id = $2))
+		order by created_at desc, id desc limit $3`, communeID, villageID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("matters of village %d: %w", villageID, err)
 	}
