@@ -509,7 +509,11 @@ func (h *Handlers) Scope(w http.ResponseWriter, r *http.Request, a *Actor, actio
 		return org.Unit{Name: h.web.T(r, "auth.country")}, true
 	}
 	if !byCode {
-		u, _ = t.Unit(id)
+		var found bool
+		if u, found = t.Unit(id); !found { // a number that names no unit (a whole-country role passes the guard)
+			h.web.NotFound(w, r)
+			return org.Unit{}, false
+		}
 		if key := u.OfficeKey(); key != seg && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			prefix := "/quan-tri/don-vi/" + seg
 			if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok {

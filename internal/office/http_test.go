@@ -386,6 +386,19 @@ func TestBackOfficeURLsUseUnitCodes(t *testing.T) {
 				t.Errorf("GET %s out of scope: %d to %q, want 404 revealing neither %q nor %q\n%.500s", c.path, code, h.Get("Location"), c.code, c.name, body)
 			}
 		}
+		// A number that names no unit, even for the whole country's administrator.
+		f.official(t, "root@x.vn", auth.SysAdmin, org.Unit{})
+		root := newBrowser(t, srv)
+		root.signIn("root@x.vn")
+		for _, path := range []string{"/quan-tri/don-vi/99999/nhat-ky", "/quan-tri/don-vi/0/nhat-ky"} {
+			want := http.StatusNotFound
+			if path == "/quan-tri/don-vi/0/nhat-ky" {
+				want = http.StatusOK
+			}
+			if code, _, h := root.get(path); code != want || h.Get("Location") != "" {
+				t.Errorf("system administrator GET %s: %d to %q, want %d", path, code, h.Get("Location"), want)
+			}
+		}
 		// A post to the ID URL goes through (a page opened before the change).
 		page := "/quan-tri/don-vi/46/can-bo"
 		code, body, _ := province.post(page, fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID), url.Values{"full_name": {"Người mới"}, "email": {"moi@hue.vn"}, "role": {"viewer"}})
