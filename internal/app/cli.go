@@ -231,14 +231,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	if withDemo {
-		if err := seedDemo(ctx, a, stdout); err != nil {
+		if err := seedDemo(ctx, a, stdout, a.URL()); err != nil {
 			return err
 		}
 	}
 	fmt.Fprintf(stdout, "danchu %s — CSDL / database: %s\nMở / open %s (Ctrl+C để dừng / to stop)\n", versionString(), a.DB.Target, a.URL())
-	if withDemo {
-		fmt.Fprintf(stdout, "  Thành phố Huế:  %s/tinh/46\n  Xã Đan Điền (3 thôn, 300 hộ mẫu / demo households): %s/xa/%s\n", a.URL(), a.URL(), demo.CommuneCode)
-	}
 	if addr := getenv("DANCHU_PPROF"); addr != "" {
 		// Profiling for operators, on a separate (local) address only: a job,
 		// so that it stops with the server.
@@ -259,8 +256,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	return a.Serve(ctx)
 }
 
-func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
-	sum, err := demo.Load(ctx, a.Units)
+func seedDemo(ctx context.Context, a *App, stdout io.Writer, base string) error {
+	start := time.Now()
+	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
+		Decide: a.Decide, Feedback: a.Feedback})
 	if err != nil {
 		return err
 	}
@@ -268,18 +267,45 @@ func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "Dữ liệu mẫu: CSDL đã có dữ liệu, không nạp thêm / demo data: database not empty, nothing loaded")
 		return nil
 	}
-	if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
-		return err
+	fmt.Fprintf(stdout, "Dữ liệu mẫu / demo data (%.1f s): %d đơn vị / units, %d tài khoản cán bộ / official accounts, %d công dân / citizens\n",
+		time.Since(start).Seconds(), sum.Units, len(demo.Accounts), len(sum.Citizens))
+	for _, c := range sum.Communes {
+		fmt.Fprintf(stdout, "  %s: %d thôn, %d hộ đang hoạt động (%d hộ trong sổ) / %d villages, %d active households (%d registered)\n",
+			c.Name, c.Villages, c.Active, c.Households, c.Villages, c.Active, c.Households)
 	}
-	fmt.Fprintf(stdout, "Dữ liệu mẫu / demo data: %d đơn vị / units, %d hộ gia đình / households, %d tài khoản cán bộ / official accounts\n",
-		sum.Units, sum.Households, len(demo.Accounts))
-	fmt.Fprintf(stdout, "  Đăng nhập / sign in at /dang-nhap — mật khẩu chung / shared password: %q\n", demo.Password)
+	fmt.Fprintf(stdout, "  60 ngày hoạt động / 60 days of activity: %d nội dung công khai / disclosures, %d cuộc lấy ý kiến / consultations, "+
+		"%d việc Nhân dân quyết định / matters, %d phản ánh, kiến nghị / feedback items\n", sum.Disclosures, sum.Consultations, sum.Matters, sum.Feedback)
+	x := base + "/xa/" + demo.CommuneCode
+	fmt.Fprintf(stdout, "Xem / where to look:\n")
+	for _, l := range [][2]string{
+		{"Thành phố Huế, bảng các xã / the province", base + "/tinh/46"},
+		{"Xã Đan Điền", x},
+		{"  Công khai (có sửa đổi, công khai muộn, đã rút) / disclosures", x + "/cong-khai"},
+		{"  Lưu trữ / archive", x + "/cong-khai/luu-tru"},
+		{"  Lấy ý kiến / consultations", x + "/lay-y-kien"},
+		{"    đang lấy ý kiến / open", fmt.Sprintf("%s/lay-y-kien/%d", base, sum.OpenConsultation)},
+		{"    đã công bố tổng hợp / synthesis published", fmt.Sprintf("%s/lay-y-kien/%d", base, sum.ClosedConsultation)},
+		{"  Nhân dân quyết định (mọi trạng thái) / decisions, every state", x + "/quyet-dinh"},
+		{"  Phản ánh, kiến nghị / feedback", x + "/phan-anh"},
+		{"  Thống kê phản ánh / feedback statistics", x + "/phan-anh/thong-ke"},
+		{"Xã Quảng Điền", base + "/xa/" + demo.SecondCode},
+		{"Minh bạch (sổ công khai) / public record", base + "/minh-bach"},
+		{"Cán bộ / back office", base + "/quan-tri"},
+	} {
+		fmt.Fprintf(stdout, "  %-62s %s\n", l[0], l[1])
+	}
+	fmt.Fprintf(stdout, "Cán bộ đăng nhập / officials sign in at %s/dang-nhap — mật khẩu chung / shared password: %q\n", base, demo.Password)
 	for _, acc := range demo.Accounts {
-		fmt.Fprintf(stdout, "    %-24s %s\n", acc.Email, acc.Role.Label())
+		fmt.Fprintf(stdout, "    %-24s %s — %s\n", acc.Email, acc.Role.Label(), acc.Use)
 	}
 	if a.Auth.Policy().Require2FA {
 		fmt.Fprintln(stdout, "  Vai trò công bố, quyết định phải bật xác thực hai lớp khi đăng nhập lần đầu (cần ứng dụng xác thực);")
 		fmt.Fprintln(stdout, "  roles that publish or decide must set up a second factor at first sign-in (an authenticator app); xem@danchu.demo needs none.")
+	}
+	if len(sum.Citizens) > 0 {
+		fmt.Fprintf(stdout, "Công dân / citizens: %s … %s (đại diện hộ, bỏ phiếu trực tuyến / household representatives who vote online)\n",
+			sum.Citizens[0], sum.Citizens[len(sum.Citizens)-1])
+		fmt.Fprintf(stdout, "  đăng nhập bằng mã tại / sign in with a code at %s/cong-dan/dang-nhap; mã ghi trong nhật ký máy chủ / the code is in the server log\n", base)
 	}
 	return nil
 }
@@ -311,7 +337,7 @@ func runSeed(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	defer a.Close()
-	return seedDemo(ctx, a, stdout)
+	return seedDemo(ctx, a, stdout, "")
 }
 
 func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

@@ -1,6 +1,9 @@
 // Package demo fills an empty database with demonstration data: the official list
 // of units (with the real Thành phố Huế and its 40 communes), three villages of one
-// commune with synthetic households, and demo officials. No real person's data is used.
+// commune with synthetic households, and demo officials (Load, LoadAccounts, for
+// tests); and, for `danchu serve --demo` and `danchu seed --demo`, a commune that
+// lives (Seed, story.go): two months of disclosures, consultations, community
+// decisions and feedback written through the services. No real person's data is used.
 package demo
 
 import (
@@ -17,11 +20,14 @@ import (
 // CommuneCode is the commune of Thành phố Huế that gets villages and households.
 const CommuneCode = "19885" // Xã Đan Điền
 
-// Villages are the demo villages of CommuneCode, with their household counts.
-var Villages = []struct {
+// Village is a demo village with its number of households.
+type Village struct {
 	Code, Name string
 	Households int
-}{
+}
+
+// Villages are the demo villages of CommuneCode, with their household counts.
+var Villages = []Village{
 	{CommuneCode + "-01", "Thôn Đông Phước", 97},
 	{CommuneCode + "-02", "Thôn Tây Hòa", 103},
 	{CommuneCode + "-03", "Thôn Nam Thanh", 100},
@@ -31,7 +37,8 @@ var Villages = []struct {
 type Summary struct {
 	Loaded     bool // false when the database already had units
 	Units      int
-	Households int
+	Households int // in the registers, active or not
+	Active     int // active households: what the commune pages count
 }
 
 // Load writes the demo data if the database has no units yet.
@@ -52,11 +59,18 @@ func Load(ctx context.Context, units *org.Service) (Summary, error) {
 	if err != nil {
 		return Summary{}, fmt.Errorf("demo commune: %w", err)
 	}
-	rng := rand.New(rand.NewPCG(2025, 7))
-	for _, v := range Villages {
+	if err := loadVillages(ctx, units, commune, Villages, rand.New(rand.NewPCG(2025, 7)), &sum); err != nil {
+		return Summary{}, err
+	}
+	return sum, nil
+}
+
+// loadVillages creates the villages of a commune with synthetic households.
+func loadVillages(ctx context.Context, units *org.Service, commune org.Unit, villages []Village, rng *rand.Rand, sum *Summary) error {
+	for _, v := range villages {
 		village, err := units.CreateUnit(ctx, org.Unit{Code: v.Code, Name: v.Name, Type: org.Village, ValidFrom: org.OfficialListDate}, commune.ID)
 		if err != nil {
-			return Summary{}, fmt.Errorf("demo village: %w", err)
+			return fmt.Errorf("demo village: %w", err)
 		}
 		hs := make([]org.Household, v.Households)
 		for i := range hs {
@@ -73,14 +87,17 @@ func Load(ctx context.Context, units *org.Service) (Summary, error) {
 				RepresentativeName: rep,
 				Active:             rng.IntN(40) != 0,
 			}
+			if hs[i].Active {
+				sum.Active++
+			}
 		}
 		if err := units.AddHouseholds(ctx, village.ID, hs); err != nil {
-			return Summary{}, fmt.Errorf("demo households: %w", err)
+			return fmt.Errorf("demo households: %w", err)
 		}
 		sum.Units++
 		sum.Households += len(hs)
 	}
-	return sum, nil
+	return nil
 }
 
 var (
@@ -103,31 +120,42 @@ type Account struct {
 	Role  auth.Role
 	Unit  string // unit code, "" for the whole country
 	Name  string
+	Use   string // what to look at with it (printed on start)
 }
 
-// Accounts are the demo officials: one per kind of work in Xã Đan Điền, and a
-// system administrator.
+// Accounts are the demo officials: one per kind of work in Xã Đan Điền, a
+// commune official of Xã Quảng Điền, and a system administrator.
 var Accounts = []Account{
-	{"quantri@danchu.demo", auth.SysAdmin, "", "Quản trị hệ thống (mẫu)"},
-	{"tinh@danchu.demo", auth.ProvinceAdmin, "46", "Nguyễn Văn Tỉnh (mẫu)"},
-	{"xa@danchu.demo", auth.CommuneOfficial, CommuneCode, "Lê Thị Xã (mẫu)"},
-	{"truongthon@danchu.demo", auth.VillageHead, CommuneCode + "-01", "Trần Văn Thôn (mẫu)"},
-	{"mattran@danchu.demo", auth.FrontOfficer, CommuneCode, "Phạm Thị Mặt Trận (mẫu)"},
-	{"thanhtra@danchu.demo", auth.Supervisor, CommuneCode, "Hoàng Văn Thanh Tra (mẫu)"},
-	{"xem@danchu.demo", auth.Viewer, CommuneCode, "Đỗ Thị Xem (mẫu)"},
+	{"quantri@danchu.demo", auth.SysAdmin, "", "Quản trị hệ thống (mẫu)", "lịch ngày nghỉ / days off: /quan-tri/lich"},
+	{"tinh@danchu.demo", auth.ProvinceAdmin, "46", "Nguyễn Văn Tỉnh (mẫu)", "các xã của tỉnh, lĩnh vực phản ánh / the province's communes, feedback categories"},
+	{"xa@danchu.demo", auth.CommuneOfficial, CommuneCode, "Lê Thị Xã (mẫu)", "Đan Điền: công khai, lấy ý kiến, công nhận, phản ánh / publish, consult, recognise, handle feedback"},
+	{"truongthon@danchu.demo", auth.VillageHead, CommuneCode + "-01", "Trần Văn Thôn (mẫu)", "thôn Đông Phước: trang của thôn /quan-tri/don-vi/" + CommuneCode + "-01/trang-thon, biểu quyết, hộ gia đình / the village page, votes and households"},
+	{"mattran@danchu.demo", auth.FrontOfficer, CommuneCode, "Phạm Thị Mặt Trận (mẫu)", "giám sát / supervision"},
+	{"thanhtra@danchu.demo", auth.Supervisor, CommuneCode, "Hoàng Văn Thanh Tra (mẫu)", "giám sát / supervision"},
+	{"xem@danchu.demo", auth.Viewer, CommuneCode, "Đỗ Thị Xem (mẫu)", "chỉ xem, không cần xác thực hai lớp / read only, no second factor"},
+	{"quangdien@danchu.demo", auth.CommuneOfficial, SecondCode, "Võ Thị Quảng Điền (mẫu)", "xã thứ hai / the second commune"},
 }
 
 // LoadAccounts creates and activates the demo officials.
 func LoadAccounts(ctx context.Context, svc *auth.Service) error {
+	_, err := loadAccounts(ctx, svc)
+	return err
+}
+
+// loadAccounts creates and activates the demo officials and returns each one
+// as the actor its session would carry, by e-mail.
+func loadAccounts(ctx context.Context, svc *auth.Service) (map[string]*auth.Actor, error) {
+	actors := make(map[string]*auth.Actor, len(Accounts))
 	for _, a := range Accounts {
 		res, err := svc.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: a.Name, Email: a.Email, Role: a.Role, UnitCode: a.Unit})
 		if err != nil {
-			return fmt.Errorf("demo account %s: %w", a.Email, err)
+			return nil, fmt.Errorf("demo account %s: %w", a.Email, err)
 		}
 		token := res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:]
 		if err := svc.Activate(ctx, token, Password); err != nil {
-			return fmt.Errorf("demo account %s: %w", a.Email, err)
+			return nil, fmt.Errorf("demo account %s: %w", a.Email, err)
 		}
+		actors[a.Email] = &auth.Actor{AccountID: res.Account.ID, Name: a.Name, Kind: auth.Official, Grants: []auth.Grant{res.Grant}, Email: a.Email}
 	}
-	return nil
+	return actors, nil
 }

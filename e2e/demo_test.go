@@ -1,0 +1,94 @@
+//go:build e2e
+
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"danchu/internal/app"
+	"danchu/internal/config"
+	"danchu/internal/demo"
+
+	"github.com/chromedp/chromedp"
+)
+
+// startDemo runs the real server over the whole demo (demo.Seed), as
+// `danchu serve --demo` does.
+func startDemo(t *testing.T) (*app.App, demo.Seeded) {
+	t.Helper()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	a, err := app.Open(ctx, &config.Config{Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(dir, "e2e.db"), DataDir: dir, LogFormat: "text",
+		Require2FA: true}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
+		Decide: a.Decide, Feedback: a.Feedback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Listen(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		a.Close()
+	})
+	return a, sum
+}
+
+// TestDemoPages: what a newcomer opens first in the demo shows the product at
+// work, on a phone and on a desktop: no page scrolls sideways on the phone,
+// none has a serious accessibility violation; the screenshots are kept.
+func TestDemoPages(t *testing.T) {
+	a, sum := startDemo(t)
+	base := a.URL()
+	x := "/xa/" + demo.CommuneCode
+	pages := []struct{ name, path, want string }{
+		{"commune", x, "Thôn Đông Phước"},
+		{"board", x + "/cong-khai", "trễ hạn"},
+		{"archive", x + "/cong-khai/luu-tru", "mưa lũ"},
+		{"consultations", x + "/lay-y-kien", "Dự thảo kế hoạch phát triển"},
+		{"consultation-open", fmt.Sprintf("/lay-y-kien/%d", sum.OpenConsultation), "Dự thảo kế hoạch phát triển"},
+		{"consultation-synthesis", fmt.Sprintf("/lay-y-kien/%d", sum.ClosedConsultation), "hương ước"},
+		{"decisions", x + "/quyet-dinh", "Hương ước thôn Đông Phước"},
+		{"feedback-stats", x + "/phan-anh/thong-ke", "Hài lòng"},
+		{"province", "/tinh/46", "Xã Quảng Điền"},
+		{"public-record", "/minh-bach", "Công nhận kết quả"},
+	}
+	ctx := browser(t)
+	for _, p := range pages {
+		for _, size := range [][2]int64{{360, 740}, {1280, 800}} {
+			err := chromedp.Do(ctx,
+				chromedp.EmulateViewport(size[0], size[1]),
+				chromedp.Navigate(base+p.path),
+				chromedp.WaitVisible(chromedp.CSS(`main`)),
+			)
+			if err != nil {
+				t.Fatalf("%s: %v", p.path, err)
+			}
+			text := must(chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`main`))))(t)
+			if !strings.Contains(text, p.want) {
+				t.Errorf("%s lacks %q", p.path, p.want)
+			}
+			if size[0] == 360 {
+				if w := must(chromedp.Run(ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))(t); w > 360 {
+					t.Errorf("%s is %d px wide on a 360 px phone", p.path, w)
+				}
+				accessible(t, ctx, p.path)
+			}
+			shot := must(chromedp.Run(ctx, chromedp.FullScreenshot(100)))(t)
+			saveShot(t, fmt.Sprintf("demo-%s-%dx%d.png", p.name, size[0], size[1]), shot)
+		}
+	}
+}
