@@ -142,6 +142,13 @@ func TestCitizenPage(t *testing.T) {
 		if !strings.Contains(page, binhReceipt) || !strings.Contains(page, binhCode) {
 			t.Errorf("Bình's page lacks Bình's own receipt or feedback")
 		}
+		// One list whole ("xem tất cả"); a list that does not exist is not found.
+		if code, page, _ := an.Get(mine + "?xem=feedback.mine.title"); code != http.StatusOK || !strings.Contains(page, anCode) || strings.Contains(page, anReceipt) {
+			t.Errorf("An's whole feedback list: %d, with the code %v, without the vote %v", code, strings.Contains(page, anCode), !strings.Contains(page, anReceipt))
+		}
+		if code, _, _ := an.Get(mine + "?xem=khong-co"); code != http.StatusNotFound {
+			t.Errorf("a list that does not exist: %d", code)
+		}
 		// The header of a signed-in citizen links to the page.
 		if !strings.Contains(page, `href="/cong-dan/cua-toi"`) {
 			t.Error("no header link to the citizen's page")
