@@ -182,7 +182,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {

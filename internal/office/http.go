@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
@@ -46,19 +47,28 @@ type handlers struct {
 	units Units
 	log   Log
 	pages map[string]*web.Page
+	rooms []Room           // the capabilities' work and figures, in the order pages show them
+	now   func() time.Time // the clock of the figures' quarter
 }
 
-// RegisterRoutes adds the back-office pages to s, behind ah's sign-in.
-func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *auth.Service, units Units, log Log) error {
+// RegisterRoutes adds the back-office pages to s, behind ah's sign-in: rooms
+// are the capabilities whose waiting work the home shows and whose figures the
+// province table shows (the first one's clock dates the figures' quarter).
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *auth.Service, units Units, log Log, rooms ...Room) error {
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("office catalog: %w", err)
 	}
-	h := &handlers{web: s, ah: ah, svc: svc, units: units, log: log}
+	h := &handlers{web: s, ah: ah, svc: svc, units: units, log: log, rooms: rooms, now: time.Now}
+	if len(rooms) > 0 {
+		h.now = rooms[0].Now
+	}
 	var err error
-	if h.pages, err = s.Pages(files, []string{"home", "log", "officials", "households"}, "templates/form.tmpl"); err != nil {
+	if h.pages, err = s.Pages(files, []string{"home", "log", "officials", "households", "overview"}, "templates/form.tmpl", "templates/work.tmpl"); err != nil {
 		return err
 	}
 	s.HandleFunc("GET /quan-tri", ah.Official(h.home))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/"+OverviewPage, ah.Official(h.overview(false)))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/"+OverviewPage+".xlsx", ah.Official(h.overview(true)))
 	s.HandleFunc("POST /quan-tri/loi-moi/{id}/nhan", ah.Official(h.answerInvitation(true)))
 	s.HandleFunc("POST /quan-tri/loi-moi/{id}/tu-choi", ah.Official(h.answerInvitation(false)))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/nhat-ky", ah.Official(h.auditLog))
@@ -102,6 +112,8 @@ type grantRow struct {
 	UnitID   int64
 	Unit     org.Unit // the zero Unit for the whole country (OfficeKey 0)
 	UnitName string
+	Overview string // the unit's overview page
+	Province bool   // the overview is the table of the province's communes
 }
 
 func (h *handlers) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -122,9 +134,15 @@ func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	for _, g := range a.Grants {
 		row := grantRow{Role: g.Role, Label: g.Role.Label(), UnitID: g.UnitID, UnitName: h.web.T(r, "office.country")}
 		if u, ok := t.Unit(g.UnitID); ok {
-			row.Unit, row.UnitName = u, u.Name
+			row.Unit, row.UnitName, row.Overview = u, u.Name, UnitURL(u, OverviewPage)
+			row.Province = u.Type.Level() == org.ProvinceLevel
 		}
 		rows = append(rows, row)
+	}
+	work, err := h.work(r.Context(), t, a, grantUnits(t, a))
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
 	}
 	inv, err := h.svc.Invitations(r.Context(), a)
 	if err != nil {
@@ -133,10 +151,11 @@ func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	h.render(w, r, "home", "office.home.title", status, struct {
 		Name        string
+		Work        []workLine
 		Grants      []grantRow
 		Invitations []auth.Invitation
 		Done, Error string
-	}{a.Name, rows, inv, msg, fail})
+	}{a.Name, work, rows, inv, msg, fail})
 }
 
 // answerInvitation accepts or declines one of the official's own role invitations.

@@ -29,6 +29,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 			action       auth.Action
 		}{
 			{"GET", "/quan-tri/don-vi/%s/nhat-ky", auth.ReadAudit},
+			{"GET", "/quan-tri/don-vi/%s/tong-quan", auth.ViewBackOffice},
 			{"GET", "/quan-tri/don-vi/%s/can-bo", auth.ManageUsers},
 			{"POST", "/quan-tri/don-vi/%s/can-bo", auth.ManageUsers},
 		}
@@ -56,6 +57,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 						continue
 					}
 					unit := p[i]
+					if unit.ID == 0 && strings.HasSuffix(rt.path, "/tong-quan") {
+						continue // the country has no overview of its own (a role there reads every province's)
+					}
 					path := fmt.Sprintf(rt.path, unit.OfficeKey())
 					var deniedBefore int
 					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedBefore)
