@@ -156,6 +156,7 @@ func TestConsultationJourney(t *testing.T) {
 		chromedp.Navigate(office),
 		chromedp.WaitVisible(chromedp.CSS(`form[action$="/tong-hop"]`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="decision"]`), "Thông qua quy chế, bổ sung Chương II"),
+		chromedp.Click(chromedp.CSS(`form[action$="/tong-hop"] input[name="confirm"]`)),
 		chromedp.Submit(chromedp.CSS(`textarea[name="decision"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`section.body h2`)),
 	)

@@ -31,6 +31,7 @@ func TestOnlineVoteJourney(t *testing.T) {
 	a.DB.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&households)
 	off := browser(t)
 	officialSignIn(t, off, base)
+	recovery := strings.Fields(must(chromedp.Run(off, chromedp.Text(chromedp.CSS(`ol.codes`))))(t))
 	err = chromedp.Do(off,
 		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%s/quyet-dinh", base, village.OfficeKey())),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="subject"]`)),
@@ -94,8 +95,44 @@ func TestOnlineVoteJourney(t *testing.T) {
 	}
 	accessible(t, cit, "online ballot (representative)")
 
+	// Closing on the day of the notice is refused: the vote runs to the end of its last day.
 	err = chromedp.Do(off,
 		chromedp.Navigate(office),
+		chromedp.Click(chromedp.CSS(`form[action$="/ket-thuc"] input[name="confirm"]`)),
+		chromedp.Click(chromedp.CSS(`form[action$="/ket-thuc"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.flash.err`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msg := must(chromedp.Run(off, chromedp.Text(chromedp.CSS(`p.flash.err`))))(t); !strings.Contains(msg, "Từ ngày") {
+		t.Errorf("closing early: %q", msg)
+	}
+	saveShot(t, "decision-close-early-360x740.png", must(chromedp.Run(off, chromedp.FullScreenshot(100)))(t))
+	// The day after the last day the sessions have expired: the official signs in again with a
+	// recovery code (a TOTP code would follow the real clock, not the moved one), confirms and closes.
+	later := time.Now().AddDate(0, 0, 6)
+	a.DB.Now = func() time.Time { return later }
+	off = browser(t)
+	err = chromedp.Do(off,
+		chromedp.EmulateViewport(360, 740),
+		chromedp.Navigate(base+"/dang-nhap"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="email"]`), "xa@danchu.demo"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="password"]`), demo.Password),
+		chromedp.Submit(chromedp.CSS(`input[name="password"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="code"]`)),
+		chromedp.SendKeys(chromedp.CSS(`input[name="code"]`), recovery[0]),
+		chromedp.Submit(chromedp.CSS(`input[name="code"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`ul.units`)),
+		chromedp.Navigate(office),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/ket-thuc"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accessible(t, off, "closing an online vote (confirmation)")
+	err = chromedp.Do(off,
+		chromedp.Click(chromedp.CSS(`form[action$="/ket-thuc"] input[name="confirm"]`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/ket-thuc"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok`)),
 	)

@@ -46,6 +46,7 @@ func TestLockOfficialJourney(t *testing.T) {
 		t.Fatal("no lock form on the commune official's row")
 	}
 	err = chromedp.Do(admin,
+		chromedp.Click(chromedp.CSS(fmt.Sprintf(`form[action=%q] input[name="confirm"]`, action))),
 		chromedp.Submit(chromedp.CSS(fmt.Sprintf(`form[action=%q] button`, action))),
 		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok`)),
 	)

@@ -198,7 +198,7 @@ func TestConsultationPages(t *testing.T) {
 			t.Errorf("the closed consultation still offers the form")
 		}
 		official = signIn(t, srv, "xa@danchu.demo", demo.Password)
-		code, _, _ = official.Post(office, office+"/tong-hop", url.Values{"decision": {"Thông qua quy chế"}, "adopted": {"1"}})
+		code, _, _ = official.Post(office, office+"/tong-hop", url.Values{"decision": {"Thông qua quy chế"}, "adopted": {"1"}, "confirm": {"1"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("synthesis: %d", code)
 		}

@@ -111,7 +111,10 @@ func TestDecisionPages(t *testing.T) {
 		if code, _, _ := webtest.New(t, srv.URL).Get("/bieu-quyet/" + vote[1] + "/ma-phieu.txt"); code != http.StatusConflict {
 			t.Errorf("receipt list before the close: %d", code)
 		}
-		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{}); code != 200 {
+		// The vote runs to the end of its last day; the head closes it the day after.
+		d.Now = func() time.Time { return time.Now().AddDate(0, 0, 6) }
+		head = signIn(t, srv, "truongthon@danchu.demo", demo.Password)
+		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{"confirm": {"1"}}); code != 200 {
 			t.Fatalf("close: %d", code)
 		}
 		_, page, _ = webtest.New(t, srv.URL).Get(public)
@@ -137,11 +140,12 @@ func TestDecisionPages(t *testing.T) {
 			t.Error("the dashboard does not show the minutes' deadline")
 		}
 		// The head writes the minutes and sends them; the commune answers.
-		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}})
+		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}, "confirm": {"1"}})
 		if code != http.StatusBadRequest || !strings.Contains(page, "bốn họ tên") {
 			t.Errorf("minutes without every signatory: %d", code)
 		}
-		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}})
+		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}, "rep2": {"Hộ H002"},
+			"confirm": {"1"}})
 		if code != 200 || !strings.Contains(page, "Đã lập biên bản") {
 			t.Fatalf("submit: %d", code)
 		}
@@ -156,10 +160,10 @@ func TestDecisionPages(t *testing.T) {
 			t.Error("the village head's refused recognition is on the public page")
 		}
 		commune := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		if code, page, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"0"}}); code != http.StatusBadRequest || !strings.Contains(page, "lý do") {
+		if code, page, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"0"}, "confirm": {"1"}}); code != http.StatusBadRequest || !strings.Contains(page, "lý do") {
 			t.Errorf("refusal without reasons: %d", code)
 		}
-		if code, _, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}}); code != 200 {
+		if code, _, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}, "confirm": {"1"}}); code != 200 {
 			t.Errorf("recognise: %d", code)
 		}
 		if _, page, _ := webtest.New(t, srv.URL).Get(public); !strings.Contains(page, "Đã gửi biên bản") || !strings.Contains(page, "Đã được công nhận ngày") {
@@ -217,7 +221,7 @@ func TestElectionPages(t *testing.T) {
 		count := "/quan-tri/bieu-quyet/" + vote[1] + "/ket-qua"
 		win := n/2 + 1
 		form := url.Values{"present": {fmt.Sprint(n)}, "cand": {fmt.Sprint(win), "abc"}, "committee": {"A\nB\nC"}, "secretary": {"D"}}
-		if code, page, _ := head.Post(office, count, form); code != http.StatusBadRequest || !strings.Contains(page, "âm") {
+		if code, page, _ := head.Post(office, count, form); code != http.StatusBadRequest || !strings.Contains(page, "“abc” không phải một số nguyên") {
 			t.Errorf("a count that is not a number: %d", code)
 		}
 		form["cand"] = []string{fmt.Sprint(win), fmt.Sprint(n - win)}

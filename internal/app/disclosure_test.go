@@ -246,7 +246,7 @@ func TestDisclosurePages(t *testing.T) {
 			t.Errorf("a page view wrote the comparison (%v)", err)
 		}
 		// A permanent item cannot be archived; withdrawing leaves a tombstone and no file.
-		if code, page, _ := official.Post(edit, edit+"/go", url.Values{}); code != http.StatusConflict || !strings.Contains(page, "thường xuyên") {
+		if code, page, _ := official.Post(edit, edit+"/go", url.Values{"confirm": {"1"}}); code != http.StatusConflict || !strings.Contains(page, "thường xuyên") {
 			t.Errorf("take down a permanent item: %d", code)
 		}
 		var status string
@@ -254,7 +254,7 @@ func TestDisclosurePages(t *testing.T) {
 		if status != disclosure.Posted {
 			t.Errorf("after a refused take-down the disclosure is %q, want %q", status, disclosure.Posted)
 		}
-		if code, _, _ := official.Post(edit, edit+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}}); code != http.StatusSeeOther {
+		if code, _, _ := official.Post(edit, edit+"/rut", url.Values{"reason": {"Đăng nhầm bản dự thảo"}, "confirm": {"1"}}); code != http.StatusSeeOther {
 			t.Fatalf("withdraw: %d", code)
 		}
 		_, page, _ = citizen.Get(detail)

@@ -83,7 +83,7 @@ func TestFeedbackPages(t *testing.T) {
 			{"Empty", form(" "), nil, "Hãy mô tả"},
 			{"TenThousand", form(strings.Repeat("x", 10_000)), nil, "quá giới hạn 5000"},
 			{"OutsideVietnam", func() url.Values { v := form("Rác thải"); v.Set("lat", "48.85"); v.Set("lon", "2.35"); return v }(), nil, "ngoài lãnh thổ Việt Nam"},
-			{"NotANumber", func() url.Values { v := form("Rác thải"); v.Set("lat", "abc"); v.Set("lon", "1"); return v }(), nil, "không đúng dạng số"},
+			{"NotANumber", func() url.Values { v := form("Rác thải"); v.Set("lat", "abc"); v.Set("lon", "1"); return v }(), nil, "“abc” không phải một số"},
 			{"AnotherCommunesVillage", func() url.Values { v := form("Rác thải"); v.Set("place", "1"); return v }(), nil, "nơi xảy ra"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -76,12 +75,9 @@ func (h *handlers) render(w http.ResponseWriter, r *http.Request, a *auth.Actor,
 }
 
 func (h *handlers) yearParam(r *http.Request) (int, error) {
-	v := r.FormValue("nam")
-	if v == "" {
-		return legal.Today(h.svc.Now()).Year, nil
-	}
-	y, err := strconv.Atoi(v)
-	if err != nil || y < legal.FirstYear || y > legal.LastYear {
+	n := web.FormNumbers(r)
+	y := n.Optional("nam", apperr.M("calendar.field.year"), legal.Today(h.svc.Now()).Year)
+	if err := n.Err(); err != nil || y < legal.FirstYear || y > legal.LastYear {
 		return 0, apperr.New(apperr.CodeInvalid, "calendar.err.year_range", legal.FirstYear, legal.LastYear)
 	}
 	return y, nil

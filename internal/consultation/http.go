@@ -6,7 +6,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -217,9 +217,13 @@ func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a := auth.ActorOf(r)
-	part, _ := strconv.Atoi(r.PostFormValue("part"))
-	err := h.svc.Comment(r.Context(), a, id, part, r.PostFormValue("stance"), r.PostFormValue("body"), r.PostFormValue("show_name") == "1",
-		r.PostFormValue("key"))
+	n := web.FormNumbers(r)
+	part := n.Optional("part", apperr.M("consultation.field.part"), 0)
+	err := n.Err()
+	if err == nil {
+		err = h.svc.Comment(r.Context(), a, id, part, r.PostFormValue("stance"), r.PostFormValue("body"), r.PostFormValue("show_name") == "1",
+			r.PostFormValue("key"))
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.detailPage(w, r, id, f.Status, detailPage{Error: f.Message, Fields: f.Fields,
@@ -356,11 +360,16 @@ func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if !ok {
 		return
 	}
-	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
+	n := web.FormNumbers(r)
+	subject := n.Optional("subject", apperr.M("consultation.field.subject"), 0) // a select: left empty, the service asks to choose
 	d := Draft{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Intro: r.PostFormValue("intro"),
 		Parts: ParseParts(r.PostFormValue("parts")), Forms: r.PostForm["forms"], OpensOn: r.PostFormValue("opens_on"),
 		ClosesOn: r.PostFormValue("closes_on"), ShortBasis: r.PostFormValue("short_basis")}
-	c, err := h.svc.Open(r.Context(), a, d)
+	err := n.Err()
+	var c Consultation
+	if err == nil {
+		c, err = h.svc.Open(r.Context(), a, d)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": d.Title, "intro": d.Intro, "parts": r.PostFormValue("parts"),
@@ -389,6 +398,7 @@ type officePage struct {
 	Reasons    map[string]string
 	PartName   map[int]string
 	Error      string
+	Typed      url.Values // what a failed form carried, shown again
 	Done       string
 }
 
@@ -432,7 +442,7 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 func (h *handlers) after(w http.ResponseWriter, r *http.Request, id int64, err error, done string) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message})
+			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message, Typed: r.PostForm})
 		}
 		return
 	}
@@ -469,7 +479,10 @@ func (h *handlers) synthesize(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if !ok {
 		return
 	}
-	err := h.svc.Synthesize(r.Context(), a, c.ID, r.PostFormValue("decision"), r.PostFormValue("adopted") == "1", strings.TrimSpace(r.PostFormValue("against_reason")))
+	err := web.Confirmed(r)
+	if err == nil {
+		err = h.svc.Synthesize(r.Context(), a, c.ID, r.PostFormValue("decision"), r.PostFormValue("adopted") == "1", strings.TrimSpace(r.PostFormValue("against_reason")))
+	}
 	if err == nil {
 		http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d", c.ID), http.StatusSeeOther)
 		return
@@ -497,7 +510,12 @@ func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if !ok {
 		return
 	}
-	part, _ := strconv.Atoi(r.PostFormValue("part"))
+	n := web.FormNumbers(r)
+	part := n.Optional("part", apperr.M("consultation.field.part"), 0)
+	if err := n.Err(); err != nil {
+		h.after(w, r, c.ID, err, "")
+		return
+	}
 	var ops []Offline
 	for line := range strings.Lines(r.PostFormValue("bodies")) {
 		if line = strings.TrimSpace(line); line != "" {

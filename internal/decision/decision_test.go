@@ -417,6 +417,14 @@ func TestOnlineVote(t *testing.T) {
 		wantCode(t, err, apperr.CodeConflict, "sau khi kết thúc")
 		_, err = f.svc.CloseOnline(ctx, f.outsider, vote.ID)
 		wantCode(t, err, apperr.CodeNotFound, "Không tìm thấy")
+		// Announced to run to the end of its last day: closed from the day after, not one click earlier.
+		from := "Từ ngày " + f.today().AddDays(6).VN()
+		for _, days := range []int{0, 5} { // the day of the notice, the last day
+			f.advance(time.Duration(days) * 24 * time.Hour)
+			_, err = f.svc.CloseOnline(ctx, f.head, vote.ID)
+			wantCode(t, err, apperr.CodeConflict, from)
+		}
+		f.advance(24 * time.Hour)
 		closed, err := f.svc.CloseOnline(ctx, f.head, vote.ID)
 		if err != nil || closed.Tally.Agree != 5 || closed.Tally.Disagree != 1 || closed.Passed {
 			t.Fatalf("closed: %+v %v", closed, err) // 5 of 10 is not more than half

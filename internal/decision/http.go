@@ -4,7 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -48,6 +48,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/thong-bao", ah.Official(h.notice))
 	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-qua", ah.Official(h.count))
 	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/ket-thuc", ah.Official(h.closeOnline))
+	s.HandleFunc("POST /quan-tri/bieu-quyet/{vote}/sua-ket-qua", ah.Official(h.correct))
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/gui", ah.Official(h.submit))
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/cong-nhan", ah.Official(h.recognize))
 	s.HandleFunc("POST /quan-tri/quyet-dinh/{id}/huy-bo", ah.Official(h.annul))
@@ -92,6 +93,11 @@ type voteView struct {
 	Mine      MyBallot
 	MineOK    bool
 	CanVote   bool
+	TooEarly  bool // an open online vote before its last day is over: not yet closed
+	// A recorded count: its corrections, and whether it may still be corrected
+	// (the minutes not sent, the decision not annulled, no later vote).
+	Corrections []Correction
+	Correctable bool
 }
 
 // dates are a matter's dates as DD/MM/YYYY, for the pages.
@@ -133,6 +139,12 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 		if out[i].Results, err = h.svc.Results(r.Context(), m, v); err != nil {
 			return nil, err
 		}
+		if v.Method != Online && v.Status == StatusClosed {
+			if out[i].Corrections, err = h.svc.Corrections(r.Context(), v.ID); err != nil {
+				return nil, err
+			}
+			out[i].Correctable = m.SubmittedOn == "" && m.AnnulledOn == "" && !laterIn(vs, v)
+		}
 		if v.Method == Online && v.Status == StatusClosed {
 			out[i].Ballots = v.Tally.Agree + v.Tally.Disagree + v.Tally.OtherOpinion
 			if code := r.URL.Query().Get("kiem-tra"); code != "" && r.URL.Query().Get("phieu") == fmt.Sprint(v.ID) {
@@ -147,9 +159,20 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 				return nil, err
 			}
 			out[i].CanVote = out[i].MineOK && !out[i].Mine.Voted && v.Open(today)
+			out[i].TooEarly = v.Status == StatusOpen && today.Before(v.ClosesFrom())
 		}
 	}
 	return out, nil
+}
+
+// laterIn reports whether a vote of vs was noticed after v in v's village.
+func laterIn(vs []Vote, v Vote) bool {
+	for _, x := range vs {
+		if x.VillageID == v.VillageID && x.ID > v.ID {
+			return true
+		}
+	}
+	return false
 }
 
 func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64, status int, p detailPage) {
@@ -280,13 +303,18 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if !ok {
 		return
 	}
-	subject, _ := strconv.Atoi(r.PostFormValue("subject"))
-	backers, _ := strconv.Atoi(r.PostFormValue("backers"))
-	seats, _ := strconv.Atoi(r.PostFormValue("seats"))
+	n := web.FormNumbers(r)
+	subject := n.Optional("subject", apperr.M("decision.field.subject"), 0) // a select: left empty, the service asks to choose
+	backers := n.Optional("backers", apperr.M("decision.field.backers"), 0)
+	seats := n.Optional("seats", apperr.M("decision.field.seats"), 1)
 	ref := strings.TrimRight(strings.TrimSpace(r.PostFormValue("draft")), "/") // a number, or the consultation's address
 	draft, _ := web.ParseID(ref[strings.LastIndex(ref, "/")+1:])
-	m, err := h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
-		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
+	err := n.Err()
+	var m Matter
+	if err == nil {
+		m, err = h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+			Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
@@ -313,7 +341,17 @@ type officePage struct {
 	MinDate  string
 	Today    string
 	Error    string
+	Fields   map[string]string
+	Typed    url.Values // what a failed form carried, shown again
 	Done     string
+}
+
+// V is what was typed in field name of the failed form (i: its i-th value).
+func (p officePage) V(name string, i int) string {
+	if i < len(p.Typed[name]) {
+		return p.Typed[name][i]
+	}
+	return ""
 }
 
 // matterParam reads the path's matter and checks the official may act on it.
@@ -412,7 +450,7 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, done string) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message})
+			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message, Fields: f.Fields, Typed: r.PostForm})
 		}
 		return
 	}
@@ -428,9 +466,13 @@ func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		return
 	}
 	village, _ := web.ParseID(r.PostFormValue("village"))
-	opted, _ := strconv.Atoi(r.PostFormValue("opted_in"))
-	_, err := h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
-		OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
+	n := web.FormNumbers(r)
+	opted := n.Optional("opted_in", apperr.M("decision.field.opted_in"), 0)
+	err := n.Err()
+	if err == nil {
+		_, err = h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
+			OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
+	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.noticed"))
 }
 
@@ -456,9 +498,23 @@ func (h *handlers) voteParam(w http.ResponseWriter, r *http.Request, a *auth.Act
 	return v, m, true
 }
 
-func atoi(r *http.Request, name string) int {
-	n, _ := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
-	return n
+// readCount reads a count form strictly (web.FormNumbers): the numbers the
+// vote's method asks for, each required.
+func readCount(r *http.Request, m Matter, v Vote) (Count, error) {
+	n := web.FormNumbers(r)
+	c := Count{Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary")}
+	if len(m.Candidates) > 0 {
+		c.Present = n.Int("present", apperr.M("decision.field.voted"))
+		c.PerCandidate = n.Ints("cand", apperr.M("decision.field.cand"))
+	} else {
+		if v.Method == Meeting {
+			c.Present = n.Int("present", apperr.M("decision.field.present"))
+		}
+		c.Agree = n.Int("agree", apperr.M("decision.field.agree"))
+		c.Disagree = n.Int("disagree", apperr.M("decision.field.disagree"))
+		c.Other = n.Int("other", apperr.M("decision.field.other"))
+	}
+	return c, n.Err()
 }
 
 func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -466,17 +522,24 @@ func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
-	var per []int
-	for _, x := range r.PostForm["cand"] {
-		n, err := strconv.Atoi(strings.TrimSpace(x))
-		if err != nil {
-			n = -1 // refused by the count check with a clear message
-		}
-		per = append(per, n)
+	c, err := readCount(r, m, v)
+	if err == nil {
+		_, err = h.svc.RecordCount(r.Context(), a, v.ID, c)
 	}
-	_, err := h.svc.RecordCount(r.Context(), a, v.ID, Count{Present: atoi(r, "present"), Agree: atoi(r, "agree"), Disagree: atoi(r, "disagree"),
-		Other: atoi(r, "other"), Committee: strings.Split(r.PostFormValue("committee"), "\n"), Secretary: r.PostFormValue("secretary"), PerCandidate: per})
 	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
+}
+
+// correct corrects a recorded count, with its reason (Service.CorrectCount).
+func (h *handlers) correct(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	v, m, ok := h.voteParam(w, r, a)
+	if !ok {
+		return
+	}
+	c, err := readCount(r, m, v)
+	if err == nil {
+		_, err = h.svc.CorrectCount(r.Context(), a, v.ID, c, r.PostFormValue("reason"))
+	}
+	h.after(w, r, m, err, h.web.T(r, "decision.office.corrected"))
 }
 
 func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -484,7 +547,10 @@ func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.A
 	if !ok {
 		return
 	}
-	_, err := h.svc.CloseOnline(r.Context(), a, v.ID)
+	err := web.Confirmed(r)
+	if err == nil {
+		_, err = h.svc.CloseOnline(r.Context(), a, v.ID)
+	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.closed"))
 }
 
@@ -493,8 +559,11 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	if !ok {
 		return
 	}
-	_, err := h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
-		Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
+	err := web.Confirmed(r)
+	if err == nil {
+		_, err = h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
+			Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
+	}
 	h.after(w, r, m, err, h.web.T(r, "decision.office.submitted"))
 }
 
@@ -519,7 +588,14 @@ func (h *handlers) recognize(w http.ResponseWriter, r *http.Request, a *auth.Act
 	if !ok {
 		return
 	}
-	_, err := h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
+	err := web.Confirmed(r)
+	if err != nil { // one who may not answer is refused as such, ticked or not
+		if perr := h.svc.MayRecognize(r.Context(), a, m); perr != nil {
+			err = perr
+		}
+	} else {
+		_, err = h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
+	}
 	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.answered"))
 }
 
@@ -528,7 +604,14 @@ func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
-	_, err := h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
+	err := web.Confirmed(r)
+	if err != nil {
+		if perr := h.svc.MayAnnul(r.Context(), a, m); perr != nil {
+			err = perr
+		}
+	} else {
+		_, err = h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
+	}
 	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.annulled"))
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"danchu/internal/db"
 	"danchu/internal/decision"
@@ -62,6 +63,7 @@ func TestForCitizen(t *testing.T) {
 			t.Errorf("the successor sees the previous representative's ballot: %s", text(ls[0].Entries))
 		}
 		d.Raw().ExecContext(ctx, "update households set representative_account_id = $1 where id = $2", mine.AccountID, hs[0])
+		f.advance(6 * 24 * time.Hour) // past the vote's last day: only then may it close
 		if _, err := f.svc.CloseOnline(ctx, f.head, vote.ID); err != nil {
 			t.Fatal(err)
 		}

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/legal"
+	"danchu/internal/web"
 )
 
 // Signatories sign the minutes of a community decision (Art 20(2)): the village
@@ -40,7 +42,12 @@ func Minutes(m Matter, v Vote, village string, sig Signatories, rs []CandidateRe
 		outcome = "THÔNG QUA"
 	}
 	fmt.Fprintf(&b, "BIÊN BẢN\nKết quả Nhân dân bàn và quyết định — %s\n\n", village)
-	fmt.Fprintf(&b, "1. Thời gian: ngày %s.\n", v.HeldOn.VN())
+	if v.Method == Online { // the time it really ended, not only the announced day
+		fmt.Fprintf(&b, "1. Thời gian: biểu quyết trực tuyến từ ngày %s đến hết ngày %s như đã thông báo; kết thúc lúc %s.\n", v.NoticedOn.VN(), v.HeldOn.VN(),
+			time.UnixMilli(v.ClosedAt).In(web.Vietnam).Format("15:04 02/01/2006"))
+	} else {
+		fmt.Fprintf(&b, "1. Thời gian: ngày %s.\n", v.HeldOn.VN())
+	}
 	fmt.Fprintf(&b, "2. Tổng số hộ gia đình: %d; số đại diện hộ gia đình tham gia: %d; số hộ vắng mặt, không biểu quyết: %d.\n",
 		v.Households, v.Present, v.Households-v.Present)
 	fmt.Fprintf(&b, "3. Nội dung: %s (khoản %d Điều 15: %s).\n", m.Title, m.Subject, Subjects[m.Subject-1])
@@ -245,6 +252,23 @@ func vnDate(iso string) string {
 	return iso
 }
 
+// MayRecognize checks the actor may answer matter m's submission: board
+// members (item 5) are recognised by the commune Fatherland Front, everything
+// else by the commune People's Committee (Art 21(2)).
+func (s *Service) MayRecognize(ctx context.Context, a *auth.Actor, m Matter) error {
+	action := auth.RecognizeCommune
+	if m.Subject == Boards {
+		action = auth.RecognizeFront
+	}
+	return s.guard.Can(ctx, a, action, m.CommuneID)
+}
+
+// MayAnnul checks the actor may annul matter m: the commune People's
+// Committee only (Art 22).
+func (s *Service) MayAnnul(ctx context.Context, a *auth.Actor, m Matter) error {
+	return s.guard.Can(ctx, a, auth.RecognizeCommune, m.CommuneID)
+}
+
 // Recognize records the commune's answer to a submitted decision (Art 21(2)):
 // recognition, or a refusal with its reasons. Board members (item 5) are
 // recognised by the commune Fatherland Front, everything else by the commune
@@ -254,11 +278,7 @@ func (s *Service) Recognize(ctx context.Context, a *auth.Actor, matterID int64, 
 	if err != nil {
 		return m, err
 	}
-	action := auth.RecognizeCommune
-	if m.Subject == Boards {
-		action = auth.RecognizeFront
-	}
-	if err := s.guard.Can(ctx, a, action, m.CommuneID); err != nil {
+	if err := s.MayRecognize(ctx, a, m); err != nil {
 		return m, err
 	}
 	reason = strings.TrimSpace(reason)
@@ -296,7 +316,7 @@ func (s *Service) Annul(ctx context.Context, a *auth.Actor, matterID int64, reas
 	if err != nil {
 		return m, err
 	}
-	if err := s.guard.Can(ctx, a, auth.RecognizeCommune, m.CommuneID); err != nil {
+	if err := s.MayAnnul(ctx, a, m); err != nil {
 		return m, err
 	}
 	reason = strings.TrimSpace(reason)

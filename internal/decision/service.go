@@ -68,7 +68,12 @@ type Vote struct {
 	Passed, LackedNumbers   bool
 	Team                    []string
 	Secretary               string
+	ClosedAt                int64 // epoch milliseconds: when the count was entered or the online vote closed (0: open)
 }
+
+// ClosesFrom is the first day an online vote may be closed: the day after its
+// announced last day (the households may vote until that day is over).
+func (v Vote) ClosesFrom() legal.Date { return v.HeldOn.AddDays(1) }
 
 // Open reports whether the vote takes ballots on day d.
 func (v Vote) Open(d legal.Date) bool { return v.Status == StatusOpen && !v.HeldOn.Before(d) }

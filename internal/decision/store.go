@@ -3,6 +3,7 @@ package decision
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -59,13 +60,15 @@ func (s *Store) Matter(ctx context.Context, id int64) (Matter, error) {
 }
 
 const voteCols = `id, matter_id, village_id, method, noticed_on, held_on, households, opted_in, present, agree, disagree, other, status, passed,
-	lacked_numbers, team, secretary`
+	lacked_numbers, team, secretary, closed_at`
 
 func scanVote(r interface{ Scan(...any) error }) (Vote, error) {
 	var v Vote
 	var method, noticed, held, team string
+	var closed sql.NullInt64
 	err := r.Scan(&v.ID, &v.MatterID, &v.VillageID, &method, &noticed, &held, &v.Households, &v.OptedIn, &v.Present, &v.Tally.Agree, &v.Tally.Disagree,
-		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary)
+		&v.Tally.OtherOpinion, &v.Status, &v.Passed, &v.LackedNumbers, &team, &v.Secretary, &closed)
+	v.ClosedAt = closed.Int64
 	v.Method, v.Tally.Households = Method(method), v.Households
 	v.NoticedOn, _ = legal.ParseDate(noticed)
 	v.HeldOn, _ = legal.ParseDate(held)
@@ -529,3 +532,87 @@ func rowsWith(rows *sql.Rows, extra ...any) interface{ Scan(...any) error } {
 type scanFunc func(dest ...any) error
 
 func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
+// laterVotes reports whether a vote on the same matter in the same village
+// was noticed after v.
+func laterVotes(ctx context.Context, tx *sql.Tx, v Vote) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, "select count(*) from votes where matter_id = $1 and village_id = $2 and id > $3", v.MatterID, v.VillageID, v.ID).Scan(&n)
+	return n > 0, err
+}
+
+// correctCounted writes the corrected count nv of a closed vote still holding
+// the count was (read before); done is false when it changed meanwhile.
+func correctCounted(ctx context.Context, tx *sql.Tx, was, nv Vote) (done bool, err error) {
+	t := nv.Tally
+	res, err := tx.ExecContext(ctx, `update votes set present = $1, agree = $2, disagree = $3, other = $4, passed = $5, lacked_numbers = $6, team = $7,
+			secretary = $8 where id = $9 and status = 'closed' and present = $10 and agree = $11 and disagree = $12 and other = $13`,
+		nv.Present, t.Agree, t.Disagree, t.OtherOpinion, nv.Passed, nv.LackedNumbers, strings.Join(nv.Team, "\n"), nv.Secretary, nv.ID,
+		was.Present, was.Tally.Agree, was.Tally.Disagree, was.Tally.OtherOpinion)
+	if err != nil {
+		return false, fmt.Errorf("correct vote %d: %w", nv.ID, err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// deleteCandidateVotes removes the per-candidate votes of a vote (before a corrected count writes them again).
+func deleteCandidateVotes(ctx context.Context, tx *sql.Tx, voteID int64) error {
+	_, err := tx.ExecContext(ctx, "delete from vote_candidates where vote_id = $1", voteID)
+	return err
+}
+
+// insertCorrection writes a correction of a vote's count, by accountID.
+func insertCorrection(ctx context.Context, tx *sql.Tx, matterID int64, c Correction, accountID int64) error {
+	before, err := json.Marshal(c.Before)
+	if err != nil {
+		return err
+	}
+	after, err := json.Marshal(c.After)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `insert into vote_corrections (id, vote_id, matter_id, before_json, after_json, reason, created_by, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8)`, c.ID, c.VoteID, matterID, string(before), string(after), c.Reason, accountID, c.At)
+	if err != nil {
+		return fmt.Errorf("insert correction: %w", err)
+	}
+	return nil
+}
+
+// redecideMatter sets how a matter stands after a corrected count, while its
+// result is not published (no minutes sent, not annulled); moved is false otherwise.
+func redecideMatter(ctx context.Context, tx *sql.Tx, matterID int64, status, day string, now int64) (moved bool, err error) {
+	res, err := tx.ExecContext(ctx, "update matters set status = $1, decided_on = $2, updated_at = $3 where id = $4 and submitted_on = '' and annulled_on = ''",
+		status, day, now, matterID)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// correctionsOf lists the corrections of a vote, oldest first.
+func correctionsOf(ctx context.Context, q querier, voteID int64) ([]Correction, error) {
+	rows, err := q.QueryContext(ctx, "select id, vote_id, before_json, after_json, reason, created_at from vote_corrections where vote_id = $1 order by id", voteID)
+	if err != nil {
+		return nil, fmt.Errorf("corrections of %d: %w", voteID, err)
+	}
+	defer rows.Close()
+	var out []Correction
+	for rows.Next() {
+		var c Correction
+		var before, after string
+		if err := rows.Scan(&c.ID, &c.VoteID, &before, &after, &c.Reason, &c.At); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(before), &c.Before); err != nil {
+			return nil, fmt.Errorf("correction %d: %w", c.ID, err)
+		}
+		if err := json.Unmarshal([]byte(after), &c.After); err != nil {
+			return nil, fmt.Errorf("correction %d: %w", c.ID, err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -11,7 +11,6 @@ import (
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/code"
-	"danchu/internal/org"
 )
 
 // Count is what the secretary or the ballot team enters after a meeting or a
@@ -63,6 +62,35 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	case s.today().Before(v.HeldOn):
 		return v, apperr.New(apperr.CodeConflict, "decision.err.too_early", v.HeldOn.VN())
 	}
+	v, err = tallied(m, v, c)
+	if err != nil {
+		return v, err
+	}
+	election := len(m.Candidates) > 0
+	v.Status = StatusClosed
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		counted, err := closeCounted(ctx, tx, v, s.db.NowMillis())
+		if err != nil {
+			return err
+		}
+		if !counted {
+			return apperr.New(apperr.CodeConflict, "decision.err.has_result")
+		}
+		if election && !v.LackedNumbers {
+			if err := insertCandidateVotes(ctx, tx, s.db, v.ID, c.PerCandidate); err != nil {
+				return err
+			}
+		}
+		return s.closed(ctx, tx, a, m, v)
+	})
+	return v, err
+}
+
+// tallied is vote v with count c entered (checked against the electorate and
+// the method): its tally, attendance and result (Arts 19–21; ND 59 for
+// elections). Nothing is written.
+func tallied(m Matter, v Vote, c Count) (Vote, error) {
+	v.Passed, v.LackedNumbers = false, false // a correction starts from the stored result: worked out afresh
 	election := len(m.Candidates) > 0
 	if election {
 		c.Agree, c.Disagree, c.Other = 0, 0, 0
@@ -123,22 +151,7 @@ func (s *Service) RecordCount(ctx context.Context, a *auth.Actor, voteID int64, 
 	}
 	v.Secretary = strings.TrimSpace(c.Secretary)
 	v.Status = StatusClosed
-	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		counted, err := closeCounted(ctx, tx, v, s.db.NowMillis())
-		if err != nil {
-			return err
-		}
-		if !counted {
-			return apperr.New(apperr.CodeConflict, "decision.err.has_result")
-		}
-		if election && !v.LackedNumbers {
-			if err := insertCandidateVotes(ctx, tx, s.db, v.ID, c.PerCandidate); err != nil {
-				return err
-			}
-		}
-		return s.closed(ctx, tx, a, m, v)
-	})
-	return v, err
+	return v, nil
 }
 
 // closed records a vote's result and settles the matter when it can be.
@@ -184,52 +197,22 @@ func (s *Service) settle(ctx context.Context, tx *sql.Tx, m Matter, last Vote) e
 	if last.LackedNumbers {
 		return nil // the fallback vote decides
 	}
-	status := StatusFailed
-	if m.Scope == VillageScope {
-		if last.Passed {
-			status = StatusPassed
-		}
-	} else {
-		// Two villages closing their votes at once must not each count the
-		// other's as not yet closed (then neither decides): the matter's row
-		// lock orders them, and the second counts after the first committed
-		// (the public record's head lock happens to order them too; this one
-		// does not depend on it).
-		if err := lockMatter(ctx, tx, m.ID); err != nil {
-			return err
-		}
-		t, err := s.units.Tree(ctx)
-		if err != nil {
-			return err
-		}
-		villages, passed, voted := 0, 0, 0
-		for _, u := range t.Descendants(m.UnitID) {
-			if u.ParentID != m.UnitID || u.Type.Level() != org.VillageLevel {
-				continue
-			}
-			villages++
-			ok, hasVoted, err := villageResult(ctx, tx, m.ID, u.ID)
-			if err != nil {
-				return err
-			}
-			if !hasVoted {
-				continue
-			}
-			voted++
-			if ok {
-				passed++
-			}
-		}
-		if voted < villages {
-			return nil
-		}
-		if CommunePassed(passed, villages) {
-			status = StatusPassed
-		}
+	// Two villages closing their votes at once must not each count the
+	// other's as not yet closed (then neither decides): outcome takes the
+	// matter's row lock, and the second counts after the first committed.
+	status, decided, err := s.outcome(ctx, tx, m)
+	if err != nil || !decided {
+		return err
 	}
 	// Only an open matter is decided: if another vote decided it meanwhile,
 	// its decision stands (this vote's result is on the record all the same).
-	return decideMatter(ctx, tx, m.ID, status, last.HeldOn.String(), s.db.NowMillis())
+	// The day is the day it really was decided: a meeting's or ballot's day,
+	// an online vote's close.
+	day := last.HeldOn
+	if last.Method == Online {
+		day = s.today()
+	}
+	return decideMatter(ctx, tx, m.ID, status, day.String(), s.db.NowMillis())
 }
 
 func orNone(names []string) string {
@@ -380,6 +363,9 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 	if v.Method != Online || v.Status != StatusOpen {
 		return v, apperr.New(apperr.CodeConflict, "decision.err.end_only_online")
 	}
+	if s.today().Before(v.ClosesFrom()) { // announced to run to the end of its last day (ND 59 Art 5)
+		return v, apperr.New(apperr.CodeConflict, "decision.err.close_too_early", v.HeldOn.VN(), v.ClosesFrom().VN())
+	}
 	m, err := findMatter(ctx, s.db, v.MatterID)
 	if err != nil {
 		return v, err
@@ -397,6 +383,7 @@ func (s *Service) CloseOnline(ctx context.Context, a *auth.Actor, voteID int64) 
 			return err
 		}
 		cur.Present = cur.Tally.Agree + cur.Tally.Disagree + cur.Tally.OtherOpinion
+		cur.ClosedAt = s.db.NowMillis()
 		r, err := Decide(m.Subject, cur.Tally)
 		if err != nil {
 			return err

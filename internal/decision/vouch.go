@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"danchu/internal/audit"
@@ -50,8 +51,43 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 		if err != nil {
 			return "", fmt.Errorf("read vote %d: %w", e.Vote, err)
 		}
+		// A count corrected later: this entry holds what the first correction found.
+		cs, err := correctionsOf(ctx, c.s.db, e.Vote)
+		if err != nil {
+			return "", err
+		}
+		if len(cs) > 0 {
+			b := cs[0].Before
+			counts, passed = [5]int{counts[0], b.Present, b.Agree, b.Disagree, b.Other}, b.Passed
+		}
 		if found && (counts != [5]int{e.Households, e.Present, e.Agree, e.Disagree, e.Other} || passed != e.Passed) {
 			return fmt.Sprintf("kết quả của cuộc biểu quyết %d khác trong sổ / the tally or result of vote %d differs from the record", e.Vote, e.Vote), nil
+		}
+	case "decision.corrected":
+		var e struct {
+			Correction, Vote int64
+			Before, After    Counted
+		}
+		if err := json.Unmarshal(r.Data, &e); err != nil || e.Vote == 0 {
+			return "dữ liệu của mục không đọc được / the entry's data cannot be read", nil
+		}
+		cs, err := correctionsOf(ctx, c.s.db, e.Vote)
+		if err != nil {
+			return "", err
+		}
+		i := slices.IndexFunc(cs, func(x Correction) bool { return x.ID == e.Correction })
+		if i < 0 || !sameCounted(cs[i].Before, e.Before) || !sameCounted(cs[i].After, e.After) {
+			return fmt.Sprintf("lần sửa kết quả của cuộc biểu quyết %d khác trong sổ / the correction of vote %d differs from the record", e.Vote, e.Vote), nil
+		}
+		if i == len(cs)-1 { // the latest correction is what the page shows
+			counts, passed, found, err := c.s.tallyOf(ctx, e.Vote)
+			if err != nil {
+				return "", fmt.Errorf("read vote %d: %w", e.Vote, err)
+			}
+			a := e.After
+			if found && ([4]int(counts[1:]) != [4]int{a.Present, a.Agree, a.Disagree, a.Other} || passed != a.Passed) {
+				return fmt.Sprintf("kết quả của cuộc biểu quyết %d khác trong sổ / the tally or result of vote %d differs from the record", e.Vote, e.Vote), nil
+			}
 		}
 	case "decision.submitted":
 		var e struct {
@@ -90,4 +126,9 @@ func (c recordCheck) Check(ctx context.Context, r audit.Record) (string, error) 
 		}
 	}
 	return "", nil
+}
+
+func sameCounted(a, b Counted) bool {
+	return a.Present == b.Present && a.Agree == b.Agree && a.Disagree == b.Disagree && a.Other == b.Other && a.Passed == b.Passed &&
+		a.LackedNumbers == b.LackedNumbers && slices.Equal(a.PerCandidate, b.PerCandidate)
 }

@@ -474,7 +474,8 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 		return Draft{}, nil, nil, closeAll, err
 	}
 	v := func(k string) string { return r.FormValue(k) }
-	cat, _ := strconv.Atoi(v("category"))
+	n := web.FormNumbers(r) // a select: left empty, the service asks to choose
+	cat := n.Optional("category", apperr.M("disclosure.field.category"), 0)
 	d := Draft{Category: cat, Title: v("title"), Body: v("body"), DecisionDate: v("decision_date"), PostingStart: v("posting_start"), Reason: v("reason")}
 	values := map[string]string{"category": v("category"), "title": d.Title, "body": d.Body, "decision_date": d.DecisionDate,
 		"posting_start": d.PostingStart, "reason": d.Reason}
@@ -491,6 +492,9 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 			ch.End, _ = legal.ParseDate(end)
 		}
 		d.Channels = append(d.Channels, ch)
+	}
+	if err := n.Err(); err != nil {
+		return d, nil, values, closeAll, err
 	}
 	var ups []Upload
 	var opened []multipart.File
@@ -630,7 +634,11 @@ func (h *handlers) withdraw(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if !ok {
 		return
 	}
-	if err := h.svc.Withdraw(r.Context(), a, x.ID, r.PostFormValue("reason")); err != nil {
+	err := web.Confirmed(r)
+	if err == nil {
+		err = h.svc.Withdraw(r.Context(), a, x.ID, r.PostFormValue("reason"))
+	}
+	if err != nil {
 		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
 			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
 		})
@@ -644,7 +652,11 @@ func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if !ok {
 		return
 	}
-	if err := h.svc.TakeDown(r.Context(), a, x.ID); err != nil {
+	err := web.Confirmed(r)
+	if err == nil {
+		err = h.svc.TakeDown(r.Context(), a, x.ID)
+	}
+	if err != nil {
 		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
 			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
 		})
@@ -662,14 +674,14 @@ func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Reque
 		}
 		id := u.ID
 		today := legal.Today(h.svc.Now())
-		year, quarter := today.Year, QuarterOf(today)
-		if v := r.URL.Query().Get("nam"); v != "" {
-			year, _ = strconv.Atoi(v)
+		n := web.FormNumbers(r)
+		year := n.Optional("nam", apperr.M("disclosure.field.year"), today.Year)
+		quarter := n.Optional("quy", apperr.M("disclosure.field.quarter"), QuarterOf(today))
+		err := n.Err()
+		var reg Register
+		if err == nil {
+			reg, err = h.svc.Register(r.Context(), a, id, year, quarter)
 		}
-		if v := r.URL.Query().Get("quy"); v != "" {
-			quarter, _ = strconv.Atoi(v)
-		}
-		reg, err := h.svc.Register(r.Context(), a, id, year, quarter)
 		if err != nil {
 			h.web.Error(w, r, err)
 			return

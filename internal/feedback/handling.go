@@ -13,6 +13,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/web"
 )
 
 // QueueSize is how many items a page of a queue shows.
@@ -26,11 +27,13 @@ func (s *Service) Queue(ctx context.Context, a *auth.Actor, unitID int64, after 
 		return nil, "", err
 	}
 	due, id := "", int64(0)
-	if d, i, ok := strings.Cut(after, "_"); ok {
-		if _, err := legal.ParseDate(d); err == nil {
-			due = d
-			fmt.Sscan(i, &id)
+	if after != "" { // the cursor this page wrote: DUE_ID, read strictly (a bad one is a 400, never "from the start")
+		d, i, _ := strings.Cut(after, "_")
+		n, ok := web.ParseID(i)
+		if _, err := legal.ParseDate(d); err != nil || !ok {
+			return nil, "", apperr.New(apperr.CodeInvalid, "feedback.err.cursor", after)
 		}
+		due, id = d, n
 	}
 	items, err = s.openItems(ctx, unitID, due, id, QueueSize+1) // one more: whether the queue goes on
 	if err != nil {

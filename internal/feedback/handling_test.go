@@ -274,6 +274,12 @@ func TestQueueOrderRoutingHotSpotsReminders(t *testing.T) {
 				t.Fatalf("queue not by due date at %d: %s after %s", i, all[i].DueOn, all[i-1].DueOn)
 			}
 		}
+		// A cursor is read strictly: "2026-12-01_12abc" was read as 12, a cursor without a date as the first page.
+		for _, bad := range []string{"2026-12-01_12abc", "xyz", "2026-13-01_5", "2026-12-01_-5", "_5"} {
+			if _, _, err := f.svc.Queue(ctx, f.official, f.commune.ID, bad); apperr.CodeOf(err) != apperr.CodeInvalid {
+				t.Errorf("cursor %q: %v, want invalid", bad, err)
+			}
+		}
 		if _, _, err := f.svc.Queue(ctx, f.stranger, f.commune.ID, ""); apperr.CodeOf(err) != apperr.CodeNotFound {
 			t.Errorf("another commune's queue: %v", err)
 		}

@@ -3,6 +3,7 @@ package feedback
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"maps"
 	"mime/multipart"
@@ -200,16 +201,24 @@ func readPhotos(r *http.Request) ([]Upload, func(), error) {
 	return ups, closeAll, nil
 }
 
-func parseCoord(s string) (*float64, error) {
-	s = strings.TrimSpace(strings.ReplaceAll(s, ",", "."))
-	if s == "" {
-		return nil, nil
+// readCoords reads the optional point of a feedback form strictly
+// (web.Numbers.Decimal); a wrong one also marks the form's location.
+func readCoords(r *http.Request, latField, lonField string) (lat, lon *float64, err error) {
+	n := web.FormNumbers(r)
+	if x, ok := n.Decimal(latField, apperr.M("feedback.field.lat")); ok {
+		lat = &x
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil {
-		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.coord").Mark("location")
+	if x, ok := n.Decimal(lonField, apperr.M("feedback.field.lon")); ok {
+		lon = &x
 	}
-	return &v, nil
+	if err := n.Err(); err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) {
+			e.Mark("location")
+		}
+		return nil, nil, err
+	}
+	return lat, lon, nil
 }
 
 func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
@@ -234,9 +243,7 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 		if t, _ := h.units.Tree(r.Context()); t != nil && sub.UnitID != u.ID && !t.Within(sub.UnitID, u.ID) {
 			sub.UnitID = -1 // a village of another commune: refused below as an unknown place
 		}
-		if sub.Lat, err = parseCoord(v("lat")); err == nil {
-			sub.Lon, err = parseCoord(v("lon"))
-		}
+		sub.Lat, sub.Lon, err = readCoords(r, "lat", "lon")
 		if err == nil {
 			a := auth.ActorOf(r)
 			if v("anonymous") == "1" {
@@ -338,8 +345,13 @@ func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, done stri
 }
 
 func (h *handlers) rate(w http.ResponseWriter, r *http.Request) {
-	stars, _ := strconv.Atoi(r.PostFormValue("stars"))
-	h.citizenStep(w, r, "danh-gia", h.svc.Rate(r.Context(), auth.ActorOf(r), r.PathValue("code"), stars, r.PostFormValue("note")))
+	n := web.FormNumbers(r) // radio buttons: none chosen, the service asks for 1 to 5 stars
+	stars := n.Optional("stars", apperr.M("feedback.field.stars"), 0)
+	err := n.Err()
+	if err == nil {
+		err = h.svc.Rate(r.Context(), auth.ActorOf(r), r.PathValue("code"), stars, r.PostFormValue("note"))
+	}
+	h.citizenStep(w, r, "danh-gia", err)
 }
 
 func (h *handlers) reopen(w http.ResponseWriter, r *http.Request) {
@@ -680,7 +692,14 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 			}
 		}
 	}
-	it, err := h.svc.Act(r.Context(), a, id, st)
+	var err error
+	if st.Action == DoMerge { // a merged duplicate is closed for good (never reopened)
+		err = web.Confirmed(r)
+	}
+	var it Item
+	if err == nil {
+		it, err = h.svc.Act(r.Context(), a, id, st)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.itemPage(w, r, a, f.Status, itemPage{Error: f.Message,
@@ -785,7 +804,11 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.NotFound(w, r)
 		return
 	}
-	if err := h.svc.RevokeKey(r.Context(), a, u.ID, id); err != nil {
+	err := web.Confirmed(r) // a revoked key never works again
+	if err == nil {
+		err = h.svc.RevokeKey(r.Context(), a, u.ID, id)
+	}
+	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
@@ -831,11 +854,10 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 	p := settingsPage{Unit: u, Categories: r.PostFormValue("categories"), HotN: r.PostFormValue("hot_n"), HotDays: r.PostFormValue("hot_days")}
 	cats, err := ParseCategories(p.Categories)
 	if err == nil {
-		n, e1 := strconv.Atoi(strings.TrimSpace(p.HotN))
-		d, e2 := strconv.Atoi(strings.TrimSpace(p.HotDays))
-		if e1 != nil || e2 != nil {
-			err = apperr.New(apperr.CodeInvalid, "feedback.err.hot_number").Mark("hot")
-		} else {
+		nums := web.FormNumbers(r)
+		n := nums.Int("hot_n", apperr.M("feedback.settings.hot_n"))
+		d := nums.Int("hot_days", apperr.M("feedback.settings.hot_days"))
+		if err = nums.Err(); err == nil {
 			err = h.svc.SetSettings(r.Context(), a, u.ID, cats, HotSpot{N: n, Days: d})
 		}
 	}

@@ -503,9 +503,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		sub.Contact = strings.TrimSpace(r.FormValue("phone"))
 	}
 	if lat, lon := r.FormValue("lat"), r.FormValue("long"); lat != "" || lon != "" {
-		if sub.Lat, err = parseCoord(lat); err == nil {
-			sub.Lon, err = parseCoord(lon)
-		}
+		sub.Lat, sub.Lon, err = readCoords(r, "lat", "long")
 		if err == nil && (sub.Lat == nil || sub.Lon == nil) {
 			err = apperr.New(apperr.CodeInvalid, "feedback.err.latlong")
 		}

@@ -289,8 +289,8 @@ func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Act
 		if !ok {
 			return
 		}
-		id, err := strconv.ParseInt(r.PathValue(param), 10, 64)
-		if err != nil {
+		id, ok := web.PathID(r, param)
+		if !ok {
 			h.web.NotFound(w, r)
 			return
 		}
@@ -308,6 +308,11 @@ func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Act
 // lock locks or unlocks an official's account.
 func (h *handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *auth.Actor) {
 	return h.onOfficial("account", func(r *http.Request, a *auth.Actor, id int64) (string, error) {
+		if locked { // an unlock undoes a lock; a lock ends the official's sessions at once
+			if err := web.Confirmed(r); err != nil {
+				return "", err
+			}
+		}
 		acc, err := h.svc.SetLocked(r.Context(), a, id, locked)
 		if err != nil {
 			return "", err
@@ -322,6 +327,9 @@ func (h *handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *a
 // revokeRole ends one role.
 func (h *handlers) revokeRole() func(http.ResponseWriter, *http.Request, *auth.Actor) {
 	return h.onOfficial("role", func(r *http.Request, a *auth.Actor, id int64) (string, error) {
+		if err := web.Confirmed(r); err != nil {
+			return "", err
+		}
 		role, err := h.svc.RevokeRole(r.Context(), a, id)
 		if err != nil {
 			return "", err
@@ -378,8 +386,8 @@ func (h *handlers) householdParam(w http.ResponseWriter, r *http.Request, a *aut
 	if !ok {
 		return u, 0, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("household"), 10, 64)
-	if err != nil {
+	id, ok := web.PathID(r, "household")
+	if !ok {
 		h.web.NotFound(w, r)
 		return u, 0, false
 	}

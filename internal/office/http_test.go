@@ -140,7 +140,7 @@ func TestRevokeRole(t *testing.T) {
 			t.Helper()
 			page := fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.key(t, unit))
 			if v == nil {
-				v = url.Values{}
+				v = url.Values{"confirm": {"1"}}
 			} else {
 				page = ""
 			}
@@ -213,7 +213,7 @@ func TestLockAccount(t *testing.T) {
 		srv := f.site(t)
 		post := func(b *browser, unit, account int64, what string) (int, string) {
 			t.Helper()
-			code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.key(t, unit)), fmt.Sprintf("/quan-tri/don-vi/%s/tai-khoan/%d/%s", f.key(t, unit), account, what), url.Values{})
+			code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.key(t, unit)), fmt.Sprintf("/quan-tri/don-vi/%s/tai-khoan/%d/%s", f.key(t, unit), account, what), url.Values{"confirm": {"1"}})
 			return code, body
 		}
 		hanoi := newBrowser(t, srv)
@@ -232,6 +232,11 @@ func TestLockAccount(t *testing.T) {
 			return n
 		}
 		before := audited()
+		// A lock is irreversible for the official's sessions: without the box ticked nothing happens.
+		if code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.hue.OfficeKey()), fmt.Sprintf("/quan-tri/don-vi/%s/tai-khoan/%d/khoa", f.hue.OfficeKey(), head.ID),
+			url.Values{}); code != http.StatusBadRequest || !strings.Contains(body, "Tôi xác nhận") || status() != auth.Active || audited() != before {
+			t.Errorf("lock without confirming: %d, status %s; want 400 and active", code, status())
+		}
 		if code, body := post(b, f.hue.ID, head.ID, "khoa"); code != http.StatusOK || !strings.Contains(body, "Đã khóa tài khoản thon@dd.vn") {
 			t.Fatalf("lock: %d", code)
 		}
@@ -337,7 +342,7 @@ func TestOfficeSpeaksTheRequestLanguage(t *testing.T) {
 			var role int64
 			d.QueryRow("select id from roles where account_id = $1", head.ID).Scan(&role)
 			page := fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.hue.OfficeKey())
-			code, body, _ = b.post(page, fmt.Sprintf("%s/%d/thu-hoi", page, role), url.Values{})
+			code, body, _ = b.post(page, fmt.Sprintf("%s/%d/thu-hoi", page, role), url.Values{"confirm": {"1"}})
 			if code != http.StatusOK || !strings.Contains(body, "Role “Trưởng thôn") || !strings.Contains(body, "” revoked.") || roleCount(t, d, head.ID) != 0 {
 				t.Errorf("revoke in English: %d, %d roles left\n%.2000s", code, roleCount(t, d, head.ID), body)
 			}
