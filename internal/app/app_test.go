@@ -517,7 +517,7 @@ func TestCalendarPage(t *testing.T) {
 		if code != 200 || !strings.Contains(page, "Nghỉ bù Giỗ Tổ Hùng Vương") || !strings.Contains(page, "Lịch ngày nghỉ năm 2026") {
 			t.Fatalf("calendar page: %d", code)
 		}
-		code, page, _ = root.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", url.Values{"day": {"2026-11-24"}, "kind": {"off"}, "name": {"Ngày Văn hóa <b>Việt Nam</b>"}})
+		code, page, _ = root.Follow(root.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", url.Values{"day": {"2026-11-24"}, "kind": {"off"}, "name": {"Ngày Văn hóa <b>Việt Nam</b>"}}))
 		if code != 200 || !strings.Contains(page, "Đã lưu 1 điều chỉnh") || !strings.Contains(page, "Ngày Văn hóa &lt;b&gt;Việt Nam&lt;/b&gt;") {
 			t.Fatalf("add: %d", code)
 		}

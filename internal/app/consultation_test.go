@@ -153,8 +153,8 @@ func TestConsultationPages(t *testing.T) {
 			t.Errorf("public report before the synthesis: %d", code)
 		}
 		// Opinions from a village meeting are entered by the official, one per line.
-		code, page, _ = official.Post(office, office+"/truc-tiep", url.Values{"source": {"meeting"}, "note": {"Biên bản hội nghị thôn 1"},
-			"part": {"3"}, "stance": {"agree"}, "bodies": {"Đồng ý Chương III\n\nĐề nghị giữ nguyên Chương III\n"}})
+		code, page, _ = official.Follow(official.Post(office, office+"/truc-tiep", url.Values{"source": {"meeting"}, "note": {"Biên bản hội nghị thôn 1"},
+			"part": {"3"}, "stance": {"agree"}, "bodies": {"Đồng ý Chương III\n\nĐề nghị giữ nguyên Chương III\n"}}))
 		if code != 200 || !strings.Contains(page, "Đã nhập 2 ý kiến") || !strings.Contains(page, "0/3") {
 			t.Errorf("offline entry: %d", code)
 		}
@@ -171,7 +171,7 @@ func TestConsultationPages(t *testing.T) {
 		if len(cids) != 3 {
 			t.Fatalf("%d unanswered comments on the office page, want 3", len(cids))
 		}
-		code, page, _ = official.Post(office, office+"/tra-loi", url.Values{"comment": {cids[0][1]}, "kind": {"explained"}, "body": {"Loa phát thanh đã phát 3 ngày."}})
+		code, page, _ = official.Follow(official.Post(office, office+"/tra-loi", url.Values{"comment": {cids[0][1]}, "kind": {"explained"}, "body": {"Loa phát thanh đã phát 3 ngày."}}))
 		if code != 200 || !strings.Contains(page, "Đã trả lời 1 ý kiến") {
 			t.Fatalf("answer: %d", code)
 		}
@@ -186,10 +186,10 @@ func TestConsultationPages(t *testing.T) {
 		if !strings.Contains(logs.String(), "Ý kiến của bạn về «Dự thảo quy chế dân chủ xã Đan Điền» đã được trả lời: Giải trình.") {
 			t.Errorf("no notification for the citizen")
 		}
-		if code, _, _ := official.Post(office, office+"/an", url.Values{"comment": {cids[2][1]}, "reason": {"duplicate"}}); code != 200 {
+		if code, _, _ := official.Follow(official.Post(office, office+"/an", url.Values{"comment": {cids[2][1]}, "reason": {"duplicate"}})); code != 200 {
 			t.Errorf("hide: %d", code)
 		}
-		if code, _, _ := official.Post(office, office+"/tra-loi", url.Values{"comment": {cids[1][1], cids[2][1]}, "kind": {"accepted"}}); code != 200 {
+		if code, _, _ := official.Follow(official.Post(office, office+"/tra-loi", url.Values{"comment": {cids[1][1], cids[2][1]}, "kind": {"accepted"}})); code != 200 {
 			t.Errorf("answer two at once: %d", code)
 		}
 		// After the window (sessions have expired by then: sign in again) the synthesis is published.

@@ -75,7 +75,7 @@ func TestDecisionPages(t *testing.T) {
 			t.Errorf("a refused notice stored %d votes", n)
 		}
 		vals.Set("opted_in", fmt.Sprint(needed))
-		if code, page, _ := head.Post(office, office+"/thong-bao", vals); code != 200 || !strings.Contains(page, fmt.Sprintf("%d hộ gia đình", n)) {
+		if code, page, _ := head.Follow(head.Post(office, office+"/thong-bao", vals)); code != 200 || !strings.Contains(page, fmt.Sprintf("%d hộ gia đình", n)) {
 			t.Fatalf("notice: %d", code)
 		}
 		// A citizen signs in and is bound as the representative of the village's first household.
@@ -97,9 +97,10 @@ func TestDecisionPages(t *testing.T) {
 		if code != http.StatusSeeOther {
 			t.Fatalf("vote: %d", code)
 		}
-		receipt := regexp.MustCompile(`ma=([0-9A-Z]{4}-[0-9A-Z]{4})`).FindStringSubmatch(hd.Get("Location"))
-		if receipt == nil {
-			t.Fatalf("no receipt in %s", hd.Get("Location"))
+		_, page, _ = cit.Follow(code, "", hd)
+		receipt := regexp.MustCompile(`<b>([0-9A-Z]{4}-[0-9A-Z]{4})</b>`).FindStringSubmatch(page)
+		if receipt == nil || !strings.Contains(page, "Đã ghi nhận phiếu của hộ bạn") {
+			t.Fatalf("no receipt or notice after voting: %s", mainOf(page))
 		}
 		code, page, _ = cit.Post(public, "/bieu-quyet/"+vote[1], url.Values{"choice": {"disagree"}})
 		if code != http.StatusConflict || !strings.Contains(page, "mỗi hộ chỉ có một phiếu") {
@@ -114,7 +115,7 @@ func TestDecisionPages(t *testing.T) {
 		// The vote runs to the end of its last day; the head closes it the day after.
 		d.Now = func() time.Time { return time.Now().AddDate(0, 0, 6) }
 		head = signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		if code, _, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{"confirm": {"1"}}); code != 200 {
+		if code, _, _ := head.Follow(head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-thuc", url.Values{"confirm": {"1"}})); code != 200 {
 			t.Fatalf("close: %d", code)
 		}
 		_, page, _ = webtest.New(t, srv.URL).Get(public)
@@ -144,8 +145,8 @@ func TestDecisionPages(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "bốn họ tên") {
 			t.Errorf("minutes without every signatory: %d", code)
 		}
-		code, page, _ = head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}, "rep2": {"Hộ H002"},
-			"confirm": {"1"}})
+		code, page, _ = head.Follow(head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"}, "rep1": {"Hộ H001"}, "rep2": {"Hộ H002"},
+			"confirm": {"1"}}))
 		if code != 200 || !strings.Contains(page, "Đã lập biên bản") {
 			t.Fatalf("submit: %d", code)
 		}
@@ -163,7 +164,7 @@ func TestDecisionPages(t *testing.T) {
 		if code, page, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"0"}, "confirm": {"1"}}); code != http.StatusBadRequest || !strings.Contains(page, "lý do") {
 			t.Errorf("refusal without reasons: %d", code)
 		}
-		if code, _, _ := commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}, "confirm": {"1"}}); code != 200 {
+		if code, _, _ := commune.Follow(commune.Post(office, office+"/cong-nhan", url.Values{"recognized": {"1"}, "confirm": {"1"}})); code != 200 {
 			t.Errorf("recognise: %d", code)
 		}
 		if _, page, _ := webtest.New(t, srv.URL).Get(public); !strings.Contains(page, "Đã gửi biên bản") || !strings.Contains(page, "Đã được công nhận ngày") {
@@ -207,8 +208,8 @@ func TestElectionPages(t *testing.T) {
 		if code != http.StatusBadRequest || !strings.Contains(page, "ngày bầu sớm nhất là") {
 			t.Errorf("an election 5 days after the plan: %d", code)
 		}
-		code, page, _ = head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
-			"held_on": {day.Format("2006-01-02")}})
+		code, page, _ = head.Follow(head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
+			"held_on": {day.Format("2006-01-02")}}))
 		if code != 200 || !strings.Contains(page, "Các bước trước ngày bầu") {
 			t.Fatalf("notice: %d", code)
 		}
@@ -225,7 +226,7 @@ func TestElectionPages(t *testing.T) {
 			t.Errorf("a count that is not a number: %d", code)
 		}
 		form["cand"] = []string{fmt.Sprint(win), fmt.Sprint(n - win)}
-		if code, _, _ := head.Post(office, count, form); code != 200 {
+		if code, _, _ := head.Follow(head.Post(office, count, form)); code != 200 {
 			t.Fatalf("count: %d", code)
 		}
 		_, page, _ = webtest.New(t, srv.URL).Get(strings.Replace(office, "/quan-tri", "", 1))
@@ -267,7 +268,7 @@ func TestCommuneMatterVillageHead(t *testing.T) {
 		if refused := db.Count(t, d, "select count(*) from votes where village_id = $1", other.ID); refused != 0 {
 			t.Errorf("%d votes noticed in another village after the refusal", refused)
 		}
-		if code, page, _ := head.Post(office, office+"/thong-bao", vals(own.ID)); code != 200 || !strings.Contains(page, own.Name) {
+		if code, page, _ := head.Follow(head.Post(office, office+"/thong-bao", vals(own.ID))); code != 200 || !strings.Contains(page, own.Name) {
 			t.Errorf("the head notices their village's meeting: %d", code)
 		}
 		var n int

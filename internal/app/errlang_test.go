@@ -66,7 +66,7 @@ func TestErrorsInRequestLanguage(t *testing.T) {
 			// A conflict keeps the form filled in: the day already has an adjustment.
 			{"calendar conflict en", "quantri@danchu.demo", "en", func(b *webtest.Browser) (int, string, http.Header) {
 				day := url.Values{"day": {"2026-11-24"}, "kind": {"off"}, "name": {"Typed day off"}}
-				if code, _, _ := b.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", day); code != http.StatusOK {
+				if code, _, _ := b.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", day); code != http.StatusSeeOther {
 					t.Fatalf("first adjustment: %d", code)
 				}
 				return b.Post("/quan-tri/lich?nam=2026", "/quan-tri/lich?nam=2026", day)

@@ -99,7 +99,7 @@ func TestCitizenPage(t *testing.T) {
 		var n int
 		d.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&n)
 		if code, body, _ := head.Post(matter, matter+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"online"},
-			"held_on": {time.Now().AddDate(0, 0, 5).Format("2006-01-02")}, "opted_in": {fmt.Sprint(n/2 + 1)}, "team": {"Nguyễn A\nTrần B\nLê C"}}); code != http.StatusOK {
+			"held_on": {time.Now().AddDate(0, 0, 5).Format("2006-01-02")}, "opted_in": {fmt.Sprint(n/2 + 1)}, "team": {"Nguyễn A\nTrần B\nLê C"}}); code != http.StatusSeeOther {
 			t.Fatalf("notice: %d %s", code, mainOf(body))
 		}
 		public := strings.Replace(matter, "/quan-tri/quyet-dinh/", "/quyet-dinh/", 1)

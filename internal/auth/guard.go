@@ -124,6 +124,21 @@ func (g *Guard) Can(ctx context.Context, actor *Actor, action Action, unitID int
 	return apperr.New(apperr.CodeForbidden, "auth.err.role_forbids")
 }
 
+// Allows is Can's decision without its audit record, for a page deciding which
+// actions to offer (a form is shown only to whom its handler would serve): the
+// same Decide, so the page and the handler never disagree.
+func (g *Guard) Allows(ctx context.Context, actor *Actor, action Action, unitID int64) bool {
+	if actor == nil || actor.Kind != Official {
+		return false
+	}
+	t, err := g.units.Tree(ctx)
+	if err != nil {
+		return false
+	}
+	d, _ := Decide(t, actor.Grants, action, unitID)
+	return d == Allowed
+}
+
 // CanReadStaff decides who reads what an agency shows its staff only (LDC Arts
 // 46, 53): officials holding a role on the agency (or above it). Anyone else is
 // told it does not exist.

@@ -60,7 +60,26 @@ func (h *Handlers) citizen(fn func(w http.ResponseWriter, r *http.Request, a *Ac
 }
 
 func (h *Handlers) citizenForm(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, "citizen_signin", "auth.citizen.title", http.StatusOK, form{Extra: h.oidcName()})
+	h.render(w, r, "citizen_signin", "auth.citizen.title", http.StatusOK, form{Extra: h.oidcName(), Next: citizenNext(r.URL.Query().Get("next"))})
+}
+
+// citizenNext is where a citizen goes after signing in: the page that sent
+// them to sign in (next=, a path on this site: web.SafeNext), else their own
+// page. It is carried through every step: the address, the code, the
+// identity provider.
+func citizenNext(next string) string {
+	if n := web.SafeNext(next); n != "/" || next == "/" {
+		return n
+	}
+	return "/cong-dan"
+}
+
+// withNext is path with the step's next= (when it is not the default).
+func withNext(path, next string) string {
+	if next == "/cong-dan" || next == "" {
+		return path
+	}
+	return path + "?next=" + url.QueryEscape(next)
 }
 
 func (h *Handlers) oidcName() string {
@@ -71,6 +90,9 @@ func (h *Handlers) oidcName() string {
 }
 
 const oidcCookie = "danchu_oidc"
+
+// nextCookie keeps a citizen's next= across the identity provider's round trip.
+const nextCookie = "danchu_next"
 
 func (h *Handlers) oidcStart(w http.ResponseWriter, r *http.Request) {
 	if h.OIDC == nil {
@@ -83,6 +105,7 @@ func (h *Handlers) oidcStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, h.cookie(oidcCookie, pending.String(), 600))
+	http.SetCookie(w, h.cookie(nextCookie, url.QueryEscape(citizenNext(r.URL.Query().Get("next"))), 600))
 	http.Redirect(w, r, u, http.StatusSeeOther)
 }
 
@@ -109,11 +132,19 @@ func (h *Handlers) oidcCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.SetCookie(w, h.cookie(SessionCookie, token, 0))
-	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
+	next := "/cong-dan"
+	if c, err := r.Cookie(nextCookie); err == nil {
+		if v, err := url.QueryUnescape(c.Value); err == nil {
+			next = citizenNext(v)
+		}
+		http.SetCookie(w, h.cookie(nextCookie, "", -1))
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 func (h *Handlers) citizenSend(w http.ResponseWriter, r *http.Request) {
-	f := form{Values: map[string]string{"address": r.PostFormValue("address")}}
+	next := citizenNext(r.PostFormValue("next"))
+	f := form{Values: map[string]string{"address": r.PostFormValue("address")}, Next: next, Extra: h.oidcName()}
 	if h.limited(w, r, "citizen_signin", "auth.citizen.title", f) {
 		return
 	}
@@ -124,7 +155,7 @@ func (h *Handlers) citizenSend(w http.ResponseWriter, r *http.Request) {
 	}
 	c := h.cookie(otpCookie, p.Token, int((10 * time.Minute).Seconds()))
 	http.SetCookie(w, c)
-	http.Redirect(w, r, "/cong-dan/dang-nhap/ma", http.StatusSeeOther)
+	http.Redirect(w, r, withNext("/cong-dan/dang-nhap/ma", next), http.StatusSeeOther)
 }
 
 // otpPending returns the pending sign-in token of the browser and where its
@@ -147,11 +178,12 @@ func (h *Handlers) citizenCodeForm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	next := citizenNext(r.URL.Query().Get("next"))
 	if addr == "" {
-		http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
+		http.Redirect(w, r, withNext("/cong-dan/dang-nhap", next), http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, "citizen_code", "auth.citizen.code_title", http.StatusOK, form{Extra: Mask(addr)})
+	h.render(w, r, "citizen_code", "auth.citizen.code_title", http.StatusOK, form{Extra: Mask(addr), Next: next})
 }
 
 func (h *Handlers) citizenCode(w http.ResponseWriter, r *http.Request) {
@@ -159,11 +191,12 @@ func (h *Handlers) citizenCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	next := citizenNext(r.PostFormValue("next"))
 	if addr == "" {
-		http.Redirect(w, r, "/cong-dan/dang-nhap", http.StatusSeeOther)
+		http.Redirect(w, r, withNext("/cong-dan/dang-nhap", next), http.StatusSeeOther)
 		return
 	}
-	f := form{Extra: Mask(addr)}
+	f := form{Extra: Mask(addr), Next: next}
 	if h.limited(w, r, "citizen_code", "auth.citizen.code_title", f) {
 		return
 	}
@@ -174,7 +207,7 @@ func (h *Handlers) citizenCode(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, h.cookie(otpCookie, "", -1))
 	http.SetCookie(w, h.cookie(SessionCookie, session, 0))
-	http.Redirect(w, r, "/cong-dan", http.StatusSeeOther)
+	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // citizenPage is the data of a citizen's own page.

@@ -46,7 +46,6 @@ type pageData struct {
 	DaysOff   []legal.Holiday
 	Overrides []Stored
 	Error     string
-	Done      string
 	Values    map[string]string
 }
 
@@ -115,7 +114,7 @@ func (h *handlers) add(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		}
 		return
 	}
-	h.render(w, r, a, y, http.StatusOK, pageData{Done: h.web.T(r, "calendar.saved", n)})
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/lich?nam=%d", y), "calendar.done.saved", n)
 }
 
 func (h *handlers) delete(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -133,5 +132,5 @@ func (h *handlers) delete(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.Error(w, r, err)
 		return
 	}
-	h.render(w, r, a, y, http.StatusOK, pageData{Done: h.web.T(r, "calendar.deleted")})
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/lich?nam=%d", y), "calendar.done.deleted")
 }

@@ -6,7 +6,7 @@ import (
 	"html"
 	"html/template"
 	"net/http"
-	"net/url"
+	"slices"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -99,6 +99,8 @@ type detailPage struct {
 	Reasons  map[string]string
 	PartName map[int]string
 	Mine     []row
+	// MaxComment is CheckComment's limit, for the form's maxlength.
+	MaxComment int
 }
 
 var stances = []string{Agree, Disagree, Suggest}
@@ -194,7 +196,7 @@ func (h *handlers) detailPage(w http.ResponseWriter, r *http.Request, id int64, 
 			p.Mine[i].Editable = p.Taking && Editable(own[i], now)
 		}
 	}
-	p.Key = random.Key()
+	p.Key, p.MaxComment = random.Key(), MaxComment
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}
@@ -226,12 +228,11 @@ func (h *handlers) comment(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.detailPage(w, r, id, f.Status, detailPage{Error: f.Message, Fields: f.Fields,
-				Values: map[string]string{"body": r.PostFormValue("body"), "part": r.PostFormValue("part"), "stance": r.PostFormValue("stance")}})
+			h.detailPage(w, r, id, f.Status, detailPage{Error: f.Message, Fields: f.Fields, Values: f.Values})
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d?da-gui=1#gop-y", id), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/lay-y-kien/%d#cua-ban", id), "consultation.done.commented")
 }
 
 type editPage struct {
@@ -294,7 +295,7 @@ func (h *handlers) edit(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d#y-kien-%d", c.ID, v.ID), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/lay-y-kien/%d#cua-ban", c.ID), "consultation.done.edited")
 }
 
 func (h *handlers) publicReport(w http.ResponseWriter, r *http.Request) {
@@ -322,7 +323,13 @@ type managePage struct {
 	Error    string
 	Fields   map[string]string
 	Values   map[string]string
-	MinClose string
+	Lists    map[string][]string
+	Failed   bool // shown again after a failed post: checkboxes as typed, not as by default
+	// The window's bounds (CheckDraft, Art 28(2)): MinClose is the first day
+	// a 20-day window may end; FirstClose the first day any window may end
+	// (the day after it opens), when ShortBasis gives another law's basis.
+	MinClose, FirstClose string
+	MaxTitle             int
 }
 
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
@@ -340,8 +347,9 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}
+	today := legal.Today(h.svc.Now())
+	p.FirstClose, p.MaxTitle = today.AddDays(1).String(), MaxTitle
 	if cal, err := h.svc.cal.Calendar(r.Context()); err == nil {
-		today := legal.Today(h.svc.Now())
 		if res, err := legal.DefaultCatalogue().Compute(cal, "consultation.window", today, legal.Options{}); err == nil {
 			p.MinClose = res.Due.String()
 		}
@@ -372,13 +380,11 @@ func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": d.Title, "intro": d.Intro, "parts": r.PostFormValue("parts"),
-				"opens_on": d.OpensOn, "closes_on": d.ClosesOn, "short_basis": d.ShortBasis}
-			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: vals})
+			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: f.Values, Lists: f.Lists, Failed: true})
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/lay-y-kien/%d", c.ID), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/lay-y-kien/%d", c.ID), "consultation.done.opened")
 }
 
 // partNames names the parts comments refer to (0: the whole draft).
@@ -398,8 +404,26 @@ type officePage struct {
 	Reasons    map[string]string
 	PartName   map[int]string
 	Error      string
-	Typed      url.Values // what a failed form carried, shown again
-	Done       string
+	Fields     map[string]string
+	// Form is the action of the form that failed; Values and Lists what was
+	// typed in it (V, In), shown again in that form only.
+	Form   string
+	Values map[string]string
+	Lists  map[string][]string
+}
+
+// V is what was typed in field of the form posting to action, when it failed.
+func (p officePage) V(action, field string) string {
+	if p.Form != action {
+		return ""
+	}
+	return p.Values[field]
+}
+
+// In reports whether value was among what was typed in field of the form
+// posting to action, when it failed.
+func (p officePage) In(action, field string, value any) bool {
+	return p.Form == action && slices.Contains(p.Lists[field], fmt.Sprint(value))
 }
 
 func (h *handlers) officeCheck(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Consultation, bool) {
@@ -438,15 +462,17 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 }
 
-// after runs an officials' action and shows the page again with its outcome.
-func (h *handlers) after(w http.ResponseWriter, r *http.Request, id int64, err error, done string) {
+// after answers an officials' action: done, a redirect to the office page
+// that says so (key: a "consultation.done.*" notice with its numbers);
+// failed, the page again with what was typed in the form that failed.
+func (h *handlers) after(w http.ResponseWriter, r *http.Request, id int64, err error, key string, args ...int) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message, Typed: r.PostForm})
+			h.officeRender(w, r, id, f.Status, officePage{Error: f.Message, Fields: f.Fields, Form: r.URL.Path, Values: f.Values, Lists: f.Lists})
 		}
 		return
 	}
-	h.officeRender(w, r, id, http.StatusOK, officePage{Done: done})
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/lay-y-kien/%d", id), key, args...)
 }
 
 func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -461,7 +487,7 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		}
 	}
 	err := h.svc.Answer(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"))
-	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.answered", len(ids)))
+	h.after(w, r, c.ID, err, "consultation.done.answered", len(ids))
 }
 
 func (h *handlers) hide(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -471,7 +497,7 @@ func (h *handlers) hide(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	cid, _ := web.ParseID(r.PostFormValue("comment"))
 	err := h.svc.Hide(r.Context(), a, c.ID, cid, r.PostFormValue("reason"))
-	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.hidden"))
+	h.after(w, r, c.ID, err, "consultation.done.hidden")
 }
 
 func (h *handlers) synthesize(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -484,7 +510,7 @@ func (h *handlers) synthesize(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		err = h.svc.Synthesize(r.Context(), a, c.ID, r.PostFormValue("decision"), r.PostFormValue("adopted") == "1", strings.TrimSpace(r.PostFormValue("against_reason")))
 	}
 	if err == nil {
-		http.Redirect(w, r, fmt.Sprintf("/lay-y-kien/%d", c.ID), http.StatusSeeOther)
+		h.web.Done(w, r, fmt.Sprintf("/lay-y-kien/%d", c.ID), "consultation.done.synthesized")
 		return
 	}
 	h.after(w, r, c.ID, err, "")
@@ -528,5 +554,5 @@ func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		return
 	}
 	err := h.svc.EnterOffline(r.Context(), a, c.ID, ops)
-	h.after(w, r, c.ID, err, h.web.T(r, "consultation.office.offline_done", len(ops)))
+	h.after(w, r, c.ID, err, "consultation.done.offline", len(ops))
 }

@@ -67,6 +67,7 @@ var HideReasons = map[string]string{
 const (
 	MaxComment = 10_000
 	MaxParts   = 500
+	MaxTitle   = 300 // characters of a consultation's title
 )
 
 // Part is a numbered part of the draft.
@@ -103,7 +104,7 @@ func CheckDraft(d Draft, today legal.Date, cal *legal.Calendar) (Window, error) 
 	if d.Subject < 1 || d.Subject > len(Subjects) {
 		f["subject"] = apperr.M("consultation.err.f.subject")
 	}
-	if t := strings.TrimSpace(d.Title); t == "" || utf8.RuneCountInString(t) > 300 {
+	if t := strings.TrimSpace(d.Title); t == "" || utf8.RuneCountInString(t) > MaxTitle {
 		f["title"] = apperr.M("consultation.err.f.title")
 	}
 	if len(d.Parts) == 0 || len(d.Parts) > MaxParts {

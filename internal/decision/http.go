@@ -4,7 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"net/http"
-	"net/url"
+	"slices"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -27,6 +27,9 @@ type handlers struct {
 
 // URL is the public page of a matter.
 func URL(id int64) string { return fmt.Sprintf("/quyet-dinh/%d", id) }
+
+// OfficeURL is the officials' page of a matter.
+func OfficeURL(id int64) string { return fmt.Sprintf("/quan-tri/quyet-dinh/%d", id) }
 
 // RegisterRoutes adds the public pages (matters, results, online voting) and the officials' pages.
 func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
@@ -106,18 +109,19 @@ func dates(m Matter) map[string]string {
 }
 
 type detailPage struct {
-	Review    legal.Date // a hương ước in force: its next annual review
-	Dates     map[string]string
-	M         Matter
-	InForce   bool
-	Clocks    Clocks
-	Unit      org.Unit
-	Subject   string
-	Threshold string
-	Effect    string
-	Votes     []voteView
-	Error     string
-	Receipt   string
+	Review     legal.Date // a hương ước in force: its next annual review
+	Dates      map[string]string
+	M          Matter
+	InForce    bool
+	Clocks     Clocks
+	Unit       org.Unit
+	Subject    string
+	Threshold  string
+	Effect     string
+	Votes      []voteView
+	Error      string
+	Values     map[string]string // the ballot as sent, when it failed
+	MaxOpinion int
 }
 
 func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
@@ -186,7 +190,7 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 		h.web.Error(w, r, err)
 		return
 	}
-	p.M = m
+	p.M, p.MaxOpinion = m, MaxOpinion
 	p.Unit, _ = t.Unit(m.UnitID)
 	p.Subject = Subjects[m.Subject-1]
 	p.Threshold = ThresholdOf(m.Subject).String()
@@ -202,9 +206,6 @@ func (h *handlers) detailRender(w http.ResponseWriter, r *http.Request, id int64
 	if p.Votes, err = h.views(r, m); err != nil {
 		h.web.Error(w, r, err)
 		return
-	}
-	if p.Receipt == "" {
-		p.Receipt = r.URL.Query().Get("ma")
 	}
 	h.web.RenderStatus(w, r, h.pages["detail"], status, m.Title, p)
 }
@@ -232,11 +233,12 @@ func (h *handlers) cast(w http.ResponseWriter, r *http.Request) {
 	receipt, err := h.svc.Cast(r.Context(), auth.ActorOf(r), voteID, r.PostFormValue("choice"), r.PostFormValue("opinion"))
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.detailRender(w, r, v.MatterID, f.Status, detailPage{Error: f.Message})
+			h.detailRender(w, r, v.MatterID, f.Status, detailPage{Error: f.Message, Values: f.Values})
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("%s?ma=%s#phieu-%d", URL(v.MatterID), receipt, voteID), http.StatusSeeOther)
+	_ = receipt // the page shows the household's receipt (Mine), never one read from the URL
+	h.web.Done(w, r, fmt.Sprintf("%s#phieu-%d", URL(v.MatterID), voteID), "decision.done.voted")
 }
 
 // receipts sends the whole list of counted receipt codes of a closed online vote, one a line.
@@ -268,6 +270,7 @@ type managePage struct {
 	Error    string
 	Fields   map[string]string
 	Values   map[string]string
+	MaxTitle int
 }
 
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
@@ -281,7 +284,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 		h.web.Error(w, r, err)
 		return
 	}
-	p.Unit, p.Items, p.Subjects, p.Pager = u, items, Subjects, pager
+	p.Unit, p.Items, p.Subjects, p.Pager, p.MaxTitle = u, items, Subjects, pager, MaxTitle
 	if p.Dues, err = h.svc.Dues(r.Context(), items, legal.Today(h.svc.Now())); err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -317,14 +320,11 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			vals := map[string]string{"subject": r.PostFormValue("subject"), "title": r.PostFormValue("title"), "body": r.PostFormValue("body"),
-				"backers": r.PostFormValue("backers"), "candidates": r.PostFormValue("candidates"), "seats": r.PostFormValue("seats"),
-				"draft": r.PostFormValue("draft")}
-			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: vals})
+			h.managePage(w, r, u, f.Status, managePage{Error: f.Message, Fields: f.Fields, Values: f.Values})
 		}
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/quyet-dinh/%d", m.ID), http.StatusSeeOther)
+	h.web.Done(w, r, OfficeURL(m.ID), "decision.done.proposed")
 }
 
 type officePage struct {
@@ -342,16 +342,33 @@ type officePage struct {
 	Today    string
 	Error    string
 	Fields   map[string]string
-	Typed    url.Values // what a failed form carried, shown again
-	Done     string
+	// Form is the action of the form that failed; Values and Lists what was
+	// typed in it (V), shown again in that form only.
+	Form   string
+	Values map[string]string
+	Lists  map[string][]string
+	// What this official may do here: the guard's decisions (Guard.Allows)
+	// that the handlers of these forms apply, so no form is shown that
+	// would be refused.
+	CanRecognize, CanAnnul, CanSubmit bool
+	CanCount                          map[int64]bool // vote -> may record its count or close it
+	OnlineOK                          bool           // the subject may be voted online (ND 59 Art 5)
 }
 
-// V is what was typed in field name of the failed form (i: its i-th value).
-func (p officePage) V(name string, i int) string {
-	if i < len(p.Typed[name]) {
-		return p.Typed[name][i]
+// V is what was typed in field of the form posting to action, when that form failed.
+func (p officePage) V(action, field string) string {
+	if p.Form != action {
+		return ""
 	}
-	return ""
+	return p.Values[field]
+}
+
+// Nth is the i-th value typed in field (a list of counts), when that form failed.
+func (p officePage) Nth(action, field string, i int) string {
+	if p.Form != action || i >= len(p.Lists[field]) {
+		return ""
+	}
+	return p.Lists[field][i]
 }
 
 // matterParam reads the path's matter and checks the official may act on it.
@@ -400,7 +417,6 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		return
 	}
 	p.M, p.Subject, p.Names = m, Subjects[m.Subject-1], MethodNames
-	p.Methods = []Method{Meeting, Ballot, Online}
 	if m.Scope == VillageScope {
 		u, _ := t.Unit(m.UnitID)
 		p.Villages = []org.Unit{u}
@@ -420,6 +436,29 @@ func (h *handlers) officeRender(w http.ResponseWriter, r *http.Request, m Matter
 		h.web.Error(w, r, err)
 		return
 	}
+	// The methods CheckMethod allows for this subject (the households' opt-in
+	// is checked on notice), and the actions the guard allows this official.
+	failed := false
+	a := auth.ActorOf(r)
+	ctx := r.Context()
+	p.CanCount = map[int64]bool{}
+	for _, v := range p.Votes {
+		failed = failed || (v.Method == Meeting && v.Status == StatusClosed && v.LackedNumbers)
+		p.CanCount[v.ID] = h.svc.guard.Allows(ctx, a, auth.DecideMatters, v.VillageID)
+	}
+	for _, meth := range []Method{Meeting, Ballot, Online} {
+		if CheckMethod(m.Subject, meth, MethodFacts{MeetingFailed: failed, OptedIn: 1, Households: 1}) == nil {
+			p.Methods = append(p.Methods, meth)
+		}
+	}
+	p.OnlineOK = slices.Contains(p.Methods, Online)
+	recognize := auth.RecognizeCommune
+	if m.Subject == Boards {
+		recognize = auth.RecognizeFront
+	}
+	p.CanRecognize = h.svc.guard.Allows(ctx, a, recognize, m.CommuneID)
+	p.CanAnnul = h.svc.guard.Allows(ctx, a, auth.RecognizeCommune, m.CommuneID)
+	p.CanSubmit = h.svc.guard.Allows(ctx, a, auth.DecideMatters, m.UnitID)
 	today := legal.Today(h.svc.Now())
 	p.Today, p.MinDate = today.String(), EarliestDay("meeting.notice", today).String()
 	if p.Clocks, err = h.svc.ClocksOf(r.Context(), m, today); err != nil {
@@ -446,18 +485,17 @@ func (h *handlers) office(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 }
 
-// after shows the office page again with the outcome of an action.
-func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, done string) {
+// after answers an action on the office page: done, a redirect to it that
+// says so (key: a "decision.done.*" notice); failed, the page again with
+// what was typed in the form that failed.
+func (h *handlers) after(w http.ResponseWriter, r *http.Request, m Matter, err error, key string) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message, Fields: f.Fields, Typed: r.PostForm})
+			h.officeRender(w, r, m, f.Status, officePage{Error: f.Message, Fields: f.Fields, Form: r.URL.Path, Values: f.Values, Lists: f.Lists})
 		}
 		return
 	}
-	if m2, err := h.svc.Matter(r.Context(), m.ID); err == nil {
-		m = m2
-	}
-	h.officeRender(w, r, m, http.StatusOK, officePage{Done: done})
+	h.web.Done(w, r, OfficeURL(m.ID), key)
 }
 
 func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -473,7 +511,7 @@ func (h *handlers) notice(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		_, err = h.svc.Notice(r.Context(), a, m.ID, Notice{VillageID: village, Method: Method(r.PostFormValue("method")), HeldOn: r.PostFormValue("held_on"),
 			OptedIn: opted, Team: strings.Split(r.PostFormValue("team"), "\n")})
 	}
-	h.after(w, r, m, err, h.web.T(r, "decision.office.noticed"))
+	h.after(w, r, m, err, "decision.done.noticed")
 }
 
 // voteParam reads the path's vote and its matter.
@@ -526,7 +564,7 @@ func (h *handlers) count(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if err == nil {
 		_, err = h.svc.RecordCount(r.Context(), a, v.ID, c)
 	}
-	h.after(w, r, m, err, h.web.T(r, "decision.office.counted"))
+	h.after(w, r, m, err, "decision.done.counted")
 }
 
 // correct corrects a recorded count, with its reason (Service.CorrectCount).
@@ -539,7 +577,7 @@ func (h *handlers) correct(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if err == nil {
 		_, err = h.svc.CorrectCount(r.Context(), a, v.ID, c, r.PostFormValue("reason"))
 	}
-	h.after(w, r, m, err, h.web.T(r, "decision.office.corrected"))
+	h.after(w, r, m, err, "decision.done.corrected")
 }
 
 func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -551,7 +589,7 @@ func (h *handlers) closeOnline(w http.ResponseWriter, r *http.Request, a *auth.A
 	if err == nil {
 		_, err = h.svc.CloseOnline(r.Context(), a, v.ID)
 	}
-	h.after(w, r, m, err, h.web.T(r, "decision.office.closed"))
+	h.after(w, r, m, err, "decision.done.closed")
 }
 
 func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -564,7 +602,7 @@ func (h *handlers) submit(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		_, err = h.svc.Submit(r.Context(), a, m.ID, Signatories{Head: r.PostFormValue("head"), Front: r.PostFormValue("front"),
 			Reps: [2]string{r.PostFormValue("rep1"), r.PostFormValue("rep2")}})
 	}
-	h.after(w, r, m, err, h.web.T(r, "decision.office.submitted"))
+	h.after(w, r, m, err, "decision.done.submitted")
 }
 
 // matterAny reads the path's matter for actions whose service checks its own
@@ -596,7 +634,7 @@ func (h *handlers) recognize(w http.ResponseWriter, r *http.Request, a *auth.Act
 	} else {
 		_, err = h.svc.Recognize(r.Context(), a, m.ID, r.PostFormValue("recognized") == "1", r.PostFormValue("reason"))
 	}
-	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.answered"))
+	h.afterAny(w, r, a, m, err, "decision.done.answered")
 }
 
 func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -612,30 +650,23 @@ func (h *handlers) annul(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	} else {
 		_, err = h.svc.Annul(r.Context(), a, m.ID, r.PostFormValue("reason"))
 	}
-	h.afterAny(w, r, a, m, err, h.web.T(r, "decision.office.annulled"))
+	h.afterAny(w, r, a, m, err, "decision.done.annulled")
 }
 
 // afterAny shows the outcome of a commune action: the office page to those who
 // may see it, the public page to the others (a Front officer).
-func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Actor, m Matter, err error, done string) {
-	var f web.FormFailure
-	if err != nil {
-		var ok bool
-		if f, ok = h.web.FailForm(w, r, err); !ok {
-			return
-		}
-	}
-	if t, terr := h.units.Tree(r.Context()); terr == nil {
-		if d, _ := auth.Decide(t, a.Grants, auth.DecideMatters, m.UnitID); d == auth.Allowed {
-			h.after(w, r, m, err, done)
-			return
-		}
-	}
-	if err != nil {
-		h.detailRender(w, r, m.ID, f.Status, detailPage{Error: f.Message})
+func (h *handlers) afterAny(w http.ResponseWriter, r *http.Request, a *auth.Actor, m Matter, err error, key string) {
+	if h.svc.guard.Allows(r.Context(), a, auth.DecideMatters, m.UnitID) || h.villageOfCommuneMatter(r, a, m) {
+		h.after(w, r, m, err, key)
 		return
 	}
-	http.Redirect(w, r, URL(m.ID), http.StatusSeeOther)
+	if err != nil {
+		if f, ok := h.web.FailForm(w, r, err); ok {
+			h.detailRender(w, r, m.ID, f.Status, detailPage{Error: f.Message})
+		}
+		return
+	}
+	h.web.Done(w, r, URL(m.ID), key)
 }
 
 func (h *handlers) minutes(w http.ResponseWriter, r *http.Request) {

@@ -111,6 +111,9 @@ func (t Threshold) String() string {
 	return fmt.Sprintf("từ %d/%d trở lên", t.Num, t.Den)
 }
 
+// MaxTitle is the longest title of a matter, in characters.
+const MaxTitle = 300
+
 // Method is how the households vote.
 type Method string
 

@@ -167,7 +167,7 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 	} else {
 		m.DraftID = 0
 	}
-	if m.Title == "" || utf8.RuneCountInString(m.Title) > 300 {
+	if m.Title == "" || utf8.RuneCountInString(m.Title) > MaxTitle {
 		return Matter{}, apperr.New(apperr.CodeInvalid, "decision.err.title_required").Mark("title")
 	}
 	if p.Initiative {

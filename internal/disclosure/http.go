@@ -430,6 +430,7 @@ type managePage struct {
 	Fields     map[string]string
 	Values     map[string]string
 	Today      string
+	Limits
 }
 
 func (h *handlers) unitParam(w http.ResponseWriter, r *http.Request, a *auth.Actor) (org.Unit, bool) {
@@ -454,7 +455,7 @@ func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit
 	}
 	p.Unit, p.Agency, p.Items, p.Channels, p.Pager = u, u.Type == org.Agency, items, ChannelNames, pager
 	p.Categories = Categories(p.Agency)
-	p.Today = legal.Today(h.svc.Now()).String()
+	p.Today, p.Limits = legal.Today(h.svc.Now()).String(), limits()
 	if p.Values == nil {
 		p.Values = map[string]string{}
 	}
@@ -531,7 +532,7 @@ func (h *handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		var x Disclosure
 		x, err = h.svc.Publish(r.Context(), a, d, ups)
 		if err == nil {
-			http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+			h.web.Done(w, r, URL(x.ID), "disclosure.done.published")
 			return
 		}
 	}
@@ -558,8 +559,25 @@ type editPage struct {
 	Fields     map[string]string
 	CanTake    bool
 	TakeFrom   string
-	Done       string
 	Today      string
+	// Failed names the form that failed ("amend", "withdraw"): its fields
+	// are shown as typed (Kept: the files kept; Withdraw: the reason), the
+	// other forms as stored.
+	Failed   string
+	Kept     []string
+	Withdraw string
+	Limits
+}
+
+// Limits are the model's bounds the forms carry (maxlength, min), so that a
+// form never refuses what Check accepts.
+type Limits struct {
+	MaxTitle, MaxReason int
+	FirstDay            string // the first decision date Check accepts
+}
+
+func limits() Limits {
+	return Limits{MaxTitle: MaxTitle, MaxReason: MaxReason, FirstDay: fmt.Sprintf("%04d-01-01", legal.FirstYear+1)}
 }
 
 func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Actor) (Disclosure, bool) {
@@ -577,7 +595,7 @@ func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Acto
 }
 
 func (h *handlers) editPageRender(w http.ResponseWriter, r *http.Request, x Disclosure, status int, p editPage) {
-	p.D, p.Agency, p.Channels = x, x.StaffOnly, ChannelNames
+	p.D, p.Agency, p.Channels, p.Limits = x, x.StaffOnly, ChannelNames, limits()
 	p.Unit = org.Unit{ID: x.UnitID}
 	if t, err := h.units.Tree(r.Context()); err == nil {
 		if u, ok := t.Unit(x.UnitID); ok {
@@ -620,12 +638,12 @@ func (h *handlers) amend(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if err == nil {
 		_, err = h.svc.Amend(r.Context(), a, x.ID, d, r.Form["keep"], ups)
 		if err == nil {
-			http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+			h.web.Done(w, r, URL(x.ID), "disclosure.done.amended")
 			return
 		}
 	}
 	h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
-		h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields, Values: values})
+		h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields, Values: values, Failed: "amend", Kept: r.Form["keep"]})
 	})
 }
 
@@ -640,11 +658,11 @@ func (h *handlers) withdraw(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 	if err != nil {
 		h.formError(w, r, err, func(status int, msg string, fields map[string]string) {
-			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields})
+			h.editPageRender(w, r, x, status, editPage{Error: msg, Fields: fields, Failed: "withdraw", Withdraw: r.PostFormValue("reason")})
 		})
 		return
 	}
-	http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+	h.web.Done(w, r, URL(x.ID), "disclosure.done.withdrawn")
 }
 
 func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -662,7 +680,7 @@ func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		})
 		return
 	}
-	http.Redirect(w, r, URL(x.ID), http.StatusSeeOther)
+	h.web.Done(w, r, URL(x.ID), "disclosure.done.taken_down")
 }
 
 // register shows the quarterly register (printable) or sends it as XLSX.

@@ -110,8 +110,9 @@ type Draft struct {
 
 // Limits of a disclosure's text.
 const (
-	MaxTitle = 300
-	MaxBody  = 100_000
+	MaxTitle  = 300
+	MaxBody   = 100_000
+	MaxReason = 500 // a correction's or a withdrawal's reason, characters
 )
 
 // Plan is a validated draft with the law's dates worked out.

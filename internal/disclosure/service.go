@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
@@ -272,6 +273,9 @@ func (s *Service) Amend(ctx context.Context, a *auth.Actor, id int64, d Draft, k
 	if reason == "" {
 		return Disclosure{}, apperr.New(apperr.CodeInvalid, "disclosure.err.amend_reason").Mark("reason")
 	}
+	if utf8.RuneCountInString(reason) > MaxReason {
+		return Disclosure{}, apperr.New(apperr.CodeInvalid, "disclosure.err.reason_long", MaxReason).Mark("reason")
+	}
 	cal, err := s.cal.Calendar(ctx)
 	if err != nil {
 		return Disclosure{}, err
@@ -345,6 +349,9 @@ func (s *Service) Withdraw(ctx context.Context, a *auth.Actor, id int64, reason 
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
 		return apperr.New(apperr.CodeInvalid, "disclosure.err.withdraw_reason").Mark("reason")
+	}
+	if utf8.RuneCountInString(reason) > MaxReason {
+		return apperr.New(apperr.CodeInvalid, "disclosure.err.reason_long", MaxReason).Mark("reason")
 	}
 	if err := s.mayEdit(ctx, a, id); err != nil {
 		return err

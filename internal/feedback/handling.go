@@ -119,6 +119,9 @@ type Step struct {
 // MaxAnswer is the longest answer or reason.
 const MaxAnswer = 5000
 
+// MaxRatingNote is the longest comment with a rating.
+const MaxRatingNote = 1000
+
 // checkNote refuses a note that is not UTF-8, empty (required says what to
 // write) or longer than MaxAnswer.
 func checkNote(note string, required apperr.Msg) error {
@@ -419,7 +422,7 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 		return err
 	}
 	note = strings.TrimSpace(note)
-	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > 1000 {
+	if !utf8.ValidString(note) || utf8.RuneCountInString(note) > MaxRatingNote {
 		return apperr.New(apperr.CodeInvalid, "feedback.err.rating_note").Mark("note")
 	}
 	now := s.db.NowMillis()

@@ -104,8 +104,15 @@ func (h *handlers) namesFor(ctx context.Context, unitID int64) (names, error) {
 
 // --- citizens ---
 
+// Limits are the model's bounds the forms carry as maxlength, so that a form
+// never refuses what the service accepts.
+type Limits struct{ MaxDescription, MaxAddress, MaxContact, MaxAnswer, MaxRatingNote int }
+
+var limits = Limits{MaxDescription, MaxAddress, MaxContact, MaxAnswer, MaxRatingNote}
+
 type unitPage struct {
 	names
+	Limits
 	Unit      org.Unit
 	Villages  []org.Unit
 	Stats     Stats
@@ -121,6 +128,7 @@ type unitPage struct {
 }
 
 func (h *handlers) unitPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p unitPage) {
+	p.Limits = limits
 	t, err := h.units.Tree(r.Context())
 	if err != nil {
 		h.web.Error(w, r, err)
@@ -265,6 +273,7 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 
 type trackPage struct {
 	names
+	Limits
 	P        Public
 	Unit     org.Unit
 	Commune  org.Unit
@@ -274,13 +283,13 @@ type trackPage struct {
 	Mine     bool
 	CanRate  bool
 	CanOpen  bool
-	Done     string
 	Error    string
 	Values   map[string]string
 	Answered string
 }
 
 func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int, p trackPage) {
+	p.Limits = limits
 	pub, err := h.svc.Track(r.Context(), r.PathValue("code"))
 	if err != nil {
 		h.web.Error(w, r, err)
@@ -324,24 +333,17 @@ func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int,
 }
 
 func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
-	p := trackPage{}
-	switch r.URL.Query().Get("xong") {
-	case "danh-gia":
-		p.Done = h.web.T(r, "feedback.track.rated")
-	case "mo-lai":
-		p.Done = h.web.T(r, "feedback.track.reopened")
-	}
-	h.trackPage(w, r, http.StatusOK, p)
+	h.trackPage(w, r, http.StatusOK, trackPage{})
 }
 
-func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, done string, err error) {
+func (h *handlers) citizenStep(w http.ResponseWriter, r *http.Request, key string, err error) {
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.trackPage(w, r, f.Status, trackPage{Error: f.Message, Values: map[string]string{"note": r.PostFormValue("note"), "reason": r.PostFormValue("reason")}})
+			h.trackPage(w, r, f.Status, trackPage{Error: f.Message, Values: f.Values})
 		}
 		return
 	}
-	http.Redirect(w, r, TrackURL(r.PathValue("code"))+"?xong="+done, http.StatusSeeOther)
+	h.web.Done(w, r, TrackURL(r.PathValue("code")), key)
 }
 
 func (h *handlers) rate(w http.ResponseWriter, r *http.Request) {
@@ -351,11 +353,11 @@ func (h *handlers) rate(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = h.svc.Rate(r.Context(), auth.ActorOf(r), r.PathValue("code"), stars, r.PostFormValue("note"))
 	}
-	h.citizenStep(w, r, "danh-gia", err)
+	h.citizenStep(w, r, "feedback.done.rated", err)
 }
 
 func (h *handlers) reopen(w http.ResponseWriter, r *http.Request) {
-	h.citizenStep(w, r, "mo-lai", h.svc.Reopen(r.Context(), auth.ActorOf(r), r.PathValue("code"), r.PostFormValue("reason")))
+	h.citizenStep(w, r, "feedback.done.reopened", h.svc.Reopen(r.Context(), auth.ActorOf(r), r.PathValue("code"), r.PostFormValue("reason")))
 }
 
 func (h *handlers) find(w http.ResponseWriter, r *http.Request) {
@@ -516,7 +518,6 @@ type queuePage struct {
 	Places   map[int64]string
 	Routes   []Route
 	Error    string
-	Done     string
 	Province bool // the unit sets the categories and hot-spot rule
 }
 
@@ -583,11 +584,7 @@ func (h *handlers) queuePage(w http.ResponseWriter, r *http.Request, a *auth.Act
 
 func (h *handlers) queue(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback); ok {
-		p := queuePage{}
-		if r.URL.Query().Get("xong") == "1" {
-			p.Done = h.web.T(r, "feedback.queue.route_saved")
-		}
-		h.queuePage(w, r, a, u, http.StatusOK, p)
+		h.queuePage(w, r, a, u, http.StatusOK, queuePage{})
 	}
 }
 
@@ -619,17 +616,17 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		return
 	}
-	http.Redirect(w, r, QueueURL(u)+"?xong=1", http.StatusSeeOther)
+	h.web.Done(w, r, QueueURL(u), "feedback.done.route_saved")
 }
 
 type itemPage struct {
 	names
+	Limits
 	D        Detail
 	Place    string
 	Handler  org.Unit
 	Steps    []string
 	Error    string
-	Done     string
 	Values   map[string]string
 	Today    legal.Date
 	When     map[int64]string
@@ -638,6 +635,7 @@ type itemPage struct {
 }
 
 func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, p itemPage) {
+	p.Limits = limits
 	id, ok := web.PathID(r, "id")
 	if !ok {
 		h.web.NotFound(w, r)
@@ -671,11 +669,7 @@ func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 }
 
 func (h *handlers) item(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	p := itemPage{}
-	if r.URL.Query().Get("xong") == "1" {
-		p.Done = h.web.T(r, "feedback.item.saved")
-	}
-	h.itemPage(w, r, a, http.StatusOK, p)
+	h.itemPage(w, r, a, http.StatusOK, itemPage{})
 }
 
 func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -713,10 +707,10 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		if !ok {
 			queue = it.HandlerID
 		}
-		http.Redirect(w, r, h.svc.queueURL(r.Context(), queue), http.StatusSeeOther)
+		h.web.Done(w, r, h.svc.queueURL(r.Context(), queue), "feedback.done.moved")
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d?xong=1", id), http.StatusSeeOther)
+	h.web.Done(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d", id), "feedback.done.saved")
 }
 
 func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -754,7 +748,6 @@ type keysPage struct {
 	Keys   []Key
 	New    string
 	Error  string
-	Done   string
 	Sample string
 }
 
@@ -771,11 +764,7 @@ func (h *handlers) keysPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 
 func (h *handlers) keys(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	if u, ok := h.ah.Unit(w, r, a, auth.HandleFeedback); ok {
-		p := keysPage{}
-		if r.URL.Query().Get("xong") == "1" {
-			p.Done = h.web.T(r, "feedback.keys.revoked")
-		}
-		h.keysPage(w, r, a, u, http.StatusOK, p)
+		h.keysPage(w, r, a, u, http.StatusOK, keysPage{})
 	}
 }
 
@@ -812,7 +801,7 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.Error(w, r, err)
 		return
 	}
-	http.Redirect(w, r, u.OfficeURL("open311")+"?xong=1", http.StatusSeeOther)
+	h.web.Done(w, r, u.OfficeURL("open311"), "feedback.done.revoked")
 }
 
 type settingsPage struct {
@@ -822,7 +811,6 @@ type settingsPage struct {
 	HotDays    string
 	Error      string
 	Problems   []string // what is wrong with each bad line of the list
-	Done       string
 }
 
 func (h *handlers) settings(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -840,9 +828,6 @@ func (h *handlers) settings(w http.ResponseWriter, r *http.Request, a *auth.Acto
 		return
 	}
 	p := settingsPage{Unit: u, Categories: FormatCategories(cats), HotN: strconv.Itoa(hot.N), HotDays: strconv.Itoa(hot.Days)}
-	if r.URL.Query().Get("xong") == "1" {
-		p.Done = h.web.T(r, "feedback.settings.saved")
-	}
 	h.web.Render(w, r, h.pages["settings"], h.web.T(r, "feedback.settings.title", u.Name), p)
 }
 
@@ -873,5 +858,5 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 		}
 		return
 	}
-	http.Redirect(w, r, u.OfficeURL("phan-anh", "linh-vuc")+"?xong=1", http.StatusSeeOther)
+	h.web.Done(w, r, u.OfficeURL("phan-anh", "linh-vuc"), "feedback.done.settings_saved")
 }

@@ -117,11 +117,7 @@ type grantRow struct {
 }
 
 func (h *handlers) home(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	msg := ""
-	if r.URL.Query().Get("loi-moi") == "nhan" {
-		msg = h.web.T(r, "office.invitations.accepted")
-	}
-	h.homePage(w, r, a, http.StatusOK, msg, "")
+	h.homePage(w, r, a, http.StatusOK, "", "")
 }
 
 func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, msg, fail string) {
@@ -166,7 +162,7 @@ func (h *handlers) answerInvitation(accept bool) func(http.ResponseWriter, *http
 			h.web.NotFound(w, r)
 			return
 		}
-		v, err := h.svc.AnswerInvitation(r.Context(), a, id, accept)
+		_, err := h.svc.AnswerInvitation(r.Context(), a, id, accept)
 		if err != nil {
 			if f, ok := h.web.FailForm(w, r, err); ok {
 				h.homePage(w, r, a, f.Status, "", f.Message)
@@ -174,11 +170,11 @@ func (h *handlers) answerInvitation(accept bool) func(http.ResponseWriter, *http
 			return
 		}
 		if accept {
-			// The role is in force from the next request: send the browser there.
-			http.Redirect(w, r, "/quan-tri?loi-moi=nhan", http.StatusSeeOther)
+			// The role is in force from the next request: the redirect's page has it.
+			h.web.Done(w, r, "/quan-tri", "office.done.accepted")
 			return
 		}
-		h.homePage(w, r, a, http.StatusOK, h.web.T(r, "office.invitations.declined", v.Role.Label()), "")
+		h.web.Done(w, r, "/quan-tri", "office.done.declined")
 	}
 }
 
@@ -282,7 +278,7 @@ func (h *handlers) addOfficial(w http.ResponseWriter, r *http.Request, a *auth.A
 }
 
 // onOfficial handles an action on one role or account listed on the unit's
-// officials page: {param} is its ID, do returns the confirmation.
+// officials page: {param} is its ID, do returns the notice key (Server.Done).
 func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Actor, id int64) (string, error)) func(http.ResponseWriter, *http.Request, *auth.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		u, ok := h.ah.Scope(w, r, a, auth.ManageUsers)
@@ -294,14 +290,14 @@ func (h *handlers) onOfficial(param string, do func(r *http.Request, a *auth.Act
 			h.web.NotFound(w, r)
 			return
 		}
-		msg, err := do(r, a, id)
+		key, err := do(r, a, id)
 		if err != nil {
 			if f, ok := h.web.FailForm(w, r, err); ok {
 				h.officialsPage(w, r, a, u, f.Status, failed(f, nil))
 			}
 			return
 		}
-		h.officialsPage(w, r, a, u, http.StatusOK, done(msg))
+		h.web.Done(w, r, "/quan-tri/don-vi/"+r.PathValue("unit")+"/can-bo", key)
 	}
 }
 
@@ -313,14 +309,13 @@ func (h *handlers) lock(locked bool) func(http.ResponseWriter, *http.Request, *a
 				return "", err
 			}
 		}
-		acc, err := h.svc.SetLocked(r.Context(), a, id, locked)
-		if err != nil {
+		if _, err := h.svc.SetLocked(r.Context(), a, id, locked); err != nil {
 			return "", err
 		}
 		if !locked {
-			return h.web.T(r, "office.officials.unlocked", acc.Email), nil
+			return "office.done.unlocked", nil
 		}
-		return h.web.T(r, "office.officials.locked", acc.Email), nil
+		return "office.done.locked", nil
 	})
 }
 
@@ -330,11 +325,10 @@ func (h *handlers) revokeRole() func(http.ResponseWriter, *http.Request, *auth.A
 		if err := web.Confirmed(r); err != nil {
 			return "", err
 		}
-		role, err := h.svc.RevokeRole(r.Context(), a, id)
-		if err != nil {
+		if _, err := h.svc.RevokeRole(r.Context(), a, id); err != nil {
 			return "", err
 		}
-		return h.web.T(r, "office.officials.revoked", role.Label()), nil
+		return "office.done.revoked", nil
 	})
 }
 
@@ -433,5 +427,5 @@ func (h *handlers) confirmRepresentative(w http.ResponseWriter, r *http.Request,
 		}
 		return
 	}
-	h.householdsPage(w, r, u, http.StatusOK, done(h.web.T(r, "office.households.updated")))
+	h.web.Done(w, r, "/quan-tri/don-vi/"+r.PathValue("unit")+"/ho-gia-dinh", "office.done.representative")
 }

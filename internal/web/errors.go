@@ -2,8 +2,11 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"danchu/internal/apperr"
@@ -43,6 +46,26 @@ type FormFailure struct {
 	Status  int               // 400, 409 or 429
 	Message string            // in the request's language
 	Fields  map[string]string // field name -> message ("" only marks it)
+	// Values is what was typed, field name -> first value (passwords and the
+	// form token left out); Lists every value of a field sent more than once
+	// or a checkbox group (see Typed).
+	Values map[string]string
+	Lists  map[string][]string
+}
+
+// Typed is what the person sent in the form of r, to show it again: each
+// field's first value (Values) and every value of each field (Lists, for
+// checkbox groups and multiple selects; the template asks "in"). A password
+// or the form token is never sent back.
+func Typed(r *http.Request) (map[string]string, map[string][]string) {
+	vals, lists := map[string]string{}, map[string][]string{}
+	for k, vs := range r.PostForm {
+		if k == "csrf" || strings.Contains(k, "password") || len(vs) == 0 {
+			continue
+		}
+		vals[k], lists[k] = vs[0], vs
+	}
+	return vals, lists
 }
 
 // FailForm is the one rule for a form whose submission failed. An error the
@@ -61,7 +84,9 @@ func (s *Server) FailForm(w http.ResponseWriter, r *http.Request, err error) (Fo
 	switch apperr.CodeOf(err) {
 	case apperr.CodeInvalid, apperr.CodeConflict, apperr.CodeTooMany:
 		setRetryAfter(w, err)
-		return FormFailure{Status: StatusOf(err), Message: s.Message(r, err), Fields: s.FieldMessages(r, err)}, true
+		f := FormFailure{Status: StatusOf(err), Message: s.Message(r, err), Fields: s.FieldMessages(r, err)}
+		f.Values, f.Lists = Typed(r)
+		return f, true
 	}
 	s.Error(w, r, err)
 	return FormFailure{}, false
@@ -86,3 +111,6 @@ func RetrySeconds(d time.Duration) int {
 func SetRetryAfter(w http.ResponseWriter, d time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(RetrySeconds(d)))
 }
+
+// in reports whether v is among list (a checkbox of a group typed before).
+func in(list []string, v any) bool { return slices.Contains(list, fmt.Sprint(v)) }

@@ -123,6 +123,13 @@ func (c Catalog) T(lang, key string, args ...any) string {
 	return s
 }
 
+// has reports whether key is in the catalog in both languages.
+func (c Catalog) has(key string) bool {
+	_, vi := c[LangVI][key]
+	_, en := c[LangEN][key]
+	return vi && en
+}
+
 // pieces is args with each apperr.Msg among them rendered in lang (args itself
 // is left alone: it may be the arguments of a shared error value).
 func (c Catalog) pieces(lang string, args []any) []any {

@@ -36,6 +36,7 @@ type View struct {
 	Title     string
 	Data      any
 	Viewer    Viewer
+	Notice    string // what the post before the redirect did (Server.Done), shown once
 }
 
 func newRenderer() (*Renderer, error) {
@@ -81,7 +82,14 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return r.catalog.T(lang, m.Key, m.Args...)
 		},
-		"inc":      func(i int) int { return i + 1 },
+		"inc": func(i int) int { return i + 1 },
+		"in":  in,
+		"signInNext": func(path string) string { // the page to come back to after signing in from the header
+			if path == "/" || strings.HasPrefix(path, "/cong-dan") || strings.HasPrefix(path, "/dang-nhap") {
+				return ""
+			}
+			return path
+		},
 		"markdown": Markdown,
 		"size":     FormatSize,
 		"langURL": func(v View) string {

@@ -93,3 +93,14 @@ func (b *Browser) PostMultipart(formPath, path string, v url.Values, files ...Fi
 	mw.Close()
 	return b.read(b.C.Post(b.Base+path, mw.FormDataContentType(), &body))
 }
+
+// Follow is the page a post's redirect (303) leads to: its status, body and
+// headers, fetched with the same cookies (so the notice of Server.Done is on
+// it). A post that answered otherwise is returned as it is.
+func (b *Browser) Follow(code int, body string, hd http.Header) (int, string, http.Header) {
+	b.T.Helper()
+	if code != http.StatusSeeOther {
+		return code, body, hd
+	}
+	return b.Get(hd.Get("Location"))
+}
