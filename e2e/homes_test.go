@@ -89,12 +89,12 @@ func TestRoleHomes(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`input[name="choice"][value="agree"]`)),
 		chromedp.Click(chromedp.CSS(`input[name="choice"][value="agree"]`)),
 		chromedp.Submit(chromedp.CSS(`textarea[name="opinion"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok b`)),
+		chromedp.WaitVisible(chromedp.CSS(`p.receipt b`)),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	receipt := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`p.flash.ok b`))))(t)
+	receipt := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`p.receipt b`))))(t)
 
 	for _, c := range []struct {
 		who  string
