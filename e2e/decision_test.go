@@ -33,7 +33,7 @@ func TestOnlineVoteJourney(t *testing.T) {
 	officialSignIn(t, off, base)
 	recovery := strings.Fields(must(chromedp.Run(off, chromedp.Text(chromedp.CSS(`ol.codes`))))(t))
 	err = chromedp.Do(off,
-		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%d/quyet-dinh", base, village.ID)),
+		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%s/quyet-dinh", base, village.OfficeKey())),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="subject"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="subject"]`), "6"),
 		chromedp.SendKeys(chromedp.CSS(`input[name="title"]`), "Giờ mở cửa nhà văn hóa thôn vào mùa hè"),

@@ -92,7 +92,7 @@ func TestFeedbackJourney(t *testing.T) {
 
 	off := browser(t)
 	officialSignIn(t, off, base)
-	queue := fmt.Sprintf("%s/quan-tri/don-vi/%d/phan-anh", base, commune.ID)
+	queue := fmt.Sprintf("%s/quan-tri/don-vi/%s/phan-anh", base, commune.OfficeKey())
 	link := fmt.Sprintf(`//a[text()=%q]`, code)
 	err = chromedp.Do(off,
 		chromedp.Navigate(queue),

@@ -30,7 +30,7 @@ func TestFailedFormKeepsEverything(t *testing.T) {
 	officialSignIn(t, off, base)
 	closes := time.Now().AddDate(0, 0, 5).Format("2006-01-02")
 	err = chromedp.Do(off,
-		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%d/lay-y-kien", base, commune.ID)),
+		chromedp.Navigate(fmt.Sprintf("%s/quan-tri/don-vi/%s/lay-y-kien", base, commune.OfficeKey())),
 		chromedp.WaitVisible(chromedp.CSS(`select[name="subject"]`)),
 	)
 	if err != nil {

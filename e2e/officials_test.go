@@ -27,7 +27,7 @@ func TestLockOfficialJourney(t *testing.T) {
 	officialSignIn(t, off, base) // xa@danchu.demo
 	admin := browser(t)
 	officialSignInAs(t, admin, base, "tinh@danchu.demo")
-	page := fmt.Sprintf("%s/quan-tri/don-vi/%d/can-bo", base, hue.ID)
+	page := fmt.Sprintf("%s/quan-tri/don-vi/%s/can-bo", base, hue.OfficeKey())
 	err = chromedp.Do(admin,
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(chromedp.CSS(`table.list`)),

@@ -25,6 +25,7 @@ import (
 	"danchu/internal/decision"
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
+	"danchu/internal/home"
 	"danchu/internal/notify"
 	"danchu/internal/office"
 	"danchu/internal/org"
@@ -201,6 +202,11 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	if err := feedback.RegisterRoutes(s, ah, a.Feedback, a.Units); err != nil {
+		return nil, err
+	}
+	// The citizen's page and the village head's: each room lends its lists.
+	if err := home.RegisterRoutes(s, ah, a.Units, []home.Citizen{a.Consult, a.Feedback, a.Decide},
+		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {
 		return nil, err
 	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {

@@ -93,7 +93,7 @@ func TestConsultationPages(t *testing.T) {
 		defer srv.Close()
 		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
 		closes := time.Now().AddDate(0, 0, 40).Format("2006-01-02")
 		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế dân chủ xã Đan Điền"},
 			"parts": {"## Chương I\nQuy định chung\n## Chương II\nCông khai\n## Chương III\nGiám sát"}, "forms": {"online"}, "closes_on": {closes}})

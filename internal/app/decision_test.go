@@ -42,7 +42,7 @@ func TestDecisionPages(t *testing.T) {
 		defer srv.Close()
 		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
 		code, page, _ := head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {""}})
 		if code != http.StatusBadRequest || !strings.Contains(page, "Hãy ghi nội dung cần quyết định") {
 			t.Errorf("empty title: %d", code)
@@ -195,7 +195,7 @@ func TestElectionPages(t *testing.T) {
 		var n int
 		d.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&n)
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
 		code, _, hd := head.Post(manage, manage, url.Values{"subject": {"4"}, "title": {"Bầu trưởng thôn nhiệm kỳ 2027–2032"},
 			"candidates": {"Nguyễn Văn An\nTrần Thị Bình"}, "seats": {"1"}})
 		if code != http.StatusSeeOther {
@@ -247,7 +247,7 @@ func TestCommuneMatterVillageHead(t *testing.T) {
 		own, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
 		other, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-02")
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", commune.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", commune.OfficeKey())
 		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"1"}, "title": {"Mức đóng góp làm đường liên thôn 2027"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose a commune-wide matter: %d", code)

@@ -104,7 +104,7 @@ func TestDisclosurePages(t *testing.T) {
 		}
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
 		today := legal.Today(time.Now())
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey())
 		form := url.Values{"category": {"4"}, "title": {`Quy chế dân chủ ở cơ sở <script>alert("t")</script>`},
 			"body": {"Điều 1. Phạm vi\n- Công khai **đầy đủ**\n<img src=x onerror=alert(1)>"}, "decision_date": {today.AddDays(-2).String()},
 			"ch_posting": {"1"}, "ch_posting_start": {today.String()}}
@@ -186,7 +186,7 @@ func TestDisclosurePages(t *testing.T) {
 		}
 		// The quarterly register, printable and as XLSX.
 		q := disclosure.QuarterOf(today)
-		reg := fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai?nam=%d&quy=%d", commune.ID, today.Year, q)
+		reg := fmt.Sprintf("/quan-tri/don-vi/%s/so-cong-khai?nam=%d&quy=%d", commune.OfficeKey(), today.Year, q)
 		if code, page, _ := official.Get(reg); code != 200 || !strings.Contains(page, fmt.Sprintf("Sổ theo dõi công khai — quý %d năm %d", q, today.Year)) || !strings.Contains(page, "Niêm yết tại trụ sở") {
 			t.Errorf("register page: %d", code)
 		}

@@ -36,9 +36,9 @@ func TestErrorsInRequestLanguage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		matters := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
-		consult := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
-		disclose := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+		matters := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
+		consult := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
+		disclose := fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey())
 		for _, tt := range []struct {
 			name, email, lang string
 			post              func(b *webtest.Browser) (int, string, http.Header)

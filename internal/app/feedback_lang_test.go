@@ -37,9 +37,9 @@ func TestFeedbackErrorsInRequestLanguage(t *testing.T) {
 		}
 		page := "/xa/" + demo.CommuneCode + "/phan-anh"
 		item := fmt.Sprintf("/quan-tri/phan-anh/%d", it.ID)
-		queue := fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", commune.ID)
-		keys := fmt.Sprintf("/quan-tri/don-vi/%d/open311", commune.ID)
-		settings := fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", commune.ParentID)
+		queue := fmt.Sprintf("/quan-tri/don-vi/%s/phan-anh", commune.OfficeKey())
+		keys := fmt.Sprintf("/quan-tri/don-vi/%s/open311", commune.OfficeKey())
+		settings := fmt.Sprintf("/quan-tri/don-vi/%s/phan-anh/linh-vuc", officeKey(t, a, commune.ParentID))
 		send := func(desc string, files ...webtest.File) func(b *webtest.Browser) (int, string, http.Header) {
 			return func(b *webtest.Browser) (int, string, http.Header) {
 				return b.PostMultipart(page, page, url.Values{"kind": {"feedback"}, "category": {"moi-truong"}, "description": {desc},

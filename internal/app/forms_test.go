@@ -33,7 +33,7 @@ func TestFormsAgreeWithServer(t *testing.T) {
 		today := legal.Today(d.Now())
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		consultations := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		consultations := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
 		code, _, hd := official.Post(consultations, consultations, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế"}, "parts": {"## Chương I\nChung"},
 			"forms": {"online"}, "closes_on": {today.AddDays(40).String()}})
 		if code != http.StatusSeeOther {
@@ -55,11 +55,11 @@ func TestFormsAgreeWithServer(t *testing.T) {
 			{official, consultations, "", "closes_on", "required", ""},
 			{official, consultations, "", "title", "maxlength", n(consultation.MaxTitle)},
 			{cit, public, public + "/gop-y", "body", "maxlength", n(consultation.MaxComment)},
-			{official, fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID), "", "title", "maxlength", n(disclosure.MaxTitle)},
-			{official, fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID), "", "decision_date", "required", ""},
-			{official, fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID), "", "decision_date", "min", fmt.Sprintf("%04d-01-01", legal.FirstYear+1)},
-			{official, fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID), "", "decision_date", "max", today.String()},
-			{head, fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID), "", "title", "maxlength", n(decision.MaxTitle)},
+			{official, fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "", "title", "maxlength", n(disclosure.MaxTitle)},
+			{official, fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "", "decision_date", "required", ""},
+			{official, fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "", "decision_date", "min", fmt.Sprintf("%04d-01-01", legal.FirstYear+1)},
+			{official, fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "", "decision_date", "max", today.String()},
+			{head, fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey()), "", "title", "maxlength", n(decision.MaxTitle)},
 			{anyone, "/xa/" + demo.CommuneCode + "/phan-anh", "/xa/" + demo.CommuneCode + "/phan-anh", "description", "maxlength", n(feedback.MaxDescription)},
 			{anyone, "/xa/" + demo.CommuneCode + "/phan-anh", "/xa/" + demo.CommuneCode + "/phan-anh", "address", "maxlength", n(feedback.MaxAddress)},
 			{cit, "/xa/" + demo.CommuneCode + "/phan-anh", "/xa/" + demo.CommuneCode + "/phan-anh", "contact", "maxlength", n(feedback.MaxContact)},

@@ -56,13 +56,13 @@ func TestPostsRedirectAndSayWhatHappened(t *testing.T) {
 
 		var office, consultation string
 		t.Run("decision", func(t *testing.T) {
-			manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+			manage := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
 			office = post(t, head, manage, manage, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa"}}, "Đã tạo nội dung cần Nhân dân quyết định")
 			post(t, head, office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
 				"held_on": {time.Now().AddDate(0, 0, 5).Format("2006-01-02")}}, "Đã thông báo; danh sách hộ đã được chốt.")
 		})
 		t.Run("consultation", func(t *testing.T) {
-			manage := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+			manage := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
 			back := post(t, official, manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế"}, "parts": {"## I\nA"},
 				"forms": {"online"}, "closes_on": {today.AddDays(40).String()}}, "Đã mở lấy ý kiến")
 			consultation = strings.Replace(back, "/quan-tri", "", 1)
@@ -75,12 +75,12 @@ func TestPostsRedirectAndSayWhatHappened(t *testing.T) {
 			post(t, official, back, back+"/truc-tiep", url.Values{"source": {"meeting"}, "part": {"0"}, "stance": {"agree"}, "bodies": {"A\nB"}}, "Đã nhập 2 ý kiến.")
 		})
 		t.Run("disclosure", func(t *testing.T) {
-			manage := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+			manage := fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey())
 			post(t, official, manage, manage, url.Values{"category": {"4"}, "title": {"Quy chế dân chủ"}, "decision_date": {today.AddDays(-2).String()},
 				"ch_posting": {"1"}, "ch_posting_start": {today.String()}}, "Đã công bố.", webtest.File{Field: "files", Name: "quy-che.pdf", Content: pdfBytes})
 		})
 		t.Run("feedback", func(t *testing.T) {
-			queue := fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", commune.ID)
+			queue := fmt.Sprintf("/quan-tri/don-vi/%s/phan-anh", commune.OfficeKey())
 			post(t, official, queue, queue+"/dieu-phoi", url.Values{"category": {"moi-truong"}, "to": {""}}, "Đã lưu bảng điều phối.")
 		})
 		t.Run("calendar", func(t *testing.T) {

@@ -40,7 +40,7 @@ func TestFormsOfferedOnlyToWhomTheyServe(t *testing.T) {
 
 		// A village matter voted at a meeting, counted and submitted: it awaits the commune's recognition.
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
 		code, _, hd := head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose: %d", code)
@@ -67,7 +67,7 @@ func TestFormsOfferedOnlyToWhomTheyServe(t *testing.T) {
 			t.Fatalf("submit: %d", code)
 		}
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		consult := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		consult := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
 		code, _, hd = official.Post(consult, consult, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế"}, "parts": {"## I\nA"},
 			"forms": {"online"}, "closes_on": {day.AddDate(0, 0, 30).Format("2006-01-02")}})
 		if code != http.StatusSeeOther {
@@ -76,9 +76,9 @@ func TestFormsOfferedOnlyToWhomTheyServe(t *testing.T) {
 		pages := []string{
 			matter,
 			hd.Get("Location"),
-			fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID),
-			fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", commune.ID),
-			fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", village.ID),
+			fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()),
+			fmt.Sprintf("/quan-tri/don-vi/%s/phan-anh", commune.OfficeKey()),
+			fmt.Sprintf("/quan-tri/don-vi/%s/ho-gia-dinh", village.OfficeKey()),
 		}
 		// The province administrator last: the office's forms it is shown lock and revoke.
 		roles := []string{"truongthon", "xa", "mattran", "thanhtra", "xem", "tinh"}

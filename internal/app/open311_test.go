@@ -237,7 +237,7 @@ func TestOpen311(t *testing.T) {
 		}
 		// The back-office page issues a key shown once, and revokes it.
 		b := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		keysPage := "/quan-tri/don-vi/" + strconv.FormatInt(commune.ID, 10) + "/open311"
+		keysPage := commune.OfficeURL("open311")
 		code, page, _ := b.Post(keysPage, keysPage, url.Values{"name": {"Cổng iHanoi (thử)"}})
 		shown := regexp.MustCompile(`id="khoa-moi">(dc311_[a-z2-7]+)<`).FindStringSubmatch(page)
 		if code != 200 || shown == nil {

@@ -120,8 +120,8 @@ func TestOverflowingParameters(t *testing.T) {
 			{"/quan-tri/phan-anh/" + big, 404, official},
 			{"/quan-tri/phan-anh/1/anh/" + big, 404, official},
 			{"/quan-tri/lich?nam=" + big, 400, official},
-			{fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky?truoc=%s", commune.ID, big), 400, official},
-			{fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai?nam=%s", commune.ID, big), 400, official},
+			{fmt.Sprintf("/quan-tri/don-vi/%s/nhat-ky?truoc=%s", commune.OfficeKey(), big), 400, official},
+			{fmt.Sprintf("/quan-tri/don-vi/%s/so-cong-khai?nam=%s", commune.OfficeKey(), big), 400, official},
 			{"/quan-tri/don-vi/" + big + "/phan-anh", 404, official},
 		} {
 			b := tt.who
@@ -219,11 +219,11 @@ func TestAuditLogIPOnlyForAdministrators(t *testing.T) {
 		commune := mustUnit(t, a, demo.CommuneCode)
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
 		// Something in the commune's log, done from 127.0.0.1.
-		if code, _, _ := official.Post(fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", commune), fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", commune),
+		if code, _, _ := official.Post("/quan-tri/don-vi/"+demo.CommuneCode+"/phan-anh/linh-vuc", fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", commune),
 			url.Values{"categories": {"khac | Khác | 10"}, "hot_n": {"5"}, "hot_days": {"7"}}); code >= 500 {
 			t.Fatalf("settings: %d", code)
 		}
-		page := fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", commune)
+		page := "/quan-tri/don-vi/" + demo.CommuneCode + "/nhat-ky"
 		for _, tt := range []struct {
 			email  string
 			showIP bool
@@ -276,7 +276,7 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 		offActor := officialActor(t, a, "xa@danchu.demo")
 
 		// A consultation, with the comment of a citizen who keeps their name to themselves.
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
 		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế"},
 			"parts": {"## Chương I\nQuy định chung"}, "forms": {"online"}, "closes_on": {time.Now().AddDate(0, 0, 40).Format("2006-01-02")}})
 		if code != http.StatusSeeOther {

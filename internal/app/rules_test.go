@@ -66,7 +66,7 @@ func newDecisionRoom(t *testing.T, d *db.DB, method string) *decisionRoom {
 	r.villageID = village.ID
 	d.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&r.households)
 	r.at(t, r.now)
-	manage := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+	manage := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
 	code, _, hd := r.head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa thôn"}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("propose: %d", code)

@@ -66,7 +66,7 @@ func TestSignInReturnsToPage(t *testing.T) {
 		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
 		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		manage := fmt.Sprintf("/quan-tri/don-vi/%s/lay-y-kien", commune.OfficeKey())
 		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế"}, "parts": {"## Chương I\nChung"},
 			"forms": {"online"}, "closes_on": {time.Now().AddDate(0, 0, 40).Format("2006-01-02")}})
 		if code != http.StatusSeeOther {
@@ -75,7 +75,7 @@ func TestSignInReturnsToPage(t *testing.T) {
 		consultation := "/lay-y-kien/" + strings.TrimPrefix(hd.Get("Location"), "/quan-tri/lay-y-kien/")
 
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
-		matters := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		matters := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
 		code, _, hd = head.Post(matters, matters, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose: %d", code)

@@ -40,8 +40,8 @@ func TestTextAtTheBoundary(t *testing.T) {
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
 		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
 		visitor := webtest.New(t, srv.URL)
-		matters := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
-		boards := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+		matters := fmt.Sprintf("/quan-tri/don-vi/%s/quyet-dinh", village.OfficeKey())
+		boards := fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey())
 		feedback := "/xa/" + demo.CommuneCode + "/phan-anh"
 		today := legal.Today(time.Now())
 		disclosure := func(title string) url.Values {

@@ -60,7 +60,7 @@ func TestOversizedUpload(t *testing.T) {
 			table             string
 		}{
 			{"Feedback", "/xa/" + demo.CommuneCode + "/phan-anh", "photos", 52 << 20, "lớn quá 51 MB", "feedback_items"},
-			{"Disclosure", fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID), "files", 111 << 20, "lớn quá 110 MB", "disclosures"},
+			{"Disclosure", fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "files", 111 << 20, "lớn quá 110 MB", "disclosures"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				_, page, _ := official.Get(tt.page)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -472,7 +471,7 @@ func (h *Handlers) forgot(w http.ResponseWriter, r *http.Request) {
 // whole country) and checks action on it; otherwise it answers the request
 // (not found, forbidden) and reports false.
 func (h *Handlers) Unit(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {
-	if _, ok := web.PathID(r, "unit"); !ok {
+	if r.PathValue("unit") == "0" {
 		h.web.NotFound(w, r)
 		return org.Unit{}, false
 	}
@@ -480,12 +479,27 @@ func (h *Handlers) Unit(w http.ResponseWriter, r *http.Request, a *Actor, action
 }
 
 // Scope reads the {unit} of a back-office URL and checks action on it. The
-// whole country is unit 0. A unit outside the actor's scopes is "not found".
+// segment is the unit's official code (org.Unit.OfficeKey: 19885, 46,
+// 19885-01); the whole country is 0. A unit outside the actor's scopes is "not
+// found", however it is named. An internal ID still works: once the guard has
+// let the actor in (so the answer reveals nothing to anyone else), a GET is sent
+// for good (301) to the same path under the code; other methods are served
+// where they were posted, so a form open in an old page still goes through.
 func (h *Handlers) Scope(w http.ResponseWriter, r *http.Request, a *Actor, action Action) (org.Unit, bool) {
-	id, err := strconv.ParseInt(r.PathValue("unit"), 10, 64)
-	if err != nil || id < 0 {
-		h.web.NotFound(w, r)
+	seg := r.PathValue("unit")
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
 		return org.Unit{}, false
+	}
+	u, byCode := t.ByCode(seg)
+	id := u.ID
+	if !byCode && seg != "0" {
+		var ok bool
+		if id, ok = web.ParseID(seg); !ok {
+			h.web.NotFound(w, r)
+			return org.Unit{}, false
+		}
 	}
 	if err := h.svc.guard.Can(r.Context(), a, action, id); err != nil {
 		h.web.Error(w, r, err)
@@ -494,11 +508,23 @@ func (h *Handlers) Scope(w http.ResponseWriter, r *http.Request, a *Actor, actio
 	if id == 0 {
 		return org.Unit{Name: h.web.T(r, "auth.country")}, true
 	}
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
+	if !byCode {
+		var found bool
+		if u, found = t.Unit(id); !found { // a number that names no unit (a whole-country role passes the guard)
+			h.web.NotFound(w, r)
+			return org.Unit{}, false
+		}
+		if key := u.OfficeKey(); key != seg && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+			prefix := "/quan-tri/don-vi/" + seg
+			if rest, ok := strings.CutPrefix(r.URL.Path, prefix); ok {
+				target := u.OfficeURL() + rest
+				if r.URL.RawQuery != "" {
+					target += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, target, http.StatusMovedPermanently)
+				return org.Unit{}, false
+			}
+		}
 	}
-	u, _ := t.Unit(id)
 	return u, true
 }

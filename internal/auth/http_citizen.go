@@ -37,7 +37,13 @@ func (h *Handlers) registerCitizen(s *web.Server) {
 	s.HandleFunc("POST /cong-dan/nhan-ho", h.citizen(h.citizenClaim))
 }
 
-// citizen wraps a page for signed-in citizens.
+// Citizen wraps another room's page for signed-in citizens the same way as identity's own.
+func (h *Handlers) Citizen(fn func(w http.ResponseWriter, r *http.Request, a *Actor)) http.HandlerFunc {
+	return h.citizen(fn)
+}
+
+// citizen wraps a page for signed-in citizens: anyone else is sent to sign in,
+// with the page to come back to (next=).
 func (h *Handlers) citizen(fn func(w http.ResponseWriter, r *http.Request, a *Actor)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		a := ActorOf(r)

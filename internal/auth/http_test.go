@@ -210,7 +210,7 @@ func TestCitizenJourney(t *testing.T) {
 		// The village head hands out a claim code from the register page.
 		head := newBrowser(t, srv)
 		head.signIn("head@x.vn")
-		reg := fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v1.ID)
+		reg := fmt.Sprintf("/quan-tri/don-vi/%s/ho-gia-dinh", f.v1.OfficeKey())
 		code, page, _ := head.get(reg)
 		if code != 200 || !strings.Contains(page, "Chủ hộ Thôn Đông Phước") {
 			t.Fatalf("register page: %d", code)
@@ -227,7 +227,7 @@ func TestCitizenJourney(t *testing.T) {
 		if claims := db.Count(t, d, "select count(*) from household_claims where household_id = $1", h2[0].ID); claims != 0 {
 			t.Errorf("other village's household: %d claim codes issued after the refusal", claims)
 		}
-		if code, _, _ := head.get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v2.ID)); code != http.StatusNotFound {
+		if code, _, _ := head.get(fmt.Sprintf("/quan-tri/don-vi/%s/ho-gia-dinh", f.v2.OfficeKey())); code != http.StatusNotFound {
 			t.Errorf("other village's register: %d", code)
 		}
 

@@ -326,3 +326,47 @@ func (s *Store) comments(ctx context.Context, where string, args ...any) ([]Comm
 	}
 	return out, rows.Err()
 }
+
+// MyComment is one of a citizen's comments with the title of its consultation.
+type MyComment struct {
+	CommentView
+	Title string
+}
+
+// commentsOfAuthor returns a citizen's comments, newest first, at most limit,
+// with their answers and their consultations' titles.
+func (s *Store) commentsOfAuthor(ctx context.Context, authorID int64, limit int) ([]MyComment, error) {
+	rows, err := s.db.Cached().QueryContext(ctx, `select c.id, c.consultation_id, c.part, c.stance, c.body, c.hidden_reason, c.created_at,
+		coalesce(a.kind, ''), coalesce(a.body, ''), k.title
+		from consultation_comments c join consultations k on k.id = c.consultation_id left join consultation_answers a on a.id = c.answer_id
+		where c.author_id = $1 order by c.created_at desc, c.id desc limit $2`, authorID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("comments of %d: %w", authorID, err)
+	}
+	defer rows.Close()
+	var out []MyComment
+	for rows.Next() {
+		var v MyComment
+		if err := rows.Scan(&v.ID, &v.ConsultationID, &v.Part, &v.Stance, &v.Body, &v.HiddenReason, &v.CreatedAt,
+			&v.AnswerKind, &v.AnswerBody, &v.Title); err != nil {
+			return nil, err
+		}
+		v.AuthorID = authorID
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// openOnBoard returns the public consultations of a commune's board taking
+// comments on day, those about unit (the commune or one of its villages; 0:
+// any) first to close first, at most limit.
+func (s *Store) openOnBoard(ctx context.Context, boardID, unitID int64, day legal.Date, limit int) ([]Consultation, error) {
+	out, err := queryConsultations(ctx, s.db.Cached(), "select "+consultationCols+` from consultations
+		where board_id = $1 and not staff_only and status = $2 and opens_on <= $3 and closes_on >= $3
+		and (cast($4 as bigint) = 0 or unit_id = $4 or unit_id = $1)
+		order by closes_on, id limit $5`, boardID, Open, day.String(), unitID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("open consultations of %d: %w", boardID, err)
+	}
+	return out, nil
+}

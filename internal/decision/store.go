@@ -446,6 +446,115 @@ func setAnnulled(ctx context.Context, tx *sql.Tx, m Matter, now int64) (done boo
 	return n == 1, nil
 }
 
+// HouseholdVote is an online vote whose electorate holds a household a
+// citizen represents, with that household's ballot when the citizen cast it.
+type HouseholdVote struct {
+	Vote          Vote
+	Title         string
+	HouseholdCode string
+	Voted         bool   // the household has a ballot (cast by whoever represented it then)
+	Mine          bool   // this citizen cast it: Choice and Receipt are theirs to see
+	Choice        string // agree | disagree | other
+	Receipt       string
+	At            int64
+}
+
+// votesOfRepresentative returns the online votes of the households a citizen
+// represents, the newest notice first, at most limit.
+func (s *Store) votesOfRepresentative(ctx context.Context, accountID int64, limit int) ([]HouseholdVote, error) {
+	rows, err := s.db.QueryContext(ctx, `select `+prefixed("v.", voteCols)+`, m.title, h.code, b.account_id, coalesce(b.choice, ''), coalesce(b.receipt, ''),
+		coalesce(b.created_at, 0)
+		from households h join vote_households vh on vh.household_id = h.id join votes v on v.id = vh.vote_id join matters m on m.id = v.matter_id
+		left join vote_ballots b on b.vote_id = v.id and b.household_id = h.id
+		where h.representative_account_id = $1 and v.method = $2
+		order by v.created_at desc, v.id desc limit $3`, accountID, string(Online), limit)
+	if err != nil {
+		return nil, fmt.Errorf("votes of representative %d: %w", accountID, err)
+	}
+	defer rows.Close()
+	var out []HouseholdVote
+	for rows.Next() {
+		var hv HouseholdVote
+		var by sql.NullInt64
+		v, err := scanVote(rowsWith(rows, &hv.Title, &hv.HouseholdCode, &by, &hv.Choice, &hv.Receipt, &hv.At))
+		if err != nil {
+			return nil, err
+		}
+		hv.Vote, hv.Voted, hv.Mine = v, by.Valid, by.Valid && by.Int64 == accountID
+		if !hv.Mine {
+			hv.Choice, hv.Receipt, hv.At = "", "", 0
+		}
+		out = append(out, hv)
+	}
+	return out, rows.Err()
+}
+
+// OpenVote is a vote still open, with its matter's title.
+type OpenVote struct {
+	Vote  Vote
+	Title string
+}
+
+// openVotes returns the votes of a commune still open on day (those of one
+// village when villageID is not 0), the first to be held first, at most limit.
+func (s *Store) openVotes(ctx context.Context, communeID, villageID int64, day legal.Date, limit int) ([]OpenVote, error) {
+	rows, err := s.db.QueryContext(ctx, `select `+prefixed("v.", voteCols)+`, m.title from votes v join matters m on m.id = v.matter_id
+		where m.commune_id = $1 and (cast($2 as bigint) = 0 or v.village_id = $2) and v.status = $3 and v.held_on >= $4
+		order by v.held_on, v.id limit $5`, communeID, villageID, StatusOpen, day.String(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("open votes of %d: %w", communeID, err)
+	}
+	defer rows.Close()
+	var out []OpenVote
+	for rows.Next() {
+		var ov OpenVote
+		if ov.Vote, err = scanVote(rowsWith(rows, &ov.Title)); err != nil {
+			return nil, err
+		}
+		out = append(out, ov)
+	}
+	return out, rows.Err()
+}
+
+// villageMatters returns the matters of a village of a commune: its own and
+// the commune's matters voted in it, newest first, at most limit.
+func (s *Store) villageMatters(ctx context.Context, communeID, villageID int64, limit int) ([]Matter, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where commune_id = $1 and (unit_id = $2
+		or exists (select 1 from votes v where v.matter_id = matters.id and v.village_id = $2))
+		order by created_at desc, id desc limit $3`, communeID, villageID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("matters of village %d: %w", villageID, err)
+	}
+	defer rows.Close()
+	var out []Matter
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// prefixed qualifies each column of a column list with a table alias.
+func prefixed(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = alias + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// rowsWith scans a row into a vote's columns (by scanVote) and then extra.
+func rowsWith(rows *sql.Rows, extra ...any) interface{ Scan(...any) error } {
+	return scanFunc(func(dest ...any) error { return rows.Scan(append(dest, extra...)...) })
+}
+
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
+
 // laterVotes reports whether a vote on the same matter in the same village
 // was noticed after v.
 func laterVotes(ctx context.Context, tx *sql.Tx, v Vote) (bool, error) {

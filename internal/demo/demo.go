@@ -129,7 +129,7 @@ var Accounts = []Account{
 	{"quantri@danchu.demo", auth.SysAdmin, "", "Quản trị hệ thống (mẫu)", "lịch ngày nghỉ / days off: /quan-tri/lich"},
 	{"tinh@danchu.demo", auth.ProvinceAdmin, "46", "Nguyễn Văn Tỉnh (mẫu)", "các xã của tỉnh, lĩnh vực phản ánh / the province's communes, feedback categories"},
 	{"xa@danchu.demo", auth.CommuneOfficial, CommuneCode, "Lê Thị Xã (mẫu)", "Đan Điền: công khai, lấy ý kiến, công nhận, phản ánh / publish, consult, recognise, handle feedback"},
-	{"truongthon@danchu.demo", auth.VillageHead, CommuneCode + "-01", "Trần Văn Thôn (mẫu)", "thôn Đông Phước: biểu quyết, hộ gia đình / the village's votes and households"},
+	{"truongthon@danchu.demo", auth.VillageHead, CommuneCode + "-01", "Trần Văn Thôn (mẫu)", "thôn Đông Phước: trang của thôn /quan-tri/don-vi/" + CommuneCode + "-01/trang-thon, biểu quyết, hộ gia đình / the village page, votes and households"},
 	{"mattran@danchu.demo", auth.FrontOfficer, CommuneCode, "Phạm Thị Mặt Trận (mẫu)", "giám sát / supervision"},
 	{"thanhtra@danchu.demo", auth.Supervisor, CommuneCode, "Hoàng Văn Thanh Tra (mẫu)", "giám sát / supervision"},
 	{"xem@danchu.demo", auth.Viewer, CommuneCode, "Đỗ Thị Xem (mẫu)", "chỉ xem, không cần xác thực hai lớp / read only, no second factor"},

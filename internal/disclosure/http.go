@@ -539,6 +539,7 @@ func (h *handlers) formError(w http.ResponseWriter, r *http.Request, err error, 
 
 type editPage struct {
 	D          Disclosure
+	Unit       org.Unit // the disclosure's unit, for the link back to its list
 	Agency     bool
 	Categories []Category
 	Channels   []struct{ ID, Name string }
@@ -584,6 +585,12 @@ func (h *handlers) editable(w http.ResponseWriter, r *http.Request, a *auth.Acto
 
 func (h *handlers) editPageRender(w http.ResponseWriter, r *http.Request, x Disclosure, status int, p editPage) {
 	p.D, p.Agency, p.Channels, p.Limits = x, x.StaffOnly, ChannelNames, limits()
+	p.Unit = org.Unit{ID: x.UnitID}
+	if t, err := h.units.Tree(r.Context()); err == nil {
+		if u, ok := t.Unit(x.UnitID); ok {
+			p.Unit = u
+		}
+	}
 	p.Today = legal.Today(h.svc.Now()).String()
 	p.Categories = Categories(x.StaffOnly)
 	if p.Values == nil {
@@ -668,11 +675,11 @@ func (h *handlers) takeDown(w http.ResponseWriter, r *http.Request, a *auth.Acto
 // register shows the quarterly register (printable) or sends it as XLSX.
 func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	return func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-		id, ok := web.PathID(r, "unit")
+		u, ok := h.ah.Unit(w, r, a, auth.ReadAudit)
 		if !ok {
-			h.web.NotFound(w, r)
 			return
 		}
+		id := u.ID
 		today := legal.Today(h.svc.Now())
 		n := web.FormNumbers(r)
 		year := n.Optional("nam", apperr.M("disclosure.field.year"), today.Year)
@@ -706,6 +713,6 @@ func (h *handlers) register(xlsx bool) func(w http.ResponseWriter, r *http.Reque
 			Register
 			Prev, Next, XLSX string
 		}{reg, fmt.Sprintf("?nam=%d&quy=%d", prevY, prevQ), fmt.Sprintf("?nam=%d&quy=%d", nextY, nextQ),
-			fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai.xlsx?nam=%d&quy=%d", id, year, quarter)})
+			u.OfficeURL("so-cong-khai.xlsx") + fmt.Sprintf("?nam=%d&quy=%d", year, quarter)})
 	}
 }

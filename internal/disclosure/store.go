@@ -426,3 +426,40 @@ func (s *Store) versionFiles(ctx context.Context, id int64, version int) ([]stri
 	}
 	return files, rows.Err()
 }
+
+// PassOn is a disclosure posted on a public board that reaches households
+// through the village head, with the days of that channel.
+type PassOn struct {
+	ID          int64
+	UnitID      int64
+	Title       string
+	Category    int
+	Start, End  legal.Date // End zero: a single day
+	PublishedAt int64
+}
+
+// passOn returns the posted disclosures of a commune and of one of its
+// villages whose channels include the village head, the latest channel start
+// first, at most limit.
+func (s *Store) passOn(ctx context.Context, communeID, villageID int64, limit int) ([]PassOn, error) {
+	rows, err := s.db.QueryContext(ctx, `select d.id, d.unit_id, d.title, d.category, c.start_date, c.end_date, d.published_at
+		from disclosures d join disclosure_channels c on c.disclosure_id = d.id and c.channel = $1
+		where d.board_id = $2 and (d.unit_id = $2 or d.unit_id = $3) and d.status = $4 and not d.staff_only
+		order by c.start_date desc, d.id desc limit $5`, ChannelVillageHead, communeID, villageID, Posted, limit)
+	if err != nil {
+		return nil, fmt.Errorf("disclosures to pass on in %d: %w", villageID, err)
+	}
+	defer rows.Close()
+	var out []PassOn
+	for rows.Next() {
+		var p PassOn
+		var start, end string
+		if err := rows.Scan(&p.ID, &p.UnitID, &p.Title, &p.Category, &start, &end, &p.PublishedAt); err != nil {
+			return nil, err
+		}
+		p.Start, _ = legal.ParseDate(start)
+		p.End, _ = legal.ParseDate(end)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}

@@ -510,7 +510,7 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 				n := cs[id]
 				n.Kind, n.Subject = "feedback.reminder", fmt.Sprintf("%d phản ánh, kiến nghị sắp đến hạn trả lời", d.n)
 				n.Text = fmt.Sprintf("%d phản ánh, kiến nghị của đơn vị đến hạn trả lời trong %d ngày làm việc tới (sớm nhất: %s).", d.n, RemindBefore, first.VN())
-				n.Link = QueueURL(d.unit)
+				n.Link = s.queueURL(ctx, d.unit)
 				if err := s.out.Add(ctx, tx, n); err != nil {
 					return err
 				}
@@ -567,4 +567,15 @@ func (s *Service) closeAnswered(ctx context.Context, now int64) (int, error) {
 }
 
 // QueueURL is the back-office queue of a unit.
-func QueueURL(unit int64) string { return fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", unit) }
+func QueueURL(u org.Unit) string { return u.OfficeURL("phan-anh") }
+
+// queueURL is the queue of the unit with id, named by its code.
+func (s *Service) queueURL(ctx context.Context, id int64) string {
+	u := org.Unit{ID: id}
+	if t, err := s.units.Tree(ctx); err == nil {
+		if found, ok := t.Unit(id); ok {
+			u = found
+		}
+	}
+	return QueueURL(u)
+}

@@ -302,7 +302,7 @@ func TestQueueOrderRoutingHotSpotsReminders(t *testing.T) {
 		if _, _, err := f.out.Deliver(ctx, 1000); err != nil {
 			t.Fatal(err)
 		}
-		if got := mailTo(t, f.mail, "tiepnhan@dandien.vn"); len(got) != 1 || !strings.Contains(got[0], "40 phản ánh") || !strings.Contains(got[0], feedback.QueueURL(f.commune.ID)) {
+		if got := mailTo(t, f.mail, "tiepnhan@dandien.vn"); len(got) != 1 || !strings.Contains(got[0], "40 phản ánh") || !strings.Contains(got[0], feedback.QueueURL(f.commune)) {
 			t.Errorf("the reminder: %q", got)
 		}
 		// Routing: security items of the commune now go to the ward (standing in for the police).

@@ -624,7 +624,7 @@ func (h *handlers) route(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		}
 		return
 	}
-	h.web.Done(w, r, QueueURL(u.ID), "feedback.done.route_saved")
+	h.web.Done(w, r, QueueURL(u), "feedback.done.route_saved")
 }
 
 type itemPage struct {
@@ -715,7 +715,7 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		if !ok {
 			queue = it.HandlerID
 		}
-		h.web.Done(w, r, QueueURL(queue), "feedback.done.moved")
+		h.web.Done(w, r, h.svc.queueURL(r.Context(), queue), "feedback.done.moved")
 		return
 	}
 	h.web.Done(w, r, fmt.Sprintf("/quan-tri/phan-anh/%d", id), "feedback.done.saved")
@@ -809,7 +809,7 @@ func (h *handlers) revoke(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		h.web.Error(w, r, err)
 		return
 	}
-	h.web.Done(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/open311", u.ID), "feedback.done.revoked")
+	h.web.Done(w, r, u.OfficeURL("open311"), "feedback.done.revoked")
 }
 
 type settingsPage struct {
@@ -866,5 +866,5 @@ func (h *handlers) saveSettings(w http.ResponseWriter, r *http.Request, a *auth.
 		}
 		return
 	}
-	h.web.Done(w, r, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh/linh-vuc", u.ID), "feedback.done.settings_saved")
+	h.web.Done(w, r, u.OfficeURL("phan-anh", "linh-vuc"), "feedback.done.settings_saved")
 }

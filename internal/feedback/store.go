@@ -599,3 +599,9 @@ func revokeKey(ctx context.Context, tx *sql.Tx, id, unitID, now int64) (hash str
 	ok, err = affected(tx.ExecContext(ctx, "update open311_keys set revoked_at = $1 where id = $2 and unit_id = $3 and revoked_at is null", now, id, unitID))
 	return hash, ok, err
 }
+
+// itemsOfAuthor returns the items a signed-in citizen sent, newest first, at most limit.
+func (s *Store) itemsOfAuthor(ctx context.Context, authorID int64, limit int) ([]Item, error) {
+	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where author_id = $1
+		order by created_at desc, id desc limit $2`, authorID, limit)
+}

@@ -94,7 +94,7 @@ func FeedbackScenario(f Reporters) Scenario {
 // QueueScenario reads the first page of the commune's queue as its official.
 func QueueScenario(f Reporters) Scenario {
 	return Scenario{Name: "feedback queue page", Request: func(_ *rand.Rand, base string) *http.Request {
-		req, _ := http.NewRequest(http.MethodGet, fmt.Sprintf("%s/quan-tri/don-vi/%d/phan-anh", base, f.CommuneID), nil)
+		req, _ := http.NewRequest(http.MethodGet, base+"/quan-tri/don-vi/"+f.CommuneCode+"/phan-anh", nil)
 		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: f.OfficialToken})
 		return req
 	}}

@@ -110,6 +110,7 @@ type grantRow struct {
 	Role     auth.Role
 	Label    string
 	UnitID   int64
+	Unit     org.Unit // the zero Unit for the whole country (OfficeKey 0)
 	UnitName string
 	Overview string // the unit's overview page
 	Province bool   // the overview is the table of the province's communes
@@ -129,7 +130,7 @@ func (h *handlers) homePage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	for _, g := range a.Grants {
 		row := grantRow{Role: g.Role, Label: g.Role.Label(), UnitID: g.UnitID, UnitName: h.web.T(r, "office.country")}
 		if u, ok := t.Unit(g.UnitID); ok {
-			row.UnitName, row.Overview = u.Name, UnitURL(u, OverviewPage)
+			row.Unit, row.UnitName, row.Overview = u, u.Name, UnitURL(u, OverviewPage)
 			row.Province = u.Type.Level() == org.ProvinceLevel
 		}
 		rows = append(rows, row)

@@ -28,10 +28,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 			method, path string
 			action       auth.Action
 		}{
-			{"GET", "/quan-tri/don-vi/%d/nhat-ky", auth.ReadAudit},
-			{"GET", "/quan-tri/don-vi/%d/tong-quan", auth.ViewBackOffice},
-			{"GET", "/quan-tri/don-vi/%d/can-bo", auth.ManageUsers},
-			{"POST", "/quan-tri/don-vi/%d/can-bo", auth.ManageUsers},
+			{"GET", "/quan-tri/don-vi/%s/nhat-ky", auth.ReadAudit},
+			{"GET", "/quan-tri/don-vi/%s/tong-quan", auth.ViewBackOffice},
+			{"GET", "/quan-tri/don-vi/%s/can-bo", auth.ManageUsers},
+			{"POST", "/quan-tri/don-vi/%s/can-bo", auth.ManageUsers},
 		}
 		// The policy in words, checked against the role table.
 		mayManageUsers := map[auth.Role]bool{auth.SysAdmin: true, auth.ProvinceAdmin: true}
@@ -60,7 +60,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					if unit.ID == 0 && strings.HasSuffix(rt.path, "/tong-quan") {
 						continue // the country has no overview of its own (a role there reads every province's)
 					}
-					path := fmt.Sprintf(rt.path, unit.ID)
+					path := fmt.Sprintf(rt.path, unit.OfficeKey())
 					var deniedBefore int
 					d.QueryRow("select count(*) from audit_log where outcome = 'denied'").Scan(&deniedBefore)
 					var code int
@@ -104,10 +104,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Logf("authorization matrix: %d cases on %s", cases, d.Dialect)
 		// Nobody signed in: sent to sign in for GET, refused for POST.
 		anon := newBrowser(t, srv)
-		if code, _, h := anon.get(fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", f.danDien.ID)); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap?next=") {
+		if code, _, h := anon.get(fmt.Sprintf("/quan-tri/don-vi/%s/nhat-ky", f.danDien.OfficeKey())); code != http.StatusSeeOther || !strings.HasPrefix(h.Get("Location"), "/dang-nhap?next=") {
 			t.Errorf("anonymous GET: %d %s", code, h.Get("Location"))
 		}
-		if code, _, _ := anon.post("/dang-nhap", fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.danDien.ID), url.Values{}); code != http.StatusForbidden {
+		if code, _, _ := anon.post("/dang-nhap", fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.danDien.OfficeKey()), url.Values{}); code != http.StatusForbidden {
 			t.Errorf("anonymous POST: %d", code)
 		}
 	})
@@ -138,13 +138,13 @@ func TestRevokeRole(t *testing.T) {
 		srv := f.site(t)
 		revoke := func(b *browser, unit, id int64, v url.Values) (int, string) {
 			t.Helper()
-			page := fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", unit)
+			page := fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.key(t, unit))
 			if v == nil {
 				v = url.Values{"confirm": {"1"}}
 			} else {
 				page = ""
 			}
-			code, body, _ := b.Follow(b.post(page, fmt.Sprintf("/quan-tri/don-vi/%d/can-bo/%d/thu-hoi", unit, id), v))
+			code, body, _ := b.Follow(b.post(page, fmt.Sprintf("/quan-tri/don-vi/%s/can-bo/%d/thu-hoi", f.key(t, unit), id), v))
 			return code, body
 		}
 
@@ -163,7 +163,7 @@ func TestRevokeRole(t *testing.T) {
 
 		b := newBrowser(t, srv)
 		b.signIn("tinh@hue.vn")
-		_, page, _ := b.get(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID))
+		_, page, _ := b.get(fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.hue.OfficeKey()))
 		if !strings.Contains(page, fmt.Sprintf("/can-bo/%d/thu-hoi", role)) || strings.Contains(page, fmt.Sprintf("/can-bo/%d/thu-hoi", own)) {
 			t.Error("the page should offer to revoke the village head's role and not the administrator's own")
 		}
@@ -213,7 +213,7 @@ func TestLockAccount(t *testing.T) {
 		srv := f.site(t)
 		post := func(b *browser, unit, account int64, what string) (int, string) {
 			t.Helper()
-			code, body, _ := b.Follow(b.post(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", unit), fmt.Sprintf("/quan-tri/don-vi/%d/tai-khoan/%d/%s", unit, account, what), url.Values{"confirm": {"1"}}))
+			code, body, _ := b.Follow(b.post(fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.key(t, unit)), fmt.Sprintf("/quan-tri/don-vi/%s/tai-khoan/%d/%s", f.key(t, unit), account, what), url.Values{"confirm": {"1"}}))
 			return code, body
 		}
 		hanoi := newBrowser(t, srv)
@@ -233,7 +233,7 @@ func TestLockAccount(t *testing.T) {
 		}
 		before := audited()
 		// A lock is irreversible for the official's sessions: without the box ticked nothing happens.
-		if code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID), fmt.Sprintf("/quan-tri/don-vi/%d/tai-khoan/%d/khoa", f.hue.ID, head.ID),
+		if code, body, _ := b.post(fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.hue.OfficeKey()), fmt.Sprintf("/quan-tri/don-vi/%s/tai-khoan/%d/khoa", f.hue.OfficeKey(), head.ID),
 			url.Values{}); code != http.StatusBadRequest || !strings.Contains(body, "Tôi xác nhận") || status() != auth.Active || audited() != before {
 			t.Errorf("lock without confirming: %d, status %s; want 400 and active", code, status())
 		}
@@ -270,7 +270,7 @@ func TestInvitationPages(t *testing.T) {
 		srv := f.site(t)
 		hn := newBrowser(t, srv)
 		hn.signIn("hn.admin@x.vn")
-		page := fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.baDinh.ID)
+		page := fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.baDinh.OfficeKey())
 		code, body, _ := hn.post(page, page, url.Values{"full_name": {"Kẻ lạ"}, "email": {"xa@x.vn"}, "role": {string(auth.CommuneOfficial)}})
 		if code != http.StatusOK || strings.Contains(body, "/kich-hoat/") || !strings.Contains(body, "lời mời") {
 			t.Fatalf("invite: %d, link shown %v", code, strings.Contains(body, "/kich-hoat/"))
@@ -324,7 +324,7 @@ func TestOfficeSpeaksTheRequestLanguage(t *testing.T) {
 			}
 			b.signIn(who)
 			if who == "head@x.vn" {
-				reg := fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v1.ID)
+				reg := fmt.Sprintf("/quan-tri/don-vi/%s/ho-gia-dinh", f.v1.OfficeKey())
 				code, body, _ := b.post(reg, fmt.Sprintf("%s/%d/dai-dien", reg, hs[0].ID), url.Values{"address": {"  "}})
 				if code != http.StatusBadRequest || !strings.Contains(body, "Enter the phone number or e-mail the representative signed in with.") {
 					t.Errorf("empty address: %d, want 400 with the English message\n%.2000s", code, body)
@@ -334,17 +334,97 @@ func TestOfficeSpeaksTheRequestLanguage(t *testing.T) {
 				}
 				continue
 			}
-			code, body, _ := b.get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.danDien.ID))
+			code, body, _ := b.get(fmt.Sprintf("/quan-tri/don-vi/%s/ho-gia-dinh", f.danDien.OfficeKey()))
 			if code != http.StatusBadRequest || !strings.Contains(body, "Household registers are kept per village") {
 				t.Errorf("a commune's register: %d, want 400 with the English message", code)
 			}
 			head := f.official(t, "thon2@dd.vn", auth.VillageHead, f.v2)
 			var role int64
 			d.QueryRow("select id from roles where account_id = $1", head.ID).Scan(&role)
-			page := fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID)
+			page := fmt.Sprintf("/quan-tri/don-vi/%s/can-bo", f.hue.OfficeKey())
 			code, body, _ = b.Follow(b.post(page, fmt.Sprintf("%s/%d/thu-hoi", page, role), url.Values{"confirm": {"1"}}))
 			if code != http.StatusOK || !strings.Contains(body, "The role is revoked.") || roleCount(t, d, head.ID) != 0 {
 				t.Errorf("revoke in English: %d, %d roles left\n%.2000s", code, roleCount(t, d, head.ID), body)
+			}
+		}
+	})
+}
+
+// TestBackOfficeURLsUseUnitCodes: back-office URLs name a unit by its official
+// code (a province's 2 digits, a commune's 5, a village's 19885-01); an
+// internal ID sends a GET for good to the code's URL, but only once the guard
+// has let the official in: a unit outside their scope is "not found" by code
+// and by ID alike, and its code is never told. A post to an ID URL still works,
+// and the pages link by code.
+func TestBackOfficeURLsUseUnitCodes(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		f.official(t, "xa@dd.vn", auth.CommuneOfficial, f.danDien)
+		f.official(t, "thon@dd.vn", auth.VillageHead, f.v1)
+		f.official(t, "tinh@hue.vn", auth.ProvinceAdmin, f.hue)
+		srv := f.site(t)
+		commune, head, province := newBrowser(t, srv), newBrowser(t, srv), newBrowser(t, srv)
+		commune.signIn("xa@dd.vn")
+		head.signIn("thon@dd.vn")
+		province.signIn("tinh@hue.vn")
+		for _, c := range []struct {
+			b    *browser
+			path string
+		}{{commune, "/quan-tri/don-vi/19885/nhat-ky"}, {head, "/quan-tri/don-vi/19885-01/ho-gia-dinh"}, {province, "/quan-tri/don-vi/46/can-bo"}} {
+			if code, body, _ := c.b.get(c.path); code != http.StatusOK {
+				t.Errorf("GET %s: %d, want 200\n%.300s", c.path, code, body)
+			}
+		}
+		code, _, h := commune.get(fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky?truoc=5", f.danDien.ID))
+		if code != http.StatusMovedPermanently || h.Get("Location") != "/quan-tri/don-vi/19885/nhat-ky?truoc=5" {
+			t.Errorf("GET by ID: %d to %q, want 301 to /quan-tri/don-vi/19885/nhat-ky?truoc=5", code, h.Get("Location"))
+		}
+		// Another province's ward, by code and by ID; a sibling village by ID.
+		for _, c := range []struct {
+			b          *browser
+			path, code string
+			name       string
+		}{
+			{commune, "/quan-tri/don-vi/00004/nhat-ky", "", f.baDinh.Name}, // the code is the one typed
+			{commune, fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", f.baDinh.ID), "00004", f.baDinh.Name},
+			{head, fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", f.v2.ID), "19885-02", f.v2.Name},
+			{province, fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hanoi.ID), "/01/", f.hanoi.Name},
+		} {
+			code, body, h := c.b.get(c.path)
+			if code != http.StatusNotFound || h.Get("Location") != "" || (c.code != "" && strings.Contains(body, c.code)) || strings.Contains(body, c.name) {
+				t.Errorf("GET %s out of scope: %d to %q, want 404 revealing neither %q nor %q\n%.500s", c.path, code, h.Get("Location"), c.code, c.name, body)
+			}
+		}
+		// A number that names no unit, even for the whole country's administrator.
+		f.official(t, "root@x.vn", auth.SysAdmin, org.Unit{})
+		root := newBrowser(t, srv)
+		root.signIn("root@x.vn")
+		for _, path := range []string{"/quan-tri/don-vi/99999/nhat-ky", "/quan-tri/don-vi/0/nhat-ky"} {
+			want := http.StatusNotFound
+			if path == "/quan-tri/don-vi/0/nhat-ky" {
+				want = http.StatusOK
+			}
+			if code, _, h := root.get(path); code != want || h.Get("Location") != "" {
+				t.Errorf("system administrator GET %s: %d to %q, want %d", path, code, h.Get("Location"), want)
+			}
+		}
+		// A post to the ID URL goes through (a page opened before the change).
+		page := "/quan-tri/don-vi/46/can-bo"
+		code, body, _ := province.post(page, fmt.Sprintf("/quan-tri/don-vi/%d/can-bo", f.hue.ID), url.Values{"full_name": {"Người mới"}, "email": {"moi@hue.vn"}, "role": {"viewer"}})
+		if code != http.StatusOK || db.Count(t, d, "select count(*) from accounts where email = $1", "moi@hue.vn") != 1 {
+			t.Errorf("POST to the ID URL: %d\n%.300s", code, body)
+		}
+		// The pages link by code, never by ID.
+		byID := regexp.MustCompile(`/quan-tri/don-vi/\d{6,}`)
+		for _, c := range []struct {
+			b    *browser
+			path string
+			want string
+		}{{commune, "/quan-tri", "/quan-tri/don-vi/19885/nhat-ky"}, {head, "/quan-tri", "/quan-tri/don-vi/19885-01/ho-gia-dinh"},
+			{head, "/quan-tri/don-vi/19885-01/ho-gia-dinh", ""}, {province, "/quan-tri", "/quan-tri/don-vi/46/can-bo"}} {
+			_, body, _ := c.b.get(c.path)
+			if !strings.Contains(body, c.want) || byID.MatchString(body) {
+				t.Errorf("%s links %v, want %q and no ID URL", c.path, byID.FindAllString(body, 3), c.want)
 			}
 		}
 	})

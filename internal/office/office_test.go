@@ -178,6 +178,17 @@ func (b *browser) signIn(email string) {
 	}
 }
 
+// key is how back-office URLs name the unit with id (0: the whole country).
+func (f *fixture) key(t *testing.T, id int64) string {
+	t.Helper()
+	tree, err := f.units.Tree(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := tree.Unit(id)
+	return u.OfficeKey()
+}
+
 // roleCount is how many roles in force the account holds.
 func roleCount(t *testing.T, d *db.DB, account int64) int {
 	t.Helper()

@@ -13,13 +13,12 @@ import (
 )
 
 // UnitURL is the address of a unit's back-office page (page "" : the unit's
-// overview). Every back-office link office builds goes through it, so the form
-// of those addresses is decided here once.
+// overview), built by org.Unit.OfficeURL like every back-office link.
 func UnitURL(u org.Unit, page string) string {
 	if page == "" {
 		page = OverviewPage
 	}
-	return fmt.Sprintf("/quan-tri/don-vi/%d/%s", u.ID, page)
+	return u.OfficeURL(page)
 }
 
 // OverviewPage is the page of a unit that every official holding a role on it

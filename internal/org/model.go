@@ -2,6 +2,7 @@ package org
 
 import (
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -114,6 +115,31 @@ type Unit struct {
 
 // Current reports whether the unit is in force.
 func (u Unit) Current() bool { return u.ValidTo == "" }
+
+// OfficeKey is how back-office URLs name the unit: its official code while it
+// is in force (19885, 46, 19885-01), its internal ID when it has no code or has
+// closed (its code may have passed to a successor).
+func (u Unit) OfficeKey() string {
+	if u.Code != "" && u.Current() {
+		return u.Code
+	}
+	return strconv.FormatInt(u.ID, 10)
+}
+
+// OfficeURL is the one way to build a back-office URL of a unit:
+// /quan-tri/don-vi/{OfficeKey} followed by the parts, each after a slash
+// (u.OfficeURL("phan-anh") → /quan-tri/don-vi/19885/phan-anh). Templates call
+// it too: {{.Unit.OfficeURL "open311" .ID "thu-hoi"}}.
+func (u Unit) OfficeURL(parts ...any) string {
+	var b strings.Builder
+	b.WriteString("/quan-tri/don-vi/")
+	b.WriteString(url.PathEscape(u.OfficeKey()))
+	for _, p := range parts {
+		b.WriteByte('/')
+		b.WriteString(fmt.Sprint(p))
+	}
+	return b.String()
+}
 
 // Validate checks the unit's own fields (parent rules need the parent: AllowedParent).
 func (u Unit) Validate() error {

@@ -12,8 +12,10 @@ import (
 // irreversible are the actions of post forms that cannot be undone: closing
 // a vote, sending minutes, recognising, annulling, withdrawing or archiving a
 // disclosure, publishing a synthesis, revoking a role or a key, locking an
-// account.
-var irreversible = regexp.MustCompile(`\baction="[^"]*/(ket-thuc|gui|cong-nhan|huy-bo|rut|go|tong-hop|thu-hoi|khoa)"`)
+// account. The action is a path (action="/quan-tri/bieu-quyet/{{.ID}}/ket-thuc")
+// or a unit's back-office URL built by org.Unit.OfficeURL, whose last part
+// names the action (action="{{.Unit.OfficeURL "open311" .ID "thu-hoi"}}").
+var irreversible = regexp.MustCompile(`\baction="(?:[^"]*/|\{\{[^}]*")(ket-thuc|gui|cong-nhan|huy-bo|rut|go|tong-hop|thu-hoi|khoa)(?:"\}\})?"`)
 
 var confirmCall = regexp.MustCompile(`\{\{-?\s*template "confirm" `)
 

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"danchu/internal/apperr"
 	"danchu/internal/legal"
 )
 
@@ -79,8 +80,15 @@ func (r *Renderer) funcs() template.FuncMap {
 		"date":     FormatDate,
 		"percent":  Percent,
 		"ratio":    Ratio,
-		"inc":      func(i int) int { return i + 1 },
-		"in":       in,
+		// msg renders a message built by a room (key and arguments) in lang.
+		"msg": func(lang string, m apperr.Msg) string {
+			if m.Key == "" {
+				return ""
+			}
+			return r.catalog.T(lang, m.Key, m.Args...)
+		},
+		"inc": func(i int) int { return i + 1 },
+		"in":  in,
 		"signInNext": func(path string) string { // the page to come back to after signing in from the header
 			if path == "/" || strings.HasPrefix(path, "/cong-dan") || strings.HasPrefix(path, "/dang-nhap") {
 				return ""
