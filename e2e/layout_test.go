@@ -84,8 +84,8 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	office := h.Get("Location")
 	s.matter = strings.Replace(office, "/quan-tri", "", 1)
 	day := time.Now().AddDate(0, 0, 10)
-	code, body, _ := head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
-		"held_on": {day.Format("2006-01-02")}, "team": {"Nguyễn A\nTrần B\nLê C"}, "secretary": {"Lê Thư Ký"}})
+	code, body, _ := head.Follow(head.Post(office, office+"/thong-bao", url.Values{"village": {fmt.Sprint(village.ID)}, "method": {"meeting"},
+		"held_on": {day.Format("2006-01-02")}, "team": {"Nguyễn A\nTrần B\nLê C"}, "secretary": {"Lê Thư Ký"}}))
 	vote := regexp.MustCompile(`/quan-tri/bieu-quyet/(\d+)/ket-qua`).FindStringSubmatch(body)
 	if code != http.StatusOK || vote == nil {
 		t.Fatalf("notice: %d", code)
@@ -94,12 +94,12 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	head = signInHTTP(t, base, "truongthon@danchu.demo")
 	var n int
 	a.DB.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&n)
-	if code, body, _ := head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-qua", url.Values{"present": {fmt.Sprint(n)}, "agree": {"10"},
-		"disagree": {fmt.Sprint(n - 10)}, "other": {"0"}, "committee": {"A\nB\nC"}, "secretary": {"D"}}); code != http.StatusOK {
+	if code, body, _ := head.Follow(head.Post(office, "/quan-tri/bieu-quyet/"+vote[1]+"/ket-qua", url.Values{"present": {fmt.Sprint(n)}, "agree": {"10"},
+		"disagree": {fmt.Sprint(n - 10)}, "other": {"0"}, "committee": {"A\nB\nC"}, "secretary": {"D"}})); code != http.StatusOK {
 		t.Fatalf("count: %d %s", code, body)
 	}
-	if code, _, _ := head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"},
-		"rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}, "confirm": {"1"}}); code != http.StatusOK {
+	if code, _, _ := head.Follow(head.Post(office, office+"/gui", url.Values{"head": {"Trần Văn Thôn"}, "front": {"Phạm Thị Mặt Trận"},
+		"rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}, "confirm": {"1"}})); code != http.StatusOK {
 		t.Fatalf("minutes: %d", code)
 	}
 	return s
