@@ -49,7 +49,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		today := legal.Today(time.Now())
 
 		// Two disclosures: one amended (Markdown in both versions), one withdrawn.
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+		manage := commune.OfficeURL("cong-khai")
 		form := url.Values{"category": {"4"}, "title": {"Quy chế chi tiêu nội bộ"}, "body": {"## Điều 1\n- Chi **đúng mục đích**\n- Công khai"},
 			"decision_date": {today.AddDays(-1).String()}, "ch_posting": {"1"}, "ch_posting_start": {today.String()}}
 		code, _, hd := official.PostMultipart(manage, manage, cloneValues(form))
@@ -74,7 +74,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 			t.Fatalf("withdraw: %d", code)
 		}
 		// A consultation without comments yet: its answered count is "—", not 0/0.
-		cm := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		cm := commune.OfficeURL("lay-y-kien")
 		code, _, hd = official.Post(cm, cm, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế dân chủ xã"},
 			"parts": {"## Chương I\nQuy định chung"}, "forms": {"online"}, "closes_on": {today.AddDays(40).String()}})
 		if code != http.StatusSeeOther {
@@ -94,7 +94,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		}
 		var n int
 		d.QueryRowContext(ctx, "select count(*) from households where village_id = $1 and active", village.ID).Scan(&n)
-		vm := fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		vm := village.OfficeURL("quyet-dinh")
 		code, _, hd = head.Post(vm, vm, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa thôn"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose: %d", code)
@@ -140,11 +140,11 @@ func TestPagesSpeakToPeople(t *testing.T) {
 		// Dates: every page that shows one writes dd/mm/yyyy.
 		pages := map[string]*webtest.Browser{
 			"/cong-khai/tim?q=" + url.QueryEscape("quy chế"): visitor, amended: visitor, "/xa/" + demo.CommuneCode + "/cong-khai": visitor,
-			fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai", commune.ID): official, fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID): official,
-			public: visitor, "/minh-bach": visitor, fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", commune.ID): official,
+			commune.OfficeURL("so-cong-khai"): official, commune.OfficeURL("lay-y-kien"): official,
+			public: visitor, "/minh-bach": visitor, commune.OfficeURL("nhat-ky"): official,
 			"/xa/" + demo.CommuneCode + "/phan-anh": visitor, "/xa/" + demo.CommuneCode + "/phan-anh/thong-ke": visitor,
 			office: head, withdrawn: official, edit: official, "/quan-tri/lich": signIn(t, srv, "quantri@danchu.demo", demo.Password), "/quan-tri": official, "/cong-dan": cit,
-			fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", commune.ID): official, fmt.Sprintf("/quan-tri/don-vi/%d/phan-anh", commune.ID): official,
+			commune.OfficeURL("quyet-dinh"): official, commune.OfficeURL("phan-anh"): official,
 			"/xa/" + demo.CommuneCode + "/quyet-dinh": visitor, "/xa/" + demo.CommuneCode + "/lay-y-kien": visitor, "/tinh/46/phan-anh/thong-ke": visitor,
 		}
 		texts := map[string]string{}
@@ -179,7 +179,7 @@ func TestPagesSpeakToPeople(t *testing.T) {
 			}
 		}
 		// The activity log in words.
-		log := texts[fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", commune.ID)]
+		log := texts[commune.OfficeURL("nhat-ky")]
 		for _, want := range []string{"Đăng công khai", "Sửa đổi công khai", "Rút nội dung công khai", "Bị từ chối", "ngoài đơn vị được giao", "Thành công",
 			"Đăng nhập", commune.Name, "Cán bộ UBND xã"} {
 			if !strings.Contains(log, want) {
@@ -235,7 +235,7 @@ func TestHouseholdCountsAgree(t *testing.T) {
 		if text := textOf(page); !strings.Contains(text, fmt.Sprintf("Số hộ đang cư trú %d", active)) {
 			t.Errorf("the village page does not give %d resident households:\n%s", active, text)
 		}
-		_, page, _ = signIn(t, srv, "truongthon@danchu.demo", demo.Password).Get(fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", village.ID))
+		_, page, _ = signIn(t, srv, "truongthon@danchu.demo", demo.Password).Get(village.OfficeURL("ho-gia-dinh"))
 		if text := textOf(page); !strings.Contains(text, fmt.Sprintf("Sổ có %d hộ, trong đó %d hộ đang cư trú", all, active)) || strings.Count(text, "không còn cư trú") != all-active {
 			t.Errorf("the register does not tell its %d lines from its %d resident households", all, active)
 		}

@@ -109,10 +109,10 @@ func TestCitizenPage(t *testing.T) {
 			if v == nil {
 				t.Fatal("no ballot")
 			}
-			_, _, hd := b.Post(public, "/bieu-quyet/"+v[1], url.Values{"choice": {choice}})
-			m := regexp.MustCompile(`ma=([0-9A-Z]{4}-[0-9A-Z]{4})`).FindStringSubmatch(hd.Get("Location"))
+			_, page, _ = b.Follow(b.Post(public, "/bieu-quyet/"+v[1], url.Values{"choice": {choice}}))
+			m := regexp.MustCompile(`<p class="receipt">[^<]*<b>([0-9A-Z]{4}-[0-9A-Z]{4})</b>`).FindStringSubmatch(page)
 			if m == nil {
-				t.Fatalf("no receipt in %q", hd.Get("Location"))
+				t.Fatalf("no receipt on the page after the ballot: %s", mainOf(page))
 			}
 			return m[1]
 		}

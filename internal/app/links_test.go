@@ -28,7 +28,7 @@ func TestPagesLinkToTheirUnits(t *testing.T) {
 		head := signIn(t, srv, "truongthon@danchu.demo", demo.Password)
 		communeURL, villageURL := `href="/xa/`+demo.CommuneCode+`"`, `href="/thon/`+village.Code+`"`
 
-		manage := fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+		manage := commune.OfficeURL("lay-y-kien")
 		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo quy chế dân chủ xã"},
 			"parts": {"## Chương I\nQuy định chung"}, "forms": {"online"}, "closes_on": {time.Now().AddDate(0, 0, 40).Format("2006-01-02")}})
 		if code != http.StatusSeeOther {
@@ -38,13 +38,13 @@ func TestPagesLinkToTheirUnits(t *testing.T) {
 			t.Errorf("the consultation page does not link to its commune (%s)", communeURL)
 		}
 
-		manage = fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+		manage = village.OfficeURL("quyet-dinh")
 		code, _, hd = head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Giờ mở cửa nhà văn hóa thôn"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose in the village: %d", code)
 		}
 		inVillage := strings.Replace(hd.Get("Location"), "/quan-tri", "", 1)
-		manage = fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", commune.ID)
+		manage = commune.OfficeURL("quyet-dinh")
 		code, _, hd = official.Post(manage, manage, url.Values{"subject": {"1"}, "title": {"Mức đóng góp làm đường liên thôn"}})
 		if code != http.StatusSeeOther {
 			t.Fatalf("propose commune-wide: %d", code)
