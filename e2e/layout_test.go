@@ -48,7 +48,7 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	off := signInHTTP(t, base, "xa@danchu.demo")
 	today := legal.Today(time.Now())
 
-	manage := fmt.Sprintf("/quan-tri/don-vi/%d/cong-khai", commune.ID)
+	manage := commune.OfficeURL("cong-khai")
 	code, _, h := off.PostMultipart(manage, manage, url.Values{"category": {"4"}, "title": {title},
 		"body": {"Điều 1. " + longWord + "\n\nXem https://example.vn/" + longWord}, "decision_date": {today.AddDays(-1).String()},
 		"ch_posting": {"1"}, "ch_posting_start": {today.String()}})
@@ -57,7 +57,7 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	}
 	s.disclosure = h.Get("Location")
 
-	manage = fmt.Sprintf("/quan-tri/don-vi/%d/lay-y-kien", commune.ID)
+	manage = commune.OfficeURL("lay-y-kien")
 	code, _, h = off.Post(manage, manage, url.Values{"subject": {"6"}, "title": {title},
 		"parts": {"## Chương I\n" + longWord + "\n## Chương II\nCông khai"}, "forms": {"online"}, "closes_on": {today.AddDays(40).String()}})
 	if code != http.StatusSeeOther {
@@ -76,7 +76,7 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	a.DB.QueryRowContext(ctx, "select id from feedback_items where code = $1", s.feedback).Scan(&s.feedbackID)
 
 	head := signInHTTP(t, base, "truongthon@danchu.demo")
-	manage = fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", village.ID)
+	manage = village.OfficeURL("quyet-dinh")
 	code, _, h = head.Post(manage, manage, url.Values{"subject": {"6"}, "title": {title}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("propose: %d", code)
