@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -35,6 +36,12 @@ type Correction struct {
 
 // MaxReason is the longest reason of a correction.
 const MaxReason = 2000
+
+// sameCount reports whether two counts carry the same numbers and result.
+func sameCount(a, b Counted) bool {
+	return a.Present == b.Present && a.Agree == b.Agree && a.Disagree == b.Disagree && a.Other == b.Other &&
+		slices.Equal(a.PerCandidate, b.PerCandidate) && a.Passed == b.Passed && a.LackedNumbers == b.LackedNumbers
+}
 
 func countedOf(v Vote, per []int) Counted {
 	return Counted{Present: v.Present, Agree: v.Tally.Agree, Disagree: v.Tally.Disagree, Other: v.Tally.OtherOpinion, PerCandidate: per,
@@ -100,6 +107,11 @@ func (s *Service) CorrectCount(ctx context.Context, a *auth.Actor, voteID int64,
 		c.PerCandidate = nil
 	}
 	after := countedOf(nv, c.PerCandidate)
+	if sameCount(before, after) && slices.Equal(nv.Team, v.Team) && nv.Secretary == v.Secretary {
+		// A replayed post or a second click: a correction must change something, or it would
+		// stand on the public record as one that did.
+		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_same")
+	}
 	now := s.db.NowMillis()
 	corr := Correction{ID: s.db.NewID(), VoteID: v.ID, Before: before, After: after, Reason: reason, At: now}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {

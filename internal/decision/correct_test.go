@@ -64,6 +64,16 @@ func TestCorrectCount(t *testing.T) {
 		if kinds := recordKinds(t, f); kinds[:len("decision.corrected")] != "decision.corrected" {
 			t.Errorf("the public record's last entry: %s", kinds)
 		}
+		// The same correction again (a replayed post, a second click): nothing to correct, nothing recorded twice.
+		before := db.Count(t, d, "select count(*) from audit_log where action = 'decision.corrected'")
+		_, err = f.svc.CorrectCount(ctx, f.head, vote.ID, right, "Gõ nhầm số hộ đồng ý: 0 thay vì 3")
+		wantCode(t, err, apperr.CodeConflict, "không thay đổi")
+		if cs, _ := f.svc.Corrections(ctx, vote.ID); len(cs) != 1 {
+			t.Errorf("a correction that changes nothing was recorded: %d corrections", len(cs))
+		}
+		if n := db.Count(t, d, "select count(*) from audit_log where action = 'decision.corrected'"); n != before {
+			t.Errorf("a correction that changes nothing was audited: %d → %d", before, n)
+		}
 		if n := db.Count(t, d, "select count(*) from audit_log where action in ('decision.proposed', 'decision.noticed', 'decision.counted', 'decision.corrected') and object_id = $1", fmt.Sprint(m.ID)); n != 4 { // proposed, noticed, counted, corrected
 			t.Error("no audit record")
 		}
