@@ -180,3 +180,37 @@ func TestCorrectMeetingThatLackedNumbers(t *testing.T) {
 		}
 	})
 }
+
+// A commune-wide matter sends no minutes (it is in force from the day it is
+// decided), so "until the result is published" is the time a village's result
+// has to reach the commune (Art 20(3), 5 working days from the decision): a
+// village's count corrected a month after the matter took effect would
+// overturn a decision in force. Refused as a conflict; nothing changes.
+func TestCorrectCommuneWideAfterItTookEffect(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 9)
+		ctx := context.Background()
+		m, err := f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: f.commune.ID, Subject: decision.Infrastructure, Title: "Làm đường liên thôn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		votes := f.ballotsInEveryVillage(t, m.ID)
+		for i, agree := range []int{9, 8, 7} {
+			if _, err := f.svc.RecordCount(ctx, f.official, votes[i].ID, decision.Count{Agree: agree, Disagree: 9 - agree}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusPassed {
+			t.Fatalf("the matter: %s, want passed", m.Status)
+		}
+		f.advance(30 * 24 * time.Hour)
+		_, err = f.svc.CorrectCount(ctx, f.official, votes[1].ID, decision.Count{Agree: 0, Disagree: 9}, "Sửa lại sau một tháng")
+		wantCode(t, err, apperr.CodeConflict, "có hiệu lực")
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusPassed {
+			t.Errorf("a late correction turned the matter in force to %s", m.Status)
+		}
+		if cs, _ := f.svc.Corrections(ctx, votes[1].ID); len(cs) != 0 {
+			t.Errorf("a late correction was recorded: %d", len(cs))
+		}
+	})
+}
