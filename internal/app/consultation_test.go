@@ -103,6 +103,10 @@ func TestConsultationPages(t *testing.T) {
 		office := hd.Get("Location")
 		id := strings.TrimPrefix(office, "/quan-tri/lay-y-kien/")
 		public := "/lay-y-kien/" + id
+		// An official reading the public page is told how opinions reach the consultation, not asked to sign in.
+		if _, page, _ := official.Get(public); strings.Contains(page, "Đăng nhập để góp ý") || !strings.Contains(page, "tài khoản cán bộ") {
+			t.Errorf("a signed-in official is asked to sign in to comment: %s", mainOf(page))
+		}
 		// A citizen signs in with the code written to the log and comments on part 2.
 		cit := citizen(t, a, srv, logs, "0912 000 111")
 		_, page, _ := cit.Get(public)

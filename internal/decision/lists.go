@@ -87,7 +87,7 @@ func (s *Service) ForVillage(ctx context.Context, a *auth.Actor, village, commun
 	matters := web.Listing{Title: apperr.M("decision.mine.matters"), Empty: apperr.M("decision.mine.no_matters"), More: village.OfficeURL("quyet-dinh")}
 	for _, m := range ms {
 		e := web.Entry{Title: m.Title, URL: fmt.Sprintf("/quan-tri/quyet-dinh/%d", m.ID), Date: m.ProposedOn.VN(),
-			Status: statusWords[m.Status]}
+			Status: stageWords[m.Stage()]}
 		if m.Scope == CommuneScope {
 			e.Lines = []apperr.Msg{apperr.M("decision.mine.commune_wide")}
 		}
@@ -96,12 +96,13 @@ func (s *Service) ForVillage(ctx context.Context, a *auth.Actor, village, commun
 	return []web.Listing{open, matters}, nil
 }
 
-// choiceWords and statusWords name a ballot's choice and a matter's status.
+// choiceWords and stageWords name a ballot's choice and where a matter stands (Matter.Stage).
 var (
 	choiceWords = map[string]apperr.Msg{ChoiceAgree: apperr.M("decision.choice.agree"), ChoiceDisagree: apperr.M("decision.choice.disagree"),
 		ChoiceOther: apperr.M("decision.choice.other")}
-	statusWords = map[string]apperr.Msg{StatusOpen: apperr.M("decision.status.open"), StatusPassed: apperr.M("decision.status.passed"),
-		StatusFailed: apperr.M("decision.status.failed")}
+	stageWords = map[string]apperr.Msg{"open": apperr.M("decision.stage.open"), "failed": apperr.M("decision.stage.failed"),
+		"annulled": apperr.M("decision.stage.annulled"), "in_force": apperr.M("decision.stage.in_force"), "refused": apperr.M("decision.stage.refused"),
+		"awaiting_minutes": apperr.M("decision.stage.awaiting_minutes"), "awaiting_recognition": apperr.M("decision.stage.awaiting_recognition")}
 )
 
 func (s *Service) openEntries(ctx context.Context, ovs []OpenVote) ([]web.Entry, error) {

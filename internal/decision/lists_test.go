@@ -76,7 +76,7 @@ func TestForCitizen(t *testing.T) {
 			t.Errorf("a closed vote listed as open: %+v", ls[1].Entries)
 		}
 		vs, err := f.svc.ForVillage(ctx, f.head, v1, f.commune, 5)
-		if err != nil || len(vs) != 2 || len(vs[1].Entries) != 1 || vs[1].Entries[0].Title != m.Title || !strings.HasPrefix(vs[1].Entries[0].Status.Key, "decision.status.") {
+		if err != nil || len(vs) != 2 || len(vs[1].Entries) != 1 || vs[1].Entries[0].Title != m.Title || !strings.HasPrefix(vs[1].Entries[0].Status.Key, "decision.stage.") {
 			t.Errorf("the village's matters: %+v, %v", vs, err)
 		}
 		if vs, _ := f.svc.ForVillage(ctx, f.head, f.villages[1], f.commune, 5); len(vs[1].Entries) != 0 {

@@ -193,3 +193,32 @@ func TestElected(t *testing.T) {
 		t.Errorf("a candidate above the households: %v", err)
 	}
 }
+
+// TestStage: the lists say where a matter stands, not only open, passed or
+// failed: a passed hương ước or village-head election waits for its minutes,
+// then for the commune's recognition (Art 20(3), 21(2)); a failed or annulled
+// matter is never "in force".
+func TestStage(t *testing.T) {
+	passed := func(subject int, m Matter) Matter {
+		m.Subject, m.Scope, m.Status = subject, VillageScope, StatusPassed
+		return m
+	}
+	for _, c := range []struct {
+		name string
+		m    Matter
+		want string
+	}{
+		{"open", Matter{Subject: Other, Scope: VillageScope, Status: StatusOpen}, "open"},
+		{"failed", Matter{Subject: Convention, Scope: VillageScope, Status: StatusFailed, SubmittedOn: "2026-11-02"}, "failed"},
+		{"passed, in force on the vote", passed(Other, Matter{}), "in_force"},
+		{"passed, minutes not sent", passed(Convention, Matter{}), "awaiting_minutes"},
+		{"passed, minutes sent", passed(VillageHead, Matter{SubmittedOn: "2026-11-02"}), "awaiting_recognition"},
+		{"passed, recognised", passed(Convention, Matter{SubmittedOn: "2026-11-02", Recognition: "recognized"}), "in_force"},
+		{"passed, refused", passed(Boards, Matter{SubmittedOn: "2026-11-02", Recognition: "refused"}), "refused"},
+		{"passed, then annulled", passed(Other, Matter{AnnulledOn: "2026-11-20"}), "annulled"},
+	} {
+		if got := c.m.Stage(); got != c.want {
+			t.Errorf("%s: stage %q, want %q", c.name, got, c.want)
+		}
+	}
+}

@@ -348,6 +348,29 @@ func InForce(m Matter) bool {
 	return true
 }
 
+// Stage is where a matter stands, as its pages and lists say it: "open" (put,
+// noticed or being voted), "failed", "annulled", and for a passed matter
+// "in_force", or, when its effect waits for the commune's recognition
+// (Art 21(2)), "awaiting_minutes" (the village head has not sent the minutes,
+// Art 20(3)), "awaiting_recognition" or "refused".
+func (m Matter) Stage() string {
+	switch {
+	case m.AnnulledOn != "":
+		return "annulled"
+	case m.Status == StatusOpen:
+		return "open"
+	case m.Status == StatusFailed:
+		return "failed"
+	case InForce(m):
+		return "in_force"
+	case m.Recognition == "refused":
+		return "refused"
+	case m.SubmittedOn == "":
+		return "awaiting_minutes"
+	}
+	return "awaiting_recognition"
+}
+
 // Step is an election step with its last day.
 type Step struct {
 	ElectionStep

@@ -280,6 +280,13 @@ func TestSeedShowsEveryState(t *testing.T) {
 				t.Errorf("%s: %d, lacks %q", page, code, want)
 			}
 		}
+		// The commune's list says where each matter stands (Matter.Stage), not only passed or failed.
+		_, list, _ := b.Get("/xa/" + demo.CommuneCode + "/quyet-dinh")
+		for _, want := range []string{"Đang bàn, biểu quyết", "Đã thông qua, chờ xã công nhận", "Đã thông qua, có hiệu lực", "Không thông qua"} {
+			if !strings.Contains(list, want) {
+				t.Errorf("the commune's list of matters does not say %q", want)
+			}
+		}
 	})
 }
 

@@ -508,8 +508,8 @@ func (s *Service) Sweep(ctx context.Context) (reminded, closed int, err error) {
 			first, _ := legal.ParseDate(d.earliest)
 			for _, id := range ids {
 				n := cs[id]
-				n.Kind, n.Subject = "feedback.reminder", fmt.Sprintf("%d phản ánh, kiến nghị sắp đến hạn trả lời", d.n)
-				n.Text = fmt.Sprintf("%d phản ánh, kiến nghị của đơn vị đến hạn trả lời trong %d ngày làm việc tới (sớm nhất: %s).", d.n, RemindBefore, first.VN())
+				n.Kind = "feedback.reminder"
+				n.Subject, n.Text = ReminderText(d.n, first, legal.Today(s.db.Now()))
 				n.Link = s.queueURL(ctx, d.unit)
 				if err := s.out.Add(ctx, tx, n); err != nil {
 					return err

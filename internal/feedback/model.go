@@ -641,3 +641,16 @@ func PublicNote(kind, note string) string {
 	}
 	return ""
 }
+
+// ReminderText is the subject and text of a reminder of n items whose earliest
+// deadline is first: an item already past its deadline (its reminder was not
+// sent in time, e.g. the server was down) is said to be overdue, not "due in
+// the next days".
+func ReminderText(n int, first, today legal.Date) (subject, text string) {
+	if first.Before(today) {
+		return fmt.Sprintf("%d phản ánh, kiến nghị quá hạn hoặc sắp đến hạn trả lời", n),
+			fmt.Sprintf("%d phản ánh, kiến nghị của đơn vị đã quá hạn hoặc đến hạn trả lời trong %d ngày làm việc tới; hạn sớm nhất %s đã qua.", n, RemindBefore, first.VN())
+	}
+	return fmt.Sprintf("%d phản ánh, kiến nghị sắp đến hạn trả lời", n),
+		fmt.Sprintf("%d phản ánh, kiến nghị của đơn vị đến hạn trả lời trong %d ngày làm việc tới (sớm nhất: %s).", n, RemindBefore, first.VN())
+}

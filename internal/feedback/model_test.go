@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/web/webtest"
 )
@@ -347,6 +348,25 @@ func TestSetsSettings(t *testing.T) {
 	for typ, want := range map[org.Type]bool{org.Province: true, org.City: true, org.Commune: false, org.Ward: false, org.Village: false} {
 		if got := SetsSettings(org.Unit{Type: typ}); got != want {
 			t.Errorf("%s: %v, want %v", typ, got, want)
+		}
+	}
+}
+
+// TestReminderText: a reminder whose earliest item is already past its
+// deadline says so instead of "due in the next two working days".
+func TestReminderText(t *testing.T) {
+	today := legal.Date{Year: 2026, Month: 12, Day: 2}
+	for _, c := range []struct {
+		first         legal.Date
+		subject, text string
+	}{
+		{legal.Date{Year: 2026, Month: 12, Day: 4}, "3 phản ánh, kiến nghị sắp đến hạn trả lời", "(sớm nhất: 04/12/2026)"},
+		{today, "3 phản ánh, kiến nghị sắp đến hạn trả lời", "(sớm nhất: 02/12/2026)"},
+		{legal.Date{Year: 2026, Month: 11, Day: 27}, "3 phản ánh, kiến nghị quá hạn hoặc sắp đến hạn trả lời", "hạn sớm nhất 27/11/2026 đã qua"},
+	} {
+		subject, text := ReminderText(3, c.first, today)
+		if subject != c.subject || !strings.Contains(text, c.text) {
+			t.Errorf("first %s: %q / %q, want %q and %q", c.first.VN(), subject, text, c.subject, c.text)
 		}
 	}
 }
