@@ -131,6 +131,14 @@ func TestCountNumbersAreStrict(t *testing.T) {
 		if !strings.Contains(page, fmt.Sprintf("đồng ý 0 → %d", n-1)) || !strings.Contains(page, "Lý do: Gõ nhầm số hộ đồng ý") || !strings.Contains(page, "Thông qua") {
 			t.Errorf("the public page lacks the correction: %s", mainOf(page))
 		}
+		// The same post again (a replay, a second click): refused on the form, nothing recorded twice.
+		if code, page, _ := r.head.Post(r.office, correct, url.Values{"agree": {fmt.Sprint(n - 1)}, "disagree": {"1"}, "other": {"0"}, "reason": {"Gõ nhầm số hộ đồng ý"}}); code != http.StatusConflict ||
+			!strings.Contains(page, "không có gì để sửa") {
+			t.Errorf("the same correction again: %d %s", code, mainOf(page))
+		}
+		if c := db.Count(t, d, "select count(*) from vote_corrections where vote_id = $1", r.vote); c != 1 {
+			t.Errorf("corrections after a replay: %d, want 1", c)
+		}
 	})
 }
 

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/web"
 )
@@ -36,6 +38,12 @@ type Correction struct {
 // MaxReason is the longest reason of a correction.
 const MaxReason = 2000
 
+// sameCount reports whether two counts carry the same numbers and result.
+func sameCount(a, b Counted) bool {
+	return a.Present == b.Present && a.Agree == b.Agree && a.Disagree == b.Disagree && a.Other == b.Other &&
+		slices.Equal(a.PerCandidate, b.PerCandidate) && a.Passed == b.Passed && a.LackedNumbers == b.LackedNumbers
+}
+
 func countedOf(v Vote, per []int) Counted {
 	return Counted{Present: v.Present, Agree: v.Tally.Agree, Disagree: v.Tally.Disagree, Other: v.Tally.OtherOpinion, PerCandidate: per,
 		Passed: v.Passed, LackedNumbers: v.LackedNumbers}
@@ -60,16 +68,15 @@ func (s *Service) CorrectCount(ctx context.Context, a *auth.Actor, voteID int64,
 	if err != nil {
 		return v, err
 	}
+	if err := s.CorrectionOpen(ctx, m); err != nil {
+		return v, err
+	}
 	reason = strings.TrimSpace(reason)
 	switch {
 	case v.Method == Online:
 		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_online")
 	case v.Status != StatusClosed:
 		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_open")
-	case m.SubmittedOn != "":
-		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_published", web.FormatDate(m.SubmittedOn))
-	case m.AnnulledOn != "":
-		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_annulled", web.FormatDate(m.AnnulledOn))
 	case reason == "":
 		return v, apperr.New(apperr.CodeInvalid, "decision.err.correct_reason").Mark("reason")
 	case utf8.RuneCountInString(reason) > MaxReason:
@@ -100,6 +107,11 @@ func (s *Service) CorrectCount(ctx context.Context, a *auth.Actor, voteID int64,
 		c.PerCandidate = nil
 	}
 	after := countedOf(nv, c.PerCandidate)
+	if sameCount(before, after) && slices.Equal(nv.Team, v.Team) && nv.Secretary == v.Secretary {
+		// A replayed post or a second click: a correction must change something, or it would
+		// stand on the public record as one that did.
+		return v, apperr.New(apperr.CodeConflict, "decision.err.correct_same")
+	}
 	now := s.db.NowMillis()
 	corr := Correction{ID: s.db.NewID(), VoteID: v.ID, Before: before, After: after, Reason: reason, At: now}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
@@ -153,6 +165,41 @@ func (s *Service) CorrectCount(ctx context.Context, a *auth.Actor, voteID int64,
 				"reason": reason, "status": status})
 	})
 	return nv, err
+}
+
+// CorrectionOpen is nil while the counts of matter m's votes may still be
+// corrected, else the conflict saying why not: a village matter's result is
+// published when its minutes are sent (Art 20(3)); a commune-wide matter sends
+// none and is in force from the day it is decided, so its villages' counts may
+// be corrected only in the time a village's result has to reach the commune
+// (rule decision.submit, 5 working days from the decision) — later, one
+// village's correction would overturn a decision in force. An annulled
+// decision is never corrected.
+func (s *Service) CorrectionOpen(ctx context.Context, m Matter) error {
+	switch {
+	case m.SubmittedOn != "":
+		return apperr.New(apperr.CodeConflict, "decision.err.correct_published", web.FormatDate(m.SubmittedOn))
+	case m.AnnulledOn != "":
+		return apperr.New(apperr.CodeConflict, "decision.err.correct_annulled", web.FormatDate(m.AnnulledOn))
+	case m.Scope != CommuneScope || m.DecidedOn == "":
+		return nil
+	}
+	decided, err := legal.ParseDate(m.DecidedOn)
+	if err != nil {
+		return fmt.Errorf("matter %d decided on %q: %w", m.ID, m.DecidedOn, err)
+	}
+	cal, err := s.cal.Calendar(ctx)
+	if err != nil {
+		return err
+	}
+	r, err := legal.DefaultCatalogue().Compute(cal, "decision.submit", decided, legal.Options{})
+	if err != nil {
+		return err
+	}
+	if r.Due.Before(s.today()) {
+		return apperr.New(apperr.CodeConflict, "decision.err.correct_in_force", decided.VN(), r.Due.VN())
+	}
+	return nil
 }
 
 // outcome is how a matter stands from its votes as stored in tx: decided

@@ -64,6 +64,16 @@ func TestCorrectCount(t *testing.T) {
 		if kinds := recordKinds(t, f); kinds[:len("decision.corrected")] != "decision.corrected" {
 			t.Errorf("the public record's last entry: %s", kinds)
 		}
+		// The same correction again (a replayed post, a second click): nothing to correct, nothing recorded twice.
+		before := db.Count(t, d, "select count(*) from audit_log where action = 'decision.corrected'")
+		_, err = f.svc.CorrectCount(ctx, f.head, vote.ID, right, "Gõ nhầm số hộ đồng ý: 0 thay vì 3")
+		wantCode(t, err, apperr.CodeConflict, "không thay đổi")
+		if cs, _ := f.svc.Corrections(ctx, vote.ID); len(cs) != 1 {
+			t.Errorf("a correction that changes nothing was recorded: %d corrections", len(cs))
+		}
+		if n := db.Count(t, d, "select count(*) from audit_log where action = 'decision.corrected'"); n != before {
+			t.Errorf("a correction that changes nothing was audited: %d → %d", before, n)
+		}
 		if n := db.Count(t, d, "select count(*) from audit_log where action in ('decision.proposed', 'decision.noticed', 'decision.counted', 'decision.corrected') and object_id = $1", fmt.Sprint(m.ID)); n != 4 { // proposed, noticed, counted, corrected
 			t.Error("no audit record")
 		}
@@ -167,6 +177,40 @@ func TestCorrectMeetingThatLackedNumbers(t *testing.T) {
 		wantCode(t, err, apperr.CodeConflict, "cuộc biểu quyết khác")
 		if n := db.Count(t, d, "select count(*) from vote_corrections where vote_id = $1", vote.ID); n != 2 {
 			t.Errorf("%d corrections stored, want 2", n)
+		}
+	})
+}
+
+// A commune-wide matter sends no minutes (it is in force from the day it is
+// decided), so "until the result is published" is the time a village's result
+// has to reach the commune (Art 20(3), 5 working days from the decision): a
+// village's count corrected a month after the matter took effect would
+// overturn a decision in force. Refused as a conflict; nothing changes.
+func TestCorrectCommuneWideAfterItTookEffect(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 9)
+		ctx := context.Background()
+		m, err := f.svc.Propose(ctx, f.official, decision.Proposal{UnitID: f.commune.ID, Subject: decision.Infrastructure, Title: "Làm đường liên thôn"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		votes := f.ballotsInEveryVillage(t, m.ID)
+		for i, agree := range []int{9, 8, 7} {
+			if _, err := f.svc.RecordCount(ctx, f.official, votes[i].ID, decision.Count{Agree: agree, Disagree: 9 - agree}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusPassed {
+			t.Fatalf("the matter: %s, want passed", m.Status)
+		}
+		f.advance(30 * 24 * time.Hour)
+		_, err = f.svc.CorrectCount(ctx, f.official, votes[1].ID, decision.Count{Agree: 0, Disagree: 9}, "Sửa lại sau một tháng")
+		wantCode(t, err, apperr.CodeConflict, "có hiệu lực")
+		if m, _ := f.svc.Matter(ctx, m.ID); m.Status != decision.StatusPassed {
+			t.Errorf("a late correction turned the matter in force to %s", m.Status)
+		}
+		if cs, _ := f.svc.Corrections(ctx, votes[1].ID); len(cs) != 0 {
+			t.Errorf("a late correction was recorded: %d", len(cs))
 		}
 	})
 }

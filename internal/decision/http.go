@@ -188,7 +188,7 @@ func (h *handlers) views(r *http.Request, m Matter) ([]voteView, error) {
 			if out[i].Corrections, err = h.svc.Corrections(r.Context(), v.ID); err != nil {
 				return nil, err
 			}
-			out[i].Correctable = m.SubmittedOn == "" && m.AnnulledOn == "" && !laterIn(vs, v)
+			out[i].Correctable = !laterIn(vs, v) && h.svc.CorrectionOpen(r.Context(), m) == nil // the form only where CorrectCount would take it
 		}
 		if v.Method == Online && v.Status == StatusClosed {
 			out[i].Ballots = v.Tally.Agree + v.Tally.Disagree + v.Tally.OtherOpinion

@@ -80,8 +80,9 @@ func parseNotice(v string) (string, []any) {
 	}
 	var args []any
 	for _, p := range parts[3:] {
+		// As Done writes a whole number (strconv.Itoa): digits only, no sign, no leading zero.
 		n, err := strconv.Atoi(p)
-		if err != nil || len(p) > 9 {
+		if err != nil || n < 0 || len(p) > 9 || strconv.Itoa(n) != p {
 			return "", nil
 		}
 		args = append(args, n)

@@ -20,7 +20,7 @@ import (
 // TestDoneNoticeShownOnce: a successful post answers 303; the page it sends
 // the browser to says what happened, in role="status", once; a reload does
 // not repeat it; a forged cookie shows only a notice of the catalog, never
-// its own text.
+// its own text, nor a number the server never writes (a sign, a leading zero).
 func TestDoneNoticeShownOnce(t *testing.T) {
 	s, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(), func(context.Context) error { return nil })
 	if err != nil {
@@ -83,7 +83,8 @@ func TestDoneNoticeShownOnce(t *testing.T) {
 	get(t) // takes the notice
 
 	u, _ := url.Parse(srv.URL)
-	for _, forged := range []string{"test.other", "<script>", "test.done.saved.1.2.3.4", "test.done.saved.x", "test.done.saved", "test.done.missing"} {
+	for _, forged := range []string{"test.other", "<script>", "test.done.saved.1.2.3.4", "test.done.saved.x", "test.done.saved", "test.done.missing",
+		"test.done.saved.-5", "test.done.saved.+5", "test.done.saved.05"} {
 		jar.SetCookies(u, []*http.Cookie{{Name: "danchu_notice", Value: forged, Path: "/"}})
 		if b := get(t); strings.Contains(b, `role="status"`) {
 			t.Fatalf("forged notice %q shown: %.600s", forged, b)
