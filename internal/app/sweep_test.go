@@ -6,13 +6,17 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"danchu/internal/app"
 	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/web/webtest"
 )
 
 // livingDemo is the whole application over the demo as `serve --demo` loads
@@ -59,6 +63,34 @@ func TestOfficeListsOpenForTheirReader(t *testing.T) {
 				if code, _, _ := b.Get(m[1]); code != http.StatusOK {
 					t.Errorf("%s: %s links to %s, which answers %d", c.email, c.list, m[1], code)
 				}
+			}
+		}
+	})
+}
+
+// TestDraftPartsNumberedOnce: a part whose heading numbers itself ("1. Nông
+// nghiệp", "Điều 2.", "Chương III") is not numbered a second time on the
+// consultation's page and in its comment form; an unnumbered one is numbered.
+func TestDraftPartsNumberedOnce(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := demoSite(t, d)
+		official := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		manage := "/quan-tri/don-vi/" + demo.CommuneCode + "/lay-y-kien"
+		code, _, hd := official.Post(manage, manage, url.Values{"subject": {"6"}, "title": {"Dự thảo kế hoạch năm 2027"},
+			"parts": {"## 1. Nông nghiệp\nRau màu\n## Hạ tầng\nĐường xóm\nĐiều 3. Thi hành\nTừ ngày ký\n## Chương IV\nKhác"}, "forms": {"online"},
+			"closes_on": {time.Now().AddDate(0, 0, 40).Format("2006-01-02")}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("open a consultation: %d", code)
+		}
+		_, page, _ := webtest.New(t, srv.URL).Get(strings.Replace(hd.Get("Location"), "/quan-tri", "", 1))
+		for _, want := range []string{"<h3>1. Nông nghiệp</h3>", "<h3>2. Hạ tầng</h3>", "<h3>Điều 3. Thi hành</h3>", "<h3>Chương IV</h3>"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the consultation page lacks %s", want)
+			}
+		}
+		for _, bad := range []string{"1. 1. Nông nghiệp", "3. Điều 3", "4. Chương IV"} {
+			if strings.Contains(page, bad) {
+				t.Errorf("the consultation page numbers a part twice: %q", bad)
 			}
 		}
 	})
