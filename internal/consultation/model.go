@@ -6,6 +6,7 @@
 package consultation
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -75,6 +76,21 @@ type Part struct {
 	N       int
 	Heading string
 	Body    string
+}
+
+// Title is the part's heading as shown: numbered ("2. Hạ tầng") unless the
+// heading numbers itself ("1. Nông nghiệp", "Điều 3.", "Chương IV", "Phần 1").
+func (p Part) Title() string {
+	h := strings.TrimSpace(p.Heading)
+	if h != "" && h[0] >= '0' && h[0] <= '9' {
+		return h
+	}
+	for _, w := range []string{"Điều ", "Chương ", "Phần ", "Mục ", "Khoản "} {
+		if strings.HasPrefix(h, w) {
+			return h
+		}
+	}
+	return fmt.Sprintf("%d. %s", p.N, h)
 }
 
 // Draft is what an official opens a consultation with.

@@ -328,12 +328,15 @@ type managePage struct {
 }
 
 func (h *handlers) managePage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, p managePage) {
-	commune := u.ID
+	list := func(before int64, n int) ([]Matter, error) { return h.svc.List(r.Context(), u.ID, before, n) }
 	if u.Type.Level() == org.VillageLevel {
-		commune = u.ParentID
+		// A village's own matters and the commune's voted in it: the head
+		// may open those, not the other villages' (matterParam).
+		list = func(before int64, n int) ([]Matter, error) {
+			return h.svc.ListInVillage(r.Context(), u.ParentID, u.ID, before, n)
+		}
 	}
-	items, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Matter, error) { return h.svc.List(r.Context(), commune, before, n) },
-		func(m Matter) int64 { return m.ID })
+	items, pager, err := web.KeysetPage(r, "truoc", ListSize, list, func(m Matter) int64 { return m.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
