@@ -3,8 +3,8 @@ package consultation
 import (
 	"context"
 	"fmt"
-	"strings"
 
+	"danchu/internal/db"
 	"danchu/internal/org"
 )
 
@@ -19,15 +19,11 @@ type unansweredCount struct {
 
 // unansweredCounts counts them for every board of ids in one query.
 func (s *Store) unansweredCounts(ctx context.Context, ids []int64, today string) ([]unansweredCount, error) {
-	ph := make([]string, len(ids))
 	args := []any{today, Open}
-	for i, id := range ids {
-		ph[i] = fmt.Sprintf("$%d", i+3)
-		args = append(args, id)
-	}
+	in := db.IDList(&args, ids)
 	rows, err := s.db.QueryContext(ctx, `select c.board_id, count(*), sum(case when c.closes_on < $1 then 1 else 0 end), min(c.closes_on)
 		from consultations c join consultation_comments m on m.consultation_id = c.id
-		where c.board_id in (`+strings.Join(ph, ", ")+`) and c.status = $2 and m.answer_id is null and m.hidden_reason = ''
+		where c.board_id in (`+in+`) and c.status = $2 and m.answer_id is null and m.hidden_reason = ''
 		group by c.board_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("unanswered comments: %w", err)

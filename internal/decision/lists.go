@@ -80,7 +80,7 @@ func (s *Service) ForVillage(ctx context.Context, a *auth.Actor, village, commun
 	if open.Entries, err = s.openEntries(ctx, ovs); err != nil {
 		return nil, err
 	}
-	ms, err := s.villageMatters(ctx, commune.ID, village.ID, limit+1)
+	ms, err := s.ListInVillage(ctx, commune.ID, village.ID, 0, limit+1)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,20 @@ const matterCols = `id, unit_id, commune_id, scope, subject, title, body, propos
 	submitted_on, recognition, recognition_reason, recognized_on, annulled_on, annul_reason, created_at, candidates, seats,
 	draft_consultation_id`
 
+// scanMatters reads every row of a query of matterCols, and closes the rows.
+func scanMatters(rows *sql.Rows) ([]Matter, error) {
+	defer rows.Close()
+	var out []Matter
+	for rows.Next() {
+		m, err := scanMatter(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
 func scanMatter(r interface{ Scan(...any) error }) (Matter, error) {
 	var m Matter
 	var scope, prop string
@@ -116,16 +130,7 @@ func (s *Store) List(ctx context.Context, communeID, before int64, limit int) ([
 	if err != nil {
 		return nil, fmt.Errorf("matters of %d: %w", communeID, err)
 	}
-	defer rows.Close()
-	var out []Matter
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanMatters(rows)
 }
 
 // ListInVillage returns the matters of a commune that concern one of its
@@ -138,16 +143,7 @@ func (s *Store) ListInVillage(ctx context.Context, communeID, villageID, before 
 	if err != nil {
 		return nil, fmt.Errorf("matters of village %d: %w", villageID, err)
 	}
-	defer rows.Close()
-	var out []Matter
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanMatters(rows)
 }
 
 // householdCount counts the active households of a village, or of every village of a commune.
@@ -512,27 +508,6 @@ func (s *Store) openVotes(ctx context.Context, communeID, villageID int64, day l
 			return nil, err
 		}
 		out = append(out, ov)
-	}
-	return out, rows.Err()
-}
-
-// villageMatters returns the matters of a village of a commune: its own and
-// the commune's matters voted in it, newest first, at most limit.
-func (s *Store) villageMatters(ctx context.Context, communeID, villageID int64, limit int) ([]Matter, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where commune_id = $1 and (unit_id = $2
-		or exists (select 1 from votes v where v.matter_id = matters.id and v.village_id = $2))
-		order by created_at desc, id desc limit $3`, communeID, villageID, limit)
-	if err != nil {
-		return nil, fmt.Errorf("matters of village %d: %w", villageID, err)
-	}
-	defer rows.Close()
-	var out []Matter
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
 	}
 	return out, rows.Err()
 }

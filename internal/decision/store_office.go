@@ -3,8 +3,8 @@ package decision
 import (
 	"context"
 	"fmt"
-	"strings"
 
+	"danchu/internal/db"
 	"danchu/internal/org"
 )
 
@@ -12,33 +12,13 @@ import (
 // nor annulled of the villages villages and of every village of communes.
 func (s *Store) waiting(ctx context.Context, villages, communes []int64) ([]Matter, error) {
 	args := []any{string(VillageScope)}
-	list := func(ids []int64) string {
-		if len(ids) == 0 {
-			return "0"
-		}
-		ph := make([]string, len(ids))
-		for i, id := range ids {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(ph, ", ")
-	}
-	v, c := list(villages), list(communes)
+	v, c := db.IDList(&args, villages), db.IDList(&args, communes)
 	rows, err := s.db.QueryContext(ctx, "select "+matterCols+` from matters where scope = $1 and decided_on <> '' and annulled_on = ''
 		and recognized_on = '' and (unit_id in (`+v+`) or commune_id in (`+c+`))`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("matters waiting: %w", err)
 	}
-	defer rows.Close()
-	var out []Matter
-	for rows.Next() {
-		m, err := scanMatter(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return scanMatters(rows)
 }
 
 // awaitingRecognition counts, per commune of the province in one query, the

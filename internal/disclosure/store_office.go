@@ -3,8 +3,8 @@ package disclosure
 import (
 	"context"
 	"fmt"
-	"strings"
 
+	"danchu/internal/db"
 	"danchu/internal/org"
 )
 
@@ -13,18 +13,7 @@ import (
 // the units units (a village's own).
 func (s *Store) windowOver(ctx context.Context, boards, units []int64, today string) (map[[2]int64]int, error) {
 	args := []any{Posted, today}
-	list := func(ids []int64) string {
-		if len(ids) == 0 {
-			return "0"
-		}
-		ph := make([]string, len(ids))
-		for i, id := range ids {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", len(args))
-		}
-		return strings.Join(ph, ", ")
-	}
-	b, u := list(boards), list(units)
+	b, u := db.IDList(&args, boards), db.IDList(&args, units)
 	rows, err := s.db.QueryContext(ctx, `select board_id, unit_id, count(*) from disclosures
 		where status = $1 and min_end <> '' and min_end < $2 and (board_id in (`+b+`) or unit_id in (`+u+`)) group by board_id, unit_id`, args...)
 	if err != nil {

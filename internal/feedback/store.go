@@ -181,8 +181,8 @@ type RequestFilter struct {
 
 // Requests returns the items a filter selects, newest first.
 func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]Item, error) {
-	in, args := placeholders(f.Places)
-	where := "unit_id in (" + in + ")"
+	var args []any
+	where := "unit_id in (" + db.IDList(&args, f.Places) + ")"
 	args = append(args, f.Start, f.End)
 	where += fmt.Sprintf(" and created_at >= $%d and created_at <= $%d", len(args)-1, len(args))
 	if f.Category != "" {
@@ -464,7 +464,8 @@ func saveSettings(ctx context.Context, d *db.DB, tx *sql.Tx, province int64, cat
 
 // counters reads the kept counters of units (absent: no item yet), MedianDays -1.
 func (s *Store) counters(ctx context.Context, units []int64) (map[int64]Stats, error) {
-	in, args := placeholders(units)
+	var args []any
+	in := db.IDList(&args, units)
 	rows, err := s.db.QueryContext(ctx, "select unit_id, received, answered, on_time, rated, satisfied, refused, merged from feedback_counters where unit_id in ("+in+")", args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
@@ -485,7 +486,8 @@ func (s *Store) counters(ctx context.Context, units []int64) (map[int64]Stats, e
 
 // answerDays reads the units' histograms of answers by days, sorted by days.
 func (s *Store) answerDays(ctx context.Context, units []int64) (map[int64][][2]int, error) {
-	in, args := placeholders(units)
+	var args []any
+	in := db.IDList(&args, units)
 	rows, err := s.db.QueryContext(ctx, "select unit_id, days, n from feedback_answer_days where unit_id in ("+in+") order by unit_id, days", args...)
 	if err != nil {
 		return nil, fmt.Errorf("stats: %w", err)
@@ -530,28 +532,11 @@ func (s *Store) arrivals(ctx context.Context, places []int64, from string, n int
 	}
 	for start := 0; start < len(places) && err == nil; start += 500 {
 		chunk := places[start:min(start+500, len(places))]
-		in, ids := placeholdersFrom(chunk, 3)
-		err = scan("day >= $1 and unit_id in ("+in+")", append([]any{from, n}, ids...)...)
+		args := []any{from, n}
+		in := db.IDList(&args, chunk)
+		err = scan("day >= $1 and unit_id in ("+in+")", args...)
 	}
 	return out, err
-}
-
-func placeholders(ids []int64) (string, []any) {
-	return placeholdersFrom(ids, 1)
-}
-
-// placeholdersFrom numbers the placeholders of ids from first ($first, …).
-func placeholdersFrom(ids []int64, first int) (string, []any) {
-	in := make([]byte, 0, len(ids)*5)
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		if i > 0 {
-			in = append(in, ", "...)
-		}
-		in = fmt.Appendf(in, "$%d", i+first)
-		args[i] = id
-	}
-	return string(in), args
 }
 
 // --- Open311 keys ---

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"danchu/internal/db"
 	"danchu/internal/org"
 )
 
@@ -18,9 +19,10 @@ type openCount struct {
 // openCounts counts the open items of every unit of ids in one query (the
 // partial index of open items, by handler and due date).
 func (s *Store) openCounts(ctx context.Context, ids []int64, today string) ([]openCount, error) {
-	in, args := placeholdersFrom(ids, 2)
+	args := []any{today}
+	in := db.IDList(&args, ids)
 	rows, err := s.db.QueryContext(ctx, `select handler_id, count(*), sum(case when due_on < $1 then 1 else 0 end), min(due_on)
-		from feedback_items where handler_id in (`+in+`) and status in `+OpenStatuses.SQL()+` group by handler_id`, append([]any{today}, args...)...)
+		from feedback_items where handler_id in (`+in+`) and status in `+OpenStatuses.SQL()+` group by handler_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("open feedback counts: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"danchu/internal/db"
 )
@@ -69,14 +68,9 @@ func markSentIn(ctx context.Context, tx *sql.Tx, ids []int64, at int64) error {
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		args := []any{at}
-		ph := make([]string, len(chunk))
-		for i, id := range chunk {
-			args = append(args, id)
-			ph[i] = fmt.Sprintf("$%d", i+2)
-		}
+		in := db.IDList(&args, chunk)
 		// Still pending: a note another worker has marked already keeps its record.
-		if _, err := tx.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where status = 'pending' and id in ("+
-			strings.Join(ph, ", ")+")", args...); err != nil {
+		if _, err := tx.ExecContext(ctx, "update outbox set status = 'sent', attempts = attempts + 1, sent_at = $1, last_error = '' where status = 'pending' and id in ("+in+")", args...); err != nil {
 			return fmt.Errorf("outbox: mark sent: %w", err)
 		}
 	}

@@ -1,0 +1,23 @@
+package db
+
+import "strconv"
+
+// IDList appends ids to args and returns their numbered placeholders for an
+// "x in (…)" clause ("$3, $4, $5" when args held two before), the one way
+// stores write a list of IDs into a query on both engines. An empty list is
+// "0": a valid clause that matches no row (no ID is 0).
+func IDList(args *[]any, ids []int64) string {
+	if len(ids) == 0 {
+		return "0"
+	}
+	b := make([]byte, 0, len(ids)*5)
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		*args = append(*args, id)
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(len(*args)), 10)
+	}
+	return string(b)
+}
