@@ -27,6 +27,7 @@ func rawGet(t *testing.T, srv *httptest.Server, method, path string, header http
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Accept-Encoding", "identity") // unless the test says otherwise
 	for k, v := range header {
 		req.Header[k] = v
 	}
