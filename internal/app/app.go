@@ -175,6 +175,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.TrustProxies(proxies)
+	s.SetPublicMaxAge(a.Config.PublicMaxAge)
 	if a.Config.BaseURL != "" {
 		s.Public = a.Config.PublicURL()
 	}

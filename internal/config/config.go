@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 )
@@ -41,6 +42,9 @@ type Config struct {
 	// 127.0.0.1:9090); MetricsToken serves /metrics on the public address to
 	// a scraper sending it as a bearer token. Neither: no /metrics.
 	MetricsAddr, MetricsToken string
+	// PublicMaxAge is how long browsers and shared caches may keep an
+	// anonymous public page (Cache-Control max-age; 0: revalidate each time).
+	PublicMaxAge time.Duration
 }
 
 // MinMetricsToken is the shortest bearer token for /metrics.
@@ -76,6 +80,7 @@ func Default() *Config {
 	return &Config{
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
+		PublicMaxAge: 60 * time.Second,
 	}
 }
 
@@ -114,6 +119,7 @@ func (c *Config) settings() []setting {
 			return r
 		}}},
 		{name: "limit-writes", usage: "form `posts` allowed per IP address (and per account) and minute", value: &number{p: &c.LimitWrites, min: 0, max: maxLimit}},
+		{name: "public-max-age", usage: "how long caches may keep an anonymous public page, e.g. 60s or 5m; 0: revalidate each time", value: &duration{p: &c.PublicMaxAge, max: 24 * time.Hour}},
 		{name: "metrics-addr", usage: "separate listen `address` for /metrics, e.g. 127.0.0.1:9090; empty: none", value: &text{p: &c.MetricsAddr, check: checkAddr}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
@@ -215,6 +221,29 @@ func (v *number) Set(s string) error {
 		return &refusal{fmt.Sprintf("phải là số nguyên từ %d đến %d", v.min, v.max), fmt.Sprintf("must be a whole number from %d to %d", v.min, v.max)}
 	}
 	*v.p = n
+	return nil
+}
+
+// duration is a whole number of seconds from 0 to max, written as Go writes a
+// duration (60s, 5m, 1h30m) or as a bare 0.
+type duration struct {
+	p   *time.Duration
+	max time.Duration
+}
+
+func (v *duration) String() string {
+	if v.p == nil {
+		return "0s"
+	}
+	return v.p.String()
+}
+
+func (v *duration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d > v.max || d%time.Second != 0 {
+		return &refusal{fmt.Sprintf("dùng số giây nguyên từ 0 đến %s, ví dụ 60s hoặc 5m", v.max), fmt.Sprintf("use whole seconds from 0 to %s, e.g. 60s or 5m", v.max)}
+	}
+	*v.p = d
 	return nil
 }
 
