@@ -498,6 +498,23 @@ func TestBehindNginx(t *testing.T) {
 		}
 	})
 
+	t.Run("StaticForEveryone", func(t *testing.T) {
+		// A content-hashed asset is cached for a year, signed in or not.
+		_, page := fetch(t, anon, board, nil)
+		asset := regexp.MustCompile(`/static/[0-9a-f]+/[a-z0-9.-]+\.css`).FindString(page)
+		if asset == "" {
+			t.Fatal("no stylesheet on the board")
+		}
+		for i, want := range []string{"MISS", "HIT"} {
+			resp, _ := fetch(t, official, asset, nil)
+			if got := resp.Header.Get("X-Cache-Status"); resp.StatusCode != 200 || got != want ||
+				!strings.Contains(resp.Header.Get("Cache-Control"), "immutable") {
+				t.Errorf("%s for a signed-in viewer, fetch %d: %d %s %q; want 200 %s immutable",
+					asset, i+1, resp.StatusCode, got, resp.Header.Get("Cache-Control"), want)
+			}
+		}
+	})
+
 	t.Run("PublishShowsThroughAndClientAddress", func(t *testing.T) {
 		commune, err := a.Units.UnitByCode(ctx, demo.CommuneCode)
 		if err != nil {
@@ -617,6 +634,8 @@ func TestNginxBodyLimitsMatchDanchu(t *testing.T) {
 		{"/xa/19885/phan-anh", feedback.MaxUploadBytes},                 // POST /xa/{code}/phan-anh
 		{"/quan-tri/don-vi/19885/cong-khai", disclosure.MaxUploadBytes}, // POST /quan-tri/don-vi/{unit}/cong-khai
 		{"/quan-tri/cong-khai/123/sua", disclosure.MaxUploadBytes},      // POST /quan-tri/cong-khai/{id}/sua
+		{"/open311/v2/requests.json", feedback.MaxUploadBytes},          // POST /open311/v2/{file}: feedback with media
+		{"/open311/v2/requests/12.json", web.MaxFormBytes},              // no POST there
 		{"/dang-nhap", web.MaxFormBytes},                                // every other form
 		{"/xa/19885/phan-anh/thong-ke", web.MaxFormBytes},               // not the feedback form
 		{"/quan-tri/don-vi/19885/cong-khai/x", web.MaxFormBytes},        // nor the disclosure form
