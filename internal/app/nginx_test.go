@@ -55,21 +55,31 @@ func siteConf(t *testing.T) string {
 // the test's client resolves it to the test's nginx.
 const hostName = "danchu.tinh.gov.vn"
 
-// nginxBinary is Debian's nginx, or a skip that says so on the terminal
-// (a failure when DANCHU_REQUIRE_NGINX=1, as .ci/run sets).
+// nginxBinary is DANCHU_NGINX if set, else Debian's nginx (on PATH or in
+// /usr/sbin), or a skip that says so on the terminal (a failure when
+// DANCHU_REQUIRE_NGINX=1, as .ci/run sets).
 func nginxBinary(t *testing.T) string {
 	t.Helper()
-	if p, err := osexec.LookPath("nginx"); err == nil {
-		return p
+	candidates := []string{"nginx", "/usr/sbin/nginx"}
+	if p := os.Getenv("DANCHU_NGINX"); p != "" {
+		candidates = []string{p}
 	}
-	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		return "/usr/sbin/nginx"
+	for _, c := range candidates {
+		if p, err := osexec.LookPath(c); err == nil {
+			return p
+		}
 	}
 	if os.Getenv("DANCHU_REQUIRE_NGINX") == "1" {
 		t.Fatal("nginx required (DANCHU_REQUIRE_NGINX=1) but not installed: apt-get install nginx")
 	}
-	fmt.Fprintf(os.Stderr, "\n!!! danchu: the test of nginx in front of danchu SKIPPED: nginx is not installed "+
-		"(apt-get install nginx); DANCHU_REQUIRE_NGINX=1 turns this into a failure.\n\n")
+	// go test hides a passing package's output: say it on the terminal too.
+	msg := "\n!!! danchu: the test of nginx in front of danchu SKIPPED: nginx is not installed " +
+		"(apt-get install nginx, or DANCHU_NGINX=PATH); DANCHU_REQUIRE_NGINX=1 turns this into a failure.\n\n"
+	fmt.Fprint(os.Stderr, msg)
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		fmt.Fprint(tty, msg)
+		tty.Close()
+	}
 	t.Skip("nginx is not installed")
 	return ""
 }
