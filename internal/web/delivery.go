@@ -64,7 +64,7 @@ func (s *Server) cachePolicy(h http.Header, r *http.Request, status int) {
 		return
 	}
 	h.Set("Cache-Control", s.publicCC)
-	h.Add("Vary", "Cookie")
+	addVary(h, "Cookie")
 }
 
 // SetPublicMaxAge sets how long anonymous public pages may be kept by caches
