@@ -458,6 +458,24 @@ func TestBehindNginx(t *testing.T) {
 		}
 	})
 
+	t.Run("CompressedByDanchu", func(t *testing.T) {
+		// danchu's coding goes through as it is (nginx does not compress
+		// again), and each Accept-Encoding is cached as its own variant (the
+		// client so far sent Go's "gzip").
+		for _, tt := range []struct{ accept, coding string }{{"br", "br"}, {"gzip, deflate", "gzip"}, {"identity", ""}} {
+			for i, want := range []string{"MISS", "HIT"} {
+				resp, body := fetch(t, anon, board, http.Header{"Accept-Encoding": {tt.accept}})
+				if got := resp.Header.Get("X-Cache-Status"); resp.StatusCode != 200 || got != want || resp.Header.Get("Content-Encoding") != tt.coding {
+					t.Errorf("Accept-Encoding %s, fetch %d: %d %s, Content-Encoding %q; want %s and %q",
+						tt.accept, i+1, resp.StatusCode, got, resp.Header.Get("Content-Encoding"), want, tt.coding)
+				}
+				if tt.coding == "" && !strings.Contains(body, "Xã Đan Điền") {
+					t.Errorf("the identity page lacks the commune's name")
+				}
+			}
+		}
+	})
+
 	t.Run("NotModified", func(t *testing.T) {
 		resp, body := fetch(t, anon, board, http.Header{"If-None-Match": {etag}})
 		if resp.StatusCode != http.StatusNotModified || body != "" {
