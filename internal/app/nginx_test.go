@@ -296,25 +296,70 @@ func (h headerAdder) RoundTrip(r *http.Request) (*http.Response, error) {
 	return h.rt.RoundTrip(r)
 }
 
-// startBehindProxy runs `danchu serve` as docs/OPERATIONS.md has it behind
-// nginx (the flags parsed as the command line parses them), with the demo
+// unitFlags are the flags of `danchu serve` in deploy/danchu.service's
+// ExecStart, each "--name value", by name.
+func unitFlags(t *testing.T) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "deploy", "danchu.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unit := strings.ReplaceAll(string(b), "\\\n", " ")
+	m := regexp.MustCompile(`(?m)^ExecStart=/usr/local/bin/danchu serve (.*)$`).FindStringSubmatch(unit)
+	if m == nil {
+		t.Fatal("deploy/danchu.service has no ExecStart=/usr/local/bin/danchu serve …")
+	}
+	words := strings.Fields(m[1])
+	out := map[string]string{}
+	for i := 0; i < len(words); i += 2 {
+		name, ok := strings.CutPrefix(words[i], "--")
+		if !ok || i+1 == len(words) || strings.Contains(name, "=") {
+			t.Fatalf("ExecStart of deploy/danchu.service: want --name value pairs, got %q", words[i:])
+		}
+		out[name] = words[i+1]
+	}
+	return out
+}
+
+// startBehindProxy runs `danchu serve` with the flags of deploy/danchu.service
+// (parsed as the command line parses them), only the addresses, the data
+// folder and max-age changed for the test, and a SQLite file; with the demo
 // units and accounts and a JSON request log the test reads.
 func startBehindProxy(t *testing.T, maxAge int) (a *app.App, logs *lockedBuffer, stop func()) {
 	t.Helper()
 	dir := t.TempDir()
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	cfg, err := config.Register(fs, func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
+	flags := unitFlags(t)
+	for name, want := range map[string]string{"trust-proxy": "127.0.0.1", "base-url": "https://" + hostName, "addr": "127.0.0.1:8080"} {
+		if flags[name] != want { // what the nginx site and this test rely on
+			t.Fatalf("deploy/danchu.service: --%s %q, want %q", name, flags[name], want)
+		}
 	}
-	if err := fs.Parse([]string{"--addr=127.0.0.1:0", "--db=sqlite:" + filepath.Join(dir, "danchu.db"), "--data-dir=" + dir,
-		"--trust-proxy=127.0.0.1", "--base-url=https://" + hostName, "--public-max-age=" + strconv.Itoa(maxAge) + "s",
-		"--require-2fa=false", "--log-format=json"}); err != nil {
-		t.Fatal(err)
+	parse := func(flags map[string]string) *config.Config {
+		var args []string
+		for name, v := range flags {
+			args = append(args, "--"+name+"="+v)
+		}
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		cfg, err := config.Register(fs, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse(args); err != nil {
+			t.Fatalf("the flags of deploy/danchu.service: %v", err)
+		}
+		return cfg
 	}
+	parse(flags) // every value of the unit as it is
+	for name, v := range map[string]string{"addr": "127.0.0.1:0", "metrics-addr": "127.0.0.1:0", "data-dir": dir,
+		"public-max-age": strconv.Itoa(maxAge) + "s", "db": "sqlite:" + filepath.Join(dir, "danchu.db"),
+		"require-2fa": "false"} { // the demo accounts have no second factor
+		flags[name] = v
+	}
+	cfg := parse(flags)
 	logs = newLockedBuffer()
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err = app.Open(ctx, cfg, app.NewLogger(logs, cfg.LogFormat))
+	a, err := app.Open(ctx, cfg, app.NewLogger(logs, cfg.LogFormat))
 	if err != nil {
 		t.Fatal(err)
 	}
