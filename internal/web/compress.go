@@ -144,23 +144,23 @@ func (s *Server) compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var named map[string]string // base tag -> the form the client sent
 		if inm := r.Header.Get("If-None-Match"); inm != "" {
+			// Each suffixed tag is kept and its base added: a tag whose own
+			// bytes end in "-gz" (base64url has dashes) still matches itself.
 			tags := strings.Split(inm, ",")
-			changed := false
-			for i, t := range tags {
+			named = map[string]string{}
+			for _, t := range tags {
 				t = strings.TrimSpace(t)
 				base, ok := baseTag(t)
-				if named == nil {
-					named = map[string]string{}
+				if !ok {
+					continue
 				}
 				if _, seen := named[strings.TrimPrefix(base, "W/")]; !seen {
 					named[strings.TrimPrefix(base, "W/")] = strings.TrimPrefix(t, "W/")
 				}
-				if ok {
-					tags[i], changed = base, true
-				}
+				tags = append(tags, " "+base)
 			}
-			if changed {
-				r.Header.Set("If-None-Match", strings.Join(tags, ", "))
+			if len(named) > 0 {
+				r.Header.Set("If-None-Match", strings.Join(tags, ","))
 			}
 		}
 		c := &compressWriter{ResponseWriter: w, r: r, named: named}

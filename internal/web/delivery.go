@@ -67,6 +67,23 @@ func (s *Server) cachePolicy(h http.Header, r *http.Request, status int) {
 	addVary(h, "Cookie")
 }
 
+// addVary adds token to the answer's one Vary line (nginx before 1.23 reads
+// only one of several).
+func addVary(h http.Header, token string) {
+	var all []string
+	for _, v := range h.Values("Vary") {
+		for _, t := range strings.Split(v, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				if strings.EqualFold(t, token) {
+					return
+				}
+				all = append(all, t)
+			}
+		}
+	}
+	h.Set("Vary", strings.Join(append(all, token), ", "))
+}
+
 // SetPublicMaxAge sets how long anonymous public pages may be kept by caches
 // (--public-max-age; 0: no-cache, revalidated every time).
 func (s *Server) SetPublicMaxAge(d time.Duration) { s.publicCC = publicCacheControl(d) }
@@ -91,6 +108,14 @@ func NoneMatch(header, tag string) bool {
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putBuf returns a buffer to the pool unless a big export grew it: the pool
+// keeps page-sized buffers, not megabytes for each idle one.
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		bufPool.Put(b)
+	}
+}
 
 // deliver applies cachePolicy to every answer, and gives a cacheable 200 to
 // GET or HEAD that has no ETag of its own (pages, feeds, exports) a strong
@@ -152,7 +177,7 @@ func (d *deliverWriter) release() {
 	d.buf = nil
 	d.ResponseWriter.WriteHeader(d.status)
 	d.ResponseWriter.Write(buf.Bytes())
-	bufPool.Put(buf)
+	putBuf(buf)
 }
 
 // Flush sends what is held (a streaming handler gives up its ETag).
@@ -174,7 +199,7 @@ func (d *deliverWriter) finish() {
 	}
 	buf := d.buf
 	d.buf = nil
-	defer bufPool.Put(buf)
+	defer putBuf(buf)
 	h := d.Header()
 	tag := ETagOf(buf.Bytes())
 	h.Set("ETag", tag)

@@ -26,6 +26,7 @@ var testFiles = map[string]struct {
 }{
 	"a.pdf": {"application/pdf", `"abc123"`, []byte("%PDF-1.7 nội dung tệp " + strings.Repeat("x", 3000))},
 	"b.txt": {"text/plain; charset=utf-8", `"txt456"`, []byte(strings.Repeat("Biên bản họp thôn. ", 300))},
+	"d.pdf": {"application/pdf", `"dash-gz"`, []byte("%PDF-1.7 a tag that ends as a coding's suffix does")},
 	"c.png": {"image/png", `"png789"`, append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 4000)...)},
 }
 
@@ -213,6 +214,8 @@ func TestNotModified(t *testing.T) {
 		{"OtherTag", "GET", "/xa/19885", `"nope"`, 200},
 		{"FileByItsTag", "GET", "/tep/a.pdf", `"abc123"`, 304},
 		{"FileOtherTag", "GET", "/tep/a.pdf", `"abc124"`, 200},
+		{"TagEndingLikeASuffix", "GET", "/tep/d.pdf", `"dash-gz"`, 304},
+		{"TagEndingLikeASuffixGzip", "GET", "/tep/d.pdf", `W/"dash-gz", "x"`, 304},
 		{"SignedInNeverRevalidated", "GET", "/xa/19885", tag, 200},
 	}
 	for _, tt := range tests {
