@@ -3,9 +3,11 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/png"
@@ -26,6 +28,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/demo"
 	"danchu/internal/feedback"
+	"danchu/internal/org"
 
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
@@ -595,4 +598,242 @@ func jsonPost(t *testing.T, u, body string) *http.Request {
 	req, _ := http.NewRequest(http.MethodPost, u, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	return req
+}
+
+// TestOpen311Attacks: what a hostile or broken client sends is refused in the
+// spec's format with the status it deserves, and nothing is stored — no
+// request, no photo row, no file.
+func TestOpen311Attacks(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		cfg := &config.Config{DataDir: t.TempDir(), LimitWrites: 1000}
+		a, srv := siteWith(t, d, cfg, io.Discard)
+		o := newO311(t, srv.URL)
+		dir := filepath.Join(cfg.UploadsDir(), "photos")
+		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+		key, err := a.Feedback.IssueKey(ctx, officialActor(t, a, "xa@danchu.demo"), commune.ID, "Ứng dụng của xã")
+		if err != nil {
+			t.Fatal(err)
+		}
+		province, _ := a.Units.UnitByCode(ctx, "46")
+		provinceKey, err := a.Feedback.IssueKey(ctx, officialActor(t, a, "tinh@danchu.demo"), province.ID, "Cổng của tỉnh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, _ := a.Units.Tree(ctx)
+		hanoi, _ := a.Units.UnitByCode(ctx, "01")
+		var elsewhere string // a commune of another province
+		for _, u := range tree.Descendants(hanoi.ID) {
+			if u.Type.Level() == org.CommuneLevel && u.Current() {
+				elsewhere = u.Code
+				break
+			}
+		}
+		if elsewhere == "" {
+			t.Fatal("no commune in province 01")
+		}
+		fields := func(edit func(url.Values)) url.Values {
+			v := url.Values{"api_key": {key}, "jurisdiction_id": {"19885-01"}, "service_code": {"moi-truong"}, "description": {"Rác thải đổ trộm cạnh cầu"},
+				"address_string": {"Cạnh cầu thôn Đông Phước"}}
+			if edit != nil {
+				edit(v)
+			}
+			return v
+		}
+		good := part{"media", "rac.png", photo(t, 40, 30)}
+		var bomb bytes.Buffer // a real PNG whose header claims 12,000 × 12,000 pixels: 576 MB to decode
+		png.Encode(&bomb, image.NewRGBA(image.Rect(0, 0, 4, 4)))
+		claim := bomb.Bytes()
+		binary.BigEndian.PutUint32(claim[16:], 12000)
+		binary.BigEndian.PutUint32(claim[20:], 12000)
+		binary.BigEndian.PutUint32(claim[29:], crc32.ChecksumIEEE(claim[12:29])) // the IHDR chunk's checksum, so that the header reads
+		list := func(v string, n int) string { return strings.TrimSuffix(strings.Repeat(v+",", n), ",") }
+		huge := func() answer { // a multipart body over the route's bound, streamed (upload_test.go)
+			f := map[string]string{}
+			for k, v := range fields(nil) {
+				f[k] = v[0]
+			}
+			body, ct := bigUpload(f, "media", feedback.MaxUploadBytes+1<<20)
+			req, _ := http.NewRequest(http.MethodPost, o.base+"requests.json", body)
+			req.Header.Set("Content-Type", ct)
+			return o.do(req)
+		}
+		revoked, err := a.Feedback.IssueKey(ctx, officialActor(t, a, "xa@danchu.demo"), commune.ID, "Ứng dụng đã thu hồi")
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, _ := a.Feedback.Keys(ctx, officialActor(t, a, "xa@danchu.demo"), commune.ID)
+		for _, k := range keys {
+			if k.Name == "Ứng dụng đã thu hồi" {
+				if err := a.Feedback.RevokeKey(ctx, officialActor(t, a, "xa@danchu.demo"), commune.ID, k.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+
+		for _, c := range []struct {
+			name   string
+			send   func() answer
+			status int
+			want   string
+		}{
+			{"keys disagreeing in query and URL-encoded body", func() answer {
+				return o.postForm("requests.json", url.Values{"api_key": {"dc311_khac"}}, fields(nil))
+			}, 400, "api_key được gửi hai lần"},
+			{"keys disagreeing in query and multipart body", func() answer {
+				return o.postMultipart("requests.xml", url.Values{"api_key": {"dc311_khac"}}, fields(nil), good)
+			}, 400, "api_key được gửi hai lần"},
+			{"two keys in the body", func() answer {
+				return o.postMultipart("requests.json", nil, fields(func(v url.Values) { v.Add("api_key", provinceKey) }), good)
+			}, 400, "api_key được gửi hai lần"},
+			{"a place twice", func() answer {
+				return o.postForm("requests.json", url.Values{"jurisdiction_id": {elsewhere}}, fields(nil))
+			}, 400, "jurisdiction_id được gửi hai lần"},
+			{"a body over the route's bound", huge, 400, "lớn quá 51 MB"},
+			{"six photos", func() answer {
+				return o.postMultipart("requests.json", nil, fields(nil), good, good, good, good, good, good)
+			}, 400, "5 ảnh"},
+			{"a PNG bomb", func() answer {
+				return o.postMultipart("requests.json", nil, fields(nil), part{"media", "bom.png", claim})
+			}, 400, "lớn quá để xử lý (12000×12000"},
+			{"a good photo and a PNG bomb", func() answer {
+				return o.postMultipart("requests.xml", nil, fields(nil), good, part{"media", "bom.png", claim})
+			}, 400, "bom.png"},
+			{"a page named .jpg", func() answer {
+				return o.postMultipart("requests.json", nil, fields(nil), part{"media", "anh.jpg", []byte("<html><script>alert(1)</script></html>")})
+			}, 400, "không phải ảnh JPEG hay PNG"},
+			{"a photo over 10 MB", func() answer {
+				return o.postMultipart("requests.json", nil, fields(nil), part{"media", "to.png", append(photo(t, 8, 8), make([]byte, 11<<20)...)})
+			}, 400, "lớn quá 10 MB"},
+			{"a photo with an unknown service", func() answer {
+				return o.postMultipart("requests.json", nil, fields(func(v url.Values) { v.Set("service_code", "khong-co") }), good)
+			}, 400, `"khong-co"`},
+			{"a field not UTF-8", func() answer {
+				return o.postMultipart("requests.json", nil, fields(func(v url.Values) { v.Set("description", "Rác \xff\xfe cạnh cầu") }), good)
+			}, 400, "UTF-8"},
+			{"a photo's name not UTF-8", func() answer {
+				return o.postMultipart("requests.xml", nil, fields(nil), part{"media", "r\xffc.png", photo(t, 8, 8)})
+			}, 400, "UTF-8"},
+			{"an unknown kind", func() answer {
+				return o.postForm("requests.json", nil, fields(func(v url.Values) { v.Set("attribute[kind]", "complaint") }))
+			}, 400, `"complaint"`},
+			{"a commune's key for another commune", func() answer {
+				return o.postMultipart("requests.json", nil, fields(func(v url.Values) { v.Set("jurisdiction_id", "19753") }), good)
+			}, 403, "không dùng được cho đơn vị 19753"},
+			{"a province's key for another province's commune", func() answer {
+				return o.postMultipart("requests.json", nil, fields(func(v url.Values) { v.Set("api_key", provinceKey); v.Set("jurisdiction_id", elsewhere) }), good)
+			}, 403, "không dùng được cho đơn vị " + elsewhere},
+			{"a revoked key", func() answer {
+				return o.postMultipart("requests.json", nil, fields(func(v url.Values) { v.Set("api_key", revoked) }), good)
+			}, 403, "đã bị thu hồi"},
+			{"a key that is not one", func() answer {
+				return o.postForm("requests.json", url.Values{"api_key": {"dc311_" + strings.Repeat("a", 5000)}}, fields(func(v url.Values) { v.Del("api_key") }))
+			}, 403, "không đúng"},
+			{"a filter not UTF-8", func() answer { return o.get("requests.json?jurisdiction_id=19885&status=open%FF", nil) }, 400, "UTF-8"},
+			{"a service filter not UTF-8", func() answer { return o.get("requests.xml?jurisdiction_id=19885&service_code=%C3%28", nil) }, 400, "UTF-8"},
+			{"10,000 statuses", func() answer {
+				return o.get("requests.json", url.Values{"jurisdiction_id": {"19885"}, "status": {list("open", 10000)}})
+			}, 400, "status nhận tối đa 100"},
+			{"10,000 services", func() answer {
+				return o.get("requests.xml", url.Values{"jurisdiction_id": {"19885"}, "service_code": {list("moi-truong", 10000)}})
+			}, 400, "service_code nhận tối đa 100"},
+			{"10,000 empty values", func() answer {
+				return o.get("requests.json", url.Values{"jurisdiction_id": {"19885"}, "status": {strings.Repeat(",", 10000) + "done"}})
+			}, 400, `"done"`},
+			{"10,000 requests", func() answer {
+				return o.get("requests.json", url.Values{"service_request_id": {list("PA-0000-0000", 10000)}})
+			}, 400, "Tối đa 100 mã"},
+		} {
+			items, photos, stored := countRows(t, d, "feedback_items"), countRows(t, d, "feedback_photos"), filesUnder(t, dir)
+			refused(t, c.name, c.send(), c.status, c.want)
+			if n, p, f := countRows(t, d, "feedback_items"), countRows(t, d, "feedback_photos"), filesUnder(t, dir); n != items || p != photos || f != stored {
+				t.Errorf("%s stored %d requests, %d photo rows, %d files", c.name, n-items, p-photos, f-stored)
+			}
+		}
+
+		// What is accepted: the key in the query with a multipart body, the same key twice, a province's key for its commune.
+		for _, c := range []struct {
+			name string
+			send func() answer
+		}{
+			{"the key in the query", func() answer {
+				return o.postMultipart("requests.json", url.Values{"api_key": {key}}, fields(func(v url.Values) { v.Del("api_key") }), good)
+			}},
+			{"the same key in the query and the body", func() answer {
+				return o.postForm("requests.json", url.Values{"api_key": {key}}, fields(nil))
+			}},
+			{"a province's key for its commune", func() answer {
+				return o.postMultipart("requests.xml", nil, fields(func(v url.Values) { v.Set("api_key", provinceKey) }), good)
+			}},
+		} {
+			if r := c.send(); r.status != 200 {
+				t.Errorf("%s: %d %s", c.name, r.status, r.body)
+			}
+		}
+		if n, f := countRows(t, d, "feedback_photos"), filesUnder(t, dir); n != 2 || f != 1 { // one photo, sent twice: stored once by its hash
+			t.Errorf("after two posts of one photo: %d photo rows, %d files; want 2 and 1", n, f)
+		}
+		// The photos stay private: the API names none, and their address asks an anonymous visitor to sign in.
+		var id int64
+		var code string
+		if err := d.QueryRow("select i.id, i.code from feedback_items i join feedback_photos p on p.item_id = i.id limit 1").Scan(&id, &code); err != nil {
+			t.Fatal(err)
+		}
+		if r := o.get("requests/"+code+".json", nil); strings.Contains(r.body, "media") || strings.Contains(r.body, "anh") {
+			t.Errorf("the API shows a photo: %s", r.body)
+		}
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := noRedirect.Get(fmt.Sprintf("%s/quan-tri/phan-anh/%d/anh/1", srv.URL, id))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
+			t.Errorf("a photo for an anonymous visitor: %d, want a redirect to sign in", resp.StatusCode)
+		}
+	})
+}
+
+// TestOpen311Preflight: a browser's preflight on any Open311 path is answered
+// 204 with what it may send; any other path is the spec's 404, not a page.
+func TestOpen311Preflight(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, io.Discard)
+		for _, p := range []string{"discovery.json", "services.xml", "services/moi-truong.json", "requests.json", "requests.xml",
+			"requests/PA-0000-0000.json", "tokens/PA-0000-0000.xml", "khong-co"} {
+			req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/open311/v2/"+p, nil)
+			req.Header.Set("Origin", "https://ung-dung.example")
+			req.Header.Set("Access-Control-Request-Method", "POST")
+			req.Header.Set("Access-Control-Request-Headers", "content-type")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			h := resp.Header
+			if resp.StatusCode != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(h.Get("Access-Control-Allow-Methods"), "POST") ||
+				!strings.Contains(h.Get("Access-Control-Allow-Headers"), "Content-Type") || h.Get("Access-Control-Allow-Credentials") != "" {
+				t.Errorf("OPTIONS %s: %d %v", p, resp.StatusCode, h)
+			}
+		}
+		for _, c := range []struct{ method, path, ctype string }{
+			{"GET", "/open311/v2/khong-co.json", "application/json"},
+			{"GET", "/open311/v2/services/a/b.xml", "text/xml"},
+			{"PUT", "/open311/v2/requests.json", "application/json"},
+			{"DELETE", "/open311/v2/requests/PA-0000-0000.xml", "text/xml"},
+			{"GET", "/open311/", "application/json"},
+		} {
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 404 || !strings.HasPrefix(resp.Header.Get("Content-Type"), c.ctype) || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
+				!strings.Contains(string(b), "404") {
+				t.Errorf("%s %s: %d %s %s", c.method, c.path, resp.StatusCode, resp.Header.Get("Content-Type"), b)
+			}
+		}
+	})
 }
