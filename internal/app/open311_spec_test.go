@@ -795,7 +795,8 @@ func TestOpen311Attacks(t *testing.T) {
 }
 
 // TestOpen311Preflight: a browser's preflight on any Open311 path is answered
-// 204 with what it may send; any other path is the spec's 404, not a page.
+// 204 with what it may send; any other path or method is the spec's 404, not
+// a page, from another site too.
 func TestOpen311Preflight(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, io.Discard)
@@ -822,8 +823,11 @@ func TestOpen311Preflight(t *testing.T) {
 			{"PUT", "/open311/v2/requests.json", "application/json"},
 			{"DELETE", "/open311/v2/requests/PA-0000-0000.xml", "text/xml"},
 			{"GET", "/open311/", "application/json"},
+			{"POST", "/open311/v2/services/moi-truong.json", "application/json"},
 		} {
 			req, _ := http.NewRequest(c.method, srv.URL+c.path, nil)
+			req.Header.Set("Origin", "https://ung-dung.example") // from a page on another site: still the spec's answer
+			req.Header.Set("Sec-Fetch-Site", "cross-site")
 			resp, err := http.DefaultClient.Do(req)
 			if err != nil {
 				t.Fatal(err)

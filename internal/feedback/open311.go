@@ -91,6 +91,7 @@ func (o o311) fail(w http.ResponseWriter, f string, status int, msg string) {
 func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err error) {
 	status := web.StatusOf(err)
 	if status >= 500 {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
 		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
 		return
 	}
@@ -107,7 +108,7 @@ func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
 		_, f, _ := format(path.Base(r.URL.Path))
 		o.failErr(w, r, f, err)
 	})
-	s.AllowCrossSite("POST /open311/v2/{file}") // apps on other sites post with a key, never a cookie
+	s.AllowCrossSite("/open311/") // apps on other sites post with a key, never a cookie (identity skips API paths)
 	s.HandleFunc("OPTIONS /open311/", preflight)
 	s.HandleFunc("GET /open311/v2/{file}", o.get)
 	// A POST may carry photos (media parts): an upload route, bounded like the web form.
