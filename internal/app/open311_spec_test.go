@@ -751,6 +751,15 @@ func TestOpen311Attacks(t *testing.T) {
 			}
 		}
 
+		// A long value typed where a code goes is not sent back whole.
+		for _, r := range []answer{o.get("services.json", url.Values{"jurisdiction_id": {strings.Repeat("9", 5000)}}),
+			o.get("requests/PA-"+strings.Repeat("X", 5000)+".xml", nil),
+			o.get("requests.json", url.Values{"jurisdiction_id": {"19885"}, "end_date": {strings.Repeat("2026", 2000)}})} {
+			if _, desc := errorOf(t, r); r.status < 400 || len(desc) > 300 {
+				t.Errorf("a 5,000-character value: %d, %d bytes of description", r.status, len(desc))
+			}
+		}
+
 		// What is accepted: the key in the query with a multipart body, the same key twice, a province's key for its commune.
 		for _, c := range []struct {
 			name string

@@ -211,7 +211,7 @@ func (o o311) jurisdiction(r *http.Request) (org.Unit, bool, error) {
 	}
 	u, ok := t.ByCode(j)
 	if !ok || !u.Current() {
-		return org.Unit{}, false, apperr.New(apperr.CodeNotFound, "feedback.err.jurisdiction", j)
+		return org.Unit{}, false, apperr.New(apperr.CodeNotFound, "feedback.err.jurisdiction", trimRunes(j, 40))
 	}
 	return u, true, nil
 }
@@ -272,7 +272,7 @@ type attrValue struct {
 const KindAttribute = "kind"
 
 var kindAttribute = attribute{Variable: true, Code: KindAttribute, Datatype: "singlevaluelist", Order: 1,
-	Description: "Phản ánh (báo một việc đang xảy ra) hay kiến nghị (đề nghị cách giải quyết); mặc định là phản ánh.",
+	Description: "Phản ánh (báo một việc đang xảy ra) hay kiến nghị (đề nghị chính quyền làm một việc), như trên trang gửi phản ánh; mặc định là phản ánh.",
 	Values:      []attrValue{{Key: Feedback, Name: "Phản ánh"}, {Key: Petition, Name: "Kiến nghị"}}}
 
 func (o o311) service(w http.ResponseWriter, r *http.Request) {
@@ -287,7 +287,7 @@ func (o o311) service(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ok := Find(cats, c); !ok {
-		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_service", c))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_service", trimRunes(c, 40)))
 		return
 	}
 	o.write(w, f, http.StatusOK, definition{Code: c, Attributes: []attribute{kindAttribute}})
@@ -377,7 +377,7 @@ func parseStamp(s string) (int64, error) {
 			return t.UnixMilli(), nil
 		}
 	}
-	return 0, apperr.New(apperr.CodeInvalid, "feedback.err.stamp", s)
+	return 0, apperr.New(apperr.CodeInvalid, "feedback.err.stamp", trimRunes(s, 40))
 }
 
 // MaxListValues is the most values one comma list of a filter (status,
@@ -550,7 +550,7 @@ func (o o311) request(w http.ResponseWriter, r *http.Request) {
 	}
 	it, found := o.byCode(r.Context(), id)
 	if !found {
-		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_request", id))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_request", trimRunes(id, 40)))
 		return
 	}
 	o.list(w, r, f, []Item{it})
@@ -577,7 +577,7 @@ func (o o311) token(w http.ResponseWriter, r *http.Request) {
 	}
 	it, found := o.byCode(r.Context(), tok)
 	if !found {
-		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_token", tok))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_token", trimRunes(tok, 40)))
 		return
 	}
 	ans := []tokenAnswer{{ID: it.Code, Token: it.Code}}
