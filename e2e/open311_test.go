@@ -5,6 +5,7 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -96,5 +97,57 @@ func TestOpen311IndependentClient(t *testing.T) {
 	var stored int
 	if err := a.DB.QueryRowContext(ctx, "select count(*) from feedback_items").Scan(&stored); err != nil || stored != before+1 {
 		t.Errorf("%d requests stored after the client, %d before; want only the one created (%v)", stored, before, err)
+	}
+}
+
+// TestOpen311SpecClient runs e2e/open311/spec.test.mjs, a GeoReport v2 client
+// written from the spec with Node's fetch and node:test (no npm package, none of
+// danchu's code), against the real server: discovery, services, a definition, a
+// multipart POST with a photo, the request, its token, lists with comma
+// filters, the 90-day error, the error format and the CORS preflight. Any
+// failing node test, or none run, fails this test.
+func TestOpen311SpecClient(t *testing.T) {
+	dir, _ := filepath.Abs("open311")
+	if _, err := exec.LookPath("node"); err != nil {
+		t.Fatalf("node is needed for the Open311 spec client: %v", err)
+	}
+	a, _ := startApp(t, io.Discard)
+	ctx := context.Background()
+	commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+	var id int64
+	if err := a.DB.QueryRowContext(ctx, "select id from accounts where email = $1", "xa@danchu.demo").Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	official := &auth.Actor{AccountID: id, Kind: auth.Official, Grants: []auth.Grant{{Role: auth.CommuneOfficial, UnitID: commune.ID}}}
+	key, err := a.Feedback.IssueKey(ctx, official, commune.ID, "Máy khách viết theo đặc tả (node:test)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	count := func(table string) int {
+		var n int
+		if err := a.DB.QueryRowContext(ctx, "select count(*) from "+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	items, photos := count("feedback_items"), count("feedback_photos")
+	cmd := exec.Command("node", "--test", "--test-reporter=tap", "spec.test.mjs")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "OPEN311_BASE="+a.URL(), "OPEN311_KEY="+key, "OPEN311_JURISDICTION="+demo.CommuneCode)
+	out, err := cmd.CombinedOutput()
+	summary := map[string]int{}
+	for _, line := range strings.Split(string(out), "\n") {
+		var name string
+		var n int
+		if _, serr := fmt.Sscanf(line, "# %s %d", &name, &n); serr == nil {
+			summary[name] = n
+		}
+	}
+	if err != nil || summary["tests"] == 0 || summary["fail"] != 0 || summary["pass"] != summary["tests"] || summary["skipped"] != 0 || summary["todo"] != 0 {
+		t.Fatalf("node --test spec.test.mjs: %v, summary %v\n%s", err, summary, out)
+	}
+	t.Logf("the spec client passed %d tests", summary["pass"])
+	if n, p := count("feedback_items"), count("feedback_photos"); n != items+1 || p != photos+1 {
+		t.Errorf("the spec client stored %d requests and %d photos; want its one request with its photo", n-items, p-photos)
 	}
 }

@@ -134,7 +134,7 @@ func unsafeMethod(m string) bool {
 // token of their csrf cookie (double submit).
 func (h *Handlers) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if h.isAPI(r.URL.Path) { // the body is bounded by the shell (web.MaxFormBytes)
+		if h.isAPI(r.URL.Path) { // the body is bounded by the shell (web.MaxFormBytes, or the route's HandleUpload bound)
 			next.ServeHTTP(w, r)
 			return
 		}

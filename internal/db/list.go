@@ -21,3 +21,22 @@ func IDList(args *[]any, ids []int64) string {
 	}
 	return string(b)
 }
+
+// TextList is IDList for text values (codes): their numbered placeholders for
+// an "x in (…)" clause. An empty list is "null", which "in" matches with no row
+// (never write "not in" with it).
+func TextList(args *[]any, values []string) string {
+	if len(values) == 0 {
+		return "null"
+	}
+	b := make([]byte, 0, len(values)*5)
+	for i, v := range values {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		*args = append(*args, v)
+		b = append(b, '$')
+		b = strconv.AppendInt(b, int64(len(*args)), 10)
+	}
+	return string(b)
+}

@@ -40,3 +40,25 @@ func TestIDList(t *testing.T) {
 		}
 	})
 }
+
+// TestTextList is IDList for codes: numbered after the arguments already
+// there, the same rows on both engines, an empty list none.
+func TestTextList(t *testing.T) {
+	args := []any{"x"}
+	if got := db.TextList(&args, []string{"a", "b"}); got != "$2, $3" || len(args) != 3 {
+		t.Errorf("TextList = %q with %d args", got, len(args))
+	}
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		for _, c := range []struct {
+			codes []string
+			want  int
+		}{{[]string{"a", "c"}, 2}, {[]string{"b"}, 0}, {nil, 0}} {
+			args := []any{"b"}
+			q := "select count(*) from (select 'a' as c union all select 'b' union all select 'c') t where c <> $1 and c in (" + db.TextList(&args, c.codes) + ")"
+			var n int
+			if err := d.QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil || n != c.want {
+				t.Errorf("codes %v: %d rows (%v), want %d", c.codes, n, err, c.want)
+			}
+		}
+	})
+}

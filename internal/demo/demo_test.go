@@ -187,7 +187,7 @@ func TestSeedShowsEveryState(t *testing.T) {
 		}
 
 		// Feedback in each status, with ratings, a transfer, a duplicate merged, a reopening.
-		items, err := a.Feedback.Requests(ctx, commune, 0, time.Now().Add(time.Hour).UnixMilli(), "", "")
+		items, err := a.Feedback.Requests(ctx, commune, lastDays())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -299,7 +299,7 @@ func TestSeedTwiceLoadsNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		items, _ := a.Feedback.Requests(ctx, unit(t, a, demo.CommuneCode), 0, time.Now().Add(time.Hour).UnixMilli(), "", "")
+		items, _ := a.Feedback.Requests(ctx, unit(t, a, demo.CommuneCode), lastDays())
 		again, err := demo.Seed(ctx, services(a))
 		if err != nil || again.Loaded || again.Disclosures != 0 || len(again.Citizens) != 0 {
 			t.Fatalf("second load: %+v, %v", again, err)
@@ -308,7 +308,7 @@ func TestSeedTwiceLoadsNothing(t *testing.T) {
 		if err != nil || after != before || head2 != head {
 			t.Errorf("the public record moved: %d → %d entries (%v)", before, after, err)
 		}
-		items2, _ := a.Feedback.Requests(ctx, unit(t, a, demo.CommuneCode), 0, time.Now().Add(time.Hour).UnixMilli(), "", "")
+		items2, _ := a.Feedback.Requests(ctx, unit(t, a, demo.CommuneCode), lastDays())
 		if len(items2) != len(items) {
 			t.Errorf("feedback items: %d → %d", len(items), len(items2))
 		}
@@ -336,4 +336,11 @@ func TestSeedAnyDay(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lastDays selects the feedback of the seeded 60 days (Open311's list spans
+// 90 days at most).
+func lastDays() feedback.RequestFilter {
+	now := time.Now()
+	return feedback.RequestFilter{Start: now.AddDate(0, 0, -89).UnixMilli(), End: now.Add(time.Hour).UnixMilli()}
 }

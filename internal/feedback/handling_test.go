@@ -459,20 +459,22 @@ func TestRequestsFilter(t *testing.T) {
 		now := f.now.UnixMilli()
 		day := (24 * time.Hour).Milliseconds()
 		for _, tt := range []struct {
-			name             string
-			place            org.Unit
-			start, end       int64
-			category, status string
-			want             []string
+			name       string
+			place      org.Unit
+			start, end int64
+			categories []string
+			statuses   feedback.StatusList
+			want       []string
 		}{
-			{"the commune and its village", f.commune, now - day, now, "", "", []string{answered.Code, inCommune.Code, inVillage.Code}},
-			{"open", f.commune, now - day, now, "", "open", []string{inCommune.Code, inVillage.Code}},
-			{"closed", f.commune, now - day, now, "", "closed", []string{answered.Code}},
-			{"a category", f.commune, now - day, now, "moi-truong", "", []string{inCommune.Code}},
-			{"the village only", f.village, now - day, now, "", "", []string{answered.Code, inVillage.Code}},
-			{"before them", f.commune, now - 3*day, now - 2*day, "", "", nil},
+			{"the commune and its village", f.commune, now - day, now, nil, nil, []string{answered.Code, inCommune.Code, inVillage.Code}},
+			{"open", f.commune, now - day, now, nil, feedback.OpenStatuses, []string{inCommune.Code, inVillage.Code}},
+			{"closed", f.commune, now - day, now, nil, feedback.ClosedStatuses, []string{answered.Code}},
+			{"a category", f.commune, now - day, now, []string{"moi-truong"}, nil, []string{inCommune.Code}},
+			{"two categories, open", f.commune, now - day, now, []string{"giao-thong", "khac"}, feedback.OpenStatuses, []string{inVillage.Code}},
+			{"the village only", f.village, now - day, now, nil, nil, []string{answered.Code, inVillage.Code}},
+			{"before them", f.commune, now - 3*day, now - 2*day, nil, nil, nil},
 		} {
-			items, err := f.svc.Requests(ctx, tt.place, tt.start, tt.end, tt.category, tt.status)
+			items, err := f.svc.Requests(ctx, tt.place, feedback.RequestFilter{Start: tt.start, End: tt.end, Categories: tt.categories, Statuses: tt.statuses})
 			if err != nil {
 				t.Fatalf("%s: %v", tt.name, err)
 			}
@@ -484,8 +486,10 @@ func TestRequestsFilter(t *testing.T) {
 				t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 			}
 		}
-		if _, err := f.svc.Requests(ctx, f.commune, now-day, now, "", "done"); apperr.CodeOf(err) != apperr.CodeInvalid {
-			t.Errorf("an unknown status: %v", err)
+		for _, w := range [][2]int64{{now - 91*day, now}, {now, now - day}} {
+			if _, err := f.svc.Requests(ctx, f.commune, feedback.RequestFilter{Start: w[0], End: w[1]}); apperr.CodeOf(err) != apperr.CodeInvalid {
+				t.Errorf("the window %d..%d: %v, want refused (90 days at most, start before end)", w[0], w[1], err)
+			}
 		}
 	})
 }

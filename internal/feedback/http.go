@@ -182,19 +182,19 @@ func marked(fields map[string]string) map[string]bool {
 }
 
 // readPhotos opens the photos of a multipart form; closeAll releases them.
-func readPhotos(r *http.Request) ([]Upload, func(), error) {
+func readPhotos(r *http.Request, field string) ([]Upload, func(), error) {
 	var opened []multipart.File
 	closeAll := func() {
 		for _, f := range opened {
 			f.Close()
 		}
 	}
-	if err := web.FormError(r, "photos"); err != nil { // too large: the shell read the body (HandleUpload)
+	if err := web.FormError(r, field); err != nil { // too large: the shell read the body (HandleUpload)
 		return nil, closeAll, err
 	}
 	var ups []Upload
 	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["photos"] {
+		for _, fh := range r.MultipartForm.File[field] {
 			if fh.Filename == "" && fh.Size == 0 {
 				continue
 			}
@@ -235,7 +235,7 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, err)
 		return
 	}
-	photos, closeAll, err := readPhotos(r)
+	photos, closeAll, err := readPhotos(r, "photos")
 	defer closeAll()
 	v := r.FormValue
 	values := map[string]string{"kind": v("kind"), "category": v("category"), "place": v("place"), "description": v("description"),

@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"mime"
 	"net/http"
+	"net/url"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/files"
 	"danchu/internal/org"
 	"danchu/internal/random"
 	"danchu/internal/web"
@@ -73,7 +77,7 @@ func (o o311) write(w http.ResponseWriter, f string, status int, v any) {
 }
 
 func (o o311) fail(w http.ResponseWriter, f string, status int, msg string) {
-	if f == "" {
+	if f != "xml" {
 		f = "json"
 	}
 	if f == "xml" {
@@ -87,6 +91,7 @@ func (o o311) fail(w http.ResponseWriter, f string, status int, msg string) {
 func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err error) {
 	status := web.StatusOf(err)
 	if status >= 500 {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
 		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
 		return
 	}
@@ -103,12 +108,31 @@ func registerOpen311(s *web.Server, ah *auth.Handlers, h *handlers) {
 		_, f, _ := format(path.Base(r.URL.Path))
 		o.failErr(w, r, f, err)
 	})
-	s.AllowCrossSite("POST /open311/v2/{file}") // apps on other sites post with a key, never a cookie
+	s.AllowCrossSite("/open311/") // apps on other sites post with a key, never a cookie (identity skips API paths)
+	s.HandleFunc("OPTIONS /open311/", preflight)
 	s.HandleFunc("GET /open311/v2/{file}", o.get)
-	s.HandleFunc("POST /open311/v2/{file}", o.post)
+	// A POST may carry photos (media parts): an upload route, bounded like the web form.
+	s.HandleUpload("POST /open311/v2/{file}", MaxUploadBytes, o.post)
 	s.HandleFunc("GET /open311/v2/services/{file}", o.service)
 	s.HandleFunc("GET /open311/v2/requests/{file}", o.request)
 	s.HandleFunc("GET /open311/v2/tokens/{file}", o.token)
+	s.HandleFunc("/open311/", o.notFound) // any other path or method: the spec's error, not the HTML page
+}
+
+// preflight answers a browser's CORS preflight on any Open311 path: the API is
+// keyed and uses no cookie, so any origin may call it, never with credentials.
+func preflight(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type, Accept, X-Requested-With")
+	h.Set("Access-Control-Max-Age", "86400")
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (o o311) notFound(w http.ResponseWriter, r *http.Request) {
+	_, f, _ := format(path.Base(r.URL.Path))
+	o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_resource"))
 }
 
 func (o o311) get(w http.ResponseWriter, r *http.Request) {
@@ -172,7 +196,7 @@ type services struct {
 
 func serviceOf(c Category) service {
 	return service{Code: c.Code, Name: c.Name, Description: fmt.Sprintf("%s — trả lời trong %d ngày làm việc.", c.Name, c.Days),
-		Type: "realtime", Group: "Phản ánh, kiến nghị"}
+		Metadata: true, Type: "realtime", Group: "Phản ánh, kiến nghị"}
 }
 
 // jurisdiction checks the jurisdiction_id when one is given: a unit in force.
@@ -187,7 +211,7 @@ func (o o311) jurisdiction(r *http.Request) (org.Unit, bool, error) {
 	}
 	u, ok := t.ByCode(j)
 	if !ok || !u.Current() {
-		return org.Unit{}, false, apperr.New(apperr.CodeNotFound, "feedback.err.jurisdiction", j)
+		return org.Unit{}, false, apperr.New(apperr.CodeNotFound, "feedback.err.jurisdiction", trimRunes(j, 40))
 	}
 	return u, true, nil
 }
@@ -220,11 +244,36 @@ func (o o311) services(w http.ResponseWriter, r *http.Request, f string) {
 }
 
 type definition struct {
-	XMLName    xml.Name `json:"-" xml:"service_definition"`
-	Code       string   `json:"service_code" xml:"service_code"`
-	Attributes []struct {
-	} `json:"attributes" xml:"attributes"`
+	XMLName    xml.Name    `json:"-" xml:"service_definition"`
+	Code       string      `json:"service_code" xml:"service_code"`
+	Attributes []attribute `json:"attributes" xml:"attributes>attribute"`
 }
+
+// attribute is a field of a service definition beyond the spec's own.
+type attribute struct {
+	Variable     bool        `json:"variable" xml:"variable"`
+	Code         string      `json:"code" xml:"code"`
+	Datatype     string      `json:"datatype" xml:"datatype"`
+	Required     bool        `json:"required" xml:"required"`
+	DatatypeDesc string      `json:"datatype_description" xml:"datatype_description"`
+	Order        int         `json:"order" xml:"order"`
+	Description  string      `json:"description" xml:"description"`
+	Values       []attrValue `json:"values" xml:"values>value"`
+}
+
+type attrValue struct {
+	Key  string `json:"key" xml:"key"`
+	Name string `json:"name" xml:"name"`
+}
+
+// KindAttribute is the one attribute every service has: whether the request is
+// a phản ánh (feedback, the default) or a kiến nghị (petition), as on the web
+// form; sent as attribute[kind].
+const KindAttribute = "kind"
+
+var kindAttribute = attribute{Variable: true, Code: KindAttribute, Datatype: "singlevaluelist", Order: 1,
+	Description: "Phản ánh (báo một việc đang xảy ra) hay kiến nghị (đề nghị chính quyền làm một việc), như trên trang gửi phản ánh; mặc định là phản ánh.",
+	Values:      []attrValue{{Key: Feedback, Name: "Phản ánh"}, {Key: Petition, Name: "Kiến nghị"}}}
 
 func (o o311) service(w http.ResponseWriter, r *http.Request) {
 	c, f, ok := format(r.PathValue("file"))
@@ -238,12 +287,10 @@ func (o o311) service(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, ok := Find(cats, c); !ok {
-		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_service", c))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_service", trimRunes(c, 40)))
 		return
 	}
-	d := definition{Code: c}
-	d.Attributes = []struct{}{}
-	o.write(w, f, http.StatusOK, d)
+	o.write(w, f, http.StatusOK, definition{Code: c, Attributes: []attribute{kindAttribute}})
 }
 
 // Request is a service request as the spec shows it.
@@ -330,12 +377,96 @@ func parseStamp(s string) (int64, error) {
 			return t.UnixMilli(), nil
 		}
 	}
-	return 0, apperr.New(apperr.CodeInvalid, "feedback.err.stamp", s)
+	return 0, apperr.New(apperr.CodeInvalid, "feedback.err.stamp", trimRunes(s, 40))
+}
+
+// MaxListValues is the most values one comma list of a filter (status,
+// service_code) may hold.
+const MaxListValues = 100
+
+// MaxWindow is the longest span from start_date to end_date (the spec's 90
+// days), and the span listed when they are left out.
+const MaxWindow = 90 * 24 * time.Hour
+
+// listParam reads a filter the spec lets a client give as a comma list and
+// repeat (status=open,closed or status=open&status=closed): the values in
+// order, without blanks or repeats; more than MaxListValues are refused.
+func listParam(q url.Values, name string) ([]string, error) {
+	var out []string
+	n := 0
+	for _, v := range q[name] {
+		for _, x := range strings.Split(v, ",") {
+			if x = strings.TrimSpace(x); x == "" {
+				continue
+			}
+			if n++; n > MaxListValues {
+				return nil, apperr.New(apperr.CodeInvalid, "feedback.err.o311_list", name, MaxListValues)
+			}
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+	}
+	return out, nil
+}
+
+// statusFilter turns status values into the statuses they select (nil: any).
+func statusFilter(values []string) (StatusList, error) {
+	var open, closed bool
+	for _, v := range values {
+		switch v {
+		case "open":
+			open = true
+		case "closed":
+			closed = true
+		default:
+			return nil, apperr.New(apperr.CodeInvalid, "feedback.err.o311_status", trimRunes(v, 40))
+		}
+	}
+	switch {
+	case open && !closed:
+		return OpenStatuses, nil
+	case closed && !open:
+		return ClosedStatuses, nil
+	}
+	return nil, nil
+}
+
+// window reads start_date and end_date: both given, at most MaxWindow apart;
+// one given, the MaxWindow after the start or before the end; neither, the
+// last MaxWindow.
+func window(q url.Values, now int64) (start, end int64, err error) {
+	span := MaxWindow.Milliseconds()
+	s, e := strings.TrimSpace(q.Get("start_date")), strings.TrimSpace(q.Get("end_date"))
+	if s != "" {
+		if start, err = parseStamp(s); err != nil {
+			return 0, 0, err
+		}
+	}
+	if e != "" {
+		if end, err = parseStamp(e); err != nil {
+			return 0, 0, err
+		}
+	}
+	switch {
+	case s == "" && e == "":
+		return now - span, now, nil
+	case e == "":
+		return start, start + span, nil
+	case s == "":
+		return end - span, end, nil
+	case end < start:
+		return 0, 0, apperr.New(apperr.CodeInvalid, "feedback.err.o311_window_order")
+	case end-start > span:
+		return 0, 0, apperr.New(apperr.CodeInvalid, "feedback.err.o311_window", int(MaxWindow.Hours()/24), (end-start)/(24*3600*1000))
+	}
+	return start, end, nil
 }
 
 // requests answers GET requests: by service_request_id (a comma-separated list),
-// or the requests about a jurisdiction filtered by service_code, start_date,
-// end_date and status — the last 90 days by default, 1,000 at most.
+// or the requests about a jurisdiction filtered by service_code and status
+// (comma lists) and start_date..end_date — the last 90 days by default, 90 days
+// and 1,000 requests at most.
 func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -363,26 +494,48 @@ func (o o311) requests(w http.ResponseWriter, r *http.Request, f string) {
 		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_place"))
 		return
 	}
-	end := o.svc.NowMillis()
-	if s := q.Get("end_date"); s != "" {
-		if end, err = parseStamp(s); err != nil {
-			o.failErr(w, r, f, err)
-			return
-		}
+	filter := RequestFilter{}
+	if filter.Start, filter.End, err = window(q, o.svc.NowMillis()); err != nil {
+		o.failErr(w, r, f, err)
+		return
 	}
-	start := end - (90 * 24 * time.Hour).Milliseconds()
-	if s := q.Get("start_date"); s != "" {
-		if start, err = parseStamp(s); err != nil {
-			o.failErr(w, r, f, err)
-			return
-		}
+	statuses, err := listParam(q, "status")
+	if err == nil {
+		filter.Statuses, err = statusFilter(statuses)
 	}
-	items, err := o.svc.Requests(ctx, u, start, end, q.Get("service_code"), q.Get("status"))
+	if err == nil {
+		filter.Categories, err = listParam(q, "service_code")
+	}
+	if err == nil && len(filter.Categories) > 0 {
+		err = o.knownServices(r, u, f, filter.Categories)
+	}
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	items, err := o.svc.Requests(ctx, u, filter)
 	if err != nil {
 		o.failErr(w, r, f, err)
 		return
 	}
 	o.list(w, r, f, items)
+}
+
+// knownServices refuses a service code that is neither the place's province's
+// nor a default one (an item keeps a code its province has since removed).
+func (o o311) knownServices(r *http.Request, u org.Unit, f string, codes []string) error {
+	cats, err := o.svc.CategoriesOf(r.Context(), u.ID)
+	if err != nil {
+		return err
+	}
+	for _, c := range codes {
+		if _, ok := Find(cats, c); !ok {
+			if _, ok := Find(DefaultCategories, c); !ok {
+				return apperr.New(apperr.CodeInvalid, "feedback.err.o311_service_see", trimRunes(c, 40), f)
+			}
+		}
+	}
+	return nil
 }
 
 func (o o311) byCode(ctx context.Context, typed string) (Item, bool) {
@@ -397,7 +550,7 @@ func (o o311) request(w http.ResponseWriter, r *http.Request) {
 	}
 	it, found := o.byCode(r.Context(), id)
 	if !found {
-		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_request", id))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_request", trimRunes(id, 40)))
 		return
 	}
 	o.list(w, r, f, []Item{it})
@@ -424,7 +577,7 @@ func (o o311) token(w http.ResponseWriter, r *http.Request) {
 	}
 	it, found := o.byCode(r.Context(), tok)
 	if !found {
-		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_token", tok))
+		o.failErr(w, r, f, apperr.New(apperr.CodeNotFound, "feedback.err.o311_token", trimRunes(tok, 40)))
 		return
 	}
 	ans := []tokenAnswer{{ID: it.Code, Token: it.Code}}
@@ -448,9 +601,32 @@ type createdList struct {
 	Requests []created `xml:"request"`
 }
 
+// postFields are the spec's fields of a POST, each given once: the same name
+// twice with different values (in the query and the body, say) is refused
+// rather than one of them chosen.
+var postFields = []string{"api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string", "address_id", "email",
+	"device_id", "account_id", "first_name", "last_name", "phone", "description", "media_url", "attribute[" + KindAttribute + "]"}
+
+// fields reads the POST's fields from the query, a URL-encoded body or a
+// multipart body alike (the shell parsed it: r.Form holds them all).
+func fields(r *http.Request) (func(string) string, error) {
+	for _, name := range postFields {
+		vs := r.Form[name]
+		for _, v := range vs[min(len(vs), 1):] {
+			if v != vs[0] {
+				return nil, apperr.New(apperr.CodeInvalid, "feedback.err.o311_twice", name)
+			}
+		}
+	}
+	return r.Form.Get, nil
+}
+
 // post answers POST requests: a key issued for the place's commune (or a unit
 // above it) is required; the contact given is kept so the answer reaches the
-// person through the app's operator.
+// person through the app's operator. The fields come in the query, a
+// URL-encoded body or a multipart one; a multipart body may carry photos as
+// media parts, stored as the web form's are (files.PutPhotos: the same
+// checks and limits) and, like them, never public.
 func (o o311) post(w http.ResponseWriter, r *http.Request) {
 	base, f, ok := format(r.PathValue("file"))
 	if !ok || base != "requests" {
@@ -462,11 +638,20 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		o.failErr(w, r, f, apperr.New(apperr.CodeTooMany, "feedback.err.o311_flood", web.RetrySeconds(wait)).After(wait))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	if err := web.FormError(r); err != nil { // too large or broken: the shell read the body (HandleUpload)
+		o.failErr(w, r, f, err)
+		return
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "" && ct != "application/x-www-form-urlencoded" && ct != "multipart/form-data" {
 		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_body"))
 		return
 	}
-	k := r.FormValue("api_key")
+	v, err := fields(r)
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	k := v("api_key")
 	if k == "" {
 		o.failErr(w, r, f, apperr.New(apperr.CodeForbidden, "feedback.err.o311_no_key"))
 		return
@@ -497,12 +682,19 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		o.failErr(w, r, f, apperr.New(apperr.CodeForbidden, "feedback.err.o311_key_unit", place.Code))
 		return
 	}
-	sub := Submission{Kind: Feedback, Category: r.FormValue("service_code"), UnitID: place.ID, Description: r.FormValue("description"),
-		Address: r.FormValue("address_string"), Contact: strings.TrimSpace(r.FormValue("email")), IdemKey: "open311:" + random.Key(), ViaKey: key.id}
-	if sub.Contact == "" {
-		sub.Contact = strings.TrimSpace(r.FormValue("phone"))
+	sub := Submission{Kind: Feedback, Category: v("service_code"), UnitID: place.ID, Description: v("description"),
+		Address: v("address_string"), Contact: strings.TrimSpace(v("email")), IdemKey: "open311:" + random.Key(), ViaKey: key.id}
+	if kind := v("attribute[" + KindAttribute + "]"); kind != "" {
+		if kind != Feedback && kind != Petition {
+			o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_kind", trimRunes(kind, 40)))
+			return
+		}
+		sub.Kind = kind
 	}
-	if lat, lon := r.FormValue("lat"), r.FormValue("long"); lat != "" || lon != "" {
+	if sub.Contact == "" {
+		sub.Contact = strings.TrimSpace(v("phone"))
+	}
+	if lat, lon := v("lat"), v("long"); lat != "" || lon != "" {
 		sub.Lat, sub.Lon, err = readCoords(r, "lat", "long")
 		if err == nil && (sub.Lat == nil || sub.Lon == nil) {
 			err = apperr.New(apperr.CodeInvalid, "feedback.err.latlong")
@@ -512,7 +704,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if sub.Lat == nil && strings.TrimSpace(sub.Address) == "" && r.FormValue("jurisdiction_id") == "" {
+	if sub.Lat == nil && strings.TrimSpace(sub.Address) == "" && v("jurisdiction_id") == "" {
 		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_where"))
 		return
 	}
@@ -522,10 +714,18 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, known := Find(cats, sub.Category); !known {
-		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_service_see", sub.Category, f))
+		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_service_see", trimRunes(sub.Category, 40), f))
 		return
 	}
-	c, err := o.svc.Submit(ctx, nil, sub)
+	photos, closeAll, err := readPhotos(r, "media")
+	defer closeAll()
+	if err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
+	sub.Photos = photos
+	// One address's posts of big photos queue behind each other, as on the web form.
+	c, err := o.svc.Submit(files.WithSender(ctx, web.ClientIP(ctx)), nil, sub)
 	if err != nil {
 		o.failErr(w, r, f, err)
 		return

@@ -111,19 +111,14 @@ func (s *Service) Request(ctx context.Context, typed string) (Item, bool) {
 }
 
 // Requests lists for Open311 the items about a place (a commune and its
-// villages, or a village) created from start to end, of a category ("": any)
-// and status ("open", "closed" or "": any), newest first, MaxRequests at most.
-func (s *Service) Requests(ctx context.Context, place org.Unit, start, end int64, category, status string) ([]Item, error) {
-	f := RequestFilter{Places: []int64{place.ID}, Start: start, End: end, Category: category, Limit: MaxRequests}
-	switch status {
-	case "":
-	case "open":
-		f.Statuses = OpenStatuses
-	case "closed":
-		f.Statuses = ClosedStatuses
-	default:
-		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.o311_status")
+// villages, or a village) that f selects (created from f.Start to f.End, at
+// most MaxWindow apart, of f.Categories and f.Statuses: nil for any), newest
+// first, MaxRequests at most.
+func (s *Service) Requests(ctx context.Context, place org.Unit, f RequestFilter) ([]Item, error) {
+	if f.End < f.Start || f.End-f.Start > MaxWindow.Milliseconds() {
+		return nil, apperr.New(apperr.CodeInvalid, "feedback.err.o311_window", int(MaxWindow.Hours()/24), (f.End-f.Start)/(24*3600*1000))
 	}
+	f.Places, f.Limit = []int64{place.ID}, MaxRequests
 	if place.Type.Level() == org.CommuneLevel {
 		t, err := s.units.Tree(ctx)
 		if err != nil {

@@ -174,7 +174,7 @@ func (s *Store) Answered(ctx context.Context, unitID int64, limit int) ([]Item, 
 type RequestFilter struct {
 	Places     []int64    // the units the items are about (at least one)
 	Start, End int64      // created between, inclusive (epoch ms)
-	Category   string     // "" for any
+	Categories []string   // nil for any
 	Statuses   StatusList // nil for any
 	Limit      int
 }
@@ -185,9 +185,8 @@ func (s *Store) Requests(ctx context.Context, f RequestFilter) ([]Item, error) {
 	where := "unit_id in (" + db.IDList(&args, f.Places) + ")"
 	args = append(args, f.Start, f.End)
 	where += fmt.Sprintf(" and created_at >= $%d and created_at <= $%d", len(args)-1, len(args))
-	if f.Category != "" {
-		args = append(args, f.Category)
-		where += fmt.Sprintf(" and category = $%d", len(args))
+	if len(f.Categories) > 0 {
+		where += " and category in (" + db.TextList(&args, f.Categories) + ")"
 	}
 	if f.Statuses != nil {
 		where += " and status in " + f.Statuses.SQL()
