@@ -36,6 +36,7 @@ type Server struct {
 	proxies    []netip.Prefix
 	apiErrors  []apiErrorWriter
 	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
+	openapi    openapiDoc       // the JSON API's document (openapi.go)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -114,6 +115,10 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	})
 	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}) // not on the public address: metrics.go
 	s.mux.HandleFunc("GET /ngon-ngu", switchLang)
+	// The JSON API (api.go, openapi.go): its document, JSON errors under /api/.
+	s.mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
+	s.mux.HandleFunc("/api/", s.APINotFound)
+	s.APIErrors("/api/", s.APIError)
 	s.mux.HandleFunc("/", s.NotFound)
 	return s, nil
 }
