@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -22,6 +23,7 @@ import (
 	"danchu/internal/feedback"
 	"danchu/internal/opendata"
 	"danchu/internal/web"
+	"danchu/internal/web/webtest"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -354,6 +356,73 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 						t.Errorf("%s row %d %s: CSV %q, JSON %q", l.path, i+1, col, recs[i+1][j], want)
 					}
 				}
+			}
+		}
+	})
+}
+
+// /du-lieu-mo lists a commune's datasets, each with working CSV and JSON
+// links, its columns, its last update (dd/mm/yyyy hh:mm) and the licence; a
+// province's list is its feedback statistics; the commune page and the footer
+// link to it; an unknown code is a 404 page that keeps the form.
+func TestOpenDataPage(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := livingDemo(t, d)
+		visitor := webtest.New(t, srv.URL)
+		code, home, _ := visitor.Get("/")
+		if code != 200 || !strings.Contains(home, `href="/du-lieu-mo"`) {
+			t.Errorf("footer: no link to /du-lieu-mo")
+		}
+		if _, page, _ := visitor.Get("/xa/" + demo.CommuneCode); !strings.Contains(page, `href="/du-lieu-mo?xa=`+demo.CommuneCode+`"`) {
+			t.Errorf("commune page: no link to its open data")
+		}
+		if _, page, _ := visitor.Get("/tinh/46"); !strings.Contains(page, `href="/du-lieu-mo?tinh=46"`) {
+			t.Errorf("province page: no link to its open data")
+		}
+		code, page, _ := visitor.Get("/du-lieu-mo")
+		if code != 200 || !strings.Contains(page, web.DataLicenceURL) || !strings.Contains(page, `action="/du-lieu-mo"`) || !strings.Contains(page, "/api/openapi.json") {
+			t.Errorf("/du-lieu-mo: %d, licence, form and document shown: %v %v", code, strings.Contains(page, web.DataLicenceURL), strings.Contains(page, `action="/du-lieu-mo"`))
+		}
+		for _, c := range []struct {
+			path string
+			keys []string
+		}{
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats"}},
+		} {
+			code, page, _ := visitor.Get(c.path)
+			if code != 200 || !strings.Contains(page, web.DataLicenceName) {
+				t.Errorf("%s: %d", c.path, code)
+				continue
+			}
+			got := regexp.MustCompile(`<section class="dataset" id="([a-z-]+)"`).FindAllStringSubmatch(page, -1)
+			var keys []string
+			for _, g := range got {
+				keys = append(keys, g[1])
+			}
+			if !slices.Equal(keys, c.keys) {
+				t.Errorf("%s: datasets %v, want %v", c.path, keys, c.keys)
+			}
+			updated := regexp.MustCompile(`Cập nhật lần cuối: (\d\d/\d\d/\d{4} \d\d:\d\d)`).FindAllStringSubmatch(page, -1)
+			if len(updated) != len(c.keys) {
+				t.Errorf("%s: %d update times in dd/mm/yyyy hh:mm for %d datasets", c.path, len(updated), len(c.keys))
+			}
+			links := regexp.MustCompile(`href="(/api/v1/[^"]+)"`).FindAllStringSubmatch(page, -1)
+			if len(links) != 2*len(c.keys) {
+				t.Errorf("%s: %d API links for %d datasets", c.path, len(links), len(c.keys))
+			}
+			for _, l := range links {
+				u := strings.ReplaceAll(l[1], "&amp;", "&")
+				resp, b := getBody(t, srv.URL+u)
+				if resp.StatusCode != 200 || len(b) == 0 {
+					t.Errorf("%s links %s: %d", c.path, u, resp.StatusCode)
+				}
+			}
+		}
+		for _, bad := range []string{"/du-lieu-mo?xa=99999", "/du-lieu-mo?xa=" + demo.CommuneCode + "-01", "/du-lieu-mo?tinh=" + demo.CommuneCode} {
+			code, page, _ := visitor.Get(bad)
+			if code != 404 || !strings.Contains(page, `action="/du-lieu-mo"`) || strings.Contains(page, `class="dataset"`) {
+				t.Errorf("%s: %d, want the 404 page with the form", bad, code)
 			}
 		}
 	})
