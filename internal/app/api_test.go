@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"danchu/internal/app"
+	"danchu/internal/config"
 	"danchu/internal/consultation"
 	"danchu/internal/db"
 	"danchu/internal/decision"
@@ -98,6 +100,9 @@ func (c *contract) call(path string, status int, header ...string) (*http.Respon
 	if resp.StatusCode != status {
 		c.t.Errorf("GET %s: %d, want %d: %.300s", path, resp.StatusCode, status, body)
 		return resp, body
+	}
+	if sc := resp.Header.Values("Set-Cookie"); len(sc) > 0 {
+		c.t.Errorf("GET %s sets a cookie: %v", path, sc) // the same answer for everyone, cacheable
 	}
 	route, params, err := c.router.FindRoute(req)
 	if err != nil {
@@ -426,4 +431,24 @@ func TestOpenDataPage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// `danchu openapi` prints the document the server serves, byte for byte (CI
+// lints this output), and refuses arguments.
+func TestOpenAPICommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := app.Main(context.Background(), []string{"openapi"}, &out, &errb, func(string) string { return "" }); code != 0 {
+		t.Fatalf("danchu openapi: exit %d: %s", code, errb.String())
+	}
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, io.Discard)
+		_, served := getBody(t, srv.URL+"/api/openapi.json")
+		if !bytes.Equal(out.Bytes(), served) {
+			t.Errorf("danchu openapi (%d bytes) differs from /api/openapi.json (%d bytes)", out.Len(), len(served))
+		}
+	})
+	out.Reset()
+	if code := app.Main(context.Background(), []string{"openapi", "x"}, &out, &errb, func(string) string { return "" }); code != 2 || out.Len() != 0 {
+		t.Errorf("danchu openapi x: exit %d, %d bytes", code, out.Len())
+	}
 }

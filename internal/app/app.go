@@ -193,6 +193,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
 	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback); err != nil {
 		return nil, err
 	}

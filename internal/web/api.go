@@ -165,6 +165,7 @@ func WriteList[T any](s *Server, w http.ResponseWriter, r *http.Request, name st
 	if l.Items == nil {
 		l.Items = []T{}
 	}
+	openToAll(w)
 	if l.NextCursor != "" {
 		q := r.URL.Query()
 		q.Set("cursor", l.NextCursor)
@@ -183,6 +184,15 @@ func WriteList[T any](s *Server, w http.ResponseWriter, r *http.Request, name st
 	s.WriteJSON(w, r, l)
 }
 
+// openToAll lets a web page of any site read the answer (CORS): the API is
+// public, read-only and sends the same answer to everyone; a browser sends no
+// cookie with such a request and shows no answer of ours to it that a
+// request with cookies would get.
+func openToAll(w http.ResponseWriter) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	w.Header().Set("Access-Control-Expose-Headers", "ETag, Link")
+}
+
 // WriteJSON answers v as JSON (indented by one space, UTF-8), with a strong
 // ETag of its bytes and 304 to a matching If-None-Match.
 func (s *Server) WriteJSON(w http.ResponseWriter, r *http.Request, v any) {
@@ -191,6 +201,7 @@ func (s *Server) WriteJSON(w http.ResponseWriter, r *http.Request, v any) {
 		s.APIError(w, r, fmt.Errorf("api json: %w", err))
 		return
 	}
+	openToAll(w)
 	WriteBytes(w, r, "application/json; charset=utf-8", append(b, '\n'))
 }
 
@@ -267,6 +278,7 @@ func (s *Server) APIError(w http.ResponseWriter, r *http.Request, err error) {
 		slices.Sort(body.Error.Fields)
 	}
 	b, _ := json.Marshal(body)
+	openToAll(w)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

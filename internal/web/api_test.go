@@ -60,6 +60,7 @@ func apiServer(t *testing.T, rows []apiRow) *httptest.Server {
 		}
 		web.WriteList(s, w, r, "slice", l)
 	})
+	s.HandleFunc("GET /api/v1/boom", func(http.ResponseWriter, *http.Request) { panic("secret detail") })
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv
@@ -146,6 +147,7 @@ func TestAPIErrors(t *testing.T) {
 		{"/api/v1/slice?format=xml", 400, "invalid", "format"},
 		{"/api/v1/slice?q=%FF", 400, "invalid", "q"},
 		{"/api/v2/nothing", 404, "not_found", ""},
+		{"/api/v1/boom", 500, "internal", ""},
 	} {
 		resp, b := get(t, srv.URL+c.path)
 		var e web.APIErrorBody
@@ -153,7 +155,7 @@ func TestAPIErrors(t *testing.T) {
 			t.Errorf("%s: %d %s", c.path, resp.StatusCode, b)
 			continue
 		}
-		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") || strings.Contains(string(b), "secret") {
 			t.Errorf("%s: Content-Type %q", c.path, ct)
 		}
 		if c.field != "" && (len(e.Error.Fields) != 1 || e.Error.Fields[0] != c.field) {
@@ -169,6 +171,9 @@ func TestAPIETag(t *testing.T) {
 	srv := apiServer(t, []apiRow{{ID: "1", Name: "Đan Điền", Pct: &pct, inner: 1}})
 	for _, path := range []string{"/api/v1/slice", "/api/v1/slice?format=csv", "/api/openapi.json"} {
 		resp, body := get(t, srv.URL+path)
+		if resp.Header.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(resp.Header.Get("Access-Control-Expose-Headers"), "ETag") {
+			t.Errorf("%s: not readable by other sites' pages: %v", path, resp.Header)
+		}
 		tag := resp.Header.Get("ETag")
 		if resp.StatusCode != 200 || tag != web.ETagOf(body) || strings.HasPrefix(tag, "W/") {
 			t.Fatalf("%s: %d ETag %q, want %q", path, resp.StatusCode, tag, web.ETagOf(body))

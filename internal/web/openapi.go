@@ -155,5 +155,6 @@ func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 		s.APIError(w, r, err)
 		return
 	}
+	openToAll(w)
 	WriteBytes(w, r, "application/json; charset=utf-8", b)
 }

@@ -348,7 +348,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "value", v, "stack", string(debug.Stack()), "request_id", requestID(r))
-				s.Error(w, r, errors.New("panic"))
+				s.refuse(w, r, errors.New("panic")) // under an API prefix, in the API's format
 			}
 		}()
 		next.ServeHTTP(w, r)
