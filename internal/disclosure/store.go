@@ -463,11 +463,3 @@ func (s *Store) passOn(ctx context.Context, communeID, villageID int64, limit in
 	}
 	return out, rows.Err()
 }
-
-// publicUpdatedAt is the last change (epoch ms) of u's board as the public
-// sees it: its disclosures that are not staff-only (0: none yet).
-func (s *Store) publicUpdatedAt(ctx context.Context, u org.Unit) (int64, error) {
-	var at int64
-	err := s.db.QueryRowContext(ctx, "select coalesce(max(updated_at), 0) from disclosures where "+boardColumn(u)+" = $1 and not staff_only", u.ID).Scan(&at)
-	return at, err
-}

@@ -590,13 +590,3 @@ func (s *Store) itemsOfAuthor(ctx context.Context, authorID int64, limit int) ([
 	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where author_id = $1
 		order by created_at desc, id desc limit $2`, authorID, limit)
 }
-
-// handledUpdatedAt is the last change (epoch ms) of the items the units
-// handle, which moves their counters (0: none yet).
-func (s *Store) handledUpdatedAt(ctx context.Context, units []int64) (int64, error) {
-	var args []any
-	in := db.IDList(&args, units)
-	var at int64
-	err := s.db.QueryRowContext(ctx, "select coalesce(max(updated_at), 0) from feedback_items where handler_id in ("+in+")", args...).Scan(&at)
-	return at, err
-}
