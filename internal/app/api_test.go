@@ -167,7 +167,8 @@ func TestAPIContract(t *testing.T) {
 		lists := []string{
 			base + commune + "/disclosures", base + commune + "/disclosures?status=archived", base + village + "/disclosures",
 			base + commune + "/disclosure-register", base + commune + "/consultations", base + commune + "/decisions",
-			base + commune + "/feedback-stats", base + province + "/feedback-stats", base + commune + "/datasets", base + province + "/datasets",
+			base + commune + "/feedback-stats", base + province + "/feedback-stats", base + commune + "/feedback-hotspots",
+			base + province + "/feedback-hotspots", base + commune + "/datasets", base + province + "/datasets",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -225,6 +226,7 @@ func TestAPIContract(t *testing.T) {
 			{base + village + "/consultations", "not_found", "", 404},
 			{base + village + "/decisions", "not_found", "", 404},
 			{base + village + "/feedback-stats", "not_found", "", 404},
+			{base + village + "/feedback-hotspots", "not_found", "", 404},
 			{base + province + "/disclosures", "not_found", "", 404},
 			{base + province + "/disclosure-register", "not_found", "", 404},
 			{base + village + "/datasets", "not_found", "", 404},
@@ -313,6 +315,7 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + demo.CommuneCode + "/consultations", "ConsultationRow", web.Columns[consultation.ResultRow]()},
 			{base + demo.CommuneCode + "/decisions", "DecisionRow", web.Columns[decision.MatterRow]()},
 			{base + "46/feedback-stats", "FeedbackStatsRow", web.Columns[feedback.StatsRow]()},
+			{base + "46/feedback-hotspots", "FeedbackHotSpotRow", web.Columns[feedback.SpotRow]()},
 			{base + demo.CommuneCode + "/datasets", "DatasetRow", web.Columns[opendata.DatasetRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
@@ -392,8 +395,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

@@ -380,7 +380,7 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 		api := "/api/v1/units/"
 		for _, l := range []string{api + demo.CommuneCode + "/disclosures", api + demo.CommuneCode + "/disclosures?status=archived",
 			api + demo.CommuneCode + "-01/disclosures", api + demo.CommuneCode + "/disclosure-register", api + demo.CommuneCode + "/consultations",
-			api + demo.CommuneCode + "/decisions", api + demo.CommuneCode + "/feedback-stats", api + "46/feedback-stats",
+			api + demo.CommuneCode + "/decisions", api + demo.CommuneCode + "/feedback-stats", api + "46/feedback-stats", api + demo.CommuneCode + "/feedback-hotspots",
 			api + demo.CommuneCode + "/datasets", api + "46/datasets"} {
 			pages = append(pages, l, withQuery(l, "format=csv"))
 		}

@@ -46,6 +46,17 @@ func apiStatsRow(u org.Unit, st Stats) StatsRow {
 	return r
 }
 
+// SpotRow is a hot spot as the API gives it (schema FeedbackHotSpotRow): many
+// items of one category from one place within the province's window, the
+// page's table; no item is in it.
+type SpotRow struct {
+	PlaceCode    string `json:"place_code"`
+	PlaceName    string `json:"place_name"`
+	Category     string `json:"category"`
+	CategoryName string `json:"category_name"`
+	Count        int    `json:"count"`
+}
+
 // statsUnits are the units whose rows a unit's statistics hold: a commune
 // itself, a province its communes (in the tree's order).
 func statsUnits(t *org.Tree, u org.Unit) []org.Unit {
@@ -80,7 +91,43 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 		return nil, err
 	}
 	return []web.Dataset{{Key: "feedback-stats", Title: apperr.M("feedback.data.title"), About: apperr.M("feedback.data.about"),
-		URL: "/api/v1/units/" + u.Code + "/feedback-stats", Columns: web.Columns[StatsRow](), UpdatedAt: at}}, nil
+		URL: "/api/v1/units/" + u.Code + "/feedback-stats", Columns: web.Columns[StatsRow](), UpdatedAt: at},
+		{Key: "feedback-hotspots", Title: apperr.M("feedback.data.spots"), About: apperr.M("feedback.data.spots_about"),
+			URL: "/api/v1/units/" + u.Code + "/feedback-hotspots", Columns: web.Columns[SpotRow](), UpdatedAt: at}}, nil
+}
+
+// apiSpots answers GET /api/v1/units/{code}/feedback-hotspots: the hot spots
+// under a commune or a province, busiest first.
+func (h *handlers) apiSpots(w http.ResponseWriter, r *http.Request) {
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.APIError(w, r, err)
+		return
+	}
+	u, ok := t.ByCode(r.PathValue("code"))
+	if l := u.Type.Level(); !ok || !u.Current() || (l != org.CommuneLevel && l != org.ProvinceLevel) {
+		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "feedback.err.unit_not_found"))
+		return
+	}
+	spots, err := h.svc.HotSpots(r.Context(), u.ID)
+	var nm names
+	if err == nil {
+		nm, err = h.namesFor(r.Context(), u.ID)
+	}
+	var l web.List[SpotRow]
+	if err == nil {
+		rows := make([]SpotRow, len(spots))
+		for i, sp := range spots {
+			place, _ := t.Unit(sp.UnitID)
+			rows[i] = SpotRow{PlaceCode: place.Code, PlaceName: place.Name, Category: sp.Category, CategoryName: nm.Category(sp.Category), Count: sp.N}
+		}
+		l, err = web.SliceList(r, rows)
+	}
+	if err != nil {
+		h.web.APIError(w, r, err)
+		return
+	}
+	web.WriteList(h.web, w, r, "diem-nong-phan-anh-"+u.Code, l)
 }
 
 // apiStats answers GET /api/v1/units/{code}/feedback-stats: a commune's row,

@@ -50,6 +50,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleUpload("POST /xa/{code}/phan-anh", MaxUploadBytes, h.send)
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke", h.stats)
 	s.HandleFunc("GET /api/v1/units/{code}/feedback-stats", h.apiStats) // api.go
+	s.HandleFunc("GET /api/v1/units/{code}/feedback-hotspots", h.apiSpots)
 	if err := s.AddOpenAPI(assets, "openapi.json"); err != nil {
 		return err
 	}
