@@ -187,6 +187,15 @@ func TestAPIETag(t *testing.T) {
 		if resp, b := get(t, srv.URL+path, "If-None-Match", `"other"`); resp.StatusCode != 200 || !bytes.Equal(b, body) {
 			t.Errorf("%s with another tag: %d", path, resp.StatusCode)
 		}
+		head, err := http.Head(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hb, _ := io.ReadAll(head.Body)
+		head.Body.Close()
+		if head.StatusCode != 200 || len(hb) != 0 || head.Header.Get("ETag") != tag || head.Header.Get("Content-Length") != fmt.Sprint(len(body)) {
+			t.Errorf("HEAD %s: %d, %d bytes, ETag %q, length %s", path, head.StatusCode, len(hb), head.Header.Get("ETag"), head.Header.Get("Content-Length"))
+		}
 	}
 }
 
