@@ -383,8 +383,19 @@ func csvValue(v reflect.Value) string {
 	return strconv.FormatInt(v.Int(), 10)
 }
 
-// APINotFound answers every address under /api/ that no endpoint serves.
+// APINotFound answers every address under /api/ that no endpoint serves, and
+// the CORS preflight (OPTIONS) of any of them: a page of another site may
+// send If-None-Match.
 func (s *Server) APINotFound(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodOptions {
+		openToAll(w)
+		h := w.Header()
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+		h.Set("Access-Control-Allow-Headers", "If-None-Match")
+		h.Set("Access-Control-Max-Age", "86400")
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	s.APIError(w, r, apperr.New(apperr.CodeNotFound, "web.err.api_not_found"))
 }
 

@@ -274,3 +274,22 @@ func TestOpenAPIMerge(t *testing.T) {
 		t.Errorf("a fragment added after serving: %v", err)
 	}
 }
+
+// A page of another site may ask (preflight) to send If-None-Match.
+func TestAPIPreflight(t *testing.T) {
+	srv := apiServer(t, nil)
+	req, _ := http.NewRequest(http.MethodOptions, srv.URL+"/api/v1/slice", nil)
+	req.Header.Set("Origin", "https://example.org")
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	req.Header.Set("Access-Control-Request-Headers", "if-none-match")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	h := resp.Header
+	if resp.StatusCode != http.StatusNoContent || h.Get("Access-Control-Allow-Origin") != "*" || !strings.Contains(h.Get("Access-Control-Allow-Headers"), "If-None-Match") ||
+		!strings.Contains(h.Get("Access-Control-Allow-Methods"), "GET") {
+		t.Errorf("preflight: %d %v", resp.StatusCode, h)
+	}
+}
