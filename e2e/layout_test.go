@@ -149,6 +149,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		s.disclosure, "/xa/" + demo.CommuneCode + "/cong-khai", s.consultation, "/xa/" + demo.CommuneCode + "/lay-y-kien",
 		s.matter, s.matter + "/bien-ban", "/xa/" + demo.CommuneCode + "/quyet-dinh", "/minh-bach",
 		"/phan-anh/" + s.feedback, "/xa/" + demo.CommuneCode + "/phan-anh", "/xa/" + demo.CommuneCode + "/phan-anh/thong-ke",
+		"/du-lieu-mo", "/du-lieu-mo?xa=" + demo.CommuneCode,
 	}
 	office := []string{
 		"/quan-tri", fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", s.commune), fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai", s.commune),

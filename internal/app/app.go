@@ -28,6 +28,7 @@ import (
 	"danchu/internal/home"
 	"danchu/internal/notify"
 	"danchu/internal/office"
+	"danchu/internal/opendata"
 	"danchu/internal/org"
 	"danchu/internal/web"
 
@@ -60,6 +61,16 @@ type App struct {
 	// /metrics on an address of its own (metrics.go)
 	metrics   http.Handler
 	metricsLn net.Listener
+	openapi   []byte // the JSON API's OpenAPI document, merged at start
+}
+
+// OpenAPI is the OpenAPI 3.1 document of the JSON API (/api/openapi.json):
+// the kernel's base with every room's paths and schemas.
+func (a *App) OpenAPI() ([]byte, error) {
+	if _, err := a.Handler(); err != nil {
+		return nil, err
+	}
+	return a.openapi, nil
 }
 
 // NewLogger returns the structured logger for format "text" or "json".
@@ -183,6 +194,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
 	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback); err != nil {
 		return nil, err
 	}
@@ -210,6 +222,10 @@ func (a *App) Handler() (http.Handler, error) {
 		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {
 		return nil, err
 	}
+	// The open data page and catalogue: each room lends its datasets.
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback}); err != nil {
+		return nil, err
+	}
 	if err := org.RegisterRoutes(s, a.Units); err != nil {
 		return nil, err
 	}
@@ -220,6 +236,9 @@ func (a *App) Handler() (http.Handler, error) {
 		s.ServeMetricsWithToken(a.Config.MetricsToken)
 	}
 	a.metrics = s.MetricsHandler()
+	if a.openapi, err = s.OpenAPI(); err != nil { // every room has added its paths: the document is whole
+		return nil, err
+	}
 	a.handler = s.Handler()
 	return a.handler, nil
 }

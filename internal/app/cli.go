@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/pprof"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -40,6 +41,7 @@ Cách dùng / usage:
   danchu lunar YYYY-MM-DD | --to-solar DD/MM/YYYY [--leap]    đổi ngày âm, dương / lunar and solar dates
   danchu bench [--scale N] [--conns C] [--duration D]          đo tải trên dữ liệu sinh ra / load test on generated data
   danchu verify [--db DSN]                                    kiểm tra chuỗi băm của sổ công khai / check the public record's hash chain
+  danchu openapi                                              in tài liệu OpenAPI của API / print the API's OpenAPI document
   danchu version                                              phiên bản / version
 
 Mỗi lệnh có -h. Each command has -h.
@@ -77,6 +79,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runBench(ctx, rest, stdout, stderr)
 	case "bench-bytes": // the bare baseline started by bench
 		err = runBenchBytes(ctx, rest, stderr)
+	case "openapi":
+		err = runOpenAPI(ctx, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "danchu", versionString())
 	case "help", "-h", "--help":
@@ -377,6 +381,34 @@ func runUser(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		fmt.Fprintln(stdout, "Tài khoản đã kích hoạt từ trước / the account was already active")
 	}
 	return nil
+}
+
+// runOpenAPI prints the JSON API's OpenAPI document (what /api/openapi.json
+// serves), built by a server on a throwaway SQLite database: the document
+// depends on the code only, never on the data.
+func runOpenAPI(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		fmt.Fprintln(stderr, "Cách dùng / usage: danchu openapi")
+		return errUsage
+	}
+	dir, err := os.MkdirTemp("", "danchu-openapi-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	cfg := config.Default()
+	cfg.DataDir, cfg.DB = dir, "sqlite:"+filepath.Join(dir, "danchu.db")
+	a, err := Open(ctx, cfg, NewLogger(io.Discard, "text"))
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	doc, err := a.OpenAPI()
+	if err != nil {
+		return err
+	}
+	_, err = stdout.Write(doc)
+	return err
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {

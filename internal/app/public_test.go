@@ -14,10 +14,15 @@ import (
 	"testing"
 	"time"
 
+	"danchu/internal/app"
+	"danchu/internal/auth"
 	"danchu/internal/config"
+	"danchu/internal/consultation"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
+	"danchu/internal/org"
 	"danchu/internal/web/webtest"
 )
 
@@ -265,6 +270,37 @@ func TestOpen311RequestIDsBound(t *testing.T) {
 // and officials wrote notes: none shows the citizen's name, phone, address,
 // description, rating comment or reopen reason, an official's note or e-mail,
 // an IP address or an account ID.
+// staffOnly opens an agency under commune (a school: its board is staff-only,
+// Art 46) and posts a disclosure and opens a consultation there; it returns
+// their titles, which no public page or API may show.
+func staffOnly(t *testing.T, a *app.App, commune org.Unit) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	school, err := a.Units.CreateUnit(ctx, org.Unit{Name: "Trường Tiểu học Đan Điền", Type: org.Agency}, commune.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := a.Auth.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Hiệu trưởng", Email: "hieutruong@dandien.vn", Role: auth.AgencyHead, UnitID: school.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Auth.Activate(ctx, res.ActivationLink[strings.LastIndex(res.ActivationLink, "/")+1:], demo.Password); err != nil {
+		t.Fatal(err)
+	}
+	head := officialActor(t, a, "hieutruong@dandien.vn")
+	const dTitle, cTitle = "Quy chế chi tiêu nội bộ của nhà trường", "Dự thảo nội quy cơ quan nhà trường"
+	if _, err := a.Disclose.Publish(ctx, head, disclosure.Draft{UnitID: school.ID, Category: 9, Title: dTitle, Body: "Nội dung nội bộ",
+		DecisionDate: a.Disclose.Now().Format("2006-01-02")}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Consult.Open(ctx, head, consultation.Draft{UnitID: school.ID, Subject: 6, Title: cTitle,
+		Parts: []consultation.Part{{Heading: "Chương I", Body: "Quy định chung"}}, Forms: []string{"online"},
+		ClosesOn: a.Consult.Now().AddDate(0, 0, 40).Format("2006-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	return dTitle, cTitle
+}
+
 func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -323,9 +359,12 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 			t.Fatalf("reopen: %d", code)
 		}
 
+		// A staff-only board (an agency's, Art 46) with a disclosure and a consultation.
+		staffDisclosure, staffConsultation := staffOnly(t, a, commune)
+
 		secrets := []string{"Trần Văn Kín", "0912000333", "0912 000 333", "0911 222 333", "Kín Đáo", "Mô tả riêng tư", "Nhận xét riêng",
 			"Lý do riêng", "0987 654 321", "Ghi chú nội bộ", "xa@danchu.demo", "127.0.0.1",
-			fmt.Sprint(it.AuthorID), fmt.Sprint(offActor.AccountID)}
+			fmt.Sprint(it.AuthorID), fmt.Sprint(offActor.AccountID), staffDisclosure, staffConsultation}
 		visitor := webtest.New(t, srv.URL)
 		xa, tinh := "/xa/"+demo.CommuneCode, "/tinh/46"
 		o311 := "/open311/v2/requests."
@@ -336,7 +375,16 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 			"/open311/v2/discovery.json", "/open311/v2/services.json",
 			"/minh-bach", "/minh-bach.json", "/minh-bach/1",
 			xa + "/lay-y-kien", consultation, xa + "/quyet-dinh", xa + "/cong-khai", xa + "/cong-khai.atom", xa + "/cong-khai/luu-tru",
-			"/cong-khai/tim?q=quy", "/healthz", "/readyz"}
+			"/cong-khai/tim?q=quy", "/healthz", "/readyz", "/du-lieu-mo", "/du-lieu-mo?xa=" + demo.CommuneCode, "/du-lieu-mo?tinh=46"}
+		// Every list of the JSON API, as JSON and as CSV (internal/app/api_test.go checks them against the document).
+		api := "/api/v1/units/"
+		for _, l := range []string{api + demo.CommuneCode + "/disclosures", api + demo.CommuneCode + "/disclosures?status=archived",
+			api + demo.CommuneCode + "-01/disclosures", api + demo.CommuneCode + "/disclosure-register", api + demo.CommuneCode + "/consultations",
+			api + demo.CommuneCode + "/decisions", api + demo.CommuneCode + "/feedback-stats", api + "46/feedback-stats", api + demo.CommuneCode + "/feedback-hotspots",
+			api + demo.CommuneCode + "/datasets", api + "46/datasets"} {
+			pages = append(pages, l, withQuery(l, "format=csv"))
+		}
+		pages = append(pages, "/api/openapi.json")
 		sheets := []string{xa + "/phan-anh/thong-ke.xlsx", tinh + "/phan-anh/thong-ke.xlsx"}
 		for _, p := range append(pages, sheets...) {
 			code, body, _ := visitor.Get(p)
@@ -353,6 +401,10 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 					t.Errorf("%s shows %q", p, s)
 				}
 			}
+		}
+		// The API has the comment's consultation and its count, not the staff board's.
+		if _, body, _ := visitor.Get(api + demo.CommuneCode + "/consultations"); !strings.Contains(body, "Dự thảo quy chế") || !strings.Contains(body, `"suggest": 1`) {
+			t.Errorf("the API does not list the consultation with its comment: %s", body)
 		}
 		// The comment is there, under the neutral name.
 		if _, body, _ := visitor.Get(consultation); !strings.Contains(body, "Góp ý công khai về chương I") || !strings.Contains(body, "Người dân") {

@@ -18,7 +18,7 @@ import (
 	"danchu/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales openapi.json
 var files embed.FS
 
 type handlers struct {
@@ -46,6 +46,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /xa/{code}/lay-y-kien", h.list)
+	s.HandleFunc("GET /api/v1/units/{code}/consultations", h.apiList) // api.go
+	if err := s.AddOpenAPI(files, "openapi.json"); err != nil {
+		return err
+	}
 	s.HandleFunc("GET /lay-y-kien/{id}", h.detail)
 	s.HandleFunc("POST /lay-y-kien/{id}/gop-y", h.comment)
 	s.HandleFunc("GET /lay-y-kien/{id}/y-kien/{cid}/sua", h.editForm)

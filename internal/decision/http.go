@@ -14,7 +14,7 @@ import (
 	"danchu/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales openapi.json
 var files embed.FS
 
 type handlers struct {
@@ -42,6 +42,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /xa/{code}/quyet-dinh", h.list)
+	s.HandleFunc("GET /api/v1/units/{code}/decisions", h.apiList) // api.go
+	if err := s.AddOpenAPI(files, "openapi.json"); err != nil {
+		return err
+	}
 	s.HandleFunc("GET /quyet-dinh/{id}", h.detail)
 	s.HandleFunc("POST /bieu-quyet/{vote}", h.cast)
 	s.HandleFunc("GET /bieu-quyet/{vote}/ma-phieu.txt", h.receipts)

@@ -22,7 +22,7 @@ import (
 	"danchu/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales openapi.json
 var files embed.FS
 
 type handlers struct {
@@ -44,6 +44,11 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /cong-khai/{id}", h.detail)
+	s.HandleFunc("GET /api/v1/units/{code}/disclosures", h.apiBoard) // api.go
+	s.HandleFunc("GET /api/v1/units/{code}/disclosure-register", h.apiRegister)
+	if err := s.AddOpenAPI(files, "openapi.json"); err != nil {
+		return err
+	}
 	s.HandleFunc("GET /cong-khai/{id}/tep/{version}/{pos}", h.download)
 	s.HandleFunc("GET /cong-khai/tim", h.search)
 	s.HandleFunc("GET /xa/{code}/cong-khai", h.board(org.CommuneLevel, false))

@@ -24,7 +24,7 @@ import (
 	"danchu/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales openapi.json
 var assets embed.FS
 
 type handlers struct {
@@ -49,6 +49,11 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /xa/{code}/phan-anh", h.unit)
 	s.HandleUpload("POST /xa/{code}/phan-anh", MaxUploadBytes, h.send)
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke", h.stats)
+	s.HandleFunc("GET /api/v1/units/{code}/feedback-stats", h.apiStats) // api.go
+	s.HandleFunc("GET /api/v1/units/{code}/feedback-hotspots", h.apiSpots)
+	if err := s.AddOpenAPI(assets, "openapi.json"); err != nil {
+		return err
+	}
 	s.HandleFunc("GET /xa/{code}/phan-anh/thong-ke.xlsx", h.statsSheet)
 	s.HandleFunc("GET /tinh/{code}/phan-anh/thong-ke", h.stats)
 	s.HandleFunc("GET /tinh/{code}/phan-anh/thong-ke.xlsx", h.statsSheet)

@@ -161,6 +161,7 @@ type unitPage struct {
 	ConsultURL string // its consultations (communes)
 	DecideURL  string // what its households decide (communes)
 	FeedURL    string // feedback and petitions (communes)
+	OpenData   string // its open data (/du-lieu-mo: communes and provinces)
 }
 
 func (h *handlers) showUnit(level Level) http.HandlerFunc {
@@ -189,6 +190,12 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
 		if level != ProvinceLevel {
 			p.BoardURL, p.ConsultURL, p.DecideURL, p.FeedURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien", UnitURL(u)+"/quyet-dinh", UnitURL(u)+"/phan-anh"
+		}
+		switch level {
+		case ProvinceLevel:
+			p.OpenData = "/du-lieu-mo?tinh=" + url.QueryEscape(u.Code)
+		case CommuneLevel:
+			p.OpenData = "/du-lieu-mo?xa=" + url.QueryEscape(u.Code)
 		}
 		switch level {
 		case ProvinceLevel:

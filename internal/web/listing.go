@@ -30,3 +30,15 @@ type Link struct {
 	Text apperr.Msg
 	URL  string
 }
+
+// Dataset is one public list a room offers as open data (its JSON API
+// address; the same with ?format=csv is its CSV), as /du-lieu-mo lists it
+// for a unit: its words are the room's message keys.
+type Dataset struct {
+	Key       string     // stable name, e.g. "disclosures"
+	Title     apperr.Msg // what it is
+	About     apperr.Msg // one line on what a row is
+	URL       string     // the API address, e.g. /api/v1/units/19885/disclosures
+	Columns   []string   // web.Columns of its rows: the CSV header and the JSON names
+	UpdatedAt int64      // epoch milliseconds of its last change (0: nothing yet)
+}

@@ -37,6 +37,7 @@ type Server struct {
 	apiErrors  []apiErrorWriter
 	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
 	publicCC   string           // Cache-Control of anonymous public pages (delivery.go)
+	openapi    openapiDoc       // the JSON API's document (openapi.go)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -118,6 +119,10 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	})
 	s.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}) // not on the public address: metrics.go
 	s.mux.HandleFunc("GET /ngon-ngu", switchLang)
+	// The JSON API (api.go, openapi.go): its document, JSON errors under /api/.
+	s.mux.HandleFunc("GET /api/openapi.json", s.serveOpenAPI)
+	s.mux.HandleFunc("/api/", s.APINotFound)
+	s.APIErrors("/api/", s.APIError)
 	s.mux.HandleFunc("/", s.NotFound)
 	return s, nil
 }
@@ -351,7 +356,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "value", v, "stack", string(debug.Stack()), "request_id", requestID(r))
-				s.Error(w, r, errors.New("panic"))
+				s.refuse(w, r, errors.New("panic")) // under an API prefix, in the API's format
 			}
 		}()
 		next.ServeHTTP(w, r)

@@ -84,13 +84,13 @@ func TestTextBoundary(t *testing.T) {
 	}
 	s.HandleFunc("GET /tim", echo)
 	s.HandleFunc("POST /gui", echo)
-	s.HandleFunc("POST /api/gui", echo)
-	s.APIErrors("/api/", func(w http.ResponseWriter, r *http.Request, err error) {
+	s.HandleFunc("POST /khac/gui", echo)
+	s.APIErrors("/khac/", func(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(web.StatusOf(err))
 		w.Write([]byte(`[{"code":400}]`))
 	})
-	s.AllowCrossSite("POST /api/gui")
+	s.AllowCrossSite("POST /khac/gui")
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()
 	nfd := norm.NFD.String("hồ sơ")
@@ -130,7 +130,7 @@ func TestTextBoundary(t *testing.T) {
 		{"FormNotUTF8", func() (*http.Response, string) { return post("/gui", url.Values{"q": {"\xff"}}) }, 400, "không phải UTF-8"},
 		{"FieldNameNotUTF8", func() (*http.Response, string) { return post("/gui", url.Values{"\xff": {"x"}}) }, 400, "không phải UTF-8"},
 		{"FormNFD", func() (*http.Response, string) { return post("/gui", url.Values{"q": {nfd}}) }, 200, "ok"},
-		{"APIFormat", func() (*http.Response, string) { return post("/api/gui", url.Values{"q": {"\x00"}}) }, 400, `[{"code":400}]`},
+		{"APIFormat", func() (*http.Response, string) { return post("/khac/gui", url.Values{"q": {"\x00"}}) }, 400, `[{"code":400}]`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			seen = nil
