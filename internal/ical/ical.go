@@ -200,7 +200,7 @@ func uri(s string) string {
 	}, strings.ToValidUTF8(s, ""))
 }
 
-func utc(t time.Time) string  { return t.UTC().Format("20060102T150405Z") }
+func utc(t time.Time) string   { return t.UTC().Format("20060102T150405Z") }
 func date(d legal.Date) string { return fmt.Sprintf("%04d%02d%02d", d.Year, d.Month, d.Day) }
 
 // duration is an RFC 5545 dur-value of whole minutes ("PT6H", "PT90M", "P1D").
