@@ -53,6 +53,9 @@ func TestCommuneCalendar(t *testing.T) {
 			if code != http.StatusOK || h.Get("Content-Type") != "text/calendar; charset=utf-8" {
 				t.Fatalf("%s: %d %s", path, code, h.Get("Content-Type"))
 			}
+			if h.Get("Set-Cookie") != "" {
+				t.Errorf("%s sets a cookie: %s", path, h.Get("Set-Cookie"))
+			}
 			if !strings.HasPrefix(body, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n") || !strings.HasSuffix(body, "END:VCALENDAR\r\n") {
 				t.Fatalf("%s is not one VCALENDAR:\n%.300s", path, body)
 			}

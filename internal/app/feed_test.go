@@ -142,6 +142,9 @@ func TestAtomFeeds(t *testing.T) {
 			if code != 200 || h.Get("Content-Type") != "application/atom+xml; charset=utf-8" {
 				t.Fatalf("%s: %d %s", path, code, h.Get("Content-Type"))
 			}
+			if h.Get("Set-Cookie") != "" {
+				t.Errorf("%s sets a cookie: %s", path, h.Get("Set-Cookie"))
+			}
 			feeds[path] = body
 			return readAtom(t, path, body)
 		}
