@@ -126,6 +126,42 @@ func TestCommuneCalendar(t *testing.T) {
 			t.Errorf("the calendar has %d events, the commune's lists %d", len(events), want)
 		}
 
+		// A narrower span holds exactly the events whose days meet it, for each source.
+		var all []decision.Vote
+		for _, m := range matters {
+			vs, _ := a.Decide.Votes(ctx, m.ID)
+			all = append(all, vs...)
+		}
+		for _, v := range all {
+			from, to := v.HeldOn, v.HeldOn
+			wantKeys := map[string]bool{}
+			for _, w := range all {
+				if !w.HeldOn.Before(from) && !to.Before(w.NoticedOn) {
+					wantKeys[fmt.Sprintf("vote-%d", w.ID)] = true
+				}
+			}
+			for _, c := range cs {
+				if !c.ClosesOn.Before(from) && !to.Before(c.OpensOn) {
+					wantKeys[fmt.Sprintf("consultation-%d", c.ID)] = true
+				}
+			}
+			ve, err := a.Decide.Events(ctx, commune, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ce, err := a.Consult.Events(ctx, commune, from, to)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]bool{}
+			for _, e := range append(ve, ce...) {
+				got[e.Key] = true
+			}
+			if fmt.Sprint(got) != fmt.Sprint(wantKeys) {
+				t.Errorf("span %s–%s: events %v, want %v", from, to, got, wantKeys)
+			}
+		}
+
 		// A consultation made staff-only is gone; the second commune's calendar holds none of Đan Điền's events.
 		if len(cs) == 0 {
 			t.Fatal("the demo has no consultation in Đan Điền")
