@@ -3,7 +3,7 @@
 // Every capability's export goes through it.
 //
 // A row's values are numbers (int, float64: number cells Excel can sum), text,
-// nil (an empty cell: no value, never "—"), and the dates of Day, Time and
+// nil or "" (an empty cell: no value, never "—"), and the dates of Day, Time and
 // Millis: date cells (Excel's serial day number) shown dd/mm/yyyy, or
 // dd/mm/yyyy hh:mm in Vietnam's time, so a column of dates sorts and filters
 // as dates.
@@ -134,6 +134,10 @@ func (st styles) cell(v any) excelize.Cell {
 		return excelize.Cell{StyleID: st.date, Value: float64(v)}
 	case moment:
 		return excelize.Cell{StyleID: st.time, Value: float64(v)}
+	case string:
+		if v == "" { // no text: an empty cell, not a cell holding ""
+			return excelize.Cell{StyleID: st.wrap}
+		}
 	}
 	return excelize.Cell{StyleID: st.wrap, Value: v}
 }

@@ -62,7 +62,7 @@ func TestDatesAreDateCells(t *testing.T) {
 	late := time.Date(2026, 11, 20, 18, 30, 0, 0, time.UTC) // 21/11/2026 01:30 in Vietnam
 	b, err := XLSX(Table{Name: "Ngày", Title: "T", Head: []string{"a", "b", "c", "d", "e", "f", "g", "h"},
 		Rows: [][]any{{Day(legal.DateOf(2026, 11, 20)), DayOf("2026-01-02"), Time(late), Millis(late.UnixMilli()),
-			Day(legal.Date{}), DayOf(""), Millis(0), 12.5}}})
+			Day(legal.Date{}), DayOf(""), Millis(0), 12.5, "", nil}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,9 +97,11 @@ func TestDatesAreDateCells(t *testing.T) {
 			t.Errorf("%s: style %+v (%v), want number format %q", c.cell, st, err, c.format)
 		}
 	}
-	for _, cell := range []string{"E5", "F5", "G5"} {
-		if v, _ := f.GetCellValue("Ngày", cell, excelize.Options{RawCellValue: true}); v != "" {
-			t.Errorf("%s = %q, want an empty cell", cell, v)
+	for _, cell := range []string{"E5", "F5", "G5", "I5", "J5"} {
+		v, _ := f.GetCellValue("Ngày", cell, excelize.Options{RawCellValue: true})
+		typ, _ := f.GetCellType("Ngày", cell)
+		if v != "" || typ != excelize.CellTypeUnset {
+			t.Errorf("%s = %q (type %v), want an empty cell", cell, v, typ)
 		}
 	}
 }
