@@ -46,7 +46,8 @@ func Day(d legal.Date) any {
 	return day(d.JDN() - epoch)
 }
 
-// DayOf is Day of a stored YYYY-MM-DD text; an empty or unreadable text is an
+// DayOf is Day of a date written YYYY-MM-DD (as stored) or DD/MM/YYYY (as shown,
+// legal.ParseDate reads both); an empty or unreadable text is an
 // empty cell.
 func DayOf(iso string) any {
 	d, err := legal.ParseDate(iso)
