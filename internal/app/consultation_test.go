@@ -259,7 +259,7 @@ func TestConsultationPages(t *testing.T) {
 			}
 			// A comment's time is a date-time cell (Vietnam's clock), its number a number.
 			c := sheettest.Cells(t, []byte(body), "Ý kiến", "A5", "G5")
-			if c[0].Raw != "1" || c[0].Text || c[1].Text || c[1].Format != sheet.TimeFormat ||
+			if c[0].Stored != "1" || c[0].Text || c[1].Text || c[1].Format != sheet.TimeFormat ||
 				!regexp.MustCompile(`^\d\d/\d\d/\d{4} \d\d:\d\d$`).MatchString(c[1].Shown) {
 				t.Errorf("%s: the first comment's number and time are %+v", tt.url, c)
 			}

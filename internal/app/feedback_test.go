@@ -236,7 +236,7 @@ func TestFeedbackPages(t *testing.T) {
 		row := xlsxRowOf(t, x, "Thống kê", "Phường Phú Xuân")
 		cells := sheettest.Cells(t, []byte(x), "Thống kê", row("C"), row("H"), row("I"), row("K"))
 		for i, want := range []string{"0", "", "", ""} {
-			if c := cells[i]; c.Raw != want || c.Text {
+			if c := cells[i]; c.Stored != want || c.Text {
 				t.Errorf("province statistics xlsx: Phú Xuân's cell %d is %+v, want %q as a number or an empty cell", i, c, want)
 			}
 		}

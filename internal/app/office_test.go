@@ -356,7 +356,7 @@ func TestOfficeHomes(t *testing.T) {
 			row := xlsxRowOf(t, xlsx, "Tổng quan", w.phuXuan.Name)
 			cells := sheettest.Cells(t, []byte(xlsx), "Tổng quan", row("C"), row("D"), row("E"), row("F"), row("G"), row("H"), row("I"))
 			for i, want := range []string{"1", "0", "0", "", "0", "", ""} {
-				if c := cells[i]; c.Raw != want || c.Text {
+				if c := cells[i]; c.Stored != want || c.Text {
 					t.Errorf("export: Phú Xuân's figure %d is %+v, want the number %q (empty: no value)", i, c, want)
 				}
 			}

@@ -423,14 +423,14 @@ func TestQuarterlyRegister(t *testing.T) {
 			cells := sheettest.Cells(t, b, "Quý 1-2026", "E"+n, "F"+n, "G"+n, "L"+n)
 			for k, want := range []string{row.DecisionDate, row.Due, row.PostingStart} {
 				c := cells[k]
-				if want == "" && (c.Raw != "" || c.Text) {
+				if want == "" && (c.Stored != "" || c.Text) {
 					t.Errorf("row %d column %d: %+v, want an empty cell", i, k, c)
 				}
 				if want != "" && (c.Shown != want || c.Text || c.Format != sheet.DateFormat) {
 					t.Errorf("row %d column %d: %+v, want the date cell %s", i, k, c, want)
 				}
 			}
-			if c := cells[3]; c.Text || c.Raw != strconv.Itoa(row.Versions-1) {
+			if c := cells[3]; c.Text || c.Stored != strconv.Itoa(row.Versions-1) {
 				t.Errorf("row %d: amendments %+v, want the number %d", i, c, row.Versions-1)
 			}
 		}

@@ -8,10 +8,10 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// Cell is one cell read back: what Excel shows, the stored value, and the
+// Cell is one cell read back: what Excel shows, the stored value (Stored), and the
 // number format of its style ("" when it has none of its own).
 type Cell struct {
-	Shown, Raw, Format string
+	Shown, Stored, Format string
 	Text               bool // stored as text (a shared or inline string)
 }
 
@@ -29,7 +29,7 @@ func Cells(t testing.TB, b []byte, sheet string, axes ...string) []Cell {
 		if c.Shown, err = f.GetCellValue(sheet, ax); err != nil {
 			t.Fatalf("%s!%s: %v", sheet, ax, err)
 		}
-		c.Raw, _ = f.GetCellValue(sheet, ax, excelize.Options{RawCellValue: true})
+		c.Stored, _ = f.GetCellValue(sheet, ax, excelize.Options{RawCellValue: true})
 		typ, _ := f.GetCellType(sheet, ax)
 		c.Text = typ == excelize.CellTypeSharedString || typ == excelize.CellTypeInlineString
 		id, _ := f.GetCellStyle(sheet, ax)
