@@ -12,7 +12,7 @@ import (
 // number format of its style ("" when it has none of its own).
 type Cell struct {
 	Shown, Stored, Format string
-	Text               bool // stored as text (a shared or inline string)
+	Text                  bool // stored as text (a shared or inline string)
 }
 
 // Cells reads the named cells ("E5") of a worksheet.
