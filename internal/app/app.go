@@ -205,6 +205,8 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := calendar.RegisterRoutes(s, ah, a.Calendar); err != nil {
 		return nil, err
 	}
+	// Each commune's calendar (/xa/{code}/lich.ics): the rooms with dated public events lend them.
+	calendar.RegisterEvents(s, a.Units, a.DB.Now, a.Consult, a.Decide)
 	if err := disclosure.RegisterRoutes(s, ah, a.Disclose, a.Units); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,6 +23,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/demo"
 	"danchu/internal/sheet"
+	"danchu/internal/sheet/sheettest"
 	"danchu/internal/web/webtest"
 )
 
@@ -40,6 +43,28 @@ func (l *logBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
+}
+
+// xlsxRowOf finds the first row of a worksheet holding a cell equal to text
+// and returns the name of a column's cell on that row ("C" → "C7").
+func xlsxRowOf(t *testing.T, b, sheet, text string) func(col string) string {
+	t.Helper()
+	f, err := excelize.OpenReader(strings.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if slices.Contains(r, text) {
+			return func(col string) string { return col + strconv.Itoa(i+1) }
+		}
+	}
+	t.Fatalf("sheet %s has no cell %q", sheet, text)
+	return nil
 }
 
 // xlsxText reads every row of every sheet, cells joined by tabs.
@@ -231,6 +256,12 @@ func TestConsultationPages(t *testing.T) {
 			if !strings.Contains(cells, tt.hidden) || strings.Contains(cells, tt.not) || !strings.Contains(cells, "Thông qua quy chế") ||
 				!strings.Contains(cells, "Chương III\t2\t0\t0\t2") {
 				t.Errorf("%s:\n%s", tt.url, cells)
+			}
+			// A comment's time is a date-time cell (Vietnam's clock), its number a number.
+			c := sheettest.Cells(t, []byte(body), "Ý kiến", "A5", "G5")
+			if c[0].Stored != "1" || c[0].Text || c[1].Text || c[1].Format != sheet.TimeFormat ||
+				!regexp.MustCompile(`^\d\d/\d\d/\d{4} \d\d:\d\d$`).MatchString(c[1].Shown) {
+				t.Errorf("%s: the first comment's number and time are %+v", tt.url, c)
 			}
 		}
 	})

@@ -19,6 +19,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/demo"
 	"danchu/internal/feedback"
+	"danchu/internal/sheet/sheettest"
 	"danchu/internal/web/webtest"
 )
 
@@ -227,6 +228,17 @@ func TestFeedbackPages(t *testing.T) {
 		if code != 200 || xh.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" ||
 			!strings.Contains(xlsxText(t, x), "Xã Đan Điền\t19885\t2\t2\t2\t0\t0\t100\t0\t1\t100") {
 			t.Errorf("statistics xlsx: %d\n%s", code, xlsxText(t, x))
+		}
+		// The province's sheet: a commune with nothing answered has numbers, and empty cells for its shares and median.
+		if code, x, _ = visitor.Get("/tinh/46/phan-anh/thong-ke.xlsx"); code != 200 {
+			t.Fatalf("province statistics xlsx: %d", code)
+		}
+		row := xlsxRowOf(t, x, "Thống kê", "Phường Phú Xuân")
+		cells := sheettest.Cells(t, []byte(x), "Thống kê", row("C"), row("H"), row("I"), row("K"))
+		for i, want := range []string{"0", "", "", ""} {
+			if c := cells[i]; c.Stored != want || c.Text {
+				t.Errorf("province statistics xlsx: Phú Xuân's cell %d is %+v, want %q as a number or an empty cell", i, c, want)
+			}
 		}
 		code, body, _ = visitor.Get("/tinh/46/phan-anh/thong-ke")
 		if code != 200 || !strings.Contains(body, `href="/xa/19885/phan-anh/thong-ke"`) || !strings.Contains(body, "Phường Phú Xuân") {

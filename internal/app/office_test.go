@@ -16,6 +16,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/office"
 	"danchu/internal/org"
+	"danchu/internal/sheet/sheettest"
 )
 
 // workDay is the fake today of the work and figures tests: Friday 20/11/2026
@@ -348,8 +349,17 @@ func TestOfficeHomes(t *testing.T) {
 		code, xlsx, h := tinh.Get(url(w.province, "tong-quan.xlsx") + "?sort=-hai-long")
 		if code != http.StatusOK || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
 			t.Errorf("export: %d %s", code, h.Get("Content-Type"))
-		} else if text := xlsxText(t, xlsx); !strings.Contains(text, w.danDien.Name) || !strings.Contains(text, "80") || !strings.Contains(text, "—") {
-			t.Errorf("export lacks the figures: %.500s", text)
+		} else if text := xlsxText(t, xlsx); !strings.Contains(text, w.danDien.Name) || !strings.Contains(text, "80") || strings.Contains(text, "\t—") {
+			t.Errorf("export lacks the figures (or writes a dash for no value): %.500s", text)
+		} else {
+			// Phú Xuân's figures are numbers, and where the page shows "—" the cell is empty.
+			row := xlsxRowOf(t, xlsx, "Tổng quan", w.phuXuan.Name)
+			cells := sheettest.Cells(t, []byte(xlsx), "Tổng quan", row("C"), row("D"), row("E"), row("F"), row("G"), row("H"), row("I"))
+			for i, want := range []string{"1", "0", "0", "", "0", "", ""} {
+				if c := cells[i]; c.Stored != want || c.Text {
+					t.Errorf("export: Phú Xuân's figure %d is %+v, want the number %q (empty: no value)", i, c, want)
+				}
+			}
 		}
 
 		// Another province's administrator: this province's table does not exist for them.

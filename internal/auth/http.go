@@ -122,7 +122,7 @@ func pageRequest(path string) bool {
 			return false
 		}
 	}
-	return !strings.HasSuffix(path, ".atom") && !strings.HasSuffix(path, ".xlsx")
+	return !strings.HasSuffix(path, ".atom") && !strings.HasSuffix(path, ".xlsx") && !strings.HasSuffix(path, ".ics")
 }
 
 func unsafeMethod(m string) bool {

@@ -8,7 +8,6 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/sheet"
-	"danchu/internal/web"
 )
 
 // Report writes the synthesis report (báo cáo tổng hợp) as a workbook: the
@@ -58,7 +57,7 @@ func (s *Service) Report(ctx context.Context, c Consultation, staff bool) ([]byt
 				body = "(Đã ẩn: " + HideReasons[v.HiddenReason] + ")"
 			}
 			row := []any{len(list.Rows) + 1, names[v.Part], StanceNames[v.Stance], v.DisplayName, SourceNames[v.Source], body,
-				web.FormatMillis(v.CreatedAt), AnswerNames[v.AnswerKind], v.AnswerBody}
+				sheet.Millis(v.CreatedAt), AnswerNames[v.AnswerKind], v.AnswerBody}
 			if staff {
 				row = append(row, v.SourceNote, HideReasons[v.HiddenReason])
 			}

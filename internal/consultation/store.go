@@ -370,3 +370,42 @@ func (s *Store) openOnBoard(ctx context.Context, boardID, unitID int64, day lega
 	}
 	return out, nil
 }
+
+// calendarConsultation is a consultation as a commune's calendar shows it,
+// with its creation and last change of what the calendar says (epoch ms).
+type calendarConsultation struct {
+	Consultation
+	CreatedAt, Modified int64
+}
+
+// calendarConsultations lists the public consultations of a commune's board
+// whose windows meet [from, to], the latest first, at most limit. Staff-only
+// consultations (agencies) are never read.
+func (s *Store) calendarConsultations(ctx context.Context, communeID int64, from, to legal.Date, limit int) ([]calendarConsultation, error) {
+	rows, err := s.db.QueryContext(ctx, "select "+consultationCols+`, created_at, coalesce(closed_at, 0)
+		from consultations where board_id = $1 and not staff_only and closes_on >= $2 and opens_on <= $3
+		order by opens_on desc, id desc limit $4`, communeID, from.String(), to.String(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("calendar consultations of %d: %w", communeID, err)
+	}
+	defer rows.Close()
+	var out []calendarConsultation
+	for rows.Next() {
+		var c calendarConsultation
+		var closedAt int64
+		if c.Consultation, err = scanConsultation(extraCols{rows, []any{&c.CreatedAt, &closedAt}}); err != nil {
+			return nil, err
+		}
+		c.Modified = max(c.CreatedAt, closedAt, c.SynthesizedAt)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// extraCols scans a row of consultationCols followed by more columns.
+type extraCols struct {
+	r     *sql.Rows
+	extra []any
+}
+
+func (e extraCols) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }

@@ -613,3 +613,47 @@ func correctionsOf(ctx context.Context, q querier, voteID int64) ([]Correction, 
 	}
 	return out, rows.Err()
 }
+
+// calendarVote is a vote as a commune's calendar shows it, with its matter's
+// title and the last time anything it says changed (epoch ms).
+type calendarVote struct {
+	Vote
+	Title      string
+	Elected    bool // the matter elects people (its result is named on its page)
+	AnnulledOn string
+	CreatedAt  int64
+	Modified   int64
+}
+
+// calendarVotes lists the votes of a commune's matters (its own and its
+// villages') whose days meet [from, to], the latest first, at most limit.
+func (s *Store) calendarVotes(ctx context.Context, communeID int64, from, to legal.Date, limit int) ([]calendarVote, error) {
+	rows, err := s.db.QueryContext(ctx, `select `+prefixed("v.", voteCols)+`, m.title, m.candidates <> '', m.annulled_on, v.created_at,
+		m.updated_at, coalesce((select max(c.created_at) from vote_corrections c where c.vote_id = v.id), 0)
+		from votes v join matters m on m.id = v.matter_id
+		where m.commune_id = $1 and v.held_on >= $2 and v.noticed_on <= $3
+		order by v.held_on desc, v.id desc limit $4`, communeID, from.String(), to.String(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("calendar votes of %d: %w", communeID, err)
+	}
+	defer rows.Close()
+	var out []calendarVote
+	for rows.Next() {
+		var c calendarVote
+		var matterAt, correctedAt int64
+		if c.Vote, err = scanVote(extraCols{rows, []any{&c.Title, &c.Elected, &c.AnnulledOn, &c.CreatedAt, &matterAt, &correctedAt}}); err != nil {
+			return nil, err
+		}
+		c.Modified = max(c.CreatedAt, c.ClosedAt, matterAt, correctedAt)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// extraCols scans a row of voteCols followed by more columns.
+type extraCols struct {
+	r     *sql.Rows
+	extra []any
+}
+
+func (e extraCols) Scan(dest ...any) error { return e.r.Scan(append(dest, e.extra...)...) }

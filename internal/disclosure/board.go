@@ -22,7 +22,7 @@ type Item struct {
 	PostingStart        string
 	PublishedAt         int64
 	UpdatedAt           int64
-	Snippet             string // search only: the start of the body
+	Snippet             string // search and feed only: the start of the body
 }
 
 // Board returns the public disclosures with status of a commune's board (u is the
@@ -47,6 +47,21 @@ func (s *Service) Board(ctx context.Context, u org.Unit, status string, before i
 	}
 	s.boards.put(key, boardEntry{at: sig.at, n: sig.n, items: its})
 	return its, nil
+}
+
+// Feed returns what a board's Atom feed says: the newest posted public
+// disclosures (with the start of their bodies) and the board's last change
+// (epoch ms; 0 if it never had a public disclosure).
+func (s *Service) Feed(ctx context.Context, u org.Unit, limit int) ([]Item, int64, error) {
+	items, err := s.feedItems(ctx, u, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("feed of %d: %w", u.ID, err)
+	}
+	at, err := s.boardChanged(ctx, u)
+	if err != nil {
+		return nil, 0, fmt.Errorf("feed of %d: %w", u.ID, err)
+	}
+	return items, at, nil
 }
 
 // boardEntry is a board in memory with the signature it was read at.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,8 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/sheet"
+	"danchu/internal/sheet/sheettest"
 	"danchu/internal/web/webtest"
 
 	"github.com/xuri/excelize/v2"
@@ -413,6 +416,23 @@ func TestQuarterlyRegister(t *testing.T) {
 		rows, err := x.GetRows("Quý 1-2026")
 		if err != nil || len(rows) != 6 || rows[3][3] != "Tiêu đề" || rows[4][3] != "Phí, lệ phí chứng thực" || rows[5][10] != "Có" {
 			t.Fatalf("xlsx rows = %q, %v", rows, err)
+		}
+		// The days are date cells (numbers shown dd/mm/yyyy, as on the page); a missing one is an empty cell.
+		for i, row := range reg.Rows {
+			n := strconv.Itoa(5 + i)
+			cells := sheettest.Cells(t, b, "Quý 1-2026", "E"+n, "F"+n, "G"+n, "L"+n)
+			for k, want := range []string{row.DecisionDate, row.Due, row.PostingStart} {
+				c := cells[k]
+				if want == "" && (c.Stored != "" || c.Text) {
+					t.Errorf("row %d column %d: %+v, want an empty cell", i, k, c)
+				}
+				if want != "" && (c.Shown != want || c.Text || c.Format != sheet.DateFormat) {
+					t.Errorf("row %d column %d: %+v, want the date cell %s", i, k, c, want)
+				}
+			}
+			if c := cells[3]; c.Text || c.Stored != strconv.Itoa(row.Versions-1) {
+				t.Errorf("row %d: amendments %+v, want the number %d", i, c, row.Versions-1)
+			}
 		}
 	})
 }

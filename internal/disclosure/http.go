@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
@@ -344,10 +345,7 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	p := searchPage{Query: q, Unit: u, Total: total, TooMany: total >= SearchCandidates}
 	for _, hit := range hits {
 		place, _ := t.Unit(hit.UnitID)
-		snip := web.MarkdownText(hit.Snippet)
-		if rs := []rune(snip); len(rs) > 240 {
-			snip = string(rs[:240]) + "…"
-		}
+		snip := web.Excerpt(web.MarkdownText(hit.Snippet), 240)
 		p.Hits = append(p.Hits, hitView{Hit: hit, Title: search.Highlight(hit.Title, hit.Terms), Snippet: search.Highlight(snip, hit.Terms), Place: place.Name})
 	}
 	next := ""
@@ -358,28 +356,57 @@ func (h *handlers) search(w http.ResponseWriter, r *http.Request) {
 	h.web.Render(w, r, h.pages["search"], h.web.T(r, "disclosure.search.title"), p)
 }
 
-// Atom feed of a board.
+// Atom feed of a board (RFC 4287): the feed's author is the unit whose board
+// it is; an entry posted by one of a commune's villages names the village.
 type atomFeed struct {
-	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
-	Title   string      `xml:"title"`
-	ID      string      `xml:"id"`
-	Updated string      `xml:"updated"`
-	Link    []atomLink  `xml:"link"`
-	Entries []atomEntry `xml:"entry"`
+	XMLName  xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang     string      `xml:"xml:lang,attr"`
+	Title    string      `xml:"title"`
+	Subtitle string      `xml:"subtitle"`
+	ID       string      `xml:"id"`
+	Updated  string      `xml:"updated"`
+	Author   atomPerson  `xml:"author"`
+	Link     []atomLink  `xml:"link"`
+	Entries  []atomEntry `xml:"entry"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
 }
 
 type atomLink struct {
 	Href string `xml:"href,attr"`
-	Rel  string `xml:"rel,attr,omitempty"`
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomCategory struct {
+	Term  string `xml:"term,attr"`
+	Label string `xml:"label,attr"`
 }
 
 type atomEntry struct {
-	Title   string   `xml:"title"`
-	ID      string   `xml:"id"`
-	Updated string   `xml:"updated"`
-	Link    atomLink `xml:"link"`
-	Summary string   `xml:"summary"`
+	Title     string       `xml:"title"`
+	ID        string       `xml:"id"`
+	Published string       `xml:"published"`
+	Updated   string       `xml:"updated"`
+	Author    *atomPerson  `xml:"author"`
+	Link      atomLink     `xml:"link"`
+	Category  atomCategory `xml:"category"`
+	Summary   atomText     `xml:"summary"`
 }
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Text string `xml:",chardata"`
+}
+
+// FeedSize is how many of the newest disclosures a feed carries; the board page has the rest.
+const FeedSize = 50
+
+// feedTime is an Atom date (RFC 3339, UTC) of epoch milliseconds.
+func feedTime(ms int64) string { return time.UnixMilli(ms).UTC().Format(time.RFC3339) }
 
 func (h *handlers) feed(level org.Level) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -388,21 +415,49 @@ func (h *handlers) feed(level org.Level) http.HandlerFunc {
 			h.web.Error(w, r, err)
 			return
 		}
-		items, err := h.svc.Board(r.Context(), u, Posted, 0, 50) // a feed gives the newest; the board page has the rest
+		items, changed, err := h.svc.Feed(r.Context(), u, FeedSize)
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+		t, err := h.units.Tree(r.Context())
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
 		}
 		base := h.web.BaseURL(r)
-		f := atomFeed{Title: "Công khai — " + u.Name, ID: base + org.UnitURL(u) + "/cong-khai", Updated: time.Unix(0, 0).UTC().Format(time.RFC3339),
-			Link: []atomLink{{Href: base + org.UnitURL(u) + "/cong-khai"}, {Href: base + org.UnitURL(u) + "/cong-khai.atom", Rel: "self"}}}
-		for i, it := range items {
-			upd := time.UnixMilli(it.UpdatedAt).UTC().Format(time.RFC3339)
-			if i == 0 || upd > f.Updated {
-				f.Updated = upd
+		board := base + org.UnitURL(u) + "/cong-khai"
+		// The feed changed when the board last did; a board that never had a
+		// public disclosure has been empty since the unit came into being.
+		if changed == 0 {
+			if from, err := legal.ParseDate(u.ValidFrom); err == nil {
+				changed = time.Date(from.Year, from.Month, from.Day, 0, 0, 0, 0, web.Vietnam).UnixMilli()
+			}
+		}
+		f := atomFeed{Lang: "vi", Title: "Công khai — " + u.Name, Subtitle: "Nội dung công khai của " + u.Name + " (Luật Thực hiện dân chủ ở cơ sở)",
+			ID: board, Updated: feedTime(changed), Author: atomPerson{Name: u.Name, URI: base + org.UnitURL(u)},
+			Link: []atomLink{{Href: board, Rel: "alternate", Type: "text/html"}, {Href: board + ".atom", Rel: "self", Type: "application/atom+xml"}}}
+		for _, it := range items {
+			if it.UpdatedAt > changed {
+				changed = it.UpdatedAt
+				f.Updated = feedTime(changed)
 			}
 			cat, _ := CategoryOf(false, it.Category)
-			f.Entries = append(f.Entries, atomEntry{Title: it.Title, ID: base + URL(it.ID), Updated: upd, Link: atomLink{Href: base + URL(it.ID)}, Summary: cat.Name})
+			e := atomEntry{Title: it.Title, ID: base + URL(it.ID), Published: feedTime(it.PublishedAt), Updated: feedTime(it.UpdatedAt),
+				Link: atomLink{Href: base + URL(it.ID), Rel: "alternate", Type: "text/html"}, Category: atomCategory{Term: strconv.Itoa(cat.N), Label: cat.Name},
+				Summary: atomText{Type: "text", Text: web.Excerpt(web.MarkdownText(it.Snippet), 280)}}
+			switch {
+			case e.Summary.Text == "": // a disclosure that is only its files
+				e.Summary.Text = cat.Name
+			case utf8.RuneCountInString(it.Snippet) == snippetLen && !strings.HasSuffix(e.Summary.Text, "…"):
+				e.Summary.Text += "…" // the body goes on past what was read
+			}
+			if it.UnitID != u.ID {
+				if v, ok := t.Unit(it.UnitID); ok {
+					e.Author = &atomPerson{Name: v.Name, URI: base + org.UnitURL(v)}
+				}
+			}
+			f.Entries = append(f.Entries, e)
 		}
 		w.Header().Set("Content-Type", "application/atom+xml; charset=utf-8")
 		io.WriteString(w, xml.Header)

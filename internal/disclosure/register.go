@@ -116,7 +116,7 @@ func (r Register) XLSX() ([]byte, error) {
 		if row.Late {
 			late = "Có"
 		}
-		t.Rows = append(t.Rows, []any{row.N, row.Unit, row.Category, row.Title, row.DecisionDate, row.Due, row.PostingStart, row.Window,
+		t.Rows = append(t.Rows, []any{row.N, row.Unit, row.Category, row.Title, sheet.DayOf(row.DecisionDate), sheet.DayOf(row.Due), sheet.DayOf(row.PostingStart), row.Window,
 			row.Forms, row.Status, late, row.Versions - 1})
 	}
 	b, err := sheet.XLSX(t)

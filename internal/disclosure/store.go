@@ -256,6 +256,43 @@ func (s *Store) boardItems(ctx context.Context, u org.Unit, status string, befor
 		and (cast($3 as bigint) = 0 or d.id < $3) order by d.id desc limit $4`, u.ID, status, before, limit)
 }
 
+// snippetLen is how many characters of a body a feed entry reads.
+const snippetLen = 400
+
+// feedItems lists the newest posted public disclosures of u's board with the
+// start of their bodies (Snippet, 400 characters: whole characters on both engines).
+func (s *Store) feedItems(ctx context.Context, u org.Unit, limit int) ([]Item, error) {
+	rows, err := s.db.Cached().QueryContext(ctx, "select "+itemCols+", substr(d.body, 1, $3) from disclosures d where d."+boardColumn(u)+` = $1
+		and d.status = 'posted' and not d.staff_only order by d.id desc limit $2`, u.ID, limit, snippetLen)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Item
+	for rows.Next() {
+		var it Item
+		if err := rows.Scan(&it.ID, &it.UnitID, &it.BoardID, &it.Category, &it.Status, &it.Version, &it.Title, &it.Late, &it.PostingStart,
+			&it.PublishedAt, &it.UpdatedAt, &it.Snippet); err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+	}
+	return out, rows.Err()
+}
+
+// boardChanged is the last change of any public disclosure of u's board, in
+// any status (an archived or withdrawn one left the feed then); 0 if it never
+// had one. Staff-only disclosures are not counted: their times are not public.
+func (s *Store) boardChanged(ctx context.Context, u org.Unit) (int64, error) {
+	var at int64
+	err := s.db.Cached().QueryRowContext(ctx, "select updated_at from disclosures where "+boardColumn(u)+` = $1 and not staff_only
+		order by updated_at desc limit 1`, u.ID).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return at, err
+}
+
 // UnitItems lists every disclosure of a unit (any status, staff boards included)
 // for its officials, newest first: at most limit of them, after the disclosure
 // before (0: from the newest).

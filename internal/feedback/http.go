@@ -476,15 +476,15 @@ func (h *handlers) stats(w http.ResponseWriter, r *http.Request) {
 
 func days(n int) any {
 	if n < 0 {
-		return ""
+		return nil
 	}
 	return n
 }
 
-// share is a percentage cell of the sheet: "—" of nothing, as on the pages (web.Percent).
+// share is a percentage cell of the sheet: empty of nothing (the pages' "—", web.Percent).
 func share(n, of int) any {
 	if of == 0 {
-		return web.Percent(n, of)
+		return nil
 	}
 	return pct(n, of)
 }

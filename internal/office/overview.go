@@ -263,7 +263,7 @@ func (h *handlers) sendTable(w http.ResponseWriter, r *http.Request, u org.Unit,
 		for i, c := range row.Cells {
 			switch {
 			case c.Empty:
-				line = append(line, "—")
+				line = append(line, nil) // no value: an empty cell, as the page's "—"
 			case cols[i].Percent:
 				line = append(line, float64(int(c.Value*1000+0.5))/10)
 			default:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"embed"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -162,6 +163,10 @@ type unitPage struct {
 	DecideURL  string // what its households decide (communes)
 	FeedURL    string // feedback and petitions (communes)
 	OpenData   string // its open data (/du-lieu-mo: communes and provinces)
+	// The commune's calendar (internal/calendar): the .ics address, the same as
+	// webcal:// for a phone to subscribe, and in full to paste elsewhere.
+	CalendarURL, CalendarFull string
+	CalendarWebcal            template.URL // built here from the site's address, the only scheme html/template would refuse
 }
 
 func (h *handlers) showUnit(level Level) http.HandlerFunc {
@@ -190,6 +195,14 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 		p := unitPage{Unit: u, Kind: u.Type.Label(), Crumbs: rows(anc, nil), IsVillage: level == VillageLevel}
 		if level != ProvinceLevel {
 			p.BoardURL, p.ConsultURL, p.DecideURL, p.FeedURL = UnitURL(u)+"/cong-khai", UnitURL(u)+"/lay-y-kien", UnitURL(u)+"/quyet-dinh", UnitURL(u)+"/phan-anh"
+		}
+		if level == CommuneLevel {
+			p.CalendarURL = UnitURL(u) + "/lich.ics"
+			p.CalendarFull = h.web.BaseURL(r) + p.CalendarURL
+			if b, err := url.Parse(p.CalendarFull); err == nil {
+				b.Scheme = "webcal"
+				p.CalendarWebcal = template.URL(b.String())
+			}
 		}
 		switch level {
 		case ProvinceLevel:

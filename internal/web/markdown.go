@@ -131,3 +131,23 @@ func inline(s string) string {
 	s = italic.ReplaceAllString(s, "<em>$1</em>")
 	return s
 }
+
+// Excerpt is the first words of a text of at most n characters (runes), its
+// spaces collapsed, cut between words when a space falls in its second half
+// (else at n characters, never inside one), with "…" when it was cut.
+// Search snippets and feed summaries use it.
+func Excerpt(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	cut := string(rs[:n])
+	if rs[n] == ' ' { // the cut falls between two words
+		return strings.TrimRight(cut, " ,;:.-–") + "…"
+	}
+	if i := strings.LastIndex(cut, " "); i >= len(cut)/2 {
+		return strings.TrimRight(cut[:i], " ,;:.-–") + "…"
+	}
+	return cut + "…"
+}

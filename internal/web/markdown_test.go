@@ -16,3 +16,22 @@ func TestMarkdown(t *testing.T) {
 		}
 	}
 }
+
+func TestExcerpt(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Ngắn gọn.", 20, "Ngắn gọn."},
+		{"  hai\n\ndòng  ", 20, "hai dòng"},
+		{"Công khai ngân sách, đất đai", 18, "Công khai ngân…"}, // cut at the last space, its comma dropped
+		{"Đườngbêtôngthônđôngphước", 10, "Đườngbêtôn…"},         // no space: cut at n characters, never inside one
+		{"ab cdefghijklmnopqrstuvwxyz", 10, "ab cdefghi…"},      // the space is too early to cut at
+		{"Điều 1. Phạm vi, điều chỉnh", 16, "Điều 1. Phạm vi…"}, // trailing punctuation before "…" dropped
+	} {
+		if got := Excerpt(tt.in, tt.n); got != tt.want {
+			t.Errorf("Excerpt(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
+		}
+	}
+}
