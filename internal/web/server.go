@@ -36,6 +36,7 @@ type Server struct {
 	proxies    []netip.Prefix
 	apiErrors  []apiErrorWriter
 	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
+	pages      *PageCache       // rendered public pages (CachedPage)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -93,6 +94,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"route"})
 	reg.MustRegister(s.requests, s.latency)
+	s.pages = newPageCache(reg)
 
 	static, _ := fs.Sub(shellFS, "static")
 	s.mux.HandleFunc("GET /static/{hash}/{file}", s.serveStatic(static))

@@ -1,0 +1,300 @@
+package web
+
+import (
+	"bytes"
+	"container/list"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/singleflight"
+)
+
+// DefaultPageCacheBytes is the page cache's budget when --page-cache is not
+// given (32 MB).
+const DefaultPageCacheBytes = 32 << 20
+
+// Signature says which version of what a page shows a request would get: a
+// cheap read (an indexed row, a counter, the unit tree's version) that moves
+// with every write that changes the page. "" means "do not cache this one"
+// (e.g. nothing found: the handler answers); an error means the same, the
+// handler then meets it and answers with it.
+type Signature func(r *http.Request) (string, error)
+
+// CachedPage registers h for pattern behind this process's rendered-page
+// cache: an anonymous GET or HEAD of a public page is answered from memory
+// while sig returns what it returned when the page was rendered. The key is
+// the path and query, the language and the signature; only a 200 whose
+// handler set no cookie and wrote no form token is kept (pagecache.go).
+func (s *Server) CachedPage(pattern string, sig Signature, h http.HandlerFunc) {
+	s.mux.Handle(pattern, s.pages.handler(sig, h))
+}
+
+// SetPageCacheBytes sets the page cache's budget in bytes (keys, headers and
+// bodies counted); 0 turns it off. Call it before the server serves.
+func (s *Server) SetPageCacheBytes(n int64) { s.pages.setBudget(n) }
+
+// PageCache is the rendered-page cache: in this process only (several
+// servers each keep their own; nothing is shared, so nothing needs
+// invalidating across them but the signatures, which every request reads).
+// Entries are evicted by CLOCK (a second chance for pages read since the hand
+// last passed) until the bytes fit the budget. Readers take a read lock; a
+// missing page is rendered once for all the requests waiting for it
+// (singleflight on key and signature).
+type PageCache struct {
+	budget int64
+	mu     sync.RWMutex
+	m      map[string]*pageEntry
+	ring   list.List     // the clock: every entry once
+	hand   *list.Element // next to look at when evicting (nil: the front)
+	bytes  int64
+	flight singleflight.Group
+
+	hits, misses, evictions prometheus.Counter
+	size, count             prometheus.Gauge
+}
+
+// pageEntry is a stored answer; nothing but ref changes after it is stored.
+type pageEntry struct {
+	key, sig string
+	header   http.Header // what the handler set (never a cookie)
+	body     []byte
+	length   string // Content-Length
+	status   int
+	size     int64  // what it counts against the budget
+	ref      atomic.Bool
+	el       *list.Element
+}
+
+// entryOverhead is what an entry costs beyond its strings and body: the
+// struct, its map slot, its list element and the header map (measured with
+// the Go benchmark BenchmarkPageCacheHit's allocations, rounded up).
+const entryOverhead = 512
+
+func newPageCache(reg prometheus.Registerer) *PageCache {
+	c := &PageCache{budget: DefaultPageCacheBytes, m: map[string]*pageEntry{},
+		hits:      prometheus.NewCounter(prometheus.CounterOpts{Name: "danchu_page_cache_hits_total", Help: "Public pages answered from the rendered-page cache."}),
+		misses:    prometheus.NewCounter(prometheus.CounterOpts{Name: "danchu_page_cache_misses_total", Help: "Cacheable public pages rendered because the cache had no current copy."}),
+		evictions: prometheus.NewCounter(prometheus.CounterOpts{Name: "danchu_page_cache_evictions_total", Help: "Pages dropped from the rendered-page cache to keep to its budget."}),
+		size:      prometheus.NewGauge(prometheus.GaugeOpts{Name: "danchu_page_cache_bytes", Help: "Bytes held by the rendered-page cache (keys, headers and bodies)."}),
+		count:     prometheus.NewGauge(prometheus.GaugeOpts{Name: "danchu_page_cache_entries", Help: "Pages held by the rendered-page cache."}),
+	}
+	reg.MustRegister(c.hits, c.misses, c.evictions, c.size, c.count)
+	return c
+}
+
+func (c *PageCache) setBudget(n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.budget = max(n, 0)
+	c.evictLocked(0)
+}
+
+// maxEntryShare: no page takes more than this part of the budget, so one
+// large page cannot push out hundreds of small ones.
+const maxEntryShare = 8
+
+// cacheable reports whether r may be answered from the cache (and its
+// answer stored): an anonymous GET or HEAD of a public address that carries
+// no notice to show once.
+func cacheable(r *http.Request) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	if ViewerOf(r).SignedIn || IsPrivatePath(r.URL.Path) {
+		return false
+	}
+	_, err := r.Cookie(noticeCookie)
+	return err != nil
+}
+
+// pageKey is the language and the path with its query: the parts of a
+// request an anonymous public page depends on (besides its signature).
+func pageKey(r *http.Request) string { return requestLang(r) + " " + r.URL.RequestURI() }
+
+func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if c.off() || !cacheable(r) {
+			h(w, r)
+			return
+		}
+		v, err := sig(r)
+		if err != nil || v == "" {
+			h(w, r)
+			return
+		}
+		key := pageKey(r)
+		if e := c.get(key, v); e != nil {
+			c.hits.Inc()
+			e.write(w)
+			return
+		}
+		c.misses.Inc()
+		leader := false
+		res, _, _ := c.flight.Do(key+"\x00"+v, func() (any, error) {
+			leader = true
+			if e := c.get(key, v); e != nil { // stored by a flight that ended after this request's look-up
+				return flightResult{e, true}, nil
+			}
+			rec := &pageRecorder{header: http.Header{}}
+			h(rec, r)
+			e, ok := c.entry(key, v, rec, ViewerOf(r).CSRF)
+			if ok {
+				c.put(e)
+			}
+			return flightResult{e, ok}, nil
+		})
+		f := res.(flightResult)
+		switch {
+		case leader:
+			f.e.write(w)
+		case f.ok:
+			f.e.write(w) // rendered once for the requests waiting with this one
+		default:
+			h(w, r) // another request's answer (an error, a redirect) is not ours to repeat
+		}
+	})
+}
+
+type flightResult struct {
+	e  *pageEntry
+	ok bool
+}
+
+func (c *PageCache) off() bool {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.budget <= 0
+}
+
+// get returns the entry of key if it was stored at signature sig.
+func (c *PageCache) get(key, sig string) *pageEntry {
+	c.mu.RLock()
+	e := c.m[key]
+	c.mu.RUnlock()
+	if e == nil || e.sig != sig {
+		return nil
+	}
+	if !e.ref.Load() {
+		e.ref.Store(true)
+	}
+	return e
+}
+
+// entry makes the recorded answer an entry, and says whether it may be
+// stored: a 200 whose handler set no cookie and whose body holds no form
+// token (the viewer's: a cookie the middleware set before the handler ran is
+// on the response, not in the recorder, and is not kept).
+func (c *PageCache) entry(key, sig string, rec *pageRecorder, token string) (*pageEntry, bool) {
+	e := &pageEntry{key: key, sig: sig, header: rec.header, body: rec.body, length: strconv.Itoa(len(rec.body))}
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	e.size = entryOverhead + int64(len(key)+len(sig)+len(e.length)+cap(e.body))
+	for k, vs := range e.header {
+		e.size += int64(len(k))
+		for _, v := range vs {
+			e.size += int64(len(v))
+		}
+		e.header[k] = slices.Clip(vs) // an append downstream copies, never writes into a stored slice
+	}
+	e.status = rec.status
+	ok := rec.status == http.StatusOK && len(e.header.Values("Set-Cookie")) == 0 &&
+		(token == "" || !bytes.Contains(e.body, []byte(token)))
+	c.mu.RLock()
+	ok = ok && e.size <= c.budget/maxEntryShare
+	c.mu.RUnlock()
+	return e, ok
+}
+
+// put stores e in place of any older entry of its key, evicting others until
+// the bytes fit.
+func (c *PageCache) put(e *pageEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old := c.m[e.key]; old != nil {
+		c.removeLocked(old)
+	}
+	c.evictLocked(e.size)
+	if c.bytes+e.size > c.budget {
+		return
+	}
+	if c.hand != nil {
+		e.el = c.ring.InsertBefore(e, c.hand) // the hand reaches it last
+	} else {
+		e.el = c.ring.PushBack(e)
+	}
+	c.m[e.key] = e
+	c.bytes += e.size
+	c.size.Set(float64(c.bytes))
+	c.count.Set(float64(len(c.m)))
+}
+
+// evictLocked turns the clock until room bytes more fit the budget: an entry
+// read since the hand last passed is spared once (its mark cleared), any
+// other is dropped.
+func (c *PageCache) evictLocked(room int64) {
+	for c.bytes+room > c.budget && c.ring.Len() > 0 {
+		el := c.hand
+		if el == nil {
+			el = c.ring.Front()
+		}
+		e := el.Value.(*pageEntry)
+		if e.ref.Load() {
+			e.ref.Store(false)
+			c.hand = el.Next()
+			continue
+		}
+		c.removeLocked(e)
+		c.evictions.Inc()
+	}
+	c.size.Set(float64(c.bytes))
+	c.count.Set(float64(len(c.m)))
+}
+
+func (c *PageCache) removeLocked(e *pageEntry) {
+	if c.hand == e.el {
+		c.hand = e.el.Next()
+	}
+	c.ring.Remove(e.el)
+	delete(c.m, e.key)
+	c.bytes -= e.size
+}
+
+// write answers with the entry: its headers over the middleware's, its
+// length, its body (none for HEAD: net/http drops it).
+func (e *pageEntry) write(w http.ResponseWriter) {
+	hd := w.Header()
+	for k, vs := range e.header {
+		hd[k] = vs
+	}
+	hd["Content-Length"] = []string{e.length}
+	w.WriteHeader(e.status)
+	w.Write(e.body)
+}
+
+// pageRecorder keeps what a handler answers, to store and to send.
+type pageRecorder struct {
+	header http.Header
+	status int
+	body   []byte
+}
+
+func (p *pageRecorder) Header() http.Header { return p.header }
+
+func (p *pageRecorder) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+
+func (p *pageRecorder) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	p.body = append(p.body, b...)
+	return len(b), nil
+}
