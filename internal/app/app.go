@@ -175,6 +175,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.TrustProxies(proxies)
+	s.SetPageCacheBytes(a.Config.PageCacheBytes())
 	if a.Config.BaseURL != "" {
 		s.Public = a.Config.PublicURL()
 	}

@@ -43,6 +43,7 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 		"DANCHU_TRUST_PROXY":        {"proxy.local", "10.0.0.0/33"},
 		"DANCHU_METRICS_ADDR":       {"nowhere", "127.0.0.1:99999"},
 		"DANCHU_METRICS_TOKEN":      {"short", "0123456789abcdef0123456789abcde"},
+		"DANCHU_PAGE_CACHE":         {"lots", "32TB", "-1MB", "1.5MB", "99999GB", "MB"},
 		"DANCHU_OIDC_NAME":          nil, // free text: any name is a name
 		"DANCHU_OIDC_CLIENT_ID":     nil, // free text, checked with the issuer (below)
 		"DANCHU_OIDC_CLIENT_SECRET": nil, // free text

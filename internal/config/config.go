@@ -41,6 +41,47 @@ type Config struct {
 	// 127.0.0.1:9090); MetricsToken serves /metrics on the public address to
 	// a scraper sending it as a bearer token. Neither: no /metrics.
 	MetricsAddr, MetricsToken string
+	// PageCache is the budget of the rendered-page cache, e.g. "32MB", "512KB",
+	// "0" (off); "" is DefaultPageCache. PageCacheBytes reads it.
+	PageCache string
+}
+
+// DefaultPageCache is the page cache's budget when none is set.
+const DefaultPageCache = "32MB"
+
+// PageCacheBytes is the page cache's budget in bytes (0: off).
+func (c *Config) PageCacheBytes() int64 {
+	s := c.PageCache
+	if s == "" {
+		s = DefaultPageCache
+	}
+	n, _ := parseSize(s) // checked when set
+	return n
+}
+
+// maxSize bounds a size setting (64 GB).
+const maxSize = 64 << 30
+
+// parseSize reads a number of bytes: digits, then KB, MB or GB (1024-based,
+// any case, the B optional) or nothing (bytes).
+func parseSize(s string) (int64, *refusal) {
+	bad := &refusal{"dùng số byte với KB, MB hoặc GB, ví dụ 32MB; 0 là tắt", "use bytes with KB, MB or GB, e.g. 32MB; 0 is off"}
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > maxSize/mult {
+		return 0, bad
+	}
+	return n * mult, nil
 }
 
 // MinMetricsToken is the shortest bearer token for /metrics.
@@ -76,6 +117,7 @@ func Default() *Config {
 	return &Config{
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
+		PageCache: DefaultPageCache,
 	}
 }
 
@@ -115,6 +157,10 @@ func (c *Config) settings() []setting {
 		}}},
 		{name: "limit-writes", usage: "form `posts` allowed per IP address (and per account) and minute", value: &number{p: &c.LimitWrites, min: 0, max: maxLimit}},
 		{name: "metrics-addr", usage: "separate listen `address` for /metrics, e.g. 127.0.0.1:9090; empty: none", value: &text{p: &c.MetricsAddr, check: checkAddr}},
+		{name: "page-cache", usage: "`size` of the rendered-page cache of public pages, e.g. 32MB, 512KB; 0: off", value: &text{p: &c.PageCache, check: func(s string) *refusal {
+			_, r := parseSize(s)
+			return r
+		}}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }

@@ -64,7 +64,7 @@ type pageEntry struct {
 	body     []byte
 	length   string // Content-Length
 	status   int
-	size     int64  // what it counts against the budget
+	size     int64 // what it counts against the budget
 	ref      atomic.Bool
 	el       *list.Element
 }
