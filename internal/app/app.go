@@ -176,6 +176,7 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	s.TrustProxies(proxies)
 	s.SetPageCacheBytes(a.Config.PageCacheBytes())
+	s.SetPageCacheCheck(a.Config.PageCacheCheck)
 	if a.Config.BaseURL != "" {
 		s.Public = a.Config.PublicURL()
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"danchu/internal/apperr"
 )
@@ -44,6 +45,10 @@ type Config struct {
 	// PageCache is the budget of the rendered-page cache, e.g. "32MB", "512KB",
 	// "0" (off); "" is DefaultPageCache. PageCacheBytes reads it.
 	PageCache string
+	// PageCacheCheck is how long a cached page is served before its signature
+	// is read again: how late another server's write may show (0: read on
+	// every request).
+	PageCacheCheck time.Duration
 }
 
 // DefaultPageCache is the page cache's budget when none is set.
@@ -117,7 +122,7 @@ func Default() *Config {
 	return &Config{
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
-		PageCache: DefaultPageCache,
+		PageCache: DefaultPageCache, PageCacheCheck: time.Second,
 	}
 }
 
@@ -161,6 +166,7 @@ func (c *Config) settings() []setting {
 			_, r := parseSize(s)
 			return r
 		}}},
+		{name: "page-cache-check", usage: "how long a cached page is served before what it shows is checked again (how late another server's change may show), e.g. 1s; 0: on every request", value: &duration{p: &c.PageCacheCheck, max: time.Minute}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }
@@ -261,6 +267,28 @@ func (v *number) Set(s string) error {
 		return &refusal{fmt.Sprintf("phải là số nguyên từ %d đến %d", v.min, v.max), fmt.Sprintf("must be a whole number from %d to %d", v.min, v.max)}
 	}
 	*v.p = n
+	return nil
+}
+
+// duration is a time.ParseDuration text from 0 to max.
+type duration struct {
+	p   *time.Duration
+	max time.Duration
+}
+
+func (v *duration) String() string {
+	if v.p == nil {
+		return "0s"
+	}
+	return v.p.String()
+}
+
+func (v *duration) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d > v.max {
+		return &refusal{fmt.Sprintf("dùng thời lượng từ 0 đến %s, ví dụ 1s hoặc 500ms", v.max), fmt.Sprintf("use a duration from 0 to %s, e.g. 1s or 500ms", v.max)}
+	}
+	*v.p = d
 	return nil
 }
 

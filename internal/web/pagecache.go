@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
@@ -16,6 +17,11 @@ import (
 // DefaultPageCacheBytes is the page cache's budget when --page-cache is not
 // given (32 MB).
 const DefaultPageCacheBytes = 32 << 20
+
+// DefaultPageCacheCheck is how long a cached page is served before its
+// signature is read again (the bound on how late another process's write
+// shows; this process's own writes show at once).
+const DefaultPageCacheCheck = time.Second
 
 // Signature says which version of what a page shows a request would get: a
 // cheap read (an indexed row, a counter, the unit tree's version) that moves
@@ -39,7 +45,10 @@ func (s *Server) SetPageCacheBytes(n int64) { s.pages.setBudget(n) }
 
 // PageCache is the rendered-page cache: in this process only (several
 // servers each keep their own; nothing is shared, so nothing needs
-// invalidating across them but the signatures, which every request reads).
+// invalidating across them but the signatures). A page is served without
+// reading its signature for up to the check time after it was last found
+// current, unless this process handled an unsafe request since (Changed):
+// this process's writes show at once, another's within the check time.
 // Entries are evicted by CLOCK (a second chance for pages read since the hand
 // last passed) until the bytes fit the budget. Readers take a read lock; a
 // missing page is rendered once for all the requests waiting for it
@@ -52,6 +61,9 @@ type PageCache struct {
 	hand   *list.Element // next to look at when evicting (nil: the front)
 	bytes  int64
 	flight singleflight.Group
+	check  time.Duration // how long a signature read is trusted (SetPageCacheCheck)
+	gen    atomic.Uint64 // unsafe requests handled (Changed)
+	epoch  time.Time
 
 	hits, misses, evictions prometheus.Counter
 	size, count             prometheus.Gauge
@@ -66,6 +78,8 @@ type pageEntry struct {
 	status   int
 	size     int64 // what it counts against the budget
 	ref      atomic.Bool
+	gen      atomic.Uint64 // the write generation when the signature was last found current
+	at       atomic.Int64  // and when (PageCache.now)
 	el       *list.Element
 }
 
@@ -75,7 +89,7 @@ type pageEntry struct {
 const entryOverhead = 512
 
 func newPageCache(reg prometheus.Registerer) *PageCache {
-	c := &PageCache{budget: DefaultPageCacheBytes, m: map[string]*pageEntry{},
+	c := &PageCache{budget: DefaultPageCacheBytes, check: DefaultPageCacheCheck, epoch: time.Now(), m: map[string]*pageEntry{},
 		hits:      prometheus.NewCounter(prometheus.CounterOpts{Name: "danchu_page_cache_hits_total", Help: "Public pages answered from the rendered-page cache."}),
 		misses:    prometheus.NewCounter(prometheus.CounterOpts{Name: "danchu_page_cache_misses_total", Help: "Cacheable public pages rendered because the cache had no current copy."}),
 		evictions: prometheus.NewCounter(prometheus.CounterOpts{Name: "danchu_page_cache_evictions_total", Help: "Pages dropped from the rendered-page cache to keep to its budget."}),
@@ -121,13 +135,20 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
 			h(w, r)
 			return
 		}
+		key := pageKey(r)
+		if e := c.trusted(key); e != nil {
+			c.hits.Inc()
+			e.write(w)
+			return
+		}
+		gen := c.gen.Load() // before the signature: a write after it makes the entry checked again
 		v, err := sig(r)
 		if err != nil || v == "" {
 			h(w, r)
 			return
 		}
-		key := pageKey(r)
 		if e := c.get(key, v); e != nil {
+			e.checked(gen, c.now())
 			c.hits.Inc()
 			e.write(w)
 			return
@@ -143,6 +164,7 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
 			h(rec, r)
 			e, ok := c.entry(key, v, rec, ViewerOf(r).CSRF)
 			if ok {
+				e.checked(gen, c.now())
 				c.put(e)
 			}
 			return flightResult{e, ok}, nil
@@ -157,6 +179,44 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
 			h(w, r) // another request's answer (an error, a redirect) is not ours to repeat
 		}
 	})
+}
+
+// SetPageCacheCheck sets how long a cached page is served without reading
+// its signature again, as long as this process has handled no unsafe
+// request since (0: the signature is read on every request). Call it before
+// the server serves.
+func (s *Server) SetPageCacheCheck(d time.Duration) { s.pages.check = max(d, 0) }
+
+// Changed makes every cached page read its signature again before it is
+// served: the server calls it after each unsafe request (a form post, an API
+// write), so what this process writes shows at once.
+func (c *PageCache) Changed() { c.gen.Add(1) }
+
+func (c *PageCache) now() int64 { return int64(time.Since(c.epoch)) }
+
+// trusted returns the entry of key if its signature was read within the
+// check time and no unsafe request was handled since.
+func (c *PageCache) trusted(key string) *pageEntry {
+	if c.check <= 0 {
+		return nil
+	}
+	c.mu.RLock()
+	e := c.m[key]
+	c.mu.RUnlock()
+	if e == nil || e.gen.Load() != c.gen.Load() || c.now()-e.at.Load() >= int64(c.check) {
+		return nil
+	}
+	if !e.ref.Load() {
+		e.ref.Store(true)
+	}
+	return e
+}
+
+// checked records that e's signature was found current at now, the write
+// generation being gen.
+func (e *pageEntry) checked(gen uint64, now int64) {
+	e.gen.Store(gen)
+	e.at.Store(now)
 }
 
 type flightResult struct {

@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"danchu/internal/web"
 
@@ -26,6 +27,7 @@ type cacheSite struct {
 	reg      *prometheus.Registry
 	sig      atomic.Value // string
 	rendered atomic.Int64
+	sigReads atomic.Int64
 	h        http.Handler
 }
 
@@ -38,6 +40,7 @@ func newCacheSite(t testing.TB, budget int64) *cacheSite {
 	}
 	c.s = s
 	s.SetPageCacheBytes(budget)
+	s.SetPageCacheCheck(0) // the signature read on every request (TestPageCacheTrustsASignatureForAWhile: the default)
 	c.sig.Store("v1")
 	// What the identity middleware of auth does: a signed-in viewer, a form token.
 	s.Use(func(next http.Handler) http.Handler {
@@ -47,6 +50,7 @@ func newCacheSite(t testing.TB, budget int64) *cacheSite {
 		})
 	})
 	sig := func(r *http.Request) (string, error) {
+		c.sigReads.Add(1)
 		switch v := c.sig.Load().(string); v {
 		case "error":
 			return "", errors.New("database gone")
@@ -268,6 +272,40 @@ func TestPageCacheEvictsByBytes(t *testing.T) {
 	}
 }
 
+// With a check time, a page is served without reading its signature until
+// the time is over or this process handled an unsafe request.
+func TestPageCacheTrustsASignatureForAWhile(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := newCacheSite(t, 1<<20)
+		c.s.SetPageCacheCheck(time.Second)
+		page := func() string { return body(t, c.get("GET", "/trang/1")) }
+		if got := page(); !strings.Contains(got, "v1") {
+			t.Fatalf("first: %q", got)
+		}
+		reads := c.sigReads.Load()
+		c.sig.Store("v2") // another process wrote
+		time.Sleep(time.Second - time.Millisecond)
+		if got := page(); !strings.Contains(got, "v1") || c.sigReads.Load() != reads {
+			t.Errorf("within the check time: %q after %d more signature reads, want v1 without any", got, c.sigReads.Load()-reads)
+		}
+		time.Sleep(time.Millisecond)
+		if got := page(); !strings.Contains(got, "v2") {
+			t.Errorf("after the check time: %q, want v2", got)
+		}
+		c.sig.Store("v3") // this process writes: any unsafe request
+		if resp := c.get("POST", "/trang/9"); resp.StatusCode != 200 {
+			t.Fatalf("post: %d", resp.StatusCode)
+		}
+		if got := page(); !strings.Contains(got, "v3") {
+			t.Errorf("after this process's post: %q, want v3 at once", got)
+		}
+		reads = c.sigReads.Load()
+		if got := page(); !strings.Contains(got, "v3") || c.sigReads.Load() != reads || c.rendered.Load() != 4 {
+			t.Errorf("again: %q, %d signature reads, rendered %d times (want v3, none, 4: three versions and the post)", got, c.sigReads.Load()-reads, c.rendered.Load())
+		}
+	})
+}
+
 // A stampede on a page not in the cache renders it once.
 func TestPageCacheRendersOnceForAStampede(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -334,19 +372,29 @@ func TestPageCacheConcurrent(t *testing.T) {
 }
 
 // BenchmarkPageCacheHit is the whole shell (request ID, log, metrics,
-// headers) answering a page from the cache.
+// headers) answering a page from the cache: with its signature read on the
+// request (a room's read costs what it costs on top) and within the check
+// time (none read).
 func BenchmarkPageCacheHit(b *testing.B) {
-	c := newCacheSite(b, 1<<20)
-	c.get("GET", "/trang/1")
-	r := httptest.NewRequest("GET", "/trang/1", nil)
-	w := &discardWriter{h: http.Header{}}
-	b.ReportAllocs()
-	for b.Loop() {
-		clear(w.h)
-		c.h.ServeHTTP(w, r)
-	}
-	if c.rendered.Load() != 1 {
-		b.Fatal("not from the cache")
+	for _, bc := range []struct {
+		name  string
+		check time.Duration
+	}{{"signature", 0}, {"trusted", time.Hour}} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := newCacheSite(b, 1<<20)
+			c.s.SetPageCacheCheck(bc.check)
+			c.get("GET", "/trang/1")
+			r := httptest.NewRequest("GET", "/trang/1", nil)
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				c.h.ServeHTTP(w, r)
+			}
+			if c.rendered.Load() != 1 {
+				b.Fatal("not from the cache")
+			}
+		})
 	}
 }
 

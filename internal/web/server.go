@@ -132,6 +132,9 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noStoreSignedIn(w, r) // headers.go
 		s.mux.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+			s.pages.Changed() // whatever it wrote shows on the next read of a cached page (pagecache.go)
+		}
 		if p, ok := r.Context().Value(patternKey).(*string); ok {
 			*p = r.Pattern
 		}
