@@ -175,6 +175,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	s.TrustProxies(proxies)
+	s.SetPublicMaxAge(a.Config.PublicMaxAge)
 	s.SetPageCacheBytes(a.Config.PageCacheBytes())
 	s.SetPageCacheCheck(a.Config.PageCacheCheck)
 	if a.Config.BaseURL != "" {

@@ -200,7 +200,11 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, s := range runs {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
 		results[s.Name] = res
-		fmt.Fprintln(stdout, res)
+		fmt.Fprint(stdout, res)
+		if rss, _, err := srv.Memory(); err == nil {
+			fmt.Fprintf(stdout, "  RSS %.0f MB", rss)
+		}
+		fmt.Fprintln(stdout)
 	}
 	rss, peak, err := srv.Memory()
 	if err == nil {

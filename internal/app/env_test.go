@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"danchu/internal/app"
 	"danchu/internal/config"
@@ -42,6 +43,7 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 		"DANCHU_SQLITE_SYNC":        {"off", "FULL", "extra"},
 		"DANCHU_TRUST_PROXY":        {"proxy.local", "10.0.0.0/33"},
 		"DANCHU_METRICS_ADDR":       {"nowhere", "127.0.0.1:99999"},
+		"DANCHU_PUBLIC_MAX_AGE":     {"60", "-5s", "1.5s", "25h", "soon"},
 		"DANCHU_METRICS_TOKEN":      {"short", "0123456789abcdef0123456789abcde"},
 		"DANCHU_PAGE_CACHE":         {"lots", "32TB", "-1MB", "1.5MB", "99999GB", "MB"},
 		"DANCHU_PAGE_CACHE_CHECK":   {"1", "-1s", "2m", "soon"},
@@ -96,6 +98,7 @@ func TestEnvironmentGoodValues(t *testing.T) {
 		"DANCHU_NODE": "1023", "DANCHU_LOG_FORMAT": "json", "DANCHU_REQUIRE_2FA": "false",
 		"DANCHU_LIMIT_SIGNIN": "0", "DANCHU_SQLITE_SYNC": "normal", "DANCHU_ADDR": "[::1]:8080",
 		"DANCHU_DB": "postgresql://u:p@db.local:5432/danchu", "DANCHU_TRUST_PROXY": "127.0.0.1, 10.0.0.0/8",
+		"DANCHU_PUBLIC_MAX_AGE": "5m",
 	}
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -107,7 +110,7 @@ func TestEnvironmentGoodValues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Node != 5 || c.LogFormat != "json" || c.Require2FA || c.LimitSignIn != 0 || c.LimitWrites != 60 ||
-		c.SQLiteSync != "normal" || c.Addr != "[::1]:8080" || c.DB != env["DANCHU_DB"] {
+		c.SQLiteSync != "normal" || c.Addr != "[::1]:8080" || c.DB != env["DANCHU_DB"] || c.PublicMaxAge != 5*time.Minute {
 		t.Errorf("config = %+v", c)
 	}
 	if err := c.Check(); err != nil {

@@ -152,13 +152,14 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 		}
 		token := ""
+		var newCookie *http.Cookie // set by a page only if it carries a form (web: render.go)
 		if ss != nil {
 			token = ss.CSRF
 		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == random.SecretLen {
 			token = c.Value
 		} else if !unsafeMethod(r.Method) && pageRequest(r.URL.Path) {
 			token, _ = newToken()
-			http.SetCookie(w, h.cookie(csrfCookie, token, 0))
+			newCookie = h.cookie(csrfCookie, token, 0)
 		}
 		// The shell has read the body by its route's limit (web.HandleUpload);
 		// an upload it could not read goes to its handler, which shows the
@@ -193,7 +194,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 		}
 		r = r.WithContext(ctx)
-		v := web.Viewer{CSRF: token}
+		v := web.Viewer{CSRF: token, CSRFCookie: newCookie}
 		if ss != nil && ss.Stage == StageFull {
 			v.Name, v.SignedIn, v.Official = actor.Name, true, actor.Kind == Official
 		}

@@ -42,6 +42,9 @@ type Config struct {
 	// 127.0.0.1:9090); MetricsToken serves /metrics on the public address to
 	// a scraper sending it as a bearer token. Neither: no /metrics.
 	MetricsAddr, MetricsToken string
+	// PublicMaxAge is how long browsers and shared caches may keep an
+	// anonymous public page (Cache-Control max-age; 0: revalidate each time).
+	PublicMaxAge time.Duration
 	// PageCache is the budget of the rendered-page cache, e.g. "32MB", "512KB",
 	// "0" (off); "" is DefaultPageCache. PageCacheBytes reads it.
 	PageCache string
@@ -122,7 +125,7 @@ func Default() *Config {
 	return &Config{
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
-		PageCache: DefaultPageCache, PageCacheCheck: time.Second,
+		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second,
 	}
 }
 
@@ -161,6 +164,7 @@ func (c *Config) settings() []setting {
 			return r
 		}}},
 		{name: "limit-writes", usage: "form `posts` allowed per IP address (and per account) and minute", value: &number{p: &c.LimitWrites, min: 0, max: maxLimit}},
+		{name: "public-max-age", usage: "how long caches may keep an anonymous public page, e.g. 60s or 5m; 0: revalidate each time", value: &duration{p: &c.PublicMaxAge, max: 24 * time.Hour, whole: true}},
 		{name: "metrics-addr", usage: "separate listen `address` for /metrics, e.g. 127.0.0.1:9090; empty: none", value: &text{p: &c.MetricsAddr, check: checkAddr}},
 		{name: "page-cache", usage: "`size` of the rendered-page cache of public pages, e.g. 32MB, 512KB; 0: off", value: &text{p: &c.PageCache, check: func(s string) *refusal {
 			_, r := parseSize(s)
@@ -270,10 +274,12 @@ func (v *number) Set(s string) error {
 	return nil
 }
 
-// duration is a time.ParseDuration text from 0 to max.
+// duration is a time from 0 to max, written as Go writes a duration (60s, 5m,
+// 1h30m, 500ms) or as a bare 0; with whole, a whole number of seconds.
 type duration struct {
-	p   *time.Duration
-	max time.Duration
+	p     *time.Duration
+	max   time.Duration
+	whole bool
 }
 
 func (v *duration) String() string {
@@ -285,6 +291,9 @@ func (v *duration) String() string {
 
 func (v *duration) Set(s string) error {
 	d, err := time.ParseDuration(s)
+	if v.whole && (err != nil || d < 0 || d > v.max || d%time.Second != 0) {
+		return &refusal{fmt.Sprintf("dùng số giây nguyên từ 0 đến %s, ví dụ 60s hoặc 5m", v.max), fmt.Sprintf("use whole seconds from 0 to %s, e.g. 60s or 5m", v.max)}
+	}
 	if err != nil || d < 0 || d > v.max {
 		return &refusal{fmt.Sprintf("dùng thời lượng từ 0 đến %s, ví dụ 1s hoặc 500ms", v.max), fmt.Sprintf("use a duration from 0 to %s, e.g. 1s or 500ms", v.max)}
 	}

@@ -299,6 +299,7 @@ func (h *handlers) download(w http.ResponseWriter, r *http.Request) {
 	hd.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
 	if !x.StaffOnly { // a staff file keeps the no-store every signed-in answer has (web/headers.go)
 		hd.Set("Cache-Control", "public, no-cache") // revalidated: a withdrawn file is gone from caches too
+		hd.Set("ETag", `"`+f.SHA256+`"`)            // the file is stored by the hash of its bytes: revalidation is a 304
 	}
 	http.ServeContent(w, r, "", time.UnixMilli(x.UpdatedAt), file)
 }

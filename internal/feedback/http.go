@@ -745,6 +745,7 @@ func (h *handlers) photo(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		defer f.Close()
 		w.Header().Set("Content-Type", "image/jpeg")
 		w.Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+url.PathEscape(p.Name))
+		w.Header().Set("ETag", `"`+p.SHA256+`"`) // stored by the hash of its bytes
 		http.ServeContent(w, r, "", time.UnixMilli(d.CreatedAt), f)
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -75,6 +76,7 @@ type pageEntry struct {
 	header   http.Header // what the handler set (never a cookie)
 	body     []byte
 	length   string // Content-Length
+	etag     string // its ETag ("": an answer not kept, sent once)
 	status   int
 	size     int64 // what it counts against the budget
 	ref      atomic.Bool
@@ -85,8 +87,8 @@ type pageEntry struct {
 
 // entryOverhead is what an entry costs beyond its strings and body: the
 // struct, its map slot, its list element and the header map (measured with
-// the Go benchmark BenchmarkPageCacheHit's allocations, rounded up).
-const entryOverhead = 512
+// TestPageCacheCountsWhatItHolds: about 650 bytes, rounded up).
+const entryOverhead = 768
 
 func newPageCache(reg prometheus.Registerer) *PageCache {
 	c := &PageCache{budget: DefaultPageCacheBytes, check: DefaultPageCacheCheck, epoch: time.Now(), m: map[string]*pageEntry{},
@@ -138,7 +140,7 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
 		key := pageKey(r)
 		if e := c.trusted(key); e != nil {
 			c.hits.Inc()
-			e.write(w)
+			e.write(w, r)
 			return
 		}
 		gen := c.gen.Load() // before the signature: a write after it makes the entry checked again
@@ -150,7 +152,7 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
 		if e := c.get(key, v); e != nil {
 			e.checked(gen, c.now())
 			c.hits.Inc()
-			e.write(w)
+			e.write(w, r)
 			return
 		}
 		c.misses.Inc()
@@ -172,9 +174,9 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
 		f := res.(flightResult)
 		switch {
 		case leader:
-			f.e.write(w)
+			f.e.write(w, r)
 		case f.ok:
-			f.e.write(w) // rendered once for the requests waiting with this one
+			f.e.write(w, r) // rendered once for the requests waiting with this one
 		default:
 			h(w, r) // another request's answer (an error, a redirect) is not ours to repeat
 		}
@@ -249,10 +251,23 @@ func (c *PageCache) get(key, sig string) *pageEntry {
 // token (the viewer's: a cookie the middleware set before the handler ran is
 // on the response, not in the recorder, and is not kept).
 func (c *PageCache) entry(key, sig string, rec *pageRecorder, token string) (*pageEntry, bool) {
-	e := &pageEntry{key: key, sig: sig, header: rec.header, body: rec.body, length: strconv.Itoa(len(rec.body))}
 	if rec.status == 0 {
 		rec.status = http.StatusOK
 	}
+	cc := rec.header.Get("Cache-Control")
+	ok := rec.status == http.StatusOK && len(rec.header.Values("Set-Cookie")) == 0 &&
+		!strings.Contains(cc, "private") && !strings.Contains(cc, "no-store") &&
+		(token == "" || !bytes.Contains(rec.body, []byte(token)))
+	e := &pageEntry{key: key, sig: sig, header: rec.header, body: rec.body, length: strconv.Itoa(len(rec.body)), status: rec.status}
+	if !ok {
+		return e, false // sent once as it is (the shell tags it, or not)
+	}
+	if e.header.Get("ETag") == "" {
+		// The shell's tag of these bytes (delivery.go), made once: a hit
+		// answers If-None-Match itself and the shell does not hash it again.
+		e.header.Set("ETag", ETagOf(e.body))
+	}
+	e.etag = e.header.Get("ETag")
 	e.size = entryOverhead + int64(len(key)+len(sig)+len(e.length)+cap(e.body))
 	for k, vs := range e.header {
 		e.size += int64(len(k))
@@ -261,11 +276,8 @@ func (c *PageCache) entry(key, sig string, rec *pageRecorder, token string) (*pa
 		}
 		e.header[k] = slices.Clip(vs) // an append downstream copies, never writes into a stored slice
 	}
-	e.status = rec.status
-	ok := rec.status == http.StatusOK && len(e.header.Values("Set-Cookie")) == 0 &&
-		(token == "" || !bytes.Contains(e.body, []byte(token)))
 	c.mu.RLock()
-	ok = ok && e.size <= c.budget/maxEntryShare
+	ok = e.size <= c.budget/maxEntryShare
 	c.mu.RUnlock()
 	return e, ok
 }
@@ -325,11 +337,19 @@ func (c *PageCache) removeLocked(e *pageEntry) {
 }
 
 // write answers with the entry: its headers over the middleware's, its
-// length, its body (none for HEAD: net/http drops it).
-func (e *pageEntry) write(w http.ResponseWriter) {
+// length, its body (none for HEAD: net/http drops it); or 304 Not Modified
+// to a request whose If-None-Match names its ETag.
+func (e *pageEntry) write(w http.ResponseWriter, r *http.Request) {
 	hd := w.Header()
 	for k, vs := range e.header {
 		hd[k] = vs
+	}
+	if e.etag != "" {
+		if inm := r.Header.Get("If-None-Match"); inm != "" && NoneMatch(inm, e.etag) {
+			delete(hd, "Content-Type") // as the shell's 304 (delivery.go)
+			w.WriteHeader(http.StatusNotModified)
+			return
+		}
 	}
 	hd["Content-Length"] = []string{e.length}
 	w.WriteHeader(e.status)

@@ -75,6 +75,11 @@ func newCacheSite(t testing.TB, budget int64) *cacheSite {
 		http.SetCookie(w, &http.Cookie{Name: "x", Value: "1"})
 		w.Write([]byte("set"))
 	})
+	s.CachedPage("GET /private", sig, func(w http.ResponseWriter, r *http.Request) {
+		c.rendered.Add(1)
+		w.Header().Set("Cache-Control", "private, no-cache")
+		w.Write([]byte("mine"))
+	})
 	s.CachedPage("GET /missing", sig, func(w http.ResponseWriter, r *http.Request) {
 		c.rendered.Add(1)
 		s.NotFound(w, r)
@@ -153,8 +158,29 @@ func TestPageCacheServesWhatTheHandlerWrote(t *testing.T) {
 	if head.StatusCode != 200 || head.Header.Get("Content-Length") != fmt.Sprint(len(want)) || c.rendered.Load() != 1 {
 		t.Errorf("HEAD: %d, length %q, rendered %d", head.StatusCode, head.Header.Get("Content-Length"), c.rendered.Load())
 	}
-	if h, m := c.metric(t, "danchu_page_cache_hits_total"), c.metric(t, "danchu_page_cache_misses_total"); h != 2 || m != 1 {
-		t.Errorf("hits %v misses %v, want 2 and 1", h, m)
+	// The shell's caching contract holds for a cached answer: its ETag (of
+	// these bytes, made once), its Cache-Control, and 304 to If-None-Match.
+	tag := again.Header.Get("ETag")
+	if tag != web.ETagOf([]byte(want)) || first.Header.Get("ETag") != tag {
+		t.Errorf("ETag %q then %q, want %q", first.Header.Get("ETag"), tag, web.ETagOf([]byte(want)))
+	}
+	if cc := again.Header.Get("Cache-Control"); cc != first.Header.Get("Cache-Control") || !strings.HasPrefix(cc, "public") {
+		t.Errorf("Cache-Control %q from the cache, %q rendered", cc, first.Header.Get("Cache-Control"))
+	}
+	for _, inm := range []string{tag, `"other", ` + tag, "W/" + tag, "*"} {
+		resp := c.get("GET", "/trang/1?a=b", "If-None-Match", inm)
+		if got := body(t, resp); resp.StatusCode != http.StatusNotModified || got != "" || resp.Header.Get("ETag") != tag {
+			t.Errorf("If-None-Match %s: %d %q, ETag %q", inm, resp.StatusCode, got, resp.Header.Get("ETag"))
+		}
+	}
+	if resp := c.get("GET", "/trang/1?a=b", "If-None-Match", `"other"`); resp.StatusCode != 200 || body(t, resp) != want {
+		t.Errorf("another ETag: %d", resp.StatusCode)
+	}
+	if n := c.rendered.Load(); n != 1 {
+		t.Fatalf("rendered %d times, want 1", n)
+	}
+	if h, m := c.metric(t, "danchu_page_cache_hits_total"), c.metric(t, "danchu_page_cache_misses_total"); h != 7 || m != 1 {
+		t.Errorf("hits %v misses %v, want 7 and 1", h, m)
 	}
 	if b := c.metric(t, "danchu_page_cache_bytes"); b < float64(len(want)) {
 		t.Errorf("bytes %v, less than the body (%d)", b, len(want))
@@ -211,6 +237,7 @@ func TestPageCacheRefuses(t *testing.T) {
 		{"post", "POST", "/trang/1", nil, "v1", 1 << 20, 200},
 		{"page with the viewer's form token", "GET", "/form", []string{"X-Test-Token", "TOKEN123"}, "v1", 1 << 20, 200},
 		{"page that sets a cookie", "GET", "/cookie", nil, "v1", 1 << 20, 200},
+		{"page its handler calls private", "GET", "/private", nil, "v1", 1 << 20, 200},
 		{"notice to show once", "GET", "/trang/1", []string{"Cookie", "danchu_notice=web.done.x"}, "v1", 1 << 20, 200},
 		{"not found", "GET", "/missing", nil, "v1", 1 << 20, 404},
 		{"room says no", "GET", "/trang/1", nil, "", 1 << 20, 200},

@@ -39,6 +39,7 @@ type View struct {
 	Data      any
 	Viewer    Viewer
 	Notice    string // what the post before the redirect did (Server.Done), shown once
+	form      *bool  // set when the page carries a form token (the csrf partial ran)
 }
 
 func newRenderer() (*Renderer, error) {
@@ -56,8 +57,7 @@ func newRenderer() (*Renderer, error) {
 		if err != nil {
 			return nil, err
 		}
-		sum := sha256.Sum256(b)
-		r.assets[e.Name()] = "/static/" + hex.EncodeToString(sum[:6]) + "/" + e.Name()
+		r.assets[e.Name()] = "/static/" + AssetHash(b) + "/" + e.Name()
 	}
 	r.base, err = template.New("base").Funcs(r.funcs()).ParseFS(shellFS, "templates/*.html")
 	if err != nil {
@@ -86,6 +86,14 @@ func (r *Renderer) funcs() template.FuncMap {
 				return ""
 			}
 			return r.catalog.T(lang, m.Key, m.Args...)
+		},
+		// csrfToken is the form token of the csrf partial: it marks the page as
+		// one with a form, which sets the visitor's token cookie and is private.
+		"csrfToken": func(v View) string {
+			if v.form != nil {
+				*v.form = true
+			}
+			return v.Viewer.CSRF
 		},
 		"inc": func(i int) int { return i + 1 },
 		"in":  in,
@@ -152,6 +160,13 @@ func (r *Renderer) Pages(fsys fs.FS, names []string, partials ...string) (map[st
 	return out, nil
 }
 
+// AssetHash is the hash a static file's address carries: the first 48 bits of
+// the SHA-256 of its bytes, in hex.
+func AssetHash(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:6])
+}
+
 // Page is one parsed page: the base layout plus a template that defines "content".
 type Page struct {
 	tpl *template.Template
@@ -177,13 +192,26 @@ func (r *Renderer) Page(fsys fs.FS, files ...string) (*Page, error) {
 }
 
 // execute renders the page into a buffer first, so that a template error becomes
-// a clean 500 rather than half a page.
+// a clean 500 rather than half a page. A page that carries a form token (the
+// csrf partial ran) sets the visitor's token cookie if they have none yet and
+// is never kept by a shared cache (the token is this visitor's); a page
+// without a form sets no cookie, so caches may keep it (delivery.go).
 func (p *Page) execute(w http.ResponseWriter, status int, v View) error {
 	var buf bytes.Buffer
+	form := false
+	v.form = &form
 	if err := p.tpl.ExecuteTemplate(&buf, "base", v); err != nil {
 		return err
 	}
 	h := w.Header()
+	if form {
+		if c := v.Viewer.CSRFCookie; c != nil {
+			http.SetCookie(w, c)
+		}
+		if cc := h.Get("Cache-Control"); cc == "" || strings.Contains(cc, "public") {
+			h.Set("Cache-Control", "private, no-cache")
+		}
+	}
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Content-Language", v.Lang)
 	w.WriteHeader(status)

@@ -37,6 +37,7 @@ type Server struct {
 	apiErrors  []apiErrorWriter
 	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
 	pages      *PageCache       // rendered public pages (CachedPage)
+	publicCC   string           // Cache-Control of anonymous public pages (delivery.go)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -81,7 +82,8 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready, uploads: map[string]int64{}}
+	s := &Server{Renderer: r, mux: http.NewServeMux(), log: log, ready: ready, uploads: map[string]int64{},
+		publicCC: publicCacheControl(DefaultPublicMaxAge)}
 	s.errPage, err = r.Page(shellFS, "templates/error.page")
 	if err != nil {
 		return nil, err
@@ -99,12 +101,14 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	static, _ := fs.Sub(shellFS, "static")
 	s.mux.HandleFunc("GET /static/{hash}/{file}", s.serveStatic(static))
 	s.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store") // a probe asks the process itself, never a cache
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	})
 	s.mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
+		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		if err := s.ready(ctx); err != nil {
 			s.log.Warn("not ready", "err", err)
@@ -125,7 +129,8 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 
 // Handler returns the mux wrapped in the middleware, outermost first: request log
 // and metrics, panic recovery, security headers, cross-origin protection, the
-// form reader (form.go), the middleware added with Use, the text boundary.
+// form reader (form.go), the middleware added with Use, the text boundary;
+// around the security headers, caching and ETags (delivery.go).
 func (s *Server) Handler() http.Handler {
 	// The mux records the matched pattern on the request it is given; middleware
 	// may have replaced that request, so hand the pattern back to observe.
@@ -152,6 +157,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	h = cop.Handler(h)
 	h = securityHeaders(h)
+	h = s.deliver(h)          // delivery.go: Cache-Control, ETag, 304
 	h = s.transportHeaders(h) // headers.go: HSTS, no-store
 	h = s.recoverer(h)
 	return s.observe(h)

@@ -16,6 +16,9 @@ type Viewer struct {
 	SignedIn bool
 	Official bool
 	CSRF     string // the token every form must send back as the field "csrf"
+	// CSRFCookie, for a visitor who has no token cookie yet, is the cookie
+	// that gives them CSRF: set only by a page that carries a form (render.go).
+	CSRFCookie *http.Cookie
 }
 
 const viewerKey ctxKey = 100
