@@ -36,8 +36,29 @@ type Signature func(r *http.Request) (string, error)
 // while sig returns what it returned when the page was rendered. The key is
 // the path and query, the language and the signature; only a 200 whose
 // handler set no cookie and wrote no form token is kept (pagecache.go).
-func (s *Server) CachedPage(pattern string, sig Signature, h http.HandlerFunc) {
-	s.mux.Handle(pattern, s.pages.handler(sig, h))
+// query names the parameters the page reads: a request with any other (or
+// one twice) is answered by h and not kept, so made-up query strings cannot
+// fill the cache with copies of one page.
+func (s *Server) CachedPage(pattern string, sig Signature, h http.HandlerFunc, query ...string) {
+	s.mux.Handle(pattern, s.pages.handler(sig, h, query))
+}
+
+// knownQuery reports whether every parameter of the query is one of names,
+// each at most once.
+func knownQuery(raw string, names []string) bool {
+	if raw == "" {
+		return true
+	}
+	seen := 0
+	for part := range strings.SplitSeq(raw, "&") {
+		name, _, _ := strings.Cut(part, "=")
+		i := slices.Index(names, name)
+		if i < 0 || seen&(1<<i) != 0 {
+			return false
+		}
+		seen |= 1 << i
+	}
+	return true
 }
 
 // SetPageCacheBytes sets the page cache's budget in bytes (keys, headers and
@@ -70,7 +91,8 @@ type PageCache struct {
 	size, count             prometheus.Gauge
 }
 
-// pageEntry is a stored answer; nothing but ref changes after it is stored.
+// pageEntry is a stored answer; nothing but ref, gen and at changes after
+// it is stored.
 type pageEntry struct {
 	key, sig string
 	header   http.Header // what the handler set (never a cookie)
@@ -131,9 +153,12 @@ func cacheable(r *http.Request) bool {
 // request an anonymous public page depends on (besides its signature).
 func pageKey(r *http.Request) string { return requestLang(r) + " " + r.URL.RequestURI() }
 
-func (c *PageCache) handler(sig Signature, h http.HandlerFunc) http.Handler {
+func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string) http.Handler {
+	if len(query) > 32 {
+		panic("web.CachedPage: more than 32 query parameters")
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if c.off() || !cacheable(r) {
+		if c.off() || !cacheable(r) || !knownQuery(r.URL.RawQuery, query) {
 			h(w, r)
 			return
 		}

@@ -63,7 +63,7 @@ func newCacheSite(t testing.TB, budget int64) *cacheSite {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprintf(w, "<p>%s %s %s %s</p>", r.URL.RequestURI(), c.sig.Load(), web.ViewerOf(r).CSRF, strings.Repeat("x", 100))
 	}
-	s.CachedPage("GET /trang/{n}", sig, page)
+	s.CachedPage("GET /trang/{n}", sig, page, "a", "truoc")
 	s.CachedPage("GET /quan-tri/trang", sig, page)
 	s.CachedPage("POST /trang/{n}", sig, page)
 	s.CachedPage("GET /form", sig, func(w http.ResponseWriter, r *http.Request) {
@@ -201,6 +201,7 @@ func TestPageCacheKey(t *testing.T) {
 		{"same", "/trang/1", nil, "v1", false},
 		{"other path", "/trang/2", nil, "v1", true},
 		{"other query", "/trang/1?truoc=5", nil, "v1", true},
+		{"both parameters", "/trang/1?truoc=5&a=b", nil, "v1", true},
 		{"english", "/trang/1", []string{"Cookie", "lang=en"}, "v1", true},
 		{"english again", "/trang/1", []string{"Cookie", "lang=en"}, "v1", false},
 		{"signature moved", "/trang/1", nil, "v2", true},
@@ -218,8 +219,8 @@ func TestPageCacheKey(t *testing.T) {
 			t.Errorf("%s: %q is not the page of signature %s", tt.name, got, tt.sig)
 		}
 	}
-	if n := c.metric(t, "danchu_page_cache_entries"); n != 4 {
-		t.Errorf("%v entries, want 4 (an entry replaced by its new signature)", n)
+	if n := c.metric(t, "danchu_page_cache_entries"); n != 5 {
+		t.Errorf("%v entries, want 5 (an entry replaced by its new signature)", n)
 	}
 }
 
@@ -244,6 +245,8 @@ func TestPageCacheRefuses(t *testing.T) {
 		{"signature failed", "GET", "/trang/1", nil, "error", 1 << 20, 200},
 		{"cache off", "GET", "/trang/1", nil, "v1", 0, 200},
 		{"larger than an eighth of the budget", "GET", "/big", nil, "v1", 256 << 10, 200},
+		{"a query parameter the page does not read", "GET", "/trang/1?a=b&utm=x", nil, "v1", 1 << 20, 200},
+		{"a parameter twice", "GET", "/trang/1?truoc=5&truoc=6", nil, "v1", 1 << 20, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
