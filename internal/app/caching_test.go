@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -17,6 +19,8 @@ import (
 	"danchu/internal/demo"
 	"danchu/internal/legal"
 	"danchu/internal/web/webtest"
+
+	"github.com/andybalholm/brotli"
 )
 
 // rawGet fetches path as a cookie-less client that follows nothing and
@@ -27,6 +31,7 @@ func rawGet(t *testing.T, srv *httptest.Server, method, path string, header http
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Accept-Encoding", "identity") // unless the test says otherwise
 	for k, v := range header {
 		req.Header[k] = v
 	}
@@ -156,4 +161,77 @@ func TestPublicPagesCookieFreeAndCacheable(t *testing.T) {
 			t.Errorf("the form again: Set-Cookie %q, Cache-Control %q", h.Values("Set-Cookie"), h.Get("Cache-Control"))
 		}
 	})
+}
+
+// TestPublicAnswersCompressed: with a browser's Accept-Encoding, the public
+// pages, the feed and the JSON come compressed (brotli, or gzip for a client
+// that only takes gzip), decode to the identity bytes, and revalidate per
+// coding; XLSX and PDF come as they are.
+func TestPublicAnswersCompressed(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		srv, _, detail, file := publicSite(t, d, time.Minute)
+		xa := "/xa/" + demo.CommuneCode
+		for _, p := range []string{xa, detail, xa + "/cong-khai", xa + "/cong-khai.atom", "/minh-bach.json", "/minh-bach", "/open311/v2/services.json",
+			xa + "/phan-anh/thong-ke.xlsx", file} {
+			plain, identity := rawGet(t, srv, "GET", p, nil)
+			if plain.StatusCode != 200 {
+				t.Fatalf("%s: %d", p, plain.StatusCode)
+			}
+			compressible := !strings.Contains(p, ".xlsx") && p != file
+			if (p == xa || p == detail) && len(identity) < 1024 {
+				t.Fatalf("%s is %d bytes: too short to test compression", p, len(identity))
+			}
+			for _, tt := range []struct{ accept, enc string }{{"gzip, deflate, br, zstd", "br"}, {"gzip", "gzip"}, {"gzip;q=0, br;q=0", ""}} {
+				want := tt.enc
+				if !compressible || len(identity) < 1024 {
+					want = ""
+				}
+				resp, body := rawGet(t, srv, "GET", p, http.Header{"Accept-Encoding": {tt.accept}})
+				if got := resp.Header.Get("Content-Encoding"); got != want {
+					t.Errorf("%s with %q: Content-Encoding %q, want %q (%d bytes)", p, tt.accept, got, want, len(identity))
+					continue
+				}
+				if compressible && !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "Accept-Encoding") {
+					t.Errorf("%s: Vary %q", p, resp.Header.Values("Vary"))
+				}
+				if strings.Contains(p, ".xlsx") {
+					continue // rebuilt each time: its bytes may differ
+				}
+				if got := decodeBody(t, want, body); string(got) != string(identity) {
+					t.Errorf("%s in %s does not decode to the identity bytes", p, want)
+				}
+				tag := resp.Header.Get("ETag")
+				if want != "" && tag != strings.TrimSuffix(plain.Header.Get("ETag"), `"`)+map[string]string{"br": "-br", "gzip": "-gz"}[want]+`"` {
+					t.Errorf("%s in %s: ETag %q, identity %q", p, want, tag, plain.Header.Get("ETag"))
+				}
+				again, b := rawGet(t, srv, "GET", p, http.Header{"Accept-Encoding": {tt.accept}, "If-None-Match": {tag}})
+				if again.StatusCode != http.StatusNotModified || len(b) != 0 || again.Header.Get("ETag") != tag {
+					t.Errorf("%s in %q again: %d, %d bytes, ETag %q want %q", p, want, again.StatusCode, len(b), again.Header.Get("ETag"), tag)
+				}
+			}
+		}
+	})
+}
+
+// decodeBody undoes a Content-Encoding.
+func decodeBody(t *testing.T, enc string, body []byte) []byte {
+	t.Helper()
+	var r io.Reader = bytes.NewReader(body)
+	switch enc {
+	case "":
+		return body
+	case "gzip":
+		gr, err := gzip.NewReader(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = gr
+	case "br":
+		r = brotli.NewReader(r)
+	}
+	b, err := io.ReadAll(r)
+	if err != nil {
+		t.Fatalf("decode %s: %v", enc, err)
+	}
+	return b
 }

@@ -92,6 +92,14 @@ func NoneMatch(header, tag string) bool {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// putBuf returns a buffer to the pool unless a big export grew it: the pool
+// keeps page-sized buffers, not megabytes for each idle one.
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		bufPool.Put(b)
+	}
+}
+
 // deliver applies cachePolicy to every answer, and gives a cacheable 200 to
 // GET or HEAD that has no ETag of its own (pages, feeds, exports) a strong
 // ETag from its bytes, answering If-None-Match with 304 and no body. A
@@ -152,7 +160,7 @@ func (d *deliverWriter) release() {
 	d.buf = nil
 	d.ResponseWriter.WriteHeader(d.status)
 	d.ResponseWriter.Write(buf.Bytes())
-	bufPool.Put(buf)
+	putBuf(buf)
 }
 
 // Flush sends what is held (a streaming handler gives up its ETag).
@@ -174,7 +182,7 @@ func (d *deliverWriter) finish() {
 	}
 	buf := d.buf
 	d.buf = nil
-	defer bufPool.Put(buf)
+	defer putBuf(buf)
 	h := d.Header()
 	tag := ETagOf(buf.Bytes())
 	h.Set("ETag", tag)

@@ -18,6 +18,18 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
+// testFiles are the files of deliveryServer's /tep/{name}, served as
+// disclosure files are (http.ServeContent, their own ETag).
+var testFiles = map[string]struct {
+	contentType, tag string
+	body             []byte
+}{
+	"a.pdf": {"application/pdf", `"abc123"`, []byte("%PDF-1.7 nội dung tệp " + strings.Repeat("x", 3000))},
+	"b.txt": {"text/plain; charset=utf-8", `"txt456"`, []byte(strings.Repeat("Biên bản họp thôn. ", 300))},
+	"d.pdf": {"application/pdf", `"dash-gz"`, []byte("%PDF-1.7 a tag that ends as a coding's suffix does")},
+	"c.png": {"image/png", `"png789"`, append([]byte("\x89PNG\r\n\x1a\n"), bytes.Repeat([]byte{0}, 4000)...)},
+}
+
 // deliveryServer is a shell with the routes of each kind of answer, and a
 // stand-in for the identity middleware: the cookie "session" signs in, a
 // visitor without the "danchu_csrf" cookie is offered one.
@@ -61,10 +73,15 @@ func deliveryServer(t *testing.T, maxAge time.Duration) *httptest.Server {
 		w.Write([]byte(`<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"></feed>`))
 	})
 	s.HandleFunc("GET /tep/{name}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/pdf")
+		f, ok := testFiles[r.PathValue("name")]
+		if !ok {
+			s.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", f.contentType)
 		w.Header().Set("Cache-Control", "public, no-cache")
-		w.Header().Set("ETag", `"abc123"`)
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader([]byte("%PDF-1.7 nội dung tệp")))
+		w.Header().Set("ETag", f.tag)
+		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(f.body))
 	})
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
@@ -74,6 +91,7 @@ func deliveryServer(t *testing.T, maxAge time.Duration) *httptest.Server {
 func get(t *testing.T, srv *httptest.Server, method, path string, header map[string]string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest(method, srv.URL+path, nil)
+	req.Header.Set("Accept-Encoding", "identity") // unless the test says otherwise
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
@@ -196,6 +214,8 @@ func TestNotModified(t *testing.T) {
 		{"OtherTag", "GET", "/xa/19885", `"nope"`, 200},
 		{"FileByItsTag", "GET", "/tep/a.pdf", `"abc123"`, 304},
 		{"FileOtherTag", "GET", "/tep/a.pdf", `"abc124"`, 200},
+		{"TagEndingLikeASuffix", "GET", "/tep/d.pdf", `"dash-gz"`, 304},
+		{"TagEndingLikeASuffixGzip", "GET", "/tep/d.pdf", `W/"dash-gz", "x"`, 304},
 		{"SignedInNeverRevalidated", "GET", "/xa/19885", tag, 200},
 	}
 	for _, tt := range tests {

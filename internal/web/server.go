@@ -130,7 +130,8 @@ func (s *Server) HandleFunc(pattern string, h http.HandlerFunc) { s.mux.HandleFu
 // Handler returns the mux wrapped in the middleware, outermost first: request log
 // and metrics, panic recovery, security headers, cross-origin protection, the
 // form reader (form.go), the middleware added with Use, the text boundary;
-// around the security headers, caching and ETags (delivery.go).
+// around the security headers, caching and ETags (delivery.go), around those
+// compression (compress.go).
 func (s *Server) Handler() http.Handler {
 	// The mux records the matched pattern on the request it is given; middleware
 	// may have replaced that request, so hand the pattern back to observe.
@@ -158,6 +159,7 @@ func (s *Server) Handler() http.Handler {
 	h = cop.Handler(h)
 	h = securityHeaders(h)
 	h = s.deliver(h)          // delivery.go: Cache-Control, ETag, 304
+	h = s.compress(h)         // compress.go: brotli, gzip
 	h = s.transportHeaders(h) // headers.go: HSTS, no-store
 	h = s.recoverer(h)
 	return s.observe(h)
