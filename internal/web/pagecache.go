@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"container/list"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -11,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/andybalholm/brotli"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 )
@@ -91,8 +94,9 @@ type PageCache struct {
 	size, count             prometheus.Gauge
 }
 
-// pageEntry is a stored answer; nothing but ref, gen and at changes after
-// it is stored.
+// pageEntry is a stored answer; after it is stored only ref, gen and at
+// change, its compressed copies are added once each, and size (under the
+// cache's lock) grows by them.
 type pageEntry struct {
 	key, sig string
 	header   http.Header // what the handler set (never a cookie)
@@ -100,7 +104,8 @@ type pageEntry struct {
 	length   string // Content-Length
 	etag     string // its ETag ("": an answer not kept, sent once)
 	status   int
-	size     int64 // what it counts against the budget
+	size     int64                        // what it counts against the budget
+	coded    [2]atomic.Pointer[codedBody] // brotli, gzip: made when first asked for (PageCache.coded)
 	ref      atomic.Bool
 	gen      atomic.Uint64 // the write generation when the signature was last found current
 	at       atomic.Int64  // and when (PageCache.now)
@@ -165,7 +170,7 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string) h
 		key := pageKey(r)
 		if e := c.trusted(key); e != nil {
 			c.hits.Inc()
-			e.write(w, r)
+			e.write(w, r, c)
 			return
 		}
 		gen := c.gen.Load() // before the signature: a write after it makes the entry checked again
@@ -177,7 +182,7 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string) h
 		if e := c.get(key, v); e != nil {
 			e.checked(gen, c.now())
 			c.hits.Inc()
-			e.write(w, r)
+			e.write(w, r, c)
 			return
 		}
 		c.misses.Inc()
@@ -199,9 +204,9 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string) h
 		f := res.(flightResult)
 		switch {
 		case leader:
-			f.e.write(w, r)
+			f.e.write(w, r, c)
 		case f.ok:
-			f.e.write(w, r) // rendered once for the requests waiting with this one
+			f.e.write(w, r, c) // rendered once for the requests waiting with this one
 		default:
 			h(w, r) // another request's answer (an error, a redirect) is not ours to repeat
 		}
@@ -362,9 +367,12 @@ func (c *PageCache) removeLocked(e *pageEntry) {
 }
 
 // write answers with the entry: its headers over the middleware's, its
-// length, its body (none for HEAD: net/http drops it); or 304 Not Modified
-// to a request whose If-None-Match names its ETag.
-func (e *pageEntry) write(w http.ResponseWriter, r *http.Request) {
+// length, its body (none for HEAD); or 304 Not Modified
+// to a request whose If-None-Match names its ETag. A client that takes
+// brotli or gzip gets the entry's compressed copy, made the first time one
+// is asked for and kept beside it (compressing a page costs several cache
+// hits: ARCHITECTURE "Rendered-page cache").
+func (e *pageEntry) write(w http.ResponseWriter, r *http.Request, c *PageCache) {
 	hd := w.Header()
 	for k, vs := range e.header {
 		hd[k] = vs
@@ -376,9 +384,89 @@ func (e *pageEntry) write(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	hd["Content-Length"] = []string{e.length}
+	body, length := e.body, e.length
+	if cb := c.coded(e, r); cb != nil {
+		// Sent as it is by the compression middleware, which compresses
+		// only what has no Content-Encoding yet.
+		hd["Content-Encoding"] = []string{cb.enc}
+		hd["Etag"] = []string{cb.etag}
+		hd.Add("Vary", "Accept-Encoding")
+		body, length = cb.body, cb.length
+	}
+	hd["Content-Length"] = []string{length}
 	w.WriteHeader(e.status)
-	w.Write(e.body)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+}
+
+// codedBody is a kept page compressed in one coding.
+type codedBody struct {
+	enc, etag, length string
+	body              []byte
+}
+
+// coded returns e's body in the coding r's Accept-Encoding picks (as the
+// compression middleware would pick it, compress.go), compressing it the
+// first time; nil when the identity body is what r gets (a coding not taken,
+// a body too short or of a type not compressed, a Range request, an entry
+// not kept).
+func (c *PageCache) coded(e *pageEntry, r *http.Request) *codedBody {
+	if e.etag == "" || len(e.body) < MinCompressLen || r.Header.Get("Range") != "" || !Compressible(e.header.Get("Content-Type")) {
+		return nil
+	}
+	enc := negotiate(r.Header.Get("Accept-Encoding"))
+	slot := 0
+	switch enc {
+	case encBrotli:
+	case encGzip:
+		slot = 1
+	default:
+		return nil
+	}
+	if cb := e.coded[slot].Load(); cb != nil {
+		return cb
+	}
+	var buf bytes.Buffer
+	var zw io.WriteCloser
+	if enc == encBrotli {
+		bw := brPool.Get().(*brotli.Writer)
+		bw.Reset(&buf)
+		defer func() { bw.Reset(io.Discard); brPool.Put(bw) }()
+		zw = bw
+	} else {
+		gw := gzipPool.Get().(*gzip.Writer)
+		gw.Reset(&buf)
+		defer func() { gw.Reset(io.Discard); gzipPool.Put(gw) }()
+		zw = gw
+	}
+	if _, err := zw.Write(e.body); err != nil {
+		return nil
+	}
+	if err := zw.Close(); err != nil {
+		return nil
+	}
+	cb := &codedBody{enc: enc, etag: withSuffix(e.etag, enc), length: strconv.Itoa(buf.Len()), body: bytes.Clone(buf.Bytes())}
+	if !e.coded[slot].CompareAndSwap(nil, cb) {
+		return e.coded[slot].Load() // another request made it first
+	}
+	c.grow(e, int64(len(cb.body)+len(cb.etag)+len(cb.length)+len(cb.enc)+codedOverhead))
+	return cb
+}
+
+// codedOverhead is what a compressed copy costs beyond its bytes and strings.
+const codedOverhead = 96
+
+// grow counts n more bytes of e against the budget, if e is still kept.
+func (c *PageCache) grow(e *pageEntry, n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m[e.key] != e {
+		return
+	}
+	e.size += n
+	c.bytes += n
+	c.evictLocked(0)
 }
 
 // pageRecorder keeps what a handler answers, to store and to send.

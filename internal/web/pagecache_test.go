@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,6 +84,11 @@ func newCacheSite(t testing.TB, budget int64) *cacheSite {
 	s.CachedPage("GET /missing", sig, func(w http.ResponseWriter, r *http.Request) {
 		c.rendered.Add(1)
 		s.NotFound(w, r)
+	})
+	s.CachedPage("GET /long", sig, func(w http.ResponseWriter, r *http.Request) {
+		c.rendered.Add(1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, "<p>%s</p>", strings.Repeat("Công khai ngân sách xã. ", 200))
 	})
 	s.CachedPage("GET /big", sig, func(w http.ResponseWriter, r *http.Request) {
 		c.rendered.Add(1)
@@ -184,6 +190,53 @@ func TestPageCacheServesWhatTheHandlerWrote(t *testing.T) {
 	}
 	if b := c.metric(t, "danchu_page_cache_bytes"); b < float64(len(want)) {
 		t.Errorf("bytes %v, less than the body (%d)", b, len(want))
+	}
+}
+
+// A client that takes brotli or gzip gets the kept page compressed once, with
+// the compression middleware's tags, and revalidates it.
+func TestPageCacheKeepsCompressedCopies(t *testing.T) {
+	c := newCacheSite(t, 1<<20)
+	plain := c.get("GET", "/long")
+	want, tag := body(t, plain), plain.Header.Get("ETag")
+	for _, tt := range []struct{ accept, enc, suffix string }{
+		{"gzip, deflate, br", "br", "-br"},
+		{"gzip;q=1, br;q=0.5", "gzip", "-gz"},
+	} {
+		var bytesAfterFirst float64
+		for i := range 2 {
+			resp := c.get("GET", "/long", "Accept-Encoding", tt.accept)
+			if resp.Header.Get("Content-Encoding") != tt.enc || !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "Accept-Encoding") {
+				t.Fatalf("%s: Content-Encoding %q, Vary %q", tt.accept, resp.Header.Get("Content-Encoding"), resp.Header.Values("Vary"))
+			}
+			if got := decode(t, tt.enc, body(t, resp)); got != want {
+				t.Fatalf("%s: decodes to %d bytes, not the page's %d", tt.accept, len(got), len(want))
+			}
+			if got := resp.Header.Get("ETag"); got != strings.TrimSuffix(tag, `"`)+tt.suffix+`"` {
+				t.Errorf("%s: ETag %q (identity %q)", tt.accept, got, tag)
+			}
+			if n, _ := strconv.Atoi(resp.Header.Get("Content-Length")); n == 0 || n >= len(want) {
+				t.Errorf("%s: Content-Length %q of a %d-byte page", tt.accept, resp.Header.Get("Content-Length"), len(want))
+			}
+			if i == 0 {
+				bytesAfterFirst = c.metric(t, "danchu_page_cache_bytes")
+			} else if b := c.metric(t, "danchu_page_cache_bytes"); b != bytesAfterFirst {
+				t.Errorf("%s: the second request compressed again (%v bytes, then %v)", tt.accept, bytesAfterFirst, b)
+			}
+		}
+		resp := c.get("GET", "/long", "Accept-Encoding", tt.accept, "If-None-Match", strings.TrimSuffix(tag, `"`)+tt.suffix+`"`)
+		if resp.StatusCode != http.StatusNotModified || resp.Header.Get("ETag") != strings.TrimSuffix(tag, `"`)+tt.suffix+`"` {
+			t.Errorf("%s: revalidated %d with ETag %q", tt.accept, resp.StatusCode, resp.Header.Get("ETag"))
+		}
+	}
+	if resp := c.get("GET", "/long"); resp.Header.Get("Content-Encoding") != "" || body(t, resp) != want {
+		t.Errorf("identity asked, %q sent", resp.Header.Get("Content-Encoding"))
+	}
+	if resp := c.get("HEAD", "/long", "Accept-Encoding", "br"); resp.Header.Get("Content-Encoding") != "br" || body(t, resp) != "" {
+		t.Errorf("HEAD: %q", resp.Header.Get("Content-Encoding"))
+	}
+	if n := c.rendered.Load(); n != 1 {
+		t.Errorf("rendered %d times, want 1", n)
 	}
 }
 
