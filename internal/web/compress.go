@@ -211,7 +211,7 @@ func (c *compressWriter) WriteHeader(code int) {
 				}
 				h.Set("ETag", form)
 			}
-			h.Add("Vary", "Accept-Encoding")
+			addVary(h, "Accept-Encoding")
 		}
 		c.ResponseWriter.WriteHeader(code)
 		return
@@ -220,7 +220,7 @@ func (c *compressWriter) WriteHeader(code int) {
 		c.ResponseWriter.WriteHeader(code)
 		return
 	}
-	h.Add("Vary", "Accept-Encoding")
+	addVary(h, "Accept-Encoding")
 	if c.enc == "" || code == http.StatusNoContent || code == http.StatusPartialContent || h.Get("Content-Range") != "" {
 		c.ResponseWriter.WriteHeader(code)
 		return

@@ -76,8 +76,8 @@ func TestCompressionFollowsAcceptEncoding(t *testing.T) {
 			if got := h.Get("Content-Encoding"); got != tt.want {
 				t.Fatalf("Accept-Encoding %q: Content-Encoding %q, want %q", tt.accept, got, tt.want)
 			}
-			if !strings.Contains(strings.Join(h.Values("Vary"), ","), "Accept-Encoding") {
-				t.Errorf("Vary %q", h.Values("Vary"))
+			if v := h.Values("Vary"); len(v) != 1 || v[0] != "Cookie, Accept-Encoding" {
+				t.Errorf("Vary %q, want one line (nginx 1.22 reads one)", v)
 			}
 			if decode(t, tt.want, body) != identity {
 				t.Fatalf("the %s body does not decode to the identity bytes", tt.want)

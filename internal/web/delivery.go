@@ -64,7 +64,24 @@ func (s *Server) cachePolicy(h http.Header, r *http.Request, status int) {
 		return
 	}
 	h.Set("Cache-Control", s.publicCC)
-	h.Add("Vary", "Cookie")
+	addVary(h, "Cookie")
+}
+
+// addVary adds token to the answer's one Vary line (nginx before 1.23 reads
+// only one of several).
+func addVary(h http.Header, token string) {
+	var all []string
+	for _, v := range h.Values("Vary") {
+		for _, t := range strings.Split(v, ",") {
+			if t = strings.TrimSpace(t); t != "" {
+				if strings.EqualFold(t, token) {
+					return
+				}
+				all = append(all, t)
+			}
+		}
+	}
+	h.Set("Vary", strings.Join(append(all, token), ", "))
 }
 
 // SetPublicMaxAge sets how long anonymous public pages may be kept by caches
