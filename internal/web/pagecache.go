@@ -390,7 +390,7 @@ func (e *pageEntry) write(w http.ResponseWriter, r *http.Request, c *PageCache) 
 		// only what has no Content-Encoding yet.
 		hd["Content-Encoding"] = []string{cb.enc}
 		hd["Etag"] = []string{cb.etag}
-		hd.Add("Vary", "Accept-Encoding")
+		addVary(hd, "Accept-Encoding") // one Vary line, as the shell writes it (delivery.go)
 		body, length = cb.body, cb.length
 	}
 	hd["Content-Length"] = []string{length}
