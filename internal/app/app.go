@@ -187,6 +187,8 @@ func (a *App) Handler() (http.Handler, error) {
 	}
 	s.TrustProxies(proxies)
 	s.SetPublicMaxAge(a.Config.PublicMaxAge)
+	s.SetPageCacheBytes(a.Config.PageCacheBytes())
+	s.SetPageCacheCheck(a.Config.PageCacheCheck)
 	if a.Config.BaseURL != "" {
 		s.Public = a.Config.PublicURL()
 	}

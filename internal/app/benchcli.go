@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"flag"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -21,7 +23,7 @@ import (
 	"danchu/internal/org"
 )
 
-const benchSynopsis = "bench [--scale N] [--conns C] [--duration D] [--dir DIR]"
+const benchSynopsis = "bench [--scale N] [--conns C] [--duration D] [--popularity uniform|zipf|both] [--dir DIR]"
 
 // runBench generates a dataset into a fresh SQLite database, starts `danchu
 // serve` on it as another process and measures it from this one.
@@ -37,6 +39,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	items := fs.Int("feedback", 100_000, "open items already in the queue of the commune the feedback scenario sends to")
 	openFirst := fs.Bool("open-first", true, "votes: every representative opens the vote page once before the ballots are measured, as voters do (false: each ballot comes from a session the server has never read)")
 	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
+	popularity := fs.String("popularity", "both", "disclosures: which disclosure pages readers open: uniform (any alike), zipf (the newest most, Zipf s=1.1 over rank = newness) or both, one after the other")
+	pageCache := fs.String("page-cache", "", "the measured server's --page-cache (e.g. 0: off, to compare); empty: its default")
 	listen := fs.String("listen", "127.0.0.1:0", "the address the measured server listens on (port 0: any free port)")
 	server := fs.String("server", "", "the danchu binary to measure (default: this one), e.g. an older build for a baseline in the same run")
 	photoConns := fs.Int("photo-conns", 20, "photos: anonymous senders at once, each posting the feedback form with 5 photos, one post after the other")
@@ -45,6 +49,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	photoKind := fs.String("photo-kind", "bomb", "photos: bomb (16-bit RGBA that compresses to a few KB: the most decoding per byte) or noise (uncompressed 8-bit random pixels, e.g. 1560×1560 = 9.7 MB: the most bytes per photo)")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
+	}
+	if *popularity != loadtest.Uniform && *popularity != loadtest.Zipf && *popularity != "both" {
+		return &badInput{"--popularity là uniform, zipf hoặc both / --popularity is uniform, zipf or both"}
 	}
 	if *photoKind != "bomb" && *photoKind != "noise" {
 		return &badInput{"--photo-kind là bomb hoặc noise / --photo-kind is bomb or noise"}
@@ -136,12 +143,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *server != "" {
 		serverExe = *server
 	}
-	srv, err := loadtest.StartServer(ctx, *listen, serverExe, "--db", dsn, "--data-dir", work, "--limit-writes", "1000000")
+	serverArgs := []string{"--db", dsn, "--data-dir", work, "--limit-writes", "1000000"}
+	if *pageCache != "" {
+		serverArgs = append(serverArgs, "--page-cache", *pageCache)
+	}
+	srv, err := loadtest.StartServer(ctx, *listen, serverExe, serverArgs...)
 	if err != nil {
 		return err
 	}
 	defer srv.Stop()
-	fmt.Fprintf(stdout, "server: %s (separate process), %d connections, %s per scenario\n", srv.URL, *conns, *dur)
+	fmt.Fprintf(stdout, "server: %s (separate process), %d connections, %s per scenario, page cache %s\n", srv.URL, *conns, *dur,
+		cmp.Or(*pageCache, config.DefaultPageCache))
 	results := map[string]loadtest.Result{}
 	var posted loadtest.Result
 	if want["comments"] {
@@ -172,17 +184,35 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !want["disclosures"] {
 		return counts(ctx, srv, dsn, want, tally, stdout)
 	}
-	for _, s := range loadtest.DisclosureScenarios(ds) {
+	pages := loadtest.DisclosureScenarios(ds)
+	detail, board := pages[0], pages[1]
+	var runs []loadtest.Scenario
+	if *popularity != loadtest.Zipf {
+		runs = append(runs, detail)
+	}
+	popular := loadtest.PopularDetail(ds)
+	if *popularity != loadtest.Uniform {
+		runs = append(runs, popular)
+		fmt.Fprintf(stdout, "popularity: Zipf s=%.1f over %d disclosures, newest first: the newest 1,000 take %.0f%% of the reads, the newest 10,000 %.0f%%\n",
+			loadtest.ZipfS, len(ds.IDs), 100*loadtest.ZipfShare(1000, len(ds.IDs)), 100*loadtest.ZipfShare(10_000, len(ds.IDs)))
+	}
+	runs = append(runs, pages[1:]...)
+	for _, s := range runs {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
 		results[s.Name] = res
-		fmt.Fprintln(stdout, res)
+		fmt.Fprint(stdout, res)
+		if rss, _, err := srv.Memory(); err == nil {
+			fmt.Fprintf(stdout, "  RSS %.0f MB", rss)
+		}
+		fmt.Fprintln(stdout)
 	}
 	rss, peak, err := srv.Memory()
 	if err == nil {
 		fmt.Fprintf(stdout, "server memory after the run: RSS %.0f MB (peak %.0f MB)\n", rss, peak)
 	}
-	// The same bytes from memory, by a bare net/http handler in another process.
-	for _, s := range loadtest.DisclosureScenarios(ds)[:2] {
+	// The same bytes from memory, by a bare net/http handler in another process:
+	// one disclosure's page (the baseline of both popularity models) and one board.
+	for _, s := range []loadtest.Scenario{detail, board} {
 		resp, err := http.Get(srv.URL + s.Next(rand.New(rand.NewPCG(1, 1))))
 		if err != nil {
 			return err
@@ -193,13 +223,17 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := os.WriteFile(file, page, 0o600); err != nil {
 			return err
 		}
-		bare, stop, err := startBare(exe, file)
+		bare, stop, err := startBare(exe, file, bareAddr(*listen))
 		if err != nil {
 			return err
 		}
 		res := loadtest.Run(ctx, bare, loadtest.Scenario{Name: "bare " + s.Name, Next: func(*rand.Rand) string { return "/" }}, *conns, *dur)
 		stop()
-		fmt.Fprintf(stdout, "%s   ratio danchu/bare %.2f\n", res, results[s.Name].RPS()/res.RPS())
+		for _, name := range []string{s.Name, popular.Name} {
+			if got, ok := results[name]; ok && (name == s.Name || s.Name == detail.Name) {
+				fmt.Fprintf(stdout, "%s   ratio %s/bare %.2f\n", res, name, got.RPS()/res.RPS())
+			}
+		}
 	}
 	return counts(ctx, srv, dsn, want, tally, stdout)
 }
@@ -304,13 +338,23 @@ func countComments(ctx context.Context, d *db.DB, c loadtest.Citizens, posted lo
 	return nil
 }
 
-// startBare runs `danchu bench-bytes FILE` and returns its address and how to stop it.
-func startBare(exe, file string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// bareAddr is where the bare baseline listens: the port after the measured
+// server's when that one is given, else any free port.
+func bareAddr(listen string) string {
+	host, port, err := net.SplitHostPort(listen)
+	if n, perr := strconv.Atoi(port); err == nil && perr == nil && n > 0 && n < 65535 {
+		return net.JoinHostPort(host, strconv.Itoa(n+1))
+	}
+	return "127.0.0.1:0"
+}
+
+// startBare runs `danchu bench-bytes FILE` on addr and returns its address and how to stop it.
+func startBare(exe, file, addr string) (string, func(), error) {
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, err
 	}
-	addr := ln.Addr().String()
+	addr = ln.Addr().String()
 	ln.Close()
 	cmd := exec.Command(exe, "bench-bytes", "--addr", addr, file)
 	if err := cmd.Start(); err != nil {

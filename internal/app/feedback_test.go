@@ -294,7 +294,7 @@ func mustUnit(t *testing.T, a *app.App, code string) int64 {
 }
 
 // officialActor signs an official in through the service and returns the actor.
-func officialActor(t *testing.T, a *app.App, email string) *auth.Actor {
+func officialActor(t testing.TB, a *app.App, email string) *auth.Actor {
 	t.Helper()
 	ctx := context.Background()
 	in, err := a.Auth.SignIn(ctx, email, demo.Password, "127.0.0.1", "test")

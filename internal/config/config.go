@@ -45,6 +45,51 @@ type Config struct {
 	// PublicMaxAge is how long browsers and shared caches may keep an
 	// anonymous public page (Cache-Control max-age; 0: revalidate each time).
 	PublicMaxAge time.Duration
+	// PageCache is the budget of the rendered-page cache, e.g. "32MB", "512KB",
+	// "0" (off); "" is DefaultPageCache. PageCacheBytes reads it.
+	PageCache string
+	// PageCacheCheck is how long a cached page is served before its signature
+	// is read again: how late another server's write may show (0: read on
+	// every request).
+	PageCacheCheck time.Duration
+}
+
+// DefaultPageCache is the page cache's budget when none is set.
+const DefaultPageCache = "32MB"
+
+// PageCacheBytes is the page cache's budget in bytes (0: off).
+func (c *Config) PageCacheBytes() int64 {
+	s := c.PageCache
+	if s == "" {
+		s = DefaultPageCache
+	}
+	n, _ := parseSize(s) // checked when set
+	return n
+}
+
+// maxSize bounds a size setting (64 GB).
+const maxSize = 64 << 30
+
+// parseSize reads a number of bytes: digits, then KB, MB or GB (1024-based,
+// any case, the B optional) or nothing (bytes).
+func parseSize(s string) (int64, *refusal) {
+	bad := &refusal{"dùng số byte với KB, MB hoặc GB, ví dụ 32MB; 0 là tắt", "use bytes with KB, MB or GB, e.g. 32MB; 0 is off"}
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 || n > maxSize/mult {
+		return 0, bad
+	}
+	return n * mult, nil
 }
 
 // MinMetricsToken is the shortest bearer token for /metrics.
@@ -80,7 +125,7 @@ func Default() *Config {
 	return &Config{
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
-		PublicMaxAge: 60 * time.Second,
+		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second,
 	}
 }
 
@@ -119,8 +164,13 @@ func (c *Config) settings() []setting {
 			return r
 		}}},
 		{name: "limit-writes", usage: "form `posts` allowed per IP address (and per account) and minute", value: &number{p: &c.LimitWrites, min: 0, max: maxLimit}},
-		{name: "public-max-age", usage: "how long caches may keep an anonymous public page, e.g. 60s or 5m; 0: revalidate each time", value: &duration{p: &c.PublicMaxAge, max: 24 * time.Hour}},
+		{name: "public-max-age", usage: "how long caches may keep an anonymous public page, e.g. 60s or 5m; 0: revalidate each time", value: &duration{p: &c.PublicMaxAge, max: 24 * time.Hour, whole: true}},
 		{name: "metrics-addr", usage: "separate listen `address` for /metrics, e.g. 127.0.0.1:9090; empty: none", value: &text{p: &c.MetricsAddr, check: checkAddr}},
+		{name: "page-cache", usage: "`size` of the rendered-page cache of public pages, e.g. 32MB, 512KB; 0: off", value: &text{p: &c.PageCache, check: func(s string) *refusal {
+			_, r := parseSize(s)
+			return r
+		}}},
+		{name: "page-cache-check", usage: "how long a cached page is served before what it shows is checked again (how late another server's change may show), e.g. 1s; 0: on every request", value: &duration{p: &c.PageCacheCheck, max: time.Minute}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }
@@ -224,11 +274,12 @@ func (v *number) Set(s string) error {
 	return nil
 }
 
-// duration is a whole number of seconds from 0 to max, written as Go writes a
-// duration (60s, 5m, 1h30m) or as a bare 0.
+// duration is a time from 0 to max, written as Go writes a duration (60s, 5m,
+// 1h30m, 500ms) or as a bare 0; with whole, a whole number of seconds.
 type duration struct {
-	p   *time.Duration
-	max time.Duration
+	p     *time.Duration
+	max   time.Duration
+	whole bool
 }
 
 func (v *duration) String() string {
@@ -240,8 +291,11 @@ func (v *duration) String() string {
 
 func (v *duration) Set(s string) error {
 	d, err := time.ParseDuration(s)
-	if err != nil || d < 0 || d > v.max || d%time.Second != 0 {
+	if v.whole && (err != nil || d < 0 || d > v.max || d%time.Second != 0) {
 		return &refusal{fmt.Sprintf("dùng số giây nguyên từ 0 đến %s, ví dụ 60s hoặc 5m", v.max), fmt.Sprintf("use whole seconds from 0 to %s, e.g. 60s or 5m", v.max)}
+	}
+	if err != nil || d < 0 || d > v.max {
+		return &refusal{fmt.Sprintf("dùng thời lượng từ 0 đến %s, ví dụ 1s hoặc 500ms", v.max), fmt.Sprintf("use a duration from 0 to %s, e.g. 1s or 500ms", v.max)}
 	}
 	*v.p = d
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -62,6 +63,37 @@ func (s *Service) Feed(ctx context.Context, u org.Unit, limit int) ([]Item, int6
 		return nil, 0, fmt.Errorf("feed of %d: %w", u.ID, err)
 	}
 	return items, at, nil
+}
+
+// PageVersion is the signature of a disclosure's public page for the page
+// cache (web.CachedPage): the row's change time, version and status, which
+// every write of the disclosure moves, and the version of the unit tree the
+// page's trail is drawn from. "" for a disclosure that is not there or is on
+// a staff board: its page is never cached.
+func (s *Service) PageVersion(ctx context.Context, id int64) (string, error) {
+	v, err := s.pageVersion(ctx, id)
+	if err != nil || v == "" {
+		return "", err
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return "", err
+	}
+	return v + "/" + strconv.FormatInt(t.Version, 10), nil
+}
+
+// BoardVersion is the signature of a board's pages for the page cache: the
+// board's signature (as Board reads it) and the unit tree's version.
+func (s *Service) BoardVersion(ctx context.Context, u org.Unit) (string, error) {
+	at, n, err := s.boardSignature(ctx, u)
+	if err != nil {
+		return "", fmt.Errorf("board of %d: %w", u.ID, err)
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(at, 10) + "." + strconv.FormatInt(n, 10) + "/" + strconv.FormatInt(t.Version, 10), nil
 }
 
 // boardEntry is a board in memory with the signature it was read at.

@@ -44,7 +44,9 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 		return err
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
-	s.HandleFunc("GET /cong-khai/{id}", h.detail)
+	// The public pages most read are kept rendered (web.CachedPage), each
+	// with the signature that every write of what it shows moves.
+	s.CachedPage("GET /cong-khai/{id}", h.detailVersion, h.detail)
 	s.HandleFunc("GET /api/v1/units/{code}/disclosures", h.apiBoard) // api.go
 	s.HandleFunc("GET /api/v1/units/{code}/disclosure-register", h.apiRegister)
 	if err := s.AddOpenAPI(files, "openapi.json"); err != nil {
@@ -52,10 +54,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	s.HandleFunc("GET /cong-khai/{id}/tep/{version}/{pos}", h.download)
 	s.HandleFunc("GET /cong-khai/tim", h.search)
-	s.HandleFunc("GET /xa/{code}/cong-khai", h.board(org.CommuneLevel, false))
-	s.HandleFunc("GET /xa/{code}/cong-khai/luu-tru", h.board(org.CommuneLevel, true))
-	s.HandleFunc("GET /thon/{code}/cong-khai", h.board(org.VillageLevel, false))
-	s.HandleFunc("GET /thon/{code}/cong-khai/luu-tru", h.board(org.VillageLevel, true))
+	s.CachedPage("GET /xa/{code}/cong-khai", h.boardVersion(org.CommuneLevel), h.board(org.CommuneLevel, false), "truoc")
+	s.CachedPage("GET /xa/{code}/cong-khai/luu-tru", h.boardVersion(org.CommuneLevel), h.board(org.CommuneLevel, true), "truoc")
+	s.CachedPage("GET /thon/{code}/cong-khai", h.boardVersion(org.VillageLevel), h.board(org.VillageLevel, false), "truoc")
+	s.CachedPage("GET /thon/{code}/cong-khai/luu-tru", h.boardVersion(org.VillageLevel), h.board(org.VillageLevel, true), "truoc")
 	s.HandleFunc("GET /xa/{code}/cong-khai.atom", h.feed(org.CommuneLevel))
 	s.HandleFunc("GET /thon/{code}/cong-khai.atom", h.feed(org.VillageLevel))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/cong-khai", ah.Official(h.manage))
@@ -164,6 +166,27 @@ func (h *handlers) board(level org.Level, archive bool) http.HandlerFunc {
 		}
 		h.web.Render(w, r, h.pages["board"], title, p)
 	}
+}
+
+// boardVersion is the page cache's signature of a board page ("" when the
+// unit is not found: the handler answers).
+func (h *handlers) boardVersion(level org.Level) web.Signature {
+	return func(r *http.Request) (string, error) {
+		u, err := h.unitOfLevel(r, level)
+		if err != nil {
+			return "", nil
+		}
+		return h.svc.BoardVersion(r.Context(), u)
+	}
+}
+
+// detailVersion is the page cache's signature of a disclosure's page.
+func (h *handlers) detailVersion(r *http.Request) (string, error) {
+	id, ok := web.PathID(r, "id")
+	if !ok {
+		return "", nil
+	}
+	return h.svc.PageVersion(r.Context(), id)
 }
 
 type versionView struct {

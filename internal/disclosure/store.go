@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -248,6 +249,25 @@ func (s *Store) boardSignature(ctx context.Context, u org.Unit) (at, n int64, er
 	err = s.db.Cached().QueryRowContext(ctx, "select coalesce(sum(updated_at), 0), count(*) from disclosures where "+boardColumn(u)+" = $1", u.ID).
 		Scan(&at, &n)
 	return at, n, err
+}
+
+// pageVersion is what a disclosure's public page is rendered from, in one
+// row read by its key: its change time, version and status ("" when there
+// is none or it is on a staff board: that page is never cached).
+func (s *Store) pageVersion(ctx context.Context, id int64) (string, error) {
+	var at int64
+	var version int
+	var status string
+	var staff bool
+	err := s.db.Cached().QueryRowContext(ctx, "select updated_at, version, status, staff_only from disclosures where id = $1", id).
+		Scan(&at, &version, &status, &staff)
+	if errors.Is(err, sql.ErrNoRows) || staff {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("version of disclosure %d: %w", id, err)
+	}
+	return strconv.FormatInt(at, 10) + "." + strconv.Itoa(version) + "." + status, nil
 }
 
 // boardItems lists the public disclosures with status of u's board, newest first.

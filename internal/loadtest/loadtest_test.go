@@ -2,6 +2,9 @@ package loadtest
 
 import (
 	"bufio"
+	"fmt"
+	"math"
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -34,5 +37,41 @@ func TestReadResponse(t *testing.T) {
 				t.Errorf("%s: the next response would start at %q", tt.name, rest)
 			}
 		}
+	}
+}
+
+// The popularity model reads the newest disclosures most, as its share says.
+func TestPopularDetail(t *testing.T) {
+	const n, draws = 100_000, 200_000
+	ds := Dataset{IDs: make([]int64, n)}
+	for i := range ds.IDs {
+		ds.IDs[i] = int64(1000 + i) // oldest first
+	}
+	s := PopularDetail(ds)
+	r := rand.New(rand.NewPCG(1, 2))
+	reads := map[int64]int{}
+	top := 0
+	for range draws {
+		var id int64
+		if _, err := fmt.Sscanf(s.Next(r), "/cong-khai/%d", &id); err != nil || id < 1000 || id >= 1000+n {
+			t.Fatalf("path of no disclosure: %v %d", err, id)
+		}
+		reads[id]++
+		if id >= 1000+n-1000 {
+			top++
+		}
+	}
+	newest := int64(1000 + n - 1)
+	for id, c := range reads {
+		if c > reads[newest] {
+			t.Fatalf("disclosure %d read %d times, more than the newest (%d)", id, c, reads[newest])
+		}
+	}
+	got, want := float64(top)/draws, ZipfShare(1000, n)
+	if math.Abs(got-want) > 0.02 || want < 0.6 || want > 0.9 {
+		t.Errorf("the newest 1,000 took %.3f of the reads, the model says %.3f", got, want)
+	}
+	if len(reads) < 10_000 {
+		t.Errorf("only %d distinct disclosures read: the tail is missing", len(reads))
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -38,9 +39,11 @@ func RegisterRoutes(s *web.Server, svc *Service) error {
 	}
 	s.HandleFunc("GET /{$}", h.showHome)
 	s.HandleFunc("GET /tim-kiem", h.showSearch)
-	s.HandleFunc("GET /tinh/{code}", h.showUnit(ProvinceLevel))
-	s.HandleFunc("GET /xa/{code}", h.showUnit(CommuneLevel))
-	s.HandleFunc("GET /thon/{code}", h.showUnit(VillageLevel))
+	// Unit pages are kept rendered (web.CachedPage) while the unit tree and
+	// the household counts they show stay as they were.
+	s.CachedPage("GET /tinh/{code}", h.unitVersion, h.showUnit(ProvinceLevel))
+	s.CachedPage("GET /xa/{code}", h.unitVersion, h.showUnit(CommuneLevel))
+	s.CachedPage("GET /thon/{code}", h.unitVersion, h.showUnit(VillageLevel))
 	return nil
 }
 
@@ -147,6 +150,43 @@ func (s *Service) parentNames(ctx context.Context, us []Unit) (map[int64]string,
 		}
 	}
 	return m, nil
+}
+
+// unitVersion is the page cache's signature of a unit's page: the unit
+// tree's version (names, children, reorganizations) and the counts of resident
+// households the page shows (of the unit's villages, or of the village), read
+// in one query. "" for a code that is no unit: the handler answers.
+func (h *handlers) unitVersion(r *http.Request) (string, error) {
+	ctx := r.Context()
+	t, err := h.svc.Tree(ctx)
+	if err != nil {
+		return "", err
+	}
+	u, ok := t.ByCode(r.PathValue("code"))
+	if !ok {
+		return "", nil
+	}
+	b := strconv.AppendInt(nil, t.Version, 10)
+	var ids []int64
+	switch u.Type.Level() {
+	case CommuneLevel:
+		for _, k := range t.Descendants(u.ID) {
+			if k.ParentID == u.ID {
+				ids = append(ids, k.ID)
+			}
+		}
+	case VillageLevel:
+		ids = []int64{u.ID}
+	}
+	counts, err := h.svc.HouseholdCounts(ctx, ids)
+	if err != nil {
+		return "", err
+	}
+	for _, id := range ids {
+		b = append(b, '.')
+		b = strconv.AppendInt(b, int64(counts[id]), 10)
+	}
+	return string(b), nil
 }
 
 // unitPage is the data of a province, commune or village page.

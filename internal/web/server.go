@@ -36,6 +36,7 @@ type Server struct {
 	proxies    []netip.Prefix
 	apiErrors  []apiErrorWriter
 	uploads    map[string]int64 // route pattern -> largest body (HandleUpload)
+	pages      *PageCache       // rendered public pages (CachedPage)
 	publicCC   string           // Cache-Control of anonymous public pages (delivery.go)
 	openapi    openapiDoc       // the JSON API's document (openapi.go)
 	// Public is the site's public address (--base-url), for absolute links in
@@ -96,6 +97,7 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 	}, []string{"route"})
 	reg.MustRegister(s.requests, s.latency)
+	s.pages = newPageCache(reg)
 
 	static, _ := fs.Sub(shellFS, "static")
 	s.mux.HandleFunc("GET /static/{hash}/{file}", s.serveStatic(static))
@@ -141,6 +143,9 @@ func (s *Server) Handler() http.Handler {
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		noStoreSignedIn(w, r) // headers.go
 		s.mux.ServeHTTP(w, r)
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
+			s.pages.Changed() // whatever it wrote shows on the next read of a cached page (pagecache.go)
+		}
 		if p, ok := r.Context().Value(patternKey).(*string); ok {
 			*p = r.Pattern
 		}
