@@ -43,7 +43,7 @@ type Signature func(r *http.Request) (string, error)
 // one twice) is answered by h and not kept, so made-up query strings cannot
 // fill the cache with copies of one page.
 func (s *Server) CachedPage(pattern string, sig Signature, h http.HandlerFunc, query ...string) {
-	s.mux.Handle(pattern, s.pages.handler(sig, h, query))
+	s.mux.Handle(pattern, s.pages.handler(sig, h, query, s.pageKey))
 }
 
 // knownQuery reports whether every parameter of the query is one of names,
@@ -155,10 +155,18 @@ func cacheable(r *http.Request) bool {
 }
 
 // pageKey is the language and the path with its query: the parts of a
-// request an anonymous public page depends on (besides its signature).
-func pageKey(r *http.Request) string { return requestLang(r) + " " + r.URL.RequestURI() }
+// request an anonymous public page depends on (besides its signature); and,
+// when no public address is set, the host, which the page's absolute links
+// then name (BaseURL): a request with a made-up Host gets its own copy, never
+// leaves it for others.
+func (s *Server) pageKey(r *http.Request) string {
+	if s.Public == "" {
+		return requestLang(r) + " " + r.Host + " " + r.URL.RequestURI()
+	}
+	return requestLang(r) + " " + r.URL.RequestURI()
+}
 
-func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string) http.Handler {
+func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string, pageKey func(*http.Request) string) http.Handler {
 	if len(query) > 32 {
 		panic("web.CachedPage: more than 32 query parameters")
 	}

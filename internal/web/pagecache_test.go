@@ -492,3 +492,29 @@ type discardWriter struct{ h http.Header }
 func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discardWriter) WriteHeader(int)             {}
+
+// A page may carry links to the host it was asked for (Server.BaseURL when
+// --base-url is not set): a request with a made-up Host must not leave its
+// copy for everyone else. With a public address set, the host plays no part.
+func TestPageCacheKeyHost(t *testing.T) {
+	for _, public := range []string{"", "https://danchu.example"} {
+		c := newCacheSite(t, 1<<20)
+		c.s.Public = public
+		get := func(host string) bool {
+			r := httptest.NewRequest("GET", "/trang/1", nil)
+			r.Host = host
+			before := c.rendered.Load()
+			c.h.ServeHTTP(httptest.NewRecorder(), r)
+			return c.rendered.Load() > before
+		}
+		if !get("danchu.example") {
+			t.Fatalf("public %q: the first request was not rendered", public)
+		}
+		if rendered := get("evil.example"); rendered != (public == "") {
+			t.Errorf("public %q: another host rendered %v, want %v", public, rendered, public == "")
+		}
+		if get("danchu.example") {
+			t.Errorf("public %q: the first host's page was not kept", public)
+		}
+	}
+}
