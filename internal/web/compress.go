@@ -143,7 +143,7 @@ func baseTag(tag string) (string, bool) {
 func (s *Server) compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var named map[string]string // base tag -> the form the client sent
-		if inm := r.Header.Get("If-None-Match"); inm != "" {
+		if inm := ifNoneMatch(r); inm != "" {
 			// Each suffixed tag is kept and its base added: a tag whose own
 			// bytes end in "-gz" (base64url has dashes) still matches itself.
 			tags := strings.Split(inm, ",")

@@ -279,3 +279,28 @@ func TestStaticUnderItsHash(t *testing.T) {
 		t.Errorf("a missing asset: %d", resp.StatusCode)
 	}
 }
+
+// A client may send its tags over several If-None-Match lines: every line
+// counts, on a page as on the API (one implementation, delivery.go).
+func TestNotModifiedOverSeveralLines(t *testing.T) {
+	srv := deliveryServer(t, time.Minute)
+	for _, path := range []string{"/xa/19885", "/xa/19885/cong-khai.atom"} {
+		first, _ := get(t, srv, "GET", path, nil)
+		tag := first.Header.Get("ETag")
+		if tag == "" {
+			t.Fatalf("%s: no ETag", path)
+		}
+		req, _ := http.NewRequest("GET", srv.URL+path, nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		req.Header.Add("If-None-Match", `"nope"`)
+		req.Header.Add("If-None-Match", tag)
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotModified {
+			t.Errorf("%s with its tag on the second line: %d, want 304", path, resp.StatusCode)
+		}
+	}
+}

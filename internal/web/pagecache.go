@@ -386,7 +386,7 @@ func (e *pageEntry) write(w http.ResponseWriter, r *http.Request, c *PageCache) 
 		hd[k] = vs
 	}
 	if e.etag != "" {
-		if inm := r.Header.Get("If-None-Match"); inm != "" && NoneMatch(inm, e.etag) {
+		if inm := ifNoneMatch(r); inm != "" && NoneMatch(inm, e.etag) {
 			delete(hd, "Content-Type") // as the shell's 304 (delivery.go)
 			w.WriteHeader(http.StatusNotModified)
 			return
