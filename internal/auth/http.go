@@ -248,8 +248,16 @@ type form struct {
 }
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, page, titleKey string, status int, data any) {
+	if secretPages[page] {
+		web.Uncompressed(w)
+	}
 	h.web.RenderStatus(w, r, h.pages[page], status, h.web.T(r, titleKey), data)
 }
+
+// secretPages show a secret of the account (the second factor's key, the
+// recovery codes) beside the request's next address: never compressed
+// (web.Uncompressed).
+var secretPages = map[string]bool{"enrol": true, "recovery": true}
 
 // fail shows form f again with the error, in the request's language, or answers
 // with the error page, by web.FailForm's rule; see failForm.

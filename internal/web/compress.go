@@ -341,3 +341,22 @@ type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 func (discard) Close() error                { return nil }
+
+// Uncompressed sends the answer w is about to write as it is, whatever the
+// client accepts: for a page that shows a secret (a second factor's key,
+// recovery codes) beside what the request put in it (a next address), whose
+// compressed length would tell an attacker who measures it about the secret
+// (BREACH). Call it before the answer is written.
+func Uncompressed(w http.ResponseWriter) {
+	for w != nil {
+		if c, ok := w.(*compressWriter); ok {
+			c.enc = ""
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
+}
