@@ -250,15 +250,20 @@ func (c *compressWriter) start() {
 		c.out = discard{}
 		return
 	}
-	if c.enc == encBrotli {
+	c.out = encoder(c.enc, c.ResponseWriter)
+}
+
+// encoder is a pooled compressor of enc (brotli or gzip) writing to w; its
+// Close ends the stream and gives the compressor back to its pool.
+func encoder(enc string, w io.Writer) io.WriteCloser {
+	if enc == encBrotli {
 		bw := brPool.Get().(*brotli.Writer)
-		bw.Reset(c.ResponseWriter)
-		c.out = pooled{bw, func() { bw.Reset(io.Discard); brPool.Put(bw) }}
-		return
+		bw.Reset(w)
+		return pooled{bw, func() { bw.Reset(io.Discard); brPool.Put(bw) }}
 	}
 	gw := gzipPool.Get().(*gzip.Writer)
-	gw.Reset(c.ResponseWriter)
-	c.out = pooled{gw, func() { gw.Reset(io.Discard); gzipPool.Put(gw) }}
+	gw.Reset(w)
+	return pooled{gw, func() { gw.Reset(io.Discard); gzipPool.Put(gw) }}
 }
 
 func (c *compressWriter) Write(b []byte) (int, error) {

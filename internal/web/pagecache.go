@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"container/list"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 )
@@ -436,19 +433,9 @@ func (c *PageCache) coded(e *pageEntry, r *http.Request) *codedBody {
 		return cb
 	}
 	var buf bytes.Buffer
-	var zw io.WriteCloser
-	if enc == encBrotli {
-		bw := brPool.Get().(*brotli.Writer)
-		bw.Reset(&buf)
-		defer func() { bw.Reset(io.Discard); brPool.Put(bw) }()
-		zw = bw
-	} else {
-		gw := gzipPool.Get().(*gzip.Writer)
-		gw.Reset(&buf)
-		defer func() { gw.Reset(io.Discard); gzipPool.Put(gw) }()
-		zw = gw
-	}
+	zw := encoder(enc, &buf)
 	if _, err := zw.Write(e.body); err != nil {
+		zw.Close()
 		return nil
 	}
 	if err := zw.Close(); err != nil {
