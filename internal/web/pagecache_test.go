@@ -518,3 +518,21 @@ func TestPageCacheKeyHost(t *testing.T) {
 		}
 	}
 }
+
+// A HEAD on an empty cache renders the page whole: the GET after it gets the
+// body from the cache, not the empty answer the HEAD was sent.
+func TestPageCacheHeadFirst(t *testing.T) {
+	c := newCacheSite(t, 1<<20)
+	head := c.get("HEAD", "/trang/9")
+	if head.StatusCode != 200 || body(t, head) != "" {
+		t.Fatalf("HEAD: %d with a body", head.StatusCode)
+	}
+	got := c.get("GET", "/trang/9")
+	b := body(t, got)
+	if got.StatusCode != 200 || !strings.Contains(b, "/trang/9 v1") || got.Header.Get("Content-Length") != strconv.Itoa(len(b)) {
+		t.Errorf("GET after HEAD: %d %q (Content-Length %s)", got.StatusCode, b, got.Header.Get("Content-Length"))
+	}
+	if n := c.rendered.Load(); n != 1 {
+		t.Errorf("rendered %d times, want 1 (the HEAD's rendering kept)", n)
+	}
+}
