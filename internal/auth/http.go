@@ -2,7 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/subtle"
 	"embed"
 	"fmt"
 	"net/http"
@@ -170,7 +169,7 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			if got == "" {
 				got = r.PostFormValue("csrf")
 			}
-			if token == "" || subtle.ConstantTimeCompare([]byte(got), []byte(token)) != 1 {
+			if !web.TokenMatches(got, token) { // a form's token is masked (web/csrf.go)
 				h.web.Error(w, r, apperr.New(apperr.CodeForbidden, "auth.err.csrf"))
 				return
 			}
@@ -249,8 +248,16 @@ type form struct {
 }
 
 func (h *Handlers) render(w http.ResponseWriter, r *http.Request, page, titleKey string, status int, data any) {
+	if secretPages[page] {
+		web.Uncompressed(w)
+	}
 	h.web.RenderStatus(w, r, h.pages[page], status, h.web.T(r, titleKey), data)
 }
+
+// secretPages show a secret of the account (the second factor's key, the
+// recovery codes) beside the request's next address: never compressed
+// (web.Uncompressed).
+var secretPages = map[string]bool{"enrol": true, "recovery": true}
 
 // fail shows form f again with the error, in the request's language, or answers
 // with the error page, by web.FailForm's rule; see failForm.

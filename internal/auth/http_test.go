@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -133,6 +134,20 @@ func TestSignInJourneyWithSecondFactor(t *testing.T) {
 		secret := regexp.MustCompile(`<code class="hash">([A-Z2-7]+)</code>`).FindStringSubmatch(page)
 		if code != 200 || secret == nil || !strings.Contains(page, `src="data:image/png;base64,`) {
 			t.Fatalf("enrol page: %d", code)
+		}
+		// The page holds the second factor's secret beside the next address
+		// of the query: it is never compressed, so its length says nothing of
+		// the secret (BREACH).
+		req, _ := http.NewRequest("GET", srv.URL+"/dang-nhap/bao-mat?next=/quan-tri/"+secret[1][:4], nil)
+		req.Header.Set("Accept-Encoding", "gzip, br")
+		resp, err := b.C.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Encoding") != "" || !strings.Contains(string(raw), secret[1]) {
+			t.Errorf("enrol page asked for gzip: %d, Content-Encoding %q", resp.StatusCode, resp.Header.Get("Content-Encoding"))
 		}
 		c, _ := totp.GenerateCode(secret[1], f.clock())
 		code, page, _ = b.post("/dang-nhap/bao-mat", "/dang-nhap/bao-mat", url.Values{"code": {c}, "next": {"/quan-tri"}})

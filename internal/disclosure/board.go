@@ -3,6 +3,7 @@ package disclosure
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,26 +29,36 @@ type Item struct {
 
 // Board returns the public disclosures with status of a commune's board (u is the
 // commune: its own and its villages') or of one village (u a village), newest
-// first, at most limit after the disclosure before (0: from the newest). Boards are kept in memory and reread only when their
-// signature (sum of change times and number of items, read from an index) moved, so
-// every process sees every change at once.
+// first, at most limit after the disclosure before (0: from the newest). A
+// board's first page is kept in memory, one per board and status, at the
+// largest limit asked, and reread only when its signature (sum of change
+// times and number of items, read from an index) moved, so every process sees
+// every change at once. A later page (a cursor, which a reader of the API may
+// make up) is read from the database, so no request can fill the memory with
+// copies of one board.
 func (s *Service) Board(ctx context.Context, u org.Unit, status string, before int64, limit int) ([]Item, error) {
-	col := boardColumn(u)
+	if before != 0 {
+		its, err := s.boardItems(ctx, u, status, before, limit)
+		if err != nil {
+			return nil, fmt.Errorf("board of %d: %w", u.ID, err)
+		}
+		return its, nil
+	}
 	var sig struct{ at, n int64 }
 	var err error
 	if sig.at, sig.n, err = s.boardSignature(ctx, u); err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
-	key := fmt.Sprintf("%s/%d/%s/%d/%d", col, u.ID, status, before, limit)
-	if e, ok := s.boards.get(key); ok && e.at == sig.at && e.n == sig.n {
-		return e.items, nil
+	key := boardColumn(u) + "/" + strconv.FormatInt(u.ID, 10) + "/" + status
+	if e, ok := s.boards.get(key); ok && e.at == sig.at && e.n == sig.n && (limit <= e.limit || len(e.items) < e.limit) {
+		return slices.Clip(e.items[:min(limit, len(e.items))]), nil
 	}
-	its, err := s.boardItems(ctx, u, status, before, limit)
+	its, err := s.boardItems(ctx, u, status, 0, limit)
 	if err != nil {
 		return nil, fmt.Errorf("board of %d: %w", u.ID, err)
 	}
-	s.boards.put(key, boardEntry{at: sig.at, n: sig.n, items: its})
-	return its, nil
+	s.boards.put(key, boardEntry{at: sig.at, n: sig.n, limit: limit, items: its})
+	return slices.Clip(its), nil
 }
 
 // Feed returns what a board's Atom feed says: the newest posted public
@@ -99,6 +110,7 @@ func (s *Service) BoardVersion(ctx context.Context, u org.Unit) (string, error) 
 // boardEntry is a board in memory with the signature it was read at.
 type boardEntry struct {
 	at, n int64
+	limit int // how many were asked for: a board with fewer is whole
 	items []Item
 }
 
@@ -109,7 +121,8 @@ type boardCache struct {
 	m  map[string]boardEntry
 }
 
-// maxBoards bounds the memory of the cache (about 30 items of 200 bytes each).
+// maxBoards bounds the number of boards the cache holds (first pages only,
+// one per board and status: at most every public disclosure once).
 const maxBoards = 8000
 
 func (c *boardCache) get(k string) (boardEntry, bool) {

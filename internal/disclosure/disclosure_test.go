@@ -612,3 +612,58 @@ func TestVerifyChecksWhatThePublicPageShows(t *testing.T) {
 		}
 	})
 }
+
+// The boards kept in memory are first pages, one per board and status: a
+// cursor or a limit made up by a reader of the JSON API (any ID, any limit up
+// to 1,000) reads the database and adds nothing, so it cannot fill the memory
+// with copies of one board.
+func TestBoardCacheHoldsFirstPagesOnly(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		var ids []int64
+		for i := range 5 {
+			x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 2, fmt.Sprintf("Dự toán ngân sách số %d", i+1)), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, x.ID)
+		}
+		first, err := f.svc.Board(ctx, f.danDien, disclosure.Posted, 0, 1001)
+		if err != nil || len(first) != 5 || first[0].ID != ids[4] {
+			t.Fatalf("board: %d items, %v", len(first), err)
+		}
+		for _, tt := range []struct {
+			before int64
+			limit  int
+			want   []int64 // newest first
+		}{
+			{0, 2, []int64{ids[4], ids[3]}},
+			{0, 101, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+			{ids[2], 1001, []int64{ids[1], ids[0]}},
+			{ids[2], 1, []int64{ids[1]}},
+			{ids[4] + 12345, 1001, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}}, // a made-up cursor
+			{1, 1001, nil},
+		} {
+			got, err := f.svc.Board(ctx, f.danDien, disclosure.Posted, tt.before, tt.limit)
+			var gotIDs []int64
+			for _, it := range got {
+				gotIDs = append(gotIDs, it.ID)
+			}
+			if err != nil || fmt.Sprint(gotIDs) != fmt.Sprint(tt.want) {
+				t.Errorf("before %d limit %d: %v %v, want %v", tt.before, tt.limit, gotIDs, err, tt.want)
+			}
+		}
+		if n := f.svc.BoardsCached(); n != 1 {
+			t.Errorf("%d boards in memory, want 1 (the first page of the one board read)", n)
+		}
+		// A publish moves the board: its first page is read again.
+		x, err := f.svc.Publish(ctx, f.official, draft(f.danDien, 2, "Dự toán ngân sách số 6"), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := f.svc.Board(ctx, f.danDien, disclosure.Posted, 0, 2); len(got) != 2 || got[0].ID != x.ID {
+			t.Errorf("after a publish the board starts with %v", got)
+		}
+	})
+}

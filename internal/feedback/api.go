@@ -96,17 +96,25 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 			URL: "/api/v1/units/" + u.Code + "/feedback-hotspots", Columns: web.Columns[SpotRow](), UpdatedAt: at}}, nil
 }
 
-// apiSpots answers GET /api/v1/units/{code}/feedback-hotspots: the hot spots
-// under a commune or a province, busiest first.
-func (h *handlers) apiSpots(w http.ResponseWriter, r *http.Request) {
+// apiUnit is the unit of an API path: a commune or a province in force.
+func (h *handlers) apiUnit(r *http.Request) (*org.Tree, org.Unit, error) {
 	t, err := h.units.Tree(r.Context())
 	if err != nil {
-		h.web.APIError(w, r, err)
-		return
+		return t, org.Unit{}, err
 	}
 	u, ok := t.ByCode(r.PathValue("code"))
 	if l := u.Type.Level(); !ok || !u.Current() || (l != org.CommuneLevel && l != org.ProvinceLevel) {
-		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "feedback.err.unit_not_found"))
+		return t, u, apperr.New(apperr.CodeNotFound, "feedback.err.unit_not_found")
+	}
+	return t, u, nil
+}
+
+// apiSpots answers GET /api/v1/units/{code}/feedback-hotspots: the hot spots
+// under a commune or a province, busiest first.
+func (h *handlers) apiSpots(w http.ResponseWriter, r *http.Request) {
+	t, u, err := h.apiUnit(r)
+	if err != nil {
+		h.web.APIError(w, r, err)
 		return
 	}
 	spots, err := h.svc.HotSpots(r.Context(), u.ID)
@@ -133,14 +141,9 @@ func (h *handlers) apiSpots(w http.ResponseWriter, r *http.Request) {
 // apiStats answers GET /api/v1/units/{code}/feedback-stats: a commune's row,
 // or a province's row per commune.
 func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
-	t, err := h.units.Tree(r.Context())
+	t, u, err := h.apiUnit(r)
 	if err != nil {
 		h.web.APIError(w, r, err)
-		return
-	}
-	u, ok := t.ByCode(r.PathValue("code"))
-	if l := u.Type.Level(); !ok || !u.Current() || (l != org.CommuneLevel && l != org.ProvinceLevel) {
-		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "feedback.err.unit_not_found"))
 		return
 	}
 	units := statsUnits(t, u)

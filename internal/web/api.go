@@ -203,24 +203,15 @@ func (s *Server) WriteJSON(w http.ResponseWriter, r *http.Request, v any) {
 	WriteBytes(w, r, "application/json; charset=utf-8", append(b, '\n'))
 }
 
-// WriteBytes answers b with its type and strong ETag (ETagOf): a GET or HEAD
-// whose If-None-Match names that tag (or "*") gets 304 Not Modified and no
-// body (RFC 9110 §13.1.2: weak comparison, so W/"x" matches "x").
+// WriteBytes answers b with its type and length. The shell (delivery.go)
+// gives the answer its strong ETag (ETagOf) and answers a GET or HEAD whose
+// If-None-Match names it (weakly, or "*") with 304 and no body: the one place
+// that does, for pages and the API alike.
 func WriteBytes(w http.ResponseWriter, r *http.Request, contentType string, b []byte) {
-	tag := ETagOf(b)
 	h := w.Header()
-	h.Set("ETag", tag)
-	if NoneMatch(strings.Join(r.Header.Values("If-None-Match"), ","), tag) && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-		h.Del("Content-Disposition")
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
 	h.Set("Content-Type", contentType)
 	h.Set("Content-Length", strconv.Itoa(len(b)))
-	if r.Method == http.MethodHead {
-		return
-	}
-	w.Write(b)
+	w.Write(b) // a HEAD's body is dropped by net/http after the shell has tagged it
 }
 
 // APIErrorBody is the one shape of every API error: a stable code (the

@@ -143,7 +143,7 @@ func baseTag(tag string) (string, bool) {
 func (s *Server) compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var named map[string]string // base tag -> the form the client sent
-		if inm := r.Header.Get("If-None-Match"); inm != "" {
+		if inm := ifNoneMatch(r); inm != "" {
 			// Each suffixed tag is kept and its base added: a tag whose own
 			// bytes end in "-gz" (base64url has dashes) still matches itself.
 			tags := strings.Split(inm, ",")
@@ -250,15 +250,20 @@ func (c *compressWriter) start() {
 		c.out = discard{}
 		return
 	}
-	if c.enc == encBrotli {
+	c.out = encoder(c.enc, c.ResponseWriter)
+}
+
+// encoder is a pooled compressor of enc (brotli or gzip) writing to w; its
+// Close ends the stream and gives the compressor back to its pool.
+func encoder(enc string, w io.Writer) io.WriteCloser {
+	if enc == encBrotli {
 		bw := brPool.Get().(*brotli.Writer)
-		bw.Reset(c.ResponseWriter)
-		c.out = pooled{bw, func() { bw.Reset(io.Discard); brPool.Put(bw) }}
-		return
+		bw.Reset(w)
+		return pooled{bw, func() { bw.Reset(io.Discard); brPool.Put(bw) }}
 	}
 	gw := gzipPool.Get().(*gzip.Writer)
-	gw.Reset(c.ResponseWriter)
-	c.out = pooled{gw, func() { gw.Reset(io.Discard); gzipPool.Put(gw) }}
+	gw.Reset(w)
+	return pooled{gw, func() { gw.Reset(io.Discard); gzipPool.Put(gw) }}
 }
 
 func (c *compressWriter) Write(b []byte) (int, error) {
@@ -341,3 +346,22 @@ type discard struct{}
 
 func (discard) Write(b []byte) (int, error) { return len(b), nil }
 func (discard) Close() error                { return nil }
+
+// Uncompressed sends the answer w is about to write as it is, whatever the
+// client accepts: for a page that shows a secret (a second factor's key,
+// recovery codes) beside what the request put in it (a next address), whose
+// compressed length would tell an attacker who measures it about the secret
+// (BREACH). Call it before the answer is written.
+func Uncompressed(w http.ResponseWriter) {
+	for w != nil {
+		if c, ok := w.(*compressWriter); ok {
+			c.enc = ""
+			return
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
+}

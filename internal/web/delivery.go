@@ -94,6 +94,10 @@ func ETagOf(b []byte) string {
 	return `"` + base64.RawURLEncoding.EncodeToString(sum[:12]) + `"`
 }
 
+// ifNoneMatch is the request's If-None-Match, its lines joined (a client may
+// send the list over several).
+func ifNoneMatch(r *http.Request) string { return strings.Join(r.Header.Values("If-None-Match"), ",") }
+
 // NoneMatch reports whether an If-None-Match header lists tag (or is "*"),
 // comparing weakly as RFC 9110 §13.1.2 asks.
 func NoneMatch(header, tag string) bool {
@@ -203,7 +207,7 @@ func (d *deliverWriter) finish() {
 	h := d.Header()
 	tag := ETagOf(buf.Bytes())
 	h.Set("ETag", tag)
-	if inm := d.r.Header.Get("If-None-Match"); inm != "" && NoneMatch(inm, tag) {
+	if inm := ifNoneMatch(d.r); inm != "" && NoneMatch(inm, tag) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
 		d.ResponseWriter.WriteHeader(http.StatusNotModified)

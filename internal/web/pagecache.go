@@ -2,9 +2,7 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"container/list"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -13,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/andybalholm/brotli"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/sync/singleflight"
 )
@@ -43,7 +40,7 @@ type Signature func(r *http.Request) (string, error)
 // one twice) is answered by h and not kept, so made-up query strings cannot
 // fill the cache with copies of one page.
 func (s *Server) CachedPage(pattern string, sig Signature, h http.HandlerFunc, query ...string) {
-	s.mux.Handle(pattern, s.pages.handler(sig, h, query))
+	s.mux.Handle(pattern, s.pages.handler(sig, h, query, s.pageKey))
 }
 
 // knownQuery reports whether every parameter of the query is one of names,
@@ -155,10 +152,18 @@ func cacheable(r *http.Request) bool {
 }
 
 // pageKey is the language and the path with its query: the parts of a
-// request an anonymous public page depends on (besides its signature).
-func pageKey(r *http.Request) string { return requestLang(r) + " " + r.URL.RequestURI() }
+// request an anonymous public page depends on (besides its signature); and,
+// when no public address is set, the host, which the page's absolute links
+// then name (BaseURL): a request with a made-up Host gets its own copy, never
+// leaves it for others.
+func (s *Server) pageKey(r *http.Request) string {
+	if s.Public == "" {
+		return requestLang(r) + " " + r.Host + " " + r.URL.RequestURI()
+	}
+	return requestLang(r) + " " + r.URL.RequestURI()
+}
 
-func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string) http.Handler {
+func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string, pageKey func(*http.Request) string) http.Handler {
 	if len(query) > 32 {
 		panic("web.CachedPage: more than 32 query parameters")
 	}
@@ -378,7 +383,7 @@ func (e *pageEntry) write(w http.ResponseWriter, r *http.Request, c *PageCache) 
 		hd[k] = vs
 	}
 	if e.etag != "" {
-		if inm := r.Header.Get("If-None-Match"); inm != "" && NoneMatch(inm, e.etag) {
+		if inm := ifNoneMatch(r); inm != "" && NoneMatch(inm, e.etag) {
 			delete(hd, "Content-Type") // as the shell's 304 (delivery.go)
 			w.WriteHeader(http.StatusNotModified)
 			return
@@ -428,19 +433,9 @@ func (c *PageCache) coded(e *pageEntry, r *http.Request) *codedBody {
 		return cb
 	}
 	var buf bytes.Buffer
-	var zw io.WriteCloser
-	if enc == encBrotli {
-		bw := brPool.Get().(*brotli.Writer)
-		bw.Reset(&buf)
-		defer func() { bw.Reset(io.Discard); brPool.Put(bw) }()
-		zw = bw
-	} else {
-		gw := gzipPool.Get().(*gzip.Writer)
-		gw.Reset(&buf)
-		defer func() { gw.Reset(io.Discard); gzipPool.Put(gw) }()
-		zw = gw
-	}
+	zw := encoder(enc, &buf)
 	if _, err := zw.Write(e.body); err != nil {
+		zw.Close()
 		return nil
 	}
 	if err := zw.Close(); err != nil {

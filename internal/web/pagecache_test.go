@@ -492,3 +492,47 @@ type discardWriter struct{ h http.Header }
 func (d *discardWriter) Header() http.Header         { return d.h }
 func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (d *discardWriter) WriteHeader(int)             {}
+
+// A page may carry links to the host it was asked for (Server.BaseURL when
+// --base-url is not set): a request with a made-up Host must not leave its
+// copy for everyone else. With a public address set, the host plays no part.
+func TestPageCacheKeyHost(t *testing.T) {
+	for _, public := range []string{"", "https://danchu.example"} {
+		c := newCacheSite(t, 1<<20)
+		c.s.Public = public
+		get := func(host string) bool {
+			r := httptest.NewRequest("GET", "/trang/1", nil)
+			r.Host = host
+			before := c.rendered.Load()
+			c.h.ServeHTTP(httptest.NewRecorder(), r)
+			return c.rendered.Load() > before
+		}
+		if !get("danchu.example") {
+			t.Fatalf("public %q: the first request was not rendered", public)
+		}
+		if rendered := get("evil.example"); rendered != (public == "") {
+			t.Errorf("public %q: another host rendered %v, want %v", public, rendered, public == "")
+		}
+		if get("danchu.example") {
+			t.Errorf("public %q: the first host's page was not kept", public)
+		}
+	}
+}
+
+// A HEAD on an empty cache renders the page whole: the GET after it gets the
+// body from the cache, not the empty answer the HEAD was sent.
+func TestPageCacheHeadFirst(t *testing.T) {
+	c := newCacheSite(t, 1<<20)
+	head := c.get("HEAD", "/trang/9")
+	if head.StatusCode != 200 || body(t, head) != "" {
+		t.Fatalf("HEAD: %d with a body", head.StatusCode)
+	}
+	got := c.get("GET", "/trang/9")
+	b := body(t, got)
+	if got.StatusCode != 200 || !strings.Contains(b, "/trang/9 v1") || got.Header.Get("Content-Length") != strconv.Itoa(len(b)) {
+		t.Errorf("GET after HEAD: %d %q (Content-Length %s)", got.StatusCode, b, got.Header.Get("Content-Length"))
+	}
+	if n := c.rendered.Load(); n != 1 {
+		t.Errorf("rendered %d times, want 1 (the HEAD's rendering kept)", n)
+	}
+}

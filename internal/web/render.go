@@ -89,11 +89,15 @@ func (r *Renderer) funcs() template.FuncMap {
 		},
 		// csrfToken is the form token of the csrf partial: it marks the page as
 		// one with a form, which sets the visitor's token cookie and is private.
+		// The token is written masked, in new bytes on every page (csrf.go).
 		"csrfToken": func(v View) string {
 			if v.form != nil {
 				*v.form = true
 			}
-			return v.Viewer.CSRF
+			if v.Viewer.CSRF == "" {
+				return ""
+			}
+			return MaskToken(v.Viewer.CSRF)
 		},
 		"inc": func(i int) int { return i + 1 },
 		"in":  in,
