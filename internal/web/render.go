@@ -93,7 +93,7 @@ func (r *Renderer) funcs() template.FuncMap {
 			if v.form != nil {
 				*v.form = true
 			}
-			return v.Viewer.CSRF
+			return v.Viewer.FormToken()
 		},
 		"inc": func(i int) int { return i + 1 },
 		"in":  in,
@@ -205,7 +205,7 @@ func (p *Page) execute(w http.ResponseWriter, status int, v View) error {
 	}
 	h := w.Header()
 	if form {
-		if c := v.Viewer.CSRFCookie; c != nil {
+		if c := v.Viewer.formCookie(); c != nil {
 			http.SetCookie(w, c)
 		}
 		if cc := h.Get("Cache-Control"); cc == "" || strings.Contains(cc, "public") {
