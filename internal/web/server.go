@@ -385,8 +385,10 @@ func (s *Server) routeMetrics(route, method string, status int) routeSeries {
 		return m.(routeSeries)
 	}
 	m := routeSeries{s.requests.WithLabelValues(route, method, strconv.Itoa(status)), s.latency.WithLabelValues(route)}
-	if len(method) > 16 { // a made-up method is counted but not remembered (the map stays small)
-		return m
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	default:
+		return m // a made-up method is counted but not remembered: the map stays small
 	}
 	s.series.Store(k, m)
 	return m
