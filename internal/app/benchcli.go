@@ -23,7 +23,7 @@ import (
 	"danchu/internal/org"
 )
 
-const benchSynopsis = "bench [--scale N] [--conns C] [--duration D] [--popularity uniform|zipf|both] [--dir DIR]"
+const benchSynopsis = "bench [--scale N] [--conns C] [--duration D] [--warm-up D] [--popularity uniform|zipf|both] [--dir DIR]"
 
 // runBench generates a dataset into a fresh SQLite database, starts `danchu
 // serve` on it as another process and measures it from this one.
@@ -41,6 +41,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
 	popularity := fs.String("popularity", "both", "disclosures: which disclosure pages readers open: uniform (any alike), zipf (the newest most, Zipf s=1.1 over rank = newness) or both, one after the other")
 	pageCache := fs.String("page-cache", "", "the measured server's --page-cache (e.g. 0: off, to compare); empty: its default")
+	warmUp := fs.Duration("warm-up", 0, "disclosures: requests sent before each disclosure page scenario is measured, not counted (a running server's page cache is warm); 0: a fifth of --duration, at most 2s")
 	listen := fs.String("listen", "127.0.0.1:0", "the address the measured server listens on (port 0: any free port)")
 	server := fs.String("server", "", "the danchu binary to measure (default: this one), e.g. an older build for a baseline in the same run")
 	photoConns := fs.Int("photo-conns", 20, "photos: anonymous senders at once, each posting the feedback form with 5 photos, one post after the other")
@@ -55,6 +56,9 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *photoKind != "bomb" && *photoKind != "noise" {
 		return &badInput{"--photo-kind là bomb hoặc noise / --photo-kind is bomb or noise"}
+	}
+	if *warmUp < 0 {
+		return &badInput{"--warm-up không được âm / --warm-up cannot be negative"}
 	}
 	if *scale < 1 || *conns < 1 || *dur < time.Second {
 		return &badInput{"--scale, --conns phải lớn hơn 0 và --duration ít nhất 1s / --scale and --conns must be positive, --duration at least 1s"}
@@ -197,6 +201,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			loadtest.ZipfS, len(ds.IDs), 100*loadtest.ZipfShare(1000, len(ds.IDs)), 100*loadtest.ZipfShare(10_000, len(ds.IDs)))
 	}
 	runs = append(runs, pages[1:]...)
+	if *warmUp > 0 {
+		fmt.Fprintf(stdout, "warm-up: %s of requests before each disclosure scenario, not measured\n", *warmUp)
+		for i := range runs {
+			runs[i].Warm = *warmUp
+		}
+	}
 	for _, s := range runs {
 		res := loadtest.Run(ctx, srv.URL, s, *conns, *dur)
 		results[s.Name] = res

@@ -107,6 +107,12 @@ func TestPublicPagesCookieFreeAndCacheable(t *testing.T) {
 				if len(cookies) != 1 || !strings.HasPrefix(cookies[0], "danchu_csrf=") || h.Get("Cache-Control") != "private, no-cache" {
 					t.Errorf("%s (a form): Set-Cookie %q, Cache-Control %q", p, cookies, h.Get("Cache-Control"))
 				}
+				// The token is made when the form is drawn (web.Viewer.LazyCSRF): the
+				// form carries the cookie's own value, as the double submit checks.
+				m := csrfField.FindSubmatch(body)
+				if len(cookies) == 1 && (m == nil || !strings.HasPrefix(cookies[0], "danchu_csrf="+string(m[1])+";")) {
+					t.Errorf("%s (a form): form token %q, cookie %q", p, m, cookies[0])
+				}
 				continue
 			}
 			if len(cookies) != 0 || h.Get("Cache-Control") != public || !strings.Contains(strings.Join(h.Values("Vary"), ","), "Cookie") || h.Get("ETag") == "" {

@@ -124,6 +124,13 @@ func pageRequest(path string) bool {
 	return !strings.HasSuffix(path, ".atom") && !strings.HasSuffix(path, ".xlsx") && !strings.HasSuffix(path, ".ics")
 }
 
+// visitorToken makes a visitor's CSRF token and the cookie that gives it to
+// them (double submit), when a page first draws a form for them.
+func (h *Handlers) visitorToken() (string, *http.Cookie) {
+	token := random.Secret()
+	return token, h.cookie(csrfCookie, token, 0)
+}
+
 func unsafeMethod(m string) bool {
 	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
@@ -132,6 +139,7 @@ func unsafeMethod(m string) bool {
 // every unsafe request: the session's token, or for a visitor not signed in the
 // token of their csrf cookie (double submit).
 func (h *Handlers) middleware(next http.Handler) http.Handler {
+	visitorToken := h.visitorToken // one method value, not one a request
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if h.isAPI(r.URL.Path) { // the body is bounded by the shell (web.MaxFormBytes, or the route's HandleUpload bound)
 			next.ServeHTTP(w, r)
@@ -151,14 +159,13 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 		}
 		token := ""
-		var newCookie *http.Cookie // set by a page only if it carries a form (web: render.go)
+		lazy := false // a visitor's token and cookie, made only by a page that carries a form (web: render.go)
 		if ss != nil {
 			token = ss.CSRF
 		} else if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == random.SecretLen {
 			token = c.Value
 		} else if !unsafeMethod(r.Method) && pageRequest(r.URL.Path) {
-			token, _ = newToken()
-			newCookie = h.cookie(csrfCookie, token, 0)
+			lazy = true
 		}
 		// The shell has read the body by its route's limit (web.HandleUpload);
 		// an upload it could not read goes to its handler, which shows the
@@ -193,7 +200,10 @@ func (h *Handlers) middleware(next http.Handler) http.Handler {
 			}
 		}
 		r = r.WithContext(ctx)
-		v := web.Viewer{CSRF: token, CSRFCookie: newCookie}
+		v := web.Viewer{CSRF: token}
+		if lazy {
+			v = v.LazyCSRF(visitorToken)
+		}
 		if ss != nil && ss.Stage == StageFull {
 			v.Name, v.SignedIn, v.Official = actor.Name, true, actor.Kind == Official
 		}

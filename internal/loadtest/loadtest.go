@@ -37,6 +37,10 @@ type Scenario struct {
 	// Total, when set, ends the run after that many requests (the warm-up's
 	// included) instead of at the duration: one pass over a list.
 	Total int
+	// Warm, when set, is how long the warm-up lasts (default: a fifth of the
+	// duration, at most 2 s): requests sent, not measured, e.g. to let a
+	// page cache fill as a running server's has.
+	Warm time.Duration
 }
 
 // Result is what one scenario measured.
@@ -90,7 +94,11 @@ func Run(ctx context.Context, base string, s Scenario, conns int, d time.Duratio
 		return time.Since(start), n, err == nil && status == want
 	}
 	// Warm-up: fill caches and open the connections.
-	warm, cancel := context.WithTimeout(ctx, min(d/5, 2*time.Second))
+	warmFor := min(d/5, 2*time.Second)
+	if s.Warm > 0 {
+		warmFor = s.Warm
+	}
+	warm, cancel := context.WithTimeout(ctx, warmFor)
 	var wg sync.WaitGroup
 	var warmOK atomic.Int64
 	clients := make([]conn, conns)

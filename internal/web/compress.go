@@ -38,6 +38,9 @@ var (
 // HTML, CSS, JavaScript, SVG, JSON, XML and Atom, CSV, iCalendar, plain
 // text. Images, PDF, XLSX, DOCX and ZIP are compressed already.
 func Compressible(contentType string) bool {
+	if contentType == "text/html; charset=utf-8" { // every page: no parse
+		return true
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return false

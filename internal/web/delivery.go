@@ -70,6 +70,14 @@ func (s *Server) cachePolicy(h http.Header, r *http.Request, status int) {
 // addVary adds token to the answer's one Vary line (nginx before 1.23 reads
 // only one of several).
 func addVary(h http.Header, token string) {
+	vs := h["Vary"]
+	if len(vs) == 0 {
+		h["Vary"] = []string{token}
+		return
+	}
+	if len(vs) == 1 && !strings.Contains(vs[0], ",") && strings.EqualFold(strings.TrimSpace(vs[0]), token) {
+		return
+	}
 	var all []string
 	for _, v := range h.Values("Vary") {
 		for _, t := range strings.Split(v, ",") {

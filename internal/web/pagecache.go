@@ -199,7 +199,7 @@ func (c *PageCache) handler(sig Signature, h http.HandlerFunc, query []string, p
 			}
 			rec := &pageRecorder{header: http.Header{}}
 			h(rec, r)
-			e, ok := c.entry(key, v, rec, ViewerOf(r).CSRF)
+			e, ok := c.entry(key, v, rec, ViewerOf(r).issuedToken())
 			if ok {
 				e.checked(gen, c.now())
 				c.put(e)

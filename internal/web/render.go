@@ -94,10 +94,11 @@ func (r *Renderer) funcs() template.FuncMap {
 			if v.form != nil {
 				*v.form = true
 			}
-			if v.Viewer.CSRF == "" {
+			t := v.Viewer.FormToken()
+			if t == "" {
 				return ""
 			}
-			return MaskToken(v.Viewer.CSRF)
+			return MaskToken(t)
 		},
 		"inc": func(i int) int { return i + 1 },
 		"in":  in,
@@ -209,7 +210,7 @@ func (p *Page) execute(w http.ResponseWriter, status int, v View) error {
 	}
 	h := w.Header()
 	if form {
-		if c := v.Viewer.CSRFCookie; c != nil {
+		if c := v.Viewer.formCookie(); c != nil {
 			http.SetCookie(w, c)
 		}
 		if cc := h.Get("Cache-Control"); cc == "" || strings.Contains(cc, "public") {

@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"danchu/internal/apperr"
@@ -39,6 +41,7 @@ type Server struct {
 	pages      *PageCache       // rendered public pages (CachedPage)
 	publicCC   string           // Cache-Control of anonymous public pages (delivery.go)
 	openapi    openapiDoc       // the JSON API's document (openapi.go)
+	series     sync.Map         // routeKey -> routeSeries (observe)
 	// Public is the site's public address (--base-url), for absolute links in
 	// feeds and APIs; "" falls back to the request's own host.
 	Public string
@@ -146,8 +149,8 @@ func (s *Server) Handler() http.Handler {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
 			s.pages.Changed() // whatever it wrote shows on the next read of a cached page (pagecache.go)
 		}
-		if p, ok := r.Context().Value(patternKey).(*string); ok {
-			*p = r.Pattern
+		if rc := requestCtxOf(r.Context()); rc != nil {
+			rc.route = r.Pattern
 		}
 	})
 	// Text is checked last, once whatever middleware reads the body has read it,
@@ -234,19 +237,25 @@ func (s *Server) NotFound(w http.ResponseWriter, r *http.Request) {
 
 type ctxKey int
 
-const (
-	requestIDKey ctxKey = iota
-	clientIPKey
-	patternKey
-)
+const requestIDKey ctxKey = 0 // a *requestCtx
 
 // RequestID is the ID of the request ctx belongs to ("" outside a request).
-func RequestID(ctx context.Context) string { id, _ := ctx.Value(requestIDKey).(string); return id }
+func RequestID(ctx context.Context) string {
+	if rc := requestCtxOf(ctx); rc != nil {
+		return rc.id
+	}
+	return ""
+}
 
 // ClientIP is the address of the client of the request ctx belongs to: the peer
 // address, or behind a trusted reverse proxy the address it forwarded
 // (Server.TrustProxies).
-func ClientIP(ctx context.Context) string { ip, _ := ctx.Value(clientIPKey).(string); return ip }
+func ClientIP(ctx context.Context) string {
+	if rc := requestCtxOf(ctx); rc != nil {
+		return rc.ip
+	}
+	return ""
+}
 
 func (s *Server) remoteIP(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
@@ -299,30 +308,90 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (s *Server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		id := random.Key()
-		w.Header().Set("X-Request-ID", id)
-		var route string
-		ctx := context.WithValue(r.Context(), requestIDKey, id)
-		ctx = context.WithValue(ctx, patternKey, &route)
-		r = r.WithContext(context.WithValue(ctx, clientIPKey, s.remoteIP(r)))
+		rc := &requestCtx{id: newRequestID(), ip: s.remoteIP(r)}
+		w.Header()["X-Request-Id"] = []string{rc.id}
+		r = r.WithContext(context.WithValue(r.Context(), requestIDKey, rc)) // one value: ID, address, pattern
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		route := rc.route
 		if route == "" || route == "/" {
 			route = "unmatched"
 		}
 		d := time.Since(start)
-		s.requests.WithLabelValues(route, r.Method, strconv.Itoa(sw.status)).Inc()
-		s.latency.WithLabelValues(route).Observe(d.Seconds())
+		m := s.routeMetrics(route, r.Method, sw.status)
+		m.requests.Inc()
+		m.latency.Observe(d.Seconds())
 		level := slog.LevelInfo
 		if sw.status >= 500 {
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path, route)),
-			slog.String("route", route), slog.Int("status", sw.status), slog.Duration("duration", d), slog.String("request_id", id))
+			slog.String("route", route), slog.Int("status", sw.status), slog.Duration("duration", d), slog.String("request_id", rc.id))
 	})
+}
+
+// requestCtx is what the shell keeps of a request in its context: its ID, the
+// client's address and, once the mux has matched, the route pattern.
+type requestCtx struct {
+	id, ip, route string
+}
+
+func requestCtxOf(ctx context.Context) *requestCtx {
+	rc, _ := ctx.Value(requestIDKey).(*requestCtx)
+	return rc
+}
+
+// Request IDs are a random prefix drawn once per process and a counter: as
+// unique as random.Key's 96 bits across processes (48 random bits, 2^48
+// requests each) and the same 24 hex digits, without a read of the system's
+// random source on every request.
+var (
+	requestPrefix = random.Key()[:12]
+	requestSeq    atomic.Uint64
+)
+
+func newRequestID() string {
+	var b [24]byte
+	copy(b[:], requestPrefix)
+	n := requestSeq.Add(1)
+	const digits = "0123456789abcdef"
+	for i := 23; i >= 12; i-- {
+		b[i] = digits[n&15]
+		n >>= 4
+	}
+	return string(b[:])
+}
+
+// routeKey names one series of the request metrics.
+type routeKey struct {
+	route, method string
+	status        int
+}
+
+// routeSeries are the request counter and latency histogram of one route,
+// method and status, looked up once: WithLabelValues hashes its labels on
+// every call.
+type routeSeries struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+func (s *Server) routeMetrics(route, method string, status int) routeSeries {
+	k := routeKey{route, method, status}
+	if m, ok := s.series.Load(k); ok {
+		return m.(routeSeries)
+	}
+	m := routeSeries{s.requests.WithLabelValues(route, method, strconv.Itoa(status)), s.latency.WithLabelValues(route)}
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+	default:
+		return m // a made-up method is counted but not remembered: the map stays small
+	}
+	s.series.Store(k, m)
+	return m
 }
 
 // logPath is the path the log writes: the one rule for secrets in paths is
@@ -369,15 +438,20 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 }
 
 // securityHeaders allows no inline script, no framing, and no outside resources.
+// The values are shared slices of one element (a handler that changes one
+// replaces it with Set, as http.Header does; append copies: cap is len).
 func securityHeaders(next http.Handler) http.Handler {
+	one := func(v string) []string { return []string{v}[:1:1] }
+	csp := one("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+		"font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+	nosniff, referrer, deny, perms := one("nosniff"), one("same-origin"), one("DENY"), one("camera=(), microphone=(), geolocation=(self)")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
-			"font-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(self)")
+		h["Content-Security-Policy"] = csp
+		h["X-Content-Type-Options"] = nosniff
+		h["Referrer-Policy"] = referrer
+		h["X-Frame-Options"] = deny
+		h["Permissions-Policy"] = perms
 		next.ServeHTTP(w, r)
 	})
 }

@@ -19,6 +19,55 @@ type Viewer struct {
 	// CSRFCookie, for a visitor who has no token cookie yet, is the cookie
 	// that gives them CSRF: set only by a page that carries a form (render.go).
 	CSRFCookie *http.Cookie
+	// lazy makes a visitor's token and cookie when a form first asks for
+	// them (LazyCSRF): a page without a form draws no random token.
+	lazy *lazyToken
+}
+
+type lazyToken struct {
+	make   func() (string, *http.Cookie)
+	token  string
+	cookie *http.Cookie
+}
+
+// LazyCSRF returns v whose form token (and the cookie that gives it to the
+// visitor) mk makes the first time a form asks for it (FormToken), once per
+// request: the identity middleware's choice for a visitor who has no token
+// cookie yet, so that the many pages without a form cost no random read.
+func (v Viewer) LazyCSRF(mk func() (string, *http.Cookie)) Viewer {
+	v.lazy = &lazyToken{make: mk}
+	return v
+}
+
+// FormToken is the token a form sends back as the field "csrf": CSRF, or the
+// visitor's token made now if it is made lazily (LazyCSRF).
+func (v Viewer) FormToken() string {
+	if v.CSRF != "" || v.lazy == nil {
+		return v.CSRF
+	}
+	if v.lazy.token == "" {
+		v.lazy.token, v.lazy.cookie = v.lazy.make()
+	}
+	return v.lazy.token
+}
+
+// formCookie is the cookie that gives the visitor their token, if this
+// request made it (or the middleware did).
+func (v Viewer) formCookie() *http.Cookie {
+	if v.lazy != nil && v.lazy.cookie != nil {
+		return v.lazy.cookie
+	}
+	return v.CSRFCookie
+}
+
+// issuedToken is the viewer's token if it exists by now (known from a
+// session or cookie, or made for a form of this request): "" when no form
+// asked for a token that was to be made lazily.
+func (v Viewer) issuedToken() string {
+	if v.CSRF == "" && v.lazy != nil {
+		return v.lazy.token
+	}
+	return v.CSRF
 }
 
 const viewerKey ctxKey = 100
