@@ -117,14 +117,24 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string, pool *x509.
 
 // freePort is a port the kernel has just given out and taken back, for nginx
 // (which cannot listen on port 0 and say which port it got).
-func freePort(t *testing.T) int {
+func freePort(t *testing.T) int { return freePorts(t, 1)[0] }
+
+// freePorts is n different ports the kernel has free now: each listener is
+// held until all are taken, so the kernel cannot hand out one port twice
+// (two ports taken one after the other can be the same, and nginx then
+// refuses a plain and a TLS server on one port).
+func freePorts(t *testing.T, n int) []int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	ports := make([]int, n)
+	for i := range ports {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ports[i] = ln.Addr().(*net.TCPAddr).Port
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ports
 }
 
 // proxy is a running nginx.
@@ -155,7 +165,8 @@ func startNginx(t *testing.T, bin, upstream, cert, key string) *proxy {
 func tryNginx(t *testing.T, bin, upstream, cert, key string) (*proxy, string, error) {
 	t.Helper()
 	dir := t.TempDir()
-	p := &proxy{httpPort: freePort(t), httpsPort: freePort(t), dir: dir}
+	ports := freePorts(t, 2)
+	p := &proxy{httpPort: ports[0], httpsPort: ports[1], dir: dir}
 	site := siteConf(t)
 	for _, r := range []struct{ old, new string }{
 		{"listen 80;", fmt.Sprintf("listen 127.0.0.1:%d;", p.httpPort)},
