@@ -94,6 +94,11 @@ func complete(t fileType, b []byte) error {
 	return nil
 }
 
+func zipReadable(b []byte) bool {
+	_, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	return err == nil
+}
+
 // officeLabel is the Office type to save a damaged zip as, from its name
 // (only said to its sender, never used to accept it).
 func officeLabel(name string) string {
@@ -156,7 +161,7 @@ func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 		return File{}, apperr.New(apperr.CodeInvalid, "files.err.empty", shown).Mark("files")
 	}
 	t, ok := sniff(data)
-	if !ok && bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+	if !ok && bytes.HasPrefix(data, []byte("PK\x03\x04")) && !zipReadable(data) {
 		// A zip whose directory cannot be read: cut short, its type unknown.
 		return File{}, apperr.New(apperr.CodeInvalid, "files.err.damaged", shown, officeLabel(shown)).Mark("files")
 	}
