@@ -136,7 +136,8 @@ func TestPutRefusesBrokenPDFSkeleton(t *testing.T) {
 		{"RootNotAReference", bytes.Replace(good, []byte("/Root 1 0 R"), []byte("/Root 1    "), 1)},
 		{"TrailerCut", bytes.Replace(good, []byte(" >>\nstartxref"), []byte("   \nstartxref"), 1)},
 		{"ObjectPastStartxref", bytes.Replace(good, []byte("0000000015 00000 n"), []byte("0000099999 00000 n"), 1)},
-		{"XRefStreamLengthTooLong", bytes.Replace(stream, []byte("/Length 42"), []byte("/Length 4200"), 1)},
+		{"XRefStreamLengthTooLong", replaceLast(stream, "/Length 49 >>", "/Length 999>>")},
+		{"XRefStreamNotXRef", replaceLast(stream, "/Type /XRef", "/Type /XObj")},
 		{"XRefStreamWithoutRoot", bytes.Replace(stream, []byte("/Root 1 0 R"), []byte("/Info 1 0 R"), 1)},
 		{"PrevLoops", loopingPrev(t)},
 		{"GarbageAfterEOF", append(append([]byte{}, good...), "<html>"...)},
@@ -148,6 +149,18 @@ func TestPutRefusesBrokenPDFSkeleton(t *testing.T) {
 			refusedDamaged(t, "thong-bao.pdf", tc.data, "PDF")
 		})
 	}
+}
+
+// replaceLast replaces the last old in b by new, of the same length (so
+// that no offset moves); it panics if there is none.
+func replaceLast(b []byte, old, new string) []byte {
+	i := bytes.LastIndex(b, []byte(old))
+	if i < 0 || len(old) != len(new) {
+		panic("replaceLast: " + old)
+	}
+	out := append([]byte{}, b...)
+	copy(out[i:], new)
+	return out
 }
 
 // loopingPrev is an updated PDF whose update's /Prev names its own section.

@@ -150,8 +150,8 @@ func xrefStream(b []byte, p, limit int) (map[string]pdfValue, error) {
 		return nil, bad
 	}
 	n, ok := d["Length"]
-	if !ok || n.kind != pdfInt || n.n < 0 {
-		return nil, errors.New("an xref stream has no direct /Length")
+	if !ok || (n.kind != pdfInt && n.kind != pdfRef) || n.n < 0 {
+		return nil, errors.New("an xref stream has no /Length")
 	}
 	p = skipSpace(b, p, limit)
 	if !bytes.HasPrefix(b[p:limit], []byte("stream")) {
@@ -163,6 +163,12 @@ func xrefStream(b []byte, p, limit int) (map[string]pdfValue, error) {
 	}
 	if p < limit && b[p] == '\n' {
 		p++
+	}
+	if n.kind == pdfRef { // not allowed, but written by some: look for its end instead
+		if !bytes.Contains(b[p:limit], []byte("endstream")) {
+			return nil, errors.New("an xref stream is cut")
+		}
+		return d, nil
 	}
 	if n.n > limit-p {
 		return nil, errors.New("an xref stream is cut")

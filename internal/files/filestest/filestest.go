@@ -146,3 +146,39 @@ func XLSX(text string) []byte {
 func xmlText(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;").Replace(s)
 }
+
+// PDFLinearized is a one-page PDF laid out as a linearized ("fast web
+// view") file: a first cross-reference section before the objects, whose
+// trailer names /Root and, in /Prev, the main section at the end; the last
+// startxref points back to the first section, and the first section's own
+// startxref is 0.
+func PDFLinearized(text string) []byte {
+	objs := pdfObjects(text)
+	var head bytes.Buffer
+	head.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	first := head.Len()
+	// The first section, its numbers fixed-width so its length is known before the offsets.
+	section := func(offsets []int, prev int) string {
+		var s strings.Builder
+		fmt.Fprintf(&s, "xref\n0 %d\n0000000000 65535 f\r\n", len(objs)+1)
+		for _, off := range offsets {
+			fmt.Fprintf(&s, "%010d 00000 n\r\n", off)
+		}
+		fmt.Fprintf(&s, "trailer\n<< /Size %d /Root 1 0 R /Prev %010d >>\nstartxref\n0\n%%%%EOF\n", len(objs)+1, prev)
+		return s.String()
+	}
+	size := len(section(make([]int, len(objs)), 0))
+	var body bytes.Buffer
+	offsets := make([]int, len(objs))
+	for i, o := range objs {
+		offsets[i] = first + size + body.Len()
+		fmt.Fprintf(&body, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	main := first + size + body.Len()
+	var b bytes.Buffer
+	b.Write(head.Bytes())
+	b.WriteString(section(offsets, main))
+	b.Write(body.Bytes())
+	fmt.Fprintf(&b, "xref\n0 1\n0000000000 65535 f\r\ntrailer\n<< /Size %d >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, first)
+	return b.Bytes()
+}
