@@ -80,8 +80,8 @@ func sniff(b []byte) (fileType, bool) {
 
 // complete checks that a file of a recognised type is whole (not cut short,
 // its structure readable to its end): PDFs by checkPDF, Office files by
-// checkOffice. JPEG and PNG attachments are checked by their decoders where
-// they are shown, photos by PutPhotos.
+// checkOffice. JPEG and PNG attachments are taken by their signature alone
+// (photos are decoded whole by PutPhotos, which refuses a cut one).
 func complete(t fileType, b []byte) error {
 	switch t {
 	case typePDF:
