@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"danchu/internal/files/filestest"
 	"danchu/internal/legal"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
@@ -70,7 +71,7 @@ func TestDisclosureJourney(t *testing.T) {
 	off := browser(t)
 	officialSignIn(t, off, base)
 	pdf := filepath.Join(t.TempDir(), "quy-che-dan-chu.pdf")
-	os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"), 0o600)
+	os.WriteFile(pdf, filestest.PDF("Quy chế dân chủ ở cơ sở"), 0o600)
 	decided := legal.Today(time.Now()).AddDays(-1).String()
 	err := chromedp.Do(off,
 		chromedp.Click(chromedp.CSS(`a.button`)), // past the recovery codes

@@ -166,6 +166,8 @@ func (a *App) jobs() []Job {
 		{Name: "session change log pruning", Every: auth.PruneSessionEvery, Run: a.Auth.PruneSessionChanges},
 		{Name: "close consultations", Every: CloseEvery, Run: func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err }},
 		{Name: "feedback sweep", Every: SweepEvery, Run: func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err }},
+		// Uploads whose transaction failed or was killed, after --orphan-grace (orphans.go).
+		{Name: "orphan files", Every: OrphanEvery(a.Config.Orphans()), Run: func(ctx context.Context) error { _, err := a.CollectOrphans(ctx); return err }},
 	}
 }
 

@@ -40,7 +40,7 @@ Cách dùng / usage:
   danchu holidays --year YYYY [--calendar FILE]               ngày nghỉ trong năm / days off of a year
   danchu lunar YYYY-MM-DD | --to-solar DD/MM/YYYY [--leap]    đổi ngày âm, dương / lunar and solar dates
   danchu bench [--scale N] [--conns C] [--duration D]          đo tải trên dữ liệu sinh ra / load test on generated data
-  danchu verify [--db DSN]                                    kiểm tra chuỗi băm của sổ công khai / check the public record's hash chain
+  danchu verify [--db DSN] [--data-dir D] [--hash-files]      kiểm tra chuỗi băm của sổ công khai và các tệp đã tải lên / check the public record's hash chain and the uploaded files
   danchu openapi                                              in tài liệu OpenAPI của API / print the API's OpenAPI document
   danchu version                                              phiên bản / version
 
@@ -107,6 +107,8 @@ func report(stderr io.Writer, err error) int {
 			fmt.Fprintf(stderr, "danchu verify: SAI / BROKEN — %s\n", oneLine(p.Error()))
 		}
 		fmt.Fprintf(stderr, "danchu verify: %d mục sai / %d broken entries\n", len(pe), len(pe))
+		return 1
+	case errors.Is(err, errFilesMissing):
 		return 1
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
@@ -412,18 +414,65 @@ func runOpenAPI(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
-	a, _, err := openWith(ctx, "verify", "verify [--db DSN]", args, stderr, getenv, nil, 0)
+	var hash bool
+	a, _, err := openWith(ctx, "verify", "verify [--db DSN] [--data-dir D] [--hash-files]", args, stderr, getenv, func(fs *flag.FlagSet) {
+		fs.BoolVar(&hash, "hash-files", false, "also read every referenced file through and check its SHA-256 (slow on many files); without it, each file's presence and size")
+	}, 0)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	n, head, err := a.Audit.Verify(ctx)
+	n, head, chainErr := a.Audit.Verify(ctx)
+	var pe audit.Problems
+	if chainErr != nil && !errors.As(chainErr, &pe) {
+		return chainErr
+	}
+	if chainErr == nil {
+		fmt.Fprintf(stdout, "Sổ công khai đúng / public record OK: %d mục / entries, mã băm đầu chuỗi / head hash %s\n", n, head)
+	}
+	// The files the rows reference, whatever the chain says: both are reported.
+	fr, err := a.CheckFiles(ctx, hash)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Sổ công khai đúng / public record OK: %d mục / entries, mã băm đầu chuỗi / head hash %s\n", n, head)
+	for i, p := range fr.Problems {
+		if i == 50 {
+			fmt.Fprintf(stderr, "… và %d tệp khác / and %d more\n", len(fr.Problems)-50, len(fr.Problems)-50)
+			break
+		}
+		where := p.Path
+		if rel, err := filepath.Rel(a.Config.DataDir, p.Path); err == nil && p.Path != "" {
+			where = rel
+		}
+		fmt.Fprintf(stderr, "danchu verify: TỆP SAI / BAD FILE — %s %s: %s\n", p.SHA256, where, fileWhy(p.Why))
+	}
+	fmt.Fprintf(stdout, "danchu verify: tệp: %d thiếu, %d không được dùng / files: %d missing, %d unreferenced\n",
+		len(fr.Problems), fr.Unreferenced, len(fr.Problems), fr.Unreferenced)
+	if chainErr != nil {
+		return chainErr
+	}
+	if len(fr.Problems) > 0 {
+		return errFilesMissing
+	}
 	return nil
 }
+
+// fileWhy is a files.Problem's reason in both languages.
+func fileWhy(why string) string {
+	switch {
+	case why == "missing":
+		return "không có trên đĩa / missing"
+	case strings.HasPrefix(why, "size "):
+		return "sai kích thước / wrong " + why
+	case strings.HasPrefix(why, "content"):
+		return "nội dung không khớp mã băm / " + why
+	}
+	return why
+}
+
+// errFilesMissing: `danchu verify` found referenced files missing or damaged
+// (listed already); its exit status is 1.
+var errFilesMissing = errors.New("referenced files missing")
 
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
 	cfg, pos, err := flags("import", "import units FILE.csv | import households VILLAGE_CODE FILE.csv [--db DSN]", args, stderr, getenv, nil)

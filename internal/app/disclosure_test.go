@@ -21,6 +21,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/demo"
 	"danchu/internal/disclosure"
+	"danchu/internal/files/filestest"
 	"danchu/internal/legal"
 	"danchu/internal/web/webtest"
 )
@@ -92,7 +93,8 @@ func otherOfficial(t *testing.T, a *app.App, srv *httptest.Server) *webtest.Brow
 	return signIn(t, srv, "px@x.vn", demo.Password)
 }
 
-var pdfBytes = []byte("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n")
+// pdfBytes is a whole PDF (files.Blobs.Put refuses one cut short).
+var pdfBytes = filestest.PDF("Quy chế dân chủ ở cơ sở")
 
 func TestDisclosurePages(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {

@@ -47,6 +47,7 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 		"DANCHU_METRICS_TOKEN":      {"short", "0123456789abcdef0123456789abcde"},
 		"DANCHU_PAGE_CACHE":         {"lots", "32TB", "-1MB", "1.5MB", "99999GB", "MB"},
 		"DANCHU_PAGE_CACHE_CHECK":   {"1", "-1s", "2m", "soon"},
+		"DANCHU_ORPHAN_GRACE":       {"0", "24", "500ms", "-1h", "9000h", "một ngày"},
 		"DANCHU_OIDC_NAME":          nil, // free text: any name is a name
 		"DANCHU_OIDC_CLIENT_ID":     nil, // free text, checked with the issuer (below)
 		"DANCHU_OIDC_CLIENT_SECRET": nil, // free text

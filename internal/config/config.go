@@ -52,6 +52,21 @@ type Config struct {
 	// is read again: how late another server's write may show (0: read on
 	// every request).
 	PageCacheCheck time.Duration
+	// OrphanGrace is how long an uploaded file no row references is kept
+	// before the collector removes it (and a temporary file left by an
+	// interrupted upload); 0 in a Config built in code is DefaultOrphanGrace.
+	OrphanGrace time.Duration
+}
+
+// DefaultOrphanGrace is the orphan collector's grace when none is set.
+const DefaultOrphanGrace = 24 * time.Hour
+
+// Orphans is the orphan collector's grace period.
+func (c *Config) Orphans() time.Duration {
+	if c.OrphanGrace <= 0 {
+		return DefaultOrphanGrace
+	}
+	return c.OrphanGrace
 }
 
 // DefaultPageCache is the page cache's budget when none is set.
@@ -125,7 +140,7 @@ func Default() *Config {
 	return &Config{
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
-		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second,
+		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second, OrphanGrace: DefaultOrphanGrace,
 	}
 }
 
@@ -171,6 +186,7 @@ func (c *Config) settings() []setting {
 			return r
 		}}},
 		{name: "page-cache-check", usage: "how long a cached page is served before what it shows is checked again (how late another server's change may show), e.g. 1s; 0: on every request", value: &duration{p: &c.PageCacheCheck, max: time.Minute}},
+		{name: "orphan-grace", usage: "how long an uploaded file no record uses (an interrupted upload) is kept before it is removed, e.g. 24h; far above any request's time", value: &grace{p: &c.OrphanGrace}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }
@@ -296,6 +312,26 @@ func (v *duration) Set(s string) error {
 	}
 	if err != nil || d < 0 || d > v.max {
 		return &refusal{fmt.Sprintf("dùng thời lượng từ 0 đến %s, ví dụ 1s hoặc 500ms", v.max), fmt.Sprintf("use a duration from 0 to %s, e.g. 1s or 500ms", v.max)}
+	}
+	*v.p = d
+	return nil
+}
+
+// grace is a duration from a second to a year (Go's syntax: 90s, 30m, 24h);
+// unset (0) it shows as "", so that a Config built in code takes its default.
+type grace struct{ p *time.Duration }
+
+func (v *grace) String() string {
+	if v.p == nil || *v.p == 0 {
+		return ""
+	}
+	return v.p.String()
+}
+
+func (v *grace) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Second || d > 366*24*time.Hour {
+		return &refusal{"dùng thời lượng từ 1s đến 8784h, ví dụ 24h hoặc 30m", "use a duration from 1s to 8784h, e.g. 24h or 30m"}
 	}
 	*v.p = d
 	return nil

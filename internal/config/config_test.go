@@ -2,7 +2,9 @@ package config
 
 import (
 	"flag"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestPageCacheSize(t *testing.T) {
@@ -36,6 +38,50 @@ func TestPageCacheSize(t *testing.T) {
 			t.Errorf("--page-cache %q accepted (%d bytes)", bad, c.PageCacheBytes())
 		} else if c.PageCache != DefaultPageCache {
 			t.Errorf("--page-cache %q refused but kept as %q", bad, c.PageCache)
+		}
+	}
+}
+
+// --orphan-grace and DANCHU_ORPHAN_GRACE take a duration from a second to a
+// year; anything else is refused with the flag's words, and a Config built
+// in code without one has the default.
+func TestOrphanGrace(t *testing.T) {
+	if got := (&Config{}).Orphans(); got != DefaultOrphanGrace {
+		t.Errorf("unset: %v, want %v", got, DefaultOrphanGrace)
+	}
+	if err := (&Config{DataDir: "x"}).Check(); err != nil {
+		t.Errorf("a Config built in code without a grace is refused: %v", err)
+	}
+	for _, tc := range []struct {
+		env  string
+		want time.Duration
+		ok   bool
+	}{
+		{"", 24 * time.Hour, true},
+		{"2s", 2 * time.Second, true},
+		{"30m", 30 * time.Minute, true},
+		{"168h", 168 * time.Hour, true},
+		{"0", 0, false},
+		{"500ms", 0, false},
+		{"-1h", 0, false},
+		{"9000h", 0, false},
+		{"một ngày", 0, false},
+	} {
+		fs := flag.NewFlagSet("x", flag.ContinueOnError)
+		c, err := Register(fs, func(k string) string {
+			if k == "DANCHU_ORPHAN_GRACE" {
+				return tc.env
+			}
+			return ""
+		})
+		if !tc.ok {
+			if err == nil || !strings.Contains(err.Error(), "DANCHU_ORPHAN_GRACE") || !strings.Contains(err.Error(), "từ 1s đến 8784h") {
+				t.Errorf("%q: err = %v, want a refusal naming the variable and the range", tc.env, err)
+			}
+			continue
+		}
+		if err != nil || c.Orphans() != tc.want {
+			t.Errorf("%q: %v, %v; want %v", tc.env, c.Orphans(), err, tc.want)
 		}
 	}
 }

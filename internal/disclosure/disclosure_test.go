@@ -1,6 +1,7 @@
 package disclosure_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"database/sql"
@@ -20,6 +21,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/db"
 	"danchu/internal/disclosure"
+	"danchu/internal/files/filestest"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
@@ -94,8 +96,19 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	return f
 }
 
+// zipOf is a whole zip of empty files with these names.
+func zipOf(names ...string) []byte {
+	var b bytes.Buffer
+	w := zip.NewWriter(&b)
+	for _, n := range names {
+		w.Create(n)
+	}
+	w.Close()
+	return b.Bytes()
+}
+
 func pdf(text string) disclosure.Upload {
-	return disclosure.Upload{Name: "quyet-dinh.pdf", R: strings.NewReader("%PDF-1.4\n" + text + "\n%%EOF\n")}
+	return disclosure.Upload{Name: "quyet-dinh.pdf", R: bytes.NewReader(filestest.PDF(text))}
 }
 
 func draft(unit org.Unit, cat int, title string) disclosure.Draft {
@@ -233,7 +246,10 @@ func TestBadInput(t *testing.T) {
 		}{
 			{"HTMLNamedPDF", disclosure.Upload{Name: "bao-cao.pdf", R: strings.NewReader("<html><script>alert(1)</script></html>")}, "không phải PDF"},
 			{"ProgramNamedPDF", disclosure.Upload{Name: "x.pdf", R: strings.NewReader("MZ\x90\x00\x03\x00\x00\x00")}, "không phải PDF"},
-			{"ZipNotOffice", disclosure.Upload{Name: "x.docx", R: strings.NewReader("PK\x03\x04garbage")}, "không phải PDF"},
+			{"ZipNotOffice", disclosure.Upload{Name: "x.docx", R: bytes.NewReader(zipOf("readme.txt"))}, "không phải PDF"},
+			{"BrokenZip", disclosure.Upload{Name: "x.docx", R: strings.NewReader("PK\x03\x04garbage")}, "bị hỏng hoặc chưa trọn vẹn"},
+			{"HalfAPDF", disclosure.Upload{Name: "nua.pdf", R: bytes.NewReader(filestest.PDF("Kế hoạch năm")[:300])}, "Hãy mở tệp gốc trên máy, xuất hoặc lưu lại thành PDF"},
+			{"HalfADOCX", disclosure.Upload{Name: "nua.docx", R: bytes.NewReader(filestest.DOCX("Kế hoạch năm")[:900])}, "lưu lại thành DOCX"},
 			{"TooLarge", disclosure.Upload{Name: "lon.pdf", R: io.MultiReader(strings.NewReader("%PDF-1.4\n"), bytes.NewReader(make([]byte, 25<<20)))}, "lớn quá 20 MB"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {

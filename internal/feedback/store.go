@@ -589,3 +589,22 @@ func (s *Store) itemsOfAuthor(ctx context.Context, authorID int64, limit int) ([
 	return listItems(ctx, s.db, "select "+itemColumns+` from feedback_items where author_id = $1
 		order by created_at desc, id desc limit $2`, authorID, limit)
 }
+
+// blobRefs calls each with every stored photo the rows reference (merged and
+// closed items' included) and the size recorded for it.
+func (s *Store) blobRefs(ctx context.Context, each func(sum string, size int64)) error {
+	rows, err := s.db.QueryContext(ctx, "select distinct sha256, size from feedback_photos")
+	if err != nil {
+		return fmt.Errorf("referenced photos: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sum string
+		var size int64
+		if err := rows.Scan(&sum, &size); err != nil {
+			return err
+		}
+		each(sum, size)
+	}
+	return rows.Err()
+}

@@ -45,7 +45,11 @@ var (
 )
 
 // sniff recognises the accepted types from the bytes themselves, never the name:
-// an HTML page or a program named "x.pdf" is refused.
+// an HTML page or a program named "x.pdf" is refused. A zip whose directory
+// cannot be read (a cut file) is still recognised as DOCX or XLSX by the names
+// of its parts, which its local headers hold uncompressed, so that the sender
+// is told the file is damaged rather than of the wrong type (complete then
+// refuses it).
 func sniff(b []byte) (fileType, bool) {
 	switch {
 	case bytes.HasPrefix(b, []byte("%PDF-")):
@@ -55,24 +59,57 @@ func sniff(b []byte) (fileType, bool) {
 	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
 		return typePNG, true
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			return fileType{}, false
-		}
-		has := map[string]bool{}
-		for _, f := range zr.File {
-			has[f.Name] = true
+		has := func(name string) bool { return bytes.Contains(b, []byte(name)) }
+		if zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b))); err == nil {
+			names := map[string]bool{}
+			for _, f := range zr.File {
+				names[f.Name] = true
+			}
+			has = func(name string) bool { return names[name] }
 		}
 		switch {
-		case !has["[Content_Types].xml"]:
-		case has["word/document.xml"]:
+		case !has("[Content_Types].xml"):
+		case has("word/document.xml"):
 			return typeDOCX, true
-		case has["xl/workbook.xml"]:
+		case has("xl/workbook.xml"):
 			return typeXLSX, true
 		}
 	}
 	return fileType{}, false
 }
+
+// complete checks that a file of a recognised type is whole (not cut short,
+// its structure readable to its end): PDFs by checkPDF, Office files by
+// checkOffice. JPEG and PNG attachments are taken by their signature alone
+// (photos are decoded whole by PutPhotos, which refuses a cut one).
+func complete(t fileType, b []byte) error {
+	switch t {
+	case typePDF:
+		return checkPDF(b)
+	case typeDOCX:
+		return checkOffice(b, "[Content_Types].xml", "word/document.xml")
+	case typeXLSX:
+		return checkOffice(b, "[Content_Types].xml", "xl/workbook.xml")
+	}
+	return nil
+}
+
+func zipReadable(b []byte) bool {
+	_, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	return err == nil
+}
+
+// officeLabel is the Office type to save a damaged zip as, from its name
+// (only said to its sender, never used to accept it).
+func officeLabel(name string) string {
+	if strings.EqualFold(path.Ext(name), typeXLSX.ext) {
+		return typeXLSX.label()
+	}
+	return typeDOCX.label()
+}
+
+// label is how a type is named to people.
+func (t fileType) label() string { return strings.ToUpper(strings.TrimPrefix(t.ext, ".")) }
 
 // cleanName keeps a file name readable and harmless: no folders, no control
 // characters, at most 150 characters, ending with the extension of its real type.
@@ -124,42 +161,27 @@ func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 		return File{}, apperr.New(apperr.CodeInvalid, "files.err.empty", shown).Mark("files")
 	}
 	t, ok := sniff(data)
+	if !ok && bytes.HasPrefix(data, []byte("PK\x03\x04")) && !zipReadable(data) {
+		// A zip whose directory cannot be read: cut short, its type unknown.
+		return File{}, apperr.New(apperr.CodeInvalid, "files.err.damaged", shown, officeLabel(shown)).Mark("files")
+	}
 	if !ok {
 		return File{}, apperr.New(apperr.CodeInvalid, "files.err.file_type", shown).Mark("files")
 	}
+	if err := complete(t, data); err != nil {
+		return File{}, apperr.New(apperr.CodeInvalid, "files.err.damaged", shown, t.label()).Mark("files")
+	}
 	h := sha256.Sum256(data)
 	sum := hex.EncodeToString(h[:])
-	p := b.pathOf(sum)
-	if _, err := os.Stat(p); err != nil {
-		if err := os.MkdirAll(filepath.Dir(p), 0o750); err != nil {
-			return File{}, fmt.Errorf("store upload: %w", err)
-		}
-		tmp, err := os.CreateTemp(filepath.Dir(p), ".upload-*")
-		if err != nil {
-			return File{}, fmt.Errorf("store upload: %w", err)
-		}
-		if _, err := tmp.Write(data); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return File{}, fmt.Errorf("store upload: %w", err)
-		}
-		if err := tmp.Sync(); err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			return File{}, fmt.Errorf("store upload: %w", err)
-		}
-		tmp.Close()
-		if err := os.Rename(tmp.Name(), p); err != nil {
-			os.Remove(tmp.Name())
-			return File{}, fmt.Errorf("store upload: %w", err)
-		}
+	if err := b.write(sum, data); err != nil {
+		return File{}, fmt.Errorf("store upload: %w", err)
 	}
 	return File{SHA256: sum, Name: cleanName(name, t), ContentType: t.contentType, Size: int64(len(data))}, nil
 }
 
 // Open returns the stored content of sum.
 func (b *Blobs) Open(sum string) (*os.File, error) {
-	if len(sum) != 64 || strings.Trim(sum, "0123456789abcdef") != "" {
+	if !IsSum(sum) {
 		return nil, apperr.New(apperr.CodeNotFound, "files.err.no_file")
 	}
 	f, err := os.Open(b.pathOf(sum))
