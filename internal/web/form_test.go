@@ -71,10 +71,10 @@ func TestReadForm(t *testing.T) {
 		csrf       string // what the middleware read
 	}{
 		{"Form", "/form", urlenc, 10, 200, "form:x", "T"},
-		{"FormTooLarge", "/form", urlenc, 2 << 20, 400, "lớn quá 1 MB", ""},
-		{"MultipartOnFormRouteTooLarge", "/form", multi, 2 << 20, 400, "lớn quá 1 MB", ""},
+		{"FormTooLarge", "/form", urlenc, 2 << 20, 413, "lớn quá 1 MB", ""},
+		{"MultipartOnFormRouteTooLarge", "/form", multi, 2 << 20, 413, "lớn quá 1 MB", ""},
 		{"Upload", "/upload", multi, 1 << 20, 200, "upload:x:1", "T"},
-		{"UploadTooLarge", "/upload", multi, 3 << 20, 400, `refused:web.err.too_large:true:""`, ""},
+		{"UploadTooLarge", "/upload", multi, 3 << 20, 413, `refused:web.err.too_large:true:"x"`, "T"}, // what was typed before the file is kept
 		{"UploadBroken", "/upload", func(int) (io.Reader, string) {
 			return strings.NewReader("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx"), "multipart/form-data; boundary=b"
 		}, 0, 400, `refused:web.err.form_unreadable`, ""},
