@@ -86,9 +86,11 @@ func UnavailableWait(err error) time.Duration {
 		errors.Is(err, context.DeadlineExceeded):
 		return apperr.UnavailableRetry
 	}
-	// pgx reports a connection closed under a query as an unexpected EOF
-	// inside its own (unexported) error, which says it is safe to retry.
-	if (errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)) && pgconn.SafeToRetry(err) {
+	// pgx reports a connection closed under a query (the server stopped, the
+	// network cut) as a bare unexpected EOF, which the stores wrap. No request
+	// body reaches a store unparsed (the shell parses forms, the file layer
+	// codes its own errors), so in a store's error it is the database's.
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) && pgconn.SafeToRetry(err) {
 		return apperr.UnavailableRetry
 	}
 	return 0

@@ -186,6 +186,9 @@ func parseForm(r *http.Request) *apperr.Error {
 			}
 		}
 	}
+	if apperr.CodeOf(err) == apperr.CodeUnavailable { // the temporary files of the parts: a full disk (503)
+		return apperr.Unavailable(err, 0)
+	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		e = apperr.New(apperr.CodeTooLarge, "web.err.too_large", max(mbe.Limit>>20, 1))
 	}

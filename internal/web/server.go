@@ -366,7 +366,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		m.requests.Inc()
 		m.latency.Observe(d.Seconds())
 		level := slog.LevelInfo
-		if sw.status >= 500 {
+		switch {
+		case sw.status == http.StatusServiceUnavailable: // the database or the disk, not a bug (LogUnavailable)
+			level = slog.LevelWarn
+		case sw.status >= 500:
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path, route)),
