@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -289,3 +290,67 @@ func TestPostgresDown(t *testing.T) {
 }
 
 
+
+// limitPages sets SQLite's max_page_count on every connection of d's pool (the
+// pragma is per connection): the database cannot grow past pages, and a
+// write that needs a new page fails with SQLITE_FULL, as on a full disk.
+func limitPages(t *testing.T, d *db.DB, pages int) {
+	t.Helper()
+	ctx := t.Context()
+	n := d.Stats().MaxOpenConnections
+	conns := make([]*sql.Conn, 0, n)
+	for range n { // held together: n distinct connections, every one of the pool
+		c, err := d.Raw().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		if _, err := c.ExecContext(ctx, fmt.Sprintf("pragma max_page_count = %d", pages)); err != nil {
+			t.Fatal(err)
+		}
+		c.Close()
+	}
+}
+
+// TestSQLiteDiskFull: with the SQLite file unable to grow (SQLITE_FULL for
+// real, through max_page_count on every pooled connection), a feedback post
+// answers 503 with Retry-After, the form shown again with what was typed and
+// the message that what was saved is safe; nothing is stored. Once the file
+// may grow again, the same post is stored, danchu not restarted.
+func TestSQLiteDiskFull(t *testing.T) {
+	d := db.OpenTest(t, db.SQLite)
+	logs := &logBuffer{}
+	_, srv := siteWith(t, d, &config.Config{DataDir: t.TempDir()}, logs)
+	defer func() {
+		if t.Failed() {
+			t.Log(logs.String())
+		}
+	}()
+	page := "/xa/" + demo.CommuneCode + "/phan-anh"
+	visitor := webtest.New(t, srv.URL)
+	var pages int
+	if err := d.QueryRow("pragma page_count").Scan(&pages); err != nil {
+		t.Fatal(err)
+	}
+	limitPages(t, d, pages)
+	desc := "Cống thoát nước bị tắc " + strings.Repeat("sau mưa lớn, ", 300) // a row that needs new pages
+	post := url.Values{"kind": {"feedback"}, "category": {"moi-truong"}, "description": {desc}, "key": {"dia-day-1"}}
+	code, body, hd := visitor.Post(page, page, post)
+	t.Logf("feedback post on a full SQLite file: %d, Retry-After %q", code, hd.Get("Retry-After"))
+	if code != http.StatusServiceUnavailable || hd.Get("Retry-After") != "30" || !strings.Contains(body, "có thể chưa được lưu") ||
+		!strings.Contains(body, "Cống thoát nước bị tắc sau mưa lớn") || !strings.Contains(body, `enctype="multipart/form-data"`) {
+		t.Errorf("%d, Retry-After %q; want 503, Retry-After 30, the message and the form with what was typed:\n%.3000s", code, hd.Get("Retry-After"), body)
+	}
+	if n := db.Count(t, d, "select count(*) from feedback_items"); n != 0 {
+		t.Errorf("%d items stored on a full file", n)
+	}
+	limitPages(t, d, 1<<30)
+	if code, body, _ := visitor.Post(page, page, post); code != http.StatusSeeOther {
+		t.Errorf("once the file may grow: %d\n%.2000s", code, body)
+	}
+	if n := db.Count(t, d, "select count(*) from feedback_items"); n != 1 {
+		t.Errorf("%d items stored once the file may grow, want 1", n)
+	}
+}

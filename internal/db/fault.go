@@ -52,45 +52,70 @@ func UnavailableWait(err error) time.Duration {
 	if err == nil || errors.Is(err, context.Canceled) {
 		return 0
 	}
-	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) {
-		switch c := pgErr.Code; {
+	// Every error of the tree counts, not only the first of a type: a group
+	// commit's "commit: no transaction is active" wraps, beside it, the
+	// SQLITE_FULL that rolled the transaction back.
+	var wait time.Duration
+	walk(err, func(e error) { wait = max(wait, waitOf(e)) })
+	return wait
+}
+
+// walk calls fn on err and every error it wraps, depth first.
+func walk(err error, fn func(error)) {
+	if err == nil {
+		return
+	}
+	fn(err)
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		walk(u.Unwrap(), fn)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			walk(e, fn)
+		}
+	}
+}
+
+// waitOf classifies one error of a tree by itself (not what it wraps).
+func waitOf(err error) time.Duration {
+	switch e := err.(type) {
+	case *pgconn.PgError:
+		switch c := e.Code; {
 		case strings.HasPrefix(c, "08"), strings.HasPrefix(c, "53"),
 			c == "57P01", c == "57P02", c == "57P03", c == "25006":
 			return apperr.UnavailableRetry
 		}
 		return 0
-	}
-	var sqErr *sqlite.Error
-	if errors.As(err, &sqErr) {
-		switch sqErr.Code() {
+	case *sqlite.Error:
+		switch e.Code() {
 		case sqlite3.SQLITE_IOERR_WRITE, sqlite3.SQLITE_IOERR_FSYNC, sqlite3.SQLITE_IOERR_DIR_FSYNC,
 			sqlite3.SQLITE_IOERR_TRUNCATE, sqlite3.SQLITE_IOERR_SHMSIZE:
 			return apperr.UnavailableRetry
 		}
-		switch sqErr.Code() & 0xff {
+		switch e.Code() & 0xff {
 		case sqlite3.SQLITE_FULL:
 			return apperr.UnavailableRetry
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
 			return BusyRetry
 		}
 		return 0
-	}
-	var connErr *pgconn.ConnectError
-	var netErr net.Error
-	switch {
-	case errors.As(err, &connErr), errors.As(err, &netErr),
-		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
-		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
-		errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EDQUOT), errors.Is(err, syscall.EROFS),
-		errors.Is(err, context.DeadlineExceeded):
+	case *pgconn.ConnectError, net.Error:
 		return apperr.UnavailableRetry
+	case syscall.Errno:
+		switch e {
+		case syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EPIPE, syscall.ENOSPC, syscall.EDQUOT, syscall.EROFS:
+			return apperr.UnavailableRetry
+		}
+		return 0
 	}
-	// pgx reports a connection closed under a query (the server stopped, the
-	// network cut) as a bare unexpected EOF, which the stores wrap. No request
-	// body reaches a store unparsed (the shell parses forms, the file layer
-	// codes its own errors), so in a store's error it is the database's.
-	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) && pgconn.SafeToRetry(err) {
+	switch err {
+	case driver.ErrBadConn, sql.ErrConnDone, context.DeadlineExceeded:
+		return apperr.UnavailableRetry
+	case io.ErrUnexpectedEOF:
+		// pgx reports a connection closed under a query (the server stopped,
+		// the network cut) as a bare unexpected EOF, which the stores wrap.
+		// No request body reaches a store unparsed (the shell parses forms,
+		// the file layer codes its own errors), so here it is the database's.
 		return apperr.UnavailableRetry
 	}
 	return 0
