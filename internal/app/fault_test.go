@@ -289,8 +289,6 @@ func TestPostgresDown(t *testing.T) {
 	}
 }
 
-
-
 // limitPages sets SQLite's max_page_count on every connection of d's pool (the
 // pragma is per connection): the database cannot grow past pages, and a
 // write that needs a new page fails with SQLITE_FULL, as on a full disk.
