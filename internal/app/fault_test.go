@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -350,5 +352,58 @@ func TestSQLiteDiskFull(t *testing.T) {
 	}
 	if n := db.Count(t, d, "select count(*) from feedback_items"); n != 1 {
 		t.Errorf("%d items stored once the file may grow, want 1", n)
+	}
+}
+
+// TestReadyzDisk: /readyz fails, saying "disk", while the data folder does not
+// take a file (here: the folder replaced by a file), and recovers once it does;
+// /healthz stays liveness only.
+func TestReadyzDisk(t *testing.T) {
+	d := db.OpenTest(t, db.SQLite)
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := os.Mkdir(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	_, srv := siteWith(t, d, &config.Config{DataDir: dir}, io.Discard)
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	until := func(status int) (int, string) {
+		deadline := time.Now().Add(app.ReadyProbeEvery + 10*time.Second)
+		code, body := get("/readyz")
+		for ; code != status && time.Now().Before(deadline); code, body = get("/readyz") {
+			time.Sleep(100 * time.Millisecond)
+		}
+		return code, body
+	}
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Fatalf("readyz: %d %q", code, body)
+	}
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir, []byte("not a folder"), 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := until(http.StatusServiceUnavailable); code != http.StatusServiceUnavailable || body != "disk unavailable\n" {
+		t.Errorf("readyz with the data folder unwritable: %d %q", code, body)
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("healthz: %d", code)
+	}
+	if err := os.Remove(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(dir, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if code, body := until(http.StatusOK); code != http.StatusOK {
+		t.Errorf("readyz once the folder is back: %d %q", code, body)
 	}
 }
