@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"danchu/internal/apperr"
 )
@@ -186,7 +187,9 @@ func parseForm(r *http.Request) *apperr.Error {
 			}
 		}
 	}
-	if apperr.CodeOf(err) == apperr.CodeUnavailable { // the temporary files of the parts: a full disk (503)
+	// The parts' temporary files on a full disk: 503 (a body cut short, an
+	// unexpected EOF, stays the client's: unreadable).
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EROFS) {
 		return apperr.Unavailable(err, 0)
 	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
