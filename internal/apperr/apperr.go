@@ -144,6 +144,9 @@ func (e *Error) After(d time.Duration) *Error {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Msg.String())
+	if e.Msg.Key == "" { // an error without a message of its own (Unavailable): its code
+		b.WriteString(string(e.Code))
+	}
 	names := make([]string, 0, len(e.FieldMsgs))
 	for k := range e.FieldMsgs {
 		names = append(names, k)

@@ -60,6 +60,24 @@ func TestUnavailableErrors(t *testing.T) {
 			return p.QueryRowContext(ctx, "select 1").Scan(&n)
 		}, apperr.UnavailableRetry},
 	}
+	faults = append(faults, fault{"postgres: the backend terminated under the connection (57P01, FATAL)", func(t *testing.T) error {
+		d := db.OpenTest(t, db.Postgres)
+		conn, err := d.Raw().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var pid int
+		if err := conn.QueryRowContext(ctx, "select pg_backend_pid()").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		var done bool
+		if err := d.QueryRow("select pg_terminate_backend($1)", pid).Scan(&done); err != nil || !done {
+			t.Fatalf("terminate backend %d: %v %v", pid, done, err)
+		}
+		var n int
+		return conn.QueryRowContext(ctx, "select 1").Scan(&n)
+	}, apperr.UnavailableRetry})
 	pg := func(code string, wait time.Duration) fault {
 		return fault{"postgres: SQLSTATE " + code, func(t *testing.T) error {
 			d := db.OpenTest(t, db.Postgres)
@@ -129,6 +147,7 @@ func TestUnavailableErrors(t *testing.T) {
 				t.Fatal("no error: the fault was not produced")
 			}
 			code, wait := apperr.CodeOf(err), apperr.RetryAfterOf(err)
+			t.Logf("%v → %s, Retry-After %v", err, code, wait)
 			switch {
 			case f.wait < 0:
 				if code != apperr.CodeInvalid {
