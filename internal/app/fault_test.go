@@ -144,6 +144,18 @@ func send(t *testing.T, c *http.Client, req *http.Request) answerOf {
 	return answerOf{status: resp.Proto + " " + resp.Status, code: resp.StatusCode, header: resp.Header, body: string(b)}
 }
 
+// said is what an answer says: a JSON body whole, a page's error message.
+func said(body string) string {
+	if strings.HasPrefix(body, "{") || strings.HasPrefix(body, "[") {
+		return strings.TrimSpace(body)
+	}
+	if _, p, ok := strings.Cut(body, `<section class="error">`); ok {
+		p, _, _ = strings.Cut(p, "</section>")
+		return strings.Join(strings.Fields(p), " ")
+	}
+	return fmt.Sprintf("%.200s", body)
+}
+
 // show is the status line and the headers a client relies on, for the log.
 func (a answerOf) show() string {
 	var b strings.Builder
@@ -224,7 +236,7 @@ func TestPostgresDown(t *testing.T) {
 
 	unavailable := func(name string, r answerOf, want ...string) {
 		t.Helper()
-		t.Logf("%s:\n\t%s", name, r.show())
+		t.Logf("%s:\n\t%s\n\t%s", name, r.show(), said(r.body))
 		if r.code != http.StatusServiceUnavailable || r.header.Get("Retry-After") != fmt.Sprint(int(apperr.UnavailableRetry/time.Second)) {
 			t.Errorf("%s: %s, Retry-After %q; want 503 with Retry-After 30:\n%.2000s", name, r.status, r.header.Get("Retry-After"), r.body)
 		}
