@@ -179,7 +179,7 @@ func (a *App) Handler() (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(a.DB.Raw(), string(a.DB.Dialect)))
-	s, err := web.NewServer(a.Log, reg, a.DB.PingContext)
+	s, err := web.NewServer(a.Log, reg, newReadiness(ReadyProbeEvery, a.ready).Ready)
 	if err != nil {
 		return nil, err
 	}

@@ -689,7 +689,7 @@ func TestOpen311Attacks(t *testing.T) {
 			{"a place twice", func() answer {
 				return o.postForm("requests.json", url.Values{"jurisdiction_id": {elsewhere}}, fields(nil))
 			}, 400, "jurisdiction_id được gửi hai lần"},
-			{"a body over the route's bound", huge, 400, "lớn quá 51 MB"},
+			{"a body over the route's bound", huge, 413, "lớn quá 51 MB"},
 			{"six photos", func() answer {
 				return o.postMultipart("requests.json", nil, fields(nil), good, good, good, good, good, good)
 			}, 400, "5 ảnh"},

@@ -42,9 +42,10 @@ func bigUpload(fields map[string]string, field string, size int64) (io.Reader, s
 var csrfOf = regexp.MustCompile(`name="csrf" value="([A-Z2-7]+)"`)
 
 // TestOversizedUpload: a form whose body is larger than its route allows is
-// answered with the form again and the size it may have ("too large"), not
-// with the CSRF refusal (whose token the middleware used to look for by
-// parsing the body itself), and nothing is stored.
+// answered 413 with the form again, the size it may have ("too large") and
+// what was typed before the files, not with the CSRF refusal (whose token the
+// middleware used to look for by parsing the body itself), and nothing is
+// stored.
 func TestOversizedUpload(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		a, srv := demoSite(t, d)
@@ -56,11 +57,11 @@ func TestOversizedUpload(t *testing.T) {
 		for _, tt := range []struct {
 			name, page, field string
 			size              int64
-			want              string
+			want, typed       string
 			table             string
 		}{
-			{"Feedback", "/xa/" + demo.CommuneCode + "/phan-anh", "photos", 52 << 20, "lớn quá 51 MB", "feedback_items"},
-			{"Disclosure", fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "files", 111 << 20, "lớn quá 110 MB", "disclosures"},
+			{"Feedback", "/xa/" + demo.CommuneCode + "/phan-anh", "photos", 52 << 20, "lớn quá 51 MB", ">Rác trên đường</textarea>", "feedback_items"},
+			{"Disclosure", fmt.Sprintf("/quan-tri/don-vi/%s/cong-khai", commune.OfficeKey()), "files", 111 << 20, "lớn quá 110 MB", `value="Quy chế dân chủ"`, "disclosures"},
 		} {
 			t.Run(tt.name, func(t *testing.T) {
 				_, page, _ := official.Get(tt.page)
@@ -68,7 +69,7 @@ func TestOversizedUpload(t *testing.T) {
 				if m == nil {
 					t.Fatalf("no csrf field on %s", tt.page)
 				}
-				body, ct := bigUpload(map[string]string{"csrf": m[1], "kind": "feedback", "category": "4", "title": "Quy chế", "description": "Rác"}, tt.field, tt.size)
+				body, ct := bigUpload(map[string]string{"csrf": m[1], "kind": "feedback", "category": "4", "title": "Quy chế dân chủ", "description": "Rác trên đường"}, tt.field, tt.size)
 				resp, err := official.C.Post(srv.URL+tt.page, ct, body)
 				if err != nil {
 					t.Fatal(err)
@@ -76,9 +77,9 @@ func TestOversizedUpload(t *testing.T) {
 				defer resp.Body.Close()
 				b, _ := io.ReadAll(resp.Body)
 				got := string(b)
-				if resp.StatusCode != http.StatusBadRequest || !strings.Contains(got, tt.want) || strings.Contains(got, "Biểu mẫu đã hết hạn") ||
-					!strings.Contains(got, `enctype="multipart/form-data"`) {
-					t.Errorf("%d, want 400 with %q and the form again; got:\n%.3000s", resp.StatusCode, tt.want, got)
+				if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(got, tt.want) || strings.Contains(got, "Biểu mẫu đã hết hạn") ||
+					!strings.Contains(got, `enctype="multipart/form-data"`) || !strings.Contains(got, tt.typed) {
+					t.Errorf("%d, want 413 with %q, the form again and %q typed; got:\n%.3000s", resp.StatusCode, tt.want, tt.typed, got)
 				}
 				if n := db.Count(t, d, "select count(*) from "+tt.table); n != 0 {
 					t.Errorf("%d rows stored in %s", n, tt.table)

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -23,8 +25,53 @@ const (
 	CodeForbidden Code = "forbidden"
 	CodeConflict  Code = "conflict"
 	CodeTooMany   Code = "too_many"
-	CodeInternal  Code = "internal"
+	// CodeUnavailable: what the request needs (the database, the disk) cannot
+	// take it now; nothing the person did is wrong, and the same request may
+	// succeed in a few minutes (503 with Retry-After).
+	CodeUnavailable Code = "unavailable"
+	// CodeTooLarge: the request's body is larger than its address takes (413).
+	CodeTooLarge Code = "too_large"
+	CodeInternal Code = "internal"
 )
+
+// UnavailableRetry is the wait told to a client when the database or the disk
+// cannot take a request (Retry-After of a 503): long enough for a restarted
+// PostgreSQL or a freed disk, short enough that a person tries again.
+const UnavailableRetry = 30 * time.Second
+
+// Unavailable marks err, which means that a store cannot take a request now, as
+// CodeUnavailable with the wait to tell the client (0: UnavailableRetry). It
+// has no message key: the web layer says, in the request's language, that what
+// was saved is safe and to try again.
+func Unavailable(err error, wait time.Duration) *Error {
+	if wait <= 0 {
+		wait = UnavailableRetry
+	}
+	return &Error{Code: CodeUnavailable, Err: err, RetryAfter: wait}
+}
+
+// classifier recognises, in an uncoded error, a store that cannot take a request
+// now (the database package registers the drivers' errors): the wait, or 0.
+var classifier atomic.Pointer[func(error) time.Duration]
+
+// RegisterUnavailable sets how uncoded errors that mean "cannot take it now"
+// are recognised (package db, for its drivers' errors, at init), so that an
+// error a store returned unwrapped (a read's Scan) is still a 503.
+func RegisterUnavailable(f func(error) time.Duration) { classifier.Store(&f) }
+
+// unavailableWait is how long a client should wait before retrying a request
+// that failed with err, when err means a store cannot take it now (0 when not):
+// a full disk or quota, a read-only file system, or what the registered
+// classifier recognises.
+func unavailableWait(err error) time.Duration {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EROFS) {
+		return UnavailableRetry
+	}
+	if f := classifier.Load(); f != nil {
+		return (*f)(err)
+	}
+	return 0
+}
 
 // Msg is a message to show a person: a key in the catalog of the room that
 // defines it and the arguments its text is formatted with; an argument that is
@@ -97,6 +144,9 @@ func (e *Error) After(d time.Duration) *Error {
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Msg.String())
+	if e.Msg.Key == "" { // an error without a message of its own (Unavailable): its code
+		b.WriteString(string(e.Code))
+	}
 	names := make([]string, 0, len(e.FieldMsgs))
 	for k := range e.FieldMsgs {
 		names = append(names, k)
@@ -117,20 +167,36 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// RetryAfterOf returns the wait of a CodeTooMany error (0 otherwise).
+// RetryAfterOf returns the wait of a CodeTooMany or CodeUnavailable error (0
+// otherwise).
 func RetryAfterOf(err error) time.Duration {
 	var e *Error
-	if errors.As(err, &e) && e.Code == CodeTooMany {
+	coded := errors.As(err, &e)
+	switch {
+	case coded && e.Code == CodeTooMany:
 		return e.RetryAfter
+	case coded && e.Code == CodeUnavailable && e.RetryAfter > 0:
+		return e.RetryAfter
+	case CodeOf(err) == CodeUnavailable:
+		if d := unavailableWait(err); d > 0 {
+			return d
+		}
+		return UnavailableRetry
 	}
 	return 0
 }
 
-// CodeOf returns the code of the first coded error in err's chain, or CodeInternal.
+// CodeOf returns the code of the first coded error in err's chain; an uncoded
+// (or internal) error that means a store cannot take the request now (a
+// database down, a disk full: see RegisterUnavailable) is CodeUnavailable;
+// anything else CodeInternal.
 func CodeOf(err error) Code {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e.Code != CodeInternal {
 		return e.Code
+	}
+	if err != nil && unavailableWait(err) > 0 {
+		return CodeUnavailable
 	}
 	return CodeInternal
 }

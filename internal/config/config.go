@@ -442,12 +442,32 @@ func (c *Config) CheckDataDir() error {
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return fail(err)
 	}
-	f, err := os.CreateTemp(c.DataDir, ".write-check-*")
-	if err != nil {
+	if err := WriteCheck(c.DataDir); err != nil {
 		return fail(err)
 	}
-	f.Close()
-	return os.Remove(f.Name())
+	return nil
+}
+
+// WriteCheck proves that dir takes a file now: it writes a small file (a
+// block's worth, so that a full disk or an exhausted quota refuses it: an empty
+// file needs no block), flushes it to disk and removes it. The start
+// (CheckDataDir) and the readiness probe use it.
+func WriteCheck(dir string) error {
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(make([]byte, 4096))
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if rerr := os.Remove(f.Name()); err == nil {
+		err = rerr
+	}
+	return err
 }
 
 // Check validates the settings that do not need the network or the database,

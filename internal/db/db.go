@@ -205,7 +205,13 @@ func (d *DB) NowMillis() int64 { return d.Now().UnixMilli() }
 
 // RunInTx runs fn in a transaction and commits it, or rolls back if fn fails.
 // Serialization failures (PostgreSQL 40001/40P01, SQLite BUSY) are retried.
+// An error that means the database cannot take the write now (UnavailableWait:
+// PostgreSQL down, a full disk) is returned as apperr.CodeUnavailable.
 func (d *DB) RunInTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	return unavailable(d.runInTx(ctx, fn))
+}
+
+func (d *DB) runInTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	const attempts = 5
 	var err error
 	for i := 0; i < attempts; i++ {

@@ -166,6 +166,7 @@ func (g *GroupCommit[T]) flush(batch []request[T]) {
 				break
 			}
 		}
+		err = unavailable(err) // a commit that failed for a full disk (SQLite rolled back at the first failure)
 	}
 	for i, r := range batch {
 		switch {

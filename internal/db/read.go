@@ -15,7 +15,8 @@ import (
 // QueryContext runs a read and returns its rows.
 func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	checkRead(query)
-	return d.pool.QueryContext(ctx, query, args...)
+	rows, err := d.pool.QueryContext(ctx, query, args...)
+	return rows, unavailable(err)
 }
 
 // QueryRowContext runs a read of at most one row.

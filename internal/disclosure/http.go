@@ -544,9 +544,6 @@ func (h *handlers) manage(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 // readDraft reads the form of a new or corrected disclosure and its files.
 func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), error) {
 	closeAll := func() {}
-	if err := web.FormError(r, "files"); err != nil { // too large: the shell read the body (HandleUpload)
-		return Draft{}, nil, nil, closeAll, err
-	}
 	v := func(k string) string { return r.FormValue(k) }
 	n := web.FormNumbers(r) // a select: left empty, the service asks to choose
 	cat := n.Optional("category", apperr.M("disclosure.field.category"), 0)
@@ -566,6 +563,11 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 			ch.End, _ = legal.ParseDate(end)
 		}
 		d.Channels = append(d.Channels, ch)
+	}
+	// Too large: the shell read the body (HandleUpload) and kept what was
+	// typed before the files, shown again with the form.
+	if err := web.FormError(r, "files"); err != nil {
+		return Draft{}, nil, values, closeAll, err
 	}
 	if err := n.Err(); err != nil {
 		return d, nil, values, closeAll, err

@@ -90,10 +90,13 @@ func (o o311) fail(w http.ResponseWriter, f string, status int, msg string) {
 // failErr answers an error from the service in the spec's format.
 func (o o311) failErr(w http.ResponseWriter, r *http.Request, f string, err error) {
 	status := web.StatusOf(err)
-	if status >= 500 {
+	if status == http.StatusInternalServerError {
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		o.web.Error(w, r, err) // logged with the request ID; the page says to try again
 		return
+	}
+	if status == http.StatusServiceUnavailable { // the database or the disk: the spec's format, Retry-After below
+		o.web.LogUnavailable(r, err)
 	}
 	if d := apperr.RetryAfterOf(err); d > 0 {
 		web.SetRetryAfter(w, d)

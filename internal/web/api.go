@@ -234,9 +234,12 @@ func (s *Server) APIError(w http.ResponseWriter, r *http.Request, err error) {
 	setRetryAfter(w, err)
 	var body APIErrorBody
 	code := apperr.CodeOf(err)
-	if status == http.StatusInternalServerError {
+	switch status {
+	case http.StatusInternalServerError:
 		code = apperr.CodeInternal
 		s.log.Error("api request failed", "err", err, "path", logPath(r.URL.Path, r.Pattern), "request_id", requestID(r))
+	case http.StatusServiceUnavailable:
+		s.LogUnavailable(r, err)
 	}
 	body.Error.Code, body.Error.Message, body.Error.RequestID = string(code), s.Message(r, err), requestID(r)
 	var e *apperr.Error

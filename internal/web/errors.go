@@ -17,10 +17,27 @@ import (
 // detail is only logged).
 func (s *Server) Message(r *http.Request, err error) string {
 	var e *apperr.Error
+	if apperr.CodeOf(err) == apperr.CodeUnavailable && (!errors.As(err, &e) || e.Msg.Key == "") {
+		return s.T(r, unavailableKey(r))
+	}
 	if !errors.As(err, &e) || e.Code == apperr.CodeInternal || e.Msg.Key == "" {
 		return s.T(r, "error.500.body")
 	}
 	return s.T(r, e.Msg.Key, e.Msg.Args...)
+}
+
+// unavailableKey is what a 503 says (apperr.CodeUnavailable: the database or
+// the disk cannot take the request now): after a write, that what was saved
+// before is safe, that what was just sent may not have been saved, and to send
+// it again in a few minutes (a form that creates something carries an
+// idempotency key: sent twice, it is stored once); after a read, that the data
+// is safe and to reload in a few minutes.
+func unavailableKey(r *http.Request) string {
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return "error.503.read"
+	}
+	return "error.503.write"
 }
 
 // FieldMessages is what is wrong with each form field of err, in the request's
@@ -43,7 +60,7 @@ func (s *Server) FieldMessages(r *http.Request, err error) map[string]string {
 
 // FormFailure is what a form shown again needs from a failed submission.
 type FormFailure struct {
-	Status  int               // 400, 409 or 429
+	Status  int               // 400, 409, 413, 429 or 503
 	Message string            // in the request's language
 	Fields  map[string]string // field name -> message ("" only marks it)
 	// Values is what was typed, field name -> first value (passwords and the
@@ -70,8 +87,10 @@ func Typed(r *http.Request) (map[string]string, map[string][]string) {
 
 // FailForm is the one rule for a form whose submission failed. An error the
 // person can fix on the form — invalid input (400), a conflict with what is
-// stored (409), or too many attempts (429, with Retry-After set) — is shown on
-// the form again: FailForm returns its status, message and field messages and
+// stored (409), a body larger than the route takes (413), or too many attempts
+// (429, with Retry-After set) — is shown on the form again, and so is a
+// database or disk that cannot take the write now (503, with Retry-After: what
+// was typed is not lost, the person sends it again in a few minutes): FailForm returns its status, message and field messages and
 // true, and the caller renders the form with what was typed. Anything else — not
 // found, forbidden, internal — is answered with the error page (Server.Error)
 // and FailForm returns false: the form has nothing to offer there.
@@ -82,8 +101,11 @@ func Typed(r *http.Request) (map[string]string, map[string][]string) {
 //	return
 func (s *Server) FailForm(w http.ResponseWriter, r *http.Request, err error) (FormFailure, bool) {
 	switch apperr.CodeOf(err) {
-	case apperr.CodeInvalid, apperr.CodeConflict, apperr.CodeTooMany:
+	case apperr.CodeInvalid, apperr.CodeConflict, apperr.CodeTooMany, apperr.CodeTooLarge, apperr.CodeUnavailable:
 		setRetryAfter(w, err)
+		if apperr.CodeOf(err) == apperr.CodeUnavailable {
+			s.LogUnavailable(r, err)
+		}
 		f := FormFailure{Status: StatusOf(err), Message: s.Message(r, err), Fields: s.FieldMessages(r, err)}
 		f.Values, f.Lists = Typed(r)
 		return f, true
@@ -92,7 +114,8 @@ func (s *Server) FailForm(w http.ResponseWriter, r *http.Request, err error) (Fo
 	return FormFailure{}, false
 }
 
-// setRetryAfter sets Retry-After for a CodeTooMany error that says how long.
+// setRetryAfter sets Retry-After for a CodeTooMany error that says how long,
+// and for a CodeUnavailable one (apperr.RetryAfterOf).
 func setRetryAfter(w http.ResponseWriter, err error) {
 	if d := apperr.RetryAfterOf(err); d > 0 {
 		SetRetryAfter(w, d)
@@ -106,7 +129,7 @@ func RetrySeconds(d time.Duration) int {
 	return max(int((d+time.Second-1)/time.Second), 1)
 }
 
-// SetRetryAfter sets the Retry-After header of a 429 to the wait d
+// SetRetryAfter sets the Retry-After header of a 429 or 503 to the wait d
 // (RetrySeconds): the one rounding for pages, forms and APIs.
 func SetRetryAfter(w http.ResponseWriter, d time.Duration) {
 	w.Header().Set("Retry-After", strconv.Itoa(RetrySeconds(d)))

@@ -8,8 +8,11 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -41,6 +44,10 @@ func TestFailForm(t *testing.T) {
 		"not_found": apperr.New(apperr.CodeNotFound, "t.err.used", "X4"),
 		"forbidden": apperr.New(apperr.CodeForbidden, "t.err.used", "X5"),
 		"internal":  errors.New("secret detail"),
+		"too_large": apperr.New(apperr.CodeTooLarge, "t.err.used", "X6"),
+		// The database or the disk: coded at the db layer, or a raw full disk.
+		"unavailable": fmt.Errorf("save: %w", apperr.Unavailable(errors.New("secret detail"), 0)),
+		"disk_full":   fmt.Errorf("store upload: %w", &os.PathError{Op: "write", Path: "/secret detail", Err: syscall.ENOSPC}),
 	}
 	s.HandleFunc("GET /form", func(w http.ResponseWriter, r *http.Request) {
 		if f, ok := s.FailForm(w, r, errs[r.URL.Query().Get("e")]); ok {
@@ -63,6 +70,10 @@ func TestFailForm(t *testing.T) {
 		{"not_found", "en", 404, "Code X4 is already used.", ""},
 		{"forbidden", "vi", 403, "Mã X5 đã được dùng.", ""},
 		{"internal", "vi", 500, "Hệ thống đang gặp sự cố", ""},
+		{"too_large", "vi", 413, "FORM Mã X6 đã được dùng.", ""},
+		{"unavailable", "vi", 503, "FORM Máy chủ tạm thời không đọc được dữ liệu. Dữ liệu đã lưu vẫn an toàn.", "30"},
+		{"unavailable", "en", 503, "FORM The server cannot read its data right now. The data already saved is safe.", "30"},
+		{"disk_full", "vi", 503, "FORM Máy chủ tạm thời không đọc được dữ liệu.", "30"},
 	} {
 		t.Run(tt.e+"/"+tt.lang, func(t *testing.T) {
 			req, _ := http.NewRequest("GET", srv.URL+"/form?e="+tt.e, nil)
@@ -104,5 +115,58 @@ func TestSetRetryAfter(t *testing.T) {
 		if got := w.Header().Get("Retry-After"); got != tt.want || strconv.Itoa(web.RetrySeconds(tt.d)) != tt.want {
 			t.Errorf("%v: Retry-After %q, RetrySeconds %d, want %s", tt.d, got, web.RetrySeconds(tt.d), tt.want)
 		}
+	}
+}
+
+// TestUnavailable: a database or disk that cannot take the request is a 503
+// with Retry-After everywhere: the error page says, after a write, that what
+// was saved is safe and what was just sent may not have been (and to send it
+// again in a few minutes), after a read to reload; the JSON API answers its
+// own format with the code "unavailable"; the cause is logged as a warning,
+// never shown.
+func TestUnavailable(t *testing.T) {
+	var logs strings.Builder
+	s, err := web.NewServer(slog.New(slog.NewTextHandler(&logs, nil)), prometheus.NewRegistry(), func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	cause := apperr.Unavailable(errors.New("dial tcp 10.0.0.5:5432: connection refused"), 0)
+	s.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) { s.Error(w, r, cause) })
+	s.HandleFunc("POST /page", func(w http.ResponseWriter, r *http.Request) { s.Error(w, r, cause) })
+	s.HandleFunc("GET /api/v1/x", func(w http.ResponseWriter, r *http.Request) { s.APIError(w, r, cause) })
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	for _, tt := range []struct {
+		method, path, lang, want string
+	}{
+		{"GET", "/page", "vi", "Máy chủ tạm thời không đọc được dữ liệu. Dữ liệu đã lưu vẫn an toàn. Hãy đợi vài phút rồi tải lại trang."},
+		{"POST", "/page", "vi", "Những gì đã lưu trước đây vẫn an toàn, nhưng nội dung bạn vừa gửi có thể chưa được lưu. Hãy đợi vài phút rồi gửi lại"},
+		{"POST", "/page", "en", "What was saved before is safe, but what you just sent may not have been saved. Wait a few minutes and send it again"},
+		{"GET", "/api/v1/x", "vi", `"code":"unavailable","message":"Máy chủ tạm thời không đọc được dữ liệu.`},
+	} {
+		t.Run(tt.method+tt.path+"/"+tt.lang, func(t *testing.T) {
+			var body io.Reader
+			if tt.method == "POST" {
+				body = strings.NewReader(url.Values{"a": {"b"}}.Encode())
+			}
+			req, _ := http.NewRequest(tt.method, srv.URL+tt.path, body)
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.AddCookie(&http.Cookie{Name: "lang", Value: tt.lang})
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 503 || resp.Header.Get("Retry-After") != "30" || !strings.Contains(string(b), tt.want) {
+				t.Errorf("%d Retry-After %q %.600s; want 503, 30, %q", resp.StatusCode, resp.Header.Get("Retry-After"), b, tt.want)
+			}
+			if strings.Contains(string(b), "10.0.0.5") {
+				t.Error("the cause is shown")
+			}
+		})
+	}
+	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "10.0.0.5") || strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("the cause is logged as a warning:\n%s", logs.String())
 	}
 }

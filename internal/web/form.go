@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -10,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"danchu/internal/apperr"
 )
@@ -36,9 +39,11 @@ func (s *Server) HandleUpload(pattern string, maxBytes int64, h http.HandlerFunc
 type formErrKey struct{}
 
 // FormError is why the body of a request to an upload route could not be read
-// (too large, broken), as a keyed error to show with the form, with fields
-// (the form's file inputs) marked; nil when it was read. The form's values
-// are then empty.
+// (too large: apperr.CodeTooLarge, 413; broken: 400), as a keyed error to show
+// with the form, with fields (the form's file inputs) marked; nil when it was
+// read. The form's values are then empty, except, for a body too large, the
+// text fields sent before the files (to show again what was typed; the CSRF
+// check was skipped, so they must not be acted on).
 func FormError(r *http.Request, fields ...string) error {
 	e, _ := r.Context().Value(formErrKey{}).(*apperr.Error)
 	if e == nil {
@@ -53,9 +58,10 @@ func FormError(r *http.Request, fields ...string) error {
 // (the CSRF check) or handler looks at a field: it bounds the body by the
 // route's limit (MaxFormBytes, or what HandleUpload declared) and parses it
 // once, URL-encoded or multipart with MultipartMemory. A body that cannot be
-// read is refused here with what is wrong ("too large: at most N MB", 400)
-// except on an upload route, where the request goes on with empty values and
-// the reason in FormError, so that its handler shows the form again. A part
+// read is refused here with what is wrong ("too large: at most N MB", 413;
+// broken, 400) except on an upload route, where the request goes on with
+// empty values (but what was typed before the files, when too large) and the
+// reason in FormError, so that its handler shows the form again. A part
 // header (field or file name) with a control character cannot be parsed; its
 // reason is the text boundary's (Text), not "unreadable".
 func (s *Server) readForm(next http.Handler) http.Handler {
@@ -71,6 +77,11 @@ func (s *Server) readForm(next http.Handler) http.Handler {
 			}
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
+		var head *headRecorder
+		if upload {
+			head = &headRecorder{ReadCloser: r.Body, max: MultipartMemory}
+			r.Body = head
+		}
 		err := parseForm(r)
 		// The server removes the temporary files of the request it made, not
 		// of this one, which middleware may have copied to carry a context.
@@ -85,12 +96,69 @@ func (s *Server) readForm(next http.Handler) http.Handler {
 		}
 		r.Form, r.PostForm = r.URL.Query(), url.Values{}
 		r.MultipartForm = &multipart.Form{Value: map[string][]string{}, File: map[string][]*multipart.FileHeader{}}
+		if upload && err.Code == apperr.CodeTooLarge {
+			// What was typed before the files is kept to be shown again
+			// with the form (FailForm, Typed): never files, never acted on.
+			for k, vs := range typedBefore(r, head.b.Bytes()) {
+				r.PostForm[k] = vs
+				r.Form[k] = append(r.Form[k], vs...)
+				r.MultipartForm.Value[k] = vs
+			}
+		}
 		if !upload {
 			s.refuse(w, r, err)
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), formErrKey{}, err)))
 	})
+}
+
+// headRecorder keeps the first max bytes read from a body: of an upload too
+// large to be parsed, the fields sent before the files (typedBefore).
+type headRecorder struct {
+	io.ReadCloser
+	max int
+	b   bytes.Buffer
+}
+
+func (h *headRecorder) Read(p []byte) (int, error) {
+	n, err := h.ReadCloser.Read(p)
+	if room := h.max - h.b.Len(); room > 0 {
+		h.b.Write(p[:min(n, room)])
+	}
+	return n, err
+}
+
+// typedBefore reads the text fields of a multipart body's first bytes (head):
+// every field that ends within them, up to the first part that is cut. Files
+// are skipped. It is what a too-large upload's form shows again: what was
+// typed is not lost with the body.
+func typedBefore(r *http.Request, head []byte) url.Values {
+	out := url.Values{}
+	_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || params["boundary"] == "" {
+		return out
+	}
+	mr := multipart.NewReader(bytes.NewReader(head), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			return out
+		}
+		if p.FileName() != "" {
+			if _, err := io.Copy(io.Discard, p); err != nil {
+				return out
+			}
+			continue
+		}
+		v, err := io.ReadAll(p)
+		if err != nil { // cut within the value: it would be shown half
+			return out
+		}
+		if name := p.FormName(); name != "" {
+			out[name] = append(out[name], string(v))
+		}
+	}
 }
 
 // parseForm reads a URL-encoded or multipart body; other bodies are left to
@@ -119,8 +187,13 @@ func parseForm(r *http.Request) *apperr.Error {
 			}
 		}
 	}
+	// The parts' temporary files on a full disk: 503 (a body cut short, an
+	// unexpected EOF, stays the client's: unreadable).
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EROFS) {
+		return apperr.Unavailable(err, 0)
+	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
-		e = apperr.New(apperr.CodeInvalid, "web.err.too_large", max(mbe.Limit>>20, 1))
+		e = apperr.New(apperr.CodeTooLarge, "web.err.too_large", max(mbe.Limit>>20, 1))
 	}
 	e.Err = err
 	return e

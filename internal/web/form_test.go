@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"danchu/internal/apperr"
+	_ "danchu/internal/db" // its classifier (apperr.RegisterUnavailable) counts an unexpected EOF: TestUploadCutShort
 	"danchu/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -71,10 +73,10 @@ func TestReadForm(t *testing.T) {
 		csrf       string // what the middleware read
 	}{
 		{"Form", "/form", urlenc, 10, 200, "form:x", "T"},
-		{"FormTooLarge", "/form", urlenc, 2 << 20, 400, "lớn quá 1 MB", ""},
-		{"MultipartOnFormRouteTooLarge", "/form", multi, 2 << 20, 400, "lớn quá 1 MB", ""},
+		{"FormTooLarge", "/form", urlenc, 2 << 20, 413, "lớn quá 1 MB", ""},
+		{"MultipartOnFormRouteTooLarge", "/form", multi, 2 << 20, 413, "lớn quá 1 MB", ""},
 		{"Upload", "/upload", multi, 1 << 20, 200, "upload:x:1", "T"},
-		{"UploadTooLarge", "/upload", multi, 3 << 20, 400, `refused:web.err.too_large:true:""`, ""},
+		{"UploadTooLarge", "/upload", multi, 3 << 20, 413, `refused:web.err.too_large:true:"x"`, "T"}, // what was typed before the file is kept
 		{"UploadBroken", "/upload", func(int) (io.Reader, string) {
 			return strings.NewReader("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx"), "multipart/form-data; boundary=b"
 		}, 0, 400, `refused:web.err.form_unreadable`, ""},
@@ -138,5 +140,32 @@ func TestUploadTempFilesRemoved(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) != 0 {
 		t.Fatalf("%d temporary files left after the request, want none", len(left))
+	}
+}
+
+// TestUploadCutShort: an upload whose connection breaks in the middle of the
+// body (an unexpected EOF) is the client's unreadable form (400), not the
+// server's unavailability: only a full disk under the parts' temporary files
+// is a 503.
+func TestUploadCutShort(t *testing.T) {
+	s, err := web.NewServer(slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(), func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan error, 1)
+	s.HandleUpload("POST /upload", 2<<20, func(w http.ResponseWriter, r *http.Request) { got <- web.FormError(r, "files") })
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f.pdf\"\r\n\r\n%PDF-1.4 and then"
+	fmt.Fprintf(conn, "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: %d\r\n\r\n%s", len(body)+1000, body)
+	conn.(*net.TCPConn).CloseWrite() // the rest never comes
+	err = <-got
+	conn.Close()
+	if apperr.CodeOf(err) != apperr.CodeInvalid || apperr.KeyOf(err) != "web.err.form_unreadable" {
+		t.Errorf("a body cut short: %v (code %s), want web.err.form_unreadable", err, apperr.CodeOf(err))
 	}
 }

@@ -117,7 +117,13 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 		if err := s.ready(ctx); err != nil {
 			s.log.Warn("not ready", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
-			w.Write([]byte("database unavailable\n"))
+			var nr *NotReady
+			if !errors.As(err, &nr) || len(nr.Reasons) == 0 {
+				nr = &NotReady{Reasons: []string{"database"}}
+			}
+			for _, why := range nr.Reasons {
+				w.Write([]byte(why + " unavailable\n"))
+			}
 			return
 		}
 		w.Write([]byte("ok\n"))
@@ -130,6 +136,27 @@ func NewServer(log *slog.Logger, reg *prometheus.Registry, ready func(context.Co
 	s.APIErrors("/api/", s.APIError)
 	s.mux.HandleFunc("/", s.NotFound)
 	return s, nil
+}
+
+// NotReady is the error of a readiness check (NewServer's ready) that says why
+// in words safe to show: /readyz answers 503 with one line "<reason>
+// unavailable" per reason ("database", "disk"); the cause goes to the log.
+type NotReady struct {
+	Reasons []string
+	Err     error
+}
+
+func (e *NotReady) Error() string {
+	return "not ready (" + strings.Join(e.Reasons, ", ") + "): " + errString(e.Err)
+}
+
+func (e *NotReady) Unwrap() error { return e.Err }
+
+func errString(err error) string {
+	if err == nil {
+		return "no cause"
+	}
+	return err.Error()
 }
 
 // HandleFunc registers a handler for a ServeMux pattern such as "GET /xa/{code}".
@@ -207,6 +234,9 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusInternalServerError:
 		s.log.Error("request failed", "err", err, "path", logPath(r.URL.Path, r.Pattern), "request_id", requestID(r))
 		ev.Heading, ev.Message = s.T(r, "error.500.title"), s.T(r, "error.500.body")
+	case http.StatusServiceUnavailable:
+		s.LogUnavailable(r, err)
+		ev.Heading = s.T(r, "error.503.title")
 	default:
 		ev.Heading = s.T(r, "error."+strconv.Itoa(status)+".title")
 	}
@@ -226,8 +256,19 @@ func StatusOf(err error) int {
 		return http.StatusConflict
 	case apperr.CodeTooMany:
 		return http.StatusTooManyRequests
+	case apperr.CodeTooLarge:
+		return http.StatusRequestEntityTooLarge
+	case apperr.CodeUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
+}
+
+// LogUnavailable logs a request refused because the database or the disk
+// could not take it (503): a warning with the cause, for the operator.
+func (s *Server) LogUnavailable(r *http.Request, err error) {
+	s.log.Warn("request refused: database or disk unavailable", "err", err, "path", logPath(r.URL.Path, r.Pattern),
+		"method", r.Method, "request_id", requestID(r))
 }
 
 // NotFound renders the friendly 404 page.
@@ -325,7 +366,10 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		m.requests.Inc()
 		m.latency.Observe(d.Seconds())
 		level := slog.LevelInfo
-		if sw.status >= 500 {
+		switch {
+		case sw.status == http.StatusServiceUnavailable: // the database or the disk, not a bug (LogUnavailable)
+			level = slog.LevelWarn
+		case sw.status >= 500:
 			level = slog.LevelError
 		}
 		s.log.LogAttrs(r.Context(), level, "request", slog.String("method", r.Method), slog.String("path", logPath(r.URL.Path, route)),
