@@ -6,16 +6,19 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"image"
 	"image/color"
 	"image/png"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	osexec "os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -470,3 +473,384 @@ func TestBackupUnderLoad(t *testing.T) {
 }
 
 func sha(b []byte) string { h := sha256.Sum256(b); return hex.EncodeToString(h[:]) }
+
+// metricValue reads one sample of the Prometheus text format (-1: absent).
+func metricValue(body, name string) float64 {
+	m := regexp.MustCompile(`(?m)^` + name + ` (\S+)$`).FindStringSubmatch(body)
+	if m == nil {
+		return -1
+	}
+	var v float64
+	fmt.Sscan(m[1], &v)
+	return v
+}
+
+// The scheduled backup of serve on a fake clock: a backup when the newest is
+// an interval old (and not before), the newest --backup-keep kept, old ones
+// removed only after a new one succeeded; a failure logged with the job's
+// name and counted in /metrics, the last success's time there too, also
+// after a restart.
+func TestScheduledBackup(t *testing.T) {
+	ctx := context.Background()
+	d := db.OpenTest(t, db.SQLite)
+	dataDir := t.TempDir()
+	const token = "0123456789abcdef0123456789abcdef"
+	cfg := &config.Config{DataDir: dataDir, BackupEvery: time.Hour, BackupKeep: 3, MetricsToken: token}
+	logs := newLockedBuffer()
+	newApp := func() (*app.App, app.Job, func() string) {
+		a := app.New(cfg, d, slog.New(slog.NewJSONHandler(logs, nil)))
+		t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		i := slices.IndexFunc(a.Jobs, func(j app.Job) bool { return j.Name == "backup" })
+		if i < 0 {
+			t.Fatal("no backup job with --backup-every")
+		}
+		scrape := func() string {
+			req, _ := http.NewRequest("GET", srv.URL+"/metrics", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return string(b)
+		}
+		return a, a.Jobs[i], scrape
+	}
+	a, job, scrape := newApp()
+	if job.Every != time.Minute {
+		t.Errorf("the job looks every %s, want every minute (a restart puts nothing off by an interval)", job.Every)
+	}
+	if v := metricValue(scrape(), "danchu_backup_last_success_timestamp_seconds"); v != 0 {
+		t.Errorf("last success before any backup: %v, want 0", v)
+	}
+	clock := time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC)
+	d.Now = func() time.Time { return clock }
+	var made []string
+	for i := range 5 {
+		if err := job.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, backup.Name(clock))
+		// Not due again until an hour has passed.
+		clock = clock.Add(59 * time.Minute)
+		if err := job.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if list, _ := backup.List(cfg.BackupFolder()); len(list) != min(i+1, 3) {
+			t.Fatalf("after backup %d: %d kept", i+1, len(list))
+		}
+		clock = clock.Add(time.Minute)
+	}
+	list, _ := backup.List(filepath.Join(dataDir, "backups"))
+	var kept []string
+	for _, f := range list {
+		kept = append(kept, filepath.Base(f.Path))
+	}
+	if !slices.Equal(kept, made[2:]) {
+		t.Errorf("kept %v, want the 3 newest %v", kept, made[2:])
+	}
+	newest := list[len(list)-1]
+	body := scrape()
+	if v := metricValue(body, "danchu_backup_last_success_timestamp_seconds"); v != float64(newest.At.Unix()) {
+		t.Errorf("last success %v, want %d", v, newest.At.Unix())
+	}
+	if v := metricValue(body, "danchu_backup_last_size_bytes"); v <= 0 {
+		t.Errorf("last size %v", v)
+	}
+	// Each one restores.
+	to := filepath.Join(t.TempDir(), "r")
+	if code, out, errs := run(t, ctx, "restore", newest.Path, "--db", "sqlite:"+filepath.Join(to, "danchu.db"), "--data-dir", to); code != 0 {
+		t.Fatalf("restore a scheduled backup: exit %d\n%s%s", code, out, errs)
+	}
+
+	// The folder cannot be written (a file is in its place): the job fails,
+	// says so in the log and in /metrics, and the backups made stay.
+	blocked := filepath.Join(t.TempDir(), "not-a-folder")
+	os.WriteFile(blocked, []byte("x"), 0o600)
+	cfg.BackupDir = filepath.Join(blocked, "backups")
+	jctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- app.RunJobs(jctx, a.Log, job) }()
+	line := logs.await(t, 10*time.Second, map[string]string{"msg": "job failed", "job": "backup"})
+	cancel()
+	<-done
+	if err, _ := line[0]["err"].(string); !strings.Contains(err, "not-a-folder") {
+		t.Errorf("the logged failure does not say where: %q", err)
+	}
+	body = scrape()
+	if v := metricValue(body, "danchu_backup_failures_total"); v != 1 {
+		t.Errorf("failures %v, want 1", v)
+	}
+	if v := metricValue(body, "danchu_backup_last_failure_timestamp_seconds"); v != float64(clock.Unix()) {
+		t.Errorf("last failure %v, want %d", v, clock.Unix())
+	}
+	if v := metricValue(body, "danchu_backup_last_success_timestamp_seconds"); v != float64(newest.At.Unix()) {
+		t.Errorf("last success moved on a failure: %v", v)
+	}
+	if again, _ := backup.List(filepath.Join(dataDir, "backups")); len(again) != 3 {
+		t.Errorf("%d backups after the failure, want the 3 made", len(again))
+	}
+
+	// After a restart the gauge shows the newest backup on disk before any run.
+	cfg.BackupDir = ""
+	_, _, scrape2 := newApp()
+	if v := metricValue(scrape2(), "danchu_backup_last_success_timestamp_seconds"); v != float64(newest.At.Unix()) {
+		t.Errorf("after a restart: last success %v, want %d", v, newest.At.Unix())
+	}
+	// Off by default: no job, no metric.
+	off := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	t.Cleanup(func() { off.Consult.Close(); off.Decide.Close(); off.Feedback.Close() })
+	if slices.ContainsFunc(off.Jobs, func(j app.Job) bool { return j.Name == "backup" }) {
+		t.Error("a backup job without --backup-every")
+	}
+}
+
+// The commands' refusals: one line, Vietnamese / English, that says what to
+// do, exit status 1 (2 for bad usage), and nothing written.
+func TestBackupCommandRefusals(t *testing.T) {
+	ctx := context.Background()
+	d := db.OpenTest(t, db.SQLite)
+	dataDir := t.TempDir()
+	good := filepath.Join(t.TempDir(), "b.tar")
+	if code, out, errs := run(t, ctx, "backup", "--out", good, "--db", d.DSN(), "--data-dir", dataDir); code != 0 {
+		t.Fatalf("backup: %d %s%s", code, out, errs)
+	}
+	raw, _ := os.ReadFile(good)
+	damaged := filepath.Join(t.TempDir(), "damaged.tar")
+	bad := slices.Clone(raw)
+	bad[len(bad)/2] ^= 0xff // inside the gzipped database
+	os.WriteFile(damaged, bad, 0o600)
+	cut := filepath.Join(t.TempDir(), "cut.tar")
+	os.WriteFile(cut, raw[:len(raw)/2], 0o600)
+	// A forged backup whose manifest lists a path out of the data folder.
+	forged := filepath.Join(t.TempDir(), "forged.tar")
+	{
+		var buf bytes.Buffer
+		tw := tar.NewWriter(&buf)
+		man := fmt.Sprintf(`{"format":"danchu-backup","version":1,"engine":"postgres","files":[{"path":"uploads/files/../../../../etc/cron.d/x","size":1,"sha256":"%s"}],"files_bytes":1}`, sha([]byte("x")))
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "manifest.json", Size: int64(len(man)), Mode: 0o600})
+		tw.Write([]byte(man))
+		tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "uploads/files/../../../../etc/cron.d/x", Size: 1, Mode: 0o600})
+		tw.Write([]byte("x"))
+		tw.Close()
+		os.WriteFile(forged, buf.Bytes(), 0o600)
+	}
+	full := t.TempDir()
+	os.WriteFile(filepath.Join(full, "danchu.db"), []byte("x"), 0o600)
+	fresh := func() []string {
+		to := filepath.Join(t.TempDir(), "d")
+		return []string{"--db", "sqlite:" + filepath.Join(to, "danchu.db"), "--data-dir", to}
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"ExistingOut", []string{"backup", "--out", good, "--db", d.DSN(), "--data-dir", dataDir}, 1, "add --force to overwrite"},
+		{"NoOut", []string{"backup", "--db", d.DSN()}, 2, "usage: danchu backup --out FILE"},
+		{"NoDatabase", []string{"backup", "--out", filepath.Join(t.TempDir(), "x.tar"), "--db", "sqlite:" + filepath.Join(t.TempDir(), "none.db")}, 1, "no SQLite database"},
+		{"NonEmptyTarget", append([]string{"restore", good}, "--db", "sqlite:"+filepath.Join(full, "danchu.db"), "--data-dir", full), 1, "is not empty: restore only into an empty or absent folder"},
+		{"Damaged", append([]string{"restore", damaged}, fresh()...), 1, "is damaged: database/danchu.db.gz"},
+		{"Cut", append([]string{"restore", cut}, fresh()...), 1, "cut short"},
+		{"Traversal", append([]string{"restore", forged, "--files-only"}, fresh()...), 1, "manifest.json is invalid"},
+		{"PostgresNeedsFilesOnly", []string{"restore", good, "--db", "postgres://u@127.0.0.1:1/x", "--data-dir", filepath.Join(t.TempDir(), "d")}, 1, "add --files-only"},
+		{"NoFile", append([]string{"restore"}, fresh()...), 2, "usage: danchu restore FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errs := run(t, ctx, tt.args...)
+			if code != tt.code || !strings.Contains(errs, tt.want) {
+				t.Fatalf("exit %d (want %d)\nstdout: %s\nstderr: %s", code, tt.code, out, errs)
+			}
+			if tt.code == 1 {
+				if lines := strings.Split(strings.TrimSpace(errs), "\n"); len(lines) != 1 || !strings.Contains(errs, " / ") {
+					t.Errorf("want one Vietnamese / English line, got %q", errs)
+				}
+			}
+		})
+	}
+	if _, err := os.Stat("/etc/cron.d/x"); err == nil {
+		t.Error("the forged entry was written")
+	}
+	if b, _ := os.ReadFile(filepath.Join(full, "danchu.db")); string(b) != "x" {
+		t.Error("restore wrote over a database")
+	}
+}
+
+// pgTool finds a PostgreSQL client program: the newest under
+// /usr/lib/postgresql/*/bin, else on PATH.
+func pgTool(t *testing.T, name string) string {
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	slices.Sort(dirs)
+	for i := len(dirs) - 1; i >= 0; i-- {
+		if p := filepath.Join(dirs[i], name); fileExists(p) {
+			return p
+		}
+	}
+	if p, err := osexec.LookPath(name); err == nil {
+		return p
+	}
+	if os.Getenv("DANCHU_REQUIRE_POSTGRES") == "1" {
+		t.Fatalf("%s not found and DANCHU_REQUIRE_POSTGRES=1", name)
+	}
+	t.Skipf("%s not found: the PostgreSQL recipe is not tried", name)
+	return ""
+}
+
+func fileExists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// The documented PostgreSQL recipe (docs/OPERATIONS.md), for real on the test
+// server while writes arrive: pg_dump -Fc, then danchu backup (the files);
+// pg_restore into a new empty database, danchu restore --files-only, danchu
+// verify. Every blob the restored rows name is there with its bytes, every
+// write acknowledged before pg_dump started is restored, and every restored
+// row is the live database's (but in the tables the load changes in place).
+func TestPostgresBackupRecipe(t *testing.T) {
+	base := os.Getenv("DANCHU_TEST_POSTGRES")
+	if base == "" {
+		if os.Getenv("DANCHU_REQUIRE_POSTGRES") == "1" {
+			t.Fatal("DANCHU_TEST_POSTGRES is not set and DANCHU_REQUIRE_POSTGRES=1")
+		}
+		t.Skip("DANCHU_TEST_POSTGRES is not set")
+	}
+	pgDump, pgRestore := pgTool(t, "pg_dump"), pgTool(t, "pg_restore")
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	dsnOf := func(name string) string {
+		u, _ := url.Parse(base)
+		u.Path = "/" + name
+		return u.String()
+	}
+	var names []string
+	for _, suffix := range []string{"src", "dst"} {
+		name := fmt.Sprintf("danchu_backup_%d_%s", os.Getpid(), suffix)
+		admin.ExecContext(ctx, "drop database if exists "+name)
+		if _, err := admin.ExecContext(ctx, "create database "+name); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { admin.ExecContext(context.Background(), "drop database if exists "+name+" with (force)") })
+		names = append(names, name)
+	}
+	src, dst := dsnOf(names[0]), dsnOf(names[1])
+	d, err := db.Open(ctx, src, db.Options{MaxOpenConns: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if _, err := d.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dataDir := t.TempDir()
+	logs := &logBuffer{}
+	a, srv := siteWith(t, d, &config.Config{DataDir: dataDir, LimitWrites: 1_000_000, LimitSignIn: 1_000_000}, logs)
+	got := &acks{}
+	stop := make(chan struct{})
+	wg := load(t, a, srv, logs, got, stop)
+	waitFor(t, "the first writes", func() bool {
+		return got.count("feedback") >= 3 && got.count("comment") >= 3 && got.count("disclosure") >= 3
+	})
+	dir := t.TempDir()
+	dump, files := filepath.Join(dir, "danchu.dump"), filepath.Join(dir, "files.tar")
+	start := time.Now()
+	if out, err := osexec.Command(pgDump, "-Fc", "-f", dump, src).CombinedOutput(); err != nil {
+		t.Fatalf("pg_dump: %v\n%s", err, out)
+	}
+	code, out, errs := run(t, ctx, "backup", "--out", files, "--db", src, "--data-dir", dataDir)
+	if code != 0 || !strings.Contains(out, "pg_dump -Fc") || !strings.Contains(out, "--files-only") {
+		t.Fatalf("danchu backup on PostgreSQL: exit %d\n%s%s", code, out, errs)
+	}
+	n := got.count("")
+	waitFor(t, "writes after the backup", func() bool { return got.count("") >= n+3 })
+	close(stop)
+	wg.Wait()
+	if len(got.fail) > 0 {
+		t.Fatalf("%d writes failed, first: %s", len(got.fail), got.fail[0])
+	}
+
+	if out, err := osexec.Command(pgRestore, "--no-owner", "-d", dst, dump).CombinedOutput(); err != nil {
+		t.Fatalf("pg_restore: %v\n%s", err, out)
+	}
+	to := filepath.Join(t.TempDir(), "restored")
+	if code, out, errs := run(t, ctx, "restore", files, "--db", dst, "--data-dir", to); code != 1 || !strings.Contains(errs, "--files-only") {
+		t.Errorf("restore without --files-only on PostgreSQL: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run(t, ctx, "restore", files, "--files-only", "--db", dst, "--data-dir", to); code != 0 {
+		t.Fatalf("danchu restore --files-only: exit %d\n%s%s", code, out, errs)
+	}
+	if code, out, errs := run(t, ctx, "verify", "--db", dst, "--data-dir", to); code != 0 || !strings.Contains(out, "public record OK") {
+		t.Errorf("danchu verify after the recipe: exit %d\n%s%s", code, out, errs)
+	}
+	live, err := sql.Open("pgx", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer live.Close()
+	restored, err := sql.Open("pgx", dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer restored.Close()
+	liveRows, have := db.DumpTables(t, live, db.Postgres), db.DumpTables(t, restored, db.Postgres)
+	if len(have) != len(liveRows) || len(have) < 40 {
+		t.Fatalf("%d tables restored, %d live", len(have), len(liveRows))
+	}
+	rows := 0
+	for table, hv := range have {
+		rows += len(hv)
+		for _, row := range hv {
+			if _, found := slices.BinarySearch(liveRows[table], row); !found && inPlace[table] == "" {
+				t.Errorf("table %s: a restored row is not in the live database: %.300s", table, row)
+				break
+			}
+		}
+	}
+	before := 0
+	for _, x := range got.snapshot() {
+		if !x.acked.Before(start) {
+			continue
+		}
+		before++
+		q := map[string]string{"feedback": "select count(*) from feedback_items where code = $1",
+			"comment": "select count(*) from consultation_comments where body = $1", "disclosure": "select count(*) from disclosures where id = $1"}[x.kind]
+		var c int
+		if err := restored.QueryRow(q, x.ref).Scan(&c); err != nil || c != 1 {
+			t.Errorf("%s %s acknowledged before pg_dump: %d restored (%v)", x.kind, x.ref, c, err)
+		}
+	}
+	blobs := 0
+	for _, ref := range []struct{ q, dir string }{{"select sha256 from feedback_photos", "photos"}, {"select sha256 from disclosure_files", "files"}} {
+		rs, err := restored.Query(ref.q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rs.Next() {
+			var s string
+			rs.Scan(&s)
+			p := filepath.Join("uploads", ref.dir, s[:2], s[2:4], s)
+			b, err := os.ReadFile(filepath.Join(to, p))
+			l, _ := os.ReadFile(filepath.Join(dataDir, p))
+			if err != nil || sha(b) != s || !bytes.Equal(b, l) {
+				t.Errorf("blob %s named by a restored row: %v", p, err)
+			}
+			blobs++
+		}
+		rs.Close()
+	}
+	if before < 9 || blobs < 6 {
+		t.Errorf("too little load: %d writes before pg_dump, %d blobs", before, blobs)
+	}
+	t.Logf("pg_dump + danchu backup under load, pg_restore + danchu restore --files-only: %d tables, %d rows restored, %d writes acknowledged before pg_dump all there, %d blobs named by restored rows all there",
+		len(have), rows, before, blobs)
+}
