@@ -82,7 +82,7 @@ func Write(ctx context.Context, o Options) (*Result, error) {
 		if err := o.DB.SnapshotInto(ctx, snap); err != nil {
 			return nil, err
 		}
-		if m.Tables, err = db.InspectSQLite(ctx, snap); err != nil {
+		if m.Tables, err = db.CountSQLite(ctx, snap); err != nil {
 			return nil, fmt.Errorf("backup: the snapshot: %w", err)
 		}
 		packed = snap + ".gz"

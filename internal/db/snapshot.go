@@ -49,11 +49,14 @@ func (d *DB) SnapshotInto(ctx context.Context, path string) error {
 // TableRows are the tables of a database and their row counts.
 type TableRows map[string]int64
 
-// InspectSQLite opens the SQLite file at path read-only (immutable: nothing,
-// not even a journal, is written beside it), checks its integrity
-// (quick_check) and counts the rows of each of its tables, virtual tables
-// (FTS5) and their shadow tables included.
-func InspectSQLite(ctx context.Context, path string) (TableRows, error) {
+// CountSQLite opens the SQLite file at path read-only (immutable: nothing,
+// not even a journal, is written beside it) and counts the rows of each of
+// its tables, virtual tables (FTS5) and their shadow tables included.
+//
+// It runs no quick_check: on a 200 MB snapshot that took 7 s of a 10 s
+// backup, and VACUUM INTO has already read every row of every table (a
+// damaged page fails it) and rebuilt every index from them.
+func CountSQLite(ctx context.Context, path string) (TableRows, error) {
 	if _, err := os.Stat(path); err != nil {
 		return nil, err
 	}
@@ -63,13 +66,6 @@ func InspectSQLite(ctx context.Context, path string) (TableRows, error) {
 	}
 	defer conn.Close()
 	conn.SetMaxOpenConns(1)
-	var ok string
-	if err := conn.QueryRowContext(ctx, "pragma quick_check").Scan(&ok); err != nil {
-		return nil, fmt.Errorf("quick_check %s: %w", path, err)
-	}
-	if ok != "ok" {
-		return nil, fmt.Errorf("quick_check %s: %s", path, ok)
-	}
 	names, err := sqliteTables(ctx, conn)
 	if err != nil {
 		return nil, err
