@@ -91,6 +91,9 @@ func printBackup(w io.Writer, out string, res *backup.Result, took time.Duration
 			float64(m.Database.Size)/(1<<20), len(m.Tables), rows, m.Database.SHA256[:16])
 	}
 	fmt.Fprintf(w, "  tệp tải lên / uploads: %d tệp / files, %.1f MB\n", len(m.Files), float64(m.FilesBytes)/(1<<20))
+	if res.Skipped > 0 {
+		fmt.Fprintf(w, "  bỏ qua / skipped: %d tệp không phải tệp tải lên (tệp tạm .upload-*, …) / files that are not uploads (temporary .upload-*, …)\n", res.Skipped)
+	}
 	if len(m.Damaged) > 0 {
 		fmt.Fprintf(w, "  CẢNH BÁO / WARNING: %d tệp hỏng, không khớp mã băm, không sao lưu / damaged files (content does not match the hash) left out: %s\n",
 			len(m.Damaged), strings.Join(m.Damaged, ", "))
@@ -211,6 +214,9 @@ func (j *backupJob) run(ctx context.Context) error {
 	start := time.Now()
 	res, err := backup.Write(ctx, backup.Options{DB: j.a.DB, DataDir: j.a.Config.DataDir, Out: out, DanchuVersion: versionString(),
 		Now: func() time.Time { return now }})
+	if err != nil && ctx.Err() != nil {
+		return err // stopped with the server: not a failure
+	}
 	if err != nil {
 		return j.failed(now, fmt.Errorf("backup %s: %s", out, backup.Message(err)))
 	}

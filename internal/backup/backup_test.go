@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -390,7 +391,7 @@ func TestPrune(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "mine.tar"), []byte("x"), 0o600)
 	stale := filepath.Join(dir, ".danchu-backup-123")
 	os.Mkdir(stale, 0o750)
-	os.Chtimes(stale, t0, t0)
+	os.Chtimes(stale, time.Now().Add(-25*time.Hour), time.Now().Add(-25*time.Hour)) // died over a day ago
 	fresh := filepath.Join(dir, ".danchu-backup-456") // a backup being written now
 	os.Mkdir(fresh, 0o750)
 	removed, err := backup.Prune(dir, 2, time.Now())
@@ -408,5 +409,30 @@ func TestPrune(t *testing.T) {
 		if _, err := os.Stat(p); err != nil {
 			t.Errorf("%s removed", p)
 		}
+	}
+}
+
+// The uploads folder may be a link to another disk; a blob whose content no
+// longer matches its name is left out and named.
+func TestWriteListsBlobs(t *testing.T) {
+	d, data := source(t)
+	elsewhere := filepath.Join(t.TempDir(), "uploads")
+	if err := os.Rename(filepath.Join(data, "uploads"), elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(data, "uploads")); err != nil {
+		t.Fatal(err)
+	}
+	_, res := write(t, d, data)
+	if len(res.Manifest.Files) != 3 {
+		t.Fatalf("%d blobs through the link, want 3", len(res.Manifest.Files))
+	}
+	rotten := res.Manifest.Files[1].Path
+	if err := os.WriteFile(filepath.Join(data, rotten), []byte("%PDF-1.4 bit rot"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, res = write(t, d, data)
+	if len(res.Manifest.Files) != 2 || !slices.Equal(res.Manifest.Damaged, []string{rotten}) {
+		t.Errorf("files %d, damaged %v; want 2 and %s", len(res.Manifest.Files), res.Manifest.Damaged, rotten)
 	}
 }

@@ -54,7 +54,7 @@ func List(dir string) ([]Found, error) {
 }
 
 // Prune removes all but the keep newest backups of dir and the temporary
-// folders of backups that died over an hour ago; it returns what it removed.
+// folders of backups that died over a day ago; it returns what it removed.
 // Call it only after a new backup has succeeded.
 func Prune(dir string, keep int, now time.Time) ([]string, error) {
 	if keep < 1 {
@@ -76,7 +76,7 @@ func Prune(dir string, keep int, now time.Time) ([]string, error) {
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), ".danchu-backup-") {
 			continue
 		}
-		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > time.Hour {
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > 24*time.Hour {
 			if os.RemoveAll(filepath.Join(dir, e.Name())) == nil {
 				removed = append(removed, filepath.Join(dir, e.Name()))
 			}

@@ -158,6 +158,10 @@ func gzipFile(src, dst string) (Item, error) {
 // skipped (temporary uploads, anything else).
 func listBlobs(ctx context.Context, dataDir string, m *Manifest) (int, error) {
 	root := filepath.Join(dataDir, uploadsDir)
+	// uploads/ may be a link to a bigger disk: the walk starts where it points.
+	if real, err := filepath.EvalSymlinks(root); err == nil {
+		root = real
+	}
 	skipped := 0
 	err := filepath.WalkDir(root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {
@@ -172,11 +176,11 @@ func listBlobs(ctx context.Context, dataDir string, m *Manifest) (int, error) {
 		if e.IsDir() {
 			return nil
 		}
-		rel, err := filepath.Rel(dataDir, p)
+		rel, err := filepath.Rel(root, p)
 		if err != nil {
 			return err
 		}
-		rel = filepath.ToSlash(rel)
+		rel = uploadsDir + "/" + filepath.ToSlash(rel)
 		if !e.Type().IsRegular() || !isBlobPath(rel) {
 			skipped++
 			return nil
