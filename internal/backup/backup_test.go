@@ -392,7 +392,7 @@ func TestPrune(t *testing.T) {
 	stale := filepath.Join(dir, ".danchu-backup-123")
 	os.Mkdir(stale, 0o750)
 	os.Chtimes(stale, time.Now().Add(-25*time.Hour), time.Now().Add(-25*time.Hour)) // died over a day ago
-	fresh := filepath.Join(dir, ".danchu-backup-456") // a backup being written now
+	fresh := filepath.Join(dir, ".danchu-backup-456")                               // a backup being written now
 	os.Mkdir(fresh, 0o750)
 	removed, err := backup.Prune(dir, 2, time.Now())
 	if err != nil {
