@@ -367,9 +367,13 @@ func TestRestoreGzippedWhole(t *testing.T) {
 	raw, _ := os.ReadFile(good)
 	p := filepath.Join(t.TempDir(), "b.tar.gz")
 	os.WriteFile(p, gz(raw), 0o600)
-	to := filepath.Join(t.TempDir(), "d")
-	if _, err := backup.Restore(context.Background(), backup.RestoreOptions{File: p, DataDir: to, DBPath: filepath.Join(to, "danchu.db")}); err != nil {
+	// The database outside the data folder, in a folder not made yet.
+	to, dbPath := filepath.Join(t.TempDir(), "d"), filepath.Join(t.TempDir(), "db", "danchu.db")
+	if _, err := backup.Restore(context.Background(), backup.RestoreOptions{File: p, DataDir: to, DBPath: dbPath}); err != nil {
 		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(dbPath); err != nil || sum(b) != res.Manifest.Database.SHA256 {
+		t.Errorf("database: %v", err)
 	}
 	for _, f := range res.Manifest.Files {
 		if b, err := os.ReadFile(filepath.Join(to, f.Path)); err != nil || sum(b) != f.SHA256 {
