@@ -61,7 +61,8 @@ type App struct {
 	// /metrics on an address of its own (metrics.go)
 	metrics   http.Handler
 	metricsLn net.Listener
-	openapi   []byte // the JSON API's OpenAPI document, merged at start
+	openapi   []byte     // the JSON API's OpenAPI document, merged at start
+	backup    *backupJob // the scheduled backup (--backup-every), nil when off
 }
 
 // OpenAPI is the OpenAPI 3.1 document of the JSON API (/api/openapi.json):
@@ -140,6 +141,9 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Audit.Vouch("disclosure.", a.Disclose.RecordCheck())
 	a.Audit.Vouch("decision.", a.Decide.RecordCheck())
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
+	if cfg.BackupEvery > 0 {
+		a.backup = newBackupJob(a)
+	}
 	a.Jobs = a.jobs()
 	return a
 }
@@ -158,7 +162,7 @@ const (
 
 // jobs is the background work of a server: none of it runs inside a request.
 func (a *App) jobs() []Job {
-	return []Job{
+	jobs := []Job{
 		{Name: "outbox", Every: OutboxEvery, Wake: a.Outbox.Woken(), Gather: notify.Gather, Run: a.Outbox.DeliverDue},
 		// A sign-out in another process takes effect here within auth.SessionMaxAge.
 		{Name: "session changes", Every: auth.PollSessionsEvery, Run: a.Auth.PollSessionChanges},
@@ -169,6 +173,10 @@ func (a *App) jobs() []Job {
 		// Uploads whose transaction failed or was killed, after --orphan-grace (orphans.go).
 		{Name: "orphan files", Every: OrphanEvery(a.Config.Orphans()), Run: func(ctx context.Context) error { _, err := a.CollectOrphans(ctx); return err }},
 	}
+	if a.backup != nil {
+		jobs = append(jobs, a.backup.job())
+	}
+	return jobs
 }
 
 // Handler builds the web server with every capability's routes.
@@ -179,6 +187,9 @@ func (a *App) Handler() (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(a.DB.Raw(), string(a.DB.Dialect)))
+	if a.backup != nil {
+		reg.MustRegister(a.backup.collectors()...)
+	}
 	s, err := web.NewServer(a.Log, reg, newReadiness(ReadyProbeEvery, a.ready).Ready)
 	if err != nil {
 		return nil, err

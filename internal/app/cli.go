@@ -17,6 +17,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/backup"
 	"danchu/internal/config"
 	"danchu/internal/demo"
 	"danchu/internal/org"
@@ -41,6 +42,8 @@ Cách dùng / usage:
   danchu lunar YYYY-MM-DD | --to-solar DD/MM/YYYY [--leap]    đổi ngày âm, dương / lunar and solar dates
   danchu bench [--scale N] [--conns C] [--duration D]          đo tải trên dữ liệu sinh ra / load test on generated data
   danchu verify [--db DSN] [--data-dir D] [--hash-files]      kiểm tra chuỗi băm của sổ công khai và các tệp đã tải lên / check the public record's hash chain and the uploaded files
+  danchu backup --out FILE [--force] [--db DSN] [--data-dir D] sao lưu khi máy chủ đang chạy / an online backup
+  danchu restore FILE [--files-only] [--db DSN] [--data-dir D] khôi phục vào thư mục trống / restore into an empty folder
   danchu openapi                                              in tài liệu OpenAPI của API / print the API's OpenAPI document
   danchu version                                              phiên bản / version
 
@@ -69,6 +72,10 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runUser(ctx, rest, stdout, stderr, getenv)
 	case "verify":
 		err = runVerify(ctx, rest, stdout, stderr, getenv)
+	case "backup":
+		err = runBackup(ctx, rest, stdout, stderr, getenv)
+	case "restore":
+		err = runRestore(ctx, rest, stdout, stderr, getenv)
 	case "deadline":
 		err = runDeadline(ctx, rest, stdout, stderr)
 	case "holidays":
@@ -142,6 +149,9 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // the room whose key it carries (identity's for "user add", the register's for
 // the imports).
 func vietnamese(err error) string {
+	if strings.HasPrefix(apperr.KeyOf(err), "backup.") {
+		return backup.Message(err) // Vietnamese / English
+	}
 	if strings.HasPrefix(apperr.KeyOf(err), "auth.") {
 		return auth.Vietnamese(err)
 	}

@@ -56,6 +56,11 @@ type Config struct {
 	// before the collector removes it (and a temporary file left by an
 	// interrupted upload); 0 in a Config built in code is DefaultOrphanGrace.
 	OrphanGrace time.Duration
+	// BackupEvery is how often `serve` writes a backup into BackupDir (0: never);
+	// BackupKeep is how many of the newest it keeps there.
+	BackupEvery time.Duration
+	BackupDir   string // "" is <data-dir>/backups (BackupFolder)
+	BackupKeep  int
 }
 
 // DefaultOrphanGrace is the orphan collector's grace when none is set.
@@ -67,6 +72,28 @@ func (c *Config) Orphans() time.Duration {
 		return DefaultOrphanGrace
 	}
 	return c.OrphanGrace
+}
+
+// DefaultBackupKeep is how many scheduled backups are kept when none is set.
+const DefaultBackupKeep = 7
+
+// MinBackupEvery is the shortest interval of scheduled backups.
+const MinBackupEvery = time.Minute
+
+// KeepBackups is how many scheduled backups are kept (BackupKeep, or its default).
+func (c *Config) KeepBackups() int {
+	if c.BackupKeep > 0 {
+		return c.BackupKeep
+	}
+	return DefaultBackupKeep
+}
+
+// BackupFolder is where scheduled backups go.
+func (c *Config) BackupFolder() string {
+	if c.BackupDir != "" {
+		return c.BackupDir
+	}
+	return filepath.Join(c.DataDir, "backups")
 }
 
 // DefaultPageCache is the page cache's budget when none is set.
@@ -141,6 +168,7 @@ func Default() *Config {
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
 		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second, OrphanGrace: DefaultOrphanGrace,
+		BackupKeep: DefaultBackupKeep,
 	}
 }
 
@@ -187,6 +215,9 @@ func (c *Config) settings() []setting {
 		}}},
 		{name: "page-cache-check", usage: "how long a cached page is served before what it shows is checked again (how late another server's change may show), e.g. 1s; 0: on every request", value: &duration{p: &c.PageCacheCheck, max: time.Minute}},
 		{name: "orphan-grace", usage: "how long an uploaded file no record uses (an interrupted upload) is kept before it is removed, e.g. 24h; far above any request's time", value: &grace{p: &c.OrphanGrace}},
+		{name: "backup-every", usage: "how often serve writes a backup (database and uploads) into --backup-dir, e.g. 24h or 6h; 0: never", value: &duration{p: &c.BackupEvery, max: 31 * 24 * time.Hour, min: MinBackupEvery}},
+		{name: "backup-dir", usage: "`folder` of the scheduled backups, best on another disk; empty: <data-dir>/backups", value: &text{p: &c.BackupDir}},
+		{name: "backup-keep", usage: "how many of the newest scheduled backups to keep (0: the default, 7)", value: &number{p: &c.BackupKeep, min: 0, max: 10_000}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }
@@ -296,6 +327,7 @@ type duration struct {
 	p     *time.Duration
 	max   time.Duration
 	whole bool
+	min   time.Duration // with min, a value from 0 to min is refused, 0 itself allowed (off)
 }
 
 func (v *duration) String() string {
@@ -309,6 +341,10 @@ func (v *duration) Set(s string) error {
 	d, err := time.ParseDuration(s)
 	if v.whole && (err != nil || d < 0 || d > v.max || d%time.Second != 0) {
 		return &refusal{fmt.Sprintf("dùng số giây nguyên từ 0 đến %s, ví dụ 60s hoặc 5m", v.max), fmt.Sprintf("use whole seconds from 0 to %s, e.g. 60s or 5m", v.max)}
+	}
+	if v.min > 0 && (err != nil || d < 0 || d > v.max || d > 0 && d < v.min) {
+		return &refusal{fmt.Sprintf("dùng 0 (tắt) hoặc thời lượng từ %s đến %s, ví dụ 24h hoặc 6h", v.min, v.max),
+			fmt.Sprintf("use 0 (off) or a duration from %s to %s, e.g. 24h or 6h", v.min, v.max)}
 	}
 	if err != nil || d < 0 || d > v.max {
 		return &refusal{fmt.Sprintf("dùng thời lượng từ 0 đến %s, ví dụ 1s hoặc 500ms", v.max), fmt.Sprintf("use a duration from 0 to %s, e.g. 1s or 500ms", v.max)}
