@@ -4,7 +4,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"maps"
+	"mime/multipart"
 	"net/http"
+	"net/url"
 	"slices"
 
 	"danchu/internal/db"
@@ -32,44 +35,47 @@ func FormIdem(r *http.Request) (db.Idem, error) {
 	if err := db.CheckIdemKey(key); err != nil {
 		return db.Idem{}, err
 	}
+	fp, err := fingerprint(r.PostForm, r.MultipartForm, "csrf", IdemField)
+	if err != nil {
+		return db.Idem{}, err
+	}
+	return db.Idem{Key: key, Fingerprint: fp}, nil
+}
+
+// RequestFingerprint is the fingerprint of everything a request sent (an API's
+// POST: the query and the body, r.Form) but the fields named in skip: every
+// field's name and values, and each uploaded file's field, name and bytes.
+func RequestFingerprint(r *http.Request, skip ...string) (string, error) {
+	return fingerprint(r.Form, r.MultipartForm, skip...)
+}
+
+func fingerprint(vals url.Values, mf *multipart.Form, skip ...string) (string, error) {
 	var parts []string
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range r.PostForm {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		if k == "csrf" || k == IdemField {
+	for _, k := range slices.Sorted(maps.Keys(vals)) {
+		if slices.Contains(skip, k) {
 			continue
 		}
 		parts = append(parts, "f", k)
-		parts = append(parts, r.PostForm[k]...)
+		parts = append(parts, vals[k]...)
 	}
-	if r.MultipartForm != nil {
-		for _, k := range slices.Sorted(func(yield func(string) bool) {
-			for k := range r.MultipartForm.File {
-				if !yield(k) {
-					return
-				}
-			}
-		}) {
-			for _, fh := range r.MultipartForm.File[k] {
+	if mf != nil {
+		for _, k := range slices.Sorted(maps.Keys(mf.File)) {
+			for _, fh := range mf.File[k] {
 				f, err := fh.Open()
 				if err != nil {
-					return db.Idem{}, err
+					return "", err
 				}
 				h := sha256.New()
 				_, err = io.Copy(h, f)
 				f.Close()
 				if err != nil {
-					return db.Idem{}, err
+					return "", err
 				}
 				parts = append(parts, "file", k, fh.Filename, hex.EncodeToString(h.Sum(nil)))
 			}
 		}
 	}
-	return db.Idem{Key: key, Fingerprint: db.Fingerprint(parts...)}, nil
+	return db.Fingerprint(parts...), nil
 }
 
 // postedKey is the key a post carried, kept by the form shown again after an
