@@ -92,7 +92,9 @@ func TestOpen311Idempotency(t *testing.T) {
 				func() apiResult { return post311(t, api+"requests.json", form("Rác 1"), "khoa-1", nil) }, true, 1, 0, ""},
 			{"field key", func() apiResult { return post311(t, api+"requests.json", form("Rác 2", field("khoa-2")), "-", nil) },
 				func() apiResult { return post311(t, api+"requests.json", form("Rác 2", field("khoa-2")), "-", nil) }, true, 1, 0, ""},
-			{"header and field the same", func() apiResult { return post311(t, api+"requests.json", form("Rác 3", field("khoa-3")), "khoa-3", nil) },
+			{"header and field the same", func() apiResult {
+				return post311(t, api+"requests.json", form("Rác 3", field("khoa-3")), "khoa-3", nil)
+			},
 				func() apiResult { return post311(t, api+"requests.json", form("Rác 3"), "khoa-3", nil) }, true, 1, 0, ""},
 			{"photo with a key", func() apiResult { return post311(t, api+"requests.json", form("Rác 4"), "khoa-4", png) },
 				func() apiResult { return post311(t, api+"requests.json", form("Rác 4"), "khoa-4", png) }, true, 1, 0, ""},

@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -178,4 +179,13 @@ func (d *DB) PruneIdem(ctx context.Context, before int64) (int64, error) {
 		return err
 	})
 	return n, err
+}
+
+// ResultID reads a result that is an ID (what most creates settle with).
+func ResultID(result string) (int64, error) {
+	id, err := strconv.ParseInt(result, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("stored result %q is not an ID: %w", result, err)
+	}
+	return id, nil
 }

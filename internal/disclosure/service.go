@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -188,9 +187,9 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, d Draft, ups []Upl
 
 // firstOf is the disclosure a repeated form's first post made or amended.
 func (s *Service) firstOf(ctx context.Context, id string) (Disclosure, error) {
-	n, err := strconv.ParseInt(id, 10, 64)
+	n, err := db.ResultID(id)
 	if err != nil {
-		return Disclosure{}, fmt.Errorf("stored result %q: %w", id, err)
+		return Disclosure{}, err
 	}
 	return find(ctx, s.db, n)
 }
