@@ -10,6 +10,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/db"
 	"danchu/internal/notify"
 )
 
@@ -99,6 +100,12 @@ type Offline struct {
 // EnterOffline records opinions gathered offline, so that the synthesis counts
 // every channel.
 func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops []Offline) error {
+	return s.EnterOfflineOnce(ctx, a, id, ops, db.Idem{})
+}
+
+// EnterOfflineOnce is EnterOffline for a form carrying a key (web.FormIdem):
+// the same form posted again records its opinions once.
+func (s *Service) EnterOfflineOnce(ctx context.Context, a *auth.Actor, id int64, ops []Offline, idem db.Idem) error {
 	c, err := s.latest(ctx, id)
 	if err != nil {
 		return err
@@ -123,12 +130,15 @@ func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops
 			Body: strings.TrimSpace(o.Body), Source: o.Source, SourceNote: strings.TrimSpace(o.Note), IdemKey: fmt.Sprintf("offline:%d", cid), At: now}
 	}
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		for _, err := range s.writeComments(ctx, tx, items) {
-			if err != nil {
-				return err
+		_, _, err := s.db.Once(ctx, tx, idem.In("consultation.offline", a.AccountID, id), func() (string, error) {
+			for _, err := range s.writeComments(ctx, tx, items) {
+				if err != nil {
+					return "", err
+				}
 			}
-		}
-		return s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(id), nil, map[string]any{"offline_comments": len(items)})
+			return fmt.Sprint(len(items)), s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(id), nil, map[string]any{"offline_comments": len(items)})
+		})
+		return err
 	})
 }
 

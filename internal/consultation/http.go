@@ -567,6 +567,9 @@ func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		h.after(w, r, c.ID, apperr.New(apperr.CodeInvalid, "consultation.office.offline_empty"), "")
 		return
 	}
-	err := h.svc.EnterOffline(r.Context(), a, c.ID, ops)
+	idem, err := web.FormIdem(r)
+	if err == nil {
+		err = h.svc.EnterOfflineOnce(r.Context(), a, c.ID, ops, idem)
+	}
 	h.after(w, r, c.ID, err, "consultation.done.offline", len(ops))
 }
