@@ -212,6 +212,12 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 
 // Answer records one answer for one or several comments of a consultation.
 func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentIDs []int64, kind, body string) error {
+	return s.AnswerOnce(ctx, a, id, commentIDs, kind, body, db.Idem{})
+}
+
+// AnswerOnce is Answer for a form carrying a key (web.FormIdem): the same form
+// posted again stores one answer and notifies its authors once.
+func (s *Service) AnswerOnce(ctx context.Context, a *auth.Actor, id int64, commentIDs []int64, kind, body string, idem db.Idem) error {
 	if kind != Accepted && kind != Explained && kind != Rejected {
 		return apperr.New(apperr.CodeInvalid, "consultation.err.answer_kind").Mark("kind")
 	}
@@ -229,7 +235,7 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
 		return err
 	}
-	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	answer := func(tx *sql.Tx) error {
 		aid := s.db.NewID()
 		if err := insertAnswer(ctx, tx, aid, id, kind, body, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
@@ -265,6 +271,12 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 		c.Answered += newly
 		return s.record(ctx, tx, a, c, "consultation.answered", fmt.Sprintf("Trả lời %d ý kiến: %s", len(commentIDs), c.Title), nil,
 			map[string]any{"kind": kind, "comments": len(commentIDs), "answer_sha256": audit.Sum(body)})
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, _, err := s.db.Once(ctx, tx, idem.In("consultation.answer", a.AccountID, id), func() (string, error) {
+			return fmt.Sprint(len(commentIDs)), answer(tx)
+		})
+		return err
 	})
 	if err == nil && s.out != nil {
 		s.out.Wake()

@@ -500,7 +500,10 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 			ids = append(ids, id)
 		}
 	}
-	err := h.svc.Answer(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"))
+	idem, err := web.FormIdem(r)
+	if err == nil {
+		err = h.svc.AnswerOnce(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"), idem)
+	}
 	h.after(w, r, c.ID, err, "consultation.done.answered", len(ids))
 }
 
