@@ -93,8 +93,12 @@ func TestCreatingFormsRetried(t *testing.T) {
 			_, page, _ := official.Get(keys)
 			v := url.Values{"name": {"Ứng dụng thử"}, "key": {formKey(t, page)}}
 			before := db.Count(t, d, "select count(*) from open311_keys")
-			if code, page, _ := official.Post(keys, keys, v); code != http.StatusOK || !strings.Contains(page, "dc311_") {
+			code, page, _ := official.Post(keys, keys, v)
+			if code != http.StatusOK || !strings.Contains(page, "dc311_") {
 				t.Fatalf("issue: %d", code)
+			}
+			if formKey(t, page) == v.Get("key") {
+				t.Errorf("the page showing the new key offers its form again with the spent key")
 			}
 			code, body, hd := official.Post(keys, keys, v)
 			if code != http.StatusSeeOther {
