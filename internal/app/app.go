@@ -144,12 +144,16 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
+	a.Feedback.Open311Repeat = cfg.Open311Repeat
 	a.Jobs = a.jobs()
 	return a
 }
 
 // How often the jobs of the server run.
 const (
+	// PruneIdemEvery is how often idempotency keys older than db.IdemKeep are deleted.
+	PruneIdemEvery = time.Hour
+
 	// OutboxEvery is how often the server looks for notifications to retry (new
 	// ones are sent as soon as their transaction commits).
 	OutboxEvery = 30 * time.Second
@@ -172,6 +176,11 @@ func (a *App) jobs() []Job {
 		{Name: "feedback sweep", Every: SweepEvery, Run: func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err }},
 		// Uploads whose transaction failed or was killed, after --orphan-grace (orphans.go).
 		{Name: "orphan files", Every: OrphanEvery(a.Config.Orphans()), Run: func(ctx context.Context) error { _, err := a.CollectOrphans(ctx); return err }},
+		// A retry comes within minutes: keys older than db.IdemKeep (a week) are dropped.
+		{Name: "idempotency key pruning", Every: PruneIdemEvery, Run: func(ctx context.Context) error {
+			_, err := a.DB.PruneIdem(ctx, a.DB.Now().Add(-db.IdemKeep).UnixMilli())
+			return err
+		}},
 	}
 	if a.backup != nil {
 		jobs = append(jobs, a.backup.job())

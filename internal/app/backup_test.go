@@ -104,8 +104,6 @@ func uniqueXLSX(t *testing.T, n int) []byte {
 	return b.Bytes()
 }
 
-var keyField = regexp.MustCompile(`name="key" value="([^"]+)"`)
-
 // load posts through the real forms until stop closes: anonymous feedback
 // with a photo, a citizen's comments, an official's disclosures with a
 // workbook attached.

@@ -61,6 +61,11 @@ type Config struct {
 	BackupEvery time.Duration
 	BackupDir   string // "" is <data-dir>/backups (BackupFolder)
 	BackupKeep  int
+	// Open311Repeat is how long an Open311 POST without an Idempotency-Key is
+	// recognised when the same API key sends the same content again (its
+	// answer was lost): the first request's answer, not a second request
+	// (0: never).
+	Open311Repeat time.Duration
 }
 
 // DefaultOrphanGrace is the orphan collector's grace when none is set.
@@ -168,7 +173,8 @@ func Default() *Config {
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
 		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second, OrphanGrace: DefaultOrphanGrace,
-		BackupKeep: DefaultBackupKeep,
+		BackupKeep:    DefaultBackupKeep,
+		Open311Repeat: 10 * time.Minute,
 	}
 }
 
@@ -218,6 +224,7 @@ func (c *Config) settings() []setting {
 		{name: "backup-every", usage: "how often serve writes a backup (database and uploads) into --backup-dir, e.g. 24h or 6h; 0: never", value: &duration{p: &c.BackupEvery, max: 31 * 24 * time.Hour, min: MinBackupEvery}},
 		{name: "backup-dir", usage: "`folder` of the scheduled backups, best on another disk; empty: <data-dir>/backups", value: &text{p: &c.BackupDir}},
 		{name: "backup-keep", usage: "how many of the newest scheduled backups to keep (0: the default, 7)", value: &number{p: &c.BackupKeep, min: 0, max: 10_000}},
+		{name: "open311-repeat", usage: "how long an Open311 POST without an Idempotency-Key, sent again with the same API key and content, answers the first request, e.g. 10m; 0: never", value: &duration{p: &c.Open311Repeat, max: 24 * time.Hour}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }

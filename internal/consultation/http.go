@@ -385,6 +385,9 @@ func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		Parts: ParseParts(r.PostFormValue("parts")), Forms: r.PostForm["forms"], OpensOn: r.PostFormValue("opens_on"),
 		ClosesOn: r.PostFormValue("closes_on"), ShortBasis: r.PostFormValue("short_basis")}
 	err := n.Err()
+	if err == nil {
+		d.Idem, err = web.FormIdem(r)
+	}
 	var c Consultation
 	if err == nil {
 		c, err = h.svc.Open(r.Context(), a, d)
@@ -497,7 +500,10 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 			ids = append(ids, id)
 		}
 	}
-	err := h.svc.Answer(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"))
+	idem, err := web.FormIdem(r)
+	if err == nil {
+		err = h.svc.AnswerOnce(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"), idem)
+	}
 	h.after(w, r, c.ID, err, "consultation.done.answered", len(ids))
 }
 
@@ -564,6 +570,9 @@ func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		h.after(w, r, c.ID, apperr.New(apperr.CodeInvalid, "consultation.office.offline_empty"), "")
 		return
 	}
-	err := h.svc.EnterOffline(r.Context(), a, c.ID, ops)
+	idem, err := web.FormIdem(r)
+	if err == nil {
+		err = h.svc.EnterOfflineOnce(r.Context(), a, c.ID, ops, idem)
+	}
 	h.after(w, r, c.ID, err, "consultation.done.offline", len(ops))
 }

@@ -374,10 +374,14 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	ref := strings.TrimRight(strings.TrimSpace(r.PostFormValue("draft")), "/") // a number, or the consultation's address
 	draft, _ := web.ParseID(ref[strings.LastIndex(ref, "/")+1:])
 	err := n.Err()
+	p := Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft}
+	if err == nil {
+		p.Idem, err = web.FormIdem(r)
+	}
 	var m Matter
 	if err == nil {
-		m, err = h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
-			Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft})
+		m, err = h.svc.Propose(r.Context(), a, p)
 	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
