@@ -2,6 +2,8 @@ package feedback
 
 import (
 	"errors"
+	"math"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -178,4 +180,45 @@ func sameStatuses(a, b StatusList) bool {
 		}
 	}
 	return true
+}
+
+// FuzzCoords: the lat and long of the web form and of an Open311 POST are
+// read as finite decimals (either separator) or refused with an invalid error
+// marking the location; a place CheckPlace accepts lies within Vietnam's box.
+// The Open311 file names read as requests.json or .xml only.
+func FuzzCoords(f *testing.F) {
+	f.Add("16.4637", "107.5909", "requests.json")
+	f.Add("16,4637", "107,5909", "requests.xml")
+	f.Add("NaN", "Inf", "requests.html")
+	f.Add("-91", "1e3", "requests")
+	f.Add("", "107.5", "a.b.json")
+	f.Fuzz(func(t *testing.T, lat, lon, file string) {
+		r := httptest.NewRequest("POST", "/", strings.NewReader(url.Values{"lat": {lat}, "long": {lon}}.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		la, lo, err := readCoords(r, "lat", "long")
+		if err != nil {
+			var e *apperr.Error
+			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || la != nil || lo != nil {
+				t.Fatalf("readCoords(%q, %q): %v", lat, lon, err)
+			}
+			if _, ok := e.FieldMsgs["location"]; !ok {
+				t.Fatalf("readCoords(%q, %q): %v does not mark the location", lat, lon, err)
+			}
+		}
+		if (la == nil) != (strings.TrimSpace(lat) == "") && err == nil {
+			t.Fatalf("readCoords(%q, %q): lat %v", lat, lon, la)
+		}
+		if la != nil && lo != nil {
+			if math.IsNaN(*la) || math.IsInf(*la, 0) || math.IsNaN(*lo) || math.IsInf(*lo, 0) {
+				t.Fatalf("readCoords(%q, %q) = %v, %v", lat, lon, *la, *lo)
+			}
+			if CheckPlace(*la, *lo) == nil && (*la < 6.5 || *la > 23.4 || *lo < 102.14 || *lo > 117.9) {
+				t.Fatalf("CheckPlace accepted %v, %v", *la, *lo)
+			}
+		}
+		base, fm, ok := format(file)
+		if ok && ((fm != "json" && fm != "xml") || base+"."+fm != file) {
+			t.Fatalf("format(%q) = %q %q", file, base, fm)
+		}
+	})
 }
