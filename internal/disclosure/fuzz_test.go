@@ -1,8 +1,12 @@
 package disclosure
 
 import (
+	"bytes"
+	"encoding/xml"
 	"strings"
 	"testing"
+
+	"danchu/internal/web"
 )
 
 // FuzzDiff: the comparison of two versions shows the older text in its ' '
@@ -47,3 +51,54 @@ func FuzzDiff(f *testing.F) {
 		}
 	})
 }
+
+// FuzzAtom: whatever a disclosure's title, summary and unit name hold (as
+// the text boundary lets them in), the feed is well-formed XML that reads
+// back the same texts: nothing typed closes an element or adds one.
+func FuzzAtom(f *testing.F) {
+	f.Add("Công khai ngân sách", "Dự toán <b>2026</b> & \"quyết toán\"", "Xã Đan Điền")
+	f.Add("]]></title><entry>", "\r\n\t", "a\u2028b")
+	f.Add("\ufffe\uffff", "\U0001F600", "")
+	f.Fuzz(func(t *testing.T, title, summary, unit string) {
+		var err error
+		for _, p := range []*string{&title, &summary, &unit} {
+			if *p, err = web.Text("", *p); err != nil {
+				return
+			}
+		}
+		feed := atomFeed{Lang: "vi", Title: "Công khai — " + unit, ID: "https://x.vn/1", Author: atomPerson{Name: unit},
+			Entries: []atomEntry{{Title: title, ID: "https://x.vn/1/2", Category: atomCategory{Term: "1", Label: unit},
+				Summary: atomText{Type: "text", Text: web.Excerpt(web.MarkdownText(summary), 280)}}}}
+		var b bytes.Buffer
+		b.WriteString(xml.Header)
+		if err := xml.NewEncoder(&b).Encode(feed); err != nil {
+			t.Fatalf("encode: %v", err)
+		}
+		var back atomFeed
+		if err := xml.Unmarshal(b.Bytes(), &back); err != nil {
+			t.Fatalf("feed of %q, %q, %q is not XML: %v\n%s", title, summary, unit, err, b.String())
+		}
+		if len(back.Entries) != 1 || len(back.Link) != 0 {
+			t.Fatalf("feed of %q, %q, %q has %d entries", title, summary, unit, len(back.Entries))
+		}
+		e := back.Entries[0]
+		if e.Title != xmlText(title) || e.Category.Label != xmlAttr(unit) || back.Author.Name != xmlText(unit) || e.Summary.Text != xmlText(feed.Entries[0].Summary.Text) {
+			t.Fatalf("feed of %q, %q, %q reads back %q, %q, %q", title, summary, unit, e.Title, e.Summary.Text, e.Category.Label)
+		}
+	})
+}
+
+// xmlText is s as XML 1.0 can carry it: a character XML has no place for
+// written as U+FFFD (as encoding/xml does).
+func xmlText(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == 0x9 || r == 0xA || r == 0xD || (r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF) {
+			return r
+		}
+		return '\uFFFD'
+	}, s)
+}
+
+// xmlAttr is s as an attribute reads back (the same as text: encoding/xml
+// escapes tab and line breaks in attributes).
+func xmlAttr(s string) string { return xmlText(s) }
