@@ -35,7 +35,14 @@ func New(prefix string) string {
 // Parse normalises what someone typed into the canonical form of a code with
 // the given prefix ("" for none): "pa 7k3q 9mxd" and "PA-7K3Q-9MXD" give the
 // same. It reports false when the rest is not eight characters of the alphabet.
+// Only ASCII is read: strings.ToUpper would turn the Turkish dotless ı into I
+// (so 1) and the long ſ into S, a code the person did not type.
 func Parse(s, prefix string) (string, bool) {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return "", false
+		}
+	}
 	s = strings.ToUpper(strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '-' || r == '.' }), ""))
 	if prefix != "" {
 		if !strings.HasPrefix(s, prefix) {

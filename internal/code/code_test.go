@@ -39,3 +39,16 @@ func TestNewAndParse(t *testing.T) {
 		}
 	}
 }
+
+// Letters of other scripts that strings.ToUpper maps to ASCII are not read
+// as the code's characters (found by FuzzParse).
+func TestParseOnlyASCII(t *testing.T) {
+	for _, s := range []string{"ıııı-ıııı", "ſſſſ-ſſſſ", "PA-7K3Q-9MXı", "7K3Q\u00a09MXD", "ＰＡ-7K3Q-9MXD"} {
+		if got, ok := Parse(s, ""); ok {
+			t.Errorf("Parse(%q) = %q, want refused", s, got)
+		}
+		if got, ok := Parse(s, "PA"); ok {
+			t.Errorf("Parse(%q, PA) = %q, want refused", s, got)
+		}
+	}
+}

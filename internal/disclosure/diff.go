@@ -274,7 +274,7 @@ func ApplyScript(script, older, newer string) (out []DiffLine, ok bool) {
 		}
 		switch run[0] {
 		case '=':
-			if i+n > len(a) || j+n > len(b) {
+			if n > len(a)-i || n > len(b)-j { // not i+n: a huge n overflows it (found by FuzzDiff)
 				return nil, false
 			}
 			for range n {
@@ -285,7 +285,7 @@ func ApplyScript(script, older, newer string) (out []DiffLine, ok bool) {
 				i, j = i+1, j+1
 			}
 		case '-':
-			if i+n > len(a) {
+			if n > len(a)-i {
 				return nil, false
 			}
 			for range n {
@@ -293,7 +293,7 @@ func ApplyScript(script, older, newer string) (out []DiffLine, ok bool) {
 				i++
 			}
 		case '+':
-			if j+n > len(b) {
+			if n > len(b)-j {
 				return nil, false
 			}
 			for range n {

@@ -135,7 +135,8 @@ func TestDiffBounded(t *testing.T) {
 }
 
 func TestApplyScriptRefusesWhatDoesNotFit(t *testing.T) {
-	for _, s := range []string{"", "=3", "=1 +1", "-2 +2 =1", "x2", "=0 -2 +1", "=a"} {
+	// A huge count overflowed i+n and ran past the lines (a panic, found by FuzzDiff).
+	for _, s := range []string{"", "=3", "=1 +1", "-2 +2 =1", "x2", "=0 -2 +1", "=a", "=1 -9223372036854775807", "=1 +9223372036854775807", "=1 =9223372036854775807"} {
 		if _, ok := disclosure.ApplyScript(s, "a\nb", "a\nc"); ok {
 			t.Errorf("script %q accepted for a 2-line pair it does not describe", s)
 		}

@@ -420,6 +420,9 @@ func ParseCategories(text string) ([]Category, error) {
 			c.Parent = f[3]
 		}
 		days, err := strconv.Atoi(f[2])
+		if strings.Trim(f[2], "0123456789") != "" { // "+5" is not read as 5 (found by FuzzParseCategories)
+			err = strconv.ErrSyntax
+		}
 		c.Days = days
 		switch {
 		case !validCode(c.Code):

@@ -145,6 +145,7 @@ func TestParseCategories(t *testing.T) {
 		{"duplicate", "a | A | 1\na | B | 2", "dòng 2: mã \"a\" bị trùng"},
 		{"zero days", "a | A | 0", "từ 1 đến 90"},
 		{"days not a number", "a | A | mười", "từ 1 đến 90"},
+		{"days with a sign", "a | A | +5", "từ 1 đến 90"},
 		{"unknown parent", "a | A | 5 | b", "chưa có"},
 		{"three levels", "a | A | 5\nb | B | 5 | a\nc | C | 5 | b", "hai cấp"},
 		{"no name", "a |  | 5", "tên lĩnh vực"},

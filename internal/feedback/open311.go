@@ -378,7 +378,8 @@ const MaxRequestIDs = 100
 
 func parseStamp(s string) (int64, error) {
 	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, web.Vietnam); err == nil {
+		// A year the API cannot write back (10000 in Vietnam's time: found by FuzzOpen311Stamp) is refused.
+		if t, err := time.ParseInLocation(layout, s, web.Vietnam); err == nil && t.In(web.Vietnam).Year() >= 0 && t.In(web.Vietnam).Year() <= 9999 {
 			return t.UnixMilli(), nil
 		}
 	}

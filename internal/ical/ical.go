@@ -237,6 +237,9 @@ func Fold(b *bytes.Buffer, s string) {
 		for cut > 0 && !utf8.RuneStart(s[cut]) {
 			cut--
 		}
+		if cut == 0 { // no rune starts in the line (bytes that are not UTF-8): cut anyway, or this loops forever
+			cut = limit
+		}
 		b.WriteString(s[:cut])
 		b.WriteString("\r\n ")
 		s = s[cut:]

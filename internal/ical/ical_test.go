@@ -140,3 +140,15 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+// A line of bytes that are not UTF-8 (no rune starts within 75 octets) is
+// still folded: Fold looped forever on it, writing empty lines (found by
+// FuzzFold). The writers sanitise their values, so no calendar carried one.
+func TestFoldNotUTF8(t *testing.T) {
+	line := strings.Repeat("\x80", 200)
+	var b bytes.Buffer
+	Fold(&b, line)
+	if got := unfold(strings.TrimSuffix(b.String(), "\r\n")); got != line || strings.Count(b.String(), "\r\n") != 3 {
+		t.Errorf("folded %q", b.String())
+	}
+}

@@ -83,11 +83,17 @@ func ParseOverrides(r io.Reader) ([]Override, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
+			// After a failed Read there is no record: FieldPos would panic
+			// (found by FuzzParseOverrides); the error knows its line.
+			line := 0
+			if pe := (*csv.ParseError)(nil); errors.As(err, &pe) {
+				line = pe.StartLine
+			}
 			bad = append(bad, LineError{line, "không đọc được dòng CSV: " + err.Error()})
 			continue
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) >= 2 && strings.EqualFold(strings.TrimSpace(rec[0]), "date") && strings.EqualFold(strings.TrimSpace(rec[1]), "kind") {
 			continue
 		}

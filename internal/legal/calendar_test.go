@@ -117,3 +117,13 @@ func TestAddWorkingDaysMatchesCounting(t *testing.T) {
 		}
 	}
 }
+
+// A line of broken CSV is reported with its number, not a panic (found by
+// FuzzParseOverrides: FieldPos after a failed Read panicked).
+func TestOverridesBrokenCSV(t *testing.T) {
+	_, err := ParseOverrides(strings.NewReader("2026-01-01,off,Tết\n\"2026-01-02,off,x\n"))
+	oe, ok := err.(OverridesError)
+	if !ok || len(oe) != 1 || !strings.HasPrefix(oe.Error(), "dòng 2: không đọc được dòng CSV") {
+		t.Fatalf("broken quote: %v", err)
+	}
+}

@@ -304,6 +304,9 @@ func planHouseholds(t csvTable, villageID int64, existing map[string]bool) ([]Ho
 		if err := h.Validate(); errors.As(err, &ae) {
 			maps.Copy(fields, ae.FieldMsgs)
 		}
+		if strings.Trim(t.get(i, "members"), "0123456789") != "" { // "+4" is not read as 4 (found by FuzzImportHouseholds)
+			atoiErr = strconv.ErrSyntax
+		}
 		if atoiErr != nil {
 			fields["members"] = apperr.M("org.err.f.members_number", t.get(i, "members"))
 		}

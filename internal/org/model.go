@@ -154,7 +154,8 @@ func (u Unit) Validate() error {
 	} else if u.Type.Level() != Attached && u.Code == "" {
 		f["code"] = apperr.M("org.err.f.unit_code_required")
 	}
-	if len(u.Code) > 32 || strings.ContainsAny(u.Code, " \t\r\n/") {
+	// "." and ".." would not be one segment of the unit's addresses (OfficeURL): found by FuzzImportUnits.
+	if len(u.Code) > 32 || strings.ContainsAny(u.Code, " \t\r\n/") || u.Code == "." || u.Code == ".." {
 		f["code"] = apperr.M("org.err.f.unit_code_format")
 	}
 	if _, err := time.Parse(DateLayout, u.ValidFrom); err != nil {

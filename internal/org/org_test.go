@@ -86,6 +86,7 @@ func TestImportRejectsBadLinesAndWritesNothing(t *testing.T) {
 		{"NotUTF8", "code,name,type,parent_code\n01,Tỉnh A,tinh,\n00101,X\xe3 B,xa,01\n", 3, "không phải UTF-8"},
 		{"NotUTF8LaterLine", "code,name,type,parent_code\n01,Tỉnh A,tinh,\n00101,Xã B,xa,01\n00102,Xã \xff,xa,01\n", 4, "không phải UTF-8"},
 		{"ControlCharacter", "code,name,type,parent_code\n01,Tỉnh\x1b A,tinh,\n", 2, "ký tự điều khiển"},
+		{"DotDotCode", "code,name,type,parent_code\n..,Tỉnh A,tinh,\n", 2, "code: Mã đơn vị"}, // found by FuzzImportUnits
 	}
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
@@ -194,6 +195,7 @@ func TestHouseholdImport(t *testing.T) {
 		bad := []struct{ name, csv, want string }{
 			{"DuplicateInRegister", "code,head_name,address,members,representative_name\nH001,A,B,1,A\n", "đã có trong sổ"},
 			{"NotANumber", "code,head_name,address,members,representative_name\nH003,A,B,bốn,A\n", `"bốn" không phải là số`},
+			{"SignedMembers", "code,head_name,address,members,representative_name\nH003,A,B,+4,A\n", `"+4" không phải là số`}, // found by FuzzImportHouseholds
 			{"ZeroMembers", "code,head_name,address,members,representative_name\nH003,A,B,0,A\n", "từ 1 đến 100"},
 			{"NoRepresentative", "code,head_name,address,members,representative_name\nH003,A,B,1,\n", "representative_name"},
 			{"BadActive", "code,head_name,address,members,representative_name,active\nH003,A,B,1,A,có lẽ\n", "active"},

@@ -61,5 +61,8 @@ func ParseID(s string) (int64, bool) {
 		}
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
+	if err != nil || n <= 0 {
+		return 0, false // not the clamped value strconv gives for one that does not fit
+	}
+	return n, true
 }

@@ -1,0 +1,96 @@
+package files
+
+// Fuzz targets of the upload checks. A new file of its own: files.go is being
+// changed beside it, and these only call sniff and cleanName.
+
+import (
+	"archive/zip"
+	"bytes"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// zipOf is a zip holding the named (empty) parts.
+func zipOf(names ...string) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, n := range names {
+		w, _ := zw.Create(n)
+		w.Write([]byte("<x/>"))
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+// FuzzSniff: an upload is recognised only by its bytes, as one of the
+// accepted types whose signature it carries (an Office file a zip with its
+// content types and main part), or refused; the name given never matters.
+func FuzzSniff(f *testing.F) {
+	for _, b := range [][]byte{[]byte("%PDF-1.7\n%%EOF"), {0xFF, 0xD8, 0xFF, 0xE0}, []byte("\x89PNG\r\n\x1a\n"), []byte("PK\x03\x04"), []byte("<html>"),
+		zipOf("[Content_Types].xml", "word/document.xml"), zipOf("[Content_Types].xml", "xl/workbook.xml"), zipOf("word/document.xml"),
+		zipOf("[Content_Types].xml"), []byte("%PDF"), nil} {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ft, ok := sniff(b)
+		if !ok {
+			if ft != (fileType{}) {
+				t.Fatalf("sniff refused with %+v", ft)
+			}
+			return
+		}
+		var sig bool
+		switch ft {
+		case typePDF:
+			sig = bytes.HasPrefix(b, []byte("%PDF-"))
+		case typeJPEG:
+			sig = bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF})
+		case typePNG:
+			sig = bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n"))
+		case typeDOCX, typeXLSX:
+			main := "word/document.xml"
+			if ft == typeXLSX {
+				main = "xl/workbook.xml"
+			}
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err == nil {
+				has := map[string]bool{}
+				for _, f := range zr.File {
+					has[f.Name] = true
+				}
+				sig = has["[Content_Types].xml"] && has[main]
+			}
+		default:
+			t.Fatalf("sniff gave %+v", ft)
+		}
+		if !sig {
+			t.Fatalf("sniff(%q) = %s without its signature", b[:min(len(b), 40)], ft.ext)
+		}
+	})
+}
+
+// FuzzCleanName: a file name as sent keeps no folder, control character,
+// quote or broken UTF-8, is at most 150 characters before the extension of
+// its real type, and cleaning it again changes nothing.
+func FuzzCleanName(f *testing.F) {
+	for _, s := range []string{"Quyết định số 12.pdf", "../../etc/passwd", "C:\\Users\\a\\báo cáo.docx", "x.exe", "\x00\r\n\"a\".pdf", "..", ".", "...", "  ", "\xff\xfe.pdf",
+		strings.Repeat("ệ", 200) + ".pdf", "a\u202e.fdp", "a/", "tệp\t.xlsx"} {
+		f.Add(s)
+	}
+	types := []fileType{typePDF, typeDOCX, typeXLSX, typeJPEG, typePNG}
+	f.Fuzz(func(t *testing.T, name string) {
+		for _, ft := range types {
+			got := cleanName(name, ft)
+			base, ok := strings.CutSuffix(got, ft.ext)
+			if !ok || base == "" || !utf8.ValidString(got) || utf8.RuneCountInString(base) > 150 || strings.ContainsAny(got, "/\\\"") ||
+				strings.ContainsFunc(got, unicode.IsControl) {
+				t.Fatalf("cleanName(%q, %s) = %q", name, ft.ext, got)
+			}
+			if again := cleanName(got, ft); again != got {
+				t.Fatalf("cleanName(%q, %s) = %q, then %q", name, ft.ext, got, again)
+			}
+		}
+	})
+}
