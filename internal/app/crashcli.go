@@ -1,0 +1,113 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"danchu/internal/config"
+	"danchu/internal/db"
+	"danchu/internal/loadtest"
+	"danchu/internal/org"
+)
+
+// benchCrash is `danchu bench --scenarios crash`: the fixtures on a fresh
+// database (engine: sqlite, postgres for a private cluster, or a URL), then
+// the crash cycles against `danchu serve` run as another process.
+func benchCrash(ctx context.Context, engine, dir, server string, cycles int, seed uint64, retryUnkeyed bool, stdout, stderr io.Writer) error {
+	work := dir
+	if work == "" {
+		var err error
+		if work, err = os.MkdirTemp("", "danchu-crash-*"); err != nil {
+			return err
+		}
+		defer os.RemoveAll(work)
+	}
+	dsn := "sqlite:" + filepath.Join(work, "crash.db")
+	switch {
+	case engine == "postgres":
+		var err error
+		if dsn, err = db.StartScratchPostgres(true); err != nil {
+			return fmt.Errorf("start a PostgreSQL cluster for the run: %w", err)
+		}
+	case strings.HasPrefix(engine, "postgres://"):
+		dsn = engine
+	case engine != "sqlite":
+		return &badInput{"--db phải là sqlite, postgres hoặc postgres://… / --db must be sqlite, postgres or postgres://…"}
+	}
+	exe := server
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return err
+		}
+	}
+	sum, err := CrashRun(ctx, CrashConfig{Exe: exe, DSN: dsn, DataDir: work, Cycles: cycles, Seed: seed, RetryUnkeyed: retryUnkeyed}, stdout)
+	if err != nil {
+		return err
+	}
+	if !sum.OK() {
+		return errors.New("crash: an acknowledged write was lost, doubled or altered, or a check failed (see PROBLEM above)")
+	}
+	return nil
+}
+
+// CrashConfig is one crash run's set-up.
+type CrashConfig struct {
+	Exe, DSN, DataDir string
+	Cycles            int
+	Seed              uint64 // 0: a new one
+	RetryUnkeyed      bool
+}
+
+// CrashRun writes the crash test's fixtures into the empty database c.DSN and
+// runs its cycles (loadtest.Crash), then counts the blobs no row references.
+func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.CrashSummary, error) {
+	if c.Seed == 0 {
+		c.Seed = rand.Uint64() >> 1
+	}
+	cfg := &config.Config{DB: c.DSN, DataDir: c.DataDir, LogFormat: "text", Addr: "127.0.0.1:0"}
+	a, err := Open(ctx, cfg, NewLogger(io.Discard, "text"))
+	if err != nil {
+		return loadtest.CrashSummary{}, err
+	}
+	var have int
+	if err := a.DB.QueryRowContext(ctx, "select count(*) from units").Scan(&have); err != nil || have > 0 {
+		a.Close()
+		return loadtest.CrashSummary{}, &badInput{fmt.Sprintf("cơ sở dữ liệu %s đã có dữ liệu (%d đơn vị); hãy dùng một cơ sở dữ liệu trống / the database already holds data (%d units): give an empty one (%v)",
+			a.DB.Target, have, have, err)}
+	}
+	start := time.Now()
+	if _, err := a.Units.ImportUnits(ctx, bytes.NewReader(org.OfficialList), nil); err != nil {
+		a.Close()
+		return loadtest.CrashSummary{}, err
+	}
+	target, err := loadtest.GenerateCrashTarget(ctx, a.DB, a.Units, max(2000, 400*c.Cycles))
+	if err != nil {
+		a.Close()
+		return loadtest.CrashSummary{}, err
+	}
+	dialect := a.DB.Dialect
+	a.Close()
+	fmt.Fprintf(stdout, "crash: fixtures in %s (%s, %s)\n", time.Since(start).Round(time.Millisecond), dialect, a.DB.Target)
+	args := []string{"--db", c.DSN, "--data-dir", c.DataDir, "--limit-writes", "1000000"}
+	sum, err := loadtest.Crash(ctx, target, loadtest.CrashOptions{Exe: c.Exe, ServerArgs: args, DSN: c.DSN, UploadsDir: cfg.UploadsDir(),
+		Cycles: c.Cycles, Seed: c.Seed, RetryUnkeyed: c.RetryUnkeyed, Out: stdout})
+	if err != nil {
+		return sum, err
+	}
+	orphans, temps, err := loadtest.Orphans(ctx, c.DSN, cfg.UploadsDir())
+	if err != nil {
+		return sum, err
+	}
+	fmt.Fprint(stdout, sum)
+	fmt.Fprintf(stdout, "crash: blobs on disk no row references: %d; temporary upload files left: %d (seed %d)\n", orphans, temps, c.Seed)
+	return sum, nil
+}
