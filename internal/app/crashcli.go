@@ -49,7 +49,7 @@ func benchCrash(ctx context.Context, engine, dir, server string, cycles int, see
 			return err
 		}
 	}
-	sum, err := CrashRun(ctx, CrashConfig{Exe: exe, DSN: dsn, DataDir: work, Cycles: cycles, Seed: seed, RetryUnkeyed: retryUnkeyed}, stdout)
+	sum, _, err := CrashRun(ctx, CrashConfig{Exe: exe, DSN: dsn, DataDir: work, Cycles: cycles, Seed: seed, RetryUnkeyed: retryUnkeyed}, stdout)
 	if err != nil {
 		return err
 	}
@@ -69,45 +69,46 @@ type CrashConfig struct {
 
 // CrashRun writes the crash test's fixtures into the empty database c.DSN and
 // runs its cycles (loadtest.Crash), then counts the blobs no row references.
-func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.CrashSummary, error) {
+func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.CrashSummary, loadtest.Recheck, error) {
 	if c.Seed == 0 {
 		c.Seed = rand.Uint64() >> 1
 	}
 	cfg := &config.Config{DB: c.DSN, DataDir: c.DataDir, LogFormat: "text", Addr: "127.0.0.1:0"}
 	a, err := Open(ctx, cfg, NewLogger(io.Discard, "text"))
 	if err != nil {
-		return loadtest.CrashSummary{}, err
+		return loadtest.CrashSummary{}, nil, err
 	}
 	var have int
 	if err := a.DB.QueryRowContext(ctx, "select count(*) from units").Scan(&have); err != nil || have > 0 {
 		a.Close()
-		return loadtest.CrashSummary{}, &badInput{fmt.Sprintf("cơ sở dữ liệu %s đã có dữ liệu (%d đơn vị); hãy dùng một cơ sở dữ liệu trống / the database already holds data (%d units): give an empty one (%v)",
+		return loadtest.CrashSummary{}, nil, &badInput{fmt.Sprintf("cơ sở dữ liệu %s đã có dữ liệu (%d đơn vị); hãy dùng một cơ sở dữ liệu trống / the database already holds data (%d units): give an empty one (%v)",
 			a.DB.Target, have, have, err)}
 	}
 	start := time.Now()
 	if _, err := a.Units.ImportUnits(ctx, bytes.NewReader(org.OfficialList), nil); err != nil {
 		a.Close()
-		return loadtest.CrashSummary{}, err
+		return loadtest.CrashSummary{}, nil, err
 	}
 	target, err := loadtest.GenerateCrashTarget(ctx, a.DB, a.Units, max(2000, 400*c.Cycles))
 	if err != nil {
 		a.Close()
-		return loadtest.CrashSummary{}, err
+		return loadtest.CrashSummary{}, nil, err
 	}
 	dialect := a.DB.Dialect
 	a.Close()
 	fmt.Fprintf(stdout, "crash: fixtures in %s (%s, %s)\n", time.Since(start).Round(time.Millisecond), dialect, a.DB.Target)
 	args := []string{"--db", c.DSN, "--data-dir", c.DataDir, "--limit-writes", "1000000"}
-	sum, err := loadtest.Crash(ctx, target, loadtest.CrashOptions{Exe: c.Exe, ServerArgs: args, DSN: c.DSN, UploadsDir: cfg.UploadsDir(),
+	sum, recheck, err := loadtest.Crash(ctx, target, loadtest.CrashOptions{Exe: c.Exe, ServerArgs: args, DSN: c.DSN, UploadsDir: cfg.UploadsDir(),
 		Cycles: c.Cycles, Seed: c.Seed, RetryUnkeyed: c.RetryUnkeyed, Out: stdout})
 	if err != nil {
-		return sum, err
+		return sum, recheck, err
 	}
 	orphans, temps, err := loadtest.Orphans(ctx, c.DSN, cfg.UploadsDir())
 	if err != nil {
-		return sum, err
+		return sum, recheck, err
 	}
+	sum.Orphans, sum.TempFiles = orphans, temps
 	fmt.Fprint(stdout, sum)
 	fmt.Fprintf(stdout, "crash: blobs on disk no row references: %d; temporary upload files left: %d (seed %d)\n", orphans, temps, c.Seed)
-	return sum, nil
+	return sum, recheck, nil
 }

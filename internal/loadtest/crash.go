@@ -116,6 +116,7 @@ type CrashSummary struct {
 	IntegrityFailed            int // cycles whose PRAGMA integrity_check was not "ok" (SQLite)
 	VerifyFailed               int // cycles whose `danchu verify` failed
 	LastVerify                 string
+	Orphans, TempFiles         int // blob files no row references, and temporary upload files, at the end
 	Problems                   []string // the first problems, described
 	Elapsed                    time.Duration
 }
@@ -345,10 +346,30 @@ func send(w *crashWrite, base string) (int, error) {
 	return resp.StatusCode, nil
 }
 
+// Recheck runs the checks of a finished crash run again on the database as it
+// is now (a test breaks a row to see the checks fail).
+type Recheck func(ctx context.Context) CrashSummary
+
 // Crash runs the crash test: o.Cycles times a mixed write load, a kill -9 at
 // a seeded random moment, a restart, retries and the checks. The fixtures must
 // be in the database already (GenerateCrashTarget).
-func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, error) {
+func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, Recheck, error) {
+	sum, run, err := crash(ctx, t, o)
+	recheck := func(ctx context.Context) CrashSummary {
+		again := CrashSummary{Acked: map[string]int{}}
+		if run == nil {
+			again.problem(nil, "no run to check")
+			return again
+		}
+		if err := crashCheck(ctx, run, o, &again, 0); err != nil {
+			again.problem(nil, "check: %v", err)
+		}
+		return again
+	}
+	return sum, recheck, err
+}
+
+func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *crashRun, error) {
 	start := time.Now()
 	out := o.Out
 	if out == nil {
@@ -365,12 +386,12 @@ func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, er
 	}
 	d, err := db.Open(ctx, o.DSN, db.Options{})
 	if err != nil {
-		return CrashSummary{}, err
+		return CrashSummary{}, nil, err
 	}
 	ids, err := voterAccounts(ctx, d, t.Voters)
 	d.Close()
 	if err != nil {
-		return CrashSummary{}, err
+		return CrashSummary{}, nil, err
 	}
 	run := &crashRun{t: t, seed: o.Seed, seq: map[string]int{}, ids: ids, today: time.Now().AddDate(0, 0, -1).Format("2006-01-02")}
 	sum := CrashSummary{Acked: map[string]int{}}
@@ -379,7 +400,7 @@ func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, er
 		o.Seed, o.Cycles, o.Writers, strings.Join(CrashKinds, ", "), o.RetryUnkeyed)
 	srv, err := StartServer(ctx, "127.0.0.1:0", o.Exe, o.ServerArgs...)
 	if err != nil {
-		return sum, err
+		return sum, run, err
 	}
 	defer func() { srv.Stop() }()
 	for cycle := 1; cycle <= o.Cycles; cycle++ {
@@ -412,16 +433,17 @@ func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, er
 			}
 		}
 		time.Sleep(load)
-		if err := srv.Kill(); err != nil {
-			stop.Store(true)
-			wg.Wait()
-			return sum, fmt.Errorf("cycle %d: kill -9: %w", cycle, err)
-		}
+		// No new request from now: the kill cuts the ones in flight (a
+		// request sent after it would only be refused a connection).
 		stop.Store(true)
+		if err := srv.Kill(); err != nil {
+			wg.Wait()
+			return sum, run, fmt.Errorf("cycle %d: kill -9: %w", cycle, err)
+		}
 		wg.Wait()
 		restart := time.Now()
 		if srv, err = StartServer(ctx, "127.0.0.1:0", o.Exe, o.ServerArgs...); err != nil {
-			return sum, fmt.Errorf("cycle %d: restart after kill -9: %w", cycle, err)
+			return sum, run, fmt.Errorf("cycle %d: restart after kill -9: %w", cycle, err)
 		}
 		restarted := time.Since(restart)
 		// The answers lost are sent again, as a person presses the button again.
@@ -439,7 +461,7 @@ func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, er
 					continue
 				}
 				if err := retry(w, srv.URL); err != nil {
-					return sum, fmt.Errorf("cycle %d: retry of %s %s after the restart: %w", cycle, w.kind, w.marker, err)
+					return sum, run, fmt.Errorf("cycle %d: retry of %s %s after the restart: %w", cycle, w.kind, w.marker, err)
 				}
 				retried++
 				w.state = writeAcked
@@ -456,7 +478,7 @@ func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, er
 		issues := len(sum.Problems)
 		before4 := [4]int{sum.Duplicates, sum.Missing, sum.Altered, sum.CounterErrors}
 		if err := crashCheck(ctx, run, o, &sum, cycle); err != nil {
-			return sum, fmt.Errorf("cycle %d: check: %w", cycle, err)
+			return sum, run, fmt.Errorf("cycle %d: check: %w", cycle, err)
 		}
 		sum.Cycles = cycle
 		verdict := "ok"
@@ -471,7 +493,7 @@ func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, er
 			cycle, load.Milliseconds(), strings.Join(parts, ", "), lost, retried, refused, restarted.Round(10*time.Millisecond), verdict)
 	}
 	sum.Elapsed = time.Since(start)
-	return sum, nil
+	return sum, run, nil
 }
 
 // retry sends w again until it is answered as stored (the server is up again).
