@@ -25,9 +25,10 @@ import (
 // with their key and then stored once, the kept counters match the rows,
 // PRAGMA integrity_check (SQLite) and danchu verify pass. Then one comment is
 // deleted and one disclosure changed behind the server's back, and the same
-// checks must see both. 10 cycles on SQLite, 5 on PostgreSQL (a fresh schema
-// of DANCHU_TEST_POSTGRES: only danchu is killed, never that server);
-// DANCHU_CRASH_SEED repeats a run.
+// checks must see both. 10 cycles on SQLite, 5 on PostgreSQL (a cluster the
+// test starts, fsync on, whose postmaster is killed -9 too every second
+// cycle; never the shared DANCHU_TEST_POSTGRES server); DANCHU_CRASH_SEED
+// repeats a run.
 func TestCrash(t *testing.T) {
 	exe := filepath.Join(t.TempDir(), "danchu")
 	if out, err := exec.Command("go", "build", "-o", exe, "danchu/cmd/danchu").CombinedOutput(); err != nil {
@@ -46,12 +47,23 @@ func TestCrash(t *testing.T) {
 	}{{db.SQLite, 10}, {db.Postgres, 5}} {
 		t.Run(string(tc.dialect), func(t *testing.T) {
 			dir := t.TempDir()
-			dsn := "sqlite:" + filepath.Join(dir, "crash.db")
+			c := CrashConfig{Exe: exe, DSN: "sqlite:" + filepath.Join(dir, "crash.db"), DataDir: dir, Cycles: tc.cycles, Seed: seed}
 			if tc.dialect == db.Postgres {
-				dsn = db.OpenTest(t, db.Postgres).DSN() // a fresh schema; fails under DANCHU_REQUIRE_POSTGRES=1 when unreachable
+				// A cluster of its own, fsync on, whose postmaster is killed too
+				// in some cycles; failing that (no initdb), a fresh schema of the
+				// shared test server, where only danchu is killed.
+				var err error
+				if c.DSN, err = db.StartScratchPostgres(true); err == nil {
+					c.KillDatabaseEvery = 2
+				} else if os.Getenv("DANCHU_REQUIRE_POSTGRES") == "1" {
+					t.Fatalf("a PostgreSQL cluster of the crash test's own: %v", err)
+				} else {
+					t.Logf("no PostgreSQL cluster of its own (%v): a schema of the shared server, only danchu killed", err)
+					c.DSN = db.OpenTest(t, db.Postgres).DSN()
+				}
 			}
 			ctx := context.Background()
-			sum, recheck, err := CrashRun(ctx, CrashConfig{Exe: exe, DSN: dsn, DataDir: dir, Cycles: tc.cycles, Seed: seed}, testLog{t})
+			sum, recheck, err := CrashRun(ctx, c, testLog{t})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -63,12 +75,15 @@ func TestCrash(t *testing.T) {
 					t.Errorf("no %s write was acknowledged: the load did not reach the server", k)
 				}
 			}
+			if c.KillDatabaseEvery > 0 && sum.DatabaseKills == 0 {
+				t.Errorf("PostgreSQL's postmaster was never killed in %d cycles (seed %d)", tc.cycles, c.Seed)
+			}
 			if sum.Lost == 0 {
 				t.Errorf("no answer was lost in %d kills: the kills did not hit the load", tc.cycles)
 			}
 			// The checks see a lost comment (and the counter that no longer
 			// matches) and an altered disclosure.
-			d, err := db.Open(ctx, dsn, db.Options{})
+			d, err := db.Open(ctx, c.DSN, db.Options{})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -21,7 +21,7 @@ import (
 // benchCrash is `danchu bench --scenarios crash`: the fixtures on a fresh
 // database (engine: sqlite, postgres for a private cluster, or a URL), then
 // the crash cycles against `danchu serve` run as another process.
-func benchCrash(ctx context.Context, engine, dir, server string, cycles int, seed uint64, retryUnkeyed bool, stdout, stderr io.Writer) error {
+func benchCrash(ctx context.Context, engine, dir, server string, cycles int, seed uint64, retryUnkeyed bool, killPG int, stdout, stderr io.Writer) error {
 	work := dir
 	if work == "" {
 		var err error
@@ -31,12 +31,14 @@ func benchCrash(ctx context.Context, engine, dir, server string, cycles int, see
 		defer os.RemoveAll(work)
 	}
 	dsn := "sqlite:" + filepath.Join(work, "crash.db")
+	c := CrashConfig{Cycles: cycles, Seed: seed, RetryUnkeyed: retryUnkeyed}
 	switch {
 	case engine == "postgres":
 		var err error
 		if dsn, err = db.StartScratchPostgres(true); err != nil {
 			return fmt.Errorf("start a PostgreSQL cluster for the run: %w", err)
 		}
+		c.KillDatabaseEvery = killPG // this process's own cluster, fsync on: its postmaster may be killed too
 	case strings.HasPrefix(engine, "postgres://"):
 		dsn = engine
 	case engine != "sqlite":
@@ -49,7 +51,8 @@ func benchCrash(ctx context.Context, engine, dir, server string, cycles int, see
 			return err
 		}
 	}
-	sum, _, err := CrashRun(ctx, CrashConfig{Exe: exe, DSN: dsn, DataDir: work, Cycles: cycles, Seed: seed, RetryUnkeyed: retryUnkeyed}, stdout)
+	c.Exe, c.DSN, c.DataDir = exe, dsn, work
+	sum, _, err := CrashRun(ctx, c, stdout)
 	if err != nil {
 		return err
 	}
@@ -65,6 +68,9 @@ type CrashConfig struct {
 	Cycles            int
 	Seed              uint64 // 0: a new one
 	RetryUnkeyed      bool
+	// KillDatabaseEvery > 0: kill -9 PostgreSQL's postmaster too every that
+	// many cycles (only a cluster of StartScratchPostgres).
+	KillDatabaseEvery int
 }
 
 // CrashRun writes the crash test's fixtures into the empty database c.DSN and
@@ -99,7 +105,8 @@ func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.Cr
 	fmt.Fprintf(stdout, "crash: fixtures in %s (%s, %s)\n", time.Since(start).Round(time.Millisecond), dialect, a.DB.Target)
 	args := []string{"--db", c.DSN, "--data-dir", c.DataDir, "--limit-writes", "1000000"}
 	sum, recheck, err := loadtest.Crash(ctx, target, loadtest.CrashOptions{Exe: c.Exe, ServerArgs: args, DSN: c.DSN, UploadsDir: cfg.UploadsDir(),
-		Cycles: c.Cycles, Seed: c.Seed, RetryUnkeyed: c.RetryUnkeyed, Out: stdout})
+		Cycles: c.Cycles, Seed: c.Seed, RetryUnkeyed: c.RetryUnkeyed, Out: stdout, KillDatabaseEvery: c.KillDatabaseEvery,
+		KillDatabase: func(ctx context.Context) (func() error, error) { return db.KillScratchPostgres(ctx, c.DSN) }})
 	if err != nil {
 		return sum, recheck, err
 	}

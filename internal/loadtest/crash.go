@@ -100,14 +100,18 @@ type CrashOptions struct {
 	// MinLoad and MaxLoad bound the random moment of the kill after the load
 	// starts (default 200 ms to 2.5 s).
 	MinLoad, MaxLoad time.Duration
-	// BeforeCheck, when set, runs after each restart and retries, before the
-	// checks (e.g. to kill PostgreSQL too); it may return a note for the report.
-	Out io.Writer
+	// KillDatabase, when set, kills the database server too (kill -9 of the
+	// PostgreSQL postmaster, just before danchu's) every KillDatabaseEvery-th
+	// cycle, and returns what starts it again.
+	KillDatabase      func(ctx context.Context) (restart func() error, err error)
+	KillDatabaseEvery int
+	Out               io.Writer
 }
 
 // CrashSummary is what a run found.
 type CrashSummary struct {
 	Cycles                     int
+	DatabaseKills              int            // cycles in which the database server was killed too
 	Acked                      map[string]int // acknowledged writes by kind (retried ones included)
 	Lost, Retried, Unconfirmed int            // answers lost; of them sent again; lost and not retried (at most once)
 	Refused                    int            // answers that refuse the write (4xx): the client's or the server's bug
@@ -116,7 +120,7 @@ type CrashSummary struct {
 	IntegrityFailed            int // cycles whose PRAGMA integrity_check was not "ok" (SQLite)
 	VerifyFailed               int // cycles whose `danchu verify` failed
 	LastVerify                 string
-	Orphans, TempFiles         int // blob files no row references, and temporary upload files, at the end
+	Orphans, TempFiles         int      // blob files no row references, and temporary upload files, at the end
 	Problems                   []string // the first problems, described
 	Elapsed                    time.Duration
 }
@@ -129,7 +133,7 @@ func (s CrashSummary) OK() bool {
 
 func (s CrashSummary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "crash: %d cycles in %s; acknowledged writes:", s.Cycles, s.Elapsed.Round(time.Second))
+	fmt.Fprintf(&b, "crash: %d cycles in %s (PostgreSQL's postmaster killed too in %d); acknowledged writes:", s.Cycles, s.Elapsed.Round(time.Second), s.DatabaseKills)
 	total := 0
 	for _, k := range CrashKinds {
 		fmt.Fprintf(&b, " %s %d", k, s.Acked[k])
@@ -436,12 +440,29 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 		// No new request from now: the kill cuts the ones in flight (a
 		// request sent after it would only be refused a connection).
 		stop.Store(true)
+		var restartDB func() error
+		if o.KillDatabase != nil && o.KillDatabaseEvery > 0 && cycle%o.KillDatabaseEvery == 0 {
+			var err error
+			if restartDB, err = o.KillDatabase(ctx); err != nil {
+				srv.Kill()
+				wg.Wait()
+				return sum, run, fmt.Errorf("cycle %d: kill -9 of the database server: %w", cycle, err)
+			}
+		}
 		if err := srv.Kill(); err != nil {
 			wg.Wait()
 			return sum, run, fmt.Errorf("cycle %d: kill -9: %w", cycle, err)
 		}
 		wg.Wait()
 		restart := time.Now()
+		also := ""
+		if restartDB != nil {
+			if err := restartDB(); err != nil {
+				return sum, run, fmt.Errorf("cycle %d: %w", cycle, err)
+			}
+			sum.DatabaseKills++
+			also = " (and of PostgreSQL's postmaster)"
+		}
 		if srv, err = StartServer(ctx, "127.0.0.1:0", o.Exe, o.ServerArgs...); err != nil {
 			return sum, run, fmt.Errorf("cycle %d: restart after kill -9: %w", cycle, err)
 		}
@@ -489,8 +510,8 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 		for _, k := range CrashKinds {
 			parts = append(parts, fmt.Sprintf("%s %d", k, acked[k]))
 		}
-		fmt.Fprintf(out, "cycle %3d: kill -9 after %4d ms; acknowledged %s; lost answers %d (retried %d); refused %d; restart %s; check %s\n",
-			cycle, load.Milliseconds(), strings.Join(parts, ", "), lost, retried, refused, restarted.Round(10*time.Millisecond), verdict)
+		fmt.Fprintf(out, "cycle %3d: kill -9%s after %4d ms; acknowledged %s; lost answers %d (retried %d); refused %d; restart %s; check %s\n",
+			cycle, also, load.Milliseconds(), strings.Join(parts, ", "), lost, retried, refused, restarted.Round(10*time.Millisecond), verdict)
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, run, nil
