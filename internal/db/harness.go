@@ -94,6 +94,7 @@ var (
 	pgErr      error
 	skipOnce   sync.Once
 	startLimit = 60 * time.Second
+	killable   sync.Map // data folders of the durable clusters this process started: KillScratchPostgres may kill them
 )
 
 // testPostgres returns an admin connection and the DSN of the test server, starting
@@ -198,13 +199,16 @@ func StartScratchPostgres(durable bool) (string, error) {
 		return "", fmt.Errorf("start cluster watchdog: %w", err)
 	}
 	_ = w.Process.Release()
+	if durable {
+		killable.Store(data, true)
+	}
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), nil
 }
 
-// KillScratchPostgres kills the postmaster of a cluster that
-// StartScratchPostgres started (its data folder is a danchu-pg- folder under
-// the temporary folder; any other server is refused) with SIGKILL, as a power
-// cut ends it. restart starts it again with the options it ran with (pg_ctl
+// KillScratchPostgres kills the postmaster of a cluster that this process
+// started with StartScratchPostgres(true) (any other server, the shared test
+// server or the tests' own cluster without fsync, is refused) with SIGKILL, as
+// a power cut ends it. restart starts it again with the options it ran with (pg_ctl
 // restart reads postmaster.opts) once its orphaned backends have let go of the
 // shared memory; it returns when the server accepts connections again, its
 // write-ahead log replayed.
@@ -220,8 +224,8 @@ func KillScratchPostgres(ctx context.Context, dsn string) (restart func() error,
 		return nil, fmt.Errorf("find the cluster's data folder: %w", err)
 	}
 	dir := filepath.Dir(data)
-	if filepath.Base(data) != "data" || filepath.Dir(dir) != filepath.Clean(os.TempDir()) || !strings.HasPrefix(filepath.Base(dir), "danchu-pg-") {
-		return nil, fmt.Errorf("%s is not a cluster this tool started: it is never killed", data)
+	if _, ok := killable.Load(data); !ok {
+		return nil, fmt.Errorf("%s is not a cluster this process started with fsync on: it is never killed", data)
 	}
 	pidText, err := os.ReadFile(filepath.Join(data, "postmaster.pid"))
 	if err != nil {

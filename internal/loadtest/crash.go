@@ -20,7 +20,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -120,20 +122,28 @@ type CrashSummary struct {
 	IntegrityFailed            int // cycles whose PRAGMA integrity_check was not "ok" (SQLite)
 	VerifyFailed               int // cycles whose `danchu verify` failed
 	LastVerify                 string
-	Orphans, TempFiles         int      // blob files no row references, and temporary upload files, at the end
-	Problems                   []string // the first problems, described
-	Elapsed                    time.Duration
+	Orphans, TempFiles         int // blob files no row references, and temporary upload files, at the end
+	// OrphansAfterGrace is the count once a server started with a short
+	// --orphan-grace has collected them (-1: the server has no collector).
+	OrphansAfterGrace int
+	MissingFiles      int      // files rows reference that are not on disk, as danchu verify counts them
+	Problems          []string // the first problems, described
+	Elapsed           time.Duration
 }
 
 // OK reports whether nothing was lost, doubled, altered or broken.
 func (s CrashSummary) OK() bool {
 	return s.Duplicates == 0 && s.Missing == 0 && s.Altered == 0 && s.CounterErrors == 0 && s.IntegrityFailed == 0 &&
-		s.VerifyFailed == 0 && s.Refused == 0
+		s.VerifyFailed == 0 && s.Refused == 0 && s.MissingFiles == 0 && s.OrphansAfterGrace <= 0
 }
 
 func (s CrashSummary) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "crash: %d cycles in %s (PostgreSQL's postmaster killed too in %d); acknowledged writes:", s.Cycles, s.Elapsed.Round(time.Second), s.DatabaseKills)
+	fmt.Fprintf(&b, "crash: %d cycles in %s", s.Cycles, s.Elapsed.Round(time.Second))
+	if s.DatabaseKills > 0 {
+		fmt.Fprintf(&b, " (PostgreSQL's postmaster killed too in %d)", s.DatabaseKills)
+	}
+	fmt.Fprint(&b, "; acknowledged writes:")
 	total := 0
 	for _, k := range CrashKinds {
 		fmt.Fprintf(&b, " %s %d", k, s.Acked[k])
@@ -142,8 +152,14 @@ func (s CrashSummary) String() string {
 	fmt.Fprintf(&b, " (total %d)\n", total)
 	fmt.Fprintf(&b, "crash: answers lost %d: retried with the same key %d, not retried (must be stored at most once) %d; refused %d\n",
 		s.Lost, s.Retried, s.Unconfirmed, s.Refused)
-	fmt.Fprintf(&b, "crash: duplicates %d, missing %d, altered %d, counters wrong %d, integrity_check failed %d, danchu verify failed %d\n",
-		s.Duplicates, s.Missing, s.Altered, s.CounterErrors, s.IntegrityFailed, s.VerifyFailed)
+	fmt.Fprintf(&b, "crash: duplicates %d, missing %d, altered %d, counters wrong %d, integrity_check failed %d, danchu verify failed %d, files missing on disk %d\n",
+		s.Duplicates, s.Missing, s.Altered, s.CounterErrors, s.IntegrityFailed, s.VerifyFailed, s.MissingFiles)
+	fmt.Fprintf(&b, "crash: blobs on disk no row references after the last kill: %d; temporary upload files left: %d\n", s.Orphans, s.TempFiles)
+	if s.OrphansAfterGrace >= 0 {
+		fmt.Fprintf(&b, "crash: after a restart with a short --orphan-grace: %d unreferenced\n", s.OrphansAfterGrace)
+	} else {
+		fmt.Fprintf(&b, "crash: the server has no --orphan-grace (no collector of unreferenced blobs): not collected\n")
+	}
 	if s.LastVerify != "" {
 		fmt.Fprintf(&b, "crash: last danchu verify: %s\n", s.LastVerify)
 	}
@@ -360,7 +376,7 @@ type Recheck func(ctx context.Context) CrashSummary
 func Crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, Recheck, error) {
 	sum, run, err := crash(ctx, t, o)
 	recheck := func(ctx context.Context) CrashSummary {
-		again := CrashSummary{Acked: map[string]int{}}
+		again := CrashSummary{Acked: map[string]int{}, OrphansAfterGrace: -1}
 		if run == nil {
 			again.problem(nil, "no run to check")
 			return again
@@ -398,7 +414,7 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 		return CrashSummary{}, nil, err
 	}
 	run := &crashRun{t: t, seed: o.Seed, seq: map[string]int{}, ids: ids, today: time.Now().AddDate(0, 0, -1).Format("2006-01-02")}
-	sum := CrashSummary{Acked: map[string]int{}}
+	sum := CrashSummary{Acked: map[string]int{}, OrphansAfterGrace: -1}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	fmt.Fprintf(out, "crash: seed %d, %d cycles, %d writers per kind (%s), retry lost disclosures and Open311 posts: %v\n",
 		o.Seed, o.Cycles, o.Writers, strings.Join(CrashKinds, ", "), o.RetryUnkeyed)
@@ -744,7 +760,24 @@ func crashCheck(ctx context.Context, run *crashRun, o CrashOptions, sum *CrashSu
 	if err != nil {
 		sum.problem(&sum.VerifyFailed, "cycle %d: danchu verify: %v: %s", cycle, err, v)
 	}
+	if missing, _, ok := VerifyFiles(v); ok && missing > 0 {
+		sum.problem(&sum.MissingFiles, "cycle %d: danchu verify: %d files missing on disk", cycle, missing)
+	}
 	return nil
+}
+
+var verifyFiles = regexp.MustCompile(`files: (\d+) missing, (\d+) unreferenced`)
+
+// VerifyFiles reads the files line of danchu verify ("files: N missing, M
+// unreferenced"); ok is false when it prints none (a build without the check).
+func VerifyFiles(out string) (missing, unreferenced int, ok bool) {
+	m := verifyFiles.FindStringSubmatch(out)
+	if m == nil {
+		return 0, 0, false
+	}
+	missing, _ = strconv.Atoi(m[1])
+	unreferenced, _ = strconv.Atoi(m[2])
+	return missing, unreferenced, true
 }
 
 // Verify runs `danchu verify` with the server's --db and --data-dir and
