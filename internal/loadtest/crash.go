@@ -13,6 +13,7 @@ import (
 	"image/png"
 	"io"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"mime/multipart"
 	"net/http"
@@ -117,6 +118,7 @@ type CrashSummary struct {
 	Acked                      map[string]int // acknowledged writes by kind (retried ones included)
 	Lost, Retried, Unconfirmed int            // answers lost; of them sent again; lost and not retried (at most once)
 	Refused                    int            // answers that refuse the write (4xx): the client's or the server's bug
+	Answered                   map[string]int // of the lost: answered with an error (5xx, 503) rather than cut, by "kind status"
 	Duplicates, Missing        int
 	Altered, CounterErrors     int
 	IntegrityFailed            int // cycles whose PRAGMA integrity_check was not "ok" (SQLite)
@@ -152,6 +154,13 @@ func (s CrashSummary) String() string {
 	fmt.Fprintf(&b, " (total %d)\n", total)
 	fmt.Fprintf(&b, "crash: answers lost %d: retried with the same key %d, not retried (must be stored at most once) %d; refused %d\n",
 		s.Lost, s.Retried, s.Unconfirmed, s.Refused)
+	if len(s.Answered) > 0 {
+		var parts []string
+		for _, k := range slices.Sorted(maps.Keys(s.Answered)) {
+			parts = append(parts, fmt.Sprintf("%s ×%d", k, s.Answered[k]))
+		}
+		fmt.Fprintf(&b, "crash: of the answers lost, error answers (the rest were cut by the kill): %s\n", strings.Join(parts, ", "))
+	}
 	fmt.Fprintf(&b, "crash: duplicates %d, missing %d, altered %d, counters wrong %d, integrity_check failed %d, danchu verify failed %d, files missing on disk %d\n",
 		s.Duplicates, s.Missing, s.Altered, s.CounterErrors, s.IntegrityFailed, s.VerifyFailed, s.MissingFiles)
 	fmt.Fprintf(&b, "crash: blobs on disk no row references after the last kill: %d; temporary upload files left: %d\n", s.Orphans, s.TempFiles)
@@ -414,7 +423,7 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 		return CrashSummary{}, nil, err
 	}
 	run := &crashRun{t: t, seed: o.Seed, seq: map[string]int{}, ids: ids, today: time.Now().AddDate(0, 0, -1).Format("2006-01-02")}
-	sum := CrashSummary{Acked: map[string]int{}, OrphansAfterGrace: -1}
+	sum := CrashSummary{Acked: map[string]int{}, Answered: map[string]int{}, OrphansAfterGrace: -1}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
 	fmt.Fprintf(out, "crash: seed %d, %d cycles, %d writers per kind (%s), retry lost disclosures and Open311 posts: %v\n",
 		o.Seed, o.Cycles, o.Writers, strings.Join(CrashKinds, ", "), o.RetryUnkeyed)
@@ -486,6 +495,7 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 		// The answers lost are sent again, as a person presses the button again.
 		cycleWrites := run.writes[before:]
 		acked, lost, retried, refused := map[string]int{}, 0, 0, 0
+		answered := map[string]int{} // lost writes that got an answer, not a success: by kind and status
 		for _, w := range cycleWrites {
 			switch w.state {
 			case writeRefused:
@@ -493,6 +503,9 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 				sum.problem(&sum.Refused, "cycle %d: %s %s refused with %d", cycle, w.kind, w.marker, w.status)
 			case writeLost:
 				lost++
+				if w.status != 0 {
+					answered[fmt.Sprintf("%s %d", w.kind, w.status)]++
+				}
 				if !w.retryable(o.RetryUnkeyed) {
 					sum.Unconfirmed++
 					continue
@@ -526,8 +539,17 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 		for _, k := range CrashKinds {
 			parts = append(parts, fmt.Sprintf("%s %d", k, acked[k]))
 		}
-		fmt.Fprintf(out, "cycle %3d: kill -9%s after %4d ms; acknowledged %s; lost answers %d (retried %d); refused %d; restart %s; check %s\n",
-			cycle, also, load.Milliseconds(), strings.Join(parts, ", "), lost, retried, refused, restarted.Round(10*time.Millisecond), verdict)
+		var statuses []string
+		for _, k := range slices.Sorted(maps.Keys(answered)) {
+			statuses = append(statuses, fmt.Sprintf("%s ×%d", k, answered[k]))
+			sum.Answered[k] += answered[k]
+		}
+		note := ""
+		if len(statuses) > 0 {
+			note = " [answered but not stored: " + strings.Join(statuses, ", ") + "]"
+		}
+		fmt.Fprintf(out, "cycle %3d: kill -9%s after %4d ms; acknowledged %s; lost answers %d (retried %d)%s; refused %d; restart %s; check %s\n",
+			cycle, also, load.Milliseconds(), strings.Join(parts, ", "), lost, retried, note, refused, restarted.Round(10*time.Millisecond), verdict)
 	}
 	sum.Elapsed = time.Since(start)
 	return sum, run, nil
