@@ -303,7 +303,7 @@ var crashCategories = []string{"moi-truong", "giao-thong", "dien-nuoc", "an-ninh
 func (c *crashRun) next(kind string, r *rand.Rand) *crashWrite {
 	m := c.marker(kind)
 	w := &crashWrite{kind: kind, marker: m, method: http.MethodPost}
-	key := "crash-" + strings.NewReplacer("[", "", "]", "", " ", "-", "#", "-").Replace(m)
+	key := strings.NewReplacer("[", "", "]", "", " ", "-", "#", "-").Replace(m) // crash-s7-feedback-12
 	switch kind {
 	case KindFeedback:
 		i := r.IntN(len(c.t.Commune.Tokens))
