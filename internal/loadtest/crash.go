@@ -119,6 +119,7 @@ type CrashSummary struct {
 	Lost, Retried, Unconfirmed int            // answers lost; of them sent again; lost and not retried (at most once)
 	Refused                    int            // answers that refuse the write (4xx): the client's or the server's bug
 	Answered                   map[string]int // of the lost: answered with an error (5xx, 503) rather than cut, by "kind status"
+	UnconfirmedStored          int            // of the lost not retried: stored all the same (committed, the answer cut)
 	Duplicates, Missing        int
 	Altered, CounterErrors     int
 	IntegrityFailed            int // cycles whose PRAGMA integrity_check was not "ok" (SQLite)
@@ -130,6 +131,7 @@ type CrashSummary struct {
 	OrphansAfterGrace int
 	MissingFiles      int      // files rows reference that are not on disk, as danchu verify counts them
 	Problems          []string // the first problems, described
+	seen              map[*crashWrite]bool
 	Elapsed           time.Duration
 }
 
@@ -152,8 +154,8 @@ func (s CrashSummary) String() string {
 		total += s.Acked[k]
 	}
 	fmt.Fprintf(&b, " (total %d)\n", total)
-	fmt.Fprintf(&b, "crash: answers lost %d: retried with the same key %d, not retried (must be stored at most once) %d; refused %d\n",
-		s.Lost, s.Retried, s.Unconfirmed, s.Refused)
+	fmt.Fprintf(&b, "crash: answers lost %d: retried with the same key %d, not retried (must be stored at most once) %d, of which stored %d; refused %d\n",
+		s.Lost, s.Retried, s.Unconfirmed, s.UnconfirmedStored, s.Refused)
 	if len(s.Answered) > 0 {
 		var parts []string
 		for _, k := range slices.Sorted(maps.Keys(s.Answered)) {
@@ -185,6 +187,19 @@ func (s *CrashSummary) problem(counter *int, format string, args ...any) {
 	if len(s.Problems) < 40 {
 		s.Problems = append(s.Problems, fmt.Sprintf(format, args...))
 	}
+}
+
+// writeProblem counts a problem of one write once, in the first check that
+// sees it (the later cycles' checks see it again).
+func (s *CrashSummary) writeProblem(w *crashWrite, counter *int, format string, args ...any) {
+	if s.seen == nil {
+		s.seen = map[*crashWrite]bool{}
+	}
+	if s.seen[w] {
+		return
+	}
+	s.seen[w] = true
+	s.problem(counter, format, args...)
 }
 
 // crashWrite is one write of the run: its request's bytes (sent again the same
@@ -704,6 +719,8 @@ func crashCheck(ctx context.Context, run *crashRun, o CrashOptions, sum *CrashSu
 	run.mu.Lock()
 	writes := slices.Clone(run.writes)
 	run.mu.Unlock()
+	var unconfirmed [2]int // lost, not retried: not stored, stored
+	defer func() { sum.UnconfirmedStored = unconfirmed[1] }()
 	for _, w := range writes {
 		var got []stored
 		if w.kind == KindBallot {
@@ -713,18 +730,23 @@ func crashCheck(ctx context.Context, run *crashRun, o CrashOptions, sum *CrashSu
 		}
 		switch {
 		case w.state == writeRefused && len(got) > 0:
-			sum.problem(&sum.Duplicates, "cycle %d: %s %s was refused (%d) yet stored %d times", cycle, w.kind, w.marker, w.status, len(got))
+			sum.writeProblem(w, &sum.Duplicates, "cycle %d: %s %s was refused (%d) yet stored %d times", cycle, w.kind, w.marker, w.status, len(got))
 			continue
-		case w.state == writeRefused, w.state == writeLost && len(got) == 0:
+		case w.state == writeRefused:
 			continue
+		case w.state == writeLost && len(got) == 0:
+			unconfirmed[0]++
+			continue
+		case w.state == writeLost:
+			unconfirmed[1]++
 		case len(got) == 0:
-			sum.problem(&sum.Missing, "cycle %d: %s %s acknowledged (%d) but not stored", cycle, w.kind, w.marker, w.status)
+			sum.writeProblem(w, &sum.Missing, "cycle %d: %s %s acknowledged (%d) but not stored", cycle, w.kind, w.marker, w.status)
 			continue
 		case len(got) > 1:
-			sum.problem(&sum.Duplicates, "cycle %d: %s %s stored %d times", cycle, w.kind, w.marker, len(got))
+			sum.writeProblem(w, &sum.Duplicates, "cycle %d: %s %s stored %d times", cycle, w.kind, w.marker, len(got))
 		}
 		if why := differs(w, got[0], o.UploadsDir); why != "" {
-			sum.problem(&sum.Altered, "cycle %d: %s %s stored altered: %s", cycle, w.kind, w.marker, why)
+			sum.writeProblem(w, &sum.Altered, "cycle %d: %s %s stored altered: %s", cycle, w.kind, w.marker, why)
 		}
 	}
 	// The kept counters match the rows.
