@@ -140,6 +140,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Audit.Vouch("disclosure.", a.Disclose.RecordCheck())
 	a.Audit.Vouch("decision.", a.Decide.RecordCheck())
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
+	a.Feedback.Open311Repeat = cfg.Open311Repeat
 	a.Jobs = a.jobs()
 	return a
 }

@@ -52,6 +52,11 @@ type Config struct {
 	// is read again: how late another server's write may show (0: read on
 	// every request).
 	PageCacheCheck time.Duration
+	// Open311Repeat is how long an Open311 POST without an Idempotency-Key is
+	// recognised when the same API key sends the same content again (its
+	// answer was lost): the first request's answer, not a second request
+	// (0: never).
+	Open311Repeat time.Duration
 }
 
 // DefaultPageCache is the page cache's budget when none is set.
@@ -126,6 +131,7 @@ func Default() *Config {
 		Addr: "127.0.0.1:8080", DB: "sqlite:./danchu-data/danchu.db", DataDir: "./danchu-data", LogFormat: "text",
 		Require2FA: true, OIDCName: "VNeID", LimitSignIn: 20, LimitWrites: 60, SQLiteSync: "full",
 		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second,
+		Open311Repeat: 10 * time.Minute,
 	}
 }
 
@@ -171,6 +177,7 @@ func (c *Config) settings() []setting {
 			return r
 		}}},
 		{name: "page-cache-check", usage: "how long a cached page is served before what it shows is checked again (how late another server's change may show), e.g. 1s; 0: on every request", value: &duration{p: &c.PageCacheCheck, max: time.Minute}},
+		{name: "open311-repeat", usage: "how long an Open311 POST without an Idempotency-Key, sent again with the same API key and content, answers the first request, e.g. 10m; 0: never", value: &duration{p: &c.Open311Repeat, max: 24 * time.Hour}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }

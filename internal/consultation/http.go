@@ -385,6 +385,9 @@ func (h *handlers) open(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		Parts: ParseParts(r.PostFormValue("parts")), Forms: r.PostForm["forms"], OpensOn: r.PostFormValue("opens_on"),
 		ClosesOn: r.PostFormValue("closes_on"), ShortBasis: r.PostFormValue("short_basis")}
 	err := n.Err()
+	if err == nil {
+		d.Idem, err = web.FormIdem(r)
+	}
 	var c Consultation
 	if err == nil {
 		c, err = h.svc.Open(r.Context(), a, d)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
+	"danchu/internal/db"
 	"danchu/internal/legal"
 )
 
@@ -101,9 +102,10 @@ type Draft struct {
 	Intro      string
 	Parts      []Part
 	Forms      []string
-	OpensOn    string // YYYY-MM-DD; "" = today
-	ClosesOn   string // YYYY-MM-DD
-	ShortBasis string // legal basis when the window is shorter than 20 days
+	OpensOn    string  // YYYY-MM-DD; "" = today
+	ClosesOn   string  // YYYY-MM-DD
+	ShortBasis string  // legal basis when the window is shorter than 20 days
+	Idem       db.Idem // the form's key (web.FormIdem): a retried post opens one consultation
 }
 
 // Window is the checked consultation period.

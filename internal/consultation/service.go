@@ -123,12 +123,24 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, d Draft) (Consultatio
 	for i, p := range d.Parts {
 		c.Parts = append(c.Parts, Part{N: i + 1, Heading: strings.TrimSpace(p.Heading), Body: strings.TrimSpace(p.Body)})
 	}
+	var first string
+	var repeated bool
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if err := insertConsultation(ctx, tx, s.db, c, a.AccountID, now); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, c, "consultation.opened", "Mở lấy ý kiến: "+c.Title, nil, map[string]any{"closes_on": c.ClosesOn.String(), "parts": len(c.Parts), "short_basis": c.ShortBasis})
+		first, repeated, err = s.db.Once(ctx, tx, d.Idem.In("consultation.open", a.AccountID, u.ID), func() (string, error) {
+			if err := insertConsultation(ctx, tx, s.db, c, a.AccountID, now); err != nil {
+				return "", err
+			}
+			return fmt.Sprint(c.ID), s.record(ctx, tx, a, c, "consultation.opened", "Mở lấy ý kiến: "+c.Title, nil, map[string]any{"closes_on": c.ClosesOn.String(), "parts": len(c.Parts), "short_basis": c.ShortBasis})
+		})
+		return err
 	})
+	if err == nil && repeated { // the same form posted again: the consultation the first post opened
+		id, perr := db.ResultID(first)
+		if perr != nil {
+			return Consultation{}, perr
+		}
+		return find(ctx, s.db, id)
+	}
 	return c, err
 }
 

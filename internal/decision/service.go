@@ -124,6 +124,7 @@ type Proposal struct {
 	Candidates []string // an election (items 4–5): the candidates; none for a yes/no question (a dismissal)
 	Seats      int      // how many are elected (a village head: 1)
 	DraftID    int64    // a hương ước: the consultation that posted its draft
+	Idem       db.Idem  // the form's key (web.FormIdem): a retried post proposes once
 }
 
 // Propose records a matter for a village or, for items 1–2, for a whole commune.
@@ -186,12 +187,24 @@ func (s *Service) Propose(ctx context.Context, a *auth.Actor, p Proposal) (Matte
 		m.Backers = 0
 	}
 	now := s.db.NowMillis()
+	var first string
+	var repeated bool
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if err := insertMatter(ctx, tx, m, a.AccountID, now); err != nil {
-			return err
-		}
-		return s.record(ctx, tx, a, m, "decision.proposed", "Đưa ra Nhân dân bàn và quyết định: "+m.Title, map[string]any{"subject": m.Subject, "scope": m.Scope})
+		first, repeated, err = s.db.Once(ctx, tx, p.Idem.In("decision.propose", a.AccountID, p.UnitID), func() (string, error) {
+			if err := insertMatter(ctx, tx, m, a.AccountID, now); err != nil {
+				return "", err
+			}
+			return fmt.Sprint(m.ID), s.record(ctx, tx, a, m, "decision.proposed", "Đưa ra Nhân dân bàn và quyết định: "+m.Title, map[string]any{"subject": m.Subject, "scope": m.Scope})
+		})
+		return err
 	})
+	if err == nil && repeated { // the same form posted again: the matter the first post proposed
+		id, perr := db.ResultID(first)
+		if perr != nil {
+			return Matter{}, perr
+		}
+		return findMatter(ctx, s.db, id)
+	}
 	return m, err
 }
 

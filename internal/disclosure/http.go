@@ -570,6 +570,11 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 	if err := n.Err(); err != nil {
 		return d, nil, values, closeAll, err
 	}
+	idem, err := web.FormIdem(r)
+	if err != nil {
+		return d, nil, values, closeAll, err
+	}
+	d.Idem = idem
 	var ups []Upload
 	var opened []multipart.File
 	closeAll = func() {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
+	"danchu/internal/db"
 	"danchu/internal/legal"
 )
 
@@ -105,7 +106,8 @@ type Draft struct {
 	DecisionDate string // YYYY-MM-DD
 	PostingStart string // YYYY-MM-DD; "" = today
 	Channels     []Channel
-	Reason       string // a correction's reason
+	Reason       string  // a correction's reason
+	Idem         db.Idem // the form's key (web.FormIdem): a retried post publishes or amends once
 }
 
 // Limits of a disclosure's text.

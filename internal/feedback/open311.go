@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"encoding/xml"
@@ -15,6 +16,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/db"
 	"danchu/internal/files"
 	"danchu/internal/org"
 	"danchu/internal/random"
@@ -605,7 +607,39 @@ type createdList struct {
 // twice with different values (in the query and the body, say) is refused
 // rather than one of them chosen.
 var postFields = []string{"api_key", "jurisdiction_id", "service_code", "lat", "long", "address_string", "address_id", "email",
-	"device_id", "account_id", "first_name", "last_name", "phone", "description", "media_url", "attribute[" + KindAttribute + "]"}
+	"device_id", "account_id", "first_name", "last_name", "phone", "description", "media_url", "attribute[" + KindAttribute + "]", IdemField}
+
+// IdemField is the form field that may carry a POST's idempotency key, for a
+// client that cannot set the Idempotency-Key header; both given must agree.
+const IdemField = "idempotency_key"
+
+// once is a POST's idempotency: the client's key (the Idempotency-Key header
+// or the idempotency_key field) or, without one, its content, recognised for
+// window. The fingerprint is of every field but the API key and the key, and of
+// the media's bytes. The service scopes it to the API key.
+func once(r *http.Request, window time.Duration) (db.Idem, error) {
+	header, field := r.Header.Get("Idempotency-Key"), r.Form.Get(IdemField)
+	if header != "" && field != "" && header != field {
+		return db.Idem{}, apperr.New(apperr.CodeInvalid, "feedback.err.o311_idem_two")
+	}
+	key := cmp.Or(header, field)
+	if _, given := r.Header["Idempotency-Key"]; given || r.Form.Has(IdemField) {
+		if err := db.CheckIdemKey(key); err != nil {
+			return db.Idem{}, err
+		}
+	}
+	fp, err := web.RequestFingerprint(r, "api_key", IdemField)
+	if err != nil {
+		return db.Idem{}, err
+	}
+	if key != "" {
+		return db.Idem{Key: key, Fingerprint: fp}, nil
+	}
+	if window <= 0 {
+		return db.Idem{}, nil
+	}
+	return db.Idem{Key: "content:" + fp, Fingerprint: fp, Within: window}, nil
+}
 
 // fields reads the POST's fields from the query, a URL-encoded body or a
 // multipart body alike (the shell parsed it: r.Form holds them all).
@@ -717,6 +751,10 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		o.failErr(w, r, f, apperr.New(apperr.CodeInvalid, "feedback.err.o311_service_see", trimRunes(sub.Category, 40), f))
 		return
 	}
+	if sub.Once, err = once(r, o.svc.Open311Repeat); err != nil {
+		o.failErr(w, r, f, err)
+		return
+	}
 	photos, closeAll, err := readPhotos(r, "media")
 	defer closeAll()
 	if err != nil {
@@ -726,6 +764,9 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 	sub.Photos = photos
 	// One address's posts of big photos queue behind each other, as on the web form.
 	c, err := o.svc.Submit(files.WithSender(ctx, web.ClientIP(ctx)), nil, sub)
+	if db.IsKeyReused(err) {
+		err = apperr.New(apperr.CodeConflict, "feedback.err.o311_idem_reused")
+	}
 	if err != nil {
 		o.failErr(w, r, f, err)
 		return

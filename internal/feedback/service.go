@@ -34,6 +34,10 @@ type Service struct {
 	settings *db.Memo[int64, settings]
 	// Photos holds the photos sent with items.
 	Photos *files.Blobs
+	// Open311Repeat is how long an Open311 POST without an Idempotency-Key is
+	// recognised when its API key sends the same content again (config
+	// --open311-repeat; 0: never).
+	Open311Repeat time.Duration
 
 	afterSweepRead func() // tests: runs between the sweep's read of answered items and its write
 }
@@ -43,7 +47,7 @@ type Service struct {
 func NewService(d *db.DB, units *org.Service, g *auth.Guard, cal legal.Source, out *notify.Outbox, photoDir string) *Service {
 	s := &Service{Store: NewStore(d), db: d, units: units, guard: g, cal: cal, out: out, Photos: &files.Blobs{Dir: photoDir, MaxFile: MaxPhotoBytes},
 		routes: db.NewMemo[int, []Route](30*time.Second, 1), keys: db.NewMemo[string, keyed](time.Minute, 10000),
-		settings: db.NewMemo[int64, settings](30*time.Second, 100)}
+		settings: db.NewMemo[int64, settings](30*time.Second, 100), Open311Repeat: 10 * time.Minute}
 	s.intake = db.NewGroupCommit(d, 500, 2*time.Millisecond, s.writeItems)
 	return s
 }
@@ -71,6 +75,10 @@ type Submission struct {
 	IdemKey        string   // the form's key: a resubmitted form is stored once
 	Photos         []Upload // up to MaxPhotos images
 	ViaKey         int64    // the Open311 key of the app that sent it (its contact is kept though it has no account)
+	// Once is the Open311 request's idempotency (with ViaKey only): its
+	// client's key, or its content within Open311Repeat; scoped here to the
+	// API key, so that one app's key never reaches another's request.
+	Once db.Idem
 }
 
 // Upload is a file sent with a form.
@@ -90,6 +98,7 @@ type item struct {
 	Contact, DueOn, IdemKey string
 	At, ViaKey              int64
 	Photos                  []files.File
+	once                    db.Idem     // an Open311 request's key (Submission.Once), scoped to its API key
 	account                 notify.Note // the account's contact, when no contact was given
 	stored                  *string     // the code under which it is stored (an earlier one for a repeated key)
 }
@@ -171,6 +180,9 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 		it.AuthorID, it.Contact = a.AccountID, strings.TrimSpace(sub.Contact)
 	case sub.ViaKey != 0:
 		it.ViaKey, it.Contact, it.IdemKey = sub.ViaKey, strings.TrimSpace(sub.Contact), fmt.Sprintf("app%d:%s", sub.ViaKey, key)
+		if sub.Once.Key != "" {
+			it.once = sub.Once.In("open311", sub.ViaKey)
+		}
 	default:
 		it.IdemKey = "anon:" + key
 	}
@@ -208,9 +220,23 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 	}
 	daily := map[dayKey]int{}
 	var fresh []item
-	for _, it := range items {
+	for i, it := range items {
+		stored, claimed, err := s.db.Claim(ctx, tx, it.once)
+		switch {
+		case apperr.CodeOf(err) != apperr.CodeInternal:
+			errs[i] = err // the key was used with other content, or is not one: this item only
+			continue
+		case err != nil:
+			return fail(err)
+		case !claimed: // an Open311 request sent again: the first one's code
+			*it.stored = stored
+			continue
+		}
 		isNew, err := insertItem(ctx, ins, it)
 		if err != nil {
+			return fail(err)
+		}
+		if err := s.db.Settle(ctx, tx, it.once, it.Code); err != nil {
 			return fail(err)
 		}
 		if !isNew {

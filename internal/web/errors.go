@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"danchu/internal/apperr"
+	"danchu/internal/db"
 )
 
 // Message is the message of err in the request's language: the coded error's key
@@ -84,6 +85,9 @@ func (s *Server) FailForm(w http.ResponseWriter, r *http.Request, err error) (Fo
 	switch apperr.CodeOf(err) {
 	case apperr.CodeInvalid, apperr.CodeConflict, apperr.CodeTooMany:
 		setRetryAfter(w, err)
+		if db.IsKeyReused(err) && r.PostForm != nil {
+			r.PostForm.Del(IdemField) // the form shown again gets a new key: this one is spent
+		}
 		f := FormFailure{Status: StatusOf(err), Message: s.Message(r, err), Fields: s.FieldMessages(r, err)}
 		f.Values, f.Lists = Typed(r)
 		return f, true

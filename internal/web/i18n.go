@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"danchu/internal/apperr"
+	"danchu/internal/db"
 	"danchu/internal/files"
 )
 
@@ -46,7 +47,8 @@ func LoadCatalog(fsys fs.FS) (Catalog, error) {
 }
 
 // kernelCatalog is the shell's own catalog merged with those of the kernel
-// packages whose errors any room may show: internal/files (uploads and photos).
+// packages whose errors any room may show: internal/files (uploads and photos)
+// and internal/db (idempotency keys).
 func kernelCatalog() (Catalog, error) {
 	c, err := loadCatalog(shellFS)
 	if err != nil {
@@ -57,6 +59,13 @@ func kernelCatalog() (Catalog, error) {
 		return nil, fmt.Errorf("files catalog: %w", err)
 	}
 	if err := c.merge(f); err != nil {
+		return nil, err
+	}
+	k, err := loadCatalog(db.Locales)
+	if err != nil {
+		return nil, fmt.Errorf("db catalog: %w", err)
+	}
+	if err := c.merge(k); err != nil {
 		return nil, err
 	}
 	return c, nil

@@ -40,6 +40,7 @@ type View struct {
 	Viewer    Viewer
 	Notice    string // what the post before the redirect did (Server.Done), shown once
 	form      *bool  // set when the page carries a form token (the csrf partial ran)
+	postedKey string // the idempotency key the post carried (a form shown again keeps it)
 }
 
 func newRenderer() (*Renderer, error) {
@@ -100,8 +101,9 @@ func (r *Renderer) funcs() template.FuncMap {
 			}
 			return MaskToken(t)
 		},
-		"inc": func(i int) int { return i + 1 },
-		"in":  in,
+		"formKey": formKey,
+		"inc":     func(i int) int { return i + 1 },
+		"in":      in,
 		"signInNext": func(path string) string { // the page to come back to after signing in from the header
 			if path == "/" || strings.HasPrefix(path, "/cong-dan") || strings.HasPrefix(path, "/dang-nhap") {
 				return ""
