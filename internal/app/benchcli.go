@@ -51,7 +51,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cycles := fs.Int("cycles", 10, "crash: how many times the server is killed (kill -9) under the write load and restarted")
 	seed := fs.Uint64("seed", 0, "crash: the seed of the kill moments and the writes (0: a new one, printed)")
 	killPG := fs.Int("kill-postgres", 0, "crash with --db postgres: kill -9 the run's own PostgreSQL postmaster too every N-th cycle (0: never)")
-	retryUnkeyed := fs.Bool("retry-unkeyed", false, "crash: send again the disclosures and Open311 posts whose answer was lost, with the same idempotency key (false: they must be stored at most once)")
+	keyless := fs.Bool("keyless", false, "crash: the server under test (--server, an older build) keeps no idempotency key for disclosures and Open311 posts: theirs whose answer was lost are not sent again and must be stored at most once")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if *killPG < 0 || *killPG > 0 && *engine != "postgres" {
 			return &badInput{"--kill-postgres chỉ dùng với --db postgres (cụm riêng của lần chạy) và không được âm / --kill-postgres needs --db postgres (the run's own cluster) and cannot be negative"}
 		}
-		return benchCrash(ctx, *engine, *dir, *server, *cycles, *seed, *retryUnkeyed, *killPG, stdout, stderr)
+		return benchCrash(ctx, *engine, *dir, *server, *cycles, *seed, *keyless, *killPG, stdout, stderr)
 	}
 	if *popularity != loadtest.Uniform && *popularity != loadtest.Zipf && *popularity != "both" {
 		return &badInput{"--popularity là uniform, zipf hoặc both / --popularity is uniform, zipf or both"}

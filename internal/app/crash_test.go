@@ -78,6 +78,9 @@ func TestCrash(t *testing.T) {
 			if c.KillDatabaseEvery > 0 && sum.DatabaseKills == 0 {
 				t.Errorf("PostgreSQL's postmaster was never killed in %d cycles (seed %d)", tc.cycles, c.Seed)
 			}
+			if sum.Unconfirmed != 0 || sum.Retried != sum.Lost {
+				t.Errorf("%d answers lost, %d sent again: every kind carries a key now, each must be retried", sum.Lost, sum.Retried)
+			}
 			if sum.Lost == 0 {
 				t.Errorf("no answer was lost in %d kills: the kills did not hit the load", tc.cycles)
 			}

@@ -22,7 +22,7 @@ import (
 // benchCrash is `danchu bench --scenarios crash`: the fixtures on a fresh
 // database (engine: sqlite, postgres for a private cluster, or a URL), then
 // the crash cycles against `danchu serve` run as another process.
-func benchCrash(ctx context.Context, engine, dir, server string, cycles int, seed uint64, retryUnkeyed bool, killPG int, stdout, stderr io.Writer) error {
+func benchCrash(ctx context.Context, engine, dir, server string, cycles int, seed uint64, keyless bool, killPG int, stdout, stderr io.Writer) error {
 	work := dir
 	if work == "" {
 		var err error
@@ -32,7 +32,7 @@ func benchCrash(ctx context.Context, engine, dir, server string, cycles int, see
 		defer os.RemoveAll(work)
 	}
 	dsn := "sqlite:" + filepath.Join(work, "crash.db")
-	c := CrashConfig{Cycles: cycles, Seed: seed, RetryUnkeyed: retryUnkeyed}
+	c := CrashConfig{Cycles: cycles, Seed: seed, Keyless: keyless}
 	switch {
 	case engine == "postgres":
 		var err error
@@ -68,7 +68,7 @@ type CrashConfig struct {
 	Exe, DSN, DataDir string
 	Cycles            int
 	Seed              uint64 // 0: a new one
-	RetryUnkeyed      bool
+	Keyless           bool   // see loadtest.CrashOptions.Keyless
 	// KillDatabaseEvery > 0: kill -9 PostgreSQL's postmaster too every that
 	// many cycles (only a cluster of StartScratchPostgres).
 	KillDatabaseEvery int
@@ -106,7 +106,7 @@ func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.Cr
 	fmt.Fprintf(stdout, "crash: fixtures in %s (%s, %s)\n", time.Since(start).Round(time.Millisecond), dialect, a.DB.Target)
 	args := []string{"--db", c.DSN, "--data-dir", c.DataDir, "--limit-writes", "1000000"}
 	sum, recheck, err := loadtest.Crash(ctx, target, loadtest.CrashOptions{Exe: c.Exe, ServerArgs: args, DSN: c.DSN, UploadsDir: cfg.UploadsDir(),
-		Cycles: c.Cycles, Seed: c.Seed, RetryUnkeyed: c.RetryUnkeyed, Out: stdout, KillDatabaseEvery: c.KillDatabaseEvery,
+		Cycles: c.Cycles, Seed: c.Seed, Keyless: c.Keyless, Out: stdout, KillDatabaseEvery: c.KillDatabaseEvery,
 		KillDatabase: func(ctx context.Context) (func() error, error) { return db.KillScratchPostgres(ctx, c.DSN) }})
 	if err != nil {
 		return sum, recheck, err

@@ -96,10 +96,12 @@ type CrashOptions struct {
 	Cycles     int
 	Seed       uint64
 	Writers    int // concurrent writers per kind (default 2)
-	// RetryUnkeyed sends again the disclosures and Open311 posts whose answer
-	// was lost, as the other kinds are (their forms carry an idempotency key
-	// now); false: such a write must be stored at most once, not retried.
-	RetryUnkeyed bool
+	// Keyless: the server under test keeps no idempotency key for
+	// disclosures and Open311 posts (builds before issue 18): their writes
+	// whose answer was lost are not sent again and must be stored at most
+	// once. Otherwise every kind's lost writes are sent again with their key
+	// (the disclosure form's key, Open311's Idempotency-Key header).
+	Keyless bool
 	// MinLoad and MaxLoad bound the random moment of the kill after the load
 	// starts (default 200 ms to 2.5 s).
 	MinLoad, MaxLoad time.Duration
@@ -225,8 +227,8 @@ const (
 )
 
 // retryable: the kind carries an idempotency key the server keeps.
-func (w *crashWrite) retryable(unkeyed bool) bool {
-	return unkeyed || (w.kind != KindDisclosure && w.kind != KindOpen311)
+func (w *crashWrite) retryable(keyless bool) bool {
+	return !keyless || (w.kind != KindDisclosure && w.kind != KindOpen311)
 }
 
 // done reports whether status answers the write as stored: the forms redirect
@@ -440,8 +442,8 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 	run := &crashRun{t: t, seed: o.Seed, seq: map[string]int{}, ids: ids, today: time.Now().AddDate(0, 0, -1).Format("2006-01-02")}
 	sum := CrashSummary{Acked: map[string]int{}, Answered: map[string]int{}, OrphansAfterGrace: -1}
 	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
-	fmt.Fprintf(out, "crash: seed %d, %d cycles, %d writers per kind (%s), retry lost disclosures and Open311 posts: %v\n",
-		o.Seed, o.Cycles, o.Writers, strings.Join(CrashKinds, ", "), o.RetryUnkeyed)
+	fmt.Fprintf(out, "crash: seed %d, %d cycles, %d writers per kind (%s), lost disclosures and Open311 posts sent again: %v\n",
+		o.Seed, o.Cycles, o.Writers, strings.Join(CrashKinds, ", "), !o.Keyless)
 	srv, err := StartServer(ctx, "127.0.0.1:0", o.Exe, o.ServerArgs...)
 	if err != nil {
 		return sum, run, err
@@ -521,7 +523,7 @@ func crash(ctx context.Context, t CrashTarget, o CrashOptions) (CrashSummary, *c
 				if w.status != 0 {
 					answered[fmt.Sprintf("%s %d", w.kind, w.status)]++
 				}
-				if !w.retryable(o.RetryUnkeyed) {
+				if !w.retryable(o.Keyless) {
 					sum.Unconfirmed++
 					continue
 				}
