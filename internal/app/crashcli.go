@@ -117,7 +117,7 @@ func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.Cr
 	}
 	sum.Orphans, sum.TempFiles = orphans, temps
 	if help, _ := exec.CommandContext(ctx, c.Exe, "serve", "--help").CombinedOutput(); strings.Contains(string(help), "-orphan-grace") {
-		if sum.OrphansAfterGrace, err = collectOrphans(ctx, c, args, cfg.UploadsDir()); err != nil {
+		if sum.OrphansAfterGrace, sum.TempFilesAfterGrace, err = collectOrphans(ctx, c, args, cfg.UploadsDir()); err != nil {
 			return sum, recheck, err
 		}
 	}
@@ -128,24 +128,22 @@ func CrashRun(ctx context.Context, c CrashConfig, stdout io.Writer) (loadtest.Cr
 
 // collectOrphans starts the server with a short --orphan-grace and waits (at
 // most a minute) until its collector has removed the blobs no row references
-// and danchu verify counts none; it returns how many are left.
-func collectOrphans(ctx context.Context, c CrashConfig, args []string, uploads string) (int, error) {
+// and temporary upload files, and danchu verify counts none; it returns how
+// many of each are left.
+func collectOrphans(ctx context.Context, c CrashConfig, args []string, uploads string) (orphans, temps int, err error) {
 	srv, err := loadtest.StartServer(ctx, "127.0.0.1:0", c.Exe, append(args, "--orphan-grace", "1s")...)
 	if err != nil {
-		return 0, fmt.Errorf("start the server with --orphan-grace 1s: %w", err)
+		return 0, 0, fmt.Errorf("start the server with --orphan-grace 1s: %w", err)
 	}
 	defer srv.Stop()
-	left := -1
 	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
-		n, _, err := loadtest.Orphans(ctx, c.DSN, uploads)
-		if err != nil {
-			return 0, err
+		if orphans, temps, err = loadtest.Orphans(ctx, c.DSN, uploads); err != nil {
+			return 0, 0, err
 		}
-		left = n
 		out, _ := loadtest.Verify(ctx, c.Exe, args)
-		if _, unreferenced, ok := loadtest.VerifyFiles(out); n == 0 && (!ok || unreferenced == 0) {
-			return 0, nil
+		if _, unreferenced, ok := loadtest.VerifyFiles(out); orphans == 0 && temps == 0 && (!ok || unreferenced == 0) {
+			return 0, 0, nil
 		}
 	}
-	return left, nil
+	return orphans, temps, nil
 }

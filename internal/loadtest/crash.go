@@ -130,17 +130,18 @@ type CrashSummary struct {
 	Orphans, TempFiles         int // blob files no row references, and temporary upload files, at the end
 	// OrphansAfterGrace is the count once a server started with a short
 	// --orphan-grace has collected them (-1: the server has no collector).
-	OrphansAfterGrace int
-	MissingFiles      int      // files rows reference that are not on disk, as danchu verify counts them
-	Problems          []string // the first problems, described
-	seen              map[*crashWrite]bool
-	Elapsed           time.Duration
+	OrphansAfterGrace   int
+	TempFilesAfterGrace int
+	MissingFiles        int      // files rows reference that are not on disk, as danchu verify counts them
+	Problems            []string // the first problems, described
+	seen                map[*crashWrite]bool
+	Elapsed             time.Duration
 }
 
 // OK reports whether nothing was lost, doubled, altered or broken.
 func (s CrashSummary) OK() bool {
 	return s.Duplicates == 0 && s.Missing == 0 && s.Altered == 0 && s.CounterErrors == 0 && s.IntegrityFailed == 0 &&
-		s.VerifyFailed == 0 && s.Refused == 0 && s.MissingFiles == 0 && s.OrphansAfterGrace <= 0
+		s.VerifyFailed == 0 && s.Refused == 0 && s.MissingFiles == 0 && s.OrphansAfterGrace <= 0 && s.TempFilesAfterGrace == 0
 }
 
 func (s CrashSummary) String() string {
@@ -169,7 +170,7 @@ func (s CrashSummary) String() string {
 		s.Duplicates, s.Missing, s.Altered, s.CounterErrors, s.IntegrityFailed, s.VerifyFailed, s.MissingFiles)
 	fmt.Fprintf(&b, "crash: blobs on disk no row references after the last kill: %d; temporary upload files left: %d\n", s.Orphans, s.TempFiles)
 	if s.OrphansAfterGrace >= 0 {
-		fmt.Fprintf(&b, "crash: after a restart with a short --orphan-grace: %d unreferenced\n", s.OrphansAfterGrace)
+		fmt.Fprintf(&b, "crash: after a restart with --orphan-grace 1s: %d unreferenced, %d temporary upload files\n", s.OrphansAfterGrace, s.TempFilesAfterGrace)
 	} else {
 		fmt.Fprintf(&b, "crash: the server has no --orphan-grace (no collector of unreferenced blobs): not collected\n")
 	}
