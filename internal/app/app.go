@@ -147,6 +147,9 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 
 // How often the jobs of the server run.
 const (
+	// PruneIdemEvery is how often idempotency keys older than db.IdemKeep are deleted.
+	PruneIdemEvery = time.Hour
+
 	// OutboxEvery is how often the server looks for notifications to retry (new
 	// ones are sent as soon as their transaction commits).
 	OutboxEvery = 30 * time.Second
@@ -167,6 +170,11 @@ func (a *App) jobs() []Job {
 		{Name: "session change log pruning", Every: auth.PruneSessionEvery, Run: a.Auth.PruneSessionChanges},
 		{Name: "close consultations", Every: CloseEvery, Run: func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err }},
 		{Name: "feedback sweep", Every: SweepEvery, Run: func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err }},
+		// A retry comes within minutes: keys older than db.IdemKeep (a week) are dropped.
+		{Name: "idempotency key pruning", Every: PruneIdemEvery, Run: func(ctx context.Context) error {
+			_, err := a.DB.PruneIdem(ctx, a.DB.Now().Add(-db.IdemKeep).UnixMilli())
+			return err
+		}},
 	}
 }
 

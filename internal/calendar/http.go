@@ -107,7 +107,11 @@ func (h *handlers) add(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		cw.Write([]string{strings.TrimSpace(values["day"]), values["kind"], strings.TrimSpace(values["name"])})
 		cw.Flush()
 	}
-	n, err := h.svc.Import(r.Context(), a, &body)
+	idem, err := web.FormIdem(r)
+	n := 0
+	if err == nil {
+		n, err = h.svc.ImportOnce(r.Context(), a, &body, idem)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.render(w, r, a, y, f.Status, pageData{Error: f.Message, Values: values})

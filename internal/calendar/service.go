@@ -9,6 +9,7 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -87,6 +88,13 @@ func (s *Service) invalidate() {
 // Import adds the lines of a calendar file (date,kind,name), all or nothing: a
 // bad line, or a date already stored, refuses the whole file.
 func (s *Service) Import(ctx context.Context, a *auth.Actor, r io.Reader) (int, error) {
+	return s.ImportOnce(ctx, a, r, db.Idem{})
+}
+
+// ImportOnce is Import for a form carrying a key (web.FormIdem): the same
+// form posted again answers how many days the first post stored, instead of
+// refusing its days as already stored.
+func (s *Service) ImportOnce(ctx context.Context, a *auth.Actor, r io.Reader, idem db.Idem) (int, error) {
 	if err := s.guard.Can(ctx, a, auth.ManageCalendar, 0); err != nil {
 		return 0, err
 	}
@@ -102,30 +110,43 @@ func (s *Service) Import(ctx context.Context, a *auth.Actor, r io.Reader) (int, 
 			return 0, apperr.New(apperr.CodeInvalid, "calendar.err.date_range", o.Date, legal.FirstYear, legal.LastYear)
 		}
 	}
+	var first string
+	var repeated bool
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var clash []string
-		for _, o := range ov {
-			stored, err := dayStored(ctx, tx, o.Date)
-			if err != nil {
-				return err
-			}
-			if stored {
-				clash = append(clash, o.Date.VN())
-			}
-		}
-		if len(clash) > 0 {
-			return apperr.New(apperr.CodeConflict, "calendar.err.clash", strings.Join(clash, ", "))
-		}
-		if err := insertOverrides(ctx, tx, s.db, ov, a.AccountID, s.db.NowMillis()); err != nil {
-			return err
-		}
-		return s.guard.Record(ctx, tx, a, auth.ManageCalendar, 0, "calendar", "import", nil, ov)
+		first, repeated, err = s.db.Once(ctx, tx, idem.In("calendar.import", a.AccountID), func() (string, error) {
+			return strconv.Itoa(len(ov)), s.importIn(ctx, tx, a, ov)
+		})
+		return err
 	})
 	if err != nil {
 		return 0, err
 	}
+	if repeated {
+		return strconv.Atoi(first)
+	}
 	s.invalidate()
 	return len(ov), nil
+}
+
+// importIn stores the days of an import in tx, refusing any day stored already.
+func (s *Service) importIn(ctx context.Context, tx *sql.Tx, a *auth.Actor, ov []legal.Override) error {
+	var clash []string
+	for _, o := range ov {
+		stored, err := dayStored(ctx, tx, o.Date)
+		if err != nil {
+			return err
+		}
+		if stored {
+			clash = append(clash, o.Date.VN())
+		}
+	}
+	if len(clash) > 0 {
+		return apperr.New(apperr.CodeConflict, "calendar.err.clash", strings.Join(clash, ", "))
+	}
+	if err := insertOverrides(ctx, tx, s.db, ov, a.AccountID, s.db.NowMillis()); err != nil {
+		return err
+	}
+	return s.guard.Record(ctx, tx, a, auth.ManageCalendar, 0, "calendar", "import", nil, ov)
 }
 
 // Delete removes one stored override.

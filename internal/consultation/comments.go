@@ -10,6 +10,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
+	"danchu/internal/db"
 	"danchu/internal/notify"
 )
 
@@ -99,6 +100,12 @@ type Offline struct {
 // EnterOffline records opinions gathered offline, so that the synthesis counts
 // every channel.
 func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops []Offline) error {
+	return s.EnterOfflineOnce(ctx, a, id, ops, db.Idem{})
+}
+
+// EnterOfflineOnce is EnterOffline for a form carrying a key (web.FormIdem):
+// the same form posted again records its opinions once.
+func (s *Service) EnterOfflineOnce(ctx context.Context, a *auth.Actor, id int64, ops []Offline, idem db.Idem) error {
 	c, err := s.latest(ctx, id)
 	if err != nil {
 		return err
@@ -123,12 +130,15 @@ func (s *Service) EnterOffline(ctx context.Context, a *auth.Actor, id int64, ops
 			Body: strings.TrimSpace(o.Body), Source: o.Source, SourceNote: strings.TrimSpace(o.Note), IdemKey: fmt.Sprintf("offline:%d", cid), At: now}
 	}
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		for _, err := range s.writeComments(ctx, tx, items) {
-			if err != nil {
-				return err
+		_, _, err := s.db.Once(ctx, tx, idem.In("consultation.offline", a.AccountID, id), func() (string, error) {
+			for _, err := range s.writeComments(ctx, tx, items) {
+				if err != nil {
+					return "", err
+				}
 			}
-		}
-		return s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(id), nil, map[string]any{"offline_comments": len(items)})
+			return fmt.Sprint(len(items)), s.guard.Record(ctx, tx, a, auth.Consult, c.UnitID, "consultation", fmt.Sprint(id), nil, map[string]any{"offline_comments": len(items)})
+		})
+		return err
 	})
 }
 
@@ -202,6 +212,12 @@ func (s *Service) Edit(ctx context.Context, a *auth.Actor, commentID int64, stan
 
 // Answer records one answer for one or several comments of a consultation.
 func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentIDs []int64, kind, body string) error {
+	return s.AnswerOnce(ctx, a, id, commentIDs, kind, body, db.Idem{})
+}
+
+// AnswerOnce is Answer for a form carrying a key (web.FormIdem): the same form
+// posted again stores one answer and notifies its authors once.
+func (s *Service) AnswerOnce(ctx context.Context, a *auth.Actor, id int64, commentIDs []int64, kind, body string, idem db.Idem) error {
 	if kind != Accepted && kind != Explained && kind != Rejected {
 		return apperr.New(apperr.CodeInvalid, "consultation.err.answer_kind").Mark("kind")
 	}
@@ -219,7 +235,7 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 	if err := s.guard.Can(ctx, a, auth.Consult, c.UnitID); err != nil {
 		return err
 	}
-	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	answer := func(tx *sql.Tx) error {
 		aid := s.db.NewID()
 		if err := insertAnswer(ctx, tx, aid, id, kind, body, a.AccountID, s.db.NowMillis()); err != nil {
 			return err
@@ -255,6 +271,12 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, id int64, commentID
 		c.Answered += newly
 		return s.record(ctx, tx, a, c, "consultation.answered", fmt.Sprintf("Trả lời %d ý kiến: %s", len(commentIDs), c.Title), nil,
 			map[string]any{"kind": kind, "comments": len(commentIDs), "answer_sha256": audit.Sum(body)})
+	}
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, _, err := s.db.Once(ctx, tx, idem.In("consultation.answer", a.AccountID, id), func() (string, error) {
+			return fmt.Sprint(len(commentIDs)), answer(tx)
+		})
+		return err
 	})
 	if err == nil && s.out != nil {
 		s.out.Wake()

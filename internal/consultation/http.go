@@ -500,7 +500,10 @@ func (h *handlers) answer(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 			ids = append(ids, id)
 		}
 	}
-	err := h.svc.Answer(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"))
+	idem, err := web.FormIdem(r)
+	if err == nil {
+		err = h.svc.AnswerOnce(r.Context(), a, c.ID, ids, r.PostFormValue("kind"), r.PostFormValue("body"), idem)
+	}
 	h.after(w, r, c.ID, err, "consultation.done.answered", len(ids))
 }
 
@@ -567,6 +570,9 @@ func (h *handlers) offline(w http.ResponseWriter, r *http.Request, a *auth.Actor
 		h.after(w, r, c.ID, apperr.New(apperr.CodeInvalid, "consultation.office.offline_empty"), "")
 		return
 	}
-	err := h.svc.EnterOffline(r.Context(), a, c.ID, ops)
+	idem, err := web.FormIdem(r)
+	if err == nil {
+		err = h.svc.EnterOfflineOnce(r.Context(), a, c.ID, ops, idem)
+	}
 	h.after(w, r, c.ID, err, "consultation.done.offline", len(ops))
 }

@@ -787,11 +787,20 @@ func (h *handlers) issue(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
-	k, err := h.svc.IssueKey(r.Context(), a, u.ID, r.PostFormValue("name"))
+	idem, err := web.FormIdem(r)
+	var k string
+	var repeated bool
+	if err == nil {
+		k, repeated, err = h.svc.IssueKeyOnce(r.Context(), a, u.ID, r.PostFormValue("name"), idem)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.keysPage(w, r, a, u, f.Status, keysPage{Error: f.Message})
 		}
+		return
+	}
+	if repeated { // the same form again: the key was shown on the first answer only
+		h.web.Done(w, r, u.OfficeURL("open311"), "feedback.done.key_already")
 		return
 	}
 	h.keysPage(w, r, a, u, http.StatusOK, keysPage{New: k}) // shown once, on this answer only

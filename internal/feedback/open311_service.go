@@ -11,6 +11,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/db"
 	"danchu/internal/org"
 	"danchu/internal/random"
 )
@@ -36,22 +37,37 @@ func hashKey(k string) string {
 // commune, or a province for all its communes) and returns it: it is shown
 // once and never again.
 func (s *Service) IssueKey(ctx context.Context, a *auth.Actor, unitID int64, name string) (string, error) {
+	k, _, err := s.IssueKeyOnce(ctx, a, unitID, name, db.Idem{})
+	return k, err
+}
+
+// IssueKeyOnce is IssueKey for a form carrying a key (web.FormIdem). The same
+// form posted again issues no second key and returns repeated: the key was
+// shown once, on the first answer, and is kept only hashed, so it cannot be
+// shown again (the page says to revoke it and issue another if it was lost).
+func (s *Service) IssueKeyOnce(ctx context.Context, a *auth.Actor, unitID int64, name string, idem db.Idem) (key string, repeated bool, err error) {
 	if err := s.guard.Can(ctx, a, auth.HandleFeedback, unitID); err != nil {
-		return "", err
+		return "", false, err
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 || !utf8.ValidString(name) {
-		return "", apperr.New(apperr.CodeInvalid, "feedback.err.key_name").Mark("name")
+		return "", false, apperr.New(apperr.CodeInvalid, "feedback.err.key_name").Mark("name")
 	}
-	key := "dc311_" + strings.ToLower(random.Secret())
+	key = "dc311_" + strings.ToLower(random.Secret())
 	id := s.db.NewID()
-	err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		if err := insertKey(ctx, tx, id, hashKey(key), unitID, name, a.AccountID, s.db.NowMillis()); err != nil {
-			return err
-		}
-		return s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), nil, name)
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		_, repeated, err = s.db.Once(ctx, tx, idem.In("open311.issue", a.AccountID, unitID), func() (string, error) {
+			if err := insertKey(ctx, tx, id, hashKey(key), unitID, name, a.AccountID, s.db.NowMillis()); err != nil {
+				return "", err
+			}
+			return fmt.Sprint(id), s.guard.Record(ctx, tx, a, auth.HandleFeedback, unitID, "open311_key", fmt.Sprint(id), nil, name)
+		})
+		return err
 	})
-	return key, err
+	if err != nil || repeated {
+		return "", repeated, err
+	}
+	return key, false, nil
 }
 
 // Keys lists a unit's keys, newest first.

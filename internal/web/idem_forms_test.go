@@ -1,0 +1,112 @@
+package web_test
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// postForm is a form sent by post, to its action or, without one, to its page.
+var postForm = regexp.MustCompile(`(?s)<form method="post"[^>]*>.*?</form>`)
+
+// formAction is the action of a form's opening tag ("" when it posts to its page).
+var formAction = regexp.MustCompile(`\baction="((?:[^"{]|\{\{[^}]*\}\})*)"`)
+
+// judged is every post form of every template, by its template and action,
+// judged creating (it must carry the idem partial, or the name="key" field its
+// room writes by hand) or not, with why. A new form fails the test until it
+// is judged here.
+var judged = []struct {
+	file, action string // action: a regular expression on the form's action ("^$": posts to its page)
+	creating     bool
+	why          string
+}{
+	{"disclosure/templates/manage.html", `^$`, true, "publishes a disclosure: a permanent public record entry"},
+	{"disclosure/templates/edit.html", `/sua$`, true, "a new version of a disclosure"},
+	{"disclosure/templates/edit.html", `/(go|rut)$`, false, "archiving and withdrawal move the status once (a retry is refused as done)"},
+	{"consultation/templates/manage.html", `^$`, true, "opens a consultation"},
+	{"consultation/templates/office.html", `/(truc-tiep|tra-loi)$`, true, "offline opinions; an answer (with its notifications)"},
+	{"consultation/templates/office.html", `/tong-hop$`, false, "the synthesis closes the consultation once"},
+	{"consultation/templates/office.html", `/an$`, false, "hiding a comment sets its reason"},
+	{"consultation/templates/edit.html", `^$`, false, "a citizen's correction of their own comment"},
+	{"consultation/templates/detail.html", `/gop-y$`, true, "a comment (its own key field, the group commit's row key)"},
+	{"decision/templates/manage.html", `^$`, true, "proposes a matter"},
+	{"decision/templates/office.html", `/(sua-ket-qua|ket-qua|cong-nhan|gui|huy-bo|thong-bao|ket-thuc)$`, false, "counts, recognition, minutes, annulment, notice and closing move a matter or vote once"},
+	{"decision/templates/detail.html", `^/bieu-quyet/`, false, "a ballot: one per household (the vote's own unique key)"},
+	{"calendar/templates/calendar.html", `^/quan-tri/lich\?`, true, "adds days to the calendar"},
+	{"calendar/templates/calendar.html", `/xoa\?`, false, "deletes a day"},
+	{"feedback/templates/unit.html", `/phan-anh$`, true, "a feedback item (its own key field, the group commit's row key)"},
+	{"feedback/templates/keys.html", `OfficeURL "open311"\}\}$`, true, "issues an Open311 key"},
+	{"feedback/templates/keys.html", `"thu-hoi"`, false, "revokes a key"},
+	{"feedback/templates/track.html", `/(danh-gia|mo-lai)$`, false, "a rating (once per item) and a reopening (once per answer)"},
+	{"feedback/templates/item.html", `^/quan-tri/phan-anh/`, false, "handling steps move an item's status (a retry is refused by its status)"},
+	{"feedback/templates/queue.html", `"dieu-phoi"`, false, "routing rules are saved whole"},
+	{"feedback/templates/settings.html", `^$`, false, "settings are saved whole"},
+	{"office/templates/officials.html", `^$`, false, "an account is unique by e-mail: a retry is refused as the role held, and the activation link it showed once cannot be shown again"},
+	{"office/templates/officials.html", `"(thu-hoi|khoa|mo-khoa)"`, false, "revoking a role, locking and unlocking set a state"},
+	{"office/templates/households.html", `"ma-nhan"`, false, "a claim code is a secret shown once: a retry shows a new one (the lost one was never seen; it expires)"},
+	{"office/templates/households.html", `"dai-dien"`, false, "confirms a representative (sets a state)"},
+	{"office/templates/home.html", `^/quan-tri/loi-moi/`, false, "accepting or declining an invitation answers it once"},
+	{"office/templates/home.html", `^/dang-xuat/moi-noi$`, false, "signs out"},
+	{"web/templates/base.html", `^/dang-xuat$`, false, "signs out"},
+	{"auth/templates/", `^(/dang-nhap|/dang-nhap/ma|/dang-nhap/bao-mat|/quen-mat-khau|/cong-dan/dang-nhap|/cong-dan/dang-nhap/ma|)$`, false, "sign-in, codes, second factor, passwords: sessions and secrets, not records"},
+	{"auth/templates/citizen.html", `^/cong-dan/(ten|nhan-ho)$`, false, "a citizen's name; a claim code binds once (the code is the key)"},
+}
+
+// TestCreatingFormsCarryKey reads every template of every room: each post
+// form that creates something carries its idempotency key, so that a retried
+// post (its answer lost) is answered with what the first one created.
+func TestCreatingFormsCarryKey(t *testing.T) {
+	creating := 0
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.Contains(filepath.ToSlash(path), "/templates/") {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(filepath.ToSlash(path), "../")
+		src := spellActions(string(b))
+		for _, m := range postForm.FindAllStringIndex(src, -1) {
+			form := src[m[0]:m[1]]
+			open := form[:strings.Index(form, ">")+1]
+			action := ""
+			if a := formAction.FindStringSubmatch(open); a != nil {
+				action = a[1]
+			}
+			line := strings.Count(src[:m[0]], "\n") + 1
+			var matched []int
+			for i, j := range judged {
+				if strings.HasPrefix(rel, j.file) && regexp.MustCompile(j.action).MatchString(action) {
+					matched = append(matched, i)
+				}
+			}
+			if len(matched) != 1 {
+				t.Errorf("%s:%d: the form to %q matches %d judgements, want 1: judge it in `judged`", rel, line, action, len(matched))
+				continue
+			}
+			hasKey := strings.Contains(form, `{{template "idem" `) || strings.Contains(form, `name="key"`)
+			j := judged[matched[0]]
+			switch {
+			case j.creating && !hasKey:
+				t.Errorf("%s:%d: the form to %q creates (%s) but carries no key: add {{template \"idem\" $}}", rel, line, action, j.why)
+			case !j.creating && hasKey:
+				t.Errorf("%s:%d: the form to %q carries a key but is judged not creating (%s)", rel, line, action, j.why)
+			}
+			if j.creating {
+				creating++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if creating < 10 {
+		t.Errorf("found %d creating forms; the walk missed some", creating)
+	}
+}
