@@ -149,6 +149,32 @@ test('POST requests.json: a multipart body with a photo (media) and attribute[co
   created = body[0];
 });
 
+test('POST again with the same Idempotency-Key (the answer was lost): the first answer, not a second request', async () => {
+  const form = () => {
+    const f = new URLSearchParams();
+    f.set('api_key', key);
+    f.set('jurisdiction_id', jurisdiction);
+    f.set('service_code', service.service_code);
+    f.set('address_string', 'Cạnh cầu thôn Đông Phước');
+    f.set('description', 'Đèn đường hỏng (gửi lại với Idempotency-Key)');
+    return f;
+  };
+  const key1 = `e2e-${Date.now()}`;
+  const send = (f) => fetch(`${endpoint}/requests.json`, { method: 'POST', body: f, headers: { 'Idempotency-Key': key1 } });
+  const first = await send(form());
+  const firstBody = await first.json();
+  assert.equal(first.status, 200, JSON.stringify(firstBody));
+  const again = await send(form());
+  assert.equal(again.status, 200);
+  assert.deepEqual(await again.json(), firstBody);
+  const other = form();
+  other.set('description', 'Nội dung khác dưới cùng khóa');
+  const refused = await send(other);
+  assert.equal(refused.status, 409);
+  const err = await refused.json();
+  assert.ok(Array.isArray(err) && err[0].code === 409 && err[0].description, JSON.stringify(err));
+});
+
 test('GET requests/{id}: the request, without what the sender typed', async () => {
   const list = await getJSON(`${endpoint}/requests/${created.service_request_id}.json?jurisdiction_id=${jurisdiction}`);
   assert.equal(list.length, 1);
@@ -214,6 +240,7 @@ test('OPTIONS preflight on every path: 204 and what a page on another site may s
     assert.equal(res.headers.get('access-control-allow-origin'), '*', p);
     assert.match(res.headers.get('access-control-allow-methods'), /POST/, p);
     assert.match(res.headers.get('access-control-allow-headers'), /content-type/i, p);
+    assert.match(res.headers.get('access-control-allow-headers'), /idempotency-key/i, p);
     assert.equal(res.headers.get('access-control-allow-credentials'), null, p);
   }
 });

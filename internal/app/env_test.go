@@ -44,6 +44,7 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 		"DANCHU_TRUST_PROXY":        {"proxy.local", "10.0.0.0/33"},
 		"DANCHU_METRICS_ADDR":       {"nowhere", "127.0.0.1:99999"},
 		"DANCHU_PUBLIC_MAX_AGE":     {"60", "-5s", "1.5s", "25h", "soon"},
+		"DANCHU_OPEN311_REPEAT":     {"10", "-1m", "25h", "later"},
 		"DANCHU_METRICS_TOKEN":      {"short", "0123456789abcdef0123456789abcde"},
 		"DANCHU_PAGE_CACHE":         {"lots", "32TB", "-1MB", "1.5MB", "99999GB", "MB"},
 		"DANCHU_PAGE_CACHE_CHECK":   {"1", "-1s", "2m", "soon"},

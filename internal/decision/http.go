@@ -9,7 +9,6 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
-	"danchu/internal/db"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/web"
@@ -375,15 +374,14 @@ func (h *handlers) propose(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	ref := strings.TrimRight(strings.TrimSpace(r.PostFormValue("draft")), "/") // a number, or the consultation's address
 	draft, _ := web.ParseID(ref[strings.LastIndex(ref, "/")+1:])
 	err := n.Err()
-	var idem db.Idem
+	p := Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
+		Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft}
 	if err == nil {
-		idem, err = web.FormIdem(r)
+		p.Idem, err = web.FormIdem(r)
 	}
 	var m Matter
 	if err == nil {
-		m, err = h.svc.Propose(r.Context(), a, Proposal{UnitID: u.ID, Subject: subject, Title: r.PostFormValue("title"), Body: r.PostFormValue("body"),
-			Initiative: r.PostFormValue("initiative") == "1", Backers: backers, Candidates: strings.Split(r.PostFormValue("candidates"), "\n"), Seats: seats, DraftID: draft,
-			Idem: idem})
+		m, err = h.svc.Propose(r.Context(), a, p)
 	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {

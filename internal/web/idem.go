@@ -79,7 +79,9 @@ func fingerprint(vals url.Values, mf *multipart.Form, skip ...string) (string, e
 }
 
 // postedKey is the key a post carried, kept by the form shown again after an
-// error (so that its retry is still the same post); "" when there is none, it
+// error (RenderStatus with a status of 400 or more: so that its retry is still
+// the same post; a page answering a success, a new Open311 key, gets new keys);
+// "" when there is none, it
 // is not a key, or it was refused as used with other content (FailForm drops
 // it: the form shown again gets a new one).
 func postedKey(r *http.Request) string {

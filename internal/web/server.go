@@ -181,7 +181,10 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, p *Page, title s
 // RenderStatus writes a page with the given status.
 func (s *Server) RenderStatus(w http.ResponseWriter, r *http.Request, p *Page, status int, title string, data any) {
 	v := View{Lang: requestLang(r), Path: r.URL.RequestURI(), RequestID: requestID(r), Title: title, Data: data, Viewer: ViewerOf(r),
-		Notice: s.takeNotice(w, r), postedKey: postedKey(r)}
+		Notice: s.takeNotice(w, r)}
+	if status >= 400 { // a form shown again after an error keeps its key; a page answering a success gets new ones
+		v.postedKey = postedKey(r)
+	}
 	if err := p.execute(w, status, v); err != nil {
 		s.log.Error("render page", "err", err, "path", logPath(r.URL.Path, r.Pattern), "request_id", v.RequestID)
 		http.Error(w, "500 internal error", http.StatusInternalServerError)
