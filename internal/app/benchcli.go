@@ -23,7 +23,7 @@ import (
 	"danchu/internal/org"
 )
 
-const benchSynopsis = "bench [--scale N] [--conns C] [--duration D] [--warm-up D] [--popularity uniform|zipf|both] [--dir DIR]"
+const benchSynopsis = "bench [--scenarios crash --cycles N [--seed S]] [--scale N] [--conns C] [--duration D] [--warm-up D] [--popularity uniform|zipf|both] [--dir DIR]"
 
 // runBench generates a dataset into a fresh SQLite database, starts `danchu
 // serve` on it as another process and measures it from this one.
@@ -35,7 +35,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dir := fs.String("dir", "", "folder for the database (default: a new temporary folder, removed afterwards)")
 	comments := fs.Int("comments", 100_000, "comments already on the consultation the intake scenario posts to")
 	engine := fs.String("db", "sqlite", "sqlite (a new file), postgres (a new local cluster with fsync on, removed afterwards) or the URL of an empty PostgreSQL database")
-	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household), feedback (durable feedback intake and a commune's queue page), photos (a flood of anonymous posts with 16-bit photos; the disclosure page's latency meanwhile and the server's peak memory)")
+	scen := fs.String("scenarios", "disclosures,comments", "comma-separated: crash (alone: kill -9 under a mixed write load, restart, check every acknowledged write; see --cycles), disclosures (detail, board, search, bare baseline), comments (durable comment intake), votes (online ballots, one per household), feedback (durable feedback intake and a commune's queue page), photos (a flood of anonymous posts with 16-bit photos; the disclosure page's latency meanwhile and the server's peak memory)")
 	items := fs.Int("feedback", 100_000, "open items already in the queue of the commune the feedback scenario sends to")
 	openFirst := fs.Bool("open-first", true, "votes: every representative opens the vote page once before the ballots are measured, as voters do (false: each ballot comes from a session the server has never read)")
 	households := fs.Int("households", 200_000, "households of the village the votes scenario votes in (one ballot each)")
@@ -48,8 +48,21 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	photoW := fs.Int("photo-width", 3400, "photos: width of each PNG")
 	photoH := fs.Int("photo-height", 3000, "photos: height of each PNG")
 	photoKind := fs.String("photo-kind", "bomb", "photos: bomb (16-bit RGBA that compresses to a few KB: the most decoding per byte) or noise (uncompressed 8-bit random pixels, e.g. 1560×1560 = 9.7 MB: the most bytes per photo)")
+	cycles := fs.Int("cycles", 10, "crash: how many times the server is killed (kill -9) under the write load and restarted")
+	seed := fs.Uint64("seed", 0, "crash: the seed of the kill moments and the writes (0: a new one, printed)")
+	killPG := fs.Int("kill-postgres", 0, "crash with --db postgres: kill -9 the run's own PostgreSQL postmaster too every N-th cycle (0: never)")
+	keyless := fs.Bool("keyless", false, "crash: the server under test (--server, an older build) keeps no idempotency key for disclosures and Open311 posts: theirs whose answer was lost are not sent again and must be stored at most once")
 	if _, err := parseAll(fs, args); err != nil {
 		return err
+	}
+	if *scen == "crash" {
+		if *cycles < 1 {
+			return &badInput{"--cycles phải lớn hơn 0 / --cycles must be positive"}
+		}
+		if *killPG < 0 || *killPG > 0 && *engine != "postgres" {
+			return &badInput{"--kill-postgres chỉ dùng với --db postgres (cụm riêng của lần chạy) và không được âm / --kill-postgres needs --db postgres (the run's own cluster) and cannot be negative"}
+		}
+		return benchCrash(ctx, *engine, *dir, *server, *cycles, *seed, *keyless, *killPG, stdout, stderr)
 	}
 	if *popularity != loadtest.Uniform && *popularity != loadtest.Zipf && *popularity != "both" {
 		return &badInput{"--popularity là uniform, zipf hoặc both / --popularity is uniform, zipf or both"}

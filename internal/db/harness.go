@@ -94,6 +94,7 @@ var (
 	pgErr      error
 	skipOnce   sync.Once
 	startLimit = 60 * time.Second
+	killable   sync.Map // data folders of the durable clusters this process started: KillScratchPostgres may kill them
 )
 
 // testPostgres returns an admin connection and the DSN of the test server, starting
@@ -198,7 +199,101 @@ func StartScratchPostgres(durable bool) (string, error) {
 		return "", fmt.Errorf("start cluster watchdog: %w", err)
 	}
 	_ = w.Process.Release()
+	if durable {
+		killable.Store(data, true)
+	}
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), nil
+}
+
+// KillScratchPostgres kills the postmaster of a cluster that this process
+// started with StartScratchPostgres(true) (any other server, the shared test
+// server or the tests' own cluster without fsync, is refused) with SIGKILL, as
+// a power cut ends it. restart starts it again with the options it ran with (pg_ctl
+// restart reads postmaster.opts) once its orphaned backends have let go of the
+// shared memory; it returns when the server accepts connections again, its
+// write-ahead log replayed.
+func KillScratchPostgres(ctx context.Context, dsn string) (restart func() error, err error) {
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, err
+	}
+	var data string
+	err = admin.QueryRowContext(ctx, "show data_directory").Scan(&data)
+	admin.Close()
+	if err != nil {
+		return nil, fmt.Errorf("find the cluster's data folder: %w", err)
+	}
+	dir := filepath.Dir(data)
+	if _, ok := killable.Load(data); !ok {
+		return nil, fmt.Errorf("%s is not a cluster this process started with fsync on: it is never killed", data)
+	}
+	pidText, err := os.ReadFile(filepath.Join(data, "postmaster.pid"))
+	if err != nil {
+		return nil, err
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(strings.SplitN(string(pidText), "\n", 2)[0]))
+	if err != nil || pid <= 1 {
+		return nil, fmt.Errorf("postmaster.pid: bad pid %q", pidText)
+	}
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		return nil, fmt.Errorf("kill -9 the postmaster %d: %w", pid, err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil || processState(string(stat)) == "Z" {
+			break // gone, or a zombie nobody reaps: dead all the same
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("the postmaster %d did not die", pid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// A zombie's pid still answers kill(pid, 0): the stale lock file would make
+	// pg_ctl and the postmaster think it runs. Its content is what pg_ctl read.
+	os.Remove(filepath.Join(data, "postmaster.pid"))
+	return func() error { return restartScratch(ctx, dir, data) }, nil
+}
+
+func restartScratch(ctx context.Context, dir, data string) error {
+	bin, err := postgresBinDir()
+	if err != nil {
+		return err
+	}
+	var cred *syscall.Credential
+	if os.Geteuid() == 0 {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return err
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		cred = &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
+	}
+	var last string
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
+		cmd := exec.CommandContext(ctx, filepath.Join(bin, "pg_ctl"), "-D", data, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "restart")
+		cmd.Dir = dir
+		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			return nil
+		}
+		// "pre-existing shared memory block is still in use": the old
+		// backends have not all noticed their postmaster's death yet.
+		last = lastLines(string(out), 3)
+		os.Remove(filepath.Join(data, "postmaster.pid"))
+		time.Sleep(300 * time.Millisecond)
+	}
+	return fmt.Errorf("restart PostgreSQL after kill -9: %s", last)
+}
+
+// processState is the state letter of a /proc/PID/stat line (after the command's parentheses).
+func processState(stat string) string {
+	i := strings.LastIndexByte(stat, ')')
+	if i < 0 || i+3 > len(stat) {
+		return ""
+	}
+	return stat[i+2 : i+3]
 }
 
 // postgresBinDir finds initdb on PATH or in the newest /usr/lib/postgresql/*/bin.

@@ -315,6 +315,16 @@ func (s *Server) Memory() (rss, peak float64, err error) {
 	return rss, peak, sc.Err()
 }
 
+// Kill ends the server with SIGKILL (kill -9): no shutdown, no flush, as a
+// power cut or the OOM killer ends it; it returns once the process is gone.
+func (s *Server) Kill() error {
+	if err := s.cmd.Process.Kill(); err != nil {
+		return err
+	}
+	s.cmd.Wait() // "signal: killed"
+	return nil
+}
+
 // Stop ends the server.
 func (s *Server) Stop() {
 	if s.cmd.Process != nil {
