@@ -1,15 +1,18 @@
 package files
 
-// Fuzz targets of the upload checks. A new file of its own: files.go is being
-// changed beside it, and these only call sniff and cleanName.
+// Fuzz targets of the upload checks: the type sniffing, the file name, and
+// the completeness of PDFs and Office files.
 
 import (
 	"archive/zip"
 	"bytes"
+	"os"
 	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
+
+	"danchu/internal/files/filestest"
 )
 
 // zipOf is a zip holding the named (empty) parts.
@@ -90,6 +93,51 @@ func FuzzCleanName(f *testing.F) {
 			}
 			if again := cleanName(got, ft); again != got {
 				t.Fatalf("cleanName(%q, %s) = %q, then %q", name, ft.ext, got, again)
+			}
+		}
+	})
+}
+
+// FuzzComplete: the completeness checks of uploaded PDFs and Office files
+// (checkPDF, checkOffice) read outside bytes to their end without panicking
+// or inflating anything but the main parts; a PDF they pass ends with %%EOF
+// after a startxref and is refused once anything but white space follows it,
+// and an Office file they pass is a zip that holds its main part.
+func FuzzComplete(f *testing.F) {
+	chromium, err := os.ReadFile("testdata/quyet-dinh-chromium.pdf")
+	if err != nil {
+		f.Fatal(err)
+	}
+	pdf := filestest.PDF("Quyết định")
+	for _, b := range [][]byte{chromium, pdf, filestest.PDFXRefStream("Kế hoạch"), filestest.Update(pdf, "Sửa đổi"),
+		filestest.PDFLinearized("Thông báo"), pdf[:len(pdf)/2], filestest.DOCX("Biên bản"), filestest.XLSX("Danh sách"),
+		[]byte("%PDF-1.4\nxref\n0 99999999\ntrailer<</Root 1 0 R/Prev 9>>\nstartxref\n9\n%%EOF"), nil} {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if checkPDF(b) == nil {
+			end := bytes.TrimRight(b, "\x00\t\n\f\r ")
+			if !bytes.HasSuffix(end, []byte("%%EOF")) || !bytes.Contains(end, []byte("startxref")) {
+				t.Fatalf("checkPDF passed %q without startxref … %%%%EOF at its end", b[max(0, len(b)-60):])
+			}
+			if checkPDF(append(bytes.Clone(b), "x"...)) == nil {
+				t.Fatalf("checkPDF passed bytes after %%%%EOF")
+			}
+		}
+		for _, main := range []string{"word/document.xml", "xl/workbook.xml"} {
+			if checkOffice(b, "[Content_Types].xml", main) != nil {
+				continue
+			}
+			zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Fatalf("checkOffice passed what is no zip: %v", err)
+			}
+			has := map[string]bool{}
+			for _, f := range zr.File {
+				has[f.Name] = true
+			}
+			if !has["[Content_Types].xml"] || !has[main] {
+				t.Fatalf("checkOffice passed a zip without %s", main)
 			}
 		}
 	})
