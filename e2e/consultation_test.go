@@ -111,8 +111,7 @@ func TestConsultationJourney(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`select[name="part"]`), "2"),
 		chromedp.Click(chromedp.CSS(`input[value="suggest"]`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="body"]`), "Đề nghị công khai thêm trên loa phát thanh"),
-		chromedp.Submit(chromedp.CSS(`textarea[name="body"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`ol.record li`)),
+		submitAndWait(`textarea[name="body"]`, `ol.record li`),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -124,8 +123,7 @@ func TestConsultationJourney(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`input[name="comment"]`)),
 		chromedp.SetValue(chromedp.CSS(`select[name="kind"]`), "explained"),
 		chromedp.SendKeys(chromedp.CSS(`form[action$="/tra-loi"] textarea[name="body"]`), "Loa phát thanh đã phát nội dung 3 ngày liên tục."),
-		chromedp.Submit(chromedp.CSS(`form[action$="/tra-loi"] textarea[name="body"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok`)),
+		submitAndWait(`form[action$="/tra-loi"] textarea[name="body"]`, `p.flash.ok`),
 	)
 	if err != nil {
 		t.Fatal(err)

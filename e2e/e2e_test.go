@@ -223,3 +223,15 @@ func must[T any](v T, err error) func(*testing.T) T {
 		return v
 	}
 }
+
+// submitAndWait submits the form holding sel and waits for wait on the page
+// that answers it. The page being left is marked first, so a flash still on
+// it (the previous action's) cannot satisfy the wait while the browser is
+// still navigating.
+func submitAndWait(sel, wait string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Evaluate[chromedp.Void](`document.documentElement.dataset.e2eLeft = "1"`),
+		chromedp.Submit(chromedp.CSS(sel)),
+		chromedp.WaitVisible(chromedp.CSS(`html:not([data-e2e-left]) `+wait)),
+	)
+}

@@ -100,12 +100,10 @@ func TestFeedbackJourney(t *testing.T) {
 		chromedp.Click(link),
 		chromedp.WaitVisible(chromedp.CSS(`.photos img`)),
 		chromedp.Click(chromedp.CSS(`input[value="accept"]`)),
-		chromedp.Submit(chromedp.CSS(`input[value="accept"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok`)),
+		submitAndWait(`input[value="accept"]`, `p.flash.ok`),
 		chromedp.Click(chromedp.CSS(`input[value="answer"]`)),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="note"]`), "Đã thu gom rác ngày 23/11, đặt biển cấm đổ rác."),
-		chromedp.Submit(chromedp.CSS(`textarea[name="note"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok`)),
+		submitAndWait(`textarea[name="note"]`, `p.flash.ok`),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -131,8 +129,7 @@ func TestFeedbackJourney(t *testing.T) {
 	err = chromedp.Do(cit,
 		chromedp.Click(chromedp.CSS(`input[name="stars"][value="5"]`)),
 		chromedp.SendKeys(chromedp.CSS(`form[action$="/danh-gia"] textarea[name="note"]`), "Xử lý nhanh"),
-		chromedp.Submit(chromedp.CSS(`form[action$="/danh-gia"] textarea[name="note"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`p.flash.ok`)),
+		submitAndWait(`form[action$="/danh-gia"] textarea[name="note"]`, `p.flash.ok`),
 		chromedp.Navigate(page+"/thong-ke"),
 		chromedp.WaitVisible(chromedp.CSS(`.stats`)),
 	)
