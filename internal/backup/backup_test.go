@@ -233,9 +233,23 @@ func TestRestoreRefuses(t *testing.T) {
 	bomb := append([]entry{}, es...)
 	bomb[1] = entry{es[1].h, gz(make([]byte, 1<<20))}
 	huge := withManifest(t, es, func(m map[string]any) {
-		m["files"].([]any)[0].(map[string]any)["size"] = float64(1 << 50)
-		m["files_bytes"] = m["files_bytes"].(float64) + float64(1<<50) - float64(len(blob.data))
+		m["files"].([]any)[0].(map[string]any)["size"] = float64(1 << 40)
+		m["files_bytes"] = m["files_bytes"].(float64) + float64(1<<40) - float64(len(blob.data))
 	})
+	// Sizes so large that size+1 or the sum would wrap around below zero.
+	overflow := withManifest(t, es, func(m map[string]any) {
+		m["files"].([]any)[0].(map[string]any)["size"] = float64(1 << 62)
+		m["files_bytes"] = float64(1 << 62)
+	})
+	// Another content under a blob's name, its hash (of the content sent)
+	// given right in the manifest: restored, the blob would serve it.
+	forged := []byte("%PDF-1.7 forged content")
+	swapped := withManifest(t, es, func(m map[string]any) {
+		f := m["files"].([]any)[0].(map[string]any)
+		m["files_bytes"] = m["files_bytes"].(float64) - f["size"].(float64) + float64(len(forged))
+		f["size"], f["sha256"] = float64(len(forged)), sum(forged)
+	})
+	swapped[2] = entry{tar.Header{Typeflag: tar.TypeReg, Name: blob.h.Name, Mode: 0o600, Size: int64(len(forged))}, forged}
 	newer := withManifest(t, es, func(m map[string]any) { m["version"] = 2 })
 	notBackup := filepath.Join(t.TempDir(), "x.tar")
 	os.WriteFile(notBackup, []byte("PK\x03\x04 not a tar at all"), 0o600)
@@ -254,6 +268,8 @@ func TestRestoreRefuses(t *testing.T) {
 		{"NotInManifest", writeTar(t, unlisted), "backup.err.entry", "not in the manifest"},
 		{"DecompressionBomb", writeTar(t, bomb), "backup.err.damaged", "database/danchu.db.gz"},
 		{"MoreThanTheDisk", writeTar(t, huge), "backup.err.space", ""},
+		{"SizeOverflow", writeTar(t, overflow), "backup.err.manifest", blob.h.Name},
+		{"HashIsNotTheName", writeTar(t, swapped), "backup.err.manifest", blob.h.Name},
 		{"NewerFormat", writeTar(t, newer), "backup.err.newer", ""},
 		{"NotABackup", notBackup, "backup.err.not_backup", ""},
 	}

@@ -42,6 +42,13 @@ const (
 // maxManifest bounds the manifest read back (a million files is ~150 MB of JSON).
 const maxManifest = 256 << 20
 
+// maxItem and maxTotal bound the sizes a manifest may claim (one file, and
+// the database plus all files: 1 PiB), so that no sum or size+1 overflows.
+const (
+	maxItem  = 1 << 44
+	maxTotal = 1 << 50
+)
+
 // Manifest describes a backup; it is the tar's first entry.
 type Manifest struct {
 	Format        string       `json:"format"`
@@ -97,7 +104,7 @@ func (m *Manifest) check() error {
 	if (m.Engine == db.SQLite) != (m.Database != nil) {
 		return bad("engine %s with database %v", m.Engine, m.Database != nil)
 	}
-	if d := m.Database; d != nil && (d.Path != DatabaseName || d.Size <= 0 || !hex64.MatchString(d.SHA256)) {
+	if d := m.Database; d != nil && (d.Path != DatabaseName || d.Size <= 0 || d.Size > maxTotal || !hex64.MatchString(d.SHA256)) {
 		return bad("database entry %q", d.Path)
 	}
 	seen := map[string]bool{}
@@ -110,10 +117,18 @@ func (m *Manifest) check() error {
 			return bad("file %q twice", f.Path)
 		}
 		seen[f.Path] = true
-		if f.Size < 0 || !hex64.MatchString(f.SHA256) {
+		if f.Size < 0 || f.Size > maxItem || !hex64.MatchString(f.SHA256) {
 			return bad("file %q size %d", f.Path, f.Size)
 		}
+		// A blob is stored under its content's hash: one whose hash is not
+		// its name would be restored as another file's content.
+		if f.SHA256 != path.Base(f.Path) {
+			return bad("file %q has hash %s", f.Path, f.SHA256)
+		}
 		total += f.Size
+		if total > maxTotal {
+			return bad("files add up to more than %d bytes", int64(maxTotal))
+		}
 	}
 	if total != m.FilesBytes {
 		return bad("files add up to %d bytes, not %d", total, m.FilesBytes)
