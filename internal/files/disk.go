@@ -174,7 +174,7 @@ type Swept struct {
 	Restored   int   // blobs a collector had set aside while they were being used again, put back
 	Young      int   // unreferenced blobs kept because they were touched within the grace
 	Referenced int   // blobs kept because a row references them
-	Refused    bool  // nothing removed: no row references any blob but the folder holds some (see Collect)
+	Refused    bool  // nothing removed: no row references any blob the folder holds, yet it holds some (see Collect)
 }
 
 // Collect removes from the store the blobs no row references that nobody
@@ -203,13 +203,16 @@ type Swept struct {
 //     file and writes it anew. A collector killed between the two leaves the
 //     blob aside; the next run (at the server's start) puts back one touched
 //     within the grace and removes the others.
-//   - If refs is empty while the folder holds unreferenced blobs older than
-//     grace, nothing is removed (Refused): rows referencing files are never
-//     deleted, so that is the sign of a database that is not this folder's
-//     (a wrong --db or --data-dir), not of orphans.
+//   - If no row references any blob the folder holds (refs empty, or naming
+//     only files that are not here) while it holds unreferenced blobs older
+//     than grace, nothing is removed (Refused): rows referencing files are
+//     never deleted, so that is the sign of a database that is not this
+//     folder's (a wrong --db or --data-dir, another deployment's), not of
+//     orphans.
 func (b *Blobs) Collect(ctx context.Context, grace time.Duration, refs func(context.Context) (Refs, error)) (Swept, error) {
 	var out Swept
 	var old []entry
+	var young []string
 	start := time.Now()
 	err := b.walk(ctx, func(e entry) error {
 		switch {
@@ -232,6 +235,7 @@ func (b *Blobs) Collect(ctx context.Context, grace time.Duration, refs func(cont
 				old = append(old, e)
 			} else {
 				out.Young++
+				young = append(young, e.name)
 			}
 		}
 		return nil
@@ -252,7 +256,14 @@ func (b *Blobs) Collect(ctx context.Context, grace time.Duration, refs func(cont
 			orphans = append(orphans, e)
 		}
 	}
-	if len(used) == 0 && len(orphans) > 0 {
+	named := out.Referenced > 0
+	for _, name := range young {
+		if _, ok := used[name]; ok {
+			named = true
+			break
+		}
+	}
+	if !named && len(orphans) > 0 {
 		out.Refused = true
 		return out, nil
 	}

@@ -155,8 +155,9 @@ func TestCollect(t *testing.T) {
 	}
 }
 
-// A failed read of the references removes no blob; no reference at all with
-// orphans in the folder (a database that is not this folder's) removes none.
+// A failed read of the references removes no blob; references naming no blob
+// of the folder while it holds orphans (a database that is not this folder's)
+// remove none.
 func TestCollectRemovesNothingWithoutReferences(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
@@ -165,6 +166,10 @@ func TestCollectRemovesNothingWithoutReferences(t *testing.T) {
 	}{
 		{"ReadFails", func(context.Context) (files.Refs, error) { return nil, errors.New("database down") }, true},
 		{"NoneReferenced", func(context.Context) (files.Refs, error) { return files.Refs{}, nil }, false},
+		// Another deployment's database: it references files, none of them here.
+		{"OnlyOthersReferenced", func(context.Context) (files.Refs, error) {
+			return files.Refs{strings.Repeat("ab", 32): 10, strings.Repeat("cd", 32): 20}, nil
+		}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := newStore(t)
