@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"danchu/internal/db"
 	"danchu/internal/random"
@@ -55,7 +56,9 @@ func fingerprint(vals url.Values, mf *multipart.Form, skip ...string) (string, e
 		if slices.Contains(skip, k) {
 			continue
 		}
-		parts = append(parts, "f", k)
+		// The count, so that a value cannot pass for the next field's name
+		// ({a: [x, f, b, y]} is not {a: [x], b: [y]}).
+		parts = append(parts, "f", k, strconv.Itoa(len(vals[k])))
 		parts = append(parts, vals[k]...)
 	}
 	if mf != nil {

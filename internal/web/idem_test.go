@@ -73,6 +73,9 @@ func TestFormIdem(t *testing.T) {
 		{"values reordered", urlencoded(t, edit(func(v url.Values) { v["tags"] = []string{"b", "a"} })), false, first.Fingerprint},
 		{"a field added", urlencoded(t, edit(func(v url.Values) { v.Set("note", "") })), false, first.Fingerprint},
 		{"a value moved to another field", urlencoded(t, edit(func(v url.Values) { v.Set("title", "Quy chếa"); v["tags"] = []string{"b"} })), false, first.Fingerprint},
+		// Values that spell the next field's marker and name: f, tags.
+		{"values spelling another field", urlencoded(t, url.Values{"csrf": {"TOKEN1"}, "key": {"abc123"}, "tag": {"a", "f", "title", "Quy chế"}}), false,
+			mustFP(t, url.Values{"csrf": {"TOKEN1"}, "key": {"abc123"}, "tag": {"a"}, "title": {"Quy chế"}})},
 		{"the same file", withFile(t, base, "a.pdf", []byte("%PDF-1")), true, fileFirst.Fingerprint},
 		{"a file's bytes", withFile(t, base, "a.pdf", []byte("%PDF-2")), false, fileFirst.Fingerprint},
 		{"a file's name", withFile(t, base, "b.pdf", []byte("%PDF-1")), false, fileFirst.Fingerprint},
@@ -97,4 +100,13 @@ func TestFormIdem(t *testing.T) {
 	if k, err := web.FormIdem(urlencoded(t, edit(func(v url.Values) { v.Del("key") }))); err != nil || k.Key != "" {
 		t.Errorf("no key: %+v %v, want no claim", k, err)
 	}
+}
+
+func mustFP(t *testing.T, v url.Values) string {
+	t.Helper()
+	k, err := web.FormIdem(urlencoded(t, v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k.Fingerprint
 }
