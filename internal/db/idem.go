@@ -60,6 +60,14 @@ var ErrKeyReused = apperr.New(apperr.CodeConflict, "db.err.key_reused")
 // IsKeyReused reports whether err is ErrKeyReused.
 func IsKeyReused(err error) bool { return errors.Is(err, ErrKeyReused) }
 
+// IsKeyRefused reports whether err is Claim refusing the key itself (used
+// with other content, or not a key): a refusal of that one create, which
+// leaves the transaction usable for others. Any other error of Claim is the
+// database's, and the transaction is lost.
+func IsKeyRefused(err error) bool {
+	return IsKeyReused(err) || apperr.KeyOf(err) == "db.err.key_format"
+}
+
 // CheckIdemKey refuses a key that is not 1–MaxIdemKey visible ASCII characters
 // (400): a client's key is an opaque token, never text.
 func CheckIdemKey(key string) error {

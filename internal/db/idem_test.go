@@ -145,3 +145,26 @@ func TestOnceConcurrent(t *testing.T) {
 		}
 	})
 }
+
+// IsKeyRefused is true for Claim's refusals of the key itself only: a key used
+// with other content or not a key refuses that one create; a database error
+// (the server gone, a cancelled request) loses the whole transaction.
+func TestIsKeyRefused(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"reused", fmt.Errorf("claim: %w", db.ErrKeyReused), true},
+		{"not a key", db.CheckIdemKey("khóa"), true},
+		{"too long", db.CheckIdemKey(strings.Repeat("k", db.MaxIdemKey+1)), true},
+		{"database unavailable", fmt.Errorf("claim idempotency key: %w", apperr.New(apperr.CodeUnavailable, "db.err.unavailable")), false},
+		{"another conflict", apperr.New(apperr.CodeConflict, "feedback.err.o311_idem_reused"), false},
+		{"cancelled", fmt.Errorf("claim idempotency key: %w", context.Canceled), false},
+		{"none", nil, false},
+	} {
+		if got := db.IsKeyRefused(c.err); got != c.want {
+			t.Errorf("%s: IsKeyRefused(%v) = %v, want %v", c.name, c.err, got, c.want)
+		}
+	}
+}

@@ -223,7 +223,7 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 	for i, it := range items {
 		stored, claimed, err := s.db.Claim(ctx, tx, it.once)
 		switch {
-		case apperr.CodeOf(err) != apperr.CodeInternal:
+		case db.IsKeyRefused(err):
 			errs[i] = err // the key was used with other content, or is not one: this item only
 			continue
 		case err != nil:
