@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -83,5 +84,44 @@ func TestOrphanGrace(t *testing.T) {
 		if err != nil || c.Orphans() != tc.want {
 			t.Errorf("%q: %v, %v; want %v", tc.env, c.Orphans(), err, tc.want)
 		}
+	}
+}
+
+// Every flag is in the README's table of settings, with its variable.
+func TestREADMEListsEveryFlag(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A row: | `--flag`[, `--flag`…] | `DANCHU_…` (or a wildcard, DANCHU_OIDC_*) | default | meaning |
+	type row struct{ flags, env string }
+	var rows []row
+	for _, l := range strings.Split(string(readme), "\n") {
+		if cells := strings.Split(l, "|"); strings.HasPrefix(l, "| `--") && len(cells) > 3 {
+			rows = append(rows, row{cells[1], strings.Trim(strings.TrimSpace(cells[2]), "`")})
+		}
+	}
+	fs := flag.NewFlagSet("danchu", flag.ContinueOnError)
+	if _, err := Register(fs, func(string) string { return "" }); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		n++
+		name := "`--" + f.Name + "`"
+		for _, r := range rows {
+			if strings.Contains(r.flags, name) {
+				env := EnvName(f.Name)
+				wild, ok := strings.CutSuffix(r.env, "*")
+				if r.env != env && !(ok && strings.HasPrefix(env, wild)) {
+					t.Errorf("the README's row of %s names %q, not %s", name, r.env, env)
+				}
+				return
+			}
+		}
+		t.Errorf("the README's table of settings has no row for %s", name)
+	})
+	if n < 20 {
+		t.Fatalf("only %d flags registered", n)
 	}
 }
