@@ -58,7 +58,7 @@ type sizes struct {
 	parent, issuer, number float64 // left header
 	motto1, motto2, date   float64 // right header
 	kind, summary, body    float64
-	recvHead, recipients    float64
+	recvHead, recipients   float64
 	sign, pageNo           float64
 }
 
