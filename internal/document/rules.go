@@ -171,7 +171,7 @@ func ItemText(b Block) string {
 	return "- " + t
 }
 
-// Title is the document's metadata title: its kind and summary ("KẾ HOẠCH Thực
+// Title is the document's metadata title: its kind and summary ("Kế hoạch Thực
 // hiện công tác dân chủ ở cơ sở năm 2024").
 func Title(d Doc) string {
 	return strings.TrimSpace(clean(d.Kind) + " " + clean(d.Summary))
