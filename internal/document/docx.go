@@ -159,7 +159,7 @@ type para struct {
 	indL, indR    float64 // mm
 	before, after float64 // pt
 	keepNext      bool
-	ruleAbove     bool // a rule (top border) instead of text: the short lines of the header and title
+	rule          bool // a rule (bottom border of an empty line) instead of text: the short lines of the header and title
 }
 
 func (p para) xml() string {
@@ -168,12 +168,14 @@ func (p para) xml() string {
 	if p.keepNext {
 		b.WriteString(`<w:keepNext/>`)
 	}
-	if p.ruleAbove {
-		b.WriteString(`<w:pBdr><w:top w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>`)
+	if p.rule {
+		b.WriteString(`<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="0" w:color="000000"/></w:pBdr>`)
 	}
 	line := `w:line="264" w:lineRule="auto"`
-	if p.ruleAbove {
-		line = `w:line="120" w:lineRule="exact"`
+	if p.rule {
+		// An empty line 3 pt high: its bottom border is the rule, a little
+		// under the text above.
+		line = `w:line="60" w:lineRule="exact"`
 	}
 	fmt.Fprintf(&b, `<w:spacing w:before="%d" w:after="%d" %s/>`, int(p.before*20), int(p.after*20), line)
 	if p.indL != 0 || p.indR != 0 || p.firstLine != 0 {
@@ -210,7 +212,7 @@ func (p para) xml() string {
 // rulePara is a centred rule of length l mm in a column w mm wide.
 func rulePara(w, l float64) para {
 	l = min(l, w)
-	return para{ruleAbove: true, indL: (w - l) / 2, indR: (w - l) / 2}
+	return para{rule: true, indL: (w - l) / 2, indR: (w - l) / 2}
 }
 
 // table writes a borderless table of rows of cells, each cell a list of
@@ -283,8 +285,10 @@ func documentXML(d Doc) string {
 		if kind == "" {
 			before = 24
 		}
+		// Even lines, as in the PDF; 1 mm of slack for Word's rounding.
+		bw := min(balancedWidth("B", z.summary, sum, textW*0.9)+1, textW*0.9)
 		b.WriteString(para{text: sum, bold: true, size: z.summary, jc: "center", before: before, keepNext: true,
-			indL: textW * 0.05, indR: textW * 0.05}.xml())
+			indL: (textW - bw) / 2, indR: (textW - bw) / 2}.xml())
 		ws := min(measure("B", z.summary, sum), textW*0.9)
 		b.WriteString(rulePara(textW, max(ws*0.4, 20)).xml())
 	}
@@ -353,7 +357,9 @@ func documentXML(d Doc) string {
 	}
 
 	// The section: A4 portrait, the margins, the number header from page 2.
-	fmt.Fprintf(&b, `<w:p/><w:sectPr><w:headerReference w:type="default" r:id="rId3"/><w:headerReference w:type="first" r:id="rId4"/>`+
+	// Word needs a paragraph after the last table; a 1 pt one, so that it
+	// does not spill onto a page of its own.
+	fmt.Fprintf(&b, `<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/><w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p><w:sectPr><w:headerReference w:type="default" r:id="rId3"/><w:headerReference w:type="first" r:id="rId4"/>`+
 		`<w:pgSz w:w="11906" w:h="16838"/>`+
 		`<w:pgMar w:top="%d" w:right="%d" w:bottom="%d" w:left="%d" w:header="%d" w:footer="%d" w:gutter="0"/>`+
 		`<w:titlePg/></w:sectPr></w:body></w:document>`,

@@ -114,6 +114,17 @@ func measure(style string, size float64, s string) float64 {
 	return measurer.p.GetStringWidth(pdfText(s))
 }
 
+// balancedWidth is the width (mm) a centred title of w mm needs to break
+// into even lines (pdfDoc.balanced), for the DOCX writer's indents; Word
+// breaks lines as greedily as pdfDoc.wrap, with the same metrics.
+func balancedWidth(style string, size float64, s string, w float64) float64 {
+	measure("", size, "") // makes the measurer
+	measurer.Lock()
+	defer measurer.Unlock()
+	d := &pdfDoc{p: measurer.p}
+	return d.balanced(run{text: pdfText(s), style: style, size: size, w: w})
+}
+
 // pdfText replaces what the embedded fonts cannot draw: U+FFFD (the
 // replacement of invalid UTF-8; Liberation has no glyph for it) and anything
 // outside the Basic Multilingual Plane (fpdf addresses glyphs by 16-bit code)

@@ -75,6 +75,7 @@ func lineH(size float64) float64 { return ptMM(size) * lineFactor }
 // wrap breaks the text of r into lines that fit its column: at spaces, and
 // inside a word longer than the line (a 5,000-letter heading still wraps).
 func (d *pdfDoc) wrap(r run) [][]string {
+	r.text = pdfText(r.text) // never a rune fpdf cannot measure
 	d.p.SetFont(fontFamily, r.style, r.size)
 	space := d.p.GetStringWidth(" ")
 	var lines [][]string
@@ -144,6 +145,28 @@ func cutAt(p *fpdf.Fpdf, word string, w float64) int {
 	return cut
 }
 
+// balanced is the narrowest column width that keeps r on as many lines as
+// its full width does: a centred title then breaks into even lines instead
+// of leaving one word alone on the last.
+func (d *pdfDoc) balanced(r run) float64 {
+	n := len(d.wrap(r))
+	if n < 2 || n > 6 {
+		return r.w
+	}
+	lo, hi := r.w/float64(n), r.w
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		t := r
+		t.w = mid
+		if len(d.wrap(t)) > n {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
+}
+
 // need starts a new page when h mm do not fit under the cursor.
 func (d *pdfDoc) need(h float64) {
 	if d.y+h > pageH-marginBottom {
@@ -155,7 +178,6 @@ func (d *pdfDoc) need(h float64) {
 // put lays out r from the cursor, breaking pages between lines, and returns
 // the width of its widest line.
 func (d *pdfDoc) put(r run) float64 {
-	r.text = pdfText(r.text)
 	lines := d.wrap(r)
 	lh := lineH(r.size)
 	space := d.p.GetStringWidth(" ")
@@ -211,8 +233,8 @@ func (d *pdfDoc) rule(x1, x2, y float64) {
 // centredRule draws a rule of length l centred in the column at the cursor.
 func (d *pdfDoc) centredRule(x, w, l float64) {
 	l = min(l, w)
-	d.rule(x+(w-l)/2, x+(w+l)/2, d.y+0.2)
-	d.y += 1.0
+	d.rule(x+(w-l)/2, x+(w+l)/2, d.y+0.8)
+	d.y += 1.8
 }
 
 func (d *pdfDoc) render(doc Doc) {
@@ -293,7 +315,10 @@ func (d *pdfDoc) title(doc Doc) {
 		d.put(run{text: kind, style: "B", size: z.kind, x: marginLeft, w: textW, align: center})
 	}
 	if sum != "" {
-		ws := d.put(run{text: sum, style: "B", size: z.summary, x: marginLeft + textW*0.05, w: textW * 0.9, align: center})
+		r := run{text: sum, style: "B", size: z.summary, x: marginLeft + textW*0.05, w: textW * 0.9, align: center}
+		r.w = d.balanced(r)
+		r.x = marginLeft + (textW-r.w)/2
+		ws := d.put(r)
 		d.y += 0.6
 		d.centredRule(marginLeft, textW, max(ws*0.4, 20))
 	}
@@ -344,10 +369,18 @@ func (d *pdfDoc) signature(doc Doc) {
 	}
 	leftW := textW * 0.48
 	sigX, sigW := marginLeft+leftW, textW-leftW
-	// The height of both columns, for the page break (a long list may still
-	// overflow a page on its own; it then continues on the next).
-	hSig := float64(len(sig))*lineH(z.sign) + sigSpace + lineH(z.sign)
-	hRecv := lineH(z.recvHead) + float64(len(recv))*lineH(z.recipients)*1.3
+	// The height of both columns, to keep them on one page (a list longer
+	// than a page continues on the next, the signature under it).
+	height := func(r run, lines ...string) float64 {
+		h := 0.0
+		for _, l := range lines {
+			r.text = pdfText(l)
+			h += float64(len(d.wrap(r))) * lineH(r.size)
+		}
+		return h
+	}
+	hSig := height(run{style: "B", size: z.sign, w: sigW}, sig...) + sigSpace + lineH(z.sign)
+	hRecv := lineH(z.recvHead) + height(run{size: z.recipients, w: leftW - 2}, recv...)
 	d.y += ptMM(paraSpace) * 2
 	d.need(min(max(hSig, hRecv), pageH-marginTop-marginBottom))
 	top := d.y
