@@ -195,11 +195,12 @@ func (p para) xml() string {
 		if p.italic {
 			b.WriteString(`<w:i/><w:iCs/>`)
 		}
-		if p.under {
-			b.WriteString(`<w:u w:val="single"/>`)
-		}
+		// CT_RPr's order: b, i, then sz, then u (Word refuses other orders).
 		if p.size != 0 {
 			fmt.Fprintf(&b, `<w:sz w:val="%d"/><w:szCs w:val="%d"/>`, hp(p.size), hp(p.size))
+		}
+		if p.under {
+			b.WriteString(`<w:u w:val="single"/>`)
 		}
 		b.WriteString(`</w:rPr><w:t xml:space="preserve">`)
 		b.WriteString(esc(p.text))
@@ -218,8 +219,10 @@ func rulePara(w, l float64) para {
 // table writes a borderless table of rows of cells, each cell a list of
 // paragraphs, with the given column widths (mm).
 func table(b *strings.Builder, widths []float64, rows [][][]para) {
-	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/><w:tblLayout w:type="fixed"/>`)
+	// CT_TblPr's order: tblW, tblBorders, tblLayout, tblCellMar.
+	b.WriteString(`<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/>`)
 	b.WriteString(`<w:tblBorders><w:top w:val="nil"/><w:left w:val="nil"/><w:bottom w:val="nil"/><w:right w:val="nil"/><w:insideH w:val="nil"/><w:insideV w:val="nil"/></w:tblBorders>`)
+	b.WriteString(`<w:tblLayout w:type="fixed"/>`)
 	b.WriteString(`<w:tblCellMar><w:left w:w="0" w:type="dxa"/><w:right w:w="0" w:type="dxa"/></w:tblCellMar></w:tblPr><w:tblGrid>`)
 	for _, w := range widths {
 		fmt.Fprintf(b, `<w:gridCol w:w="%d"/>`, tw(w))

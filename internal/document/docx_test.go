@@ -120,7 +120,7 @@ func convert(t *testing.T, dir string) string {
 func TestDOCXLibreOffice(t *testing.T) {
 	tool(t, "soffice")
 	dir := t.TempDir()
-	docs := map[string]Doc{"state": stateSample(), "party": partySample(), "long": longPlan()}
+	docs := map[string]Doc{"state": stateSample(), "party": partySample(), "long": longPlan(), "report": reportSample()}
 	for name, d := range docs {
 		writeFile(t, dir, name+".docx", renderDOCX(t, name+".docx", d))
 	}
@@ -136,6 +136,8 @@ func TestDOCXLibreOffice(t *testing.T) {
 	if !lineWith(layout, "Số: 05/KH-UBND", "Quảng Trị, ngày 05 tháng 01 năm 2026") {
 		t.Errorf("DOCX: the number and the date line are not side by side:\n%s", layout)
 	}
+	checkA4(t, pdf("report"))
+	contains(t, "report DOCX", pdfToText(t, pdf("report"), 0, 0), reportText...)
 	pages := checkA4(t, pdf("long"))
 	if pages < 8 {
 		t.Fatalf("the long plan has %d pages in LibreOffice, want about 10", pages)

@@ -101,6 +101,12 @@ func lineWith(text, a, b string) bool {
 	return false
 }
 
+func TestPDFReport(t *testing.T) {
+	f := renderPDF(t, t.TempDir(), "report.pdf", reportSample())
+	checkA4(t, f)
+	contains(t, "report PDF", pdfToText(t, f, 0, 0), reportText...)
+}
+
 func TestPDFParty(t *testing.T) {
 	dir := t.TempDir()
 	f := renderPDF(t, dir, "party.pdf", partySample())

@@ -98,3 +98,33 @@ func longPlan() Doc {
 	}
 	return d
 }
+
+// reportSample is a report not yet numbered nor dated (the clerk fills both
+// in), sent to two addressees.
+func reportSample() Doc {
+	return Doc{
+		Style:      State,
+		Parent:     "UBND TỈNH QUẢNG TRỊ",
+		Issuer:     "VĂN PHÒNG",
+		Symbol:     "BC-VP",
+		Place:      "Quảng Trị",
+		Kind:       "Báo cáo",
+		Summary:    "Kết quả thực hiện dân chủ ở cơ sở năm 2025",
+		Addressees: []string{"Ủy ban nhân dân tỉnh", "Sở Nội vụ"},
+		Body: []Block{
+			{Kind: Heading, Level: 1, Number: "I.", Text: "Kết quả đạt được"},
+			{Kind: Heading, Level: 3, Number: "a)", Text: "Công khai thông tin"},
+			{Kind: Paragraph, Text: "Niêm yết công khai đủ các nội dung theo Điều 11 Luật Thực hiện dân chủ ở cơ sở."},
+			{Kind: Heading, Level: 4, Text: "Những tồn tại"},
+			{Kind: Item, Level: 2, Text: "Một số thôn chưa cập nhật kịp thời."},
+		},
+		Recipients: []Recipient{{Name: "Như trên"}, {Name: "Lưu: VT"}},
+		Signature:  Signature{Lines: []string{"CHÁNH VĂN PHÒNG"}, Name: "Lê Văn Dũng"},
+	}
+}
+
+var reportText = []string{
+	"Số: /BC-VP", "Quảng Trị, ngày tháng năm", "BÁO CÁO", "Kết quả thực hiện dân chủ ở cơ sở năm 2025",
+	"Kính gửi:", "- Ủy ban nhân dân tỉnh;", "- Sở Nội vụ.", "I. KẾT QUẢ ĐẠT ĐƯỢC", "a) Công khai thông tin",
+	"Những tồn tại", "+ Một số thôn chưa cập nhật kịp thời.", "- Như trên;", "- Lưu: VT.", "CHÁNH VĂN PHÒNG", "Lê Văn Dũng",
+}
