@@ -87,7 +87,8 @@ func (d *pdfDoc) wrap(r run) [][]string {
 		cur, curW = nil, 0
 		avail = r.w
 	}
-	for _, word := range strings.Fields(r.text) {
+	// Words are split at spaces only: no-break spaces (the clerk's blanks) stay.
+	for _, word := range strings.FieldsFunc(r.text, func(c rune) bool { return c == ' ' }) {
 		ww := d.p.GetStringWidth(word)
 		for ww > avail && len(cur) == 0 {
 			// A word longer than a line: cut it where it overflows.

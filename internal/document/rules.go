@@ -19,12 +19,12 @@ import (
 // ("ngày 14 tháng 8 năm 2023") — NĐ 30/2020/NĐ-CP Phụ lục I, Phần I, Mục II,
 // khoản 4 (địa danh và thời gian ban hành); Hướng dẫn 36-HD/VPTW writes it the
 // same way. A zero Date leaves day, month and year blank for the clerk
-// ("ngày     tháng     năm"); an empty place prints the date alone.
+// ("ngày     tháng     năm", the gaps no-break spaces); an empty place prints the date alone.
 func DateLine(place string, d legal.Date) string {
 	place = clean(place)
 	var date string
 	if d == (legal.Date{}) {
-		date = "ngày     tháng     năm"
+		date = "ngày" + blank + "tháng" + blank + "năm"
 	} else {
 		month := fmt.Sprint(int(d.Month))
 		if d.Month <= 2 {
@@ -42,7 +42,8 @@ func DateLine(place string, d legal.Date) string {
 // (NĐ 30/2020/NĐ-CP Phụ lục I, Phần I, Mục II, khoản 3: a number below 10 takes a
 // leading zero); Party bodies write "Số 09-CT/TU", no colon, a hyphen between
 // number and symbol (Hướng dẫn 36-HD/VPTW, mục 3). An empty number leaves the
-// blank the clerk fills in ("Số:      /KH-UBND", "Số     -CT/TU") when the
+// blank the clerk fills in ("Số:      /KH-UBND", "Số     -CT/TU", the gap
+// no-break spaces) when the
 // symbol is known, and "Số:" alone when it is not.
 func NumberLine(style Style, number, symbol string) string {
 	number, symbol = clean(number), clean(symbol)
@@ -55,10 +56,14 @@ func NumberLine(style Style, number, symbol string) string {
 	case number != "":
 		return prefix + padNumber(number)
 	case symbol != "":
-		return prefix + "     " + sep + strings.TrimLeft(symbol, "/-")
+		return prefix + blank + sep + strings.TrimLeft(symbol, "/-")
 	}
 	return strings.TrimSpace(prefix)
 }
+
+// blank is the gap left for the clerk's pen: five no-break spaces, which no
+// writer collapses or breaks.
+const blank = "\u00a0\u00a0\u00a0\u00a0\u00a0"
 
 // padNumber writes a one-digit leading number with its zero ("5/KH-UBND" →
 // "05/KH-UBND", "9-CT/TU" → "09-CT/TU").

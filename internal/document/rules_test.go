@@ -20,7 +20,7 @@ func TestDateLine(t *testing.T) {
 		{"Bắc Giang", legal.DateOf(2021, time.August, 10), "Bắc Giang, ngày 10 tháng 8 năm 2021"},
 		{"Huế", legal.DateOf(2024, time.December, 9), "Huế, ngày 09 tháng 12 năm 2024"},
 		{"Huế", legal.DateOf(2024, time.March, 31), "Huế, ngày 31 tháng 3 năm 2024"},
-		{"Huế", legal.Date{}, "Huế, ngày     tháng     năm"},
+		{"Huế", legal.Date{}, "Huế, ngày" + blank + "tháng" + blank + "năm"},
 		{"", legal.DateOf(2024, time.October, 1), "ngày 01 tháng 10 năm 2024"},
 		{"  Thành phố\tHuế ", legal.DateOf(2022, time.August, 12), "Thành phố Huế, ngày 12 tháng 8 năm 2022"},
 	}
@@ -40,13 +40,13 @@ func TestNumberLine(t *testing.T) {
 		{State, "05/KH-UBND", "", "Số: 05/KH-UBND"},
 		{State, "5/KH-UBND", "", "Số: 05/KH-UBND"},
 		{State, "123/QĐ-UBND", "", "Số: 123/QĐ-UBND"},
-		{State, "", "KH-UBND", "Số:      /KH-UBND"},
-		{State, "", "/BC-VP", "Số:      /BC-VP"},
+		{State, "", "KH-UBND", "Số: " + blank + "/KH-UBND"},
+		{State, "", "/BC-VP", "Số: " + blank + "/BC-VP"},
 		{State, "", "", "Số:"},
 		{Party, "09-CT/TU", "", "Số 09-CT/TU"},
 		{Party, "9-CT/TU", "", "Số 09-CT/TU"},
 		{Party, "162-KH/BCS", "", "Số 162-KH/BCS"},
-		{Party, "", "CT/TU", "Số      -CT/TU"},
+		{Party, "", "CT/TU", "Số " + blank + "-CT/TU"},
 		{Party, "", "", "Số"},
 	}
 	for _, tt := range tests {
