@@ -120,3 +120,32 @@ func BenchmarkDOCX10Pages(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/docx")
 }
+
+// TestConcurrentWriters: requests render documents at the same time (the
+// measurer is shared); each output is the same as a lone run's.
+func TestConcurrentWriters(t *testing.T) {
+	var want bytes.Buffer
+	if err := WriteDOCX(&want, reportSample()); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 4 {
+		go func() {
+			var b bytes.Buffer
+			errs <- WritePDF(&b, partySample())
+		}()
+		go func() {
+			var b bytes.Buffer
+			err := WriteDOCX(&b, reportSample())
+			if err == nil && b.Len() != want.Len() {
+				err = fmt.Errorf("DOCX of %d bytes, want %d", b.Len(), want.Len())
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
