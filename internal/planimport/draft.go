@@ -4,13 +4,20 @@
 // HTTP. The five seed documents (../shared/seeds) are its test input.
 package planimport
 
-import "danchu/internal/document"
+import (
+	"danchu/internal/apperr"
+	"danchu/internal/document"
+)
 
 // Draft is a plan as read from a file, shown for correction before it is saved.
 type Draft struct {
 	// Doc holds the header (issuer, number, place and date), title, bases,
 	// body (headings are the sections), recipients and signature.
-	Doc     document.Doc
+	Doc document.Doc
+	// TitleBy is the line some Party titles carry between the kind and the
+	// summary ("CỦA BAN THƯỜNG VỤ TỈNH ỦY" under "CHỈ THỊ"); "" when none.
+	// (Added for seed 004: document.Doc has no place for it.)
+	TitleBy string
 	Tasks   []Task
 	Targets []Target
 	// Warnings are lines read with a doubt (a heading number out of order, a
@@ -47,5 +54,9 @@ type Target struct {
 // Problem is a line of the input and what is wrong or doubtful on it.
 type Problem struct {
 	Line int // 1-based
+	// Text is the line as read (plain text, cut to 200 characters).
 	Text string
+	// Msg says what is doubtful: a key in this package's locales with its
+	// arguments (added so that the warning is shown in the reader's language).
+	Msg apperr.Msg
 }

@@ -1,0 +1,474 @@
+package planimport
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"danchu/internal/document"
+)
+
+// class is what a section holds, read from its heading's words.
+type class int
+
+const (
+	unknown class = iota // the heading says nothing: its parent decides
+	tasks                // NHIỆM VỤ, GIẢI PHÁP, NỘI DUNG, TỔ CHỨC THỰC HIỆN, PHÂN CÔNG, TRÁCH NHIỆM, THỜI GIAN, TIẾN ĐỘ
+	targets              // MỤC TIÊU, CHỈ TIÊU, MỤC ĐÍCH, YÊU CẦU
+	neither              // KẾT QUẢ, TÌNH HÌNH, TỒN TẠI, HẠN CHẾ, NGUYÊN NHÂN, KINH PHÍ, PHẠM VI, QUAN ĐIỂM …
+)
+
+var classWords = []struct {
+	c     class
+	words []string
+}{
+	{tasks, []string{"NHIỆM VỤ", "GIẢI PHÁP", "NỘI DUNG", "TỔ CHỨC THỰC HIỆN", "PHÂN CÔNG", "TRÁCH NHIỆM", "THỜI GIAN", "TIẾN ĐỘ", "LỘ TRÌNH"}},
+	{targets, []string{"MỤC TIÊU", "CHỈ TIÊU", "MỤC ĐÍCH", "YÊU CẦU"}},
+	{neither, []string{"KẾT QUẢ", "TÌNH HÌNH", "TỒN TẠI", "HẠN CHẾ", "NGUYÊN NHÂN", "ĐÁNH GIÁ", "KINH PHÍ", "PHẠM VI", "ĐỐI TƯỢNG", "QUAN ĐIỂM", "SỰ CẦN THIẾT", "BỐI CẢNH", "CĂN CỨ"}},
+}
+
+// classOf is the class a heading's title names by its first words ("II.
+// NHIỆM VỤ VÀ GIẢI PHÁP", "2- Mục tiêu cụ thể."); a title naming two classes
+// ("MỤC TIÊU, NHIỆM VỤ, GIẢI PHÁP"), starting with none, or longer than a title
+// is unknown (the section above decides).
+func classOf(text string) class {
+	if utf8.RuneCountInString(text) > 120 { // a numbered paragraph, not a title: its words name nothing
+		return unknown
+	}
+	u := strings.ToUpper(text)
+	found := unknown
+	for _, cw := range classWords {
+		for _, w := range cw.words {
+			if strings.HasPrefix(u, w) {
+				found = cw.c
+			}
+		}
+	}
+	if found == unknown {
+		return unknown
+	}
+	for _, cw := range classWords {
+		for _, w := range cw.words {
+			if cw.c != found && strings.Contains(u, w) {
+				return unknown // "MỤC TIÊU, NHIỆM VỤ, GIẢI PHÁP": its parts say
+			}
+		}
+	}
+	return found
+}
+
+// leadIn reports whether a paragraph announces a list of tasks ("… thực hiện
+// tốt một số nhiệm vụ sau:").
+func leadIn(text string) bool {
+	l := strings.ToLower(text)
+	return strings.HasSuffix(strings.TrimSpace(text), ":") && (strings.Contains(l, "nhiệm vụ") || strings.Contains(l, "giải pháp"))
+}
+
+// frame is an open section while walking the body.
+type frame struct {
+	block int // the heading's index, -1 for the whole document
+	level int
+	class class
+}
+
+// scope is, for each block of the body, the class of the section it sits in
+// and the chain of headings above it (outermost first).
+type scope struct {
+	class    []class
+	headings [][]int
+}
+
+func (p *parser) scopes() scope {
+	body := p.d.Doc.Body
+	sc := scope{class: make([]class, len(body)), headings: make([][]int, len(body))}
+	stack := []frame{{block: -1, level: -1}}
+	eff := func() class {
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].class != unknown {
+				return stack[i].class
+			}
+		}
+		return neither
+	}
+	for i, b := range body {
+		if b.Kind == document.Heading {
+			for len(stack) > 1 && stack[len(stack)-1].level >= b.Level {
+				stack = stack[:len(stack)-1]
+			}
+			stack = append(stack, frame{block: i, level: b.Level, class: classOf(b.Text)})
+		}
+		sc.class[i] = eff()
+		hs := make([]int, 0, len(stack)-1)
+		for _, f := range stack[1:] {
+			if f.block != i {
+				hs = append(hs, f.block)
+			}
+		}
+		sc.headings[i] = hs
+		if b.Kind == document.Paragraph && leadIn(b.Text) && stack[len(stack)-1].class == unknown {
+			stack[len(stack)-1].class = tasks
+		}
+	}
+	return sc
+}
+
+// section is the number path of the headings above block i and of the block
+// itself when it is a heading: "II.1", "III.2.a", "P3.III.1" in a document
+// in parts ("Phần thứ ba" is P3); unnumbered headings add nothing.
+func (p *parser) section(sc scope, i int) string {
+	body := p.d.Doc.Body
+	chain := append([]int{}, sc.headings[i]...)
+	if body[i].Kind == document.Heading {
+		chain = append(chain, i)
+	}
+	var parts []string
+	for _, h := range chain {
+		b := body[h]
+		if b.Number == "" {
+			continue
+		}
+		n := strings.TrimRight(b.Number, " .-–):,")
+		switch {
+		case b.Level == 0:
+			hh, _ := parseHeading(b.Number + " x")
+			n = "P" + strconv.Itoa(hh.value)
+		case strings.HasSuffix(n, " là"):
+			n = strconv.Itoa(ordinals[strings.ToLower(strings.TrimSuffix(n, " là"))])
+		case strings.Contains(n, "."):
+			n = n[strings.LastIndex(n, ".")+1:]
+		}
+		parts = append(parts, n)
+	}
+	return strings.Join(parts, ".")
+}
+
+// findTasks reads the tasks. In a section whose heading names tasks (or after
+// a paragraph announcing them, "… một số nhiệm vụ sau:"):
+//   - a heading with no heading or item under it is a task (its paragraphs are
+//     its content);
+//   - an item "- …" is a task (its "+ …" items are its content);
+//   - a paragraph that opens by naming a body ("Sở Nội vụ chủ trì …",
+//     "Giao Ban Dân vận Tỉnh ủy …") is a task, unless it is the first
+//     paragraph of a heading that is itself a task (it is that task's text).
+//
+// The lead is the body named at the start of the task's text, else (a heading)
+// of its first paragraph, else (an item) the heading above when that heading
+// is a body's name ("2. Sở Nội vụ"). With, Deadline and Recurrence are read
+// from the task's text and content.
+func (p *parser) findTasks() {
+	body := p.d.Doc.Body
+	sc := p.scopes()
+	hasChild := make([]bool, len(body)) // a heading with a heading or an item under it
+	for i := range body {
+		if body[i].Kind == document.Paragraph {
+			continue
+		}
+		if hs := sc.headings[i]; len(hs) > 0 {
+			if body[i].Kind == document.Heading || body[i].Level == 1 {
+				hasChild[hs[len(hs)-1]] = true
+			}
+		}
+	}
+	isTask := make([]bool, len(body))
+	for i, b := range body {
+		if sc.class[i] != tasks {
+			continue
+		}
+		switch b.Kind {
+		case document.Heading:
+			isTask[i] = !hasChild[i]
+		case document.Item:
+			isTask[i] = b.Level == 1
+		case document.Paragraph:
+			if leadIn(b.Text) || leadOf(b.Text, false) == "" {
+				continue
+			}
+			first := i > 0 && body[i-1].Kind == document.Heading && isTask[i-1]
+			isTask[i] = !first
+		}
+	}
+	for i, b := range body {
+		if !isTask[i] {
+			continue
+		}
+		// The content: the following blocks up to the next task, heading or (for an item) item or paragraph.
+		content := []string{b.Text}
+		for j := i + 1; j < len(body) && !isTask[j] && body[j].Kind != document.Heading; j++ {
+			if b.Kind == document.Item && !(body[j].Kind == document.Item && body[j].Level > 1) {
+				break
+			}
+			if b.Kind == document.Paragraph {
+				break
+			}
+			content = append(content, body[j].Text)
+		}
+		t := Task{Block: i, Section: p.section(sc, i), Title: b.Text}
+		t.Lead = leadOf(b.Text, b.Kind == document.Heading)
+		if t.Lead == "" && b.Kind == document.Heading && len(content) > 1 {
+			t.Lead = leadOf(content[1], false)
+		}
+		if t.Lead == "" && b.Kind == document.Item {
+			if hs := sc.headings[i]; len(hs) > 0 {
+				t.Lead = leadOf(body[hs[len(hs)-1]].Text, true)
+			}
+		}
+		all := strings.Join(content, " ")
+		for _, c := range content { // the bodies of the first block that names some
+			if t.With = withOf(c); t.With != nil {
+				break
+			}
+		}
+		t.Deadline, t.Recurrence = deadlineOf(all)
+		p.d.Tasks = append(p.d.Tasks, t)
+	}
+}
+
+// Bodies: the words a body's name starts with. A single word that is also
+// common in running text (Sở, Ban, Phòng, Cục) counts only when the next word
+// is capitalised ("Sở Nội vụ"), or after "Các".
+var (
+	bodyHeads = []string{
+		"ủy ban", "ubnd", "hđnd", "hội đồng nhân dân", "văn phòng", "đảng ủy", "đảng đoàn", "đảng bộ",
+		"ban cán sự", "ban chỉ đạo", "ban thường vụ", "ban chấp hành", "btv", "huyện ủy", "thành ủy", "tỉnh ủy", "thị ủy",
+		"cấp ủy", "chi bộ", "mặt trận", "mttq", "công an", "bộ chỉ huy", "liên đoàn", "tỉnh đoàn", "đoàn thanh niên",
+		"công đoàn", "thủ trưởng", "chủ tịch", "giám đốc", "người đứng đầu", "trưởng", "cơ quan", "đơn vị",
+		"lực lượng", "chính quyền", "bí thư", "thường trực", "hội liên hiệp", "hội nông dân", "hội cựu chiến binh",
+	}
+	namedHeads  = []string{"sở", "ban", "phòng", "cục", "chi cục", "trung tâm", "viện", "trường", "báo", "đài"}
+	pluralHeads = []string{"tổ chức", "huyện", "xã", "phường", "đoàn thể", "cấp", "ngành", "sở", "ban", "phòng", "địa phương", "doanh nghiệp", "hội", "trường"}
+	openers     = []string{"giao cho ", "giao ", "yêu cầu ", "đề nghị "}
+	// stops end a body's name: verbs and the adverbs before them, written in lower case.
+	stops = []string{
+		"chủ trì", "phối hợp", "tham mưu", "xây dựng", "tổ chức", "triển khai", "thực hiện", "hướng dẫn", "chỉ đạo",
+		"theo dõi", "kiểm tra", "tiếp tục", "tăng cường", "rà soát", "bảo đảm", "đảm bảo", "phổ biến", "quán triệt",
+		"căn cứ", "có trách nhiệm", "chịu trách nhiệm", "thường xuyên", "đẩy mạnh", "nâng cao", "tích cực", "chủ động",
+		"khẩn trương", "nghiêm túc", "tập trung", "phải", "cần", "trực tiếp", "định kỳ", "đôn đốc", "tuyên truyền",
+		"cụ thể hóa", "thể chế hóa", "lãnh đạo", "quan tâm", "ban hành", "giám sát", "nghiên cứu", "bố trí", "cử",
+		"mở", "tổng hợp", "báo cáo", "là", "được", "hàng năm", "hằng năm", "khi", "để", "sẽ", "đã", "luôn",
+		"kiện toàn", "phát huy", "vận động", "chấp hành", "đề xuất", "xem xét", "giải quyết", "tiếp nhận",
+		"đánh giá", "sơ kết", "tổng kết", "cung cấp", "hỗ trợ", "ưu tiên", "làm", "nắm", "rút", "lập", "đưa",
+	}
+)
+
+// fold is text for matching: lower case, "uỷ" as "ủy" (the same length in bytes).
+func fold(s string) string {
+	return strings.ReplaceAll(strings.ToLower(s), "uỷ", "ủy")
+}
+
+func hasWordPrefix(s, w string) bool {
+	if !strings.HasPrefix(s, w) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[len(w):])
+	return len(s) == len(w) || !unicode.IsLetter(r)
+}
+
+// leadOf is the body the text opens by naming ("Sở Nội vụ chủ trì …" → "Sở
+// Nội vụ"; "Giao Ban Dân vận Tỉnh ủy theo dõi …" → "Ban Dân vận Tỉnh ủy"): a
+// body's first word, then the words up to the first verb in lower case (not
+// the word right after the first, "Ban chỉ đạo"), ";", "." or ":". whole: the
+// text may be a body's name only (a heading "2. Sở Nội vụ").
+func leadOf(text string, whole bool) string {
+	s := strings.TrimSpace(text)
+	f := fold(s)
+	for _, o := range openers {
+		if strings.HasPrefix(f, o) {
+			s, f = strings.TrimSpace(s[len(o):]), strings.TrimSpace(f[len(o):])
+			break
+		}
+	}
+	start := 0
+	ok := false
+	if strings.HasPrefix(f, "các ") || strings.HasPrefix(f, "mỗi ") {
+		start = strings.IndexByte(f, ' ') + 1
+		for _, h := range append(pluralHeads, bodyHeads...) {
+			if hasWordPrefix(f[start:], h) {
+				ok = true
+				break
+			}
+		}
+	} else {
+		for _, h := range bodyHeads {
+			if hasWordPrefix(f, h) {
+				ok = true
+				break
+			}
+		}
+		for _, h := range namedHeads {
+			if !ok && hasWordPrefix(f, h) {
+				r, _ := utf8.DecodeRuneInString(strings.TrimSpace(s[len(h):]))
+				ok = unicode.IsUpper(r)
+			}
+		}
+	}
+	if !ok {
+		return ""
+	}
+	// Walk the words; stop at a verb in lower case (from the third word on) or at ; . :
+	words, end, byVerb := 0, -1, false
+	for i := 0; i < len(s) && end < 0; {
+		if c := s[i]; c == ';' || c == ':' || (c == '.' && (i+1 == len(s) || s[i+1] == ' ')) {
+			end = i
+			break
+		}
+		if i == 0 || s[i-1] == ' ' {
+			words++
+			if words >= 3 && lowerStart(s[i:]) {
+				for _, st := range stops {
+					if hasWordPrefix(f[i:], st) {
+						end, byVerb = i, true
+						break
+					}
+				}
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	if !byVerb && !whole {
+		return ""
+	}
+	if end < 0 {
+		end = len(s)
+	}
+	lead := strings.TrimRight(strings.TrimSpace(s[:end]), " ,-–")
+	if utf8.RuneCountInString(lead) > 160 || lead == "" {
+		return ""
+	}
+	return lead
+}
+
+var reWith = regexp.MustCompile(`(?i)phối hợp(?: chặt chẽ)? (?:với|cùng) `)
+
+// withOf is the bodies named after "phối hợp với" up to the next verb in
+// lower case or punctuation, split at " và " and at a comma followed by a new
+// name (a capital or "các"): "UBND tỉnh và các ban, sở, ngành có liên quan" →
+// "UBND tỉnh", "các ban, sở, ngành có liên quan".
+func withOf(text string) []string {
+	loc := reWith.FindStringIndex(text)
+	if loc == nil {
+		return nil
+	}
+	s := text[loc[1]:]
+	f := fold(s)
+	end := len(s)
+	for i := 0; i < len(s); {
+		if c := s[i]; c == ';' || c == ':' || c == '(' || (c == '.' && (i+1 == len(s) || s[i+1] == ' ')) {
+			end = i
+			break
+		}
+		if i > 0 && s[i-1] == ' ' && lowerStart(s[i:]) && !strings.HasPrefix(f[i:], "các ") {
+			stop := false
+			for _, st := range append(stops, "trong", "nhằm", "theo", "về", "tại", "đối với") {
+				if hasWordPrefix(f[i:], st) {
+					stop = true
+					break
+				}
+			}
+			if stop {
+				end = i
+				break
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	s = strings.TrimSpace(s[:end])
+	var out []string
+	for _, part := range strings.Split(s, " và ") {
+		var cur string
+		for _, piece := range strings.Split(part, ", ") {
+			piece = strings.TrimSpace(piece)
+			if piece == "" {
+				continue
+			}
+			r, _ := utf8.DecodeRuneInString(piece)
+			if cur != "" && (unicode.IsUpper(r) || strings.HasPrefix(piece, "các ")) {
+				out = append(out, cur)
+				cur = ""
+			}
+			if cur == "" {
+				cur = piece
+			} else {
+				cur += ", " + piece
+			}
+		}
+		if cur = strings.TrimRight(cur, " ,-–"); cur != "" && utf8.RuneCountInString(cur) <= 120 {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+var (
+	reDeadline = regexp.MustCompile(`(?i)(trước|chậm nhất|hạn chót|hoàn thành trước)( ngày)? \d{1,2}/\d{1,2}(/\d{4})?` +
+		`|(trước|trong|chậm nhất|hoàn thành trong) (tháng|quý) [0-9IVX]{1,4}(/| năm )\d{4}` +
+		`|\b(tháng|quý) [0-9IVX]{1,4}/\d{4}` +
+		`|(trước|trong|đến|chậm nhất) năm \d{4}`)
+	reYearly    = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) năm|định kỳ (hằng |hàng )?năm`)
+	reQuarterly = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) quý|định kỳ (hằng |hàng )?quý`)
+	reMonthly   = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) tháng|định kỳ (hằng |hàng )?tháng`)
+	reOngoing   = regexp.MustCompile(`(?i)thường xuyên`)
+)
+
+// deadlineOf is the deadline as written (the first date a task is due by:
+// "trước ngày 30/6/2024", "trong tháng 9/2021", "Quý II/2024"; else the first
+// recurrence or "thường xuyên") and the recurrence: the first of "hằng năm"
+// (yearly), "hằng quý" (quarterly), "hằng tháng" (monthly) the text says.
+func deadlineOf(text string) (deadline, recurrence string) {
+	first := len(text) + 1
+	for _, r := range []struct {
+		re *regexp.Regexp
+		v  string
+	}{{reYearly, "yearly"}, {reQuarterly, "quarterly"}, {reMonthly, "monthly"}} {
+		if loc := r.re.FindStringIndex(text); loc != nil && loc[0] < first {
+			first, recurrence, deadline = loc[0], r.v, text[loc[0]:loc[1]]
+		}
+	}
+	if m := reDeadline.FindString(text); m != "" {
+		deadline = m
+	} else if deadline == "" {
+		deadline = reOngoing.FindString(text)
+	}
+	return deadline, recurrence
+}
+
+var (
+	reValue = regexp.MustCompile(`(?i)((trên|dưới|ít nhất|tối thiểu|không dưới|không quá|tối đa|đạt|hơn|từ) )?\d+([.,]\d+)?\s?%` +
+		`|(ít nhất|tối thiểu|không dưới|không quá|tối đa) \d+ \pL+`)
+	reTargetBy = regexp.MustCompile(`(?i)(đến|trước|trong) năm \d{4}|(đến|trước) (ngày )?\d{1,2}/\d{1,2}/\d{4}`)
+)
+
+// findTargets reads the targets: in a section whose heading names targets or
+// requirements (MỤC TIÊU, CHỈ TIÊU, MỤC ĐÍCH, YÊU CẦU), each item or paragraph
+// holding a measurable value ("100%", "trên 80%", "ít nhất 01 lần"). Its
+// deadline is its own ("đến năm 2020") or that of the paragraph introducing
+// the list ("Phấn đấu đến năm 2020 …:").
+func (p *parser) findTargets() {
+	body := p.d.Doc.Body
+	sc := p.scopes()
+	intro := ""
+	for i, b := range body {
+		if b.Kind == document.Heading {
+			intro = ""
+			continue
+		}
+		if sc.class[i] != targets {
+			continue
+		}
+		v := reValue.FindString(b.Text)
+		if v == "" {
+			if b.Kind == document.Paragraph && strings.HasSuffix(b.Text, ":") {
+				intro = reTargetBy.FindString(b.Text)
+			}
+			continue
+		}
+		by := reTargetBy.FindString(b.Text)
+		if by == "" {
+			by = intro
+		}
+		p.d.Targets = append(p.d.Targets, Target{Block: i, Text: b.Text, Value: v, Deadline: by})
+	}
+}
