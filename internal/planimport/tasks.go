@@ -403,8 +403,8 @@ func withOf(text string) []string {
 }
 
 var (
-	reDeadline = regexp.MustCompile(`(?i)(trước|chậm nhất|hạn chót|hoàn thành trước)( ngày)? \d{1,2}/\d{1,2}(/\d{4})?` +
-		`|(trước|trong|chậm nhất|hoàn thành trong) (tháng|quý) [0-9IVX]{1,4}(/| năm )\d{4}` +
+	reDeadline = regexp.MustCompile(`(?i)(trước|chậm nhất|hạn chót)( ngày)? \d{1,2}/\d{1,2}(/\d{4})?` +
+		`|(trước|trong|chậm nhất) (tháng|quý) [0-9IVX]{1,4}(/| năm )\d{4}` +
 		`|\b(tháng|quý) [0-9IVX]{1,4}/\d{4}` +
 		`|(trước|trong|đến|chậm nhất) năm \d{4}`)
 	reYearly    = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) năm|định kỳ (hằng |hàng )?năm`)
