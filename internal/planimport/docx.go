@@ -76,7 +76,7 @@ func docxText(r io.ReaderAt, size int64) (string, error) {
 // (counted while reading: the directory's size may lie).
 func readPart(f *zip.File, limit int64) ([]byte, error) {
 	if f.UncompressedSize64 > uint64(limit) {
-		return nil, apperr.New(apperr.CodeInvalid, "planimport.err.docx_too_large", limit>>20)
+		return nil, apperr.New(apperr.CodeInvalid, "planimport.err.docx_too_large", int(limit>>20))
 	}
 	rc, err := f.Open()
 	if err != nil {
@@ -88,7 +88,7 @@ func readPart(f *zip.File, limit int64) ([]byte, error) {
 		return nil, apperr.New(apperr.CodeInvalid, "planimport.err.docx_zip", err.Error())
 	}
 	if int64(len(b)) > limit {
-		return nil, apperr.New(apperr.CodeInvalid, "planimport.err.docx_too_large", limit>>20)
+		return nil, apperr.New(apperr.CodeInvalid, "planimport.err.docx_too_large", int(limit>>20))
 	}
 	return b, nil
 }
