@@ -127,11 +127,13 @@ func (p *parser) parse() error {
 			sum = ls[i].text
 			i++
 		}
+		var b strings.Builder
+		b.WriteString(sum)
 		for sum != "" && i < len(ls) && lowerStart(ls[i].text) && !isHeadingLine(ls[i].text) {
-			sum += " " + ls[i].text
+			b.WriteString(" " + ls[i].text)
 			i++
 		}
-		p.d.Doc.Summary = sum
+		p.d.Doc.Summary = b.String()
 	}
 	for i < len(ls) && reSeparator.MatchString(ls[i].text) {
 		i++
@@ -149,13 +151,14 @@ func (p *parser) parse() error {
 	}
 	// Bases: the paragraphs that open with "Căn cứ" or "Thực hiện".
 	for i < len(ls) && (strings.HasPrefix(ls[i].text, "Căn cứ") || strings.HasPrefix(ls[i].text, "Thực hiện")) && !isHeadingLine(ls[i].text) {
-		b := ls[i].text
+		var b strings.Builder
+		b.WriteString(ls[i].text)
 		i++
-		for i < len(ls) && continues(b, ls[i], false) {
-			b += " " + ls[i].text
+		for i < len(ls) && continues(b.String(), ls[i], false) {
+			b.WriteString(" " + ls[i].text)
 			i++
 		}
-		p.d.Doc.Bases = append(p.d.Doc.Bases, b)
+		p.d.Doc.Bases = append(p.d.Doc.Bases, b.String())
 	}
 	body := ls[i:]
 	// A web page's footer ends the text ("Nguồn tin: …").
@@ -470,8 +473,16 @@ func continues(text string, l line, heading bool) bool {
 func (p *parser) body(ls []line) {
 	doc := &p.d.Doc
 	var last [5]int // the value of the last heading of each level
-	cur := 0        // level of the current heading
+	curLevel := 0   // level of the current heading
+	// The text of the last block grows in cur (a line broken over many lines
+	// costs no copy of what came before).
+	var cur strings.Builder
 	add := func(b document.Block, n int) {
+		if k := len(doc.Body); k > 0 {
+			doc.Body[k-1].Text = cur.String()
+		}
+		cur.Reset()
+		cur.WriteString(b.Text)
 		doc.Body = append(doc.Body, b)
 		p.src = append(p.src, n)
 	}
@@ -483,8 +494,8 @@ func (p *parser) body(ls []line) {
 		}
 		if n := len(doc.Body); n > 0 {
 			prev := &doc.Body[n-1]
-			if continues(prev.Text, l, prev.Kind == document.Heading) && !(prev.Kind == document.Heading && prev.Text == "") {
-				prev.Text += " " + t
+			if continues(cur.String(), l, prev.Kind == document.Heading) && cur.Len() > 0 {
+				cur.WriteString(" " + t)
 				continue
 			}
 		}
@@ -501,7 +512,7 @@ func (p *parser) body(ls []line) {
 			for k := h.level + 1; k < len(last); k++ {
 				last[k] = 0
 			}
-			cur = max(h.level, 1)
+			curLevel = max(h.level, 1)
 			add(document.Block{Kind: document.Heading, Level: h.level, Number: h.number, Text: h.text}, l.n)
 			continue
 		}
@@ -515,10 +526,13 @@ func (p *parser) body(ls []line) {
 		}
 		if (l.emph || l.md) && len([]rune(t)) <= 150 {
 			// A bold line alone is a heading without a number, one level below the current.
-			add(document.Block{Kind: document.Heading, Level: min(cur+1, 4), Text: t}, l.n)
+			add(document.Block{Kind: document.Heading, Level: min(curLevel+1, 4), Text: t}, l.n)
 			continue
 		}
 		add(document.Block{Kind: document.Paragraph, Text: t}, l.n)
+	}
+	if k := len(doc.Body); k > 0 {
+		doc.Body[k-1].Text = cur.String()
 	}
 	for i, b := range doc.Body {
 		for _, m := range reBodyDate.FindAllStringSubmatch(b.Text, -1) {

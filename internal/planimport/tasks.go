@@ -254,7 +254,14 @@ var (
 
 // fold is text for matching: lower case, "uỷ" as "ủy" (the same length in bytes).
 func fold(s string) string {
-	return strings.ReplaceAll(strings.ToLower(s), "uỷ", "ủy")
+	// Byte for byte as long as s: the indices found in it are used in s.
+	s = strings.Map(func(r rune) rune {
+		if l := unicode.ToLower(r); utf8.RuneLen(l) == utf8.RuneLen(r) {
+			return l
+		}
+		return r
+	}, s)
+	return strings.ReplaceAll(s, "uỷ", "ủy")
 }
 
 func hasWordPrefix(s, w string) bool {
@@ -271,7 +278,7 @@ func hasWordPrefix(s, w string) bool {
 // the word right after the first, "Ban chỉ đạo"), ";", "." or ":". whole: the
 // text may be a body's name only (a heading "2. Sở Nội vụ").
 func leadOf(text string, whole bool) string {
-	s := strings.TrimSpace(text)
+	s := strings.TrimSpace(prefix(text, 1000)) // a name is at most 160 characters
 	f := fold(s)
 	for _, o := range openers {
 		if strings.HasPrefix(f, o) {
@@ -340,7 +347,10 @@ func leadOf(text string, whole bool) string {
 	return lead
 }
 
-var reWith = regexp.MustCompile(`(?i)phối hợp(?: chặt chẽ)? (?:với|cùng) `)
+var (
+	reWith    = regexp.MustCompile(`(?i)phối hợp(?: chặt chẽ)? (?:với|cùng) `)
+	withStops = append(append([]string{}, stops...), "trong", "nhằm", "theo", "về", "tại", "đối với")
+)
 
 // withOf is the bodies named after "phối hợp với" up to the next verb in
 // lower case or punctuation, split at " và " and at a comma followed by a new
@@ -351,7 +361,7 @@ func withOf(text string) []string {
 	if loc == nil {
 		return nil
 	}
-	s := text[loc[1]:]
+	s := prefix(text[loc[1]:], 2000)
 	f := fold(s)
 	end := len(s)
 	for i := 0; i < len(s); {
@@ -361,7 +371,7 @@ func withOf(text string) []string {
 		}
 		if i > 0 && s[i-1] == ' ' && lowerStart(s[i:]) && !strings.HasPrefix(f[i:], "các ") {
 			stop := false
-			for _, st := range append(stops, "trong", "nhằm", "theo", "về", "tại", "đối với") {
+			for _, st := range withStops {
 				if hasWordPrefix(f[i:], st) {
 					stop = true
 					break
@@ -471,4 +481,15 @@ func (p *parser) findTargets() {
 		}
 		p.d.Targets = append(p.d.Targets, Target{Block: i, Text: b.Text, Value: v, Deadline: by})
 	}
+}
+
+// prefix is s cut to at most n bytes, on a character's boundary.
+func prefix(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

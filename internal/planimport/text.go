@@ -162,20 +162,20 @@ func splitMarkup(s string, n int, md bool) []line {
 	var out []line
 	var b strings.Builder
 	startRun, lastRune := false, rune(0)
-	first := true
+	first, hasText := true, false
 	emit := func(endRun bool) {
 		t := tidy(b.String())
 		if t != "" {
 			out = append(out, line{n: n, text: t, emph: startRun && endRun, md: md})
 		}
 		b.Reset()
-		lastRune = 0
+		lastRune, hasText = 0, false
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c == '\\' && i+1 < len(s) && strings.IndexByte("\\`*_{}[]()#+-.!<>|~\"'", s[i+1]) >= 0 {
 			b.WriteByte(s[i+1])
-			lastRune = rune(s[i+1])
+			lastRune, hasText = rune(s[i+1]), true
 			i += 2
 			first = false
 			continue
@@ -187,7 +187,7 @@ func splitMarkup(s string, n int, md bool) []line {
 			}
 			next, _ := utf8.DecodeRuneInString(s[j:])
 			switch {
-			case first || strings.TrimSpace(b.String()) == "":
+			case first || !hasText:
 				startRun = true
 			case j == len(s) || strings.TrimSpace(s[j:]) == "":
 				emit(true)
@@ -202,7 +202,7 @@ func splitMarkup(s string, n int, md bool) []line {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		b.WriteRune(r)
 		if r != ' ' {
-			lastRune = r
+			lastRune, hasText = r, true
 		}
 		first = false
 		i += size
