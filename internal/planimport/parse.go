@@ -29,7 +29,7 @@ var (
 	reSigned     = regexp.MustCompile(`(?i)^\(?\s*(đã ký|ký|ký tên|ký và đóng dấu|đã ký và đóng dấu|ký, đóng dấu|ký tên, đóng dấu|đóng dấu)\s*\)?\.?$`)
 	reRecipients = regexp.MustCompile(`(?i)^nơi nhận\s*:?$`)
 	reWebFooter  = regexp.MustCompile(`^(Nguồn tin|Nguồn|Tác giả)\s*:`)
-	reBodyDate   = regexp.MustCompile(`\bngày\s+(\d{1,2})/(\d{1,2})/(\d{4})\b|\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b`)
+	reBodyDate   = regexp.MustCompile(`^ngày\s+(?:(\d{1,2})/(\d{1,2})/(\d{4})\b|(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\b)`)
 	reNormNumber = regexp.MustCompile(`\s*([-/])\s*`)
 )
 
@@ -64,6 +64,9 @@ type parser struct {
 }
 
 func (p *parser) warn(l line, key string, args ...any) {
+	if len(p.d.Warnings) >= maxWarnings {
+		return
+	}
 	p.d.Warnings = append(p.d.Warnings, Problem{Line: l.n, Text: cut(l.text, 200), Msg: apperr.M(key, args...)})
 }
 
@@ -463,7 +466,7 @@ func continues(text string, l line, heading bool) bool {
 	}
 	if heading { // a numbered paragraph broken before a number ("… trong Nghị định" / "145/2020/NĐ-CP …")
 		r, _ := utf8.DecodeRuneInString(t)
-		return utf8.RuneCountInString(text) > 200 && !terminated(text) && unicode.IsDigit(r)
+		return longer(text, 200) && !terminated(text) && unicode.IsDigit(r)
 	}
 	return !heading && !terminated(text) && !l.emph && !l.md
 }
@@ -524,7 +527,7 @@ func (p *parser) body(ls []line) {
 			add(document.Block{Kind: document.Item, Level: lvl, Text: itemText(t)}, l.n)
 			continue
 		}
-		if (l.emph || l.md) && len([]rune(t)) <= 150 {
+		if (l.emph || l.md) && !longer(t, 150) {
 			// A bold line alone is a heading without a number, one level below the current.
 			add(document.Block{Kind: document.Heading, Level: min(curLevel+1, 4), Text: t}, l.n)
 			continue
@@ -535,7 +538,18 @@ func (p *parser) body(ls []line) {
 		doc.Body[k-1].Text = cur.String()
 	}
 	for i, b := range doc.Body {
-		for _, m := range reBodyDate.FindAllStringSubmatch(b.Text, -1) {
+		// A date written "ngày 30/02/2024" or "ngày 30 tháng 02 năm 2024" that does not exist.
+		for at := 0; ; {
+			k := strings.Index(b.Text[at:], "ngày")
+			if k < 0 {
+				break
+			}
+			at += k
+			m := reBodyDate.FindStringSubmatch(prefix(b.Text[at:], 40))
+			at += len("ngày")
+			if m == nil {
+				continue
+			}
 			d, mo, y := m[1], m[2], m[3]
 			if d == "" {
 				d, mo, y = m[4], m[5], m[6]

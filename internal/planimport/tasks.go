@@ -34,7 +34,7 @@ var classWords = []struct {
 // ("MỤC TIÊU, NHIỆM VỤ, GIẢI PHÁP"), starting with none, or longer than a title
 // is unknown (the section above decides).
 func classOf(text string) class {
-	if utf8.RuneCountInString(text) > 120 { // a numbered paragraph, not a title: its words name nothing
+	if longer(text, 120) { // a numbered paragraph, not a title: its words name nothing
 		return unknown
 	}
 	u := strings.ToUpper(text)
@@ -62,8 +62,11 @@ func classOf(text string) class {
 // leadIn reports whether a paragraph announces a list of tasks ("… thực hiện
 // tốt một số nhiệm vụ sau:").
 func leadIn(text string) bool {
-	l := strings.ToLower(text)
-	return strings.HasSuffix(strings.TrimSpace(text), ":") && (strings.Contains(l, "nhiệm vụ") || strings.Contains(l, "giải pháp"))
+	if !strings.HasSuffix(strings.TrimSpace(text), ":") {
+		return false
+	}
+	l := fold(text)
+	return strings.Contains(l, "nhiệm vụ") || strings.Contains(l, "giải pháp")
 }
 
 // frame is an open section while walking the body.
@@ -238,6 +241,7 @@ var (
 	}
 	namedHeads  = []string{"sở", "ban", "phòng", "cục", "chi cục", "trung tâm", "viện", "trường", "báo", "đài"}
 	pluralHeads = []string{"tổ chức", "huyện", "xã", "phường", "đoàn thể", "cấp", "ngành", "sở", "ban", "phòng", "địa phương", "doanh nghiệp", "hội", "trường"}
+	allHeads    = append(append([]string{}, pluralHeads...), bodyHeads...)
 	openers     = []string{"giao cho ", "giao ", "yêu cầu ", "đề nghị "}
 	// stops end a body's name: verbs and the adverbs before them, written in lower case.
 	stops = []string{
@@ -290,7 +294,7 @@ func leadOf(text string, whole bool) string {
 	ok := false
 	if strings.HasPrefix(f, "các ") || strings.HasPrefix(f, "mỗi ") {
 		start = strings.IndexByte(f, ' ') + 1
-		for _, h := range append(pluralHeads, bodyHeads...) {
+		for _, h := range allHeads {
 			if hasWordPrefix(f[start:], h) {
 				ok = true
 				break
@@ -348,7 +352,7 @@ func leadOf(text string, whole bool) string {
 }
 
 var (
-	reWith    = regexp.MustCompile(`(?i)phối hợp(?: chặt chẽ)? (?:với|cùng) `)
+	reWith    = regexp.MustCompile(`phối hợp(?: chặt chẽ)? (?:với|cùng) `)
 	withStops = append(append([]string{}, stops...), "trong", "nhằm", "theo", "về", "tại", "đối với")
 )
 
@@ -357,7 +361,7 @@ var (
 // name (a capital or "các"): "UBND tỉnh và các ban, sở, ngành có liên quan" →
 // "UBND tỉnh", "các ban, sở, ngành có liên quan".
 func withOf(text string) []string {
-	loc := reWith.FindStringIndex(text)
+	loc := reWith.FindStringIndex(fold(text))
 	if loc == nil {
 		return nil
 	}
@@ -412,43 +416,69 @@ func withOf(text string) []string {
 	return out
 }
 
+// The patterns of deadlines and recurrences, in lower case, anchored: they are
+// tried on fold(text) at the starts of the words they begin with (one search
+// of the whole text per pattern cost more than the rest of the parse), and
+// the match is cut from the text as written.
 var (
-	reDeadline = regexp.MustCompile(`(?i)(trước|chậm nhất|hạn chót)( ngày)? \d{1,2}/\d{1,2}(/\d{4})?` +
-		`|(trước|trong|chậm nhất) (tháng|quý) [0-9IVX]{1,4}(/| năm )\d{4}` +
-		`|\b(tháng|quý) [0-9IVX]{1,4}/\d{4}` +
-		`|(trước|trong|đến|chậm nhất) năm \d{4}`)
-	reYearly    = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) năm|định kỳ (hằng |hàng )?năm`)
-	reQuarterly = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) quý|định kỳ (hằng |hàng )?quý`)
-	reMonthly   = regexp.MustCompile(`(?i)(hằng|hàng|mỗi) tháng|định kỳ (hằng |hàng )?tháng`)
-	reOngoing   = regexp.MustCompile(`(?i)thường xuyên`)
+	reDeadline = regexp.MustCompile(`^(?:(?:trước|chậm nhất|hạn chót)(?: ngày)? \d{1,2}/\d{1,2}(?:/\d{4})?` +
+		`|(?:trước|trong|chậm nhất) (?:tháng|quý) [0-9ivx]{1,4}(?:/| năm )\d{4}` +
+		`|(?:tháng|quý) [0-9ivx]{1,4}/\d{4}` +
+		`|(?:trước|trong|đến|chậm nhất) năm \d{4})`)
+	deadlineWords = []string{"trước", "chậm nhất", "hạn chót", "trong", "tháng", "quý", "đến"}
+	reRecur       = regexp.MustCompile(`^(?:(?:hằng|hàng|mỗi) |định kỳ (?:hằng |hàng )?)(năm|quý|tháng)`)
+	recurWords    = []string{"hằng", "hàng", "mỗi", "định kỳ"}
 )
+
+var recurrences = map[string]string{"năm": "yearly", "quý": "quarterly", "tháng": "monthly"}
+
+// findAt is the first match of the anchored re at the start of a word of f
+// that begins with one of words (submatch indices into f), or nil.
+func findAt(f string, re *regexp.Regexp, words []string) []int {
+	prevWord := false
+	for i, r := range f {
+		if !prevWord && unicode.IsLetter(r) {
+			for _, w := range words {
+				if strings.HasPrefix(f[i:], w) {
+					if m := re.FindStringSubmatchIndex(prefix(f[i:], 80)); m != nil {
+						for k := range m {
+							if m[k] >= 0 {
+								m[k] += i
+							}
+						}
+						return m
+					}
+					break
+				}
+			}
+		}
+		prevWord = isWordRune(r)
+	}
+	return nil
+}
 
 // deadlineOf is the deadline as written (the first date a task is due by:
 // "trước ngày 30/6/2024", "trong tháng 9/2021", "Quý II/2024"; else the first
 // recurrence or "thường xuyên") and the recurrence: the first of "hằng năm"
-// (yearly), "hằng quý" (quarterly), "hằng tháng" (monthly) the text says.
+// (yearly), "hằng quý" (quarterly), "hằng tháng" (monthly) the text says
+// ("hàng", "mỗi", "định kỳ …" too).
 func deadlineOf(text string) (deadline, recurrence string) {
-	first := len(text) + 1
-	for _, r := range []struct {
-		re *regexp.Regexp
-		v  string
-	}{{reYearly, "yearly"}, {reQuarterly, "quarterly"}, {reMonthly, "monthly"}} {
-		if loc := r.re.FindStringIndex(text); loc != nil && loc[0] < first {
-			first, recurrence, deadline = loc[0], r.v, text[loc[0]:loc[1]]
-		}
+	f := fold(text)
+	if m := findAt(f, reRecur, recurWords); m != nil {
+		deadline, recurrence = text[m[0]:m[1]], recurrences[f[m[2]:m[3]]]
 	}
-	if m := reDeadline.FindString(text); m != "" {
-		deadline = m
-	} else if deadline == "" {
-		deadline = reOngoing.FindString(text)
+	if m := findAt(f, reDeadline, deadlineWords); m != nil {
+		deadline = text[m[0]:m[1]]
+	} else if i := strings.Index(f, "thường xuyên"); i >= 0 && deadline == "" {
+		deadline = text[i : i+len("thường xuyên")]
 	}
 	return deadline, recurrence
 }
 
 var (
-	reValue = regexp.MustCompile(`(?i)((trên|dưới|ít nhất|tối thiểu|không dưới|không quá|tối đa|đạt|hơn|từ) )?\d+([.,]\d+)?\s?%` +
+	reValue = regexp.MustCompile(`((trên|dưới|ít nhất|tối thiểu|không dưới|không quá|tối đa|đạt|hơn|từ) )?\d+([.,]\d+)?\s?%` +
 		`|(ít nhất|tối thiểu|không dưới|không quá|tối đa) \d+ \pL+`)
-	reTargetBy = regexp.MustCompile(`(?i)(đến|trước|trong) năm \d{4}|(đến|trước) (ngày )?\d{1,2}/\d{1,2}/\d{4}`)
+	reTargetBy = regexp.MustCompile(`(đến|trước|trong) năm \d{4}|(đến|trước) (ngày )?\d{1,2}/\d{1,2}/\d{4}`)
 )
 
 // findTargets reads the targets: in a section whose heading names targets or
@@ -468,14 +498,16 @@ func (p *parser) findTargets() {
 		if sc.class[i] != targets {
 			continue
 		}
-		v := reValue.FindString(b.Text)
-		if v == "" {
+		f := fold(b.Text)
+		loc := reValue.FindStringIndex(f)
+		if loc == nil {
 			if b.Kind == document.Paragraph && strings.HasSuffix(b.Text, ":") {
-				intro = reTargetBy.FindString(b.Text)
+				intro = cutAt(b.Text, reTargetBy.FindStringIndex(f))
 			}
 			continue
 		}
-		by := reTargetBy.FindString(b.Text)
+		v := b.Text[loc[0]:loc[1]]
+		by := cutAt(b.Text, reTargetBy.FindStringIndex(f))
 		if by == "" {
 			by = intro
 		}
@@ -492,4 +524,12 @@ func prefix(s string, n int) string {
 		n--
 	}
 	return s[:n]
+}
+
+// cutAt is text[loc[0]:loc[1]], or "" for no match.
+func cutAt(text string, loc []int) string {
+	if loc == nil {
+		return ""
+	}
+	return text[loc[0]:loc[1]]
 }

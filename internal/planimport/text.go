@@ -17,6 +17,12 @@ import (
 const (
 	MaxTextBytes = 2 << 20
 	MaxLines     = 20000
+	// maxSplits bounds the cuts at glued emphasis in one line (seed 001's
+	// header line has 3), so that the logical lines stay within 9 × MaxLines.
+	maxSplits = 8
+	// maxWarnings bounds the warnings of a draft: past that many, the text is
+	// not a plan to correct line by line.
+	maxWarnings = 200
 )
 
 // line is one logical line of the input: its text without markup, and the
@@ -163,6 +169,7 @@ func splitMarkup(s string, n int, md bool) []line {
 	var b strings.Builder
 	startRun, lastRune := false, rune(0)
 	first, hasText := true, false
+	splits := 0 // a header line glued by a converter has a few; more is not a lost line break
 	emit := func(endRun bool) {
 		t := tidy(b.String())
 		if t != "" {
@@ -191,9 +198,10 @@ func splitMarkup(s string, n int, md bool) []line {
 				startRun = true
 			case j == len(s) || strings.TrimSpace(s[j:]) == "":
 				emit(true)
-			case (isWordRune(lastRune) || lastRune == '.') && isWordRune(next):
+			case (isWordRune(lastRune) || lastRune == '.') && isWordRune(next) && splits < maxSplits:
 				emit(true)
 				startRun = true
+				splits++
 			}
 			i = j
 			first = false
@@ -256,11 +264,16 @@ func terminated(s string) bool {
 	return strings.ContainsRune(".;:!?…", r)
 }
 
-// cut shortens s to n characters for a warning.
+// cut shortens s to n characters for a warning, reading no further.
 func cut(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
 	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
+	return s
 }
+
+// longer reports whether s has more than n characters, reading no further.
+func longer(s string, n int) bool { return len(cut(s, n)) < len(s) }
