@@ -1,6 +1,7 @@
 package planimport
 
 import (
+	"bytes"
 	"testing"
 
 	"danchu/internal/apperr"
@@ -17,6 +18,25 @@ func FuzzParse(f *testing.F) {
 	f.Add("**KẾ HOẠCH***\n## I.\n**1. a****b\\*\\*c##d")
 	f.Fuzz(func(t *testing.T, text string) {
 		d, err := Parse(text)
+		if err != nil {
+			if apperr.CodeOf(err) != apperr.CodeInvalid {
+				t.Fatalf("refusal %v is not CodeInvalid", err)
+			}
+			return
+		}
+		checkDraft(t, d)
+	})
+}
+
+// FuzzParseFile: an uploaded file (a zip is read as a .docx) never panics; a
+// refusal is CodeInvalid, a draft holds its invariants.
+func FuzzParseFile(f *testing.F) {
+	small := "KẾ HOẠCH\n\nVề việc\n\nI. NHIỆM VỤ\n\n1. Sở Nội vụ chủ trì.\n\nNơi nhận:\n- Như trên;\n"
+	f.Add([]byte(small))
+	f.Add(makeDOCX(f, seedDocument(small), ""))
+	f.Add(makeDOCX(f, seedDocument(seed(f, "004")), ""))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := ParseFile("ke-hoach.docx", bytes.NewReader(data), int64(len(data)))
 		if err != nil {
 			if apperr.CodeOf(err) != apperr.CodeInvalid {
 				t.Fatalf("refusal %v is not CodeInvalid", err)
