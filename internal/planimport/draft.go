@@ -88,7 +88,8 @@ type Draft struct {
 // with nothing numbered or listed under it, an item, or a paragraph opening by
 // naming a body (see the package doc).
 type Task struct {
-	// Block is the index in Doc.Body of the heading or item the task is read from.
+	// Block is the index in Doc.Body of the heading, item or paragraph the task
+	// is read from.
 	Block int
 	// Section is the number path of the heading it sits under ("II.1", "III.2.a";
 	// "P3.III.1" in a document in parts, "Phần thứ ba" being P3; an ordinal
