@@ -20,6 +20,9 @@ const (
 	MaxDocumentXML  = 32 << 20
 	maxNumberingXML = 4 << 20
 	maxZipEntries   = 10000
+	// maxDepth bounds the nesting of elements (a body, a table, a cell, a
+	// paragraph, a run: a dozen in a real document), and with it the decoder's stack.
+	maxDepth = 256
 )
 
 // ParseDOCX reads the text of a Word file (the paragraphs of
@@ -122,12 +125,21 @@ func readNumbering(b []byte) numbering_ {
 	nums := map[string]string{}
 	var curAbs, curNum string
 	curLvl := -1
+	depth := 0
 	for {
 		tok, err := d.Token()
 		if err != nil {
 			break
 		}
+		if _, end := tok.(xml.EndElement); end {
+			depth--
+		}
 		e, ok := tok.(xml.StartElement)
+		if ok {
+			if depth++; depth > maxDepth {
+				break // the numbers are lost, not the text
+			}
+		}
 		if !ok || e.Name.Space != wordNS {
 			continue
 		}
@@ -234,6 +246,7 @@ func paragraphs(b []byte, nums numbering_) (string, error) {
 	inText, inPara := false, false
 	numID, ilvl := "", 0
 	counters := map[string][]int{}
+	depth := 0
 	for {
 		tok, err := d.Token()
 		if errors.Is(err, io.EOF) {
@@ -247,6 +260,9 @@ func paragraphs(b []byte, nums numbering_) (string, error) {
 		}
 		switch e := tok.(type) {
 		case xml.StartElement:
+			if depth++; depth > maxDepth {
+				return "", apperr.New(apperr.CodeInvalid, "planimport.err.docx_xml", "nesting deeper than "+strconv.Itoa(maxDepth))
+			}
 			if e.Name.Space != wordNS {
 				continue
 			}
@@ -266,6 +282,7 @@ func paragraphs(b []byte, nums numbering_) (string, error) {
 				ilvl, _ = strconv.Atoi(attr(e, "val"))
 			}
 		case xml.EndElement:
+			depth--
 			if e.Name.Space != wordNS {
 				continue
 			}

@@ -176,6 +176,7 @@ func TestDOCXRefusals(t *testing.T) {
 		{"main part over 32 MB", "a.docx", bigZip.Bytes(), "planimport.err.docx_too_large", MaxDocumentXML >> 20},
 		{"a spreadsheet", "a.docx", noMain.Bytes(), "planimport.err.not_docx", nil},
 		{"bad XML", "a.docx", makeDOCX(t, `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>`, ""), "planimport.err.docx_xml", nil},
+		{"nested too deep", "a.docx", makeDOCX(t, `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">`+strings.Repeat("<w:sdt>", 100000), ""), "planimport.err.docx_xml", nil},
 		{"no plan inside", "a.docx", makeDOCX(t, seedDocument("xin chào"), ""), "planimport.err.no_title", 1},
 		{"cut short", "a.docx", good[:len(good)/2], "planimport.err.docx_zip", nil},
 		{"text named .docx", "a.docx", []byte("KẾ HOẠCH\n\nI. MỘT\n"), "planimport.err.not_docx", nil},
