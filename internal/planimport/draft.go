@@ -106,9 +106,10 @@ type Task struct {
 	Recurrence string
 }
 
-// Target is a measurable indicator (chỉ tiêu) a plan sets, read from an item or
-// paragraph of a targets section (MỤC TIÊU, CHỈ TIÊU, YÊU CẦU) holding a value: "100% các cơ
-// quan, đơn vị xây dựng kế hoạch" → Value "100%", Deadline as written.
+// Target is a measurable indicator (chỉ tiêu) a plan sets, read from an item
+// or paragraph of a targets section (MỤC TIÊU, CHỈ TIÊU, YÊU CẦU) that holds a
+// value: "100% các cơ quan, đơn vị xây dựng kế hoạch" → Value "100%",
+// Deadline as written.
 type Target struct {
 	Block    int
 	Text     string
