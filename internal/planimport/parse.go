@@ -63,11 +63,11 @@ type parser struct {
 	src []int
 }
 
-func (p *parser) warn(l line, key string, args ...any) {
+func (p *parser) warn(l line, m apperr.Msg) {
 	if len(p.d.Warnings) >= maxWarnings {
 		return
 	}
-	p.d.Warnings = append(p.d.Warnings, Problem{Line: l.n, Text: cut(l.text, 200), Msg: apperr.M(key, args...)})
+	p.d.Warnings = append(p.d.Warnings, Problem{Line: l.n, Text: cut(l.text, 200), Msg: m})
 }
 
 // kindOf is the kind a title line names and what follows it on the line, or ok false.
@@ -108,7 +108,7 @@ func (p *parser) parse() error {
 			if upper(l.text) && len(strings.Fields(l.text)) >= 3 && !isHeadingLine(l.text) && !reNumberLine.MatchString(l.text) && !isMotto(l.text) {
 				title = i
 				p.d.Doc.Summary = l.text
-				p.warn(l, "planimport.warn.no_kind")
+				p.warn(l, apperr.M("planimport.warn.no_kind"))
 				break
 			}
 		}
@@ -167,7 +167,7 @@ func (p *parser) parse() error {
 	// A web page's footer ends the text ("Nguồn tin: …").
 	for j, l := range body {
 		if reWebFooter.MatchString(l.text) {
-			p.warn(l, "planimport.warn.web_footer")
+			p.warn(l, apperr.M("planimport.warn.web_footer"))
 			body = body[:j]
 			break
 		}
@@ -243,7 +243,7 @@ func (p *parser) number(l line, s string) {
 	}
 	if d == len(s) || (s[d] != '-' && s[d] != '/') {
 		if s != "" {
-			p.warn(l, "planimport.warn.number")
+			p.warn(l, apperr.M("planimport.warn.number"))
 		}
 		return
 	}
@@ -266,7 +266,7 @@ func (p *parser) date(l line, day, month, year string) {
 	}
 	d, err := legal.ParseDate(fmt.Sprintf("%d/%d/%s", dd, mm, year))
 	if err != nil {
-		p.warn(l, "planimport.warn.date", fmt.Sprintf("%s/%s/%s", day, month, year))
+		p.warn(l, apperr.M("planimport.warn.date", fmt.Sprintf("%s/%s/%s", day, month, year)))
 		return
 	}
 	p.d.Doc.Date = d
@@ -312,7 +312,7 @@ func (p *parser) tail(ls []line) {
 			if doc.Signature.Name == "" && len(doc.Signature.Lines) > 0 && len(strings.Fields(t)) <= 6 {
 				doc.Signature.Name = t
 			} else {
-				p.warn(l, "planimport.warn.tail_line")
+				p.warn(l, apperr.M("planimport.warn.tail_line"))
 			}
 		}
 	}
@@ -509,7 +509,7 @@ func (p *parser) body(ls []line) {
 			}
 			want := last[h.level] + 1
 			if h.value != want {
-				p.warn(l, "planimport.warn.heading_order", h.number, want)
+				p.warn(l, apperr.M("planimport.warn.heading_order", h.number, want))
 			}
 			last[h.level] = h.value
 			for k := h.level + 1; k < len(last); k++ {
@@ -555,7 +555,7 @@ func (p *parser) body(ls []line) {
 				d, mo, y = m[4], m[5], m[6]
 			}
 			if _, err := legal.ParseDate(d + "/" + mo + "/" + y); err != nil {
-				p.warn(line{n: p.src[i], text: b.Text}, "planimport.warn.date", d+"/"+mo+"/"+y)
+				p.warn(line{n: p.src[i], text: b.Text}, apperr.M("planimport.warn.date", d+"/"+mo+"/"+y))
 			}
 		}
 	}
