@@ -222,9 +222,16 @@ func corrected(r *http.Request, p Plan) (Plan, int64, error) {
 	p.FromYear = n.Optional("from_year", apperr.M("plans.field.from_year"), 0)
 	p.ToYear = n.Optional("to_year", apperr.M("plans.field.to_year"), p.FromYear)
 	p.RemindDays = n.Optional("remind_days", apperr.M("plans.field.remind_days"), DefaultRemindDays)
-	parent := n.Optional("parent", apperr.M("plans.field.parent"), 0)
 	if err := n.Err(); err != nil {
 		return p, 0, err
+	}
+	var parent int64
+	if s := v("parent"); s != "" { // a plan's ID (63-bit: beyond the form numbers' bound)
+		id, ok := web.ParseID(s)
+		if !ok {
+			return p, 0, apperr.New(apperr.CodeInvalid, "plans.err.parent").Mark("parent")
+		}
+		parent = id
 	}
 	p.Kind, p.Number, p.Style, p.Place, p.Summary = v("kind"), v("number"), v("style"), v("place"), v("summary")
 	p.Bases = strings.ReplaceAll(r.PostFormValue("bases"), "\r\n", "\n")
@@ -264,7 +271,7 @@ func corrected(r *http.Request, p Plan) (Plan, int64, error) {
 		}
 		p.Doc.Body[i].Text = t
 	}
-	return p, int64(parent), nil
+	return p, parent, nil
 }
 
 func (h *Handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -428,13 +435,16 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	if r.PostFormValue("all") != "" {
 		to.Types = []string{string(org.Commune), string(org.Ward), string(org.SpecialZone)}
 	}
-	n := web.FormNumbers(r)
-	units := n.Ints("units", apperr.M("plans.field.units"))
-	err := n.Err()
-	if err == nil {
-		for _, u := range units {
-			to.Units = append(to.Units, int64(u))
+	var err error
+	for _, s := range r.PostForm["units"] { // unit IDs (63-bit: beyond the form numbers' bound)
+		id, ok := web.ParseID(s)
+		if !ok {
+			err = apperr.New(apperr.CodeInvalid, "plans.err.units").Mark("units")
+			break
 		}
+		to.Units = append(to.Units, id)
+	}
+	if err == nil {
 		to.Idem, err = web.FormIdem(r)
 	}
 	var added int
