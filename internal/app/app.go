@@ -55,8 +55,8 @@ type App struct {
 	// plan pages then say that importing or downloading is not available.
 	PlanImporter plans.Importer
 	PlanWriter   plans.Writer
-	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
-	Log      *slog.Logger
+	Outbox       *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
+	Log          *slog.Logger
 
 	// Jobs is the background work Serve runs beside the server (set by New);
 	// a caller may add its own before Serve.

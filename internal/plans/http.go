@@ -516,7 +516,9 @@ func (h *Handlers) tasks(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	if !ok {
 		return
 	}
-	as, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Assignment, error) { return h.svc.UnitTasks(r.Context(), a, u.ID, before, n) },
+	as, pager, err := web.KeysetPage(r, "truoc", ListSize, func(before int64, n int) ([]Assignment, error) {
+		return h.svc.UnitTasks(r.Context(), a, u.ID, before, n)
+	},
 		func(x Assignment) int64 { return x.ID })
 	if err != nil {
 		h.web.Error(w, r, err)
