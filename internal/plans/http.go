@@ -15,7 +15,6 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
-	"danchu/internal/db"
 	"danchu/internal/document"
 	"danchu/internal/legal"
 	"danchu/internal/org"
@@ -289,10 +288,10 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 	p, parent, err := corrected(r, NewFromDraft(u.ID, d))
 	if err == nil {
-		var idem db.Idem
-		if idem, err = web.FormIdem(r); err == nil {
+		dr := Draft{UnitID: u.ID, ParentPlanID: parent, Plan: p}
+		if dr.Idem, err = web.FormIdem(r); err == nil {
 			var x Plan
-			x, err = h.svc.Create(r.Context(), a, Draft{UnitID: u.ID, ParentPlanID: parent, Plan: p, Idem: idem})
+			x, err = h.svc.Create(r.Context(), a, dr)
 			if err == nil {
 				h.web.Done(w, r, PlanURL(x.ID), "plans.done.created")
 				return
@@ -594,9 +593,8 @@ func (h *Handlers) report(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		rep = Report{Status: r.FormValue("status"), Percent: n.Optional("percent", apperr.M("plans.field.percent"), 0), Text: r.FormValue("text")}
 		err = n.Err()
 	}
-	var idem db.Idem
 	if err == nil {
-		idem, err = web.FormIdem(r)
+		rep.Idem, err = web.FormIdem(r)
 	}
 	var ups []Upload
 	if err == nil && r.MultipartForm != nil {
@@ -614,7 +612,7 @@ func (h *Handlers) report(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		}
 	}
 	if err == nil {
-		_, err = h.svc.Report(r.Context(), a, id, rep, ups, idem)
+		_, err = h.svc.Report(r.Context(), a, id, rep, ups)
 	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {

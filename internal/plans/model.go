@@ -482,6 +482,7 @@ type Report struct {
 	Files            []File
 	CreatedBy        int64
 	CreatedAt        int64
+	Idem             db.Idem // the form's key (web.FormIdem): a retried post reports once
 }
 
 // CheckReport validates a progress report.

@@ -251,20 +251,20 @@ func TestPlansAssignReport(t *testing.T) {
 
 		// A bad evidence file is refused as a disclosure attachment would be: nothing recorded.
 		_, err = f.svc.Report(ctx, f.commune, mine.ID, plans.Report{Status: plans.InProgress, Percent: 40, Text: "Đang xây dựng"},
-			[]plans.Upload{{Name: "bao-cao.pdf", R: strings.NewReader("MZ not a pdf at all")}}, db.Idem{})
+			[]plans.Upload{{Name: "bao-cao.pdf", R: strings.NewReader("MZ not a pdf at all")}})
 		apperrtest.Want(t, err, apperr.CodeInvalid, "không phải PDF")
-		_, err = f.svc.Report(ctx, f.commune, mine.ID, plans.Report{Status: plans.InProgress, Percent: 140}, nil, db.Idem{})
+		_, err = f.svc.Report(ctx, f.commune, mine.ID, plans.Report{Status: plans.InProgress, Percent: 140}, nil)
 		apperrtest.Want(t, err, apperr.CodeInvalid, "từ 0 đến 100")
-		_, err = f.svc.Report(ctx, f.outside, mine.ID, plans.Report{Status: plans.InProgress, Percent: 10}, nil, db.Idem{})
+		_, err = f.svc.Report(ctx, f.outside, mine.ID, plans.Report{Status: plans.InProgress, Percent: 10}, nil)
 		apperrtest.Want(t, err, apperr.CodeNotFound, "Không tìm thấy.")
 		if n := db.Count(t, d, "select count(*) from plan_reports"); n != 0 {
 			t.Errorf("refused reports left %d rows", n)
 		}
 		if _, err := f.svc.Report(ctx, f.commune, mine.ID, plans.Report{Status: plans.InProgress, Percent: 40, Text: "Đang xây dựng"},
-			[]plans.Upload{{Name: "du-thao.pdf", R: bytes.NewReader(filestest.PDF("du thao"))}}, db.Idem{}); err != nil {
+			[]plans.Upload{{Name: "du-thao.pdf", R: bytes.NewReader(filestest.PDF("du thao"))}}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.svc.Report(ctx, f.commune, mine.ID, plans.Report{Status: plans.Done, Text: "Đã ban hành"}, nil, db.Idem{}); err != nil {
+		if _, err := f.svc.Report(ctx, f.commune, mine.ID, plans.Report{Status: plans.Done, Text: "Đã ban hành"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		reports, err := f.svc.Reports(ctx, mine.ID)

@@ -240,7 +240,7 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, taskID int64, to Ta
 			if err != nil {
 				return "", err
 			}
-			p, err := scanPlan(tx.QueryRowContext(ctx, "select "+planCols+" from plans where id = $1", planID), false)
+			p, err := planHeader(ctx, tx, planID)
 			if err != nil {
 				return "", err
 			}
@@ -319,7 +319,7 @@ func (s *Service) Task(ctx context.Context, a *auth.Actor, id int64, n int) (Tas
 // Report records an assignee's progress: status, percentage, text and
 // evidence files (checked and stored as disclosure attachments are, by the
 // shared file store). Every report is kept.
-func (s *Service) Report(ctx context.Context, a *auth.Actor, assignmentID int64, r Report, ups []Upload, idem db.Idem) (Report, error) {
+func (s *Service) Report(ctx context.Context, a *auth.Actor, assignmentID int64, r Report, ups []Upload) (Report, error) {
 	unit, err := s.assignmentUnit(ctx, assignmentID)
 	if err != nil {
 		return Report{}, err
@@ -342,7 +342,7 @@ func (s *Service) Report(ctx context.Context, a *auth.Actor, assignmentID int64,
 	}
 	r.ID, r.AssignmentID, r.CreatedBy, r.CreatedAt = s.db.NewID(), assignmentID, a.AccountID, s.db.NowMillis()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		_, _, err := s.db.Once(ctx, tx, idem.In("plans.report", a.AccountID, assignmentID), func() (string, error) {
+		_, _, err := s.db.Once(ctx, tx, r.Idem.In("plans.report", a.AccountID, assignmentID), func() (string, error) {
 			x, err := findAssignment(ctx, tx, assignmentID)
 			if err != nil {
 				return "", err
@@ -414,7 +414,7 @@ func (s *Service) Remind(ctx context.Context) (reminded, late int, err error) {
 	today := s.today()
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		reminded, late = 0, 0
-		soon, err := dueNotes(ctx, tx, "a.reminded = false and a.remind_on <= $1 and a.due_on >= $1", today.String())
+		soon, err := dueSoon(ctx, tx, today)
 		if err != nil {
 			return err
 		}
@@ -424,7 +424,7 @@ func (s *Service) Remind(ctx context.Context) (reminded, late int, err error) {
 		if err := markNoted(ctx, tx, "reminded", idsOf(soon)); err != nil {
 			return err
 		}
-		overdue, err := dueNotes(ctx, tx, "a.late_noted = false and a.due_on < $1", today.String())
+		overdue, err := dueLate(ctx, tx, today)
 		if err != nil {
 			return err
 		}

@@ -140,6 +140,15 @@ func scanPlan(r scanner, full bool) (Plan, error) {
 
 func notFound() error { return apperr.New(apperr.CodeNotFound, "plans.err.not_found") }
 
+// planHeader reads a plan without its document, targets and tasks.
+func planHeader(ctx context.Context, q querier, id int64) (Plan, error) {
+	p, err := scanPlan(q.QueryRowContext(ctx, "select "+planCols+" from plans where id = $1", id), false)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound()
+	}
+	return p, err
+}
+
 // findPlan reads a plan with its targets and tasks.
 func findPlan(ctx context.Context, q querier, id int64) (Plan, error) {
 	p, err := scanPlan(q.QueryRowContext(ctx, "select "+planCols+" from plans where id = $1", id), true)
@@ -513,6 +522,16 @@ func dueNotes(ctx context.Context, tx *sql.Tx, where string, args ...any) ([]rem
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// dueSoon is the assignments whose reminder day has come, not yet reminded.
+func dueSoon(ctx context.Context, tx *sql.Tx, today legal.Date) ([]reminder, error) {
+	return dueNotes(ctx, tx, "a.reminded = false and a.remind_on <= $1 and a.due_on >= $1", today.String())
+}
+
+// dueLate is the assignments past their deadline whose lateness was not yet told.
+func dueLate(ctx context.Context, tx *sql.Tx, today legal.Date) ([]reminder, error) {
+	return dueNotes(ctx, tx, "a.late_noted = false and a.due_on < $1", today.String())
 }
 
 func markNoted(ctx context.Context, tx *sql.Tx, column string, ids []int64) error {
