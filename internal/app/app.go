@@ -231,7 +231,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {

@@ -198,8 +198,11 @@ func TestPlanPages(t *testing.T) {
 			t.Errorf("the province's plan page for a commune: %d", code)
 		}
 
-		// The commune sees its task and reports; a bad file is refused and nothing is kept.
+		// The commune sees its task on its home and in its list, and reports; a bad file is refused and nothing is kept.
 		tasks := "/quan-tri/don-vi/" + demo.CommuneCode + "/nhiem-vu"
+		if code, page, _ := commune.Get("/quan-tri"); code != http.StatusOK || !strings.Contains(page, "nhiệm vụ được giao chưa hoàn thành") || !strings.Contains(page, tasks) {
+			t.Errorf("the commune's home: %d", code)
+		}
 		if code, page, _ := commune.Get(tasks); code != http.StatusOK || !strings.Contains(page, "Xây dựng kế hoạch thực hiện của xã") {
 			t.Errorf("the commune's tasks: %d", code)
 		}

@@ -573,3 +573,53 @@ func (s *Store) reportFile(ctx context.Context, assignmentID, reportID int64, po
 	}
 	return f, err
 }
+
+type openCount struct {
+	n, late  int
+	earliest string
+}
+
+// openCounts counts, per unit in one query, the assignments not done, those
+// past a fixed deadline before today, and the earliest deadline.
+func (s *Store) openCounts(ctx context.Context, units []int64, today string) (map[int64]openCount, error) {
+	args := []any{today}
+	in := db.IDList(&args, units)
+	rows, err := s.db.QueryContext(ctx, `select unit_id, count(*), sum(case when due_on <> '' and due_on < $1 then 1 else 0 end),
+		coalesce(min(case when due_on <> '' then due_on end), '') from plan_assignments where status <> 'done' and unit_id in (`+in+`) group by unit_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("open tasks: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]openCount{}
+	for rows.Next() {
+		var u int64
+		var c openCount
+		if err := rows.Scan(&u, &c.n, &c.late, &c.earliest); err != nil {
+			return nil, err
+		}
+		out[u] = c
+	}
+	return out, rows.Err()
+}
+
+// doneCounts counts, per unit in one query, its assignments done and all of them.
+func (s *Store) doneCounts(ctx context.Context, units []int64) (map[int64][2]int, error) {
+	var args []any
+	in := db.IDList(&args, units)
+	rows, err := s.db.QueryContext(ctx, `select unit_id, sum(case when status = 'done' then 1 else 0 end), count(*)
+		from plan_assignments where unit_id in (`+in+`) group by unit_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("tasks done: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][2]int{}
+	for rows.Next() {
+		var u int64
+		var x [2]int
+		if err := rows.Scan(&u, &x[0], &x[1]); err != nil {
+			return nil, err
+		}
+		out[u] = x
+	}
+	return out, rows.Err()
+}
