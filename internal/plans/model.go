@@ -166,7 +166,8 @@ type Plan struct {
 }
 
 // NumberKey is how two numbers are recognised as the same: folded, spaces
-// and the "Số" prefix dropped ("Số: 05/KH-UBND" = "05/kh-ubnd").
+// and the "Số" prefix dropped ("Số: 05/KH-UBND" = "05/kh-ubnd"); "" for a
+// symbol without its number.
 func NumberKey(n string) string {
 	f := search.Fold(strings.TrimSpace(n))
 	f = strings.TrimPrefix(f, "so:")
@@ -177,7 +178,11 @@ func NumberKey(n string) string {
 			b.WriteRune(r)
 		}
 	}
-	return b.String()
+	k := b.String()
+	if strings.HasPrefix(k, "/") || strings.HasPrefix(k, "-") {
+		return "" // no number yet ("Số:    /KH-UBND"): nothing to recognise it by
+	}
+	return k
 }
 
 // NewFromDraft maps an imported draft to a plan of unit; nothing is checked
@@ -185,11 +190,12 @@ func NumberKey(n string) string {
 func NewFromDraft(unitID int64, d planimport.Draft) Plan {
 	p := Plan{UnitID: unitID, Kind: KindOfTitle(d.Doc.Kind), Number: strings.TrimSpace(d.Doc.Number), Date: d.Doc.Date,
 		Place: d.Doc.Place, Summary: d.Doc.Summary, Style: StyleState, RemindDays: DefaultRemindDays}
-	if p.Number == "" && d.Doc.Symbol != "" {
-		p.Number = "/" + d.Doc.Symbol
-	}
+	sep := "/"
 	if d.Doc.Style == document.Party {
-		p.Style = StyleParty
+		p.Style, sep = StyleParty, "-"
+	}
+	if p.Number == "" && d.Doc.Symbol != "" {
+		p.Number = sep + d.Doc.Symbol // no number yet; the symbol only
 	}
 	p.Bases = strings.Join(d.Doc.Bases, "\n")
 	p.Doc = d.Doc
@@ -397,10 +403,16 @@ func (p Plan) Document() document.Doc {
 	}
 	d.Kind = KindTitle(p.Kind)
 	d.Number, d.Place, d.Date, d.Summary = p.Number, p.Place, p.Date, p.Summary
-	if i := strings.Index(p.Number, "/"); strings.HasPrefix(p.Number, "/") || (i >= 0 && strings.TrimSpace(p.Number[:i]) == "") {
-		d.Number, d.Symbol = "", strings.TrimSpace(p.Number[i+1:]) // no number yet: "Số:      /KH-UBND"
-	} else if i >= 0 {
-		d.Symbol = p.Number[i+1:]
+	// The symbol follows the number: "05/KH-UBND" (state), "162-KH/BCS" (Party).
+	sep := "/"
+	if p.Style == StyleParty {
+		sep = "-"
+	}
+	if i := strings.Index(p.Number, sep); i >= 0 {
+		d.Symbol = strings.TrimSpace(p.Number[i+1:])
+		if strings.TrimSpace(p.Number[:i]) == "" {
+			d.Number = "" // no number yet: "Số:      /KH-UBND"
+		}
 	}
 	if len(d.Bases) == 0 && strings.TrimSpace(p.Bases) != "" {
 		for _, l := range strings.Split(p.Bases, "\n") {

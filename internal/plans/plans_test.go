@@ -125,10 +125,17 @@ func TestNewFromDraftAndDocument(t *testing.T) {
 		len(doc.Recipients) != 2 || doc.Recipients[0].Note != "b/c" || doc.Signature.Name != "Nguyễn Văn A" || doc.Bases[0] == "" {
 		t.Errorf("document = %+v", doc)
 	}
-	p.Style, p.Number = plans.StyleParty, "/CT-TU"
-	doc = p.Document()
-	if doc.Style != document.Party || doc.Number != "" || doc.Symbol != "CT-TU" {
-		t.Errorf("party document without number = %+v", doc)
+	p.Number = "/KH-UBND"
+	if doc = p.Document(); doc.Number != "" || doc.Symbol != "KH-UBND" {
+		t.Errorf("document without number = %q %q", doc.Number, doc.Symbol)
+	}
+	p.Style, p.Number = plans.StyleParty, "162-KH/BCS"
+	if doc = p.Document(); doc.Style != document.Party || doc.Number != "162-KH/BCS" || doc.Symbol != "KH/BCS" {
+		t.Errorf("party document = %q %q", doc.Number, doc.Symbol)
+	}
+	p.Number = "-CT/TU"
+	if doc = p.Document(); doc.Number != "" || doc.Symbol != "CT/TU" {
+		t.Errorf("party document without number = %q %q", doc.Number, doc.Symbol)
 	}
 	doc.Body[0].Text = "changed" // the document is a copy
 	if p.Doc.Body[0].Text == "changed" {
@@ -184,7 +191,7 @@ func TestLate(t *testing.T) {
 }
 
 func TestNumberKey(t *testing.T) {
-	for _, c := range [][2]string{{"Số: 05/KH-UBND", "05/kh-ubnd"}, {"05/KH-UBND", "05/kh-ubnd"}, {" 162-KH/BCS ", "162-kh/bcs"}, {"Số 09-CT/TU", "09-ct/tu"}} {
+	for _, c := range [][2]string{{"Số: 05/KH-UBND", "05/kh-ubnd"}, {"05/KH-UBND", "05/kh-ubnd"}, {" 162-KH/BCS ", "162-kh/bcs"}, {"Số 09-CT/TU", "09-ct/tu"}, {"Số:    /KH-UBND", ""}, {"-CT/TU", ""}, {"", ""}} {
 		if got := plans.NumberKey(c[0]); got != c[1] {
 			t.Errorf("NumberKey(%q) = %q, want %q", c[0], got, c[1])
 		}
