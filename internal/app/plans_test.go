@@ -127,7 +127,13 @@ func TestPlanPages(t *testing.T) {
 			t.Fatalf("preview: %d %s", code, page)
 		}
 		save := url.Values{"text": {text}, "kind": {"ke-hoach"}, "number": {"05/KH-UBND"}, "style": {"state"}, "date": {"2026-01-05"}, "place": {"Huế"},
-			"summary": {"Thực hiện dân chủ ở cơ sở năm 2026"}, "from_year": {"2026"}, "to_year": {"2026"}, "remind_days": {"7"}, "h1": {"NHIỆM VỤ"}, "key": {"k-plan-1"}}
+			"summary": {"Thực hiện dân chủ ở cơ sở năm 2026"}, "from_year": {"2026"}, "to_year": {"2026"}, "remind_days": {"7"}, "h1": {"NHIỆM VỤ"}, "key": {"k-plan-1"},
+			"ph_name_0": {"Giai đoạn 2026–2030"}, "ph_from_0": {"2026"}, "ph_to_0": {"2030"}, "ph_launch_0": {"2026-02-01"}, "ph_mid_0": {"2028-06-30"}, "ph_final_0": {"2030-12-31"}}
+		bad := cloneValues(save)
+		bad.Set("ph_final_0", "2027-01-01") // the final review before the mid-term one
+		if code, page, _ := province.Post(list, list, bad); code != http.StatusBadRequest || !strings.Contains(page, "Giai đoạn 1:") {
+			t.Errorf("phases out of order: %d", code)
+		}
 		code, _, hd := province.Post(list, list, save)
 		if code != http.StatusSeeOther || !strings.HasPrefix(hd.Get("Location"), "/quan-tri/ke-hoach/") {
 			t.Fatalf("save: %d %v", code, hd)
@@ -138,7 +144,7 @@ func TestPlanPages(t *testing.T) {
 			t.Fatalf("plans: %v %v", items, err)
 		}
 		p, err := a.Plans.Get(ctx, officialActor(t, a, "tinh@danchu.demo"), items[0].ID)
-		if err != nil || p.Doc.Body[1].Text != "NHIỆM VỤ" || len(p.Tasks) != 1 {
+		if err != nil || p.Doc.Body[1].Text != "NHIỆM VỤ" || len(p.Tasks) != 1 || len(p.Phases) != 1 || p.Phases[0].Midterm != legal.DateOf(2028, 6, 30) || p.Phases[0].ToYear != 2030 {
 			t.Fatalf("stored plan: %+v %v", p, err)
 		}
 		// The same plan again (another form, so another key): refused, naming the first.
@@ -151,7 +157,7 @@ func TestPlanPages(t *testing.T) {
 			t.Errorf("%d plans after the duplicate", n)
 		}
 
-		if code, page, _ := province.Get(planURL); code != http.StatusOK || !strings.Contains(page, "Xây dựng kế hoạch thực hiện của xã") || !strings.Contains(page, "NHIỆM VỤ") {
+		if code, page, _ := province.Get(planURL); code != http.StatusOK || !strings.Contains(page, "Xây dựng kế hoạch thực hiện của xã") || !strings.Contains(page, "NHIỆM VỤ") || !strings.Contains(page, "Sơ kết: 30/06/2028") {
 			t.Errorf("plan page: %d", code)
 		}
 		if code, body, hd := province.Get(planURL + ".pdf"); code != http.StatusOK || body != "PDF KẾ HOẠCH 05/KH-UBND" || hd.Get("Content-Type") != "application/pdf" {

@@ -158,7 +158,11 @@ type headingField struct {
 	Text   string
 }
 
+// phaseRow is one row of the phases in the preview form.
+type phaseRow struct{ I int }
+
 type previewPage struct {
+	Phases   []phaseRow
 	Unit     org.Unit
 	Text     string
 	Plan     Plan
@@ -177,11 +181,21 @@ func planValues(p Plan) map[string]string {
 	if p.FromYear != 0 {
 		v["from_year"], v["to_year"] = strconv.Itoa(p.FromYear), strconv.Itoa(p.ToYear)
 	}
+	for i, ph := range p.Phases {
+		k := func(f string) string { return fmt.Sprintf("ph_%s_%d", f, i) }
+		v[k("name")], v[k("launch")], v[k("mid")], v[k("final")] = ph.Name, dateText(ph.Launch), dateText(ph.Midterm), dateText(ph.Final)
+		if ph.FromYear != 0 {
+			v[k("from")], v[k("to")] = strconv.Itoa(ph.FromYear), strconv.Itoa(ph.ToYear)
+		}
+	}
 	return v
 }
 
 func (h *Handlers) previewRender(w http.ResponseWriter, r *http.Request, u org.Unit, text string, d planimport.Draft, p Plan, status int, pp previewPage) {
 	pp.Unit, pp.Text, pp.Plan, pp.Warnings, pp.Kinds = u, text, p, d.Warnings, Kinds
+	for i := range MaxPhases {
+		pp.Phases = append(pp.Phases, phaseRow{i})
+	}
 	for i, b := range p.Doc.Body {
 		if b.Kind == document.Heading {
 			pp.Headings = append(pp.Headings, headingField{Block: i, Level: b.Level, Number: b.Number, Text: b.Text})
@@ -221,6 +235,29 @@ func corrected(r *http.Request, p Plan) (Plan, int64, error) {
 	p.FromYear = n.Optional("from_year", apperr.M("plans.field.from_year"), 0)
 	p.ToYear = n.Optional("to_year", apperr.M("plans.field.to_year"), p.FromYear)
 	p.RemindDays = n.Optional("remind_days", apperr.M("plans.field.remind_days"), DefaultRemindDays)
+	p.Phases = nil
+	for i := range MaxPhases {
+		k := func(f string) string { return fmt.Sprintf("ph_%s_%d", f, i) }
+		ph := Phase{Name: v(k("name"))}
+		ph.FromYear = n.Optional(k("from"), apperr.M("plans.field.phase_from"), 0)
+		ph.ToYear = n.Optional(k("to"), apperr.M("plans.field.phase_to"), ph.FromYear)
+		for _, fd := range []struct {
+			f string
+			d *legal.Date
+		}{{"launch", &ph.Launch}, {"mid", &ph.Midterm}, {"final", &ph.Final}} {
+			f, d := fd.f, fd.d
+			if s := v(k(f)); s != "" {
+				x, err := legal.ParseDate(s)
+				if err != nil {
+					return p, 0, apperr.New(apperr.CodeInvalid, "plans.err.phase_date").Mark(k(f))
+				}
+				*d = x
+			}
+		}
+		if ph != (Phase{}) {
+			p.Phases = append(p.Phases, ph)
+		}
+	}
 	if err := n.Err(); err != nil {
 		return p, 0, err
 	}

@@ -383,11 +383,27 @@ func Check(p *Plan) error {
 		}
 		t.Pos = i + 1
 	}
-	if len(p.Phases) > 10 {
+	if len(p.Phases) > MaxPhases {
 		return apperr.New(apperr.CodeInvalid, "plans.err.too_big", MaxBlocks, MaxTasks)
+	}
+	for i, ph := range p.Phases {
+		bad := utf8.RuneCountInString(ph.Name) > 200 || (ph.FromYear != 0 && (ph.FromYear < 1990 || ph.FromYear > 2100)) || ph.ToYear < ph.FromYear ||
+			(ph.ToYear != 0 && ph.ToYear > 2100)
+		// launch, mid-term review and final review in that order
+		if !ph.Launch.IsZero() && !ph.Midterm.IsZero() && ph.Midterm.Before(ph.Launch) ||
+			!ph.Midterm.IsZero() && !ph.Final.IsZero() && ph.Final.Before(ph.Midterm) ||
+			!ph.Launch.IsZero() && !ph.Final.IsZero() && ph.Final.Before(ph.Launch) {
+			bad = true
+		}
+		if bad {
+			return apperr.New(apperr.CodeInvalid, "plans.err.phase", i+1).Mark(fmt.Sprintf("ph_name_%d", i))
+		}
 	}
 	return nil
 }
+
+// MaxPhases is how many phases a plan's period has at most (the form offers as many).
+const MaxPhases = 3
 
 // Document is the plan as an official document (the writers lay it out):
 // the stored body, bases, recipients and signature under the plan's header.
