@@ -30,6 +30,7 @@ import (
 	"danchu/internal/office"
 	"danchu/internal/opendata"
 	"danchu/internal/org"
+	"danchu/internal/plans"
 	"danchu/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,8 +49,14 @@ type App struct {
 	Consult  *consultation.Service
 	Decide   *decision.Service
 	Feedback *feedback.Service
-	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
-	Log      *slog.Logger
+	Plans    *plans.Service
+	// PlanImporter reads a pasted plan (planimport.Parse) and PlanWriter lays
+	// a plan out as DOCX and PDF (the document writers); nil until wired: the
+	// plan pages then say that importing or downloading is not available.
+	PlanImporter plans.Importer
+	PlanWriter   plans.Writer
+	Outbox       *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
+	Log          *slog.Logger
 
 	// Jobs is the background work Serve runs beside the server (set by New);
 	// a caller may add its own before Serve.
@@ -141,6 +148,8 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Audit.Vouch("disclosure.", a.Disclose.RecordCheck())
 	a.Audit.Vouch("decision.", a.Decide.RecordCheck())
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
+	// Evidence files of progress reports share the disclosures' folder (content-addressed).
+	a.Plans = plans.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"))
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -162,6 +171,8 @@ const (
 	SweepEvery = 5 * time.Minute
 	// CloseEvery is how often consultation windows that ended are closed.
 	CloseEvery = time.Minute
+	// RemindPlansEvery is how often task reminders and late notes are queued.
+	RemindPlansEvery = 15 * time.Minute
 )
 
 // jobs is the background work of a server: none of it runs inside a request.
@@ -173,6 +184,7 @@ func (a *App) jobs() []Job {
 		{Name: "session use", Every: auth.WriteSeenEvery, Final: true, Run: a.Auth.WriteSeen},
 		{Name: "session change log pruning", Every: auth.PruneSessionEvery, Run: a.Auth.PruneSessionChanges},
 		{Name: "close consultations", Every: CloseEvery, Run: func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err }},
+		{Name: "plan reminders", Every: RemindPlansEvery, Run: func(ctx context.Context) error { _, _, err := a.Plans.Remind(ctx); return err }},
 		{Name: "feedback sweep", Every: SweepEvery, Run: func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err }},
 		// Uploads whose transaction failed or was killed, after --orphan-grace (orphans.go).
 		{Name: "orphan files", Every: OrphanEvery(a.Config.Orphans()), Run: func(ctx context.Context) error { _, err := a.CollectOrphans(ctx); return err }},
@@ -219,7 +231,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {
@@ -243,6 +255,11 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := feedback.RegisterRoutes(s, ah, a.Feedback, a.Units); err != nil {
 		return nil, err
 	}
+	ph, err := plans.RegisterRoutes(s, ah, a.Plans, a.Units)
+	if err != nil {
+		return nil, err
+	}
+	ph.Importer, ph.Writer = a.PlanImporter, a.PlanWriter
 	// The citizen's page and the village head's: each room lends its lists.
 	if err := home.RegisterRoutes(s, ah, a.Units, []home.Citizen{a.Consult, a.Feedback, a.Decide},
 		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {

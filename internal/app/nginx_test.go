@@ -34,6 +34,7 @@ import (
 	"danchu/internal/demo"
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
+	"danchu/internal/plans"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 )
@@ -753,6 +754,8 @@ func TestNginxBodyLimitsMatchDanchu(t *testing.T) {
 		{"/xa/19885/phan-anh/thong-ke", web.MaxFormBytes},               // not the feedback form
 		{"/quan-tri/don-vi/19885/cong-khai/x", web.MaxFormBytes},        // nor the disclosure form
 		{"/lay-y-kien/1/gop-y", web.MaxFormBytes},
+		{"/quan-tri/nhiem-vu/123", plans.MaxUploadBytes},     // POST /quan-tri/nhiem-vu/{id}: a progress report with its files
+		{"/quan-tri/nhiem-vu/123/tep/1/1", web.MaxFormBytes}, // no POST there
 	} {
 		if got := limitOf(tt.path); got != tt.want {
 			t.Errorf("%s: nginx allows %d bytes, danchu %d", tt.path, got, tt.want)

@@ -44,7 +44,7 @@ func (s fileStore) refs(ctx context.Context) (files.Refs, error) {
 func (a *App) fileStores() []fileStore {
 	var out []fileStore
 	at := map[string]int{}
-	for _, r := range []fileRoom{a.Disclose, a.Feedback} {
+	for _, r := range []fileRoom{a.Disclose, a.Feedback, a.Plans} {
 		dir := filepath.Clean(r.BlobStore().Dir)
 		i, ok := at[dir]
 		if !ok {
