@@ -524,7 +524,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã nhập / imported %d đơn vị / units:\n", res.Written)
-	for _, t := range []org.Type{org.Province, org.City, org.Commune, org.Ward, org.SpecialZone, org.Village, org.ResidentialGroup, org.Agency, org.Enterprise} {
+	for _, t := range org.Types {
 		if n := res.ByType[t]; n > 0 {
 			fmt.Fprintf(stdout, "  %-16s %6d\n", t.Label(), n)
 		}
