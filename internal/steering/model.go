@@ -20,6 +20,7 @@ import (
 	"danchu/internal/document"
 	store "danchu/internal/files"
 	"danchu/internal/legal"
+	"danchu/internal/org"
 )
 
 // Position is a member's place in the committee.
@@ -122,6 +123,7 @@ type Member struct {
 	Area            string // the assigned field, sector or kind of unit
 	Units           []int64
 	UnitNames       []string // the names of Units, filled by the service
+	UnitKeys        []string // their codes as a form takes them (org.Unit.OfficeKey)
 	JoinedOn        legal.Date
 	LeftOn          legal.Date // zero while a member
 	Version         int
@@ -553,4 +555,46 @@ func paragraphs(s string) []document.Block {
 type Writer interface {
 	DOCX(w io.Writer, d document.Doc) error
 	PDF(w io.Writer, d document.Doc) error
+}
+
+// placeName is the unit's name without its kind, as the date line writes it
+// ("Thành phố Huế" → "Huế", "Xã Đan Điền" → "Đan Điền").
+func placeName(name string) string {
+	for _, p := range []string{"Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu "} {
+		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" {
+			return rest
+		}
+	}
+	return name
+}
+
+// IssuerOf is who issues the decisions of the committee of unit: its Party
+// committee (party, when the register has one directly under the unit), or
+// else its people's committee. head signs for the Party committee (the
+// committee's head is its secretary, Chỉ thị 09-CT/TU item 2); province is
+// whether the unit is a province (its Party committee signs through its
+// Ban Thường vụ).
+func IssuerOf(unit org.Unit, party *org.Unit, head string) Issuer {
+	place := placeName(unit.Name)
+	if party != nil {
+		is := Issuer{Style: document.Party, Parent: "ĐẢNG BỘ " + strings.ToUpper(unit.Name), Name: strings.ToUpper(party.Name),
+			ShortName: party.ShortName, Place: place, Office: "Văn phòng " + party.Name}
+		if is.ShortName == "" {
+			is.ShortName = "ĐU"
+		}
+		authority := "T/M ĐẢNG ỦY"
+		if unit.Type.Level() == org.ProvinceLevel {
+			authority = "T/M BAN THƯỜNG VỤ"
+		} else {
+			is.Office = "Văn phòng Đảng ủy"
+		}
+		is.Signature = document.Signature{Lines: []string{authority, "BÍ THƯ"}, Name: head}
+		return is
+	}
+	short := unit.ShortName
+	if short == "" {
+		short = "UBND"
+	}
+	return Issuer{Style: document.State, Name: "ỦY BAN NHÂN DÂN " + strings.ToUpper(unit.Name), ShortName: short, Place: place,
+		Office: "Văn phòng Ủy ban nhân dân", Signature: document.Signature{Lines: []string{"TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"}}}
 }

@@ -5,12 +5,17 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/db"
+	"danchu/internal/document"
 	store "danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
@@ -68,10 +73,11 @@ func (s *Service) unit(ctx context.Context, a *auth.Actor, unitID int64) (org.Un
 // names fills the names of the units members follow.
 func names(t *org.Tree, ms []Member) {
 	for i := range ms {
-		ms[i].UnitNames = nil
+		ms[i].UnitNames, ms[i].UnitKeys = nil, nil
 		for _, id := range ms[i].Units {
 			if u, ok := t.Unit(id); ok {
 				ms[i].UnitNames = append(ms[i].UnitNames, u.Name)
+				ms[i].UnitKeys = append(ms[i].UnitKeys, u.OfficeKey())
 			}
 		}
 	}
@@ -541,4 +547,119 @@ func (s *Service) UpdateMeeting(ctx context.Context, a *auth.Actor, unitID, id i
 		return Meeting{}, fmt.Errorf("update steering meeting %d: %w", id, err)
 	}
 	return out, nil
+}
+
+// UnitsByKeys reads the units a form names by their codes (or internal IDs,
+// org.Unit.OfficeKey), separated by commas, semicolons or spaces; a key that
+// names no unit in force is refused with its text. Whether they lie inside
+// the committee's unit is AddMember's and ChangeMember's check.
+func (s *Service) UnitsByKeys(ctx context.Context, text string) ([]int64, error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for _, k := range strings.FieldsFunc(text, func(r rune) bool { return r == ',' || r == ';' || unicode.IsSpace(r) }) {
+		u, ok := t.ByCode(k)
+		if !ok {
+			if id, err := strconv.ParseInt(k, 10, 64); err == nil {
+				u, ok = t.Unit(id)
+				ok = ok && u.Current()
+			}
+		}
+		if !ok {
+			if utf8.RuneCountInString(k) > 40 {
+				k = string([]rune(k)[:40]) + "…"
+			}
+			return nil, apperr.New(apperr.CodeInvalid, "steering.err.unit_unknown", k).
+				WithFields(map[string]apperr.Msg{"units": apperr.M("steering.err.f.unit_unknown", k)})
+		}
+		if len(ids) > MaxUnits {
+			return nil, apperr.New(apperr.CodeInvalid, "steering.err.member_invalid").
+				WithFields(map[string]apperr.Msg{"units": apperr.M("steering.err.f.units_many", MaxUnits)})
+		}
+		ids = append(ids, u.ID)
+	}
+	return ids, nil
+}
+
+// issuer is who issues the decisions of the committee of unit u.
+func (s *Service) issuer(t *org.Tree, u org.Unit, c Committee) Issuer {
+	var party *org.Unit
+	for _, k := range t.Descendants(u.ID) {
+		if k.ParentID == u.ID && k.Type == org.PartyBody && (party == nil || k.Name < party.Name) {
+			k := k
+			party = &k
+		}
+	}
+	head := ""
+	for _, m := range c.Members {
+		if m.Position == Head {
+			head = m.Name
+		}
+	}
+	return IssuerOf(u, party, head)
+}
+
+// DecisionDoc is the decision naming the committee's members in force, with
+// the number and date of the latest decision that changed them.
+func (s *Service) DecisionDoc(ctx context.Context, a *auth.Actor, unitID int64) (document.Doc, error) {
+	u, t, err := s.unit(ctx, a, unitID)
+	if err != nil {
+		return document.Doc{}, err
+	}
+	c, err := s.CommitteeOf(ctx, u.ID)
+	if err != nil {
+		return document.Doc{}, err
+	}
+	names(t, c.Members)
+	hist, err := s.History(ctx, c.ID)
+	if err != nil {
+		return document.Doc{}, err
+	}
+	var d Decision
+	if len(hist) > 0 {
+		d = hist[0].Decision
+	}
+	return c.Decision(s.issuer(t, u, c), d, lowerFirst(u.Name)), nil
+}
+
+// MinutesDoc is the minutes of a meeting of the unit's committee.
+func (s *Service) MinutesDoc(ctx context.Context, a *auth.Actor, unitID, meetingID int64) (document.Doc, error) {
+	m, err := s.Meeting(ctx, a, unitID, meetingID)
+	if err != nil {
+		return document.Doc{}, err
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return document.Doc{}, err
+	}
+	u, _ := t.Unit(unitID)
+	c, err := s.CommitteeOf(ctx, unitID)
+	if err != nil {
+		return document.Doc{}, err
+	}
+	return m.Minutes(s.issuer(t, u, c), c.Name), nil
+}
+
+// lowerFirst writes a unit's name inside a sentence ("Thành phố Huế" →
+// "thành phố Huế").
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// example is a unit code inside u to show in the followed units' help: its
+// first child with a code.
+func (s *Service) example(ctx context.Context, u org.Unit) string {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return ""
+	}
+	for _, k := range t.Descendants(u.ID) {
+		if k.ParentID == u.ID && k.Code != "" {
+			return k.Code
+		}
+	}
+	return u.OfficeKey()
 }

@@ -336,3 +336,5 @@ func TestRegulationAndMeetings(t *testing.T) {
 		}
 	})
 }
+
+func (f *fixture) hue2date() legal.Date { return legal.Today(f.now).AddDays(-1) }
