@@ -30,6 +30,7 @@ import (
 	"danchu/internal/office"
 	"danchu/internal/opendata"
 	"danchu/internal/org"
+	"danchu/internal/steering"
 	"danchu/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -48,6 +49,7 @@ type App struct {
 	Consult  *consultation.Service
 	Decide   *decision.Service
 	Feedback *feedback.Service
+	Steer    *steering.Service
 	Outbox   *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
 	Log      *slog.Logger
 
@@ -141,6 +143,8 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Audit.Vouch("disclosure.", a.Disclose.RecordCheck())
 	a.Audit.Vouch("decision.", a.Decide.RecordCheck())
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
+	// Steering committees keep their regulations and signed minutes beside the disclosures' files.
+	a.Steer = steering.NewService(d, a.Units, a.Auth.Guard(), filepath.Join(cfg.UploadsDir(), "files"))
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -241,6 +245,10 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	if err := feedback.RegisterRoutes(s, ah, a.Feedback, a.Units); err != nil {
+		return nil, err
+	}
+	// The decision and the minutes as Word and PDF: nil until internal/document's writers are wired (404 meanwhile).
+	if err := steering.RegisterRoutes(s, ah, a.Steer, nil); err != nil {
 		return nil, err
 	}
 	// The citizen's page and the village head's: each room lends its lists.

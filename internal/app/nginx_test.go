@@ -34,6 +34,7 @@ import (
 	"danchu/internal/demo"
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
+	"danchu/internal/steering"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 )
@@ -753,6 +754,11 @@ func TestNginxBodyLimitsMatchDanchu(t *testing.T) {
 		{"/xa/19885/phan-anh/thong-ke", web.MaxFormBytes},               // not the feedback form
 		{"/quan-tri/don-vi/19885/cong-khai/x", web.MaxFormBytes},        // nor the disclosure form
 		{"/lay-y-kien/1/gop-y", web.MaxFormBytes},
+		{"/quan-tri/don-vi/46/ban-chi-dao/quy-che", steering.MaxUploadSize}, // POST …/ban-chi-dao/quy-che
+		{"/quan-tri/don-vi/46/ban-chi-dao/hop", steering.MaxUploadSize},     // POST …/ban-chi-dao/hop
+		{"/quan-tri/don-vi/46/ban-chi-dao/hop/12", steering.MaxUploadSize},  // POST …/ban-chi-dao/hop/{id}
+		{"/quan-tri/don-vi/46/ban-chi-dao/thanh-vien", web.MaxFormBytes},
+		{"/quan-tri/don-vi/46/ban-chi-dao/hop/12/tep", web.MaxFormBytes},
 	} {
 		if got := limitOf(tt.path); got != tt.want {
 			t.Errorf("%s: nginx allows %d bytes, danchu %d", tt.path, got, tt.want)
