@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -197,8 +198,20 @@ func (s *Service) ImportHouseholds(ctx context.Context, villageCode string, r io
 	return res, nil
 }
 
+// Also is what a caller writes in the transaction of a change of units, after
+// it: the guard's audit record of the official who made it (org knows no
+// officials). before is the zero Unit for a new unit.
+type Also func(tx *sql.Tx, before, after Unit) error
+
 // CreateUnit adds one unit under parentID (0 for a province) and returns it.
 func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit, error) {
+	return s.CreateUnitWith(ctx, u, parentID, db.Idem{}, nil)
+}
+
+// CreateUnitWith is CreateUnit from a form: idem (scoped by the caller: its
+// action, account and unit) makes a repeated post answer the unit the first
+// one made, and also runs in the transaction.
+func (s *Service) CreateUnitWith(ctx context.Context, u Unit, parentID int64, idem db.Idem, also Also) (Unit, error) {
 	if u.ValidFrom == "" {
 		u.ValidFrom = s.db.Now().In(vietnam).Format(DateLayout)
 	}
@@ -217,17 +230,29 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit,
 		if !AllowedParent(u.Type, parent.Type) {
 			return apperr.New(apperr.CodeInvalid, "org.err.parent_type", u.Type.Label(), orNone(parent.Type.Label()))
 		}
-		if err := s.checkShortName(ctx, tx, u, parentID, 0); err != nil {
-			return err
-		}
 		u.ID, u.ParentID = s.db.NewID(), parentID
 		u.Path, u.Depth = childPath(parent.Path, u.ID), parent.Depth+1
 		if parentID == 0 {
 			u.Depth = 0
 		}
-		err := insertUnits(ctx, tx, s.db, []Unit{u}, nil)
-		if db.IsUniqueViolation(err) {
-			return apperr.New(apperr.CodeConflict, "org.err.code_used", u.Code)
+		first, repeated, err := s.db.Once(ctx, tx, idem, func() (string, error) {
+			if err := s.checkShortName(ctx, tx, u, parentID, 0); err != nil {
+				return "", err
+			}
+			err := insertUnits(ctx, tx, s.db, []Unit{u}, nil)
+			if db.IsUniqueViolation(err) {
+				return "", apperr.New(apperr.CodeConflict, "org.err.code_used", u.Code)
+			}
+			if err == nil && also != nil {
+				err = also(tx, Unit{}, u)
+			}
+			return strconv.FormatInt(u.ID, 10), err
+		})
+		if err == nil && repeated {
+			var id int64
+			if id, err = db.ResultID(first); err == nil {
+				u, err = unitByID(ctx, tx, id)
+			}
 		}
 		return err
 	})
@@ -257,12 +282,18 @@ func (s *Service) checkShortName(ctx context.Context, tx *sql.Tx, u Unit, parent
 // SetUnit changes the name and the short name of a unit in force (the unit
 // register's edit form; a new name by a resolution is Reorganize).
 func (s *Service) SetUnit(ctx context.Context, id int64, name, shortName string) (Unit, error) {
+	return s.SetUnitWith(ctx, id, name, shortName, nil)
+}
+
+// SetUnitWith is SetUnit with also run in its transaction.
+func (s *Service) SetUnitWith(ctx context.Context, id int64, name, shortName string, also Also) (Unit, error) {
 	var u Unit
 	err := s.changeUnits(ctx, func(tx *sql.Tx) error {
 		var err error
 		if u, err = currentUnit(ctx, tx, id); err != nil {
 			return err
 		}
+		before := u
 		u.Name, u.ShortName = strings.TrimSpace(name), strings.TrimSpace(shortName)
 		if err := u.Validate(); err != nil {
 			return err
@@ -276,6 +307,9 @@ func (s *Service) SetUnit(ctx context.Context, id int64, name, shortName string)
 		}
 		if !moved {
 			return apperr.New(apperr.CodeConflict, "org.err.unit_changed")
+		}
+		if also != nil {
+			return also(tx, before, u)
 		}
 		return nil
 	})

@@ -49,6 +49,8 @@ var judged = []struct {
 	{"office/templates/officials.html", `"(thu-hoi|khoa|mo-khoa)"`, false, "revoking a role, locking and unlocking set a state"},
 	{"office/templates/households.html", `"ma-nhan"`, false, "a claim code is a secret shown once: a retry shows a new one (the lost one was never seen; it expires)"},
 	{"office/templates/households.html", `"dai-dien"`, false, "confirms a representative (sets a state)"},
+	{"office/templates/bodies.html", `^$`, true, "adds a body to the unit register"},
+	{"office/templates/bodies.html", `"to-chuc" \.ID\}\}$`, false, "a body's name and short name are saved whole"},
 	{"office/templates/home.html", `^/quan-tri/loi-moi/`, false, "accepting or declining an invitation answers it once"},
 	{"office/templates/home.html", `^/dang-xuat/moi-noi$`, false, "signs out"},
 	{"steering/templates/committee.html", `^$`, true, "sets up a unit's steering committee"},
