@@ -1,6 +1,7 @@
 package office
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/db"
 	"danchu/internal/org"
 	"danchu/internal/web"
 )
@@ -17,6 +19,14 @@ import (
 // bodies, agencies, the Front and mass organisations, sections), with their
 // short names: /quan-tri/don-vi/{unit}/to-chuc.
 const BodiesPage = "to-chuc"
+
+// Bodies is what the register of bodies changes: org's CreateUnitWith and
+// SetUnitWith, which also write the official's audit record in their
+// transaction.
+type Bodies interface {
+	CreateUnitWith(ctx context.Context, u org.Unit, parentID int64, idem db.Idem, also org.Also) (org.Unit, error)
+	SetUnitWith(ctx context.Context, id int64, name, shortName string, also org.Also) (org.Unit, error)
+}
 
 // bodyView is one attached body of the page.
 type bodyView struct {

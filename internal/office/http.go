@@ -18,7 +18,6 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/audit"
 	"danchu/internal/auth"
-	"danchu/internal/db"
 	"danchu/internal/org"
 	"danchu/internal/web"
 )
@@ -29,10 +28,7 @@ var files embed.FS
 // Units is what the back office reads of the unit tree and the household registers.
 type Units interface {
 	Tree(ctx context.Context) (*org.Tree, error)
-	// CreateUnitWith and SetUnitWith change the register of bodies (bodies.go),
-	// also writing the official's audit record in their transaction.
-	CreateUnitWith(ctx context.Context, u org.Unit, parentID int64, idem db.Idem, also org.Also) (org.Unit, error)
-	SetUnitWith(ctx context.Context, id int64, name, shortName string, also org.Also) (org.Unit, error)
+	Bodies
 	Households(ctx context.Context, villageID int64) ([]org.Household, error)
 	HouseholdByID(ctx context.Context, id int64) (org.Household, error)
 }
