@@ -95,7 +95,7 @@ func TestPages(t *testing.T) {
 		form := url.Values{"position": {"head"}, "name": {"Nguyễn Văn Bí Thư"}, "office": {"Bí thư Thành ủy"}, "area": {"Chỉ đạo chung"},
 			"units": {"19885, 00004"}, "decision_number": {"125-QĐ/TU"}, "decision_date": {"2026-03-05"}, "key": {"k-1"}}
 		code, page, _ := prov.Post(base, base+"/thanh-vien", form)
-		if code != http.StatusBadRequest || !strings.Contains(page, "Có đơn vị theo dõi không thuộc Thành phố Huế") ||
+		if code != http.StatusBadRequest || !strings.Contains(page, "Đơn vị 00004 (Phường Ba Đình) không thuộc Thành phố Huế") ||
 			!strings.Contains(page, `value="Nguyễn Văn Bí Thư"`) || !strings.Contains(page, `value="19885, 00004"`) ||
 			!strings.Contains(page, "Chỉ đạo chung</textarea>") || !strings.Contains(page, `value="125-QĐ/TU"`) {
 			t.Fatalf("outside unit: %d %s", code, page)

@@ -105,8 +105,12 @@ func checkUnits(t *org.Tree, u org.Unit, ids []int64) ([]int64, error) {
 	for _, id := range ids {
 		x, ok := t.Unit(id)
 		if !ok || !x.Current() || !t.Within(id, u.ID) {
-			return nil, apperr.New(apperr.CodeInvalid, "steering.err.unit_outside", u.Name).
-				WithFields(map[string]apperr.Msg{"units": apperr.M("steering.err.f.unit_outside", u.Name)})
+			name := fmt.Sprint(id) // an ID that is no unit in force: said as sent
+			if ok {
+				name = x.OfficeKey() + " (" + x.Name + ")"
+			}
+			return nil, apperr.New(apperr.CodeInvalid, "steering.err.unit_outside", name, u.Name).
+				WithFields(map[string]apperr.Msg{"units": apperr.M("steering.err.f.unit_outside", name, u.Name)})
 		}
 		if !slices.Contains(out, id) {
 			out = append(out, id)

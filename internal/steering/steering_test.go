@@ -128,9 +128,9 @@ func TestCommitteeAndMembership(t *testing.T) {
 		_, err = f.svc.AddMember(ctx, f.province, f.hue.ID, member(steering.Head, "Người thứ hai", "Phó Bí thư"))
 		want(t, err, apperr.CodeConflict, "đã có Trưởng ban")
 		_, err = f.svc.AddMember(ctx, f.province, f.hue.ID, member(steering.Ordinary, "Phạm Văn Ngoài", "Giám đốc Sở", f.hn01.ID))
-		want(t, err, apperr.CodeInvalid, "không thuộc Thành phố Huế")
+		want(t, err, apperr.CodeInvalid, "Đơn vị 00004 (Phường Ba Đình) không thuộc Thành phố Huế")
 		_, err = f.svc.AddMember(ctx, f.province, f.hue.ID, member(steering.Ordinary, "Phạm Văn Ngoài", "Giám đốc Sở", 424242))
-		want(t, err, apperr.CodeInvalid, "không thuộc")
+		want(t, err, apperr.CodeInvalid, "Đơn vị 424242 không thuộc")
 		bad := member("boss", "", "Giám đốc\nSở")
 		bad.Decision = steering.Decision{Date: legal.DateOf(2026, 3, 11)}
 		_, err = f.svc.AddMember(ctx, f.province, f.hue.ID, bad)
