@@ -115,7 +115,7 @@ func TestPages(t *testing.T) {
 			t.Fatalf("add member: %d", code)
 		}
 		code, page, _ = prov.Follow(code, "", hd)
-		if code != http.StatusOK || !strings.Contains(page, "Nguyễn Văn Bí Thư — Bí thư Thành ủy") || !strings.Contains(page, "Xã Đan Điền, Thành ủy Huế") {
+		if code != http.StatusOK || !strings.Contains(page, "<b>Nguyễn Văn Bí Thư</b> — Bí thư Thành ủy") || !strings.Contains(page, "Xã Đan Điền, Thành ủy Huế") {
 			t.Fatalf("committee page: %d %s", code, page)
 		}
 		c, err := f.svc.Committee(context.Background(), f.province, f.hue.ID)
