@@ -30,9 +30,9 @@ var longWord = strings.Repeat("Quyếtđịnhphêduyệt", 6)
 // seeded are the pages of a commune with one of everything, each titled with longWord.
 type seeded struct {
 	commune, village                 int64
-	disclosure, consultation, matter string // public paths
-	feedback                         string // the tracking code
-	feedbackID                       string // the back-office item
+	disclosure, consultation, matter string   // public paths
+	feedback                         string   // the tracking code
+	feedbackID                       string   // the back-office item
 	steering                         []string // the commune's steering committee: its pages (back office)
 }
 
