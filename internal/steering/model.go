@@ -205,11 +205,12 @@ type RegulationDraft struct {
 	RemoveFile bool
 }
 
-func invalid(key string, f map[string]apperr.Msg) error {
+// invalid is e with the fields f, or nil when no field is wrong.
+func invalid(e *apperr.Error, f map[string]apperr.Msg) error {
 	if len(f) == 0 {
 		return nil
 	}
-	return apperr.New(apperr.CodeInvalid, key).WithFields(f)
+	return e.WithFields(f)
 }
 
 func long(s string, n int) bool { return utf8.RuneCountInString(s) > n }
@@ -264,7 +265,7 @@ func (d MemberDraft) Check(today legal.Date) (MemberDraft, error) {
 		f["account"] = apperr.M("steering.err.f.account")
 	}
 	checkDecision(f, d.Decision, today)
-	return d, invalid("steering.err.member_invalid", f)
+	return d, invalid(apperr.New(apperr.CodeInvalid, "steering.err.member_invalid"), f)
 }
 
 // CheckLeave validates the decision by which a member leaves.
@@ -272,7 +273,7 @@ func CheckLeave(d Decision, today legal.Date) (Decision, error) {
 	d.Number = strings.TrimSpace(d.Number)
 	f := map[string]apperr.Msg{}
 	checkDecision(f, d, today)
-	return d, invalid("steering.err.leave_invalid", f)
+	return d, invalid(apperr.New(apperr.CodeInvalid, "steering.err.leave_invalid"), f)
 }
 
 // CheckCommitteeName validates the name a committee is established with.
@@ -283,7 +284,7 @@ func CheckCommitteeName(name string) (string, error) {
 	}
 	f := map[string]apperr.Msg{}
 	checkLine(f, "name", name, true, MaxName)
-	return name, invalid("steering.err.committee_invalid", f)
+	return name, invalid(apperr.New(apperr.CodeInvalid, "steering.err.committee_invalid"), f)
 }
 
 // Check validates the regulation's form: its text and the decision that
@@ -298,7 +299,7 @@ func (d RegulationDraft) Check(today legal.Date) (RegulationDraft, error) {
 	if !d.Decision.Date.IsZero() && today.Before(d.Decision.Date) {
 		f["decision_date"] = apperr.M("steering.err.f.future")
 	}
-	return d, invalid("steering.err.regulation_invalid", f)
+	return d, invalid(apperr.New(apperr.CodeInvalid, "steering.err.regulation_invalid"), f)
 }
 
 // validTime reports whether s is "hh:mm" of a day.
@@ -352,7 +353,7 @@ func (d MeetingDraft) Check(today legal.Date) (MeetingDraft, error) {
 	if d.Content == "" {
 		f["content"] = apperr.M("steering.err.f.required")
 	}
-	return d, invalid("steering.err.meeting_invalid", f)
+	return d, invalid(apperr.New(apperr.CodeInvalid, "steering.err.meeting_invalid"), f)
 }
 
 // Sort orders members as the decision lists them: head, deputies, members,

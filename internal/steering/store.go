@@ -79,21 +79,22 @@ func scanCommittee(s scanner) (Committee, error) {
 	return c, err
 }
 
-func notFound(err error, key string) error {
+// notFound is missing when the row was not there, else err.
+func notFound(err error, missing *apperr.Error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return apperr.New(apperr.CodeNotFound, key)
+		return missing
 	}
 	return err
 }
 
 func committeeOf(ctx context.Context, q querier, unitID int64) (Committee, error) {
 	c, err := scanCommittee(q.QueryRowContext(ctx, "select "+committeeCols+" from steering_committees where unit_id = $1", unitID))
-	return c, notFound(err, "steering.err.no_committee")
+	return c, notFound(err, apperr.New(apperr.CodeNotFound, "steering.err.no_committee"))
 }
 
 func committeeByID(ctx context.Context, q querier, id int64) (Committee, error) {
 	c, err := scanCommittee(q.QueryRowContext(ctx, "select "+committeeCols+" from steering_committees where id = $1", id))
-	return c, notFound(err, "steering.err.no_committee")
+	return c, notFound(err, apperr.New(apperr.CodeNotFound, "steering.err.no_committee"))
 }
 
 // CommitteeOf returns a unit's committee with its members in force
@@ -327,7 +328,7 @@ func (s *Store) Meetings(ctx context.Context, committeeID int64) ([]Meeting, err
 
 func meetingByID(ctx context.Context, q querier, id int64) (Meeting, error) {
 	m, err := scanMeeting(q.QueryRowContext(ctx, "select "+meetingCols+" from steering_meetings where id = $1", id))
-	return m, notFound(err, "steering.err.no_meeting")
+	return m, notFound(err, apperr.New(apperr.CodeNotFound, "steering.err.no_meeting"))
 }
 
 func insertMeeting(ctx context.Context, tx *sql.Tx, m Meeting) error {
