@@ -30,9 +30,10 @@ var longWord = strings.Repeat("Quyếtđịnhphêduyệt", 6)
 // seeded are the pages of a commune with one of everything, each titled with longWord.
 type seeded struct {
 	commune, village                 int64
-	disclosure, consultation, matter string // public paths
-	feedback                         string // the tracking code
-	feedbackID                       string // the back-office item
+	disclosure, consultation, matter string   // public paths
+	feedback                         string   // the tracking code
+	feedbackID                       string   // the back-office item
+	steering                         []string // the commune's steering committee: its pages (back office)
 }
 
 // seedLongTitles fills the demo commune through its own forms: a disclosure, a
@@ -102,6 +103,23 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 		"rep1": {"Hộ H001"}, "rep2": {"Hộ H002"}, "confirm": {"1"}})); code != http.StatusOK {
 		t.Fatalf("minutes: %d", code)
 	}
+
+	// The commune's steering committee: a member and a meeting titled with longWord.
+	off = signInHTTP(t, base, "xa@danchu.demo") // the clock moved on: a new session
+	sc := commune.OfficeURL("ban-chi-dao")
+	if code, _, _ := off.Post(sc, sc, url.Values{}); code != http.StatusSeeOther {
+		t.Fatalf("steering committee: %d", code)
+	}
+	if code, body, _ := off.Post(sc, sc+"/thanh-vien", url.Values{"position": {"head"}, "name": {"Nguyễn " + longWord}, "office": {"Bí thư Đảng ủy " + longWord},
+		"area": {longWord}, "units": {demo.CommuneCode + "-01"}, "decision_number": {"12-QĐ/ĐU"}, "decision_date": {today.AddDays(-3).String()}}); code != http.StatusSeeOther {
+		t.Fatalf("steering member: %d %s", code, body)
+	}
+	code, _, h = off.PostMultipart(sc+"/hop", sc+"/hop", url.Values{"held_on": {today.AddDays(-1).String()}, "place": {"Hội trường " + longWord},
+		"chair": {"Nguyễn " + longWord}, "attendees": {longWord + "\n" + longWord}, "content": {longWord}, "conclusions": {longWord}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("steering meeting: %d", code)
+	}
+	s.steering = []string{sc, sc + "/lich-su", sc + "/quy-che", sc + "/hop", h.Get("Location")}
 	return s
 }
 
@@ -158,6 +176,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		fmt.Sprintf("/quan-tri/don-vi/%d/quyet-dinh", s.village), fmt.Sprintf("/quan-tri/don-vi/%d/ho-gia-dinh", s.village),
 		"/quan-tri" + s.disclosure,
 	}
+	office = append(office, s.steering...)
 	visit := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady("body")); err != nil {

@@ -31,6 +31,7 @@ import (
 	"danchu/internal/opendata"
 	"danchu/internal/org"
 	"danchu/internal/plans"
+	"danchu/internal/steering"
 	"danchu/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -50,9 +51,10 @@ type App struct {
 	Decide   *decision.Service
 	Feedback *feedback.Service
 	Plans    *plans.Service
+	Steer    *steering.Service
 	// PlanImporter reads a pasted plan (planimport.Parse) and PlanWriter lays
-	// a plan out as DOCX and PDF (the document writers); nil until wired: the
-	// plan pages then say that importing or downloading is not available.
+	// a plan out as DOCX and PDF (the document writers); a test may set its own
+	// before Handler.
 	PlanImporter plans.Importer
 	PlanWriter   plans.Writer
 	Outbox       *notify.Outbox // e-mail and SMS to people, sent after their transaction commits
@@ -150,6 +152,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
 	// Evidence files of progress reports share the disclosures' folder (content-addressed).
 	a.Plans = plans.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"))
+	a.PlanImporter, a.PlanWriter = planReader{}, documents{}
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -260,6 +263,10 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ph.Importer, ph.Writer = a.PlanImporter, a.PlanWriter
+	// The decision and the minutes as Word and PDF.
+	if err := steering.RegisterRoutes(s, ah, a.Steer, documents{}); err != nil {
+		return nil, err
+	}
 	// The citizen's page and the village head's: each room lends its lists.
 	if err := home.RegisterRoutes(s, ah, a.Units, []home.Citizen{a.Consult, a.Feedback, a.Decide},
 		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {

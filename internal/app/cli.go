@@ -275,7 +275,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 func seedDemo(ctx context.Context, a *App, stdout io.Writer, base string) error {
 	start := time.Now()
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer})
 	if err != nil {
 		return err
 	}
@@ -524,7 +524,7 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã nhập / imported %d đơn vị / units:\n", res.Written)
-	for _, t := range []org.Type{org.Province, org.City, org.Commune, org.Ward, org.SpecialZone, org.Village, org.ResidentialGroup, org.Agency, org.Enterprise} {
+	for _, t := range org.Types {
 		if n := res.ByType[t]; n > 0 {
 			fmt.Fprintf(stdout, "  %-16s %6d\n", t.Label(), n)
 		}

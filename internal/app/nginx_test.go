@@ -35,6 +35,7 @@ import (
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
 	"danchu/internal/plans"
+	"danchu/internal/steering"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 )
@@ -754,8 +755,13 @@ func TestNginxBodyLimitsMatchDanchu(t *testing.T) {
 		{"/xa/19885/phan-anh/thong-ke", web.MaxFormBytes},               // not the feedback form
 		{"/quan-tri/don-vi/19885/cong-khai/x", web.MaxFormBytes},        // nor the disclosure form
 		{"/lay-y-kien/1/gop-y", web.MaxFormBytes},
-		{"/quan-tri/nhiem-vu/123", plans.MaxUploadBytes},     // POST /quan-tri/nhiem-vu/{id}: a progress report with its files
-		{"/quan-tri/nhiem-vu/123/tep/1/1", web.MaxFormBytes}, // no POST there
+		{"/quan-tri/nhiem-vu/123", plans.MaxUploadBytes},                    // POST /quan-tri/nhiem-vu/{id}: a progress report with its files
+		{"/quan-tri/nhiem-vu/123/tep/1/1", web.MaxFormBytes},                // no POST there
+		{"/quan-tri/don-vi/46/ban-chi-dao/quy-che", steering.MaxUploadSize}, // POST …/ban-chi-dao/quy-che
+		{"/quan-tri/don-vi/46/ban-chi-dao/hop", steering.MaxUploadSize},     // POST …/ban-chi-dao/hop
+		{"/quan-tri/don-vi/46/ban-chi-dao/hop/12", steering.MaxUploadSize},  // POST …/ban-chi-dao/hop/{id}
+		{"/quan-tri/don-vi/46/ban-chi-dao/thanh-vien", web.MaxFormBytes},
+		{"/quan-tri/don-vi/46/ban-chi-dao/hop/12/tep", web.MaxFormBytes},
 	} {
 		if got := limitOf(tt.path); got != tt.want {
 			t.Errorf("%s: nginx allows %d bytes, danchu %d", tt.path, got, tt.want)

@@ -39,12 +39,13 @@ func (s fileStore) refs(ctx context.Context) (files.Refs, error) {
 }
 
 // fileStores are the folders of uploaded files: the disclosures' attachments
-// (uploads/files) and the feedback photos (uploads/photos). Rooms sharing a
+// and the steering committees' regulations and minutes (uploads/files), and
+// the feedback photos (uploads/photos). Rooms sharing a
 // folder are checked against the union of their references.
 func (a *App) fileStores() []fileStore {
 	var out []fileStore
 	at := map[string]int{}
-	for _, r := range []fileRoom{a.Disclose, a.Feedback, a.Plans} {
+	for _, r := range []fileRoom{a.Disclose, a.Feedback, a.Plans, a.Steer} {
 		dir := filepath.Clean(r.BlobStore().Dir)
 		i, ok := at[dir]
 		if !ok {

@@ -62,7 +62,61 @@ func Load(ctx context.Context, units *org.Service) (Summary, error) {
 	if err := loadVillages(ctx, units, commune, Villages, rand.New(rand.NewPCG(2025, 7)), &sum); err != nil {
 		return Summary{}, err
 	}
+	if err := loadBodies(ctx, units, &sum); err != nil {
+		return Summary{}, err
+	}
 	return sum, nil
+}
+
+// Body is a demo body attached to a unit: a Party body, an agency, the Front
+// or a section, with its official short name (the issuer in document symbols).
+type Body struct {
+	Code, Name, ShortName string
+	Type                  org.Type
+	Parent                string // the parent's code
+}
+
+// ProvinceCode is the demo province (Thành phố Huế, a centrally-run city).
+const ProvinceCode = "46"
+
+// Bodies are the bodies the seed documents assign tasks to, for the province
+// and the demo commune, parents first.
+var Bodies = []Body{
+	{ProvinceCode + "-TU", "Thành ủy Huế", "TU", org.PartyBody, ProvinceCode},
+	{ProvinceCode + "-BDVTU", "Ban Dân vận Thành ủy", "BDVTU", org.PartyBody, ProvinceCode + "-TU"},
+	{ProvinceCode + "-BCS", "Ban Cán sự Đảng Ủy ban nhân dân thành phố", "BCS", org.PartyBody, ProvinceCode + "-TU"},
+	{ProvinceCode + "-SNV", "Sở Nội vụ", "SNV", org.Agency, ProvinceCode},
+	{ProvinceCode + "-VP", "Văn phòng Ủy ban nhân dân thành phố", "VP", org.Agency, ProvinceCode},
+	{ProvinceCode + "-VP-HCTC", "Phòng Hành chính – Tổ chức", "HCTC", org.Section, ProvinceCode + "-VP"},
+	{ProvinceCode + "-VP-TH", "Phòng Tổng hợp", "TH", org.Section, ProvinceCode + "-VP"},
+	{ProvinceCode + "-MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Huế", "MTTQ", org.MassOrg, ProvinceCode},
+	{CommuneCode + "-DU", "Đảng ủy xã Đan Điền", "ĐU", org.PartyBody, CommuneCode},
+	{CommuneCode + "-MTTQ", "Ủy ban Mặt trận Tổ quốc Việt Nam xã Đan Điền", "MTTQ", org.MassOrg, CommuneCode},
+}
+
+// loadBodies gives the province and the demo commune their short name (their
+// people's committee issues as "UBND") and creates their bodies.
+func loadBodies(ctx context.Context, units *org.Service, sum *Summary) error {
+	for _, code := range []string{ProvinceCode, CommuneCode} {
+		u, err := units.UnitByCode(ctx, code)
+		if err != nil {
+			return fmt.Errorf("demo unit %s: %w", code, err)
+		}
+		if _, err := units.SetUnit(ctx, u.ID, u.Name, "UBND"); err != nil {
+			return fmt.Errorf("demo short name of %s: %w", code, err)
+		}
+	}
+	for _, b := range Bodies {
+		parent, err := units.UnitByCode(ctx, b.Parent)
+		if err != nil {
+			return fmt.Errorf("demo body %s: %w", b.Code, err)
+		}
+		if _, err := units.CreateUnit(ctx, org.Unit{Code: b.Code, Name: b.Name, ShortName: b.ShortName, Type: b.Type, ValidFrom: org.OfficialListDate}, parent.ID); err != nil {
+			return fmt.Errorf("demo body %s: %w", b.Code, err)
+		}
+		sum.Units++
+	}
+	return nil
 }
 
 // loadVillages creates the villages of a commune with synthetic households.

@@ -41,7 +41,7 @@ func seed(t *testing.T, d *db.DB) (*app.App, demo.Seeded) {
 }
 
 func services(a *app.App) demo.Services {
-	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback}
+	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer}
 }
 
 func unit(t *testing.T, a *app.App, code string) org.Unit {
@@ -286,6 +286,31 @@ func TestSeedShowsEveryState(t *testing.T) {
 			if !strings.Contains(list, want) {
 				t.Errorf("the commune's list of matters does not say %q", want)
 			}
+		}
+
+		// The province's steering committee: seed 004's positions, one who left, a regulation, a meeting.
+		province := unit(t, a, demo.ProvinceCode)
+		c, err := a.Steer.CommitteeOf(ctx, province.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var lines []string
+		for _, m := range c.Members {
+			lines = append(lines, string(m.Position)+" "+m.Office)
+		}
+		if got := strings.Join(lines, "|"); got != "head Bí thư Thành ủy|deputy Chủ tịch UBND thành phố|deputy Trưởng Ban Dân vận Thành ủy|"+
+			"member Chủ tịch Ủy ban MTTQ Việt Nam thành phố|member Giám đốc Sở Nội vụ" {
+			t.Errorf("steering committee: %s", got)
+		}
+		if c.Regulation == "" || c.RegulationRef.Number != "02-QC/BCĐ" || len(c.Members[2].Units) != 2 {
+			t.Errorf("committee %+v", c)
+		}
+		hist, err := a.Steer.History(ctx, c.ID)
+		if err != nil || len(hist) != 8 || hist[0].Kind != "updated" || hist[1].Kind != "left" {
+			t.Errorf("history %d lines, %v", len(hist), err)
+		}
+		if ms, err := a.Steer.Meetings(ctx, c.ID); err != nil || len(ms) != 1 || len(ms[0].Attendees) != 4 || ms[0].Conclusions == "" {
+			t.Errorf("meetings %+v, %v", ms, err)
 		}
 	})
 }

@@ -24,6 +24,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/steering"
 )
 
 // SecondCode is a second real commune of Thành phố Huế that gets villages,
@@ -47,6 +48,7 @@ type Services struct {
 	Consult  *consultation.Service
 	Decide   *decision.Service
 	Feedback *feedback.Service
+	Steer    *steering.Service // nil: no steering committee in the demo
 }
 
 // Commune is what the demo gave one commune.
@@ -123,6 +125,7 @@ func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 	st := &story{Services: s, ctx: ctx, clk: clk, out: &out, who: officials, mail: mail,
 		box: notify.NewOutbox(s.DB, mail, mail, "", slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	st.run(first, second)
+	st.steering()
 	if st.err != nil {
 		return out, fmt.Errorf("demo story: %w", st.err)
 	}

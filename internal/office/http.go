@@ -28,6 +28,7 @@ var files embed.FS
 // Units is what the back office reads of the unit tree and the household registers.
 type Units interface {
 	Tree(ctx context.Context) (*org.Tree, error)
+	Bodies
 	Households(ctx context.Context, villageID int64) ([]org.Household, error)
 	HouseholdByID(ctx context.Context, id int64) (org.Household, error)
 }
@@ -63,7 +64,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *auth.Service, units U
 		h.now = rooms[0].Now
 	}
 	var err error
-	if h.pages, err = s.Pages(files, []string{"home", "log", "officials", "households", "overview"}, "templates/form.tmpl", "templates/work.tmpl"); err != nil {
+	if h.pages, err = s.Pages(files, []string{"home", "log", "officials", "households", "overview", "bodies"}, "templates/form.tmpl", "templates/work.tmpl"); err != nil {
 		return err
 	}
 	s.HandleFunc("GET /quan-tri", ah.Official(h.home))
@@ -77,6 +78,9 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *auth.Service, units U
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/can-bo/{role}/thu-hoi", ah.Official(h.revokeRole()))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/khoa", ah.Official(h.lock(true)))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/tai-khoan/{account}/mo-khoa", ah.Official(h.lock(false)))
+	s.HandleFunc("GET /quan-tri/don-vi/{unit}/"+BodiesPage, ah.Official(h.bodies))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/"+BodiesPage, ah.Official(h.addBody))
+	s.HandleFunc("POST /quan-tri/don-vi/{unit}/"+BodiesPage+"/{id}", ah.Official(h.editBody))
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/ho-gia-dinh", ah.Official(h.households))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ho-gia-dinh/{household}/ma-nhan", ah.Official(h.issueClaim))
 	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ho-gia-dinh/{household}/dai-dien", ah.Official(h.confirmRepresentative))

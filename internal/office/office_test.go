@@ -151,6 +151,10 @@ func (f *fixture) site(t *testing.T) *httptest.Server {
 	if err := office.RegisterRoutes(s, ah, f.svc, f.units, f.audit); err != nil {
 		t.Fatal(err)
 	}
+	// The unit register's messages (the bodies page shows org's refusals).
+	if err := org.RegisterRoutes(s, f.units); err != nil {
+		t.Fatal(err)
+	}
 	srv := httptest.NewServer(s.Handler())
 	t.Cleanup(srv.Close)
 	return srv

@@ -164,7 +164,7 @@ func Vietnamese(err error) string {
 func joinFields(fields map[string]apperr.Msg) string {
 	cat, err := viCatalog()
 	var parts []string
-	for _, k := range []string{"code", "name", "type", "parent_code", "valid_from", "head_name", "address", "members", "representative_name", "active"} {
+	for _, k := range []string{"code", "name", "type", "short_name", "parent_code", "valid_from", "head_name", "address", "members", "representative_name", "active"} {
 		if m, ok := fields[k]; ok {
 			text := m.String()
 			if err == nil {
@@ -189,11 +189,12 @@ type plannedUnit struct {
 func planUnits(t csvTable, existing map[string]Unit) ([]plannedUnit, []LineError) {
 	var errs []LineError
 	byCode := map[string]*plannedUnit{}
+	byShort := map[string]int{} // parent code, NUL, short name -> line
 	var all []*plannedUnit
 	for i := range t.rows {
 		p := &plannedUnit{line: t.lines[i], parentCode: t.get(i, "parent_code")}
 		p.Code, p.Name, p.Type = t.get(i, "code"), t.get(i, "name"), Type(t.get(i, "type"))
-		p.ValidFrom = t.get(i, "valid_from")
+		p.ValidFrom, p.ShortName = t.get(i, "valid_from"), t.get(i, "short_name")
 		if p.ValidFrom == "" {
 			p.ValidFrom = OfficialListDate
 		}
@@ -211,6 +212,14 @@ func planUnits(t csvTable, existing map[string]Unit) ([]plannedUnit, []LineError
 				continue
 			}
 			byCode[p.Code] = p
+		}
+		if p.ShortName != "" && p.Type.Level() == Attached && p.parentCode != "" {
+			k := p.parentCode + "\x00" + p.ShortName
+			if prev, dup := byShort[k]; dup {
+				errs = append(errs, LineError{p.line, fmt.Sprintf("tên viết tắt %s trùng với dòng %d (cùng đơn vị cha %s)", p.ShortName, prev, p.parentCode)})
+				continue
+			}
+			byShort[k] = p.line
 		}
 		all = append(all, p)
 	}

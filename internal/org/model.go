@@ -27,6 +27,25 @@ const (
 	ResidentialGroup Type = "to-dan-pho"
 	Agency           Type = "co-quan"
 	Enterprise       Type = "doanh-nghiep"
+	// PartyBody is any body of the Party that issues or carries out documents:
+	// a committee (Tỉnh ủy, Đảng ủy xã, Đảng ủy khối), a Ban Cán sự Đảng, an
+	// advisory board (Ban Dân vận, Ban Tuyên giáo). One type, no sub-kind: the
+	// kinds differ by name and short name only, while what follows from the type
+	// is the same for all of them — the Party layout of their documents (Hướng
+	// dẫn 36-HD/VPTW: "ĐẢNG CỘNG SẢN VIỆT NAM", numbers "Số 09-CT/TU") and where
+	// they may sit (a province or commune, or under another Party body: the Ban
+	// Dân vận under the Tỉnh ủy that set it up).
+	PartyBody Type = "to-chuc-dang"
+	// MassOrg is the Fatherland Front or a mass organisation (Hội Nông dân, Hội
+	// Phụ nữ, Đoàn Thanh niên, Hội Cựu chiến binh, Công đoàn) of a province or
+	// commune (LDC 10/2022 Art 5(5), Luật MTTQ 2015 Art 1).
+	MassOrg Type = "mat-tran"
+	// Section is a phòng, ban or trung tâm inside an agency, a Party body or a
+	// mass organisation (the Phòng Hành chính – Tổ chức of a Văn phòng UBND).
+	// Departments (Sở) and offices (Văn phòng UBND) are Agency: they are state
+	// administrative agencies (LDC 10/2022 chapter III), as a school is, and the
+	// agency-head role already binds to that type.
+	Section Type = "phong-ban"
 )
 
 // Level is a type's place in the territorial hierarchy.
@@ -53,7 +72,13 @@ var typeInfo = map[Type]struct {
 	ResidentialGroup: {VillageLevel, "Tổ dân phố"},
 	Agency:           {Attached, "Cơ quan, đơn vị"},
 	Enterprise:       {Attached, "Doanh nghiệp"},
+	PartyBody:        {Attached, "Tổ chức Đảng"},
+	MassOrg:          {Attached, "Mặt trận, đoàn thể"},
+	Section:          {Attached, "Phòng, ban"},
 }
+
+// Types lists every type, territorial levels first (the order of reports).
+var Types = []Type{Province, City, Commune, Ward, SpecialZone, Village, ResidentialGroup, Agency, Enterprise, PartyBody, MassOrg, Section}
 
 // Valid reports whether t is a known type.
 func (t Type) Valid() bool { _, ok := typeInfo[t]; return ok }
@@ -74,7 +99,10 @@ var (
 // AllowedParent reports whether a unit of type child may sit under one of type
 // parent ("" for none): provinces are roots, communes under a province, villages
 // under a commune (two-tier local government from 01/07/2025: no district level),
-// agencies under any unit or agency, enterprises under a territorial unit.
+// agencies under a territorial unit or an agency (a centre of a Sở), enterprises
+// under a territorial unit, Party bodies under a province or commune (or another
+// Party body), the Front and mass organisations under a province or commune, and
+// sections under an agency, a Party body or a mass organisation.
 func AllowedParent(child, parent Type) bool {
 	switch child.Level() {
 	case ProvinceLevel:
@@ -86,11 +114,42 @@ func AllowedParent(child, parent Type) bool {
 	}
 	switch child {
 	case Agency:
-		return parent != "" && parent != Enterprise
+		return parent == Agency || territorialAbove(parent)
 	case Enterprise:
 		return parent != "" && parent.Level() != Attached
+	case PartyBody:
+		return parent == PartyBody || territorialAbove(parent)
+	case MassOrg:
+		return territorialAbove(parent)
+	case Section:
+		return parent == Agency || parent == PartyBody || parent == MassOrg
 	}
 	return false
+}
+
+// territorialAbove reports whether bodies may attach to a unit of type t: a
+// province or a commune (a village has no bodies of its own but its front work
+// group, which is the commune's).
+func territorialAbove(t Type) bool {
+	return t.Valid() && (t.Level() == ProvinceLevel || t.Level() == CommuneLevel)
+}
+
+// MaxShortName is the length limit of a short name, in letters.
+const MaxShortName = 12
+
+// ValidShortName reports whether s may be a unit's short name (tên viết tắt,
+// the part of a document's symbol that names its issuer: UBND, TU, BDVTU, SNV,
+// HĐND, VP, HCTC; Nghị định 30/2020/NĐ-CP Phụ lục I §II.4, Hướng dẫn
+// 36-HD/VPTW §3): 1–12 of the capital letters A–Z and Đ, digits and "&".
+func ValidShortName(s string) bool {
+	n := 0
+	for _, r := range s {
+		n++
+		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == 'Đ' || r == '&') {
+			return false
+		}
+	}
+	return n >= 1 && n <= MaxShortName
 }
 
 // DateLayout is the stored form of civil dates (valid_from, valid_to).
@@ -106,6 +165,7 @@ type Unit struct {
 	Code      string
 	Name      string
 	Type      Type
+	ShortName string // official short name in document symbols (UBND, TU, SNV); "" if none, unique among siblings
 	ParentID  int64
 	Path      string // "/id/…/id/" from the root down to this unit
 	Depth     int
@@ -160,6 +220,9 @@ func (u Unit) Validate() error {
 	}
 	if _, err := time.Parse(DateLayout, u.ValidFrom); err != nil {
 		f["valid_from"] = apperr.M("org.err.f.valid_from")
+	}
+	if u.ShortName != "" && !ValidShortName(u.ShortName) {
+		f["short_name"] = apperr.M("org.err.f.short_name", MaxShortName)
 	}
 	if len(f) > 0 {
 		return apperr.New(apperr.CodeInvalid, "org.err.unit_invalid").WithFields(f)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -91,7 +92,7 @@ func (s *Service) changeUnits(ctx context.Context, fn func(tx *sql.Tx) error) er
 }
 
 // ImportUnits loads an official list of units (columns code, name, type,
-// parent_code, optional valid_from) all or nothing: any bad line is reported in an
+// parent_code, optional valid_from and short_name) all or nothing: any bad line is reported in an
 // *ImportError with its line number and nothing is written. progress, if not nil,
 // is told how many units are written so far.
 func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(done, total int)) (ImportResult, error) {
@@ -107,6 +108,24 @@ func (s *Service) ImportUnits(ctx context.Context, r io.Reader, progress func(do
 			return err
 		}
 		plan, lineErrs := planUnits(t, placed)
+		if len(lineErrs) > 0 {
+			return &ImportError{Lines: lineErrs}
+		}
+		// A short name the file gives a body under a unit already in force must
+		// not be a sibling's (the file's own lines were compared by planUnits).
+		for _, p := range plan {
+			parent, ok := placed[p.parentCode]
+			if p.ShortName == "" || p.Type.Level() != Attached || !ok {
+				continue
+			}
+			taken, err := shortNameTaken(ctx, tx, parent.ID, p.ShortName, 0)
+			if err != nil {
+				return fmt.Errorf("short name: %w", err)
+			}
+			if taken {
+				lineErrs = append(lineErrs, LineError{p.line, fmt.Sprintf("tên viết tắt %s đã có ở một đơn vị khác trực thuộc %s", p.ShortName, p.parentCode)})
+			}
+		}
 		if len(lineErrs) > 0 {
 			return &ImportError{Lines: lineErrs}
 		}
@@ -179,8 +198,20 @@ func (s *Service) ImportHouseholds(ctx context.Context, villageCode string, r io
 	return res, nil
 }
 
+// Also is what a caller writes in the transaction of a change of units, after
+// it: the guard's audit record of the official who made it (org knows no
+// officials). before is the zero Unit for a new unit.
+type Also func(tx *sql.Tx, before, after Unit) error
+
 // CreateUnit adds one unit under parentID (0 for a province) and returns it.
 func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit, error) {
+	return s.CreateUnitWith(ctx, u, parentID, db.Idem{}, nil)
+}
+
+// CreateUnitWith is CreateUnit from a form: idem (scoped by the caller: its
+// action, account and unit) makes a repeated post answer the unit the first
+// one made, and also runs in the transaction.
+func (s *Service) CreateUnitWith(ctx context.Context, u Unit, parentID int64, idem db.Idem, also Also) (Unit, error) {
 	if u.ValidFrom == "" {
 		u.ValidFrom = s.db.Now().In(vietnam).Format(DateLayout)
 	}
@@ -204,14 +235,86 @@ func (s *Service) CreateUnit(ctx context.Context, u Unit, parentID int64) (Unit,
 		if parentID == 0 {
 			u.Depth = 0
 		}
-		err := insertUnits(ctx, tx, s.db, []Unit{u}, nil)
-		if db.IsUniqueViolation(err) {
-			return apperr.New(apperr.CodeConflict, "org.err.code_used", u.Code)
+		first, repeated, err := s.db.Once(ctx, tx, idem, func() (string, error) {
+			if err := s.checkShortName(ctx, tx, u, parentID, 0); err != nil {
+				return "", err
+			}
+			err := insertUnits(ctx, tx, s.db, []Unit{u}, nil)
+			if db.IsUniqueViolation(err) {
+				return "", apperr.New(apperr.CodeConflict, "org.err.code_used", u.Code)
+			}
+			if err == nil && also != nil {
+				err = also(tx, Unit{}, u)
+			}
+			return strconv.FormatInt(u.ID, 10), err
+		})
+		if err == nil && repeated {
+			var id int64
+			if id, err = db.ResultID(first); err == nil {
+				u, err = unitByID(ctx, tx, id)
+			}
 		}
 		return err
 	})
 	if err != nil {
 		return Unit{}, fmt.Errorf("create unit %q: %w", u.Name, err)
+	}
+	return u, nil
+}
+
+// checkShortName refuses a body's short name that a sibling in force (other
+// than exceptID) already has.
+func (s *Service) checkShortName(ctx context.Context, tx *sql.Tx, u Unit, parentID, exceptID int64) error {
+	if u.ShortName == "" || u.Type.Level() != Attached || parentID == 0 {
+		return nil
+	}
+	taken, err := shortNameTaken(ctx, tx, parentID, u.ShortName, exceptID)
+	if err != nil {
+		return fmt.Errorf("short name: %w", err)
+	}
+	if taken {
+		return apperr.New(apperr.CodeConflict, "org.err.short_name_used", u.ShortName).
+			WithFields(map[string]apperr.Msg{"short_name": apperr.M("org.err.f.short_name_used", u.ShortName)})
+	}
+	return nil
+}
+
+// SetUnit changes the name and the short name of a unit in force (the unit
+// register's edit form; a new name by a resolution is Reorganize).
+func (s *Service) SetUnit(ctx context.Context, id int64, name, shortName string) (Unit, error) {
+	return s.SetUnitWith(ctx, id, name, shortName, nil)
+}
+
+// SetUnitWith is SetUnit with also run in its transaction.
+func (s *Service) SetUnitWith(ctx context.Context, id int64, name, shortName string, also Also) (Unit, error) {
+	var u Unit
+	err := s.changeUnits(ctx, func(tx *sql.Tx) error {
+		var err error
+		if u, err = currentUnit(ctx, tx, id); err != nil {
+			return err
+		}
+		before := u
+		u.Name, u.ShortName = strings.TrimSpace(name), strings.TrimSpace(shortName)
+		if err := u.Validate(); err != nil {
+			return err
+		}
+		if err := s.checkShortName(ctx, tx, u, u.ParentID, u.ID); err != nil {
+			return err
+		}
+		moved, err := setUnitFields(ctx, tx, u.ID, u.Name, u.ShortName, s.db.NowMillis())
+		if err != nil {
+			return err
+		}
+		if !moved {
+			return apperr.New(apperr.CodeConflict, "org.err.unit_changed")
+		}
+		if also != nil {
+			return also(tx, before, u)
+		}
+		return nil
+	})
+	if err != nil {
+		return Unit{}, fmt.Errorf("set unit %d: %w", id, err)
 	}
 	return u, nil
 }

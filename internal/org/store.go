@@ -19,7 +19,7 @@ type Store struct{ db *db.DB }
 // NewStore returns a store on d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
-const unitCols = `id, coalesce(code, ''), name, type, coalesce(parent_id, 0), path, depth, valid_from, coalesce(valid_to, '')`
+const unitCols = `id, coalesce(code, ''), name, type, coalesce(short_name, ''), coalesce(parent_id, 0), path, depth, valid_from, coalesce(valid_to, '')`
 
 // current is the condition for units in force.
 const current = `valid_to is null`
@@ -28,7 +28,7 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanUnit(s scanner) (Unit, error) {
 	var u Unit
-	err := s.Scan(&u.ID, &u.Code, &u.Name, &u.Type, &u.ParentID, &u.Path, &u.Depth, &u.ValidFrom, &u.ValidTo)
+	err := s.Scan(&u.ID, &u.Code, &u.Name, &u.Type, &u.ShortName, &u.ParentID, &u.Path, &u.Depth, &u.ValidFrom, &u.ValidTo)
 	return u, err
 }
 
@@ -188,10 +188,10 @@ func (s *Store) CountByType(ctx context.Context) (map[Type]int, error) {
 func insertUnits(ctx context.Context, tx *sql.Tx, d *db.DB, us []Unit, progress func(done int)) error {
 	now := d.NowMillis()
 	return d.InsertBatches(ctx, tx, "units",
-		[]string{"id", "code", "name", "name_folded", "type", "parent_id", "path", "depth", "valid_from", "created_at", "updated_at"},
+		[]string{"id", "code", "name", "name_folded", "type", "short_name", "parent_id", "path", "depth", "valid_from", "created_at", "updated_at"},
 		len(us), func(i int) []any {
 			u := us[i]
-			return []any{u.ID, nullString(u.Code), u.Name, search.Fold(u.Name), string(u.Type), nullInt(u.ParentID), u.Path, u.Depth, u.ValidFrom, now, now}
+			return []any{u.ID, nullString(u.Code), u.Name, search.Fold(u.Name), string(u.Type), nullString(u.ShortName), nullInt(u.ParentID), u.Path, u.Depth, u.ValidFrom, now, now}
 		}, progress)
 }
 
@@ -366,6 +366,32 @@ func bumpUnitsVersion(ctx context.Context, tx *sql.Tx) error {
 func analyzeUnits(ctx context.Context, tx *sql.Tx) error {
 	_, err := tx.ExecContext(ctx, "analyze units")
 	return err
+}
+
+// shortNameTaken reports whether another body in force under parentID (not
+// exceptID) has the short name.
+func shortNameTaken(ctx context.Context, q querier, parentID int64, shortName string, exceptID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "select count(*) from units where parent_id = $1 and short_name = $2 and id <> $3 and "+current+" and type in "+attachedTypesSQL,
+		parentID, shortName, exceptID).Scan(&n)
+	return n > 0, err
+}
+
+// attachedTypesSQL is the list of the attached types as SQL: the bodies whose
+// short names differ among siblings, as in the index units_short_name (a new
+// attached type is added to both; TestAttachedTypesSQL checks this list).
+const attachedTypesSQL = `('co-quan', 'doanh-nghiep', 'to-chuc-dang', 'mat-tran', 'phong-ban')`
+
+// setUnitFields changes the name and short name of unit id; it reports whether
+// a unit in force moved.
+func setUnitFields(ctx context.Context, tx *sql.Tx, id int64, name, shortName string, now int64) (bool, error) {
+	res, err := tx.ExecContext(ctx, "update units set name = $1, name_folded = $2, short_name = $3, updated_at = $4 where id = $5 and "+current,
+		name, search.Fold(name), nullString(shortName), now, id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // closeUnit ends unit id's time in force on validTo.

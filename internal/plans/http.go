@@ -53,6 +53,9 @@ const ListSize = 100
 
 // RegisterRoutes adds the officials' pages of plans and tasks.
 func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) (*Handlers, error) {
+	if err := s.AddCatalog(planimport.Locales); err != nil { // the reader's errors and warnings, shown on the preview
+		return nil, err
+	}
 	if err := s.AddCatalog(assets); err != nil {
 		return nil, fmt.Errorf("plans catalog: %w", err)
 	}
