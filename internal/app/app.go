@@ -153,6 +153,8 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	// Evidence files of progress reports share the disclosures' folder (content-addressed).
 	a.Plans = plans.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"))
 	a.PlanImporter, a.PlanWriter = planReader{}, documents{}
+	// Steering committees keep their regulations and signed minutes beside the disclosures' files.
+	a.Steer = steering.NewService(d, a.Units, a.Auth.Guard(), filepath.Join(cfg.UploadsDir(), "files"))
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

@@ -34,6 +34,8 @@ Cách dùng / usage:
   danchu seed --demo [--db DSN]                               nạp dữ liệu mẫu / load demo data
   danchu import units FILE.csv [--db DSN]                     nhập danh mục đơn vị hành chính / import units
   danchu import households VILLAGE_CODE FILE.csv [--db DSN]   nhập sổ hộ gia đình của thôn / import households
+  danchu plan import --unit CODE [--body SHORTNAME] FILE      nhập kế hoạch (.txt, .md, .docx) / import a plan
+  danchu plan export --format docx|pdf --out FILE ID          xuất kế hoạch ra Word, PDF / export a plan
   danchu user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]
                                                               tạo tài khoản cán bộ, in đường liên kết kích hoạt / create an official
   danchu deadline --rule ID --from YYYY-MM-DD [--complex] [--remote] [--multi-site] [--extensions N] [--extended] [--calendar FILE]
@@ -68,6 +70,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runSeed(ctx, rest, stdout, stderr, getenv)
 	case "import":
 		err = runImport(ctx, rest, stdout, stderr, getenv)
+	case "plan":
+		err = runPlan(ctx, rest, stdout, stderr, getenv)
 	case "user":
 		err = runUser(ctx, rest, stdout, stderr, getenv)
 	case "verify":
@@ -151,6 +155,9 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func vietnamese(err error) string {
 	if strings.HasPrefix(apperr.KeyOf(err), "backup.") {
 		return backup.Message(err) // Vietnamese / English
+	}
+	if k := apperr.KeyOf(err); strings.HasPrefix(k, "plans.") || strings.HasPrefix(k, "planimport.") {
+		return planMessage(err)
 	}
 	if strings.HasPrefix(apperr.KeyOf(err), "auth.") {
 		return auth.Vietnamese(err)

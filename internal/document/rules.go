@@ -118,7 +118,7 @@ func RecipientLines(rs []Recipient) []string {
 func endLines(in []string, decorate func(string) string) []string {
 	var out []string
 	for _, s := range in {
-		s = strings.TrimRight(clean(s), ";,. ")
+		s = strings.TrimRight(clean(s), ";,.: ") // an opening that ends "…sau:" ends "." as the last basis
 		if s != "" {
 			out = append(out, decorate(s))
 		}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"io/fs"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -24,6 +25,9 @@ import (
 
 //go:embed templates locales
 var assets embed.FS
+
+// Catalog holds the room's messages (locales/), for the command line.
+func Catalog() fs.FS { return assets }
 
 // Importer reads a pasted plan into its parts (app wires planimport.Parse).
 type Importer interface {

@@ -19,6 +19,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/document"
 	"danchu/internal/legal"
+	"danchu/internal/org"
 	"danchu/internal/planimport"
 	"danchu/internal/search"
 )
@@ -550,4 +551,26 @@ type Draft struct {
 	ParentPlanID int64
 	Plan         Plan // header and content, from NewFromDraft and the form's corrections
 	Idem         db.Idem
+}
+
+// HeaderOf is the left header of a plan whose text carried none (a pasted
+// body without its header table): the issuing body in capitals and the body
+// above it (NĐ 30/2020/NĐ-CP Phụ lục I, Phần I, Mục II, khoản 3). A people's
+// committee issues for a province or commune ("ỦY BAN NHÂN DÂN …", nothing
+// above since 01/07/2025's two tiers); an agency or section sits under the
+// people's committee of its territory ("UBND …") or under the body it belongs
+// to; a Party body or the Front under a territorial unit prints no line above.
+func HeaderOf(issuer, parent org.Unit) (parentLine, issuerLine string) {
+	up := func(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+	if issuer.Type.Level() != org.Attached {
+		return "", "ỦY BAN NHÂN DÂN " + up(issuer.Name)
+	}
+	switch {
+	case parent.ID == 0:
+	case parent.Type.Level() == org.Attached:
+		parentLine = up(parent.Name)
+	case issuer.Type == org.Agency || issuer.Type == org.Section:
+		parentLine = "UBND " + up(parent.Name)
+	}
+	return parentLine, up(issuer.Name)
 }

@@ -337,3 +337,27 @@ func TestRemind(t *testing.T) {
 		}
 	})
 }
+
+// A plan pasted without its header gets its issuing unit's (NĐ 30 Phụ lục I).
+func TestHeaderOf(t *testing.T) {
+	hue := org.Unit{ID: 1, Name: "Thành phố Huế", Type: org.City}
+	vp := org.Unit{ID: 2, Name: "Văn phòng Ủy ban nhân dân thành phố", Type: org.Agency, ParentID: 1}
+	tu := org.Unit{ID: 3, Name: "Thành ủy Huế", Type: org.PartyBody, ParentID: 1}
+	for _, c := range []struct {
+		name           string
+		issuer, parent org.Unit
+		wantParent     string
+		wantIssuer     string
+	}{
+		{"a people's committee", hue, org.Unit{}, "", "ỦY BAN NHÂN DÂN THÀNH PHỐ HUẾ"},
+		{"an agency of the territory", vp, hue, "UBND THÀNH PHỐ HUẾ", "VĂN PHÒNG ỦY BAN NHÂN DÂN THÀNH PHỐ"},
+		{"a section of an agency", org.Unit{ID: 4, Name: "Phòng Hành chính – Tổ chức", Type: org.Section, ParentID: 2}, vp, "VĂN PHÒNG ỦY BAN NHÂN DÂN THÀNH PHỐ", "PHÒNG HÀNH CHÍNH – TỔ CHỨC"},
+		{"a Party committee", tu, hue, "", "THÀNH ỦY HUẾ"},
+		{"a body of the Party committee", org.Unit{ID: 5, Name: "Ban Cán sự Đảng Ủy ban nhân dân thành phố", Type: org.PartyBody, ParentID: 3}, tu, "THÀNH ỦY HUẾ", "BAN CÁN SỰ ĐẢNG ỦY BAN NHÂN DÂN THÀNH PHỐ"},
+	} {
+		p, i := plans.HeaderOf(c.issuer, c.parent)
+		if p != c.wantParent || i != c.wantIssuer {
+			t.Errorf("%s: HeaderOf = %q, %q; want %q, %q", c.name, p, i, c.wantParent, c.wantIssuer)
+		}
+	}
+}

@@ -90,6 +90,10 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 	if err := Check(&p); err != nil {
 		return Plan{}, err
 	}
+	if strings.TrimSpace(p.Doc.Issuer) == "" { // pasted without its header table: the issuing unit's
+		parent, _ := t.Unit(unit.ParentID)
+		p.Doc.Parent, p.Doc.Issuer = HeaderOf(unit, parent)
+	}
 	if p.ParentPlanID != 0 {
 		parent, err := s.planUnit(ctx, p.ParentPlanID)
 		if err != nil || parent == unit.ID || !t.Within(unit.ID, parent) {

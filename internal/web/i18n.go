@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net/http"
@@ -173,4 +174,25 @@ func switchLang(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 	http.Redirect(w, r, SafeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+}
+
+// Bilingual is a coded error as the command line prints it: its message in
+// Vietnamese, then in English ("… / …"), from the catalogs of fsys (each a
+// folder holding locales/vi.json and locales/en.json; the kernel's are
+// included). An error without a key found there is err.Error().
+func Bilingual(err error, fsys ...fs.FS) string {
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Msg.Key == "" {
+		return err.Error()
+	}
+	for _, f := range fsys {
+		c, cerr := LoadCatalog(f)
+		if cerr != nil {
+			continue
+		}
+		if _, ok := c[LangVI][e.Msg.Key]; ok {
+			return c.T(LangVI, e.Msg.Key, e.Msg.Args...) + " / " + c.T(LangEN, e.Msg.Key, e.Msg.Args...)
+		}
+	}
+	return err.Error()
 }
