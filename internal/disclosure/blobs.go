@@ -13,7 +13,5 @@ func (s *Service) BlobStore() *store.Blobs { return s.Blobs }
 // recorded size: what the orphan collector keeps and `danchu verify` expects
 // on disk.
 func (s *Service) BlobRefs(ctx context.Context) (store.Refs, error) {
-	refs := store.Refs{}
-	err := s.Store.blobRefs(ctx, func(sum string, size int64) { refs[sum] = size })
-	return refs, err
+	return s.Store.blobRefs(ctx)
 }

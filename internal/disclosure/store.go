@@ -10,6 +10,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/db"
+	store "danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/search"
@@ -524,19 +525,6 @@ func (s *Store) passOn(ctx context.Context, communeID, villageID int64, limit in
 // blobRefs calls each with every stored file the rows reference (every
 // version's, withdrawn and archived ones included: the record keeps them)
 // and the size recorded for it.
-func (s *Store) blobRefs(ctx context.Context, each func(sum string, size int64)) error {
-	rows, err := s.db.QueryContext(ctx, "select distinct sha256, size from disclosure_files")
-	if err != nil {
-		return fmt.Errorf("referenced files: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sum string
-		var size int64
-		if err := rows.Scan(&sum, &size); err != nil {
-			return err
-		}
-		each(sum, size)
-	}
-	return rows.Err()
+func (s *Store) blobRefs(ctx context.Context) (store.Refs, error) {
+	return store.QueryRefs(ctx, s.db, "select distinct sha256, size from disclosure_files")
 }

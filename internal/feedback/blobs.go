@@ -14,7 +14,5 @@ func (s *Service) BlobStore() *files.Blobs { return s.Photos }
 // thumbnail is kept): what the orphan collector keeps and `danchu verify`
 // expects on disk.
 func (s *Service) BlobRefs(ctx context.Context) (files.Refs, error) {
-	refs := files.Refs{}
-	err := s.Store.blobRefs(ctx, func(sum string, size int64) { refs[sum] = size })
-	return refs, err
+	return s.Store.blobRefs(ctx)
 }

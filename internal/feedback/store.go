@@ -592,19 +592,6 @@ func (s *Store) itemsOfAuthor(ctx context.Context, authorID int64, limit int) ([
 
 // blobRefs calls each with every stored photo the rows reference (merged and
 // closed items' included) and the size recorded for it.
-func (s *Store) blobRefs(ctx context.Context, each func(sum string, size int64)) error {
-	rows, err := s.db.QueryContext(ctx, "select distinct sha256, size from feedback_photos")
-	if err != nil {
-		return fmt.Errorf("referenced photos: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sum string
-		var size int64
-		if err := rows.Scan(&sum, &size); err != nil {
-			return err
-		}
-		each(sum, size)
-	}
-	return rows.Err()
+func (s *Store) blobRefs(ctx context.Context) (files.Refs, error) {
+	return files.QueryRefs(ctx, s.db, "select distinct sha256, size from feedback_photos")
 }

@@ -56,9 +56,7 @@ func (s *Service) BlobStore() *files.Blobs { return s.Blobs }
 
 // BlobRefs is every evidence file a report references, with its recorded size.
 func (s *Service) BlobRefs(ctx context.Context) (files.Refs, error) {
-	refs := files.Refs{}
-	err := s.Store.blobRefs(ctx, func(sum string, size int64) { refs[sum] = size })
-	return refs, err
+	return s.Store.blobRefs(ctx)
 }
 
 // unitInForce is a unit in force of the tree.

@@ -10,6 +10,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/db"
 	"danchu/internal/document"
+	"danchu/internal/files"
 	"danchu/internal/legal"
 )
 
@@ -546,21 +547,8 @@ func markNoted(ctx context.Context, tx *sql.Tx, column string, ids []int64) erro
 }
 
 // blobRefs calls each with every evidence file the reports reference.
-func (s *Store) blobRefs(ctx context.Context, each func(sum string, size int64)) error {
-	rows, err := s.db.QueryContext(ctx, "select distinct sha256, size from plan_report_files")
-	if err != nil {
-		return fmt.Errorf("referenced files: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sum string
-		var size int64
-		if err := rows.Scan(&sum, &size); err != nil {
-			return err
-		}
-		each(sum, size)
-	}
-	return rows.Err()
+func (s *Store) blobRefs(ctx context.Context) (files.Refs, error) {
+	return files.QueryRefs(ctx, s.db, "select distinct sha256, size from plan_report_files")
 }
 
 // reportFile finds a file of a report of an assignment.

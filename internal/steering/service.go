@@ -49,9 +49,7 @@ func (s *Service) BlobStore() *store.Blobs { return s.Blobs }
 // BlobRefs is every stored file a committee or a meeting references, with
 // its recorded size (the orphan collector and `danchu verify`).
 func (s *Service) BlobRefs(ctx context.Context) (store.Refs, error) {
-	refs := store.Refs{}
-	err := s.Store.blobRefs(ctx, func(sum string, size int64) { refs[sum] = size })
-	return refs, err
+	return s.Store.blobRefs(ctx)
 }
 
 // unit returns the unit in force with id, after the guard let a in.

@@ -352,20 +352,7 @@ func updateMeeting(ctx context.Context, tx *sql.Tx, m Meeting, version int, now 
 }
 
 // blobRefs calls each with every stored file a committee or meeting references.
-func (s *Store) blobRefs(ctx context.Context, each func(sum string, size int64)) error {
-	rows, err := s.db.QueryContext(ctx, `select regulation_sha256, regulation_size from steering_committees where regulation_sha256 is not null
+func (s *Store) blobRefs(ctx context.Context) (store.Refs, error) {
+	return store.QueryRefs(ctx, s.db, `select regulation_sha256, regulation_size from steering_committees where regulation_sha256 is not null
 		union all select minutes_sha256, minutes_size from steering_meetings where minutes_sha256 is not null`)
-	if err != nil {
-		return fmt.Errorf("steering file references: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sum string
-		var size int64
-		if err := rows.Scan(&sum, &size); err != nil {
-			return err
-		}
-		each(sum, size)
-	}
-	return rows.Err()
 }
