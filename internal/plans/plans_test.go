@@ -386,3 +386,25 @@ func TestVillageNeitherIssuesNorIsAssigned(t *testing.T) {
 		}
 	})
 }
+
+// The legal bases (căn cứ) come from a form field of their own: each line
+// and their number are bounded as every other text of a plan is.
+func TestCheckBases(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		bases []string
+	}{
+		{"one line too long", []string{"Căn cứ " + strings.Repeat("Luật ", plans.MaxText/5+1)}},
+		{"too many lines", strings.Split(strings.Repeat("Căn cứ Luật Thực hiện dân chủ ở cơ sở;\n", plans.MaxBases+1), "\n")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := plans.NewFromDraft(7, handDraft())
+			p.Doc.Bases, p.Bases = tc.bases, strings.Join(tc.bases, "\n")
+			apperrtest.Want(t, plans.Check(&p), apperr.CodeInvalid, "Phần căn cứ")
+		})
+	}
+	p := plans.NewFromDraft(7, handDraft())
+	if err := plans.Check(&p); err != nil {
+		t.Errorf("the hand draft's bases refused: %v", err)
+	}
+}
