@@ -114,9 +114,22 @@ func planIssuer(ctx context.Context, a *App, code, body string) (org.Unit, error
 	}
 	// Any body attached below the unit (Ban Cán sự Đảng sits under the Tỉnh ủy),
 	// not a territorial unit below it (every commune is "UBND").
+	// A body reached through a commune below (its own MTTQ, its VP) is that
+	// commune's: every unit between the body and u must itself be attached.
+	attachedTo := func(b org.Unit) bool {
+		for p, ok := t.Unit(b.ParentID); ok; p, ok = t.Unit(p.ParentID) {
+			if p.ID == u.ID {
+				return true
+			}
+			if p.Type.Level() != org.Attached {
+				return false
+			}
+		}
+		return false
+	}
 	var found []org.Unit
 	for _, b := range t.Descendants(u.ID) {
-		if b.Type.Level() == org.Attached && b.Current() && strings.EqualFold(b.ShortName, body) {
+		if b.Type.Level() == org.Attached && b.Current() && strings.EqualFold(b.ShortName, body) && attachedTo(b) {
 			found = append(found, b)
 		}
 	}

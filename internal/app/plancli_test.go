@@ -44,6 +44,9 @@ func TestPlanCommands(t *testing.T) {
 		{"000", "BCS", "13 sections, 13 tasks, 4 recipients"},
 		{"002", "VP", "15 sections, 12 tasks, 6 recipients"},
 		{"004", "TU", "8 sections, 12 tasks, 9 recipients"},
+		// The province's Front, though the demo commune's Front is also "MTTQ":
+		// the body attached to the unit, not one under a commune below it.
+		{"003", "MTTQ", "7 sections, 7 tasks, 0 recipients"},
 	} {
 		code, out, errs := run(t, ctx, "plan", "import", dbf, data, "--unit", "46", "--body", c.body, seed(c.seed))
 		m := last.FindStringSubmatch(out)
@@ -62,6 +65,9 @@ func TestPlanCommands(t *testing.T) {
 		{"not a plan", []string{"plan", "import", dbf, data, "--unit", "46", writeText(t, dir, "bad.txt", "xin chào\nhẹn gặp lại\n")}, 2, "dòng 1"},
 		{"not UTF-8", []string{"plan", "import", dbf, data, "--unit", "46", writeText(t, dir, "latin1.txt", "K\xc9 HO\xc0CH\n")}, 2, "latin1.txt"},
 		{"no such body", []string{"plan", "import", dbf, data, "--unit", "46", "--body", "XYZ", seed("000")}, 2, "XYZ"},
+		{"a village", []string{"plan", "import", dbf, data, "--unit", "19885-01", writeText(t, dir, "thon.txt", "KẾ HOẠCH\nThực hiện dân chủ năm 2026\nI. MỤC ĐÍCH\n1. Tuyên truyền\n")}, 2, "không ban hành kế hoạch"},
+		{"a directory", []string{"plan", "import", dbf, data, "--unit", "46", dir}, 2, "directory"},
+		{"endless input", []string{"plan", "import", dbf, data, "--unit", "46", "/dev/zero"}, 2, "2 MB"},
 		{"no such unit", []string{"plan", "import", dbf, data, "--unit", "999999", seed("000")}, 2, "999999"},
 		{"no unit", []string{"plan", "import", dbf, data, seed("000")}, 2, "usage"},
 		{"no such plan", []string{"plan", "export", dbf, data, "--format", "pdf", "--out", filepath.Join(dir, "none.pdf"), "12345"}, 2, "12345"},

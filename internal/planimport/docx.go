@@ -219,20 +219,20 @@ func (n numbering_) label(counters map[string][]int, numID string, ilvl int) str
 	return s
 }
 
+// formatNumber writes v as Word's level format does; a Roman level only up
+// to XXXIX, the numerals the reader knows (a list's start is the file's: a
+// huge one would be that many X's), in figures beyond.
 func formatNumber(format string, v int) string {
-	switch format {
-	case "upperRoman":
+	roman := v >= 1 && v <= 39
+	switch {
+	case format == "upperRoman" && roman:
 		return toRoman(v)
-	case "lowerRoman":
+	case format == "lowerRoman" && roman:
 		return strings.ToLower(toRoman(v))
-	case "lowerLetter":
-		if v >= 1 && v <= 26 {
-			return string(rune('a' + v - 1))
-		}
-	case "upperLetter":
-		if v >= 1 && v <= 26 {
-			return string(rune('A' + v - 1))
-		}
+	case format == "lowerLetter" && v >= 1 && v <= 26:
+		return string(rune('a' + v - 1))
+	case format == "upperLetter" && v >= 1 && v <= 26:
+		return string(rune('A' + v - 1))
 	}
 	return strconv.Itoa(v)
 }

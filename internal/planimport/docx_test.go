@@ -198,3 +198,29 @@ func must(w io.Writer, err error) io.Writer {
 	}
 	return w
 }
+
+// A list whose start is huge (<w:start w:val="999999999999"/>) must not be
+// written out as that many X's (memory without bound): beyond the numerals
+// the reader knows (I–XXXIX) a Roman level prints its number in figures.
+func TestDOCXHugeRomanStart(t *testing.T) {
+	doc := `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` +
+		`<w:p><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p><w:p><w:r><w:t>Về thực hiện dân chủ ở cơ sở năm 2026</w:t></w:r></w:p>` +
+		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>MỤC ĐÍCH</w:t></w:r></w:p>` +
+		`<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr><w:r><w:t>NHIỆM VỤ</w:t></w:r></w:p></w:body></w:document>`
+	numbering := `<w:numbering xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:abstractNum w:abstractNumId="10"><w:lvl w:ilvl="0"><w:start w:val="5000000"/><w:numFmt w:val="upperRoman"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>
+<w:num w:numId="1"><w:abstractNumId w:val="10"/></w:num></w:numbering>`
+	file := makeDOCX(t, doc, numbering)
+	text, err := docxText(bytes.NewReader(file), int64(len(file)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(text, "XXXXX") || !strings.Contains(text, "5000000. MỤC ĐÍCH") || !strings.Contains(text, "5000001. NHIỆM VỤ") || len(text) > 500 {
+		t.Errorf("text of %d bytes: %.200q", len(text), text)
+	}
+	for v, want := range map[int]string{1: "I", 4: "IV", 39: "XXXIX", 40: "40", -3: "-3"} {
+		if got := formatNumber("upperRoman", v); got != want {
+			t.Errorf("formatNumber(upperRoman, %d) = %q, want %q", v, got, want)
+		}
+	}
+}

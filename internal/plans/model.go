@@ -92,6 +92,7 @@ const (
 	MaxTargets = 200
 	MaxReport  = 5000
 	MaxFiles   = 10
+	MaxBases   = 100 // lines of legal bases (căn cứ)
 	// MaxUploadBytes bounds a progress report's form with its files (each file
 	// is also held to the store's MaxFile), as disclosure's forms.
 	MaxUploadBytes = 110 << 20
@@ -355,6 +356,13 @@ func Check(p *Plan) error {
 	}
 	if len(p.Doc.Body) > MaxBlocks || len(p.Tasks) > MaxTasks || len(p.Targets) > MaxTargets {
 		return apperr.New(apperr.CodeInvalid, "plans.err.too_big", MaxBlocks, MaxTasks)
+	}
+	bases := len(p.Doc.Bases) > MaxBases || utf8.RuneCountInString(p.Bases) > MaxBases*MaxText
+	for _, b := range p.Doc.Bases {
+		bases = bases || utf8.RuneCountInString(b) > MaxText
+	}
+	if bases {
+		return apperr.New(apperr.CodeInvalid, "plans.err.bases", MaxBases, MaxText).Mark("bases")
 	}
 	for i, b := range p.Doc.Body {
 		if utf8.RuneCountInString(b.Text) > 20000 {

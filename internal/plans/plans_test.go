@@ -361,3 +361,50 @@ func TestHeaderOf(t *testing.T) {
 		}
 	}
 }
+
+// A village (thôn, tổ dân phố) is a self-governing community, not a body that
+// issues plans or is given a task (it has no people's committee and its head
+// holds no plan.report): it neither issues a plan nor takes an assignment.
+func TestVillageNeitherIssuesNorIsAssigned(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		village, err := f.units.UnitByCode(ctx, "19885-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Create(ctx, f.commune, plans.Draft{UnitID: village.ID, Plan: plans.NewFromDraft(village.ID, handDraft())})
+		apperrtest.Want(t, err, apperr.CodeInvalid, "Thôn, tổ dân phố không ban hành kế hoạch")
+		if n := db.Count(t, d, "select count(*) from plans"); n != 0 {
+			t.Errorf("a village's plan stored: %d plans", n)
+		}
+		p := f.create(t, f.hue, f.province, handDraft(), 0)
+		_, err = f.svc.Assign(ctx, f.province, p.Tasks[0].ID, plans.Targeting{Units: []int64{f.danDien.ID, village.ID}})
+		apperrtest.Want(t, err, apperr.CodeInvalid, "Không thể giao nhiệm vụ cho Thôn Đông Phước")
+		if n := db.Count(t, d, "select count(*) from plan_assignments"); n != 0 {
+			t.Errorf("a refused assignment left %d rows", n)
+		}
+	})
+}
+
+// The legal bases (căn cứ) come from a form field of their own: each line
+// and their number are bounded as every other text of a plan is.
+func TestCheckBases(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		bases []string
+	}{
+		{"one line too long", []string{"Căn cứ " + strings.Repeat("Luật ", plans.MaxText/5+1)}},
+		{"too many lines", strings.Split(strings.Repeat("Căn cứ Luật Thực hiện dân chủ ở cơ sở;\n", plans.MaxBases+1), "\n")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := plans.NewFromDraft(7, handDraft())
+			p.Doc.Bases, p.Bases = tc.bases, strings.Join(tc.bases, "\n")
+			apperrtest.Want(t, plans.Check(&p), apperr.CodeInvalid, "Phần căn cứ")
+		})
+	}
+	p := plans.NewFromDraft(7, handDraft())
+	if err := plans.Check(&p); err != nil {
+		t.Errorf("the hand draft's bases refused: %v", err)
+	}
+}

@@ -83,6 +83,9 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 	if err := s.guard.Can(ctx, a, auth.ManagePlans, unit.ID); err != nil {
 		return Plan{}, err
 	}
+	if unit.Type.Level() == org.VillageLevel { // a self-governing community: no people's committee issues for it, its head holds no plan role
+		return Plan{}, apperr.New(apperr.CodeInvalid, "plans.err.village_issuer")
+	}
 	p := d.Plan
 	p.UnitID, p.ParentPlanID = unit.ID, d.ParentPlanID
 	if err := Check(&p); err != nil {
@@ -184,7 +187,8 @@ func (s *Service) ParentChoices(ctx context.Context, unit org.Unit) ([]Item, err
 // Assign gives a task to units below the plan's issuer: every unit of the
 // types named (every commune of the province) and the units listed. A unit
 // already assigned keeps its assignment; a unit outside the issuer's subtree
-// is refused. It returns how many assignments it made.
+// or a village (whose head holds no plan.report) is refused. It returns how
+// many assignments it made.
 func (s *Service) Assign(ctx context.Context, a *auth.Actor, taskID int64, to Targeting) (int, error) {
 	planID, err := s.taskPlan(ctx, taskID)
 	if err != nil {
@@ -213,7 +217,7 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, taskID int64, to Ta
 	}
 	for _, id := range to.Units {
 		u, ok := t.Unit(id)
-		if !ok || !u.Current() || !t.Within(id, issuer) {
+		if !ok || !u.Current() || !t.Within(id, issuer) || u.Type.Level() == org.VillageLevel {
 			name := fmt.Sprint(id)
 			if ok {
 				name = u.Name
