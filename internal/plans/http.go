@@ -411,8 +411,9 @@ func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		pp.Tasks = append(pp.Tasks, row)
 	}
 	if t, err := h.units.Tree(r.Context()); err == nil {
-		for _, u := range t.Descendants(d.Plan.UnitID) {
-			if u.Type.Level() == org.CommuneLevel || (u.Type == org.Agency && u.ParentID == d.Plan.UnitID) {
+		scope := Territory(t, d.Plan.UnitID)
+		for _, u := range t.Descendants(scope) {
+			if u.ID != d.Plan.UnitID && (u.Type.Level() == org.CommuneLevel || (u.Type.Level() == org.Attached && u.ParentID == scope)) {
 				pp.Lower = append(pp.Lower, u)
 			}
 		}

@@ -582,3 +582,20 @@ func HeaderOf(issuer, parent org.Unit) (parentLine, issuerLine string) {
 	}
 	return parentLine, up(issuer.Name)
 }
+
+// Territory is the unit below which a plan's tasks may be given and whose
+// plans may implement it: the issuer itself when it is a province or commune;
+// for a body attached to one — a Party committee, a department, the office of
+// the people's committee, the Front, the issuers of the seed documents — the
+// province or commune it belongs to, whose communes and bodies carry out its
+// plans (Chỉ thị 09-CT/TU asks "các huyện, thành phố" and their bodies).
+func Territory(t *org.Tree, issuer int64) int64 {
+	u, ok := t.Unit(issuer)
+	for ok && u.Type.Level() == org.Attached {
+		u, ok = t.Unit(u.ParentID)
+	}
+	if !ok {
+		return issuer
+	}
+	return u.ID
+}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -407,4 +408,43 @@ func TestCheckBases(t *testing.T) {
 	if err := plans.Check(&p); err != nil {
 		t.Errorf("the hand draft's bases refused: %v", err)
 	}
+}
+
+// A plan issued by a body attached to the province (the seeds' issuers: a
+// department, the Party committee, the office) is carried out in the
+// province: its tasks go to the province's communes, not to another
+// province's, nor back to the issuer; a commune's plan may implement it.
+func TestBodyPlanReachesItsTerritory(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		if _, err := f.units.ImportUnits(ctx, strings.NewReader("code,name,type,parent_code\n46-SNV,Sở Nội vụ,co-quan,46\n"), nil); err != nil {
+			t.Fatal(err)
+		}
+		so, err := f.units.UnitByCode(ctx, "46-SNV")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := f.create(t, so, f.province, handDraft(), 0)
+		n, err := f.svc.Assign(ctx, f.province, p.Tasks[0].ID, plans.Targeting{Types: []string{string(org.Commune), string(org.Ward)}})
+		if err != nil || n != 2 {
+			t.Fatalf("every commune of the province: %d assignments, %v; want 2 (Đan Điền, Phú Xuân)", n, err)
+		}
+		for _, bad := range []org.Unit{f.other, so} {
+			_, err := f.svc.Assign(ctx, f.province, p.Tasks[0].ID, plans.Targeting{Units: []int64{bad.ID}})
+			apperrtest.Want(t, err, apperr.CodeInvalid, bad.Name)
+		}
+		if n := db.Count(t, d, "select count(*) from plan_assignments"); n != 2 {
+			t.Errorf("%d assignments after the refusals, want 2", n)
+		}
+		choices, err := f.svc.ParentChoices(ctx, f.danDien)
+		if err != nil || !slices.ContainsFunc(choices, func(it plans.Item) bool { return it.ID == p.ID }) {
+			t.Fatalf("the commune's parent choices %+v (%v) lack the department's plan", choices, err)
+		}
+		impl := handDraft()
+		impl.Doc.Number = "12/KH-UBND"
+		if c := f.create(t, f.danDien, f.commune, impl, p.ID); c.ParentPlanID != p.ID {
+			t.Errorf("the commune's plan implements %d, want %d", c.ParentPlanID, p.ID)
+		}
+	})
 }

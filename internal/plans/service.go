@@ -97,7 +97,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 	}
 	if p.ParentPlanID != 0 {
 		parent, err := s.planUnit(ctx, p.ParentPlanID)
-		if err != nil || parent == unit.ID || !t.Within(unit.ID, parent) {
+		if err != nil || parent == unit.ID || !t.Within(unit.ID, Territory(t, parent)) {
 			return Plan{}, apperr.New(apperr.CodeInvalid, "plans.err.parent").Mark("parent")
 		}
 	}
@@ -168,15 +168,26 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Plan, error
 	return findPlan(ctx, s.db, id)
 }
 
-// ParentChoices lists the plans of the units above unit that a new plan may implement.
+// ParentChoices lists the plans a new plan of unit may implement: those of
+// the units above it and of the bodies attached to them (the Tỉnh ủy's
+// directive, the Sở's plan), and — for an attached body — of its own
+// territory and that territory's other bodies (Territory).
 func (s *Service) ParentChoices(ctx context.Context, unit org.Unit) ([]Item, error) {
-	anc, err := s.units.Ancestors(ctx, unit)
+	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var ids []int64
-	for _, u := range anc {
-		ids = append(ids, u.ID)
+	for _, a := range t.Ancestors(unit.ID) {
+		if a.ID == unit.ID || a.Type.Level() == org.Attached {
+			continue
+		}
+		ids = append(ids, a.ID)
+		for _, b := range t.Descendants(a.ID) {
+			if b.ID != unit.ID && b.Type.Level() == org.Attached && Territory(t, b.ID) == a.ID {
+				ids = append(ids, b.ID)
+			}
+		}
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -184,11 +195,12 @@ func (s *Service) ParentChoices(ctx context.Context, unit org.Unit) ([]Item, err
 	return s.PlansOfUnits(ctx, ids, 200)
 }
 
-// Assign gives a task to units below the plan's issuer: every unit of the
-// types named (every commune of the province) and the units listed. A unit
-// already assigned keeps its assignment; a unit outside the issuer's subtree
-// or a village (whose head holds no plan.report) is refused. It returns how
-// many assignments it made.
+// Assign gives a task to units of the plan's territory (Territory: the
+// issuer, or the province or commune an issuing body belongs to): every unit
+// of the types named (every commune of the province) and the units listed. A
+// unit already assigned keeps its assignment; the issuer itself, a unit
+// outside the territory or a village (whose head holds no plan.report) is
+// refused. It returns how many assignments it made.
 func (s *Service) Assign(ctx context.Context, a *auth.Actor, taskID int64, to Targeting) (int, error) {
 	planID, err := s.taskPlan(ctx, taskID)
 	if err != nil {
@@ -206,9 +218,10 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, taskID int64, to Ta
 		return 0, err
 	}
 	var units []int64
-	seen := map[int64]bool{}
+	seen := map[int64]bool{issuer: true} // a plan's tasks go to others than its issuer
+	scope := Territory(t, issuer)
 	if len(to.Types) > 0 {
-		for _, u := range t.Descendants(issuer) {
+		for _, u := range t.Descendants(scope) {
 			if slices.Contains(to.Types, string(u.Type)) && !seen[u.ID] {
 				seen[u.ID] = true
 				units = append(units, u.ID)
@@ -217,7 +230,7 @@ func (s *Service) Assign(ctx context.Context, a *auth.Actor, taskID int64, to Ta
 	}
 	for _, id := range to.Units {
 		u, ok := t.Unit(id)
-		if !ok || !u.Current() || !t.Within(id, issuer) || u.Type.Level() == org.VillageLevel {
+		if !ok || !u.Current() || id == issuer || !t.Within(id, scope) || u.Type.Level() == org.VillageLevel {
 			name := fmt.Sprint(id)
 			if ok {
 				name = u.Name
