@@ -93,7 +93,11 @@ func runPlanImport(ctx context.Context, args []string, stdout, stderr io.Writer,
 	fmt.Fprintln(stdout, strings.Join(nonEmpty(saved.Doc.Kind, saved.Number, saved.Summary), " — "))
 	fmt.Fprintf(stdout, "đơn vị ban hành / issuer: %s\n", issuer.Name)
 	for _, w := range d.Warnings {
-		fmt.Fprintf(stdout, "cần xem lại / check: dòng %d: %s\n", w.Line, web.Bilingual(apperr.New(apperr.CodeInvalid, w.Msg.Key, w.Msg.Args...), planimport.Locales))
+		msg, ok := web.BilingualMsg(w.Msg, planimport.Locales)
+		if !ok {
+			msg = w.Text
+		}
+		fmt.Fprintf(stdout, "cần xem lại / check: dòng %d: %s\n", w.Line, msg)
 	}
 	fmt.Fprintf(stdout, "plan %d: %d sections, %d tasks, %d recipients\n", saved.ID, sections, len(saved.Tasks), len(saved.Doc.Recipients))
 	return nil

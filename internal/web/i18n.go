@@ -178,21 +178,32 @@ func switchLang(w http.ResponseWriter, r *http.Request) {
 
 // Bilingual is a coded error as the command line prints it: its message in
 // Vietnamese, then in English ("… / …"), from the catalogs of fsys (each a
-// folder holding locales/vi.json and locales/en.json; the kernel's are
-// included). An error without a key found there is err.Error().
+// folder holding locales/vi.json and locales/en.json). An error without a key
+// found there is err.Error().
 func Bilingual(err error, fsys ...fs.FS) string {
 	var e *apperr.Error
-	if !errors.As(err, &e) || e.Msg.Key == "" {
-		return err.Error()
-	}
-	for _, f := range fsys {
-		c, cerr := LoadCatalog(f)
-		if cerr != nil {
-			continue
-		}
-		if _, ok := c[LangVI][e.Msg.Key]; ok {
-			return c.T(LangVI, e.Msg.Key, e.Msg.Args...) + " / " + c.T(LangEN, e.Msg.Key, e.Msg.Args...)
+	if errors.As(err, &e) {
+		if s, ok := BilingualMsg(e.Msg, fsys...); ok {
+			return s
 		}
 	}
 	return err.Error()
+}
+
+// BilingualMsg is Bilingual of a message (a warning, not an error); ok is
+// false when no catalog of fsys has its key.
+func BilingualMsg(m apperr.Msg, fsys ...fs.FS) (string, bool) {
+	if m.Key == "" {
+		return "", false
+	}
+	for _, f := range fsys {
+		c, err := LoadCatalog(f)
+		if err != nil {
+			continue
+		}
+		if _, ok := c[LangVI][m.Key]; ok {
+			return c.T(LangVI, m.Key, m.Args...) + " / " + c.T(LangEN, m.Key, m.Args...), true
+		}
+	}
+	return "", false
 }
