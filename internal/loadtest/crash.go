@@ -912,7 +912,9 @@ func Orphans(ctx context.Context, dsn, uploads string) (orphans, temps int, err 
 	}
 	defer d.Close()
 	used := map[string]bool{}
-	for _, q := range []string{"select sha256 from disclosure_files", "select sha256 from feedback_photos", "select minutes_sha256 from matters"} {
+	for _, q := range []string{"select sha256 from disclosure_files", "select sha256 from feedback_photos", "select minutes_sha256 from matters",
+		"select sha256 from plan_report_files", "select regulation_sha256 from steering_committees where regulation_sha256 is not null",
+		"select minutes_sha256 from steering_meetings where minutes_sha256 is not null"} {
 		if err := scanAll(ctx, d, q, nil, func(r *sql.Rows) error {
 			var s string
 			err := r.Scan(&s)
