@@ -30,7 +30,7 @@ func startDemo(t *testing.T) (*app.App, demo.Seeded) {
 		t.Fatal(err)
 	}
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans})
 	if err != nil {
 		t.Fatal(err)
 	}
