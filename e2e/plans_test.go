@@ -169,7 +169,7 @@ func TestPlanJourney(t *testing.T) {
 	step(t, xa, "open the task", chromedp.Click(chromedp.CSS(`ul.units a[href^="/quan-tri/nhiem-vu/"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[name="status"][value="in-progress"]`)))
 	step(t, xa, "fill the report", chromedp.Click(chromedp.CSS(`input[name="status"][value="in-progress"]`)),
-		chromedp.SetValue(chromedp.CSS(`input[name="percent"]`), "60"),
+		chromedp.SendKeys(chromedp.CSS(`input[name="percent"]`), "60"),
 		chromedp.SendKeys(chromedp.CSS(`textarea[name="text"]`), "Đã xây dựng dự thảo kế hoạch của xã, đang lấy ý kiến."),
 		chromedp.SetUploadFiles(chromedp.CSS(`input[name="files"]`), []string{evidence}))
 	step(t, xa, "send the report", submitAndWait(`textarea[name="text"]`, `p.flash.ok`))
