@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"danchu/internal/app"
 	"danchu/internal/config"
@@ -30,7 +31,7 @@ func startDemo(t *testing.T) (*app.App, demo.Seeded) {
 		t.Fatal(err)
 	}
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +90,70 @@ func TestDemoPages(t *testing.T) {
 			}
 			shot := must(chromedp.Run(ctx, chromedp.FullScreenshot(100)))(t)
 			saveShot(t, fmt.Sprintf("demo-%s-%dx%d.png", p.name, size[0], size[1]), shot)
+		}
+	}
+
+	// Signed in: the province's plans and the dashboard of its plan given to
+	// every commune; Đan Điền's tasks and the one it has done, with its evidence.
+	bg := context.Background()
+	province, err := a.Units.UnitByCode(bg, demo.ProvinceCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commune, err := a.Units.UnitByCode(bg, demo.CommuneCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bcs, err := a.Units.UnitByCode(bg, demo.ProvinceCode+"-BCS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issued, err := a.Plans.UnitPlans(bg, province.ID, 0, 10)
+	if err != nil || len(issued) != 1 {
+		t.Fatalf("the province's plans: %v %v", issued, err)
+	}
+	mine, err := a.Plans.UnitAssignments(bg, commune.ID, 0, 10)
+	if err != nil || len(mine) != 1 {
+		t.Fatalf("Đan Điền's tasks: %v %v", mine, err)
+	}
+	for _, who := range []struct {
+		email string
+		pages []struct{ name, path, want string }
+	}{
+		{"tinh@danchu.demo", []struct{ name, path, want string }{
+			{"plans", province.OfficeURL("ke-hoach"), "05/KH-UBND"},
+			{"plans-party-body", bcs.OfficeURL("ke-hoach"), "162-KH/BCS"},
+			{"plan-dashboard", fmt.Sprintf("/quan-tri/ke-hoach/%d", issued[0].ID), "1 trên 40"},
+		}},
+		{"xa@danchu.demo", []struct{ name, path, want string }{
+			{"commune-tasks", commune.OfficeURL("nhiem-vu"), "Đã hoàn thành"},
+			{"commune-task", fmt.Sprintf("/quan-tri/nhiem-vu/%d", mine[0].ID), "ke-hoach-12-KH-UBND"},
+		}},
+	} {
+		off := browserFor(t, 2*time.Minute)
+		officialSignInAs(t, off, base, who.email)
+		for _, p := range who.pages {
+			for _, size := range [][2]int64{{360, 740}, {1280, 800}} {
+				err := chromedp.Do(off,
+					chromedp.EmulateViewport(size[0], size[1]),
+					chromedp.Navigate(base+p.path),
+					chromedp.WaitVisible(chromedp.CSS(`main`)),
+				)
+				if err != nil {
+					t.Fatalf("%s: %v", p.path, err)
+				}
+				text := must(chromedp.Run(off, chromedp.Text(chromedp.CSS(`main`))))(t)
+				if !strings.Contains(text, p.want) {
+					t.Errorf("%s lacks %q", p.path, p.want)
+				}
+				if size[0] == 360 {
+					if w := must(chromedp.Run(off, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))(t); w > 360 {
+						t.Errorf("%s is %d px wide on a 360 px phone", p.path, w)
+					}
+					accessible(t, off, p.path)
+				}
+				saveShot(t, fmt.Sprintf("demo-%s-%dx%d.png", p.name, size[0], size[1]), must(chromedp.Run(off, chromedp.FullScreenshot(100)))(t))
+			}
 		}
 	}
 }

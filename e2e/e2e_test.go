@@ -64,8 +64,14 @@ func startAppWith(t *testing.T, logs io.Writer, set func(*config.Config)) (*app.
 	return a, cancel
 }
 
-// browser starts headless Chromium with a phone-sized window.
+// browser starts headless Chromium with a phone-sized window, for 90 s.
 func browser(t *testing.T) context.Context {
+	t.Helper()
+	return browserFor(t, 90*time.Second)
+}
+
+// browserFor is browser for a journey that needs longer than 90 s.
+func browserFor(t *testing.T, limit time.Duration) context.Context {
 	t.Helper()
 	path := os.Getenv("DANCHU_CHROMIUM")
 	if path == "" {
@@ -85,7 +91,7 @@ func browser(t *testing.T) context.Context {
 	)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancelT := context.WithTimeout(ctx, limit)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	return ctx
 }

@@ -34,6 +34,7 @@ type seeded struct {
 	feedback                         string   // the tracking code
 	feedbackID                       string   // the back-office item
 	steering                         []string // the commune's steering committee: its pages (back office)
+	plans                            []string // the commune's plan: its list, the plan, its task, the assignment, the village's tasks (back office)
 }
 
 // seedLongTitles fills the demo commune through its own forms: a disclosure, a
@@ -120,6 +121,35 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 		t.Fatalf("steering meeting: %d", code)
 	}
 	s.steering = []string{sc, sc + "/lich-su", sc + "/quy-che", sc + "/hop", h.Get("Location")}
+
+	// The commune's plan, imported through its form, its task given to the village.
+	pl := commune.OfficeURL("ke-hoach")
+	text := "ỦY BAN NHÂN DÂN\nXÃ ĐAN ĐIỀN\nSố: 30/KH-UBND\nĐan Điền, ngày 05 tháng 01 năm 2027\n\nKẾ HOẠCH\n" + title + "\n\n" +
+		"I. MỤC ĐÍCH, YÊU CẦU " + longWord + "\nBảo đảm " + longWord + ".\n\nII. NHIỆM VỤ\n1. Thôn Đông Phước tổ chức hội nghị " + longWord + " trước ngày 30/6/2027.\n\n" +
+		"Nơi nhận:\n- " + longWord + ";\n- Lưu: VT.\n\nTM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH\n\nNguyễn " + longWord + "\n"
+	if code, body, _ := off.Post(pl, pl+"/doc", url.Values{"text": {text}}); code != http.StatusOK || !strings.Contains(body, "30/KH-UBND") {
+		t.Fatalf("plan preview: %d %s", code, body)
+	}
+	code, body, h = off.Post(pl, pl, url.Values{"text": {text}, "kind": {"ke-hoach"}, "number": {"30/KH-UBND"}, "style": {"state"}, "date": {"2027-01-05"},
+		"place": {"Đan Điền"}, "summary": {title}, "bases": {longWord}})
+	if code != http.StatusSeeOther {
+		t.Fatalf("plan save: %d %s", code, body)
+	}
+	plan := h.Get("Location")
+	_, page, _ = off.Get(plan)
+	task := regexp.MustCompile(`/quan-tri/ke-hoach/\d+/nhiem-vu/\d+`).FindString(page)
+	if task == "" {
+		t.Fatalf("the plan has no task: %s", page)
+	}
+	if code, body, _ := off.Post(plan, task+"/giao", url.Values{"units": {fmt.Sprint(village.ID)}}); code != http.StatusSeeOther {
+		t.Fatalf("assign: %d %s", code, body)
+	}
+	_, page, _ = off.Get(task)
+	assignment := regexp.MustCompile(`/quan-tri/nhiem-vu/\d+`).FindString(page)
+	if assignment == "" {
+		t.Fatalf("the task has no assignee: %s", page)
+	}
+	s.plans = []string{pl, plan, task, assignment, village.OfficeURL("nhiem-vu")}
 	return s
 }
 
@@ -177,6 +207,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		"/quan-tri" + s.disclosure,
 	}
 	office = append(office, s.steering...)
+	office = append(office, s.plans...)
 	visit := func(path string) {
 		t.Helper()
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady("body")); err != nil {

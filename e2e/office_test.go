@@ -83,8 +83,11 @@ func TestOfficeHomeAndProvinceTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Satisfaction is the last column: most first, and the communes without ratings ("—") at the end.
-	col := must(chromedp.Run(tinh, chromedp.Evaluate[[]string](`[...document.querySelectorAll("table.figures tbody tr")].map(r => r.lastElementChild.textContent)`)))(t)
+	// Satisfaction, found by its heading (the plans' column follows it): most first, and the communes without ratings ("—") at the end.
+	col := must(chromedp.Run(tinh, chromedp.Evaluate[[]string](`(() => {
+		const i = [...document.querySelectorAll("table.figures thead th")].findIndex(th => th.querySelector('a[href*="sort=hai-long"]'));
+		return [...document.querySelectorAll("table.figures tbody tr")].map(r => r.children[i].textContent);
+	})()`)))(t)
 	if len(col) < 2 || col[0] == "—" || col[len(col)-1] != "—" {
 		t.Errorf("satisfaction, most first: %q", col)
 	}

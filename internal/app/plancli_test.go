@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"danchu/internal/db"
+	"danchu/internal/demo"
 	"danchu/internal/planimport"
 )
 
@@ -37,18 +38,21 @@ func TestPlanCommands(t *testing.T) {
 	}
 	last := regexp.MustCompile(`(?m)^plan (\d+): (\d+) sections, (\d+) tasks, (\d+) recipients\n\z`)
 	ids := map[string]string{}
+	// The demo's province bodies already issued these seeds (a number and
+	// symbol is taken once per issuer): 000 and 004 go to the demo commune's
+	// Party committee, 002 (no number) to the province's office again.
 	for _, c := range []struct {
-		seed, body string
-		want       string // sections, tasks, recipients (planimport's TestSeeds counted them from the text)
+		seed, unit, body string
+		want             string // sections, tasks, recipients (planimport's TestSeeds counted them from the text)
 	}{
-		{"000", "BCS", "13 sections, 13 tasks, 4 recipients"},
-		{"002", "VP", "15 sections, 12 tasks, 6 recipients"},
-		{"004", "TU", "8 sections, 12 tasks, 9 recipients"},
+		{"000", demo.CommuneCode, "ĐU", "13 sections, 13 tasks, 4 recipients"},
+		{"002", "46", "VP", "15 sections, 12 tasks, 6 recipients"},
+		{"004", demo.CommuneCode, "ĐU", "8 sections, 12 tasks, 9 recipients"},
 		// The province's Front, though the demo commune's Front is also "MTTQ":
 		// the body attached to the unit, not one under a commune below it.
-		{"003", "MTTQ", "7 sections, 7 tasks, 0 recipients"},
+		{"003", "46", "MTTQ", "7 sections, 7 tasks, 0 recipients"},
 	} {
-		code, out, errs := run(t, ctx, "plan", "import", dbf, data, "--unit", "46", "--body", c.body, seed(c.seed))
+		code, out, errs := run(t, ctx, "plan", "import", dbf, data, "--unit", c.unit, "--body", c.body, seed(c.seed))
 		m := last.FindStringSubmatch(out)
 		if code != 0 || m == nil || !strings.Contains(m[0], c.want) {
 			t.Fatalf("import %s: exit %d, out %q, err %q; want a last line with %q", c.seed, code, out, errs, c.want)
@@ -61,7 +65,7 @@ func TestPlanCommands(t *testing.T) {
 		code     int
 		contains string
 	}{
-		{"imported twice", []string{"plan", "import", dbf, data, "--unit", "46", "--body", "BCS", seed("000")}, 1, "162-KH/BCS"},
+		{"imported twice", []string{"plan", "import", dbf, data, "--unit", demo.CommuneCode, "--body", "ĐU", seed("000")}, 1, "162-KH/BCS"},
 		{"not a plan", []string{"plan", "import", dbf, data, "--unit", "46", writeText(t, dir, "bad.txt", "xin chào\nhẹn gặp lại\n")}, 2, "dòng 1"},
 		{"not UTF-8", []string{"plan", "import", dbf, data, "--unit", "46", writeText(t, dir, "latin1.txt", "K\xc9 HO\xc0CH\n")}, 2, "latin1.txt"},
 		{"no such body", []string{"plan", "import", dbf, data, "--unit", "46", "--body", "XYZ", seed("000")}, 2, "XYZ"},

@@ -41,7 +41,7 @@ func seed(t *testing.T, d *db.DB) (*app.App, demo.Seeded) {
 }
 
 func services(a *app.App) demo.Services {
-	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer}
+	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans}
 }
 
 func unit(t *testing.T, a *app.App, code string) org.Unit {
@@ -312,6 +312,59 @@ func TestSeedShowsEveryState(t *testing.T) {
 		if ms, err := a.Steer.Meetings(ctx, c.ID); err != nil || len(ms) != 1 || len(ms[0].Attendees) != 4 || ms[0].Conclusions == "" {
 			t.Errorf("meetings %+v, %v", ms, err)
 		}
+
+		// Plans: the seeds issued by the province's bodies, the province's own
+		// plan assigned to every commune (one done with evidence, one in
+		// progress, one late), and Đan Điền's plan implementing it.
+		if sum.Plans != 5 {
+			t.Errorf("%d plans issued", sum.Plans)
+		}
+		for _, sp := range demo.SeedPlans {
+			items, err := a.Plans.UnitPlans(ctx, unit(t, a, demo.ProvinceCode+"-"+sp.Body).ID, 0, 10)
+			if err != nil || len(items) != 1 {
+				t.Errorf("plans of %s: %+v, %v", sp.Body, items, err)
+			}
+		}
+		issued, err := a.Plans.UnitPlans(ctx, province.ID, 0, 10)
+		if err != nil || len(issued) != 1 || issued[0].Number != "05/KH-UBND" {
+			t.Fatalf("the province's plans: %+v, %v", issued, err)
+		}
+		in, err := a.Auth.SignIn(ctx, "tinh@danchu.demo", demo.Password, "127.0.0.1", "test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, tinh, err := a.Auth.Session(ctx, in.Token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		dash, err := a.Plans.Dashboard(ctx, tinh, issued[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		communes := 0
+		tree, _ := a.Units.Tree(ctx)
+		for _, u := range tree.Descendants(province.ID) {
+			if u.Type.Level() == org.CommuneLevel {
+				communes++
+			}
+		}
+		tp := dash.Tasks[0]
+		if tp.Assigned != communes || tp.Done != 1 || tp.InProgress != 1 || tp.Late != 1 || dash.WithPlan != 1 {
+			t.Errorf("dashboard: %d communes; first task %+v; %d with their own plan", communes, tp, dash.WithPlan)
+		}
+		mine, err := a.Plans.UnitAssignments(ctx, commune.ID, 0, 10)
+		if err != nil || len(mine) != 1 || mine[0].Status != "done" {
+			t.Fatalf("Đan Điền's assignments: %+v, %v", mine, err)
+		}
+		if _, f, err := a.Plans.ReportFile(ctx, tinh, mine[0].ID, reportOf(t, a, mine[0].ID), 1); err != nil {
+			t.Errorf("the evidence file: %v", err)
+		} else {
+			f.Close()
+		}
+		lateOnes, err := a.Plans.UnitAssignments(ctx, unit(t, a, demo.LateCommuneCode).ID, 0, 10)
+		if err != nil || len(lateOnes) != 1 || !lateOnes[0].Late(today) {
+			t.Errorf("the late commune's assignment: %+v, %v", lateOnes, err)
+		}
 	})
 }
 
@@ -368,4 +421,14 @@ func TestSeedAnyDay(t *testing.T) {
 func lastDays() feedback.RequestFilter {
 	now := time.Now()
 	return feedback.RequestFilter{Start: now.AddDate(0, 0, -89).UnixMilli(), End: now.Add(time.Hour).UnixMilli()}
+}
+
+// reportOf is the latest report of an assignment, which must carry a file.
+func reportOf(t *testing.T, a *app.App, assignment int64) int64 {
+	t.Helper()
+	rs, err := a.Plans.Reports(context.Background(), assignment)
+	if err != nil || len(rs) == 0 || len(rs[0].Files) != 1 || rs[0].Files[0].ContentType != "application/pdf" {
+		t.Fatalf("reports of %d: %+v, %v", assignment, rs, err)
+	}
+	return rs[0].ID
 }

@@ -24,6 +24,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/plans"
 	"danchu/internal/steering"
 )
 
@@ -49,6 +50,7 @@ type Services struct {
 	Decide   *decision.Service
 	Feedback *feedback.Service
 	Steer    *steering.Service // nil: no steering committee in the demo
+	Plans    *plans.Service    // nil: no plans in the demo
 }
 
 // Commune is what the demo gave one commune.
@@ -68,6 +70,7 @@ type Seeded struct {
 	Citizens []string
 	// What the story left where a visitor can see it.
 	Disclosures, Consultations, Matters, Feedback int
+	Plans                                         int   // plans issued (the province's bodies, the province, Đan Điền)
 	OpenVote                                      int64 // the online vote taking ballots
 	OpenConsultation, ClosedConsultation          int64
 }
@@ -126,6 +129,7 @@ func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 		box: notify.NewOutbox(s.DB, mail, mail, "", slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	st.run(first, second)
 	st.steering()
+	st.plans()
 	if st.err != nil {
 		return out, fmt.Errorf("demo story: %w", st.err)
 	}

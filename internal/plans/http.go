@@ -610,6 +610,9 @@ func (h *Handlers) assignmentRender(w http.ResponseWriter, r *http.Request, a *a
 	p.X, p.Unit, p.Issuer, p.Late, p.Next, p.May, p.Statuses = x, name(x.UnitID), name(x.PlanUnitID), x.Late(today), x.NextDue(today), h.svc.MayReport(r.Context(), a, x), Statuses
 	if p.Values == nil {
 		p.Values = map[string]string{"status": x.Status, "percent": strconv.Itoa(x.Percent)}
+		if x.Percent == 0 { // an empty box to type in, not a 0 to type after
+			p.Values["percent"] = ""
+		}
 	}
 	h.web.RenderStatus(w, r, h.pages["assignment"], status, x.TaskTitle, p)
 }
