@@ -34,7 +34,7 @@ type seeded struct {
 	feedback                         string   // the tracking code
 	feedbackID                       string   // the back-office item
 	steering                         []string // the commune's steering committee: its pages (back office)
-	plans                            []string // the commune's plan: its list, the plan, its task, the assignment, the village's tasks (back office)
+	plans                            []string // the commune's plan: its list, the plan, its task, the assignment, the Front's tasks (back office)
 }
 
 // seedLongTitles fills the demo commune through its own forms: a disclosure, a
@@ -122,7 +122,9 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	}
 	s.steering = []string{sc, sc + "/lich-su", sc + "/quy-che", sc + "/hop", h.Get("Location")}
 
-	// The commune's plan, imported through its form, its task given to the village.
+	// The commune's plan, imported through its form, its task given to the
+	// commune's Front (a village head reports no tasks: plans.Assign refuses it).
+	front, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-MTTQ")
 	pl := commune.OfficeURL("ke-hoach")
 	text := "ỦY BAN NHÂN DÂN\nXÃ ĐAN ĐIỀN\nSố: 30/KH-UBND\nĐan Điền, ngày 05 tháng 01 năm 2027\n\nKẾ HOẠCH\n" + title + "\n\n" +
 		"I. MỤC ĐÍCH, YÊU CẦU " + longWord + "\nBảo đảm " + longWord + ".\n\nII. NHIỆM VỤ\n1. Thôn Đông Phước tổ chức hội nghị " + longWord + " trước ngày 30/6/2027.\n\n" +
@@ -141,7 +143,7 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	if task == "" {
 		t.Fatalf("the plan has no task: %s", page)
 	}
-	if code, body, _ := off.Post(plan, task+"/giao", url.Values{"units": {fmt.Sprint(village.ID)}}); code != http.StatusSeeOther {
+	if code, body, _ := off.Post(plan, task+"/giao", url.Values{"units": {fmt.Sprint(front.ID)}}); code != http.StatusSeeOther {
 		t.Fatalf("assign: %d %s", code, body)
 	}
 	_, page, _ = off.Get(task)
@@ -149,7 +151,7 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 	if assignment == "" {
 		t.Fatalf("the task has no assignee: %s", page)
 	}
-	s.plans = []string{pl, plan, task, assignment, village.OfficeURL("nhiem-vu")}
+	s.plans = []string{pl, plan, task, assignment, front.OfficeURL("nhiem-vu")}
 	return s
 }
 
