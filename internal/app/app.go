@@ -275,10 +275,11 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	// The open data page and catalogue: each room lends its datasets.
-	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback}); err != nil {
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans}); err != nil {
 		return nil, err
 	}
-	if err := org.RegisterRoutes(s, a.Units); err != nil {
+	// A province's and a commune's pages link the rooms' public pages of them.
+	if err := org.RegisterRoutes(s, a.Units, a.Plans); err != nil {
 		return nil, err
 	}
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {
