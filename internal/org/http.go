@@ -207,11 +207,11 @@ type unitPage struct {
 	ChildKind  string // message key naming the children
 	Households int
 	IsVillage  bool
-	BoardURL   string // the unit's disclosure board (communes and villages)
-	ConsultURL string // its consultations (communes)
-	DecideURL  string // what its households decide (communes)
-	FeedURL    string // feedback and petitions (communes)
-	OpenData   string // its open data (/du-lieu-mo: communes and provinces)
+	BoardURL   string     // the unit's disclosure board (communes and villages)
+	ConsultURL string     // its consultations (communes)
+	DecideURL  string     // what its households decide (communes)
+	FeedURL    string     // feedback and petitions (communes)
+	OpenData   string     // its open data (/du-lieu-mo: communes and provinces)
 	Rooms      []web.Link // the other rooms' pages of the unit (Room)
 	// The commune's calendar (internal/calendar): the .ics address, the same as
 	// webcal:// for a phone to subscribe, and in full to paste elsewhere.
