@@ -152,6 +152,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
 	// Evidence files of progress reports share the disclosures' folder (content-addressed).
 	a.Plans = plans.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"))
+	a.Audit.Vouch("plan.", a.Plans.RecordCheck())
 	a.PlanImporter, a.PlanWriter = planReader{}, documents{}
 	// Steering committees keep their regulations and signed minutes beside the disclosures' files.
 	a.Steer = steering.NewService(d, a.Units, a.Auth.Guard(), filepath.Join(cfg.UploadsDir(), "files"))

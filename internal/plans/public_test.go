@@ -139,6 +139,20 @@ func TestPublicPlans(t *testing.T) {
 			_, err := f.svc.PublicPlan(ctx, c.territory, c.id)
 			apperrtest.Want(t, err, apperr.CodeNotFound, "Không tìm thấy")
 		}
+		// danchu verify: each entry matches its plan; a plan altered behind the service's back does not.
+		f.rec.Vouch("plan.", f.svc.RecordCheck())
+		if n, _, err := f.rec.Verify(ctx); err != nil || n < 2 {
+			t.Errorf("verify: %d entries, %v", n, err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update plans set summary = 'Khác' where id = $1", p.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.rec.Verify(ctx); err == nil || !strings.Contains(err.Error(), "differs from the record") {
+			t.Errorf("verify after the plan was altered: %v", err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update plans set summary = $1 where id = $2", p.Summary, p.ID); err != nil {
+			t.Fatal(err)
+		}
 		ds, err := f.svc.Datasets(ctx, f.hue)
 		if err != nil || len(ds) != 1 || ds[0].Key != "plans" || ds[0].UpdatedAt == 0 {
 			t.Errorf("datasets %+v, %v", ds, err)

@@ -167,8 +167,7 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 // transaction that saves it: what it is, who issued it, its tasks and the
 // SHA-256 of its document's content, and its public page.
 func (s *Service) published(ctx context.Context, tx *sql.Tx, t *org.Tree, p Plan) error {
-	doc, err := json.Marshal(docParts{Parent: p.Doc.Parent, Issuer: p.Doc.Issuer, Bases: p.Doc.Bases, Body: p.Doc.Body,
-		Recipients: p.Doc.Recipients, Signature: p.Doc.Signature})
+	doc, err := docSum(p)
 	if err != nil {
 		return err
 	}
@@ -177,7 +176,17 @@ func (s *Service) published(ctx context.Context, tx *sql.Tx, t *org.Tree, p Plan
 	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: p.UnitID, Kind: "plan.published", ObjectType: "plan", ObjectID: fmt.Sprint(p.ID),
 		Summary: what + ": " + p.Summary},
 		map[string]any{"id": fmt.Sprint(p.ID), "kind": p.Kind, "number": p.Number, "title": p.Summary, "date": dateText(p.Date),
-			"issuer": issuer.Name, "tasks": len(p.Tasks), "doc_sha256": audit.Sum(string(doc)), "url": PublicURL(t, p.UnitID, p.ID)})
+			"issuer": issuer.Name, "tasks": len(p.Tasks), "doc_sha256": doc, "url": PublicURL(t, p.UnitID, p.ID)})
+}
+
+// docSum is the SHA-256 of a plan's document content (body, bases, recipients, signature) as the record holds it.
+func docSum(p Plan) (string, error) {
+	b, err := json.Marshal(docParts{Parent: p.Doc.Parent, Issuer: p.Doc.Issuer, Bases: p.Doc.Bases, Body: p.Doc.Body,
+		Recipients: p.Doc.Recipients, Signature: p.Doc.Signature})
+	if err != nil {
+		return "", err
+	}
+	return audit.Sum(string(b)), nil
 }
 
 // summary is what the audit log hashes of a plan.
