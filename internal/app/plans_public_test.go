@@ -161,6 +161,9 @@ func TestPublicPlanPages(t *testing.T) {
 			r.Done+r.InProgress+r.NotStarted+r.Late != assigned || r.URL != pub {
 			t.Errorf("the province plan's row %+v", r)
 		}
+		if _, page, _ := visitor.Get("/minh-bach"); strings.Count(page, "Công khai kế hoạch") != 3 {
+			t.Errorf("the public record page shows %d published plans, want 3", strings.Count(page, "Công khai kế hoạch"))
+		}
 		if code, _, _ := visitor.Get("/api/v1/units/" + demo.CommuneCode + "-01/plans"); code != http.StatusNotFound {
 			t.Errorf("a village's plans: %d", code)
 		}
