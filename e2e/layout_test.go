@@ -35,6 +35,7 @@ type seeded struct {
 	feedbackID                       string   // the back-office item
 	steering                         []string // the commune's steering committee: its pages (back office)
 	plans                            []string // the commune's plan: its list, the plan, its task, the assignment, the Front's tasks (back office)
+	publicPlan                       string   // the same plan's public page
 }
 
 // seedLongTitles fills the demo commune through its own forms: a disclosure, a
@@ -152,6 +153,8 @@ func seedLongTitles(t *testing.T, a *app.App) seeded {
 		t.Fatalf("the task has no assignee: %s", page)
 	}
 	s.plans = []string{pl, plan, task, assignment, front.OfficeURL("nhiem-vu")}
+	// A people's committee's plan is public once saved: its public page.
+	s.publicPlan = "/xa/" + demo.CommuneCode + "/ke-hoach/" + strings.TrimPrefix(plan, "/quan-tri/ke-hoach/")
 	return s
 }
 
@@ -199,7 +202,7 @@ func TestPagesFitAPhone(t *testing.T) {
 		s.disclosure, "/xa/" + demo.CommuneCode + "/cong-khai", s.consultation, "/xa/" + demo.CommuneCode + "/lay-y-kien",
 		s.matter, s.matter + "/bien-ban", "/xa/" + demo.CommuneCode + "/quyet-dinh", "/minh-bach",
 		"/phan-anh/" + s.feedback, "/xa/" + demo.CommuneCode + "/phan-anh", "/xa/" + demo.CommuneCode + "/phan-anh/thong-ke",
-		"/du-lieu-mo", "/du-lieu-mo?xa=" + demo.CommuneCode,
+		"/du-lieu-mo", "/du-lieu-mo?xa=" + demo.CommuneCode, "/xa/" + demo.CommuneCode + "/ke-hoach", s.publicPlan,
 	}
 	office := []string{
 		"/quan-tri", fmt.Sprintf("/quan-tri/don-vi/%d/nhat-ky", s.commune), fmt.Sprintf("/quan-tri/don-vi/%d/so-cong-khai", s.commune),

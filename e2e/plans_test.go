@@ -206,6 +206,19 @@ func TestPlanJourney(t *testing.T) {
 	if !regexp.MustCompile(`Xã Đan Điền\s*Đang thực hiện\s*60`).MatchString(assignees) {
 		t.Errorf("the task's assignees do not show Đan Điền's progress: %q", assignees)
 	}
+
+	// A visitor, not signed in, reads the province's public plans (the demo's
+	// 05/KH-UBND is public once issued) and one of them, with its progress.
+	visitor := browserFor(t, 2*time.Minute)
+	if err := chromedp.Do(visitor, chromedp.Navigate(base+"/tinh/"+demo.ProvinceCode+"/ke-hoach"), chromedp.WaitVisible(chromedp.CSS(`ul.units a`))); err != nil {
+		t.Fatal(err) // the first action on a browser's own context starts it (not step's shorter one)
+	}
+	shots(t, visitor, "plan-public-list", `ul.units`, true)
+	step(t, visitor, "public plan", chromedp.Click(chromedp.CSS(`ul.units a`)), chromedp.WaitVisible(chromedp.CSS(`table.list`)))
+	shots(t, visitor, "plan-public", `table.list`, true)
+	if text := must(chromedp.Run(visitor, chromedp.Text(chromedp.CSS(`main`))))(t); !strings.Contains(text, "lượt giao việc") || strings.Contains(text, "du-thao") {
+		t.Errorf("the public plan page: %q", text)
+	}
 }
 
 // shots checks the current page at 360×740 and 1280×800: no sideways scroll,

@@ -24,6 +24,7 @@ import (
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
 	"danchu/internal/opendata"
+	"danchu/internal/plans"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 
@@ -169,6 +170,7 @@ func TestAPIContract(t *testing.T) {
 			base + commune + "/disclosure-register", base + commune + "/consultations", base + commune + "/decisions",
 			base + commune + "/feedback-stats", base + province + "/feedback-stats", base + commune + "/feedback-hotspots",
 			base + province + "/feedback-hotspots", base + commune + "/datasets", base + province + "/datasets",
+			base + commune + "/plans", base + province + "/plans",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -230,6 +232,9 @@ func TestAPIContract(t *testing.T) {
 			{base + province + "/disclosures", "not_found", "", 404},
 			{base + province + "/disclosure-register", "not_found", "", 404},
 			{base + village + "/datasets", "not_found", "", 404},
+			{base + village + "/plans", "not_found", "", 404},
+			{base + "99999/plans", "not_found", "", 404},
+			{base + province + "/plans?cursor=abc", "invalid", "cursor", 400},
 		} {
 			_, b := c.call(e.path, e.status)
 			var body web.APIErrorBody
@@ -317,6 +322,8 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + "46/feedback-stats", "FeedbackStatsRow", web.Columns[feedback.StatsRow]()},
 			{base + "46/feedback-hotspots", "FeedbackHotSpotRow", web.Columns[feedback.SpotRow]()},
 			{base + demo.CommuneCode + "/datasets", "DatasetRow", web.Columns[opendata.DatasetRow]()},
+			{base + "46/plans", "PlanRow", web.Columns[plans.PlanRow]()},
+			{base + demo.CommuneCode + "/plans", "PlanRow", web.Columns[plans.PlanRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -395,8 +402,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

@@ -152,6 +152,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Feedback = feedback.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "photos"))
 	// Evidence files of progress reports share the disclosures' folder (content-addressed).
 	a.Plans = plans.NewService(d, a.Units, a.Auth.Guard(), a.Audit, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"))
+	a.Audit.Vouch("plan.", a.Plans.RecordCheck())
 	a.PlanImporter, a.PlanWriter = planReader{}, documents{}
 	// Steering committees keep their regulations and signed minutes beside the disclosures' files.
 	a.Steer = steering.NewService(d, a.Units, a.Auth.Guard(), filepath.Join(cfg.UploadsDir(), "files"))
@@ -275,10 +276,11 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	// The open data page and catalogue: each room lends its datasets.
-	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback}); err != nil {
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans}); err != nil {
 		return nil, err
 	}
-	if err := org.RegisterRoutes(s, a.Units); err != nil {
+	// A province's and a commune's pages link the rooms' public pages of them.
+	if err := org.RegisterRoutes(s, a.Units, a.Plans); err != nil {
 		return nil, err
 	}
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {

@@ -87,6 +87,13 @@ func TestOrphanFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		evidence, err := a.Plans.BlobRefs(ctx) // the plans' evidence files share the disclosures' folder
+		if err != nil {
+			t.Fatal(err)
+		}
+		for sum, size := range evidence {
+			refsDocs[sum] = size
+		}
 		if len(refsDocs) == 0 || len(refsPhotos) == 0 || seeded != len(refsDocs)+len(refsPhotos) {
 			t.Fatalf("demo: %d files on disk, %d attachments and %d photos referenced", seeded, len(refsDocs), len(refsPhotos))
 		}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -23,6 +24,7 @@ import (
 	"danchu/internal/disclosure"
 	"danchu/internal/feedback"
 	"danchu/internal/org"
+	"danchu/internal/plans"
 	"danchu/internal/web/webtest"
 )
 
@@ -359,11 +361,35 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 			t.Fatalf("reopen: %d", code)
 		}
 
+		// The commune's plan (public once saved), its task given to the Front, reported with an internal note and evidence.
+		draft, _ := fakeImporter{}.Parse("07/KH-UBND\n")
+		plan, err := a.Plans.Create(ctx, offActor, plans.Draft{UnitID: commune.ID, Plan: plans.NewFromDraft(commune.ID, draft)})
+		if err != nil || !plan.Public() {
+			t.Fatalf("the commune's plan: %v", err)
+		}
+		front, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-MTTQ")
+		if _, err := a.Plans.Assign(ctx, offActor, plan.Tasks[0].ID, plans.Targeting{Units: []int64{front.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		given, err := a.Plans.UnitAssignments(ctx, front.ID, 0, 1)
+		if err != nil || len(given) != 1 {
+			t.Fatalf("the Front's assignment: %v", err)
+		}
+		if _, err := a.Plans.Report(ctx, offActor, given[0].ID, plans.Report{Status: plans.InProgress, Percent: 30, Text: "Ghi chú nội bộ trong báo cáo"},
+			[]plans.Upload{{Name: "bang-chung-rieng.pdf", R: bytes.NewReader(pdfBytes)}}); err != nil {
+			t.Fatal(err)
+		}
+		units, err := a.Units.Tree(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		publicPlan := plans.PublicURL(units, commune.ID, plan.ID)
+
 		// A staff-only board (an agency's, Art 46) with a disclosure and a consultation.
 		staffDisclosure, staffConsultation := staffOnly(t, a, commune)
 
 		secrets := []string{"Trần Văn Kín", "0912000333", "0912 000 333", "0911 222 333", "Kín Đáo", "Mô tả riêng tư", "Nhận xét riêng",
-			"Lý do riêng", "0987 654 321", "Ghi chú nội bộ", "xa@danchu.demo", "127.0.0.1",
+			"Lý do riêng", "0987 654 321", "Ghi chú nội bộ", "xa@danchu.demo", "127.0.0.1", "bang-chung-rieng",
 			fmt.Sprint(it.AuthorID), fmt.Sprint(offActor.AccountID), staffDisclosure, staffConsultation}
 		visitor := webtest.New(t, srv.URL)
 		xa, tinh := "/xa/"+demo.CommuneCode, "/tinh/46"
@@ -375,13 +401,14 @@ func TestPublicPagesRevealNoPersonalData(t *testing.T) {
 			"/open311/v2/discovery.json", "/open311/v2/services.json",
 			"/minh-bach", "/minh-bach.json", "/minh-bach/1",
 			xa + "/lay-y-kien", consultation, xa + "/quyet-dinh", xa + "/cong-khai", xa + "/cong-khai.atom", xa + "/cong-khai/luu-tru", xa + "/lich.ics",
-			"/cong-khai/tim?q=quy", "/healthz", "/readyz", "/du-lieu-mo", "/du-lieu-mo?xa=" + demo.CommuneCode, "/du-lieu-mo?tinh=46"}
+			"/cong-khai/tim?q=quy", "/healthz", "/readyz", "/du-lieu-mo", "/du-lieu-mo?xa=" + demo.CommuneCode, "/du-lieu-mo?tinh=46",
+			xa + "/ke-hoach", tinh + "/ke-hoach", publicPlan}
 		// Every list of the JSON API, as JSON and as CSV (internal/app/api_test.go checks them against the document).
 		api := "/api/v1/units/"
 		for _, l := range []string{api + demo.CommuneCode + "/disclosures", api + demo.CommuneCode + "/disclosures?status=archived",
 			api + demo.CommuneCode + "-01/disclosures", api + demo.CommuneCode + "/disclosure-register", api + demo.CommuneCode + "/consultations",
 			api + demo.CommuneCode + "/decisions", api + demo.CommuneCode + "/feedback-stats", api + "46/feedback-stats", api + demo.CommuneCode + "/feedback-hotspots",
-			api + demo.CommuneCode + "/datasets", api + "46/datasets"} {
+			api + demo.CommuneCode + "/datasets", api + "46/datasets", api + demo.CommuneCode + "/plans", api + "46/plans"} {
 			pages = append(pages, l, withQuery(l, "format=csv"))
 		}
 		pages = append(pages, "/api/openapi.json")

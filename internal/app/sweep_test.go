@@ -26,7 +26,7 @@ func livingDemo(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
 	if _, err := demo.Seed(context.Background(), demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose,
-		Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback}); err != nil {
+		Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Plans: a.Plans}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := a.Handler()

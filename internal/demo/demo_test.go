@@ -329,6 +329,17 @@ func TestSeedShowsEveryState(t *testing.T) {
 		if err != nil || len(issued) != 1 || issued[0].Number != "05/KH-UBND" {
 			t.Fatalf("the province's plans: %+v, %v", issued, err)
 		}
+		// Public (LDC Art 11): the province's and Đan Điền's people's committees'
+		// plans, each once on the public record; the bodies' seed plans stay internal.
+		if pub, err := a.Plans.PublicPlans(ctx, province, 0, 10); err != nil || len(pub) != 1 || pub[0].Number != "05/KH-UBND" {
+			t.Errorf("the province's public plans: %+v, %v", pub, err)
+		}
+		if pub, err := a.Plans.PublicPlans(ctx, commune, 0, 10); err != nil || len(pub) != 1 || pub[0].Number != "12/KH-UBND" {
+			t.Errorf("Đan Điền's public plans: %+v, %v", pub, err)
+		}
+		if n := db.Count(t, a.DB, "select count(*) from public_record where kind = 'plan.published'"); n != 2 {
+			t.Errorf("%d plans on the public record, want 2", n)
+		}
 		in, err := a.Auth.SignIn(ctx, "tinh@danchu.demo", demo.Password, "127.0.0.1", "test")
 		if err != nil {
 			t.Fatal(err)

@@ -103,6 +103,10 @@ const LateCommuneCode = "19873"
 // own plan with its first task assigned to every commune, the communes'
 // progress (one done with its evidence, one in progress, one late) and Đan
 // Điền's implementing plan; through the plans service, as its officials would.
+// The two people's committees' plans (05/KH-UBND, 12/KH-UBND) are public once
+// issued (plans.PublicOnSave), so the public pages, the open data and the
+// public record show them; the bodies' seed plans are issued without the
+// "công khai cho nhân dân" tick and stay internal.
 func (s *story) plans() {
 	if s.Plans == nil || s.err != nil {
 		return

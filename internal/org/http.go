@@ -23,14 +23,23 @@ type handlers struct {
 	svc                *Service
 	web                *web.Server
 	home, unit, search *web.Page
+	rooms              []Room
 }
 
-// RegisterRoutes adds the public unit pages to s.
-func RegisterRoutes(s *web.Server, svc *Service) error {
+// Room is another room's public page of a unit that the unit's page links
+// to (app wires the rooms): its link for u, or false when it has none for
+// u. The link must depend on u alone, as the page is kept rendered while the
+// tree stays as it was (web.CachedPage).
+type Room interface {
+	PublicLink(u Unit) (web.Link, bool)
+}
+
+// RegisterRoutes adds the public unit pages to s; rooms lend their links.
+func RegisterRoutes(s *web.Server, svc *Service, rooms ...Room) error {
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("org catalog: %w", err)
 	}
-	h := &handlers{svc: svc, web: s}
+	h := &handlers{svc: svc, web: s, rooms: rooms}
 	var err error
 	for name, p := range map[string]**web.Page{"home": &h.home, "unit": &h.unit, "search": &h.search} {
 		if *p, err = s.Page(files, "templates/"+name+".html", "templates/searchform.tmpl"); err != nil {
@@ -198,11 +207,12 @@ type unitPage struct {
 	ChildKind  string // message key naming the children
 	Households int
 	IsVillage  bool
-	BoardURL   string // the unit's disclosure board (communes and villages)
-	ConsultURL string // its consultations (communes)
-	DecideURL  string // what its households decide (communes)
-	FeedURL    string // feedback and petitions (communes)
-	OpenData   string // its open data (/du-lieu-mo: communes and provinces)
+	BoardURL   string     // the unit's disclosure board (communes and villages)
+	ConsultURL string     // its consultations (communes)
+	DecideURL  string     // what its households decide (communes)
+	FeedURL    string     // feedback and petitions (communes)
+	OpenData   string     // its open data (/du-lieu-mo: communes and provinces)
+	Rooms      []web.Link // the other rooms' pages of the unit (Room)
 	// The commune's calendar (internal/calendar): the .ics address, the same as
 	// webcal:// for a phone to subscribe, and in full to paste elsewhere.
 	CalendarURL, CalendarFull string
@@ -242,6 +252,11 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 			if b, err := url.Parse(p.CalendarFull); err == nil {
 				b.Scheme = "webcal"
 				p.CalendarWebcal = template.URL(b.String())
+			}
+		}
+		for _, room := range h.rooms {
+			if l, ok := room.PublicLink(u); ok {
+				p.Rooms = append(p.Rooms, l)
 			}
 		}
 		switch level {

@@ -1,7 +1,6 @@
 package plans
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ import (
 	"danchu/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales openapi.json
 var assets embed.FS
 
 // Catalog holds the room's messages (locales/), for the command line.
@@ -62,7 +61,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(assets); err != nil {
 		return nil, fmt.Errorf("plans catalog: %w", err)
 	}
-	pages, err := s.Pages(assets, []string{"list", "preview", "plan", "task", "tasks", "assignment"}, "templates/parts.tmpl")
+	pages, err := s.Pages(assets, []string{"list", "preview", "plan", "task", "tasks", "assignment", "public_list", "public_plan"}, "templates/parts.tmpl")
 	if err != nil {
 		return nil, err
 	}
@@ -77,6 +76,15 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /quan-tri/nhiem-vu/{id}", ah.Official(h.assignment))
 	s.HandleUpload("POST /quan-tri/nhiem-vu/{id}", MaxUploadBytes, ah.Official(h.report))
 	s.HandleFunc("GET /quan-tri/nhiem-vu/{id}/tep/{report}/{pos}", ah.Official(h.download))
+	// The public side (public.go): a territory's public plans, each with its files, and their open data.
+	s.HandleFunc("GET /xa/{code}/ke-hoach", h.publicList(org.CommuneLevel))
+	s.HandleFunc("GET /tinh/{code}/ke-hoach", h.publicList(org.ProvinceLevel))
+	s.HandleFunc("GET /xa/{code}/ke-hoach/{file}", h.publicPlan(org.CommuneLevel)) // {id}, {id}.docx, {id}.pdf
+	s.HandleFunc("GET /tinh/{code}/ke-hoach/{file}", h.publicPlan(org.ProvinceLevel))
+	s.HandleFunc("GET /api/v1/units/{code}/plans", h.apiList)
+	if err := s.AddOpenAPI(assets, "openapi.json"); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -179,6 +187,7 @@ type previewPage struct {
 	Values   map[string]string
 	Error    string
 	Fields   map[string]string
+	Asks     bool // the issuer is asked whether to disclose the plan (AsksPublic)
 }
 
 func planValues(p Plan) map[string]string {
@@ -198,7 +207,7 @@ func planValues(p Plan) map[string]string {
 }
 
 func (h *Handlers) previewRender(w http.ResponseWriter, r *http.Request, u org.Unit, text string, d planimport.Draft, p Plan, status int, pp previewPage) {
-	pp.Unit, pp.Text, pp.Plan, pp.Warnings, pp.Kinds = u, text, p, d.Warnings, Kinds
+	pp.Unit, pp.Text, pp.Plan, pp.Warnings, pp.Kinds, pp.Asks = u, text, p, d.Warnings, Kinds, AsksPublic(u)
 	for i := range MaxPhases {
 		pp.Phases = append(pp.Phases, phaseRow{i})
 	}
@@ -331,7 +340,7 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 	p, parent, err := corrected(r, NewFromDraft(u.ID, d))
 	if err == nil {
-		dr := Draft{UnitID: u.ID, ParentPlanID: parent, Plan: p}
+		dr := Draft{UnitID: u.ID, ParentPlanID: parent, Plan: p, Public: r.PostFormValue("public") != ""}
 		if dr.Idem, err = web.FormIdem(r); err == nil {
 			var x Plan
 			x, err = h.svc.Create(r.Context(), a, dr)
@@ -372,6 +381,7 @@ type planPage struct {
 	Values    map[string]string
 	Writer    bool
 	Kind      string
+	PublicURL string // its public page, when public
 }
 
 func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -410,6 +420,9 @@ func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		pp.Tasks = append(pp.Tasks, row)
 	}
 	if t, err := h.units.Tree(r.Context()); err == nil {
+		if d.Plan.Public() {
+			pp.PublicURL = PublicURL(t, d.Plan.UnitID, d.Plan.ID)
+		}
 		scope := Territory(t, d.Plan.UnitID)
 		for _, u := range t.Descendants(scope) {
 			if u.ID != d.Plan.UnitID && (u.Type.Level() == org.CommuneLevel || (u.Type.Level() == org.Attached && u.ParentID == scope)) {
@@ -432,26 +445,7 @@ func (h *Handlers) export(w http.ResponseWriter, r *http.Request, a *auth.Actor,
 		h.web.Error(w, r, err)
 		return
 	}
-	if h.Writer == nil {
-		h.web.Error(w, r, apperr.New(apperr.CodeNotFound, "plans.err.no_writer"))
-		return
-	}
-	var b bytes.Buffer
-	ctype := "application/pdf"
-	if format == ".docx" {
-		ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-		err = h.Writer.DOCX(&b, p.Document())
-	} else {
-		err = h.Writer.PDF(&b, p.Document())
-	}
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ke-hoach-%d%s"`, id, format))
-	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
-	w.Write(b.Bytes())
+	h.writeDoc(w, r, p, format)
 }
 
 // ids reads the path's plan and task IDs (404 for a bad one).

@@ -164,8 +164,12 @@ type Plan struct {
 	CreatedBy      int64
 	CreatedAt      int64
 	UpdatedAt      int64
-	ChildrenIssued int // filled by the dashboard
+	PublishedAt    int64 // when it became public (PublicOnSave), 0 for an internal plan
+	ChildrenIssued int   // filled by the dashboard
 }
+
+// Public says whether the people may read the plan (its public pages, the open data).
+func (p Plan) Public() bool { return p.PublishedAt != 0 }
 
 // NumberKey is how two numbers are recognised as the same: folded, spaces
 // and the "Số" prefix dropped ("Số: 05/KH-UBND" = "05/kh-ubnd"); "" for a
@@ -558,6 +562,7 @@ type Draft struct {
 	UnitID       int64
 	ParentPlanID int64
 	Plan         Plan // header and content, from NewFromDraft and the form's corrections
+	Public       bool // an attached body's issuer discloses it to the people (PublicOnSave)
 	Idem         db.Idem
 }
 
@@ -598,4 +603,45 @@ func Territory(t *org.Tree, issuer int64) int64 {
 		return issuer
 	}
 	return u.ID
+}
+
+// PublicOnSave says whether a plan is public when it is saved (issued): a
+// plan of a people's committee itself — a province's or commune's, the unit
+// and not a body attached to it — is a document the commune must disclose to
+// the people (LDC 2022 Art 11 items 1 and 14; Art 13(1): on the portal); a
+// plan of an attached body (a Party committee, the Ban Cán sự, the Front, the
+// office) is public only when its issuer chooses to disclose it (asked).
+func PublicOnSave(issuer org.Unit, asked bool) bool {
+	if issuer.Type.Level() == org.ProvinceLevel || issuer.Type.Level() == org.CommuneLevel {
+		return true
+	}
+	return issuer.Type.Level() == org.Attached && asked
+}
+
+// AsksPublic says whether the form asks the issuer whether to disclose the
+// plan (PublicOnSave decides alone for a people's committee); unticked by
+// default: no law makes an attached body's plan public.
+func AsksPublic(issuer org.Unit) bool { return issuer.Type.Level() == org.Attached }
+
+// Progress is what the public sees of a task's (or a plan's) assignments on
+// a day: how many units it went to and how many of them are done, at work on
+// time, not started on time, or late (not done past the deadline). The last
+// four add up to Assigned; no unit, report or file is in it.
+type Progress struct {
+	Assigned, Done, InProgress, NotStarted, Late int
+}
+
+// Add counts one assignment as it stands on day today.
+func (p *Progress) Add(a Assignment, today legal.Date) {
+	p.Assigned++
+	switch {
+	case a.Late(today): // never a fixed-deadline assignment done
+		p.Late++
+	case a.Status == Done:
+		p.Done++
+	case a.Status == InProgress:
+		p.InProgress++
+	default:
+		p.NotStarted++
+	}
 }

@@ -28,6 +28,7 @@ type fixture struct {
 	d                          *db.DB
 	units                      *org.Service
 	svc                        *plans.Service
+	rec                        *audit.Service
 	now                        time.Time
 	hue, danDien, phuXuan      org.Unit
 	quangTri, other            org.Unit
@@ -82,6 +83,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.outside = actor("tinh@quangtri.vn", auth.ProvinceAdmin, f.quangTri)
 	out := notify.NewOutbox(d, log, log, "https://danchu.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.svc = plans.NewService(d, f.units, as.Guard(), rec, out, t.TempDir())
+	f.rec = rec
 	return f
 }
 

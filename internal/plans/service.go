@@ -3,6 +3,7 @@ package plans
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -105,6 +106,10 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 	}
 	now := s.db.NowMillis()
 	p.ID, p.CreatedBy, p.CreatedAt, p.UpdatedAt = s.db.NewID(), a.AccountID, now, now
+	p.PublishedAt = 0
+	if PublicOnSave(unit, d.Public) {
+		p.PublishedAt = now
+	}
 	for i := range p.Targets {
 		p.Targets[i].ID = s.db.NewID()
 	}
@@ -130,7 +135,15 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 				}
 				return "", err
 			}
-			return fmt.Sprint(p.ID), s.guard.Record(ctx, tx, a, auth.ManagePlans, unit.ID, "plan", fmt.Sprint(p.ID), nil, summary(p))
+			if err := s.guard.Record(ctx, tx, a, auth.ManagePlans, unit.ID, "plan", fmt.Sprint(p.ID), nil, summary(p)); err != nil {
+				return "", err
+			}
+			if p.Public() { // on the public record with the plan, once: a retried form is answered above by its key
+				if err := s.published(ctx, tx, t, p); err != nil {
+					return "", err
+				}
+			}
+			return fmt.Sprint(p.ID), nil
 		})
 		return err
 	})
@@ -147,10 +160,36 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 	return p, nil
 }
 
+// published writes a public plan's entry on the public record, in the
+// transaction that saves it: what it is, who issued it, its tasks and the
+// SHA-256 of its document's content, and its public page.
+func (s *Service) published(ctx context.Context, tx *sql.Tx, t *org.Tree, p Plan) error {
+	doc, err := docSum(p)
+	if err != nil {
+		return err
+	}
+	issuer, _ := t.Unit(p.UnitID)
+	what := strings.TrimSpace(KindTitle(p.Kind) + " " + p.Number)
+	return s.rec.AppendData(ctx, tx, audit.Record{UnitID: p.UnitID, Kind: "plan.published", ObjectType: "plan", ObjectID: fmt.Sprint(p.ID),
+		Summary: what + ": " + p.Summary},
+		map[string]any{"id": fmt.Sprint(p.ID), "kind": p.Kind, "number": p.Number, "title": p.Summary, "date": dateText(p.Date),
+			"issuer": issuer.Name, "tasks": len(p.Tasks), "doc_sha256": doc, "url": PublicURL(t, p.UnitID, p.ID)})
+}
+
+// docSum is the SHA-256 of a plan's document content (body, bases, recipients, signature) as the record holds it.
+func docSum(p Plan) (string, error) {
+	b, err := json.Marshal(docParts{Parent: p.Doc.Parent, Issuer: p.Doc.Issuer, Bases: p.Doc.Bases, Body: p.Doc.Body,
+		Recipients: p.Doc.Recipients, Signature: p.Doc.Signature})
+	if err != nil {
+		return "", err
+	}
+	return audit.Sum(string(b)), nil
+}
+
 // summary is what the audit log hashes of a plan.
 func summary(p Plan) map[string]any {
 	return map[string]any{"id": p.ID, "unit": p.UnitID, "kind": p.Kind, "number": p.Number, "summary": p.Summary, "date": dateText(p.Date),
-		"parent": p.ParentPlanID, "tasks": len(p.Tasks), "targets": len(p.Targets), "blocks": len(p.Doc.Body)}
+		"parent": p.ParentPlanID, "tasks": len(p.Tasks), "targets": len(p.Targets), "blocks": len(p.Doc.Body), "public": p.Public()}
 }
 
 // Get returns a plan to an official who manages its issuer's plans (others: not found).

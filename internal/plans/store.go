@@ -77,10 +77,10 @@ func insertPlan(ctx context.Context, d *db.DB, tx *sql.Tx, p Plan) error {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `insert into plans (id, unit_id, parent_plan_id, kind, number, number_key, style, issued_on, place, summary,
-		from_year, to_year, phases, bases, remind_days, doc, created_by, created_at, updated_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		from_year, to_year, phases, bases, remind_days, doc, created_by, created_at, updated_at, published_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		p.ID, p.UnitID, nullID(p.ParentPlanID), p.Kind, p.Number, NumberKey(p.Number), p.Style, dateText(p.Date), p.Place, p.Summary,
-		p.FromYear, p.ToYear, string(ph), p.Bases, p.RemindDays, string(doc), p.CreatedBy, p.CreatedAt, p.UpdatedAt)
+		p.FromYear, p.ToYear, string(ph), p.Bases, p.RemindDays, string(doc), p.CreatedBy, p.CreatedAt, p.UpdatedAt, p.PublishedAt)
 	if err != nil {
 		if db.IsUniqueViolation(err) {
 			return errNumberTaken
@@ -108,7 +108,7 @@ func insertPlan(ctx context.Context, d *db.DB, tx *sql.Tx, p Plan) error {
 var errNumberTaken = errors.New("plan number taken")
 
 const planCols = `id, unit_id, coalesce(parent_plan_id, 0), kind, number, style, issued_on, place, summary, from_year, to_year, phases, bases,
-	remind_days, doc, created_by, created_at, updated_at`
+	remind_days, doc, created_by, created_at, updated_at, published_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -116,7 +116,7 @@ func scanPlan(r scanner, full bool) (Plan, error) {
 	var p Plan
 	var issued, phases, doc string
 	if err := r.Scan(&p.ID, &p.UnitID, &p.ParentPlanID, &p.Kind, &p.Number, &p.Style, &issued, &p.Place, &p.Summary, &p.FromYear, &p.ToYear,
-		&phases, &p.Bases, &p.RemindDays, &doc, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt); err != nil {
+		&phases, &p.Bases, &p.RemindDays, &doc, &p.CreatedBy, &p.CreatedAt, &p.UpdatedAt, &p.PublishedAt); err != nil {
 		return p, err
 	}
 	p.Date = parseDate(issued)
@@ -245,6 +245,7 @@ type Item struct {
 	FromYear int
 	ToYear   int
 	Tasks    int
+	UnitID   int64 // its issuer (read by the public lists only)
 }
 
 // UnitPlans lists the plans a unit issued, newest first, before an ID (0: the first page).
