@@ -45,6 +45,8 @@ func (fakeImporter) Parse(text string) (planimport.Draft, error) {
 	}, nil
 }
 
+func (fakeImporter) FileText(name string, data []byte) (string, error) { return string(data), nil }
+
 // fakeWriter stands for the document writers: the document's number and kind as text.
 type fakeWriter struct{}
 
@@ -60,10 +62,19 @@ func (fakeWriter) PDF(w io.Writer, d document.Doc) error {
 
 func planSite(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	t.Helper()
+	return planSiteReading(t, d, fakeImporter{})
+}
+
+// planSiteReading is the demo's site with the plans read by im (nil: the real reader).
+func planSiteReading(t *testing.T, d *db.DB, im plans.Importer) (*app.App, *httptest.Server) {
+	t.Helper()
 	ctx := context.Background()
 	a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
-	a.PlanImporter, a.PlanWriter = fakeImporter{}, fakeWriter{}
+	a.PlanWriter = fakeWriter{}
+	if im != nil {
+		a.PlanImporter = im
+	}
 	if _, err := demo.Load(ctx, a.Units); err != nil {
 		t.Fatal(err)
 	}

@@ -3,12 +3,14 @@ package plans
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +19,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/document"
+	"danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/planimport"
@@ -29,9 +32,12 @@ var assets embed.FS
 // Catalog holds the room's messages (locales/), for the command line.
 func Catalog() fs.FS { return assets }
 
-// Importer reads a pasted plan into its parts (app wires planimport.Parse).
+// Importer reads a plan into its parts (app wires planimport.Parse) and
+// the text of its uploaded file (planimport.FileText: a .docx's paragraphs,
+// a text file's bytes).
 type Importer interface {
 	Parse(text string) (planimport.Draft, error)
+	FileText(name string, data []byte) (string, error)
 }
 
 // Writer lays a document out as Word and PDF (app wires the document writers).
@@ -69,8 +75,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &Handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/ke-hoach", ah.Official(h.list))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ke-hoach/doc", ah.Official(h.preview))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ke-hoach", ah.Official(h.create))
+	s.HandleUpload("POST /quan-tri/don-vi/{unit}/ke-hoach/doc", MaxImportForm, ah.Official(h.preview))
+	// The preview sends the text back (multipart: a plan's Vietnamese text
+	// would triple, percent-encoded, past an ordinary form's bound).
+	s.HandleUpload("POST /quan-tri/don-vi/{unit}/ke-hoach", MaxImportForm, ah.Official(h.create))
 	s.HandleFunc("GET /quan-tri/ke-hoach/{file}", ah.Official(h.plan)) // {id}, {id}.docx, {id}.pdf
 	s.HandleFunc("GET /quan-tri/ke-hoach/{id}/nhiem-vu/{task}", ah.Official(h.task))
 	s.HandleFunc("POST /quan-tri/ke-hoach/{id}/nhiem-vu/{task}/giao", ah.Official(h.assign))
@@ -138,24 +146,108 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 }
 
-// parse reads the pasted text with the importer.
-func (h *Handlers) parse(text string) (planimport.Draft, error) {
+// source is where the text to import came from: pasted in the box (field
+// "text") or read from the uploaded file (field "file").
+type source struct {
+	field string
+	name  string // the file's name
+}
+
+var pasted = source{field: "text"}
+
+// parse reads the text with the importer; its errors mark src's field.
+func (h *Handlers) parse(text string, src source) (planimport.Draft, error) {
+	file := src.field == "file"
+	var err error
 	switch {
 	case h.Importer == nil:
-		return planimport.Draft{}, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("text")
+		err = apperr.New(apperr.CodeInvalid, "plans.err.no_importer")
+	case strings.TrimSpace(text) == "" && file:
+		err = apperr.New(apperr.CodeInvalid, "plans.err.file_empty", src.name)
 	case strings.TrimSpace(text) == "":
-		return planimport.Draft{}, apperr.New(apperr.CodeInvalid, "plans.err.import_empty").Mark("text")
+		err = apperr.New(apperr.CodeInvalid, "plans.err.import_empty")
+	case len(text) > MaxImportBytes && file:
+		err = apperr.New(apperr.CodeInvalid, "plans.err.file_long", src.name, MaxImportBytes>>10)
 	case len(text) > MaxImportBytes:
-		return planimport.Draft{}, apperr.New(apperr.CodeInvalid, "plans.err.import_long", MaxImportBytes>>10).Mark("text")
+		err = apperr.New(apperr.CodeInvalid, "plans.err.import_long", MaxImportBytes>>10)
+	}
+	if err != nil {
+		return planimport.Draft{}, marked(err, src.field)
 	}
 	d, err := h.Importer.Parse(text)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.CodeInvalid {
-			return d, err
+			return d, marked(err, src.field)
 		}
-		return d, apperr.New(apperr.CodeInvalid, "plans.err.import_failed", err.Error()).Mark("text")
+		return d, apperr.New(apperr.CodeInvalid, "plans.err.import_failed", err.Error()).Mark(src.field)
 	}
 	return d, nil
+}
+
+// marked is a coded error with field (only) marked: the file store's errors
+// mark its own field name, the reader's none.
+func marked(err error, field string) error {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.FieldMsgs = nil
+	return c.Mark(field)
+}
+
+// upload is the text of the form's plan file (field "file"), checked as every
+// upload is (files.ReadUpload: its size; files.Inspect: its type from its
+// bytes, a Word file whole) and read by the importer; ok is false when no file
+// was chosen. A PDF, a spreadsheet or a photo is refused, saying what to do.
+func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, err error) {
+	src = source{field: "file"}
+	if err := web.FormError(r, "file"); err != nil {
+		return "", src, true, err
+	}
+	var fh *multipart.FileHeader
+	if r.MultipartForm != nil {
+		for _, x := range r.MultipartForm.File["file"] {
+			if x.Filename != "" || x.Size > 0 {
+				fh = x
+				break
+			}
+		}
+	}
+	if fh == nil {
+		return "", src, false, nil
+	}
+	src.name = fh.Filename
+	if h.Importer == nil {
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("file")
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return "", src, true, fmt.Errorf("open upload: %w", err)
+	}
+	defer f.Close()
+	data, err := files.ReadUpload(fh.Filename, f, MaxImportFile)
+	if err != nil {
+		return "", src, true, marked(err, "file")
+	}
+	info, err := files.Inspect(fh.Filename, data)
+	switch {
+	case err == nil && info.ContentType != files.ContentTypeDOCX: // a PDF, a spreadsheet, a photo
+		kind := strings.ToUpper(strings.TrimPrefix(path.Ext(info.Name), "."))
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", fh.Filename, kind).Mark("file")
+	case err != nil && apperr.KeyOf(err) != "files.err.file_type": // a damaged Word file
+		return "", src, true, marked(err, "file")
+	}
+	// A whole .docx, or bytes of no known type: text by its name (.txt, .md),
+	// refused by the reader otherwise (a .doc).
+	text, err = h.Importer.FileText(fh.Filename, data)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.CodeInvalid {
+			return "", src, true, fmt.Errorf("read plan file: %w", err)
+		}
+		return "", src, true, marked(err, "file")
+	}
+	return text, src, true, nil
 }
 
 type headingField struct {
@@ -224,11 +316,18 @@ func (h *Handlers) preview(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if !ok {
 		return
 	}
-	text := r.PostFormValue("text")
-	d, err := h.parse(text)
+	pastedText := r.PostFormValue("text")
+	text, src, chosen, err := h.upload(r)
+	if !chosen {
+		text, src = pastedText, pasted
+	}
+	var d planimport.Draft
+	if err == nil {
+		d, err = h.parse(text, src)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.listRender(w, r, a, u, f.Status, listPage{Error: f.Message, Fields: f.Fields, Text: text})
+			h.listRender(w, r, a, u, f.Status, listPage{Error: f.Message, Fields: f.Fields, Text: pastedText})
 		}
 		return
 	}
@@ -323,7 +422,11 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		return
 	}
 	text := r.PostFormValue("text")
-	d, err := h.parse(text)
+	err := web.FormError(r, "text")
+	var d planimport.Draft
+	if err == nil {
+		d, err = h.parse(text, pasted)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.listRender(w, r, a, u, f.Status, listPage{Error: f.Message, Fields: f.Fields, Text: text})

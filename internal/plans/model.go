@@ -96,8 +96,15 @@ const (
 	// MaxUploadBytes bounds a progress report's form with its files (each file
 	// is also held to the store's MaxFile), as disclosure's forms.
 	MaxUploadBytes = 110 << 20
-	// MaxImportBytes bounds the text pasted to import a plan.
+	// MaxImportBytes bounds the text of a plan to import, pasted or read
+	// from its file.
 	MaxImportBytes = 900 << 10
+	// MaxImportFile bounds the Word or text file of a plan to import (a
+	// Word file holds its images: a few dozen pages with a scanned seal).
+	MaxImportFile = 20 << 20
+	// MaxImportForm bounds the import's forms: the file with the pasted text,
+	// and the preview sending the text back with its corrections.
+	MaxImportForm = MaxImportFile + 4*MaxImportBytes
 )
 
 // DefaultRemindDays is how many days before its deadline an assignment not
