@@ -476,6 +476,11 @@ type planPage struct {
 	Values    map[string]string
 	Writer    bool
 	Kind      string
+	// Manage: the issuer's official (the dashboard, assigning); otherwise an
+	// assignee's, reading the plan with its own assignments (Mine: task ID →
+	// assignment ID).
+	Manage bool
+	Mine   map[int64]int64
 }
 
 func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -499,13 +504,22 @@ func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 }
 
 func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Actor, id int64, status int, pp planPage) {
-	d, err := h.svc.Dashboard(r.Context(), a, id)
+	v, err := h.svc.Open(r.Context(), a, id)
+	d := Dashboard{Plan: v.Plan}
+	if err == nil && v.Manage {
+		d, err = h.svc.Progress(r.Context(), v)
+	}
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
+	if !v.Manage {
+		for _, t := range v.Plan.Tasks {
+			d.Tasks = append(d.Tasks, TaskProgress{Task: t})
+		}
+	}
 	name := h.unitNames(r)
-	pp.Plan, pp.Dash, pp.Unit, pp.Writer, pp.Kind = d.Plan, d, name(d.Plan.UnitID), h.Writer != nil, KindTitle(d.Plan.Kind)
+	pp.Plan, pp.Dash, pp.Unit, pp.Writer, pp.Kind, pp.Manage, pp.Mine = d.Plan, d, name(d.Plan.UnitID), h.Writer != nil, KindTitle(d.Plan.Kind), v.Manage, v.Mine
 	for _, t := range d.Tasks {
 		row := taskRow{TaskProgress: t}
 		if t.Task.TargetPos > 0 && t.Task.TargetPos <= len(d.Plan.Targets) {
@@ -513,7 +527,7 @@ func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		}
 		pp.Tasks = append(pp.Tasks, row)
 	}
-	if t, err := h.units.Tree(r.Context()); err == nil {
+	if t, err := h.units.Tree(r.Context()); err == nil && v.Manage {
 		scope := Territory(t, d.Plan.UnitID)
 		for _, u := range t.Descendants(scope) {
 			if u.ID != d.Plan.UnitID && (u.Type.Level() == org.CommuneLevel || (u.Type.Level() == org.Attached && u.ParentID == scope)) {
@@ -531,7 +545,8 @@ func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 }
 
 func (h *Handlers) export(w http.ResponseWriter, r *http.Request, a *auth.Actor, id int64, format string) {
-	p, err := h.svc.Get(r.Context(), a, id)
+	v, err := h.svc.Open(r.Context(), a, id) // the issuer's officials and the assignees'
+	p := v.Plan
 	if err != nil {
 		h.web.Error(w, r, err)
 		return

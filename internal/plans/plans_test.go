@@ -32,6 +32,7 @@ type fixture struct {
 	hue, danDien, phuXuan      org.Unit
 	quangTri, other            org.Unit
 	province, commune, outside *auth.Actor
+	ward                       *auth.Actor // Phú Xuân's, a unit of the province given no task
 }
 
 const pw = "kế hoạch dân chủ ở cơ sở 2026"
@@ -80,6 +81,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.province = actor("tinh@hue.vn", auth.ProvinceAdmin, f.hue)
 	f.commune = actor("xa@dandien.vn", auth.CommuneOfficial, f.danDien)
 	f.outside = actor("tinh@quangtri.vn", auth.ProvinceAdmin, f.quangTri)
+	f.ward = actor("phuong@phuxuan.vn", auth.CommuneOfficial, f.phuXuan)
 	out := notify.NewOutbox(d, log, log, "https://danchu.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.svc = plans.NewService(d, f.units, as.Guard(), rec, out, t.TempDir())
 	return f
@@ -445,6 +447,42 @@ func TestBodyPlanReachesItsTerritory(t *testing.T) {
 		impl.Doc.Number = "12/KH-UBND"
 		if c := f.create(t, f.danDien, f.commune, impl, p.ID); c.ParentPlanID != p.ID {
 			t.Errorf("the commune's plan implements %d, want %d", c.ParentPlanID, p.ID)
+		}
+	})
+}
+
+// TestOpenByAssignee: an official of a unit given a task reads the plan it
+// comes from (not manage it: no dashboard), with its own assignment; before
+// the task is given, and for a unit of the province given none or another
+// province, the plan is not found.
+func TestOpenByAssignee(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		p := f.create(t, f.hue, f.province, handDraft(), 0)
+		if v, err := f.svc.Open(ctx, f.province, p.ID); err != nil || !v.Manage || v.Plan.Number != "05/KH-UBND" {
+			t.Fatalf("the issuer's official: %+v %v", v, err)
+		}
+		_, err := f.svc.Open(ctx, f.commune, p.ID)
+		apperrtest.Want(t, err, apperr.CodeNotFound, "Không tìm thấy.")
+		if _, err := f.svc.Assign(ctx, f.province, p.Tasks[1].ID, plans.Targeting{Units: []int64{f.danDien.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		as, err := f.svc.UnitAssignments(ctx, f.danDien.ID, 0, 10)
+		if err != nil || len(as) != 1 {
+			t.Fatalf("assignments: %v %v", as, err)
+		}
+		v, err := f.svc.Open(ctx, f.commune, p.ID)
+		if err != nil || v.Manage || len(v.Plan.Tasks) != 2 || len(v.Mine) != 1 || v.Mine[p.Tasks[1].ID] != as[0].ID {
+			t.Fatalf("the assignee's official: %+v %v", v, err)
+		}
+		_, err = f.svc.Progress(ctx, v)
+		apperrtest.Want(t, err, apperr.CodeNotFound, "Không tìm thấy kế hoạch hoặc nhiệm vụ này.")
+		for name, a := range map[string]*auth.Actor{"a ward given no task": f.ward, "another province": f.outside} {
+			_, err := f.svc.Open(ctx, a, p.ID)
+			if apperr.CodeOf(err) != apperr.CodeNotFound || apperr.KeyOf(err) != "auth.err.not_found" {
+				t.Errorf("%s: %v", name, err)
+			}
 		}
 	})
 }

@@ -387,6 +387,47 @@ func (s *Store) TaskAssignments(ctx context.Context, taskID int64, n int) ([]Ass
 	return assignmentsWhere(ctx, s.db, "where a.task_id = $1 order by a.id limit $2", taskID, n)
 }
 
+// planAssignees is the units a plan's tasks are assigned to, each once.
+func planAssignees(ctx context.Context, q querier, planID int64) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, "select distinct unit_id from plan_assignments where plan_id = $1", planID)
+	if err != nil {
+		return nil, fmt.Errorf("assignees of %d: %w", planID, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var u int64
+		if err := rows.Scan(&u); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// assignmentsOfUnits is a plan's assignments to any of units: task ID → the
+// first assignment's ID.
+func assignmentsOfUnits(ctx context.Context, q querier, planID int64, units []int64) (map[int64]int64, error) {
+	args := []any{planID}
+	in := db.IDList(&args, units)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf("select task_id, id from plan_assignments where plan_id = $1 and unit_id in (%s) order by id", in), args...)
+	if err != nil {
+		return nil, fmt.Errorf("assignments of %d: %w", planID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var task, id int64
+		if err := rows.Scan(&task, &id); err != nil {
+			return nil, err
+		}
+		if _, ok := out[task]; !ok {
+			out[task] = id
+		}
+	}
+	return out, rows.Err()
+}
+
 // progressRow is what the dashboard reads of an assignment.
 type progressRow struct {
 	taskID, unitID        int64
