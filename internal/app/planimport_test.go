@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"html"
 	"maps"
 	"net/http"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"danchu/internal/app"
 	"danchu/internal/apperr"
 	"danchu/internal/db"
 	"danchu/internal/demo"
@@ -40,7 +43,7 @@ func previewForm(t *testing.T, page, action string) url.Values {
 // file it cannot read with what to do, keeping the pasted text and saving nothing.
 func TestPlanImportFile(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
-		_, srv := planSiteReading(t, d, nil)
+		a, srv := planSiteReading(t, d, nil)
 		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
 		list := "/quan-tri/don-vi/46/ke-hoach"
 		seed, err := planimport.Seed(0)
@@ -95,6 +98,36 @@ func TestPlanImportFile(t *testing.T) {
 		if code, page, _ := province.Get(hd.Get("Location")); code != http.StatusOK || !strings.Contains(page, html.EscapeString(want.Get("summary"))) {
 			t.Errorf("the plan saved from the file: %d", code)
 		}
+		// A task led by the Sở Nội vụ, a body of the province: its lead is linked to it.
+		items, err := a.Plans.UnitPlans(context.Background(), hueID(t, a), 0, 1)
+		if err != nil || len(items) != 1 {
+			t.Fatalf("plans: %v %v", items, err)
+		}
+		p, err := a.Plans.Get(context.Background(), officialActor(t, a, "tinh@danchu.demo"), items[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		linked := 0
+		for _, task := range p.Tasks {
+			code, page, _ := province.Get(fmt.Sprintf("%s/nhiem-vu/%d", plans.PlanURL(p.ID), task.ID))
+			switch {
+			case code != http.StatusOK:
+				t.Errorf("task page: %d", code)
+			case task.Lead == "Sở Nội vụ":
+				linked++
+				if !strings.Contains(page, `<a href="/quan-tri/don-vi/46-SNV/ke-hoach" title="Sở Nội vụ">Sở Nội vụ</a>`) {
+					t.Errorf("the lead Sở Nội vụ is not linked to its body")
+				}
+			case task.Lead != "" && task.LeadUnitID != 0:
+				t.Errorf("lead %q linked to unit %d", task.Lead, task.LeadUnitID)
+			}
+		}
+		if code, _, _ := province.Get("/quan-tri/don-vi/46-SNV/ke-hoach"); code != http.StatusOK {
+			t.Errorf("the lead's link: %d", code)
+		}
+		if linked == 0 {
+			t.Errorf("no task of seed 000 led by the Sở Nội vụ")
+		}
 
 		// Refused: the message says what to do, the pasted text stays, nothing is saved.
 		cut := docx[:len(docx)*2/3]
@@ -148,4 +181,13 @@ func flashOf(page string) string {
 		return page[i:min(len(page), i+600)]
 	}
 	return "(no error shown)"
+}
+
+func hueID(t *testing.T, a *app.App) int64 {
+	t.Helper()
+	u, err := a.Units.UnitByCode(context.Background(), demo.ProvinceCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }

@@ -623,10 +623,12 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 }
 
 type taskPage struct {
-	Plan  Plan
-	Task  Task
-	Rows  []assignmentRow
-	Today legal.Date
+	Plan    Plan
+	Task    Task
+	Rows    []assignmentRow
+	Today   legal.Date
+	Lead    org.Unit // the unit the lead body was matched to (HasLead)
+	HasLead bool
 }
 
 type assignmentRow struct {
@@ -659,6 +661,11 @@ func (h *Handlers) task(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	today := legal.Today(h.svc.Now())
 	name := h.unitNames(r)
 	pg := taskPage{Plan: p, Task: t, Today: today}
+	if t.LeadUnitID != 0 {
+		if tree, err := h.units.Tree(r.Context()); err == nil {
+			pg.Lead, pg.HasLead = tree.Unit(t.LeadUnitID)
+		}
+	}
 	for _, x := range as {
 		pg.Rows = append(pg.Rows, assignmentRow{Assignment: x, Unit: name(x.UnitID), Late: x.Late(today), Next: x.NextDue(today)})
 	}

@@ -486,3 +486,65 @@ func TestOpenByAssignee(t *testing.T) {
 		}
 	})
 }
+
+// TestLeads: a task's lead body named as one unit or body of the issuer's
+// territory is linked to it when the plan is saved; a group, a name two units
+// share or a body of another province stays text.
+func TestLeads(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		body := func(name, short string, typ org.Type, parent org.Unit) org.Unit {
+			u, err := f.units.CreateUnit(ctx, org.Unit{Name: name, ShortName: short, Type: typ, ValidFrom: org.OfficialListDate}, parent.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		snv := body("Sở Nội vụ", "SNV", org.Agency, f.hue)
+		vp := body("Văn phòng Ủy ban nhân dân thành phố", "VP", org.Agency, f.hue)
+		hctc := body("Phòng Hành chính – Tổ chức", "HCTC", org.Section, vp)
+		body("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Huế", "MTTQ", org.MassOrg, f.hue)
+		body("Ủy ban Mặt trận Tổ quốc Việt Nam xã Đan Điền", "MTTQ", org.MassOrg, f.danDien)
+		body("Sở Nội vụ", "SNV", org.Agency, f.quangTri)
+		tree, err := f.units.Tree(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leads := plans.NewLeads(tree, vp.ID) // a body's territory: the province's
+		for _, tc := range []struct {
+			lead string
+			want int64
+		}{
+			{"Sở Nội vụ", snv.ID},
+			{"SỞ NỘI VỤ;", snv.ID},
+			{"Sở Nội vụ (cơ quan thường trực)", snv.ID},
+			{"SNV", snv.ID},
+			{"Phòng Hành chính - Tổ chức", hctc.ID},
+			{"UBND xã Đan Điền", f.danDien.ID},
+			{"Ủy ban nhân dân phường Phú Xuân", f.phuXuan.ID},
+			{"UBND thành phố Huế", f.hue.ID},
+			{"UBND các xã, phường", 0},
+			{"MTTQ", 0},                 // the province's Front and the commune's
+			{"UBND", 0},                 // every territorial unit's
+			{"Thôn Đông Phước", 0},      // a village leads no task
+			{"Xã Cam Lộ", 0},            // another province
+			{"Sở Nội vụ và Công an", 0}, // not a name
+			{"", 0},
+		} {
+			if got := leads.Unit(tc.lead); got != tc.want {
+				t.Errorf("Unit(%q) = %d, want %d", tc.lead, got, tc.want)
+			}
+		}
+		// Saved: the matched lead is stored with the plan; the others stay text.
+		p := f.create(t, f.hue, f.province, func() planimport.Draft {
+			dr := handDraft()
+			dr.Tasks[1].Lead = "Sở Nội vụ"
+			return dr
+		}(), 0)
+		got, err := f.svc.Get(ctx, f.province, p.ID)
+		if err != nil || got.Tasks[0].LeadUnitID != 0 || got.Tasks[0].Lead != "UBND các xã, phường" || got.Tasks[1].LeadUnitID != snv.ID || got.Tasks[1].Lead != "Sở Nội vụ" {
+			t.Errorf("stored leads: %+v %v", got.Tasks, err)
+		}
+	})
+}

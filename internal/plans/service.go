@@ -101,8 +101,14 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 			return Plan{}, apperr.New(apperr.CodeInvalid, "plans.err.parent").Mark("parent")
 		}
 	}
+	leads := NewLeads(t, unit.ID) // a lead body named as a unit of the territory is linked to it
+	for i := range p.Tasks {
+		if p.Tasks[i].LeadUnitID == 0 {
+			p.Tasks[i].LeadUnitID = leads.Unit(p.Tasks[i].Lead)
+		}
+	}
 	for _, task := range p.Tasks {
-		if task.LeadUnitID != 0 && !t.Within(task.LeadUnitID, unit.ID) {
+		if task.LeadUnitID != 0 && !t.Within(task.LeadUnitID, Territory(t, unit.ID)) {
 			return Plan{}, apperr.New(apperr.CodeInvalid, "plans.err.outside_scope", fmt.Sprint(task.LeadUnitID))
 		}
 	}
