@@ -389,20 +389,11 @@ func (s *Store) TaskAssignments(ctx context.Context, taskID int64, n int) ([]Ass
 
 // planAssignees is the units a plan's tasks are assigned to, each once.
 func planAssignees(ctx context.Context, q querier, planID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, "select distinct unit_id from plan_assignments where plan_id = $1", planID)
+	ids, err := db.Int64s(ctx, q, "select distinct unit_id from plan_assignments where plan_id = $1", planID)
 	if err != nil {
 		return nil, fmt.Errorf("assignees of %d: %w", planID, err)
 	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var u int64
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return ids, nil
 }
 
 // assignmentsOfUnits is a plan's assignments to any of units: task ID → the
