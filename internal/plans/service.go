@@ -198,13 +198,7 @@ func (s *Service) Open(ctx context.Context, a *auth.Actor, id int64) (View, erro
 		if err != nil {
 			return View{}, err
 		}
-		var mine []int64
-		for _, x := range units {
-			if s.guard.Allows(ctx, a, auth.ReportTasks, x) {
-				mine = append(mine, x)
-			}
-		}
-		if len(mine) > 0 {
+		if mine := s.guard.AllowedAmong(ctx, a, auth.ReportTasks, units); len(mine) > 0 {
 			v := View{}
 			if v.Mine, err = assignmentsOfUnits(ctx, s.db, id, mine); err == nil {
 				v.Plan, err = findPlan(ctx, s.db, id)
