@@ -63,6 +63,12 @@ func TestPlanJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`ul.units`)),
 		chromedp.Navigate(base+"/quan-tri/don-vi/"+province.OfficeKey()+"/ke-hoach"),
 		chromedp.WaitVisible(chromedp.CSS(`textarea[name="text"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots(t, tinh, "plan-import-form", `input[name="file"]`, true) // a file or the pasted text
+	err = chromedp.Do(tinh,
 		chromedp.SetValue(chromedp.CSS(`textarea[name="text"]`), seed), // as pasted
 		chromedp.Submit(chromedp.CSS(`textarea[name="text"]`)),
 		chromedp.WaitVisible(chromedp.CSS(heading)),
