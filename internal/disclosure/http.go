@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -577,27 +576,8 @@ func readDraft(r *http.Request) (Draft, []Upload, map[string]string, func(), err
 		return d, nil, values, closeAll, err
 	}
 	d.Idem = idem
-	var ups []Upload
-	var opened []multipart.File
-	closeAll = func() {
-		for _, f := range opened {
-			f.Close()
-		}
-	}
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["files"] {
-			if fh.Filename == "" && fh.Size == 0 {
-				continue
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return d, nil, values, closeAll, fmt.Errorf("open upload: %w", err)
-			}
-			opened = append(opened, f)
-			ups = append(ups, Upload{Name: fh.Filename, R: f})
-		}
-	}
-	return d, ups, values, closeAll, nil
+	ups, closeAll, err := web.FormFiles(r, "files")
+	return d, ups, values, closeAll, err
 }
 
 func (h *handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -70,11 +69,8 @@ const MaxFiles = 10
 // files included (each file is also held to the store's MaxFile).
 const MaxUploadBytes = 110 << 20
 
-// Upload is a file sent with a form.
-type Upload struct {
-	Name string
-	R    io.Reader
-}
+// Upload is a file sent with a form (the kernel's: web.FormFiles reads them).
+type Upload = store.Upload
 
 // Service is the disclosure board. The reads come from the embedded Store;
 // every write goes through a method here, in one transaction.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -186,34 +185,6 @@ func marked(fields map[string]string) map[string]bool {
 	return m
 }
 
-// readPhotos opens the photos of a multipart form; closeAll releases them.
-func readPhotos(r *http.Request, field string) ([]Upload, func(), error) {
-	var opened []multipart.File
-	closeAll := func() {
-		for _, f := range opened {
-			f.Close()
-		}
-	}
-	if err := web.FormError(r, field); err != nil { // too large: the shell read the body (HandleUpload)
-		return nil, closeAll, err
-	}
-	var ups []Upload
-	if r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File[field] {
-			if fh.Filename == "" && fh.Size == 0 {
-				continue
-			}
-			f, err := fh.Open()
-			if err != nil {
-				return nil, closeAll, fmt.Errorf("open photo: %w", err)
-			}
-			opened = append(opened, f)
-			ups = append(ups, Upload{Name: fh.Filename, R: f})
-		}
-	}
-	return ups, closeAll, nil
-}
-
 // readCoords reads the optional point of a feedback form strictly
 // (web.Numbers.Decimal); a wrong one also marks the form's location.
 func readCoords(r *http.Request, latField, lonField string) (lat, lon *float64, err error) {
@@ -240,7 +211,7 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 		h.web.Error(w, r, err)
 		return
 	}
-	photos, closeAll, err := readPhotos(r, "photos")
+	photos, closeAll, err := web.FormFiles(r, "photos")
 	defer closeAll()
 	v := r.FormValue
 	values := map[string]string{"kind": v("kind"), "category": v("category"), "place": v("place"), "description": v("description"),

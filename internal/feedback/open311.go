@@ -759,7 +759,7 @@ func (o o311) post(w http.ResponseWriter, r *http.Request) {
 		o.failErr(w, r, f, err)
 		return
 	}
-	photos, closeAll, err := readPhotos(r, "media")
+	photos, closeAll, err := web.FormFiles(r, "media")
 	defer closeAll()
 	if err != nil {
 		o.failErr(w, r, f, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -81,11 +80,8 @@ type Submission struct {
 	Once db.Idem
 }
 
-// Upload is a file sent with a form.
-type Upload struct {
-	Name string
-	R    io.Reader
-}
+// Upload is a file sent with a form (the kernel's: web.FormFiles reads them).
+type Upload = files.Upload
 
 // item is one submission on its way to the database.
 type item struct {

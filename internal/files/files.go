@@ -31,6 +31,13 @@ type File struct {
 	Size        int64
 }
 
+// Upload is one file a person sent: its name as sent and its bytes, for a
+// room's service to check and store (web.FormFiles reads a form's).
+type Upload struct {
+	Name string
+	R    io.Reader
+}
+
 // fileType is an accepted type, recognised by its content.
 type fileType struct {
 	ext, contentType string

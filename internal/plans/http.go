@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"path"
 	"strconv"
@@ -753,13 +752,8 @@ func (h *Handlers) report(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		return
 	}
 	values := map[string]string{"status": r.FormValue("status"), "percent": r.FormValue("percent"), "text": r.FormValue("text")}
-	var opened []multipart.File
-	defer func() {
-		for _, f := range opened {
-			f.Close()
-		}
-	}()
-	err := web.FormError(r, "files")
+	ups, closeFiles, err := web.FormFiles(r, "files")
+	defer closeFiles()
 	var rep Report
 	if err == nil {
 		n := web.FormNumbers(r)
@@ -768,21 +762,6 @@ func (h *Handlers) report(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 	}
 	if err == nil {
 		rep.Idem, err = web.FormIdem(r)
-	}
-	var ups []Upload
-	if err == nil && r.MultipartForm != nil {
-		for _, fh := range r.MultipartForm.File["files"] {
-			if fh.Filename == "" && fh.Size == 0 {
-				continue
-			}
-			f, ferr := fh.Open()
-			if ferr != nil {
-				err = fmt.Errorf("open upload: %w", ferr)
-				break
-			}
-			opened = append(opened, f)
-			ups = append(ups, Upload{Name: fh.Filename, R: f})
-		}
 	}
 	if err == nil {
 		_, err = h.svc.Report(r.Context(), a, id, rep, ups)

@@ -22,11 +22,8 @@ import (
 // File is an evidence file of a report, stored in the shared file store.
 type File = files.File
 
-// Upload is a file sent with a form.
-type Upload struct {
-	Name string
-	R    io.Reader
-}
+// Upload is a file sent with a form (the kernel's: web.FormFiles reads them).
+type Upload = files.Upload
 
 // Service is the plans room. The reads come from the embedded Store; every
 // write goes through a method here, in one transaction with its audit record.

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"fmt"
 	"mime"
-	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -114,6 +113,24 @@ func (h *handlers) base(r *http.Request, a *auth.Actor, u org.Unit) (page, error
 	return p, nil
 }
 
+// start is what a page of the unit's committee begins with, the form's
+// failure f (nil: none) shown on it; need: a unit without a committee has no
+// such page. false: the error page is sent.
+func (h *handlers) start(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, f *web.FormFailure, need bool) (page, bool) {
+	p, err := h.base(r, a, u)
+	if err == nil && need && !p.Has {
+		err = apperr.New(apperr.CodeNotFound, "steering.err.no_committee")
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return p, false
+	}
+	if f != nil {
+		p.failed(*f)
+	}
+	return p, true
+}
+
 func (p *page) failed(f web.FormFailure) {
 	p.Error, p.Fields, p.Values = f.Message, f.Fields, f.Values
 }
@@ -124,13 +141,9 @@ type committeePage struct {
 }
 
 func (h *handlers) committeePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, f *web.FormFailure) {
-	p, err := h.base(r, a, u)
-	if err != nil {
-		h.web.Error(w, r, err)
+	p, ok := h.start(w, r, a, u, f, false)
+	if !ok {
 		return
-	}
-	if f != nil {
-		p.failed(*f)
 	}
 	cp := committeePage{page: p}
 	for _, pos := range Positions {
@@ -345,18 +358,11 @@ func (h *handlers) history(w http.ResponseWriter, r *http.Request, a *auth.Actor
 }
 
 func (h *handlers) regulationPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, f *web.FormFailure) {
-	p, err := h.base(r, a, u)
-	if err != nil {
-		h.web.Error(w, r, err)
+	p, ok := h.start(w, r, a, u, f, true)
+	if !ok {
 		return
 	}
-	if !p.Has {
-		h.web.Error(w, r, apperr.New(apperr.CodeNotFound, "steering.err.no_committee"))
-		return
-	}
-	if f != nil {
-		p.failed(*f)
-	} else {
+	if f == nil {
 		c := p.Committee
 		p.Values = map[string]string{"text": c.Regulation, "decision_number": c.RegulationRef.Number, "decision_date": dateText(c.RegulationRef.Date)}
 	}
@@ -373,28 +379,11 @@ func (h *handlers) regulation(w http.ResponseWriter, r *http.Request, a *auth.Ac
 // upload is the form's one file in field name (nil: none chosen); close it
 // when done.
 func upload(r *http.Request, name string) (*Upload, func(), error) {
-	none := func() {}
-	if err := web.FormError(r, name); err != nil {
-		return nil, none, err
+	ups, done, err := web.FormFiles(r, name)
+	if err != nil || len(ups) == 0 {
+		return nil, done, err
 	}
-	if r.MultipartForm == nil {
-		return nil, none, nil
-	}
-	var fh *multipart.FileHeader
-	for _, x := range r.MultipartForm.File[name] {
-		if x.Filename != "" || x.Size > 0 {
-			fh = x
-			break
-		}
-	}
-	if fh == nil {
-		return nil, none, nil
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return nil, none, fmt.Errorf("open upload: %w", err)
-	}
-	return &Upload{Name: fh.Filename, R: f}, func() { f.Close() }, nil
+	return &ups[0], done, nil
 }
 
 func (h *handlers) setRegulation(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -453,17 +442,9 @@ type meetingsPage struct {
 }
 
 func (h *handlers) meetingsPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, f *web.FormFailure) {
-	p, err := h.base(r, a, u)
-	if err != nil {
-		h.web.Error(w, r, err)
+	p, ok := h.start(w, r, a, u, f, true)
+	if !ok {
 		return
-	}
-	if !p.Has {
-		h.web.Error(w, r, apperr.New(apperr.CodeNotFound, "steering.err.no_committee"))
-		return
-	}
-	if f != nil {
-		p.failed(*f)
 	}
 	ms, err := h.svc.Meetings(r.Context(), p.Committee.ID)
 	if err != nil {
@@ -532,14 +513,11 @@ func (h *handlers) meetingPage(w http.ResponseWriter, r *http.Request, a *auth.A
 		h.web.Error(w, r, err)
 		return
 	}
-	p, err := h.base(r, a, u)
-	if err != nil {
-		h.web.Error(w, r, err)
+	p, ok := h.start(w, r, a, u, f, false)
+	if !ok {
 		return
 	}
-	if f != nil {
-		p.failed(*f)
-	} else {
+	if f == nil {
 		p.Values = map[string]string{"held_on": m.HeldOn.String(), "starts_at": m.StartsAt, "place": m.Place, "chair": m.Chair,
 			"attendees": strings.Join(m.Attendees, "\n"), "content": m.Content, "conclusions": m.Conclusions, "proceedings": m.Proceedings}
 	}

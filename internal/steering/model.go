@@ -167,11 +167,8 @@ type Meeting struct {
 	Version         int
 }
 
-// Upload is a file sent with a form.
-type Upload struct {
-	Name string
-	R    io.Reader
-}
+// Upload is a file sent with a form (the kernel's: web.FormFiles reads them).
+type Upload = store.Upload
 
 // MemberDraft is the form of a new or changed member.
 type MemberDraft struct {

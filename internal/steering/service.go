@@ -185,51 +185,62 @@ func (s *Service) AddMember(ctx context.Context, a *auth.Actor, unitID int64, d 
 	now := s.db.NowMillis()
 	m := Member{ID: s.db.NewID(), Position: d.Position, Name: d.Name, Office: d.Office, AccountID: d.AccountID, Area: d.Area,
 		Units: d.Units, JoinedOn: d.Decision.Date, Version: 1}
-	var first string
-	var repeated bool
-	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+	id, repeated, err := s.addOnce(ctx, d.Idem.In("steering.member_add", a.AccountID, u.ID), u.ID, func(tx *sql.Tx, c Committee) (int64, error) {
+		m.CommitteeID = c.ID
+		if err := oneHead(ctx, tx, c.ID, m.Position, 0); err != nil {
+			return 0, err
+		}
 		var err error
-		first, repeated, err = s.db.Once(ctx, tx, d.Idem.In("steering.member_add", a.AccountID, u.ID), func() (string, error) {
-			c, err := committeeOf(ctx, tx, u.ID)
-			if err != nil {
-				return "", err
-			}
-			m.CommitteeID = c.ID
-			if err := oneHead(ctx, tx, c.ID, m.Position, 0); err != nil {
-				return "", err
-			}
-			if m.Order, err = nextOrder(ctx, tx, c.ID, m.Position); err != nil {
-				return "", err
-			}
-			if err := insertMember(ctx, tx, m, now); err != nil {
-				return "", err
-			}
-			if err := insertChange(ctx, tx, Change{ID: s.db.NewID(), CommitteeID: c.ID, MemberID: m.ID, Name: m.Name, Kind: Joined,
-				To: m.Position, Decision: d.Decision, ByAccount: a.AccountID, ByName: a.Name, At: now}); err != nil {
-				return "", err
-			}
-			if err := touchCommittee(ctx, tx, c.ID, now); err != nil {
-				return "", err
-			}
-			after := memberSummary(m)
-			after["decision"] = d.Decision.String()
-			return fmt.Sprint(m.ID), s.record(ctx, tx, a, "steering.member_joined", u.ID, "steering_member", m.ID, nil, after)
-		})
-		return err
+		if m.Order, err = nextOrder(ctx, tx, c.ID, m.Position); err != nil {
+			return 0, err
+		}
+		if err := insertMember(ctx, tx, m, now); err != nil {
+			return 0, err
+		}
+		if err := insertChange(ctx, tx, Change{ID: s.db.NewID(), CommitteeID: c.ID, MemberID: m.ID, Name: m.Name, Kind: Joined,
+			To: m.Position, Decision: d.Decision, ByAccount: a.AccountID, ByName: a.Name, At: now}); err != nil {
+			return 0, err
+		}
+		if err := touchCommittee(ctx, tx, c.ID, now); err != nil {
+			return 0, err
+		}
+		after := memberSummary(m)
+		after["decision"] = d.Decision.String()
+		return m.ID, s.record(ctx, tx, a, "steering.member_joined", u.ID, "steering_member", m.ID, nil, after)
 	})
 	if err != nil {
 		return Member{}, fmt.Errorf("add steering member: %w", err)
 	}
 	if repeated {
-		id, err := db.ResultID(first)
-		if err != nil {
-			return Member{}, err
-		}
 		return s.Member(ctx, id)
 	}
 	ms := []Member{m}
 	names(t, ms)
 	return ms[0], nil
+}
+
+// addOnce runs add once per form key, in one transaction with the unit's
+// committee read inside it: the ID it stored, or, for a key seen before, the
+// ID the first run stored and repeated.
+func (s *Service) addOnce(ctx context.Context, key db.Idem, unitID int64, add func(tx *sql.Tx, c Committee) (int64, error)) (id int64, repeated bool, err error) {
+	var first string
+	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		first, repeated, err = s.db.Once(ctx, tx, key, func() (string, error) {
+			c, err := committeeOf(ctx, tx, unitID)
+			if err != nil {
+				return "", err
+			}
+			id, err := add(tx, c)
+			return fmt.Sprint(id), err
+		})
+		return err
+	})
+	if err != nil {
+		return 0, false, err
+	}
+	id, err = db.ResultID(first)
+	return id, repeated, err
 }
 
 // oneHead refuses a second head: a committee has one Trưởng ban (Chỉ thị
@@ -454,31 +465,17 @@ func (s *Service) AddMeeting(ctx context.Context, a *auth.Actor, unitID int64, d
 	m := Meeting{ID: s.db.NewID(), HeldOn: d.HeldOn, StartsAt: d.StartsAt, Place: d.Place, Chair: d.Chair, Attendees: d.Attendees,
 		Content: d.Content, Conclusions: d.Conclusions, Proceedings: d.Proceedings, MinutesFile: f, CreatedBy: a.AccountID,
 		CreatedAt: now, UpdatedAt: now, Version: 1}
-	var first string
-	var repeated bool
-	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		var err error
-		first, repeated, err = s.db.Once(ctx, tx, d.Idem.In("steering.meeting_add", a.AccountID, u.ID), func() (string, error) {
-			c, err := committeeOf(ctx, tx, u.ID)
-			if err != nil {
-				return "", err
-			}
-			m.CommitteeID = c.ID
-			if err := insertMeeting(ctx, tx, m); err != nil {
-				return "", err
-			}
-			return fmt.Sprint(m.ID), s.record(ctx, tx, a, "steering.meeting", u.ID, "steering_meeting", m.ID, nil, meetingSummary(m))
-		})
-		return err
+	id, repeated, err := s.addOnce(ctx, d.Idem.In("steering.meeting_add", a.AccountID, u.ID), u.ID, func(tx *sql.Tx, c Committee) (int64, error) {
+		m.CommitteeID = c.ID
+		if err := insertMeeting(ctx, tx, m); err != nil {
+			return 0, err
+		}
+		return m.ID, s.record(ctx, tx, a, "steering.meeting", u.ID, "steering_meeting", m.ID, nil, meetingSummary(m))
 	})
 	if err != nil {
 		return Meeting{}, fmt.Errorf("add steering meeting: %w", err)
 	}
 	if repeated {
-		id, err := db.ResultID(first)
-		if err != nil {
-			return Meeting{}, err
-		}
 		return meetingByID(ctx, s.db, id)
 	}
 	return m, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -15,6 +16,7 @@ import (
 	"syscall"
 
 	"danchu/internal/apperr"
+	"danchu/internal/files"
 )
 
 // MaxFormBytes is the largest body of an unsafe request whose route declares
@@ -52,6 +54,38 @@ func FormError(r *http.Request, fields ...string) error {
 	c := *e
 	c.FieldMsgs = nil
 	return c.Mark(fields...)
+}
+
+// FormFiles opens the files a multipart form sent in field, in order (an
+// input left empty sends a part with no name and no bytes: skipped); close
+// releases them once the request's use is over, and is never nil. The body's
+// own error (FormError, the field marked) comes first: a form shown again
+// with it must not act on anything else.
+func FormFiles(r *http.Request, field string) (ups []files.Upload, close func(), err error) {
+	var opened []multipart.File
+	close = func() {
+		for _, f := range opened {
+			f.Close()
+		}
+	}
+	if err := FormError(r, field); err != nil {
+		return nil, close, err
+	}
+	if r.MultipartForm == nil {
+		return nil, close, nil
+	}
+	for _, fh := range r.MultipartForm.File[field] {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, close, fmt.Errorf("open upload %s: %w", field, err)
+		}
+		opened = append(opened, f)
+		ups = append(ups, files.Upload{Name: fh.Filename, R: f})
+	}
+	return ups, close, nil
 }
 
 // readForm is the one place that reads a form's body, before any middleware

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -169,3 +170,61 @@ func TestUploadCutShort(t *testing.T) {
 		t.Errorf("a body cut short: %v (code %s), want web.err.form_unreadable", err, apperr.CodeOf(err))
 	}
 }
+
+// TestFormFiles: the files of one field in the order sent, an empty file
+// input skipped, another field's files left alone; a body too large gives
+// FormError's reason (413, the field marked) and no file.
+func TestFormFiles(t *testing.T) {
+	s, err := web.NewServer(slog.New(slog.DiscardHandler), prometheus.NewRegistry(), func(context.Context) error { return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		names []string
+		text  []string
+		err   error
+	}
+	got := make(chan result, 1)
+	s.HandleUpload("POST /upload", 64<<10, func(w http.ResponseWriter, r *http.Request) {
+		ups, done, err := web.FormFiles(r, "files")
+		defer done()
+		var res result
+		res.err = err
+		for _, u := range ups {
+			b, _ := io.ReadAll(u.R)
+			res.names, res.text = append(res.names, u.Name), append(res.text, string(b))
+		}
+		got <- res
+	})
+	srv := httptest.NewServer(s.Handler())
+	defer srv.Close()
+	post := func(size int) result {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		fw, _ := mw.CreateFormFile("files", "một.pdf")
+		fw.Write([]byte("first"))
+		fw, _ = mw.CreateFormFile("photos", "anh.png")
+		fw.Write([]byte("other field"))
+		mw.CreateFormFile("files", "") // an input left empty
+		fw, _ = mw.CreateFormFile("files", "hai.docx")
+		fw.Write(bytes.Repeat([]byte("x"), size))
+		mw.Close()
+		resp, err := http.Post(srv.URL+"/upload", mw.FormDataContentType(), &b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return <-got
+	}
+	res := post(3)
+	if res.err != nil || strings.Join(res.names, "|") != "một.pdf|hai.docx" || strings.Join(res.text, "|") != "first|xxx" {
+		t.Errorf("files: %q %q err %v, want một.pdf, hai.docx with their bytes", res.names, res.text, res.err)
+	}
+	res = post(100 << 10)
+	var e *apperr.Error
+	if len(res.names) != 0 || apperr.CodeOf(res.err) != apperr.CodeTooLarge || !errors.As(res.err, &e) || !marked(e, "files") {
+		t.Errorf("a body too large: %q, err %v (code %s), want no file, CodeTooLarge with files marked", res.names, res.err, apperr.CodeOf(res.err))
+	}
+}
+
+func marked(e *apperr.Error, field string) bool { _, ok := e.FieldMsgs[field]; return ok }
