@@ -195,51 +195,41 @@ func marked(err error, field string) error {
 	return c.Mark(field)
 }
 
-// upload is the text of the form's plan file (field "file"), checked as every
-// upload is (files.ReadUpload: its size; files.Inspect: its type from its
-// bytes, a Word file whole) and read by the importer; ok is false when no file
-// was chosen. A PDF, a spreadsheet or a photo is refused, saying what to do.
+// upload is the text of the form's plan file (field "file", web.FormFiles: its
+// first), checked as every upload is (files.ReadUpload: its size;
+// files.Inspect: its type from its bytes, a Word file whole) and read by the
+// importer; ok is false when no file was chosen. A PDF, a spreadsheet or a
+// photo is refused, saying what to do.
 func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, err error) {
 	src = source{field: "file"}
-	if err := web.FormError(r, "file"); err != nil {
+	ups, done, err := web.FormFiles(r, "file")
+	defer done()
+	if err != nil {
 		return "", src, true, err
 	}
-	var fh *multipart.FileHeader
-	if r.MultipartForm != nil {
-		for _, x := range r.MultipartForm.File["file"] {
-			if x.Filename != "" || x.Size > 0 {
-				fh = x
-				break
-			}
-		}
-	}
-	if fh == nil {
+	if len(ups) == 0 {
 		return "", src, false, nil
 	}
-	src.name = fh.Filename
+	up := ups[0]
+	src.name = up.Name
 	if h.Importer == nil {
 		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("file")
 	}
-	f, err := fh.Open()
-	if err != nil {
-		return "", src, true, fmt.Errorf("open upload: %w", err)
-	}
-	defer f.Close()
-	data, err := files.ReadUpload(fh.Filename, f, MaxImportFile)
+	data, err := files.ReadUpload(up.Name, up.R, MaxImportFile)
 	if err != nil {
 		return "", src, true, marked(err, "file")
 	}
-	info, err := files.Inspect(fh.Filename, data)
+	info, err := files.Inspect(up.Name, data)
 	switch {
 	case err == nil && info.ContentType != files.ContentTypeDOCX: // a PDF, a spreadsheet, a photo
 		kind := strings.ToUpper(strings.TrimPrefix(path.Ext(info.Name), "."))
-		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", fh.Filename, kind).Mark("file")
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", up.Name, kind).Mark("file")
 	case err != nil && apperr.KeyOf(err) != "files.err.file_type": // a damaged Word file
 		return "", src, true, marked(err, "file")
 	}
 	// A whole .docx, or bytes of no known type: text by its name (.txt, .md),
 	// refused by the reader otherwise (a .doc).
-	text, err = h.Importer.FileText(fh.Filename, data)
+	text, err = h.Importer.FileText(up.Name, data)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.CodeInvalid {
 			return "", src, true, fmt.Errorf("read plan file: %w", err)
