@@ -28,8 +28,8 @@ import (
 // form, corrects a heading in the preview and saves the plan; assigns its
 // first task to every commune of the province; downloads the plan as PDF. The
 // commune official of Đan Điền finds the task on the back-office home, opens
-// it and reports progress with an evidence PDF; the province's plan dashboard
-// shows it. The preview, the dashboard and the commune's task page pass axe
+// it, reports progress with an evidence PDF and reads the plan it comes from
+// (read only); the province's plan dashboard shows the report. The preview, the dashboard and the commune's task page pass axe
 // and fit a phone; their screenshots, and the PDF's first page, are kept.
 func TestPlanJourney(t *testing.T) {
 	a, _ := startApp(t, io.Discard)
@@ -63,6 +63,12 @@ func TestPlanJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`ul.units`)),
 		chromedp.Navigate(base+"/quan-tri/don-vi/"+province.OfficeKey()+"/ke-hoach"),
 		chromedp.WaitVisible(chromedp.CSS(`textarea[name="text"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shots(t, tinh, "plan-import-form", `input[name="file"]`, true) // a file or the pasted text
+	err = chromedp.Do(tinh,
 		chromedp.SetValue(chromedp.CSS(`textarea[name="text"]`), seed), // as pasted
 		chromedp.Submit(chromedp.CSS(`textarea[name="text"]`)),
 		chromedp.WaitVisible(chromedp.CSS(heading)),
@@ -180,6 +186,15 @@ func TestPlanJourney(t *testing.T) {
 		}
 	}
 	shots(t, xa, "plan-commune-task", `ol.record`, true)
+	// From its task, the commune reads the plan it comes from: no assigning, the downloads, the way back to its task.
+	step(t, xa, "open the task's plan", chromedp.Click(chromedp.CSS(`main p a[href^="/quan-tri/ke-hoach/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href$=".pdf"]`)))
+	read := must(chromedp.Run(xa, chromedp.Text(chromedp.CSS(`main`))))(t)
+	forms := must(chromedp.Run(xa, chromedp.Evaluate[int64](`document.querySelectorAll('form[action$="/giao"]').length`)))(t)
+	if !strings.Contains(read, "bạn xem và tải văn bản") || !strings.Contains(read, "Nhiệm vụ của đơn vị bạn") || forms != 0 {
+		t.Errorf("the commune's view of the plan (%d assign forms): %.300q", forms, read)
+	}
+	shots(t, xa, "plan-commune-read", `ol.record`, true)
 
 	// The province's dashboard shows the commune's progress.
 	err = chromedp.Do(tinh,

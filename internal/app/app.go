@@ -52,9 +52,9 @@ type App struct {
 	Feedback *feedback.Service
 	Plans    *plans.Service
 	Steer    *steering.Service
-	// PlanImporter reads a pasted plan (planimport.Parse) and PlanWriter lays
-	// a plan out as DOCX and PDF (the document writers); a test may set its own
-	// before Handler.
+	// PlanImporter reads a plan, pasted or its file (planimport.Parse,
+	// FileText), and PlanWriter lays a plan out as DOCX and PDF (the document
+	// writers); a test may set its own before Handler.
 	PlanImporter plans.Importer
 	PlanWriter   plans.Writer
 	Outbox       *notify.Outbox // e-mail and SMS to people, sent after their transaction commits

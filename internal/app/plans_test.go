@@ -45,6 +45,8 @@ func (fakeImporter) Parse(text string) (planimport.Draft, error) {
 	}, nil
 }
 
+func (fakeImporter) FileText(name string, data []byte) (string, error) { return string(data), nil }
+
 // fakeWriter stands for the document writers: the document's number and kind as text.
 type fakeWriter struct{}
 
@@ -60,10 +62,19 @@ func (fakeWriter) PDF(w io.Writer, d document.Doc) error {
 
 func planSite(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	t.Helper()
+	return planSiteReading(t, d, fakeImporter{})
+}
+
+// planSiteReading is the demo's site with the plans read by im (nil: the real reader).
+func planSiteReading(t *testing.T, d *db.DB, im plans.Importer) (*app.App, *httptest.Server) {
+	t.Helper()
 	ctx := context.Background()
 	a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
-	a.PlanImporter, a.PlanWriter = fakeImporter{}, fakeWriter{}
+	a.PlanWriter = fakeWriter{}
+	if im != nil {
+		a.PlanImporter = im
+	}
 	if _, err := demo.Load(ctx, a.Units); err != nil {
 		t.Fatal(err)
 	}
@@ -200,8 +211,28 @@ func TestPlanPages(t *testing.T) {
 		if code, _, _ := outsider.Post("/quan-tri/don-vi/01/ke-hoach", assign, url.Values{"all": {"1"}}); code != http.StatusNotFound {
 			t.Errorf("assign by another province: %d", code)
 		}
-		if code, _, _ := commune.Get(planURL); code != http.StatusNotFound {
-			t.Errorf("the province's plan page for a commune: %d", code)
+		// The commune given the task reads the plan it comes from: no dashboard, no
+		// assigning, the downloads, and the way to its own task.
+		code, page, _ = commune.Get(planURL)
+		if code != http.StatusOK || !strings.Contains(page, "Xây dựng kế hoạch thực hiện của xã") || !strings.Contains(page, "bạn xem và tải văn bản") ||
+			!strings.Contains(page, `href="`+asg+`"`) || strings.Contains(page, "/giao") || strings.Contains(page, "Tiến độ thực hiện") || strings.Contains(page, taskPage) {
+			t.Errorf("the province's plan page for the commune given its task: %d", code)
+		}
+		for _, ext := range []string{".pdf", ".docx"} {
+			if code, body, _ := commune.Get(planURL + ext); code != http.StatusOK || !strings.HasSuffix(body, "KẾ HOẠCH 05/KH-UBND") {
+				t.Errorf("%s for the commune: %d %q", ext, code, body)
+			}
+		}
+		for _, path := range []string{taskPage, assign} {
+			if code, _, _ := commune.Get(path); code != http.StatusNotFound && code != http.StatusMethodNotAllowed {
+				t.Errorf("%s for the commune: %d", path, code)
+			}
+		}
+		if code, _, _ := commune.Post(asg, assign, url.Values{"all": {"1"}, "key": {"k-a-c"}}); code != http.StatusNotFound {
+			t.Errorf("the commune assigns the province's task: %d", code)
+		}
+		if code, page, _ := commune.Get(asg); code != http.StatusOK || !strings.Contains(page, `href="`+planURL+`"`) {
+			t.Errorf("the commune's task page does not lead to its plan: %d", code)
 		}
 
 		// The commune sees its task on its home and in its list, and reports; a bad file is refused and nothing is kept.

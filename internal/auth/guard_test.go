@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -110,6 +111,17 @@ func TestCanRecordsRefusals(t *testing.T) {
 		g := f.svc.Guard()
 		if err := g.Can(ctx, a, auth.Publish, f.v1.ID); err != nil {
 			t.Fatalf("own village: %v", err)
+		}
+		// Allows for many units at once: the same decisions, in their order.
+		ids := []int64{f.phuXuan.ID, f.v1.ID, f.danDien.ID}
+		var each []int64
+		for _, id := range ids {
+			if g.Allows(ctx, a, auth.Publish, id) {
+				each = append(each, id)
+			}
+		}
+		if got := g.AllowedAmong(ctx, a, auth.Publish, ids); !slices.Equal(got, each) || len(got) != 2 || g.AllowedAmong(ctx, nil, auth.Publish, ids) != nil {
+			t.Errorf("AllowedAmong = %v, Allows one by one %v", got, each)
 		}
 		wantCode(t, g.Can(ctx, a, auth.Publish, f.phuXuan.ID), apperr.CodeNotFound, "Không tìm thấy")
 		wantCode(t, g.Can(ctx, a, auth.ManageUsers, f.danDien.ID), apperr.CodeForbidden, "không cho phép")

@@ -152,21 +152,53 @@ func (b *Blobs) pathOf(sum string) string {
 // Put reads one uploaded file (up to MaxFile), checks its type from its content
 // and stores it; the error says what to do (its message keys are in locales/).
 func (b *Blobs) Put(name string, r io.Reader) (File, error) {
-	max := b.MaxFile
+	data, err := ReadUpload(name, r, b.MaxFile)
+	if err != nil {
+		return File{}, err
+	}
+	f, err := Inspect(name, data)
+	if err != nil {
+		return File{}, err
+	}
+	if err := b.write(f.SHA256, data); err != nil {
+		return File{}, fmt.Errorf("store upload: %w", err)
+	}
+	return f, nil
+}
+
+// ContentTypeDOCX is the content type of a Word file (Inspect's File.ContentType).
+var ContentTypeDOCX = typeDOCX.contentType
+
+// ReadUpload reads one uploaded file of at most max bytes (DefaultMaxFile when
+// max is 0), refusing a larger or an empty one with what to do (field "files"
+// marked): for a room that reads an upload without storing it (the plans'
+// import), as Put does before it stores.
+func ReadUpload(name string, r io.Reader, max int64) ([]byte, error) {
 	if max <= 0 {
 		max = DefaultMaxFile
 	}
 	data, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
-		return File{}, fmt.Errorf("read upload: %w", err)
+		return nil, fmt.Errorf("read upload: %w", err)
 	}
-	shown := strings.TrimSpace(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	shown := shownName(name)
 	if int64(len(data)) > max {
-		return File{}, apperr.New(apperr.CodeInvalid, "files.err.file_too_large", shown, max>>20).Mark("files")
+		return nil, apperr.New(apperr.CodeInvalid, "files.err.file_too_large", shown, max>>20).Mark("files")
 	}
 	if len(data) == 0 {
-		return File{}, apperr.New(apperr.CodeInvalid, "files.err.empty", shown).Mark("files")
+		return nil, apperr.New(apperr.CodeInvalid, "files.err.empty", shown).Mark("files")
 	}
+	return data, nil
+}
+
+// Inspect recognises an upload's type from its bytes (PDF, DOCX, XLSX, JPEG,
+// PNG; never from its name) and checks that it is whole (complete), as Put
+// does before it stores: the File it returns is what Put would store (its
+// SHA-256, cleaned name, type and size). A file of another type is refused
+// with files.err.file_type, a damaged or cut one with files.err.damaged
+// (field "files" marked).
+func Inspect(name string, data []byte) (File, error) {
+	shown := shownName(name)
 	t, ok := sniff(data)
 	if !ok && bytes.HasPrefix(data, []byte("PK\x03\x04")) && !zipReadable(data) {
 		// A zip whose directory cannot be read: cut short, its type unknown.
@@ -179,11 +211,12 @@ func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 		return File{}, apperr.New(apperr.CodeInvalid, "files.err.damaged", shown, t.label()).Mark("files")
 	}
 	h := sha256.Sum256(data)
-	sum := hex.EncodeToString(h[:])
-	if err := b.write(sum, data); err != nil {
-		return File{}, fmt.Errorf("store upload: %w", err)
-	}
-	return File{SHA256: sum, Name: cleanName(name, t), ContentType: t.contentType, Size: int64(len(data))}, nil
+	return File{SHA256: hex.EncodeToString(h[:]), Name: cleanName(name, t), ContentType: t.contentType, Size: int64(len(data))}, nil
+}
+
+// shownName is an upload's name as its errors quote it.
+func shownName(name string) string {
+	return strings.TrimSpace(path.Base(strings.ReplaceAll(name, "\\", "/")))
 }
 
 // Open returns the stored content of sum.

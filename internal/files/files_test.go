@@ -16,6 +16,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/files"
+	"danchu/internal/files/filestest"
 	"danchu/internal/loadtest"
 	"danchu/internal/web/webtest"
 )
@@ -225,6 +226,50 @@ func TestUprightAllOrientations(t *testing.T) {
 		}
 		if r, _, _, _ := got.At(tc.redPoint.X, tc.redPoint.Y).RGBA(); r>>8 != 255 {
 			t.Errorf("orientation %d: %v is not red", tc.o, tc.redPoint)
+		}
+	}
+}
+
+// TestReadUploadInspect: a room that reads an upload without keeping it (the
+// plans' import) checks it as Put does — the same File, the same refusals —
+// and nothing is written.
+func TestReadUploadInspect(t *testing.T) {
+	dir := t.TempDir()
+	b := &files.Blobs{Dir: dir, MaxFile: 1 << 20}
+	doc := filestest.DOCX("Kế hoạch")
+	data, err := files.ReadUpload("ke-hoach.docx", bytes.NewReader(doc), b.MaxFile)
+	if err != nil || !bytes.Equal(data, doc) {
+		t.Fatalf("read: %v", err)
+	}
+	got, err := files.Inspect("ke-hoach.docx", data)
+	if err != nil || got.ContentType != files.ContentTypeDOCX {
+		t.Fatalf("inspect: %+v %v", got, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("inspect wrote %d entries", len(entries))
+	}
+	if put, err := b.Put("ke-hoach.docx", bytes.NewReader(doc)); err != nil || put != got {
+		t.Errorf("put %+v %v, inspect %+v", put, err, got)
+	}
+	for _, tc := range []struct {
+		name string
+		read bool // refused by ReadUpload, else by Inspect
+		data []byte
+		key  string
+	}{
+		{"empty", true, nil, "files.err.empty"},
+		{"too large", true, bytes.Repeat([]byte("a"), 1<<20+1), "files.err.file_too_large"},
+		{"text", false, []byte("KẾ HOẠCH"), "files.err.file_type"},
+		{"cut", false, doc[:len(doc)/2], "files.err.damaged"},
+	} {
+		var err error
+		if tc.read {
+			_, err = files.ReadUpload("a.docx", bytes.NewReader(tc.data), b.MaxFile)
+		} else {
+			_, err = files.Inspect("a.docx", tc.data)
+		}
+		if apperr.CodeOf(err) != apperr.CodeInvalid || apperr.KeyOf(err) != tc.key {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.key)
 		}
 	}
 }

@@ -316,24 +316,36 @@ func paragraphs(b []byte, nums numbering_) (string, error) {
 // (ParseDOCX); otherwise a file named .txt, .md or .markdown (or without an
 // extension) is text (Parse). Anything else (.doc, .pdf) is refused.
 func ParseFile(name string, r io.ReaderAt, size int64) (Draft, error) {
+	text, err := FileText(name, r, size)
+	if err != nil {
+		return Draft{}, err
+	}
+	return Parse(text)
+}
+
+// FileText is the text ParseFile parses: a .docx's paragraphs (recognised by
+// its content: a zip), or a text file's bytes (by its name: .txt, .md,
+// .markdown or none; Parse refuses bytes that are not UTF-8 text). Anything
+// else is refused with a coded error, as is a text over MaxTextBytes.
+func FileText(name string, r io.ReaderAt, size int64) (string, error) {
 	var head [4]byte
 	n, _ := r.ReadAt(head[:], 0)
 	if n == 4 && string(head[:]) == "PK\x03\x04" {
-		return ParseDOCX(r, size)
+		return docxText(r, size)
 	}
 	switch ext := strings.ToLower(path.Ext(name)); ext {
 	case ".txt", ".md", ".markdown", "":
 	case ".docx":
-		return Draft{}, apperr.New(apperr.CodeInvalid, "planimport.err.not_docx")
+		return "", apperr.New(apperr.CodeInvalid, "planimport.err.not_docx")
 	default:
-		return Draft{}, apperr.New(apperr.CodeInvalid, "planimport.err.file_type", ext)
+		return "", apperr.New(apperr.CodeInvalid, "planimport.err.file_type", ext)
 	}
 	if size > MaxTextBytes {
-		return Draft{}, apperr.New(apperr.CodeInvalid, "planimport.err.too_large", MaxTextBytes>>20)
+		return "", apperr.New(apperr.CodeInvalid, "planimport.err.too_large", MaxTextBytes>>20)
 	}
 	b, err := io.ReadAll(io.NewSectionReader(r, 0, MaxTextBytes+1))
 	if err != nil {
-		return Draft{}, fmt.Errorf("planimport: read %s: %w", name, err)
+		return "", fmt.Errorf("planimport: read %s: %w", name, err)
 	}
-	return Parse(string(b))
+	return string(b), nil
 }

@@ -10,32 +10,15 @@ import (
 	"testing"
 
 	"danchu/internal/document"
+	"danchu/internal/planimport/planimporttest"
 )
 
-const contentTypes = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`
+const contentTypes = planimporttest.ContentTypes
 
-// makeDOCX writes a minimal WordprocessingML package: [Content_Types].xml,
-// the main part, and the numbering part when given.
+// makeDOCX writes a minimal Word file (planimporttest.DOCX).
 func makeDOCX(t testing.TB, document, numbering string) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	parts := [][2]string{{"[Content_Types].xml", contentTypes}, {"word/document.xml", document}}
-	if numbering != "" {
-		parts = append(parts, [2]string{"word/numbering.xml", numbering})
-	}
-	for _, p := range parts {
-		w, err := zw.Create(p[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(w, p[1])
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return planimporttest.DOCX(document, numbering)
 }
 
 func esc(s string) string {
@@ -44,36 +27,8 @@ func esc(s string) string {
 	return b.String()
 }
 
-// seedDocument is a seed's text as Word paragraphs: a paragraph for each run
-// of lines between blank lines, its lines separated by w:br, each line one
-// w:r/w:t (a tab as w:tab), the way a converter or a writer would lay it out.
-func seedDocument(text string) string {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`)
-	for _, para := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		para = strings.Trim(para, "\n")
-		if strings.TrimSpace(para) == "" {
-			continue
-		}
-		b.WriteString("<w:p>")
-		for i, ln := range strings.Split(para, "\n") {
-			b.WriteString("<w:r>")
-			if i > 0 {
-				b.WriteString("<w:br/>")
-			}
-			for j, part := range strings.Split(ln, "\t") {
-				if j > 0 {
-					b.WriteString("<w:tab/>")
-				}
-				b.WriteString(`<w:t xml:space="preserve">` + esc(part) + `</w:t>`)
-			}
-			b.WriteString("</w:r>")
-		}
-		b.WriteString("</w:p>")
-	}
-	b.WriteString("</w:body></w:document>")
-	return b.String()
-}
+// seedDocument is a seed's text as Word paragraphs (planimporttest.Document).
+func seedDocument(text string) string { return planimporttest.Document(text) }
 
 // TestDOCXSeeds: each seed written as a .docx reads as the same plan as its text.
 func TestDOCXSeeds(t *testing.T) {
@@ -152,17 +107,9 @@ func TestDOCXNumbering(t *testing.T) {
 }
 
 func TestDOCXRefusals(t *testing.T) {
-	var bigZip bytes.Buffer
-	zw := zip.NewWriter(&bigZip)
-	io.WriteString(must(zw.Create("[Content_Types].xml")), contentTypes)
-	w := must(zw.Create("word/document.xml"))
-	chunk := bytes.Repeat([]byte(" "), 1<<20)
-	for range MaxDocumentXML>>20 + 1 {
-		w.Write(chunk)
-	}
-	zw.Close()
+	bomb := planimporttest.Bomb(MaxDocumentXML + 1<<20)
 	var noMain bytes.Buffer
-	zw = zip.NewWriter(&noMain)
+	zw := zip.NewWriter(&noMain)
 	io.WriteString(must(zw.Create("[Content_Types].xml")), contentTypes)
 	io.WriteString(must(zw.Create("xl/workbook.xml")), "<workbook/>")
 	zw.Close()
@@ -173,7 +120,7 @@ func TestDOCXRefusals(t *testing.T) {
 		key        string
 		arg        any
 	}{
-		{"main part over 32 MB", "a.docx", bigZip.Bytes(), "planimport.err.docx_too_large", MaxDocumentXML >> 20},
+		{"main part over 32 MB", "a.docx", bomb, "planimport.err.docx_too_large", MaxDocumentXML >> 20},
 		{"a spreadsheet", "a.docx", noMain.Bytes(), "planimport.err.not_docx", nil},
 		{"bad XML", "a.docx", makeDOCX(t, `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>`, ""), "planimport.err.docx_xml", nil},
 		{"nested too deep", "a.docx", makeDOCX(t, `<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">`+strings.Repeat("<w:sdt>", 100000), ""), "planimport.err.docx_xml", nil},

@@ -42,6 +42,15 @@ func (s *Service) Dashboard(ctx context.Context, a *auth.Actor, planID int64) (D
 	return s.dashboard(ctx, p, s.today())
 }
 
+// Progress is the dashboard of a plan opened by an official who manages it
+// (Open's View.Manage); an assignee's read-only view has none: not found.
+func (s *Service) Progress(ctx context.Context, v View) (Dashboard, error) {
+	if !v.Manage {
+		return Dashboard{}, notFound()
+	}
+	return s.dashboard(ctx, v.Plan, s.today())
+}
+
 func (s *Service) dashboard(ctx context.Context, p Plan, today legal.Date) (Dashboard, error) {
 	d := Dashboard{Plan: p, Today: today}
 	at := make(map[int64]int, len(p.Tasks))

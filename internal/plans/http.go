@@ -2,11 +2,13 @@ package plans
 
 import (
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"mime"
 	"net/http"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/document"
+	"danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 	"danchu/internal/planimport"
@@ -27,9 +30,12 @@ var assets embed.FS
 // Catalog holds the room's messages (locales/), for the command line.
 func Catalog() fs.FS { return assets }
 
-// Importer reads a pasted plan into its parts (app wires planimport.Parse).
+// Importer reads a plan into its parts (app wires planimport.Parse) and
+// the text of its uploaded file (planimport.FileText: a .docx's paragraphs,
+// a text file's bytes).
 type Importer interface {
 	Parse(text string) (planimport.Draft, error)
+	FileText(name string, data []byte) (string, error)
 }
 
 // Writer lays a document out as Word and PDF (app wires the document writers).
@@ -67,8 +73,10 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	}
 	h := &Handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
 	s.HandleFunc("GET /quan-tri/don-vi/{unit}/ke-hoach", ah.Official(h.list))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ke-hoach/doc", ah.Official(h.preview))
-	s.HandleFunc("POST /quan-tri/don-vi/{unit}/ke-hoach", ah.Official(h.create))
+	s.HandleUpload("POST /quan-tri/don-vi/{unit}/ke-hoach/doc", MaxImportForm, ah.Official(h.preview))
+	// The preview sends the text back (multipart: a plan's Vietnamese text
+	// would triple, percent-encoded, past an ordinary form's bound).
+	s.HandleUpload("POST /quan-tri/don-vi/{unit}/ke-hoach", MaxImportForm, ah.Official(h.create))
 	s.HandleFunc("GET /quan-tri/ke-hoach/{file}", ah.Official(h.plan)) // {id}, {id}.docx, {id}.pdf
 	s.HandleFunc("GET /quan-tri/ke-hoach/{id}/nhiem-vu/{task}", ah.Official(h.task))
 	s.HandleFunc("POST /quan-tri/ke-hoach/{id}/nhiem-vu/{task}/giao", ah.Official(h.assign))
@@ -145,24 +153,98 @@ func (h *Handlers) list(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 }
 
-// parse reads the pasted text with the importer.
-func (h *Handlers) parse(text string) (planimport.Draft, error) {
+// source is where the text to import came from: pasted in the box (field
+// "text") or read from the uploaded file (field "file").
+type source struct {
+	field string
+	name  string // the file's name
+}
+
+var pasted = source{field: "text"}
+
+// parse reads the text with the importer; its errors mark src's field.
+func (h *Handlers) parse(text string, src source) (planimport.Draft, error) {
+	file := src.field == "file"
+	var err error
 	switch {
 	case h.Importer == nil:
-		return planimport.Draft{}, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("text")
+		err = apperr.New(apperr.CodeInvalid, "plans.err.no_importer")
+	case strings.TrimSpace(text) == "" && file:
+		err = apperr.New(apperr.CodeInvalid, "plans.err.file_empty", src.name)
 	case strings.TrimSpace(text) == "":
-		return planimport.Draft{}, apperr.New(apperr.CodeInvalid, "plans.err.import_empty").Mark("text")
+		err = apperr.New(apperr.CodeInvalid, "plans.err.import_empty")
+	case len(text) > MaxImportBytes && file:
+		err = apperr.New(apperr.CodeInvalid, "plans.err.file_long", src.name, MaxImportBytes>>10)
 	case len(text) > MaxImportBytes:
-		return planimport.Draft{}, apperr.New(apperr.CodeInvalid, "plans.err.import_long", MaxImportBytes>>10).Mark("text")
+		err = apperr.New(apperr.CodeInvalid, "plans.err.import_long", MaxImportBytes>>10)
+	}
+	if err != nil {
+		return planimport.Draft{}, marked(err, src.field)
 	}
 	d, err := h.Importer.Parse(text)
 	if err != nil {
 		if apperr.CodeOf(err) == apperr.CodeInvalid {
-			return d, err
+			return d, marked(err, src.field)
 		}
-		return d, apperr.New(apperr.CodeInvalid, "plans.err.import_failed", err.Error()).Mark("text")
+		return d, apperr.New(apperr.CodeInvalid, "plans.err.import_failed", err.Error()).Mark(src.field)
 	}
 	return d, nil
+}
+
+// marked is a coded error with field (only) marked: the file store's errors
+// mark its own field name, the reader's none.
+func marked(err error, field string) error {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	c := *e
+	c.FieldMsgs = nil
+	return c.Mark(field)
+}
+
+// upload is the text of the form's plan file (field "file", web.FormFiles: its
+// first), checked as every upload is (files.ReadUpload: its size;
+// files.Inspect: its type from its bytes, a Word file whole) and read by the
+// importer; ok is false when no file was chosen. A PDF, a spreadsheet or a
+// photo is refused, saying what to do.
+func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, err error) {
+	src = source{field: "file"}
+	ups, done, err := web.FormFiles(r, "file")
+	defer done()
+	if err != nil {
+		return "", src, true, err
+	}
+	if len(ups) == 0 {
+		return "", src, false, nil
+	}
+	up := ups[0]
+	src.name = up.Name
+	if h.Importer == nil {
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("file")
+	}
+	data, err := files.ReadUpload(up.Name, up.R, MaxImportFile)
+	if err != nil {
+		return "", src, true, marked(err, "file")
+	}
+	info, err := files.Inspect(up.Name, data)
+	switch {
+	case err == nil && info.ContentType != files.ContentTypeDOCX: // a PDF, a spreadsheet, a photo
+		kind := strings.ToUpper(strings.TrimPrefix(path.Ext(info.Name), "."))
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", up.Name, kind).Mark("file")
+	case err != nil && apperr.KeyOf(err) != "files.err.file_type": // a damaged Word file
+		return "", src, true, marked(err, "file")
+	}
+	// A whole .docx, or bytes of no known type: text by its name (.txt, .md),
+	// refused by the reader otherwise (a .doc).
+	text, err = h.Importer.FileText(up.Name, data)
+	if err != nil {
+		if apperr.CodeOf(err) != apperr.CodeInvalid {
+			return "", src, true, fmt.Errorf("read plan file: %w", err)
+		}
+		return "", src, true, marked(err, "file")
+	}
+	return text, src, true, nil
 }
 
 type headingField struct {
@@ -232,11 +314,18 @@ func (h *Handlers) preview(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	if !ok {
 		return
 	}
-	text := r.PostFormValue("text")
-	d, err := h.parse(text)
+	pastedText := r.PostFormValue("text")
+	text, src, chosen, err := h.upload(r)
+	if !chosen {
+		text, src = pastedText, pasted
+	}
+	var d planimport.Draft
+	if err == nil {
+		d, err = h.parse(text, src)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
-			h.listRender(w, r, a, u, f.Status, listPage{Error: f.Message, Fields: f.Fields, Text: text})
+			h.listRender(w, r, a, u, f.Status, listPage{Error: f.Message, Fields: f.Fields, Text: pastedText})
 		}
 		return
 	}
@@ -331,7 +420,11 @@ func (h *Handlers) create(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 		return
 	}
 	text := r.PostFormValue("text")
-	d, err := h.parse(text)
+	err := web.FormError(r, "text")
+	var d planimport.Draft
+	if err == nil {
+		d, err = h.parse(text, pasted)
+	}
 	if err != nil {
 		if f, ok := h.web.FailForm(w, r, err); ok {
 			h.listRender(w, r, a, u, f.Status, listPage{Error: f.Message, Fields: f.Fields, Text: text})
@@ -382,6 +475,11 @@ type planPage struct {
 	Writer    bool
 	Kind      string
 	PublicURL string // its public page, when public
+	// Manage: the issuer's official (the dashboard, assigning); otherwise an
+	// assignee's, reading the plan with its own assignments (Mine: task ID →
+	// assignment ID).
+	Manage bool
+	Mine   map[int64]int64
 }
 
 func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -405,13 +503,22 @@ func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 }
 
 func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Actor, id int64, status int, pp planPage) {
-	d, err := h.svc.Dashboard(r.Context(), a, id)
+	v, err := h.svc.Open(r.Context(), a, id)
+	d := Dashboard{Plan: v.Plan}
+	if err == nil && v.Manage {
+		d, err = h.svc.Progress(r.Context(), v)
+	}
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
+	if !v.Manage {
+		for _, t := range v.Plan.Tasks {
+			d.Tasks = append(d.Tasks, TaskProgress{Task: t})
+		}
+	}
 	name := h.unitNames(r)
-	pp.Plan, pp.Dash, pp.Unit, pp.Writer, pp.Kind = d.Plan, d, name(d.Plan.UnitID), h.Writer != nil, KindTitle(d.Plan.Kind)
+	pp.Plan, pp.Dash, pp.Unit, pp.Writer, pp.Kind, pp.Manage, pp.Mine = d.Plan, d, name(d.Plan.UnitID), h.Writer != nil, KindTitle(d.Plan.Kind), v.Manage, v.Mine
 	for _, t := range d.Tasks {
 		row := taskRow{TaskProgress: t}
 		if t.Task.TargetPos > 0 && t.Task.TargetPos <= len(d.Plan.Targets) {
@@ -419,10 +526,10 @@ func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		}
 		pp.Tasks = append(pp.Tasks, row)
 	}
-	if t, err := h.units.Tree(r.Context()); err == nil {
-		if d.Plan.Public() {
-			pp.PublicURL = PublicURL(t, d.Plan.UnitID, d.Plan.ID)
-		}
+	if t, err := h.units.Tree(r.Context()); err == nil && d.Plan.Public() {
+		pp.PublicURL = PublicURL(t, d.Plan.UnitID, d.Plan.ID)
+	}
+	if t, err := h.units.Tree(r.Context()); err == nil && v.Manage {
 		scope := Territory(t, d.Plan.UnitID)
 		for _, u := range t.Descendants(scope) {
 			if u.ID != d.Plan.UnitID && (u.Type.Level() == org.CommuneLevel || (u.Type.Level() == org.Attached && u.ParentID == scope)) {
@@ -440,7 +547,8 @@ func (h *Handlers) planRender(w http.ResponseWriter, r *http.Request, a *auth.Ac
 }
 
 func (h *Handlers) export(w http.ResponseWriter, r *http.Request, a *auth.Actor, id int64, format string) {
-	p, err := h.svc.Get(r.Context(), a, id)
+	v, err := h.svc.Open(r.Context(), a, id) // the issuer's officials and the assignees'
+	p := v.Plan
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
@@ -498,10 +606,12 @@ func (h *Handlers) assign(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 }
 
 type taskPage struct {
-	Plan  Plan
-	Task  Task
-	Rows  []assignmentRow
-	Today legal.Date
+	Plan    Plan
+	Task    Task
+	Rows    []assignmentRow
+	Today   legal.Date
+	Lead    org.Unit // the unit the lead body was matched to (HasLead)
+	HasLead bool
 }
 
 type assignmentRow struct {
@@ -534,6 +644,11 @@ func (h *Handlers) task(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	today := legal.Today(h.svc.Now())
 	name := h.unitNames(r)
 	pg := taskPage{Plan: p, Task: t, Today: today}
+	if t.LeadUnitID != 0 {
+		if tree, err := h.units.Tree(r.Context()); err == nil {
+			pg.Lead, pg.HasLead = tree.Unit(t.LeadUnitID)
+		}
+	}
 	for _, x := range as {
 		pg.Rows = append(pg.Rows, assignmentRow{Assignment: x, Unit: name(x.UnitID), Late: x.Late(today), Next: x.NextDue(today)})
 	}

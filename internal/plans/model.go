@@ -11,6 +11,7 @@ package plans
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -96,8 +97,15 @@ const (
 	// MaxUploadBytes bounds a progress report's form with its files (each file
 	// is also held to the store's MaxFile), as disclosure's forms.
 	MaxUploadBytes = 110 << 20
-	// MaxImportBytes bounds the text pasted to import a plan.
+	// MaxImportBytes bounds the text of a plan to import, pasted or read
+	// from its file.
 	MaxImportBytes = 900 << 10
+	// MaxImportFile bounds the Word or text file of a plan to import (a
+	// Word file holds its images: a few dozen pages with a scanned seal).
+	MaxImportFile = 20 << 20
+	// MaxImportForm bounds the import's forms: the file with the pasted text,
+	// and the preview sending the text back with its corrections.
+	MaxImportForm = MaxImportFile + 4*MaxImportBytes
 )
 
 // DefaultRemindDays is how many days before its deadline an assignment not
@@ -644,4 +652,69 @@ func (p *Progress) Add(a Assignment, today legal.Date) {
 	default:
 		p.NotStarted++
 	}
+}
+
+// Leads names the units a task's lead body (Task.Lead, as written) may be
+// linked to: the units and bodies in force of an issuer's territory
+// (Territory: the province or commune itself, its bodies, its communes and
+// their bodies; not villages, which lead no task), by name and by short name.
+type Leads struct{ byKey map[string][]int64 }
+
+// NewLeads indexes the units of the territory of issuer.
+func NewLeads(t *org.Tree, issuer int64) Leads {
+	l := Leads{byKey: map[string][]int64{}}
+	scope := Territory(t, issuer)
+	top, ok := t.Unit(scope)
+	if !ok {
+		return l
+	}
+	add := func(k string, id int64) {
+		if k != "" && !slices.Contains(l.byKey[k], id) {
+			l.byKey[k] = append(l.byKey[k], id)
+		}
+	}
+	for _, u := range append([]org.Unit{top}, t.Descendants(scope)...) {
+		if !u.Current() || u.Type.Level() == org.VillageLevel {
+			continue
+		}
+		add(leadKey(u.Name), u.ID)
+		if u.ShortName != "" && u.Type.Level() == org.Attached { // a territorial unit's is UBND: every commune's
+			add(leadKey(u.ShortName), u.ID)
+		}
+	}
+	return l
+}
+
+// Unit is the unit a lead names: the one unit whose name or short name it is,
+// folded (case, diacritics, spaces; "UBND" or "Ủy ban nhân dân" before a
+// commune's or province's name, and a note in brackets, are left out); 0 when
+// none is, or several are (a group, "UBND các xã"; a name two units share):
+// the lead then stays text only.
+func (l Leads) Unit(lead string) int64 {
+	lead = strings.TrimSpace(lead)
+	if i := strings.Index(lead, "("); i > 0 {
+		lead = lead[:i]
+	}
+	k := leadKey(lead)
+	ids := l.byKey[k]
+	for _, p := range []string{"ubnd ", "uy ban nhan dan "} {
+		if rest, ok := strings.CutPrefix(k, p); ok && len(ids) == 0 {
+			ids = l.byKey[rest]
+		}
+	}
+	if len(ids) != 1 {
+		return 0
+	}
+	return ids[0]
+}
+
+var (
+	dashes = strings.NewReplacer("–", "-", "—", "-")
+	spaced = strings.NewReplacer(" - ", "-", " -", "-", "- ", "-")
+)
+
+// leadKey is a name as leads are matched: folded, a dash of any kind with or
+// without spaces around it one hyphen, without punctuation at its ends.
+func leadKey(s string) string {
+	return strings.Trim(spaced.Replace(dashes.Replace(search.Fold(s))), " .,;:-")
 }

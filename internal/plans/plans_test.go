@@ -33,6 +33,7 @@ type fixture struct {
 	hue, danDien, phuXuan      org.Unit
 	quangTri, other            org.Unit
 	province, commune, outside *auth.Actor
+	ward                       *auth.Actor // Phú Xuân's, a unit of the province given no task
 }
 
 const pw = "kế hoạch dân chủ ở cơ sở 2026"
@@ -81,6 +82,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.province = actor("tinh@hue.vn", auth.ProvinceAdmin, f.hue)
 	f.commune = actor("xa@dandien.vn", auth.CommuneOfficial, f.danDien)
 	f.outside = actor("tinh@quangtri.vn", auth.ProvinceAdmin, f.quangTri)
+	f.ward = actor("phuong@phuxuan.vn", auth.CommuneOfficial, f.phuXuan)
 	out := notify.NewOutbox(d, log, log, "https://danchu.test", slog.New(slog.NewTextHandler(io.Discard, nil)))
 	f.svc = plans.NewService(d, f.units, as.Guard(), rec, out, t.TempDir())
 	f.rec = rec
@@ -447,6 +449,104 @@ func TestBodyPlanReachesItsTerritory(t *testing.T) {
 		impl.Doc.Number = "12/KH-UBND"
 		if c := f.create(t, f.danDien, f.commune, impl, p.ID); c.ParentPlanID != p.ID {
 			t.Errorf("the commune's plan implements %d, want %d", c.ParentPlanID, p.ID)
+		}
+	})
+}
+
+// TestOpenByAssignee: an official of a unit given a task reads the plan it
+// comes from (not manage it: no dashboard), with its own assignment; before
+// the task is given, and for a unit of the province given none or another
+// province, the plan is not found.
+func TestOpenByAssignee(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		p := f.create(t, f.hue, f.province, handDraft(), 0)
+		if v, err := f.svc.Open(ctx, f.province, p.ID); err != nil || !v.Manage || v.Plan.Number != "05/KH-UBND" {
+			t.Fatalf("the issuer's official: %+v %v", v, err)
+		}
+		_, err := f.svc.Open(ctx, f.commune, p.ID)
+		apperrtest.Want(t, err, apperr.CodeNotFound, "Không tìm thấy.")
+		if _, err := f.svc.Assign(ctx, f.province, p.Tasks[1].ID, plans.Targeting{Units: []int64{f.danDien.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		as, err := f.svc.UnitAssignments(ctx, f.danDien.ID, 0, 10)
+		if err != nil || len(as) != 1 {
+			t.Fatalf("assignments: %v %v", as, err)
+		}
+		v, err := f.svc.Open(ctx, f.commune, p.ID)
+		if err != nil || v.Manage || len(v.Plan.Tasks) != 2 || len(v.Mine) != 1 || v.Mine[p.Tasks[1].ID] != as[0].ID {
+			t.Fatalf("the assignee's official: %+v %v", v, err)
+		}
+		_, err = f.svc.Progress(ctx, v)
+		apperrtest.Want(t, err, apperr.CodeNotFound, "Không tìm thấy kế hoạch hoặc nhiệm vụ này.")
+		for name, a := range map[string]*auth.Actor{"a ward given no task": f.ward, "another province": f.outside} {
+			_, err := f.svc.Open(ctx, a, p.ID)
+			if apperr.CodeOf(err) != apperr.CodeNotFound || apperr.KeyOf(err) != "auth.err.not_found" {
+				t.Errorf("%s: %v", name, err)
+			}
+		}
+	})
+}
+
+// TestLeads: a task's lead body named as one unit or body of the issuer's
+// territory is linked to it when the plan is saved; a group, a name two units
+// share or a body of another province stays text.
+func TestLeads(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		body := func(name, short string, typ org.Type, parent org.Unit) org.Unit {
+			u, err := f.units.CreateUnit(ctx, org.Unit{Name: name, ShortName: short, Type: typ, ValidFrom: org.OfficialListDate}, parent.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		snv := body("Sở Nội vụ", "SNV", org.Agency, f.hue)
+		vp := body("Văn phòng Ủy ban nhân dân thành phố", "VP", org.Agency, f.hue)
+		hctc := body("Phòng Hành chính – Tổ chức", "HCTC", org.Section, vp)
+		body("Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Huế", "MTTQ", org.MassOrg, f.hue)
+		body("Ủy ban Mặt trận Tổ quốc Việt Nam xã Đan Điền", "MTTQ", org.MassOrg, f.danDien)
+		body("Sở Nội vụ", "SNV", org.Agency, f.quangTri)
+		tree, err := f.units.Tree(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		leads := plans.NewLeads(tree, vp.ID) // a body's territory: the province's
+		for _, tc := range []struct {
+			lead string
+			want int64
+		}{
+			{"Sở Nội vụ", snv.ID},
+			{"SỞ NỘI VỤ;", snv.ID},
+			{"Sở Nội vụ (cơ quan thường trực)", snv.ID},
+			{"SNV", snv.ID},
+			{"Phòng Hành chính - Tổ chức", hctc.ID},
+			{"UBND xã Đan Điền", f.danDien.ID},
+			{"Ủy ban nhân dân phường Phú Xuân", f.phuXuan.ID},
+			{"UBND thành phố Huế", f.hue.ID},
+			{"UBND các xã, phường", 0},
+			{"MTTQ", 0},                 // the province's Front and the commune's
+			{"UBND", 0},                 // every territorial unit's
+			{"Thôn Đông Phước", 0},      // a village leads no task
+			{"Xã Cam Lộ", 0},            // another province
+			{"Sở Nội vụ và Công an", 0}, // not a name
+			{"", 0},
+		} {
+			if got := leads.Unit(tc.lead); got != tc.want {
+				t.Errorf("Unit(%q) = %d, want %d", tc.lead, got, tc.want)
+			}
+		}
+		// Saved: the matched lead is stored with the plan; the others stay text.
+		p := f.create(t, f.hue, f.province, func() planimport.Draft {
+			dr := handDraft()
+			dr.Tasks[1].Lead = "Sở Nội vụ"
+			return dr
+		}(), 0)
+		got, err := f.svc.Get(ctx, f.province, p.ID)
+		if err != nil || got.Tasks[0].LeadUnitID != 0 || got.Tasks[0].Lead != "UBND các xã, phường" || got.Tasks[1].LeadUnitID != snv.ID || got.Tasks[1].Lead != "Sở Nội vụ" {
+			t.Errorf("stored leads: %+v %v", got.Tasks, err)
 		}
 	})
 }

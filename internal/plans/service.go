@@ -99,8 +99,14 @@ func (s *Service) Create(ctx context.Context, a *auth.Actor, d Draft) (Plan, err
 			return Plan{}, apperr.New(apperr.CodeInvalid, "plans.err.parent").Mark("parent")
 		}
 	}
+	leads := NewLeads(t, unit.ID) // a lead body named as a unit of the territory is linked to it
+	for i := range p.Tasks {
+		if p.Tasks[i].LeadUnitID == 0 {
+			p.Tasks[i].LeadUnitID = leads.Unit(p.Tasks[i].Lead)
+		}
+	}
 	for _, task := range p.Tasks {
-		if task.LeadUnitID != 0 && !t.Within(task.LeadUnitID, unit.ID) {
+		if task.LeadUnitID != 0 && !t.Within(task.LeadUnitID, Territory(t, unit.ID)) {
 			return Plan{}, apperr.New(apperr.CodeInvalid, "plans.err.outside_scope", fmt.Sprint(task.LeadUnitID))
 		}
 	}
@@ -202,6 +208,42 @@ func (s *Service) Get(ctx context.Context, a *auth.Actor, id int64) (Plan, error
 		return Plan{}, err
 	}
 	return findPlan(ctx, s.db, id)
+}
+
+// View is a plan as an official may see it: its issuer's officials manage it
+// (Manage: the dashboard, assigning); an assignee's officials read it, with
+// the assignments they report on (Mine: task ID → assignment ID).
+type View struct {
+	Plan   Plan
+	Manage bool
+	Mine   map[int64]int64
+}
+
+// Open returns a plan to an official who manages its issuer's plans
+// (plan.manage) or, read only, to one who reports on an assignment of its
+// tasks (plan.report on the assignee: a commune or body given a task reads the
+// plan it comes from). Anyone else is refused as Get refuses (another
+// province's official: not found, the denial audited).
+func (s *Service) Open(ctx context.Context, a *auth.Actor, id int64) (View, error) {
+	u, err := s.planUnit(ctx, id)
+	if err != nil {
+		return View{}, err
+	}
+	if !s.guard.Allows(ctx, a, auth.ManagePlans, u) {
+		units, err := planAssignees(ctx, s.db, id)
+		if err != nil {
+			return View{}, err
+		}
+		if mine := s.guard.AllowedAmong(ctx, a, auth.ReportTasks, units); len(mine) > 0 {
+			v := View{}
+			if v.Mine, err = assignmentsOfUnits(ctx, s.db, id, mine); err == nil {
+				v.Plan, err = findPlan(ctx, s.db, id)
+			}
+			return v, err
+		}
+	}
+	p, err := s.Get(ctx, a, id) // allowed, or refused with Get's code and audit record
+	return View{Plan: p, Manage: err == nil}, err
 }
 
 // ParentChoices lists the plans a new plan of unit may implement: those of

@@ -253,24 +253,13 @@ func (s *Store) UnitPlans(ctx context.Context, unitID, before int64, n int) ([]I
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.db.QueryContext(ctx, `select p.id, p.kind, p.number, p.summary, p.issued_on, p.from_year, p.to_year,
+	out, err := items(ctx, s.db, `select p.id, p.kind, p.number, p.summary, p.issued_on, p.from_year, p.to_year,
 		(select count(*) from plan_tasks t where t.plan_id = p.id)
 		from plans p where p.unit_id = $1 and p.id < $2 order by p.id desc limit $3`, unitID, before, n)
 	if err != nil {
 		return nil, fmt.Errorf("plans of %d: %w", unitID, err)
 	}
-	defer rows.Close()
-	var out []Item
-	for rows.Next() {
-		var it Item
-		var issued string
-		if err := rows.Scan(&it.ID, &it.Kind, &it.Number, &it.Summary, &issued, &it.FromYear, &it.ToYear, &it.Tasks); err != nil {
-			return nil, err
-		}
-		it.Date = parseDate(issued)
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PlansOfUnits lists the plans issued by any of units (the higher plans a new plan may implement), newest first, at most n.
@@ -278,8 +267,14 @@ func (s *Store) PlansOfUnits(ctx context.Context, units []int64, n int) ([]Item,
 	var args []any
 	in := db.IDList(&args, units)
 	args = append(args, n)
-	rows, err := s.db.QueryContext(ctx, fmt.Sprintf(`select id, kind, number, summary, issued_on, from_year, to_year, 0
+	return items(ctx, s.db, fmt.Sprintf(`select id, kind, number, summary, issued_on, from_year, to_year, 0
 		from plans where unit_id in (%s) order by id desc limit $%d`, in, len(args)), args...)
+}
+
+// items runs a query of Item's columns (id, kind, number, summary, issued_on,
+// from_year, to_year, the count of tasks) and scans its rows.
+func items(ctx context.Context, q querier, query string, args ...any) ([]Item, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -391,6 +386,38 @@ func (s *Store) UnitAssignments(ctx context.Context, unitID, before int64, n int
 // TaskAssignments lists a task's assignments by unit order of creation, at most n.
 func (s *Store) TaskAssignments(ctx context.Context, taskID int64, n int) ([]Assignment, error) {
 	return assignmentsWhere(ctx, s.db, "where a.task_id = $1 order by a.id limit $2", taskID, n)
+}
+
+// planAssignees is the units a plan's tasks are assigned to, each once.
+func planAssignees(ctx context.Context, q querier, planID int64) ([]int64, error) {
+	ids, err := db.Int64s(ctx, q, "select distinct unit_id from plan_assignments where plan_id = $1", planID)
+	if err != nil {
+		return nil, fmt.Errorf("assignees of %d: %w", planID, err)
+	}
+	return ids, nil
+}
+
+// assignmentsOfUnits is a plan's assignments to any of units: task ID → the
+// first assignment's ID.
+func assignmentsOfUnits(ctx context.Context, q querier, planID int64, units []int64) (map[int64]int64, error) {
+	args := []any{planID}
+	in := db.IDList(&args, units)
+	rows, err := q.QueryContext(ctx, fmt.Sprintf("select task_id, id from plan_assignments where plan_id = $1 and unit_id in (%s) order by id", in), args...)
+	if err != nil {
+		return nil, fmt.Errorf("assignments of %d: %w", planID, err)
+	}
+	defer rows.Close()
+	out := map[int64]int64{}
+	for rows.Next() {
+		var task, id int64
+		if err := rows.Scan(&task, &id); err != nil {
+			return nil, err
+		}
+		if _, ok := out[task]; !ok {
+			out[task] = id
+		}
+	}
+	return out, rows.Err()
 }
 
 // progressRow is what the dashboard reads of an assignment.
