@@ -482,15 +482,21 @@ type planPage struct {
 	Mine   map[int64]int64
 }
 
-func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+// planFile reads the path's {file}: a plan's ID, alone (its page) or with
+// .docx or .pdf (its document in that format).
+func planFile(r *http.Request) (id int64, format string, ok bool) {
 	file := r.PathValue("file")
-	format := ""
 	for _, ext := range []string{".docx", ".pdf"} {
 		if strings.HasSuffix(file, ext) {
 			format, file = ext, strings.TrimSuffix(file, ext)
 		}
 	}
-	id, ok := web.ParseID(file)
+	id, ok = web.ParseID(file)
+	return id, format, ok
+}
+
+func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	id, format, ok := planFile(r)
 	if !ok {
 		h.web.NotFound(w, r)
 		return

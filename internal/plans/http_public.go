@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"danchu/internal/apperr"
 	"danchu/internal/org"
@@ -89,14 +88,7 @@ func (h *Handlers) publicPlan(level org.Level) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		file := r.PathValue("file")
-		format := ""
-		for _, ext := range []string{".docx", ".pdf"} {
-			if strings.HasSuffix(file, ext) {
-				format, file = ext, strings.TrimSuffix(file, ext)
-			}
-		}
-		id, ok := web.ParseID(file)
+		id, format, ok := planFile(r)
 		if !ok {
 			h.web.NotFound(w, r)
 			return
