@@ -218,6 +218,12 @@ func TestPagesFitAPhone(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady("body")); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
+		// The page measured is the page asked for, not an error or refusal page
+		// of the same width (the Navigation Timing entry's HTTP status).
+		status, err := chromedp.Run(ctx, chromedp.Evaluate[int](`performance.getEntriesByType('navigation')[0].responseStatus`))
+		if err != nil || status != 200 {
+			t.Fatalf("%s answered %d (%v), want 200: the layout check would measure the wrong page", path, status, err)
+		}
 		out, err := chromedp.Run(ctx, chromedp.Evaluate[string](layoutProbe))
 		if err != nil {
 			t.Fatalf("%s: %v", path, err)
