@@ -483,14 +483,7 @@ type planPage struct {
 }
 
 func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	file := r.PathValue("file")
-	format := ""
-	for _, ext := range []string{".docx", ".pdf"} {
-		if strings.HasSuffix(file, ext) {
-			format, file = ext, strings.TrimSuffix(file, ext)
-		}
-	}
-	id, ok := web.ParseID(file)
+	id, format, ok := planFile(r.PathValue("file"))
 	if !ok {
 		h.web.NotFound(w, r)
 		return

@@ -89,14 +89,7 @@ func (h *Handlers) publicPlan(level org.Level) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		file := r.PathValue("file")
-		format := ""
-		for _, ext := range []string{".docx", ".pdf"} {
-			if strings.HasSuffix(file, ext) {
-				format, file = ext, strings.TrimSuffix(file, ext)
-			}
-		}
-		id, ok := web.ParseID(file)
+		id, format, ok := planFile(r.PathValue("file"))
 		if !ok {
 			h.web.NotFound(w, r)
 			return
@@ -119,6 +112,19 @@ func (h *Handlers) publicPlan(level org.Level) http.HandlerFunc {
 		h.web.Render(w, r, h.pages["public_plan"], KindTitle(pp.Plan.Kind)+" "+pp.Plan.Number, publicPlanPage{PublicPlan: pp, Unit: u, Crumbs: crumbs,
 			Kind: KindTitle(pp.Plan.Kind), URL: PublicURL(t, pp.Plan.UnitID, pp.Plan.ID), Writer: h.Writer != nil})
 	}
+}
+
+// planFile reads the last part of a plan's address: {id}, {id}.docx or
+// {id}.pdf (one extension: "{id}.pdf.docx" is no address).
+func planFile(file string) (id int64, format string, ok bool) {
+	for _, ext := range []string{".docx", ".pdf"} {
+		if strings.HasSuffix(file, ext) {
+			format, file = ext, strings.TrimSuffix(file, ext)
+			break
+		}
+	}
+	id, ok = web.ParseID(file)
+	return id, format, ok
 }
 
 // writeDoc sends a plan's document as Word (.docx) or PDF (.pdf).

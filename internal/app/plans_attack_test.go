@@ -1,0 +1,185 @@
+package app_test
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"danchu/internal/apperr"
+	"danchu/internal/db"
+	"danchu/internal/demo"
+	"danchu/internal/web/webtest"
+)
+
+// TestPlanAttacks: a hostile read of the plans' public pages, their open
+// data and an assignee's reading of the plan its task comes from. Every
+// refusal checks its status and what it says.
+func TestPlanAttacks(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		a, srv := planSite(t, d)
+		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
+		commune := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		visitor := webtest.New(t, srv.URL)
+		msg := func(key string, args ...any) string {
+			return html.EscapeString(webtest.Vietnamese(t, apperr.New(apperr.CodeInvalid, key, args...)))
+		}
+		save := func(unit, number, key string) string {
+			t.Helper()
+			list := "/quan-tri/don-vi/" + unit + "/ke-hoach"
+			v := url.Values{"text": {number + "\n…"}, "kind": {"ke-hoach"}, "number": {number}, "style": {"state"}, "date": {"2026-01-05"},
+				"summary": {"Kế hoạch " + number}, "remind_days": {"7"}, "key": {key}}
+			code, _, hd := province.Post(list, list, v)
+			if code != http.StatusSeeOther {
+				t.Fatalf("save %s: %d", number, code)
+			}
+			return strings.TrimPrefix(hd.Get("Location"), "/quan-tri/ke-hoach/")
+		}
+		own := save("46", "05/KH-UBND", "k-atk-1")
+		second := save("46", "06/KH-UBND", "k-atk-2")
+		internal := save("46-BCS", "162-KH/BCS", "k-atk-3")
+		danDien, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+		quangDien, _ := a.Units.UnitByCode(ctx, demo.SecondCode)
+		assignTo := func(id string, unit int64, key string) string {
+			t.Helper()
+			p, err := a.Plans.Get(ctx, officialActor(t, a, "tinh@danchu.demo"), mustID(t, id))
+			if err != nil || len(p.Tasks) == 0 {
+				t.Fatalf("plan %s: %v", id, err)
+			}
+			planURL := "/quan-tri/ke-hoach/" + id
+			assign := fmt.Sprintf("%s/nhiem-vu/%d/giao", planURL, p.Tasks[0].ID)
+			if code, _, _ := province.Post(planURL, assign, url.Values{"units": {fmt.Sprint(unit)}, "key": {key}}); code != http.StatusSeeOther {
+				t.Fatalf("assign %s to %d: %d", id, unit, code)
+			}
+			return assign
+		}
+		assignOwn := assignTo(own, danDien.ID, "k-atk-4")       // Đan Điền only
+		assignSecond := assignTo(second, quangDien.ID, "k-atk-5") // Quảng Điền only
+		theirs, err := a.Plans.UnitAssignments(ctx, quangDien.ID, 0, 10)
+		if err != nil || len(theirs) != 1 {
+			t.Fatalf("Quảng Điền's assignments: %v %v", theirs, err)
+		}
+
+		t.Run("who is not assigned does not read the plan", func(t *testing.T) {
+			// A sibling commune, the village head, the Front, the inspector
+			// and the viewer of the commune given the task: none holds
+			// plan.report on Đan Điền, so the plan is not found for them.
+			for _, email := range []string{"quangdien@danchu.demo", "truongthon@danchu.demo", "mattran@danchu.demo", "thanhtra@danchu.demo", "xem@danchu.demo"} {
+				b := signIn(t, srv, email, demo.Password)
+				for _, path := range []string{"/quan-tri/ke-hoach/" + own, "/quan-tri/ke-hoach/" + own + ".pdf", "/quan-tri/ke-hoach/" + own + ".docx",
+					"/quan-tri/ke-hoach/" + internal} {
+					if code, page, _ := b.Get(path); code != http.StatusNotFound || strings.Contains(page, "05/KH-UBND") || strings.Contains(page, "KẾ HOẠCH") {
+						t.Errorf("%s reads %s: %d", email, path, code)
+					}
+				}
+			}
+			// Đan Điền reads the plan of its own task, not the plan given to Quảng Điền, nor its assignment.
+			for _, path := range []string{"/quan-tri/ke-hoach/" + second, "/quan-tri/ke-hoach/" + second + ".pdf", "/quan-tri/ke-hoach/" + second + ".docx",
+				fmt.Sprintf("/quan-tri/nhiem-vu/%d", theirs[0].ID), "/quan-tri/ke-hoach/" + internal} {
+				if code, page, _ := commune.Get(path); code != http.StatusNotFound || strings.Contains(page, "06/KH-UBND") {
+					t.Errorf("Đan Điền reads %s: %d", path, code)
+				}
+			}
+			if code, _, _ := commune.Get("/quan-tri/ke-hoach/" + own); code != http.StatusOK {
+				t.Errorf("Đan Điền does not read the plan of its task: %d", code)
+			}
+			// Nor assigns, its own plan's task or the other.
+			before := db.Count(t, d, "select count(*) from plan_assignments")
+			for _, path := range []string{assignOwn, assignSecond} {
+				if code, _, _ := commune.Post("/quan-tri/ke-hoach/"+own, path, url.Values{"all": {"1"}, "key": {"k-atk-x" + path}}); code != http.StatusNotFound {
+					t.Errorf("Đan Điền assigns %s: %d", path, code)
+				}
+			}
+			if n := db.Count(t, d, "select count(*) from plan_assignments"); n != before {
+				t.Errorf("%d assignments after refused assigning, want %d", n, before)
+			}
+			// A visitor signed in as nobody is sent to sign in, never shown the plan.
+			if code, page, _ := visitor.Get("/quan-tri/ke-hoach/" + own + ".pdf"); code == http.StatusOK || strings.Contains(page, "KẾ HOẠCH") {
+				t.Errorf("an anonymous visitor reads the back-office pdf: %d", code)
+			}
+		})
+
+		t.Run("paging parameters", func(t *testing.T) {
+			for _, v := range []string{"-1", "abc", "99999999999999999999", "%FF", "1e3", "+5"} {
+				code, page, _ := visitor.Get("/tinh/46/ke-hoach?truoc=" + v)
+				if code != http.StatusBadRequest || !strings.Contains(page, "truoc") || strings.Contains(page, "162-KH/BCS") {
+					t.Errorf("truoc=%s: %d, want 400 naming the parameter", v, code)
+				}
+			}
+			for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=%FF", "limit=-1", "limit=0", "limit=1000000", "limit=abc", "limit=%FF"} {
+				code, body, _ := visitor.Get("/api/v1/units/46/plans?" + q)
+				want := "web.err.api_cursor"
+				if strings.HasPrefix(q, "limit") {
+					want = "web.err.api_limit"
+				}
+				if code != http.StatusBadRequest || !strings.Contains(body, `"`+want+`"`) && !strings.Contains(body, strings.SplitN(webtest.Vietnamese(t, apperr.New(apperr.CodeInvalid, want, 0)), " ", 4)[2]) {
+					t.Errorf("%s: %d %s, want 400 %s", q, code, body, want)
+				}
+			}
+			// A page past the end is empty, not an error.
+			if code, page, _ := visitor.Get("/tinh/46/ke-hoach?truoc=1"); code != http.StatusOK || strings.Contains(page, "05/KH-UBND") {
+				t.Errorf("truoc=1: %d", code)
+			}
+			if code, body, _ := visitor.Get("/api/v1/units/46/plans?limit=1"); code != http.StatusOK || !strings.Contains(body, `"next_cursor"`) || strings.Count(body, `"number"`) != 1 {
+				t.Errorf("limit=1: %d %s", code, body)
+			}
+			_ = msg
+		})
+
+		t.Run("the addresses of a plan's files", func(t *testing.T) {
+			pub := "/tinh/46/ke-hoach/" + own
+			for _, path := range []string{pub + ".pdf.docx", pub + ".docx.pdf", pub + ".docx.docx", pub + ".PDF", pub + "%00.pdf", pub + "/", pub + ".html"} {
+				if code, body, _ := visitor.Get(path); code != http.StatusNotFound || strings.Contains(body, "KẾ HOẠCH 05") {
+					t.Errorf("%s: %d, want 404", path, code)
+				}
+			}
+			for _, path := range []string{"/quan-tri/ke-hoach/" + own + ".pdf.docx", "/quan-tri/ke-hoach/" + own + ".docx.pdf"} {
+				if code, _, _ := province.Get(path); code != http.StatusNotFound {
+					t.Errorf("%s: %d, want 404", path, code)
+				}
+			}
+		})
+
+		t.Run("HEAD and cache headers as other public pages", func(t *testing.T) {
+			_, _, home := visitor.Get("/tinh/46")
+			for _, path := range []string{"/tinh/46/ke-hoach", "/tinh/46/ke-hoach/" + own, "/xa/" + demo.CommuneCode + "/ke-hoach", "/api/v1/units/46/plans"} {
+				code, _, hd := visitor.Get(path)
+				if code != http.StatusOK {
+					t.Fatalf("%s: %d", path, code)
+				}
+				if !strings.HasPrefix(path, "/api/") && hd.Get("Cache-Control") != home.Get("Cache-Control") {
+					t.Errorf("%s: Cache-Control %q, the province's page %q", path, hd.Get("Cache-Control"), home.Get("Cache-Control"))
+				}
+				req, _ := http.NewRequestWithContext(ctx, http.MethodHead, srv.URL+path, nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK || len(b) != 0 {
+					t.Errorf("HEAD %s: %d with %d bytes", path, resp.StatusCode, len(b))
+				}
+			}
+			// A signed-in official's view of a public page is not kept by a shared cache.
+			if _, _, hd := province.Get("/tinh/46/ke-hoach/" + own); strings.Contains(hd.Get("Cache-Control"), "public") {
+				t.Errorf("a signed-in page is public in caches: %q", hd.Get("Cache-Control"))
+			}
+			for _, path := range []string{"/tinh/46/ke-hoach/" + internal, "/tinh/46/ke-hoach/" + internal + ".pdf"} {
+				req, _ := http.NewRequestWithContext(ctx, http.MethodHead, srv.URL+path, nil)
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusNotFound {
+					t.Errorf("HEAD %s: %d, want 404", path, resp.StatusCode)
+				}
+			}
+		})
+	})
+}
