@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +13,9 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/files/filestest"
+	"danchu/internal/planimport"
+	"danchu/internal/planimport/planimporttest"
 	"danchu/internal/web/webtest"
 )
 
@@ -181,5 +185,77 @@ func TestPlanAttacks(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// TestPlanImportFileAttacks: files an attacker or a careless user sends to
+// the import: the text's encodings and line ends read as the pasted text, or
+// refused saying what to do, the pasted text kept and nothing saved.
+func TestPlanImportFileAttacks(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		_, srv := planSiteReading(t, d, nil)
+		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
+		list := "/quan-tri/don-vi/46/ke-hoach"
+		seed, err := planimport.Seed(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, pastedPage, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {seed}})
+		if code != http.StatusOK {
+			t.Fatalf("pasted: %d", code)
+		}
+		want := previewForm(t, pastedPage, list)
+		same := func(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
+		for _, tc := range []struct {
+			name string
+			file webtest.File
+		}{
+			{"a UTF-8 BOM", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte("\ufeff" + seed)}},
+			{"CRLF line ends", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte(strings.ReplaceAll(seed, "\n", "\r\n"))}},
+			{"no extension", webtest.File{Field: "file", Name: "ke-hoach", Content: []byte(seed)}},
+		} {
+			code, page, _ := province.PostMultipart(list, list+"/doc", url.Values{}, tc.file)
+			if code != http.StatusOK {
+				t.Errorf("%s: %d %s", tc.name, code, flashOf(page))
+				continue
+			}
+			if got := previewForm(t, page, list); !maps.EqualFunc(got, want, same) {
+				t.Errorf("%s reads otherwise than the pasted text:\n%v\n%v", tc.name, got, want)
+			}
+		}
+		msg := func(key string, args ...any) string {
+			return html.EscapeString(webtest.Vietnamese(t, apperr.New(apperr.CodeInvalid, key, args...)))
+		}
+		utf16 := []byte{0xFF, 0xFE}
+		for _, r := range "KẾ HOẠCH\n" {
+			utf16 = append(utf16, byte(r), byte(r>>8))
+		}
+		deep := planimporttest.DOCX(`<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`+
+			strings.Repeat("<w:p>", 100000)+strings.Repeat("</w:p>", 100000)+`</w:body></w:document>`, "")
+		for _, tc := range []struct {
+			name string
+			file webtest.File
+			want string
+		}{
+			{"UTF-16 text", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: utf16}, msg("planimport.err.encoding", 1)},
+			{"NUL bytes", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte("KẾ HOẠCH\nI. MỤC\x00ĐÍCH\n")}, strings.ReplaceAll(msg("planimport.err.binary", 2, "U+0000"), "+", "&#43;")},
+			{"a photo named .txt", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}, msg("plans.err.file_type", "ke-hoach.txt", "PNG")},
+			{"a spreadsheet named .docx", webtest.File{Field: "file", Name: "ke-hoach.docx", Content: filestest.XLSX("Kế hoạch")}, msg("plans.err.file_type", "ke-hoach.docx", "XLSX")},
+			{"a program named .md", webtest.File{Field: "file", Name: "ke-hoach.md", Content: []byte("MZ\x90\x00\x03\x00\x00\x00")}, msg("planimport.err.encoding", 1)},
+			{"XML nested too deep", webtest.File{Field: "file", Name: "sau.docx", Content: deep}, msg("planimport.err.docx_xml", "nesting deeper than 256")},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				code, page, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {"05/KH-UBND đã dán"}}, tc.file)
+				if code != http.StatusBadRequest || !strings.Contains(page, tc.want) {
+					t.Errorf("%d, want 400 with %q:\n%s", code, tc.want, flashOf(page))
+				}
+				if !strings.Contains(page, ">05/KH-UBND đã dán</textarea>") {
+					t.Errorf("the form lost the pasted text")
+				}
+			})
+		}
+		if n := db.Count(t, d, "select count(*) from plans"); n != 0 {
+			t.Errorf("%d plans after the refused files", n)
+		}
 	})
 }
