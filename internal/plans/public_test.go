@@ -2,6 +2,7 @@ package plans_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -152,6 +153,29 @@ func TestPublicPlans(t *testing.T) {
 		}
 		if _, err := d.Raw().ExecContext(ctx, "update plans set summary = $1 where id = $2", p.Summary, p.ID); err != nil {
 			t.Fatal(err)
+		}
+		// Its date, kind, issuer or tasks altered: the same.
+		var issued string
+		if err := d.QueryRowContext(ctx, "select issued_on from plans where id = $1", p.ID).Scan(&issued); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ alter, undo string }{
+			{"update plans set issued_on = '2020-01-01' where id = $1", "update plans set issued_on = '" + issued + "' where id = $1"},
+			{"update plans set kind = 'chi-thi' where id = $1", "update plans set kind = '" + p.Kind + "' where id = $1"},
+			{fmt.Sprintf("update plans set unit_id = %d where id = $1", f.danDien.ID), fmt.Sprintf("update plans set unit_id = %d where id = $1", p.UnitID)},
+			{fmt.Sprintf("delete from plan_tasks where id = %d and plan_id = $1", pp.Tasks[1].ID), ""},
+		} {
+			if _, err := d.Raw().ExecContext(ctx, c.alter, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := f.rec.Verify(ctx); err == nil || !strings.Contains(err.Error(), "differ from the record") {
+				t.Errorf("verify after %q: %v", c.alter, err)
+			}
+			if c.undo != "" {
+				if _, err := d.Raw().ExecContext(ctx, c.undo, p.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		ds, err := f.svc.Datasets(ctx, f.hue)
 		if err != nil || len(ds) != 1 || ds[0].Key != "plans" || ds[0].UpdatedAt == 0 {
