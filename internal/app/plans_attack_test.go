@@ -61,7 +61,7 @@ func TestPlanAttacks(t *testing.T) {
 			}
 			return assign
 		}
-		assignOwn := assignTo(own, danDien.ID, "k-atk-4")       // Đan Điền only
+		assignOwn := assignTo(own, danDien.ID, "k-atk-4")         // Đan Điền only
 		assignSecond := assignTo(second, quangDien.ID, "k-atk-5") // Quảng Điền only
 		theirs, err := a.Plans.UnitAssignments(ctx, quangDien.ID, 0, 10)
 		if err != nil || len(theirs) != 1 {
