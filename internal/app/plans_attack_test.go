@@ -16,6 +16,7 @@ import (
 	"danchu/internal/files/filestest"
 	"danchu/internal/planimport"
 	"danchu/internal/planimport/planimporttest"
+	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 )
 
@@ -116,12 +117,23 @@ func TestPlanAttacks(t *testing.T) {
 			}
 			for _, q := range []string{"cursor=abc", "cursor=-1", "cursor=%FF", "limit=-1", "limit=0", "limit=1000000", "limit=abc", "limit=%FF"} {
 				code, body, _ := visitor.Get("/api/v1/units/46/plans?" + q)
-				want := "web.err.api_cursor"
+				want, field := apperr.New(apperr.CodeInvalid, "web.err.api_cursor"), "cursor"
 				if strings.HasPrefix(q, "limit") {
-					want = "web.err.api_limit"
+					want, field = apperr.New(apperr.CodeInvalid, "web.err.api_limit", web.APIMaxLimit), "limit"
 				}
-				if code != http.StatusBadRequest || !strings.Contains(body, `"`+want+`"`) && !strings.Contains(body, strings.SplitN(webtest.Vietnamese(t, apperr.New(apperr.CodeInvalid, want, 0)), " ", 4)[2]) {
-					t.Errorf("%s: %d %s, want 400 %s", q, code, body, want)
+				if strings.HasSuffix(q, "%FF") { // not UTF-8: refused before the list reads it
+					want = apperr.New(apperr.CodeInvalid, "web.err.text_encoding_field", field)
+				}
+				if code != http.StatusBadRequest || !strings.Contains(body, `"code":"invalid"`) || !strings.Contains(body, `"fields":["`+field+`"]`) ||
+					!strings.Contains(body, strings.ReplaceAll(webtest.Vietnamese(t, want), `"`, `\"`)) {
+					t.Errorf("%s: %d %s, want 400 naming %s", q, code, body, field)
+				}
+			}
+			// Not a province's or a commune's code: not found, saying so.
+			for _, code := range []string{"46-BCS", demo.CommuneCode + "-01", "99999", "%FF", "46%00", "01-" + demo.CommuneCode} {
+				status, body, _ := visitor.Get("/api/v1/units/" + code + "/plans")
+				if status != http.StatusNotFound || !strings.Contains(body, `"code":"not_found"`) || !strings.Contains(body, "Không tìm thấy đơn vị.") {
+					t.Errorf("the plans of %s: %d %s", code, status, body)
 				}
 			}
 			// A page past the end is empty, not an error.
