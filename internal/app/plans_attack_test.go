@@ -4,15 +4,21 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"log/slog"
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"danchu/internal/app"
 	"danchu/internal/apperr"
+	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
+	"danchu/internal/document"
 	"danchu/internal/files/filestest"
 	"danchu/internal/planimport"
 	"danchu/internal/planimport/planimporttest"
@@ -268,6 +274,74 @@ func TestPlanImportFileAttacks(t *testing.T) {
 		}
 		if n := db.Count(t, d, "select count(*) from plans"); n != 0 {
 			t.Errorf("%d plans after the refused files", n)
+		}
+	})
+}
+
+// countingWriter is fakeWriter counting the documents it lays out.
+type countingWriter struct {
+	fakeWriter
+	n *atomic.Int64
+}
+
+func (c countingWriter) PDF(w io.Writer, d document.Doc) error {
+	c.n.Add(1)
+	return c.fakeWriter.PDF(w, d)
+}
+
+// TestPublicPlanFilesKept: an anonymous visitor's requests for a public plan's
+// PDF are answered from the rendered-page cache, not laid out each time
+// (tens of milliseconds a page); an internal plan's address is never kept.
+func TestPublicPlanFilesKept(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := t.Context()
+		a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
+		var n atomic.Int64
+		a.PlanWriter, a.PlanImporter = countingWriter{n: &n}, fakeImporter{}
+		if _, err := demo.Load(ctx, a.Units); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
+			t.Fatal(err)
+		}
+		h, err := a.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(h)
+		t.Cleanup(srv.Close)
+		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
+		save := func(unit, number, key string) string {
+			list := "/quan-tri/don-vi/" + unit + "/ke-hoach"
+			code, _, hd := province.Post(list, list, url.Values{"text": {number + "\n…"}, "kind": {"ke-hoach"}, "number": {number}, "style": {"state"},
+				"summary": {"Kế hoạch " + number}, "remind_days": {"7"}, "key": {key}})
+			if code != http.StatusSeeOther {
+				t.Fatalf("save %s: %d", number, code)
+			}
+			return strings.TrimPrefix(hd.Get("Location"), "/quan-tri/ke-hoach/")
+		}
+		own, internal := save("46", "05/KH-UBND", "k-kept-1"), save("46-BCS", "162-KH/BCS", "k-kept-2")
+		visitor := webtest.New(t, srv.URL)
+		for range 3 {
+			if code, body, _ := visitor.Get("/tinh/46/ke-hoach/" + own + ".pdf"); code != http.StatusOK || body != "PDF KẾ HOẠCH 05/KH-UBND" {
+				t.Fatalf("pdf: %d %q", code, body)
+			}
+		}
+		if got := n.Load(); got != 1 {
+			t.Errorf("the PDF laid out %d times for 3 requests, want once", got)
+		}
+		for range 2 {
+			if code, _, _ := visitor.Get("/tinh/46/ke-hoach/" + internal + ".pdf"); code != http.StatusNotFound {
+				t.Errorf("the internal plan's pdf: %d", code)
+			}
+		}
+		if got := n.Load(); got != 1 {
+			t.Errorf("the internal plan's PDF was laid out (%d)", got)
+		}
+		// The page itself shows today's counts: rendered each time, as before.
+		if code, _, _ := visitor.Get("/tinh/46/ke-hoach/" + own); code != http.StatusOK {
+			t.Errorf("the plan's page: %d", code)
 		}
 	})
 }

@@ -87,8 +87,9 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	// The public side (public.go): a territory's public plans, each with its files, and their open data.
 	s.HandleFunc("GET /xa/{code}/ke-hoach", h.publicList(org.CommuneLevel))
 	s.HandleFunc("GET /tinh/{code}/ke-hoach", h.publicList(org.ProvinceLevel))
-	s.HandleFunc("GET /xa/{code}/ke-hoach/{file}", h.publicPlan(org.CommuneLevel)) // {id}, {id}.docx, {id}.pdf
-	s.HandleFunc("GET /tinh/{code}/ke-hoach/{file}", h.publicPlan(org.ProvinceLevel))
+	// {id}, {id}.docx, {id}.pdf: the files kept rendered (fileVersion).
+	s.CachedPage("GET /xa/{code}/ke-hoach/{file}", h.fileVersion, h.publicPlan(org.CommuneLevel))
+	s.CachedPage("GET /tinh/{code}/ke-hoach/{file}", h.fileVersion, h.publicPlan(org.ProvinceLevel))
 	s.HandleFunc("GET /api/v1/units/{code}/plans", h.apiList)
 	if err := s.AddOpenAPI(assets, "openapi.json"); err != nil {
 		return nil, err

@@ -127,6 +127,26 @@ func planFile(file string) (id int64, format string, ok bool) {
 	return id, format, ok
 }
 
+// fileVersion is the page cache's signature of a public plan's .docx or .pdf
+// address (laying a PDF out costs tens of milliseconds a page: an anonymous
+// visitor's every request must not pay it); its page itself, whose counts
+// move with every report and day, is not kept ("").
+func (h *Handlers) fileVersion(r *http.Request) (string, error) {
+	id, format, ok := planFile(r.PathValue("file"))
+	if !ok || format == "" || h.Writer == nil {
+		return "", nil
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		return "", err
+	}
+	v, err := h.svc.FileVersion(r.Context(), id)
+	if v == "" || err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(t.Version, 10) + "." + v, nil
+}
+
 // writeDoc sends a plan's document as Word (.docx) or PDF (.pdf).
 func (h *Handlers) writeDoc(w http.ResponseWriter, r *http.Request, p Plan, format string) {
 	if h.Writer == nil {
