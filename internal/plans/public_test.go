@@ -155,6 +155,25 @@ func TestPublicPlans(t *testing.T) {
 		if _, err := d.Raw().ExecContext(ctx, "update plans set summary = $1 where id = $2", p.Summary, p.ID); err != nil {
 			t.Fatal(err)
 		}
+		// Its addressees (in its files) altered: the same.
+		ap := plans.NewFromDraft(f.hue.ID, handDraft())
+		ap.Number, ap.Doc.Addressees = "07/KH-UBND", []string{"Các sở, ban, ngành"}
+		ap, err = f.svc.Create(ctx, f.province, plans.Draft{UnitID: f.hue.ID, Plan: ap, Idem: db.Idem{Key: "form-addr", Fingerprint: "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.rec.Verify(ctx); err != nil {
+			t.Fatalf("verify with addressees: %v", err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update plans set doc = replace(doc, 'Các sở, ban, ngành', 'UBND các xã') where id = $1", ap.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.rec.Verify(ctx); err == nil || !strings.Contains(err.Error(), "differs from the record") {
+			t.Errorf("verify after the addressees were altered: %v", err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update plans set doc = replace(doc, 'UBND các xã', 'Các sở, ban, ngành') where id = $1", ap.ID); err != nil {
+			t.Fatal(err)
+		}
 		// Its date, kind, issuer or tasks altered: the same.
 		var issued string
 		if err := d.QueryRowContext(ctx, "select issued_on from plans where id = $1", p.ID).Scan(&issued); err != nil {
