@@ -1,6 +1,8 @@
 package app_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"html"
 	"io"
@@ -250,11 +252,33 @@ func TestPlanImportFileAttacks(t *testing.T) {
 		}
 		deep := planimporttest.DOCX(`<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>`+
 			strings.Repeat("<w:p>", 100000)+strings.Repeat("</w:p>", 100000)+`</w:body></w:document>`, "")
+		// A Word file of 20 001 parts (the reader takes 10 000).
+		var many bytes.Buffer
+		zw := zip.NewWriter(&many)
+		for i, name := range append([]string{"[Content_Types].xml", "word/document.xml"}, make([]string, 19999)...) {
+			if name == "" {
+				name = fmt.Sprintf("word/media/p%d.xml", i)
+			}
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Store})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch i {
+			case 0:
+				io.WriteString(w, planimporttest.ContentTypes)
+			case 1:
+				io.WriteString(w, planimporttest.Document(seed))
+			}
+		}
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
 		for _, tc := range []struct {
 			name string
 			file webtest.File
 			want string
 		}{
+			{"too many parts", webtest.File{Field: "file", Name: "nhieu.docx", Content: many.Bytes()}, msg("planimport.err.docx_entries", 20001, 10000)},
 			{"UTF-16 text", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: utf16}, msg("planimport.err.encoding", 1)},
 			{"NUL bytes", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte("KẾ HOẠCH\nI. MỤC\x00ĐÍCH\n")}, strings.ReplaceAll(msg("planimport.err.binary", 2, "U+0000"), "+", "&#43;")},
 			{"a photo named .txt", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")}, msg("plans.err.file_type", "ke-hoach.txt", "PNG")},
