@@ -110,9 +110,24 @@ func TestPlanAttacks(t *testing.T) {
 			if n := db.Count(t, d, "select count(*) from plan_assignments"); n != before {
 				t.Errorf("%d assignments after refused assigning, want %d", n, before)
 			}
+			// Nor the issuer's list, nor imports a plan under the issuer's name.
+			plansBefore := db.Count(t, d, "select count(*) from plans")
+			if code, _, _ := commune.Get("/quan-tri/don-vi/46/ke-hoach"); code != http.StatusNotFound {
+				t.Errorf("Đan Điền reads the province's plans list: %d", code)
+			}
+			for _, path := range []string{"/quan-tri/don-vi/46/ke-hoach/doc", "/quan-tri/don-vi/46/ke-hoach"} {
+				if code, _, _ := commune.Post("/quan-tri/ke-hoach/"+own, path, url.Values{"text": {"09/KH-UBND\n…"}, "kind": {"ke-hoach"}, "number": {"09/KH-UBND"},
+					"style": {"state"}, "summary": {"Giả danh"}, "key": {"k-atk-fake" + path}}); code != http.StatusNotFound {
+					t.Errorf("Đan Điền posts %s: %d", path, code)
+				}
+			}
+			if n := db.Count(t, d, "select count(*) from plans"); n != plansBefore {
+				t.Errorf("%d plans after refused imports, want %d", n, plansBefore)
+			}
 			// A visitor signed in as nobody is sent to sign in, never shown the plan.
-			if code, page, _ := visitor.Get("/quan-tri/ke-hoach/" + own + ".pdf"); code == http.StatusOK || strings.Contains(page, "KẾ HOẠCH") {
-				t.Errorf("an anonymous visitor reads the back-office pdf: %d", code)
+			if code, page, hd := visitor.Get("/quan-tri/ke-hoach/" + own + ".pdf"); code != http.StatusSeeOther || !strings.HasPrefix(hd.Get("Location"), "/dang-nhap") ||
+				strings.Contains(page, "KẾ HOẠCH") {
+				t.Errorf("an anonymous visitor reads the back-office pdf: %d %s", code, hd.Get("Location"))
 			}
 		})
 
