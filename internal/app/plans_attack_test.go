@@ -293,6 +293,10 @@ func TestPlanImportFileAttacks(t *testing.T) {
 			file webtest.File
 			want string
 		}{
+			{"a name with its folders", webtest.File{Field: "file", Name: `C:\fakepath\ke-hoach.pdf`, Content: filestest.PDF("Kế hoạch")},
+				msg("plans.err.file_type", "ke-hoach.pdf", "PDF")},
+			{"a long name", webtest.File{Field: "file", Name: strings.Repeat("a", 300) + ".pdf", Content: filestest.PDF("Kế hoạch")},
+				msg("plans.err.file_type", strings.Repeat("a", 80)+"…", "PDF")},
 			{"too many parts", webtest.File{Field: "file", Name: "nhieu.docx", Content: many.Bytes()}, msg("planimport.err.docx_entries", 20001, 10000)},
 			{"UTF-16 text", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: utf16}, msg("planimport.err.encoding", 1)},
 			{"NUL bytes", webtest.File{Field: "file", Name: "ke-hoach.txt", Content: []byte("KẾ HOẠCH\nI. MỤC\x00ĐÍCH\n")}, strings.ReplaceAll(msg("planimport.err.binary", 2, "U+0000"), "+", "&#43;")},

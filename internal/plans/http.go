@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
@@ -220,7 +221,7 @@ func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, er
 		return "", src, false, nil
 	}
 	up := ups[0]
-	src.name = up.Name
+	src.name = shownName(up.Name)
 	if h.Importer == nil {
 		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("file")
 	}
@@ -232,7 +233,7 @@ func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, er
 	switch {
 	case err == nil && info.ContentType != files.ContentTypeDOCX: // a PDF, a spreadsheet, a photo
 		kind := strings.ToUpper(strings.TrimPrefix(path.Ext(info.Name), "."))
-		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", up.Name, kind).Mark("file")
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", src.name, kind).Mark("file")
 	case err != nil && apperr.KeyOf(err) != "files.err.file_type": // a damaged Word file
 		return "", src, true, marked(err, "file")
 	}
@@ -246,6 +247,23 @@ func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, er
 		return "", src, true, marked(err, "file")
 	}
 	return text, src, true, nil
+}
+
+// shownName is an uploaded file's name as the form's errors quote it: its
+// last part (a browser may send "C:\\fakepath\\…"), without control
+// characters, at most 80 characters.
+func shownName(name string) string {
+	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:80]) + "…"
+	}
+	return name
 }
 
 type headingField struct {
