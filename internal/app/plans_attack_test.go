@@ -374,6 +374,15 @@ func TestPublicPlanFilesKept(t *testing.T) {
 		if got := n.Load(); got != 1 {
 			t.Errorf("the PDF laid out %d times for 3 requests, want once", got)
 		}
+		// A made-up query does not step past the cache: sent to the file's one address.
+		for _, q := range []string{"?x=1", "?x=2&y=3"} {
+			if code, _, hd := visitor.Get("/tinh/46/ke-hoach/" + own + ".pdf" + q); code != http.StatusMovedPermanently || hd.Get("Location") != "/tinh/46/ke-hoach/"+own+".pdf" {
+				t.Errorf("pdf%s: %d %q", q, code, hd.Get("Location"))
+			}
+		}
+		if got := n.Load(); got != 1 {
+			t.Errorf("the PDF laid out %d times with made-up queries, want once", got)
+		}
 		for range 2 {
 			if code, _, _ := visitor.Get("/tinh/46/ke-hoach/" + internal + ".pdf"); code != http.StatusNotFound {
 				t.Errorf("the internal plan's pdf: %d", code)

@@ -94,6 +94,12 @@ func (h *Handlers) publicPlan(level org.Level) http.HandlerFunc {
 			h.web.NotFound(w, r)
 			return
 		}
+		if format != "" && r.URL.RawQuery != "" {
+			// The files read no parameter: one address each, so that a made-up
+			// query cannot step past the page cache to lay the PDF out again.
+			http.Redirect(w, r, r.URL.Path, http.StatusMovedPermanently)
+			return
+		}
 		pp, err := h.svc.PublicPlan(r.Context(), u, id)
 		if err != nil {
 			h.web.Error(w, r, err)
