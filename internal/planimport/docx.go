@@ -45,7 +45,7 @@ func docxText(r io.ReaderAt, size int64) (string, error) {
 		return "", apperr.New(apperr.CodeInvalid, "planimport.err.docx_zip", err.Error())
 	}
 	if len(zr.File) > maxZipEntries {
-		return "", apperr.New(apperr.CodeInvalid, "planimport.err.not_docx")
+		return "", apperr.New(apperr.CodeInvalid, "planimport.err.docx_entries", len(zr.File), maxZipEntries)
 	}
 	var main, numbering *zip.File
 	types := false

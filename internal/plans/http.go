@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"danchu/internal/apperr"
@@ -87,8 +88,9 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	// The public side (public.go): a territory's public plans, each with its files, and their open data.
 	s.HandleFunc("GET /xa/{code}/ke-hoach", h.publicList(org.CommuneLevel))
 	s.HandleFunc("GET /tinh/{code}/ke-hoach", h.publicList(org.ProvinceLevel))
-	s.HandleFunc("GET /xa/{code}/ke-hoach/{file}", h.publicPlan(org.CommuneLevel)) // {id}, {id}.docx, {id}.pdf
-	s.HandleFunc("GET /tinh/{code}/ke-hoach/{file}", h.publicPlan(org.ProvinceLevel))
+	// {id}, {id}.docx, {id}.pdf: the files kept rendered (fileVersion).
+	s.CachedPage("GET /xa/{code}/ke-hoach/{file}", h.fileVersion, h.publicPlan(org.CommuneLevel))
+	s.CachedPage("GET /tinh/{code}/ke-hoach/{file}", h.fileVersion, h.publicPlan(org.ProvinceLevel))
 	s.HandleFunc("GET /api/v1/units/{code}/plans", h.apiList)
 	if err := s.AddOpenAPI(assets, "openapi.json"); err != nil {
 		return nil, err
@@ -219,7 +221,7 @@ func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, er
 		return "", src, false, nil
 	}
 	up := ups[0]
-	src.name = up.Name
+	src.name = shownName(up.Name)
 	if h.Importer == nil {
 		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.no_importer").Mark("file")
 	}
@@ -231,7 +233,7 @@ func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, er
 	switch {
 	case err == nil && info.ContentType != files.ContentTypeDOCX: // a PDF, a spreadsheet, a photo
 		kind := strings.ToUpper(strings.TrimPrefix(path.Ext(info.Name), "."))
-		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", up.Name, kind).Mark("file")
+		return "", src, true, apperr.New(apperr.CodeInvalid, "plans.err.file_type", src.name, kind).Mark("file")
 	case err != nil && apperr.KeyOf(err) != "files.err.file_type": // a damaged Word file
 		return "", src, true, marked(err, "file")
 	}
@@ -245,6 +247,23 @@ func (h *Handlers) upload(r *http.Request) (text string, src source, ok bool, er
 		return "", src, true, marked(err, "file")
 	}
 	return text, src, true, nil
+}
+
+// shownName is an uploaded file's name as the form's errors quote it: its
+// last part (a browser may send "C:\\fakepath\\…"), without control
+// characters, at most 80 characters.
+func shownName(name string) string {
+	name = strings.TrimSpace(path.Base(strings.ReplaceAll(name, "\\", "/")))
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	if r := []rune(name); len(r) > 80 {
+		name = string(r[:80]) + "…"
+	}
+	return name
 }
 
 type headingField struct {
@@ -482,21 +501,8 @@ type planPage struct {
 	Mine   map[int64]int64
 }
 
-// planFile reads the path's {file}: a plan's ID, alone (its page) or with
-// .docx or .pdf (its document in that format).
-func planFile(r *http.Request) (id int64, format string, ok bool) {
-	file := r.PathValue("file")
-	for _, ext := range []string{".docx", ".pdf"} {
-		if strings.HasSuffix(file, ext) {
-			format, file = ext, strings.TrimSuffix(file, ext)
-		}
-	}
-	id, ok = web.ParseID(file)
-	return id, format, ok
-}
-
 func (h *Handlers) plan(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	id, format, ok := planFile(r)
+	id, format, ok := planFile(r.PathValue("file"))
 	if !ok {
 		h.web.NotFound(w, r)
 		return

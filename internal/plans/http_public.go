@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"danchu/internal/apperr"
 	"danchu/internal/org"
@@ -88,9 +89,15 @@ func (h *Handlers) publicPlan(level org.Level) http.HandlerFunc {
 		if !ok {
 			return
 		}
-		id, format, ok := planFile(r)
+		id, format, ok := planFile(r.PathValue("file"))
 		if !ok {
 			h.web.NotFound(w, r)
+			return
+		}
+		if format != "" && r.URL.RawQuery != "" {
+			// The files read no parameter: one address each, so that a made-up
+			// query cannot step past the page cache to lay the PDF out again.
+			http.Redirect(w, r, r.URL.Path, http.StatusMovedPermanently)
 			return
 		}
 		pp, err := h.svc.PublicPlan(r.Context(), u, id)
@@ -111,6 +118,39 @@ func (h *Handlers) publicPlan(level org.Level) http.HandlerFunc {
 		h.web.Render(w, r, h.pages["public_plan"], KindTitle(pp.Plan.Kind)+" "+pp.Plan.Number, publicPlanPage{PublicPlan: pp, Unit: u, Crumbs: crumbs,
 			Kind: KindTitle(pp.Plan.Kind), URL: PublicURL(t, pp.Plan.UnitID, pp.Plan.ID), Writer: h.Writer != nil})
 	}
+}
+
+// planFile reads the last part of a plan's address: {id}, {id}.docx or
+// {id}.pdf (one extension: "{id}.pdf.docx" is no address).
+func planFile(file string) (id int64, format string, ok bool) {
+	for _, ext := range []string{".docx", ".pdf"} {
+		if strings.HasSuffix(file, ext) {
+			format, file = ext, strings.TrimSuffix(file, ext)
+			break
+		}
+	}
+	id, ok = web.ParseID(file)
+	return id, format, ok
+}
+
+// fileVersion is the page cache's signature of a public plan's .docx or .pdf
+// address (laying a PDF out costs tens of milliseconds a page: an anonymous
+// visitor's every request must not pay it); its page itself, whose counts
+// move with every report and day, is not kept ("").
+func (h *Handlers) fileVersion(r *http.Request) (string, error) {
+	id, format, ok := planFile(r.PathValue("file"))
+	if !ok || format == "" || h.Writer == nil {
+		return "", nil
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		return "", err
+	}
+	v, err := h.svc.FileVersion(r.Context(), id)
+	if v == "" || err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(t.Version, 10) + "." + v, nil
 }
 
 // writeDoc sends a plan's document as Word (.docx) or PDF (.pdf).

@@ -107,6 +107,20 @@ func (s *Service) PublicPlan(ctx context.Context, territory org.Unit, id int64) 
 	return pp, err
 }
 
+// FileVersion is the page cache's signature of a public plan's Word and PDF
+// files (web.CachedPage): they are laid out from the plan alone, which does
+// not change once saved; "" (not kept) for a plan that is not public or not there.
+func (s *Service) FileVersion(ctx context.Context, id int64) (string, error) {
+	h, err := planHeader(ctx, s.db.Cached(), id)
+	if apperr.CodeOf(err) == apperr.CodeNotFound || (err == nil && !h.Public()) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(h.PublishedAt, 10) + "." + strconv.FormatInt(h.UpdatedAt, 10), nil
+}
+
 // PlanRow is a public plan as the API and its CSV give it (schema PlanRow):
 // its header and its assignments counted as the public page counts them. No
 // report, note, file or official is in it.

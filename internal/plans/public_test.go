@@ -2,6 +2,8 @@ package plans_test
 
 import (
 	"context"
+	"danchu/internal/planimport"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -153,9 +155,80 @@ func TestPublicPlans(t *testing.T) {
 		if _, err := d.Raw().ExecContext(ctx, "update plans set summary = $1 where id = $2", p.Summary, p.ID); err != nil {
 			t.Fatal(err)
 		}
+		// Its addressees (in its files) altered: the same.
+		ap := plans.NewFromDraft(f.hue.ID, handDraft())
+		ap.Number, ap.Doc.Addressees = "07/KH-UBND", []string{"Các sở, ban, ngành"}
+		ap, err = f.svc.Create(ctx, f.province, plans.Draft{UnitID: f.hue.ID, Plan: ap, Idem: db.Idem{Key: "form-addr", Fingerprint: "x"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.rec.Verify(ctx); err != nil {
+			t.Fatalf("verify with addressees: %v", err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update plans set doc = replace(doc, 'Các sở, ban, ngành', 'UBND các xã') where id = $1", ap.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.rec.Verify(ctx); err == nil || !strings.Contains(err.Error(), "differs from the record") {
+			t.Errorf("verify after the addressees were altered: %v", err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update plans set doc = replace(doc, 'UBND các xã', 'Các sở, ban, ngành') where id = $1", ap.ID); err != nil {
+			t.Fatal(err)
+		}
+		// Its date, kind, issuer or tasks altered: the same.
+		var issued string
+		if err := d.QueryRowContext(ctx, "select issued_on from plans where id = $1", p.ID).Scan(&issued); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ alter, undo string }{
+			{"update plans set issued_on = '2020-01-01' where id = $1", "update plans set issued_on = '" + issued + "' where id = $1"},
+			{"update plans set kind = 'chi-thi' where id = $1", "update plans set kind = '" + p.Kind + "' where id = $1"},
+			{fmt.Sprintf("update plans set unit_id = %d where id = $1", f.danDien.ID), fmt.Sprintf("update plans set unit_id = %d where id = $1", p.UnitID)},
+			{fmt.Sprintf("delete from plan_tasks where id = %d and plan_id = $1", pp.Tasks[1].ID), ""},
+		} {
+			if _, err := d.Raw().ExecContext(ctx, c.alter, p.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := f.rec.Verify(ctx); err == nil || !strings.Contains(err.Error(), "differ from the record") {
+				t.Errorf("verify after %q: %v", c.alter, err)
+			}
+			if c.undo != "" {
+				if _, err := d.Raw().ExecContext(ctx, c.undo, p.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		ds, err := f.svc.Datasets(ctx, f.hue)
 		if err != nil || len(ds) != 1 || ds[0].Key != "plans" || ds[0].UpdatedAt == 0 {
 			t.Errorf("datasets %+v, %v", ds, err)
+		}
+	})
+}
+
+// TestPublishedSeedsVouched: the five real seed plans, saved public, each
+// check out under danchu verify as read back from the store (their
+// document's content hashes the same after its trip through the database).
+func TestPublishedSeedsVouched(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		f.rec.Vouch("plan.", f.svc.RecordCheck())
+		for i := range 5 {
+			text, err := planimport.Seed(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dr, err := planimport.Parse(text)
+			if err != nil {
+				t.Fatalf("seed %d: %v", i, err)
+			}
+			p := plans.NewFromDraft(f.hue.ID, dr)
+			p.Number = fmt.Sprintf("%d/KH-SEED", i+1) // the seeds' numbers may repeat once cleaned
+			if _, err := f.svc.Create(ctx, f.province, plans.Draft{UnitID: f.hue.ID, Plan: p, Idem: db.Idem{Key: fmt.Sprintf("seed-%d", i), Fingerprint: "x"}}); err != nil {
+				t.Fatalf("seed %d: %v", i, err)
+			}
+		}
+		if n, _, err := f.rec.Verify(ctx); err != nil || n < 5 {
+			t.Errorf("verify: %d entries, %v", n, err)
 		}
 	})
 }

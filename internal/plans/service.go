@@ -182,9 +182,12 @@ func (s *Service) published(ctx context.Context, tx *sql.Tx, t *org.Tree, p Plan
 			"issuer": issuer.Name, "tasks": len(p.Tasks), "doc_sha256": doc, "url": PublicURL(t, p.UnitID, p.ID)})
 }
 
-// docSum is the SHA-256 of a plan's document content (body, bases, recipients, signature) as the record holds it.
+// docSum is the SHA-256 of a plan's document content (body, bases, addressees,
+// recipients, signature) as the record holds it. The addressees ("Kính gửi",
+// in its Word and PDF files) are left out of the JSON when there are none, so
+// a plan without them hashes as it did before they were counted.
 func docSum(p Plan) (string, error) {
-	b, err := json.Marshal(docParts{Parent: p.Doc.Parent, Issuer: p.Doc.Issuer, Bases: p.Doc.Bases, Body: p.Doc.Body,
+	b, err := json.Marshal(docParts{Parent: p.Doc.Parent, Issuer: p.Doc.Issuer, Addressees: p.Doc.Addressees, Bases: p.Doc.Bases, Body: p.Doc.Body,
 		Recipients: p.Doc.Recipients, Signature: p.Doc.Signature})
 	if err != nil {
 		return "", err
