@@ -46,18 +46,7 @@ func TestPlanImportFile(t *testing.T) {
 		a, srv := planSiteReading(t, d, nil)
 		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
 		list := "/quan-tri/don-vi/46/ke-hoach"
-		seed, err := planimport.Seed(0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		code, pastedPage, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {seed}})
-		if code != http.StatusOK {
-			t.Fatalf("pasted: %d", code)
-		}
-		want := previewForm(t, pastedPage, list)
-		if len(want) < 5 || want.Get("number") == "" {
-			t.Fatalf("the pasted seed's preview: %v", want)
-		}
+		seed, want := pastedSeed(t, province, list)
 		docx := planimporttest.Seed(seed)
 		for _, tc := range []struct {
 			name string
@@ -190,4 +179,23 @@ func hueID(t *testing.T, a *app.App) int64 {
 		t.Fatal(err)
 	}
 	return u.ID
+}
+
+// pastedSeed is seed 000 pasted into the import form at list, and the
+// preview's form it answers.
+func pastedSeed(t *testing.T, province *webtest.Browser, list string) (string, url.Values) {
+	t.Helper()
+	seed, err := planimport.Seed(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, page, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {seed}})
+	if code != http.StatusOK {
+		t.Fatalf("pasted: %d", code)
+	}
+	want := previewForm(t, page, list)
+	if len(want) < 5 || want.Get("number") == "" {
+		t.Fatalf("the pasted seed's preview: %v", want)
+	}
+	return seed, want
 }

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"html"
 	"io"
-	"log/slog"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -17,12 +15,10 @@ import (
 
 	"danchu/internal/app"
 	"danchu/internal/apperr"
-	"danchu/internal/config"
 	"danchu/internal/db"
 	"danchu/internal/demo"
 	"danchu/internal/document"
 	"danchu/internal/files/filestest"
-	"danchu/internal/planimport"
 	"danchu/internal/planimport/planimporttest"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
@@ -231,15 +227,7 @@ func TestPlanImportFileAttacks(t *testing.T) {
 		_, srv := planSiteReading(t, d, nil)
 		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
 		list := "/quan-tri/don-vi/46/ke-hoach"
-		seed, err := planimport.Seed(0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		code, pastedPage, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {seed}})
-		if code != http.StatusOK {
-			t.Fatalf("pasted: %d", code)
-		}
-		want := previewForm(t, pastedPage, list)
+		seed, want := pastedSeed(t, province, list)
 		same := func(a, b []string) bool { return strings.Join(a, "\x00") == strings.Join(b, "\x00") }
 		for _, tc := range []struct {
 			name string
@@ -337,23 +325,8 @@ func (c countingWriter) PDF(w io.Writer, d document.Doc) error {
 // (tens of milliseconds a page); an internal plan's address is never kept.
 func TestPublicPlanFilesKept(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := t.Context()
-		a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
-		t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
 		var n atomic.Int64
-		a.PlanWriter, a.PlanImporter = countingWriter{n: &n}, fakeImporter{}
-		if _, err := demo.Load(ctx, a.Units); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
-			t.Fatal(err)
-		}
-		h, err := a.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := httptest.NewServer(h)
-		t.Cleanup(srv.Close)
+		_, srv := planSiteWith(t, d, func(a *app.App) { a.PlanWriter, a.PlanImporter = countingWriter{n: &n}, fakeImporter{} })
 		province := signIn(t, srv, "tinh@danchu.demo", demo.Password)
 		save := func(unit, number, key string) string {
 			list := "/quan-tri/don-vi/" + unit + "/ke-hoach"

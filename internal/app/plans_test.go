@@ -68,13 +68,22 @@ func planSite(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 // planSiteReading is the demo's site with the plans read by im (nil: the real reader).
 func planSiteReading(t *testing.T, d *db.DB, im plans.Importer) (*app.App, *httptest.Server) {
 	t.Helper()
+	return planSiteWith(t, d, func(a *app.App) {
+		if im != nil {
+			a.PlanImporter = im
+		}
+	})
+}
+
+// planSiteWith is the demo's units and officials on a site whose plans are
+// laid out by fakeWriter, after set changed what it wants of the app.
+func planSiteWith(t *testing.T, d *db.DB, set func(a *app.App)) (*app.App, *httptest.Server) {
+	t.Helper()
 	ctx := context.Background()
 	a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
 	a.PlanWriter = fakeWriter{}
-	if im != nil {
-		a.PlanImporter = im
-	}
+	set(a)
 	if _, err := demo.Load(ctx, a.Units); err != nil {
 		t.Fatal(err)
 	}
