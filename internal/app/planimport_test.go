@@ -124,11 +124,7 @@ func TestPlanImportFile(t *testing.T) {
 			return html.EscapeString(webtest.Vietnamese(t, apperr.New(apperr.CodeInvalid, key, args...)))
 		}
 		big := bytes.Repeat([]byte("a"), plans.MaxImportFile+1)
-		for _, tc := range []struct {
-			name string
-			file webtest.File
-			want string
-		}{
+		refuseFiles(t, province, list, []refusedFile{
 			{"a zip bomb", webtest.File{Field: "file", Name: "bom.docx", Content: planimporttest.Bomb(planimport.MaxDocumentXML + 1<<20)},
 				msg("planimport.err.docx_too_large", planimport.MaxDocumentXML>>20)},
 			{"a PDF named .docx", webtest.File{Field: "file", Name: "ke-hoach.docx", Content: filestest.PDF("Kế hoạch")},
@@ -147,17 +143,7 @@ func TestPlanImportFile(t *testing.T) {
 				msg("plans.err.file_empty", "trong.docx")},
 			{"a file too large", webtest.File{Field: "file", Name: "lon.txt", Content: big},
 				msg("files.err.file_too_large", "lon.txt", plans.MaxImportFile>>20)},
-		} {
-			t.Run(tc.name, func(t *testing.T) {
-				code, page, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {"05/KH-UBND đã dán"}}, tc.file)
-				if code != http.StatusBadRequest || !strings.Contains(page, tc.want) {
-					t.Errorf("%d, want 400 with %q:\n%s", code, tc.want, flashOf(page))
-				}
-				if !strings.Contains(page, ">05/KH-UBND đã dán</textarea>") {
-					t.Errorf("the form lost the pasted text")
-				}
-			})
-		}
+		})
 		if n := db.Count(t, d, "select count(*) from plans"); n != 1 {
 			t.Errorf("%d plans after the refused files", n)
 		}
@@ -198,4 +184,28 @@ func pastedSeed(t *testing.T, province *webtest.Browser, list string) (string, u
 		t.Fatalf("the pasted seed's preview: %v", want)
 	}
 	return seed, want
+}
+
+// refusedFile is a file the import form refuses, and what it says (escaped).
+type refusedFile struct {
+	name string
+	file webtest.File
+	want string
+}
+
+// refuseFiles posts each file to the import form at list beside a pasted
+// text: 400 with its message, the text kept in the form.
+func refuseFiles(t *testing.T, province *webtest.Browser, list string, cases []refusedFile) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, page, _ := province.PostMultipart(list, list+"/doc", url.Values{"text": {"05/KH-UBND đã dán"}}, tc.file)
+			if code != http.StatusBadRequest || !strings.Contains(page, tc.want) {
+				t.Errorf("%d, want 400 with %q:\n%s", code, tc.want, flashOf(page))
+			}
+			if !strings.Contains(page, ">05/KH-UBND đã dán</textarea>") {
+				t.Errorf("the form lost the pasted text")
+			}
+		})
+	}
 }
