@@ -78,7 +78,7 @@ func TestRules(t *testing.T) {
 	if r, _ := cat.Rule("complaint.accept"); r.Unit != CalendarDays || r.Base != 10 {
 		t.Error("overriding one catalogue changed the default")
 	}
-	if len(cat.Rules()) != 33 {
+	if len(cat.Rules()) != 39 {
 		t.Errorf("%d rules in the catalogue", len(cat.Rules()))
 	}
 }

@@ -3,6 +3,9 @@ package notify
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
@@ -27,7 +30,21 @@ type Note struct {
 	Subject   string // e-mail only
 	Text      string
 	Link      string // a path on the site (/lay-y-kien/1), written after the text as a full address
+	// Sealed keeps the address, subject and text encrypted in the outbox (the
+	// Outbox's Sealer) and the recipient's account out of it: a note to a
+	// denouncer (Luật Tố cáo Art 47) tells no reader of the database who was
+	// told what. Its delivery errors are logged without their text.
+	Sealed bool
 }
+
+// Sealer seals and opens the outbox's sealed notes (the vault's keys).
+type Sealer interface {
+	Seal(plain, aad []byte) []byte
+	Open(sealed, aad []byte) ([]byte, error)
+}
+
+// SealedPrefix begins the body of a sealed note.
+const SealedPrefix = "sealed:"
 
 // Outbox queues notes inside the transaction of the event they report and
 // delivers them afterwards, retrying with growing waits.
@@ -38,7 +55,12 @@ type Outbox struct {
 	baseURL string
 	log     *slog.Logger
 	wake    chan struct{}
+	sealer  Sealer
 }
+
+// SetSealer gives the outbox the keys of sealed notes; without them Add
+// refuses a sealed note and such a note already queued fails.
+func (o *Outbox) SetSealer(s Sealer) { o.sealer = s }
 
 // Backoff is how long to wait after each failed attempt; after the last one the
 // note is marked failed.
@@ -64,6 +86,17 @@ func (o *Outbox) Add(ctx context.Context, tx *sql.Tx, notes ...Note) error {
 		}
 		if n.Channel != Email && n.Channel != Phone {
 			return fmt.Errorf("note %s: unknown channel %q", n.Kind, n.Channel)
+		}
+		if n.Sealed {
+			if o.sealer == nil {
+				return fmt.Errorf("note %s: sealed, but the outbox has no vault keys", n.Kind)
+			}
+			plain, err := json.Marshal(sealedNote{Address: n.Address, Subject: n.Subject, Text: n.Text, Link: n.Link})
+			if err != nil {
+				return err
+			}
+			n = Note{Kind: n.Kind, Channel: n.Channel, Address: "", Subject: "",
+				Text: SealedPrefix + base64.StdEncoding.EncodeToString(o.sealer.Seal(plain, []byte(sealedAAD)))}
 		}
 		rows = append(rows, n)
 	}
@@ -121,11 +154,17 @@ func (o *Outbox) Deliver(ctx context.Context, limit int) (sent, failed int, err 
 		}
 	}()
 	for _, d := range list {
-		m := Message{To: d.address, Subject: d.subject, Text: d.body}
-		if d.channel == Phone {
+		m, serr := o.message(d)
+		if serr != nil {
+			err = serr
+		} else if d.channel == Phone {
 			err = o.sms.SendSMS(ctx, m)
 		} else {
 			err = o.mail.Mail(ctx, m)
+		}
+		if err != nil && m.Secret {
+			// A server's refusal may quote the address: not kept, not logged.
+			err = fmt.Errorf("sealed note not delivered (%T)", err)
 		}
 		if err == nil {
 			done = append(done, d.id)
@@ -186,3 +225,42 @@ func (o *Outbox) Woken() <-chan struct{} { return o.wake }
 // under a stream of events every commit wakes it, and what arrives meanwhile
 // goes in the same round (two writes for many notes, not two per note).
 const Gather = 100 * time.Millisecond
+
+// sealedAAD binds a sealed note's content to the outbox.
+const sealedAAD = "danchu outbox note"
+
+// sealedNote is what a sealed note's body holds.
+type sealedNote struct {
+	Address string `json:"a"`
+	Subject string `json:"s"`
+	Text    string `json:"t"`
+	Link    string `json:"l"`
+}
+
+// message is the message of a claimed note, a sealed one opened.
+func (o *Outbox) message(d due) (Message, error) {
+	if d.address != "" || !strings.HasPrefix(d.body, SealedPrefix) {
+		return Message{To: d.address, Subject: d.subject, Text: d.body}, nil
+	}
+	m := Message{Secret: true}
+	if o.sealer == nil {
+		return m, errors.New("sealed note: the server has no vault keys (--vault-key)")
+	}
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(d.body, SealedPrefix))
+	if err != nil {
+		return m, errors.New("sealed note: not base64")
+	}
+	plain, err := o.sealer.Open(raw, []byte(sealedAAD))
+	if err != nil {
+		return m, fmt.Errorf("sealed note: %w", err)
+	}
+	var n sealedNote
+	if err := json.Unmarshal(plain, &n); err != nil {
+		return m, errors.New("sealed note: not a note")
+	}
+	m.To, m.Subject, m.Text = n.Address, n.Subject, n.Text
+	if n.Link != "" {
+		m.Text += "\n\n" + o.baseURL + n.Link
+	}
+	return m, nil
+}

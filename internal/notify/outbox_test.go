@@ -14,6 +14,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/notify"
 	"danchu/internal/notify/mailtest"
+	"danchu/internal/vault"
 )
 
 // flakySMS fails its first `fail` messages, then keeps the rest.
@@ -173,6 +174,115 @@ func TestLateFailureKeepsTheOtherWorkersDelivery(t *testing.T) {
 		}
 		if len(good.got) != 1 {
 			t.Errorf("delivered %d times", len(good.got))
+		}
+	})
+}
+
+// logBuffer is a logger whose lines a test reads.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestSealedNotes(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		keys, err := vault.Parse([]byte(vault.KeyLine(1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logged logBuffer
+		log := slog.New(slog.NewTextHandler(&logged, nil))
+		mail := mailtest.Start(t)
+		sms := &flakySMS{fail: 1}
+		o := notify.NewOutbox(d, mail.Sender(), sms, "https://xa.example.vn", log)
+		note := []notify.Note{
+			{Kind: "case.accepted", AccountID: 41, Channel: notify.Email, Address: "to-cao@example.vn", Subject: "Đơn TC-1 đã được thụ lý", Text: "Bí mật", Link: "/cong-dan/don-thu", Sealed: true},
+			{Kind: "case.accepted", AccountID: 42, Channel: notify.Phone, Address: "+84905000111", Text: "Bí mật SMS", Sealed: true},
+		}
+		// Without keys a sealed note is refused, nothing queued.
+		if err := d.RunInTx(ctx, func(tx *sql.Tx) error { return o.Add(ctx, tx, note...) }); err == nil || !strings.Contains(err.Error(), "no vault keys") {
+			t.Fatalf("a sealed note without keys: %v", err)
+		}
+		o.SetSealer(keys)
+		if err := d.RunInTx(ctx, func(tx *sql.Tx) error { return o.Add(ctx, tx, note...) }); err != nil {
+			t.Fatal(err)
+		}
+		// The table holds neither address nor text nor the account.
+		rows, err := d.QueryContext(ctx, "select account_id, address, subject, body from outbox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var acct int64
+			var addr, subj, body string
+			if err := rows.Scan(&acct, &addr, &subj, &body); err != nil {
+				t.Fatal(err)
+			}
+			n++
+			for _, secret := range []string{"to-cao", "0905000111", "Bí mật", "TC-1", "thụ lý"} {
+				if strings.Contains(addr+subj+body, secret) {
+					t.Errorf("outbox row holds %q: %q %q %q", secret, addr, subj, body)
+				}
+			}
+			if acct != 0 || !strings.HasPrefix(body, notify.SealedPrefix) {
+				t.Errorf("sealed row: account %d, body %.20q", acct, body)
+			}
+		}
+		rows.Close()
+		if n != 2 {
+			t.Fatalf("%d rows", n)
+		}
+		// The first SMS fails: its error is not kept in clear; the e-mail goes out whole.
+		if sent, failed, err := o.Deliver(ctx, 10); err != nil || sent != 1 || failed != 1 {
+			t.Fatalf("deliver: sent %d failed %d, %v", sent, failed, err)
+		}
+		got := mail.Wait(t, 1)
+		if len(got) != 1 || !strings.Contains(got[0].Text, "Bí mật") || !strings.Contains(got[0].Text, "https://xa.example.vn/cong-dan/don-thu") {
+			t.Fatalf("mail: %+v", got)
+		}
+		var lastErr string
+		if err := d.QueryRowContext(ctx, "select last_error from outbox where status = 'pending'").Scan(&lastErr); err != nil {
+			t.Fatal(err)
+		}
+		if lastErr != "sealed note not delivered (*errors.errorString)" {
+			t.Errorf("last error of a sealed note: %q", lastErr)
+		}
+		// Without the keys a queued sealed note fails, and says why.
+		o2 := notify.NewOutbox(d, mail.Sender(), sms, "https://xa.example.vn", log)
+		d.Now = func() time.Time { return time.Now().Add(time.Hour) }
+		if sent, failed, err := o2.Deliver(ctx, 10); err != nil || sent != 0 || failed != 1 {
+			t.Fatalf("deliver without keys: sent %d failed %d, %v", sent, failed, err)
+		}
+		d.Now = func() time.Time { return time.Now().Add(2 * time.Hour) }
+		if sent, _, err := o.Deliver(ctx, 10); err != nil || sent != 1 || len(sms.got) != 1 || sms.got[0].To != "+84905000111" || !sms.got[0].Secret {
+			t.Fatalf("the SMS later: sent %d, %+v, %v", sent, sms.got, err)
+		}
+		for _, secret := range []string{"to-cao", "0905000111", "Bí mật"} {
+			if strings.Contains(logged.String(), secret) {
+				t.Errorf("the log holds %q:\n%s", secret, logged.String())
+			}
+		}
+		// The development sender does not write a sealed note to the log.
+		var devLog logBuffer
+		dev := notify.LogSender{Log: slog.New(slog.NewTextHandler(&devLog, nil))}
+		dev.Mail(ctx, notify.Message{To: "to-cao@example.vn", Text: "Bí mật", Secret: true})
+		dev.SendSMS(ctx, notify.Message{To: "+84905000111", Text: "Bí mật", Secret: true})
+		if s := devLog.String(); strings.Contains(s, "to-cao") || strings.Contains(s, "0905") || strings.Contains(s, "Bí mật") || !strings.Contains(s, "sealed") {
+			t.Errorf("development sender's log: %s", s)
 		}
 	})
 }

@@ -17,6 +17,8 @@ import (
 	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
@@ -49,6 +51,7 @@ var (
 // Keyring is the keys of a key file; the current one seals.
 type Keyring struct {
 	keys    map[uint32]cipher.AEAD
+	tags    map[uint32][]byte // each key's tag key (Tag), derived from it
 	current uint32
 }
 
@@ -56,7 +59,7 @@ type Keyring struct {
 // positive and distinct; '#' starts a comment. The last key is the current
 // one. Errors name the line and never print a key.
 func Parse(b []byte) (*Keyring, error) {
-	k := &Keyring{keys: map[uint32]cipher.AEAD{}}
+	k := &Keyring{keys: map[uint32]cipher.AEAD{}, tags: map[uint32][]byte{}}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	n := 0
 	for sc.Scan() {
@@ -88,6 +91,9 @@ func Parse(b []byte) (*Keyring, error) {
 			return nil, err
 		}
 		k.keys[uint32(id)], k.current = aead, uint32(id)
+		m := hmac.New(sha256.New, raw)
+		m.Write([]byte("danchu vault tag v1"))
+		k.tags[uint32(id)] = m.Sum(nil)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("vault key file: %w", err)
@@ -235,4 +241,29 @@ func keyOf(sealed []byte) (uint32, bool) {
 		return 0, false
 	}
 	return binary.BigEndian.Uint32(sealed[1:headerSize]), true
+}
+
+// Tag is a keyed hash of data under the current key, "ID:…": a blind index,
+// so that a row can be found by a value (a lodging account) without the
+// table naming it. Whoever has the database but not the key file cannot
+// compute it.
+func (k *Keyring) Tag(data []byte) string { return k.tagWith(k.current, data) }
+
+// Tags are data's tags under every key of the file, the current one first: a
+// look-up matches rows tagged before a rotation too, until Rotate's caller
+// has tagged them again.
+func (k *Keyring) Tags(data []byte) []string {
+	out := []string{k.Tag(data)}
+	for id := range k.keys {
+		if id != k.current {
+			out = append(out, k.tagWith(id, data))
+		}
+	}
+	return out
+}
+
+func (k *Keyring) tagWith(id uint32, data []byte) string {
+	m := hmac.New(sha256.New, k.tags[id])
+	m.Write(data)
+	return strconv.FormatUint(uint64(id), 10) + ":" + base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:16])
 }

@@ -162,3 +162,36 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+func TestTags(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vault.keys")
+	if _, err := AppendKey(path); err != nil {
+		t.Fatal(err)
+	}
+	k1, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, b := []byte("account 42"), []byte("account 43")
+	if k1.Tag(a) != k1.Tag(a) || k1.Tag(a) == k1.Tag(b) || !strings.HasPrefix(k1.Tag(a), "1:") {
+		t.Fatalf("tags under one key: %q %q", k1.Tag(a), k1.Tag(b))
+	}
+	if strings.Contains(k1.Tag(a), "42") {
+		t.Errorf("tag %q shows the value", k1.Tag(a))
+	}
+	other := keyring(t, "1 "+strings.Repeat("A", 43)+"=")
+	if other.Tag(a) == k1.Tag(a) {
+		t.Errorf("a tag under another key with the same ID is the same: %q", other.Tag(a))
+	}
+	if _, err := AppendKey(path); err != nil {
+		t.Fatal(err)
+	}
+	k2, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := k2.Tags(a)
+	if len(tags) != 2 || tags[0] != k2.Tag(a) || !strings.HasPrefix(tags[0], "2:") || tags[1] != k1.Tag(a) {
+		t.Errorf("tags after a rotation: %q (old %q)", tags, k1.Tag(a))
+	}
+}
