@@ -131,11 +131,7 @@ func redactPDF(ctx context.Context, pdftoppm, pdfinfo string, data []byte, boxes
 				return nil, err
 			}
 			p := pages[n]
-			orient := "P"
-			if p.w > p.h {
-				orient = "L"
-			}
-			doc.AddPageFormat(orient, fpdf.SizeType{Wd: p.w, Ht: p.h})
+			doc.AddPageFormat("P", fpdf.SizeType{Wd: p.w, Ht: p.h}) // "P": width and height as given
 			name := "p" + strconv.Itoa(n)
 			doc.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "JPG"}, bytes.NewReader(jpg))
 			doc.ImageOptions(name, 0, 0, p.w, p.h, false, fpdf.ImageOptions{ImageType: "JPG"}, 0, "")
