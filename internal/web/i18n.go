@@ -11,6 +11,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/db"
 	"danchu/internal/files"
+	"danchu/internal/redact"
 )
 
 // Languages the pages are written in; Vietnamese is the default.
@@ -48,8 +49,9 @@ func LoadCatalog(fsys fs.FS) (Catalog, error) {
 }
 
 // kernelCatalog is the shell's own catalog merged with those of the kernel
-// packages whose errors any room may show: internal/files (uploads and photos)
-// and internal/db (idempotency keys).
+// packages whose errors any room may show: internal/files (uploads and photos),
+// internal/redact (blacked-out copies of attachments) and internal/db
+// (idempotency keys).
 func kernelCatalog() (Catalog, error) {
 	c, err := loadCatalog(shellFS)
 	if err != nil {
@@ -60,6 +62,13 @@ func kernelCatalog() (Catalog, error) {
 		return nil, fmt.Errorf("files catalog: %w", err)
 	}
 	if err := c.merge(f); err != nil {
+		return nil, err
+	}
+	rd, err := loadCatalog(redact.Locales)
+	if err != nil {
+		return nil, fmt.Errorf("redact catalog: %w", err)
+	}
+	if err := c.merge(rd); err != nil {
 		return nil, err
 	}
 	k, err := loadCatalog(db.Locales)
