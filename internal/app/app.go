@@ -19,6 +19,7 @@ import (
 	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/calendar"
+	"danchu/internal/casework"
 	"danchu/internal/config"
 	"danchu/internal/consultation"
 	"danchu/internal/db"
@@ -32,6 +33,7 @@ import (
 	"danchu/internal/org"
 	"danchu/internal/plans"
 	"danchu/internal/steering"
+	"danchu/internal/vault"
 	"danchu/internal/web"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -52,6 +54,7 @@ type App struct {
 	Feedback *feedback.Service
 	Plans    *plans.Service
 	Steer    *steering.Service
+	Cases    *casework.Service
 	// PlanImporter reads a plan, pasted or its file (planimport.Parse,
 	// FileText), and PlanWriter lays a plan out as DOCX and PDF (the document
 	// writers); a test may set its own before Handler.
@@ -99,6 +102,13 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	if err := cfg.CheckDataDir(); err != nil {
 		return nil, err
 	}
+	var keys *vault.Keyring
+	if cfg.VaultKey != "" {
+		var err error
+		if keys, err = vault.Load(cfg.VaultKey); err != nil {
+			return nil, &apperr.ConfigError{VI: "--vault-key (DANCHU_VAULT_KEY): " + err.Error(), EN: "--vault-key (DANCHU_VAULT_KEY): " + err.Error()}
+		}
+	}
 	if cfg.SMTP != "" {
 		if _, err := notify.ParseSMTP(cfg.SMTP); err != nil {
 			return nil, &apperr.ConfigError{VI: "--smtp (DANCHU_SMTP) không hợp lệ: " + err.Error(), EN: "invalid --smtp (DANCHU_SMTP): " + err.Error()}
@@ -116,7 +126,19 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	if len(applied) > 0 {
 		log.Info("schema migrated", "db", d.Target, "applied", applied)
 	}
-	return New(cfg, d, log), nil
+	a := New(cfg, d, log)
+	if keys != nil {
+		a.SetVault(keys)
+	} else {
+		log.Warn("no --vault-key: complaints and denunciations are off (their pages say so)")
+	}
+	return a, nil
+}
+
+// SetVault gives casework and the outbox the vault's keys.
+func (a *App) SetVault(k *vault.Keyring) {
+	a.Cases.SetVault(k)
+	a.Outbox.SetSealer(k)
 }
 
 // New builds the services on an open, migrated database.
@@ -156,6 +178,10 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.PlanImporter, a.PlanWriter = planReader{}, documents{}
 	// Steering committees keep their regulations and signed minutes beside the disclosures' files.
 	a.Steer = steering.NewService(d, a.Units, a.Auth.Guard(), filepath.Join(cfg.UploadsDir(), "files"))
+	// Complaints and denunciations: working copies beside the disclosures' files, sealed originals apart.
+	a.Cases = casework.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"),
+		filepath.Join(cfg.UploadsDir(), "vault"))
+	a.Cases.Redactor = redactor{}
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -237,7 +263,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {
@@ -268,6 +294,9 @@ func (a *App) Handler() (http.Handler, error) {
 	ph.Importer, ph.Writer = a.PlanImporter, a.PlanWriter
 	// The decision and the minutes as Word and PDF.
 	if err := steering.RegisterRoutes(s, ah, a.Steer, documents{}); err != nil {
+		return nil, err
+	}
+	if err := casework.RegisterRoutes(s, ah, a.Cases, a.Units); err != nil {
 		return nil, err
 	}
 	// The citizen's page and the village head's: each room lends its lists.

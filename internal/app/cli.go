@@ -21,6 +21,7 @@ import (
 	"danchu/internal/config"
 	"danchu/internal/demo"
 	"danchu/internal/org"
+	"danchu/internal/vault"
 )
 
 // Version is set at build time with -ldflags "-X danchu/internal/app.Version=…".
@@ -46,6 +47,7 @@ Cách dùng / usage:
   danchu verify [--db DSN] [--data-dir D] [--hash-files]      kiểm tra chuỗi băm của sổ công khai và các tệp đã tải lên / check the public record's hash chain and the uploaded files
   danchu backup --out FILE [--force] [--db DSN] [--data-dir D] sao lưu khi máy chủ đang chạy / an online backup
   danchu restore FILE [--files-only] [--db DSN] [--data-dir D] khôi phục vào thư mục trống / restore into an empty folder
+  danchu vault-key FILE                                       thêm khóa mới (khóa hiện hành) vào tệp khóa kho bí mật / add a new current key to the vault's key file
   danchu openapi                                              in tài liệu OpenAPI của API / print the API's OpenAPI document
   danchu version                                              phiên bản / version
 
@@ -92,6 +94,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runBenchBytes(ctx, rest, stderr)
 	case "openapi":
 		err = runOpenAPI(ctx, rest, stdout, stderr)
+	case "vault-key":
+		err = runVaultKey(rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "danchu", versionString())
 	case "help", "-h", "--help":
@@ -245,6 +249,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return errUsage
 	}
 	log := NewLogger(stderr, cfg.LogFormat)
+	if withDemo && cfg.VaultKey == "" {
+		// The demo's casework needs a vault: a key file in the data folder,
+		// made once (a real deployment keeps it elsewhere, see OPERATIONS).
+		cfg.VaultKey = filepath.Join(cfg.DataDir, "vault.key")
+		if _, err := os.Stat(cfg.VaultKey); errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+				return err
+			}
+			if _, err := vault.AppendKey(cfg.VaultKey); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Khóa kho bí mật mẫu / demo vault key: %s\n", cfg.VaultKey)
+		}
+	}
 	a, err := Open(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -577,4 +595,19 @@ func (p *progress) done() {
 	if p.on && p.last > 0 {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// runVaultKey adds a new current key to the vault's key file (made, mode 600,
+// when missing): a first key, or the first step of a rotation.
+func runVaultKey(args []string, stdout, stderr io.Writer) error {
+	if len(args) != 1 || strings.HasPrefix(args[0], "-") {
+		fmt.Fprintln(stderr, "Cách dùng / usage: danchu vault-key FILE")
+		return errUsage
+	}
+	id, err := vault.AppendKey(args[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã thêm khóa số %d (khóa hiện hành) vào %s / key %d added as the current key\n", id, args[0], id)
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"danchu/internal/casework"
 	"danchu/internal/files"
 )
 
@@ -45,7 +46,7 @@ func (s fileStore) refs(ctx context.Context) (files.Refs, error) {
 func (a *App) fileStores() []fileStore {
 	var out []fileStore
 	at := map[string]int{}
-	for _, r := range []fileRoom{a.Disclose, a.Feedback, a.Plans, a.Steer} {
+	for _, r := range []fileRoom{a.Disclose, a.Feedback, a.Plans, a.Steer, a.Cases, sealedRoom{a.Cases}} {
 		dir := filepath.Clean(r.BlobStore().Dir)
 		i, ok := at[dir]
 		if !ok {
@@ -120,4 +121,12 @@ func (a *App) CheckFiles(ctx context.Context, hash bool) (FilesReport, error) {
 		r.Unreferenced += got.Unreferenced
 	}
 	return r, nil
+}
+
+// sealedRoom is casework's folder of sealed originals, as a file room.
+type sealedRoom struct{ s *casework.Service }
+
+func (r sealedRoom) BlobStore() *files.Blobs { return r.s.Sealed }
+func (r sealedRoom) BlobRefs(ctx context.Context) (files.Refs, error) {
+	return r.s.SealedRefs(ctx)
 }

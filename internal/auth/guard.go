@@ -124,6 +124,13 @@ func (g *Guard) Can(ctx context.Context, actor *Actor, action Action, unitID int
 	return apperr.New(apperr.CodeForbidden, "auth.err.role_forbids")
 }
 
+// Deny writes the denied record of a refusal the service makes itself once
+// Can let actor in (a case's vault read without its named grant): who, what,
+// on which object, and why (detail: words of the code, never personal data).
+func (g *Guard) Deny(ctx context.Context, actor *Actor, action Action, unitID int64, objType, objID, detail string) error {
+	return g.audit.Log(ctx, nil, g.entry(ctx, actor, "", action, unitID, objType, objID, nil, nil, audit.Denied, detail))
+}
+
 // Allows is Can's decision without its audit record, for a page deciding which
 // actions to offer (a form is shown only to whom its handler would serve): the
 // same Decide, so the page and the handler never disagree.

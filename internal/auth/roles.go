@@ -52,6 +52,7 @@ const (
 	ManagePlans       Action = "plan.manage"     // issue plans, programmes, projects and directives; assign their tasks
 	ReportTasks       Action = "plan.report"     // report progress on a task assigned to the unit
 	ManageSteering    Action = "steering.manage" // a unit's steering committee for grassroots democracy: members, regulation, meetings
+	HandleCases       Action = "case.handle"     // receive, accept and resolve complaints and denunciations; give named people a case's vault
 )
 
 // ReadAuditIP shows the IP addresses in the activity log: personal data of
@@ -62,7 +63,7 @@ const ReadAuditIP Action = "audit.read_ip"
 
 // Actions lists every action.
 var Actions = []Action{ViewBackOffice, ReadAudit, ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
-	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering}
+	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases}
 
 // roleSpec is what a role allows and where it may be bound.
 type roleSpec struct {
@@ -79,12 +80,12 @@ var everyday = []Action{ViewBackOffice, ReadAudit}
 
 var roleSpecs = map[Role]roleSpec{
 	SysAdmin:        {"Quản trị hệ thống", nil, Actions},
-	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish, ManagePlans, ReportTasks, ManageSteering)},
-	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback, ManagePlans, ReportTasks, ManageSteering)},
+	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish, ManagePlans, ReportTasks, ManageSteering, HandleCases)},
+	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback, ManagePlans, ReportTasks, ManageSteering, HandleCases)},
 	VillageHead:     {"Trưởng thôn, tổ trưởng tổ dân phố", []org.Level{org.VillageLevel}, append(slices.Clone(everyday), ManageHouseholds, DecideMatters)},
 	FrontOfficer:    {"Cán bộ Mặt trận Tổ quốc", []org.Level{org.CommuneLevel, org.VillageLevel}, append(slices.Clone(everyday), Supervise, RecognizeFront)},
 	Supervisor:      {"Thành viên Ban thanh tra nhân dân, giám sát đầu tư", []org.Level{org.CommuneLevel, org.VillageLevel, org.Attached}, append(slices.Clone(everyday), Supervise)},
-	AgencyHead:      {"Thủ trưởng cơ quan, đơn vị, công đoàn", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering)},
+	AgencyHead:      {"Thủ trưởng cơ quan, đơn vị, công đoàn", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases)},
 	EnterpriseRep:   {"Đại diện doanh nghiệp", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial)},
 	Viewer:          {"Chỉ xem", []org.Level{org.ProvinceLevel, org.CommuneLevel, org.VillageLevel, org.Attached}, everyday},
 }

@@ -368,3 +368,36 @@ func useClaim(ctx context.Context, tx *sql.Tx, hash string, by, now int64) (bool
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// Names returns the full name of each account of ids that exists.
+func Names(ctx context.Context, q interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}, ids []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		ph := make([]string, len(chunk))
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			ph[i], args[i] = fmt.Sprintf("$%d", i+1), id
+		}
+		rows, err := q.QueryContext(ctx, "select id, full_name from accounts where id in ("+strings.Join(ph, ", ")+")", args...)
+		if err != nil {
+			return nil, fmt.Errorf("names: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

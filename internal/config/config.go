@@ -66,6 +66,9 @@ type Config struct {
 	// answer was lost): the first request's answer, not a second request
 	// (0: never).
 	Open311Repeat time.Duration
+	// VaultKey is the key file of the vault (a denouncer's identity, Luật Tố
+	// cáo 2018 Art 47); without it complaints and denunciations are off.
+	VaultKey string
 }
 
 // DefaultOrphanGrace is the orphan collector's grace when none is set.
@@ -225,6 +228,7 @@ func (c *Config) settings() []setting {
 		{name: "backup-dir", usage: "`folder` of the scheduled backups, best on another disk; empty: <data-dir>/backups", value: &text{p: &c.BackupDir}},
 		{name: "backup-keep", usage: "how many of the newest scheduled backups to keep (0: the default, 7)", value: &number{p: &c.BackupKeep, min: 0, max: 10_000}},
 		{name: "open311-repeat", usage: "how long an Open311 POST without an Idempotency-Key, sent again with the same API key and content, answers the first request, e.g. 10m; 0: never", value: &duration{p: &c.Open311Repeat, max: 24 * time.Hour}},
+		{name: "vault-key", usage: "key `file` of the vault that seals a denouncer's identity (lines \"ID base64-key\", mode 600; `danchu vault-key FILE` makes one); empty: complaints and denunciations are off", value: &text{p: &c.VaultKey}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}
 }

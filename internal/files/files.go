@@ -166,6 +166,27 @@ func (b *Blobs) Put(name string, r io.Reader) (File, error) {
 	return f, nil
 }
 
+// PutSealed stores bytes that are not an upload but what a room made of one —
+// a sealed original (vault.Keyring.Seal), opaque by design — by their
+// SHA-256, durably, as Put stores an upload; it returns that SHA-256.
+func (b *Blobs) PutSealed(data []byte) (string, error) {
+	h := sha256.Sum256(data)
+	sum := hex.EncodeToString(h[:])
+	if err := b.write(sum, data); err != nil {
+		return "", fmt.Errorf("store sealed file: %w", err)
+	}
+	return sum, nil
+}
+
+// PutChecked stores data already read and checked by Inspect (f is what it
+// returned), as Put would have.
+func (b *Blobs) PutChecked(f File, data []byte) error {
+	if err := b.write(f.SHA256, data); err != nil {
+		return fmt.Errorf("store upload: %w", err)
+	}
+	return nil
+}
+
 // ContentTypeDOCX is the content type of a Word file (Inspect's File.ContentType).
 var ContentTypeDOCX = typeDOCX.contentType
 
