@@ -24,6 +24,10 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 	if err := os.WriteFile(file, nil, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	garbled := filepath.Join(dir, "garbled.key")
+	if err := os.WriteFile(garbled, []byte("k1 not-base64!\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	good := map[string]string{
 		"DANCHU_DB":       "sqlite:" + filepath.Join(dir, "x.db"),
 		"DANCHU_DATA_DIR": dir,
@@ -51,6 +55,7 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 		"DANCHU_ORPHAN_GRACE":       {"0", "24", "500ms", "-1h", "9000h", "một ngày"},
 		"DANCHU_BACKUP_EVERY":       {"30s", "-1h", "daily", "1000h", "24"},
 		"DANCHU_BACKUP_KEEP":        {"-1", "seven", "10001"},
+		"DANCHU_VAULT_KEY":          {filepath.Join(dir, "missing.key"), file, garbled},
 		"DANCHU_BACKUP_DIR":         nil, // a folder: checked when the first backup is written
 		"DANCHU_OIDC_NAME":          nil, // free text: any name is a name
 		"DANCHU_OIDC_CLIENT_ID":     nil, // free text, checked with the issuer (below)
