@@ -112,7 +112,10 @@ func FuzzCleanName(f *testing.F) {
 // (checkPDF, checkOffice) read outside bytes to their end without panicking
 // or inflating anything but the main parts; a PDF they pass ends with %%EOF
 // after a startxref and is refused once anything but white space follows it,
-// and an Office file they pass is a zip that holds its main part.
+// and an Office file they pass is a zip that holds its main part. Its seeds
+// are whole files (the Chromium PDF 51 kB): fuzz it with -fuzzminimizetime
+// 1000x (docs/ARCHITECTURE.md, Fuzzing), or each new input is minimized for up
+// to 60 s.
 func FuzzComplete(f *testing.F) {
 	chromium, err := os.ReadFile("testdata/quyet-dinh-chromium.pdf")
 	if err != nil {

@@ -29,7 +29,9 @@ func FuzzParse(f *testing.F) {
 }
 
 // FuzzParseFile: an uploaded file (a zip is read as a .docx) never panics; a
-// refusal is CodeInvalid, a draft holds its invariants.
+// refusal is CodeInvalid, a draft holds its invariants. Its seeds are
+// .docx zips: fuzz it with -fuzzminimizetime 1000x (docs/ARCHITECTURE.md,
+// Fuzzing), or each new input is minimized for up to 60 s.
 func FuzzParseFile(f *testing.F) {
 	small := "KẾ HOẠCH\n\nVề việc\n\nI. NHIỆM VỤ\n\n1. Sở Nội vụ chủ trì.\n\nNơi nhận:\n- Như trên;\n"
 	f.Add([]byte(small))
