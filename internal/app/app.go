@@ -182,6 +182,8 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Cases = casework.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"),
 		filepath.Join(cfg.UploadsDir(), "vault"))
 	a.Cases.Redactor = redactor{}
+	// A feedback item that is really a complaint or a denunciation becomes a case.
+	a.Cases.Feedback, a.Feedback.ConvertURL = caseFeedback{a.Feedback}, convertURL
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

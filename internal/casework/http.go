@@ -120,7 +120,8 @@ func (h *handlers) readDraft(r *http.Request) (Draft, error) {
 	v := r.PostFormValue
 	d := Draft{Kind: v("kind"), Subject: v("subject"), Body: v("body"), Field: v("field"), Source: v("source"), Channel: v("channel"),
 		ObstacleReason: v("obstacle_reason"), FirstCode: strings.TrimSpace(v("first_code")), Anonymous: v("anonymous") == "1",
-		Identity: Identity{Name: v("name"), IDNumber: v("id_number"), Address: v("address"), Phone: v("phone"), Email: v("email")}}
+		FeedbackID: formID(v("feedback")),
+		Identity:   Identity{Name: v("name"), IDNumber: v("id_number"), Address: v("address"), Phone: v("phone"), Email: v("email")}}
 	p := problems{}
 	date := func(field string) legal.Date {
 		s := strings.TrimSpace(v(field))
@@ -252,8 +253,16 @@ func (h *handlers) names(r *http.Request, cs []Case) {
 	}
 }
 
+// formID is a form's id field: 0 when empty or not an id (what Enter reads as
+// "not converting"; a forged id is refused by the feedback room).
+func formID(s string) int64 {
+	id, _ := web.ParseID(strings.TrimSpace(s))
+	return id
+}
+
 type enterPage struct {
 	Unit     org.Unit
+	From     *FeedbackItem // a feedback item being converted
 	Error    string
 	Fields   map[string]string
 	Values   map[string]string
@@ -263,13 +272,36 @@ type enterPage struct {
 	Areas    []string
 }
 
-func (h *handlers) enterPage(w http.ResponseWriter, r *http.Request, u org.Unit, status int, f *web.FormFailure) {
-	p := enterPage{Unit: u, Values: map[string]string{"unit": u.OfficeKey(), "kind": Complaint, "channel": ByPost, "received_on": legal.Today(h.svc.Now()).String()},
+func (h *handlers) enterPage(w http.ResponseWriter, r *http.Request, u org.Unit, from *FeedbackItem, status int, f *web.FormFailure) {
+	p := enterPage{Unit: u, From: from, Values: map[string]string{"unit": u.OfficeKey(), "kind": Complaint, "channel": ByPost, "received_on": legal.Today(h.svc.Now()).String()},
 		Today: legal.Today(h.svc.Now()).String(), Kinds: Kinds, Channels: Channels, Areas: Fields}
+	if from != nil {
+		// What the item said, to be completed: the sender's identity is asked
+		// of every complaint and denunciation.
+		p.Values["feedback"], p.Values["body"], p.Values["received_on"] = strconv.FormatInt(from.ID, 10), from.Description, from.Received.String()
+		if strings.Contains(from.Contact, "@") {
+			p.Values["email"] = from.Contact
+		} else {
+			p.Values["phone"] = from.Contact
+		}
+	}
 	if f != nil {
 		p.Error, p.Fields, p.Values = f.Message, f.Fields, f.Values
 	}
 	h.web.RenderStatus(w, r, h.pages["enter"], status, h.web.T(r, "casework.enter.title", u.Name), p)
+}
+
+// converting is the feedback item an entry form converts (?phan-anh= on the
+// form, the feedback field once posted), or nil.
+func (h *handlers) converting(r *http.Request, a *auth.Actor, id int64) (*FeedbackItem, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	it, err := h.svc.Convertible(r.Context(), a, id)
+	if err != nil {
+		return nil, err
+	}
+	return &it, nil
 }
 
 func (h *handlers) enterForm(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
@@ -281,8 +313,23 @@ func (h *handlers) enterForm(w http.ResponseWriter, r *http.Request, a *auth.Act
 		h.web.Error(w, r, h.svc.ready())
 		return
 	}
-	h.enterPage(w, r, u, http.StatusOK, nil)
+	var from *FeedbackItem
+	if q := r.URL.Query().Get(FromFeedback); q != "" {
+		var err error
+		if from, err = h.converting(r, a, formID(q)); err == nil && from == nil {
+			err = apperr.New(apperr.CodeNotFound, "casework.err.no_feedback")
+		}
+		if err != nil {
+			h.web.Error(w, r, err)
+			return
+		}
+	}
+	h.enterPage(w, r, u, from, http.StatusOK, nil)
 }
+
+// FromFeedback is the entry form's query parameter naming the feedback item
+// it converts (/quan-tri/don-vi/{unit}/don-thu/nhap?phan-anh={id}).
+const FromFeedback = "phan-anh"
 
 func (h *handlers) enter(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	u, ok := h.ah.Unit(w, r, a, auth.HandleCases)
@@ -306,7 +353,10 @@ func (h *handlers) enter(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 		h.web.Done(w, r, caseURL(u, c.ID), "casework.done.entered")
 		return
 	}
-	h.formError(w, r, err, func(f web.FormFailure) { h.enterPage(w, r, u, f.Status, &f) })
+	h.formError(w, r, err, func(f web.FormFailure) {
+		from, _ := h.converting(r, a, formID(r.PostFormValue("feedback")))
+		h.enterPage(w, r, u, from, f.Status, &f)
+	})
 }
 
 func caseURL(u org.Unit, id int64, more ...any) string {

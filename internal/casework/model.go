@@ -283,7 +283,8 @@ type Draft struct {
 	ObstacleReason string
 	FirstCode      string // a second complaint: the first case's code
 	Identity       Identity
-	Anonymous      bool // entered by an official: no verifiable sender (Art 25)
+	Anonymous      bool  // entered by an official: no verifiable sender (Art 25)
+	FeedbackID     int64 // entered from a feedback item (Service.Enter)
 }
 
 // problems collects what is wrong with a form, a message per field (the first

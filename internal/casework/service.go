@@ -42,6 +42,35 @@ type Redactor interface {
 	Redact(ctx context.Context, contentType string, data []byte, boxes string) (out []byte, n int, err error)
 }
 
+// Feedback is the feedback room as a conversion uses it (feedback.Service,
+// wired by app): a feedback item that is really a complaint or a
+// denunciation becomes a case, keeping its history.
+type Feedback interface {
+	// Convertible is an open item the official handles; for anyone else it
+	// does not exist.
+	Convertible(ctx context.Context, a *auth.Actor, id int64) (FeedbackItem, error)
+	// Convert closes the item in the case's transaction; secret (not a
+	// complaint) removes from it what may name its reporter.
+	Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it FeedbackItem, secret bool) error
+	// History is an item and its events (the caller checked the access).
+	History(ctx context.Context, id int64) (FeedbackItem, error)
+}
+
+// FeedbackItem is a feedback item as casework sees it.
+type FeedbackItem struct {
+	ID, HandlerID, AuthorID            int64
+	Code, Status, Description, Contact string
+	Received                           legal.Date
+	URL                                string // its page in the back office
+	Events                             []FeedbackEvent
+}
+
+// FeedbackEvent is a step of a feedback item's history.
+type FeedbackEvent struct {
+	At           int64
+	Status, Note string
+}
+
 // Service is casework. The reads come from the embedded Store; every write
 // goes through a method here, in one transaction with its guard check and its
 // audit record. Without the vault's keys (SetVault) nothing is lodged, entered
@@ -55,6 +84,8 @@ type Service struct {
 	cat    *legal.Catalogue
 	outbox *notify.Outbox
 	vault  Sealer
+	// Feedback converts feedback items into cases (nil: no conversion).
+	Feedback Feedback
 	// Blobs holds the working copies of attachments; Sealed the sealed
 	// originals (opaque bytes, in a folder of their own).
 	Blobs, Sealed *files.Blobs
@@ -150,7 +181,7 @@ func (s *Service) Lodge(ctx context.Context, a *auth.Actor, d Draft, ups []files
 	}
 	d.Channel, d.Source, d.Received, d.Anonymous = ByWeb, "", s.today(), false
 	d.Identity.AccountID = a.AccountID
-	return s.create(ctx, a, d, ups, idem.In("case.lodge", a.AccountID), s.vaultTag(a.AccountID))
+	return s.create(ctx, a, d, ups, idem.In("case.lodge", a.AccountID), s.vaultTag(a.AccountID), nil)
 }
 
 func (s *Service) vaultTag(accountID int64) string {
@@ -161,16 +192,44 @@ func (s *Service) vaultTag(accountID int64) string {
 }
 
 // Enter is an official entering a case received by post, at the reception
-// desk or forwarded by another body, at the unit competent to resolve it.
+// desk or forwarded by another body, at the unit competent to resolve it; or
+// converting a feedback item they handle (Draft.FeedbackID): the case is
+// received on the item's day, the item is closed in the same transaction
+// with its history kept, and a reporter who sent it signed in follows the
+// case on their own page.
 func (s *Service) Enter(ctx context.Context, a *auth.Actor, d Draft, ups []files.Upload, idem db.Idem) (Case, error) {
 	if err := s.guard.Can(ctx, a, auth.HandleCases, d.UnitID); err != nil {
 		return Case{}, err
 	}
+	d.Identity.AccountID = 0
+	if d.FeedbackID != 0 {
+		it, err := s.Convertible(ctx, a, d.FeedbackID)
+		if err != nil {
+			return Case{}, err
+		}
+		d.Channel, d.Source, d.Received = ByFeedback, "Phản ánh, kiến nghị "+it.Code, it.Received
+		tag := ""
+		if it.AuthorID != 0 && !d.Anonymous {
+			d.Identity.AccountID, tag = it.AuthorID, s.vaultTag(it.AuthorID)
+		}
+		return s.create(ctx, a, d, ups, idem.In("case.convert", a.AccountID, it.ID), tag, &it)
+	}
 	if !slices.Contains(Channels, d.Channel) {
 		return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.channel").Mark("channel")
 	}
-	d.Identity.AccountID = 0
-	return s.create(ctx, a, d, ups, idem.In("case.enter", a.AccountID, d.UnitID), "")
+	return s.create(ctx, a, d, ups, idem.In("case.enter", a.AccountID, d.UnitID), "", nil)
+}
+
+// Convertible is the feedback item an official may convert into a case.
+func (s *Service) Convertible(ctx context.Context, a *auth.Actor, id int64) (FeedbackItem, error) {
+	if s.Feedback == nil {
+		return FeedbackItem{}, apperr.New(apperr.CodeNotFound, "casework.err.no_feedback")
+	}
+	it, err := s.Feedback.Convertible(ctx, a, id)
+	if err != nil {
+		return it, fmt.Errorf("feedback item %d: %w", id, err)
+	}
+	return it, nil
 }
 
 // attachment is an upload read, checked and sealed, ready to be stored.
@@ -179,7 +238,7 @@ type attachment struct {
 	sealed []byte
 }
 
-func (s *Service) create(ctx context.Context, a *auth.Actor, d Draft, ups []files.Upload, idem db.Idem, tag string) (Case, error) {
+func (s *Service) create(ctx context.Context, a *auth.Actor, d Draft, ups []files.Upload, idem db.Idem, tag string, fb *FeedbackItem) (Case, error) {
 	if err := s.ready(); err != nil {
 		return Case{}, err
 	}
@@ -204,6 +263,9 @@ func (s *Service) create(ctx context.Context, a *auth.Actor, d Draft, ups []file
 		Version: 1, CreatedAt: s.db.NowMillis(), UnitName: u.Name}
 	c.UpdatedAt = c.CreatedAt
 	c.Code = code.New(Prefix(c.Kind))
+	if fb != nil {
+		c.FeedbackID = fb.ID
+	}
 	if c.Kind == Complaint {
 		c.Instance = 1
 	}
@@ -269,6 +331,11 @@ func (s *Service) create(ctx context.Context, a *auth.Actor, d Draft, ups []file
 	first1, _, err := s.once(ctx, idem, func(tx *sql.Tx) (int64, error) {
 		if err := insertCase(ctx, tx, c, tag); err != nil {
 			return 0, err
+		}
+		if fb != nil {
+			if err := s.Feedback.Convert(ctx, tx, a, *fb, c.Kind != Complaint); err != nil {
+				return 0, err
+			}
 		}
 		for field, v := range map[string][]byte{"identity": ident, "subject": []byte(d.Subject), "body": []byte(d.Body)} {
 			if err := insertSealed(ctx, tx, c.ID, field, s.seal(c.ID, field, v)); err != nil {
@@ -415,6 +482,7 @@ type View struct {
 	Allowed   []string // the steps the page offers
 	First     *Case    // a second complaint's first case
 	Mass      bool
+	Feedback  *FeedbackItem // the feedback item it was converted from, with its history
 }
 
 // reach checks that a may see case c: a handler of its unit (or above), or a
@@ -492,6 +560,13 @@ func (s *Service) view(ctx context.Context, a *auth.Actor, c Case, role Role) (V
 		return View{}, err
 	}
 	v.Allowed = Steps(c.Kind, c.Status, c.Extensions)
+	if c.FeedbackID != 0 && s.Feedback != nil {
+		it, err := s.Feedback.History(ctx, c.FeedbackID)
+		if err != nil {
+			return View{}, err
+		}
+		v.Feedback = &it
+	}
 	if c.FirstID != 0 {
 		if f, err := s.caseByID(ctx, c.FirstID); err == nil {
 			v.First = &f

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -388,6 +389,9 @@ func (s *Service) tell(ctx context.Context, tx *sql.Tx, it Item, kind, text stri
 	n.Kind, n.AccountID, n.Subject, n.Text, n.Link = kind, it.AuthorID, "Phản ánh, kiến nghị "+it.Code, text, TrackURL(it.Code)
 	return s.out.Add(ctx, tx, n)
 }
+
+// ItemURL is an item's page in the back office.
+func ItemURL(id int64) string { return "/quan-tri/phan-anh/" + strconv.FormatInt(id, 10) }
 
 // TrackURL is the public page of a tracking code.
 func TrackURL(code string) string { return "/phan-anh/" + code }

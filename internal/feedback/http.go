@@ -616,6 +616,7 @@ type itemPage struct {
 	When     map[int64]string
 	Actions  []string
 	Transfer bool
+	Convert  string // the conversion's form, for an open item
 }
 
 func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, p itemPage) {
@@ -645,6 +646,9 @@ func (h *handlers) itemPage(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	if d.MergedInto == 0 {
 		p.Actions = AllowedSteps(d.Status)
 		p.Transfer = d.Open()
+		if d.Open() && h.svc.ConvertURL != nil {
+			p.Convert = h.svc.ConvertURL(p.Handler, d.ID)
+		}
 	}
 	if p.Values == nil {
 		p.Values = map[string]string{}

@@ -37,6 +37,9 @@ type Service struct {
 	// recognised when its API key sends the same content again (config
 	// --open311-repeat; 0: never).
 	Open311Repeat time.Duration
+	// ConvertURL is where an open item's handler converts it into a complaint
+	// or a denunciation (casework's entry form, set by app; nil: no link).
+	ConvertURL func(handler org.Unit, id int64) string
 
 	afterSweepRead func() // tests: runs between the sweep's read of answered items and its write
 }

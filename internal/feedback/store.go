@@ -303,6 +303,13 @@ func transferItem(ctx context.Context, tx *sql.Tx, id, from, to, now int64, due 
 		to, now, due, id, from))
 }
 
+// scrubItem replaces an item's description with text and removes its contact
+// and place: a conversion into a denunciation, whose case keeps them sealed.
+func scrubItem(ctx context.Context, tx *sql.Tx, id int64, text string) error {
+	_, err := tx.ExecContext(ctx, "update feedback_items set description = $1, contact = '', address = '', lat = null, lon = null where id = $2", text, id)
+	return err
+}
+
 // setRefusal stores the reason an item is not taken up, shown as its answer.
 func setRefusal(ctx context.Context, tx *sql.Tx, id int64, reason string) error {
 	_, err := tx.ExecContext(ctx, "update feedback_items set answer = $1 where id = $2", reason, id)
