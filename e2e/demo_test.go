@@ -4,6 +4,7 @@ package e2e_test
 
 import (
 	"context"
+	"danchu/internal/vault"
 	"fmt"
 	"io"
 	"log/slog"
@@ -30,8 +31,13 @@ func startDemo(t *testing.T) (*app.App, demo.Seeded) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	keys, err := vault.Parse([]byte(vault.KeyLine(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetVault(keys)
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"danchu/internal/app"
+	"danchu/internal/casework"
 	"danchu/internal/config"
 	"danchu/internal/consultation"
 	"danchu/internal/db"
@@ -171,6 +172,7 @@ func TestAPIContract(t *testing.T) {
 			base + commune + "/feedback-stats", base + province + "/feedback-stats", base + commune + "/feedback-hotspots",
 			base + province + "/feedback-hotspots", base + commune + "/datasets", base + province + "/datasets",
 			base + commune + "/plans", base + province + "/plans",
+			base + commune + "/case-results", base + province + "/case-results",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -234,6 +236,8 @@ func TestAPIContract(t *testing.T) {
 			{base + village + "/datasets", "not_found", "", 404},
 			{base + village + "/plans", "not_found", "", 404},
 			{base + "99999/plans", "not_found", "", 404},
+			{base + village + "/case-results", "not_found", "", 404},
+			{base + province + "/case-results?cursor=abc", "invalid", "cursor", 400},
 			{base + province + "/plans?cursor=abc", "invalid", "cursor", 400},
 		} {
 			_, b := c.call(e.path, e.status)
@@ -324,6 +328,7 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + demo.CommuneCode + "/datasets", "DatasetRow", web.Columns[opendata.DatasetRow]()},
 			{base + "46/plans", "PlanRow", web.Columns[plans.PlanRow]()},
 			{base + demo.CommuneCode + "/plans", "PlanRow", web.Columns[plans.PlanRow]()},
+			{base + "46/case-results", "CaseResultRow", web.Columns[casework.PublicationRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -402,8 +407,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

@@ -181,7 +181,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	// Complaints and denunciations: working copies beside the disclosures' files, sealed originals apart.
 	a.Cases = casework.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox, filepath.Join(cfg.UploadsDir(), "files"),
 		filepath.Join(cfg.UploadsDir(), "vault"))
-	a.Cases.Redactor = redactor{}
+	a.Cases.Redactor, a.Cases.Record = redactor{}, a.Audit
 	// A feedback item that is really a complaint or a denunciation becomes a case.
 	a.Cases.Feedback, a.Feedback.ConvertURL = caseFeedback{a.Feedback}, convertURL
 	if cfg.BackupEvery > 0 {
@@ -307,11 +307,11 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	// The open data page and catalogue: each room lends its datasets.
-	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans}); err != nil {
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases}); err != nil {
 		return nil, err
 	}
 	// A province's and a commune's pages link the rooms' public pages of them.
-	if err := org.RegisterRoutes(s, a.Units, a.Plans); err != nil {
+	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases); err != nil {
 		return nil, err
 	}
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {

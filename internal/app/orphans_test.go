@@ -94,6 +94,13 @@ func TestOrphanFiles(t *testing.T) {
 		for sum, size := range evidence {
 			refsDocs[sum] = size
 		}
+		working, err := a.Cases.BlobRefs(ctx) // so do the cases' working copies
+		if err != nil {
+			t.Fatal(err)
+		}
+		for sum, size := range working {
+			refsDocs[sum] = size
+		}
 		if len(refsDocs) == 0 || len(refsPhotos) == 0 || seeded != len(refsDocs)+len(refsPhotos) {
 			t.Fatalf("demo: %d files on disk, %d attachments and %d photos referenced", seeded, len(refsDocs), len(refsPhotos))
 		}

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"danchu/internal/vault"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,8 +26,13 @@ func livingDemo(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	t.Helper()
 	a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
+	keys, err := vault.Parse([]byte(vault.KeyLine(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetVault(keys)
 	if _, err := demo.Seed(context.Background(), demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose,
-		Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Plans: a.Plans}); err != nil {
+		Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Plans: a.Plans, Cases: a.Cases}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := a.Handler()

@@ -66,7 +66,8 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	p := auth.DefaultPolicy()
 	p.Require2FA = false
 	logs := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	as := auth.NewService(d, units, audit.NewService(d), p, logs, logs)
+	rec := audit.NewService(d)
+	as := auth.NewService(d, units, rec, p, logs, logs)
 	actor := func(email string, role auth.Role, unit org.Unit) *auth.Actor {
 		res, err := as.CreateOfficial(ctx, nil, auth.NewOfficial{FullName: "Cán bộ " + email, Email: email, Role: role, UnitID: unit.ID})
 		if err != nil {
@@ -98,6 +99,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	dir := t.TempDir()
 	f.svc = casework.NewService(d, units, as.Guard(), legal.Fixed{C: legal.NewCalendar(legal.Decided())}, f.outbox, dir+"/files", dir+"/vault")
 	f.svc.SetVault(keys)
+	f.svc.Record = rec
 	return f
 }
 
@@ -267,9 +269,31 @@ func TestDenunciationJourney(t *testing.T) {
 		if c.Status != casework.Concluded || c.Clock != "denunciation.publish" {
 			t.Fatalf("concluded: %+v", c)
 		}
-		if c, err = f.svc.Act(ctx, f.handler, c.ID, casework.StepDraft{Step: casework.DoPublish}); err != nil || c.Status != casework.Published || c.Clock != "" {
+		// The text published is required and may not name the denouncer
+		// (matched without case or diacritics); nothing is published then.
+		_, err = f.svc.Act(ctx, f.handler, c.ID, casework.StepDraft{Step: casework.DoPublish})
+		apperrtest.Want(t, err, apperr.CodeInvalid, "")
+		_, err = f.svc.Act(ctx, f.handler, c.ID, casework.StepDraft{Step: casework.DoPublish, Reason: "Bà TRAN THI KIN DAO tố cáo đúng."})
+		apperrtest.Want(t, err, apperr.CodeInvalid, "nhận diện")
+		var n int
+		if err := d.QueryRowContext(ctx, "select count(*) from case_publications").Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d publications after refused ones (%v)", n, err)
+		}
+		const public = "Kết luận: nội dung tố cáo đúng một phần; đã xử lý người vi phạm."
+		if c, err = f.svc.Act(ctx, f.handler, c.ID, casework.StepDraft{Step: casework.DoPublish, Reason: public}); err != nil || c.Status != casework.Published || c.Clock != "" {
 			t.Fatalf("published: %+v, %v", c, err)
 		}
+		ps, err := f.svc.Publications(ctx, f.hue, 0, 10)
+		if err != nil || len(ps) != 1 || ps[0].Summary != public || ps[0].Number != "05/KL-UBND" || ps[0].Kind != casework.Denunciation || !ps[0].Until.IsZero() {
+			t.Fatalf("the province's publications: %+v %v", ps, err)
+		}
+		var content string
+		if err := d.QueryRowContext(ctx, "select content from public_record where kind = 'case.published'").Scan(&content); err != nil ||
+			!strings.Contains(content, "05/KL-UBND") || strings.Contains(content, "Kín") || strings.Contains(content, c.Code) {
+			t.Errorf("the public record: %s %v", content, err)
+		}
+		_, err = f.svc.Act(ctx, f.handler, c.ID, casework.StepDraft{Step: casework.DoPublish, Reason: public})
+		apperrtest.Want(t, err, apperr.CodeConflict, "")
 		// The denouncer was told of each point the law names, through sealed notes.
 		var notes, sealed int
 		if err := d.QueryRowContext(ctx, "select count(*), sum(case when address = '' and account_id = 0 then 1 else 0 end) from outbox").Scan(&notes, &sealed); err != nil {
@@ -440,6 +464,19 @@ func TestComplaintLimitAndClocks(t *testing.T) {
 		if s2, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoDecide, Number: "21/QĐ-UBND"}); err != nil || s2.Status != casework.Decided {
 			t.Fatalf("second decision: %+v, %v", s2, err)
 		}
+		// The second instance's decision is sent, then published for at least 15 days; a first instance's is not published.
+		if s2, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoSend}); err != nil || s2.Status != casework.Sent {
+			t.Fatalf("sent: %+v, %v", s2, err)
+		}
+		if s2, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoPublish, Reason: "Giữ nguyên quyết định giải quyết lần đầu."}); err != nil || s2.Status != casework.Sent {
+			t.Fatalf("published: %+v, %v", s2, err)
+		}
+		ps, err := f.svc.Publications(ctx, f.hue, 0, 10)
+		if err != nil || len(ps) != 1 || ps[0].Kind != casework.Complaint || ps[0].Number != "21/QĐ-UBND" || ps[0].Until != ps[0].PublishedOn.AddDays(15) {
+			t.Fatalf("the second decision's publication: %+v %v", ps, err)
+		}
+		_, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoPublish, Reason: "Lần nữa."})
+		apperrtest.Want(t, err, apperr.CodeConflict, "")
 		// A commune official does not reach the province's case.
 		_, err = f.svc.Get(ctx, f.handler, s2.ID)
 		apperrtest.Want(t, err, apperr.CodeNotFound, "")

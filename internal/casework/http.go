@@ -19,7 +19,7 @@ import (
 	"danchu/internal/web"
 )
 
-//go:embed templates locales
+//go:embed templates locales openapi.json
 var assets embed.FS
 
 // Page is the cases' back-office address under a unit's (/quan-tri/don-vi/{unit}/don-thu).
@@ -41,11 +41,17 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(assets); err != nil {
 		return fmt.Errorf("casework catalog: %w", err)
 	}
-	pages, err := s.Pages(assets, []string{"mine", "lodge", "mycase", "list", "enter", "case", "vault", "stats"}, "templates/parts.tmpl")
+	if err := s.AddOpenAPI(assets, "openapi.json"); err != nil {
+		return err
+	}
+	pages, err := s.Pages(assets, []string{"mine", "lodge", "mycase", "list", "enter", "case", "vault", "stats", "public"}, "templates/parts.tmpl")
 	if err != nil {
 		return err
 	}
 	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
+	s.HandleFunc("GET /xa/{code}/"+PublicPage, h.publicList(org.CommuneLevel))
+	s.HandleFunc("GET /tinh/{code}/"+PublicPage, h.publicList(org.ProvinceLevel))
+	s.HandleFunc("GET /api/v1/units/{code}/case-results", h.apiList)
 	s.HandleFunc("GET /cong-dan/don-thu", ah.Citizen(h.mine))
 	s.HandleFunc("GET /cong-dan/don-thu/gui", ah.Citizen(h.lodgeForm))
 	s.HandleUpload("POST /cong-dan/don-thu/gui", MaxUploadSize, ah.Citizen(h.lodge))
@@ -395,13 +401,14 @@ func (h *handlers) within(r *http.Request, id, ancestor int64) bool {
 type StepForm struct {
 	Step                      string
 	Number, Reason, To, Flags bool
+	Public                    bool // the reason is the text published
 }
 
 func stepForms(steps []string) []StepForm {
 	out := make([]StepForm, 0, len(steps))
 	for _, s := range steps {
 		out = append(out, StepForm{Step: s, Number: slices.Contains(needsDecision, s), Reason: slices.Contains(needsReason, s),
-			To: s == DoTransfer, Flags: s == DoAccept})
+			To: s == DoTransfer, Flags: s == DoAccept, Public: s == DoPublish})
 	}
 	return out
 }
@@ -418,6 +425,7 @@ type casePage struct {
 	Today      string
 	Candidates []Verifier
 	Areas      []string
+	PublicURL  string // the public list a publication of the case goes on
 }
 
 func (h *handlers) casePageRender(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, failed string, f *web.FormFailure) {
@@ -432,6 +440,9 @@ func (h *handlers) casePageRender(w http.ResponseWriter, r *http.Request, a *aut
 	}
 	if v.Role == AsHandler {
 		p.Candidates, _ = h.svc.Candidates(r.Context(), a, v.Case.ID)
+	}
+	if t, err := h.units.Tree(r.Context()); err == nil {
+		p.PublicURL = PublicationsURL(t, v.Case.UnitID)
 	}
 	h.web.RenderStatus(w, r, h.pages["case"], status, h.web.T(r, "casework.case.title", v.Case.Code), p)
 }

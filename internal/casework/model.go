@@ -94,7 +94,7 @@ const (
 	DoDecide   = "decide"   // complaint: the decision
 	DoSend     = "send"     // complaint: the decision sent to the parties
 	DoConclude = "conclude" // denunciation: the conclusion
-	DoPublish  = "publish"  // denunciation: the conclusion published
+	DoPublish  = "publish"  // the conclusion, or a second-instance decision, published
 	DoCheck    = "check"    // information: checked
 	DoArchive  = "archive"  // information: kept only
 )
@@ -122,7 +122,8 @@ var Statuses = []StatusRule{
 	{Archived, "Đã lưu, không có căn cứ kiểm tra", false, nil},
 	// A complaint's decision that went to the parties: no longer open (the
 	// window of a second complaint runs).
-	{Sent, "Đã gửi quyết định giải quyết", false, nil},
+	// A second instance's decision is then published (Steps).
+	{Sent, "Đã gửi quyết định giải quyết", false, []string{DoPublish}},
 }
 
 var statusRules = func() map[string]StatusRule {
@@ -153,16 +154,18 @@ func IsOpen(status string) bool { return statusRules[status].Open }
 
 // kindSteps are the steps of each kind.
 var kindSteps = map[string][]string{
-	Complaint:    {DoAccept, DoRefuse, DoTransfer, DoSuspend, DoResume, DoWithdraw, DoDialogue, DoDecide, DoSend},
+	Complaint:    {DoAccept, DoRefuse, DoTransfer, DoSuspend, DoResume, DoWithdraw, DoDialogue, DoDecide, DoSend, DoPublish},
 	Denunciation: {DoAccept, DoRefuse, DoTransfer, DoExtend, DoSuspend, DoResume, DoWithdraw, DoConclude, DoPublish},
 	Information:  {DoCheck, DoArchive, DoTransfer},
 }
 
-// Steps are the steps allowed on a case of kind in status (its page's forms).
-func Steps(kind, status string, extensions int) []string {
+// Steps are the steps allowed on a case of kind and instance in status (its
+// page's forms). Only a second instance's complaint decision is published
+// (Luật Khiếu nại 2011 Art 41 as amended).
+func Steps(kind string, instance int, status string, extensions int) []string {
 	var out []string
 	for _, s := range statusRules[status].Steps {
-		if !slices.Contains(kindSteps[kind], s) {
+		if !slices.Contains(kindSteps[kind], s) || (s == DoPublish && kind == Complaint && instance != 2) {
 			continue
 		}
 		if s == DoExtend && extensions >= MaxExtensions {
@@ -182,8 +185,8 @@ var stepTo = map[string]string{
 
 // CheckStep refuses a step the kind or the status does not allow, saying what
 // the case can do now.
-func CheckStep(kind, status, step string, extensions int) error {
-	if slices.Contains(Steps(kind, status, extensions), step) {
+func CheckStep(kind string, instance int, status, step string, extensions int) error {
+	if slices.Contains(Steps(kind, instance, status, extensions), step) {
 		return nil
 	}
 	if step == DoExtend && extensions >= MaxExtensions {
@@ -197,7 +200,7 @@ var stepLabels = map[string]string{
 	DoAccept: "Thụ lý", DoRefuse: "Không thụ lý", DoTransfer: "Chuyển cơ quan có thẩm quyền", DoExtend: "Gia hạn giải quyết",
 	DoSuspend: "Tạm đình chỉ", DoResume: "Tiếp tục giải quyết", DoWithdraw: "Rút đơn", DoDialogue: "Đối thoại",
 	DoDecide: "Quyết định giải quyết", DoSend: "Gửi quyết định", DoConclude: "Kết luận nội dung tố cáo",
-	DoPublish: "Công khai kết luận", DoCheck: "Kiểm tra, xử lý thông tin", DoArchive: "Lưu, không kiểm tra",
+	DoPublish: "Công khai", DoCheck: "Kiểm tra, xử lý thông tin", DoArchive: "Lưu, không kiểm tra",
 	"received": "Tiếp nhận", "redacted": "Xác nhận bản làm việc đã che thông tin", "vault_grant": "Giao quyền xem danh tính",
 	"verifier": "Giao người xác minh", "flags": "Đổi tính chất vụ việc",
 }
@@ -641,6 +644,9 @@ func CheckStepDraft(d StepDraft, c Case, today legal.Date) (StepDraft, error) {
 	if slices.Contains(needsDecision, d.Step) && d.Number == "" {
 		p.add("number", apperr.M("casework.err.number_required"))
 	}
+	if d.Step == DoPublish && d.Reason == "" {
+		p.add("reason", apperr.M("casework.err.publish_text"))
+	}
 	if d.Step == DoTransfer && d.To == "" {
 		p.add("to", apperr.M("casework.err.to_required"))
 	}
@@ -650,7 +656,11 @@ func CheckStepDraft(d StepDraft, c Case, today legal.Date) (StepDraft, error) {
 	if (d.Step == DoDecide || d.Step == DoConclude || d.Step == DoExtend || d.Step == DoSuspend) && !c.AcceptedOn.IsZero() && d.On.Before(c.AcceptedOn) {
 		p.add("on", apperr.M("casework.err.step_before", c.AcceptedOn.VN()))
 	}
-	p.tooLong("reason", d.Reason, MaxReason)
+	if d.Step == DoPublish {
+		p.tooLong("reason", d.Reason, MaxBody)
+	} else {
+		p.tooLong("reason", d.Reason, MaxReason)
+	}
 	p.tooLong("number", d.Number, MaxNumber)
 	p.oneLine("number", d.Number)
 	p.tooLong("to", d.To, MaxSubject)
@@ -730,4 +740,32 @@ func ParseMarks(s string) ([]string, error) {
 // people's committee (LKN Arts 17–18, LTC Arts 13–14).
 func CompetentBody(unitName string) string {
 	return "Chủ tịch Ủy ban nhân dân " + unitName
+}
+
+// Publication is what a case made public: a second-instance complaint
+// decision (Luật Khiếu nại 2011 Art 41 as amended: posted at least 15 days,
+// rule complaint.publish) or a denunciation's conclusion (Luật Tố cáo 2018
+// Art 40), in the words the official wrote for the public, which name no
+// party's identity (Service.Act refuses a text that holds the lodger's).
+type Publication struct {
+	ID          int64
+	CaseID      int64
+	UnitID      int64
+	Kind        string
+	Number      string
+	DecidedOn   legal.Date
+	PublishedOn legal.Date
+	Until       legal.Date // the least day it stays posted (zero: no minimum)
+	Field       string
+	Summary     string
+	CreatedAt   int64
+	UnitName    string
+}
+
+// Title is the publication's heading.
+func (p Publication) Title() string {
+	if p.Kind == Complaint {
+		return "Quyết định giải quyết khiếu nại lần hai số " + p.Number
+	}
+	return "Kết luận nội dung tố cáo số " + p.Number
 }

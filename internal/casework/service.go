@@ -13,6 +13,7 @@ import (
 	"unicode"
 
 	"danchu/internal/apperr"
+	"danchu/internal/audit"
 	"danchu/internal/auth"
 	"danchu/internal/code"
 	"danchu/internal/db"
@@ -40,6 +41,11 @@ type Calendars interface {
 // the form's text, one box a line.
 type Redactor interface {
 	Redact(ctx context.Context, contentType string, data []byte, boxes string) (out []byte, n int, err error)
+}
+
+// Publisher puts an act on the public record (audit.Service).
+type Publisher interface {
+	AppendData(ctx context.Context, tx *sql.Tx, r audit.Record, data any) error
 }
 
 // Feedback is the feedback room as a conversion uses it (feedback.Service,
@@ -86,6 +92,8 @@ type Service struct {
 	vault  Sealer
 	// Feedback converts feedback items into cases (nil: no conversion).
 	Feedback Feedback
+	// Record is the public record a publication goes on.
+	Record Publisher
 	// Blobs holds the working copies of attachments; Sealed the sealed
 	// originals (opaque bytes, in a folder of their own).
 	Blobs, Sealed *files.Blobs
@@ -483,6 +491,7 @@ type View struct {
 	First     *Case    // a second complaint's first case
 	Mass      bool
 	Feedback  *FeedbackItem // the feedback item it was converted from, with its history
+	Published *Publication  // what it made public
 }
 
 // reach checks that a may see case c: a handler of its unit (or above), or a
@@ -559,7 +568,13 @@ func (s *Service) view(ctx context.Context, a *auth.Actor, c Case, role Role) (V
 	if v.CanRead, err = hasGrant(ctx, s.db, c.ID, a.AccountID); err != nil {
 		return View{}, err
 	}
-	v.Allowed = Steps(c.Kind, c.Status, c.Extensions)
+	v.Allowed = Steps(c.Kind, c.Instance, c.Status, c.Extensions)
+	if v.Published, err = s.publicationOf(ctx, c.ID); err != nil {
+		return View{}, err
+	}
+	if v.Published != nil {
+		v.Allowed = slices.DeleteFunc(v.Allowed, func(st string) bool { return st == DoPublish })
+	}
 	if c.FeedbackID != 0 && s.Feedback != nil {
 		it, err := s.Feedback.History(ctx, c.FeedbackID)
 		if err != nil {
@@ -727,7 +742,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 	if d.Version != 0 && d.Version != c.Version {
 		return Case{}, apperr.New(apperr.CodeConflict, "casework.err.changed")
 	}
-	if err := CheckStep(c.Kind, c.Status, d.Step, c.Extensions); err != nil {
+	if err := CheckStep(c.Kind, c.Instance, c.Status, d.Step, c.Extensions); err != nil {
 		return Case{}, err
 	}
 	today := s.today()
@@ -777,9 +792,15 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 		c.DecidedOn = d.On
 	case DoConclude:
 		c.DecidedOn = d.On
-	case DoDialogue, DoWithdraw, DoCheck, DoArchive, DoRefuse, DoSend, DoPublish:
+	case DoDialogue, DoWithdraw, DoCheck, DoArchive, DoRefuse, DoSend:
 	}
-	if to := stepTo[d.Step]; to != "" {
+	var pub *Publication
+	if d.Step == DoPublish {
+		if pub, err = s.publication(ctx, c, d, cal); err != nil {
+			return Case{}, err
+		}
+	}
+	if to := stepTo[d.Step]; to != "" && !(d.Step == DoPublish && c.Kind == Complaint) { // a complaint stays sent
 		c.Status = to
 	}
 	c.Late = c.Late || late
@@ -790,6 +811,9 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 	ident, err := s.identity(ctx, c)
 	if err != nil {
 		return Case{}, err
+	}
+	if pub != nil && Redact(pub.Summary, ident.Strings()) != pub.Summary {
+		return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.publish_identity").Mark("reason")
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		ok, err := updateCase(ctx, tx, c, before.Version)
@@ -805,6 +829,11 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 		}
 		if err := s.tell(ctx, tx, c, ident, d.Step, d.On, d.To); err != nil {
 			return err
+		}
+		if pub != nil {
+			if err := s.publish(ctx, tx, *pub, c); err != nil {
+				return err
+			}
 		}
 		return s.record(ctx, tx, a, "case."+d.Step, c, map[string]any{"on": d.On.String(), "number": d.Number, "late": late})
 	})
@@ -1251,3 +1280,55 @@ func (s *Service) BlobStore() *files.Blobs { return s.Blobs }
 
 // SealedRefs are the sealed originals (the vault's folder).
 func (s *Service) SealedRefs(ctx context.Context) (files.Refs, error) { return s.sealedRefs(ctx) }
+
+// publication is what publishing case c with d makes public: the decision
+// or conclusion it follows, the official's text, and for a complaint the 15
+// days it stays posted at least (rule complaint.publish).
+func (s *Service) publication(ctx context.Context, c Case, d StepDraft, cal *legal.Calendar) (*Publication, error) {
+	if s.Record == nil {
+		return nil, apperr.New(apperr.CodeConflict, "casework.err.no_record")
+	}
+	if p, err := s.publicationOf(ctx, c.ID); err != nil {
+		return nil, err
+	} else if p != nil {
+		return nil, apperr.New(apperr.CodeConflict, "casework.err.published")
+	}
+	steps, err := s.steps(ctx, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	p := &Publication{ID: s.db.NewID(), CaseID: c.ID, UnitID: c.UnitID, Kind: c.Kind, PublishedOn: d.On, Field: c.Field, Summary: d.Reason,
+		CreatedAt: s.db.NowMillis()}
+	for _, st := range steps {
+		if st.Step == DoDecide || st.Step == DoConclude {
+			p.Number, p.DecidedOn = st.Number, st.On
+		}
+	}
+	if c.Kind == Complaint {
+		res, err := s.cat.Compute(cal, "complaint.publish", d.On, legal.Options{})
+		if err != nil {
+			return nil, err
+		}
+		p.Until = res.Due
+	}
+	return p, nil
+}
+
+// publish stores a publication and puts it on the public record, in the
+// step's transaction: what was decided, by which body, and its public text,
+// which names no party.
+func (s *Service) publish(ctx context.Context, tx *sql.Tx, p Publication, c Case) error {
+	if err := insertPublication(ctx, tx, p); err != nil {
+		return err
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return err
+	}
+	u, _ := t.Unit(p.UnitID)
+	return s.Record.AppendData(ctx, tx, audit.Record{UnitID: p.UnitID, Kind: "case.published", ObjectType: "case_publication",
+		ObjectID: strconv.FormatInt(p.ID, 10), Summary: p.Title()},
+		map[string]any{"id": strconv.FormatInt(p.ID, 10), "kind": p.Kind, "number": p.Number, "decided_on": dayText(p.DecidedOn),
+			"published_on": p.PublishedOn.String(), "until": dayText(p.Until), "issuer": u.Name, "field": p.Field,
+			"summary_sha256": audit.Sum(p.Summary), "url": PublicationsURL(t, p.UnitID)})
+}

@@ -516,3 +516,72 @@ func (s *Store) openCounts(ctx context.Context, ids []int64, today string) (map[
 	}
 	return out, rows.Err()
 }
+
+const publicationCols = `p.id, p.case_id, p.unit_id, p.kind, p.number, p.decided_on, p.published_on, p.until_on, p.field, p.summary, p.created_at`
+
+func scanPublication(r scanner) (Publication, error) {
+	var p Publication
+	var decided, published, until string
+	err := r.Scan(&p.ID, &p.CaseID, &p.UnitID, &p.Kind, &p.Number, &decided, &published, &until, &p.Field, &p.Summary, &p.CreatedAt)
+	p.DecidedOn, p.PublishedOn, p.Until = day(decided), day(published), day(until)
+	return p, err
+}
+
+func insertPublication(ctx context.Context, tx *sql.Tx, p Publication) error {
+	_, err := tx.ExecContext(ctx, `insert into case_publications (id, case_id, unit_id, kind, number, decided_on, published_on, until_on, field, summary, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		p.ID, p.CaseID, p.UnitID, p.Kind, p.Number, dayText(p.DecidedOn), p.PublishedOn.String(), dayText(p.Until), p.Field, p.Summary, p.CreatedAt)
+	if err != nil {
+		return fmt.Errorf("insert publication: %w", err)
+	}
+	return nil
+}
+
+// publicationOf is what case id made public, or nil.
+func (s *Store) publicationOf(ctx context.Context, id int64) (*Publication, error) {
+	p, err := scanPublication(s.db.QueryRowContext(ctx, "select "+publicationCols+" from case_publications p where p.case_id = $1", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("publication of case %d: %w", id, err)
+	}
+	return &p, nil
+}
+
+// publications are the publications of the units under path, newest first,
+// before an ID (0: the first page).
+func (s *Store) publications(ctx context.Context, path string, before int64, n int) ([]Publication, error) {
+	q := "select " + publicationCols + " from case_publications p join units u on u.id = p.unit_id where u.path >= $1 and u.path < $2"
+	args := []any{path, path[:len(path)-1] + "0"}
+	if before > 0 {
+		q += " and p.id < $3"
+		args = append(args, before)
+	}
+	q += fmt.Sprintf(" order by p.id desc limit %d", n)
+	rows, err := s.db.Cached().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("publications: %w", err)
+	}
+	defer rows.Close()
+	var out []Publication
+	for rows.Next() {
+		p, err := scanPublication(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// publicationsChanged is when the last publication under path was made (0: none).
+func (s *Store) publicationsChanged(ctx context.Context, path string) (int64, error) {
+	var at int64
+	err := s.db.QueryRowContext(ctx, "select coalesce(max(p.created_at), 0) from case_publications p join units u on u.id = p.unit_id where u.path >= $1 and u.path < $2",
+		path, path[:len(path)-1]+"0").Scan(&at)
+	if err != nil {
+		return 0, fmt.Errorf("publications changed: %w", err)
+	}
+	return at, nil
+}

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"danchu/internal/vault"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -28,6 +29,11 @@ func seed(t *testing.T, d *db.DB) (*app.App, demo.Seeded) {
 	t.Helper()
 	a := app.New(&config.Config{DataDir: t.TempDir()}, d, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	t.Cleanup(func() { a.Consult.Close(); a.Decide.Close(); a.Feedback.Close() })
+	keys, err := vault.Parse([]byte(vault.KeyLine(1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.SetVault(keys)
 	start := time.Now()
 	sum, err := demo.Seed(context.Background(), services(a))
 	if err != nil {
@@ -41,7 +47,7 @@ func seed(t *testing.T, d *db.DB) (*app.App, demo.Seeded) {
 }
 
 func services(a *app.App) demo.Services {
-	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans}
+	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases}
 }
 
 func unit(t *testing.T, a *app.App, code string) org.Unit {
@@ -442,4 +448,34 @@ func reportOf(t *testing.T, a *app.App, assignment int64) int64 {
 		t.Fatalf("reports of %d: %+v, %v", assignment, rs, err)
 	}
 	return rs[0].ID
+}
+
+// TestSeedCases: the demo's complaints and denunciations, written through
+// casework, show each part of it at work: a published conclusion and a
+// published second-instance decision, a feedback item converted, a case
+// refused out of time, anonymous information checked, a vault read with its
+// reason, and a case still waiting to be accepted.
+func TestSeedCases(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		seed(t, d)
+		for _, c := range []struct {
+			what, q string
+			want    int
+		}{
+			{"cases", "select count(*) from cases", 7},
+			{"published", "select count(*) from case_publications", 2},
+			{"second instance", "select count(*) from cases where instance = 2 and status = 'sent'", 1},
+			{"converted from feedback", "select count(*) from cases where feedback_id is not null and channel = 'feedback' and status = 'accepted'", 1},
+			{"out of time", "select count(*) from cases where out_of_time and status = 'refused'", 1},
+			{"information checked", "select count(*) from cases where kind = 'information' and status = 'checked'", 1},
+			{"waiting", "select count(*) from cases where status = 'received'", 1},
+			{"vault reads with a reason", "select count(*) from case_vault_reads where what = 'identity' and reason <> '' and allowed", 1},
+			{"on the public record", "select count(*) from public_record where kind = 'case.published'", 2},
+		} {
+			var n int
+			if err := d.QueryRow(c.q).Scan(&n); err != nil || n != c.want {
+				t.Errorf("%s: %d, want %d (%v)", c.what, n, c.want, err)
+			}
+		}
+	})
 }

@@ -61,6 +61,7 @@ func (s *story) run(first, second org.Unit) {
 		cit[i] = s.citizen(fmt.Sprintf("congdan%02d@danchu.demo", i+1), h.RepresentativeName, h, head)
 	}
 	cit[10] = s.citizen("congdan11@danchu.demo", qdHouses[0].RepresentativeName, qdHouses[0], qd)
+	s.cits = cit
 
 	// Day -58: the year's plan on the board; the draft hương ước of Đông Phước opened for comment.
 	s.at(-58, 8, 0)

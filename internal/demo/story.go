@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"danchu/internal/auth"
+	"danchu/internal/casework"
 	"danchu/internal/consultation"
 	"danchu/internal/db"
 	"danchu/internal/decision"
@@ -51,6 +52,7 @@ type Services struct {
 	Feedback *feedback.Service
 	Steer    *steering.Service // nil: no steering committee in the demo
 	Plans    *plans.Service    // nil: no plans in the demo
+	Cases    *casework.Service // nil or without its vault: no complaints and denunciations in the demo
 }
 
 // Commune is what the demo gave one commune.
@@ -127,9 +129,11 @@ func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 	mail := &inbox{}
 	st := &story{Services: s, ctx: ctx, clk: clk, out: &out, who: officials, mail: mail,
 		box: notify.NewOutbox(s.DB, mail, mail, "", slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	st.cases()
 	st.run(first, second)
 	st.steering()
 	st.plans()
+	st.runLater(clk.midnight.AddDate(0, 0, 1))
 	if st.err != nil {
 		return out, fmt.Errorf("demo story: %w", st.err)
 	}
@@ -193,6 +197,10 @@ type story struct {
 	box  *notify.Outbox
 	err  error
 	keys int
+	cits []*auth.Actor // the citizens of run, once signed in
+	// later are events of their own stories (casework) that at runs, in time
+	// order, when the script's clock passes them.
+	pending []event
 }
 
 func (s *story) fail(what string, err error) {
@@ -205,6 +213,7 @@ func (s *story) fail(what string, err error) {
 // in time order, and a step written out of order is an error.
 func (s *story) at(day, hh, mm int) {
 	t := s.clk.midnight.AddDate(0, 0, day).Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
+	s.runLater(t)
 	s.clk.mu.Lock()
 	defer s.clk.mu.Unlock()
 	if t.Before(s.clk.cur) && s.err == nil {

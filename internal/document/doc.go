@@ -7,7 +7,11 @@
 // (Party bodies). docs/legal-rules.md §10 lists the rules.
 package document
 
-import "danchu/internal/legal"
+import (
+	"io"
+
+	"danchu/internal/legal"
+)
 
 // Style is whose layout rules a document follows.
 type Style int
@@ -86,4 +90,11 @@ type Recipient struct {
 type Signature struct {
 	Lines []string
 	Name  string
+}
+
+// Writer lays a document out as Word and PDF: WriteDOCX and WritePDF, which
+// app wires into the rooms (a room's tests run without LibreOffice).
+type Writer interface {
+	DOCX(w io.Writer, d Doc) error
+	PDF(w io.Writer, d Doc) error
 }

@@ -4,7 +4,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"mime"
 	"net/http"
@@ -40,10 +39,7 @@ type Importer interface {
 }
 
 // Writer lays a document out as Word and PDF (app wires the document writers).
-type Writer interface {
-	DOCX(w io.Writer, d document.Doc) error
-	PDF(w io.Writer, d document.Doc) error
-}
+type Writer = document.Writer
 
 // Handlers are the room's pages; Importer and Writer are set by app (nil:
 // the import and the downloads answer that they are not available).

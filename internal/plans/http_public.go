@@ -1,7 +1,6 @@
 package plans
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -159,23 +158,7 @@ func (h *Handlers) writeDoc(w http.ResponseWriter, r *http.Request, p Plan, form
 		h.web.Error(w, r, apperr.New(apperr.CodeNotFound, "plans.err.no_writer"))
 		return
 	}
-	var b bytes.Buffer
-	var err error
-	ctype := "application/pdf"
-	if format == ".docx" {
-		ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-		err = h.Writer.DOCX(&b, p.Document())
-	} else {
-		err = h.Writer.PDF(&b, p.Document())
-	}
-	if err != nil {
-		h.web.Error(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="ke-hoach-%d%s"`, p.ID, format))
-	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
-	w.Write(b.Bytes())
+	h.web.SendDocument(w, r, h.Writer, p.Document(), strings.TrimPrefix(format, "."), fmt.Sprintf("ke-hoach-%d", p.ID))
 }
 
 // apiList answers GET /api/v1/units/{code}/plans: a province's or commune's

@@ -1,7 +1,6 @@
 package steering
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"mime"
@@ -577,26 +576,9 @@ func (h *handlers) minutesFile(w http.ResponseWriter, r *http.Request, a *auth.A
 	h.serveFile(w, r, m.MinutesFile.Name, m.MinutesFile.SHA256, m.MinutesFile.ContentType, m.UpdatedAt)
 }
 
-// contentTypes of the writers' formats.
-var contentTypes = map[string]string{
-	"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-	"pdf":  "application/pdf",
-}
-
 // sendDoc lays d out in format and sends it as name.format.
 func (h *handlers) sendDoc(w http.ResponseWriter, r *http.Request, d document.Doc, format, name string) {
-	var b bytes.Buffer
-	write := h.writer.PDF
-	if format == "docx" {
-		write = h.writer.DOCX
-	}
-	if err := write(&b, d); err != nil {
-		h.web.Error(w, r, fmt.Errorf("write %s: %w", format, err))
-		return
-	}
-	w.Header().Set("Content-Type", contentTypes[format])
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name + "." + format}))
-	w.Write(b.Bytes())
+	h.web.SendDocument(w, r, h.writer, d, format, name)
 }
 
 func (h *handlers) decisionDoc(format string) func(w http.ResponseWriter, r *http.Request, a *auth.Actor) {

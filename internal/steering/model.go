@@ -11,7 +11,6 @@ package steering
 
 import (
 	"fmt"
-	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -550,10 +549,7 @@ func paragraphs(s string) []document.Block {
 
 // Writer lays a document out as Word and PDF (internal/document's writers,
 // wired by app). Nil: the download routes answer 404.
-type Writer interface {
-	DOCX(w io.Writer, d document.Doc) error
-	PDF(w io.Writer, d document.Doc) error
-}
+type Writer = document.Writer
 
 // placeName is the unit's name without its kind, as the date line writes it
 // ("Thành phố Huế" → "Huế", "Xã Đan Điền" → "Đan Điền").
