@@ -385,6 +385,9 @@ func (s *Service) create(ctx context.Context, a *auth.Actor, d Draft, ups []file
 	if err != nil {
 		return Case{}, fmt.Errorf("lodge case: %w", err)
 	}
+	if refusal != "" {
+		s.wake() // the refusal's note
+	}
 	return s.caseByID(ctx, first1)
 }
 
@@ -840,7 +843,16 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 	if err != nil {
 		return Case{}, fmt.Errorf("case %d %s: %w", id, d.Step, err)
 	}
+	s.wake()
 	return c, nil
+}
+
+// wake asks the outbox to send the lodger's note of a step now, not at its
+// next round (after the transaction that queued it committed).
+func (s *Service) wake() {
+	if s.outbox != nil {
+		s.outbox.Wake()
+	}
 }
 
 func (s *Service) hasStep(ctx context.Context, caseID int64, step string) (bool, error) {
