@@ -355,6 +355,27 @@ func caseworkJourney(t *testing.T, pgDSN string) {
 	}
 	noIdentity(t, xa, "the concluded case page")
 	shots(t, xa, "casework-case", `form[action$="/quyen-danh-tinh"]`, true)
+
+	// The conclusion is published: a text naming the denouncer (typed
+	// without diacritics) is refused and kept on the form; then the text the
+	// official writes is on the commune's public page, and the denouncer is told.
+	const publicText = "Nội dung tố cáo đúng một phần; UBND xã yêu cầu lập lại biên lai thu tiền và kiểm điểm người có trách nhiệm."
+	step(t, xa, "publish naming the denouncer", open("publish"),
+		chromedp.SetValue(chromedp.CSS(stepField("publish", "reason")), "Ba "+foldKeepCase(denouncerName)+" to cao dung."),
+		submitAndWait(stepField("publish", "reason"), `p.flash.err`))
+	if kept := must(chromedp.Run(xa, chromedp.Value(chromedp.CSS(stepField("publish", "reason")))))(t); !strings.Contains(kept, "to cao dung") {
+		t.Errorf("the refused text to publish was not kept: %q", kept)
+	}
+	step(t, xa, "publish", chromedp.SetValue(chromedp.CSS(stepField("publish", "reason")), publicText),
+		submitAndWait(stepField("publish", "reason"), `p.flash.ok`))
+	publicList := base + "/xa/" + demo.CommuneCode + "/ket-qua-giai-quyet-don"
+	step(t, cit, "the public page", chromedp.Navigate(publicList), chromedp.WaitVisible(chromedp.CSS(`main article`)))
+	published := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`main`))))(t)
+	if !strings.Contains(published, publicText) || !strings.Contains(published, "Kết luận nội dung tố cáo số 03/KL-UBND") || strings.Contains(published, caseCode) {
+		t.Errorf("the public page: %.1500q", published)
+	}
+	noIdentity(t, cit, "the public page of case results")
+	shots(t, cit, "casework-public", `main article`, true)
 	// The register and the statistics, as the official downloads them.
 	register := fetchBytes(t, xa, list+"/so-thu-ly.xlsx")
 	if sheet := zipEntry(t, register, "xl/worksheets/sheet1.xml"); !strings.Contains(sheet, caseCode) || !strings.Contains(sheet, "Tố cáo cán bộ địa chính") {
@@ -366,7 +387,7 @@ func caseworkJourney(t *testing.T, pgDSN string) {
 	// The citizen sees both steps on their own case page.
 	step(t, cit, "my case", chromedp.Navigate(mine), chromedp.WaitVisible(chromedp.CSS(`main ol:not(.crumbs)`)))
 	told := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`main`))))(t)
-	for _, want := range []string{"Đã có kết luận", "Tiếp nhận", "Thụ lý", "Gia hạn giải quyết", "Kết luận nội dung tố cáo"} {
+	for _, want := range []string{"Đã công khai kết luận", "Tiếp nhận", "Thụ lý", "Gia hạn giải quyết", "Kết luận nội dung tố cáo", "Công khai"} {
 		if !strings.Contains(told, want) {
 			t.Errorf("the citizen's case page lacks %q: %.1500q", want, told)
 		}
@@ -384,11 +405,11 @@ func caseworkJourney(t *testing.T, pgDSN string) {
 	// out as soon as each step committed; the development sender logs that a
 	// sealed SMS was not sent, without its number or text.
 	deadline := time.Now().Add(5 * time.Second) // well under the outbox's 30 s round: a note not woken fails
-	for strings.Count(string(logs.bytes()), "sealed SMS NOT sent") < 3 && time.Now().Before(deadline) {
+	for strings.Count(string(logs.bytes()), "sealed SMS NOT sent") < 4 && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
-	if n := strings.Count(string(logs.bytes()), "sealed SMS NOT sent"); n != 3 {
-		t.Errorf("%d sealed SMS to the denouncer in the server log, want 3 (accept, extend, conclude)", n)
+	if n := strings.Count(string(logs.bytes()), "sealed SMS NOT sent"); n != 4 {
+		t.Errorf("%d sealed SMS to the denouncer in the server log, want 4 (accept, extend, conclude, publish)", n)
 	}
 	live := searchTree(t, "live:", a.dataDir)
 	a.stop()

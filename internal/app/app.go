@@ -298,7 +298,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := steering.RegisterRoutes(s, ah, a.Steer, documents{}); err != nil {
 		return nil, err
 	}
-	if err := casework.RegisterRoutes(s, ah, a.Cases, a.Units); err != nil {
+	if err := casework.RegisterRoutes(s, ah, a.Cases, a.Units, documents{}); err != nil {
 		return nil, err
 	}
 	// The citizen's page and the village head's: each room lends its lists.

@@ -1,10 +1,12 @@
 package app_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"fmt"
 	"image"
+	"io"
 	"image/png"
 	"log/slog"
 	"net/http"
@@ -129,6 +131,29 @@ func TestCaseworkPages(t *testing.T) {
 			!strings.Contains(body, "Gia hạn giải quyết") || strings.Contains(body, "ngõ Kín") {
 			t.Fatalf("the accepted case's page: %d %.300s", code, body)
 		}
+		// The acceptance notice as Word and PDF, from the working copy: no name.
+		_, body, _ = official.Get(page)
+		m = regexp.MustCompile(`/van-ban/(\d+)\.docx`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("the accepted case's page links no document")
+		}
+		doc := page + "/van-ban/" + m[1]
+		code, body, hd = official.Get(doc + ".docx")
+		if code != http.StatusOK || !strings.Contains(hd.Get("Content-Type"), "wordprocessingml") {
+			t.Fatalf("the notice as Word: %d %s", code, hd.Get("Content-Type"))
+		}
+		if xml := docxText(t, []byte(body)); !strings.Contains(xml, "THÔNG BÁO") || !strings.Contains(xml, "Về việc thụ lý tố cáo") ||
+			!strings.Contains(xml, "01/TB-UBND") || strings.Contains(xml, "Giấu") || strings.Contains(xml, "ngõ Kín") {
+			t.Errorf("the notice's text: %.800s", xml)
+		}
+		if code, body, hd := official.Get(doc + ".pdf"); code != http.StatusOK || hd.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(body, "%PDF-") {
+			t.Errorf("the notice as PDF: %d %s", code, hd.Get("Content-Type"))
+		}
+		for _, bad := range []string{doc + ".exe", doc + "1.pdf", page + "/van-ban/abc.pdf"} {
+			if code, _, _ := official.Get(bad); code != http.StatusNotFound {
+				t.Errorf("%s: %d", bad, code)
+			}
+		}
 		code, body, hd = official.Get(list + "/so-thu-ly.xlsx")
 		if code != http.StatusOK || !strings.Contains(hd.Get("Content-Type"), "spreadsheetml") || strings.Contains(body, "Giấu") {
 			t.Fatalf("register: %d %s", code, hd.Get("Content-Type"))
@@ -141,7 +166,7 @@ func TestCaseworkPages(t *testing.T) {
 		}
 		// Another commune's official: not found, under its own unit or the case's.
 		other := signIn(t, srv, "quangdien@danchu.demo", demo.Password)
-		for _, p := range []string{page, fmt.Sprintf("/quan-tri/don-vi/%s/don-thu/%d", demo.SecondCode, id)} {
+		for _, p := range []string{page, fmt.Sprintf("/quan-tri/don-vi/%s/don-thu/%d", demo.SecondCode, id), doc + ".pdf"} {
 			if code, _, _ := other.Get(p); code != http.StatusNotFound {
 				t.Errorf("%s for another commune: %d", p, code)
 			}
@@ -168,4 +193,29 @@ func TestCaseworkWithoutVault(t *testing.T) {
 	if code, body, _ := cit.Get("/cong-dan/don-thu/gui"); code != http.StatusServiceUnavailable || !strings.Contains(body, "--vault-key") {
 		t.Fatalf("without a vault: %d %.300s", code, body)
 	}
+}
+
+// docxText is the text of a Word file's body.
+func docxText(t *testing.T, b []byte) string {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range z.File {
+		if f.Name == "word/document.xml" {
+			r, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			x, err := io.ReadAll(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return regexp.MustCompile(`<[^>]+>`).ReplaceAllString(string(x), "")
+		}
+	}
+	t.Fatal("no word/document.xml")
+	return ""
 }

@@ -569,3 +569,43 @@ func TestWithoutVault(t *testing.T) {
 		apperrtest.Want(t, err, apperr.CodeUnavailable, "--vault-key")
 	})
 }
+
+// The steps that are documents, by kind, and what the document says: the
+// issuer, the number line, the trích yếu, from the working copy.
+func TestStepDocument(t *testing.T) {
+	u := org.Unit{ID: 7, Name: "Xã Đan Điền"}
+	for _, tt := range []struct {
+		kind, step string
+		instance   int
+		ok         bool
+		want       string // the trích yếu
+	}{
+		{casework.Denunciation, casework.DoAccept, 0, true, "Về việc thụ lý tố cáo"},
+		{casework.Denunciation, casework.DoExtend, 0, true, "Về việc gia hạn giải quyết tố cáo"},
+		{casework.Denunciation, casework.DoConclude, 0, true, "Nội dung tố cáo"},
+		{casework.Complaint, casework.DoDecide, 1, true, "Về việc giải quyết khiếu nại (lần đầu)"},
+		{casework.Complaint, casework.DoDecide, 2, true, "Về việc giải quyết khiếu nại (lần hai)"},
+		{casework.Complaint, casework.DoExtend, 1, false, ""},
+		{casework.Denunciation, casework.DoDecide, 0, false, ""},
+		{casework.Information, casework.DoCheck, 0, false, ""},
+		{casework.Denunciation, "received", 0, false, ""},
+	} {
+		c := casework.Case{ID: 3, Code: "TC-AAAA-BBBB", Kind: tt.kind, Instance: tt.instance, Subject: "Thu tiền không biên lai", Received: legal.DateOf(2026, 9, 1)}
+		st := casework.Step{ID: 9, CaseID: 3, Step: tt.step, On: legal.DateOf(2026, 9, 3), Number: "01/TB-UBND", Reason: "Lý do"}
+		if got := casework.HasDocument(tt.kind, tt.step); got != tt.ok {
+			t.Errorf("HasDocument(%s, %s) = %v", tt.kind, tt.step, got)
+		}
+		d, ok := casework.StepDocument(c, st, u)
+		if ok != tt.ok || d.Summary != tt.want {
+			t.Errorf("%s %s: %v %q", tt.kind, tt.step, ok, d.Summary)
+			continue
+		}
+		if ok && (d.Issuer != "ỦY BAN NHÂN DÂN XÃ ĐAN ĐIỀN" || d.Place != "Đan Điền" || d.Number != "01/TB-UBND" || !strings.Contains(d.Body[0].Text, "Thu tiền không biên lai")) {
+			t.Errorf("%s %s: %+v", tt.kind, tt.step, d)
+		}
+	}
+	// A step of another case is no document of this one.
+	if _, ok := casework.StepDocument(casework.Case{ID: 4, Kind: casework.Denunciation}, casework.Step{CaseID: 3, Step: casework.DoAccept}, u); ok {
+		t.Error("another case's step made a document")
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/document"
 	"danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/org"
@@ -29,15 +31,17 @@ const Page = "don-thu"
 const MaxUploadSize = MaxFiles*files.DefaultMaxFile + 1<<20
 
 type handlers struct {
-	ah    *auth.Handlers
-	svc   *Service
-	web   *web.Server
-	units *org.Service
-	pages map[string]*web.Page
+	ah     *auth.Handlers
+	writer document.Writer
+	svc    *Service
+	web    *web.Server
+	units  *org.Service
+	pages  map[string]*web.Page
 }
 
 // RegisterRoutes adds the citizens' and the officials' pages of casework.
-func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
+// writer lays the steps' documents out (nil: their downloads are not found).
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service, writer document.Writer) error {
 	if err := s.AddCatalog(assets); err != nil {
 		return fmt.Errorf("casework catalog: %w", err)
 	}
@@ -48,7 +52,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err != nil {
 		return err
 	}
-	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages, writer: writer}
 	s.HandleFunc("GET /xa/{code}/"+PublicPage, h.publicList(org.CommuneLevel))
 	s.HandleFunc("GET /tinh/{code}/"+PublicPage, h.publicList(org.ProvinceLevel))
 	s.HandleFunc("GET /api/v1/units/{code}/case-results", h.apiList)
@@ -71,6 +75,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST "+base+"/{id}/danh-tinh", ah.Official(h.readVault))
 	s.HandleFunc("POST "+base+"/{id}/ban-goc/{file}", ah.Official(h.original))
 	s.HandleFunc("GET "+base+"/{id}/tep/{file}", ah.Official(h.workingFile))
+	s.HandleFunc("GET "+base+"/{id}/van-ban/{file}", ah.Official(h.stepDocument))
 	return nil
 }
 
@@ -425,7 +430,8 @@ type casePage struct {
 	Today      string
 	Candidates []Verifier
 	Areas      []string
-	PublicURL  string // the public list a publication of the case goes on
+	PublicURL  string         // the public list a publication of the case goes on
+	Docs       map[int64]bool // the steps whose document can be downloaded
 }
 
 func (h *handlers) casePageRender(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, failed string, f *web.FormFailure) {
@@ -443,6 +449,12 @@ func (h *handlers) casePageRender(w http.ResponseWriter, r *http.Request, a *aut
 	}
 	if t, err := h.units.Tree(r.Context()); err == nil {
 		p.PublicURL = PublicationsURL(t, v.Case.UnitID)
+	}
+	if h.writer != nil {
+		p.Docs = map[int64]bool{}
+		for _, st := range v.Steps {
+			p.Docs[st.ID] = HasDocument(v.Case.Kind, st.Step)
+		}
 	}
 	h.web.RenderStatus(w, r, h.pages["case"], status, h.web.T(r, "casework.case.title", v.Case.Code), p)
 }
@@ -774,4 +786,36 @@ func (h *handlers) statsXLSX(w http.ResponseWriter, r *http.Request, a *auth.Act
 		return
 	}
 	sheet.Send(w, fmt.Sprintf("thong-ke-don-thu-%s-%d.xlsx", u.OfficeKey(), year), b)
+}
+
+// stepDocument sends the document of a step ({file}: {step ID}.docx or
+// .pdf) to a handler of the case; anything else is not found.
+func (h *handlers) stepDocument(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	_, v, ok := h.theCase(w, r, a)
+	if !ok {
+		return
+	}
+	file := r.PathValue("file")
+	format := strings.TrimPrefix(path.Ext(file), ".")
+	id, idOK := web.ParseID(strings.TrimSuffix(file, path.Ext(file)))
+	if v.Role != AsHandler || !idOK || h.writer == nil {
+		h.web.NotFound(w, r)
+		return
+	}
+	t, err := h.units.Tree(r.Context())
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	issuer, _ := t.Unit(v.Case.UnitID)
+	for _, st := range v.Steps {
+		if st.ID != id {
+			continue
+		}
+		if d, ok := StepDocument(v.Case, st, issuer); ok {
+			h.web.SendDocument(w, r, h.writer, d, format, strings.ToLower(v.Case.Code)+"-"+st.Step)
+			return
+		}
+	}
+	h.web.NotFound(w, r)
 }

@@ -744,7 +744,7 @@ func CompetentBody(unitName string) string {
 
 // Publication is what a case made public: a second-instance complaint
 // decision (Luật Khiếu nại 2011 Art 41 as amended: posted at least 15 days,
-// rule complaint.publish) or a denunciation's conclusion (Luật Tố cáo 2018
+// rule complaint.posting) or a denunciation's conclusion (Luật Tố cáo 2018
 // Art 40), in the words the official wrote for the public, which name no
 // party's identity (Service.Act refuses a text that holds the lodger's).
 type Publication struct {

@@ -1295,7 +1295,7 @@ func (s *Service) SealedRefs(ctx context.Context) (files.Refs, error) { return s
 
 // publication is what publishing case c with d makes public: the decision
 // or conclusion it follows, the official's text, and for a complaint the 15
-// days it stays posted at least (rule complaint.publish).
+// days it stays posted at least (rule complaint.posting).
 func (s *Service) publication(ctx context.Context, c Case, d StepDraft, cal *legal.Calendar) (*Publication, error) {
 	if s.Record == nil {
 		return nil, apperr.New(apperr.CodeConflict, "casework.err.no_record")
@@ -1317,7 +1317,7 @@ func (s *Service) publication(ctx context.Context, c Case, d StepDraft, cal *leg
 		}
 	}
 	if c.Kind == Complaint {
-		res, err := s.cat.Compute(cal, "complaint.publish", d.On, legal.Options{})
+		res, err := s.cat.Compute(cal, "complaint.posting", d.On, legal.Options{})
 		if err != nil {
 			return nil, err
 		}

@@ -176,6 +176,17 @@ type Unit struct {
 // Current reports whether the unit is in force.
 func (u Unit) Current() bool { return u.ValidTo == "" }
 
+// PlaceName is the unit's name without its kind, as an official document's
+// date line writes it ("Thành phố Huế" → "Huế", "Xã Đan Điền" → "Đan Điền").
+func (u Unit) PlaceName() string {
+	for _, p := range []string{"Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu "} {
+		if rest, ok := strings.CutPrefix(u.Name, p); ok && rest != "" {
+			return rest
+		}
+	}
+	return u.Name
+}
+
 // OfficeKey is how back-office URLs name the unit: its official code while it
 // is in force (19885, 46, 19885-01), its internal ID when it has no code or has
 // closed (its code may have passed to a successor).

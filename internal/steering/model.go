@@ -551,17 +551,6 @@ func paragraphs(s string) []document.Block {
 // wired by app). Nil: the download routes answer 404.
 type Writer = document.Writer
 
-// placeName is the unit's name without its kind, as the date line writes it
-// ("Thành phố Huế" → "Huế", "Xã Đan Điền" → "Đan Điền").
-func placeName(name string) string {
-	for _, p := range []string{"Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Đặc khu "} {
-		if rest, ok := strings.CutPrefix(name, p); ok && rest != "" {
-			return rest
-		}
-	}
-	return name
-}
-
 // IssuerOf is who issues the decisions of the committee of unit: its Party
 // committee (party, when the register has one directly under the unit), or
 // else its people's committee. head signs for the Party committee (the
@@ -569,7 +558,7 @@ func placeName(name string) string {
 // whether the unit is a province (its Party committee signs through its
 // Ban Thường vụ).
 func IssuerOf(unit org.Unit, party *org.Unit, head string) Issuer {
-	place := placeName(unit.Name)
+	place := unit.PlaceName()
 	if party != nil {
 		is := Issuer{Style: document.Party, Parent: "ĐẢNG BỘ " + strings.ToUpper(unit.Name), Name: strings.ToUpper(party.Name),
 			ShortName: party.ShortName, Place: place, Office: "Văn phòng " + party.Name}
