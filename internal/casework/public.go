@@ -17,13 +17,6 @@ import (
 // PublicPage is the public list's address under a territory's.
 const PublicPage = "ket-qua-giai-quyet-don"
 
-// publicTerritory says whether the public may ask for u's publications: a
-// province or commune in force.
-func publicTerritory(u org.Unit) bool {
-	l := u.Type.Level()
-	return u.Current() && (l == org.ProvinceLevel || l == org.CommuneLevel)
-}
-
 // territoryOf is the commune or province whose address shows what unit id
 // published: itself, or the nearest such unit above it (an agency's).
 func territoryOf(t *org.Tree, id int64) org.Unit {
@@ -48,7 +41,7 @@ func PublicationsURL(t *org.Tree, id int64) string {
 // Publications lists what the cases of a province or commune (and of the
 // units under it) made public, newest first, before an ID (0: the first page).
 func (s *Service) Publications(ctx context.Context, territory org.Unit, before int64, n int) ([]Publication, error) {
-	if !publicTerritory(territory) {
+	if !territory.Territory() {
 		return nil, apperr.New(apperr.CodeNotFound, "casework.err.unit_not_found")
 	}
 	ps, err := s.publications(ctx, territory.Path, before, n)
@@ -99,7 +92,7 @@ func (s *Service) publicationRows(ctx context.Context, ps []Publication) ([]Publ
 
 // Datasets are the open data of a province's or commune's case results, for /du-lieu-mo.
 func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, error) {
-	if !publicTerritory(u) {
+	if !u.Territory() {
 		return nil, nil
 	}
 	at, err := s.publicationsChanged(ctx, u.Path)
@@ -113,7 +106,7 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 // PublicLink is the link a province's or commune's public page gives to its
 // case results (org.Room, wired by app); none for other units.
 func (s *Service) PublicLink(u org.Unit) (web.Link, bool) {
-	if !publicTerritory(u) {
+	if !u.Territory() {
 		return web.Link{}, false
 	}
 	return web.Link{Text: apperr.M("casework.public.link"), URL: org.UnitURL(u) + "/" + PublicPage}, true
@@ -171,7 +164,7 @@ func (h *handlers) apiList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || !publicTerritory(u) {
+	if !ok || !u.Territory() {
 		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "casework.err.unit_not_found"))
 		return
 	}

@@ -834,7 +834,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 			return err
 		}
 		if pub != nil {
-			if err := s.publish(ctx, tx, *pub, c); err != nil {
+			if err := s.publish(ctx, tx, *pub); err != nil {
 				return err
 			}
 		}
@@ -1329,7 +1329,7 @@ func (s *Service) publication(ctx context.Context, c Case, d StepDraft, cal *leg
 // publish stores a publication and puts it on the public record, in the
 // step's transaction: what was decided, by which body, and its public text,
 // which names no party.
-func (s *Service) publish(ctx context.Context, tx *sql.Tx, p Publication, c Case) error {
+func (s *Service) publish(ctx context.Context, tx *sql.Tx, p Publication) error {
 	if err := insertPublication(ctx, tx, p); err != nil {
 		return err
 	}

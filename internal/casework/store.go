@@ -46,6 +46,9 @@ func dayText(d legal.Date) string {
 	return d.String()
 }
 
+// scanCaseRow is scanCase for db.All.
+func scanCaseRow(r *sql.Rows) (Case, error) { return scanCase(r) }
+
 func scanCase(r scanner) (Case, error) {
 	var c Case
 	var received, known, accepted, paused, decided, due string
@@ -166,20 +169,11 @@ func (s *Store) list(ctx context.Context, f Filter) ([]Case, error) {
 		// province read each of them from the table (BenchmarkCaseList).
 		q = "select " + caseCols + " from cases c where c.id in (select c.id" + from + ") order by " + order
 	}
-	rows, err := s.db.Cached().QueryContext(ctx, q, args...)
+	out, err := db.All(ctx, s.db.Cached(), scanCaseRow, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list cases: %w", err)
 	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // byTags lists the cases whose lodger is one of tags (a citizen's own), newest first.
@@ -191,21 +185,8 @@ func (s *Store) byTags(ctx context.Context, tags []string, limit int) ([]Case, e
 		args = append(args, t)
 	}
 	args = append(args, limit)
-	rows, err := s.db.QueryContext(ctx, "select "+caseCols+" from cases c where c.lodger_tag in ("+strings.Join(ph, ", ")+
+	return db.All(ctx, s.db, scanCaseRow, "select "+caseCols+" from cases c where c.lodger_tag in ("+strings.Join(ph, ", ")+
 		fmt.Sprintf(") order by c.id desc limit $%d", len(args)), args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 func lodgerTagOf(ctx context.Context, q reader, id int64) (string, error) {
@@ -425,21 +406,8 @@ func (s *Store) isVerifier(ctx context.Context, caseID, accountID int64) (bool, 
 
 // verifierCases are the cases an account verifies, newest first.
 func (s *Store) verifierCases(ctx context.Context, accountID int64, limit int) ([]Case, error) {
-	rows, err := s.db.QueryContext(ctx, "select "+caseCols+` from cases c join case_verifiers v on v.case_id = c.id
+	return db.All(ctx, s.db, scanCaseRow, "select "+caseCols+` from cases c join case_verifiers v on v.case_id = c.id
 		where v.account_id = $1 order by c.id desc limit $2`, accountID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Count is a row of the statistics: cases of a unit by kind and what became of them.
@@ -566,20 +534,11 @@ func (s *Store) publications(ctx context.Context, path string, before int64, n i
 		args = append(args, before)
 	}
 	q += fmt.Sprintf(" order by p.id desc limit %d", n)
-	rows, err := s.db.Cached().QueryContext(ctx, q, args...)
+	out, err := db.All(ctx, s.db.Cached(), func(r *sql.Rows) (Publication, error) { return scanPublication(r) }, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("publications: %w", err)
 	}
-	defer rows.Close()
-	var out []Publication
-	for rows.Next() {
-		p, err := scanPublication(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // publicationsChanged is when the last publication under path was made (0: none).

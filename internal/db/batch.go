@@ -60,15 +60,20 @@ type Querier interface {
 
 // Int64s runs a query of one integer column and returns its values.
 func Int64s(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	return All(ctx, q, func(r *sql.Rows) (v int64, err error) { return v, r.Scan(&v) }, query, args...)
+}
+
+// All runs a query and returns every row as scan reads it.
+func All[T any](ctx context.Context, q Querier, scan func(*sql.Rows) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []int64
+	var out []T
 	for rows.Next() {
-		var v int64
-		if err := rows.Scan(&v); err != nil {
+		v, err := scan(rows)
+		if err != nil {
 			return nil, err
 		}
 		out = append(out, v)

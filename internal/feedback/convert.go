@@ -43,7 +43,9 @@ func (s *Service) ForCase(ctx context.Context, a *auth.Actor, id int64) (Detail,
 // It moves from any open status: the status machine's refusal is for
 // received items, a conversion may come after acceptance.
 func (s *Service) Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it Item, secret bool) error {
-	if err := s.guard.Can(ctx, a, auth.HandleFeedback, it.HandlerID); err != nil {
+	// ForCase checked (and logged) the access; inside the case's transaction
+	// only a check that writes nothing.
+	if !s.guard.Allows(ctx, a, auth.HandleFeedback, it.HandlerID) {
 		return apperr.New(apperr.CodeNotFound, "feedback.err.not_found")
 	}
 	if !it.Open() || it.MergedInto != 0 {
@@ -53,13 +55,7 @@ func (s *Service) Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it Ite
 	if ok, err := moveStatus(ctx, tx, it.ID, it.Status, Refused, now); err != nil || !ok {
 		return changed(err)
 	}
-	if err := setRefusal(ctx, tx, it.ID, ConvertNote); err != nil {
-		return err
-	}
-	if err := count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
-		return err
-	}
-	if err := s.tell(ctx, tx, it, "feedback.converted", fmt.Sprintf("%s: %s", it.Code, ConvertNote)); err != nil {
+	if err := s.refuse(ctx, tx, it, ConvertNote, "feedback.converted", fmt.Sprintf("%s: %s", it.Code, ConvertNote)); err != nil {
 		return err
 	}
 	after := it

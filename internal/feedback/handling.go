@@ -245,13 +245,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		}
 		switch st.Action {
 		case DoRefuse:
-			if err := setRefusal(ctx, tx, it.ID, note); err != nil {
-				return err
-			}
-			if err := count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
-				return err
-			}
-			if err := s.tell(ctx, tx, it, "feedback.refused", fmt.Sprintf("%s không được thụ lý. Lý do: %s", it.Code, note)); err != nil {
+			if err := s.refuse(ctx, tx, it, note, "feedback.refused", fmt.Sprintf("%s không được thụ lý. Lý do: %s", it.Code, note)); err != nil {
 				return err
 			}
 		case DoAnswer:
@@ -359,6 +353,18 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 	}
 	s.out.Wake()
 	return s.item(ctx, it.ID)
+}
+
+// refuse stores why item it is not taken up (its answer), counts it and
+// tells its reporter (a note of kind saying text).
+func (s *Service) refuse(ctx context.Context, tx *sql.Tx, it Item, reason, kind, text string) error {
+	if err := setRefusal(ctx, tx, it.ID, reason); err != nil {
+		return err
+	}
+	if err := count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
+		return err
+	}
+	return s.tell(ctx, tx, it, kind, text)
 }
 
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, at int64, status, note string, actor int64) error {

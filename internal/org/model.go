@@ -176,6 +176,13 @@ type Unit struct {
 // Current reports whether the unit is in force.
 func (u Unit) Current() bool { return u.ValidTo == "" }
 
+// Territory reports whether u is a province or commune in force: a unit the
+// public pages and the open data are addressed by (/tinh/{code}, /xa/{code}).
+func (u Unit) Territory() bool {
+	l := u.Type.Level()
+	return u.Current() && (l == ProvinceLevel || l == CommuneLevel)
+}
+
 // PlaceName is the unit's name without its kind, as an official document's
 // date line writes it ("Thành phố Huế" → "Huế", "Xã Đan Điền" → "Đan Điền").
 func (u Unit) PlaceName() string {

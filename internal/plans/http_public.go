@@ -170,7 +170,7 @@ func (h *Handlers) apiList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || !publicTerritory(u) {
+	if !ok || !u.Territory() {
 		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "plans.err.unit_not_found"))
 		return
 	}

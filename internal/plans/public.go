@@ -33,16 +33,10 @@ func issuersOf(t *org.Tree, territory org.Unit) []int64 {
 	return ids
 }
 
-// publicTerritory says whether the public may ask for u's plans: a province or commune in force.
-func publicTerritory(u org.Unit) bool {
-	l := u.Type.Level()
-	return u.Current() && (l == org.ProvinceLevel || l == org.CommuneLevel)
-}
-
 // PublicPlans lists the public plans of a province or commune (its own and
 // its bodies'), newest first, before an ID (0: the first page).
 func (s *Service) PublicPlans(ctx context.Context, territory org.Unit, before int64, n int) ([]Item, error) {
-	if !publicTerritory(territory) {
+	if !territory.Territory() {
 		return nil, notFound()
 	}
 	t, err := s.units.Tree(ctx)
@@ -70,7 +64,7 @@ type PublicTask struct {
 
 // PublicPlan reads a public plan of territory.
 func (s *Service) PublicPlan(ctx context.Context, territory org.Unit, id int64) (PublicPlan, error) {
-	if !publicTerritory(territory) {
+	if !territory.Territory() {
 		return PublicPlan{}, notFound()
 	}
 	t, err := s.units.Tree(ctx)
@@ -172,7 +166,7 @@ func (s *Service) planRows(ctx context.Context, items []Item) ([]PlanRow, error)
 
 // Datasets are the open data of a province's or commune's public plans, for /du-lieu-mo.
 func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, error) {
-	if !publicTerritory(u) {
+	if !u.Territory() {
 		return nil, nil
 	}
 	t, err := s.units.Tree(ctx)
@@ -190,7 +184,7 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 // PublicLink is the link a province's or commune's public page gives to its
 // plans (org.Room, wired by app); none for other units.
 func (s *Service) PublicLink(u org.Unit) (web.Link, bool) {
-	if !publicTerritory(u) {
+	if !u.Territory() {
 		return web.Link{}, false
 	}
 	return web.Link{Text: apperr.M("plans.public.link"), URL: org.UnitURL(u) + "/ke-hoach"}, true
