@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"image"
 	"image/color"
 	"image/png"
@@ -458,6 +459,33 @@ func TestComplaintLimitAndClocks(t *testing.T) {
 		// From 01/07/2026 the second instance holds a dialogue before its decision.
 		_, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoDecide, Number: "21/QĐ-UBND"})
 		apperrtest.Want(t, err, apperr.CodeConflict, "đối thoại")
+		// A dialogue needs its notice, at least 5 days before the day it gives.
+		_, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoDialogue})
+		apperrtest.Want(t, err, apperr.CodeConflict, "thông báo đối thoại")
+		today = legal.Today(f.now)
+		for _, bad := range []struct {
+			planned legal.Date
+			key     string
+		}{
+			{legal.Date{}, "casework.err.planned_required"},
+			{today, "casework.err.planned_after"},
+			{today.AddDays(3), "casework.err.notice_late"},
+		} {
+			_, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoNotice, Planned: bad.planned})
+			var e *apperr.Error
+			if !errors.As(err, &e) || e.Code != apperr.CodeInvalid || e.FieldMsgs["planned"].Key != bad.key {
+				t.Errorf("a notice for %s: %v, want %s on planned", bad.planned, err, bad.key)
+			}
+		}
+		if _, err := f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoNotice, Planned: today.AddDays(6), Reason: "Tại Văn phòng UBND thành phố"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoDialogue})
+		var early *apperr.Error
+		if !errors.As(err, &early) || early.FieldMsgs["on"].Key != "casework.err.dialogue_early" {
+			t.Errorf("a dialogue before its day: %v", err)
+		}
+		f.now = f.now.AddDate(0, 0, 6)
 		if _, err := f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoDialogue}); err != nil {
 			t.Fatal(err)
 		}

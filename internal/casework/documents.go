@@ -22,6 +22,7 @@ type stepDoc struct {
 var stepDocs = map[string]stepDoc{
 	DoAccept: {"THÔNG BÁO", "TB", map[string]string{Complaint: "Về việc thụ lý giải quyết khiếu nại", Denunciation: "Về việc thụ lý tố cáo"}},
 	DoRefuse: {"THÔNG BÁO", "TB", map[string]string{Complaint: "Về việc không thụ lý giải quyết khiếu nại", Denunciation: "Về việc không thụ lý tố cáo"}},
+	DoNotice: {"THÔNG BÁO", "TB", map[string]string{Complaint: "Về việc tổ chức đối thoại"}},
 	DoExtend: {"QUYẾT ĐỊNH", "QĐ", map[string]string{Denunciation: "Về việc gia hạn giải quyết tố cáo"}},
 	DoSuspend: {"QUYẾT ĐỊNH", "QĐ", map[string]string{Complaint: "Về việc tạm đình chỉ việc giải quyết khiếu nại",
 		Denunciation: "Về việc tạm đình chỉ việc giải quyết tố cáo"}},
@@ -77,6 +78,11 @@ func StepDocument(c Case, st Step, unit org.Unit) (document.Doc, bool) {
 		body = append(body, p("Chủ tịch Ủy ban nhân dân "+unit.Name+" thông báo thụ lý giải quyết kể từ ngày "+st.On.VN()+"."))
 	case DoRefuse:
 		body = append(body, p("Chủ tịch Ủy ban nhân dân "+unit.Name+" thông báo không thụ lý. Lý do: "+st.Reason))
+	case DoNotice:
+		body = append(body, p("Mời người khiếu nại, người bị khiếu nại và người có quyền, nghĩa vụ liên quan đến đối thoại vào ngày "+st.Planned.VN()+"."))
+		if st.Reason != "" {
+			body = append(body, p(st.Reason))
+		}
 	case DoExtend:
 		body = append(body, p("Gia hạn thời hạn giải quyết tố cáo (Luật Tố cáo 2018 Điều 30). Lý do: "+st.Reason))
 	case DoSuspend:

@@ -407,13 +407,14 @@ type StepForm struct {
 	Step                      string
 	Number, Reason, To, Flags bool
 	Public                    bool // the reason is the text published
+	Planned                   bool // a dialogue's day
 }
 
 func stepForms(steps []string) []StepForm {
 	out := make([]StepForm, 0, len(steps))
 	for _, s := range steps {
 		out = append(out, StepForm{Step: s, Number: slices.Contains(needsDecision, s), Reason: slices.Contains(needsReason, s),
-			To: s == DoTransfer, Flags: s == DoAccept, Public: s == DoPublish})
+			To: s == DoTransfer, Flags: s == DoAccept, Public: s == DoPublish, Planned: s == DoNotice})
 	}
 	return out
 }
@@ -486,9 +487,11 @@ func (h *handlers) act(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 		Complex: v("complex") == "1", Remote: v("remote") == "1", MultiSite: v("multi_site") == "1"}
 	var err error
 	d.Version, _ = strconv.Atoi(v("version"))
-	if s := strings.TrimSpace(v("on")); s != "" {
-		if d.On, err = legal.ParseDate(s); err != nil {
-			err = apperr.New(apperr.CodeInvalid, "casework.err.step_invalid").Field("on", apperr.M("casework.err.date"))
+	for field, day := range map[string]*legal.Date{"on": &d.On, "planned": &d.Planned} {
+		if s := strings.TrimSpace(v(field)); s != "" && err == nil {
+			if *day, err = legal.ParseDate(s); err != nil {
+				err = apperr.New(apperr.CodeInvalid, "casework.err.step_invalid").Field(field, apperr.M("casework.err.date"))
+			}
 		}
 	}
 	if err == nil {

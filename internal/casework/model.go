@@ -91,12 +91,13 @@ const (
 	DoResume   = "resume"
 	DoWithdraw = "withdraw"
 	DoDialogue = "dialogue"
-	DoDecide   = "decide"   // complaint: the decision
-	DoSend     = "send"     // complaint: the decision sent to the parties
-	DoConclude = "conclude" // denunciation: the conclusion
-	DoPublish  = "publish"  // the conclusion, or a second-instance decision, published
-	DoCheck    = "check"    // information: checked
-	DoArchive  = "archive"  // information: kept only
+	DoNotice   = "dialogue_notice" // complaint: the dialogue's notice, with its planned day
+	DoDecide   = "decide"          // complaint: the decision
+	DoSend     = "send"            // complaint: the decision sent to the parties
+	DoConclude = "conclude"        // denunciation: the conclusion
+	DoPublish  = "publish"         // the conclusion, or a second-instance decision, published
+	DoCheck    = "check"           // information: checked
+	DoArchive  = "archive"         // information: kept only
 )
 
 // StatusRule is a row of the status table.
@@ -110,7 +111,7 @@ type StatusRule struct {
 // Statuses is the status table, in the order lists give them.
 var Statuses = []StatusRule{
 	{Received, "Đã tiếp nhận", true, []string{DoAccept, DoRefuse, DoTransfer, DoWithdraw, DoCheck, DoArchive}},
-	{Accepted, "Đã thụ lý", true, []string{DoExtend, DoSuspend, DoWithdraw, DoDialogue, DoDecide, DoConclude}},
+	{Accepted, "Đã thụ lý", true, []string{DoExtend, DoSuspend, DoWithdraw, DoNotice, DoDialogue, DoDecide, DoConclude}},
 	{Suspended, "Tạm đình chỉ", true, []string{DoResume, DoWithdraw}},
 	{Decided, "Đã có quyết định giải quyết", true, []string{DoSend}},
 	{Concluded, "Đã có kết luận", true, []string{DoPublish}},
@@ -154,7 +155,7 @@ func IsOpen(status string) bool { return statusRules[status].Open }
 
 // kindSteps are the steps of each kind.
 var kindSteps = map[string][]string{
-	Complaint:    {DoAccept, DoRefuse, DoTransfer, DoSuspend, DoResume, DoWithdraw, DoDialogue, DoDecide, DoSend, DoPublish},
+	Complaint:    {DoAccept, DoRefuse, DoTransfer, DoSuspend, DoResume, DoWithdraw, DoNotice, DoDialogue, DoDecide, DoSend, DoPublish},
 	Denunciation: {DoAccept, DoRefuse, DoTransfer, DoExtend, DoSuspend, DoResume, DoWithdraw, DoConclude, DoPublish},
 	Information:  {DoCheck, DoArchive, DoTransfer},
 }
@@ -198,7 +199,7 @@ func CheckStep(kind string, instance int, status, step string, extensions int) e
 // StepLabels name the steps.
 var stepLabels = map[string]string{
 	DoAccept: "Thụ lý", DoRefuse: "Không thụ lý", DoTransfer: "Chuyển cơ quan có thẩm quyền", DoExtend: "Gia hạn giải quyết",
-	DoSuspend: "Tạm đình chỉ", DoResume: "Tiếp tục giải quyết", DoWithdraw: "Rút đơn", DoDialogue: "Đối thoại",
+	DoSuspend: "Tạm đình chỉ", DoResume: "Tiếp tục giải quyết", DoWithdraw: "Rút đơn", DoDialogue: "Đối thoại", DoNotice: "Thông báo đối thoại",
 	DoDecide: "Quyết định giải quyết", DoSend: "Gửi quyết định", DoConclude: "Kết luận nội dung tố cáo",
 	DoPublish: "Công khai", DoCheck: "Kiểm tra, xử lý thông tin", DoArchive: "Lưu, không kiểm tra",
 	"received": "Tiếp nhận", "redacted": "Xác nhận bản làm việc đã che thông tin", "vault_grant": "Giao quyền xem danh tính",
@@ -617,7 +618,8 @@ type StepDraft struct {
 	On      legal.Date // the decision's or the act's day
 	Number  string     // the decision's number and symbol
 	Reason  string
-	To      string // transfer: the competent body
+	To      string     // transfer: the competent body
+	Planned legal.Date // a dialogue's notice: the day of the dialogue
 	Version int
 	// flags set on acceptance (or changed while accepted)
 	Complex, Remote, MultiSite bool
@@ -643,6 +645,14 @@ func CheckStepDraft(d StepDraft, c Case, today legal.Date) (StepDraft, error) {
 	}
 	if slices.Contains(needsDecision, d.Step) && d.Number == "" {
 		p.add("number", apperr.M("casework.err.number_required"))
+	}
+	if d.Step == DoNotice {
+		switch {
+		case d.Planned.IsZero():
+			p.add("planned", apperr.M("casework.err.planned_required"))
+		case !d.On.Before(d.Planned):
+			p.add("planned", apperr.M("casework.err.planned_after", d.On.VN()))
+		}
 	}
 	if d.Step == DoPublish && d.Reason == "" {
 		p.add("reason", apperr.M("casework.err.publish_text"))

@@ -656,7 +656,7 @@ func (s *Service) MyCase(ctx context.Context, a *auth.Actor, caseCode string) (C
 
 // toldSteps are the steps a lodger is told of (Luật Tố cáo Art 9(1)(c);
 // Luật Khiếu nại Arts 27, 32).
-var toldSteps = []string{"received", DoAccept, DoRefuse, DoTransfer, DoExtend, DoSuspend, DoResume, DoWithdraw, DoDecide, DoSend, DoConclude, DoPublish}
+var toldSteps = []string{"received", DoNotice, DoAccept, DoRefuse, DoTransfer, DoExtend, DoSuspend, DoResume, DoWithdraw, DoDecide, DoSend, DoConclude, DoPublish}
 
 // reasonTold is what of a step's reason the lodger reads: the refusal's
 // (they are owed it), nothing of the others (internal grounds).
@@ -676,6 +676,8 @@ func noteText(c Case, step string, on legal.Date, to string) (subject, text stri
 		text = fmt.Sprintf("Đơn %s của ông/bà đã được chuyển đến %s ngày %s.", c.Code, to, on.VN())
 	case DoRefuse:
 		text = fmt.Sprintf("Đơn %s của ông/bà không được thụ lý (ngày %s). Lý do xem tại trang theo dõi đơn.", c.Code, on.VN())
+	case DoNotice: // to: the dialogue's day
+		text = fmt.Sprintf("Đơn %s của ông/bà: mời ông/bà đến đối thoại ngày %s (thông báo ngày %s).", c.Code, to, on.VN())
 	default:
 		text = fmt.Sprintf("Đơn %s của ông/bà: %s ngày %s.", c.Code, lowerFirst(StepLabel(step)), on.VN())
 	}
@@ -795,7 +797,30 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 		c.DecidedOn = d.On
 	case DoConclude:
 		c.DecidedOn = d.On
-	case DoDialogue, DoWithdraw, DoCheck, DoArchive, DoRefuse, DoSend:
+	case DoNotice:
+		// The notice at least 5 days before the dialogue (rule complaint.dialogue.notice).
+		res, err := s.cat.Compute(cal, "complaint.dialogue.notice", d.Planned, legal.Options{})
+		if err != nil {
+			return Case{}, err
+		}
+		if res.Due.Before(d.On) {
+			r, _ := s.cat.Rule("complaint.dialogue.notice")
+			return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.step_invalid").Field("planned",
+				apperr.M("casework.err.notice_late", r.Article, res.Due.VN()))
+		}
+	case DoDialogue:
+		// Held after its notice, not before the day it gave.
+		notice, err := s.lastStep(ctx, c.ID, DoNotice)
+		if err != nil {
+			return Case{}, err
+		}
+		if notice == nil {
+			return Case{}, apperr.New(apperr.CodeConflict, "casework.err.notice_required")
+		}
+		if d.On.Before(notice.Planned) {
+			return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.step_invalid").Field("on", apperr.M("casework.err.dialogue_early", notice.Planned.VN()))
+		}
+	case DoWithdraw, DoCheck, DoArchive, DoRefuse, DoSend:
 	}
 	var pub *Publication
 	if d.Step == DoPublish {
@@ -827,10 +852,14 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 			return apperr.New(apperr.CodeConflict, "casework.err.changed")
 		}
 		if err := insertStep(ctx, tx, Step{ID: s.db.NewID(), CaseID: c.ID, Step: d.Step, On: d.On, Number: d.Number, Reason: d.Reason, To: d.To,
-			Due: before.Due, Late: late, ByAccount: a.AccountID, ByName: a.Name, At: c.UpdatedAt}); err != nil {
+			Due: before.Due, Planned: d.Planned, Late: late, ByAccount: a.AccountID, ByName: a.Name, At: c.UpdatedAt}); err != nil {
 			return err
 		}
-		if err := s.tell(ctx, tx, c, ident, d.Step, d.On, d.To); err != nil {
+		to := d.To
+		if d.Step == DoNotice {
+			to = d.Planned.VN()
+		}
+		if err := s.tell(ctx, tx, c, ident, d.Step, d.On, to); err != nil {
 			return err
 		}
 		if pub != nil {
@@ -853,6 +882,20 @@ func (s *Service) wake() {
 	if s.outbox != nil {
 		s.outbox.Wake()
 	}
+}
+
+// lastStep is the last step of case caseID that is step, or nil.
+func (s *Service) lastStep(ctx context.Context, caseID int64, step string) (*Step, error) {
+	steps, err := s.steps(ctx, caseID)
+	if err != nil {
+		return nil, err
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		if steps[i].Step == step {
+			return &steps[i], nil
+		}
+	}
+	return nil, nil
 }
 
 func (s *Service) hasStep(ctx context.Context, caseID int64, step string) (bool, error) {

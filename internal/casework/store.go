@@ -205,6 +205,7 @@ type Step struct {
 	Reason    string
 	To        string
 	Due       legal.Date
+	Planned   legal.Date // a dialogue's notice: the dialogue's day
 	Late      bool
 	ByAccount int64
 	ByName    string
@@ -212,14 +213,14 @@ type Step struct {
 }
 
 func insertStep(ctx context.Context, tx *sql.Tx, st Step) error {
-	_, err := tx.ExecContext(ctx, `insert into case_steps (id, case_id, step, on_date, number, reason, to_body, due_on, late, by_account, by_name, at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-		st.ID, st.CaseID, st.Step, dayText(st.On), st.Number, st.Reason, st.To, dayText(st.Due), st.Late, st.ByAccount, st.ByName, st.At)
+	_, err := tx.ExecContext(ctx, `insert into case_steps (id, case_id, step, on_date, number, reason, to_body, due_on, planned_on, late, by_account, by_name, at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		st.ID, st.CaseID, st.Step, dayText(st.On), st.Number, st.Reason, st.To, dayText(st.Due), dayText(st.Planned), st.Late, st.ByAccount, st.ByName, st.At)
 	return err
 }
 
 func (s *Store) steps(ctx context.Context, caseID int64) ([]Step, error) {
-	rows, err := s.db.QueryContext(ctx, `select id, case_id, step, on_date, number, reason, to_body, due_on, late, by_account, by_name, at
+	rows, err := s.db.QueryContext(ctx, `select id, case_id, step, on_date, number, reason, to_body, due_on, planned_on, late, by_account, by_name, at
 		from case_steps where case_id = $1 order by at, id`, caseID)
 	if err != nil {
 		return nil, err
@@ -228,11 +229,11 @@ func (s *Store) steps(ctx context.Context, caseID int64) ([]Step, error) {
 	var out []Step
 	for rows.Next() {
 		var st Step
-		var on, due string
-		if err := rows.Scan(&st.ID, &st.CaseID, &st.Step, &on, &st.Number, &st.Reason, &st.To, &due, &st.Late, &st.ByAccount, &st.ByName, &st.At); err != nil {
+		var on, due, planned string
+		if err := rows.Scan(&st.ID, &st.CaseID, &st.Step, &on, &st.Number, &st.Reason, &st.To, &due, &planned, &st.Late, &st.ByAccount, &st.ByName, &st.At); err != nil {
 			return nil, err
 		}
-		st.On, st.Due = day(on), day(due)
+		st.On, st.Due, st.Planned = day(on), day(due), day(planned)
 		out = append(out, st)
 	}
 	return out, rows.Err()

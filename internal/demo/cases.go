@@ -134,6 +134,9 @@ func (s *story) cases() {
 	})
 	s.later(-39, 8, 0, func() { confirm(xa, &c1, "") })
 	s.later(-38, 8, 0, func() { step(xa, &c1, casework.StepDraft{Step: casework.DoAccept, Number: "05/TB-UBND"}) })
+	s.later(-36, 9, 0, func() {
+		step(xa, &c1, casework.StepDraft{Step: casework.DoNotice, Planned: s.day(-30), Reason: "Tại trụ sở UBND xã, 14 giờ; mời người khiếu nại và cán bộ địa chính."})
+	})
 	s.later(-30, 14, 0, func() {
 		step(xa, &c1, casework.StepDraft{Step: casework.DoDialogue, Reason: "Đối thoại tại trụ sở UBND xã với người khiếu nại và cán bộ địa chính."})
 	})
@@ -147,6 +150,9 @@ func (s *story) cases() {
 	})
 	s.later(-14, 8, 0, func() { confirm(tinh, &c2, "") })
 	s.later(-13, 8, 0, func() { step(tinh, &c2, casework.StepDraft{Step: casework.DoAccept, Number: "12/TB-UBND"}) })
+	s.later(-13, 9, 0, func() {
+		step(tinh, &c2, casework.StepDraft{Step: casework.DoNotice, Planned: s.day(-8), Reason: "Tại Văn phòng UBND thành phố, 9 giờ."})
+	})
 	s.later(-8, 9, 0, func() {
 		step(tinh, &c2, casework.StepDraft{Step: casework.DoDialogue, Reason: "Đối thoại tại Văn phòng UBND thành phố, có đại diện UBND xã Đan Điền."})
 	})
