@@ -10,6 +10,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -191,7 +192,12 @@ func TestDenunciationJourney(t *testing.T) {
 		}
 		// A citizen cannot name anybody; an official of another commune does not find the case.
 		apperrtest.Want(t, f.svc.GrantVault(ctx, f.otherCommune, c.ID, f.otherCommune.AccountID), apperr.CodeNotFound, "")
-		apperrtest.Want(t, f.svc.GrantVault(ctx, f.handler, c.ID, f.otherCommune.AccountID), apperr.CodeInvalid, "không phải cán bộ")
+		apperrtest.Want(t, f.svc.GrantVault(ctx, f.handler, c.ID, f.otherCommune.AccountID), apperr.CodeInvalid, "hai lớp")
+		// A viewer may verify but not hold the vault: only those who handle cases do (a second factor at sign-in).
+		apperrtest.Want(t, f.svc.GrantVault(ctx, f.handler, c.ID, f.viewer.AccountID), apperr.CodeInvalid, "hai lớp")
+		if hs, err := f.svc.Candidates(ctx, f.handler, c.ID, true); err != nil || slices.ContainsFunc(hs, func(v casework.Verifier) bool { return v.AccountID == f.viewer.AccountID }) {
+			t.Errorf("the viewer among the vault's candidates: %v %v", hs, err)
+		}
 		if err := f.svc.GrantVault(ctx, f.handler, c.ID, f.handler.AccountID); err != nil {
 			t.Fatal(err)
 		}

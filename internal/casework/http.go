@@ -429,7 +429,8 @@ type casePage struct {
 	Values     map[string]string
 	Failed     string // the form that failed
 	Today      string
-	Candidates []Verifier
+	Candidates []Verifier // who may verify
+	Holders    []Verifier // who may be given the vault
 	Areas      []string
 	PublicURL  string         // the public list a publication of the case goes on
 	Docs       map[int64]bool // the steps whose document can be downloaded
@@ -446,7 +447,8 @@ func (h *handlers) casePageRender(w http.ResponseWriter, r *http.Request, a *aut
 		p.Error, p.Fields, p.Values = f.Message, f.Fields, f.Values
 	}
 	if v.Role == AsHandler {
-		p.Candidates, _ = h.svc.Candidates(r.Context(), a, v.Case.ID)
+		p.Candidates, _ = h.svc.Candidates(r.Context(), a, v.Case.ID, false)
+		p.Holders, _ = h.svc.Candidates(r.Context(), a, v.Case.ID, true)
 	}
 	if t, err := h.units.Tree(r.Context()); err == nil {
 		p.PublicURL = PublicationsURL(t, v.Case.UnitID)

@@ -906,9 +906,11 @@ func (s *Service) hasStep(ctx context.Context, caseID int64, step string) (bool,
 	return slices.ContainsFunc(steps, func(st Step) bool { return st.Step == step }), nil
 }
 
-// Candidates are the officials who may be named on a case (verifiers, vault
-// readers): those with back-office roles on its unit or a unit above it.
-func (s *Service) Candidates(ctx context.Context, a *auth.Actor, id int64) ([]Verifier, error) {
+// Candidates are the officials who may be named on a case: as verifiers,
+// those with back-office roles on its unit or a unit above it; as readers
+// of its vault (vault true), only those who handle cases there — roles that
+// sign in with a second factor, not a supervisor or a viewer.
+func (s *Service) Candidates(ctx context.Context, a *auth.Actor, id int64, vault bool) ([]Verifier, error) {
 	c, err := s.caseByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -916,17 +918,21 @@ func (s *Service) Candidates(ctx context.Context, a *auth.Actor, id int64) ([]Ve
 	if err := s.guard.Can(ctx, a, auth.HandleCases, c.UnitID); err != nil {
 		return nil, err
 	}
-	return s.candidates(ctx, c)
+	return s.candidates(ctx, c, vault)
 }
 
-func (s *Service) candidates(ctx context.Context, c Case) ([]Verifier, error) {
+func (s *Service) candidates(ctx context.Context, c Case, vault bool) ([]Verifier, error) {
+	action := auth.ViewBackOffice
+	if vault {
+		action = auth.HandleCases
+	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ids := []int64{}
 	for _, u := range append([]org.Unit{{ID: c.UnitID}}, t.Ancestors(c.UnitID)...) {
-		hs, err := auth.Holders(ctx, s.db, auth.ViewBackOffice, u.ID)
+		hs, err := auth.Holders(ctx, s.db, action, u.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -958,9 +964,10 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// named checks that account is one of the case's candidates and returns its name.
-func (s *Service) named(ctx context.Context, c Case, account int64) (string, error) {
-	cs, err := s.candidates(ctx, c)
+// named checks that account is one of the case's candidates (for its vault:
+// vault) and returns its name.
+func (s *Service) named(ctx context.Context, c Case, account int64, vault bool) (string, error) {
+	cs, err := s.candidates(ctx, c, vault)
 	if err != nil {
 		return "", err
 	}
@@ -968,6 +975,9 @@ func (s *Service) named(ctx context.Context, c Case, account int64) (string, err
 		if v.AccountID == account {
 			return v.Name, nil
 		}
+	}
+	if vault {
+		return "", apperr.New(apperr.CodeInvalid, "casework.err.not_holder").Mark("account")
 	}
 	return "", apperr.New(apperr.CodeInvalid, "casework.err.not_candidate").Mark("account")
 }
@@ -996,7 +1006,7 @@ func (s *Service) name(ctx context.Context, a *auth.Actor, id, account int64, wh
 	if what == "verifier" && !c.Redacted {
 		return apperr.New(apperr.CodeConflict, "casework.err.not_redacted")
 	}
-	name, err := s.named(ctx, c, account)
+	name, err := s.named(ctx, c, account, what == "vault_grant")
 	if err != nil {
 		return err
 	}
