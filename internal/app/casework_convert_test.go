@@ -128,6 +128,10 @@ func TestCaseworkConvertFeedback(t *testing.T) {
 		if err := d.QueryRowContext(ctx, "select count(*) from feedback_items where description like '%trưởng thôn%' or address like '%Giếng%' or contact <> ''").Scan(&n); err != nil || n != 0 {
 			t.Errorf("the feedback table still holds the reporter's words (%d rows, %v)", n, err)
 		}
+		// Its reporter was told in a sealed note (the address not readable in the outbox).
+		if err := d.QueryRowContext(ctx, "select count(*) from outbox where kind = 'feedback.converted' and address = '' and account_id = 0").Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d sealed notes of the conversion (%v)", n, err)
+		}
 		// Its public page says where it went, not which procedure nor the case.
 		if code, body, _ := cit.Get("/phan-anh/" + fbCode); code != http.StatusOK || !strings.Contains(body, "thủ tục giải quyết khiếu nại, tố cáo") || strings.Contains(body, c.Code) {
 			t.Errorf("the item's public page: %d", code)

@@ -27,6 +27,8 @@ import (
 	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/vault"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 type fixture struct {
@@ -238,6 +240,17 @@ func TestDenunciationJourney(t *testing.T) {
 		}
 		_, err = f.svc.ReadVault(ctx, f.viewer, c.ID, "tò mò")
 		apperrtest.Want(t, err, apperr.CodeNotFound, "")
+		// A grant held by someone who only verifies (given before grants were
+		// kept for handlers) opens nothing.
+		if err := d.RunInTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "insert into case_vault_grants (case_id, account_id, name, granted_by, by_name, at) values ($1, $2, 'x', 0, 'x', 0)",
+				c.ID, f.viewer.AccountID)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.ReadVault(ctx, f.viewer, c.ID, "có quyền cũ")
+		apperrtest.Want(t, err, apperr.CodeNotFound, "")
 		_, _, err = f.svc.Original(ctx, f.viewer, c.ID, v.Files[0].ID, "tò mò")
 		apperrtest.Want(t, err, apperr.CodeNotFound, "")
 		if _, err := f.svc.WorkingFile(ctx, f.viewer, c.ID, v.Files[0].ID); err != nil {
@@ -336,7 +349,7 @@ func TestDenunciationJourney(t *testing.T) {
 				refused++
 			}
 		}
-		if allowed != 3 || refused != 3 { // identity, original, redaction; the handler's first try and the verifier's two
+		if allowed != 3 || refused != 4 { // identity, original, redaction; the handler's first try, the verifier's two and their old grant
 			t.Errorf("vault log: %d allowed, %d refused: %+v", allowed, refused, v.Reads)
 		}
 		// Nothing outside the vault names the denouncer.
@@ -476,6 +489,7 @@ func TestComplaintLimitAndClocks(t *testing.T) {
 			{legal.Date{}, "casework.err.planned_required"},
 			{today, "casework.err.planned_after"},
 			{today.AddDays(3), "casework.err.notice_late"},
+			{today.AddDays(400), "casework.err.planned_far"},
 		} {
 			_, err = f.svc.Act(ctx, f.province, s2.ID, casework.StepDraft{Step: casework.DoNotice, Planned: bad.planned})
 			var e *apperr.Error
@@ -641,5 +655,36 @@ func TestStepDocument(t *testing.T) {
 	// A step of another case is no document of this one.
 	if _, ok := casework.StepDocument(casework.Case{ID: 4, Kind: casework.Denunciation}, casework.Step{CaseID: 3, Step: casework.DoAccept}, u); ok {
 		t.Error("another case's step made a document")
+	}
+}
+
+// What a text meant for the public may not hold, however it is written.
+func TestReveals(t *testing.T) {
+	id := casework.Identity{Name: "Nguyễn Văn An", IDNumber: "001085012345", Address: "số 9 kiệt Bí Mật", Phone: "0912 000 103", Email: "an.nguyen@example.vn"}
+	c := casework.Case{Code: "TC-7K3Q-9MXD", Channel: casework.ByFeedback, Source: "Phản ánh, kiến nghị PA-ABCD-EFGH"}
+	nfd := norm.NFD.String("Ông Nguyễn Văn An tố cáo")
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"Ông Nguyễn Văn An tố cáo đúng.", true},
+		{"ONG NGUYEN VAN AN TO CAO", true},
+		{"Ông Nguyễn  Văn\u00a0An\ntố cáo", true},
+		{nfd, true},
+		{"CCCD 001 085 012 345", true},
+		{"gọi 0912000103", true},
+		{"gọi 0912.000.103", true},
+		{"gọi +84 912 000 103", true},
+		{"AN.NGUYEN@EXAMPLE.VN", true},
+		{"ở Số 9 Kiệt Bí Mật", true},
+		{"hồ sơ tc-7k3q-9mxd", true},
+		{"từ phản ánh PA-ABCD-EFGH", true},
+		{"Nội dung tố cáo đúng một phần; đảm bảo an toàn cho Nhân dân.", false},
+		{"Ông Nguyễn Văn Anh không liên quan", false},
+		{"Quyết định số 15/QĐ-UBND ngày 12/01/2026, thu 500.000 đồng của 42 hộ.", false},
+	} {
+		if got := casework.Reveals(tt.text, id, c); got != tt.want {
+			t.Errorf("Reveals(%q) = %v, want %v", tt.text, got, tt.want)
+		}
 	}
 }

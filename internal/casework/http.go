@@ -453,7 +453,7 @@ func (h *handlers) casePageRender(w http.ResponseWriter, r *http.Request, a *aut
 	if t, err := h.units.Tree(r.Context()); err == nil {
 		p.PublicURL = PublicationsURL(t, v.Case.UnitID)
 	}
-	if h.writer != nil {
+	if h.writer != nil && v.Case.Redacted {
 		p.Docs = map[int64]bool{}
 		for _, st := range v.Steps {
 			p.Docs[st.ID] = HasDocument(v.Case.Kind, st.Step)
@@ -796,31 +796,26 @@ func (h *handlers) statsXLSX(w http.ResponseWriter, r *http.Request, a *auth.Act
 // stepDocument sends the document of a step ({file}: {step ID}.docx or
 // .pdf) to a handler of the case; anything else is not found.
 func (h *handlers) stepDocument(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	_, v, ok := h.theCase(w, r, a)
+	u, id, ok := h.caseID(w, r, a)
 	if !ok {
 		return
 	}
 	file := r.PathValue("file")
 	format := strings.TrimPrefix(path.Ext(file), ".")
-	id, idOK := web.ParseID(strings.TrimSuffix(file, path.Ext(file)))
-	if v.Role != AsHandler || !idOK || h.writer == nil {
+	stepID, idOK := web.ParseID(strings.TrimSuffix(file, path.Ext(file)))
+	if !idOK || h.writer == nil {
 		h.web.NotFound(w, r)
 		return
 	}
-	t, err := h.units.Tree(r.Context())
+	err := h.checkWithin(r, a, u, id)
+	var d document.Doc
+	var c Case
+	if err == nil {
+		d, c, err = h.svc.Document(r.Context(), a, id, stepID)
+	}
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	issuer, _ := t.Unit(v.Case.UnitID)
-	for _, st := range v.Steps {
-		if st.ID != id {
-			continue
-		}
-		if d, ok := StepDocument(v.Case, st, issuer); ok {
-			h.web.SendDocument(w, r, h.writer, d, format, strings.ToLower(v.Case.Code)+"-"+st.Step)
-			return
-		}
-	}
-	h.web.NotFound(w, r)
+	h.web.SendDocument(w, r, h.writer, d, format, strings.ToLower(c.Code)+"-"+strconv.FormatInt(stepID, 10))
 }

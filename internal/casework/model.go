@@ -214,6 +214,9 @@ func StepLabel(s string) string {
 	return s
 }
 
+// MaxPlannedDays is how far ahead a dialogue may be planned.
+const MaxPlannedDays = 180
+
 // MaxExtensions is how often a denunciation's resolution may be extended:
 // once for a complex case, twice for an especially complex one (Luật Tố cáo
 // 2018 Art 30).
@@ -652,6 +655,8 @@ func CheckStepDraft(d StepDraft, c Case, today legal.Date) (StepDraft, error) {
 			p.add("planned", apperr.M("casework.err.planned_required"))
 		case !d.On.Before(d.Planned):
 			p.add("planned", apperr.M("casework.err.planned_after", d.On.VN()))
+		case d.On.AddDays(MaxPlannedDays).Before(d.Planned):
+			p.add("planned", apperr.M("casework.err.planned_far", MaxPlannedDays))
 		}
 	}
 	if d.Step == DoPublish && d.Reason == "" {
@@ -778,4 +783,105 @@ func (p Publication) Title() string {
 		return "Quyết định giải quyết khiếu nại lần hai số " + p.Number
 	}
 	return "Kết luận nội dung tố cáo số " + p.Number
+}
+
+// Reveals reports whether a text meant for the public names the lodger or
+// points at the case (Luật Tố cáo 2018 Art 47): any of the identity's
+// strings, the case's code or the feedback item it came from, compared
+// folded (no diacritics or case, any run of spaces as one, NFD or NFC
+// alike); the ID number and the phone also by their digits, however they are
+// spaced or dotted ("001 085 012 345", "0912.000.103", "+84 912 000 103").
+func Reveals(text string, id Identity, c Case) bool {
+	folded := search.Fold(text)
+	marks := append(id.Strings(), c.Code)
+	if c.Channel == ByFeedback {
+		if f := strings.Fields(c.Source); len(f) > 0 {
+			marks = append(marks, f[len(f)-1]) // "Phản ánh, kiến nghị PA-…"
+		}
+	}
+	for _, m := range marks {
+		if m = search.Fold(m); len([]rune(m)) >= 2 && containsWord(folded, m) {
+			return true
+		}
+	}
+	runs := numberRuns(text)
+	for _, n := range []string{id.IDNumber, id.Phone} {
+		d := phoneDigits(n)
+		if len(d) < 6 {
+			continue
+		}
+		for _, r := range runs {
+			if strings.Contains(r, d) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// containsWord reports whether m stands in text as whole words: not inside
+// a longer word ("an" is not in "toan").
+func containsWord(text, m string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], m)
+		if j < 0 {
+			return false
+		}
+		j += i
+		before, _ := utf8.DecodeLastRuneInString(text[:j])
+		after, _ := utf8.DecodeRuneInString(text[j+len(m):])
+		if !isWordRune(before) && !isWordRune(after) {
+			return true
+		}
+		_, size := utf8.DecodeRuneInString(text[j:])
+		i = j + size
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// numberRuns are the numbers written in text, each as its digits: digits
+// with the spaces, dots, dashes, brackets and plus signs between them.
+func numberRuns(text string) []string {
+	var runs []string
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			runs = append(runs, phoneDigits(b.String()))
+			b.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case r >= '0' && r <= '9', r == '+':
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || strings.ContainsRune(".-()/", r):
+			if b.Len() > 0 {
+				b.WriteRune(r)
+			}
+		default:
+			flush()
+		}
+	}
+	flush()
+	return runs
+}
+
+// phoneDigits is a number's digits, a leading +84 (Viet Nam) written as 0.
+func phoneDigits(s string) string {
+	s = strings.TrimSpace(s)
+	intl := strings.HasPrefix(s, "+84")
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	d := b.String()
+	if intl {
+		d = "0" + strings.TrimPrefix(d, "84")
+	}
+	return d
 }

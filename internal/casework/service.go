@@ -17,6 +17,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/code"
 	"danchu/internal/db"
+	"danchu/internal/document"
 	"danchu/internal/files"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
@@ -385,8 +386,8 @@ func (s *Service) create(ctx context.Context, a *auth.Actor, d Draft, ups []file
 	if err != nil {
 		return Case{}, fmt.Errorf("lodge case: %w", err)
 	}
-	if refusal != "" {
-		s.wake() // the refusal's note
+	if refusal != "" || fb != nil {
+		s.wake() // the refusal's note, the converted item's reporter's
 	}
 	return s.caseByID(ctx, first1)
 }
@@ -580,10 +581,12 @@ func (s *Service) view(ctx context.Context, a *auth.Actor, c Case, role Role) (V
 	}
 	if c.FeedbackID != 0 && s.Feedback != nil {
 		it, err := s.Feedback.History(ctx, c.FeedbackID)
-		if err != nil {
+		switch {
+		case err == nil:
+			v.Feedback = &it
+		case apperr.CodeOf(err) != apperr.CodeNotFound:
 			return View{}, err
 		}
-		v.Feedback = &it
 	}
 	if c.FirstID != 0 {
 		if f, err := s.caseByID(ctx, c.FirstID); err == nil {
@@ -840,8 +843,12 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 	if err != nil {
 		return Case{}, err
 	}
-	if pub != nil && Redact(pub.Summary, ident.Strings()) != pub.Summary {
+	if pub != nil && (Reveals(pub.Summary, ident, c) || Reveals(pub.Number, ident, c)) {
 		return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.publish_identity").Mark("reason")
+	}
+	var planned legal.Date
+	if d.Step == DoNotice {
+		planned = d.Planned
 	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		ok, err := updateCase(ctx, tx, c, before.Version)
@@ -852,7 +859,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, d StepDraft)
 			return apperr.New(apperr.CodeConflict, "casework.err.changed")
 		}
 		if err := insertStep(ctx, tx, Step{ID: s.db.NewID(), CaseID: c.ID, Step: d.Step, On: d.On, Number: d.Number, Reason: d.Reason, To: d.To,
-			Due: before.Due, Planned: d.Planned, Late: late, ByAccount: a.AccountID, ByName: a.Name, At: c.UpdatedAt}); err != nil {
+			Due: before.Due, Planned: planned, Late: late, ByAccount: a.AccountID, ByName: a.Name, At: c.UpdatedAt}); err != nil {
 			return err
 		}
 		to := d.To
@@ -1100,7 +1107,8 @@ func (s *Service) vaultCase(ctx context.Context, a *auth.Actor, id int64, reason
 	if err != nil {
 		return Case{}, err
 	}
-	if _, err := s.reach(ctx, a, c); err != nil {
+	role, err := s.reach(ctx, a, c)
+	if err != nil {
 		return Case{}, err
 	}
 	reason, rerr := checkReason(reason)
@@ -1108,6 +1116,9 @@ func (s *Service) vaultCase(ctx context.Context, a *auth.Actor, id int64, reason
 	if err != nil {
 		return Case{}, err
 	}
+	// A grant opens the vault to a handler of the case only: held by someone
+	// who no longer handles cases there (a verifier now), it opens nothing.
+	granted = granted && role == AsHandler
 	if granted && rerr != nil {
 		return Case{}, rerr
 	}
@@ -1396,4 +1407,44 @@ func (s *Service) publish(ctx context.Context, tx *sql.Tx, p Publication) error 
 		map[string]any{"id": strconv.FormatInt(p.ID, 10), "kind": p.Kind, "number": p.Number, "decided_on": dayText(p.DecidedOn),
 			"published_on": p.PublishedOn.String(), "until": dayText(p.Until), "issuer": u.Name, "field": p.Field,
 			"summary_sha256": audit.Sum(p.Summary), "url": PublicationsURL(t, p.UnitID)})
+}
+
+// Document is the document of a step of a case for one of its handlers, once
+// its working copy is confirmed: laid out from the working copy, and every
+// text the officials wrote (reasons) with the lodger's identity hidden, for
+// a document is an export (Luật Tố cáo 2018 Art 47).
+func (s *Service) Document(ctx context.Context, a *auth.Actor, id, stepID int64) (document.Doc, Case, error) {
+	v, err := s.Get(ctx, a, id)
+	if err != nil {
+		return document.Doc{}, Case{}, err
+	}
+	if v.Role != AsHandler {
+		return document.Doc{}, v.Case, apperr.New(apperr.CodeNotFound, "casework.err.no_case")
+	}
+	if !v.Case.Redacted {
+		return document.Doc{}, v.Case, apperr.New(apperr.CodeConflict, "casework.err.not_redacted")
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return document.Doc{}, v.Case, err
+	}
+	issuer, _ := t.Unit(v.Case.UnitID)
+	for _, st := range v.Steps {
+		if st.ID != stepID {
+			continue
+		}
+		d, ok := StepDocument(v.Case, st, issuer)
+		if !ok {
+			break
+		}
+		ident, err := s.identity(ctx, v.Case)
+		if err != nil {
+			return document.Doc{}, v.Case, err
+		}
+		for i := range d.Body {
+			d.Body[i].Text = Redact(d.Body[i].Text, ident.Strings())
+		}
+		return d, v.Case, nil
+	}
+	return document.Doc{}, v.Case, apperr.New(apperr.CodeNotFound, "casework.err.no_document")
 }

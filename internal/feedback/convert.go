@@ -52,10 +52,14 @@ func (s *Service) Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it Ite
 		return apperr.New(apperr.CodeConflict, "feedback.err.convert_closed")
 	}
 	now := s.db.NowMillis()
-	if ok, err := moveStatus(ctx, tx, it.ID, it.Status, Refused, now); err != nil || !ok {
+	// From the status and the handler read: a transfer meanwhile keeps the
+	// status but hands the item to another unit.
+	if ok, err := convertItem(ctx, tx, it.ID, it.Status, it.HandlerID, now); err != nil || !ok {
 		return changed(err)
 	}
-	if err := s.refuse(ctx, tx, it, ConvertNote, "feedback.converted", fmt.Sprintf("%s: %s", it.Code, ConvertNote)); err != nil {
+	// A denunciation's reporter is told in a sealed note: their address is
+	// not left readable in the outbox.
+	if err := s.refuse(ctx, tx, it, ConvertNote, "feedback.converted", fmt.Sprintf("%s: %s", it.Code, ConvertNote), secret); err != nil {
 		return err
 	}
 	after := it
@@ -69,7 +73,6 @@ func (s *Service) Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it Ite
 	if err := s.event(ctx, tx, it.ID, now, Refused, ConvertNote, a.AccountID); err != nil {
 		return err
 	}
-	s.out.Wake()
 	return s.guard.RecordEvent(ctx, tx, a, auth.HandleFeedback, "feedback.converted", it.HandlerID, "feedback", it.Code, it, after)
 }
 

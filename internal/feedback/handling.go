@@ -245,7 +245,7 @@ func (s *Service) Act(ctx context.Context, a *auth.Actor, id int64, st Step) (It
 		}
 		switch st.Action {
 		case DoRefuse:
-			if err := s.refuse(ctx, tx, it, note, "feedback.refused", fmt.Sprintf("%s không được thụ lý. Lý do: %s", it.Code, note)); err != nil {
+			if err := s.refuse(ctx, tx, it, note, "feedback.refused", fmt.Sprintf("%s không được thụ lý. Lý do: %s", it.Code, note), false); err != nil {
 				return err
 			}
 		case DoAnswer:
@@ -356,15 +356,16 @@ func (s *Service) merge(ctx context.Context, a *auth.Actor, it Item, into, note 
 }
 
 // refuse stores why item it is not taken up (its answer), counts it and
-// tells its reporter (a note of kind saying text).
-func (s *Service) refuse(ctx context.Context, tx *sql.Tx, it Item, reason, kind, text string) error {
+// tells its reporter (a note of kind saying text; sealed: in the outbox
+// under the vault's keys).
+func (s *Service) refuse(ctx context.Context, tx *sql.Tx, it Item, reason, kind, text string, sealed bool) error {
 	if err := setRefusal(ctx, tx, it.ID, reason); err != nil {
 		return err
 	}
 	if err := count(ctx, tx, it.HandlerID, "refused", 1); err != nil {
 		return err
 	}
-	return s.tell(ctx, tx, it, kind, text)
+	return s.note(ctx, tx, it, kind, text, sealed)
 }
 
 func (s *Service) event(ctx context.Context, tx *sql.Tx, id, at int64, status, note string, actor int64) error {
@@ -383,6 +384,10 @@ func changed(err error) error {
 // tell queues a note to an item's reporter: to the contact they gave, else to
 // their account's; an anonymous reporter without contact is not told.
 func (s *Service) tell(ctx context.Context, tx *sql.Tx, it Item, kind, text string) error {
+	return s.note(ctx, tx, it, kind, text, false)
+}
+
+func (s *Service) note(ctx context.Context, tx *sql.Tx, it Item, kind, text string, sealed bool) error {
 	var account notify.Note
 	if strings.TrimSpace(it.Contact) == "" && it.AuthorID != 0 {
 		cs, err := auth.Contacts(ctx, tx, []int64{it.AuthorID})
@@ -393,6 +398,9 @@ func (s *Service) tell(ctx context.Context, tx *sql.Tx, it Item, kind, text stri
 	}
 	n := noteTo(it.Contact, account)
 	n.Kind, n.AccountID, n.Subject, n.Text, n.Link = kind, it.AuthorID, "Phản ánh, kiến nghị "+it.Code, text, TrackURL(it.Code)
+	if sealed {
+		n.Sealed, n.AccountID = true, 0
+	}
 	return s.out.Add(ctx, tx, n)
 }
 

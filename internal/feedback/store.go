@@ -310,6 +310,13 @@ func scrubItem(ctx context.Context, tx *sql.Tx, id int64, text string) error {
 	return err
 }
 
+// convertItem closes item id, converted into a case, if its status and
+// handler are still from and handler.
+func convertItem(ctx context.Context, tx *sql.Tx, id int64, from string, handler, now int64) (bool, error) {
+	return affected(tx.ExecContext(ctx, "update feedback_items set status = $1, updated_at = $2 where id = $3 and status = $4 and handler_id = $5",
+		Refused, now, id, from, handler))
+}
+
 // setRefusal stores the reason an item is not taken up, shown as its answer.
 func setRefusal(ctx context.Context, tx *sql.Tx, id int64, reason string) error {
 	_, err := tx.ExecContext(ctx, "update feedback_items set answer = $1 where id = $2", reason, id)
