@@ -48,6 +48,8 @@ Cách dùng / usage:
   danchu backup --out FILE [--force] [--db DSN] [--data-dir D] sao lưu khi máy chủ đang chạy / an online backup
   danchu restore FILE [--files-only] [--db DSN] [--data-dir D] khôi phục vào thư mục trống / restore into an empty folder
   danchu vault-key FILE                                       thêm khóa mới (khóa hiện hành) vào tệp khóa kho bí mật / add a new current key to the vault's key file
+  danchu vault-rotate --vault-key FILE [--db DSN] [--data-dir D]
+                                                              mã hóa lại kho bí mật bằng khóa hiện hành / seal the vault again under its current key
   danchu openapi                                              in tài liệu OpenAPI của API / print the API's OpenAPI document
   danchu version                                              phiên bản / version
 
@@ -96,6 +98,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runOpenAPI(ctx, rest, stdout, stderr)
 	case "vault-key":
 		err = runVaultKey(rest, stdout, stderr)
+	case "vault-rotate":
+		err = runVaultRotate(ctx, rest, stdout, stderr, getenv)
 	case "version":
 		fmt.Fprintln(stdout, "danchu", versionString())
 	case "help", "-h", "--help":
@@ -609,5 +613,31 @@ func runVaultKey(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, "Đã thêm khóa số %d (khóa hiện hành) vào %s / key %d added as the current key\n", id, args[0], id)
+	return nil
+}
+
+// runVaultRotate seals everything the vault holds again under its current
+// key (the last line of --vault-key): the cases' sealed values, original
+// files and lodgers' tags, and the outbox's sealed notes. Then the older
+// lines may leave the key file (docs/OPERATIONS.md).
+func runVaultRotate(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	a, _, err := openWith(ctx, "vault-rotate", "vault-rotate --vault-key FILE [--db DSN] [--data-dir D]", args, stderr, getenv, nil, 0)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if !a.Cases.Enabled() {
+		return &badInput{msg: "vault-rotate: thiếu --vault-key / --vault-key is required"}
+	}
+	n, err := a.Cases.Reseal(ctx)
+	if err != nil {
+		return err
+	}
+	notes, err := a.Outbox.Reseal(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Đã mã hóa lại / sealed again: %d giá trị / values, %d tệp / files, %d thẻ người gửi / lodger tags, %d thông báo / outbox notes\n",
+		n.Values, n.Files, n.Tags, notes)
 	return nil
 }

@@ -29,6 +29,8 @@ import (
 type Sealer interface {
 	Seal(plain, aad []byte) []byte
 	Open(sealed, aad []byte) ([]byte, error)
+	// Rotate seals a value again under the current key (unchanged when it is).
+	Rotate(sealed, aad []byte) ([]byte, error)
 	Tag(data []byte) string
 	Tags(data []byte) []string
 }
@@ -1447,4 +1449,95 @@ func (s *Service) Document(ctx context.Context, a *auth.Actor, id, stepID int64)
 		return d, v.Case, nil
 	}
 	return document.Doc{}, v.Case, apperr.New(apperr.CodeNotFound, "casework.err.no_document")
+}
+
+// Resealed counts what Reseal changed.
+type Resealed struct {
+	Values, Files, Tags int
+}
+
+// Reseal seals the vault again under its current key after `danchu
+// vault-key` added one: every sealed value, every sealed original file (a
+// new blob; the old one is left to the orphan collector) and every lodging
+// account's tag, so that the old key can then leave the key file. Each
+// change is its own transaction: an interrupted run is run again.
+func (s *Service) Reseal(ctx context.Context) (Resealed, error) {
+	var n Resealed
+	if err := s.ready(); err != nil {
+		return n, err
+	}
+	values, err := s.sealedValues(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, v := range values {
+		raw, err := base64.StdEncoding.DecodeString(v.sealed)
+		if err != nil {
+			return n, fmt.Errorf("case %d %s: not base64", v.caseID, v.field)
+		}
+		again, err := s.vault.Rotate(raw, aad(v.caseID, v.field))
+		if err != nil {
+			return n, fmt.Errorf("case %d %s: %w", v.caseID, v.field, err)
+		}
+		if string(again) == string(raw) {
+			continue
+		}
+		enc := base64.StdEncoding.EncodeToString(again)
+		if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { return setSealed(ctx, tx, v.caseID, v.field, v.sealed, enc) }); err != nil {
+			return n, err
+		}
+		n.Values++
+	}
+	fs, err := s.sealedFiles(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, f := range fs {
+		r, err := s.Sealed.Open(f.SealedSum)
+		if err != nil {
+			return n, fmt.Errorf("case %d file %d: %w", f.CaseID, f.ID, err)
+		}
+		raw, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return n, err
+		}
+		again, err := s.vault.Rotate(raw, aad(f.CaseID, "file/"+strconv.FormatInt(f.ID, 10)))
+		if err != nil {
+			return n, fmt.Errorf("case %d file %d: %w", f.CaseID, f.ID, err)
+		}
+		if string(again) == string(raw) {
+			continue
+		}
+		sum, err := s.Sealed.PutSealed(again)
+		if err != nil {
+			return n, err
+		}
+		if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+			return setSealedFile(ctx, tx, f.ID, f.SealedSum, sum, int64(len(again)))
+		}); err != nil {
+			return n, err
+		}
+		n.Files++
+	}
+	tagged, err := s.taggedCases(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, c := range tagged {
+		id, err := s.identity(ctx, c.Case)
+		if err != nil {
+			return n, fmt.Errorf("case %d identity: %w", c.ID, err)
+		}
+		if id.AccountID == 0 {
+			continue
+		}
+		if tag := s.vault.Tag(lodger(id.AccountID)); tag != c.tag {
+			if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error { return setLodgerTag(ctx, tx, c.ID, c.tag, tag) }); err != nil {
+				return n, err
+			}
+			n.Tags++
+		}
+	}
+	return n, nil
 }

@@ -552,3 +552,48 @@ func (s *Store) publicationsChanged(ctx context.Context, path string) (int64, er
 	}
 	return at, nil
 }
+
+// sealedValue is a row of case_vault (Reseal).
+type sealedValue struct {
+	caseID        int64
+	field, sealed string
+}
+
+func (s *Store) sealedValues(ctx context.Context) ([]sealedValue, error) {
+	return db.All(ctx, s.db, func(r *sql.Rows) (v sealedValue, err error) { return v, r.Scan(&v.caseID, &v.field, &v.sealed) },
+		"select case_id, field, sealed from case_vault order by case_id, field")
+}
+
+// setSealed replaces a sealed value, if it is still old.
+func setSealed(ctx context.Context, tx *sql.Tx, caseID int64, field, old, sealed string) error {
+	_, err := tx.ExecContext(ctx, "update case_vault set sealed = $1 where case_id = $2 and field = $3 and sealed = $4", sealed, caseID, field, old)
+	return err
+}
+
+func (s *Store) sealedFiles(ctx context.Context) ([]File, error) {
+	return db.All(ctx, s.db, func(r *sql.Rows) (f File, err error) { return f, r.Scan(&f.ID, &f.CaseID, &f.SealedSum) },
+		"select id, case_id, sealed_sum from case_files order by id")
+}
+
+// setSealedFile points a file at its original sealed again, if it still points at old.
+func setSealedFile(ctx context.Context, tx *sql.Tx, id int64, old, sum string, size int64) error {
+	_, err := tx.ExecContext(ctx, "update case_files set sealed_sum = $1, sealed_size = $2 where id = $3 and sealed_sum = $4", sum, size, id, old)
+	return err
+}
+
+// taggedCase is a case with its lodger's tag.
+type taggedCase struct {
+	Case
+	tag string
+}
+
+func (s *Store) taggedCases(ctx context.Context) ([]taggedCase, error) {
+	return db.All(ctx, s.db, func(r *sql.Rows) (c taggedCase, err error) { return c, r.Scan(&c.ID, &c.Kind, &c.tag) },
+		"select id, kind, lodger_tag from cases where lodger_tag <> '' order by id")
+}
+
+// setLodgerTag tags a case's lodger under the current key, if the tag is still old.
+func setLodgerTag(ctx context.Context, tx *sql.Tx, id int64, old, tag string) error {
+	_, err := tx.ExecContext(ctx, "update cases set lodger_tag = $1 where id = $2 and lodger_tag = $3", tag, id, old)
+	return err
+}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -41,6 +42,8 @@ type Note struct {
 type Sealer interface {
 	Seal(plain, aad []byte) []byte
 	Open(sealed, aad []byte) ([]byte, error)
+	// Rotate seals a value again under the current key (unchanged when it is).
+	Rotate(sealed, aad []byte) ([]byte, error)
 }
 
 // SealedPrefix begins the body of a sealed note.
@@ -263,4 +266,38 @@ func (o *Outbox) message(d due) (Message, error) {
 		m.Text += "\n\n" + o.baseURL + n.Link
 	}
 	return m, nil
+}
+
+// Reseal seals every sealed note again under the vault's current key (after
+// `danchu vault-key` added one), so that the old key can leave the key file:
+// notes already sent too, for a sealed body is unreadable without its key.
+// It returns how many notes changed.
+func (o *Outbox) Reseal(ctx context.Context) (int, error) {
+	if o.sealer == nil {
+		return 0, errors.New("reseal the outbox: no vault keys")
+	}
+	notes, err := sealedNotes(ctx, o.db, SealedPrefix)
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for _, n := range notes {
+		raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(n.body, SealedPrefix))
+		if err != nil {
+			return changed, fmt.Errorf("outbox note %d: not base64", n.id)
+		}
+		again, err := o.sealer.Rotate(raw, []byte(sealedAAD))
+		if err != nil {
+			return changed, fmt.Errorf("outbox note %d: %w", n.id, err)
+		}
+		if bytes.Equal(again, raw) {
+			continue
+		}
+		body := SealedPrefix + base64.StdEncoding.EncodeToString(again)
+		if err := o.db.RunInTx(ctx, func(tx *sql.Tx) error { return setBody(ctx, tx, n.id, n.body, body) }); err != nil {
+			return changed, err
+		}
+		changed++
+	}
+	return changed, nil
 }

@@ -76,3 +76,21 @@ func markSentIn(ctx context.Context, tx *sql.Tx, ids []int64, at int64) error {
 	}
 	return nil
 }
+
+// sealedRow is a sealed note's row (Outbox.Reseal).
+type sealedRow struct {
+	id   int64
+	body string
+}
+
+// sealedNotes are the notes whose body is sealed (it begins with prefix).
+func sealedNotes(ctx context.Context, d *db.DB, prefix string) ([]sealedRow, error) {
+	return db.All(ctx, d, func(r *sql.Rows) (n sealedRow, err error) { return n, r.Scan(&n.id, &n.body) },
+		"select id, body from outbox where address = '' and body like $1 order by id", prefix+"%")
+}
+
+// setBody replaces a note's body, if it is still old.
+func setBody(ctx context.Context, tx *sql.Tx, id int64, old, body string) error {
+	_, err := tx.ExecContext(ctx, "update outbox set body = $1 where id = $2 and body = $3", body, id, old)
+	return err
+}
