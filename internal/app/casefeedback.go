@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -21,7 +23,20 @@ func (f caseFeedback) Convertible(ctx context.Context, a *auth.Actor, id int64) 
 	if err != nil {
 		return casework.FeedbackItem{}, err
 	}
-	return caseItem(d), nil
+	it := caseItem(d)
+	for _, p := range d.Photos {
+		r, err := f.s.Photos.Open(p.SHA256)
+		if err != nil {
+			return it, fmt.Errorf("photo %d of %s: %w", p.N, d.Code, err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			return it, err
+		}
+		it.Photos = append(it.Photos, casework.FeedbackPhoto{Name: p.Name, Data: data})
+	}
+	return it, nil
 }
 
 func (f caseFeedback) Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it casework.FeedbackItem, secret bool) error {

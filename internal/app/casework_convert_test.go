@@ -16,6 +16,7 @@ import (
 	"danchu/internal/demo"
 	"danchu/internal/feedback"
 	"danchu/internal/legal"
+	"danchu/internal/web/webtest"
 )
 
 // A feedback item that is really a denunciation becomes a case: the official
@@ -43,7 +44,7 @@ func TestCaseworkConvertFeedback(t *testing.T) {
 		}
 		const said = "Ông trưởng thôn Mỏ Neo thu tiền làm đường không có biên lai"
 		code, _, hd := cit.PostMultipart(page, page, url.Values{"kind": {"feedback"}, "category": {"giao-thong"}, "place": {fmt.Sprint(commune.ID)},
-			"description": {said}, "address": {"xóm Giếng Cạn"}, "key": {key[1]}})
+			"description": {said}, "address": {"xóm Giếng Cạn"}, "key": {key[1]}}, webtest.File{Field: "photos", Name: "anh.png", Content: smallPNG(t)})
 		m := codeInURL.FindStringSubmatch(hd.Get("Location"))
 		if code != http.StatusSeeOther || m == nil {
 			t.Fatalf("feedback: %d %s", code, hd.Get("Location"))
@@ -95,6 +96,9 @@ func TestCaseworkConvertFeedback(t *testing.T) {
 		if n := countRows(t, d, "cases"); n != 0 {
 			t.Fatalf("%d cases after refused conversions", n)
 		}
+		if n := countRows(t, d, "feedback_photos"); n != 1 {
+			t.Fatalf("%d photos before the conversion", n)
+		}
 		v.Set("key", "convert-1")
 		code, _, hd = official.PostMultipart(enter, enter, v)
 		if code != http.StatusSeeOther || !strings.Contains(hd.Get("Location"), "/don-thu/") {
@@ -127,6 +131,10 @@ func TestCaseworkConvertFeedback(t *testing.T) {
 		var n int
 		if err := d.QueryRowContext(ctx, "select count(*) from feedback_items where description like '%trưởng thôn%' or address like '%Giếng%' or contact <> ''").Scan(&n); err != nil || n != 0 {
 			t.Errorf("the feedback table still holds the reporter's words (%d rows, %v)", n, err)
+		}
+		// Its photo is the case's first attachment (sealed), and left the item.
+		if n := countRows(t, d, "case_files"); n != 1 || len(got.Photos) != 0 || got.Item.Photos != 0 || countRows(t, d, "feedback_photos") != 0 {
+			t.Errorf("the photo: %d case files, the item holds %d photos (%d rows)", n, got.Item.Photos, countRows(t, d, "feedback_photos"))
 		}
 		// Its reporter was told in a sealed note (the address not readable in the outbox).
 		if err := d.QueryRowContext(ctx, "select count(*) from outbox where kind = 'feedback.converted' and address = '' and account_id = 0").Scan(&n); err != nil || n != 1 {

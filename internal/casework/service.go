@@ -1,6 +1,7 @@
 package casework
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/base64"
@@ -72,6 +73,13 @@ type FeedbackItem struct {
 	Received                           legal.Date
 	URL                                string // its page in the back office
 	Events                             []FeedbackEvent
+	Photos                             []FeedbackPhoto // Convertible only: they become the case's attachments
+}
+
+// FeedbackPhoto is a photo sent with a feedback item.
+type FeedbackPhoto struct {
+	Name string
+	Data []byte
 }
 
 // FeedbackEvent is a step of a feedback item's history.
@@ -223,7 +231,13 @@ func (s *Service) Enter(ctx context.Context, a *auth.Actor, d Draft, ups []files
 		if it.AuthorID != 0 && !d.Anonymous {
 			d.Identity.AccountID, tag = it.AuthorID, s.vaultTag(it.AuthorID)
 		}
-		return s.create(ctx, a, d, ups, idem.In("case.convert", a.AccountID, it.ID), tag, &it)
+		// The item's photos are the case's first attachments, sealed like any
+		// original (for a denunciation they leave the feedback item).
+		withPhotos := make([]files.Upload, 0, len(it.Photos)+len(ups))
+		for _, p := range it.Photos {
+			withPhotos = append(withPhotos, files.Upload{Name: p.Name, R: bytes.NewReader(p.Data)})
+		}
+		return s.create(ctx, a, d, append(withPhotos, ups...), idem.In("case.convert", a.AccountID, it.ID), tag, &it)
 	}
 	if !slices.Contains(Channels, d.Channel) {
 		return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.channel").Mark("channel")

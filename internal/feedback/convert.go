@@ -68,7 +68,7 @@ func (s *Service) Convert(ctx context.Context, tx *sql.Tx, a *auth.Actor, it Ite
 		if err := scrubItem(ctx, tx, it.ID, sealedNote); err != nil {
 			return err
 		}
-		after.Description, after.Contact, after.Address = sealedNote, "", ""
+		after.Description, after.Contact, after.Address, after.Photos = sealedNote, "", "", 0
 	}
 	if err := s.event(ctx, tx, it.ID, now, Refused, ConvertNote, a.AccountID); err != nil {
 		return err

@@ -303,10 +303,14 @@ func transferItem(ctx context.Context, tx *sql.Tx, id, from, to, now int64, due 
 		to, now, due, id, from))
 }
 
-// scrubItem replaces an item's description with text and removes its contact
-// and place: a conversion into a denunciation, whose case keeps them sealed.
+// scrubItem replaces an item's description with text and removes its
+// contact, place and photos (their files go with the orphan collector): a
+// conversion into a denunciation, whose case keeps them sealed.
 func scrubItem(ctx context.Context, tx *sql.Tx, id int64, text string) error {
-	_, err := tx.ExecContext(ctx, "update feedback_items set description = $1, contact = '', address = '', lat = null, lon = null where id = $2", text, id)
+	if _, err := tx.ExecContext(ctx, "update feedback_items set description = $1, contact = '', address = '', lat = null, lon = null, photos = 0 where id = $2", text, id); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "delete from feedback_photos where item_id = $1", id)
 	return err
 }
 
