@@ -688,3 +688,23 @@ func TestReveals(t *testing.T) {
 		}
 	}
 }
+
+// The working copy hides a mark however the text writes it, and nothing else.
+func TestRedact(t *testing.T) {
+	marks := []string{"Nguyễn Văn An", "ngõ Kín"}
+	for _, tt := range []struct{ text, want string }{
+		{"Tôi là Nguyễn Văn An, ở ngõ Kín.", "Tôi là [đã che], ở [đã che]."},
+		{"TÔI LÀ NGUYEN VAN AN", "TÔI LÀ [đã che]"},
+		{"Nguyễn  Văn\u00a0An\nký", "[đã che]\nký"},
+		{norm.NFD.String("ông Nguyễn Văn An ký"), norm.NFD.String("ông ") + "[đã che]" + norm.NFD.String(" ký")},
+		{"Ông Nguyễn Văn Anh", "Ông [đã che]h"}, // a mark is hidden wherever it stands, even inside a word
+		{"Không có tên", "Không có tên"},
+	} {
+		if got := casework.Redact(tt.text, marks); got != tt.want {
+			t.Errorf("Redact(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+	if got := casework.Redact("a b", []string{"a", " "}); got != "a b" {
+		t.Errorf("one-letter marks: %q", got)
+	}
+}

@@ -683,8 +683,10 @@ func CheckStepDraft(d StepDraft, c Case, today legal.Date) (StepDraft, error) {
 }
 
 // Redact returns text with every mark (and every identity string) replaced by
-// a block, matched without regard to case or diacritics: "Nguyễn Văn A" also
-// hides "NGUYEN VAN A". Marks are phrases, one a line.
+// a block, matched without regard to case, diacritics or how the words are
+// spaced: "Nguyễn Văn A" also hides "NGUYEN VAN A", "Nguyễn  Văn\u00a0A" across
+// a line break and the same name typed in decomposed Unicode (NFD). Marks are
+// phrases, one a line.
 func Redact(text string, marks []string) string {
 	var ms [][]rune
 	for _, m := range marks {
@@ -699,23 +701,42 @@ func Redact(text string, marks []string) string {
 	// Longest first, so a mark inside a longer one leaves no tail.
 	slices.SortFunc(ms, func(a, b []rune) int { return len(b) - len(a) })
 	src := []rune(text)
-	folded := make([]rune, len(src))
+	// The text folded as the marks are, each folded rune pointing at the
+	// text's rune it comes from: a run of spaces is one space, a combining
+	// mark folds away (it goes with its letter).
+	folded := make([]rune, 0, len(src))
+	at := make([]int, 0, len(src))
 	for i, r := range src {
-		// Fold rune by rune, so that positions match the text's.
-		f := []rune(search.Fold(string(r)))
-		if len(f) == 1 {
-			folded[i] = f[0]
-		} else {
-			folded[i] = unicode.ToLower(r)
+		if unicode.IsSpace(r) {
+			if n := len(folded); n > 0 && folded[n-1] == ' ' {
+				continue
+			}
+			folded, at = append(folded, ' '), append(at, i)
+			continue
 		}
+		f := []rune(search.Fold(string(r)))
+		switch len(f) {
+		case 0: // a combining mark
+			continue
+		case 1:
+			folded = append(folded, f[0])
+		default:
+			folded = append(folded, unicode.ToLower(r))
+		}
+		at = append(at, i)
 	}
 	hide := make([]bool, len(src))
 	for _, m := range ms {
-		for i := 0; i+len(m) <= len(folded); i++ {
-			if slices.Equal(folded[i:i+len(m)], m) {
-				for j := i; j < i+len(m); j++ {
-					hide[j] = true
-				}
+		for k := 0; k+len(m) <= len(folded); k++ {
+			if !slices.Equal(folded[k:k+len(m)], m) {
+				continue
+			}
+			end := at[k+len(m)-1]
+			for end+1 < len(src) && unicode.Is(unicode.Mn, src[end+1]) { // the last letter's marks
+				end++
+			}
+			for j := at[k]; j <= end; j++ {
+				hide[j] = true
 			}
 		}
 	}
