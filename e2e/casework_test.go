@@ -12,7 +12,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"net/url"
 	"os"
 	"os/exec"
@@ -80,45 +79,17 @@ type caseApp struct {
 
 func startCaseApp(t *testing.T, logs io.Writer, dsn string) *caseApp {
 	t.Helper()
-	dir := t.TempDir()
 	keyFile := filepath.Join(t.TempDir(), "vault.key") // the keys live outside the data directory
 	if err := os.WriteFile(keyFile, []byte(vault.KeyLine(1)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if dsn == "" {
-		dsn = "sqlite:" + filepath.Join(dir, "e2e.db")
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg := &config.Config{Addr: "127.0.0.1:0", DB: dsn, DataDir: dir, LogFormat: "text", Require2FA: true, VaultKey: keyFile}
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)))
-	if err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	if _, err := demo.Load(ctx, a.Units); err != nil {
-		t.Fatal(err)
-	}
-	if err := demo.LoadAccounts(ctx, a.Auth); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- a.Serve(ctx) }()
-	var once sync.Once
-	c := &caseApp{App: a, dataDir: dir}
-	c.stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-			a.Close()
-		})
-	}
-	t.Cleanup(c.stop)
-	return c
+	a, stop := startAppWith(t, logs, func(cfg *config.Config) {
+		cfg.VaultKey = keyFile
+		if dsn != "" {
+			cfg.DB = dsn
+		}
+	})
+	return &caseApp{App: a, dataDir: a.Config.DataDir, stop: stop}
 }
 
 // casePostgres is a fresh database on DANCHU_TEST_POSTGRES for one journey,

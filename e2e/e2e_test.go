@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,13 +30,16 @@ func startSite(t *testing.T) string {
 }
 
 // startApp runs the real server with demo data, its log written to logs.
-func startApp(t *testing.T, logs io.Writer) (*app.App, context.CancelFunc) {
+func startApp(t *testing.T, logs io.Writer) (*app.App, func()) {
 	t.Helper()
 	return startAppWith(t, logs, func(*config.Config) {})
 }
 
-// startAppWith is startApp with the configuration changed by set first.
-func startAppWith(t *testing.T, logs io.Writer, set func(*config.Config)) (*app.App, context.CancelFunc) {
+// startAppWith is startApp with the configuration changed by set first. It
+// returns the server and stop, which ends Serve, waits for it and closes the
+// app (once; the test's cleanup calls it too): after stop nothing the server
+// wrote is still buffered.
+func startAppWith(t *testing.T, logs io.Writer, set func(*config.Config)) (*app.App, func()) {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -43,6 +47,7 @@ func startAppWith(t *testing.T, logs io.Writer, set func(*config.Config)) (*app.
 	set(cfg)
 	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
 	if _, err := demo.Load(ctx, a.Units); err != nil {
@@ -56,12 +61,18 @@ func startAppWith(t *testing.T, logs io.Writer, set func(*config.Config)) (*app.
 	}
 	done := make(chan error, 1)
 	go func() { done <- a.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		a.Close()
-	})
-	return a, cancel
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve: %v", err)
+			}
+			a.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return a, stop
 }
 
 // browser starts headless Chromium with a phone-sized window, for 90 s.

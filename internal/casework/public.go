@@ -123,24 +123,9 @@ type publicPage struct {
 	Data   string
 }
 
-// territory reads the path's unit at level (404 for any other).
-func (h *handlers) territory(w http.ResponseWriter, r *http.Request, level org.Level) (org.Unit, *org.Tree, bool) {
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, nil, false
-	}
-	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || u.Type.Level() != level || !u.Current() {
-		h.web.NotFound(w, r)
-		return org.Unit{}, nil, false
-	}
-	return u, t, true
-}
-
 func (h *handlers) publicList(level org.Level) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		u, t, ok := h.territory(w, r, level)
+		u, t, ok := org.PathTerritory(h.web, h.units, w, r, level)
 		if !ok {
 			return
 		}

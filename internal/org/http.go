@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -300,4 +301,22 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 		}
 		h.web.Render(w, r, h.unit, u.Name, p)
 	}
+}
+
+// PathTerritory is the province or commune in force whose code is the path's
+// {code}, at one of levels (any territory when none is given): the public
+// pages addressed by /tinh/{code}/… and /xa/{code}/…. For any other code it
+// answers not found itself and returns false.
+func PathTerritory(s *web.Server, svc *Service, w http.ResponseWriter, r *http.Request, levels ...Level) (Unit, *Tree, bool) {
+	t, err := svc.Tree(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return Unit{}, nil, false
+	}
+	u, ok := t.ByCode(r.PathValue("code"))
+	if !ok || !u.Territory() || (len(levels) > 0 && !slices.Contains(levels, u.Type.Level())) {
+		s.NotFound(w, r)
+		return Unit{}, nil, false
+	}
+	return u, t, true
 }

@@ -18,17 +18,8 @@ const PublicSize = 50
 
 // territory reads the path's unit at level (404 for any other).
 func (h *Handlers) territory(w http.ResponseWriter, r *http.Request, level org.Level) (org.Unit, bool) {
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.Error(w, r, err)
-		return org.Unit{}, false
-	}
-	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || u.Type.Level() != level || !u.Current() {
-		h.web.NotFound(w, r)
-		return org.Unit{}, false
-	}
-	return u, true
+	u, _, ok := org.PathTerritory(h.web, h.units, w, r, level)
+	return u, ok
 }
 
 type publicListPage struct {
