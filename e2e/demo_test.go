@@ -37,7 +37,7 @@ func startDemo(t *testing.T) (*app.App, demo.Seeded) {
 	}
 	a.SetVault(keys)
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,6 +26,7 @@ import (
 	"danchu/internal/feedback"
 	"danchu/internal/opendata"
 	"danchu/internal/plans"
+	"danchu/internal/reception"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 
@@ -173,6 +174,8 @@ func TestAPIContract(t *testing.T) {
 			base + province + "/feedback-hotspots", base + commune + "/datasets", base + province + "/datasets",
 			base + commune + "/plans", base + province + "/plans",
 			base + commune + "/case-results", base + province + "/case-results",
+			base + commune + "/reception-sessions", base + province + "/reception-sessions",
+			base + commune + "/reception-stats", base + province + "/reception-stats?nam=2026",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -237,6 +240,8 @@ func TestAPIContract(t *testing.T) {
 			{base + village + "/plans", "not_found", "", 404},
 			{base + "99999/plans", "not_found", "", 404},
 			{base + village + "/case-results", "not_found", "", 404},
+			{base + village + "/reception-stats", "not_found", "", 404},
+			{base + province + "/reception-stats?nam=1999", "invalid", "nam", 400},
 			{base + province + "/case-results?cursor=abc", "invalid", "cursor", 400},
 			{base + province + "/plans?cursor=abc", "invalid", "cursor", 400},
 		} {
@@ -329,6 +334,8 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + "46/plans", "PlanRow", web.Columns[plans.PlanRow]()},
 			{base + demo.CommuneCode + "/plans", "PlanRow", web.Columns[plans.PlanRow]()},
 			{base + "46/case-results", "CaseResultRow", web.Columns[casework.PublicationRow]()},
+			{base + demo.CommuneCode + "/reception-sessions", "ReceptionSessionRow", web.Columns[reception.SessionRow]()},
+			{base + "46/reception-stats", "ReceptionStatRow", web.Columns[reception.StatRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -407,8 +414,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

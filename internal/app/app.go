@@ -32,6 +32,7 @@ import (
 	"danchu/internal/opendata"
 	"danchu/internal/org"
 	"danchu/internal/plans"
+	"danchu/internal/reception"
 	"danchu/internal/steering"
 	"danchu/internal/vault"
 	"danchu/internal/web"
@@ -55,6 +56,7 @@ type App struct {
 	Plans    *plans.Service
 	Steer    *steering.Service
 	Cases    *casework.Service
+	Receive  *reception.Service
 	// PlanImporter reads a plan, pasted or its file (planimport.Parse,
 	// FileText), and PlanWriter lays a plan out as DOCX and PDF (the document
 	// writers); a test may set its own before Handler.
@@ -138,6 +140,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 // SetVault gives casework and the outbox the vault's keys.
 func (a *App) SetVault(k *vault.Keyring) {
 	a.Cases.SetVault(k)
+	a.Receive.SetVault(k)
 	a.Outbox.SetSealer(k)
 }
 
@@ -184,6 +187,9 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Cases.Redactor, a.Cases.Record = redactor{}, a.Audit
 	// A feedback item that is really a complaint or a denunciation becomes a case.
 	a.Cases.Feedback, a.Feedback.ConvertURL = caseFeedback{a.Feedback}, convertURL
+	// Citizen reception: an answer that takes a petition up opens its case in casework or feedback.
+	a.Receive = reception.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox)
+	a.Receive.Record, a.Receive.Intake = a.Audit, receptionIntake{cases: a.Cases, feedback: a.Feedback, units: a.Units}
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -219,6 +225,7 @@ func (a *App) jobs() []Job {
 		{Name: "session change log pruning", Every: auth.PruneSessionEvery, Run: a.Auth.PruneSessionChanges},
 		{Name: "close consultations", Every: CloseEvery, Run: func(ctx context.Context) error { _, err := a.Consult.CloseDue(ctx); return err }},
 		{Name: "plan reminders", Every: RemindPlansEvery, Run: func(ctx context.Context) error { _, _, err := a.Plans.Remind(ctx); return err }},
+		{Name: "reception reminders", Every: RemindPlansEvery, Run: func(ctx context.Context) error { _, err := a.Receive.Remind(ctx); return err }},
 		{Name: "feedback sweep", Every: SweepEvery, Run: func(ctx context.Context) error { _, _, err := a.Feedback.Sweep(ctx); return err }},
 		// Uploads whose transaction failed or was killed, after --orphan-grace (orphans.go).
 		{Name: "orphan files", Every: OrphanEvery(a.Config.Orphans()), Run: func(ctx context.Context) error { _, err := a.CollectOrphans(ctx); return err }},
@@ -265,7 +272,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {
@@ -301,17 +308,20 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := casework.RegisterRoutes(s, ah, a.Cases, a.Units, documents{}); err != nil {
 		return nil, err
 	}
+	if err := reception.RegisterRoutes(s, ah, a.Receive, a.Units); err != nil {
+		return nil, err
+	}
 	// The citizen's page and the village head's: each room lends its lists.
 	if err := home.RegisterRoutes(s, ah, a.Units, []home.Citizen{a.Consult, a.Feedback, a.Decide},
 		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {
 		return nil, err
 	}
 	// The open data page and catalogue: each room lends its datasets.
-	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases}); err != nil {
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive}); err != nil {
 		return nil, err
 	}
 	// A province's and a commune's pages link the rooms' public pages of them.
-	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases); err != nil {
+	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases, a.Receive); err != nil {
 		return nil, err
 	}
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {

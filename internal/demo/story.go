@@ -26,6 +26,7 @@ import (
 	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/plans"
+	"danchu/internal/reception"
 	"danchu/internal/steering"
 )
 
@@ -50,9 +51,10 @@ type Services struct {
 	Consult  *consultation.Service
 	Decide   *decision.Service
 	Feedback *feedback.Service
-	Steer    *steering.Service // nil: no steering committee in the demo
-	Plans    *plans.Service    // nil: no plans in the demo
-	Cases    *casework.Service // nil or without its vault: no complaints and denunciations in the demo
+	Steer    *steering.Service  // nil: no steering committee in the demo
+	Plans    *plans.Service     // nil: no plans in the demo
+	Cases    *casework.Service  // nil or without its vault: no complaints and denunciations in the demo
+	Receive  *reception.Service // nil: no citizen reception in the demo
 }
 
 // Commune is what the demo gave one commune.
@@ -130,6 +132,7 @@ func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 	st := &story{Services: s, ctx: ctx, clk: clk, out: &out, who: officials, mail: mail,
 		box: notify.NewOutbox(s.DB, mail, mail, "", slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	st.cases()
+	st.reception()
 	st.run(first, second)
 	st.steering()
 	st.plans()
