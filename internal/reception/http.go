@@ -130,7 +130,7 @@ func (h *handlers) officePage(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	if p.Office, p.HasOff, err = h.svc.Office(ctx, u.ID); err == nil {
 		if p.Leaders, err = h.svc.Leaders(ctx, a, u.ID); err == nil {
 			y, m := monthParam(r, today)
-			p.Month = fmt.Sprintf("%04d-%02d", y, m)
+			p.Month = fmt.Sprintf("%02d/%04d", m, y)
 			if p.Months, err = h.svc.Months(ctx, u.ID, y, m); err == nil {
 				p.Sessions, err = h.svc.Sessions(ctx, u.ID, today.AddDays(-7), today.AddDays(92))
 			}
