@@ -308,7 +308,7 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := casework.RegisterRoutes(s, ah, a.Cases, a.Units, documents{}); err != nil {
 		return nil, err
 	}
-	if err := reception.RegisterRoutes(s, ah, a.Receive, a.Units); err != nil {
+	if err := reception.RegisterRoutes(s, ah, a.Receive, a.Units, documents{}); err != nil {
 		return nil, err
 	}
 	// The citizen's page and the village head's: each room lends its lists.

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -33,8 +34,14 @@ func (in receptionIntake) Open(ctx context.Context, a *auth.Actor, p reception.P
 	}
 	fp := db.Fingerprint(p.Kind, body, p.Name, p.Address, p.Phone)
 	if p.Kind == reception.Proposal {
-		code, err := in.feedback.Submit(ctx, nil, feedback.Submission{Kind: feedback.Petition, Category: "khac", UnitID: p.UnitID,
-			Description: body, Contact: p.Phone, IdemKey: p.Key})
+		// A feedback item holds at most feedback.MaxDescription characters: a
+		// longer entry goes in cut, pointing to the book for the rest.
+		if r := []rune(body); len(r) > feedback.MaxDescription {
+			tail := fmt.Sprintf("… (xem sổ tiếp công dân số %d/%d)", p.Number, p.Year)
+			body = string(r[:feedback.MaxDescription-len([]rune(tail))]) + tail
+		}
+		code, err := in.feedback.Submit(ctx, a, feedback.Submission{Kind: feedback.Petition, Category: "khac", UnitID: p.UnitID,
+			Description: body, Contact: p.Phone, IdemKey: p.Key, Desk: true})
 		if err != nil {
 			return reception.Opened{}, err
 		}
@@ -46,7 +53,7 @@ func (in receptionIntake) Open(ctx context.Context, a *auth.Actor, p reception.P
 	}
 	c, err := in.cases.Enter(ctx, a, casework.Draft{Kind: kind, UnitID: p.UnitID, Channel: casework.ByDesk, Source: "Tiếp công dân",
 		Subject: subject(p.Content), Body: body, People: p.People, Received: p.Received, KnownOn: p.KnownOn,
-		Identity: casework.Identity{Name: p.Name, Address: p.Address, Phone: p.Phone}}, nil, db.Idem{Key: p.Key, Fingerprint: fp})
+		Identity: casework.Identity{Name: p.Name, Address: p.Address, Phone: p.Phone}, Origin: p.Key}, nil, db.Idem{Key: p.Key, Fingerprint: fp})
 	if err != nil {
 		return reception.Opened{}, err
 	}

@@ -224,3 +224,66 @@ func TestReceptionPages(t *testing.T) {
 		}
 	})
 }
+
+// TestReceptionMeetingsPages: the commune plans a village's conference (told
+// too late: refused with the day it had to be told), records it held with a
+// commitment, and downloads its minutes as Word and PDF; another commune's
+// official finds neither the meeting nor its minutes.
+func TestReceptionMeetingsPages(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		logs := &logBuffer{}
+		a, srv := caseSite(t, d, logs, true)
+		ctx := context.Background()
+		xa := signIn(t, srv, "xa@danchu.demo", demo.Password)
+		base := "/quan-tri/don-vi/" + demo.CommuneCode + "/tiep-cong-dan/doi-thoai"
+		village, err := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := legal.Today(time.Now())
+		plan := url.Values{"kind": {"conference"}, "village": {strconv.FormatInt(village.ID, 10)}, "day": {today.String()}, "starts": {"19:30"},
+			"place": {"Nhà văn hóa thôn"}, "chair": {"Trưởng thôn"}, "topics": {"Tổng kết năm"}, "noticed_on": {today.AddDays(-2).String()},
+			"channels": {"loa của thôn"}, "plan_sent": {"commune", "front"}, "key": {"meeting-k1"}}
+		code, body, _ := xa.Post(base, base, plan)
+		if code != http.StatusBadRequest || !strings.Contains(body, today.AddDays(-5).VN()) || !strings.Contains(body, `value="Nhà văn hóa thôn"`) {
+			t.Fatalf("late notice: %d %.1500s", code, mainOf(body))
+		}
+		plan.Set("noticed_on", today.AddDays(-6).String())
+		plan.Set("key", "meeting-k2")
+		code, body, hd := xa.Post(base, base, plan)
+		if code != http.StatusSeeOther {
+			t.Fatalf("plan: %d %.1500s", code, mainOf(body))
+		}
+		page := hd.Get("Location")
+		if i := strings.IndexByte(page, '?'); i >= 0 {
+			page = page[:i]
+		}
+		if code, body, _ := xa.Post(page, page, url.Values{"convened": {"97"}, "attended": {"80"}, "head_report": {"Trưởng thôn báo cáo."},
+			"result": {"Hội nghị thống nhất kế hoạch năm sau."}, "version": {"1"}}); code != http.StatusSeeOther {
+			t.Fatalf("held: %d %.1500s", code, mainOf(body))
+		}
+		if code, body, _ := xa.Post(page, page+"/viec", url.Values{"item_kind": {"commitment"}, "text": {"Lắp đèn đường"}, "owner": {"Trưởng thôn"},
+			"due": {today.AddDays(30).String()}, "key": {"item-k1"}}); code != http.StatusSeeOther {
+			t.Fatalf("item: %d %.1500s", code, mainOf(body))
+		}
+		_, docx, _ := xa.Get(page + "/bien-ban.docx")
+		if text := docxText(t, []byte(docx)); !strings.Contains(text, "BIÊN BẢN") || !strings.Contains(text, "Có mặt 80/97") || !strings.Contains(text, "Lắp đèn đường") {
+			t.Errorf("minutes (Word): %.800s", text)
+		}
+		if _, pdf, hd := xa.Get(page + "/bien-ban.pdf"); !strings.HasPrefix(pdf, "%PDF-") || hd.Get("Content-Type") != "application/pdf" {
+			t.Errorf("minutes (PDF): %s %.20q", hd.Get("Content-Type"), pdf)
+		}
+		qd := signIn(t, srv, "quangdien@danchu.demo", demo.Password)
+		id := page[strings.LastIndexByte(page, '/')+1:]
+		for _, p := range []string{page, page + "/bien-ban.docx", "/quan-tri/don-vi/" + demo.SecondCode + "/tiep-cong-dan/doi-thoai/" + id,
+			"/quan-tri/don-vi/" + demo.SecondCode + "/tiep-cong-dan/doi-thoai/" + id + "/bien-ban.pdf"} {
+			if code, body, _ := qd.Get(p); code != http.StatusNotFound || strings.Contains(body, "Trưởng thôn báo cáo") {
+				t.Errorf("%s for another commune: %d", p, code)
+			}
+		}
+		// The public schedule lists this year's conference.
+		if _, body, _ := webtest.New(t, srv.URL).Get("/xa/" + demo.CommuneCode + "/tiep-cong-dan"); !strings.Contains(body, "Hội nghị định kỳ của thôn") {
+			t.Errorf("the public page lacks the conference: %.1500s", mainOf(body))
+		}
+	})
+}

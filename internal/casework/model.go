@@ -292,6 +292,10 @@ type Draft struct {
 	Identity       Identity
 	Anonymous      bool  // entered by an official: no verifiable sender (Art 25)
 	FeedbackID     int64 // entered from a feedback item (Service.Enter)
+	// Origin, when set, is what the case comes from in another room (a
+	// reception entry's key): the case is opened once for it, whoever
+	// enters it (Service.Enter).
+	Origin string
 }
 
 // problems collects what is wrong with a form, a message per field (the first

@@ -242,7 +242,11 @@ func (s *Service) Enter(ctx context.Context, a *auth.Actor, d Draft, ups []files
 	if !slices.Contains(Channels, d.Channel) {
 		return Case{}, apperr.New(apperr.CodeInvalid, "casework.err.channel").Mark("channel")
 	}
-	return s.create(ctx, a, d, ups, idem.In("case.enter", a.AccountID, d.UnitID), "", nil)
+	key := idem.In("case.enter", a.AccountID, d.UnitID)
+	if d.Origin != "" {
+		key = idem.In("case.origin", d.Origin)
+	}
+	return s.create(ctx, a, d, ups, key, "", nil)
 }
 
 // Convertible is the feedback item an official may convert into a case.

@@ -501,6 +501,10 @@ func TestSeedReception(t *testing.T) {
 			{"bookings ahead", "select count(*) from reception_bookings where status = 'booked'", 2},
 			{"bookings received", "select count(*) from reception_bookings where status = 'received'", 2},
 			{"on the public record", "select count(*) from public_record where kind = 'reception.moved'", 1},
+			{"a dialogue held", "select count(*) from reception_meetings where kind = 'dialogue' and status = 'held'", 1},
+			{"conferences held, told in time, plans sent", "select count(*) from reception_meetings where kind = 'conference' and status = 'held' and noticed_on <> '' and plan_sent <> ''", 2},
+			{"a conference planned ahead", "select count(*) from reception_meetings where kind = 'conference' and status = 'planned'", 1},
+			{"a question answered, a commitment open", "select count(*) from reception_meeting_items where (kind = 'question' and done_on <> '') or (kind = 'commitment' and done_on = '')", 2},
 		} {
 			var n int
 			if err := d.QueryRow(c.q).Scan(&n); err != nil || n != c.want {

@@ -278,4 +278,78 @@ func (s *story) reception() {
 		})
 		break
 	}
+	s.meetings(xa, commune.ID)
+}
+
+// meetings: the commune's dialogue with the people, held with its questions
+// and commitments (one answered, one still open); two villages' yearly
+// conferences held, their households told 8 days before and their plans
+// sent; the third village's conference planned ahead, so the commune's home
+// shows it missing until then.
+func (s *story) meetings(xa *auth.Actor, communeID int64) {
+	village := func(i int) int64 { return s.unit(Villages[i].Code).ID }
+	var dialogue reception.Meeting
+	plan := func(d reception.MeetingDraft) reception.Meeting {
+		if s.err != nil {
+			return reception.Meeting{}
+		}
+		m, err := s.Receive.PlanMeeting(s.ctx, xa, communeID, d)
+		s.fail("reception meeting plan", err)
+		return m
+	}
+	held := func(m reception.Meeting, d reception.HeldDraft) reception.Meeting {
+		if s.err != nil || m.ID == 0 {
+			return m
+		}
+		d.Version = m.Version
+		got, err := s.Receive.Held(s.ctx, xa, communeID, m.ID, d)
+		s.fail("reception meeting held", err)
+		return got
+	}
+	item := func(m reception.Meeting, d reception.ItemDraft) reception.Item {
+		if s.err != nil || m.ID == 0 {
+			return reception.Item{}
+		}
+		it, err := s.Receive.AddItem(s.ctx, xa, communeID, m.ID, d)
+		s.fail("reception meeting item", err)
+		return it
+	}
+	s.later(-34, 9, 0, func() {
+		dialogue = plan(reception.MeetingDraft{Kind: reception.Dialogue, Day: s.day(-26), Starts: "08:00", Place: "Hội trường UBND xã Đan Điền",
+			Topics: "UBND xã phối hợp Ủy ban MTTQ Việt Nam xã đối thoại với Nhân dân về:\n- Giải phóng mặt bằng đường liên thôn\n- Thu, chi các khoản đóng góp tự nguyện",
+			Chair:  "Hoàng Văn Chủ (mẫu), Chủ tịch UBND xã", NoticedOn: s.day(-34), Channels: "loa truyền thanh xã, bảng tin các thôn, trang của xã"})
+	})
+	s.later(-26, 11, 30, func() {
+		dialogue = held(dialogue, reception.HeldDraft{Convened: 150, Attended: 132,
+			Result: "Nhân dân thống nhất phương án giải phóng mặt bằng; UBND xã công khai số tiền đóng góp đã thu, đã chi tại nhà văn hóa các thôn."})
+		q := item(dialogue, reception.ItemDraft{Kind: reception.Question, Text: "Bao giờ chi trả tiền bồi thường cây trồng cho các hộ thôn Thuận Hòa?",
+			Owner: "Chủ tịch UBND xã", Due: s.day(-12)})
+		item(dialogue, reception.ItemDraft{Kind: reception.Commitment, Text: "Lắp đèn chiếu sáng đoạn đường từ chợ về trường tiểu học",
+			Owner: "UBND xã, trưởng thôn Đông Phước", Due: s.day(20)})
+		s.later(-14, 15, 0, func() {
+			if s.err == nil && q.ID != 0 {
+				s.fail("reception item done", s.Receive.DoneItem(s.ctx, xa, communeID, dialogue.ID, q.ID,
+					"Đã chi trả cho 12 hộ ngày "+s.day(-14).VN()+"; công khai danh sách tại nhà văn hóa thôn."))
+			}
+		})
+	})
+	for i, d := range []int{-18, -16} {
+		var m reception.Meeting
+		s.later(d-8, 19, 0, func() {
+			m = plan(reception.MeetingDraft{Kind: reception.Conference, UnitID: village(i), Day: s.day(d), Starts: "19:30",
+				Place: "Nhà văn hóa " + Villages[i].Name, Topics: "Hội nghị định kỳ cuối năm: đánh giá việc thực hiện dân chủ ở cơ sở, bàn kế hoạch năm sau.",
+				Chair: "Trưởng " + Villages[i].Name, NoticedOn: s.day(d - 8), Channels: "loa của thôn, nhóm Zalo thôn", PlanSent: reception.PlanRecipients})
+		})
+		s.later(d, 21, 30, func() {
+			m = held(m, reception.HeldDraft{Convened: Villages[i].Households, Attended: Villages[i].Households * 4 / 5,
+				HeadReport:  "Trưởng thôn báo cáo kết quả thực hiện dân chủ ở cơ sở, thu chi quỹ thôn năm nay.",
+				FrontReport: "Ban công tác Mặt trận báo cáo việc vận động Nhân dân tham gia xây dựng nông thôn mới.",
+				BoardReport: "Thành viên Ban Thanh tra nhân dân báo cáo kết quả giám sát việc làm đường bê tông.",
+				Result:      "Hội nghị thống nhất kế hoạch năm sau; bầu bổ sung thành viên Ban công tác Mặt trận.", ResultSent: s.day(d)})
+		})
+	}
+	s.later(-1, 17, 0, func() {
+		plan(reception.MeetingDraft{Kind: reception.Conference, UnitID: village(2), Day: s.day(10), Starts: "19:30", Place: "Nhà văn hóa " + Villages[2].Name,
+			Topics: "Hội nghị định kỳ cuối năm.", Chair: "Trưởng " + Villages[2].Name})
+	})
 }

@@ -9,6 +9,7 @@ package document
 
 import (
 	"io"
+	"strings"
 
 	"danchu/internal/legal"
 )
@@ -97,4 +98,24 @@ type Signature struct {
 type Writer interface {
 	DOCX(w io.Writer, d Doc) error
 	PDF(w io.Writer, d Doc) error
+}
+
+// Paragraphs splits a text typed in a form into blocks: a paragraph per
+// non-empty line; a line that starts with "- " or "+ " is a list item (of
+// the first or second level).
+func Paragraphs(s string) []Block {
+	var out []Block
+	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "":
+		case strings.HasPrefix(line, "- "):
+			out = append(out, Block{Kind: Item, Level: 1, Text: strings.TrimSpace(line[2:])})
+		case strings.HasPrefix(line, "+ "):
+			out = append(out, Block{Kind: Item, Level: 2, Text: strings.TrimSpace(line[2:])})
+		default:
+			out = append(out, Block{Kind: Paragraph, Text: line})
+		}
+	}
+	return out
 }

@@ -77,6 +77,10 @@ type Submission struct {
 	IdemKey        string   // the form's key: a resubmitted form is stored once
 	Photos         []Upload // up to MaxPhotos images
 	ViaKey         int64    // the Open311 key of the app that sent it (its contact is kept though it has no account)
+	// Desk marks an item an official enters for a citizen received at the
+	// reception desk (reception, wired by app): the citizen's contact is
+	// kept, and its key lives apart from the public form's.
+	Desk bool
 	// Once is the Open311 request's idempotency (with ViaKey only): its
 	// client's key, or its content within Open311Repeat; scoped here to the
 	// API key, so that one app's key never reaches another's request.
@@ -177,6 +181,10 @@ func (s *Service) Submit(ctx context.Context, a *auth.Actor, sub Submission) (st
 	switch {
 	case a != nil && a.Kind == auth.Citizen:
 		it.AuthorID, it.Contact = a.AccountID, strings.TrimSpace(sub.Contact)
+	case sub.Desk && a != nil && a.Kind == auth.Official:
+		// The desk's key is the caller's own (unguessable, one per entry): any
+		// official's retry finds the item it opened.
+		it.Contact, it.IdemKey = strings.TrimSpace(sub.Contact), "desk:"+key
 	case sub.ViaKey != 0:
 		it.ViaKey, it.Contact, it.IdemKey = sub.ViaKey, strings.TrimSpace(sub.Contact), fmt.Sprintf("app%d:%s", sub.ViaKey, key)
 		if sub.Once.Key != "" {

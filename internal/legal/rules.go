@@ -143,6 +143,7 @@ var catalogue = []Rule{
 	rule("decision.recognize", "Công nhận (hoặc trả lời không công nhận) nội dung Nhân dân quyết định", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 21(2)", WorkingDays, Forward, 5, nil, ""),
 	rule("supervision.answer", "UBND xã trả lời kiến nghị của Ban TTND, Ban GSĐTCĐ", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 39, 45", CalendarDays, Forward, 15, nil, ""),
 	rule("staff-conference.by", "Hội nghị cán bộ, công chức, viên chức thường niên (chậm nhất kể từ khi kết thúc năm công tác)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 51", Months, Forward, 3, nil, ""),
+	rule("conference.notice", "Thông báo hội nghị định kỳ của cộng đồng dân cư đến hộ gia đình (chậm nhất trước ngày họp)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 33; Nghị định 59/2023 Điều 10", CalendarDays, Backward, 5, nil, ""),
 	rule("meeting.notice", "Thông báo họp cộng đồng dân cư (chậm nhất trước ngày họp)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 18; Nghị định 59/2023 Điều 3", CalendarDays, Backward, 2, nil, ""),
 	rule("enterprise-dialogue.exchange", "Gửi nội dung đối thoại định kỳ tại nơi làm việc (chậm nhất trước ngày đối thoại)", "Nghị định 145/2020 Điều 39", WorkingDays, Backward, 5, nil, ""),
 	rule("bgsdt.notice", "Thông báo kế hoạch, thành phần Ban GSĐTCĐ cho chủ đầu tư (chậm nhất trước khi giám sát)", "Nghị định 59/2023 Điều 16", CalendarDays, Backward, 45, nil, ""),

@@ -28,6 +28,7 @@ func TestRules(t *testing.T) {
 		{"Months", "staff-conference.by", "2025-12-31", Options{}, "2026-03-31", "3 tháng"},
 		{"ElectionPlanBeforeVote", "village-head.plan", "2026-12-20", Options{}, "2026-11-30", "ít nhất 20 ngày"},
 		{"BackwardCalendarDays", "meeting.notice", "2026-03-15", Options{}, "2026-03-13", "Chậm nhất: Thứ Sáu 13/03/2026"},
+		{"ConferenceNotice", "conference.notice", "2026-12-20", Options{}, "2026-12-15", "Chậm nhất: Thứ Ba 15/12/2026"},
 		{"BackwardWorkingDaysAcrossTet", "enterprise-dialogue.exchange", "2026-02-25", Options{}, "2026-02-11", "Bỏ qua ngày nghỉ"},
 		{"BackwardOnAHoliday", "bgsdt.notice", "2026-06-15", Options{}, "2026-05-01", "Lưu ý: 01/05/2026 là ngày nghỉ"},
 		{"WindowEndsInTet", "consultation.window", "2026-02-02", Options{}, "2026-02-23", "Sớm nhất được kết thúc"},
@@ -78,7 +79,7 @@ func TestRules(t *testing.T) {
 	if r, _ := cat.Rule("complaint.accept"); r.Unit != CalendarDays || r.Base != 10 {
 		t.Error("overriding one catalogue changed the default")
 	}
-	if len(cat.Rules()) != 39 {
+	if len(cat.Rules()) != 40 {
 		t.Errorf("%d rules in the catalogue", len(cat.Rules()))
 	}
 }

@@ -24,20 +24,24 @@ type handlers struct {
 	web   *web.Server
 	units *org.Service
 	pages map[string]*web.Page
+	// writer lays out the minutes of dialogues and conferences (nil: 404).
+	writer Writer
 }
 
 // RegisterRoutes adds the officials' pages of citizen reception, the public
-// schedules with their calendars, booking, and the citizen's look-up.
-func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service) error {
+// schedules with their calendars, booking, and the citizen's look-up; w lays
+// out the minutes of dialogues and conferences as Word and PDF.
+func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.Service, w Writer) error {
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("reception catalog: %w", err)
 	}
-	pages, err := s.Pages(files, []string{"office", "leader", "session", "book", "enter", "visit", "public", "booking", "track", "stats"},
+	pages, err := s.Pages(files, []string{"office", "leader", "session", "book", "enter", "visit", "public", "booking", "track", "stats", "meetings", "meeting"},
 		"templates/parts.tmpl")
 	if err != nil {
 		return err
 	}
-	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages}
+	h := &handlers{ah: ah, svc: svc, web: s, units: units, pages: pages, writer: w}
+	h.meetingRoutes(s, ah)
 	const base = "/quan-tri/don-vi/{unit}/" + Page
 	s.HandleFunc("GET "+base, ah.Official(h.office))
 	s.HandleFunc("POST "+base+"/noi-tiep", ah.Official(h.saveOffice))
@@ -341,7 +345,14 @@ func (h *handlers) closeSession(w http.ResponseWriter, r *http.Request, a *auth.
 	}
 	if err == nil {
 		if _, err = h.svc.Close(r.Context(), a, u.ID, id, version, to, r.PostFormValue("notice"), next); err == nil {
-			h.web.Done(w, r, u.OfficeURL(Page, "buoi", id), "reception.done.session_"+to)
+			switch to {
+			case Held:
+				h.web.Done(w, r, u.OfficeURL(Page, "buoi", id), "reception.done.session_held")
+			case Moved:
+				h.web.Done(w, r, u.OfficeURL(Page, "buoi", id), "reception.done.session_moved")
+			default:
+				h.web.Done(w, r, u.OfficeURL(Page, "buoi", id), "reception.done.session_missed")
+			}
 			return
 		}
 	}
@@ -425,10 +436,15 @@ func (h *handlers) enter(w http.ResponseWriter, r *http.Request, a *auth.Actor) 
 	v := r.PostFormValue
 	d := VisitDraft{BookingCode: v("booking"), Name: v("name"), Address: v("address"), Phone: v("phone"), Kind: v("kind"),
 		Content: v("content"), Content2: v("content2"), Earlier: v("earlier"), Request: v("request"), Done: v("done"), IdemKey: v("key")}
-	d.SessionID, _ = web.ParseID(v("session"))
 	n := web.FormNumbers(r)
 	d.People = n.Int("people", apperr.M("reception.field.people"))
 	err := n.Err()
+	if s := strings.TrimSpace(v("session")); s != "" && err == nil {
+		var ok bool
+		if d.SessionID, ok = web.ParseID(s); !ok {
+			err = apperr.New(apperr.CodeInvalid, "reception.err.visit_invalid").WithFields(map[string]apperr.Msg{"session": apperr.M("reception.err.f.session")})
+		}
+	}
 	if err == nil {
 		if d.Day, err = legal.ParseDate(strings.TrimSpace(v("day"))); err != nil {
 			err = apperr.New(apperr.CodeInvalid, "reception.err.visit_invalid").WithFields(map[string]apperr.Msg{"day": apperr.M("reception.err.f.date")})
@@ -517,6 +533,7 @@ type publicPage struct {
 	Now      time.Time
 	ICS      string
 	Stats    string
+	Meetings []Meeting // a commune's dialogues and its villages' conferences this year
 }
 
 // PublicDays is how far back and ahead the public schedule reaches.
@@ -540,6 +557,9 @@ func (h *handlers) public(level org.Level) http.HandlerFunc {
 			if p.Months, err = h.svc.Months(ctx, u.ID, today.Year, today.Month); err == nil {
 				p.Sessions, err = h.svc.Sessions(ctx, u.ID, today.AddDays(-PublicBack), today.AddDays(PublicAhead))
 			}
+		}
+		if err == nil {
+			p.Meetings, _, err = h.svc.meetingsOf(ctx, u, today.Year)
 		}
 		if err != nil {
 			h.web.Error(w, r, err)
@@ -638,6 +658,14 @@ type trackPage struct {
 
 func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
 	typed := strings.TrimSpace(r.URL.Query().Get("ma"))
+	// A look-up tells whether a code exists: it is counted like a form post,
+	// so that codes cannot be tried by the thousand.
+	if typed != "" {
+		if ok, wait := h.ah.WriteLimit.Allow("ip:" + web.ClientIP(r.Context())); !ok {
+			h.web.Error(w, r, apperr.New(apperr.CodeTooMany, "reception.err.track_rate", web.RetrySeconds(wait)).After(wait))
+			return
+		}
+	}
 	p := trackPage{Typed: typed, New: r.URL.Query().Get("moi") == "1", Now: h.svc.Now()}
 	p.form.failed(nil, "")
 	title := h.web.T(r, "reception.track.title")

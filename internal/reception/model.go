@@ -62,6 +62,10 @@ const (
 	Transferred = "transferred" // chuyển đến cơ quan có thẩm quyền, named
 )
 
+// Opening marks an entry whose answer is opening its case (the claim that
+// lets one answer open it).
+const Opening = "opening"
+
 // Outcomes lists them.
 var Outcomes = []string{Accepted, Verify, Refused, Transferred}
 
@@ -207,7 +211,7 @@ type Visit struct {
 }
 
 // Answered reports whether the citizen was told the outcome.
-func (v Visit) Answered() bool { return v.Outcome != "" }
+func (v Visit) Answered() bool { return v.Outcome != "" && v.Outcome != Opening }
 
 // Late reports whether the answer is (or was) past its last day.
 func (v Visit) Late(today legal.Date) bool {
@@ -410,6 +414,8 @@ func (d VisitDraft) Check(today legal.Date, normPhone func(string) (string, erro
 
 // Answer is the answer to a visit (Art 28).
 type Answer struct {
+	// Version is the entry's as the form read it: an answer to an entry
+	// changed since is refused.
 	Outcome, Note, TransferredTo string
 	// KnownOn is, for a complaint the answer opens, the day the complainant
 	// received or knew of the decision or act (Luật Khiếu nại Art 9).

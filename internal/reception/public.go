@@ -249,23 +249,23 @@ func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]St
 		r.Mass += c.Mass
 		switch c.Kind {
 		case Complaint:
-			r.Complaints += c.Visits
+			r.Complaints += c.Entries
 		case Denunciation:
-			r.Denunciations += c.Visits
+			r.Denunciations += c.Entries
 		case Proposal:
-			r.Proposals += c.Visits
+			r.Proposals += c.Entries
 		}
 		switch c.Outcome {
 		case Accepted:
-			r.Accepted += c.Visits
+			r.Accepted += c.Entries
 		case Verify:
-			r.Verify += c.Visits
+			r.Verify += c.Entries
 		case Refused:
-			r.Refused += c.Visits
+			r.Refused += c.Entries
 		case Transferred:
-			r.Transferred += c.Visits
+			r.Transferred += c.Entries
 		default:
-			r.Unanswered += c.Visits
+			r.Unanswered += c.Entries
 		}
 		r.OnTime += c.Answered - c.AnsweredLate
 		r.Late += c.AnsweredLate + c.OpenLate
@@ -486,6 +486,85 @@ func (s *Service) Due(ctx context.Context, units []org.Unit) ([]office.Item, err
 			out = append(out, office.Item{Kind: "reception.work.open", UnitID: u.ID, Action: auth.ReceiveCitizens, Page: Page + "/so",
 				Count: c.n, Overdue: c.late, Earliest: day(c.earliest)})
 		}
+		more, err := s.meetingWork(ctx, u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	return out, nil
+}
+
+// meetingWork is what a commune or a province lacks of the year's dialogues
+// and conferences (LDC Arts 32–33: by the year's end), and the questions and
+// commitments still open in its area.
+func (s *Service) meetingWork(ctx context.Context, u org.Unit) ([]office.Item, error) {
+	level := u.Type.Level()
+	if level != org.CommuneLevel && level != org.ProvinceLevel {
+		return nil, nil
+	}
+	today := s.today()
+	yearEnd := legal.DateOf(today.Year, time.December, 31)
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := meetingsIn(ctx, s.db, u.Path, today.Year)
+	if err != nil {
+		return nil, err
+	}
+	dialogue, conference := map[int64]bool{}, map[int64]bool{}
+	for _, m := range ms {
+		if m.Status != Held {
+			continue
+		}
+		if m.Kind == Dialogue {
+			dialogue[m.UnitID] = true
+		} else {
+			conference[m.UnitID] = true
+		}
+	}
+	communes := []org.Unit{u}
+	if level == org.ProvinceLevel {
+		communes = communes[:0]
+		for _, c := range t.Descendants(u.ID) {
+			if c.Current() && c.Type.Level() == org.CommuneLevel {
+				communes = append(communes, c)
+			}
+		}
+	}
+	noDialogue, noConference := 0, 0
+	for _, c := range communes {
+		if !dialogue[c.ID] {
+			noDialogue++
+		}
+		for _, v := range villagesOf(t, c) {
+			if !conference[v.ID] {
+				noConference++
+			}
+		}
+	}
+	var out []office.Item
+	page := Page + "/doi-thoai"
+	if noDialogue > 0 {
+		out = append(out, office.Item{Kind: "reception.work.dialogue", UnitID: u.ID, Action: auth.ReceiveCitizens, Page: page, Count: noDialogue, Earliest: yearEnd})
+	}
+	if noConference > 0 {
+		out = append(out, office.Item{Kind: "reception.work.conference", UnitID: u.ID, Action: auth.ReceiveCitizens, Page: page, Count: noConference, Earliest: yearEnd})
+	}
+	items, err := openItems(ctx, s.db, u.Path, today.String())
+	if err != nil {
+		return nil, err
+	}
+	n, late, earliest := 0, 0, ""
+	for _, c := range items {
+		n, late = n+c.n, late+c.late
+		if earliest == "" || c.earliest < earliest {
+			earliest = c.earliest
+		}
+	}
+	if n > 0 {
+		out = append(out, office.Item{Kind: "reception.work.items", UnitID: u.ID, Action: auth.ReceiveCitizens, Page: page, Count: n, Overdue: late, Earliest: day(earliest)})
 	}
 	return out, nil
 }
@@ -493,7 +572,8 @@ func (s *Service) Due(ctx context.Context, units []org.Unit) ([]office.Item, err
 // Columns are reception's figure in the province table: of the sessions the
 // commune's leaders had to hold this quarter so far, how many were held.
 func (s *Service) Columns() []office.Column {
-	return []office.Column{{Key: "tiep-dan", Label: "reception.figures.held", Percent: true}}
+	return []office.Column{{Key: "tiep-dan", Label: "reception.figures.held", Percent: true},
+		{Key: "doi-thoai", Label: "reception.figures.dialogue"}, {Key: "hoi-nghi-thon", Label: "reception.figures.conferences", Percent: true}}
 }
 
 // Figures are, per commune, the sessions held of those required in the
@@ -534,10 +614,26 @@ func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, c
 			f.Of += legal.CheckReception(l.Minimum(), cal, m.Year, m.Month, byLeader[l.ID]).Needs
 		}
 	}
-	for id, f := range of {
-		if f.Of > 0 {
-			out[id] = []office.Figure{*f}
+	// The year's dialogue held (a count) and the villages' conferences held.
+	ms, err := meetingsIn(ctx, s.db, province.Path, p.Today.Year)
+	if err != nil {
+		return nil, err
+	}
+	dialogues, conferences := map[int64]int{}, map[int64]int{}
+	for _, m := range ms {
+		if m.Status != Held {
+			continue
 		}
+		if m.Kind == Dialogue {
+			dialogues[m.UnitID]++
+		} else if v, ok := t.Unit(m.UnitID); ok {
+			conferences[v.ParentID]++
+		}
+	}
+	for _, c := range communes {
+		f := *of[c.ID]
+		villages := len(villagesOf(t, c))
+		out[c.ID] = []office.Figure{f, {N: dialogues[c.ID], Of: 1}, {N: min(conferences[c.ID], villages), Of: villages}}
 	}
 	return out, nil
 }

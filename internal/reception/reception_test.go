@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
+	"danchu/internal/office"
 	"danchu/internal/org"
 	"danchu/internal/reception"
 	"danchu/internal/vault"
@@ -27,15 +29,21 @@ type fixture struct {
 	intake                       *intake
 	now                          time.Time
 	hue, danDien, phuXuan        org.Unit
+	v1, v2, pxVillage            org.Unit
 	commune, otherCommune, other *auth.Actor
 	province                     *auth.Actor
 }
 
 // intake stands for casework and feedback (app wires the real ones; its
 // tests open real cases): it records what it was asked to open.
-type intake struct{ got []reception.Petition }
+type intake struct {
+	mu  sync.Mutex
+	got []reception.Petition
+}
 
 func (in *intake) Open(_ context.Context, _ *auth.Actor, p reception.Petition) (reception.Opened, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
 	in.got = append(in.got, p)
 	return reception.Opened{Code: "KN-TEST-0001", URL: "/quan-tri/don-vi/19885/don-thu/1"}, nil
 }
@@ -54,7 +62,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	d.Now = func() time.Time { return f.now }
 	units := org.NewService(d)
 	csv := "code,name,type,parent_code,short_name\n46,Thành phố Huế,thanh-pho,,UBND\n19885,Xã Đan Điền,xa,46,UBND\n19753,Phường Phú Xuân,phuong,46,UBND\n" +
-		"01,Thành phố Hà Nội,thanh-pho,,UBND\n"
+		"01,Thành phố Hà Nội,thanh-pho,,UBND\n19885-01,Thôn Đông Phước,thon,19885,\n19885-02,Thôn Tây Hòa,thon,19885,\n19753-01,Tổ dân phố 1,to-dan-pho,19753,\n"
 	if _, err := units.ImportUnits(ctx, strings.NewReader(csv), nil); err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +74,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 		return u
 	}
 	f.hue, f.danDien, f.phuXuan = get("46"), get("19885"), get("19753")
+	f.v1, f.v2, f.pxVillage = get("19885-01"), get("19885-02"), get("19753-01")
 	p := auth.DefaultPolicy()
 	p.Require2FA = false
 	logs := notify.LogSender{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
@@ -249,9 +258,15 @@ func TestBookingFullPastAndCancel(t *testing.T) {
 			t.Fatalf("resent = %+v, %v", again, err)
 		}
 		// Full: refused with the next session that has room.
-		bd.IdemKey = "k2-booking-key-0002"
+		bd.IdemKey, bd.Phone = "k2-booking-key-0002", "0987 000 111"
 		_, err = f.svc.Book(ctx, nil, bd)
 		want(t, err, apperr.CodeConflict, "15/12/2026")
+		// One phone books a session once: a second booking in the later session is refused.
+		if _, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: b.ID, Name: "Lê Văn Dân", Phone: "0987 000 222", Topic: "Đất", People: 1}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: b.ID, Name: "Người khác", Phone: "+84987000222", Topic: "Khác", People: 1})
+		want(t, err, apperr.CodeConflict, "đã có lịch hẹn")
 		for _, c := range []struct {
 			name  string
 			edit  func(*reception.BookingDraft)
@@ -308,7 +323,7 @@ func TestReminderTheDayBefore(t *testing.T) {
 		a := f.session(t, l, dec(8), 5)
 		later := f.session(t, l, dec(15), 5)
 		for i, s := range []int64{a.ID, a.ID, later.ID} {
-			if _, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: s, Name: "Dân " + string(rune('A'+i)), Phone: "0912345678",
+			if _, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: s, Name: "Dân " + string(rune('A'+i)), Phone: "091234567" + string(rune('0'+i)),
 				Topic: "Hỏi chính sách", People: 1}); err != nil {
 				t.Fatal(err)
 			}
@@ -321,7 +336,7 @@ func TestReminderTheDayBefore(t *testing.T) {
 		if n, err = f.svc.Remind(ctx); err != nil || n != 0 {
 			t.Fatalf("reminded again %d, %v", n, err)
 		}
-		if c := db.Count(t, d, "select count(*) from outbox where kind = 'reception.reminder' and address = '+84912345678' and body like '%ngày mai 08/12/2026%'"); c != 2 {
+		if c := db.Count(t, d, "select count(*) from outbox where kind = 'reception.reminder' and address like '+8491234567%' and body like '%ngày mai 08/12/2026%'"); c != 2 {
 			t.Errorf("%d reminders in the outbox", c)
 		}
 	})
@@ -402,6 +417,10 @@ func TestBookAnswerAndSecrecy(t *testing.T) {
 		}
 		_, err = f.svc.Answer(ctx, f.commune, f.danDien.ID, v.ID, reception.Answer{Outcome: reception.Refused, Note: "x", Version: got.Version})
 		want(t, err, apperr.CodeConflict, "đã được trả lời")
+		// A forged or stale version is refused before anything opens.
+		den0 := parts[0]
+		_, err = f.svc.Answer(ctx, f.commune, f.danDien.ID, den0.ID, reception.Answer{Outcome: reception.Refused, Note: "x", Version: den0.Version + 7})
+		want(t, err, apperr.CodeConflict, "tải lại trang")
 		// The sealed denunciation opens its case with the identity the vault held.
 		den := parts[1]
 		if _, err := f.svc.Answer(ctx, f.commune, f.danDien.ID, den.ID, reception.Answer{Outcome: reception.Verify, Version: den.Version}); err != nil {
@@ -424,12 +443,13 @@ func TestBookAnswerAndSecrecy(t *testing.T) {
 		}
 		// The office's work: the complaint half of the mixed petition waits.
 		items, err := f.svc.Due(ctx, []org.Unit{f.danDien, f.phuXuan})
-		if err != nil || len(items) != 1 || items[0].Count != 1 || items[0].Overdue != 0 || items[0].Earliest != dec(22) {
+		if open := only(items, "reception.work.open"); err != nil || len(open) != 1 || open[0].Count != 1 || open[0].Overdue != 0 ||
+			open[0].Earliest != dec(22) || open[0].UnitID != f.danDien.ID {
 			t.Fatalf("due = %+v, %v", items, err)
 		}
 		f.now = ict(2026, 12, 23, 9, 0)
 		items, _ = f.svc.Due(ctx, []org.Unit{f.danDien})
-		if len(items) != 1 || items[0].Overdue != 1 {
+		if open := only(items, "reception.work.open"); len(open) != 1 || open[0].Overdue != 1 {
 			t.Fatalf("due after the day = %+v", items)
 		}
 		// Without the vault's keys a denunciation is not entered.
@@ -497,6 +517,84 @@ func TestMovedSessionAndStats(t *testing.T) {
 		if len(rows) != 1 || rows[0].Code != f.danDien.OfficeKey() || rows[0].Required != 4 || rows[0].Held != 1 || rows[0].Moved != 1 ||
 			rows[0].Visits != 1 || rows[0].Unanswered != 1 || total.Held != 1 || total.Visits != 1 {
 			t.Fatalf("stats = %+v, total %+v", rows, total)
+		}
+	})
+}
+
+func only(items []office.Item, kind string) []office.Item {
+	var out []office.Item
+	for _, it := range items {
+		if it.Kind == kind {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// TestReviewedHoles: what a hostile read found, each shown closed.
+func TestReviewedHoles(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		l := f.leader(t)
+		a := f.session(t, l, dec(8), 5)
+		den, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: a.ID, Name: "Người Tố Cáo", Phone: "0912 111 222", Topic: "Tố cáo chủ tịch xã", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: a.ID, Name: "Người Hỏi", Phone: "0912 111 333", Topic: "Hỏi", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		moving, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: a.ID, Name: "Người Chờ", Phone: "0912 111 444", Topic: "Chờ", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.now = ict(2026, 12, 8, 8, 0)
+		// A denunciation received from a booking: the booking forgets who booked and why.
+		vd := reception.VisitDraft{BookingCode: den.Code, Day: dec(8), Name: "Người Tố Cáo", Address: "Thôn 1", Phone: "0912 111 222", People: 1,
+			Kind: reception.Denunciation, Content: "Tố cáo chủ tịch xã", Request: "Xử lý", IdemKey: "den-visit-key-0001"}
+		vs, _, err := f.svc.Enter(ctx, f.commune, f.danDien.ID, vd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"Người Tố Cáo", "+84912111222", "Tố cáo chủ tịch xã"} {
+			if n := db.Count(t, d, "select count(*) from reception_bookings where name = $1 or phone = $1 or topic = $1", secret); n != 0 {
+				t.Errorf("%q stays in the bookings", secret)
+			}
+		}
+		// The same form key with another booking is refused, and that booking still waits.
+		vd.BookingCode, vd.Name, vd.Phone, vd.Kind = other.Code, "Người Hỏi", "0912 111 333", reception.Other
+		_, _, err = f.svc.Enter(ctx, f.commune, f.danDien.ID, vd)
+		want(t, err, apperr.CodeConflict, "")
+		if n := db.Count(t, d, "select count(*) from reception_bookings where id = $1 and status = 'booked'", other.ID); n != 1 {
+			t.Error("the second booking was taken by a reused key")
+		}
+		// Two officials answering at once: one opens the case, the other is refused.
+		v := vs[0]
+		ok := apperrtest.AtOnce(t, 2, func(int) error {
+			_, err := f.svc.Answer(ctx, f.commune, f.danDien.ID, v.ID, reception.Answer{Outcome: reception.Verify, Version: v.Version})
+			return err
+		})
+		if ok != 1 || len(f.intake.got) != 1 {
+			t.Fatalf("%d answers went through, %d cases opened", ok, len(f.intake.got))
+		}
+		// Moving a session whose bookings are partly received counts only those that move.
+		vd.IdemKey = "other-visit-key-0002"
+		if _, _, err := f.svc.Enter(ctx, f.commune, f.danDien.ID, vd); err != nil {
+			t.Fatal(err)
+		}
+		ax, err := f.svc.Session(ctx, f.commune, f.danDien.ID, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		moved, err := f.svc.Close(ctx, f.commune, f.danDien.ID, a.ID, ax.Version, reception.Moved, "Chủ tịch họp đột xuất",
+			&reception.SessionDraft{Day: dec(9), Starts: "07:30", Ends: "11:00", Place: "Trụ sở", Slots: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := db.Count(t, d, "select booked from reception_sessions where id = $1", moved.MovedTo); n != 1 {
+			t.Errorf("the new session counts %d booked; one booking (%s) moved", n, moving.Code)
 		}
 	})
 }

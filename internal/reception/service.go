@@ -17,6 +17,7 @@ import (
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
+	"danchu/internal/random"
 )
 
 // Sealer seals a denunciation's identity under the vault's keys (vault.Keyring).
@@ -45,6 +46,7 @@ type Petition struct {
 	Content, Request     string
 	Earlier              string
 	KnownOn              legal.Date // a complaint: the day the decision or act was known
+	Number, Year         int        // the entry in the reception book
 	Key                  string     // one case per visit, however often the answer is retried
 }
 
@@ -438,9 +440,7 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, ve
 		if err != nil {
 			return Session{}, err
 		}
-		if d.Slots < x.Booked {
-			p.add("slots", apperr.M("reception.err.f.slots_booked", x.Booked))
-		}
+
 		cal, err := s.cals.Calendar(ctx)
 		if err != nil {
 			return Session{}, err
@@ -450,7 +450,7 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, ve
 		}
 		now := s.db.NowMillis()
 		nx = Session{ID: s.db.NewID(), UnitID: u.ID, LeaderID: x.LeaderID, Day: d.Day, Starts: d.Starts, Ends: d.Ends, Place: d.Place,
-			VideoURL: d.VideoURL, Slots: d.Slots, Booked: x.Booked, Status: Planned, CreatedAt: now, UpdatedAt: now, Version: 1}
+			VideoURL: d.VideoURL, Slots: d.Slots, Status: Planned, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
 	if err := p.err(apperr.New(apperr.CodeInvalid, "reception.err.close_invalid")); err != nil {
 		return Session{}, err
@@ -471,7 +471,16 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, ve
 		}
 		after := map[string]any{"status": to, "notice": notice}
 		if to == Moved {
-			if err := moveBookings(ctx, tx, x.ID, nx.ID); err != nil {
+			// The bookings still waiting move, counted here, in the transaction.
+			n, err := moveBookings(ctx, tx, x.ID, nx.ID)
+			if err != nil {
+				return err
+			}
+			if n > nx.Slots {
+				return apperr.New(apperr.CodeInvalid, "reception.err.close_invalid").
+					WithFields(map[string]apperr.Msg{"slots": apperr.M("reception.err.f.slots_booked", n)})
+			}
+			if err := setBooked(ctx, tx, nx.ID, n); err != nil {
 				return err
 			}
 			after["to"] = sessionSummary(nx)
@@ -552,6 +561,11 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, d BookingDraft) (Book
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		first, _, err = s.db.Once(ctx, tx, key, func() (string, error) {
+			if n, err := phoneBookings(ctx, tx, x.ID, b.Phone); err != nil {
+				return "", err
+			} else if n > 0 {
+				return "", apperr.New(apperr.CodeConflict, "reception.err.phone_booked").Mark("phone")
+			}
 			ok, err := takeSlot(ctx, tx, x.ID)
 			if err != nil {
 				return "", err
@@ -840,7 +854,8 @@ func (s *Service) Enter(ctx context.Context, a *auth.Actor, unitID int64, d Visi
 		parts = []struct{ kind, content string }{{Complaint, d.Content}, {Denunciation, d.Content2}}
 	}
 	var ids []int64
-	fp := db.Fingerprint(d.Day.String(), d.Name, d.Address, d.Phone, d.Kind, d.Content, d.Content2, d.Earlier, d.Request, d.Done, strconv.Itoa(d.People))
+	fp := db.Fingerprint(d.Day.String(), d.Name, d.Address, d.Phone, d.Kind, d.Content, d.Content2, d.Earlier, d.Request, d.Done, strconv.Itoa(d.People),
+		d.BookingCode, strconv.FormatInt(d.SessionID, 10))
 	key := db.Idem{Key: d.IdemKey, Fingerprint: fp}.In("reception.visit", a.AccountID, u.ID)
 	var first string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
@@ -856,7 +871,7 @@ func (s *Service) Enter(ctx context.Context, a *auth.Actor, unitID int64, d Visi
 				v := visitRow{Visit: Visit{ID: s.db.NewID(), UnitID: u.ID, Year: d.Day.Year, Number: n, Day: d.Day, SessionID: d.SessionID,
 					ParentID: parent, Code: citizenCode, Name: d.Name, Address: d.Address, Phone: d.Phone, People: d.People,
 					Mass: d.People >= s.MassFrom, Kind: p.kind, Content: p.content, Earlier: d.Earlier, Request: d.Request, Done: d.Done,
-					Due: res.Due, CreatedBy: a.AccountID, CreatedAt: now}}
+					Due: res.Due, CreatedBy: a.AccountID, CreatedAt: now}, intakeKey: "reception:" + random.Key()}
 				if b != nil {
 					v.BookingID = b.ID
 				}
@@ -885,6 +900,12 @@ func (s *Service) Enter(ctx context.Context, a *auth.Actor, unitID int64, d Visi
 				}
 				if err := changed(ok); err != nil {
 					return "", err
+				}
+				// A sealed entry's booking keeps nothing of who booked or why.
+				if d.Kind == Denunciation || d.Kind == Mixed {
+					if err := clearBooking(ctx, tx, b.ID); err != nil {
+						return "", err
+					}
 				}
 			}
 			return strconv.FormatInt(ids[0], 10), nil
@@ -969,7 +990,10 @@ func (s *Service) Entries(ctx context.Context, a *auth.Actor, unitID int64, open
 // Answer tells the citizen the outcome of an entry (Art 28): accepted or to
 // be verified opens the case where danchu resolves it; refused gives the
 // reason; transferred names to whom. The citizen is texted and sees it by
-// the code.
+// the code. An answer that opens a case first claims the entry (Opening), so
+// that two officials answering at once cannot both open one; the case is
+// opened with the entry's own key, so a retry after a failure, by anyone,
+// opens the same case.
 func (s *Service) Answer(ctx context.Context, a *auth.Actor, unitID, id int64, ans Answer) (Visit, error) {
 	u, err := s.unit(ctx, a, unitID)
 	if err != nil {
@@ -982,22 +1006,50 @@ func (s *Service) Answer(ctx context.Context, a *auth.Actor, unitID, id int64, a
 	if v.Answered() {
 		return Visit{}, apperr.New(apperr.CodeConflict, "reception.err.answered")
 	}
+	if ans.Version != v.Version {
+		return Visit{}, apperr.New(apperr.CodeConflict, "reception.err.changed")
+	}
 	if ans, err = ans.Check(v.Kind); err != nil {
 		return Visit{}, err
+	}
+	opens := Opens(v.Kind, ans.Outcome)
+	if opens && v.Kind == Proposal && u.Type.Level() != org.CommuneLevel {
+		// Feedback is a commune's (and its villages'): elsewhere a petition is transferred.
+		return Visit{}, apperr.New(apperr.CodeInvalid, "reception.err.answer_invalid").
+			WithFields(map[string]apperr.Msg{"outcome": apperr.M("reception.err.f.proposal_unit")})
+	}
+	if v.Outcome == Opening && !opens {
+		return Visit{}, apperr.New(apperr.CodeConflict, "reception.err.opening")
 	}
 	who, err := s.unseal(v)
 	if err != nil {
 		return Visit{}, err
 	}
 	today := s.today()
-	if Opens(v.Kind, ans.Outcome) {
+	if opens {
 		if s.Intake == nil {
 			return Visit{}, apperr.New(apperr.CodeConflict, "reception.err.no_intake")
 		}
+		if v.Outcome == "" {
+			if err := s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+				ok, err := claimVisit(ctx, tx, v.ID, v.Version, s.db.NowMillis())
+				if err != nil {
+					return err
+				}
+				return changed(ok)
+			}); err != nil {
+				return Visit{}, err
+			}
+			v.Version++
+		}
 		o, err := s.Intake.Open(ctx, a, Petition{Kind: v.Kind, UnitID: u.ID, Received: v.Day, Name: who.Name, Address: who.Address,
 			Phone: who.Phone, People: v.People, Content: v.Content, Request: v.Request, Earlier: v.Earlier, KnownOn: ans.KnownOn,
-			Key: "reception-visit-" + strconv.FormatInt(v.ID, 10)})
+			Number: v.Number, Year: v.Year, Key: v.intakeKey})
 		if err != nil {
+			// The entry waits again for its answer (the refusal says why).
+			if rerr := s.db.RunInTx(ctx, func(tx *sql.Tx) error { return releaseVisit(ctx, tx, v.ID, s.db.NowMillis()) }); rerr != nil {
+				return Visit{}, fmt.Errorf("%w (and releasing the entry: %v)", err, rerr)
+			}
 			return Visit{}, err
 		}
 		v.CaseCode, v.CaseURL = o.Code, o.URL

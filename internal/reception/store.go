@@ -234,9 +234,33 @@ func setBookingStatus(ctx context.Context, tx *sql.Tx, id int64, from, to string
 	return moved(tx.ExecContext(ctx, `update reception_bookings set status = $1 where id = $2 and status = $3`, to, id, from))
 }
 
-func moveBookings(ctx context.Context, tx *sql.Tx, from, to int64) error {
-	_, err := tx.ExecContext(ctx, `update reception_bookings set session_id = $1, reminded = false where session_id = $2 and status = 'booked'`, to, from)
+// moveBookings moves the bookings still waiting of from to to; it returns how many.
+func moveBookings(ctx context.Context, tx *sql.Tx, from, to int64) (int, error) {
+	res, err := tx.ExecContext(ctx, `update reception_bookings set session_id = $1, reminded = false where session_id = $2 and status = 'booked'`, to, from)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+func setBooked(ctx context.Context, tx *sql.Tx, id int64, n int) error {
+	_, err := tx.ExecContext(ctx, `update reception_sessions set booked = $1 where id = $2`, n, id)
 	return err
+}
+
+// clearBooking forgets who booked and why (a booking received as a sealed entry).
+func clearBooking(ctx context.Context, tx *sql.Tx, id int64) error {
+	_, err := tx.ExecContext(ctx, `update reception_bookings set name = '', phone = '', topic = '' where id = $1`, id)
+	return err
+}
+
+// phoneBookings counts the bookings still waiting of phone in a session.
+func phoneBookings(ctx context.Context, tx *sql.Tx, sessionID int64, phone string) (int, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, `select count(*) from reception_bookings where session_id = $1 and phone = $2 and status = 'booked'`,
+		sessionID, phone).Scan(&n)
+	return n, err
 }
 
 // toRemind are the bookings still booked in planned sessions on day, not yet reminded.
@@ -254,11 +278,12 @@ func markReminded(ctx context.Context, tx *sql.Tx, id int64) (bool, error) {
 
 const visitCols = `id, unit_id, year, number, day, coalesce(session_id, 0), coalesce(booking_id, 0), coalesce(parent_id, 0), code, name,
 	address, phone, identity, sealed, people, mass, kind, content, earlier, request, done, due, outcome, outcome_note, transferred_to,
-	answered_on, case_code, case_url, created_by, created_at, updated_at, version`
+	answered_on, case_code, case_url, created_by, created_at, updated_at, version, intake_key`
 
 type visitRow struct {
 	Visit
-	identity string
+	identity  string
+	intakeKey string
 }
 
 func scanVisit(s scanner) (visitRow, error) {
@@ -266,7 +291,7 @@ func scanVisit(s scanner) (visitRow, error) {
 	var d, due, answered string
 	err := s.Scan(&v.ID, &v.UnitID, &v.Year, &v.Number, &d, &v.SessionID, &v.BookingID, &v.ParentID, &v.Code, &v.Name,
 		&v.Address, &v.Phone, &v.identity, &v.Sealed, &v.People, &v.Mass, &v.Kind, &v.Content, &v.Earlier, &v.Request, &v.Done, &due,
-		&v.Outcome, &v.OutcomeNote, &v.TransferredTo, &answered, &v.CaseCode, &v.CaseURL, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt, &v.Version)
+		&v.Outcome, &v.OutcomeNote, &v.TransferredTo, &answered, &v.CaseCode, &v.CaseURL, &v.CreatedBy, &v.CreatedAt, &v.UpdatedAt, &v.Version, &v.intakeKey)
 	v.Day, v.Due, v.AnsweredOn = day(d), day(due), day(answered)
 	return v, err
 }
@@ -287,7 +312,7 @@ func visitsByCode(ctx context.Context, q querier, c string) ([]visitRow, error) 
 func book(ctx context.Context, q querier, unitID int64, open bool, limit int) ([]visitRow, error) {
 	cond := ""
 	if open {
-		cond = " and outcome = ''"
+		cond = " and outcome in ('', 'opening')"
 	}
 	return db.All(ctx, q, visitRows, `select `+visitCols+` from reception_visits where unit_id = $1`+cond+` order by year desc, number desc limit $2`,
 		unitID, limit)
@@ -306,19 +331,31 @@ func nextNumber(ctx context.Context, tx *sql.Tx, unitID int64, year int) (int, e
 func insertVisit(ctx context.Context, tx *sql.Tx, v visitRow) error {
 	_, err := tx.ExecContext(ctx, `insert into reception_visits (id, unit_id, year, number, day, session_id, booking_id, parent_id, code, name,
 		address, phone, identity, sealed, people, mass, kind, content, earlier, request, done, due, outcome, outcome_note, transferred_to,
-		answered_on, case_code, case_url, created_by, created_at, updated_at, version) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
-		$14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, 1)`,
+		answered_on, case_code, case_url, created_by, created_at, updated_at, version, intake_key) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11,
+		$12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $30, 1, $31)`,
 		v.ID, v.UnitID, v.Year, v.Number, v.Day.String(), nullID(v.SessionID), nullID(v.BookingID), nullID(v.ParentID), v.Code, v.Name,
 		v.Address, v.Phone, v.identity, v.Sealed, v.People, v.Mass, v.Kind, v.Content, v.Earlier, v.Request, v.Done, v.Due.String(),
-		v.Outcome, v.OutcomeNote, v.TransferredTo, dayText(v.AnsweredOn), v.CaseCode, v.CaseURL, v.CreatedBy, v.CreatedAt)
+		v.Outcome, v.OutcomeNote, v.TransferredTo, dayText(v.AnsweredOn), v.CaseCode, v.CaseURL, v.CreatedBy, v.CreatedAt, v.intakeKey)
 	return err
 }
 
 // answerVisit writes the answer of a visit read at version, not yet answered.
 func answerVisit(ctx context.Context, tx *sql.Tx, v Visit, version int, now int64) (bool, error) {
 	return moved(tx.ExecContext(ctx, `update reception_visits set outcome = $1, outcome_note = $2, transferred_to = $3, answered_on = $4,
-		case_code = $5, case_url = $6, updated_at = $7, version = version + 1 where id = $8 and version = $9 and outcome = ''`,
+		case_code = $5, case_url = $6, updated_at = $7, version = version + 1 where id = $8 and version = $9 and outcome in ('', 'opening')`,
 		v.Outcome, v.OutcomeNote, v.TransferredTo, dayText(v.AnsweredOn), v.CaseCode, v.CaseURL, now, v.ID, version))
+}
+
+// claimVisit marks an entry read at version as opening its case.
+func claimVisit(ctx context.Context, tx *sql.Tx, id int64, version int, now int64) (bool, error) {
+	return moved(tx.ExecContext(ctx, `update reception_visits set outcome = 'opening', updated_at = $1, version = version + 1
+		where id = $2 and version = $3 and outcome = ''`, now, id, version))
+}
+
+// releaseVisit gives back an entry whose case could not be opened.
+func releaseVisit(ctx context.Context, tx *sql.Tx, id int64, now int64) error {
+	_, err := tx.ExecContext(ctx, `update reception_visits set outcome = '', updated_at = $1, version = version + 1 where id = $2 and outcome = 'opening'`, now, id)
+	return err
 }
 
 // --- counts ---
@@ -338,7 +375,7 @@ func openVisits(ctx context.Context, q querier, ids []int64, today string) (map[
 		args = append(args, id)
 	}
 	rows, err := q.QueryContext(ctx, `select unit_id, count(*), sum(case when due < $1 then 1 else 0 end), min(due) from reception_visits
-		where outcome = '' and unit_id in (`+strings.Join(ph, ", ")+`) group by unit_id`, args...)
+		where outcome in ('', 'opening') and unit_id in (`+strings.Join(ph, ", ")+`) group by unit_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("open visits: %w", err)
 	}
@@ -357,21 +394,25 @@ func openVisits(ctx context.Context, q querier, ids []int64, today string) (map[
 
 // visitCount is one unit's visits of a period by kind and outcome.
 type visitCount struct {
-	UnitID                 int64
-	Kind, Outcome          string
-	Visits, People, Mass   int
-	Answered, AnsweredLate int
-	OpenLate               int
+	UnitID        int64
+	Kind, Outcome string
+	// Entries are the book's lines; Visits, People and Mass count a split
+	// petition once (its first half).
+	Entries, Visits, People, Mass int
+	Answered, AnsweredLate        int
+	OpenLate                      int
 }
 
 func visitCounts(ctx context.Context, q querier, path string, from, to legal.Date, today string) ([]visitCount, error) {
 	return db.All(ctx, q, func(r *sql.Rows) (visitCount, error) {
 		var c visitCount
-		err := r.Scan(&c.UnitID, &c.Kind, &c.Outcome, &c.Visits, &c.People, &c.Mass, &c.Answered, &c.AnsweredLate, &c.OpenLate)
+		err := r.Scan(&c.UnitID, &c.Kind, &c.Outcome, &c.Entries, &c.Visits, &c.People, &c.Mass, &c.Answered, &c.AnsweredLate, &c.OpenLate)
 		return c, err
-	}, `select v.unit_id, v.kind, v.outcome, count(*), sum(v.people), sum(case when v.mass then 1 else 0 end),
-		sum(case when v.outcome <> '' then 1 else 0 end), sum(case when v.outcome <> '' and v.answered_on > v.due then 1 else 0 end),
-		sum(case when v.outcome = '' and v.due < $4 then 1 else 0 end)
+	}, `select v.unit_id, v.kind, v.outcome, count(*), sum(case when v.parent_id is null then 1 else 0 end),
+		sum(case when v.parent_id is null then v.people else 0 end), sum(case when v.mass and v.parent_id is null then 1 else 0 end),
+		sum(case when v.outcome not in ('', 'opening') then 1 else 0 end),
+		sum(case when v.outcome not in ('', 'opening') and v.answered_on > v.due then 1 else 0 end),
+		sum(case when v.outcome in ('', 'opening') and v.due < $4 then 1 else 0 end)
 		from reception_visits v join units u on u.id = v.unit_id where u.path >= $1 and u.path < $5 and v.day >= $2 and v.day <= $3
 		group by v.unit_id, v.kind, v.outcome`, path, from.String(), to.String(), today, pathEnd(path))
 }
@@ -382,4 +423,99 @@ func lastChange(ctx context.Context, q querier, path string) (int64, error) {
 	err := q.QueryRowContext(ctx, `select coalesce(max(s.updated_at), 0) from reception_sessions s join units u on u.id = s.unit_id
 		where u.path >= $1 and u.path < $2`, path, pathEnd(path)).Scan(&at)
 	return at, err
+}
+
+// --- dialogues and conferences ---
+
+const meetingCols = `id, unit_id, kind, year, day, starts, place, topics, noticed_on, channels, plan_sent, status, convened, attended,
+	head_report, front_report, board_report, result, result_sent, chair, created_by, created_at, updated_at, version`
+
+func scanMeeting(s scanner) (Meeting, error) {
+	var m Meeting
+	var d, noticed, plan, sent string
+	err := s.Scan(&m.ID, &m.UnitID, &m.Kind, &m.Year, &d, &m.Starts, &m.Place, &m.Topics, &noticed, &m.Channels, &plan, &m.Status,
+		&m.Convened, &m.Attended, &m.HeadReport, &m.FrontReport, &m.BoardReport, &m.Result, &sent, &m.Chair, &m.CreatedBy, &m.CreatedAt,
+		&m.UpdateAt, &m.Version)
+	m.Day, m.NoticedOn, m.ResultSent = day(d), day(noticed), day(sent)
+	if plan != "" {
+		m.PlanSent = strings.Split(plan, ",")
+	}
+	return m, err
+}
+
+func meetingRows(r *sql.Rows) (Meeting, error) { return scanMeeting(r) }
+
+func meetingByID(ctx context.Context, q querier, id int64) (Meeting, error) {
+	m, err := scanMeeting(q.QueryRowContext(ctx, `select `+meetingCols+` from reception_meetings where id = $1`, id))
+	return m, notFound(err, apperr.New(apperr.CodeNotFound, "reception.err.no_meeting"))
+}
+
+func insertMeeting(ctx context.Context, tx *sql.Tx, m Meeting) error {
+	_, err := tx.ExecContext(ctx, `insert into reception_meetings (`+meetingCols+`) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+		$13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, 1)`,
+		m.ID, m.UnitID, m.Kind, m.Year, m.Day.String(), m.Starts, m.Place, m.Topics, dayText(m.NoticedOn), m.Channels, strings.Join(m.PlanSent, ","),
+		m.Status, m.Convened, m.Attended, m.HeadReport, m.FrontReport, m.BoardReport, m.Result, dayText(m.ResultSent), m.Chair, m.CreatedBy, m.CreatedAt)
+	return err
+}
+
+// heldMeeting records a meeting held, read at d.Version (a meeting held
+// before may be completed: its result sent later).
+func heldMeeting(ctx context.Context, tx *sql.Tx, id int64, d HeldDraft, now int64) (bool, error) {
+	return moved(tx.ExecContext(ctx, `update reception_meetings set status = 'held', convened = $1, attended = $2, head_report = $3,
+		front_report = $4, board_report = $5, result = $6, result_sent = $7, updated_at = $8, version = version + 1 where id = $9 and version = $10`,
+		d.Convened, d.Attended, d.HeadReport, d.FrontReport, d.BoardReport, d.Result, dayText(d.ResultSent), now, id, d.Version))
+}
+
+// meetingsIn are the meetings of year of the units under path, by day.
+func meetingsIn(ctx context.Context, q querier, path string, year int) ([]Meeting, error) {
+	return db.All(ctx, q, meetingRows, `select m.id, m.unit_id, m.kind, m.year, m.day, m.starts, m.place, m.topics, m.noticed_on, m.channels,
+		m.plan_sent, m.status, m.convened, m.attended, m.head_report, m.front_report, m.board_report, m.result, m.result_sent, m.chair,
+		m.created_by, m.created_at, m.updated_at, m.version from reception_meetings m join units u on u.id = m.unit_id
+		where u.path >= $1 and u.path < $2 and m.year = $3 order by m.day, m.id`, path, pathEnd(path), year)
+}
+
+const itemCols = `id, meeting_id, kind, text, owner, due, done_on, outcome, created_at`
+
+func itemRows(r *sql.Rows) (Item, error) {
+	var it Item
+	var due, done string
+	err := r.Scan(&it.ID, &it.MeetingID, &it.Kind, &it.Text, &it.Owner, &due, &done, &it.Outcome, &it.CreatedAt)
+	it.Due, it.DoneOn = day(due), day(done)
+	return it, err
+}
+
+func itemsOf(ctx context.Context, q querier, meetingID int64) ([]Item, error) {
+	return db.All(ctx, q, itemRows, `select `+itemCols+` from reception_meeting_items where meeting_id = $1 order by created_at, id`, meetingID)
+}
+
+func insertItem(ctx context.Context, tx *sql.Tx, it Item) error {
+	_, err := tx.ExecContext(ctx, `insert into reception_meeting_items (`+itemCols+`) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+		it.ID, it.MeetingID, it.Kind, it.Text, it.Owner, it.Due.String(), "", "", it.CreatedAt)
+	return err
+}
+
+func doneItem(ctx context.Context, tx *sql.Tx, id int64, on legal.Date, outcome string) (bool, error) {
+	return moved(tx.ExecContext(ctx, `update reception_meeting_items set done_on = $1, outcome = $2 where id = $3 and done_on = ''`, on.String(), outcome, id))
+}
+
+// openItems counts, per unit of the meetings under path, the items not done
+// and those past their day.
+func openItems(ctx context.Context, q querier, path, today string) (map[int64]openCount, error) {
+	rows, err := q.QueryContext(ctx, `select m.unit_id, count(*), sum(case when i.due < $3 then 1 else 0 end), min(i.due)
+		from reception_meeting_items i join reception_meetings m on m.id = i.meeting_id join units u on u.id = m.unit_id
+		where i.done_on = '' and u.path >= $1 and u.path < $2 group by m.unit_id`, path, pathEnd(path), today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]openCount{}
+	for rows.Next() {
+		var id int64
+		var c openCount
+		if err := rows.Scan(&id, &c.n, &c.late, &c.earliest); err != nil {
+			return nil, err
+		}
+		out[id] = c
+	}
+	return out, rows.Err()
 }

@@ -507,10 +507,10 @@ func (m Meeting) Minutes(is Issuer, committeeName string) document.Doc {
 		}
 	}
 	body = append(body, document.Block{Kind: document.Heading, Level: 1, Number: "III.", Text: "NỘI DUNG"})
-	body = append(body, paragraphs(m.Content)...)
+	body = append(body, document.Paragraphs(m.Content)...)
 	if m.Proceedings != "" {
 		body = append(body, document.Block{Kind: document.Heading, Level: 1, Number: "IV.", Text: "DIỄN BIẾN CUỘC HỌP"})
-		body = append(body, paragraphs(m.Proceedings)...)
+		body = append(body, document.Paragraphs(m.Proceedings)...)
 	}
 	if m.Conclusions != "" {
 		num := "IV."
@@ -518,7 +518,7 @@ func (m Meeting) Minutes(is Issuer, committeeName string) document.Doc {
 			num = "V."
 		}
 		body = append(body, document.Block{Kind: document.Heading, Level: 1, Number: num, Text: "KẾT LUẬN"})
-		body = append(body, paragraphs(m.Conclusions)...)
+		body = append(body, document.Paragraphs(m.Conclusions)...)
 	}
 	return document.Doc{
 		Style: is.Style, Parent: is.Parent, Issuer: strings.ToUpper(committeeName), Symbol: is.symbol("BB"),
@@ -526,25 +526,6 @@ func (m Meeting) Minutes(is Issuer, committeeName string) document.Doc {
 		Body:      body,
 		Signature: document.Signature{Lines: []string{"CHỦ TRÌ"}, Name: m.Chair},
 	}
-}
-
-// paragraphs splits a text into paragraphs (one a non-empty line); a line
-// that starts with "- " or "+ " is a list item.
-func paragraphs(s string) []document.Block {
-	var out []document.Block
-	for _, line := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
-		line = strings.TrimSpace(line)
-		switch {
-		case line == "":
-		case strings.HasPrefix(line, "- "):
-			out = append(out, document.Block{Kind: document.Item, Level: 1, Text: strings.TrimSpace(line[2:])})
-		case strings.HasPrefix(line, "+ "):
-			out = append(out, document.Block{Kind: document.Item, Level: 2, Text: strings.TrimSpace(line[2:])})
-		default:
-			out = append(out, document.Block{Kind: document.Paragraph, Text: line})
-		}
-	}
-	return out
 }
 
 // Writer lays a document out as Word and PDF (internal/document's writers,
