@@ -158,6 +158,44 @@ func TestReceptionJourney(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 	}
 
+	// The commune's dialogue with the people, held the same day; its minutes as PDF.
+	meetings := office + "/doi-thoai"
+	step(t, xa2, "meetings", chromedp.Navigate(meetings), chromedp.WaitVisible(chromedp.CSS(`textarea[name="topics"]`)))
+	step(t, xa2, "plan the dialogue", chromedp.Click(chromedp.CSS(`input[name="kind"][value="dialogue"]`)),
+		chromedp.SetValue(chromedp.CSS(`input[name="day"]`), day.String()),
+		chromedp.SetValue(chromedp.CSS(`input[name="place"]`), "Hội trường UBND xã Đan Điền"),
+		chromedp.SetValue(chromedp.CSS(`input[name="chair"]`), "Hoàng Văn Chủ, Chủ tịch UBND xã"),
+		chromedp.SetValue(chromedp.CSS(`textarea[name="topics"]`), "Đối thoại về giải phóng mặt bằng đường liên thôn"),
+		chromedp.SetValue(chromedp.CSS(`input[name="noticed_on"]`), day.AddDays(-7).String()),
+		chromedp.SetValue(chromedp.CSS(`input[name="channels"]`), "loa truyền thanh, bảng tin các thôn"),
+		submitAndWait(`textarea[name="topics"]`, `p.flash.ok`))
+	step(t, xa2, "dialogue held", chromedp.SetValue(chromedp.CSS(`input[name="convened"]`), "150"),
+		chromedp.SetValue(chromedp.CSS(`input[name="attended"]`), "132"),
+		chromedp.SetValue(chromedp.CSS(`textarea[name="result"]`), "Nhân dân thống nhất phương án giải phóng mặt bằng."),
+		submitAndWait(`textarea[name="result"]`, `p.flash.ok`))
+	step(t, xa2, "a commitment", chromedp.Click(chromedp.CSS(`input[name="item_kind"][value="commitment"]`)),
+		chromedp.SetValue(chromedp.CSS(`textarea[name="text"]`), "Lắp đèn chiếu sáng đường từ chợ về trường"),
+		chromedp.SetValue(chromedp.CSS(`input[name="owner"]`), "UBND xã"),
+		chromedp.SetValue(chromedp.CSS(`input[name="due"]`), day.AddDays(30).String()),
+		submitAndWait(`textarea[name="text"]`, `p.flash.ok`))
+	shots(t, xa2, "reception-dialogue", `a[href$="bien-ban.pdf"]`, true)
+	minutesURL := must(chromedp.Run(xa2, chromedp.Evaluate[string](`document.querySelector('a[href$="bien-ban.pdf"]').getAttribute("href")`)))(t)
+	pdfPath := filepath.Join(t.TempDir(), "bien-ban.pdf")
+	if err := os.WriteFile(pdfPath, fetchBytes(t, xa2, minutesURL), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	text, err := exec.Command("pdftotext", "-layout", pdfPath, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	for _, want := range []string{"BIÊN BẢN", "Có mặt 132/150", "Lắp đèn chiếu sáng", "Nhân dân thống nhất phương án"} {
+		if !strings.Contains(strings.Join(strings.Fields(string(text)), " "), want) {
+			t.Errorf("the minutes (pdftotext) lack %q:\n%s", want, text)
+		}
+	}
+	step(t, xa2, "meetings list", chromedp.Navigate(meetings), chromedp.WaitVisible(chromedp.CSS(`ul.units`)))
+	shots(t, xa2, "reception-meetings", `ul.units`, true)
+
 	// The schedule's calendar, read by ical.js.
 	cmd := exec.Command("node", filepath.Join(dir, "parse.mjs"), public+"/lich.ics")
 	cmd.Dir = dir

@@ -190,6 +190,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	// Citizen reception: an answer that takes a petition up opens its case in casework or feedback.
 	a.Receive = reception.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox)
 	a.Receive.Record, a.Receive.Intake = a.Audit, receptionIntake{cases: a.Cases, feedback: a.Feedback, units: a.Units}
+	a.Cases.MassFrom, a.Receive.MassFrom, a.Receive.Online = cfg.Mass(), cfg.Mass(), cfg.OnlineReception
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

@@ -55,6 +55,8 @@ func TestEnvironmentParsedLikeFlags(t *testing.T) {
 		"DANCHU_ORPHAN_GRACE":       {"0", "24", "500ms", "-1h", "9000h", "một ngày"},
 		"DANCHU_BACKUP_EVERY":       {"30s", "-1h", "daily", "1000h", "24"},
 		"DANCHU_BACKUP_KEEP":        {"-1", "seven", "10001"},
+		"DANCHU_MASS_FROM":          {"-1", "five", "1001"},
+		"DANCHU_ONLINE_RECEPTION":   {"maybe"},
 		"DANCHU_VAULT_KEY":          {filepath.Join(dir, "missing.key"), file, garbled},
 		"DANCHU_BACKUP_DIR":         nil, // a folder: checked when the first backup is written
 		"DANCHU_OIDC_NAME":          nil, // free text: any name is a name
@@ -109,6 +111,7 @@ func TestEnvironmentGoodValues(t *testing.T) {
 		"DANCHU_LIMIT_SIGNIN": "0", "DANCHU_SQLITE_SYNC": "normal", "DANCHU_ADDR": "[::1]:8080",
 		"DANCHU_DB": "postgresql://u:p@db.local:5432/danchu", "DANCHU_TRUST_PROXY": "127.0.0.1, 10.0.0.0/8",
 		"DANCHU_PUBLIC_MAX_AGE": "5m", "DANCHU_BACKUP_EVERY": "6h", "DANCHU_BACKUP_KEEP": "14",
+		"DANCHU_MASS_FROM": "10", "DANCHU_ONLINE_RECEPTION": "false",
 	}
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -121,7 +124,7 @@ func TestEnvironmentGoodValues(t *testing.T) {
 	}
 	if c.Node != 5 || c.LogFormat != "json" || c.Require2FA || c.LimitSignIn != 0 || c.LimitWrites != 60 ||
 		c.SQLiteSync != "normal" || c.Addr != "[::1]:8080" || c.DB != env["DANCHU_DB"] || c.PublicMaxAge != 5*time.Minute ||
-		c.BackupEvery != 6*time.Hour || c.KeepBackups() != 14 {
+		c.BackupEvery != 6*time.Hour || c.KeepBackups() != 14 || c.Mass() != 10 || c.OnlineReception {
 		t.Errorf("config = %+v", c)
 	}
 	if err := c.Check(); err != nil {

@@ -214,6 +214,9 @@ func TestReceptionPages(t *testing.T) {
 			}
 		}
 		_, xlsx, _ := anon.Get(pub + "/thong-ke.xlsx")
+		if lc := sheettest.Cells(t, []byte(xlsx), "Theo lãnh đạo", "A5", "E5"); lc[0].Shown != "Hoàng Văn Chủ" || lc[1].Shown != "0" {
+			t.Errorf("leaders' sheet: %+v", lc)
+		}
 		cells := sheettest.Cells(t, []byte(xlsx), "Tiếp công dân", "A5", "G5", "A6", "G6")
 		if cells[0].Shown != "Xã Đan Điền" || cells[1].Shown != "1" || cells[1].Text || cells[2].Shown != "Tổng cộng" || cells[3].Shown != "1" {
 			t.Errorf("statistics sheet: %+v", cells)

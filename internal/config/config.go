@@ -69,6 +69,24 @@ type Config struct {
 	// VaultKey is the key file of the vault (a denouncer's identity, Luật Tố
 	// cáo 2018 Art 47); without it complaints and denunciations are off.
 	VaultKey string
+	// MassFrom is how many people on one matter make a complaint, a
+	// denunciation or a reception visit "đông người" (UNCONFIRMED: 5; 0 in a
+	// Config built in code is the default).
+	MassFrom int
+	// OnlineReception lets a reception session carry a video link (Law
+	// 136/2025's online reception, UNCONFIRMED).
+	OnlineReception bool
+}
+
+// DefaultMassFrom is MassFrom when none is set.
+const DefaultMassFrom = 5
+
+// Mass is the mass threshold in force.
+func (c *Config) Mass() int {
+	if c.MassFrom == 0 {
+		return DefaultMassFrom
+	}
+	return c.MassFrom
 }
 
 // DefaultOrphanGrace is the orphan collector's grace when none is set.
@@ -178,6 +196,7 @@ func Default() *Config {
 		PublicMaxAge: 60 * time.Second, PageCache: DefaultPageCache, PageCacheCheck: time.Second, OrphanGrace: DefaultOrphanGrace,
 		BackupKeep:    DefaultBackupKeep,
 		Open311Repeat: 10 * time.Minute,
+		MassFrom:      DefaultMassFrom, OnlineReception: true,
 	}
 }
 
@@ -228,6 +247,8 @@ func (c *Config) settings() []setting {
 		{name: "backup-dir", usage: "`folder` of the scheduled backups, best on another disk; empty: <data-dir>/backups", value: &text{p: &c.BackupDir}},
 		{name: "backup-keep", usage: "how many of the newest scheduled backups to keep (0: the default, 7)", value: &number{p: &c.BackupKeep, min: 0, max: 10_000}},
 		{name: "open311-repeat", usage: "how long an Open311 POST without an Idempotency-Key, sent again with the same API key and content, answers the first request, e.g. 10m; 0: never", value: &duration{p: &c.Open311Repeat, max: 24 * time.Hour}},
+		{name: "mass-from", usage: "how many `people` on one matter make a complaint, a denunciation or a reception visit a mass one (đông người), 0–1000 (0: the default, 5)", value: &number{p: &c.MassFrom, min: 0, max: 1000}},
+		{name: "online-reception", usage: "a citizen reception session may carry a video link for online reception", value: &boolean{p: &c.OnlineReception}},
 		{name: "vault-key", usage: "key `file` of the vault that seals a denouncer's identity (lines \"ID base64-key\", mode 600; `danchu vault-key FILE` makes one); empty: complaints and denunciations are off", value: &text{p: &c.VaultKey}},
 		{name: "metrics-token", usage: "bearer `token` that opens /metrics on the public address, at least 32 characters; empty: none", value: &text{p: &c.MetricsToken, check: checkMetricsToken}, secret: true},
 	}

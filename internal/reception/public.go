@@ -166,11 +166,18 @@ func (r *StatRow) add(o StatRow) {
 	r.Late += o.Late
 }
 
+// LeaderRow is a leader's sessions in a year: required by their minimum
+// (months up to the current one), held, moved and missed.
+type LeaderRow struct {
+	UnitName, Name, Title         string
+	Required, Held, Moved, Missed int
+}
+
 // Stats are a territory's reception in year: a row per unit under it that
 // receives citizens (its communes and agencies, itself), each leader's months
-// counted up to the current one, and the total. Three queries whatever the
-// number of units.
-func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]StatRow, StatRow, error) {
+// counted up to the current one, and the total; and a row per leader. Three
+// queries whatever the number of units.
+func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]StatRow, StatRow, []LeaderRow, error) {
 	today := s.today()
 	from, to := legal.DateOf(year, time.January, 1), legal.DateOf(year, time.December, 31)
 	lastMonth := time.December
@@ -181,23 +188,23 @@ func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]St
 	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
-		return nil, StatRow{}, err
+		return nil, StatRow{}, nil, err
 	}
 	leaders, err := leadersIn(ctx, s.db, territory.Path)
 	if err != nil {
-		return nil, StatRow{}, err
+		return nil, StatRow{}, nil, err
 	}
 	sessions, err := sessionsIn(ctx, s.db, territory.Path, from, to.AddDays(6))
 	if err != nil {
-		return nil, StatRow{}, err
+		return nil, StatRow{}, nil, err
 	}
 	counts, err := visitCounts(ctx, s.db, territory.Path, from, to, today.String())
 	if err != nil {
-		return nil, StatRow{}, err
+		return nil, StatRow{}, nil, err
 	}
 	cal, err := s.cals.Calendar(ctx)
 	if err != nil {
-		return nil, StatRow{}, err
+		return nil, StatRow{}, nil, err
 	}
 	rows := map[int64]*StatRow{}
 	row := func(id int64) *StatRow {
@@ -225,9 +232,24 @@ func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]St
 			r.Missed++
 		}
 	}
+	var byLeaderRows []LeaderRow
 	for _, l := range leaders {
 		r := row(l.UnitID)
 		r.Leaders++
+		lr := LeaderRow{UnitName: r.Name, Name: l.Name, Title: l.Title}
+		for _, x := range byLeader[l.ID] {
+			if x.Day.Year != year {
+				continue
+			}
+			switch x.Status {
+			case Held:
+				lr.Held++
+			case Moved:
+				lr.Moved++
+			case Missed:
+				lr.Missed++
+			}
+		}
 		since := legal.Today(time.UnixMilli(l.CreatedAt))
 		var days []legal.Date
 		for _, x := range byLeader[l.ID] {
@@ -239,8 +261,11 @@ func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]St
 			if legal.DateOf(year, m, 1).AddMonths(1).AddDays(-1).Before(since) {
 				continue // the leader was not on the schedule yet
 			}
-			r.Required += legal.CheckReception(l.Minimum(), cal, year, m, days).Needs
+			n := legal.CheckReception(l.Minimum(), cal, year, m, days).Needs
+			r.Required += n
+			lr.Required += n
 		}
+		byLeaderRows = append(byLeaderRows, lr)
 	}
 	for _, c := range counts {
 		r := row(c.UnitID)
@@ -282,7 +307,7 @@ func (s *Service) Stats(ctx context.Context, territory org.Unit, year int) ([]St
 		}
 		return cmp.Compare(a.Name, b.Name)
 	})
-	return out, total, nil
+	return out, total, byLeaderRows, nil
 }
 
 func boolInt(b bool) int {
@@ -293,13 +318,14 @@ func boolInt(b bool) int {
 }
 
 type statsPage struct {
-	Unit   org.Unit
-	Crumbs []org.Crumb
-	Year   int
-	Rows   []StatRow
-	Total  StatRow
-	Mass   int
-	Data   string
+	Unit    org.Unit
+	Crumbs  []org.Crumb
+	Year    int
+	Rows    []StatRow
+	Total   StatRow
+	Leaders []LeaderRow
+	Mass    int
+	Data    string
 }
 
 func yearParam(r *http.Request, today legal.Date) (int, error) {
@@ -323,7 +349,7 @@ func (h *handlers) statsOf(w http.ResponseWriter, r *http.Request, level org.Lev
 	var p statsPage
 	if err == nil {
 		p = statsPage{Unit: u, Crumbs: t.Trail(u.ID), Year: year, Mass: h.svc.MassFrom, Data: "/api/v1/units/" + u.Code + "/reception-stats"}
-		p.Rows, p.Total, err = h.svc.Stats(r.Context(), u, year)
+		p.Rows, p.Total, p.Leaders, err = h.svc.Stats(r.Context(), u, year)
 	}
 	if err != nil {
 		h.web.Error(w, r, err)
@@ -356,13 +382,25 @@ func (h *handlers) publicStatsSheet(level org.Level) http.HandlerFunc {
 			Head: []string{"Đơn vị", "Lãnh đạo tiếp dân", "Buổi phải tiếp", "Đã tiếp", "Dời lịch", "Không tổ chức", "Lượt tiếp", "Số người",
 				"Lượt đông người", "Khiếu nại", "Tố cáo", "Kiến nghị, phản ánh", "Đã thụ lý", "Cần xác minh", "Không thụ lý", "Đã chuyển",
 				"Chưa trả lời", "Trả lời đúng hạn", "Trả lời trễ hoặc quá hạn"},
-			Widths: []float64{32, 10, 10, 9, 9, 10, 9, 9, 10, 10, 9, 11, 10, 10, 10, 9, 10, 11, 12}, Rows: out})
+			Widths: []float64{32, 10, 10, 9, 9, 10, 9, 9, 10, 10, 9, 11, 10, 10, 10, 9, 10, 11, 12}, Rows: out},
+			sheet.Table{Name: "Theo lãnh đạo", Title: fmt.Sprintf("BUỔI TIẾP CÔNG DÂN CỦA TỪNG LÃNH ĐẠO NĂM %d — %s", p.Year, strings.ToUpper(p.Unit.Name)),
+				Note:   "Buổi phải tiếp: theo mức tối thiểu của chức danh, các tháng đến nay, từ khi lãnh đạo có trong lịch tiếp.",
+				Head:   []string{"Lãnh đạo", "Chức vụ", "Đơn vị", "Buổi phải tiếp", "Đã tiếp", "Dời lịch", "Không tổ chức"},
+				Widths: []float64{28, 30, 28, 10, 9, 9, 10}, Rows: leaderCells(p.Leaders)})
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
 		}
 		sheet.Send(w, fmt.Sprintf("thong-ke-tiep-cong-dan-%s-%d.xlsx", p.Unit.OfficeKey(), p.Year), b)
 	}
+}
+
+func leaderCells(ls []LeaderRow) [][]any {
+	out := make([][]any, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, []any{l.Name, l.Title, l.UnitName, l.Required, l.Held, l.Moved, l.Missed})
+	}
+	return out
 }
 
 // SessionRow is a session as the open data gives it (schema ReceptionSessionRow).
@@ -432,7 +470,7 @@ func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
 	year, err := yearParam(r, legal.Today(h.svc.Now()))
 	var rows []StatRow
 	if err == nil {
-		rows, _, err = h.svc.Stats(r.Context(), u, year)
+		rows, _, _, err = h.svc.Stats(r.Context(), u, year)
 	}
 	if err != nil {
 		h.web.APIError(w, r, err)

@@ -509,7 +509,7 @@ func TestMovedSessionAndStats(t *testing.T) {
 			Address: "Thôn 2", People: 1, Kind: reception.Other, Content: "Hỏi về chế độ", Request: "Giải thích"}); err != nil {
 			t.Fatal(err)
 		}
-		rows, total, err := f.svc.Stats(ctx, f.hue, 2026)
+		rows, total, leaders, err := f.svc.Stats(ctx, f.hue, 2026)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -517,6 +517,9 @@ func TestMovedSessionAndStats(t *testing.T) {
 		if len(rows) != 1 || rows[0].Code != f.danDien.OfficeKey() || rows[0].Required != 4 || rows[0].Held != 1 || rows[0].Moved != 1 ||
 			rows[0].Visits != 1 || rows[0].Unanswered != 1 || total.Held != 1 || total.Visits != 1 {
 			t.Fatalf("stats = %+v, total %+v", rows, total)
+		}
+		if len(leaders) != 1 || leaders[0].Name != l.Name || leaders[0].Required != 4 || leaders[0].Held != 1 || leaders[0].Moved != 1 || leaders[0].Missed != 0 {
+			t.Fatalf("leaders = %+v", leaders)
 		}
 	})
 }
