@@ -192,6 +192,16 @@ func TestReceptionPages(t *testing.T) {
 		if n := db.Count(t, d, "select count(*) from cases where code = $1 and channel = 'desk' and kind = 'complaint'", caseCode); n != 1 {
 			t.Errorf("no complaint case %s in casework", caseCode)
 		}
+		// The book as Excel: the entry in the columns of Art 25(2); another commune's official gets none.
+		_, book, _ := xa.Get(base + "/so.xlsx?nam=" + strconv.Itoa(day.Year))
+		if c := sheettest.Cells(t, []byte(book), "Sổ tiếp công dân", "A5", "B5", "C5", "L5", "O5"); c[0].Shown != "1" || c[1].Format != "dd/mm/yyyy" ||
+			c[2].Shown != "Lê Văn Dân" || c[3].Shown != "Thụ lý" || c[4].Shown != caseCode {
+			t.Errorf("book sheet: %+v", c)
+		}
+		qd = signIn(t, srv, "quangdien@danchu.demo", demo.Password) // the clock moved: a new session
+		if code, _, _ := qd.Get(base + "/so.xlsx"); code != http.StatusNotFound {
+			t.Errorf("another commune's book sheet: %d", code)
+		}
 		// The citizen sees the outcome by the code; no name.
 		if code, body, _ := anon.Get("/tiep-cong-dan/tra-cuu?ma=" + bookingCode); code != http.StatusOK || !strings.Contains(body, "Thụ lý") || !strings.Contains(body, caseCode) || strings.Contains(body, "Lê Văn Dân") {
 			t.Errorf("track after the answer: %d %.1500s", code, mainOf(body))

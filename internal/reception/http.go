@@ -12,6 +12,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/sheet"
 	"danchu/internal/web"
 )
 
@@ -53,6 +54,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("POST "+base+"/buoi/{id}", ah.Official(h.closeSession))
 	s.HandleFunc("GET "+base+"/so", ah.Official(h.book))
 	s.HandleFunc("GET "+base+"/so/moi", ah.Official(h.enterForm))
+	s.HandleFunc("GET "+base+"/so.xlsx", ah.Official(h.bookSheet))
 	s.HandleFunc("POST "+base+"/so", ah.Official(h.enter))
 	s.HandleFunc("GET "+base+"/so/{id}", ah.Official(h.visit))
 	s.HandleFunc("POST "+base+"/so/{id}", ah.Official(h.answer))
@@ -385,6 +387,50 @@ func (h *handlers) book(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	}
 	h.web.Render(w, r, h.pages["book"], h.web.T(r, "reception.book.title", u.Name),
 		bookPage{Unit: u, Visits: vs, Open: open, Today: legal.Today(h.svc.Now()), Mass: h.svc.MassFrom})
+}
+
+// bookSheet sends the unit's reception book of a year (?nam=) as XLSX, in
+// the columns of Art 25(2).
+func (h *handlers) bookSheet(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
+	u, ok := h.unitParam(w, r, a)
+	if !ok {
+		return
+	}
+	year, err := yearParam(r, legal.Today(h.svc.Now()))
+	var vs []Visit
+	if err == nil {
+		vs, err = h.svc.BookOfYear(r.Context(), a, u.ID, year)
+	}
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	rows := make([][]any, 0, len(vs))
+	for _, v := range vs {
+		name, address := v.Name, v.Address
+		if v.Sealed {
+			name, address = "Bảo mật (Luật Tố cáo Điều 47)", ""
+		}
+		outcome := ""
+		if v.Answered() {
+			outcome = h.web.T(r, "reception.outcome."+v.Outcome)
+			if v.TransferredTo != "" {
+				outcome += ": " + v.TransferredTo
+			}
+		}
+		rows = append(rows, []any{v.Number, sheet.Day(v.Day), name, address, v.Content, v.Earlier, v.Request, v.Done,
+			h.web.T(r, "reception.kind."+v.Kind), v.People, sheet.Day(v.Due), outcome, v.OutcomeNote, sheet.Day(v.AnsweredOn), v.CaseCode})
+	}
+	b, err := sheet.XLSX(sheet.Table{Name: "Sổ tiếp công dân", Title: fmt.Sprintf("SỔ TIẾP CÔNG DÂN NĂM %d — %s", year, strings.ToUpper(u.Name)),
+		Note: "Luật Tiếp công dân 2013 Điều 25(2); trả lời trong 10 ngày làm việc (Điều 28). Người tố cáo được giữ bí mật.",
+		Head: []string{"Số", "Ngày", "Họ và tên", "Địa chỉ", "Nội dung", "Đã được giải quyết trước đây", "Yêu cầu", "Việc đã làm", "Loại",
+			"Số người", "Hạn trả lời", "Kết quả", "Nội dung trả lời", "Ngày trả lời", "Hồ sơ"},
+		Widths: []float64{6, 11, 24, 26, 40, 24, 28, 28, 16, 8, 11, 24, 30, 11, 16}, Rows: rows})
+	if err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
+	sheet.Send(w, fmt.Sprintf("so-tiep-cong-dan-%s-%d.xlsx", u.OfficeKey(), year), b)
 }
 
 type enterPage struct {

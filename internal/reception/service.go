@@ -987,6 +987,23 @@ func (s *Service) Entries(ctx context.Context, a *auth.Actor, unitID int64, open
 	return out, nil
 }
 
+// BookOfYear is the unit's book of a year in its order, for its export: a
+// sealed entry's name, address and phone stay sealed.
+func (s *Service) BookOfYear(ctx context.Context, a *auth.Actor, unitID int64, year int) ([]Visit, error) {
+	if _, err := s.unit(ctx, a, unitID); err != nil {
+		return nil, err
+	}
+	rows, err := bookOfYear(ctx, s.db, unitID, year)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Visit, len(rows))
+	for i, r := range rows {
+		out[i] = r.Visit
+	}
+	return out, nil
+}
+
 // Answer tells the citizen the outcome of an entry (Art 28): accepted or to
 // be verified opens the case where danchu resolves it; refused gives the
 // reason; transferred names to whom. The citizen is texted and sees it by

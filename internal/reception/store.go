@@ -318,6 +318,11 @@ func book(ctx context.Context, q querier, unitID int64, open bool, limit int) ([
 		unitID, limit)
 }
 
+// bookOfYear is a unit's book of a year, in its order.
+func bookOfYear(ctx context.Context, q querier, unitID int64, year int) ([]visitRow, error) {
+	return db.All(ctx, q, visitRows, `select `+visitCols+` from reception_visits where unit_id = $1 and year = $2 order by number`, unitID, year)
+}
+
 func sessionVisits(ctx context.Context, q querier, sessionID int64) ([]visitRow, error) {
 	return db.All(ctx, q, visitRows, `select `+visitCols+` from reception_visits where session_id = $1 order by number`, sessionID)
 }
