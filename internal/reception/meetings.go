@@ -335,6 +335,9 @@ func (s *Service) AddItem(ctx context.Context, a *auth.Actor, unitID, meetingID 
 	if err != nil {
 		return Item{}, err
 	}
+	if m.Status != Held {
+		return Item{}, apperr.New(apperr.CodeConflict, "reception.err.not_held")
+	}
 	if d, err = d.Check(m.Day); err != nil {
 		return Item{}, err
 	}

@@ -70,7 +70,9 @@ func TestDialoguesAndConferences(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		// Not before its day.
+		// No question before it is held; not held before its day.
+		_, err = f.svc.AddItem(ctx, f.commune, f.danDien.ID, m.ID, reception.ItemDraft{Kind: reception.Question, Text: "x", Owner: "y", Due: dec(31)})
+		want(t, err, apperr.CodeConflict, "ghi kết quả trước")
 		f.now = ict(2026, 12, 19, 9, 0)
 		_, err = f.svc.Held(ctx, f.commune, f.danDien.ID, m.ID, reception.HeldDraft{Convened: 120, Attended: 96, HeadReport: "Báo cáo", Result: "Kết luận", Version: m.Version})
 		wantField(t, err, "attended", "Chưa đến ngày")

@@ -373,6 +373,34 @@ func sessionSummary(x Session) map[string]any {
 		"slots": x.Slots, "online": x.VideoURL != "", "status": x.Status}
 }
 
+// ownSession is the unit's session id, once the guard let a in; another
+// unit's is "not found".
+func (s *Service) ownSession(ctx context.Context, a *auth.Actor, unitID, id int64) (org.Unit, Session, error) {
+	u, err := s.unit(ctx, a, unitID)
+	if err != nil {
+		return u, Session{}, err
+	}
+	x, err := sessionByID(ctx, s.db, id)
+	if err != nil || x.UnitID != u.ID {
+		return u, Session{}, apperr.New(apperr.CodeNotFound, "reception.err.no_session")
+	}
+	return u, x, nil
+}
+
+// ownVisit is the unit's entry id, once the guard let a in; another unit's
+// is "not found".
+func (s *Service) ownVisit(ctx context.Context, a *auth.Actor, unitID, id int64) (org.Unit, visitRow, error) {
+	u, err := s.unit(ctx, a, unitID)
+	if err != nil {
+		return u, visitRow{}, err
+	}
+	v, err := visitByID(ctx, s.db, id)
+	if err != nil || v.UnitID != u.ID {
+		return u, visitRow{}, apperr.New(apperr.CodeNotFound, "reception.err.no_visit")
+	}
+	return u, v, nil
+}
+
 // SessionView is a session with its bookings and the visits of its day.
 type SessionView struct {
 	Session
@@ -384,13 +412,9 @@ type SessionView struct {
 // Session is one of the unit's sessions for its officials; another unit's
 // is "not found".
 func (s *Service) Session(ctx context.Context, a *auth.Actor, unitID, id int64) (SessionView, error) {
-	u, err := s.unit(ctx, a, unitID)
+	_, x, err := s.ownSession(ctx, a, unitID, id)
 	if err != nil {
 		return SessionView{}, err
-	}
-	x, err := sessionByID(ctx, s.db, id)
-	if err != nil || x.UnitID != u.ID {
-		return SessionView{}, apperr.New(apperr.CodeNotFound, "reception.err.no_session")
 	}
 	v := SessionView{Session: x}
 	if v.Bookings, err = bookingsOf(ctx, s.db, id); err != nil {
@@ -416,13 +440,9 @@ func (s *Service) Sessions(ctx context.Context, unitID int64, from, to legal.Dat
 // reason) or moved to another day (with the public notice; the bookings move
 // with it and their citizens are told).
 func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, version int, to, notice string, next *SessionDraft) (Session, error) {
-	u, err := s.unit(ctx, a, unitID)
+	u, x, err := s.ownSession(ctx, a, unitID, id)
 	if err != nil {
 		return Session{}, err
-	}
-	x, err := sessionByID(ctx, s.db, id)
-	if err != nil || x.UnitID != u.ID {
-		return Session{}, apperr.New(apperr.CodeNotFound, "reception.err.no_session")
 	}
 	today := s.today()
 	if err := CanMove(x, today, to); err != nil {
@@ -944,13 +964,9 @@ type VisitView struct {
 
 // Visit is an entry of the unit's book; another unit's is "not found".
 func (s *Service) Visit(ctx context.Context, a *auth.Actor, unitID, id int64) (VisitView, error) {
-	u, err := s.unit(ctx, a, unitID)
+	_, v, err := s.ownVisit(ctx, a, unitID, id)
 	if err != nil {
 		return VisitView{}, err
-	}
-	v, err := visitByID(ctx, s.db, id)
-	if err != nil || v.UnitID != u.ID {
-		return VisitView{}, apperr.New(apperr.CodeNotFound, "reception.err.no_visit")
 	}
 	out := VisitView{Visit: v.Visit}
 	if v.SessionID != 0 {
@@ -1012,13 +1028,9 @@ func (s *Service) BookOfYear(ctx context.Context, a *auth.Actor, unitID int64, y
 // opened with the entry's own key, so a retry after a failure, by anyone,
 // opens the same case.
 func (s *Service) Answer(ctx context.Context, a *auth.Actor, unitID, id int64, ans Answer) (Visit, error) {
-	u, err := s.unit(ctx, a, unitID)
+	u, v, err := s.ownVisit(ctx, a, unitID, id)
 	if err != nil {
 		return Visit{}, err
-	}
-	v, err := visitByID(ctx, s.db, id)
-	if err != nil || v.UnitID != u.ID {
-		return Visit{}, apperr.New(apperr.CodeNotFound, "reception.err.no_visit")
 	}
 	if v.Answered() {
 		return Visit{}, apperr.New(apperr.CodeConflict, "reception.err.answered")

@@ -379,22 +379,29 @@ func openVisits(ctx context.Context, q querier, ids []int64, today string) (map[
 		ph[i] = fmt.Sprintf("$%d", i+2)
 		args = append(args, id)
 	}
-	rows, err := q.QueryContext(ctx, `select unit_id, count(*), sum(case when due < $1 then 1 else 0 end), min(due) from reception_visits
+	return openCounts(ctx, q, `select unit_id, count(*), sum(case when due < $1 then 1 else 0 end), min(due) from reception_visits
 		where outcome in ('', 'opening') and unit_id in (`+strings.Join(ph, ", ")+`) group by unit_id`, args...)
+}
+
+// openCounts reads rows of (unit, count, late, earliest) into a map by unit.
+func openCounts(ctx context.Context, q querier, query string, args ...any) (map[int64]openCount, error) {
+	type row struct {
+		id int64
+		c  openCount
+	}
+	rows, err := db.All(ctx, q, func(r *sql.Rows) (row, error) {
+		var x row
+		err := r.Scan(&x.id, &x.c.n, &x.c.late, &x.c.earliest)
+		return x, err
+	}, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("open visits: %w", err)
+		return nil, fmt.Errorf("open counts: %w", err)
 	}
-	defer rows.Close()
-	out := map[int64]openCount{}
-	for rows.Next() {
-		var id int64
-		var c openCount
-		if err := rows.Scan(&id, &c.n, &c.late, &c.earliest); err != nil {
-			return nil, err
-		}
-		out[id] = c
+	out := make(map[int64]openCount, len(rows))
+	for _, x := range rows {
+		out[x.id] = x.c
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // visitCount is one unit's visits of a period by kind and outcome.
@@ -506,21 +513,7 @@ func doneItem(ctx context.Context, tx *sql.Tx, id int64, on legal.Date, outcome 
 // openItems counts, per unit of the meetings under path, the items not done
 // and those past their day.
 func openItems(ctx context.Context, q querier, path, today string) (map[int64]openCount, error) {
-	rows, err := q.QueryContext(ctx, `select m.unit_id, count(*), sum(case when i.due < $3 then 1 else 0 end), min(i.due)
+	return openCounts(ctx, q, `select m.unit_id, count(*), sum(case when i.due < $3 then 1 else 0 end), min(i.due)
 		from reception_meeting_items i join reception_meetings m on m.id = i.meeting_id join units u on u.id = m.unit_id
 		where i.done_on = '' and u.path >= $1 and u.path < $2 group by m.unit_id`, path, pathEnd(path), today)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[int64]openCount{}
-	for rows.Next() {
-		var id int64
-		var c openCount
-		if err := rows.Scan(&id, &c.n, &c.late, &c.earliest); err != nil {
-			return nil, err
-		}
-		out[id] = c
-	}
-	return out, rows.Err()
 }
