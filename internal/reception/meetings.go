@@ -117,11 +117,16 @@ func (d MeetingDraft) Check(today legal.Date, cat *legal.Catalogue, cal *legal.C
 	d.Topics = p.text("topics", d.Topics, maxText, true)
 	d.Chair = p.text("chair", d.Chair, maxLine, true)
 	d.Channels = p.text("channels", d.Channels, 500, !d.NoticedOn.IsZero())
+	var sent []string
 	for _, r := range d.PlanSent {
-		if !slices.Contains(PlanRecipients, r) {
+		switch {
+		case !slices.Contains(PlanRecipients, r):
 			p.add("plan_sent", apperr.M("reception.err.f.plan_sent"))
+		case !slices.Contains(sent, r):
+			sent = append(sent, r)
 		}
 	}
+	d.PlanSent = sent
 	if d.Kind == Dialogue {
 		d.PlanSent = nil
 	}
@@ -129,8 +134,11 @@ func (d MeetingDraft) Check(today legal.Date, cat *legal.Catalogue, cal *legal.C
 		switch {
 		case today.Before(d.NoticedOn):
 			p.add("noticed_on", apperr.M("reception.err.f.future"))
+		case d.Day.Before(d.NoticedOn):
+			p.add("noticed_on", apperr.M("reception.err.f.notice_after"))
 		case d.Kind == Conference:
-			if res, err := cat.Compute(cal, "conference.notice", d.Day, legal.Options{}); err == nil && res.Due.Before(d.NoticedOn) {
+			res, err := cat.Compute(cal, "conference.notice", d.Day, legal.Options{})
+			if err != nil || res.Due.Before(d.NoticedOn) {
 				p.add("noticed_on", apperr.M("reception.err.f.notice_late", res.Due.VN()))
 			}
 		}
@@ -254,7 +262,8 @@ func (s *Service) PlanMeeting(ctx context.Context, a *auth.Actor, communeID int6
 	m := Meeting{ID: s.db.NewID(), UnitID: u.ID, Kind: d.Kind, Year: d.Day.Year, Day: d.Day, Starts: d.Starts, Place: d.Place, Topics: d.Topics,
 		NoticedOn: d.NoticedOn, Channels: d.Channels, PlanSent: d.PlanSent, Status: Planned, Chair: d.Chair, CreatedBy: a.AccountID,
 		CreatedAt: now, UpdateAt: now, Version: 1}
-	key := db.Idem{Key: d.IdemKey, Fingerprint: db.Fingerprint(d.Kind, d.Day.String(), d.Place, d.Topics, d.Chair)}.In("reception.meeting", a.AccountID, u.ID)
+	key := db.Idem{Key: d.IdemKey, Fingerprint: db.Fingerprint(d.Kind, strconv.FormatInt(d.UnitID, 10), d.Day.String(), d.Starts, d.Place,
+		d.Topics, d.Chair, dayText(d.NoticedOn), d.Channels, strings.Join(d.PlanSent, ","))}.In("reception.meeting", a.AccountID, u.ID)
 	var first string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -47,6 +47,7 @@ func TestDialoguesAndConferences(t *testing.T) {
 			{"Recipient", func(m *reception.MeetingDraft) { m.PlanSent = []string{"mayor"} }, "plan_sent"},
 			{"Kind", func(m *reception.MeetingDraft) { m.Kind = "party" }, "kind"},
 			{"NoticeWithoutChannel", func(m *reception.MeetingDraft) { m.NoticedOn, m.Channels = dec(1), "" }, "channels"},
+			{"NoticeAfterTheDay", func(m *reception.MeetingDraft) { m.Kind, m.Day, m.NoticedOn = reception.Dialogue, dec(10), dec(12) }, "noticed_on"},
 			{"CommuneAsVillage", func(m *reception.MeetingDraft) { m.UnitID = f.danDien.ID }, "unit"},
 		}
 		for _, c := range bad {

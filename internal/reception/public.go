@@ -653,25 +653,31 @@ func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, c
 		}
 	}
 	// The year's dialogue held (a count) and the villages' conferences held.
-	ms, err := meetingsIn(ctx, s.db, province.Path, p.Today.Year)
+	ms, err := meetingsIn(ctx, s.db, province.Path, p.From.Year)
 	if err != nil {
 		return nil, err
 	}
-	dialogues, conferences := map[int64]int{}, map[int64]int{}
+	dialogues, held := map[int64]int{}, map[int64]bool{} // held: the villages that held their conference
 	for _, m := range ms {
 		if m.Status != Held {
 			continue
 		}
 		if m.Kind == Dialogue {
 			dialogues[m.UnitID]++
-		} else if v, ok := t.Unit(m.UnitID); ok {
-			conferences[v.ParentID]++
+		} else {
+			held[m.UnitID] = true
 		}
 	}
 	for _, c := range communes {
 		f := *of[c.ID]
-		villages := len(villagesOf(t, c))
-		out[c.ID] = []office.Figure{f, {N: dialogues[c.ID], Of: 1}, {N: min(conferences[c.ID], villages), Of: villages}}
+		villages := villagesOf(t, c)
+		n := 0
+		for _, v := range villages {
+			if held[v.ID] {
+				n++
+			}
+		}
+		out[c.ID] = []office.Figure{f, {N: dialogues[c.ID], Of: 1}, {N: n, Of: len(villages)}}
 	}
 	return out, nil
 }

@@ -581,17 +581,18 @@ func (s *Service) Book(ctx context.Context, a *auth.Actor, d BookingDraft) (Book
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		first, _, err = s.db.Once(ctx, tx, key, func() (string, error) {
-			if n, err := phoneBookings(ctx, tx, x.ID, b.Phone); err != nil {
-				return "", err
-			} else if n > 0 {
-				return "", apperr.New(apperr.CodeConflict, "reception.err.phone_booked").Mark("phone")
-			}
+			// The slot first: its row lock orders two bookings of one phone.
 			ok, err := takeSlot(ctx, tx, x.ID)
 			if err != nil {
 				return "", err
 			}
 			if !ok {
 				return "", s.noRoom(ctx, x, true)
+			}
+			if n, err := phoneBookings(ctx, tx, x.ID, b.Phone); err != nil {
+				return "", err
+			} else if n > 0 {
+				return "", apperr.New(apperr.CodeConflict, "reception.err.phone_booked").Mark("phone")
 			}
 			if err := insertBooking(ctx, tx, b); err != nil {
 				return "", err

@@ -47,3 +47,5 @@ create index reception_meeting_items_open on reception_meeting_items (done_on, d
 -- The key an answer opens its case with (random, kept with the entry: a
 -- retry by any official opens the same case, and no one outside can guess it).
 alter table reception_visits add column intake_key text not null default '';
+-- Entries written before this column: a key of their own, stable.
+update reception_visits set intake_key = 'reception-visit-' || id where intake_key = '';
