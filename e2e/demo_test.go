@@ -37,7 +37,7 @@ func startDemo(t *testing.T) (*app.App, demo.Seeded) {
 	}
 	a.SetVault(keys)
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +72,7 @@ func TestDemoPages(t *testing.T) {
 		{"feedback-stats", x + "/phan-anh/thong-ke", "Hài lòng"},
 		{"province", "/tinh/46", "Xã Quảng Điền"},
 		{"public-record", "/minh-bach", "Công nhận kết quả"},
+		{"supervision", x + "/giam-sat", "Quá hạn chưa trả lời"},
 	}
 	ctx := browser(t)
 	for _, p := range pages {

@@ -27,6 +27,7 @@ import (
 	"danchu/internal/opendata"
 	"danchu/internal/plans"
 	"danchu/internal/reception"
+	"danchu/internal/supervision"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 
@@ -176,6 +177,7 @@ func TestAPIContract(t *testing.T) {
 			base + commune + "/case-results", base + province + "/case-results",
 			base + commune + "/reception-sessions", base + province + "/reception-sessions",
 			base + commune + "/reception-stats", base + province + "/reception-stats?nam=2026",
+			base + commune + "/supervision-recommendations", base + province + "/supervision-recommendations",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -336,6 +338,7 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + "46/case-results", "CaseResultRow", web.Columns[casework.PublicationRow]()},
 			{base + demo.CommuneCode + "/reception-sessions", "ReceptionSessionRow", web.Columns[reception.SessionRow]()},
 			{base + "46/reception-stats", "ReceptionStatRow", web.Columns[reception.StatRow]()},
+			{base + demo.CommuneCode + "/supervision-recommendations", "SupervisionRecommendationRow", web.Columns[supervision.RecRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -414,8 +417,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

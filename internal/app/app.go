@@ -34,6 +34,7 @@ import (
 	"danchu/internal/plans"
 	"danchu/internal/reception"
 	"danchu/internal/steering"
+	"danchu/internal/supervision"
 	"danchu/internal/vault"
 	"danchu/internal/web"
 
@@ -57,6 +58,7 @@ type App struct {
 	Steer    *steering.Service
 	Cases    *casework.Service
 	Receive  *reception.Service
+	Oversee  *supervision.Service
 	// PlanImporter reads a plan, pasted or its file (planimport.Parse,
 	// FileText), and PlanWriter lays a plan out as DOCX and PDF (the document
 	// writers); a test may set its own before Handler.
@@ -191,6 +193,9 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Receive = reception.NewService(d, a.Units, a.Auth.Guard(), a.Calendar, a.Outbox)
 	a.Receive.Record, a.Receive.Intake = a.Audit, receptionIntake{cases: a.Cases, feedback: a.Feedback, units: a.Units}
 	a.Cases.MassFrom, a.Receive.MassFrom, a.Receive.Online = cfg.Mass(), cfg.Mass(), cfg.OnlineReception
+	// Supervision by the people: inspection boards take their members from the villages' elections.
+	a.Oversee = supervision.NewService(d, a.Units, a.Auth.Guard(), a.Calendar)
+	a.Oversee.Record, a.Oversee.Elections = a.Audit, boardElections{a.Decide}
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -273,7 +278,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive, a.Oversee); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {
@@ -312,17 +317,20 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := reception.RegisterRoutes(s, ah, a.Receive, a.Units, documents{}); err != nil {
 		return nil, err
 	}
+	if err := supervision.RegisterRoutes(s, ah, a.Oversee, a.Units); err != nil {
+		return nil, err
+	}
 	// The citizen's page and the village head's: each room lends its lists.
 	if err := home.RegisterRoutes(s, ah, a.Units, []home.Citizen{a.Consult, a.Feedback, a.Decide},
 		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {
 		return nil, err
 	}
 	// The open data page and catalogue: each room lends its datasets.
-	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive}); err != nil {
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive, a.Oversee}); err != nil {
 		return nil, err
 	}
 	// A province's and a commune's pages link the rooms' public pages of them.
-	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases, a.Receive); err != nil {
+	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases, a.Receive, a.Oversee); err != nil {
 		return nil, err
 	}
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {

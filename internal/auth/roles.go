@@ -48,12 +48,13 @@ const (
 	HandleFeedback    Action = "feedback.handle"
 	Supervise         Action = "supervision.record"
 	ManageCalendar    Action = "calendar.manage"
-	ViewStaffMaterial Action = "staff.view"       // agency staff disclosure (LDC Art 46–48)
-	ManagePlans       Action = "plan.manage"      // issue plans, programmes, projects and directives; assign their tasks
-	ReportTasks       Action = "plan.report"      // report progress on a task assigned to the unit
-	ManageSteering    Action = "steering.manage"  // a unit's steering committee for grassroots democracy: members, regulation, meetings
-	HandleCases       Action = "case.handle"      // receive, accept and resolve complaints and denunciations; give named people a case's vault
-	ReceiveCitizens   Action = "reception.manage" // citizen reception: leaders' schedules, sessions, the reception book and its answers
+	ViewStaffMaterial Action = "staff.view"         // agency staff disclosure (LDC Art 46–48)
+	ManagePlans       Action = "plan.manage"        // issue plans, programmes, projects and directives; assign their tasks
+	ReportTasks       Action = "plan.report"        // report progress on a task assigned to the unit
+	ManageSteering    Action = "steering.manage"    // a unit's steering committee for grassroots democracy: members, regulation, meetings
+	HandleCases       Action = "case.handle"        // receive, accept and resolve complaints and denunciations; give named people a case's vault
+	ReceiveCitizens   Action = "reception.manage"   // citizen reception: leaders' schedules, sessions, the reception book and its answers
+	AnswerSupervision Action = "supervision.answer" // answer the recommendations supervision boards and the Front address to the unit
 )
 
 // ReadAuditIP shows the IP addresses in the activity log: personal data of
@@ -64,7 +65,7 @@ const ReadAuditIP Action = "audit.read_ip"
 
 // Actions lists every action.
 var Actions = []Action{ViewBackOffice, ReadAudit, ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
-	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens}
+	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision}
 
 // roleSpec is what a role allows and where it may be bound.
 type roleSpec struct {
@@ -81,12 +82,12 @@ var everyday = []Action{ViewBackOffice, ReadAudit}
 
 var roleSpecs = map[Role]roleSpec{
 	SysAdmin:        {"Quản trị hệ thống", nil, Actions},
-	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens)},
-	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens)},
+	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision)},
+	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision)},
 	VillageHead:     {"Trưởng thôn, tổ trưởng tổ dân phố", []org.Level{org.VillageLevel}, append(slices.Clone(everyday), ManageHouseholds, DecideMatters)},
 	FrontOfficer:    {"Cán bộ Mặt trận Tổ quốc", []org.Level{org.CommuneLevel, org.VillageLevel}, append(slices.Clone(everyday), Supervise, RecognizeFront)},
 	Supervisor:      {"Thành viên Ban thanh tra nhân dân, giám sát đầu tư", []org.Level{org.CommuneLevel, org.VillageLevel, org.Attached}, append(slices.Clone(everyday), Supervise)},
-	AgencyHead:      {"Thủ trưởng cơ quan, đơn vị, công đoàn", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens)},
+	AgencyHead:      {"Thủ trưởng cơ quan, đơn vị, công đoàn", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision)},
 	EnterpriseRep:   {"Đại diện doanh nghiệp", []org.Level{org.Attached}, append(slices.Clone(everyday), Publish, Consult, HandleFeedback, ViewStaffMaterial)},
 	Viewer:          {"Chỉ xem", []org.Level{org.ProvinceLevel, org.CommuneLevel, org.VillageLevel, org.Attached}, everyday},
 }

@@ -47,7 +47,7 @@ func seed(t *testing.T, d *db.DB) (*app.App, demo.Seeded) {
 }
 
 func services(a *app.App) demo.Services {
-	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive}
+	return demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee}
 }
 
 func unit(t *testing.T, a *app.App, code string) org.Unit {
@@ -423,7 +423,7 @@ func TestSeedAnyDay(t *testing.T) {
 				t.Fatal(err)
 			}
 			sum, err := demo.SeedAt(context.Background(), services(a), now)
-			if err != nil || !sum.Loaded || sum.Matters != 7 || sum.Feedback == 0 {
+			if err != nil || !sum.Loaded || sum.Matters != 10 || sum.Feedback == 0 {
 				t.Fatalf("seeded as of %s: %+v, %v", day, sum, err)
 			}
 			if _, _, err := a.Audit.Verify(context.Background()); err != nil {

@@ -28,6 +28,7 @@ import (
 	"danchu/internal/plans"
 	"danchu/internal/reception"
 	"danchu/internal/steering"
+	"danchu/internal/supervision"
 )
 
 // SecondCode is a second real commune of Thành phố Huế that gets villages,
@@ -51,10 +52,11 @@ type Services struct {
 	Consult  *consultation.Service
 	Decide   *decision.Service
 	Feedback *feedback.Service
-	Steer    *steering.Service  // nil: no steering committee in the demo
-	Plans    *plans.Service     // nil: no plans in the demo
-	Cases    *casework.Service  // nil or without its vault: no complaints and denunciations in the demo
-	Receive  *reception.Service // nil: no citizen reception in the demo
+	Steer    *steering.Service    // nil: no steering committee in the demo
+	Plans    *plans.Service       // nil: no plans in the demo
+	Cases    *casework.Service    // nil or without its vault: no complaints and denunciations in the demo
+	Receive  *reception.Service   // nil: no citizen reception in the demo
+	Oversee  *supervision.Service // nil: no supervision boards in the demo
 }
 
 // Commune is what the demo gave one commune.
@@ -133,6 +135,7 @@ func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 		box: notify.NewOutbox(s.DB, mail, mail, "", slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	st.cases()
 	st.reception()
+	st.supervision()
 	st.run(first, second)
 	st.steering()
 	st.plans()

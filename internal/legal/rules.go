@@ -146,6 +146,7 @@ var catalogue = []Rule{
 	rule("conference.notice", "Thông báo hội nghị định kỳ của cộng đồng dân cư đến hộ gia đình (chậm nhất trước ngày họp)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 33; Nghị định 59/2023 Điều 10", CalendarDays, Backward, 5, nil, ""),
 	rule("meeting.notice", "Thông báo họp cộng đồng dân cư (chậm nhất trước ngày họp)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 18; Nghị định 59/2023 Điều 3", CalendarDays, Backward, 2, nil, ""),
 	rule("enterprise-dialogue.exchange", "Gửi nội dung đối thoại định kỳ tại nơi làm việc (chậm nhất trước ngày đối thoại)", "Nghị định 145/2020 Điều 39", WorkingDays, Backward, 5, nil, ""),
+	rule("bttnd.plan", "Gửi kế hoạch kiểm tra, giám sát của Ban TTND đến Ủy ban MTTQ xã, Chủ tịch UBND xã và đối tượng (chậm nhất trước ngày kiểm tra)", "Nghị định 59/2023 Điều 12–15", WorkingDays, Backward, 5, nil, ""),
 	rule("bgsdt.notice", "Thông báo kế hoạch, thành phần Ban GSĐTCĐ cho chủ đầu tư (chậm nhất trước khi giám sát)", "Nghị định 59/2023 Điều 16", CalendarDays, Backward, 45, nil, ""),
 	rule("disclosure.posting", "Niêm yết công khai tối thiểu (khoản 1–3, 5–12 Điều 11)", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 13(2)", CalendarDays, Window, 30, nil, ""),
 	rule("disclosure.staff-posting", "Niêm yết, đăng mạng nội bộ nội dung công khai trong cơ quan, đơn vị tối thiểu", "Luật Thực hiện dân chủ ở cơ sở 2022 Điều 48", CalendarDays, Window, 20, nil, ""),

@@ -79,7 +79,7 @@ func TestRules(t *testing.T) {
 	if r, _ := cat.Rule("complaint.accept"); r.Unit != CalendarDays || r.Base != 10 {
 		t.Error("overriding one catalogue changed the default")
 	}
-	if len(cat.Rules()) != 40 {
+	if len(cat.Rules()) != 41 {
 		t.Errorf("%d rules in the catalogue", len(cat.Rules()))
 	}
 }

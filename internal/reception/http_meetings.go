@@ -78,11 +78,11 @@ func (h *handlers) meetings(w http.ResponseWriter, r *http.Request, a *auth.Acto
 }
 
 // formDay reads an optional day field into *d; a malformed one marks the field.
-func formDay(r *http.Request, field string, d *legal.Date, p problems) {
+func formDay(r *http.Request, field string, d *legal.Date, p web.Problems) {
 	if s := strings.TrimSpace(r.PostFormValue(field)); s != "" {
 		day, err := legal.ParseDate(s)
 		if err != nil {
-			p.add(field, apperr.M("reception.err.f.date"))
+			p.Add(field, apperr.M("reception.err.f.date"))
 			return
 		}
 		*d = day
@@ -98,10 +98,10 @@ func (h *handlers) planMeeting(w http.ResponseWriter, r *http.Request, a *auth.A
 	d := MeetingDraft{Kind: v("kind"), Starts: v("starts"), Place: v("place"), Topics: v("topics"), Chair: v("chair"), Channels: v("channels"),
 		PlanSent: r.PostForm["plan_sent"], IdemKey: v("key")}
 	d.UnitID, _ = web.ParseID(v("village"))
-	p := problems{}
+	p := web.Problems{}
 	formDay(r, "day", &d.Day, p)
 	formDay(r, "noticed_on", &d.NoticedOn, p)
-	err := p.err(apperr.New(apperr.CodeInvalid, "reception.err.meeting_invalid"))
+	err := p.Err(apperr.New(apperr.CodeInvalid, "reception.err.meeting_invalid"))
 	if err == nil {
 		var m Meeting
 		if m, err = h.svc.PlanMeeting(r.Context(), a, u.ID, d); err == nil {
@@ -167,9 +167,9 @@ func (h *handlers) heldMeeting(w http.ResponseWriter, r *http.Request, a *auth.A
 	d.Version = n.Optional("version", apperr.M("reception.field.version"), 0)
 	err := n.Err()
 	if err == nil {
-		p := problems{}
+		p := web.Problems{}
 		formDay(r, "result_sent", &d.ResultSent, p)
-		err = p.err(apperr.New(apperr.CodeInvalid, "reception.err.held_invalid"))
+		err = p.Err(apperr.New(apperr.CodeInvalid, "reception.err.held_invalid"))
 	}
 	if err == nil {
 		if _, err = h.svc.Held(r.Context(), a, u.ID, id, d); err == nil {
@@ -192,9 +192,9 @@ func (h *handlers) addItem(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	}
 	v := r.PostFormValue
 	d := ItemDraft{Kind: v("item_kind"), Text: v("text"), Owner: v("owner"), IdemKey: v("key")}
-	p := problems{}
+	p := web.Problems{}
 	formDay(r, "due", &d.Due, p)
-	err := p.err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid"))
+	err := p.Err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid"))
 	if err == nil {
 		if _, err = h.svc.AddItem(r.Context(), a, u.ID, id, d); err == nil {
 			h.web.Done(w, r, u.OfficeURL(MeetingsPage, id), "reception.done.item")

@@ -15,6 +15,7 @@ import (
 	"danchu/internal/document"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/web"
 )
 
 // Dialogues and conferences with the people (legal-rules.md §1d): the
@@ -98,30 +99,30 @@ type MeetingDraft struct {
 // households are told at least 5 days before (ND 59 Art 10); its day is in
 // the year it reports on.
 func (d MeetingDraft) Check(today legal.Date, cat *legal.Catalogue, cal *legal.Calendar) (MeetingDraft, error) {
-	p := problems{}
+	p := web.Problems{}
 	if d.Kind != Dialogue && d.Kind != Conference {
-		p.add("kind", apperr.M("reception.err.f.meeting_kind"))
+		p.Add("kind", apperr.M("reception.err.f.meeting_kind"))
 	}
 	switch {
 	case d.Day.IsZero():
-		p.add("day", apperr.M("reception.err.f.date"))
+		p.Add("day", apperr.M("reception.err.f.date"))
 	case d.Day.Before(today.AddDays(-366)) || today.AddDays(400).Before(d.Day):
-		p.add("day", apperr.M("reception.err.f.far"))
+		p.Add("day", apperr.M("reception.err.f.far"))
 	}
 	if d.Starts = strings.TrimSpace(d.Starts); d.Starts != "" {
 		if _, err := time.Parse("15:04", d.Starts); err != nil {
-			p.add("starts", apperr.M("reception.err.f.time"))
+			p.Add("starts", apperr.M("reception.err.f.time"))
 		}
 	}
-	d.Place = p.text("place", d.Place, maxLine, true)
-	d.Topics = p.text("topics", d.Topics, maxText, true)
-	d.Chair = p.text("chair", d.Chair, maxLine, true)
-	d.Channels = p.text("channels", d.Channels, 500, !d.NoticedOn.IsZero())
+	d.Place = p.Text("place", d.Place, maxLine, true)
+	d.Topics = p.Text("topics", d.Topics, maxText, true)
+	d.Chair = p.Text("chair", d.Chair, maxLine, true)
+	d.Channels = p.Text("channels", d.Channels, 500, !d.NoticedOn.IsZero())
 	var sent []string
 	for _, r := range d.PlanSent {
 		switch {
 		case !slices.Contains(PlanRecipients, r):
-			p.add("plan_sent", apperr.M("reception.err.f.plan_sent"))
+			p.Add("plan_sent", apperr.M("reception.err.f.plan_sent"))
 		case !slices.Contains(sent, r):
 			sent = append(sent, r)
 		}
@@ -133,17 +134,17 @@ func (d MeetingDraft) Check(today legal.Date, cat *legal.Catalogue, cal *legal.C
 	if !d.NoticedOn.IsZero() && !d.Day.IsZero() {
 		switch {
 		case today.Before(d.NoticedOn):
-			p.add("noticed_on", apperr.M("reception.err.f.future"))
+			p.Add("noticed_on", apperr.M("reception.err.f.future"))
 		case d.Day.Before(d.NoticedOn):
-			p.add("noticed_on", apperr.M("reception.err.f.notice_after"))
+			p.Add("noticed_on", apperr.M("reception.err.f.notice_after"))
 		case d.Kind == Conference:
 			res, err := cat.Compute(cal, "conference.notice", d.Day, legal.Options{})
 			if err != nil || res.Due.Before(d.NoticedOn) {
-				p.add("noticed_on", apperr.M("reception.err.f.notice_late", res.Due.VN()))
+				p.Add("noticed_on", apperr.M("reception.err.f.notice_late", res.Due.VN()))
 			}
 		}
 	}
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.meeting_invalid"))
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.meeting_invalid"))
 }
 
 // HeldDraft is what a meeting held records.
@@ -158,24 +159,24 @@ type HeldDraft struct {
 // Check checks it for a meeting of kind on day, recorded on today: a
 // conference hears the village head's report (Art 33).
 func (d HeldDraft) Check(kind string, day, today legal.Date) (HeldDraft, error) {
-	p := problems{}
+	p := web.Problems{}
 	if today.Before(day) {
-		p.add("attended", apperr.M("reception.err.f.not_yet", day.VN()))
+		p.Add("attended", apperr.M("reception.err.f.not_yet", day.VN()))
 	}
 	if d.Convened < 1 || d.Convened > 100000 {
-		p.add("convened", apperr.M("reception.err.f.count"))
+		p.Add("convened", apperr.M("reception.err.f.count"))
 	}
 	if d.Attended < 0 || d.Attended > d.Convened {
-		p.add("attended", apperr.M("reception.err.f.attended"))
+		p.Add("attended", apperr.M("reception.err.f.attended"))
 	}
-	d.HeadReport = p.text("head_report", d.HeadReport, maxText, kind == Conference)
-	d.FrontReport = p.text("front_report", d.FrontReport, maxText, false)
-	d.BoardReport = p.text("board_report", d.BoardReport, maxText, false)
-	d.Result = p.text("result", d.Result, 20000, true)
+	d.HeadReport = p.Text("head_report", d.HeadReport, maxText, kind == Conference)
+	d.FrontReport = p.Text("front_report", d.FrontReport, maxText, false)
+	d.BoardReport = p.Text("board_report", d.BoardReport, maxText, false)
+	d.Result = p.Text("result", d.Result, 20000, true)
 	if !d.ResultSent.IsZero() && (today.Before(d.ResultSent) || d.ResultSent.Before(day)) {
-		p.add("result_sent", apperr.M("reception.err.f.result_sent"))
+		p.Add("result_sent", apperr.M("reception.err.f.result_sent"))
 	}
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.held_invalid"))
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.held_invalid"))
 }
 
 // ItemDraft is a question or a commitment.
@@ -187,16 +188,16 @@ type ItemDraft struct {
 
 // Check checks it.
 func (d ItemDraft) Check(day legal.Date) (ItemDraft, error) {
-	p := problems{}
+	p := web.Problems{}
 	if d.Kind != Question && d.Kind != Commitment {
-		p.add("item_kind", apperr.M("reception.err.f.item_kind"))
+		p.Add("item_kind", apperr.M("reception.err.f.item_kind"))
 	}
-	d.Text = p.text("text", d.Text, maxText, true)
-	d.Owner = p.text("owner", d.Owner, maxLine, true)
+	d.Text = p.Text("text", d.Text, maxText, true)
+	d.Owner = p.Text("owner", d.Owner, maxLine, true)
 	if d.Due.IsZero() || d.Due.Before(day) {
-		p.add("due", apperr.M("reception.err.f.due"))
+		p.Add("due", apperr.M("reception.err.f.due"))
 	}
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid"))
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid"))
 }
 
 // meetingAction is the action a meeting of kind needs on its unit: the
@@ -375,9 +376,9 @@ func (s *Service) DoneItem(ctx context.Context, a *auth.Actor, unitID, meetingID
 	if i < 0 {
 		return apperr.New(apperr.CodeNotFound, "reception.err.no_item")
 	}
-	p := problems{}
-	outcome = p.text("outcome", outcome, maxText, true)
-	if err := p.err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid")); err != nil {
+	p := web.Problems{}
+	outcome = p.Text("outcome", outcome, maxText, true)
+	if err := p.Err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid")); err != nil {
 		return err
 	}
 	today := s.today()

@@ -11,12 +11,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/code"
 	"danchu/internal/legal"
 	"danchu/internal/org"
+	"danchu/internal/web"
 )
 
 // Page is the room's back-office address under its unit's
@@ -221,46 +221,16 @@ func (v Visit) Late(today legal.Date) bool {
 	return v.Due.Before(today)
 }
 
-// problems collects a form's errors, the first per field.
-type problems map[string]apperr.Msg
-
-func (p problems) add(field string, m apperr.Msg) {
-	if _, ok := p[field]; !ok {
-		p[field] = m
-	}
-}
-
-func (p problems) text(field, s string, max int, required bool) string {
-	s = strings.TrimSpace(s)
-	switch {
-	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
-		p.add(field, apperr.M("reception.err.f.utf8"))
-	case required && s == "":
-		p.add(field, apperr.M("reception.err.f.required"))
-	case utf8.RuneCountInString(s) > max:
-		p.add(field, apperr.M("reception.err.f.long", max))
-	}
-	return s
-}
-
-// err is e with the form's fields, or nil when nothing is wrong.
-func (p problems) err(e *apperr.Error) error {
-	if len(p) == 0 {
-		return nil
-	}
-	return e.WithFields(map[string]apperr.Msg(p))
-}
-
 // OfficeDraft is the office's form.
 type OfficeDraft struct{ Address, Hours, Phone string }
 
 // Check trims and checks it.
 func (d OfficeDraft) Check() (OfficeDraft, error) {
-	p := problems{}
-	d.Address = p.text("address", d.Address, 500, true)
-	d.Hours = p.text("hours", d.Hours, 1000, true)
-	d.Phone = p.text("phone", d.Phone, 50, false)
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.office_invalid"))
+	p := web.Problems{}
+	d.Address = p.Text("address", d.Address, 500, true)
+	d.Hours = p.Text("hours", d.Hours, 1000, true)
+	d.Phone = p.Text("phone", d.Phone, 50, false)
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.office_invalid"))
 }
 
 // LeaderDraft is a leader's form.
@@ -268,13 +238,13 @@ type LeaderDraft struct{ Role, Name, Title string }
 
 // Check checks it for a unit of type t.
 func (d LeaderDraft) Check(t org.Type) (LeaderDraft, error) {
-	p := problems{}
+	p := web.Problems{}
 	if !slices.Contains(RolesFor(t), d.Role) {
-		p.add("role", apperr.M("reception.err.f.role"))
+		p.Add("role", apperr.M("reception.err.f.role"))
 	}
-	d.Name = p.text("name", d.Name, maxLine, true)
-	d.Title = p.text("title", d.Title, maxLine, true)
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.leader_invalid"))
+	d.Name = p.Text("name", d.Name, maxLine, true)
+	d.Title = p.Text("title", d.Title, maxLine, true)
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.leader_invalid"))
 }
 
 // SessionDraft is a session's form.
@@ -290,14 +260,14 @@ type SessionDraft struct {
 // Check checks a session planned on or after today; online says whether a
 // video link is allowed (configuration).
 func (d SessionDraft) Check(today legal.Date, online bool) (SessionDraft, error) {
-	p := problems{}
+	p := web.Problems{}
 	switch {
 	case d.Day.IsZero():
-		p.add("day", apperr.M("reception.err.f.date"))
+		p.Add("day", apperr.M("reception.err.f.date"))
 	case d.Day.Before(today):
-		p.add("day", apperr.M("reception.err.f.past"))
+		p.Add("day", apperr.M("reception.err.f.past"))
 	case today.AddDays(400).Before(d.Day):
-		p.add("day", apperr.M("reception.err.f.far"))
+		p.Add("day", apperr.M("reception.err.f.far"))
 	}
 	for _, f := range []struct {
 		name string
@@ -305,30 +275,30 @@ func (d SessionDraft) Check(today legal.Date, online bool) (SessionDraft, error)
 	}{{"starts", &d.Starts}, {"ends", &d.Ends}} {
 		*f.v = strings.TrimSpace(*f.v)
 		if _, err := time.Parse("15:04", *f.v); err != nil {
-			p.add(f.name, apperr.M("reception.err.f.time"))
+			p.Add(f.name, apperr.M("reception.err.f.time"))
 		}
 	}
 	if _, bad := p["ends"]; !bad && d.Starts >= d.Ends {
-		p.add("ends", apperr.M("reception.err.f.order"))
+		p.Add("ends", apperr.M("reception.err.f.order"))
 	}
-	d.Place = p.text("place", d.Place, maxLine, true)
-	d.VideoURL = p.text("video_url", d.VideoURL, 500, false)
+	d.Place = p.Text("place", d.Place, maxLine, true)
+	d.VideoURL = p.Text("video_url", d.VideoURL, 500, false)
 	if d.VideoURL != "" {
 		u, err := url.Parse(d.VideoURL)
 		switch {
 		case !online:
-			p.add("video_url", apperr.M("reception.err.f.online_off"))
+			p.Add("video_url", apperr.M("reception.err.f.online_off"))
 		case err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil:
-			p.add("video_url", apperr.M("reception.err.f.video"))
+			p.Add("video_url", apperr.M("reception.err.f.video"))
 		}
 	}
 	if d.Slots < 1 || d.Slots > MaxSlots {
-		p.add("slots", apperr.M("reception.err.f.slots", MaxSlots))
+		p.Add("slots", apperr.M("reception.err.f.slots", MaxSlots))
 	}
 	if d.LeaderID == 0 {
-		p.add("leader", apperr.M("reception.err.f.leader"))
+		p.Add("leader", apperr.M("reception.err.f.leader"))
 	}
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.session_invalid"))
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.session_invalid"))
 }
 
 // BookingDraft is a citizen's booking form.
@@ -341,18 +311,18 @@ type BookingDraft struct {
 
 // Check checks it; the phone is normalised by normPhone (auth.NormalizePhone).
 func (d BookingDraft) Check(normPhone func(string) (string, error)) (BookingDraft, error) {
-	p := problems{}
-	d.Name = p.text("name", d.Name, maxLine, true)
-	d.Topic = p.text("topic", d.Topic, 1000, true)
+	p := web.Problems{}
+	d.Name = p.Text("name", d.Name, maxLine, true)
+	d.Topic = p.Text("topic", d.Topic, 1000, true)
 	if ph, err := normPhone(d.Phone); err != nil {
-		p.add("phone", apperr.M("reception.err.f.phone"))
+		p.Add("phone", apperr.M("reception.err.f.phone"))
 	} else {
 		d.Phone = ph
 	}
 	if d.People < 1 || d.People > MaxPeople {
-		p.add("people", apperr.M("reception.err.f.people", MaxPeople))
+		p.Add("people", apperr.M("reception.err.f.people", MaxPeople))
 	}
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.booking_invalid"))
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.booking_invalid"))
 }
 
 // VisitDraft is an entry of the book as the official types it. A Mixed
@@ -372,44 +342,44 @@ type VisitDraft struct {
 
 // Check checks it against today (a visit is not in the future).
 func (d VisitDraft) Check(today legal.Date, normPhone func(string) (string, error)) (VisitDraft, error) {
-	p := problems{}
+	p := web.Problems{}
 	switch {
 	case d.Day.IsZero():
-		p.add("day", apperr.M("reception.err.f.date"))
+		p.Add("day", apperr.M("reception.err.f.date"))
 	case today.Before(d.Day):
-		p.add("day", apperr.M("reception.err.f.future"))
+		p.Add("day", apperr.M("reception.err.f.future"))
 	case d.Day.Before(today.AddDays(-366)):
-		p.add("day", apperr.M("reception.err.f.old"))
+		p.Add("day", apperr.M("reception.err.f.old"))
 	}
-	d.Name = p.text("name", d.Name, maxLine, true)
-	d.Address = p.text("address", d.Address, 500, true)
+	d.Name = p.Text("name", d.Name, maxLine, true)
+	d.Address = p.Text("address", d.Address, 500, true)
 	if d.Phone = strings.TrimSpace(d.Phone); d.Phone != "" {
 		if ph, err := normPhone(d.Phone); err != nil {
-			p.add("phone", apperr.M("reception.err.f.phone"))
+			p.Add("phone", apperr.M("reception.err.f.phone"))
 		} else {
 			d.Phone = ph
 		}
 	}
 	if d.People < 1 || d.People > MaxPeople {
-		p.add("people", apperr.M("reception.err.f.people", MaxPeople))
+		p.Add("people", apperr.M("reception.err.f.people", MaxPeople))
 	}
 	if !slices.Contains(Kinds, d.Kind) && d.Kind != Mixed {
-		p.add("kind", apperr.M("reception.err.f.kind"))
+		p.Add("kind", apperr.M("reception.err.f.kind"))
 	}
-	d.Content = p.text("content", d.Content, maxText, true)
-	d.Content2 = p.text("content2", d.Content2, maxText, d.Kind == Mixed)
-	d.Earlier = p.text("earlier", d.Earlier, maxText, false)
-	d.Request = p.text("request", d.Request, maxText, true)
-	d.Done = p.text("done", d.Done, maxText, false)
+	d.Content = p.Text("content", d.Content, maxText, true)
+	d.Content2 = p.Text("content2", d.Content2, maxText, d.Kind == Mixed)
+	d.Earlier = p.Text("earlier", d.Earlier, maxText, false)
+	d.Request = p.Text("request", d.Request, maxText, true)
+	d.Done = p.Text("done", d.Done, maxText, false)
 	d.BookingCode = strings.TrimSpace(d.BookingCode)
 	if d.BookingCode != "" {
 		if c, ok := code.Parse(d.BookingCode, BookingPrefix); ok {
 			d.BookingCode = c
 		} else {
-			p.add("booking", apperr.M("reception.err.f.code"))
+			p.Add("booking", apperr.M("reception.err.f.code"))
 		}
 	}
-	return d, p.err(apperr.New(apperr.CodeInvalid, "reception.err.visit_invalid"))
+	return d, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.visit_invalid"))
 }
 
 // Answer is the answer to a visit (Art 28).
@@ -425,19 +395,19 @@ type Answer struct {
 
 // Check checks it for a visit of kind.
 func (a Answer) Check(kind string) (Answer, error) {
-	p := problems{}
+	p := web.Problems{}
 	if !slices.Contains(Outcomes, a.Outcome) {
-		p.add("outcome", apperr.M("reception.err.f.outcome"))
+		p.Add("outcome", apperr.M("reception.err.f.outcome"))
 	}
-	a.Note = p.text("note", a.Note, maxText, a.Outcome == Refused)
-	a.TransferredTo = p.text("transferred_to", a.TransferredTo, maxLine, a.Outcome == Transferred)
+	a.Note = p.Text("note", a.Note, maxText, a.Outcome == Refused)
+	a.TransferredTo = p.Text("transferred_to", a.TransferredTo, maxLine, a.Outcome == Transferred)
 	if kind == Complaint && Opens(kind, a.Outcome) && a.KnownOn.IsZero() {
-		p.add("known_on", apperr.M("reception.err.f.known_on"))
+		p.Add("known_on", apperr.M("reception.err.f.known_on"))
 	}
 	if a.Outcome == Verify && kind == Other {
-		p.add("outcome", apperr.M("reception.err.f.verify_other"))
+		p.Add("outcome", apperr.M("reception.err.f.verify_other"))
 	}
-	return a, p.err(apperr.New(apperr.CodeInvalid, "reception.err.answer_invalid"))
+	return a, p.Err(apperr.New(apperr.CodeInvalid, "reception.err.answer_invalid"))
 }
 
 // Code prefixes: a booking's (lịch hẹn) and a walk-in visit's (tiếp dân).

@@ -18,6 +18,7 @@ import (
 	"danchu/internal/notify"
 	"danchu/internal/org"
 	"danchu/internal/random"
+	"danchu/internal/web"
 )
 
 // Sealer seals a denunciation's identity under the vault's keys (vault.Keyring).
@@ -448,8 +449,8 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, ve
 	if err := CanMove(x, today, to); err != nil {
 		return Session{}, err
 	}
-	p := problems{}
-	notice = p.text("notice", notice, 2000, to != Held)
+	p := web.Problems{}
+	notice = p.Text("notice", notice, 2000, to != Held)
 	var nx Session
 	if to == Moved {
 		if next == nil {
@@ -466,13 +467,13 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, ve
 			return Session{}, err
 		}
 		if !cal.IsWorkingDay(d.Day) {
-			p.add("day", apperr.M("reception.err.f.day_off", d.Day.VN()))
+			p.Add("day", apperr.M("reception.err.f.day_off", d.Day.VN()))
 		}
 		now := s.db.NowMillis()
 		nx = Session{ID: s.db.NewID(), UnitID: u.ID, LeaderID: x.LeaderID, Day: d.Day, Starts: d.Starts, Ends: d.Ends, Place: d.Place,
 			VideoURL: d.VideoURL, Slots: d.Slots, Status: Planned, CreatedAt: now, UpdatedAt: now, Version: 1}
 	}
-	if err := p.err(apperr.New(apperr.CodeInvalid, "reception.err.close_invalid")); err != nil {
+	if err := p.Err(apperr.New(apperr.CodeInvalid, "reception.err.close_invalid")); err != nil {
 		return Session{}, err
 	}
 	now := s.db.NowMillis()

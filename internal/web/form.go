@@ -14,9 +14,11 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"danchu/internal/apperr"
 	"danchu/internal/files"
+	"danchu/internal/legal"
 )
 
 // MaxFormBytes is the largest body of an unsafe request whose route declares
@@ -231,4 +233,53 @@ func parseForm(r *http.Request) *apperr.Error {
 	}
 	e.Err = err
 	return e
+}
+
+// Problems collects what is wrong with a form: one message per field, the
+// first found for each. A room's Check fills it and returns Err: the page shows
+// each message beside its field and keeps what was typed.
+type Problems map[string]apperr.Msg
+
+// Add notes m for field, unless the field has a message already.
+func (p Problems) Add(field string, m apperr.Msg) {
+	if _, ok := p[field]; !ok {
+		p[field] = m
+	}
+}
+
+// Text is s trimmed; a field that is not text, is empty when required or holds
+// more than max characters gets its message.
+func (p Problems) Text(field, s string, max int, required bool) string {
+	s = strings.TrimSpace(s)
+	switch {
+	case !utf8.ValidString(s) || strings.ContainsRune(s, 0):
+		p.Add(field, apperr.M("web.err.f.utf8"))
+	case required && s == "":
+		p.Add(field, apperr.M("web.err.f.required"))
+	case utf8.RuneCountInString(s) > max:
+		p.Add(field, apperr.M("web.err.f.long", max))
+	}
+	return s
+}
+
+// Err is e with the fields' messages, or nil when nothing is wrong.
+func (p Problems) Err(e *apperr.Error) error {
+	if len(p) == 0 {
+		return nil
+	}
+	return e.WithFields(map[string]apperr.Msg(p))
+}
+
+// Day is the form's field as a day (YYYY-MM-DD, what a date input sends), or
+// the zero day when it is empty; a malformed one gets its message.
+func (p Problems) Day(r *http.Request, field string) legal.Date {
+	s := strings.TrimSpace(r.PostFormValue(field))
+	if s == "" {
+		return legal.Date{}
+	}
+	d, err := legal.ParseDate(s)
+	if err != nil {
+		p.Add(field, apperr.M("web.err.f.date"))
+	}
+	return d
 }
