@@ -195,7 +195,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Cases.MassFrom, a.Receive.MassFrom, a.Receive.Online = cfg.Mass(), cfg.Mass(), cfg.OnlineReception
 	// Supervision by the people: inspection boards take their members from the villages' elections.
 	a.Oversee = supervision.NewService(d, a.Units, a.Auth.Guard(), a.Calendar)
-	a.Oversee.Record, a.Oversee.Elections = a.Audit, boardElections{a.Decide}
+	a.Oversee.Record, a.Oversee.Elections, a.Oversee.Accounts = a.Audit, boardElections{a.Decide}, a.Auth
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

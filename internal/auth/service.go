@@ -404,6 +404,15 @@ func (s *Service) Account(ctx context.Context, id int64) (Account, error) {
 	return accountByID(ctx, s.db, id)
 }
 
+// OfficialID is the ID of the official account with e-mail (false: none).
+func (s *Service) OfficialID(ctx context.Context, email string) (int64, bool, error) {
+	a, err := officialByEmail(ctx, s.db, strings.ToLower(strings.TrimSpace(email)))
+	if errors.Is(err, sql.ErrNoRows) || apperr.CodeOf(err) == apperr.CodeNotFound {
+		return 0, false, nil
+	}
+	return a.ID, err == nil, err
+}
+
 // Enrolment is a second factor being set up: the secret, and the same as an
 // otpauth:// URL and a QR code (PNG as a data: URL) for an authenticator app.
 type Enrolment struct {

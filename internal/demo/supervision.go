@@ -92,8 +92,11 @@ func (s *story) supervision() {
 			if i == len(positions) || s.err != nil {
 				break
 			}
-			_, err := s.Oversee.AddMember(s.ctx, mt, commune.ID, board.ID, supervision.MemberDraft{Name: c.Name, MatterID: c.MatterID,
-				Position: positions[i], Origin: supervision.Elected, Resident: true}, db.Idem{})
+			m := supervision.MemberDraft{Name: c.Name, MatterID: c.MatterID, Position: positions[i], Origin: supervision.Elected, Resident: true}
+			if i == 0 {
+				m.Email = "thanhtra@danchu.demo" // the head acts for the board in danchu
+			}
+			_, err := s.Oversee.AddMember(s.ctx, mt, commune.ID, board.ID, m, db.Idem{})
 			s.fail("inspection board member "+c.Name, err)
 		}
 		if s.err == nil {
@@ -148,7 +151,7 @@ func (s *story) supervision() {
 		s.fail("investment board", err)
 		for i, m := range []supervision.MemberDraft{
 			{Name: "Phạm Thị Mặt Trận", Origin: supervision.FromFront, Position: supervision.Head},
-			{Name: "Nguyễn Văn Giám", Origin: supervision.Resident, Position: supervision.Deputy},
+			{Name: "Nguyễn Văn Giám", Origin: supervision.Resident, Position: supervision.Deputy, Email: "thanhtra@danchu.demo"},
 			{Name: "Trần Thị Sát", Origin: supervision.Resident, Position: supervision.Member},
 			{Name: "Lê Văn Công", Origin: supervision.Resident, Position: supervision.Member},
 			{Name: "Hồ Thị Trình", Origin: supervision.Resident, Position: supervision.Member},

@@ -215,6 +215,23 @@ type boardPage struct {
 // State is a recommendation's state today, for the template.
 func (p boardPage) State(x Rec) string { return x.State(p.Today) }
 
+// E is a field's message when form is the one that failed: each form of the
+// page shows its own.
+func (p boardPage) E(form, field string) string {
+	if p.Failed != form {
+		return ""
+	}
+	return p.Fields[field]
+}
+
+// V is what was typed in a field when form is the one that failed.
+func (p boardPage) V(form, field string) string {
+	if p.Failed != form {
+		return ""
+	}
+	return p.Values[field]
+}
+
 func (h *handlers) boardPage(w http.ResponseWriter, r *http.Request, a *auth.Actor, u org.Unit, status int, ff *web.FormFailure, which string) {
 	ctx := r.Context()
 	today := legal.Today(h.svc.Now())
@@ -272,7 +289,7 @@ func (h *handlers) boardPost(action auth.Action, which, done string, do func(r *
 func (h *handlers) addMember(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	h.boardPost(auth.RecognizeFront, "member", "supervision.done.member", func(r *http.Request, a *auth.Actor, u org.Unit, id int64) error {
 		v := r.PostFormValue
-		d := MemberDraft{Name: v("name"), Position: v("position"), Origin: v("origin"), Resident: v("resident") == "1",
+		d := MemberDraft{Name: v("name"), Position: v("position"), Origin: v("origin"), Email: v("email"), Resident: v("resident") == "1",
 			Official: v("official") == "1", NoRelative: v("no_relative") == "1"}
 		d.VillageID, _ = web.ParseID(v("village"))
 		if c := v("candidate"); c != "" { // "matter:name" of the election's list
@@ -364,7 +381,12 @@ func (h *handlers) addWriting(w http.ResponseWriter, r *http.Request, a *auth.Ac
 	h.boardPost(auth.Supervise, "writing", "supervision.done.writing", func(r *http.Request, a *auth.Actor, u org.Unit, id int64) error {
 		v := r.PostFormValue
 		d := WritingDraft{Kind: v("kind"), Area: v("area"), Period: v("period"), Title: v("title"), Body: v("body"), Evidence: v("evidence")}
-		d.PlanID, _ = web.ParseID(v("plan"))
+		if plan := v("plan"); plan != "" {
+			var ok bool
+			if d.PlanID, ok = web.ParseID(plan); !ok {
+				return apperr.New(apperr.CodeInvalid, "supervision.err.f.plan").Mark("plan")
+			}
+		}
 		k, err := web.FormIdem(r)
 		if err != nil {
 			return err

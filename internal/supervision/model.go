@@ -89,6 +89,9 @@ const (
 	MaxDeputies   = 2 // both boards: at most two deputies
 	MaxResidents  = 5 // an investment board: residents at most five
 	ByElectionGap = 6 // a by-election only when at least six months of the term remain
+	// ElectionAge is how old, in months, a village's election may be for its
+	// elected to join a board (an older one was for an earlier term).
+	ElectionAge = 12
 )
 
 // InspectionSize is how many members a commune's inspection board has: as
@@ -106,10 +109,11 @@ type MemberDraft struct {
 	VillageID  int64
 	Position   string
 	Origin     string
-	MatterID   int64 // the election they came from (an inspection board)
-	Resident   bool  // declared a permanent resident of the commune
-	Official   bool  // declared a commune official or staff member
-	NoRelative bool  // an investment board: declared no relative among investor, contractor, consultant, decider
+	MatterID   int64  // the election they came from (an inspection board)
+	Email      string // the member's official account, who acts for the board ('' : none)
+	Resident   bool   // declared a permanent resident of the commune
+	Official   bool   // declared a commune official or staff member
+	NoRelative bool   // an investment board: declared no relative among investor, contractor, consultant, decider
 }
 
 // Declared is what the member declared, kept with them.
@@ -459,6 +463,9 @@ func CheckAnswer(text string) (string, error) {
 	text = p.Text("answer", text, 20000, true)
 	return text, p.Err(apperr.New(apperr.CodeInvalid, "supervision.err.answer_invalid"))
 }
+
+// TermEnded reports whether an inspection board's term is over on today.
+func TermEnded(termTo, today legal.Date) bool { return !termTo.IsZero() && termTo.Before(today) }
 
 // NoticeLate reports whether the investor was told of an investment board's
 // plan and composition later than 45 days before supervision starts (legal:

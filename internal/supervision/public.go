@@ -180,21 +180,12 @@ func (s *Service) Due(ctx context.Context, units []org.Unit) ([]office.Item, err
 		out = append(out, office.Item{Kind: "supervision.work.escalated", UnitID: c.unitID, Action: auth.ViewBackOffice, Page: Page + "/tre-han",
 			Count: c.n, Overdue: c.late, Earliest: day(c.earliest)})
 	}
+	counts, err := forming(ctx, s.db, ids)
+	if err != nil {
+		return nil, err
+	}
 	for _, u := range units {
-		if u.Type.Level() != org.CommuneLevel {
-			continue
-		}
-		bs, err := boardsOf(ctx, s.db, u.ID)
-		if err != nil {
-			return nil, err
-		}
-		n := 0
-		for _, b := range bs {
-			if b.Status == Forming {
-				n++
-			}
-		}
-		if n > 0 {
+		if n := counts[u.ID]; n > 0 {
 			out = append(out, office.Item{Kind: "supervision.work.forming", UnitID: u.ID, Action: auth.RecognizeFront, Page: Page, Count: n})
 		}
 	}
@@ -221,7 +212,7 @@ func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, c
 	}
 	board := map[int64]bool{}
 	for _, b := range bs {
-		if b.Kind == Inspection && b.Status == Recognised {
+		if b.Kind == Inspection && b.Status == Recognised && !TermEnded(b.TermTo, p.Today) {
 			board[b.CommuneID] = true
 		}
 	}
@@ -252,21 +243,5 @@ func (s *Service) Late(ctx context.Context, a *auth.Actor, u org.Unit) ([]Rec, e
 	if err := s.guard.Can(ctx, a, auth.ViewBackOffice, u.ID); err != nil {
 		return nil, err
 	}
-	t, err := s.units.Tree(ctx)
-	if err != nil {
-		return nil, err
-	}
-	xs, err := recsIn(ctx, s.db, u.Path, legal.DateOf(1, 1, 1))
-	if err != nil {
-		return nil, err
-	}
-	today := s.today()
-	var out []Rec
-	for _, x := range xs {
-		to, ok := t.Unit(x.AddresseeID)
-		if ok && to.ParentID == u.ID && x.State(today) == Overdue {
-			out = append(out, x)
-		}
-	}
-	return out, nil
+	return lateTo(ctx, s.db, u.ID, s.today())
 }

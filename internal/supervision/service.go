@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"danchu/internal/apperr"
@@ -43,6 +44,12 @@ type Elections interface {
 	BoardElections(ctx context.Context, communeID int64) ([]Candidate, error)
 }
 
+// Accounts finds an official's account by e-mail (auth.Service): a board's
+// member who acts for it in danchu has one.
+type Accounts interface {
+	OfficialID(ctx context.Context, email string) (int64, bool, error)
+}
+
 // Service is supervision by the people. Reads come from the embedded Store;
 // every write goes through a method here, in one transaction with its guard
 // check and its audit record.
@@ -57,6 +64,8 @@ type Service struct {
 	Record Publisher
 	// Elections lend the elected members of inspection boards (nil: none).
 	Elections Elections
+	// Accounts link a member to their official account (nil: no links).
+	Accounts Accounts
 }
 
 // NewService returns the service.
@@ -112,6 +121,43 @@ func (s *Service) publish(ctx context.Context, tx *sql.Tx, r audit.Record, data 
 		return nil
 	}
 	return s.Record.AppendData(ctx, tx, r, data)
+}
+
+// answering is the guard of a body answering what was addressed to it: the
+// action on unitID by a role bound to that very unit — an official of the
+// unit above answers nothing in its name.
+func (s *Service) answering(ctx context.Context, a *auth.Actor, unitID int64) error {
+	if err := s.guard.Can(ctx, a, auth.AnswerSupervision, unitID); err != nil {
+		return err
+	}
+	for _, g := range a.Grants {
+		if g.UnitID == unitID && g.Role.Allows(auth.AnswerSupervision) {
+			return nil
+		}
+	}
+	return apperr.New(apperr.CodeNotFound, "supervision.err.no_rec")
+}
+
+// front reports whether a acts for the commune's Front (asked before a
+// transaction: the guard reads outside it).
+func (s *Service) front(ctx context.Context, a *auth.Actor, u org.Unit) bool {
+	return s.guard.Can(ctx, a, auth.RecognizeFront, u.ID) == nil
+}
+
+// mayAct refuses an official who neither acts for the commune's Front nor
+// sits on board b: a board's plans, writings and recommendations are its own.
+func mayAct(ctx context.Context, q querier, a *auth.Actor, front bool, b Board) error {
+	if front {
+		return nil
+	}
+	ok, err := isMember(ctx, q, b.ID, a.AccountID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return apperr.New(apperr.CodeForbidden, "supervision.err.not_member", b.Name)
+	}
+	return nil
 }
 
 func changed(ok bool) error {
@@ -236,7 +282,7 @@ func (s *Service) Recommendations(ctx context.Context, a *auth.Actor, communeID 
 // Addressed are the recommendations addressed to a unit, for its officials
 // who answer them.
 func (s *Service) Addressed(ctx context.Context, a *auth.Actor, unitID int64) ([]Rec, error) {
-	if err := s.guard.Can(ctx, a, auth.AnswerSupervision, unitID); err != nil {
+	if err := s.answering(ctx, a, unitID); err != nil {
 		return nil, err
 	}
 	return recsTo(ctx, s.db, unitID)
@@ -245,6 +291,9 @@ func (s *Service) Addressed(ctx context.Context, a *auth.Actor, unitID int64) ([
 // Recommendation is one addressed to the unit: another unit's is not found.
 func (s *Service) Recommendation(ctx context.Context, a *auth.Actor, unitID, id int64) (Rec, error) {
 	if err := s.guard.Can(ctx, a, auth.AnswerSupervision, unitID); err != nil {
+		return Rec{}, err
+	}
+	if err := s.answering(ctx, a, unitID); err != nil {
 		return Rec{}, err
 	}
 	x, err := recByID(ctx, s.db, id)
@@ -303,6 +352,9 @@ func (s *Service) CreateBoard(ctx context.Context, a *auth.Actor, communeID int6
 				}
 			}
 			if err := insertBoard(ctx, tx, b, a.AccountID); err != nil {
+				if db.IsUniqueViolation(err) { // another Front officer's, at the same moment
+					return "", apperr.New(apperr.CodeConflict, "supervision.err.one_inspection", InspectionLaw)
+				}
 				return "", err
 			}
 			return strconv.FormatInt(b.ID, 10), s.record(ctx, tx, a, auth.RecognizeFront, "supervision.board", u.ID, "sup_board", b.ID, d)
@@ -344,9 +396,27 @@ func (s *Service) AddMember(ctx context.Context, a *auth.Actor, communeID, board
 		if i < 0 {
 			return BoardMember{}, apperr.New(apperr.CodeInvalid, "supervision.err.not_elected", InspectionLaw).Mark("matter")
 		}
+		if !cands[i].Recognised {
+			return BoardMember{}, apperr.New(apperr.CodeInvalid, "supervision.err.unrecognised").Mark("matter")
+		}
+		if cands[i].HeldOn.Before(today.AddMonths(-ElectionAge)) {
+			return BoardMember{}, apperr.New(apperr.CodeInvalid, "supervision.err.old_election", cands[i].HeldOn.VN(), ElectionAge).Mark("matter")
+		}
 		d.VillageID = cands[i].VillageID
 	}
 	m := BoardMember{ID: s.db.NewID(), BoardID: boardID, VillageID: d.VillageID, JoinedOn: today}
+	if d.Email = strings.TrimSpace(d.Email); d.Email != "" {
+		var ok bool
+		if s.Accounts != nil {
+			if m.AccountID, ok, err = s.Accounts.OfficialID(ctx, d.Email); err != nil {
+				return BoardMember{}, err
+			}
+		}
+		if !ok {
+			return BoardMember{}, apperr.New(apperr.CodeInvalid, "supervision.err.member_invalid").
+				WithFields(map[string]apperr.Msg{"email": apperr.M("supervision.err.f.account")})
+		}
+	}
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		b, err := ownBoard(ctx, tx, u, boardID, true)
 		if err != nil {
@@ -483,7 +553,9 @@ func (s *Service) Notified(ctx context.Context, a *auth.Actor, communeID, boardI
 	})
 }
 
-// Dissolve ends an investment board when its project is handed over.
+// Dissolve ends a recognised board: an investment board when its project is
+// handed over, an inspection board when its term is over (before the next
+// one is recognised), a Front team when its supervision is done.
 func (s *Service) Dissolve(ctx context.Context, a *auth.Actor, communeID, boardID int64, on legal.Date, note string) error {
 	u, _, err := s.commune(ctx, a, auth.RecognizeFront, communeID)
 	if err != nil {
@@ -503,9 +575,6 @@ func (s *Service) Dissolve(ctx context.Context, a *auth.Actor, communeID, boardI
 		if err != nil {
 			return err
 		}
-		if b.Kind != Investment {
-			return apperr.New(apperr.CodeConflict, "supervision.err.not_investment")
-		}
 		ok, err := setBoardStatus(ctx, tx, b.ID, Recognised, Dissolved, on, note, s.db.NowMillis())
 		if err := changed(ok); err != nil {
 			return err
@@ -516,14 +585,21 @@ func (s *Service) Dissolve(ctx context.Context, a *auth.Actor, communeID, boardI
 
 // --- the board's work ---
 
-// working is a recognised board of the commune, locked.
-func working(ctx context.Context, tx *sql.Tx, u org.Unit, id int64) (Board, error) {
+// working is a recognised board of the commune, locked, within its term,
+// for an official who may act for it.
+func (s *Service) working(ctx context.Context, tx *sql.Tx, a *auth.Actor, front bool, u org.Unit, id int64) (Board, error) {
 	b, err := ownBoard(ctx, tx, u, id, true)
 	if err != nil {
 		return Board{}, err
 	}
-	if b.Status != Recognised {
+	if err := mayAct(ctx, tx, a, front, b); err != nil {
+		return Board{}, err
+	}
+	switch {
+	case b.Status != Recognised:
 		return Board{}, apperr.New(apperr.CodeConflict, "supervision.err.not_working")
+	case !b.TermTo.IsZero() && b.TermTo.Before(s.today()):
+		return Board{}, apperr.New(apperr.CodeConflict, "supervision.err.term_ended", b.TermTo.VN())
 	}
 	return b, nil
 }
@@ -535,6 +611,7 @@ func (s *Service) AddPlan(ctx context.Context, a *auth.Actor, communeID, boardID
 	if err != nil {
 		return Plan{}, err
 	}
+	front := s.front(ctx, a, u)
 	cal, err := s.cals.Calendar(ctx)
 	if err != nil {
 		return Plan{}, err
@@ -542,7 +619,7 @@ func (s *Service) AddPlan(ctx context.Context, a *auth.Actor, communeID, boardID
 	p := Plan{ID: s.db.NewID(), BoardID: boardID, CreatedAt: s.db.NowMillis()}
 	var first string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		b, err := working(ctx, tx, u, boardID)
+		b, err := s.working(ctx, tx, a, front, u, boardID)
 		if err != nil {
 			return err
 		}
@@ -577,10 +654,11 @@ func (s *Service) AddWriting(ctx context.Context, a *auth.Actor, communeID, boar
 	if err != nil {
 		return Writing{}, err
 	}
+	front := s.front(ctx, a, u)
 	w := Writing{ID: s.db.NewID(), BoardID: boardID, CreatedAt: s.db.NowMillis()}
 	var first string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		b, err := working(ctx, tx, u, boardID)
+		b, err := s.working(ctx, tx, a, front, u, boardID)
 		if err != nil {
 			return err
 		}
@@ -621,10 +699,14 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, communeID, boardID
 	if err != nil {
 		return err
 	}
+	front := s.front(ctx, a, u)
 	today := s.today()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
 		b, err := ownBoard(ctx, tx, u, boardID, true)
 		if err != nil {
+			return err
+		}
+		if err := mayAct(ctx, tx, a, front, b); err != nil {
 			return err
 		}
 		w, err := writingByID(ctx, tx, id)
@@ -641,6 +723,9 @@ func (s *Service) Publish(ctx context.Context, a *auth.Actor, communeID, boardID
 		if err := s.record(ctx, tx, a, auth.Supervise, "supervision.published", u.ID, "sup_writing", w.ID, map[string]any{"title": w.Title}); err != nil {
 			return err
 		}
+		if w.Kind != Conclusion { // a report is the Front's: it shows on the board's page only
+			return nil
+		}
 		return s.publish(ctx, tx, audit.Record{UnitID: u.ID, Kind: "supervision." + w.Kind, ObjectType: "sup_writing", ObjectID: strconv.FormatInt(w.ID, 10),
 			Summary: b.Name + ": " + w.Title}, map[string]any{"board": b.Name, "title": w.Title, "body": w.Body, "evidence": w.Evidence,
 			"area": w.Area, "period": w.Period, "on": today.String(), "url": BoardURL(u, b.ID)})
@@ -654,6 +739,7 @@ func (s *Service) Recommend(ctx context.Context, a *auth.Actor, communeID, board
 	if err != nil {
 		return Rec{}, err
 	}
+	front := s.front(ctx, a, u)
 	today := s.today()
 	addressees, err := s.Addressees(ctx, u.ID)
 	if err != nil {
@@ -669,7 +755,7 @@ func (s *Service) Recommend(ctx context.Context, a *auth.Actor, communeID, board
 	x := Rec{ID: s.db.NewID(), BoardID: boardID, CommuneID: u.ID, CreatedAt: s.db.NowMillis()}
 	var first string
 	err = s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		b, err := working(ctx, tx, u, boardID)
+		b, err := s.working(ctx, tx, a, front, u, boardID)
 		if err != nil {
 			return err
 		}
@@ -706,7 +792,7 @@ func (s *Service) Recommend(ctx context.Context, a *auth.Actor, communeID, board
 // it came within the 15 days is kept, and the answer goes on the public
 // record. A body the recommendation was not addressed to gets 404.
 func (s *Service) Answer(ctx context.Context, a *auth.Actor, unitID, id int64, text string) (Rec, error) {
-	if err := s.guard.Can(ctx, a, auth.AnswerSupervision, unitID); err != nil {
+	if err := s.answering(ctx, a, unitID); err != nil {
 		return Rec{}, err
 	}
 	text, err := CheckAnswer(text)

@@ -150,6 +150,7 @@ type BoardMember struct {
 	Position    string
 	Origin      string
 	MatterID    int64
+	AccountID   int64 // the member's official account (0: none): who acts for the board
 	Declared    string
 	JoinedOn    legal.Date
 	LeftOn      legal.Date
@@ -161,14 +162,14 @@ func (m BoardMember) Person() Person { return Person{Position: m.Position, Origi
 // Declares reports whether the member declared d (resident, not_official, no_relative).
 func (m BoardMember) Declares(d string) bool { return strings.Contains(" "+m.Declared+" ", " "+d+" ") }
 
-const memberCols = "id, board_id, name, village_id, position, origin, matter_id, declared, joined_on, left_on"
+const memberCols = "id, board_id, name, village_id, position, origin, matter_id, account_id, declared, joined_on, left_on"
 
 func scanMember(rows *sql.Rows) (BoardMember, error) {
 	var m BoardMember
-	var village, matter sql.NullInt64
+	var village, matter, account sql.NullInt64
 	var joined, left string
-	err := rows.Scan(&m.ID, &m.BoardID, &m.Name, &village, &m.Position, &m.Origin, &matter, &m.Declared, &joined, &left)
-	m.VillageID, m.MatterID, m.JoinedOn, m.LeftOn = village.Int64, matter.Int64, day(joined), day(left)
+	err := rows.Scan(&m.ID, &m.BoardID, &m.Name, &village, &m.Position, &m.Origin, &matter, &account, &m.Declared, &joined, &left)
+	m.VillageID, m.MatterID, m.AccountID, m.JoinedOn, m.LeftOn = village.Int64, matter.Int64, account.Int64, day(joined), day(left)
 	return m, err
 }
 
@@ -185,9 +186,9 @@ func membersIn(ctx context.Context, q querier, communeID int64) ([]BoardMember, 
 }
 
 func insertMember(ctx context.Context, tx *sql.Tx, m BoardMember, now int64) error {
-	_, err := tx.ExecContext(ctx, `insert into sup_members (id, board_id, name, village_id, position, origin, matter_id, declared, joined_on, left_on, created_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10)`,
-		m.ID, m.BoardID, m.Name, nullID(m.VillageID), m.Position, m.Origin, nullID(m.MatterID), m.Declared, m.JoinedOn.String(), now)
+	_, err := tx.ExecContext(ctx, `insert into sup_members (id, board_id, name, village_id, position, origin, matter_id, account_id, declared, joined_on, left_on, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, '', $11)`,
+		m.ID, m.BoardID, m.Name, nullID(m.VillageID), m.Position, m.Origin, nullID(m.MatterID), nullID(m.AccountID), m.Declared, m.JoinedOn.String(), now)
 	return err
 }
 
@@ -349,7 +350,45 @@ func recsTo(ctx context.Context, q querier, unitID int64) ([]Rec, error) {
 // recsIn are the recommendations of the communes under path sent from from on.
 func recsIn(ctx context.Context, q querier, path string, from legal.Date) ([]Rec, error) {
 	return db.All(ctx, q, scanRecs, "select "+recCols+recFrom+`join units u on u.id = r.commune_id
-		where u.path >= $1 and u.path < $2 and r.sent_on >= $3`, path, pathEnd(path), from.String())
+		where u.path >= $1 and u.path < $2 and r.sent_on >= $3 order by r.sent_on, r.id`, path, pathEnd(path), from.String())
+}
+
+// lateTo are the recommendations addressed to the units whose parent is
+// parentID, unanswered past their day on today, the earliest first.
+func lateTo(ctx context.Context, q querier, parentID int64, today legal.Date) ([]Rec, error) {
+	return db.All(ctx, q, scanRecs, "select "+recCols+recFrom+`join units u on u.id = r.addressee_id
+		where u.parent_id = $1 and r.answered_on = '' and r.due_on < $2 order by r.due_on, r.id limit 2000`, parentID, today.String())
+}
+
+// isMember reports whether account sits on board (a current member).
+func isMember(ctx context.Context, q querier, boardID, accountID int64) (bool, error) {
+	var n int
+	err := q.QueryRowContext(ctx, "select count(*) from sup_members where board_id = $1 and account_id = $2 and left_on = ''", boardID, accountID).Scan(&n)
+	return n > 0, err
+}
+
+// forming counts, per commune of ids, the boards still forming.
+func forming(ctx context.Context, q querier, ids []int64) (map[int64]int, error) {
+	marks, args := inList(ids, 1)
+	rows, err := db.All(ctx, q, func(rows *sql.Rows) ([2]int64, error) {
+		var c [2]int64
+		return c, rows.Scan(&c[0], &c[1])
+	}, "select commune_id, count(*) from sup_boards where status = 'forming' and commune_id in ("+marks+") group by commune_id", args...)
+	out := map[int64]int{}
+	for _, c := range rows {
+		out[c[0]] = int(c[1])
+	}
+	return out, err
+}
+
+// inList is "$from, $from+1, …" for ids, and ids as arguments.
+func inList(ids []int64, from int) (string, []any) {
+	marks := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		marks[i], args[i] = "$"+strconv.Itoa(i+from), id
+	}
+	return strings.Join(marks, ", "), args
 }
 
 func insertRec(ctx context.Context, tx *sql.Tx, x Rec, by int64) error {
@@ -385,15 +424,11 @@ func openTo(ctx context.Context, q querier, ids []int64, today legal.Date, child
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	marks := make([]string, len(ids))
-	args := []any{today.String()}
-	for i, id := range ids {
-		args = append(args, id)
-		marks[i] = "$" + strconv.Itoa(i+2)
-	}
-	key, join, cond := "r.addressee_id", "", "r.addressee_id in ("+strings.Join(marks, ", ")+")"
+	marks, rest := inList(ids, 2)
+	args := append([]any{today.String()}, rest...)
+	key, join, cond := "r.addressee_id", "", "r.addressee_id in ("+marks+")"
 	if children {
-		key, join, cond = "u.parent_id", " join units u on u.id = r.addressee_id", "u.parent_id in ("+strings.Join(marks, ", ")+") and r.due_on < $1"
+		key, join, cond = "u.parent_id", " join units u on u.id = r.addressee_id", "u.parent_id in ("+marks+") and r.due_on < $1"
 	}
 	return db.All(ctx, q, scanOpenCount, "select "+key+`, count(*), sum(case when r.due_on < $1 then 1 else 0 end), min(r.due_on)
 		from sup_recommendations r`+join+" where r.answered_on = '' and "+cond+" group by "+key, args...)

@@ -93,7 +93,7 @@ func setup(t *testing.T, d *db.DB) *fixture {
 	f.schoolHead = actor("hieutruong@thdd.vn", auth.AgencyHead, f.school)
 	f.province = actor("tinh@hue.vn", auth.ProvinceAdmin, f.hue)
 	f.svc = supervision.NewService(d, units, as.Guard(), legal.Fixed{C: legal.NewCalendar(legal.Decided())})
-	f.svc.Record, f.svc.Elections = f.rec, f.elections
+	f.svc.Record, f.svc.Elections, f.svc.Accounts = f.rec, f.elections, as
 	return f
 }
 
@@ -147,7 +147,11 @@ func (f *fixture) inspectionBoard(t *testing.T) supervision.Board {
 		t.Fatal(err)
 	}
 	for i, pos := range []string{supervision.Head, supervision.Deputy, supervision.Member, supervision.Member, supervision.Member} {
-		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, elected(i, pos), db.Idem{}); err != nil {
+		m := elected(i, pos)
+		if i == 0 {
+			m.Email = "bttnd@dandien.vn" // the head acts for the board in danchu
+		}
+		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, m, db.Idem{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -202,6 +206,15 @@ func TestInspectionBoardComposition(t *testing.T) {
 				want(t, err, c.code, c.text)
 			}
 		}
+		// An election the Front has not recognised yet, an e-mail of no account.
+		f.elections.got[5].Recognised = false
+		_, err = f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, elected(5, supervision.Member), db.Idem{})
+		wantField(t, err, "matter", "chưa được Ủy ban MTTQ xã công nhận")
+		f.elections.got[5].Recognised = true
+		m := elected(5, supervision.Member)
+		m.Email = "khongco@dandien.vn"
+		_, err = f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, m, db.Idem{})
+		wantField(t, err, "email", "Không có tài khoản")
 		// Two villages: the board has five members (at least 5), one head, at most two deputies.
 		for i, pos := range []string{supervision.Head, supervision.Deputy, supervision.Deputy} {
 			if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, elected(i, pos), db.Idem{}); err != nil {
@@ -240,20 +253,39 @@ func TestInspectionBoardComposition(t *testing.T) {
 		if len(es) != 1 || es[0].Kind != "supervision.recognised" || !strings.Contains(string(es[0].Data), names[4]) {
 			t.Fatalf("public record: %+v", es)
 		}
-		// A member leaves; the by-election is refused with less than six months of the term left.
+		// A member leaves; another elected joins (a by-election), while the term has six months left.
 		v, err := f.svc.Board(ctx, f.front, f.danDien.ID, b.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := f.svc.RemoveMember(ctx, f.front, f.danDien.ID, b.ID, v.Members[4].ID); err != nil {
+		leaving := v.Members[len(v.Members)-1]
+		if err := f.svc.RemoveMember(ctx, f.front, f.danDien.ID, b.ID, leaving.ID); err != nil {
 			t.Fatal(err)
 		}
-		want(t, f.svc.RemoveMember(ctx, f.front, f.danDien.ID, b.ID, v.Members[4].ID), apperr.CodeNotFound, "")
+		want(t, f.svc.RemoveMember(ctx, f.front, f.danDien.ID, b.ID, leaving.ID), apperr.CodeNotFound, "")
+		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, elected(5, supervision.Member), db.Idem{}); err != nil {
+			t.Fatalf("by-election in the term: %v", err)
+		}
+		// Another leaves. An election more than a year old was for another term.
+		if err := f.svc.RemoveMember(ctx, f.front, f.danDien.ID, b.ID, v.Members[2].ID); err != nil {
+			t.Fatal(err)
+		}
+		again := supervision.MemberDraft{Name: v.Members[2].Name, MatterID: v.Members[2].MatterID, Position: supervision.Member, Origin: supervision.Elected, Resident: true}
+		f.now = time.Date(2028, time.February, 1, 9, 0, 0, 0, time.UTC)
+		_, err = f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, again, db.Idem{})
+		wantField(t, err, "matter", "quá 12 tháng")
+		// A recent election, but less than six months of the term left: refused.
+		for i := range f.elections.got {
+			f.elections.got[i].HeldOn = day(2031, time.January, 10)
+		}
 		f.now = time.Date(2031, time.February, 1, 9, 0, 0, 0, time.UTC)
-		_, err = f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, elected(5, supervision.Member), db.Idem{})
+		_, err = f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, again, db.Idem{})
 		want(t, err, apperr.CodeInvalid, "ít nhất 6 tháng")
 		f.now = time.Date(2030, time.December, 1, 9, 0, 0, 0, time.UTC)
-		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, elected(5, supervision.Member), db.Idem{}); err != nil {
+		for i := range f.elections.got {
+			f.elections.got[i].HeldOn = day(2030, time.November, 10)
+		}
+		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, again, db.Idem{}); err != nil {
 			t.Fatalf("by-election with seven months left: %v", err)
 		}
 	})
@@ -276,7 +308,9 @@ func TestInvestmentBoard(t *testing.T) {
 		m.NoRelative = false
 		_, err = f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, m, db.Idem{})
 		wantField(t, err, "no_relative", "Điều 41–45")
-		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, member("Phan Văn Mặt Trận", supervision.FromFront, supervision.Head), db.Idem{}); err != nil {
+		head := member("Phan Văn Mặt Trận", supervision.FromFront, supervision.Head)
+		head.Email = "bttnd@dandien.vn"
+		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, b.ID, head, db.Idem{}); err != nil {
 			t.Fatal(err)
 		}
 		for i := range 5 {
@@ -325,7 +359,16 @@ func TestInvestmentBoard(t *testing.T) {
 		}
 		_, err = f.svc.AddPlan(ctx, f.board, f.danDien.ID, b.ID, supervision.PlanDraft{Period: supervision.Project, Title: "Kế hoạch", Body: "…"}, db.Idem{})
 		want(t, err, apperr.CodeConflict, "đã giải thể")
-		want(t, f.svc.Dissolve(ctx, f.front, f.danDien.ID, insp.ID, day(2026, time.December, 1), ""), apperr.CodeConflict, "Ban Giám sát đầu tư")
+		// The inspection board's term over: the Front ends it, and only then recognises the next.
+		next := supervision.BoardDraft{Kind: supervision.Inspection, Name: "Ban Thanh tra nhân dân nhiệm kỳ mới", TermTo: day(2036, time.June, 30)}
+		_, err = f.svc.CreateBoard(ctx, f.front, f.danDien.ID, next, db.Idem{})
+		want(t, err, apperr.CodeConflict, "mỗi xã một ban")
+		if err := f.svc.Dissolve(ctx, f.front, f.danDien.ID, insp.ID, day(2026, time.December, 1), "Hết nhiệm kỳ"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.CreateBoard(ctx, f.front, f.danDien.ID, next, db.Idem{}); err != nil {
+			t.Fatalf("the next term's board: %v", err)
+		}
 	})
 }
 
@@ -343,6 +386,19 @@ func TestRecommendationAnsweredLate(t *testing.T) {
 		if _, err := f.svc.AddPlan(ctx, f.board, f.danDien.ID, b.ID, plan, db.Idem{}); err != nil {
 			t.Fatal(err)
 		}
+		// An official who sits on no board files nothing in its name.
+		other, err := f.svc.CreateBoard(ctx, f.front, f.danDien.ID, supervision.BoardDraft{Kind: supervision.Front, Name: "Đoàn giám sát thu học phí", Project: "Học phí"}, db.Idem{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AddMember(ctx, f.front, f.danDien.ID, other.ID, supervision.MemberDraft{Name: "Phạm Thị Mặt Trận", Position: supervision.Head, Origin: supervision.FrontStaff}, db.Idem{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.Recognise(ctx, f.front, f.danDien.ID, other.ID); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.svc.Recommend(ctx, f.board, f.danDien.ID, other.ID, supervision.RecDraft{Kind: supervision.Recommend, AddresseeID: f.danDien.ID, Subject: "X", Body: "…"}, db.Idem{})
+		want(t, err, apperr.CodeForbidden, "Chỉ thành viên của Đoàn giám sát thu học phí")
 		// A commune official records no supervision.
 		_, err = f.svc.AddPlan(ctx, f.commune, f.danDien.ID, b.ID, plan, db.Idem{})
 		want(t, err, apperr.CodeForbidden, "")
@@ -371,6 +427,8 @@ func TestRecommendationAnsweredLate(t *testing.T) {
 			{f.schoolHead, f.school.ID, x.ID, apperr.CodeNotFound},
 			{f.otherCommune, f.danDien.ID, x.ID, apperr.CodeNotFound},
 			{f.board, f.danDien.ID, x.ID, apperr.CodeForbidden},
+			{f.commune, f.school.ID, toSchool.ID, apperr.CodeNotFound}, // the commune answers nothing in the school's name
+			{f.province, f.danDien.ID, x.ID, apperr.CodeNotFound},      // nor the province in the commune's
 		} {
 			_, err := f.svc.Answer(ctx, c.a, c.unit, c.id, "Đã niêm yết.")
 			want(t, err, c.code, "")

@@ -278,8 +278,12 @@ func (p Problems) Day(r *http.Request, field string) legal.Date {
 		return legal.Date{}
 	}
 	d, err := legal.ParseDate(s)
-	if err != nil {
+	switch {
+	case err != nil:
 		p.Add(field, apperr.M("web.err.f.date"))
+	case d.Year < legal.FirstYear || d.Year >= legal.LastYear:
+		p.Add(field, apperr.M("web.err.f.date_range", legal.FirstYear, legal.LastYear-1))
+		return legal.Date{}
 	}
 	return d
 }

@@ -24,6 +24,9 @@ create table sup_boards (
     updated_at     bigint not null
 );
 create index sup_boards_commune on sup_boards (commune_id, kind, status);
+-- One People's Inspection Board a commune at a time: the Front ends one (its
+-- term over) before it recognises the next.
+create unique index sup_boards_one_inspection on sup_boards (commune_id) where kind = 'inspection' and status <> 'dissolved';
 
 create table sup_members (
     id          bigint primary key,
@@ -33,6 +36,7 @@ create table sup_members (
     position    text not null,                -- head | deputy | member
     origin      text not null,                -- elected | front | inspection | resident
     matter_id   bigint,                       -- the election (decision capability) the member came from
+    account_id  bigint references accounts (id), -- the member's official account, who acts for the board
     declared    text not null,                -- what the member declared, e.g. 'resident not_official no_relative'
     joined_on   text not null,
     left_on     text not null,                -- '' while a member
@@ -90,3 +94,4 @@ create table sup_recommendations (
 );
 create index sup_recs_addressee on sup_recommendations (addressee_id, answered_on, due_on);
 create index sup_recs_commune on sup_recommendations (commune_id, sent_on);
+create index sup_recs_board on sup_recommendations (board_id, sent_on);
