@@ -37,7 +37,7 @@ func startDemo(t *testing.T) (*app.App, demo.Seeded) {
 	}
 	a.SetVault(keys)
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee, Surveys: a.Surveys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,6 +61,10 @@ func TestDemoPages(t *testing.T) {
 	a, sum := startDemo(t)
 	base := a.URL()
 	x := "/xa/" + demo.CommuneCode
+	var surveyID int64
+	if err := a.DB.QueryRowContext(context.Background(), "select id from surveys").Scan(&surveyID); err != nil {
+		t.Fatal(err)
+	}
 	pages := []struct{ name, path, want string }{
 		{"commune", x, "Thôn Đông Phước"},
 		{"board", x + "/cong-khai", "trễ hạn"},
@@ -73,6 +77,8 @@ func TestDemoPages(t *testing.T) {
 		{"province", "/tinh/46", "Xã Quảng Điền"},
 		{"public-record", "/minh-bach", "Công nhận kết quả"},
 		{"supervision", x + "/giam-sat", "Quá hạn chưa trả lời"},
+		{"surveys", x + "/khao-sat", "hài lòng"},
+		{"survey-results", fmt.Sprintf("/khao-sat/%d/ket-qua", surveyID), "Rất hài lòng"},
 	}
 	ctx := browser(t)
 	for _, p := range pages {

@@ -28,6 +28,7 @@ import (
 	"danchu/internal/plans"
 	"danchu/internal/reception"
 	"danchu/internal/supervision"
+	"danchu/internal/survey"
 	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 
@@ -178,6 +179,7 @@ func TestAPIContract(t *testing.T) {
 			base + commune + "/reception-sessions", base + province + "/reception-sessions",
 			base + commune + "/reception-stats", base + province + "/reception-stats?nam=2026",
 			base + commune + "/supervision-recommendations", base + province + "/supervision-recommendations",
+			base + commune + "/survey-results", base + province + "/survey-results",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -339,6 +341,7 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + demo.CommuneCode + "/reception-sessions", "ReceptionSessionRow", web.Columns[reception.SessionRow]()},
 			{base + "46/reception-stats", "ReceptionStatRow", web.Columns[reception.StatRow]()},
 			{base + demo.CommuneCode + "/supervision-recommendations", "SupervisionRecommendationRow", web.Columns[supervision.RecRow]()},
+			{base + demo.CommuneCode + "/survey-results", "SurveyResultRow", web.Columns[survey.ResultRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -417,8 +420,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations", "survey-results"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations", "survey-results"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

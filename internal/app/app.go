@@ -35,6 +35,7 @@ import (
 	"danchu/internal/reception"
 	"danchu/internal/steering"
 	"danchu/internal/supervision"
+	"danchu/internal/survey"
 	"danchu/internal/vault"
 	"danchu/internal/web"
 
@@ -59,6 +60,7 @@ type App struct {
 	Cases    *casework.Service
 	Receive  *reception.Service
 	Oversee  *supervision.Service
+	Surveys  *survey.Service
 	// PlanImporter reads a plan, pasted or its file (planimport.Parse,
 	// FileText), and PlanWriter lays a plan out as DOCX and PDF (the document
 	// writers); a test may set its own before Handler.
@@ -196,6 +198,8 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	// Supervision by the people: inspection boards take their members from the villages' elections.
 	a.Oversee = supervision.NewService(d, a.Units, a.Auth.Guard(), a.Calendar)
 	a.Oversee.Record, a.Oversee.Elections, a.Oversee.Accounts = a.Audit, boardElections{a.Decide}, a.Auth
+	// Satisfaction surveys: the households' representatives answer.
+	a.Surveys = survey.NewService(d, a.Units, a.Auth.Guard(), a.Units)
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}
@@ -278,7 +282,7 @@ func (a *App) Handler() (http.Handler, error) {
 		return nil, err
 	}
 	ah.API("/api/") // the read-only JSON API: the same answer for everyone, no session read, no cookie set
-	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive, a.Oversee); err != nil {
+	if err := office.RegisterRoutes(s, ah, a.Auth, a.Units, a.Audit, a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive, a.Oversee, a.Surveys); err != nil {
 		return nil, err
 	}
 	if c := a.Config; c.OIDCIssuer != "" {
@@ -320,17 +324,20 @@ func (a *App) Handler() (http.Handler, error) {
 	if err := supervision.RegisterRoutes(s, ah, a.Oversee, a.Units); err != nil {
 		return nil, err
 	}
+	if err := survey.RegisterRoutes(s, ah, a.Surveys, a.Units); err != nil {
+		return nil, err
+	}
 	// The citizen's page and the village head's: each room lends its lists.
 	if err := home.RegisterRoutes(s, ah, a.Units, []home.Citizen{a.Consult, a.Feedback, a.Decide},
 		[]home.Village{a.Disclose, a.Consult, a.Decide}); err != nil {
 		return nil, err
 	}
 	// The open data page and catalogue: each room lends its datasets.
-	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive, a.Oversee}); err != nil {
+	if err := opendata.RegisterRoutes(s, a.Units, []opendata.Source{a.Disclose, a.Consult, a.Decide, a.Feedback, a.Plans, a.Cases, a.Receive, a.Oversee, a.Surveys}); err != nil {
 		return nil, err
 	}
 	// A province's and a commune's pages link the rooms' public pages of them.
-	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases, a.Receive, a.Oversee); err != nil {
+	if err := org.RegisterRoutes(s, a.Units, a.Plans, a.Cases, a.Receive, a.Oversee, a.Surveys); err != nil {
 		return nil, err
 	}
 	if err := audit.RegisterRoutes(s, a.Audit); err != nil {

@@ -304,7 +304,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 func seedDemo(ctx context.Context, a *App, stdout io.Writer, base string) error {
 	start := time.Now()
 	sum, err := demo.Seed(ctx, demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose, Consult: a.Consult,
-		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee})
+		Decide: a.Decide, Feedback: a.Feedback, Steer: a.Steer, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee, Surveys: a.Surveys})
 	if err != nil {
 		return err
 	}

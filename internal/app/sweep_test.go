@@ -32,7 +32,7 @@ func livingDemo(t *testing.T, d *db.DB) (*app.App, *httptest.Server) {
 	}
 	a.SetVault(keys)
 	if _, err := demo.Seed(context.Background(), demo.Services{DB: a.DB, Units: a.Units, Auth: a.Auth, Disclose: a.Disclose,
-		Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee}); err != nil {
+		Consult: a.Consult, Decide: a.Decide, Feedback: a.Feedback, Plans: a.Plans, Cases: a.Cases, Receive: a.Receive, Oversee: a.Oversee, Surveys: a.Surveys}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := a.Handler()

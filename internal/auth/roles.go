@@ -55,6 +55,7 @@ const (
 	HandleCases       Action = "case.handle"        // receive, accept and resolve complaints and denunciations; give named people a case's vault
 	ReceiveCitizens   Action = "reception.manage"   // citizen reception: leaders' schedules, sessions, the reception book and its answers
 	AnswerSupervision Action = "supervision.answer" // answer the recommendations supervision boards and the Front address to the unit
+	RunSurveys        Action = "survey.manage"      // build, open and close the unit's satisfaction surveys, read their free-text answers
 )
 
 // ReadAuditIP shows the IP addresses in the activity log: personal data of
@@ -65,7 +66,7 @@ const ReadAuditIP Action = "audit.read_ip"
 
 // Actions lists every action.
 var Actions = []Action{ViewBackOffice, ReadAudit, ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, Publish, Consult, DecideMatters,
-	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision}
+	RecognizeCommune, RecognizeFront, HandleFeedback, Supervise, ManageCalendar, ViewStaffMaterial, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision, RunSurveys}
 
 // roleSpec is what a role allows and where it may be bound.
 type roleSpec struct {
@@ -82,8 +83,8 @@ var everyday = []Action{ViewBackOffice, ReadAudit}
 
 var roleSpecs = map[Role]roleSpec{
 	SysAdmin:        {"Quản trị hệ thống", nil, Actions},
-	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision)},
-	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision)},
+	ProvinceAdmin:   {"Quản trị cấp tỉnh", []org.Level{org.ProvinceLevel}, append(slices.Clone(everyday), ReadAuditIP, ManageUsers, ManageUnits, ManageHouseholds, HandleFeedback, Publish, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision, RunSurveys)},
+	CommuneOfficial: {"Cán bộ UBND xã", []org.Level{org.CommuneLevel}, append(slices.Clone(everyday), ManageHouseholds, Publish, Consult, DecideMatters, RecognizeCommune, HandleFeedback, ManagePlans, ReportTasks, ManageSteering, HandleCases, ReceiveCitizens, AnswerSupervision, RunSurveys)},
 	VillageHead:     {"Trưởng thôn, tổ trưởng tổ dân phố", []org.Level{org.VillageLevel}, append(slices.Clone(everyday), ManageHouseholds, DecideMatters)},
 	FrontOfficer:    {"Cán bộ Mặt trận Tổ quốc", []org.Level{org.CommuneLevel, org.VillageLevel}, append(slices.Clone(everyday), Supervise, RecognizeFront)},
 	Supervisor:      {"Thành viên Ban thanh tra nhân dân, giám sát đầu tư", []org.Level{org.CommuneLevel, org.VillageLevel, org.Attached}, append(slices.Clone(everyday), Supervise)},

@@ -29,6 +29,7 @@ import (
 	"danchu/internal/reception"
 	"danchu/internal/steering"
 	"danchu/internal/supervision"
+	"danchu/internal/survey"
 )
 
 // SecondCode is a second real commune of Thành phố Huế that gets villages,
@@ -57,6 +58,7 @@ type Services struct {
 	Cases    *casework.Service    // nil or without its vault: no complaints and denunciations in the demo
 	Receive  *reception.Service   // nil: no citizen reception in the demo
 	Oversee  *supervision.Service // nil: no supervision boards in the demo
+	Surveys  *survey.Service      // nil: no satisfaction survey in the demo
 }
 
 // Commune is what the demo gave one commune.
@@ -136,6 +138,7 @@ func SeedAt(ctx context.Context, s Services, now time.Time) (Seeded, error) {
 	st.cases()
 	st.reception()
 	st.supervision()
+	st.surveys()
 	st.run(first, second)
 	st.steering()
 	st.plans()

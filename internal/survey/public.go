@@ -1,0 +1,119 @@
+package survey
+
+import (
+	"context"
+	"strconv"
+
+	"danchu/internal/apperr"
+	"danchu/internal/legal"
+	"danchu/internal/office"
+	"danchu/internal/org"
+	"danchu/internal/web"
+)
+
+// SatisfiedIn is, over the surveys of u and the units under it (open or
+// closed, this year and last), the answers of 4 or 5 to their satisfaction
+// questions, in per cent of all (-1: none yet).
+func (s *Service) SatisfiedIn(ctx context.Context, u org.Unit) (int, error) {
+	today := s.today()
+	rows, err := satisfactionIn(ctx, s.db, u.Path, legal.DateOf(today.Year-1, 1, 1), today.AddDays(1))
+	if err != nil {
+		return -1, err
+	}
+	var sat, all int64
+	for _, r := range rows {
+		sat, all = sat+r.satisfied, all+r.total
+	}
+	if all == 0 {
+		return -1, nil
+	}
+	return Share(sat, all), nil
+}
+
+// Rows are the results of the public surveys of u and the units under it.
+func (s *Service) Rows(ctx context.Context, u org.Unit) ([]ResultRow, error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	units := append([]org.Unit{u}, t.Descendants(u.ID)...)
+	var out []ResultRow
+	for _, x := range units {
+		if !x.Territory() {
+			continue
+		}
+		xs, err := surveysOf(ctx, s.db, x.ID, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, sv := range xs {
+			r, err := s.results(ctx, sv, false)
+			if err != nil {
+				return nil, err
+			}
+			for _, q := range r.Questions {
+				if q.Question.Kind == Text {
+					continue
+				}
+				for i, n := range q.Counts {
+					label := ""
+					if i < len(q.Labels) {
+						label = q.Labels[i]
+					}
+					out = append(out, ResultRow{SurveyID: strconv.FormatInt(sv.ID, 10), UnitCode: x.Code, Survey: sv.Title, Status: sv.Status,
+						Question: q.Question.N, Text: q.Question.Text, Kind: q.Question.Kind, Option: label, Count: n, Share: q.Shares[i], Responses: sv.Responses})
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// Datasets are the open data of surveys for a province or commune.
+func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, error) {
+	if !u.Territory() {
+		return nil, nil
+	}
+	at, err := lastChange(ctx, s.db, u.Path)
+	if err != nil {
+		return nil, err
+	}
+	return []web.Dataset{{Key: "survey-results", Title: apperr.M("survey.data.results"), About: apperr.M("survey.data.results_about"),
+		URL: "/api/v1/units/" + u.Code + "/survey-results", Columns: web.Columns[ResultRow](), UpdatedAt: at}}, nil
+}
+
+// PublicLink is the link a province's or commune's page gives to its surveys.
+func (s *Service) PublicLink(u org.Unit) (web.Link, bool) {
+	if !u.Territory() {
+		return web.Link{}, false
+	}
+	return web.Link{Text: apperr.M("survey.public.link"), URL: ListURL(u)}, true
+}
+
+// Due: surveys have no deadlines of their own to wait on an official.
+func (s *Service) Due(context.Context, []org.Unit) ([]office.Item, error) { return nil, nil }
+
+// Columns are the surveys' figure in the province table: the people
+// satisfied (answers of 4 or 5 to satisfaction questions; target above 80 %).
+func (s *Service) Columns() []office.Column {
+	return []office.Column{{Key: "hai-long", Label: "survey.figures.satisfied", Percent: true}}
+}
+
+// Figures are that column per commune, over the quarter's surveys: one query.
+func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, communes []org.Unit, p office.Period) (map[int64][]office.Figure, error) {
+	rows, err := satisfactionIn(ctx, s.db, province.Path, p.From, p.To)
+	if err != nil {
+		return nil, err
+	}
+	by := map[int64]office.Figure{}
+	for _, r := range rows {
+		f := by[r.unitID]
+		f.N, f.Of = f.N+int(r.satisfied), f.Of+int(r.total)
+		by[r.unitID] = f
+	}
+	out := make(map[int64][]office.Figure, len(communes))
+	for _, c := range communes {
+		out[c.ID] = []office.Figure{by[c.ID]}
+	}
+	return out, nil
+}
