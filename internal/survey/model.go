@@ -231,6 +231,12 @@ func FormAnswer(qs []Question, form map[string][]string) Answer {
 // question, a text too long or not text.
 func CheckAnswer(qs []Question, a Answer) (Answer, error) {
 	p := web.Problems{}
+	if a.Choices == nil {
+		a.Choices = map[int][]int{}
+	}
+	if a.Texts == nil {
+		a.Texts = map[int]string{}
+	}
 	for _, q := range qs {
 		field := "q" + itoa(q.N)
 		cs, t := a.Choices[q.N], strings.TrimSpace(a.Texts[q.N])
@@ -241,9 +247,7 @@ func CheckAnswer(qs []Question, a Answer) (Answer, error) {
 			} else if q.Required && t == "" {
 				p.Add(field, apperr.M("survey.err.f.answer_required"))
 			}
-			if a.Texts != nil {
-				a.Texts[q.N] = t
-			}
+			a.Texts[q.N] = t
 		default:
 			slices.Sort(cs)
 			cs = slices.Compact(cs)

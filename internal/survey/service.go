@@ -155,6 +155,9 @@ func (s *Service) SetStatus(ctx context.Context, a *auth.Actor, unitID, id int64
 		if err != nil {
 			return err
 		}
+		if to == Open && x.ClosesOn.Before(s.today()) {
+			return apperr.New(apperr.CodeConflict, "survey.err.past_close", x.ClosesOn.VN())
+		}
 		ok, err := setStatus(ctx, tx, x.ID, from, to, s.db.NowMillis())
 		if err != nil {
 			return err
@@ -176,10 +179,13 @@ func (s *Service) Respond(ctx context.Context, a *auth.Actor, id int64, ans Answ
 	if err != nil || x.Status == Draft {
 		return apperr.New(apperr.CodeNotFound, "survey.err.not_found")
 	}
+	if _, err := s.place(ctx, x.UnitID); err != nil { // a unit merged away takes no answers
+		return apperr.New(apperr.CodeNotFound, "survey.err.not_found")
+	}
 	if !x.OpenOn(s.today()) {
 		return apperr.New(apperr.CodeConflict, "survey.err.not_open", x.OpensOn.VN(), x.ClosesOn.VN())
 	}
-	who, err := s.respondent(ctx, a, x)
+	whos, err := s.respondents(ctx, a, x)
 	if err != nil {
 		return err
 	}
@@ -191,10 +197,23 @@ func (s *Service) Respond(ctx context.Context, a *auth.Actor, id int64, ans Answ
 		return err
 	}
 	now := s.db.NowMillis()
+	today := s.today()
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		fresh, err := claimResponse(ctx, tx, x.ID, who, now)
-		if err != nil {
-			return err
+		// Read again in the transaction: a survey closed meanwhile takes nothing.
+		if now, err := lockSurvey(ctx, tx, x.ID); err != nil || !now.OpenOn(today) {
+			if err != nil {
+				return err
+			}
+			return apperr.New(apperr.CodeConflict, "survey.err.not_open", now.OpensOn.VN(), now.ClosesOn.VN())
+		}
+		fresh := false
+		for _, who := range whos { // a representative of two households answers for the next one
+			if fresh, err = claimResponse(ctx, tx, x.ID, who, now); err != nil {
+				return err
+			}
+			if fresh {
+				break
+			}
 		}
 		if !fresh {
 			return apperr.New(apperr.CodeConflict, "survey.err.answered")
@@ -218,35 +237,51 @@ func (s *Service) Respond(ctx context.Context, a *auth.Actor, id int64, ans Answ
 	})
 }
 
-// respondent is who answers for a: the citizen, or the household of the
-// unit they represent; one who represents no household of the unit may not.
-func (s *Service) respondent(ctx context.Context, a *auth.Actor, x Survey) (string, error) {
+// respondents are who may answer for a: the citizen, or each active
+// household of the unit they represent; one who represents no active
+// household of the unit may not answer.
+func (s *Service) respondents(ctx context.Context, a *auth.Actor, x Survey) ([]string, error) {
 	hs, err := s.households.HouseholdsRepresentedBy(ctx, a.AccountID)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
-		return "", err
+		return nil, err
 	}
+	var out []string
 	for _, h := range hs {
-		if h.VillageID == x.UnitID || t.Within(h.VillageID, x.UnitID) {
-			if x.Audience == Households {
-				return "h:" + strconv.FormatInt(h.ID, 10), nil
-			}
-			return "a:" + strconv.FormatInt(a.AccountID, 10), nil
+		if !h.Active || (h.VillageID != x.UnitID && !t.Within(h.VillageID, x.UnitID)) {
+			continue
 		}
+		if x.Audience != Households {
+			return []string{"a:" + strconv.FormatInt(a.AccountID, 10)}, nil
+		}
+		out = append(out, "h:"+strconv.FormatInt(h.ID, 10))
 	}
-	return "", apperr.New(apperr.CodeForbidden, "survey.err.not_resident")
+	if len(out) == 0 {
+		return nil, apperr.New(apperr.CodeForbidden, "survey.err.not_resident")
+	}
+	return out, nil
 }
 
-// Answered reports whether a (or their household) answered the survey.
+// Answered reports whether a (or each household they represent) answered
+// the survey; one who may not answer it has nothing to answer.
 func (s *Service) Answered(ctx context.Context, a *auth.Actor, x Survey) (bool, error) {
-	who, err := s.respondent(ctx, a, x)
-	if err != nil {
+	whos, err := s.respondents(ctx, a, x)
+	if apperr.CodeOf(err) == apperr.CodeForbidden {
 		return false, nil
 	}
-	return answered(ctx, s.db, x.ID, who)
+	if err != nil {
+		return false, err
+	}
+	for _, who := range whos {
+		ok, err := answered(ctx, s.db, x.ID, who)
+		if err != nil || !ok {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // Questions are a survey's questions.

@@ -68,6 +68,15 @@ func surveyByID(ctx context.Context, q querier, id int64) (Survey, error) {
 	return s, err
 }
 
+// lockSurvey reads the survey in tx, its row locked (PostgreSQL): a close
+// waits for the answers being counted, and an answer sees a close.
+func lockSurvey(ctx context.Context, tx *sql.Tx, id int64) (Survey, error) {
+	if _, err := tx.ExecContext(ctx, "update surveys set updated_at = updated_at where id = $1", id); err != nil {
+		return Survey{}, err
+	}
+	return surveyByID(ctx, tx, id)
+}
+
 func surveysOf(ctx context.Context, q querier, unitID int64, public bool) ([]Survey, error) {
 	return db.All(ctx, q, scanSurveys, "select "+surveyCols+` from surveys where unit_id = $1 and ($2 = 0 or status <> 'draft')
 		order by opens_on desc, id desc limit 200`, unitID, boolInt(public))

@@ -265,3 +265,41 @@ func TestOnePerHousehold(t *testing.T) {
 		apperrtest.Want(t, f.svc.Respond(ctx, f.stranger, x.ID, answer(1, 0, nil, "")), apperr.CodeConflict, "mỗi hộ")
 	})
 }
+
+// A representative of two households answers once for each, a third time is
+// refused; an inactive household does not answer; a survey whose last day
+// has passed does not open.
+func TestHouseholdsOfOneRepresentative(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 3)
+		ctx := context.Background()
+		x := f.survey(t, survey.Households)
+		if err := f.svc.SetStatus(ctx, f.official, f.danDien.ID, x.ID, survey.Open); err != nil {
+			t.Fatal(err)
+		}
+		// reps[1]'s household is handed to reps[0]; reps[2]'s is no longer active.
+		if _, err := d.Raw().ExecContext(ctx, "update households set representative_account_id = $1 where representative_account_id = $2", f.reps[0].AccountID, f.reps[1].AccountID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Raw().ExecContext(ctx, "update households set active = false where representative_account_id = $1", f.reps[2].AccountID); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if err := f.svc.Respond(ctx, f.reps[0], x.ID, answer(4, 0, nil, "")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		apperrtest.Want(t, f.svc.Respond(ctx, f.reps[0], x.ID, answer(4, 0, nil, "")), apperr.CodeConflict, "đã trả lời")
+		apperrtest.Want(t, f.svc.Respond(ctx, f.reps[2], x.ID, answer(4, 0, nil, "")), apperr.CodeForbidden, "chưa gắn với hộ")
+		if done, err := f.svc.Answered(ctx, f.reps[0], x); err != nil || !done {
+			t.Fatalf("answered for both households: %v %v", done, err)
+		}
+		r, _, err := f.svc.PublicResults(ctx, x.ID)
+		if err != nil || r.Survey.Responses != 2 || r.Questions[0].Counts[3] != 2 {
+			t.Fatalf("results: %+v %v", r.Survey, err)
+		}
+		late := f.survey(t, survey.Residents)
+		f.now = f.now.AddDate(0, 0, 31)
+		apperrtest.Want(t, f.svc.SetStatus(ctx, f.official, f.danDien.ID, late.ID, survey.Open), apperr.CodeConflict, "đã qua")
+	})
+}
