@@ -77,18 +77,6 @@ func (h *handlers) meetings(w http.ResponseWriter, r *http.Request, a *auth.Acto
 	}
 }
 
-// formDay reads an optional day field into *d; a malformed one marks the field.
-func formDay(r *http.Request, field string, d *legal.Date, p web.Problems) {
-	if s := strings.TrimSpace(r.PostFormValue(field)); s != "" {
-		day, err := legal.ParseDate(s)
-		if err != nil {
-			p.Add(field, apperr.M("reception.err.f.date"))
-			return
-		}
-		*d = day
-	}
-}
-
 func (h *handlers) planMeeting(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
 	u, ok := h.unitParam(w, r, a)
 	if !ok {
@@ -99,8 +87,8 @@ func (h *handlers) planMeeting(w http.ResponseWriter, r *http.Request, a *auth.A
 		PlanSent: r.PostForm["plan_sent"], IdemKey: v("key")}
 	d.UnitID, _ = web.ParseID(v("village"))
 	p := web.Problems{}
-	formDay(r, "day", &d.Day, p)
-	formDay(r, "noticed_on", &d.NoticedOn, p)
+	d.Day = p.Day(r, "day")
+	d.NoticedOn = p.Day(r, "noticed_on")
 	err := p.Err(apperr.New(apperr.CodeInvalid, "reception.err.meeting_invalid"))
 	if err == nil {
 		var m Meeting
@@ -168,7 +156,7 @@ func (h *handlers) heldMeeting(w http.ResponseWriter, r *http.Request, a *auth.A
 	err := n.Err()
 	if err == nil {
 		p := web.Problems{}
-		formDay(r, "result_sent", &d.ResultSent, p)
+		d.ResultSent = p.Day(r, "result_sent")
 		err = p.Err(apperr.New(apperr.CodeInvalid, "reception.err.held_invalid"))
 	}
 	if err == nil {
@@ -193,7 +181,7 @@ func (h *handlers) addItem(w http.ResponseWriter, r *http.Request, a *auth.Actor
 	v := r.PostFormValue
 	d := ItemDraft{Kind: v("item_kind"), Text: v("text"), Owner: v("owner"), IdemKey: v("key")}
 	p := web.Problems{}
-	formDay(r, "due", &d.Due, p)
+	d.Due = p.Day(r, "due")
 	err := p.Err(apperr.New(apperr.CodeInvalid, "reception.err.item_invalid"))
 	if err == nil {
 		if _, err = h.svc.AddItem(r.Context(), a, u.ID, id, d); err == nil {

@@ -85,8 +85,9 @@ func (h *handlers) fail(w http.ResponseWriter, r *http.Request, err error, show 
 	}
 }
 
+// pathID is the path's ID named name (0: none, found by no one).
 func pathID(r *http.Request, name string) int64 {
-	id, _ := web.ParseID(r.PathValue(name))
+	id, _ := web.PathID(r, name)
 	return id
 }
 

@@ -88,8 +88,9 @@ func (f *form) failed(ff *web.FormFailure) {
 	}
 }
 
+// pathID is the path's {id} (0: none, found by no one).
 func pathID(r *http.Request) int64 {
-	id, _ := web.ParseID(r.PathValue("id"))
+	id, _ := web.PathID(r, "id")
 	return id
 }
 
