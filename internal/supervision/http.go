@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
@@ -312,13 +313,9 @@ func (h *handlers) addMember(w http.ResponseWriter, r *http.Request, a *auth.Act
 
 // cutID splits "12345:text" into its ID and its text.
 func cutID(s string) (int64, string, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] == ':' {
-			id, err := strconv.ParseInt(s[:i], 10, 64)
-			return id, s[i+1:], err == nil && id > 0
-		}
-	}
-	return 0, "", false
+	id, text, ok := strings.Cut(s, ":")
+	n, err := strconv.ParseInt(id, 10, 64)
+	return n, text, ok && err == nil && n > 0
 }
 
 func (h *handlers) removeMember(w http.ResponseWriter, r *http.Request, a *auth.Actor) {

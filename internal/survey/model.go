@@ -210,7 +210,7 @@ type Answer struct {
 func FormAnswer(qs []Question, form map[string][]string) Answer {
 	a := Answer{Choices: map[int][]int{}, Texts: map[int]string{}}
 	for _, q := range qs {
-		vs := form["q"+itoa(q.N)]
+		vs := form["q"+strconv.Itoa(q.N)]
 		if q.Kind == Text {
 			a.Texts[q.N] = strings.Join(vs, "\n")
 			continue
@@ -238,7 +238,7 @@ func CheckAnswer(qs []Question, a Answer) (Answer, error) {
 		a.Texts = map[int]string{}
 	}
 	for _, q := range qs {
-		field := "q" + itoa(q.N)
+		field := "q" + strconv.Itoa(q.N)
 		cs, t := a.Choices[q.N], strings.TrimSpace(a.Texts[q.N])
 		switch q.Kind {
 		case Text:
@@ -271,11 +271,4 @@ func Share(n, total int64) int {
 		return 0
 	}
 	return int((n*100 + total/2) / total)
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
