@@ -144,4 +144,45 @@ func TestFeedbackJourney(t *testing.T) {
 	}
 	accessible(t, cit, "feedback statistics")
 	saveShot(t, "feedback-stats-360x740.png", must(chromedp.Run(cit, chromedp.FullScreenshot(100)))(t))
+
+	// The sender rates the officials who answered (LDC Art 35(2)(a)): three
+	// criteria, once; the commune's page counts it without showing it alone.
+	rate := `a[href="/danh-gia/phan-anh/` + code + `"]`
+	err = chromedp.Do(cit,
+		chromedp.Navigate(base+"/phan-anh/"+code),
+		chromedp.WaitVisible(chromedp.CSS(rate)),
+		chromedp.Click(chromedp.CSS(rate)),
+		chromedp.WaitVisible(chromedp.CSS(`input[name="attitude"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accessible(t, cit, "rating the officials")
+	if width := must(chromedp.Run(cit, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)))(t); width > 360 {
+		t.Errorf("the rating form is %d px wide on a 360 px phone", width)
+	}
+	saveShot(t, "rate-officials-360x740.png", must(chromedp.Run(cit, chromedp.FullScreenshot(100)))(t))
+	err = chromedp.Do(cit,
+		chromedp.Click(chromedp.CSS(`input[name="attitude"][value="5"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="timeliness"][value="4"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="result"][value="5"]`)),
+		submitAndWait(`input[name="result"][value="5"]`, `p.flash.ok`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`main`))))(t); !strings.Contains(done, "đã được đánh giá") ||
+		must(chromedp.Run(cit, chromedp.Evaluate[int](`document.querySelectorAll('input[name="attitude"]').length`)))(t) != 0 {
+		t.Errorf("after rating: %.600s", done)
+	}
+	err = chromedp.Do(cit,
+		chromedp.Navigate(base+"/xa/"+demo.CommuneCode+"/khao-sat"),
+		chromedp.WaitVisible(chromedp.CSS(`section.ratings`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if table := must(chromedp.Run(cit, chromedp.Text(chromedp.CSS(`section.ratings tbody tr`))))(t); !strings.Contains(table, "1") || !strings.Contains(table, "Chưa đủ lượt đánh giá") {
+		t.Errorf("one rating on the commune's page: %q", table)
+	}
 }

@@ -200,6 +200,10 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Oversee.Record, a.Oversee.Elections, a.Oversee.Accounts = a.Audit, boardElections{a.Decide}, a.Auth
 	// Satisfaction surveys: the households' representatives answer.
 	a.Surveys = survey.NewService(d, a.Units, a.Auth.Guard(), a.Units)
+	// Satisfaction ratings: the sender of an answered feedback item, one received at the reception.
+	a.Surveys.SetInteractions(interactions{feedback: a.Feedback, reception: a.Receive})
+	a.Feedback.RateOfficialsURL = func(c string) string { return survey.RatingURL(survey.FeedbackRating, c) }
+	a.Receive.RateURL = func(c string) string { return survey.RatingURL(survey.ReceptionRating, c) }
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

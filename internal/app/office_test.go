@@ -309,10 +309,10 @@ func TestOfficeHomes(t *testing.T) {
 		if code != http.StatusOK {
 			t.Fatalf("province table: %d\n%s", code, body)
 		}
-		if got, want := strings.Fields(rowOf(t, body, w.danDien.Name)), []string{"3", "1", "1", "25%", "1", "80%", "50%", "—", "—", "—", "0", "0%", "0%", "—", "—"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		if got, want := strings.Fields(rowOf(t, body, w.danDien.Name)), []string{"3", "1", "1", "25%", "1", "80%", "50%", "—", "—", "—", "0", "0%", "0%", "—", "—", "—"}; fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("Đan Điền's row: %v, want %v", got, want)
 		}
-		if got, want := strings.Fields(rowOf(t, body, w.phuXuan.Name)), []string{"1", "0", "0", "—", "0", "—", "—", "—", "—", "—", "0", "—", "0%", "—", "—"}; fmt.Sprint(got) != fmt.Sprint(want) {
+		if got, want := strings.Fields(rowOf(t, body, w.phuXuan.Name)), []string{"1", "0", "0", "—", "0", "—", "—", "—", "—", "—", "0", "—", "0%", "—", "—", "—"}; fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("Phú Xuân's row: %v, want %v", got, want)
 		}
 		if !strings.Contains(body, `<a href="`+url(w.danDien, "tong-quan")+`">`+w.danDien.Name+`</a>`) {

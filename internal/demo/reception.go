@@ -7,6 +7,7 @@ import (
 	"danchu/internal/db"
 	"danchu/internal/legal"
 	"danchu/internal/reception"
+	"danchu/internal/survey"
 )
 
 // reception schedules two months of citizen reception in Đan Điền and the
@@ -150,12 +151,18 @@ func (s *story) reception() {
 		s.fail("reception booking", err)
 		return b
 	}
+	rated := 0
 	enter := func(d reception.VisitDraft, what string) []reception.Visit {
 		if s.err != nil {
 			return nil
 		}
 		vs, _, err := s.Receive.Enter(s.ctx, xa, commune.ID, d)
 		s.fail("reception visit "+what, err)
+		// Those received rate the officials on the way home (LDC Art 35(2)(a)).
+		if len(vs) > 0 && len(s.cits) > 0 {
+			s.rateOfficials(s.cits[rated%len(s.cits)], survey.ReceptionRating, vs[0].Code, receptionScores[rated%len(receptionScores)])
+			rated++
+		}
 		return vs
 	}
 	answer := func(v reception.Visit, a reception.Answer) {
@@ -353,3 +360,7 @@ func (s *story) meetings(xa *auth.Actor, communeID int64) {
 			Topics: "Hội nghị định kỳ cuối năm.", Chair: "Trưởng " + Villages[2].Name})
 	})
 }
+
+// receptionScores are how the demo's visitors rate the officials who received
+// them: attitude, timeliness, result.
+var receptionScores = []survey.Scores{{5, 4, 4}, {4, 4, 3}, {5, 5, 4}, {3, 2, 3}, {4, 5, 4}, {5, 4, 5}}

@@ -485,4 +485,14 @@ func (s *story) rate(a *auth.Actor, code string, stars int, note string) {
 		return
 	}
 	s.fail("rate "+code, s.Feedback.Rate(s.ctx, a, code, stars, note))
+	// The sender also rates the officials who answered (LDC Art 35(2)(a)).
+	s.rateOfficials(a, survey.FeedbackRating, code, survey.Scores{min(stars+1, 5), stars, stars})
+}
+
+// rateOfficials rates the officials after an interaction, as the citizen.
+func (s *story) rateOfficials(a *auth.Actor, kind, code string, sc survey.Scores) {
+	if s.err != nil || s.Surveys == nil || a == nil {
+		return
+	}
+	s.fail("rate the officials after "+code, s.Surveys.Rate(s.ctx, a, kind, code, sc))
 }

@@ -430,6 +430,19 @@ func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, e
 	return it, nil
 }
 
+// AnsweredFor is a's own item once it has its answer, not merged into
+// another: what its sender may rate the officials on (LDC 2022 Art 35(2)(a)).
+func (s *Service) AnsweredFor(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
+	it, err := s.own(ctx, a, typed)
+	if err != nil {
+		return Item{}, err
+	}
+	if !AnsweredStatuses.Has(it.Status) || it.MergedInto != 0 {
+		return Item{}, apperr.New(apperr.CodeConflict, "feedback.err.rate_unanswered")
+	}
+	return it, nil
+}
+
 // Rate records the reporter's rating (1–5 stars, a comment) of the answer, once.
 func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars int, note string) error {
 	it, err := s.own(ctx, a, typed)

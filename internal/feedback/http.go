@@ -250,18 +250,20 @@ func (h *handlers) send(w http.ResponseWriter, r *http.Request) {
 type trackPage struct {
 	names
 	Limits
-	P        Public
-	Unit     org.Unit
-	Commune  org.Unit
-	Handler  org.Unit
-	Stars    []int
-	New      bool
-	Mine     bool
-	CanRate  bool
-	CanOpen  bool
-	Error    string
-	Values   map[string]string
-	Answered string
+	P       Public
+	Unit    org.Unit
+	Commune org.Unit
+	Handler org.Unit
+	Stars   []int
+	New     bool
+	Mine    bool
+	CanRate bool
+	CanOpen bool
+	// RateOfficials is where the sender rates the officials (an answered item).
+	RateOfficials string
+	Error         string
+	Values        map[string]string
+	Answered      string
 }
 
 func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int, p trackPage) {
@@ -300,6 +302,9 @@ func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int,
 		if it, err := h.svc.own(r.Context(), a, pub.Code); err == nil {
 			p.Mine = true
 			p.CanRate, p.CanOpen = it.CanRate(), it.CanReopen(h.svc.Now())
+			if h.svc.RateOfficialsURL != nil && AnsweredStatuses.Has(it.Status) && it.MergedInto == 0 {
+				p.RateOfficials = h.svc.RateOfficialsURL(it.Code)
+			}
 		}
 	}
 	if p.Values == nil {

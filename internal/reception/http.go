@@ -700,6 +700,7 @@ type trackPage struct {
 	Typed string
 	New   bool
 	Now   time.Time
+	Rate  string // where the citizen received rates the officials
 }
 
 func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
@@ -730,6 +731,9 @@ func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.T = &t
+	if len(t.Visits) > 0 && h.svc.RateURL != nil {
+		p.Rate = h.svc.RateURL(t.Code)
+	}
 	h.web.Render(w, r, h.pages["track"], title, p)
 }
 

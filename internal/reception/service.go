@@ -82,6 +82,9 @@ type Service struct {
 	MassFrom int
 	// Online allows a video link on a session (Law 2025's online reception).
 	Online bool
+	// RateURL is where one who was received rates the officials (LDC 2022
+	// Art 35(2)(a); set by app; nil: no link).
+	RateURL func(code string) string
 }
 
 // NewService returns the service.

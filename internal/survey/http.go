@@ -49,7 +49,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	if err := s.AddCatalog(files); err != nil {
 		return fmt.Errorf("survey catalog: %w", err)
 	}
-	pages, err := s.Pages(files, []string{"office", "manage", "list", "answer", "results"}, "templates/parts.tmpl")
+	pages, err := s.Pages(files, []string{"office", "manage", "list", "answer", "results", "rate"}, "templates/parts.tmpl")
 	if err != nil {
 		return err
 	}
@@ -70,6 +70,8 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /khao-sat/{id}/ket-qua", h.results)
 	s.HandleFunc("GET /khao-sat/{id}/ket-qua.xlsx", h.resultsSheet)
 	s.HandleFunc("GET /api/v1/units/{code}/survey-results", h.api)
+	s.HandleFunc("GET /danh-gia/{kind}/{ref}", ah.Citizen(h.rateForm))
+	s.HandleFunc("POST /danh-gia/{kind}/{ref}", ah.Citizen(h.rate))
 	return s.AddOpenAPI(files, "openapi.json")
 }
 
@@ -98,6 +100,7 @@ func pathID(r *http.Request) int64 {
 
 type officePage struct {
 	form
+	ratingsView
 	Unit    org.Unit
 	Surveys []Survey
 	Today   legal.Date
@@ -130,6 +133,10 @@ func (h *handlers) officePage(w http.ResponseWriter, r *http.Request, a *auth.Ac
 		return
 	}
 	p := officePage{Unit: u, Surveys: xs, Today: today, Example: Example, Public: ListURL(u)}
+	if p.Ratings, err = h.svc.Ratings(r.Context(), u); err != nil {
+		h.web.Error(w, r, err)
+		return
+	}
 	p.form.failed(ff)
 	if ff == nil {
 		p.Values["opens_on"], p.Values["closes_on"], p.Values["audience"] = today.String(), today.AddDays(30).String(), Residents
@@ -216,6 +223,7 @@ func (h *handlers) status(w http.ResponseWriter, r *http.Request, a *auth.Actor)
 // --- the public ---
 
 type listPage struct {
+	ratingsView
 	Unit      org.Unit
 	Crumbs    []org.Crumb
 	Surveys   []Survey
@@ -236,11 +244,15 @@ func (h *handlers) list(level org.Level) http.HandlerFunc {
 		if err == nil {
 			sat, err = h.svc.SatisfiedIn(r.Context(), u)
 		}
+		var rs []RatingPeriod
+		if err == nil {
+			rs, err = h.svc.Ratings(r.Context(), u)
+		}
 		if err != nil {
 			h.web.Error(w, r, err)
 			return
 		}
-		h.web.Render(w, r, h.pages["list"], h.web.T(r, "survey.list.title", u.Name), listPage{Unit: u, Crumbs: t.Trail(u.ID), Surveys: xs,
+		h.web.Render(w, r, h.pages["list"], h.web.T(r, "survey.list.title", u.Name), listPage{ratingsView: ratingsView{rs}, Unit: u, Crumbs: t.Trail(u.ID), Surveys: xs,
 			Today: legal.Today(h.svc.Now()), Satisfied: sat, Target: Target, Data: "/api/v1/units/" + u.Code + "/survey-results"})
 	}
 }

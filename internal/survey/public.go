@@ -93,13 +93,15 @@ func (s *Service) PublicLink(u org.Unit) (web.Link, bool) {
 // Due: surveys have no deadlines of their own to wait on an official.
 func (s *Service) Due(context.Context, []org.Unit) ([]office.Item, error) { return nil, nil }
 
-// Columns are the surveys' figure in the province table: the people
-// satisfied (answers of 4 or 5 to satisfaction questions; target above 80 %).
+// Columns are the surveys' figures in the province table: the people
+// satisfied in surveys (answers of 4 or 5 to satisfaction questions; target
+// above 80 %), and in the ratings after an interaction (scores of 4 or 5).
 func (s *Service) Columns() []office.Column {
-	return []office.Column{{Key: "hai-long", Label: "survey.figures.satisfied", Percent: true}}
+	return []office.Column{{Key: "hai-long", Label: "survey.figures.satisfied", Percent: true},
+		{Key: "danh-gia", Label: "survey.figures.rated", Percent: true}}
 }
 
-// Figures are that column per commune, over the quarter's surveys: one query.
+// Figures are those columns per commune, over the quarter: two queries.
 func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, communes []org.Unit, p office.Period) (map[int64][]office.Figure, error) {
 	rows, err := satisfactionIn(ctx, s.db, province.Path, p.From, p.To)
 	if err != nil {
@@ -111,9 +113,13 @@ func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, c
 		f.N, f.Of = f.N+int(r.satisfied), f.Of+int(r.total)
 		by[r.unitID] = f
 	}
+	rated, err := s.ratingFigures(ctx, t, province, p)
+	if err != nil {
+		return nil, err
+	}
 	out := make(map[int64][]office.Figure, len(communes))
 	for _, c := range communes {
-		out[c.ID] = []office.Figure{by[c.ID]}
+		out[c.ID] = []office.Figure{by[c.ID], rated[c.ID]}
 	}
 	return out, nil
 }

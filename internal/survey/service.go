@@ -24,10 +24,11 @@ type Representation interface {
 // audit record.
 type Service struct {
 	*Store
-	db         *db.DB
-	units      *org.Service
-	guard      *auth.Guard
-	households Representation
+	db           *db.DB
+	units        *org.Service
+	guard        *auth.Guard
+	households   Representation
+	interactions Interactions
 }
 
 // NewService returns the service.

@@ -53,6 +53,19 @@ func TestRatio(t *testing.T) {
 	}
 }
 
+func TestDecimal(t *testing.T) {
+	for _, tt := range []struct {
+		lang   string
+		places int
+		f      float64
+		want   string
+	}{{"vi", 1, 4.25, "4,2"}, {"vi", 2, 3.456, "3,46"}, {"vi", 0, 4, "4"}, {"en", 1, 4.26, "4.3"}, {"", 1, 1.5, "1,5"}} {
+		if got := web.Decimal(tt.lang, tt.places, tt.f); got != tt.want {
+			t.Errorf("Decimal(%q, %d, %v) = %q, want %q", tt.lang, tt.places, tt.f, got, tt.want)
+		}
+	}
+}
+
 func TestMarkdownTextAndLine(t *testing.T) {
 	src := "## Điều 1\n- Chi **đúng mục đích**, *tiết kiệm*\n1. Xem [văn bản](https://x.vn/a)\n<b>x</b>"
 	if got, want := web.MarkdownText(src), "Điều 1 Chi đúng mục đích, tiết kiệm Xem văn bản <b>x</b>"; got != want {

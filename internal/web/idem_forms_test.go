@@ -99,6 +99,7 @@ var judged = []struct {
 	{"survey/templates/office.html", `^$`, true, "builds a survey"},
 	{"survey/templates/manage.html", `"trang-thai"\}\}$`, false, "opens or closes a survey once (a retry is refused: changed)"},
 	{"survey/templates/answer.html", `^$`, false, "a citizen's answers are counted once (a retry is refused: answered)"},
+	{"survey/templates/rate.html", `^$`, false, "an interaction is rated once (a retry is refused: rated)"},
 	{"web/templates/base.html", `^/dang-xuat$`, false, "signs out"},
 	{"auth/templates/", `^(/dang-nhap|/dang-nhap/ma|/dang-nhap/bao-mat|/quen-mat-khau|/cong-dan/dang-nhap|/cong-dan/dang-nhap/ma|)$`, false, "sign-in, codes, second factor, passwords: sessions and secrets, not records"},
 	{"auth/templates/citizen.html", `^/cong-dan/(ten|nhan-ho)$`, false, "a citizen's name; a claim code binds once (the code is the key)"},

@@ -103,6 +103,7 @@ func (r *Renderer) funcs() template.FuncMap {
 		},
 		"formKey": formKey,
 		"inc":     func(i int) int { return i + 1 },
+		"decimal": Decimal,
 		"in":      in,
 		"signInNext": func(path string) string { // the page to come back to after signing in from the header
 			if path == "/" || strings.HasPrefix(path, "/cong-dan") || strings.HasPrefix(path, "/dang-nhap") {
@@ -232,6 +233,16 @@ var Vietnam = time.FixedZone("ICT", 7*3600)
 // FormatMillis shows a stored timestamp (epoch milliseconds) as Vietnamese local
 // time, dd/mm/yyyy hh:mm.
 func FormatMillis(ms int64) string { return time.UnixMilli(ms).In(Vietnam).Format("02/01/2006 15:04") }
+
+// Decimal shows f with places decimals as the language writes it: "4,5" in
+// Vietnamese, "4.5" in English.
+func Decimal(lang string, places int, f float64) string {
+	out := strconv.FormatFloat(f, 'f', places, 64)
+	if lang != "en" {
+		out = strings.Replace(out, ".", ",", 1)
+	}
+	return out
+}
 
 // Percent shows n of a whole as a rounded percentage, "37%"; of nothing it
 // is "—": an empty statistic is no statistic, not 0%.

@@ -1,0 +1,208 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"danchu/internal/apperr"
+	"danchu/internal/auth"
+	"danchu/internal/db"
+	"danchu/internal/demo"
+	"danchu/internal/feedback"
+	"danchu/internal/legal"
+	"danchu/internal/reception"
+	"danchu/internal/survey"
+	"danchu/internal/web/webtest"
+)
+
+// TestSatisfactionRatings rates the officials after interactions (LDC 2022
+// Art 35(2)(a)) over HTTP: a feedback item cannot be rated before its answer,
+// nor by anyone but its sender; a rating with a criterion left out comes back
+// with the criterion named, what was ticked kept and nothing counted; rated,
+// it is counted once per criterion and a second rating is refused. A walk-in
+// visit is rated by the holder of its code; a booking made signed in only by
+// its account. The commune's figures stay hidden below five ratings, then
+// show the means and the satisfied share, on the public page and in the
+// province's table.
+func TestSatisfactionRatings(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		logs := &logBuffer{}
+		a, srv := caseSite(t, d, logs, false)
+		ctx := context.Background()
+		commune, _ := a.Units.UnitByCode(ctx, demo.CommuneCode)
+		village, _ := a.Units.UnitByCode(ctx, demo.CommuneCode+"-01")
+		official := officialActor(t, a, "xa@danchu.demo")
+		reporter := citizen(t, a, srv, logs, "0912000111")
+		other := citizen(t, a, srv, logs, "0912000222")
+
+		page := "/xa/" + demo.CommuneCode + "/phan-anh"
+		code, _, hd := reporter.PostMultipart(page, page, url.Values{"kind": {"feedback"}, "category": {"moi-truong"},
+			"place": {fmt.Sprint(village.ID)}, "description": {"Rác thải cạnh cầu"}, "key": {"r1"}}, nil...)
+		m := codeInURL.FindStringSubmatch(hd.Get("Location"))
+		if code != http.StatusSeeOther || m == nil {
+			t.Fatalf("send: %d %s", code, hd.Get("Location"))
+		}
+		rate := survey.RatingURL(survey.FeedbackRating, m[1])
+		if code, body, _ := reporter.Get(rate); code != http.StatusNotFound || !strings.Contains(body, "Không tìm thấy lần làm việc này") {
+			t.Errorf("rating before the answer: %d %.600s", code, mainOf(body))
+		}
+		it, err := a.Feedback.ByCode(ctx, official, m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []feedback.Step{{Action: feedback.DoAccept}, {Action: feedback.DoAnswer, Note: "Đã thu gom rác."}} {
+			if _, err := a.Feedback.Act(ctx, official, it.ID, st); err != nil {
+				t.Fatalf("%s: %v", st.Action, err)
+			}
+		}
+		if _, body, _ := reporter.Get("/phan-anh/" + m[1]); !strings.Contains(body, `href="`+rate+`"`) {
+			t.Errorf("the sender's tracking page has no link to rate the officials: %.1500s", mainOf(body))
+		}
+		if _, body, _ := other.Get("/phan-anh/" + m[1]); strings.Contains(body, rate) {
+			t.Error("someone else's tracking page offers to rate")
+		}
+		for _, b := range []*webtest.Browser{other} {
+			if code, body, _ := b.Get(rate); code != http.StatusNotFound || !strings.Contains(body, "Không tìm thấy lần làm việc này") {
+				t.Errorf("someone else rates: %d %.600s", code, mainOf(body))
+			}
+			if code, _, _ := b.Post(rate, rate, url.Values{"attitude": {"1"}, "timeliness": {"1"}, "result": {"1"}}); code != http.StatusNotFound {
+				t.Errorf("someone else posts a rating: %d", code)
+			}
+		}
+		if code, _, hd := webtest.New(t, srv.URL).Get(rate); code != http.StatusSeeOther || !strings.HasPrefix(hd.Get("Location"), "/cong-dan/dang-nhap?next=") {
+			t.Errorf("not signed in: %d %s", code, hd.Get("Location"))
+		}
+		code, body, _ := reporter.Post(rate, rate, url.Values{"attitude": {"5"}, "result": {"3"}})
+		if code != http.StatusBadRequest || !strings.Contains(body, "Hãy chấm từ 1 đến 5 điểm") || !strings.Contains(body, `name="attitude" value="5" required checked`) {
+			t.Errorf("a criterion left out: %d %.2000s", code, mainOf(body))
+		}
+		if code, _, _ := reporter.Post(rate, rate, url.Values{"attitude": {"5"}, "timeliness": {"9"}, "result": {"3"}}); code != http.StatusBadRequest {
+			t.Errorf("a score of 9: %d", code)
+		}
+		if n := db.Count(t, d, "select count(*) from rating_claims"); n != 0 {
+			t.Fatalf("refused ratings left %d claims", n)
+		}
+		if code, body, _ := reporter.Post(rate, rate, url.Values{"attitude": {"5"}, "timeliness": {"4"}, "result": {"3"}}); code != http.StatusSeeOther {
+			t.Fatalf("rate: %d %.800s", code, mainOf(body))
+		}
+		if _, body, _ := reporter.Get(rate); !strings.Contains(body, "đã được đánh giá") || strings.Contains(body, `name="attitude"`) {
+			t.Errorf("rated: the form is still offered: %.1000s", mainOf(body))
+		}
+		if code, _, _ := reporter.Post(rate, rate, url.Values{"attitude": {"1"}, "timeliness": {"1"}, "result": {"1"}}); code != http.StatusConflict {
+			t.Errorf("a second rating: %d", code)
+		}
+		if n := db.Count(t, d, "select coalesce(sum(n), 0) from rating_counts where unit_id = $1 and kind = 'feedback'", commune.ID); n != 3 {
+			t.Errorf("counted %d scores, want 3 (one per criterion)", n)
+		}
+		if n := db.Count(t, d, "select count(*) from rating_counts where criterion = 'attitude' and score = 5"); n != 1 {
+			t.Errorf("attitude 5 counted in %d counters", n)
+		}
+
+		// A walk-in visit: its code's holder rates it, once.
+		walkIn := func(name string) string {
+			t.Helper()
+			_, c, err := a.Receive.Enter(ctx, official, commune.ID, reception.VisitDraft{Day: legal.Today(a.Receive.Now()), Name: name, Address: "Thôn 1",
+				People: 1, Kind: reception.Proposal, Content: "Kiến nghị sửa đường thôn", Request: "Sửa đường", Done: "Ghi nhận, chuyển bộ phận giao thông"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		visit := walkIn("Lê Văn Dân")
+		if _, body, _ := other.Get(reception.TrackURL(visit)); !strings.Contains(body, survey.RatingURL(survey.ReceptionRating, visit)) {
+			t.Errorf("the visit's tracking page has no link to rate: %.1500s", mainOf(body))
+		}
+		vr := survey.RatingURL(survey.ReceptionRating, visit)
+		if code, body, _ := other.Post(vr, vr, url.Values{"attitude": {"2"}, "timeliness": {"3"}, "result": {"2"}}); code != http.StatusSeeOther {
+			t.Fatalf("rate a visit: %d %.800s", code, mainOf(body))
+		}
+		if code, _, _ := reporter.Post(vr, vr, url.Values{"attitude": {"5"}, "timeliness": {"5"}, "result": {"5"}}); code != http.StatusConflict {
+			t.Errorf("a visit rated twice: %d", code)
+		}
+		guessed := survey.RatingURL(survey.ReceptionRating, "TD-0000-0000")
+		if code, _, _ := other.Get(guessed); code != http.StatusNotFound {
+			t.Errorf("a guessed code: %d", code)
+		}
+		if code, _, _ := other.Get("/danh-gia/khac/" + visit); code != http.StatusNotFound {
+			t.Errorf("an unknown kind: %d", code)
+		}
+
+		// A booking made signed in is its account's to rate.
+		l, err := a.Receive.AddLeader(ctx, official, commune.ID, reception.LeaderDraft{Role: "chair.commune", Name: "Nguyễn Văn Chủ Tịch", Title: "Chủ tịch UBND xã"}, db.Idem{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		day := legal.Today(a.Receive.Now()).AddDays(1)
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			day = day.AddDays(1)
+		}
+		x, _, err := a.Receive.AddSession(ctx, official, commune.ID, reception.SessionDraft{LeaderID: l.ID, Day: day, Starts: "07:30", Ends: "11:00",
+			Place: "Trụ sở UBND xã", Slots: 5}, db.Idem{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var reporterID int64
+		if err := d.QueryRow("select id from accounts where kind = 'citizen' order by id limit 1").Scan(&reporterID); err != nil {
+			t.Fatal(err)
+		}
+		bk, err := a.Receive.Book(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, reception.BookingDraft{SessionID: x.ID, Name: "Trần Thị Hẹn",
+			Phone: "0912000111", Topic: "Đất đai", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		real := d.Now
+		d.Now = func() time.Time {
+			return time.Date(day.Year, day.Month, day.Day, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+		}
+		_, _, err = a.Receive.Enter(ctx, official, commune.ID, reception.VisitDraft{SessionID: x.ID, BookingCode: bk.Code, Day: day, Name: "Trần Thị Hẹn",
+			Address: "Thôn 1", Phone: "0912000111", People: 1, Kind: reception.Proposal, Content: "Hỏi về thủ tục đất", Request: "Hướng dẫn", Done: "Đã hướng dẫn"})
+		d.Now = real
+		if err != nil {
+			t.Fatal(err)
+		}
+		br := survey.RatingURL(survey.ReceptionRating, bk.Code)
+		if code, _, _ := other.Get(br); code != http.StatusNotFound {
+			t.Errorf("someone else rates a booking made signed in: %d", code)
+		}
+		if code, body, _ := reporter.Post(br, br, url.Values{"attitude": {"4"}, "timeliness": {"4"}, "result": {"4"}}); code != http.StatusSeeOther {
+			t.Fatalf("the booker rates: %d %.800s", code, mainOf(body))
+		}
+
+		// Three ratings so far: the commune's figures stay hidden.
+		list := "/xa/" + demo.CommuneCode + "/khao-sat"
+		today := legal.Today(a.Surveys.Now())
+		quarter := fmt.Sprintf(`<tbody><tr><th scope="row">Quý %d/%d</th>`, (int(today.Month)-1)/3+1, today.Year)
+		if _, body, _ := other.Get(list); !strings.Contains(body, quarter+`<td>3</td><td colspan="4" class="muted">Chưa đủ lượt đánh giá để công bố`) {
+			t.Errorf("three ratings shown: %.2500s", mainOf(body))
+		}
+		for i := range 2 {
+			c := walkIn(fmt.Sprintf("Người dân %d", i))
+			if err := a.Surveys.Rate(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, survey.ReceptionRating, c, survey.Scores{5, 5, 4}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Five: attitude (5+2+4+5+5)/5 = 4.2, timeliness (4+3+4+5+5)/5 = 4.2,
+		// result (3+2+4+4+4)/5 = 3.4; 11 of the 15 scores are 4 or 5 = 73 %.
+		_, body, _ = other.Get(list)
+		if !strings.Contains(body, quarter+"<td>5</td><td>4,2</td><td>4,2</td><td>3,4</td><td>73%</td>") {
+			t.Errorf("five ratings: %.3000s", mainOf(body))
+		}
+		// The province's table: the commune's last column is its share of scores of 4 or 5.
+		tinh := signIn(t, srv, "tinh@danchu.demo", demo.Password)
+		code, body, _ = tinh.Get("/quan-tri/don-vi/46/tong-quan")
+		if row := strings.Fields(rowOf(t, body, commune.Name)); code != http.StatusOK || row[len(row)-1] != "73%" {
+			t.Errorf("province table: %d, Đan Điền's row %v", code, row)
+		}
+		if err := a.Surveys.Rate(ctx, official, survey.FeedbackRating, m[1], survey.Scores{5, 5, 5}); apperr.CodeOf(err) != apperr.CodeForbidden {
+			t.Errorf("an official rates: %v", err)
+		}
+		if err := a.Surveys.Rate(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, survey.FeedbackRating, m[1], survey.Scores{5, 0, 5}); apperr.CodeOf(err) != apperr.CodeConflict {
+			t.Errorf("a rated item rated again with a bad score: %v", err)
+		}
+	})
+}
