@@ -180,6 +180,7 @@ func TestAPIContract(t *testing.T) {
 			base + commune + "/reception-stats", base + province + "/reception-stats?nam=2026",
 			base + commune + "/supervision-recommendations", base + province + "/supervision-recommendations",
 			base + commune + "/survey-results", base + province + "/survey-results",
+			base + commune + "/satisfaction-ratings", base + province + "/satisfaction-ratings",
 		}
 		// The register of every quarter the story went through.
 		today := a.Disclose.Now()
@@ -342,6 +343,7 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			{base + "46/reception-stats", "ReceptionStatRow", web.Columns[reception.StatRow]()},
 			{base + demo.CommuneCode + "/supervision-recommendations", "SupervisionRecommendationRow", web.Columns[supervision.RecRow]()},
 			{base + demo.CommuneCode + "/survey-results", "SurveyResultRow", web.Columns[survey.ResultRow]()},
+			{base + demo.CommuneCode + "/satisfaction-ratings", "SatisfactionRatingRow", web.Columns[survey.RatingRow]()},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -420,8 +422,8 @@ func TestOpenDataPage(t *testing.T) {
 			path string
 			keys []string
 		}{
-			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations", "survey-results"}},
-			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations", "survey-results"}},
+			{"/du-lieu-mo?xa=" + demo.CommuneCode, []string{"disclosures", "disclosure-register", "consultations", "decisions", "feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations", "survey-results", "satisfaction-ratings"}},
+			{"/du-lieu-mo?tinh=46", []string{"feedback-stats", "feedback-hotspots", "plans", "case-results", "reception-sessions", "reception-stats", "supervision-recommendations", "survey-results", "satisfaction-ratings"}},
 		} {
 			code, page, _ := visitor.Get(c.path)
 			if code != 200 || !strings.Contains(page, web.DataLicenceName) {

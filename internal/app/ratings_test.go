@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -180,6 +181,19 @@ func TestSatisfactionRatings(t *testing.T) {
 		if _, body, _ := other.Get(list); !strings.Contains(body, quarter+`<td>3</td><td colspan="4" class="muted">Chưa đủ lượt đánh giá để công bố`) {
 			t.Errorf("three ratings shown: %.2500s", mainOf(body))
 		}
+		api := "/api/v1/units/" + demo.CommuneCode + "/satisfaction-ratings"
+		rows := func() []survey.RatingRow {
+			t.Helper()
+			code, body, _ := other.Get(api)
+			var l struct{ Items []survey.RatingRow }
+			if err := json.Unmarshal([]byte(body), &l); code != http.StatusOK || err != nil {
+				t.Fatalf("open data: %d %v %.300s", code, err, body)
+			}
+			return l.Items
+		}
+		if got := rows(); len(got) != 0 {
+			t.Errorf("three ratings in the open data: %+v", got)
+		}
 		for i := range 2 {
 			c := walkIn(fmt.Sprintf("Người dân %d", i))
 			if err := a.Surveys.Rate(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, survey.ReceptionRating, c, survey.Scores{5, 5, 4}); err != nil {
@@ -191,6 +205,10 @@ func TestSatisfactionRatings(t *testing.T) {
 		_, body, _ = other.Get(list)
 		if !strings.Contains(body, quarter+"<td>5</td><td>4,2</td><td>4,2</td><td>3,4</td><td>73%</td>") {
 			t.Errorf("five ratings: %.3000s", mainOf(body))
+		}
+		if got := rows(); len(got) != 1 || got[0].UnitCode != demo.CommuneCode || got[0].Ratings != 5 || got[0].Attitude != 4.2 || got[0].Timeliness != 4.2 ||
+			got[0].Result != 3.4 || got[0].Satisfied != 73 || got[0].From != legal.DateOf(today.Year, time.Month((int(today.Month)-1)/3*3+1), 1).String() {
+			t.Errorf("five ratings in the open data: %+v", got)
 		}
 		// The province's table: the commune's last column is its share of scores of 4 or 5.
 		tinh := signIn(t, srv, "tinh@danchu.demo", demo.Password)

@@ -70,6 +70,7 @@ func RegisterRoutes(s *web.Server, ah *auth.Handlers, svc *Service, units *org.S
 	s.HandleFunc("GET /khao-sat/{id}/ket-qua", h.results)
 	s.HandleFunc("GET /khao-sat/{id}/ket-qua.xlsx", h.resultsSheet)
 	s.HandleFunc("GET /api/v1/units/{code}/survey-results", h.api)
+	s.HandleFunc("GET /api/v1/units/{code}/satisfaction-ratings", h.ratingsAPI)
 	s.HandleFunc("GET /danh-gia/{kind}/{ref}", ah.Citizen(h.rateForm))
 	s.HandleFunc("POST /danh-gia/{kind}/{ref}", ah.Citizen(h.rate))
 	return s.AddOpenAPI(files, "openapi.json")
@@ -416,18 +417,23 @@ type ResultRow struct {
 	Responses int64  `json:"responses"`
 }
 
-func (h *handlers) api(w http.ResponseWriter, r *http.Request) {
+// apiUnit is the territory the open data's path names.
+func (h *handlers) apiUnit(w http.ResponseWriter, r *http.Request) (org.Unit, bool) {
 	t, err := h.units.Tree(r.Context())
 	if err != nil {
 		h.web.APIError(w, r, err)
-		return
+		return org.Unit{}, false
 	}
 	u, ok := t.ByCode(r.PathValue("code"))
 	if !ok || !u.Territory() {
 		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "survey.err.unit_not_found"))
-		return
+		return org.Unit{}, false
 	}
-	rows, err := h.svc.Rows(r.Context(), u)
+	return u, true
+}
+
+// writeRows writes rows as a page of the open data's list (or CSV).
+func writeRows[T any](h *handlers, w http.ResponseWriter, r *http.Request, name string, rows []T, err error) {
 	if err != nil {
 		h.web.APIError(w, r, err)
 		return
@@ -437,5 +443,19 @@ func (h *handlers) api(w http.ResponseWriter, r *http.Request) {
 		h.web.APIError(w, r, err)
 		return
 	}
-	web.WriteList(h.web, w, r, "ket-qua-khao-sat-"+u.Code, l)
+	web.WriteList(h.web, w, r, name, l)
+}
+
+func (h *handlers) api(w http.ResponseWriter, r *http.Request) {
+	if u, ok := h.apiUnit(w, r); ok {
+		rows, err := h.svc.Rows(r.Context(), u)
+		writeRows(h, w, r, "ket-qua-khao-sat-"+u.Code, rows, err)
+	}
+}
+
+func (h *handlers) ratingsAPI(w http.ResponseWriter, r *http.Request) {
+	if u, ok := h.apiUnit(w, r); ok {
+		rows, err := h.svc.RatingRows(r.Context(), u)
+		writeRows(h, w, r, "danh-gia-can-bo-"+u.Code, rows, err)
+	}
 }

@@ -78,8 +78,14 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 	if err != nil {
 		return nil, err
 	}
+	rated, err := lastRating(ctx, s.db, u.Path)
+	if err != nil {
+		return nil, err
+	}
 	return []web.Dataset{{Key: "survey-results", Title: apperr.M("survey.data.results"), About: apperr.M("survey.data.results_about"),
-		URL: "/api/v1/units/" + u.Code + "/survey-results", Columns: web.Columns[ResultRow](), UpdatedAt: at}}, nil
+		URL: "/api/v1/units/" + u.Code + "/survey-results", Columns: web.Columns[ResultRow](), UpdatedAt: at},
+		{Key: "satisfaction-ratings", Title: apperr.M("survey.data.ratings"), About: apperr.M("survey.data.ratings_about", MinShown),
+			URL: "/api/v1/units/" + u.Code + "/satisfaction-ratings", Columns: web.Columns[RatingRow](), UpdatedAt: rated}}, nil
 }
 
 // PublicLink is the link a province's or commune's page gives to its surveys.

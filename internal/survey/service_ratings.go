@@ -4,6 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
+	"slices"
+	"time"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
@@ -92,12 +95,8 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, kind, ref string, sc 
 // Ratings are the ratings of u and the units under it over the last four
 // quarters, the current one first, then their total.
 func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, error) {
-	from, to := office.Quarter(s.today())
-	ps := make([]RatingPeriod, 4)
-	for i := range ps {
-		ps[i] = RatingPeriod{From: from.AddMonths(-3 * i), To: to.AddMonths(-3 * i)}
-	}
-	total := RatingPeriod{From: ps[3].From, To: to, Total: true}
+	ps := s.quarters()
+	total := RatingPeriod{From: ps[3].From, To: ps[0].To, Total: true}
 	cs, err := ratingCountsIn(ctx, s.db, u.Path, Month(total.From), Month(total.To))
 	if err != nil {
 		return nil, err
@@ -111,6 +110,16 @@ func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, erro
 		}
 	}
 	return append(ps, total), nil
+}
+
+// quarters are the last four quarters, the current one first, empty.
+func (s *Service) quarters() []RatingPeriod {
+	from, to := office.Quarter(s.today())
+	ps := make([]RatingPeriod, 4)
+	for i := range ps {
+		ps[i] = RatingPeriod{From: from.AddMonths(-3 * i), To: to.AddMonths(-3 * i)}
+	}
+	return ps
 }
 
 // ratingFigures are the communes' rating figure over period p: scores of 4 or
@@ -140,3 +149,72 @@ func (s *Service) ratingFigures(ctx context.Context, t *org.Tree, province org.U
 	}
 	return out, nil
 }
+
+// RatingRow is a unit's ratings over a quarter as the open data gives them
+// (schema SatisfactionRatingRow). A quarter with fewer than MinShown ratings
+// is left out, as on the pages.
+type RatingRow struct {
+	UnitCode   string  `json:"unit_code"`
+	Quarter    string  `json:"quarter"`
+	From       string  `json:"from"`
+	To         string  `json:"to"`
+	Ratings    int64   `json:"ratings"`
+	Attitude   float64 `json:"attitude_mean"`
+	Timeliness float64 `json:"timeliness_mean"`
+	Result     float64 `json:"result_mean"`
+	Satisfied  int     `json:"satisfied_percent"`
+}
+
+// RatingRows are the ratings of u and each unit under it, per quarter of the
+// last four, newest first: one query.
+func (s *Service) RatingRows(ctx context.Context, u org.Unit) ([]RatingRow, error) {
+	ps := s.quarters()
+	cs, err := ratingCountsIn(ctx, s.db, u.Path, Month(ps[len(ps)-1].From), Month(ps[0].To))
+	if err != nil {
+		return nil, err
+	}
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	by := map[int64][]RatingPeriod{}
+	for _, c := range cs {
+		if by[c.unitID] == nil {
+			by[c.unitID] = slices.Clone(ps)
+		}
+		for i := range ps {
+			if c.month >= Month(ps[i].From) && c.month < Month(ps[i].To) {
+				by[c.unitID][i].Add(c.criterion, c.score, c.n)
+			}
+		}
+	}
+	var out []RatingRow
+	for _, x := range append([]org.Unit{u}, t.Descendants(u.ID)...) {
+		for _, p := range by[x.ID] {
+			if !p.Shown() {
+				continue
+			}
+			m := p.Means()
+			out = append(out, RatingRow{UnitCode: x.Code, Quarter: fmt.Sprintf("%d-Q%d", p.From.Year, p.Quarter()), From: p.From.String(),
+				To: p.To.AddDays(-1).String(), Ratings: p.N, Attitude: round2(m[0]), Timeliness: round2(m[1]), Result: round2(m[2]), Satisfied: p.SatisfiedShare()})
+		}
+	}
+	return out, nil
+}
+
+// lastRating is when the ratings under path last changed, to the month (no
+// rating's time is kept): the first day of its newest month, in epoch
+// milliseconds (0: none).
+func lastRating(ctx context.Context, q querier, path string) (int64, error) {
+	m, err := lastRatingMonth(ctx, q, path)
+	if err != nil || m == "" {
+		return 0, err
+	}
+	d, err := legal.ParseDate(m + "-01")
+	if err != nil {
+		return 0, err
+	}
+	return time.Date(d.Year, d.Month, 1, 0, 0, 0, 0, time.FixedZone("ICT", 7*3600)).UnixMilli(), nil
+}
+
+func round2(f float64) float64 { return math.Round(f*100) / 100 }
