@@ -30,27 +30,43 @@ func (s *Service) SatisfiedIn(ctx context.Context, u org.Unit) (int, error) {
 	return Share(sat, all), nil
 }
 
-// Rows are the results of the public surveys of u and the units under it.
+// Rows are the results of the public surveys of u and the units under it:
+// three queries, whatever the number of units and surveys.
 func (s *Service) Rows(ctx context.Context, u org.Unit) ([]ResultRow, error) {
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	units := append([]org.Unit{u}, t.Descendants(u.ID)...)
+	xs, err := surveysUnder(ctx, s.db, u.Path)
+	if err != nil {
+		return nil, err
+	}
+	qs, err := questionsUnder(ctx, s.db, u.Path)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := countsUnder(ctx, s.db, u.Path)
+	if err != nil {
+		return nil, err
+	}
+	ofUnit := map[int64][]Survey{}
+	for _, x := range xs {
+		ofUnit[x.UnitID] = append(ofUnit[x.UnitID], x)
+	}
+	questions, counts := map[int64][]Question{}, map[int64][]count{}
+	for _, q := range qs {
+		questions[q.surveyID] = append(questions[q.surveyID], q.Question)
+	}
+	for _, c := range cs {
+		counts[c.surveyID] = append(counts[c.surveyID], c.count)
+	}
 	var out []ResultRow
-	for _, x := range units {
+	for _, x := range append([]org.Unit{u}, t.Descendants(u.ID)...) {
 		if !x.Territory() {
 			continue
 		}
-		xs, err := surveysOf(ctx, s.db, x.ID, true)
-		if err != nil {
-			return nil, err
-		}
-		for _, sv := range xs {
-			r, err := s.results(ctx, sv, false)
-			if err != nil {
-				return nil, err
-			}
+		for _, sv := range ofUnit[x.ID] {
+			r := tally(sv, questions[sv.ID], counts[sv.ID])
 			for _, q := range r.Questions {
 				if q.Question.Kind == Text {
 					continue

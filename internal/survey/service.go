@@ -345,6 +345,22 @@ func (s *Service) results(ctx context.Context, x Survey, texts bool) (Results, e
 	if err != nil {
 		return Results{}, err
 	}
+	r := tally(x, qs, cs)
+	if texts {
+		for i, q := range r.Questions {
+			if q.Question.Kind == Text {
+				if r.Questions[i].Texts, err = textsOf(ctx, s.db, q.Question.ID, 200); err != nil {
+					return Results{}, err
+				}
+			}
+		}
+	}
+	return r, nil
+}
+
+// tally lays a survey's counters out per question: counts, shares, the
+// scale's mean, and the satisfied share over its satisfaction questions.
+func tally(x Survey, qs []Question, cs []count) Results {
 	by := map[int64][]int64{}
 	for _, q := range qs {
 		by[q.ID] = make([]int64, q.Choices())
@@ -382,17 +398,12 @@ func (s *Service) results(ctx context.Context, x Survey, texts bool) (Results, e
 		if q.Kind == Scale && qr.Total > 0 {
 			qr.Mean = float64(weighted) / float64(qr.Total)
 		}
-		if q.Kind == Text && texts {
-			if qr.Texts, err = textsOf(ctx, s.db, q.ID, 200); err != nil {
-				return Results{}, err
-			}
-		}
 		r.Questions = append(r.Questions, qr)
 	}
 	if all > 0 {
 		r.Satisfied = Share(sat, all)
 	}
-	return r, nil
+	return r
 }
 
 // ScaleLabels name the scale's points.

@@ -82,6 +82,16 @@ func surveysOf(ctx context.Context, q querier, unitID int64, public bool) ([]Sur
 		order by opens_on desc, id desc limit 200`, unitID, boolInt(public))
 }
 
+// surveysUnder are the public surveys (not drafts) of the units under path,
+// itself included, newest first.
+func surveysUnder(ctx context.Context, q querier, path string) ([]Survey, error) {
+	return db.All(ctx, q, scanSurveys, "select "+prefixed("s.", surveyCols)+` from surveys s join units u on u.id = s.unit_id
+		where u.path >= $1 and u.path < $2 and s.status <> 'draft' order by s.opens_on desc, s.id desc`, path, path[:len(path)-1]+"0")
+}
+
+// prefixed qualifies each of a list of columns.
+func prefixed(p, cols string) string { return p + strings.ReplaceAll(cols, ", ", ", "+p) }
+
 func insertSurvey(ctx context.Context, tx *sql.Tx, s Survey, by int64) error {
 	_, err := tx.ExecContext(ctx, `insert into surveys (id, unit_id, title, intro, audience, opens_on, closes_on, status, responses, created_by, created_at, updated_at)
 		values ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $10, $10)`, s.ID, s.UnitID, s.Title, s.Intro, s.Audience, s.OpensOn.String(), s.ClosesOn.String(), Draft, by, s.CreatedAt)
@@ -104,10 +114,13 @@ func insertQuestions(ctx context.Context, tx *sql.Tx, d *db.DB, surveyID int64, 
 	return nil
 }
 
-func scanQuestion(rows *sql.Rows) (Question, error) {
+func scanQuestion(rows *sql.Rows) (Question, error) { return scanQuestionAfter(rows) }
+
+// scanQuestionAfter reads a question's columns after the columns of head.
+func scanQuestionAfter(rows *sql.Rows, head ...any) (Question, error) {
 	var q Question
 	var opts string
-	err := rows.Scan(&q.ID, &q.N, &q.Section, &q.Kind, &q.Text, &opts, &q.Required, &q.Satisfaction)
+	err := rows.Scan(append(head, &q.ID, &q.N, &q.Section, &q.Kind, &q.Text, &opts, &q.Required, &q.Satisfaction)...)
 	if opts != "" {
 		q.Options = strings.Split(opts, "\n")
 	}
@@ -116,6 +129,24 @@ func scanQuestion(rows *sql.Rows) (Question, error) {
 
 func questionsOf(ctx context.Context, q querier, surveyID int64) ([]Question, error) {
 	return db.All(ctx, q, scanQuestion, "select id, n, section, kind, text, options, required, satisfaction from survey_questions where survey_id = $1 order by n", surveyID)
+}
+
+// surveyQuestion is a question with its survey.
+type surveyQuestion struct {
+	Question
+	surveyID int64
+}
+
+// questionsUnder are the questions of the public surveys under path.
+func questionsUnder(ctx context.Context, q querier, path string) ([]surveyQuestion, error) {
+	return db.All(ctx, q, func(rows *sql.Rows) (surveyQuestion, error) {
+		var sq surveyQuestion
+		var err error
+		sq.Question, err = scanQuestionAfter(rows, &sq.surveyID)
+		return sq, err
+	}, `select qn.survey_id, qn.id, qn.n, qn.section, qn.kind, qn.text, qn.options, qn.required, qn.satisfaction
+		from survey_questions qn join surveys s on s.id = qn.survey_id join units u on u.id = s.unit_id
+		where u.path >= $1 and u.path < $2 and s.status <> 'draft' order by qn.survey_id, qn.n`, path, path[:len(path)-1]+"0")
 }
 
 func setStatus(ctx context.Context, tx *sql.Tx, id int64, from, to string, now int64) (bool, error) {
@@ -174,6 +205,21 @@ func scanCount(rows *sql.Rows) (count, error) {
 // whatever the number of answers.
 func countsOf(ctx context.Context, q querier, surveyID int64) ([]count, error) {
 	return db.All(ctx, q, scanCount, "select question_id, choice, n from survey_counts where survey_id = $1", surveyID)
+}
+
+// surveyCount is a counter with its survey.
+type surveyCount struct {
+	count
+	surveyID int64
+}
+
+// countsUnder are the counters of the public surveys under path.
+func countsUnder(ctx context.Context, q querier, path string) ([]surveyCount, error) {
+	return db.All(ctx, q, func(rows *sql.Rows) (surveyCount, error) {
+		var c surveyCount
+		return c, rows.Scan(&c.surveyID, &c.questionID, &c.choice, &c.n)
+	}, `select c.survey_id, c.question_id, c.choice, c.n from survey_counts c join surveys s on s.id = c.survey_id join units u on u.id = s.unit_id
+		where u.path >= $1 and u.path < $2 and s.status <> 'draft'`, path, path[:len(path)-1]+"0")
 }
 
 // textsOf are the free-text answers to a question, newest first.

@@ -303,3 +303,87 @@ func TestHouseholdsOfOneRepresentative(t *testing.T) {
 		apperrtest.Want(t, f.svc.SetStatus(ctx, f.official, f.danDien.ID, late.ID, survey.Open), apperr.CodeConflict, "đã qua")
 	})
 }
+
+// TestRowsOverAProvince reads the open data of a province: each commune's
+// opened surveys, in the units' order, with the counts their results page
+// shows; a draft and the free text are left out.
+func TestRowsOverAProvince(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d, 3)
+		ctx := context.Background()
+		qs, err := survey.ParseQuestions("[scale+*] Hài lòng với cán bộ phường?\n\n[text] Ý kiến")
+		if err != nil {
+			t.Fatal(err)
+		}
+		today := legal.Today(f.now)
+		px, err := f.svc.Create(ctx, f.outsider, f.phuXuan.ID, survey.DraftSurvey{Title: "Khảo sát phường", Audience: survey.Residents,
+			OpensOn: today, ClosesOn: today.AddDays(10), Questions: qs}, db.Idem{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dd, draft := f.survey(t, survey.Residents), f.survey(t, survey.Residents)
+		for _, x := range []struct {
+			a    *auth.Actor
+			unit int64
+			id   int64
+		}{{f.outsider, f.phuXuan.ID, px.ID}, {f.official, f.danDien.ID, dd.ID}} {
+			if err := f.svc.SetStatus(ctx, x.a, x.unit, x.id, survey.Open); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, sc := range []int{5, 4, 2} {
+			if err := f.svc.Respond(ctx, f.reps[i], dd.ID, answer(sc, i%3, []int{0, 2}, "bí mật")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		t0, err := org.NewService(d).Tree(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		province, _ := t0.Unit(f.danDien.ParentID)
+		rows, err := f.svc.Rows(ctx, province)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, _, err := f.svc.PublicResults(ctx, dd.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, u := range t0.Descendants(province.ID) {
+			for _, x := range []struct {
+				s     survey.Survey
+				unit  int64
+				texts []survey.QuestionResult
+			}{{dd, f.danDien.ID, res.Questions}, {px, f.phuXuan.ID, nil}} {
+				if x.unit != u.ID {
+					continue
+				}
+				if x.texts == nil { // Phú Xuân's: five points, no answer
+					for i := range 5 {
+						want = append(want, fmt.Sprintf("%s %d %s %d", u.Code, x.s.ID, survey.ScaleLabels[i], 0))
+					}
+					continue
+				}
+				for _, q := range x.texts {
+					if q.Question.Kind == survey.Text {
+						continue
+					}
+					for i, n := range q.Counts {
+						want = append(want, fmt.Sprintf("%s %d %s %d", u.Code, x.s.ID, q.Labels[i], n))
+					}
+				}
+			}
+		}
+		var got []string
+		for _, r := range rows {
+			got = append(got, fmt.Sprintf("%s %s %s %d", r.UnitCode, r.SurveyID, r.Option, r.Count))
+			if r.SurveyID == fmt.Sprint(draft.ID) || strings.Contains(r.Option, "bí mật") {
+				t.Errorf("a draft or free text in the open data: %+v", r)
+			}
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || len(got) != 5+5+3+3 {
+			t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+}
