@@ -327,23 +327,25 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 		for _, l := range []struct {
 			path, schema string
 			cols         []string
+			empty        bool // may have no rows on the day the demo runs: a test of its own fills them
 		}{
-			{base + demo.CommuneCode + "/disclosures", "DisclosureRow", web.Columns[disclosure.BoardRow]()},
-			{base + demo.CommuneCode + "/disclosures?status=archived", "DisclosureRow", web.Columns[disclosure.BoardRow]()},
-			{base + demo.CommuneCode + "/disclosure-register", "DisclosureRegisterRow", web.Columns[disclosure.RegisterEntry]()},
-			{base + demo.CommuneCode + "/consultations", "ConsultationRow", web.Columns[consultation.ResultRow]()},
-			{base + demo.CommuneCode + "/decisions", "DecisionRow", web.Columns[decision.MatterRow]()},
-			{base + "46/feedback-stats", "FeedbackStatsRow", web.Columns[feedback.StatsRow]()},
-			{base + "46/feedback-hotspots", "FeedbackHotSpotRow", web.Columns[feedback.SpotRow]()},
-			{base + demo.CommuneCode + "/datasets", "DatasetRow", web.Columns[opendata.DatasetRow]()},
-			{base + "46/plans", "PlanRow", web.Columns[plans.PlanRow]()},
-			{base + demo.CommuneCode + "/plans", "PlanRow", web.Columns[plans.PlanRow]()},
-			{base + "46/case-results", "CaseResultRow", web.Columns[casework.PublicationRow]()},
-			{base + demo.CommuneCode + "/reception-sessions", "ReceptionSessionRow", web.Columns[reception.SessionRow]()},
-			{base + "46/reception-stats", "ReceptionStatRow", web.Columns[reception.StatRow]()},
-			{base + demo.CommuneCode + "/supervision-recommendations", "SupervisionRecommendationRow", web.Columns[supervision.RecRow]()},
-			{base + demo.CommuneCode + "/survey-results", "SurveyResultRow", web.Columns[survey.ResultRow]()},
-			{base + demo.CommuneCode + "/satisfaction-ratings", "SatisfactionRatingRow", web.Columns[survey.RatingRow]()},
+			{base + demo.CommuneCode + "/disclosures", "DisclosureRow", web.Columns[disclosure.BoardRow](), false},
+			{base + demo.CommuneCode + "/disclosures?status=archived", "DisclosureRow", web.Columns[disclosure.BoardRow](), false},
+			{base + demo.CommuneCode + "/disclosure-register", "DisclosureRegisterRow", web.Columns[disclosure.RegisterEntry](), false},
+			{base + demo.CommuneCode + "/consultations", "ConsultationRow", web.Columns[consultation.ResultRow](), false},
+			{base + demo.CommuneCode + "/decisions", "DecisionRow", web.Columns[decision.MatterRow](), false},
+			{base + "46/feedback-stats", "FeedbackStatsRow", web.Columns[feedback.StatsRow](), false},
+			{base + "46/feedback-hotspots", "FeedbackHotSpotRow", web.Columns[feedback.SpotRow](), false},
+			{base + demo.CommuneCode + "/datasets", "DatasetRow", web.Columns[opendata.DatasetRow](), false},
+			{base + "46/plans", "PlanRow", web.Columns[plans.PlanRow](), false},
+			{base + demo.CommuneCode + "/plans", "PlanRow", web.Columns[plans.PlanRow](), false},
+			{base + "46/case-results", "CaseResultRow", web.Columns[casework.PublicationRow](), false},
+			{base + demo.CommuneCode + "/reception-sessions", "ReceptionSessionRow", web.Columns[reception.SessionRow](), false},
+			{base + "46/reception-stats", "ReceptionStatRow", web.Columns[reception.StatRow](), false},
+			{base + demo.CommuneCode + "/supervision-recommendations", "SupervisionRecommendationRow", web.Columns[supervision.RecRow](), false},
+			{base + demo.CommuneCode + "/survey-results", "SurveyResultRow", web.Columns[survey.ResultRow](), false},
+			// Published once a quarter is over: TestSatisfactionRatings compares its CSV with its JSON.
+			{base + demo.CommuneCode + "/satisfaction-ratings", "SatisfactionRatingRow", web.Columns[survey.RatingRow](), true},
 		} {
 			props := c.doc.Components.Schemas[l.schema].Value.Properties
 			documented := make([]string, 0, len(props))
@@ -374,7 +376,7 @@ func TestAPICSVIsTheJSON(t *testing.T) {
 			if err := json.Unmarshal(jb, &p); err != nil {
 				t.Fatal(err)
 			}
-			if len(recs)-1 != len(p.Items) || len(p.Items) == 0 {
+			if len(recs)-1 != len(p.Items) || (len(p.Items) == 0 && !l.empty) {
 				t.Errorf("%s: %d CSV rows, %d JSON items (want the same, and some)", l.path, len(recs)-1, len(p.Items))
 				continue
 			}

@@ -202,8 +202,12 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Surveys = survey.NewService(d, a.Units, a.Auth.Guard(), a.Units)
 	// Satisfaction ratings: the sender of an answered feedback item, one received at the reception.
 	a.Surveys.SetInteractions(interactions{feedback: a.Feedback, reception: a.Receive})
-	a.Feedback.RateOfficialsURL = func(c string) string { return survey.RatingURL(survey.FeedbackRating, c) }
-	a.Receive.RateURL = func(c string) string { return survey.RatingURL(survey.ReceptionRating, c) }
+	a.Feedback.RateOfficialsURL = func(ctx context.Context, who *auth.Actor, c string) string {
+		return a.Surveys.RateLink(ctx, who, survey.FeedbackRating, c)
+	}
+	a.Receive.RateURL = func(ctx context.Context, who *auth.Actor, c string) string {
+		return a.Surveys.RateLink(ctx, who, survey.ReceptionRating, c)
+	}
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

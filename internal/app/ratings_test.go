@@ -2,10 +2,12 @@ package app_test
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,8 +18,10 @@ import (
 	"danchu/internal/demo"
 	"danchu/internal/feedback"
 	"danchu/internal/legal"
+	"danchu/internal/office"
 	"danchu/internal/reception"
 	"danchu/internal/survey"
+	"danchu/internal/web"
 	"danchu/internal/web/webtest"
 )
 
@@ -26,10 +30,11 @@ import (
 // nor by anyone but its sender; a rating with a criterion left out comes back
 // with the criterion named, what was ticked kept and nothing counted; rated,
 // it is counted once per criterion and a second rating is refused. A walk-in
-// visit is rated by the holder of its code; a booking made signed in only by
-// its account. The commune's figures stay hidden below five ratings, then
-// show the means and the satisfied share, on the public page and in the
-// province's table.
+// visit is rated by the citizen whose phone the book holds, not by any holder
+// of its code; a booking made signed in only by its account; a refused item
+// too; nothing after 30 days. The quarter's figures are published once it is
+// over: the means and the satisfied share, on the public page, in the open
+// data and in the province's table.
 func TestSatisfactionRatings(t *testing.T) {
 	db.Each(t, func(t *testing.T, d *db.DB) {
 		logs := &logBuffer{}
@@ -105,25 +110,38 @@ func TestSatisfactionRatings(t *testing.T) {
 		}
 
 		// A walk-in visit: its code's holder rates it, once.
-		walkIn := func(name string) string {
+		walkIn := func(name, phone string) string {
 			t.Helper()
 			_, c, err := a.Receive.Enter(ctx, official, commune.ID, reception.VisitDraft{Day: legal.Today(a.Receive.Now()), Name: name, Address: "Thôn 1",
-				People: 1, Kind: reception.Proposal, Content: "Kiến nghị sửa đường thôn", Request: "Sửa đường", Done: "Ghi nhận, chuyển bộ phận giao thông"})
+				Phone: phone, People: 1, Kind: reception.Proposal, Content: "Kiến nghị sửa đường thôn", Request: "Sửa đường", Done: "Ghi nhận, chuyển bộ phận giao thông"})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return c
 		}
-		visit := walkIn("Lê Văn Dân")
-		if _, body, _ := other.Get(reception.TrackURL(visit)); !strings.Contains(body, survey.RatingURL(survey.ReceptionRating, visit)) {
-			t.Errorf("the visit's tracking page has no link to rate: %.1500s", mainOf(body))
-		}
+		// A walk-in visit: the citizen whose phone the book holds rates it;
+		// the code alone (which the officials read in the book) is not enough.
+		visit := walkIn("Lê Văn Dân", "0912 000 222")
 		vr := survey.RatingURL(survey.ReceptionRating, visit)
+		if _, body, _ := other.Get(reception.TrackURL(visit)); !strings.Contains(body, `href="`+vr+`"`) {
+			t.Errorf("the visitor's tracking page has no link to rate: %.1500s", mainOf(body))
+		}
+		for _, b := range []*webtest.Browser{reporter, webtest.New(t, srv.URL)} {
+			if _, body, _ := b.Get(reception.TrackURL(visit)); strings.Contains(body, vr) {
+				t.Error("the tracking page offers someone else to rate the visit")
+			}
+		}
+		if code, body, _ := reporter.Post(vr, vr, url.Values{"attitude": {"5"}, "timeliness": {"5"}, "result": {"5"}}); code != http.StatusNotFound || !strings.Contains(body, "Không tìm thấy lần làm việc này") {
+			t.Errorf("another citizen holding the code rates the visit: %d", code)
+		}
 		if code, body, _ := other.Post(vr, vr, url.Values{"attitude": {"2"}, "timeliness": {"3"}, "result": {"2"}}); code != http.StatusSeeOther {
 			t.Fatalf("rate a visit: %d %.800s", code, mainOf(body))
 		}
-		if code, _, _ := reporter.Post(vr, vr, url.Values{"attitude": {"5"}, "timeliness": {"5"}, "result": {"5"}}); code != http.StatusConflict {
+		if code, _, _ := other.Post(vr, vr, url.Values{"attitude": {"5"}, "timeliness": {"5"}, "result": {"5"}}); code != http.StatusConflict {
 			t.Errorf("a visit rated twice: %d", code)
+		}
+		if _, body, _ := other.Get(reception.TrackURL(visit)); strings.Contains(body, vr) {
+			t.Error("the tracking page still offers to rate a rated visit")
 		}
 		guessed := survey.RatingURL(survey.ReceptionRating, "TD-0000-0000")
 		if code, _, _ := other.Get(guessed); code != http.StatusNotFound {
@@ -148,20 +166,23 @@ func TestSatisfactionRatings(t *testing.T) {
 			t.Fatal(err)
 		}
 		var reporterID int64
-		if err := d.QueryRow("select id from accounts where kind = 'citizen' order by id limit 1").Scan(&reporterID); err != nil {
+		if err := d.QueryRow("select id from accounts where kind = 'citizen' and phone = $1", "+84912000111").Scan(&reporterID); err != nil {
 			t.Fatal(err)
 		}
-		bk, err := a.Receive.Book(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, reception.BookingDraft{SessionID: x.ID, Name: "Trần Thị Hẹn",
-			Phone: "0912000111", Topic: "Đất đai", People: 1})
+		me := &auth.Actor{Kind: auth.Citizen, AccountID: reporterID, Phone: "+84912000111"}
+		bk, err := a.Receive.Book(ctx, me, reception.BookingDraft{SessionID: x.ID, Name: "Trần Thị Hẹn", Phone: "0912 000 999", Topic: "Đất đai", People: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
 		real := d.Now
-		d.Now = func() time.Time {
-			return time.Date(day.Year, day.Month, day.Day, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+		at := func(day legal.Date) {
+			d.Now = func() time.Time {
+				return time.Date(day.Year, day.Month, day.Day, 9, 0, 0, 0, time.FixedZone("ICT", 7*3600))
+			}
 		}
+		at(day)
 		_, _, err = a.Receive.Enter(ctx, official, commune.ID, reception.VisitDraft{SessionID: x.ID, BookingCode: bk.Code, Day: day, Name: "Trần Thị Hẹn",
-			Address: "Thôn 1", Phone: "0912000111", People: 1, Kind: reception.Proposal, Content: "Hỏi về thủ tục đất", Request: "Hướng dẫn", Done: "Đã hướng dẫn"})
+			Address: "Thôn 1", Phone: "0912 000 999", People: 1, Kind: reception.Proposal, Content: "Hỏi về thủ tục đất", Request: "Hướng dẫn", Done: "Đã hướng dẫn"})
 		d.Now = real
 		if err != nil {
 			t.Fatal(err)
@@ -174,14 +195,43 @@ func TestSatisfactionRatings(t *testing.T) {
 			t.Fatalf("the booker rates: %d %.800s", code, mainOf(body))
 		}
 
-		// Three ratings so far: the commune's figures stay hidden.
+		// A refused feedback item is rated too.
+		code, _, hd = reporter.PostMultipart(page, page, url.Values{"kind": {"feedback"}, "category": {"moi-truong"},
+			"place": {fmt.Sprint(village.ID)}, "description": {"Đề nghị xây sân bóng"}, "key": {"r2"}}, nil...)
+		m2 := codeInURL.FindStringSubmatch(hd.Get("Location"))
+		if code != http.StatusSeeOther || m2 == nil {
+			t.Fatalf("send: %d", code)
+		}
+		it2, err := a.Feedback.ByCode(ctx, official, m2[1])
+		if err == nil {
+			_, err = a.Feedback.Act(ctx, official, it2.ID, feedback.Step{Action: feedback.DoRefuse, Note: "Không thuộc thẩm quyền của xã."})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.Surveys.Rate(ctx, me, survey.FeedbackRating, m2[1], survey.Scores{5, 5, 4}); err != nil {
+			t.Fatalf("rate a refusal: %v", err)
+		}
+
+		// Four ratings so far; a fifth, then the quarter runs: its count only.
 		list := "/xa/" + demo.CommuneCode + "/khao-sat"
 		today := legal.Today(a.Surveys.Now())
-		quarter := fmt.Sprintf(`<tbody><tr><th scope="row">Quý %d/%d</th>`, (int(today.Month)-1)/3+1, today.Year)
-		if _, body, _ := other.Get(list); !strings.Contains(body, quarter+`<td>3</td><td colspan="4" class="muted">Chưa đủ lượt đánh giá để công bố`) {
-			t.Errorf("three ratings shown: %.2500s", mainOf(body))
+		row := func(day legal.Date) string {
+			return fmt.Sprintf(`<tr><th scope="row">Quý %d/%d</th>`, (int(day.Month)-1)/3+1, day.Year)
+		}
+		if err := a.Surveys.Rate(ctx, me, survey.ReceptionRating, walkIn("Người dân", "0912 000 111"), survey.Scores{5, 5, 4}); err != nil {
+			t.Fatal(err)
+		}
+		if _, body, _ := other.Get(list); !strings.Contains(body, row(today)+`<td>5</td><td colspan="4" class="muted">Đang diễn ra`) {
+			t.Errorf("the running quarter: %.2500s", mainOf(body))
 		}
 		api := "/api/v1/units/" + demo.CommuneCode + "/satisfaction-ratings"
+		got0 := func(rs []survey.RatingRow) survey.RatingRow {
+			if len(rs) == 0 {
+				return survey.RatingRow{}
+			}
+			return rs[0]
+		}
 		rows := func() []survey.RatingRow {
 			t.Helper()
 			code, body, _ := other.Get(api)
@@ -192,34 +242,50 @@ func TestSatisfactionRatings(t *testing.T) {
 			return l.Items
 		}
 		if got := rows(); len(got) != 0 {
-			t.Errorf("three ratings in the open data: %+v", got)
+			t.Errorf("the running quarter in the open data: %+v", got)
 		}
-		for i := range 2 {
-			c := walkIn(fmt.Sprintf("Người dân %d", i))
-			if err := a.Surveys.Rate(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, survey.ReceptionRating, c, survey.Scores{5, 5, 4}); err != nil {
-				t.Fatal(err)
-			}
+		// Rated within 30 days only.
+		late := walkIn("Người đến muộn", "0912 000 111")
+		at(today.AddDays(survey.RateWithin + 1))
+		lr := survey.RatingURL(survey.ReceptionRating, late)
+		reporter = citizen(t, a, srv, logs, "0912000111") // a month on: signed in again
+		if code, body, _ := reporter.Get(lr); code != http.StatusOK || !strings.Contains(body, "Đã quá hạn đánh giá") || strings.Contains(body, `name="attitude"`) {
+			t.Errorf("a late rating page: %d %.800s", code, mainOf(body))
 		}
-		// Five: attitude (5+2+4+5+5)/5 = 4.2, timeliness (4+3+4+5+5)/5 = 4.2,
-		// result (3+2+4+4+4)/5 = 3.4; 11 of the 15 scores are 4 or 5 = 73 %.
+		if code, body, _ := reporter.Post(lr, lr, url.Values{"attitude": {"5"}, "timeliness": {"5"}, "result": {"5"}}); code != http.StatusConflict || !strings.Contains(body, "Đã quá hạn đánh giá") {
+			t.Errorf("a late rating: %d %.800s", code, mainOf(body))
+		}
+
+		// The next quarter: the one that ended is published. Five: attitude
+		// (5+2+4+5+5)/5 = 4.2, timeliness (4+3+4+5+5)/5 = 4.2, result
+		// (3+2+4+4+4)/5 = 3.4; 11 of the 15 scores are 4 or 5 = 73 %.
+		_, next := office.Quarter(today)
+		at(next.AddDays(1))
 		_, body, _ = other.Get(list)
-		if !strings.Contains(body, quarter+"<td>5</td><td>4,2</td><td>4,2</td><td>3,4</td><td>73%</td>") {
-			t.Errorf("five ratings: %.3000s", mainOf(body))
+		if !strings.Contains(body, row(today)+"<td>5</td><td>4,2</td><td>4,2</td><td>3,4</td><td>73%</td>") {
+			t.Errorf("the quarter that ended: %.3000s", mainOf(body))
 		}
 		if got := rows(); len(got) != 1 || got[0].UnitCode != demo.CommuneCode || got[0].Ratings != 5 || got[0].Attitude != 4.2 || got[0].Timeliness != 4.2 ||
-			got[0].Result != 3.4 || got[0].Satisfied != 73 || got[0].From != legal.DateOf(today.Year, time.Month((int(today.Month)-1)/3*3+1), 1).String() {
-			t.Errorf("five ratings in the open data: %+v", got)
+			got[0].Result != 3.4 || got[0].Satisfied != 73 || got[0].To != next.AddDays(-1).String() {
+			t.Errorf("the quarter that ended in the open data: %+v", got)
 		}
-		// The province's table: the commune's last column is its share of scores of 4 or 5.
+		code, csvBody, _ := other.Get(api + "?format=csv")
+		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\uFEFF"))).ReadAll()
+		if code != http.StatusOK || err != nil || len(recs) != 2 || !slices.Equal(recs[0], web.Columns[survey.RatingRow]()) ||
+			!slices.Equal(recs[1], []string{demo.CommuneCode, got0(rows()).Quarter, got0(rows()).From, got0(rows()).To, "5", "4.2", "4.2", "3.4", "73"}) {
+			t.Errorf("the open data as CSV: %d %v %q", code, err, recs)
+		}
+		// The province's table: the commune's last column is its last quarter's share of scores of 4 or 5.
 		tinh := signIn(t, srv, "tinh@danchu.demo", demo.Password)
 		code, body, _ = tinh.Get("/quan-tri/don-vi/46/tong-quan")
 		if row := strings.Fields(rowOf(t, body, commune.Name)); code != http.StatusOK || row[len(row)-1] != "73%" {
 			t.Errorf("province table: %d, Đan Điền's row %v", code, row)
 		}
+		d.Now = real
 		if err := a.Surveys.Rate(ctx, official, survey.FeedbackRating, m[1], survey.Scores{5, 5, 5}); apperr.CodeOf(err) != apperr.CodeForbidden {
 			t.Errorf("an official rates: %v", err)
 		}
-		if err := a.Surveys.Rate(ctx, &auth.Actor{Kind: auth.Citizen, AccountID: reporterID}, survey.FeedbackRating, m[1], survey.Scores{5, 0, 5}); apperr.CodeOf(err) != apperr.CodeConflict {
+		if err := a.Surveys.Rate(ctx, me, survey.FeedbackRating, m[1], survey.Scores{5, 0, 5}); apperr.CodeOf(err) != apperr.CodeConflict {
 			t.Errorf("a rated item rated again with a bad score: %v", err)
 		}
 	})

@@ -143,12 +143,16 @@ func (s *story) reception() {
 			})
 		}
 	}
-	book := func(d int, name, phone, topic string, people int) reception.Booking {
+	booker := map[string]*auth.Actor{} // bookings made signed in, by their code
+	book := func(a *auth.Actor, d int, name, phone, topic string, people int) reception.Booking {
 		if s.err != nil {
 			return reception.Booking{}
 		}
-		b, err := s.Receive.Book(s.ctx, nil, reception.BookingDraft{SessionID: sessions[d].ID, Name: name, Phone: phone, Topic: topic, People: people})
+		b, err := s.Receive.Book(s.ctx, a, reception.BookingDraft{SessionID: sessions[d].ID, Name: name, Phone: phone, Topic: topic, People: people})
 		s.fail("reception booking", err)
+		if a != nil {
+			booker[b.Code] = a
+		}
 		return b
 	}
 	rated := 0
@@ -158,9 +162,9 @@ func (s *story) reception() {
 		}
 		vs, _, err := s.Receive.Enter(s.ctx, xa, commune.ID, d)
 		s.fail("reception visit "+what, err)
-		// Those received rate the officials on the way home (LDC Art 35(2)(a)).
-		if len(vs) > 0 && len(s.cits) > 0 {
-			s.rateOfficials(s.cits[rated%len(s.cits)], survey.ReceptionRating, vs[0].Code, receptionScores[rated%len(receptionScores)])
+		// Who booked signed in rates the officials on the way home (LDC Art 35(2)(a)).
+		if a := booker[d.BookingCode]; len(vs) > 0 && a != nil {
+			s.rateOfficials(a, survey.ReceptionRating, vs[0].Code, receptionScores[rated%len(receptionScores)])
 			rated++
 		}
 		return vs
@@ -190,7 +194,7 @@ func (s *story) reception() {
 	if d, ok := at(1); ok && secret {
 		var b reception.Booking
 		s.later(d-3, 20, 10, func() {
-			b = book(d, "Nguyễn Văn Khiếu Nại (mẫu)", "0912 000 201", "Khiếu nại mức bồi thường khi thu hồi đất làm đường liên thôn", 1)
+			b = book(s.citizenAt(2), d, "Nguyễn Văn Khiếu Nại (mẫu)", "0912 000 201", "Khiếu nại mức bồi thường khi thu hồi đất làm đường liên thôn", 1)
 		})
 		s.later(d, 8, 10, func() {
 			vs := enter(reception.VisitDraft{BookingCode: b.Code, Day: s.day(d), Name: "Nguyễn Văn Khiếu Nại (mẫu)", Address: "thôn Thuận Hòa, xã Đan Điền",
@@ -231,7 +235,7 @@ func (s *story) reception() {
 	if d, ok := at(3); ok {
 		var b reception.Booking
 		s.later(d-2, 19, 30, func() {
-			b = book(d, "Võ Văn Đại Diện (mẫu)", "0912 000 203", "Bảy hộ thôn An Xuân đề nghị về giá đất bồi thường dự án khu du lịch", 7)
+			b = book(s.citizenAt(7), d, "Võ Văn Đại Diện (mẫu)", "0912 000 203", "Bảy hộ thôn An Xuân đề nghị về giá đất bồi thường dự án khu du lịch", 7)
 		})
 		s.later(d, 9, 40, func() {
 			vs := enter(reception.VisitDraft{BookingCode: b.Code, Day: s.day(d), Name: "Võ Văn Đại Diện (mẫu)", Address: "thôn An Xuân, xã Đan Điền",
@@ -280,8 +284,8 @@ func (s *story) reception() {
 			continue
 		}
 		s.later(-1, 20, 0, func() {
-			book(d, "Huỳnh Văn Hẹn (mẫu)", "0912 000 206", "Đề nghị cấp lại giấy chứng nhận quyền sử dụng đất bị mất", 1)
-			book(d, "Cao Thị Lịch (mẫu)", "0912 000 207", "Hỏi chính sách hỗ trợ chuyển đổi cây trồng", 1)
+			book(nil, d, "Huỳnh Văn Hẹn (mẫu)", "0912 000 206", "Đề nghị cấp lại giấy chứng nhận quyền sử dụng đất bị mất", 1)
+			book(nil, d, "Cao Thị Lịch (mẫu)", "0912 000 207", "Hỏi chính sách hỗ trợ chuyển đổi cây trồng", 1)
 		})
 		break
 	}
@@ -364,3 +368,11 @@ func (s *story) meetings(xa *auth.Actor, communeID int64) {
 // receptionScores are how the demo's visitors rate the officials who received
 // them: attitude, timeliness, result.
 var receptionScores = []survey.Scores{{5, 4, 4}, {4, 4, 3}, {5, 5, 4}, {3, 2, 3}, {4, 5, 4}, {5, 4, 5}}
+
+// citizenAt is the demo's i-th citizen (nil before they signed in).
+func (s *story) citizenAt(i int) *auth.Actor {
+	if i < len(s.cits) {
+		return s.cits[i]
+	}
+	return nil
+}

@@ -430,14 +430,16 @@ func (s *Service) own(ctx context.Context, a *auth.Actor, typed string) (Item, e
 	return it, nil
 }
 
-// AnsweredFor is a's own item once it has its answer, not merged into
-// another: what its sender may rate the officials on (LDC 2022 Art 35(2)(a)).
+// AnsweredFor is a's own item once it has its answer or its refusal, not
+// merged into another: what its sender may rate the officials on (LDC 2022
+// Art 35(2)(a)). A refused item is rated too: its sender's view of the
+// refusal counts as much as a satisfied one's.
 func (s *Service) AnsweredFor(ctx context.Context, a *auth.Actor, typed string) (Item, error) {
 	it, err := s.own(ctx, a, typed)
 	if err != nil {
 		return Item{}, err
 	}
-	if !AnsweredStatuses.Has(it.Status) || it.MergedInto != 0 {
+	if !(AnsweredStatuses.Has(it.Status) || it.Status == Refused) || it.MergedInto != 0 {
 		return Item{}, apperr.New(apperr.CodeConflict, "feedback.err.rate_unanswered")
 	}
 	return it, nil

@@ -302,8 +302,8 @@ func (h *handlers) trackPage(w http.ResponseWriter, r *http.Request, status int,
 		if it, err := h.svc.own(r.Context(), a, pub.Code); err == nil {
 			p.Mine = true
 			p.CanRate, p.CanOpen = it.CanRate(), it.CanReopen(h.svc.Now())
-			if h.svc.RateOfficialsURL != nil && AnsweredStatuses.Has(it.Status) && it.MergedInto == 0 {
-				p.RateOfficials = h.svc.RateOfficialsURL(it.Code)
+			if h.svc.RateOfficialsURL != nil {
+				p.RateOfficials = h.svc.RateOfficialsURL(r.Context(), a, it.Code)
 			}
 		}
 	}

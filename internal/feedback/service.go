@@ -41,8 +41,9 @@ type Service struct {
 	// or a denunciation (casework's entry form, set by app; nil: no link).
 	ConvertURL func(handler org.Unit, id int64) string
 	// RateOfficialsURL is where the sender of an answered item rates the
-	// officials who handled it (LDC 2022 Art 35(2)(a); set by app; nil: no link).
-	RateOfficialsURL func(code string) string
+	// officials who handled it (LDC 2022 Art 35(2)(a); set by app; nil or "":
+	// no link — not theirs, rated, or too late).
+	RateOfficialsURL func(ctx context.Context, a *auth.Actor, code string) string
 
 	afterSweepRead func() // tests: runs between the sweep's read of answered items and its write
 }

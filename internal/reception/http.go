@@ -732,7 +732,7 @@ func (h *handlers) track(w http.ResponseWriter, r *http.Request) {
 	}
 	p.T = &t
 	if len(t.Visits) > 0 && h.svc.RateURL != nil {
-		p.Rate = h.svc.RateURL(t.Code)
+		p.Rate = h.svc.RateURL(r.Context(), auth.ActorOf(r), t.Code)
 	}
 	h.web.Render(w, r, h.pages["track"], title, p)
 }

@@ -83,8 +83,9 @@ type Service struct {
 	// Online allows a video link on a session (Law 2025's online reception).
 	Online bool
 	// RateURL is where one who was received rates the officials (LDC 2022
-	// Art 35(2)(a); set by app; nil: no link).
-	RateURL func(code string) string
+	// Art 35(2)(a); set by app; nil or "": no link — not theirs, rated, or
+	// too late).
+	RateURL func(ctx context.Context, a *auth.Actor, code string) string
 }
 
 // NewService returns the service.
@@ -744,6 +745,52 @@ func (s *Service) Track(ctx context.Context, typed string) (Tracked, error) {
 	}
 	out.Unit, _ = t.Unit(unitID)
 	return out, nil
+}
+
+// ReceivedBy is what code c holds once its holder was received, for the
+// citizen a to rate the officials (LDC 2022 Art 35(2)(a)): a booking a made
+// signed in, or a booking or a walk-in visit entered with a's phone. The code
+// alone is not enough: the officials who wrote the book read it. Any other
+// code is "not found".
+func (s *Service) ReceivedBy(ctx context.Context, a *auth.Actor, typed string) (Tracked, error) {
+	wrong := apperr.New(apperr.CodeNotFound, "reception.err.track").Mark("ma")
+	if a == nil || a.Kind != auth.Citizen {
+		return Tracked{}, wrong
+	}
+	t, err := s.Track(ctx, typed)
+	if err != nil || len(t.Visits) == 0 {
+		if err == nil || apperr.CodeOf(err) == apperr.CodeNotFound {
+			err = wrong
+		}
+		return Tracked{}, err
+	}
+	phone, _ := auth.NormalizePhone(a.Phone)
+	samePhone := func(p string) bool {
+		n, err := auth.NormalizePhone(p)
+		return phone != "" && err == nil && n == phone
+	}
+	if t.Booking != nil {
+		b, err := bookingByCode(ctx, s.db, t.Code)
+		if err != nil {
+			return Tracked{}, err
+		}
+		if b.AccountID == a.AccountID || (b.AccountID == 0 && samePhone(b.Phone)) {
+			return t, nil
+		}
+		return Tracked{}, wrong
+	}
+	vs, err := visitsByCode(ctx, s.db, t.Code)
+	if err != nil || len(vs) == 0 {
+		return Tracked{}, wrong
+	}
+	who, err := s.unseal(vs[0])
+	if err != nil {
+		return Tracked{}, err
+	}
+	if !samePhone(who.Phone) {
+		return Tracked{}, wrong
+	}
+	return t, nil
 }
 
 // Remind texts the citizens booked in tomorrow's sessions, once each; it

@@ -2,10 +2,10 @@ package survey
 
 import (
 	"net/http"
+	"strconv"
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
-	"danchu/internal/org"
 	"danchu/internal/web"
 )
 
@@ -17,10 +17,7 @@ func (ratingsView) Criteria() []string { return Criteria }
 
 type ratePage struct {
 	form
-	Kind     string
-	It       Interaction
-	Unit     org.Unit
-	Rated    bool
+	State    RateState
 	Criteria []string
 	Scale    []string
 	Public   string
@@ -30,24 +27,24 @@ type ratePage struct {
 func (ratePage) MinShown() int { return MinShown }
 
 func (h *handlers) ratePage(w http.ResponseWriter, r *http.Request, a *auth.Actor, status int, ff *web.FormFailure) {
-	kind := RatingSlugs[r.PathValue("kind")]
-	it, u, done, err := h.svc.Rateable(r.Context(), a, kind, r.PathValue("ref"))
+	st, err := h.svc.Rateable(r.Context(), a, RatingSlugs[r.PathValue("kind")], r.PathValue("ref"))
 	if err != nil {
 		h.web.Error(w, r, err)
 		return
 	}
-	p := ratePage{Kind: kind, It: it, Unit: u, Rated: done, Criteria: Criteria, Scale: ScaleLabels}
-	if u.Territory() {
-		p.Public = ListURL(u)
+	p := ratePage{State: st, Criteria: Criteria, Scale: ScaleLabels}
+	if st.Unit.Territory() {
+		p.Public = ListURL(st.Unit)
 	}
 	p.form.failed(ff)
 	h.web.RenderStatus(w, r, h.pages["rate"], status, h.web.T(r, "survey.rate.title"), p)
 }
 
 func (h *handlers) rateForm(w http.ResponseWriter, r *http.Request, a *auth.Actor) {
-	// The page tells whether a code was a visit: it is counted like a form
-	// post (which the server counts already), so codes cannot be tried by the thousand.
-	if ok, wait := h.ah.WriteLimit.Allow("ip:" + web.ClientIP(r.Context())); !ok {
+	// The page tells whether a code was the citizen's visit: it is counted
+	// like a form post, per account (the posts are counted already), so that
+	// codes cannot be tried by the thousand.
+	if ok, wait := h.ah.WriteLimit.Allow("rate:" + strconv.FormatInt(a.AccountID, 10)); !ok {
 		h.web.Error(w, r, apperr.New(apperr.CodeTooMany, "survey.err.rate_limit", web.RetrySeconds(wait)).After(wait))
 		return
 	}

@@ -135,7 +135,7 @@ func (s *Service) Figures(ctx context.Context, t *org.Tree, province org.Unit, c
 		f.N, f.Of = f.N+int(r.satisfied), f.Of+int(r.total)
 		by[r.unitID] = f
 	}
-	rated, err := s.ratingFigures(ctx, t, province, p)
+	rated, err := s.ratingFigures(ctx, t, province, communes, p)
 	if err != nil {
 		return nil, err
 	}

@@ -49,18 +49,38 @@ func CheckScores(sc Scores) error {
 	return nil
 }
 
-// MinShown is the fewest ratings a period needs before its figures are shown:
-// with fewer, the officials who served could tell one citizen's scores.
+// MinShown is the fewest ratings a unit's quarter needs before its figures
+// are published: with fewer, the officials who served could tell one
+// citizen's scores.
 const MinShown = 5
+
+// RateWithin is how long after the visit or the answer the citizen may rate
+// it (days): a rating speaks of a recent interaction, and old codes cannot be
+// saved up to sway a quarter.
+const RateWithin = 30
+
+// CheckInTime refuses a rating more than RateWithin days after day.
+func CheckInTime(day, today legal.Date) error {
+	if !day.IsZero() && day.AddDays(RateWithin).Before(today) {
+		return apperr.New(apperr.CodeConflict, "survey.err.rating_late", RateWithin, day.VN())
+	}
+	return nil
+}
 
 // Month is the counters' key of day d.
 func Month(d legal.Date) string { return fmt.Sprintf("%04d-%02d", d.Year, d.Month) }
 
-// RatingPeriod is the ratings of a unit (and the units under it) over a period.
+// RatingPeriod is the ratings of a unit (and the units under it) over a
+// quarter. Its figures are published once the quarter is over, and then only
+// with MinShown ratings or more, so that neither one look nor two looks a
+// day apart tell what one citizen gave: each published figure is a sum of
+// whole quarters of at least MinShown ratings.
 type RatingPeriod struct {
 	From, To legal.Date // To excluded
 	N        int64      // ratings
-	Total    bool       // the sum of the periods before it
+	Hidden   int64      // ratings of units whose quarter is not published (counted, not in the figures)
+	Running  bool       // the current quarter: only its count is shown
+	Total    bool       // the sum of the published quarters before it
 	counts   [3][5]int64
 }
 
@@ -79,8 +99,19 @@ func (p *RatingPeriod) Add(c string, score int, n int64) {
 	}
 }
 
-// Shown reports whether the period has enough ratings to be shown.
-func (p RatingPeriod) Shown() bool { return p.N >= MinShown }
+// Merge adds the ratings of q.
+func (p *RatingPeriod) Merge(q RatingPeriod) {
+	p.N += q.N
+	for i := range p.counts {
+		for s := range p.counts[i] {
+			p.counts[i][s] += q.counts[i][s]
+		}
+	}
+}
+
+// Shown reports whether the period's figures are published: a quarter that
+// is over, with enough ratings.
+func (p RatingPeriod) Shown() bool { return !p.Running && p.N >= MinShown }
 
 // Means are the mean score per criterion (0: none).
 func (p RatingPeriod) Means() []float64 {
@@ -110,7 +141,7 @@ func (p RatingPeriod) Satisfied() (sat, all int64) {
 	return sat, all
 }
 
-// SatisfiedShare is Satisfied in per cent (-1: none, or too few to show).
+// SatisfiedShare is Satisfied in per cent (-1: none, or not published).
 func (p RatingPeriod) SatisfiedShare() int {
 	sat, all := p.Satisfied()
 	if all == 0 || !p.Shown() {

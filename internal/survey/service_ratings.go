@@ -36,47 +36,75 @@ func NotRateable() error { return apperr.New(apperr.CodeNotFound, "survey.err.ra
 // SetInteractions wires the interactions the citizens rate (app).
 func (s *Service) SetInteractions(i Interactions) { s.interactions = i }
 
-// Rateable is the interaction a may rate, and whether it was rated.
-func (s *Service) Rateable(ctx context.Context, a *auth.Actor, kind, ref string) (Interaction, org.Unit, bool, error) {
+// RateState is an interaction a citizen may rate, as the rating page shows it.
+type RateState struct {
+	Interaction
+	Unit  org.Unit
+	Rated bool       // rated already
+	Until legal.Date // the last day it may be rated
+	Late  bool       // that day is past
+}
+
+// Rateable is the interaction a may rate, with whether it was rated and
+// until when it may be.
+func (s *Service) Rateable(ctx context.Context, a *auth.Actor, kind, ref string) (RateState, error) {
 	if a == nil || a.Kind != auth.Citizen {
-		return Interaction{}, org.Unit{}, false, apperr.New(apperr.CodeForbidden, "survey.err.citizens_only")
+		return RateState{}, apperr.New(apperr.CodeForbidden, "survey.err.citizens_only")
 	}
 	if s.interactions == nil || RatingURL(kind, "x") == "" {
-		return Interaction{}, org.Unit{}, false, NotRateable()
+		return RateState{}, NotRateable()
 	}
 	it, err := s.interactions.Interaction(ctx, a, kind, ref)
 	if c := apperr.CodeOf(err); c == apperr.CodeNotFound || c == apperr.CodeForbidden || c == apperr.CodeInvalid || c == apperr.CodeConflict {
-		return Interaction{}, org.Unit{}, false, NotRateable()
+		return RateState{}, NotRateable()
 	}
 	if err != nil {
-		return Interaction{}, org.Unit{}, false, fmt.Errorf("interaction to rate: %w", err)
+		return RateState{}, fmt.Errorf("interaction to rate: %w", err)
 	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
-		return Interaction{}, org.Unit{}, false, err
+		return RateState{}, err
 	}
-	u, _ := t.Unit(it.UnitID)
-	done, err := rated(ctx, s.db, it.Kind, it.Ref)
-	return it, u, done, err
+	st := RateState{Interaction: it, Until: it.Day.AddDays(RateWithin)}
+	st.Unit, _ = t.Unit(it.UnitID)
+	st.Late = CheckInTime(it.Day, s.today()) != nil
+	st.Rated, err = rated(ctx, s.db, it.Kind, it.Ref)
+	return st, err
 }
 
-// Rate records a citizen's scores of an interaction of theirs, once. Only the
-// counters of the unit's month grow: the scores are kept nowhere else, and no
-// audit line ties them to the citizen.
+// RateLink is where a may rate the interaction: "" when they may not (not
+// theirs, rated already, too late).
+func (s *Service) RateLink(ctx context.Context, a *auth.Actor, kind, ref string) string {
+	if a == nil || a.Kind != auth.Citizen {
+		return ""
+	}
+	st, err := s.Rateable(ctx, a, kind, ref)
+	if err != nil || st.Rated || st.Late {
+		return ""
+	}
+	return RatingURL(st.Kind, st.Ref)
+}
+
+// Rate records a citizen's scores of an interaction of theirs, once, within
+// RateWithin days. Only the counters of the unit's month grow: the scores are
+// kept nowhere else, and no audit line ties them to the citizen.
 func (s *Service) Rate(ctx context.Context, a *auth.Actor, kind, ref string, sc Scores) error {
-	it, _, done, err := s.Rateable(ctx, a, kind, ref)
+	st, err := s.Rateable(ctx, a, kind, ref)
 	if err != nil {
 		return err
 	}
-	if done {
+	if st.Rated {
 		return apperr.New(apperr.CodeConflict, "survey.err.rated")
+	}
+	if err := CheckInTime(st.Day, s.today()); err != nil {
+		return err
 	}
 	if err := CheckScores(sc); err != nil {
 		return err
 	}
 	month := Month(s.today())
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
-		fresh, err := claimRating(ctx, tx, it.Kind, it.Ref, it.UnitID, month)
+		fresh, err := claimRating(ctx, tx, st.Kind, st.Ref)
 		if err != nil {
 			return err
 		}
@@ -84,7 +112,7 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, kind, ref string, sc 
 			return apperr.New(apperr.CodeConflict, "survey.err.rated")
 		}
 		for i, c := range Criteria {
-			if err := bumpRating(ctx, tx, it.UnitID, month, it.Kind, c, sc[i]); err != nil {
+			if err := bumpRating(ctx, tx, st.UnitID, month, st.Kind, c, sc[i]); err != nil {
 				return err
 			}
 		}
@@ -92,67 +120,115 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, kind, ref string, sc 
 	})
 }
 
-// Ratings are the ratings of u and the units under it over the last four
-// quarters, the current one first, then their total.
-func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, error) {
-	ps := s.quarters()
-	total := RatingPeriod{From: ps[3].From, To: ps[0].To, Total: true}
-	cs, err := ratingCountsIn(ctx, s.db, u.Path, Month(total.From), Month(total.To))
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range cs {
-		total.Add(c.criterion, c.score, c.n)
-		for i := range ps {
-			if c.month >= Month(ps[i].From) && c.month < Month(ps[i].To) {
-				ps[i].Add(c.criterion, c.score, c.n)
-			}
-		}
-	}
-	return append(ps, total), nil
-}
-
-// quarters are the last four quarters, the current one first, empty.
+// quarters are the current quarter (running) and the four before it, the
+// current one first, empty.
 func (s *Service) quarters() []RatingPeriod {
 	from, to := office.Quarter(s.today())
-	ps := make([]RatingPeriod, 4)
+	ps := make([]RatingPeriod, 5)
 	for i := range ps {
-		ps[i] = RatingPeriod{From: from.AddMonths(-3 * i), To: to.AddMonths(-3 * i)}
+		ps[i] = RatingPeriod{From: from.AddMonths(-3 * i), To: to.AddMonths(-3 * i), Running: i == 0}
 	}
 	return ps
 }
 
-// ratingFigures are the communes' rating figure over period p: scores of 4 or
-// 5 of all scores, none for a commune with fewer than MinShown ratings.
-func (s *Service) ratingFigures(ctx context.Context, t *org.Tree, province org.Unit, p office.Period) (map[int64]office.Figure, error) {
-	cs, err := ratingCountsIn(ctx, s.db, province.Path, Month(p.From), Month(p.To))
+// cells are the ratings under path in the periods ps, per owner: a village's
+// ratings are its commune's; any other unit owns its own. A cell is what is
+// published or not, whole: every figure shown above a unit is a sum of
+// published cells, so that no subtraction uncovers a hidden one.
+func (s *Service) cells(ctx context.Context, t *org.Tree, path string, ps []RatingPeriod) (map[int64][]RatingPeriod, error) {
+	cs, err := ratingCountsIn(ctx, s.db, path, Month(ps[len(ps)-1].From), Month(ps[0].To))
 	if err != nil {
 		return nil, err
 	}
-	by := map[int64]*RatingPeriod{}
+	by := map[int64][]RatingPeriod{}
 	for _, c := range cs {
 		id := c.unitID
 		if u, ok := t.Unit(id); ok && u.Type.Level() == org.VillageLevel {
 			id = u.ParentID
 		}
 		if by[id] == nil {
-			by[id] = &RatingPeriod{}
+			by[id] = slices.Clone(ps)
 		}
-		by[id].Add(c.criterion, c.score, c.n)
+		for i := range ps {
+			if c.month >= Month(ps[i].From) && c.month < Month(ps[i].To) {
+				by[id][i].Add(c.criterion, c.score, c.n)
+			}
+		}
+	}
+	return by, nil
+}
+
+// within sums, per period, the cells of the owners that are id or under it:
+// a period that is over takes only published cells (the others' ratings are
+// only counted, as Hidden); the running one counts every rating (only its
+// count is shown).
+func within(t *org.Tree, cells map[int64][]RatingPeriod, id int64, ps []RatingPeriod) []RatingPeriod {
+	out := slices.Clone(ps)
+	for owner, cs := range cells {
+		if owner != id && !t.Within(owner, id) {
+			continue
+		}
+		for i, c := range cs {
+			if c.Running || c.Shown() {
+				out[i].Merge(c)
+			} else {
+				out[i].Hidden += c.N
+			}
+		}
+	}
+	return out
+}
+
+// Ratings are the ratings of u and the units under it: the current quarter
+// (its count only), the four quarters before it, then the total of those
+// published.
+func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, error) {
+	t, err := s.units.Tree(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ps := s.quarters()
+	cells, err := s.cells(ctx, t, u.Path, ps)
+	if err != nil {
+		return nil, err
+	}
+	out := within(t, cells, u.ID, ps)
+	total := RatingPeriod{From: ps[len(ps)-1].From, To: ps[1].To, Total: true}
+	for _, p := range out[1:] {
+		if p.Shown() {
+			total.Merge(p)
+		}
+		total.Hidden += p.Hidden
+		if !p.Shown() {
+			total.Hidden += p.N
+		}
+	}
+	return append(out, total), nil
+}
+
+// ratingFigures are the communes' rating figure for the province's table:
+// over the last quarter that is over (the current one is not published),
+// scores of 4 or 5 of all scores; none for a commune whose quarter is not
+// published.
+func (s *Service) ratingFigures(ctx context.Context, t *org.Tree, province org.Unit, communes []org.Unit, p office.Period) (map[int64]office.Figure, error) {
+	last := []RatingPeriod{{From: p.From.AddMonths(-3), To: p.From}}
+	cells, err := s.cells(ctx, t, province.Path, last)
+	if err != nil {
+		return nil, err
 	}
 	out := map[int64]office.Figure{}
-	for id, r := range by {
-		if r.Shown() {
+	for _, c := range communes {
+		if r := within(t, cells, c.ID, last)[0]; r.Shown() {
 			sat, all := r.Satisfied()
-			out[id] = office.Figure{N: int(sat), Of: int(all)}
+			out[c.ID] = office.Figure{N: int(sat), Of: int(all)}
 		}
 	}
 	return out, nil
 }
 
 // RatingRow is a unit's ratings over a quarter as the open data gives them
-// (schema SatisfactionRatingRow). A quarter with fewer than MinShown ratings
-// is left out, as on the pages.
+// (schema SatisfactionRatingRow): the published cells only, of the four
+// quarters before the current one.
 type RatingRow struct {
 	UnitCode   string  `json:"unit_code"`
 	Quarter    string  `json:"quarter"`
@@ -165,32 +241,21 @@ type RatingRow struct {
 	Satisfied  int     `json:"satisfied_percent"`
 }
 
-// RatingRows are the ratings of u and each unit under it, per quarter of the
-// last four, newest first: one query.
+// RatingRows are the published cells of the units under u, newest quarter
+// first per unit: one query.
 func (s *Service) RatingRows(ctx context.Context, u org.Unit) ([]RatingRow, error) {
-	ps := s.quarters()
-	cs, err := ratingCountsIn(ctx, s.db, u.Path, Month(ps[len(ps)-1].From), Month(ps[0].To))
-	if err != nil {
-		return nil, err
-	}
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
-	by := map[int64][]RatingPeriod{}
-	for _, c := range cs {
-		if by[c.unitID] == nil {
-			by[c.unitID] = slices.Clone(ps)
-		}
-		for i := range ps {
-			if c.month >= Month(ps[i].From) && c.month < Month(ps[i].To) {
-				by[c.unitID][i].Add(c.criterion, c.score, c.n)
-			}
-		}
+	ps := s.quarters()[1:]
+	cells, err := s.cells(ctx, t, u.Path, ps)
+	if err != nil {
+		return nil, err
 	}
 	var out []RatingRow
 	for _, x := range append([]org.Unit{u}, t.Descendants(u.ID)...) {
-		for _, p := range by[x.ID] {
+		for _, p := range cells[x.ID] {
 			if !p.Shown() {
 				continue
 			}

@@ -8,8 +8,8 @@ import (
 )
 
 // claimRating records that the interaction was rated: false when it had been.
-func claimRating(ctx context.Context, tx *sql.Tx, kind, ref string, unitID int64, month string) (bool, error) {
-	res, err := tx.ExecContext(ctx, "insert into rating_claims (kind, ref, unit_id, month) values ($1, $2, $3, $4) on conflict do nothing", kind, ref, unitID, month)
+func claimRating(ctx context.Context, tx *sql.Tx, kind, ref string) (bool, error) {
+	res, err := tx.ExecContext(ctx, "insert into rating_claims (kind, ref) values ($1, $2) on conflict do nothing", kind, ref)
 	if err != nil {
 		return false, err
 	}

@@ -1,13 +1,12 @@
 -- Ratings of the commune's officials after an interaction (LDC 2022 Art
 -- 35(2)(a)): a reception visit or an answered feedback item, rated by the
 -- signed-in citizen on three criteria from 1 to 5. The claim makes it once
--- per interaction; the scores are only ever added to the counters, per unit,
--- month, kind, criterion and score, so no row holds what one citizen gave.
+-- per interaction and holds nothing else (no unit, no time, no score); the
+-- scores are only ever added to the counters, per unit, month, kind,
+-- criterion and score, so no row holds what one citizen gave.
 create table rating_claims (
     kind        text not null,           -- feedback | reception
     ref         text not null,           -- the interaction's code
-    unit_id     bigint not null references units (id),
-    month       text not null,           -- yyyy-mm
     primary key (kind, ref)
 );
 
