@@ -601,3 +601,76 @@ func TestReviewedHoles(t *testing.T) {
 		}
 	})
 }
+
+// TestReceivedBy decides who may rate the officials after a visit (LDC Art
+// 35(2)(a)): a booking made signed in, its account only; a booking made
+// without one, or a walk-in (sealed or not), the citizen whose phone it
+// holds; a booking not yet received, a code someone else holds, an official
+// or no one: "not found", alike.
+func TestReceivedBy(t *testing.T) {
+	db.Each(t, func(t *testing.T, d *db.DB) {
+		f := setup(t, d)
+		ctx := context.Background()
+		l := f.leader(t)
+		x := f.session(t, l, dec(8), 5)
+		mine := &auth.Actor{Kind: auth.Citizen, AccountID: 7001, Phone: "+84912345678"}
+		stranger := &auth.Actor{Kind: auth.Citizen, AccountID: 7002, Phone: "+84987654321"}
+		anon, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: x.ID, Name: "Lê Văn Dân", Phone: "0912 345 678", Topic: "Đất", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, err := f.svc.Book(ctx, stranger, reception.BookingDraft{SessionID: x.ID, Name: "Trần Văn Hẹn", Phone: "0912345679", Topic: "Đất", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waiting, err := f.svc.Book(ctx, mine, reception.BookingDraft{SessionID: x.ID, Name: "Lê Văn Chờ", Phone: "0912345670", Topic: "Nhà", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.now = ict(2026, 12, 8, 9, 0)
+		enter := func(vd reception.VisitDraft) string {
+			t.Helper()
+			vd.Day, vd.Address, vd.People, vd.Request, vd.Done = dec(8), "Thôn Đông Phước", 1, "Xem xét", "Tiếp nhận"
+			if vd.Content == "" {
+				vd.Content = "Kiến nghị về đường thôn"
+			}
+			_, c, err := f.svc.Enter(ctx, f.commune, f.danDien.ID, vd)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c
+		}
+		enter(reception.VisitDraft{BookingCode: anon.Code, Name: "Lê Văn Dân", Phone: "0912345678", Kind: reception.Proposal})
+		enter(reception.VisitDraft{BookingCode: signed.Code, Name: "Trần Văn Hẹn", Phone: "0912345679", Kind: reception.Proposal})
+		walkIn := enter(reception.VisitDraft{SessionID: x.ID, Name: "Người tố cáo", Phone: "0912 345 678", Kind: reception.Denunciation,
+			Content: "Tố cáo cán bộ địa chính nhận tiền"})
+		if n := db.Count(t, d, "select count(*) from reception_visits where code = $1 and sealed and phone = ''", walkIn); n != 1 {
+			t.Fatalf("the denunciation's entry is not sealed (%d)", n)
+		}
+		for _, c := range []struct {
+			name string
+			a    *auth.Actor
+			code string
+			ok   bool
+		}{
+			{"an anonymous booking, its phone", mine, anon.Code, true},
+			{"an anonymous booking, another phone", stranger, anon.Code, false},
+			{"a signed-in booking, its account", stranger, signed.Code, true},
+			{"a signed-in booking, another account", mine, signed.Code, false},
+			{"a sealed walk-in, its phone", mine, walkIn, true},
+			{"a sealed walk-in, another phone", stranger, walkIn, false},
+			{"a booking not received", mine, waiting.Code, false},
+			{"no one", nil, anon.Code, false},
+			{"an official", f.commune, anon.Code, false},
+			{"a citizen with no phone", &auth.Actor{Kind: auth.Citizen, AccountID: 7003}, walkIn, false},
+		} {
+			tr, err := f.svc.ReceivedBy(ctx, c.a, c.code)
+			switch {
+			case c.ok && (err != nil || len(tr.Visits) == 0 || tr.Unit.ID != f.danDien.ID):
+				t.Errorf("%s: %v", c.name, err)
+			case !c.ok && apperr.CodeOf(err) != apperr.CodeNotFound:
+				t.Errorf("%s: %v, want not found", c.name, err)
+			}
+		}
+	})
+}
