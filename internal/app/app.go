@@ -33,6 +33,7 @@ import (
 	"danchu/internal/org"
 	"danchu/internal/plans"
 	"danchu/internal/reception"
+	"danchu/internal/reporting"
 	"danchu/internal/steering"
 	"danchu/internal/supervision"
 	"danchu/internal/survey"
@@ -61,6 +62,7 @@ type App struct {
 	Receive  *reception.Service
 	Oversee  *supervision.Service
 	Surveys  *survey.Service
+	Reports  *reporting.Service
 	// PlanImporter reads a plan, pasted or its file (planimport.Parse,
 	// FileText), and PlanWriter lays a plan out as DOCX and PDF (the document
 	// writers); a test may set its own before Handler.
@@ -208,6 +210,8 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 	a.Receive.RateURL = func(ctx context.Context, who *auth.Actor, c string) string {
 		return a.Surveys.RateLink(ctx, who, survey.ReceptionRating, c)
 	}
+	// Periodic reporting: the capabilities' indicators, counted as facts happen.
+	a.Reports = reporting.NewService(d, a.Units, a.Feedback)
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

@@ -37,6 +37,8 @@ Cách dùng / usage:
   danchu import households VILLAGE_CODE FILE.csv [--db DSN]   nhập sổ hộ gia đình của thôn / import households
   danchu plan import --unit CODE [--body SHORTNAME] FILE      nhập kế hoạch (.txt, .md, .docx) / import a plan
   danchu plan export --format docx|pdf --out FILE ID          xuất kế hoạch ra Word, PDF / export a plan
+  danchu report rollup --unit CODE --period 2026-Q3 --from-facts [--format json|csv]
+                                                              chỉ tiêu của đơn vị trong kỳ, cộng dồn từ cấp dưới / a unit's indicators rolled up
   danchu user add --unit CODE --role ROLE --email E --name "HỌ TÊN" [--phone P]
                                                               tạo tài khoản cán bộ, in đường liên kết kích hoạt / create an official
   danchu deadline --rule ID --from YYYY-MM-DD [--complex] [--remote] [--multi-site] [--extensions N] [--extended] [--calendar FILE]
@@ -78,6 +80,8 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer, getenv f
 		err = runPlan(ctx, rest, stdout, stderr, getenv)
 	case "user":
 		err = runUser(ctx, rest, stdout, stderr, getenv)
+	case "report":
+		err = runReport(ctx, rest, stdout, stderr, getenv)
 	case "verify":
 		err = runVerify(ctx, rest, stdout, stderr, getenv)
 	case "backup":

@@ -11,6 +11,7 @@ import (
 
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
+	"danchu/internal/indicator"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
@@ -277,13 +278,18 @@ func (s *Service) answer(ctx context.Context, tx *sql.Tx, it Item, text string, 
 		if err := count(ctx, tx, it.HandlerID, "answered", 1); err != nil {
 			return err
 		}
-		if !it.DueOn.Before(today) {
+		onTime := !it.DueOn.Before(today)
+		if onTime {
 			if err := count(ctx, tx, it.HandlerID, "on_time", 1); err != nil {
 				return err
 			}
 		}
 		days := max(legal.Today(time.UnixMilli(it.CreatedAt)).DaysUntil(today), 0)
 		if err := addAnswerDay(ctx, tx, it.HandlerID, days); err != nil {
+			return err
+		}
+		if err := indicator.Count(ctx, tx, indicator.Fact{Code: OnTimeIndicator, UnitID: it.HandlerID, Day: today, Num: boolCount(onTime), Den: 1},
+			indicator.Fact{Code: DaysIndicator, UnitID: it.HandlerID, Day: today, InBucket: indicator.Bucket(DayBuckets, float64(days)) + 1}); err != nil {
 			return err
 		}
 	}
@@ -472,6 +478,10 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 			if err := count(ctx, tx, it.HandlerID, "satisfied", 1); err != nil {
 				return err
 			}
+		}
+		if err := indicator.Count(ctx, tx, indicator.Fact{Code: SatisfiedIndicator, UnitID: it.HandlerID, Day: legal.Today(s.db.Now()),
+			Num: boolCount(Satisfied(stars)), Den: 1}); err != nil {
+			return err
 		}
 		return s.event(ctx, tx, it.ID, now, it.Status, fmt.Sprintf(rateNote, stars), a.AccountID)
 	})

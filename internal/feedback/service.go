@@ -13,6 +13,7 @@ import (
 	"danchu/internal/code"
 	"danchu/internal/db"
 	"danchu/internal/files"
+	"danchu/internal/indicator"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
@@ -274,6 +275,9 @@ func (s *Service) writeItems(ctx context.Context, tx *sql.Tx, items []item) []er
 	}
 	for unit, n := range added {
 		if err := addReceived(ctx, tx, unit, n); err != nil {
+			return fail(err)
+		}
+		if err := indicator.Count(ctx, tx, indicator.Fact{Code: ReceivedIndicator, UnitID: unit, Day: legal.Today(s.db.Now()), Num: int64(n)}); err != nil {
 			return fail(err)
 		}
 	}

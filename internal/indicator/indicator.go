@@ -2,12 +2,13 @@
 // catalogue (a code, a Vietnamese name, a unit, how it adds up the hierarchy,
 // a target, whether it is public), a value in the form that adds up, and the
 // roll-up rules. Each capability declares its own indicators with these
-// types; the reporting room gathers them (internal/report).
+// types; the reporting room gathers them (internal/reporting).
 package indicator
 
 import (
 	"embed"
 	"math"
+	"slices"
 	"strings"
 
 	"danchu/internal/apperr"
@@ -50,9 +51,10 @@ const (
 // Direction says which side of a target is good.
 type Direction string
 
-// Targets are reached by being at least (or at most) their value.
+// Targets are reached by being at least, above, or at most their value.
 const (
 	AtLeast Direction = "min"
+	Above   Direction = "above" // the seeds' "trên 80 %"
 	AtMost  Direction = "max"
 )
 
@@ -66,8 +68,11 @@ type Target struct {
 
 // Reached reports whether figure f reaches the target.
 func (t Target) Reached(f float64) bool {
-	if t.Direction == AtMost {
+	switch t.Direction {
+	case AtMost:
 		return f <= t.Value
+	case Above:
+		return f > t.Value
 	}
 	return f >= t.Value
 }
@@ -118,6 +123,19 @@ func (ind Indicator) Figure(v Value) (float64, bool) {
 	return float64(v.Num), true
 }
 
+// Add is v and w of one indicator added: counts, histograms, units.
+func (v Value) Add(w Value) Value {
+	v.Num, v.Den = v.Num+w.Num, v.Den+w.Den
+	if len(w.Hist) > 0 {
+		v.Hist = append(slices.Clone(v.Hist), make([]int64, max(len(w.Hist)-len(v.Hist), 0))...)
+		for i, n := range w.Hist {
+			v.Hist[i] += n
+		}
+	}
+	v.Units, v.Meeting = v.Units+w.Units, v.Meeting+w.Meeting
+	return v
+}
+
 // Roll adds the values of the units below into their parent's: by the
 // indicator's rule. For a Share, a child with no units below (a commune) is
 // one unit, meeting the condition or not by its own figure; a child that has
@@ -125,29 +143,19 @@ func (ind Indicator) Figure(v Value) (float64, bool) {
 func (ind Indicator) Roll(children []Value) Value {
 	var out Value
 	for _, c := range children {
-		switch ind.Agg {
-		case Median:
-			if len(out.Hist) < len(c.Hist) {
-				out.Hist = append(out.Hist, make([]int64, len(c.Hist)-len(out.Hist))...)
-			}
-			for i, n := range c.Hist {
-				out.Hist[i] += n
-			}
-		case Share:
-			if c.Units > 0 {
-				out.Units += c.Units
-				out.Meeting += c.Meeting
-				continue
-			}
+		switch {
+		case ind.Agg != Share:
+			out = out.Add(Value{Num: c.Num, Den: c.Den, Hist: c.Hist})
+		case c.Units > 0:
+			out.Units += c.Units
+			out.Meeting += c.Meeting
+		default:
 			out.Units++
 			if ind.Meets != nil {
 				if f, ok := (Indicator{Agg: Ratio}).Figure(c); ok && ind.Meets.Reached(f) {
 					out.Meeting++
 				}
 			}
-		default:
-			out.Num += c.Num
-			out.Den += c.Den
 		}
 	}
 	return out

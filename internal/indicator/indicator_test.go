@@ -62,7 +62,8 @@ func TestRollUp(t *testing.T) {
 
 func TestTargetAndEntered(t *testing.T) {
 	if !(indicator.Target{Value: 80, Direction: indicator.AtLeast}).Reached(80) || (indicator.Target{Value: 80, Direction: indicator.AtLeast}).Reached(79.9) ||
-		!(indicator.Target{Value: 5, Direction: indicator.AtMost}).Reached(5) || (indicator.Target{Value: 5, Direction: indicator.AtMost}).Reached(6) {
+		!(indicator.Target{Value: 5, Direction: indicator.AtMost}).Reached(5) || (indicator.Target{Value: 5, Direction: indicator.AtMost}).Reached(6) ||
+		(indicator.Target{Value: 80, Direction: indicator.Above}).Reached(80) || !(indicator.Target{Value: 80, Direction: indicator.Above}).Reached(80.1) {
 		t.Error("targets")
 	}
 	trained := indicator.Indicator{Code: "staff.trained", Name: "Cán bộ được tập huấn", Unit: "người", Source: indicator.Entered, Evidence: true, Max: 5000}

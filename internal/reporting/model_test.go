@@ -1,4 +1,4 @@
-package report_test
+package reporting_test
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/apperr/apperrtest"
 	"danchu/internal/legal"
-	"danchu/internal/report"
+	"danchu/internal/reporting"
 )
 
 func TestParsePeriod(t *testing.T) {
@@ -24,16 +24,16 @@ func TestParsePeriod(t *testing.T) {
 		{"2026-M02", "2026-M02", "tháng 2 năm 2026", legal.DateOf(2026, 2, 1), legal.DateOf(2026, 3, 1)},
 		{"2026-M12", "2026-M12", "tháng 12 năm 2026", legal.DateOf(2026, 12, 1), legal.DateOf(2027, 1, 1)},
 	} {
-		p, err := report.ParsePeriod(tt.in)
+		p, err := reporting.ParsePeriod(tt.in)
 		if err != nil || p.Code() != tt.code || p.Name() != tt.name || p.From != tt.from || p.To != tt.to {
 			t.Errorf("ParsePeriod(%q) = %s %q [%s, %s) %v", tt.in, p.Code(), p.Name(), p.From, p.To, err)
 		}
-		if back, err := report.ParsePeriod(p.Code()); err != nil || back != p {
+		if back, err := reporting.ParsePeriod(p.Code()); err != nil || back != p {
 			t.Errorf("%s does not read back: %+v %v", p.Code(), back, err)
 		}
 	}
 	for _, in := range []string{"", "26-Q1", "2026-Q5", "2026-Q0", "2026-M13", "2026-M7", "2026-H3", "2026-Q+1", "2026-X1", "2026-", "1999", "2026-Q1x", "２０２６"} {
-		_, err := report.ParsePeriod(in)
+		_, err := reporting.ParsePeriod(in)
 		var e *apperr.Error
 		if !errors.As(err, &e) || e.Code != apperr.CodeInvalid {
 			t.Errorf("ParsePeriod(%q): %v, want invalid", in, err)
@@ -43,14 +43,14 @@ func TestParsePeriod(t *testing.T) {
 			t.Errorf("ParsePeriod(%q) does not name the field", in)
 		}
 	}
-	apperrtest.Want(t, func() error { _, err := report.ParsePeriod("2026-Q5"); return err }(), apperr.CodeInvalid, "2026-Q3 (quý)")
+	apperrtest.Want(t, func() error { _, err := reporting.ParsePeriod("2026-Q5"); return err }(), apperr.CodeInvalid, "2026-Q3 (quý)")
 }
 
 func TestPeriodOf(t *testing.T) {
 	d := legal.DateOf(2026, time.August, 15)
-	for kind, want := range map[report.PeriodKind]string{report.Monthly: "2026-M08", report.Quarterly: "2026-Q3", report.HalfYearly: "2026-H2",
-		report.NineMonth: "2026-9M", report.Yearly: "2026"} {
-		if got := report.PeriodOf(kind, d).Code(); got != want {
+	for kind, want := range map[reporting.PeriodKind]string{reporting.Monthly: "2026-M08", reporting.Quarterly: "2026-Q3", reporting.HalfYearly: "2026-H2",
+		reporting.NineMonth: "2026-9M", reporting.Yearly: "2026"} {
+		if got := reporting.PeriodOf(kind, d).Code(); got != want {
 			t.Errorf("%s of %s: %s, want %s", kind, d.VN(), got, want)
 		}
 	}

@@ -1,4 +1,4 @@
-// Package report is periodic reporting (chế độ báo cáo): a catalogue of
+// Package reporting is periodic reporting (chế độ báo cáo): a catalogue of
 // indicators that count themselves from what happened, the periods reports
 // are made for, and how a unit's figures add up the hierarchy, commune →
 // province → country. The statutory reports are LDC 2022 Arts 14(3), 23(1),
@@ -11,7 +11,7 @@
 // This file holds the pure rules of periods; the indicators and their
 // roll-up are the kernel's (internal/indicator), which every capability
 // uses to declare and count its own.
-package report
+package reporting
 
 import (
 	"fmt"
@@ -105,7 +105,7 @@ func period(kind PeriodKind, year, n int) Period {
 // ParsePeriod reads a period's code; anything else is refused, naming the
 // forms it takes.
 func ParsePeriod(s string) (Period, error) {
-	bad := apperr.New(apperr.CodeInvalid, "report.err.period", s).Mark("period")
+	bad := apperr.New(apperr.CodeInvalid, "reporting.err.period", s).Mark("period")
 	s = strings.ToUpper(strings.TrimSpace(s))
 	y, rest, dash := strings.Cut(s, "-")
 	year, err := strconv.Atoi(y)
