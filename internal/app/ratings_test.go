@@ -109,7 +109,6 @@ func TestSatisfactionRatings(t *testing.T) {
 			t.Errorf("attitude 5 counted in %d counters", n)
 		}
 
-		// A walk-in visit: its code's holder rates it, once.
 		walkIn := func(name, phone string) string {
 			t.Helper()
 			_, c, err := a.Receive.Enter(ctx, official, commune.ID, reception.VisitDraft{Day: legal.Today(a.Receive.Now()), Name: name, Address: "Thôn 1",

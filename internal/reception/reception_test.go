@@ -627,6 +627,10 @@ func TestReceivedBy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		sealedBooking, err := f.svc.Book(ctx, nil, reception.BookingDraft{SessionID: x.ID, Name: "Người tố cáo 2", Phone: "0987654321", Topic: "Tố cáo", People: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
 		f.now = ict(2026, 12, 8, 9, 0)
 		enter := func(vd reception.VisitDraft) string {
 			t.Helper()
@@ -644,6 +648,11 @@ func TestReceivedBy(t *testing.T) {
 		enter(reception.VisitDraft{BookingCode: signed.Code, Name: "Trần Văn Hẹn", Phone: "0912345679", Kind: reception.Proposal})
 		walkIn := enter(reception.VisitDraft{SessionID: x.ID, Name: "Người tố cáo", Phone: "0912 345 678", Kind: reception.Denunciation,
 			Content: "Tố cáo cán bộ địa chính nhận tiền"})
+		// Booked without an account, received as a denunciation: the
+		// booking's phone is wiped with the identity sealed; the book's
+		// sealed phone still tells.
+		enter(reception.VisitDraft{BookingCode: sealedBooking.Code, Name: "Người tố cáo 2", Phone: "0987654321", Kind: reception.Denunciation,
+			Content: "Tố cáo sai phạm trong bình xét hộ nghèo"})
 		if n := db.Count(t, d, "select count(*) from reception_visits where code = $1 and sealed and phone = ''", walkIn); n != 1 {
 			t.Fatalf("the denunciation's entry is not sealed (%d)", n)
 		}
@@ -657,6 +666,9 @@ func TestReceivedBy(t *testing.T) {
 			{"an anonymous booking, another phone", stranger, anon.Code, false},
 			{"a signed-in booking, its account", stranger, signed.Code, true},
 			{"a signed-in booking, another account", mine, signed.Code, false},
+			{"a signed-in booking, another account with its phone", &auth.Actor{Kind: auth.Citizen, AccountID: 7009, Phone: "+84912345679"}, signed.Code, false},
+			{"an anonymous booking received as a denunciation, its phone", stranger, sealedBooking.Code, true},
+			{"an anonymous booking received as a denunciation, another phone", mine, sealedBooking.Code, false},
 			{"a sealed walk-in, its phone", mine, walkIn, true},
 			{"a sealed walk-in, another phone", stranger, walkIn, false},
 			{"a booking not received", mine, waiting.Code, false},

@@ -774,23 +774,32 @@ func (s *Service) ReceivedBy(ctx context.Context, a *auth.Actor, typed string) (
 		if err != nil {
 			return Tracked{}, err
 		}
-		if b.AccountID == a.AccountID || (b.AccountID == 0 && samePhone(b.Phone)) {
+		if b.AccountID != 0 { // booked signed in: its account's, whatever the phone
+			if b.AccountID == a.AccountID {
+				return t, nil
+			}
+			return Tracked{}, wrong
+		}
+		if samePhone(b.Phone) {
 			return t, nil
 		}
-		return Tracked{}, wrong
 	}
+	// The phone the book holds (a denunciation's sealed; the official may
+	// have corrected it at the desk).
 	vs, err := visitsByCode(ctx, s.db, t.Code)
-	if err != nil || len(vs) == 0 {
-		return Tracked{}, wrong
-	}
-	who, err := s.unseal(vs[0])
 	if err != nil {
 		return Tracked{}, err
 	}
-	if !samePhone(who.Phone) {
-		return Tracked{}, wrong
+	for _, v := range vs {
+		who, err := s.unseal(v)
+		if err != nil {
+			return Tracked{}, err
+		}
+		if samePhone(who.Phone) {
+			return t, nil
+		}
 	}
-	return t, nil
+	return Tracked{}, wrong
 }
 
 // Remind texts the citizens booked in tomorrow's sessions, once each; it

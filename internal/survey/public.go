@@ -94,7 +94,7 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 	if err != nil {
 		return nil, err
 	}
-	rated, err := lastRating(ctx, s.db, u.Path)
+	rated, err := s.lastRating(ctx, u.Path)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"danchu/internal/apperr"
@@ -67,6 +68,11 @@ func (s *Service) Rateable(ctx context.Context, a *auth.Actor, kind, ref string)
 	}
 	st := RateState{Interaction: it, Until: it.Day.AddDays(RateWithin)}
 	st.Unit, _ = t.Unit(it.UnitID)
+	if st.Unit.Type.Level() == org.VillageLevel { // a village's ratings are its commune's cell, for good
+		if c, ok := t.Unit(st.Unit.ParentID); ok {
+			st.Unit, st.UnitID = c, c.ID
+		}
+	}
 	st.Late = CheckInTime(it.Day, s.today()) != nil
 	st.Rated, err = rated(ctx, s.db, it.Kind, it.Ref)
 	return st, err
@@ -86,8 +92,10 @@ func (s *Service) RateLink(ctx context.Context, a *auth.Actor, kind, ref string)
 }
 
 // Rate records a citizen's scores of an interaction of theirs, once, within
-// RateWithin days. Only the counters of the unit's month grow: the scores are
-// kept nowhere else, and no audit line ties them to the citizen.
+// RateWithin days. Only the counters of the unit's month grow (a village's:
+// its commune's, as the tree is on that day, so that a later reorganisation
+// never moves a published cell): the scores are kept nowhere else, and no
+// audit line ties them to the citizen.
 func (s *Service) Rate(ctx context.Context, a *auth.Actor, kind, ref string, sc Scores) error {
 	st, err := s.Rateable(ctx, a, kind, ref)
 	if err != nil {
@@ -102,8 +110,8 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, kind, ref string, sc 
 	if err := CheckScores(sc); err != nil {
 		return err
 	}
-	month := Month(s.today())
 	return s.db.RunInTx(ctx, func(tx *sql.Tx) error {
+		month := Month(s.today()) // read in the transaction: a rating is never counted into a quarter already over
 		fresh, err := claimRating(ctx, tx, st.Kind, st.Ref)
 		if err != nil {
 			return err
@@ -131,27 +139,24 @@ func (s *Service) quarters() []RatingPeriod {
 	return ps
 }
 
-// cells are the ratings under path in the periods ps, per owner: a village's
-// ratings are its commune's; any other unit owns its own. A cell is what is
-// published or not, whole: every figure shown above a unit is a sum of
-// published cells, so that no subtraction uncovers a hidden one.
-func (s *Service) cells(ctx context.Context, t *org.Tree, path string, ps []RatingPeriod) (map[int64][]RatingPeriod, error) {
+// cells are the ratings under path in the periods ps, per owner: the unit
+// they were counted under (a commune for its villages' ratings, or any other
+// unit). A cell is what is published or not, whole: every figure shown above
+// a unit is a sum of published cells, so that no subtraction uncovers a
+// hidden one, and a cell never changes once its quarter is over.
+func (s *Service) cells(ctx context.Context, path string, ps []RatingPeriod) (map[int64][]RatingPeriod, error) {
 	cs, err := ratingCountsIn(ctx, s.db, path, Month(ps[len(ps)-1].From), Month(ps[0].To))
 	if err != nil {
 		return nil, err
 	}
 	by := map[int64][]RatingPeriod{}
 	for _, c := range cs {
-		id := c.unitID
-		if u, ok := t.Unit(id); ok && u.Type.Level() == org.VillageLevel {
-			id = u.ParentID
-		}
-		if by[id] == nil {
-			by[id] = slices.Clone(ps)
+		if by[c.unitID] == nil {
+			by[c.unitID] = slices.Clone(ps)
 		}
 		for i := range ps {
 			if c.month >= Month(ps[i].From) && c.month < Month(ps[i].To) {
-				by[id][i].Add(c.criterion, c.score, c.n)
+				by[c.unitID][i].Add(c.criterion, c.score, c.n)
 			}
 		}
 	}
@@ -188,7 +193,7 @@ func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, erro
 		return nil, err
 	}
 	ps := s.quarters()
-	cells, err := s.cells(ctx, t, u.Path, ps)
+	cells, err := s.cells(ctx, u.Path, ps)
 	if err != nil {
 		return nil, err
 	}
@@ -199,9 +204,6 @@ func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, erro
 			total.Merge(p)
 		}
 		total.Hidden += p.Hidden
-		if !p.Shown() {
-			total.Hidden += p.N
-		}
 	}
 	return append(out, total), nil
 }
@@ -212,7 +214,7 @@ func (s *Service) Ratings(ctx context.Context, u org.Unit) ([]RatingPeriod, erro
 // published.
 func (s *Service) ratingFigures(ctx context.Context, t *org.Tree, province org.Unit, communes []org.Unit, p office.Period) (map[int64]office.Figure, error) {
 	last := []RatingPeriod{{From: p.From.AddMonths(-3), To: p.From}}
-	cells, err := s.cells(ctx, t, province.Path, last)
+	cells, err := s.cells(ctx, province.Path, last)
 	if err != nil {
 		return nil, err
 	}
@@ -242,19 +244,27 @@ type RatingRow struct {
 }
 
 // RatingRows are the published cells of the units under u, newest quarter
-// first per unit: one query.
+// first per unit, in the units' order; a unit closed since (merged away)
+// keeps its rows, as the figures above it keep its cells: one query.
 func (s *Service) RatingRows(ctx context.Context, u org.Unit) ([]RatingRow, error) {
 	t, err := s.units.Tree(ctx)
 	if err != nil {
 		return nil, err
 	}
 	ps := s.quarters()[1:]
-	cells, err := s.cells(ctx, t, u.Path, ps)
+	cells, err := s.cells(ctx, u.Path, ps)
 	if err != nil {
 		return nil, err
 	}
+	owners := make([]org.Unit, 0, len(cells))
+	for id := range cells {
+		if x, ok := t.Unit(id); ok {
+			owners = append(owners, x)
+		}
+	}
+	slices.SortFunc(owners, func(a, b org.Unit) int { return strings.Compare(a.Path, b.Path) })
 	var out []RatingRow
-	for _, x := range append([]org.Unit{u}, t.Descendants(u.ID)...) {
+	for _, x := range owners {
 		for _, p := range cells[x.ID] {
 			if !p.Shown() {
 				continue
@@ -267,19 +277,17 @@ func (s *Service) RatingRows(ctx context.Context, u org.Unit) ([]RatingRow, erro
 	return out, nil
 }
 
-// lastRating is when the ratings under path last changed, to the month (no
-// rating's time is kept): the first day of its newest month, in epoch
+// lastRating is when the published ratings under path last changed: the
+// start of the current quarter, when the quarters before it hold ratings (a
+// quarter is published as it ends, and no rating's time is kept), in epoch
 // milliseconds (0: none).
-func lastRating(ctx context.Context, q querier, path string) (int64, error) {
-	m, err := lastRatingMonth(ctx, q, path)
+func (s *Service) lastRating(ctx context.Context, path string) (int64, error) {
+	from, _ := office.Quarter(s.today())
+	m, err := lastRatingMonth(ctx, s.db, path, Month(from))
 	if err != nil || m == "" {
 		return 0, err
 	}
-	d, err := legal.ParseDate(m + "-01")
-	if err != nil {
-		return 0, err
-	}
-	return time.Date(d.Year, d.Month, 1, 0, 0, 0, 0, time.FixedZone("ICT", 7*3600)).UnixMilli(), nil
+	return time.Date(from.Year, from.Month, 1, 0, 0, 0, 0, time.FixedZone("ICT", 7*3600)).UnixMilli(), nil
 }
 
 func round2(f float64) float64 { return math.Round(f*100) / 100 }

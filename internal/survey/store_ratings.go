@@ -54,10 +54,11 @@ func ratingCountsIn(ctx context.Context, q querier, path, from, to string) ([]ra
 		group by c.unit_id, c.month, c.criterion, c.score`, path, path[:len(path)-1]+"0", from, to)
 }
 
-// lastRatingMonth is the newest month with a rating under path ("": none).
-func lastRatingMonth(ctx context.Context, q querier, path string) (string, error) {
+// lastRatingMonth is the newest month before before with a rating under
+// path ("": none).
+func lastRatingMonth(ctx context.Context, q querier, path, before string) (string, error) {
 	var m string
 	err := q.QueryRowContext(ctx, `select coalesce(max(c.month), '') from rating_counts c join units u on u.id = c.unit_id
-		where u.path >= $1 and u.path < $2`, path, path[:len(path)-1]+"0").Scan(&m)
+		where u.path >= $1 and u.path < $2 and c.month < $3`, path, path[:len(path)-1]+"0", before).Scan(&m)
 	return m, err
 }
