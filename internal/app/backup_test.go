@@ -233,6 +233,7 @@ var inPlace = map[string]string{
 	"consultations":        "its comments counter",
 	"feedback_counters":    "items received per unit",
 	"feedback_daily":       "arrivals per place and day",
+	"indicator_counts":     "the indicators' counters per unit and month (feedback received)",
 	"public_record_head":   "the hash chain's head, moved by each entry",
 	"disclosures_fts_data": "FTS5's index segments, merged as disclosures are added",
 	"disclosures_fts_idx":  "FTS5's index segments, merged as disclosures are added",
@@ -406,6 +407,7 @@ func TestBackupUnderLoad(t *testing.T) {
 			for _, c := range []struct{ what, counter, rows string }{
 				{"feedback received", "select coalesce(sum(received), 0) from feedback_counters", "select count(*) from feedback_items"},
 				{"feedback per day", "select coalesce(sum(n), 0) from feedback_daily", "select count(*) from feedback_items"},
+				{"feedback received (indicator)", "select coalesce(sum(num), 0) from indicator_counts where code = 'feedback.received'", "select count(*) from feedback_items"},
 				{"comments", "select coalesce(sum(comments), 0) from consultations", "select count(*) from consultation_comments"},
 			} {
 				var x, y int
