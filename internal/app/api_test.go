@@ -440,8 +440,12 @@ func TestOpenDataPage(t *testing.T) {
 			if !slices.Equal(keys, c.keys) {
 				t.Errorf("%s: datasets %v, want %v", c.path, keys, c.keys)
 			}
+			// Every dataset has its update time, but the ratings: published once
+			// a quarter is over, they have none while the demo's all fall in the
+			// running quarter (TestSatisfactionRatings publishes one).
 			updated := regexp.MustCompile(`Cập nhật lần cuối: (\d\d/\d\d/\d{4} \d\d:\d\d)`).FindAllStringSubmatch(page, -1)
-			if len(updated) != len(c.keys) {
+			never := regexp.MustCompile(`id="satisfaction-ratings"(?s:.*?)Cập nhật lần cuối: chưa có dữ liệu`).MatchString(page)
+			if len(updated) != len(c.keys) && !(never && len(updated) == len(c.keys)-1) {
 				t.Errorf("%s: %d update times in dd/mm/yyyy hh:mm for %d datasets", c.path, len(updated), len(c.keys))
 			}
 			links := regexp.MustCompile(`href="(/api/v1/[^"]+)"`).FindAllStringSubmatch(page, -1)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -267,6 +268,10 @@ func TestSatisfactionRatings(t *testing.T) {
 		if got := rows(); len(got) != 1 || got[0].UnitCode != demo.CommuneCode || got[0].Ratings != 5 || got[0].Attitude != 4.2 || got[0].Timeliness != 4.2 ||
 			got[0].Result != 3.4 || got[0].Satisfied != 73 || got[0].To != next.AddDays(-1).String() {
 			t.Errorf("the quarter that ended in the open data: %+v", got)
+		}
+		_, datasets, _ := other.Get("/du-lieu-mo?xa=" + demo.CommuneCode)
+		if !regexp.MustCompile(`id="satisfaction-ratings"(?s:.*?)Cập nhật lần cuối: ` + regexp.QuoteMeta(fmt.Sprintf("01/%02d/%d 00:00", next.Month, next.Year))).MatchString(datasets) {
+			t.Errorf("the ratings' dataset is not dated by the quarter's publication: %.3000s", mainOf(datasets))
 		}
 		code, csvBody, _ := other.Get(api + "?format=csv")
 		recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(csvBody, "\uFEFF"))).ReadAll()
