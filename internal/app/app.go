@@ -211,7 +211,7 @@ func New(cfg *config.Config, d *db.DB, log *slog.Logger) *App {
 		return a.Surveys.RateLink(ctx, who, survey.ReceptionRating, c)
 	}
 	// Periodic reporting: the capabilities' indicators, counted as facts happen.
-	a.Reports = reporting.NewService(d, a.Units, a.Feedback)
+	a.Reports = reporting.NewService(d, a.Units, a.Feedback, a.Receive, a.Surveys)
 	if cfg.BackupEvery > 0 {
 		a.backup = newBackupJob(a)
 	}

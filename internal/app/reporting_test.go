@@ -16,7 +16,9 @@ import (
 	"danchu/internal/demo"
 	"danchu/internal/feedback"
 	"danchu/internal/legal"
+	"danchu/internal/reception"
 	"danchu/internal/reporting"
+	"danchu/internal/survey"
 )
 
 // TestRollupFromFacts checks the counters against the facts, on both
@@ -60,6 +62,32 @@ func TestRollupFromFacts(t *testing.T) {
 			where u.path >= $1 and u.path < $2 and i.created_at >= $3 and i.created_at < $4`, province.Path, province.Path[:len(province.Path)-1]+"0", from, to)
 		if scanned == 0 || int(got) != scanned || communes == 0 {
 			t.Errorf("feedback received this quarter: counted %v (%d communes), scanned %d", got, communes, scanned)
+		}
+		line := func(ls []reporting.Line, code string) reporting.Line {
+			for _, l := range ls {
+				if l.Indicator.Code == code {
+					return l
+				}
+			}
+			t.Fatalf("no %s", code)
+			return reporting.Line{}
+		}
+		hi := province.Path[:len(province.Path)-1] + "0"
+		// Reception: sessions held of those closed as held or missed, by their day.
+		held := line(lines, reception.HeldIndicator)
+		if n, of := db.Count(t, d, `select count(*) from reception_sessions s join units u on u.id = s.unit_id where u.path >= $1 and u.path < $2
+			and s.status = 'held' and s.day >= $3 and s.day < $4`, province.Path, hi, p.From.String(), p.To.String()),
+			db.Count(t, d, `select count(*) from reception_sessions s join units u on u.id = s.unit_id where u.path >= $1 and u.path < $2
+			and s.status in ('held', 'missed') and s.day >= $3 and s.day < $4`, province.Path, hi, p.From.String(), p.To.String()); of == 0 ||
+			held.Value.Num != int64(n) || held.Value.Den != int64(of) {
+			t.Errorf("sessions held: counted %d/%d, scanned %d/%d", held.Value.Num, held.Value.Den, n, of)
+		}
+		// Surveys: the answers of 4 or 5 to satisfaction questions, of all of them.
+		sat := line(lines, survey.SatisfiedIndicator)
+		if n, of := db.Count(t, d, `select coalesce(sum(c.n), 0) from survey_counts c join survey_questions q on q.id = c.question_id
+			where q.satisfaction and c.choice >= 3`), db.Count(t, d, `select coalesce(sum(c.n), 0) from survey_counts c
+			join survey_questions q on q.id = c.question_id where q.satisfaction`); of == 0 || sat.Value.Num != int64(n) || sat.Value.Den != int64(of) {
+			t.Errorf("survey satisfaction: counted %d/%d, scanned %d/%d", sat.Value.Num, sat.Value.Den, n, of)
 		}
 		// The communes' own lines add up to the province's, with its bodies'.
 		var sum float64

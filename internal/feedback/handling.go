@@ -288,7 +288,7 @@ func (s *Service) answer(ctx context.Context, tx *sql.Tx, it Item, text string, 
 		if err := addAnswerDay(ctx, tx, it.HandlerID, days); err != nil {
 			return err
 		}
-		if err := indicator.Count(ctx, tx, indicator.Fact{Code: OnTimeIndicator, UnitID: it.HandlerID, Day: today, Num: boolCount(onTime), Den: 1},
+		if err := indicator.Count(ctx, tx, indicator.Fact{Code: OnTimeIndicator, UnitID: it.HandlerID, Day: today, Num: indicator.One(onTime), Den: 1},
 			indicator.Fact{Code: DaysIndicator, UnitID: it.HandlerID, Day: today, InBucket: indicator.Bucket(DayBuckets, float64(days)) + 1}); err != nil {
 			return err
 		}
@@ -480,7 +480,7 @@ func (s *Service) Rate(ctx context.Context, a *auth.Actor, typed string, stars i
 			}
 		}
 		if err := indicator.Count(ctx, tx, indicator.Fact{Code: SatisfiedIndicator, UnitID: it.HandlerID, Day: legal.Today(s.db.Now()),
-			Num: boolCount(Satisfied(stars)), Den: 1}); err != nil {
+			Num: indicator.One(Satisfied(stars)), Den: 1}); err != nil {
 			return err
 		}
 		return s.event(ctx, tx, it.ID, now, it.Status, fmt.Sprintf(rateNote, stars), a.AccountID)

@@ -27,10 +27,3 @@ func (s *Service) Indicators() []indicator.Indicator {
 			Target: &indicator.Target{Value: 80, Direction: indicator.Above}},
 	}
 }
-
-func boolCount(b bool) int64 {
-	if b {
-		return 1
-	}
-	return 0
-}

@@ -22,6 +22,14 @@ type Fact struct {
 	InBucket int
 }
 
+// One is 1 when b holds, else 0: a fact's numerator (on time, satisfied).
+func One(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 // Month is the counters' key of day d.
 func Month(d legal.Date) string { return fmt.Sprintf("%04d-%02d", d.Year, d.Month) }
 

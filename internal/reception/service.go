@@ -14,6 +14,7 @@ import (
 	"danchu/internal/auth"
 	"danchu/internal/code"
 	"danchu/internal/db"
+	"danchu/internal/indicator"
 	"danchu/internal/legal"
 	"danchu/internal/notify"
 	"danchu/internal/org"
@@ -495,6 +496,11 @@ func (s *Service) Close(ctx context.Context, a *auth.Actor, unitID, id int64, ve
 			return err
 		}
 		after := map[string]any{"status": to, "notice": notice}
+		if to == Held || to == Missed { // a session moved counts on its new day
+			if err := indicator.Count(ctx, tx, indicator.Fact{Code: HeldIndicator, UnitID: u.ID, Day: x.Day, Num: indicator.One(to == Held), Den: 1}); err != nil {
+				return err
+			}
+		}
 		if to == Moved {
 			// The bookings still waiting move, counted here, in the transaction.
 			n, err := moveBookings(ctx, tx, x.ID, nx.ID)

@@ -10,6 +10,7 @@ import (
 	"danchu/internal/apperr"
 	"danchu/internal/auth"
 	"danchu/internal/db"
+	"danchu/internal/indicator"
 	"danchu/internal/legal"
 	"danchu/internal/org"
 )
@@ -231,6 +232,12 @@ func (s *Service) Respond(ctx context.Context, a *auth.Actor, id int64, ans Answ
 			for _, c := range ans.Choices[q.N] {
 				if err := bump(ctx, tx, q.ID, c); err != nil {
 					return err
+				}
+				if q.Satisfaction {
+					if err := indicator.Count(ctx, tx, indicator.Fact{Code: SatisfiedIndicator, UnitID: x.UnitID, Day: today,
+						Num: indicator.One(c+1 >= Satisfied), Den: 1}); err != nil {
+						return err
+					}
 				}
 			}
 		}
