@@ -303,6 +303,22 @@ func (h *handlers) showUnit(level Level) http.HandlerFunc {
 	}
 }
 
+// APITerritory is PathTerritory for the JSON API: a province or commune in
+// force, else a not-found in the API's format.
+func APITerritory(s *web.Server, svc *Service, w http.ResponseWriter, r *http.Request) (Unit, *Tree, bool) {
+	t, err := svc.Tree(r.Context())
+	if err != nil {
+		s.APIError(w, r, err)
+		return Unit{}, nil, false
+	}
+	u, ok := t.ByCode(r.PathValue("code"))
+	if !ok || !u.Territory() {
+		s.APIError(w, r, apperr.New(apperr.CodeNotFound, "org.err.unit_not_found"))
+		return Unit{}, nil, false
+	}
+	return u, t, true
+}
+
 // PathTerritory is the province or commune in force whose code is the path's
 // {code}, at one of levels (any territory when none is given): the public
 // pages addressed by /tinh/{code}/… and /xa/{code}/…. For any other code it

@@ -420,24 +420,10 @@ type SessionRow struct {
 	Notice      string `json:"notice"`
 }
 
-func (h *handlers) apiTerritory(w http.ResponseWriter, r *http.Request) (org.Unit, bool) {
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return org.Unit{}, false
-	}
-	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || !u.Territory() {
-		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "reception.err.unit_not_found"))
-		return org.Unit{}, false
-	}
-	return u, true
-}
-
 // apiSessions answers GET /api/v1/units/{code}/reception-sessions: the public
 // schedule's span, one page.
 func (h *handlers) apiSessions(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.apiTerritory(w, r)
+	u, _, ok := org.APITerritory(h.web, h.units, w, r)
 	if !ok {
 		return
 	}
@@ -453,17 +439,12 @@ func (h *handlers) apiSessions(w http.ResponseWriter, r *http.Request) {
 			LeaderTitle: x.LeaderTitle, Day: x.Day.String(), Starts: x.Starts, Ends: x.Ends, Place: x.Place, Status: x.Status,
 			Slots: x.Slots, Free: x.Free(), Notice: x.Notice})
 	}
-	l, err := web.SliceList(r, rows)
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	web.WriteList(h.web, w, r, "lich-tiep-cong-dan-"+u.Code, l)
+	web.SendRows(h.web, w, r, "lich-tiep-cong-dan-"+u.Code, rows, nil)
 }
 
 // apiStats answers GET /api/v1/units/{code}/reception-stats?nam=YYYY.
 func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
-	u, ok := h.apiTerritory(w, r)
+	u, _, ok := org.APITerritory(h.web, h.units, w, r)
 	if !ok {
 		return
 	}
@@ -472,16 +453,7 @@ func (h *handlers) apiStats(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		rows, _, _, err = h.svc.Stats(r.Context(), u, year)
 	}
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	l, err := web.SliceList(r, rows)
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	web.WriteList(h.web, w, r, "thong-ke-tiep-cong-dan-"+u.Code, l)
+	web.SendRows(h.web, w, r, "thong-ke-tiep-cong-dan-"+u.Code, rows, err)
 }
 
 // Datasets are the open data of reception for a province or commune.

@@ -125,28 +125,13 @@ func (s *Service) Datasets(ctx context.Context, u org.Unit) ([]web.Dataset, erro
 }
 
 func (h *handlers) apiRecs(w http.ResponseWriter, r *http.Request) {
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || !u.Territory() {
-		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "supervision.err.unit_not_found"))
+	u, t, ok := org.APITerritory(h.web, h.units, w, r)
+	if !ok {
 		return
 	}
 	today := legal.Today(h.svc.Now())
 	rows, err := h.svc.Rows(r.Context(), t, u, legal.DateOf(today.Year-1, 1, 1))
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	l, err := web.SliceList(r, rows)
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	web.WriteList(h.web, w, r, "kien-nghi-giam-sat-"+u.Code, l)
+	web.SendRows(h.web, w, r, "kien-nghi-giam-sat-"+u.Code, rows, err)
 }
 
 // --- the back office ---

@@ -417,45 +417,16 @@ type ResultRow struct {
 	Responses int64  `json:"responses"`
 }
 
-// apiUnit is the territory the open data's path names.
-func (h *handlers) apiUnit(w http.ResponseWriter, r *http.Request) (org.Unit, bool) {
-	t, err := h.units.Tree(r.Context())
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return org.Unit{}, false
-	}
-	u, ok := t.ByCode(r.PathValue("code"))
-	if !ok || !u.Territory() {
-		h.web.APIError(w, r, apperr.New(apperr.CodeNotFound, "survey.err.unit_not_found"))
-		return org.Unit{}, false
-	}
-	return u, true
-}
-
-// writeRows writes rows as a page of the open data's list (or CSV).
-func writeRows[T any](h *handlers, w http.ResponseWriter, r *http.Request, name string, rows []T, err error) {
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	l, err := web.SliceList(r, rows)
-	if err != nil {
-		h.web.APIError(w, r, err)
-		return
-	}
-	web.WriteList(h.web, w, r, name, l)
-}
-
 func (h *handlers) api(w http.ResponseWriter, r *http.Request) {
-	if u, ok := h.apiUnit(w, r); ok {
+	if u, _, ok := org.APITerritory(h.web, h.units, w, r); ok {
 		rows, err := h.svc.Rows(r.Context(), u)
-		writeRows(h, w, r, "ket-qua-khao-sat-"+u.Code, rows, err)
+		web.SendRows(h.web, w, r, "ket-qua-khao-sat-"+u.Code, rows, err)
 	}
 }
 
 func (h *handlers) ratingsAPI(w http.ResponseWriter, r *http.Request) {
-	if u, ok := h.apiUnit(w, r); ok {
+	if u, _, ok := org.APITerritory(h.web, h.units, w, r); ok {
 		rows, err := h.svc.RatingRows(r.Context(), u)
-		writeRows(h, w, r, "danh-gia-can-bo-"+u.Code, rows, err)
+		web.SendRows(h.web, w, r, "danh-gia-can-bo-"+u.Code, rows, err)
 	}
 }

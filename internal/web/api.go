@@ -182,6 +182,21 @@ func WriteList[T any](s *Server, w http.ResponseWriter, r *http.Request, name st
 	s.WriteJSON(w, r, l)
 }
 
+// SendRows answers a list read whole (rows, or the error reading them) as
+// one page of it (SliceList) in the format asked (WriteList), named name in a
+// download.
+func SendRows[T any](s *Server, w http.ResponseWriter, r *http.Request, name string, rows []T, err error) {
+	var l List[T]
+	if err == nil {
+		l, err = SliceList(r, rows)
+	}
+	if err != nil {
+		s.APIError(w, r, err)
+		return
+	}
+	WriteList(s, w, r, name, l)
+}
+
 // openToAll lets a web page of any site read the answer (CORS): the API is
 // public, read-only and sends the same answer to everyone; a browser sends no
 // cookie with such a request and shows no answer of ours to it that a
